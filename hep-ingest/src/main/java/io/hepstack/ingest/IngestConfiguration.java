@@ -1,0 +1,69 @@
+package io.hepstack.ingest;
+
+import io.hepstack.ingest.listen.HepListeners;
+import io.hepstack.ingest.sip.InterimSipExtractor;
+import io.hepstack.ingest.sip.SipKpis;
+import io.hepstack.proto.hep.HepDecoder;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Wires the collector: listeners → pipeline → queue → batcher → writer → {@link BatchSink}. */
+@Configuration(proxyBeanMethods = false)
+class IngestConfiguration {
+
+    @Bean
+    IngestMetrics ingestMetrics(MeterRegistry registry) {
+        return new IngestMetrics(registry);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    RowExtractor rowExtractor() {
+        return new InterimSipExtractor();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    BatchSink batchSink() {
+        return new UnavailableSink();
+    }
+
+    @Bean
+    SipKpis sipKpis(MeterRegistry registry, IngestProperties props) {
+        return new SipKpis(registry, props.kpi());
+    }
+
+    @Bean
+    MessageQueue messageQueue(IngestProperties props, IngestMetrics metrics) {
+        return new MessageQueue(props.pipeline(), metrics);
+    }
+
+    @Bean
+    IngestPipeline ingestPipeline(IngestProperties props, RowExtractor extractor, SipKpis kpis, MessageQueue queue,
+                                  IngestMetrics metrics) {
+        return new IngestPipeline(new HepDecoder(), new AuthPolicy(props.auth()), extractor, kpis, props.filter(),
+                queue, metrics);
+    }
+
+    @Bean
+    BatchWriter batchWriter(BatchSink sink, IngestProperties props, IngestMetrics metrics) {
+        return new BatchWriter(sink, props.writer(), metrics);
+    }
+
+    @Bean
+    Batcher batcher(MessageQueue queue, BatchWriter writer, IngestProperties props, IngestMetrics metrics) {
+        return new Batcher(queue, writer, props.pipeline(), metrics);
+    }
+
+    @Bean
+    HepListeners hepListeners(IngestProperties props, IngestPipeline pipeline, IngestMetrics metrics) {
+        return new HepListeners(props, pipeline, metrics);
+    }
+
+    @Bean
+    IngestLifecycle ingestLifecycle(HepListeners listeners, Batcher batcher, BatchWriter writer, IngestProperties props) {
+        return new IngestLifecycle(listeners, batcher, writer, props.shutdownTimeout());
+    }
+}

@@ -1,0 +1,149 @@
+package io.hepstack.ingest;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.boot.convert.DataSizeUnit;
+import org.springframework.util.unit.DataSize;
+import org.springframework.util.unit.DataUnit;
+import org.springframework.validation.annotation.Validated;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Settings of the HEP collector, bound from {@code homer.ingest.*}. The database is configured with
+ * the standard {@code spring.r2dbc.*} properties; the HTTP port (actuator) with {@code server.port}.
+ * Every field has a default; {@code docs/ingest.md} documents each one.
+ */
+@Validated
+@ConfigurationProperties("homer.ingest")
+public record IngestProperties(
+        @Valid @NotNull @DefaultValue Udp udp,
+        @Valid @NotNull @DefaultValue Tcp tcp,
+        @Valid @NotNull @DefaultValue Tls tls,
+        @Valid @NotNull @DefaultValue Pipeline pipeline,
+        @Valid @NotNull @DefaultValue Writer writer,
+        @Valid @NotNull @DefaultValue Auth auth,
+        @Valid @NotNull @DefaultValue Filter filter,
+        @Valid @NotNull @DefaultValue Kpi kpi,
+        @NotNull @DefaultValue("30s") Duration shutdownTimeout) {
+
+    /** HEP over UDP: one packet per datagram; overflow is dropped and counted. */
+    public record Udp(
+            @DefaultValue("true") boolean enabled,
+            @NotNull @DefaultValue("0.0.0.0") String host,
+            @Min(0) @Max(65535) @DefaultValue("9060") int port,
+            /** Sockets bound to the same port with SO_REUSEPORT (native epoll only; else 1). */
+            @Min(1) @Max(64) @DefaultValue("1") int sockets,
+            /** SO_RCVBUF requested; the kernel may grant less (net.core.rmem_max), the granted value is logged. */
+            @NotNull @DataSizeUnit(DataUnit.BYTES) @DefaultValue("32MB") DataSize receiveBuffer) {
+    }
+
+    /** HEP over TCP: packets back to back; a full queue pauses reading instead of dropping. */
+    public record Tcp(
+            @DefaultValue("true") boolean enabled,
+            @NotNull @DefaultValue("0.0.0.0") String host,
+            @Min(0) @Max(65535) @DefaultValue("9060") int port,
+            /** Largest frame accepted; a larger length field closes the connection. */
+            @Min(64) @Max(65535) @DefaultValue("65535") int maxFrameBytes,
+            /** A connection that sends nothing for this long is closed (not while paused by backpressure). */
+            @NotNull @DefaultValue("5m") Duration idleTimeout,
+            @Min(1) @DefaultValue("1024") int maxConnections) {
+    }
+
+    /** HEP over TLS: as TCP, with a server certificate and optional client-certificate authentication. */
+    public record Tls(
+            @DefaultValue("false") boolean enabled,
+            @NotNull @DefaultValue("0.0.0.0") String host,
+            @Min(0) @Max(65535) @DefaultValue("9061") int port,
+            /** PEM certificate chain. */
+            Path certificate,
+            /** PEM private key (PKCS#8). */
+            Path privateKey,
+            /** PEM CA bundle trusted for client certificates; required when client-auth is not NONE. */
+            Path trustedCertificates,
+            @NotNull @DefaultValue("NONE") ClientAuth clientAuth) {
+
+        @AssertTrue(message = "homer.ingest.tls needs certificate and private-key when enabled, "
+                + "and trusted-certificates when client-auth is not NONE")
+        boolean isComplete() {
+            return !enabled || certificate != null && privateKey != null
+                    && (clientAuth == ClientAuth.NONE || trustedCertificates != null);
+        }
+    }
+
+    /** Client-certificate policy of the TLS listener. */
+    public enum ClientAuth { NONE, OPTIONAL, REQUIRE }
+
+    /** The queue between listeners and the batcher, and the batch shape. */
+    public record Pipeline(
+            /** Messages the queue holds; UDP beyond it is dropped and counted. */
+            @Min(16) @DefaultValue("65536") int queueCapacity,
+            /** TCP/TLS connections stop reading when the queue holds this many messages... */
+            @Min(1) @DefaultValue("49152") int pauseAbove,
+            /** ...and resume when it drains below this many. */
+            @Min(0) @DefaultValue("16384") int resumeBelow,
+            @Min(1) @Max(100000) @DefaultValue("1000") int batchSize,
+            @NotNull @DefaultValue("200ms") Duration batchAge) {
+
+        @AssertTrue(message = "homer.ingest.pipeline needs resume-below < pause-above <= queue-capacity")
+        boolean isOrdered() {
+            return resumeBelow < pauseAbove && pauseAbove <= queueCapacity;
+        }
+    }
+
+    /** The storage writer: concurrency and retry while the database is unreachable. */
+    public record Writer(
+            /** Batches written at the same time. */
+            @Min(1) @Max(16) @DefaultValue("2") int concurrency,
+            /** Batches held (being written or waiting) before the batcher stops taking from the queue. */
+            @Min(1) @DefaultValue("64") int bufferedBatches,
+            @NotNull @DefaultValue("100ms") Duration retryInitialBackoff,
+            @NotNull @DefaultValue("10s") Duration retryMaxBackoff) {
+    }
+
+    /**
+     * HEP authentication (chunk 0x000e). Off when no key is configured. With keys, a packet whose
+     * capture id has a key (or, failing that, the default key) must carry exactly that key.
+     */
+    public record Auth(
+            /** Key per capture id. */
+            @NotNull @DefaultValue Map<Long, String> keys,
+            /** Key for capture ids not listed in keys; unset: those are accepted without a key. */
+            String defaultKey) {
+
+        public boolean enabled() {
+            return !keys.isEmpty() || defaultKey != null;
+        }
+
+        @Override
+        public String toString() {
+            return "Auth[" + keys.size() + " keys, defaultKey=" + (defaultKey == null ? "unset" : "set") + "]";
+        }
+    }
+
+    /** What is accepted but deliberately not stored. */
+    public record Filter(
+            /** SIP methods (by CSeq method, so their replies too) never stored, e.g. OPTIONS. */
+            @NotNull @DefaultValue List<String> discardMethods) {
+    }
+
+    /** SIP KPI metrics (ASR, NER, SRD, RRD, SD). */
+    public record Kpi(
+            @DefaultValue("true") boolean enabled,
+            /** Open transactions and sessions tracked for the delay histograms; beyond, counted as untracked. */
+            @Min(1) @DefaultValue("100000") int maxTracked,
+            /** A transaction without final reply, or a session without BYE, is forgotten after this. */
+            @NotNull @DefaultValue("2m") Duration transactionExpiry,
+            @NotNull @DefaultValue("12h") Duration sessionExpiry,
+            /** Distinct node label values; further nodes are labelled "other". */
+            @Min(1) @DefaultValue("256") int maxNodes) {
+    }
+}

@@ -1,0 +1,121 @@
+package io.hepstack.ingest;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class TcpListenerIT {
+
+    private final InMemorySink sink = new InMemorySink();
+
+    /** Writes the bytes in pieces of random size (1 byte to 3 frames), flushing each. */
+    private static void writeSplit(Socket s, byte[] bytes, long seed) throws IOException {
+        Random random = new Random(seed);
+        OutputStream out = s.getOutputStream();
+        int pos = 0;
+        while (pos < bytes.length) {
+            int n = Math.min(bytes.length - pos, 1 + random.nextInt(random.nextBoolean() ? 16 : 3000));
+            out.write(bytes, pos, n);
+            out.flush();
+            pos += n;
+        }
+    }
+
+    private static Socket connect(InetSocketAddress to) throws IOException {
+        Socket s = new Socket(to.getAddress(), to.getPort());
+        s.setSoTimeout(5000);
+        return s;
+    }
+
+    @Test
+    void storesAllKamailioPacketsFromAStreamSplitAtArbitraryPoints() throws IOException {
+        try (TestCollector c = new TestCollector(sink, Map.of()); Socket s = connect(c.tcp())) {
+            writeSplit(s, KamailioCapture.stream(), 7);
+            await().atMost(Duration.ofSeconds(10)).until(() -> c.count("hep.messages.stored") == 580);
+            assertThat(sink.rows()).hasSize(KamailioCapture.MESSAGES);
+            assertThat(sink.callIds()).hasSize(KamailioCapture.CALL_IDS);
+            assertThat(c.count("hep.packets.received", "transport", "tcp", "version", "3")).isEqualTo(580);
+        }
+    }
+
+    @Test
+    void closesOnlyTheConnectionWhoseStreamIsCorruptAndCountsWhy() throws IOException {
+        byte[] stream = KamailioCapture.stream();
+        try (TestCollector c = new TestCollector(sink, Map.of());
+             Socket good = connect(c.tcp()); Socket bad = connect(c.tcp())) {
+            writeSplit(good, java.util.Arrays.copyOf(stream, stream.length / 2), 1);
+            bad.getOutputStream().write("GET / HTTP/1.1\r\n\r\n".getBytes());
+            bad.getOutputStream().flush();
+            assertThat(readsEndOfStream(bad.getInputStream())).isTrue();
+            writeSplit(good, java.util.Arrays.copyOfRange(stream, stream.length / 2, stream.length), 2);
+            await().atMost(Duration.ofSeconds(10)).until(() -> c.count("hep.messages.stored") == 580);
+            assertThat(c.count("hep.packets.rejected", "reason", "unknown_version")).isEqualTo(1);
+            assertThat(c.count("hep.connections.closed", "reason", "corrupt_stream")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void closesAConnectionAnnouncingAFrameAboveTheMaximum() throws IOException {
+        try (TestCollector c = new TestCollector(sink, Map.of("homer.ingest.tcp.max-frame-bytes", "512"));
+             Socket s = connect(c.tcp())) {
+            try {
+                writeSplit(s, KamailioCapture.stream(), 3);
+            } catch (IOException closedByTheCollector) {
+                // expected once the collector has closed the connection
+            }
+            assertThat(readsEndOfStream(s.getInputStream())).isTrue();
+            assertThat(c.count("hep.packets.rejected", "reason", "frame_too_large")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void pausesReadingInsteadOfDroppingWhileTheDatabaseIsDown() throws Exception {
+        sink.down = true;
+        byte[] stream = KamailioCapture.stream();
+        try (TestCollector c = new TestCollector(sink, Map.of(
+                "homer.ingest.pipeline.queue-capacity", "32",
+                "homer.ingest.pipeline.pause-above", "24",
+                "homer.ingest.pipeline.resume-below", "8",
+                "homer.ingest.pipeline.batch-size", "10",
+                "homer.ingest.writer.buffered-batches", "2"));
+             Socket s = connect(c.tcp())) {
+            Thread writer = new Thread(() -> {
+                try {
+                    writeSplit(s, stream, 11);
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            writer.start();
+            await().atMost(Duration.ofSeconds(10)).until(() -> c.count("hep.tcp.pauses") > 0);
+            Thread.sleep(300);
+            assertThat(c.count("hep.packets.received")).isLessThan(580);
+            sink.down = false;
+            await().atMost(Duration.ofSeconds(20)).until(() -> c.count("hep.messages.stored") == 580);
+            writer.join(5000);
+            assertThat(c.count("hep.packets.dropped")).isZero();
+            assertThat(sink.rows()).hasSize(580);
+        }
+    }
+
+    private static boolean readsEndOfStream(InputStream in) throws IOException {
+        try {
+            return in.read() == -1;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) { // reset by peer: closed too
+            return true;
+        }
+    }
+}
