@@ -31,6 +31,8 @@ final class TcpReassembler {
         long next;
         boolean closed;
         long finAt = -1;
+        /** The first data sequence number after the SYN, to recognise a retransmitted SYN; -1 without SYN. */
+        long synDataSeq = -1;
         int buffered;
         final TreeMap<Long, Segment> ahead = new TreeMap<>();
 
@@ -65,13 +67,13 @@ final class TcpReassembler {
         Direction d = flows.get(key);
         if ((flags & SYN) != 0) {
             long dataSeq = (seq + 1) & 0xFFFFFFFFL;
-            if (d != null && !d.closed && d.unwrap(dataSeq) == d.next) {
-                // retransmitted SYN: nothing new
-            } else {
+            if (d == null || d.synDataSeq != dataSeq) { // else a retransmitted SYN: nothing new
                 if (d != null && !d.closed) {
+                    skipAllGaps(d);
                     close(d, TcpCloseReason.REOPENED);
                 }
                 d = open(key, dataSeq);
+                d.synDataSeq = dataSeq;
             }
             seq = dataSeq;
         } else if (d == null) {
