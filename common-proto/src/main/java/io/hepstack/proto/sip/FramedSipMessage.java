@@ -1,0 +1,427 @@
+package io.hepstack.proto.sip;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The {@link SipMessage} {@link SipParser} builds: start line fields, an index of header lines as
+ * offsets into the caller's buffer, the CSeq and the body bounds. Other fields are parsed from their
+ * header slice on first access and cached (one bit per field in {@link #done}).
+ */
+final class FramedSipMessage implements SipMessage {
+    // Header index layout: SLOTS ints per header line.
+    private static final int NAME_START = 0;
+    private static final int NAME_END = 1;
+    private static final int VALUE_START = 2;
+    private static final int VALUE_END = 3;
+    private static final int LINE = 4;
+    private static final int KIND = 5;
+    private static final int SLOTS = 6;
+    /** Set in the KIND slot when the value region spans continuation lines. */
+    private static final int FOLDED = 0x100;
+    private static final int KIND_MASK = 0xff;
+
+    // Bits of `done`: which lazy fields are cached.
+    private static final int F_URI = 1;
+    private static final int F_REASON_PHRASE = 1 << 1;
+    private static final int F_CALL_ID = 1 << 2;
+    private static final int F_FROM = 1 << 3;
+    private static final int F_TO = 1 << 4;
+    private static final int F_VIA = 1 << 5;
+    private static final int F_CONTACT = 1 << 6;
+    private static final int F_USER_AGENT = 1 << 7;
+    private static final int F_SERVER = 1 << 8;
+    private static final int F_PAI = 1 << 9;
+    private static final int F_AUTH_USER = 1 << 10;
+    private static final int F_CONTENT_TYPE = 1 << 11;
+    private static final int F_SDP = 1 << 12;
+
+    private final byte[] buf;
+    private final int offset;
+    private final int length;
+
+    // Start line, set by the parser.
+    boolean request;
+    String method;
+    int uriStart;
+    int uriEnd;
+    int statusCode;
+    int reasonStart;
+    int reasonEnd;
+
+    // Framing results, set by the parser.
+    CSeq cseq;
+    int bodyOffset;
+    int bodyLength;
+    int count;
+    private int[] index = new int[16 * SLOTS];
+
+    private int done;
+    private SipUri requestUri;
+    private String reasonPhrase;
+    private String callId;
+    private NameAddress from;
+    private NameAddress to;
+    private Via via;
+    private NameAddress contact;
+    private String userAgent;
+    private String server;
+    private NameAddress pAssertedIdentity;
+    private String authorizationUser;
+    private String contentType;
+    private Sdp sdp;
+
+    FramedSipMessage(byte[] buf, int offset, int length) {
+        this.buf = buf;
+        this.offset = offset;
+        this.length = length;
+    }
+
+    // ---- index, used by the parser ----
+
+    void addHeader(int nameStart, int nameEnd, int valueStart, int valueEnd, int line, int kind) {
+        int base = count * SLOTS;
+        if (base == index.length) {
+            index = Arrays.copyOf(index, index.length * 2);
+        }
+        index[base + NAME_START] = nameStart;
+        index[base + NAME_END] = nameEnd;
+        index[base + VALUE_START] = valueStart;
+        index[base + VALUE_END] = valueEnd;
+        index[base + LINE] = line;
+        index[base + KIND] = kind;
+        count++;
+    }
+
+    /** Joins a continuation line's content {@code [start, end)} to the last header's value. */
+    void continueLast(int start, int end) {
+        int base = (count - 1) * SLOTS;
+        if (index[base + VALUE_START] == index[base + VALUE_END]) {
+            index[base + VALUE_START] = start;
+        } else {
+            index[base + KIND] |= FOLDED;
+        }
+        index[base + VALUE_END] = end;
+    }
+
+    /** Index of the first header line of this kind, or -1. */
+    int first(int kind) {
+        for (int i = 0, base = KIND; i < count; i++, base += SLOTS) {
+            if ((index[base] & KIND_MASK) == kind) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    int valueStart(int header) {
+        return index[header * SLOTS + VALUE_START];
+    }
+
+    int valueEnd(int header) {
+        return index[header * SLOTS + VALUE_END];
+    }
+
+    int line(int header) {
+        return index[header * SLOTS + LINE];
+    }
+
+    /** The value of header line {@code header}, unfolded and decoded. */
+    private String value(int header) {
+        int base = header * SLOTS;
+        int start = index[base + VALUE_START];
+        int end = index[base + VALUE_END];
+        if ((index[base + KIND] & FOLDED) != 0) {
+            return SipText.decodeUnfolded(buf, start, end).trim();
+        }
+        return SipText.decode(buf, start, end);
+    }
+
+    /** The value of the first header line of this kind, or {@code null}. */
+    private String firstValue(int kind) {
+        int h = first(kind);
+        return h < 0 ? null : value(h);
+    }
+
+    // ---- start line ----
+
+    @Override
+    public boolean isRequest() {
+        return request;
+    }
+
+    @Override
+    public String method() {
+        return method;
+    }
+
+    @Override
+    public SipUri requestUri() {
+        if ((done & F_URI) == 0) {
+            requestUri = request ? SipValues.uri(SipText.decode(buf, uriStart, uriEnd)) : null;
+            done |= F_URI;
+        }
+        return requestUri;
+    }
+
+    @Override
+    public int statusCode() {
+        return statusCode;
+    }
+
+    @Override
+    public String reasonPhrase() {
+        if ((done & F_REASON_PHRASE) == 0) {
+            reasonPhrase = request ? null : SipText.decode(buf, reasonStart, reasonEnd);
+            done |= F_REASON_PHRASE;
+        }
+        return reasonPhrase;
+    }
+
+    // ---- mandatory headers ----
+
+    @Override
+    public String callId() {
+        if ((done & F_CALL_ID) == 0) {
+            callId = firstValue(HeaderNames.CALL_ID);
+            done |= F_CALL_ID;
+        }
+        return callId;
+    }
+
+    @Override
+    public CSeq cseq() {
+        return cseq;
+    }
+
+    // ---- typed headers ----
+
+    @Override
+    public NameAddress from() {
+        if ((done & F_FROM) == 0) {
+            from = SipValues.nameAddress(firstValue(HeaderNames.FROM));
+            done |= F_FROM;
+        }
+        return from;
+    }
+
+    @Override
+    public NameAddress to() {
+        if ((done & F_TO) == 0) {
+            to = SipValues.nameAddress(firstValue(HeaderNames.TO));
+            done |= F_TO;
+        }
+        return to;
+    }
+
+    @Override
+    public Via via() {
+        if ((done & F_VIA) == 0) {
+            via = SipValues.via(SipValues.firstOfList(firstValue(HeaderNames.VIA)));
+            done |= F_VIA;
+        }
+        return via;
+    }
+
+    @Override
+    public NameAddress contact() {
+        if ((done & F_CONTACT) == 0) {
+            contact = SipValues.nameAddress(SipValues.firstOfList(firstValue(HeaderNames.CONTACT)));
+            done |= F_CONTACT;
+        }
+        return contact;
+    }
+
+    @Override
+    public String userAgent() {
+        if ((done & F_USER_AGENT) == 0) {
+            userAgent = firstValue(HeaderNames.USER_AGENT);
+            done |= F_USER_AGENT;
+        }
+        return userAgent;
+    }
+
+    @Override
+    public String server() {
+        if ((done & F_SERVER) == 0) {
+            server = firstValue(HeaderNames.SERVER);
+            done |= F_SERVER;
+        }
+        return server;
+    }
+
+    @Override
+    public NameAddress pAssertedIdentity() {
+        if ((done & F_PAI) == 0) {
+            pAssertedIdentity = SipValues.nameAddress(SipValues.firstOfList(firstValue(HeaderNames.P_ASSERTED_IDENTITY)));
+            done |= F_PAI;
+        }
+        return pAssertedIdentity;
+    }
+
+    @Override
+    public String authorizationUser() {
+        if ((done & F_AUTH_USER) == 0) {
+            String user = SipValues.authUser(firstValue(HeaderNames.AUTHORIZATION));
+            authorizationUser = user != null ? user : SipValues.authUser(firstValue(HeaderNames.PROXY_AUTHORIZATION));
+            done |= F_AUTH_USER;
+        }
+        return authorizationUser;
+    }
+
+    @Override
+    public String contentType() {
+        if ((done & F_CONTENT_TYPE) == 0) {
+            contentType = firstValue(HeaderNames.CONTENT_TYPE);
+            done |= F_CONTENT_TYPE;
+        }
+        return contentType;
+    }
+
+    @Override
+    public Integer contentLength() {
+        int h = first(HeaderNames.CONTENT_LENGTH);
+        if (h < 0) {
+            return null;
+        }
+        int value = SipParser.contentLength(buf, valueStart(h), valueEnd(h));
+        return value < 0 ? null : value;
+    }
+
+    @Override
+    public String reason() {
+        return firstValue(HeaderNames.REASON);
+    }
+
+    @Override
+    public Integer expires() {
+        return SipValues.smallInt(firstValue(HeaderNames.EXPIRES));
+    }
+
+    @Override
+    public Integer maxForwards() {
+        return SipValues.smallInt(firstValue(HeaderNames.MAX_FORWARDS));
+    }
+
+    @Override
+    public NameAddress diversion() {
+        return SipValues.nameAddress(SipValues.firstOfList(firstValue(HeaderNames.DIVERSION)));
+    }
+
+    // ---- any header ----
+
+    @Override
+    public String header(String name) {
+        if (name == null) {
+            return null;
+        }
+        int kind = HeaderNames.kindOf(name);
+        int h = find(kind, kind == HeaderNames.OTHER ? lowerName(name) : null, 0);
+        return h < 0 ? null : value(h);
+    }
+
+    @Override
+    public List<String> headers(String name) {
+        if (name == null) {
+            return List.of();
+        }
+        int kind = HeaderNames.kindOf(name);
+        byte[] lower = kind == HeaderNames.OTHER ? lowerName(name) : null;
+        boolean list = HeaderNames.isList(kind);
+        List<String> values = new ArrayList<>(2);
+        for (int h = find(kind, lower, 0); h >= 0; h = find(kind, lower, h + 1)) {
+            String value = value(h);
+            if (list) {
+                SipValues.splitList(value, values);
+            } else if (!value.isEmpty()) {
+                values.add(value);
+            }
+        }
+        return Collections.unmodifiableList(values);
+    }
+
+    private static byte[] lowerName(String name) {
+        return name.trim().toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Index of the first header line at or after {@code from} of this kind, or for {@link
+     * HeaderNames#OTHER} named {@code lower} ignoring ASCII case; -1 when there is none.
+     */
+    private int find(int kind, byte[] lower, int from) {
+        for (int i = from; i < count; i++) {
+            int base = i * SLOTS;
+            if ((index[base + KIND] & KIND_MASK) != kind) {
+                continue;
+            }
+            if (kind != HeaderNames.OTHER
+                    || (index[base + NAME_END] - index[base + NAME_START] == lower.length
+                        && SipText.equalsLowerAscii(buf, index[base + NAME_START], lower))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    @Override
+    public List<String> headerNames() {
+        String[] names = new String[count];
+        for (int i = 0; i < count; i++) {
+            names[i] = SipText.decode(buf, index[i * SLOTS + NAME_START], index[i * SLOTS + NAME_END]);
+        }
+        return List.of(names);
+    }
+
+    // ---- body ----
+
+    @Override
+    public int bodyOffset() {
+        return bodyOffset;
+    }
+
+    @Override
+    public int bodyLength() {
+        return bodyLength;
+    }
+
+    @Override
+    public byte[] bodyBytes() {
+        return Arrays.copyOfRange(buf, bodyOffset, bodyOffset + bodyLength);
+    }
+
+    @Override
+    public Sdp sdp() {
+        if ((done & F_SDP) == 0) {
+            sdp = SdpParser.find(contentType(), buf, bodyOffset, bodyOffset + bodyLength);
+            done |= F_SDP;
+        }
+        return sdp;
+    }
+
+    // ---- buffer ----
+
+    @Override
+    public byte[] buffer() {
+        return buf;
+    }
+
+    @Override
+    public int offset() {
+        return offset;
+    }
+
+    @Override
+    public int length() {
+        return length;
+    }
+
+    @Override
+    public String toString() {
+        String first = request ? method + " " + SipText.decode(buf, uriStart, uriEnd) : statusCode + " " + reasonPhrase();
+        return "SipMessage[" + first + ", Call-ID " + callId() + ", CSeq " + cseq.number() + " " + cseq.method() + "]";
+    }
+}

@@ -1,0 +1,142 @@
+package io.hepstack.proto.sip;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Byte-level helpers for SIP text: character classes of RFC 3261 §25.1, ASCII case folding, and
+ * the one way bytes become Strings (UTF-8 with replacement, NUL replaced, since every String the
+ * parser returns may end up in a PostgreSQL text column).
+ */
+final class SipText {
+    static final char REPLACEMENT = '\uFFFD';
+
+    /** RFC 3261 §25.1 {@code token} characters. */
+    private static final boolean[] TOKEN = new boolean[128];
+
+    static {
+        for (int c = '0'; c <= '9'; c++) {
+            TOKEN[c] = true;
+        }
+        for (int c = 'a'; c <= 'z'; c++) {
+            TOKEN[c] = true;
+            TOKEN[c - 32] = true;
+        }
+        for (char c : "-.!%*_+`'~".toCharArray()) {
+            TOKEN[c] = true;
+        }
+    }
+
+    private SipText() {
+    }
+
+    static boolean isToken(byte b) {
+        return b >= 0 && TOKEN[b];
+    }
+
+    static boolean isToken(char c) {
+        return c < 128 && TOKEN[c];
+    }
+
+    /** SP or HTAB. */
+    static boolean isWs(byte b) {
+        return b == ' ' || b == '\t';
+    }
+
+    /** SP, HTAB, CR or LF: inside a header value region, folding is just whitespace. */
+    static boolean isLws(byte b) {
+        return b == ' ' || b == '\t' || b == '\r' || b == '\n';
+    }
+
+    static boolean isDigit(byte b) {
+        return b >= '0' && b <= '9';
+    }
+
+    /** ASCII lower case of a byte, other bytes unchanged. */
+    static int lower(byte b) {
+        return b >= 'A' && b <= 'Z' ? b + 32 : b;
+    }
+
+    /** Whether {@code buf[from, from + lower.length)} equals {@code lower} ignoring ASCII case. */
+    static boolean equalsLowerAscii(byte[] buf, int from, byte[] lower) {
+        if (from < 0 || from + lower.length > buf.length) {
+            return false;
+        }
+        for (int i = 0; i < lower.length; i++) {
+            if (lower(buf[from + i]) != lower[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** First index of {@code b} in {@code buf[from, to)}, or -1. */
+    static int indexOf(byte[] buf, int from, int to, byte b) {
+        for (int i = from; i < to; i++) {
+            if (buf[i] == b) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * {@code buf[from, to)} as a String: UTF-8, malformed sequences replaced by U+FFFD, NUL
+     * replaced by U+FFFD. Plain ASCII takes the copy-only Latin-1 path.
+     */
+    static String decode(byte[] buf, int from, int to) {
+        if (to <= from) {
+            return "";
+        }
+        for (int i = from; i < to; i++) {
+            if (buf[i] <= 0) {
+                return decodeSlow(buf, from, to);
+            }
+        }
+        return new String(buf, from, to - from, StandardCharsets.ISO_8859_1);
+    }
+
+    private static String decodeSlow(byte[] buf, int from, int to) {
+        String s = new String(buf, from, to - from, StandardCharsets.UTF_8);
+        return s.indexOf('\0') >= 0 ? s.replace('\0', REPLACEMENT) : s;
+    }
+
+    /**
+     * A header value region that spans continuation lines, decoded with each line break and the
+     * whitespace around it (RFC 3261 §7.3.1 LWS) replaced by one SP.
+     */
+    static String decodeUnfolded(byte[] buf, int from, int to) {
+        byte[] out = new byte[to - from];
+        int n = 0;
+        int i = from;
+        while (i < to) {
+            byte b = buf[i];
+            if (b == '\r' || b == '\n') {
+                while (n > 0 && isWs(out[n - 1])) {
+                    n--;
+                }
+                while (i < to && isLws(buf[i])) {
+                    i++;
+                }
+                out[n++] = ' ';
+            } else {
+                out[n++] = b;
+                i++;
+            }
+        }
+        return decode(out, 0, n);
+    }
+
+    /** Up to 40 characters of {@code buf[from, to)} for an error message, non-printables as {@code ?}. */
+    static String excerpt(byte[] buf, int from, int to) {
+        int end = Math.min(to, from + 40);
+        StringBuilder sb = new StringBuilder(end - from + 3);
+        for (int i = from; i < end; i++) {
+            byte b = buf[i];
+            sb.append(b >= 0x20 && b < 0x7f ? (char) b : '?');
+        }
+        if (end < to) {
+            sb.append("...");
+        }
+        return sb.toString();
+    }
+}

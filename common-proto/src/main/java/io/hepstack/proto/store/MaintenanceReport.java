@@ -1,0 +1,23 @@
+package io.hepstack.proto.store;
+
+import java.util.List;
+
+/**
+ * What one {@link PartitionMaintainer#maintain()} round did, for logs and metrics.
+ *
+ * @param lockAcquired whether this replica held the maintenance lock; when {@code false} another
+ *                     replica was maintaining and nothing was done here
+ * @param created      partitions created, by name
+ * @param dropped      partitions dropped for retention, by name
+ */
+public record MaintenanceReport(boolean lockAcquired, List<String> created, List<String> dropped) {
+
+    public MaintenanceReport {
+        created = List.copyOf(created);
+        dropped = List.copyOf(dropped);
+    }
+
+    static MaintenanceReport skipped() {
+        return new MaintenanceReport(false, List.of(), List.of());
+    }
+}

@@ -1,0 +1,136 @@
+package io.hepstack.proto.store;
+
+import io.hepstack.proto.model.MessageKind;
+import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.ConnectionFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Keeps the time partitions of {@code messages}: creates the current one and {@link
+ * PartitionPolicy#ahead()} after it for every kind, and drops those whose whole range is older than
+ * the kind's retention.
+ *
+ * <p>Any number of replicas may call {@link #maintain()} on a schedule: a round first takes the
+ * session-level advisory lock {@link #ADVISORY_LOCK_KEY} with {@code pg_try_advisory_lock} and does
+ * nothing when another session holds it; the lock is released when the round ends, however it ends.
+ */
+public final class PartitionMaintainer {
+
+    /** Advisory lock key of partition maintenance: the ASCII bytes of "hepstack" as a bigint. */
+    public static final long ADVISORY_LOCK_KEY = 0x6865_7073_7461_636BL;
+
+    private static final String LIST_PARTITIONS = """
+            SELECT k.relname AS parent, p.relname AS name,
+                   (extract(epoch FROM (regexp_match(pg_get_expr(p.relpartbound, p.oid),
+                                                     'TO \\(''([^'']+)''\\)'))[1]::timestamptz) * 1000000)::bigint
+                       AS upper_micros
+            FROM pg_inherits ik
+            JOIN pg_class k ON k.oid = ik.inhrelid
+            JOIN pg_inherits ip ON ip.inhparent = k.oid
+            JOIN pg_class p ON p.oid = ip.inhrelid
+            WHERE ik.inhparent = 'messages'::regclass
+            ORDER BY p.relname""";
+
+    private final ConnectionFactory connections;
+    private final PartitionPolicy policy;
+    private final Clock clock;
+    private final Partitions partitions;
+
+    /**
+     * @param connections PostgreSQL connections, normally a pool
+     * @param policy      partition width, count ahead and per-kind retention
+     * @param clock       the clock deciding what is current and what expired
+     */
+    public PartitionMaintainer(ConnectionFactory connections, PartitionPolicy policy, Clock clock) {
+        this.connections = Objects.requireNonNull(connections, "connections");
+        this.policy = Objects.requireNonNull(policy, "policy");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.partitions = new Partitions(policy);
+    }
+
+    /** One maintenance round; see the class contract. Nothing happens until subscription. */
+    public Mono<MaintenanceReport> maintain() {
+        return Mono.usingWhen(connections.create(),
+                c -> selectBoolean(c, "SELECT pg_try_advisory_lock(" + ADVISORY_LOCK_KEY + ")")
+                        .flatMap(locked -> locked
+                                ? Mono.usingWhen(Mono.just(c), this::maintainLocked,
+                                        x -> unlock(c), (x, e) -> unlock(c), x -> unlock(c))
+                                : Mono.just(MaintenanceReport.skipped())),
+                Connection::close);
+    }
+
+    private Mono<MaintenanceReport> maintainLocked(Connection c) {
+        long now = MessageWriter.micros(clock.instant());
+        return Flux.from(c.createStatement(LIST_PARTITIONS).execute())
+                .concatMap(r -> r.map((row, meta) -> new Existing(
+                        row.get("parent", String.class), row.get("name", String.class),
+                        row.get("upper_micros", Long.class))))
+                .collectList()
+                .flatMap(existing -> {
+                    Set<String> names = new HashSet<>();
+                    existing.forEach(p -> names.add(p.name()));
+                    List<String[]> toCreate = new ArrayList<>(); // {name, sql}
+                    long current = partitions.startOf(now);
+                    for (MessageKind kind : MessageKind.values()) {
+                        for (int i = 0; i <= policy.ahead(); i++) {
+                            long start = current + i * partitions.widthMicros();
+                            String name = partitions.nameOf(kind, start);
+                            if (!names.contains(name)) {
+                                toCreate.add(new String[] {name, partitions.createSql(kind, start)});
+                            }
+                        }
+                    }
+                    List<String> toDrop = new ArrayList<>();
+                    for (Existing p : existing) {
+                        MessageKind kind = kindOf(p.parent());
+                        if (kind != null && p.upperMicros() != null
+                                && p.upperMicros() <= now - Partitions.micros(policy.retentionOf(kind))) {
+                            toDrop.add(p.name());
+                        }
+                    }
+                    List<String> created = new ArrayList<>();
+                    List<String> dropped = new ArrayList<>();
+                    return Flux.fromIterable(toCreate)
+                            .concatMap(n -> PartitionDdl.create(c, n[1])
+                                    .doOnNext(ran -> {
+                                        if (ran) {
+                                            created.add(n[0]);
+                                        }
+                                    }))
+                            .thenMany(Flux.fromIterable(toDrop)
+                                    .concatMap(n -> PartitionDdl.execute(c, "DROP TABLE IF EXISTS " + n)
+                                            .doOnSuccess(v -> dropped.add(n))))
+                            .then(Mono.fromSupplier(() -> new MaintenanceReport(true, created, dropped)));
+                });
+    }
+
+    private static MessageKind kindOf(String parent) {
+        for (MessageKind kind : MessageKind.values()) {
+            if (Partitions.parentOf(kind).equals(parent)) {
+                return kind;
+            }
+        }
+        return null;
+    }
+
+    private static Mono<Void> unlock(Connection c) {
+        return selectBoolean(c, "SELECT pg_advisory_unlock(" + ADVISORY_LOCK_KEY + ")").then();
+    }
+
+    private static Mono<Boolean> selectBoolean(Connection c, String sql) {
+        return Flux.from(c.createStatement(sql).execute())
+                .concatMap(r -> r.map((row, meta) -> Boolean.TRUE.equals(row.get(0, Boolean.class))))
+                .single();
+    }
+
+    private record Existing(String parent, String name, Long upperMicros) {
+    }
+}

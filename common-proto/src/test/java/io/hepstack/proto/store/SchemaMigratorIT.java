@@ -1,0 +1,56 @@
+package io.hepstack.proto.store;
+
+import io.hepstack.proto.store.testing.TestDatabase;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.sql.Connection;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static io.hepstack.proto.store.Fixtures.count;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SchemaMigratorIT {
+
+    @RegisterExtension
+    static final TestDatabase db = TestDatabase.empty();
+
+    @Test
+    void replicasMigratingAtOnceApplyTheSchemaExactlyOnce() throws Exception {
+        int replicas = 3;
+        CyclicBarrier start = new CyclicBarrier(replicas);
+        ExecutorService pool = Executors.newFixedThreadPool(replicas);
+        try {
+            List<Future<Integer>> applied = new ArrayList<>();
+            for (int i = 0; i < replicas; i++) {
+                applied.add(pool.submit(() -> {
+                    SchemaMigrator migrator = new SchemaMigrator(db.jdbcUrl(), db.user(), db.password());
+                    start.await(30, TimeUnit.SECONDS);
+                    return migrator.migrate();
+                }));
+            }
+            int total = 0;
+            for (Future<Integer> f : applied) {
+                total += f.get(120, TimeUnit.SECONDS);
+            }
+            assertThat(total).as("migrations applied over all replicas").isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+
+        try (Connection c = db.openJdbc()) {
+            assertThat(count(c, "SELECT count(*) FROM flyway_schema_history WHERE success AND version IS NOT NULL"))
+                    .isEqualTo(1);
+            assertThat(count(c, "SELECT count(*) FROM pg_inherits WHERE inhparent = 'messages'::regclass"))
+                    .as("one list partition per kind").isEqualTo(6);
+        }
+        assertThat(new SchemaMigrator(db.jdbcUrl(), db.user(), db.password()).migrate())
+                .as("an up-to-date database").isZero();
+    }
+}
