@@ -5,7 +5,6 @@ import io.hepstack.ingest.sip.InterimSipExtractor;
 import io.hepstack.ingest.sip.SipKpis;
 import io.hepstack.proto.hep.HepDecoder;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -19,15 +18,8 @@ class IngestConfiguration {
     }
 
     @Bean
-    @ConditionalOnMissingBean
     RowExtractor rowExtractor() {
         return new InterimSipExtractor();
-    }
-
-    @Bean
-    @ConditionalOnMissingBean
-    BatchSink batchSink() {
-        return new UnavailableSink();
     }
 
     @Bean

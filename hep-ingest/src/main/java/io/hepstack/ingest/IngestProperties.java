@@ -33,6 +33,7 @@ public record IngestProperties(
         @Valid @NotNull @DefaultValue Auth auth,
         @Valid @NotNull @DefaultValue Filter filter,
         @Valid @NotNull @DefaultValue Kpi kpi,
+        @Valid @NotNull @DefaultValue Storage storage,
         @NotNull @DefaultValue("30s") Duration shutdownTimeout) {
 
     /** HEP over UDP: one packet per datagram; overflow is dropped and counted. */
@@ -133,6 +134,14 @@ public record IngestProperties(
     public record Filter(
             /** SIP methods (by CSeq method, so their replies too) never stored, e.g. OPTIONS. */
             @NotNull @DefaultValue List<String> discardMethods) {
+    }
+
+    /** Schema and partitions of the database named by {@code spring.r2dbc.*}. */
+    public record Storage(
+            /** Apply the schema migrations at start (retried in the background until the database is up). */
+            @DefaultValue("true") boolean migrateSchema,
+            /** How often time partitions are created ahead and dropped past retention. */
+            @NotNull @DefaultValue("10m") Duration maintenanceInterval) {
     }
 
     /** SIP KPI metrics (ASR, NER, SRD, RRD, SD). */

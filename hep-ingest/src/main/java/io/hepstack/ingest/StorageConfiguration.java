@@ -1,0 +1,87 @@
+package io.hepstack.ingest;
+
+import io.hepstack.proto.store.MessageWriter;
+import io.hepstack.proto.store.PartitionMaintainer;
+import io.hepstack.proto.store.PartitionPolicy;
+import io.hepstack.proto.store.SchemaMigrator;
+import io.r2dbc.spi.ConnectionFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.r2dbc.R2dbcProperties;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import reactor.util.retry.Retry;
+
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * PostgreSQL storage: the {@link MessageWriter} sink, the schema migration (in the background, retried
+ * until the database is reachable: the collector accepts traffic meanwhile), and the periodic
+ * partition maintenance (advisory-locked, so several collectors may run it).
+ */
+@Configuration(proxyBeanMethods = false)
+class StorageConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(StorageConfiguration.class);
+
+    @Bean
+    PartitionPolicy partitionPolicy() {
+        return PartitionPolicy.defaults();
+    }
+
+    @Bean
+    BatchSink batchSink(ConnectionFactory connections, PartitionPolicy policy) {
+        return new PostgresSink(new MessageWriter(connections, policy, Clock.systemUTC()));
+    }
+
+    @Bean
+    SmartLifecycle storageMaintenance(ConnectionFactory connections, PartitionPolicy policy, R2dbcProperties r2dbc,
+                                      IngestProperties props) {
+        IngestProperties.Storage cfg = props.storage();
+        PartitionMaintainer maintainer = new PartitionMaintainer(connections, policy, Clock.systemUTC());
+        Mono<Integer> migrate = Mono.fromCallable(() -> new SchemaMigrator(SchemaMigrator.jdbcUrl(r2dbc.getUrl()),
+                        r2dbc.getUsername(), r2dbc.getPassword()).migrate())
+                .subscribeOn(Schedulers.boundedElastic())
+                .doOnNext(n -> log.info("database schema up to date ({} migrations applied)", n))
+                .doOnError(e -> log.warn("schema migration failed, retrying: {}", e.toString()))
+                .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofSeconds(1)).maxBackoff(Duration.ofSeconds(30)));
+        Flux<Object> maintain = Flux.interval(Duration.ZERO, cfg.maintenanceInterval())
+                .concatMap(tick -> maintainer.maintain()
+                        .doOnNext(r -> log.info("partition maintenance: {}", r))
+                        .onErrorResume(e -> {
+                            log.warn("partition maintenance failed: {}", e.toString());
+                            return Mono.empty();
+                        }));
+        Flux<Object> work = (cfg.migrateSchema() ? migrate.then() : Mono.<Void>empty()).thenMany(maintain);
+        return new SmartLifecycle() {
+            private Disposable running;
+
+            @Override
+            public void start() {
+                running = work.subscribe();
+            }
+
+            @Override
+            public void stop() {
+                running.dispose();
+                running = null;
+            }
+
+            @Override
+            public boolean isRunning() {
+                return running != null;
+            }
+
+            @Override
+            public int getPhase() {
+                return IngestLifecycle.PHASE - 1; // starts before the listeners, stops after them
+            }
+        };
+    }
+}
