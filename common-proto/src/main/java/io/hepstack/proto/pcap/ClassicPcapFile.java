@@ -35,11 +35,10 @@ final class ClassicPcapFile {
             throw new PcapFormatException("global header", 0, "version " + major + "." + Bytes.u16(hdr, 6, le)
                     + " (expected: 2.4)");
         }
-        long snaplen = Bytes.u32(hdr, 16, le);
         // Upper bits of the link-type field carry FCS information (pcap-savefile(5)); the type is the low 16.
         int linkType = (int) (Bytes.u32(hdr, 20, le) & 0xFFFF);
-        long limit = snaplen == 0 ? MAX_RECORD : Math.min(snaplen, MAX_RECORD);
-        String limitName = snaplen == 0 || snaplen > MAX_RECORD ? "the reader's limit " + MAX_RECORD : "snaplen " + snaplen;
+        // Like Wireshark, records longer than the snaplen are accepted (GRO/TSO captures have them);
+        // only the reader's own cap bounds memory.
         long unitsPerSecond = nanos ? 1_000_000_000L : 1_000_000L;
 
         byte[] rh = new byte[16];
@@ -58,9 +57,9 @@ final class ClassicPcapFile {
             long frac = Bytes.u32(rh, 4, le);
             long caplen = Bytes.u32(rh, 8, le);
             long origlen = Bytes.u32(rh, 12, le);
-            if (caplen > limit) {
+            if (caplen > MAX_RECORD) {
                 throw new PcapFormatException("record " + record, at,
-                        "captured length " + caplen + " exceeds " + limitName);
+                        "captured length " + caplen + " exceeds the reader's limit " + MAX_RECORD);
             }
             byte[] data = new byte[(int) caplen];
             int got = in.read(data, 0, data.length);

@@ -136,7 +136,6 @@ final class PcapngFile {
                         throw new PcapFormatException(where, at, "captured length " + caplen
                                 + " exceeds the block's " + (end - 20) + " data bytes");
                     }
-                    checkSnaplen(itf, caplen, where, at);
                     byte[] data = Arrays.copyOfRange(body, 20, 20 + (int) caplen);
                     sink.frame(++packetNo, micros(ticks, itf), itf.linkType(), data, origlen);
                 }
@@ -202,12 +201,6 @@ final class PcapngFile {
                     + interfaces.size() + " interfaces described in this section)");
         }
         return interfaces.get((int) id);
-    }
-
-    private static void checkSnaplen(Interface itf, long caplen, String where, long at) throws PcapFormatException {
-        if (itf.snaplen() != 0 && caplen > itf.snaplen()) {
-            throw new PcapFormatException(where, at, "captured length " + caplen + " exceeds snaplen " + itf.snaplen());
-        }
     }
 
     /** Converts interface ticks (unsigned) to microseconds since the epoch. */

@@ -39,6 +39,26 @@ class CaptureFormatTest {
     }
 
     @Test
+    void readsARecordLongerThanTheSnaplenAsWiresharkDoes() {
+        byte[] file = hex(
+                "a1 b2 c3 d4",   // magic, big-endian, microseconds
+                "00 02 00 04",   // version 2.4
+                "00 00 00 00",   // thiszone
+                "00 00 00 00",   // sigfigs
+                "00 00 00 10",   // snaplen 16: smaller than the record, as GRO/TSO captures have
+                "00 00 00 65",   // link type 101, raw IP
+                "65 53 f1 00",   // ts_sec 1700000000
+                "00 00 00 07",   // ts_usec 7
+                "00 00 00 23",   // incl_len 35
+                "00 00 00 23",   // orig_len 35
+                IPV4_UDP_OPTIONS);
+        RecordingVisitor v = new RecordingVisitor();
+        CaptureBytes.read(file, v);
+
+        assertThat(v.udp).extracting(CaptureFormatTest::udpSummary).containsExactly("#1 1700000000000007 10.0.0.1");
+    }
+
+    @Test
     void readsNanosecondClassicPcapTruncatingToMicroseconds() {
         byte[] file = hex(
                 "4d 3c b2 a1",   // magic a1b23c4d, little-endian: nanoseconds

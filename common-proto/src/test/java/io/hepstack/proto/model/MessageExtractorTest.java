@@ -1,0 +1,161 @@
+package io.hepstack.proto.model;
+
+import io.hepstack.proto.hep.HepChunk;
+import io.hepstack.proto.hep.HepDecoder;
+import io.hepstack.proto.hep.HepPacket;
+import io.hepstack.proto.pcap.PcapPacket;
+import io.hepstack.proto.pcap.PcapReader;
+import io.hepstack.proto.pcap.PcapVisitor;
+import io.hepstack.proto.sip.HeaderExtractor;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class MessageExtractorTest {
+
+    private static final List<HepPacket> CAPTURE = new ArrayList<>();
+
+    private final MessageExtractor extractor = new MessageExtractor(new ExtractionSettings(
+            List.of(HeaderExtractor.parse("X-CID")), List.of(HeaderExtractor.parse("Subject"))));
+
+    @BeforeAll
+    static void readCapture() throws Exception {
+        HepDecoder decoder = new HepDecoder();
+        try (InputStream in = MessageExtractorTest.class.getResourceAsStream("/fixtures/kamailio-siptrace/hep.pcap")) {
+            PcapReader.read(in, (PcapVisitor) p -> {
+                try {
+                    CAPTURE.add(decoder.decode(p.payload()));
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            });
+        }
+        assertThat(CAPTURE).hasSize(580);
+    }
+
+    @Test
+    void classifiesEveryFixtureMessageAndKeepsTheCallIds() {
+        Map<MessageKind, Integer> kinds = new EnumMap<>(MessageKind.class);
+        Set<String> callIds = new HashSet<>();
+        for (HepPacket p : CAPTURE) {
+            CapturedMessage m = extractor.extract(p);
+            assertThat(m.parsed()).isTrue();
+            assertThat(m.payload()).isSameAs(p.payload());
+            kinds.merge(m.kind(), 1, Integer::sum);
+            callIds.add(m.callId());
+        }
+        assertThat(callIds).hasSize(80);
+        assertThat(kinds).containsOnlyKeys(MessageKind.SIP_CALL, MessageKind.SIP_REGISTRATION, MessageKind.SIP_OTHER);
+        // The proxy answers REGISTER and OPTIONS itself: each request is mirrored once (received), its 200 once.
+        assertThat(kinds.get(MessageKind.SIP_REGISTRATION)).isEqualTo(20 * 2);
+        assertThat(kinds.get(MessageKind.SIP_OTHER)).isEqualTo(20 * 2);
+        assertThat(kinds.get(MessageKind.SIP_CALL)).isEqualTo(580 - 80);
+    }
+
+    @Test
+    void fillsEveryColumnOfTheFirstInvite() throws Exception {
+        CapturedMessage m = extractor.extract(CAPTURE.get(0));
+        assertThat(m.kind()).isEqualTo(MessageKind.SIP_CALL);
+        assertThat(m.timestampMicros()).isEqualTo(1795375683_366306L);
+        assertThat(m.captureId()).isEqualTo(2001);
+        assertThat(m.protoType()).isEqualTo(1);
+        assertThat(m.transport()).isEqualTo(17);
+        assertThat(m.srcIp()).isEqualTo(InetAddress.getByName("127.0.0.1"));
+        assertThat(m.srcPort()).isEqualTo(5080);
+        assertThat(m.dstPort()).isEqualTo(5060);
+        assertThat(m.callId()).isEqualTo("1-10898@127.0.0.1");
+        assertThat(m.correlationId()).isEqualTo("1-10898@127.0.0.1");
+        assertThat(m.method()).isEqualTo("INVITE");
+        assertThat(m.status()).isNull();
+        assertThat(m.cseq()).isEqualTo(1L);
+        assertThat(m.cseqMethod()).isEqualTo("INVITE");
+        assertThat(m.fromUser()).isEqualTo("sipp");
+        assertThat(m.fromTag()).isEqualTo("10898SIPpTag001");
+        assertThat(m.toUser()).isEqualTo("1000");
+        assertThat(m.toTag()).isNull();
+        assertThat(m.ruriUser()).isEqualTo("1000");
+        assertThat(m.viaBranch()).isEqualTo("z9hG4bK-10898-1-0");
+        assertThat(m.extra())
+                .contains("\"headers\":{\"Subject\":\"Performance Test\"}")
+                .contains("\"sdp\":{\"connection\":\"127.0.0.1\",\"media\":[{\"type\":\"audio\",\"port\":6008");
+    }
+
+    @Test
+    void takesTheCorrelationIdFromTheALegHeader() {
+        CapturedMessage busyInvite = CAPTURE.stream().map(extractor::extract)
+                .filter(m -> "INVITE".equals(m.method()) && m.callId().startsWith("busy-"))
+                .findFirst().orElseThrow();
+        assertThat(busyInvite.correlationId()).startsWith("aleg-").isNotEqualTo(busyInvite.callId());
+    }
+
+    @Test
+    void prefersTheHepCorrelationIdChunk() {
+        CapturedMessage m = extractor.extract(with(CAPTURE.get(0), 1, "hep-corr", null));
+        assertThat(m.correlationId()).isEqualTo("hep-corr");
+        assertThat(m.callId()).isEqualTo("1-10898@127.0.0.1");
+    }
+
+    @Test
+    void storesAReplyWithItsStatusAndServerAsUserAgent() {
+        CapturedMessage trying = extractor.extract(CAPTURE.get(1));
+        assertThat(trying.method()).isNull();
+        assertThat(trying.status()).isEqualTo(100);
+        assertThat(trying.ruriUser()).isNull();
+        assertThat(trying.kind()).isEqualTo(MessageKind.SIP_CALL);
+    }
+
+    @Test
+    void keepsMalformedSipRawAndFlaggedUnparsed() {
+        byte[] noCallId = "INVITE sip:a@b SIP/2.0\r\nCSeq: 1 INVITE\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        CapturedMessage m = extractor.extract(withPayload(CAPTURE.get(0), 1, noCallId));
+        assertThat(m.parsed()).isFalse();
+        assertThat(m.kind()).isEqualTo(MessageKind.SIP_OTHER);
+        assertThat(m.callId()).isNull();
+        assertThat(m.payload()).isEqualTo(noCallId);
+        assertThat(m.srcPort()).isEqualTo(5080);
+        assertThat(m.extra()).contains("\"sipError\":\"MISSING_CALL_ID");
+    }
+
+    @Test
+    void storesLogsAndQosReportsByPayloadTypeWithTheirCorrelationId() {
+        byte[] json = "{\"jitter\":1.5}".getBytes(StandardCharsets.US_ASCII);
+        CapturedMessage rtcp = extractor.extract(withPayload(with(CAPTURE.get(0), 5, "1-10898@127.0.0.1", null), 5, json));
+        assertThat(rtcp.kind()).isEqualTo(MessageKind.QOS);
+        assertThat(rtcp.correlationId()).isEqualTo("1-10898@127.0.0.1");
+        assertThat(rtcp.callId()).isNull();
+        assertThat(rtcp.parsed()).isFalse();
+        assertThat(extractor.extract(withPayload(CAPTURE.get(0), 100, "log line".getBytes())).kind())
+                .isEqualTo(MessageKind.LOG);
+        assertThat(extractor.extract(withPayload(CAPTURE.get(0), 53, "{}".getBytes())).kind())
+                .isEqualTo(MessageKind.OTHER);
+    }
+
+    @Test
+    void keepsRawHepChunksInTheExtras() {
+        HepPacket p = with(CAPTURE.get(0), 1, null, List.of(new HepChunk(0, 0x23, new byte[]{0, (byte) 0xff})));
+        assertThat(extractor.extract(p).extra()).contains("\"hepChunks\":[{\"vendor\":0,\"type\":35,\"hex\":\"00ff\"}]");
+    }
+
+    private static HepPacket with(HepPacket p, int protoType, String correlationId, List<HepChunk> chunks) {
+        return new HepPacket(p.version(), p.ipFamily(), p.ipProto(), p.srcIp(), p.dstIp(), p.srcPort(), p.dstPort(),
+                p.tsSec(), p.tsUsec(), protoType, p.captureId(), p.authKey(), correlationId, p.vlan(), p.node(),
+                p.payload(), p.compressed(), chunks);
+    }
+
+    private static HepPacket withPayload(HepPacket p, int protoType, byte[] payload) {
+        return new HepPacket(p.version(), p.ipFamily(), p.ipProto(), p.srcIp(), p.dstIp(), p.srcPort(), p.dstPort(),
+                p.tsSec(), p.tsUsec(), protoType, p.captureId(), p.authKey(), p.correlationId(), p.vlan(), p.node(),
+                payload, p.compressed(), p.chunks());
+    }
+}

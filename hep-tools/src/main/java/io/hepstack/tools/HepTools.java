@@ -1,0 +1,29 @@
+package io.hepstack.tools;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code hep-tools}: the suite's command line. {@code decode} prints the HEP packets of a capture as
+ * JSON lines; further commands (bench, replay, local) join as they are built.
+ */
+@Command(name = "hep-tools", mixinStandardHelpOptions = true, versionProvider = HepTools.Version.class,
+        description = "HEP capture tools: decode captures, replay them, generate load, run the suite locally.",
+        subcommands = {DecodeCommand.class, LocalCommand.class})
+public final class HepTools {
+
+    private HepTools() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new HepTools()).execute(args));
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = HepTools.class.getPackage().getImplementationVersion();
+            return new String[]{"hep-tools " + (v == null ? "dev" : v)};
+        }
+    }
+}
