@@ -1,9 +1,9 @@
 package io.hepstack.ingest;
 
 import io.hepstack.ingest.listen.HepListeners;
-import io.hepstack.ingest.sip.InterimSipExtractor;
 import io.hepstack.ingest.sip.SipKpis;
 import io.hepstack.proto.hep.HepDecoder;
+import io.hepstack.proto.model.MessageExtractor;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -18,8 +18,8 @@ class IngestConfiguration {
     }
 
     @Bean
-    RowExtractor rowExtractor() {
-        return new InterimSipExtractor();
+    RowExtractor rowExtractor(IngestProperties props) {
+        return new MessageExtractor(props.extraction().settings())::extract;
     }
 
     @Bean

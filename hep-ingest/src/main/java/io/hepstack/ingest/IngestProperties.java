@@ -1,5 +1,7 @@
 package io.hepstack.ingest;
 
+import io.hepstack.proto.model.ExtractionSettings;
+import io.hepstack.proto.sip.HeaderExtractor;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Max;
@@ -32,6 +34,7 @@ public record IngestProperties(
         @Valid @NotNull @DefaultValue Writer writer,
         @Valid @NotNull @DefaultValue Auth auth,
         @Valid @NotNull @DefaultValue Filter filter,
+        @Valid @NotNull @DefaultValue Extraction extraction,
         @Valid @NotNull @DefaultValue Kpi kpi,
         @Valid @NotNull @DefaultValue Storage storage,
         @NotNull @DefaultValue("30s") Duration shutdownTimeout) {
@@ -142,6 +145,20 @@ public record IngestProperties(
             @DefaultValue("true") boolean migrateSchema,
             /** How often time partitions are created ahead and dropped past retention. */
             @NotNull @DefaultValue("10m") Duration maintenanceInterval) {
+    }
+
+    /** What is taken from SIP headers besides the fixed columns. */
+    public record Extraction(
+            /** Headers giving the correlation id (A-leg), tried in order after HEP chunk 0x0011; e.g. X-CID. */
+            @NotNull @DefaultValue List<String> correlationHeaders,
+            /** Headers copied into the row's extra JSON. */
+            @NotNull @DefaultValue List<String> extraHeaders) {
+
+        /** The common-proto settings. */
+        public ExtractionSettings settings() {
+            return new ExtractionSettings(correlationHeaders.stream().map(HeaderExtractor::parse).toList(),
+                    extraHeaders.stream().map(HeaderExtractor::parse).toList());
+        }
     }
 
     /** SIP KPI metrics (ASR, NER, SRD, RRD, SD). */

@@ -1,7 +1,8 @@
 package io.hepstack.ingest;
 
 import io.hepstack.ingest.listen.HepListeners;
-import io.hepstack.ingest.sip.InterimSipExtractor;
+import io.hepstack.proto.model.ExtractionSettings;
+import io.hepstack.proto.model.MessageExtractor;
 import io.hepstack.ingest.sip.SipKpis;
 import io.hepstack.proto.hep.HepDecoder;
 import io.micrometer.core.instrument.Counter;
@@ -32,7 +33,7 @@ final class TestCollector implements AutoCloseable {
         IngestMetrics metrics = new IngestMetrics(registry);
         MessageQueue queue = new MessageQueue(props.pipeline(), metrics);
         IngestPipeline pipeline = new IngestPipeline(new HepDecoder(), new AuthPolicy(props.auth()),
-                new InterimSipExtractor(), new SipKpis(registry, props.kpi()), props.filter(), queue, metrics);
+                new MessageExtractor(ExtractionSettings.DEFAULT)::extract, new SipKpis(registry, props.kpi()), props.filter(), queue, metrics);
         BatchWriter writer = new BatchWriter(sink, props.writer(), metrics);
         listeners = new HepListeners(props, pipeline, metrics);
         lifecycle = new IngestLifecycle(listeners, new Batcher(queue, writer, props.pipeline(), metrics), writer,

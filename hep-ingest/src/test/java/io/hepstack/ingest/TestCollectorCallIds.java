@@ -1,6 +1,7 @@
 package io.hepstack.ingest;
 
-import io.hepstack.ingest.sip.InterimSipExtractor;
+import io.hepstack.proto.model.ExtractionSettings;
+import io.hepstack.proto.model.MessageExtractor;
 import io.hepstack.proto.hep.HepDecoder;
 import io.hepstack.proto.model.CapturedMessage;
 
@@ -14,7 +15,7 @@ final class TestCollectorCallIds {
 
     Set<String> of(List<byte[]> datagrams) {
         HepDecoder decoder = new HepDecoder();
-        InterimSipExtractor extractor = new InterimSipExtractor();
+        MessageExtractor extractor = new MessageExtractor(ExtractionSettings.DEFAULT);
         return datagrams.stream().map(d -> {
             try {
                 return extractor.extract(decoder.decode(d));

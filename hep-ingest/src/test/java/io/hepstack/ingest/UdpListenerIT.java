@@ -156,7 +156,7 @@ class UdpListenerIT {
 
     private static io.hepstack.proto.model.CapturedMessage extract(byte[] datagram) {
         try {
-            return new io.hepstack.ingest.sip.InterimSipExtractor().extract(new HepDecoder().decode(datagram));
+            return new io.hepstack.proto.model.MessageExtractor(io.hepstack.proto.model.ExtractionSettings.DEFAULT).extract(new HepDecoder().decode(datagram));
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
