@@ -1,6 +1,5 @@
 package io.hepstack.proto.sip;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -19,10 +18,38 @@ final class SipValues {
     static void splitList(String s, List<String> out) {
         int n = s.length();
         int start = 0;
+        while (start <= n) {
+            int end = elementEnd(s, start);
+            addTrimmed(s, start, end, out);
+            start = end + 1;
+        }
+    }
+
+    /** The first non-empty element of a comma list, or {@code null} when there is none. */
+    static String firstOfList(String s) {
+        if (s == null) {
+            return null;
+        }
+        int n = s.length();
+        int start = 0;
+        while (start <= n) {
+            int end = elementEnd(s, start);
+            String element = trimToNull(s, start, end);
+            if (element != null) {
+                return element;
+            }
+            start = end + 1;
+        }
+        return null;
+    }
+
+    /** Index of the first comma at or after {@code from} outside quotes, {@code <>} and comments, or the length. */
+    private static int elementEnd(String s, int from) {
+        int n = s.length();
         boolean quoted = false;
         int angle = 0;
         int paren = 0;
-        for (int i = 0; i < n; i++) {
+        for (int i = from; i < n; i++) {
             char c = s.charAt(i);
             if (quoted) {
                 if (c == '\\') {
@@ -41,35 +68,17 @@ final class SipValues {
             } else if (c == ')') {
                 paren = Math.max(0, paren - 1);
             } else if (c == ',' && angle == 0 && paren == 0) {
-                addTrimmed(s, start, i, out);
-                start = i + 1;
+                return i;
             }
         }
-        addTrimmed(s, start, n, out);
+        return n;
     }
 
     private static void addTrimmed(String s, int from, int to, List<String> out) {
-        int a = from;
-        int b = Math.min(to, s.length());
-        while (a < b && s.charAt(a) <= ' ') {
-            a++;
+        String element = trimToNull(s, from, to);
+        if (element != null) {
+            out.add(element);
         }
-        while (b > a && s.charAt(b - 1) <= ' ') {
-            b--;
-        }
-        if (b > a) {
-            out.add(s.substring(a, b));
-        }
-    }
-
-    /** The first element of a comma list, or {@code null} when there is none. */
-    static String firstOfList(String s) {
-        if (s == null) {
-            return null;
-        }
-        List<String> all = new ArrayList<>(2);
-        splitList(s, all);
-        return all.isEmpty() ? null : all.get(0);
     }
 
     // ---- name-addr / addr-spec (RFC 3261 §20.10, §25.1) ----
