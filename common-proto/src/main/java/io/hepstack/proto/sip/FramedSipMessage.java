@@ -1,11 +1,9 @@
 package io.hepstack.proto.sip;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The {@link SipMessage} {@link SipParser} builds: start line fields, an index of header lines as
@@ -39,6 +37,11 @@ final class FramedSipMessage implements SipMessage {
     private static final int F_AUTH_USER = 1 << 10;
     private static final int F_CONTENT_TYPE = 1 << 11;
     private static final int F_SDP = 1 << 12;
+    private static final int F_CONTENT_LENGTH = 1 << 13;
+    private static final int F_REASON = 1 << 14;
+    private static final int F_EXPIRES = 1 << 15;
+    private static final int F_MAX_FORWARDS = 1 << 16;
+    private static final int F_DIVERSION = 1 << 17;
 
     private final byte[] buf;
     private final int offset;
@@ -74,6 +77,11 @@ final class FramedSipMessage implements SipMessage {
     private String authorizationUser;
     private String contentType;
     private Sdp sdp;
+    private Integer contentLength;
+    private String reason;
+    private Integer expires;
+    private Integer maxForwards;
+    private NameAddress diversion;
 
     FramedSipMessage(byte[] buf, int offset, int length) {
         this.buf = buf;
@@ -221,7 +229,7 @@ final class FramedSipMessage implements SipMessage {
     @Override
     public Via via() {
         if ((done & F_VIA) == 0) {
-            via = SipValues.via(SipValues.firstOfList(firstValue(HeaderNames.VIA)));
+            via = SipValues.via(firstValue(HeaderNames.VIA));
             done |= F_VIA;
         }
         return via;
@@ -284,32 +292,49 @@ final class FramedSipMessage implements SipMessage {
 
     @Override
     public Integer contentLength() {
-        int h = first(HeaderNames.CONTENT_LENGTH);
-        if (h < 0) {
-            return null;
+        if ((done & F_CONTENT_LENGTH) == 0) {
+            int h = first(HeaderNames.CONTENT_LENGTH);
+            int value = h < 0 ? -1 : SipParser.contentLength(buf, valueStart(h), valueEnd(h));
+            contentLength = value < 0 ? null : value;
+            done |= F_CONTENT_LENGTH;
         }
-        int value = SipParser.contentLength(buf, valueStart(h), valueEnd(h));
-        return value < 0 ? null : value;
+        return contentLength;
     }
 
     @Override
     public String reason() {
-        return firstValue(HeaderNames.REASON);
+        if ((done & F_REASON) == 0) {
+            reason = firstValue(HeaderNames.REASON);
+            done |= F_REASON;
+        }
+        return reason;
     }
 
     @Override
     public Integer expires() {
-        return SipValues.smallInt(firstValue(HeaderNames.EXPIRES));
+        if ((done & F_EXPIRES) == 0) {
+            expires = SipValues.smallInt(firstValue(HeaderNames.EXPIRES));
+            done |= F_EXPIRES;
+        }
+        return expires;
     }
 
     @Override
     public Integer maxForwards() {
-        return SipValues.smallInt(firstValue(HeaderNames.MAX_FORWARDS));
+        if ((done & F_MAX_FORWARDS) == 0) {
+            maxForwards = SipValues.smallInt(firstValue(HeaderNames.MAX_FORWARDS));
+            done |= F_MAX_FORWARDS;
+        }
+        return maxForwards;
     }
 
     @Override
     public NameAddress diversion() {
-        return SipValues.nameAddress(SipValues.firstOfList(firstValue(HeaderNames.DIVERSION)));
+        if ((done & F_DIVERSION) == 0) {
+            diversion = SipValues.nameAddress(SipValues.firstOfList(firstValue(HeaderNames.DIVERSION)));
+            done |= F_DIVERSION;
+        }
+        return diversion;
     }
 
     // ---- any header ----
@@ -319,8 +344,8 @@ final class FramedSipMessage implements SipMessage {
         if (name == null) {
             return null;
         }
-        int kind = HeaderNames.kindOf(name);
-        int h = find(kind, kind == HeaderNames.OTHER ? lowerName(name) : null, 0);
+        String trimmed = name.trim();
+        int h = find(HeaderNames.kindOf(trimmed), trimmed, 0);
         return h < 0 ? null : value(h);
     }
 
@@ -329,11 +354,11 @@ final class FramedSipMessage implements SipMessage {
         if (name == null) {
             return List.of();
         }
-        int kind = HeaderNames.kindOf(name);
-        byte[] lower = kind == HeaderNames.OTHER ? lowerName(name) : null;
+        String trimmed = name.trim();
+        int kind = HeaderNames.kindOf(trimmed);
         boolean list = HeaderNames.isList(kind);
         List<String> values = new ArrayList<>(2);
-        for (int h = find(kind, lower, 0); h >= 0; h = find(kind, lower, h + 1)) {
+        for (int h = find(kind, trimmed, 0); h >= 0; h = find(kind, trimmed, h + 1)) {
             String value = value(h);
             if (list) {
                 SipValues.splitList(value, values);
@@ -344,23 +369,18 @@ final class FramedSipMessage implements SipMessage {
         return Collections.unmodifiableList(values);
     }
 
-    private static byte[] lowerName(String name) {
-        return name.trim().toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8);
-    }
-
     /**
      * Index of the first header line at or after {@code from} of this kind, or for {@link
-     * HeaderNames#OTHER} named {@code lower} ignoring ASCII case; -1 when there is none.
+     * HeaderNames#OTHER} named {@code name} ignoring ASCII case; -1 when there is none.
      */
-    private int find(int kind, byte[] lower, int from) {
+    private int find(int kind, String name, int from) {
         for (int i = from; i < count; i++) {
             int base = i * SLOTS;
             if ((index[base + KIND] & KIND_MASK) != kind) {
                 continue;
             }
             if (kind != HeaderNames.OTHER
-                    || (index[base + NAME_END] - index[base + NAME_START] == lower.length
-                        && SipText.equalsLowerAscii(buf, index[base + NAME_START], lower))) {
+                    || HeaderNames.nameEquals(buf, index[base + NAME_START], index[base + NAME_END], name)) {
                 return i;
             }
         }

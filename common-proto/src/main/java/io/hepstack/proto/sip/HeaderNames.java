@@ -54,7 +54,6 @@ final class HeaderNames {
     static final int MIN_SE = 40;
     private static final int KINDS = 41;
 
-    private static final String[] NAME = new String[KINDS];
     private static final boolean[] LIST = new boolean[KINDS];
     /** Compact form letter {@code a..z} to kind. */
     private static final int[] COMPACT = new int[26];
@@ -109,7 +108,6 @@ final class HeaderNames {
     }
 
     private static void define(int kind, String name, int compact, boolean list) {
-        NAME[kind] = name;
         LIST[kind] = list;
         if (compact != 0) {
             COMPACT[compact - 'a'] = kind;
@@ -153,19 +151,61 @@ final class HeaderNames {
         return OTHER;
     }
 
-    /** The kind of a header name given as text, or {@link #OTHER}. */
+    /** The kind of a header name given as text (surrounding blanks ignored), or {@link #OTHER}. */
     static int kindOf(String name) {
-        byte[] bytes = name.trim().getBytes(StandardCharsets.UTF_8);
-        return kindOf(bytes, 0, bytes.length);
+        String n = name.trim();
+        int len = n.length();
+        if (len == 1) {
+            int c = (n.charAt(0) | 0x20) - 'a';
+            return c >= 0 && c < 26 ? COMPACT[c] : OTHER;
+        }
+        if (len <= 0 || len >= BY_LENGTH.length || BY_LENGTH[len] == null) {
+            return OTHER;
+        }
+        byte[][] names = BY_LENGTH[len];
+        for (int i = 0; i < names.length; i++) {
+            if (equalsLowerAscii(n, names[i])) {
+                return KIND_BY_LENGTH[len][i];
+            }
+        }
+        return OTHER;
+    }
+
+    private static boolean equalsLowerAscii(String s, byte[] lower) {
+        for (int i = 0; i < lower.length; i++) {
+            char c = s.charAt(i);
+            if (c >= 'A' && c <= 'Z') {
+                c += 32;
+            }
+            if (c != lower[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether the header name in {@code buf[from, to)} is {@code name} ignoring ASCII case; bytes
+     * of a non-ASCII name compare as their UTF-8 encoding would not, so such names never match.
+     */
+    static boolean nameEquals(byte[] buf, int from, int to, String name) {
+        if (to - from != name.length()) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c >= 'A' && c <= 'Z') {
+                c += 32;
+            }
+            if (c > 0x7f || SipText.lower(buf[from + i]) != c) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whether values of this kind are comma-separated lists; unknown headers are treated as lists. */
     static boolean isList(int kind) {
         return kind == OTHER || LIST[kind];
-    }
-
-    /** The canonical name of a known kind. */
-    static String name(int kind) {
-        return NAME[kind];
     }
 }

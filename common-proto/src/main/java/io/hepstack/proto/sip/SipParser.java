@@ -76,7 +76,7 @@ public final class SipParser {
                     length == 0 ? "empty input" : "only CRLF keep-alive bytes (" + length + ")", -1);
         }
         FramedSipMessage m = new FramedSipMessage(buf, offset, length);
-        int lf = SipText.indexOf(buf, p, end, (byte) '\n');
+        int lf = SipText.indexOfLf(buf, p, end);
         int lineEnd = lf < 0 ? end : lf;
         if (lineEnd > p && buf[lineEnd - 1] == '\r') {
             lineEnd--;
@@ -90,7 +90,7 @@ public final class SipParser {
         int line = 2;
         int bodyStart = end;
         while (p < end) {
-            lf = SipText.indexOf(buf, p, end, (byte) '\n');
+            lf = SipText.indexOfLf(buf, p, end);
             int next = lf < 0 ? end : lf + 1;
             int ce = lf < 0 ? end : lf;
             if (ce > p && buf[ce - 1] == '\r') {

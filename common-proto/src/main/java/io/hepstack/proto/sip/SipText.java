@@ -1,5 +1,8 @@
 package io.hepstack.proto.sip;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -9,6 +12,9 @@ import java.nio.charset.StandardCharsets;
  */
 final class SipText {
     static final char REPLACEMENT = '\uFFFD';
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long LF_IN_EVERY_BYTE = 0x0A0A_0A0A_0A0A_0A0AL;
 
     /** RFC 3261 §25.1 {@code token} characters. */
     private static final boolean[] TOKEN = new boolean[128];
@@ -67,6 +73,27 @@ final class SipText {
             }
         }
         return true;
+    }
+
+    /**
+     * First index of LF in {@code buf[from, to)}, or -1. Looks at 8 bytes per step (a SWAR
+     * zero-byte test): line ends are what the framing pass spends its time looking for.
+     */
+    static int indexOfLf(byte[] buf, int from, int to) {
+        int i = from;
+        for (; i + Long.BYTES <= to; i += Long.BYTES) {
+            long v = (long) LONGS.get(buf, i) ^ LF_IN_EVERY_BYTE;
+            long zeroBytes = (v - 0x0101_0101_0101_0101L) & ~v & 0x8080_8080_8080_8080L;
+            if (zeroBytes != 0) {
+                return i + (Long.numberOfTrailingZeros(zeroBytes) >>> 3);
+            }
+        }
+        for (; i < to; i++) {
+            if (buf[i] == '\n') {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** First index of {@code b} in {@code buf[from, to)}, or -1. */

@@ -1,6 +1,5 @@
 package io.hepstack.proto.sip;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -10,7 +9,26 @@ import java.util.Locale;
  * loop advances its index, so the work is linear in the value length.
  */
 final class SipValues {
+    // Sets of ASCII delimiters below 64, as bit masks for indexOfAny.
+    private static final long SEMI_QUESTION = mask(";?");
+    private static final long COLON_SEMI = mask(":;");
+    private static final long HOST_END = mask(":;?>");
+    private static final long PORT_END = mask(";?>");
+    private static final long SEMI = mask(";");
+    private static final long SLASH = mask("/");
+    private static final long SEMI_COMMA = mask(";,");
+    private static final long COMMA = mask(",");
+    private static final long VIA_HOST_END = mask(":; \t");
+
     private SipValues() {
+    }
+
+    private static long mask(String chars) {
+        long m = 0;
+        for (int i = 0; i < chars.length(); i++) {
+            m |= 1L << chars.charAt(i);
+        }
+        return m;
     }
 
     // ---- comma lists (RFC 3261 §7.3.1) ----
@@ -19,10 +37,38 @@ final class SipValues {
     static void splitList(String s, List<String> out) {
         int n = s.length();
         int start = 0;
+        while (start <= n) {
+            int end = elementEnd(s, start);
+            addTrimmed(s, start, end, out);
+            start = end + 1;
+        }
+    }
+
+    /** The first non-empty element of a comma list, or {@code null} when there is none. */
+    static String firstOfList(String s) {
+        if (s == null) {
+            return null;
+        }
+        int n = s.length();
+        int start = 0;
+        while (start <= n) {
+            int end = elementEnd(s, start);
+            String element = trimToNull(s, start, end);
+            if (element != null) {
+                return element;
+            }
+            start = end + 1;
+        }
+        return null;
+    }
+
+    /** Index of the first comma at or after {@code from} outside quotes, {@code <>} and comments, or the length. */
+    private static int elementEnd(String s, int from) {
+        int n = s.length();
         boolean quoted = false;
         int angle = 0;
         int paren = 0;
-        for (int i = 0; i < n; i++) {
+        for (int i = from; i < n; i++) {
             char c = s.charAt(i);
             if (quoted) {
                 if (c == '\\') {
@@ -41,35 +87,17 @@ final class SipValues {
             } else if (c == ')') {
                 paren = Math.max(0, paren - 1);
             } else if (c == ',' && angle == 0 && paren == 0) {
-                addTrimmed(s, start, i, out);
-                start = i + 1;
+                return i;
             }
         }
-        addTrimmed(s, start, n, out);
+        return n;
     }
 
     private static void addTrimmed(String s, int from, int to, List<String> out) {
-        int a = from;
-        int b = Math.min(to, s.length());
-        while (a < b && s.charAt(a) <= ' ') {
-            a++;
+        String element = trimToNull(s, from, to);
+        if (element != null) {
+            out.add(element);
         }
-        while (b > a && s.charAt(b - 1) <= ' ') {
-            b--;
-        }
-        if (b > a) {
-            out.add(s.substring(a, b));
-        }
-    }
-
-    /** The first element of a comma list, or {@code null} when there is none. */
-    static String firstOfList(String s) {
-        if (s == null) {
-            return null;
-        }
-        List<String> all = new ArrayList<>(2);
-        splitList(s, all);
-        return all.isEmpty() ? null : all.get(0);
     }
 
     // ---- name-addr / addr-spec (RFC 3261 §20.10, §25.1) ----
@@ -149,7 +177,7 @@ final class SipValues {
         String scheme = scheme(raw, colon);
         int p = colon + 1;
         if (scheme.equals("tel")) {
-            int end = indexOfAny(raw, p, n, ";?");
+            int end = indexOfAny(raw, p, n, SEMI_QUESTION);
             return new SipUri(scheme, trimToNull(raw, p, end), null, -1, raw);
         }
         if (!scheme.equals("sip") && !scheme.equals("sips")) {
@@ -158,7 +186,7 @@ final class SipValues {
         String user = null;
         int at = raw.indexOf('@', p);
         if (at >= 0) {
-            int userEnd = indexOfAny(raw, p, at, ":;");
+            int userEnd = indexOfAny(raw, p, at, COLON_SEMI);
             user = trimToNull(raw, p, userEnd);
             p = at + 1;
         }
@@ -166,16 +194,16 @@ final class SipValues {
         int port = -1;
         if (p < n && raw.charAt(p) == '[') {
             int close = raw.indexOf(']', p + 1);
-            int hostEnd = close < 0 ? indexOfAny(raw, p + 1, n, ";?") : close;
+            int hostEnd = close < 0 ? indexOfAny(raw, p + 1, n, SEMI_QUESTION) : close;
             host = trimToNull(raw, p + 1, hostEnd);
             p = close < 0 ? hostEnd : close + 1;
         } else {
-            int hostEnd = indexOfAny(raw, p, n, ":;?>");
+            int hostEnd = indexOfAny(raw, p, n, HOST_END);
             host = trimToNull(raw, p, hostEnd);
             p = hostEnd;
         }
         if (p < n && raw.charAt(p) == ':') {
-            port = port(raw, p + 1, indexOfAny(raw, p + 1, n, ";?>"));
+            port = port(raw, p + 1, indexOfAny(raw, p + 1, n, PORT_END));
         }
         return new SipUri(scheme, user, host, port, raw);
     }
@@ -195,15 +223,19 @@ final class SipValues {
 
     // ---- Via (RFC 3261 §20.42) ----
 
+    /** The first Via of a (possibly comma-separated) Via header value. */
     static Via via(String s) {
         if (s == null) {
             return null;
         }
-        int n = s.length();
+        int n = elementEnd(s, 0);
+        if (isBlank(s, 0, n)) {
+            return n == s.length() ? null : via(firstOfList(s));
+        }
         // sent-protocol = protocol-name SLASH protocol-version SLASH transport, LWS allowed around SLASH
-        int slash1 = s.indexOf('/');
-        int slash2 = slash1 < 0 ? -1 : s.indexOf('/', slash1 + 1);
-        if (slash2 < 0) {
+        int slash1 = indexOfAny(s, 0, n, SLASH);
+        int slash2 = indexOfAny(s, Math.min(n, slash1 + 1), n, SLASH);
+        if (slash2 >= n) {
             return null;
         }
         int t = skipWs(s, slash2 + 1, n);
@@ -218,14 +250,14 @@ final class SipValues {
         int p;
         if (h < n && s.charAt(h) == '[') {
             int close = s.indexOf(']', h + 1);
-            int hostEnd = close < 0 ? indexOfAny(s, h + 1, n, ";") : close;
+            if (close >= n) {
+                close = -1;
+            }
+            int hostEnd = close < 0 ? indexOfAny(s, h + 1, n, SEMI) : close;
             host = trimToNull(s, h + 1, hostEnd);
             p = close < 0 ? hostEnd : close + 1;
         } else {
-            int hostEnd = h;
-            while (hostEnd < n && ":; \t".indexOf(s.charAt(hostEnd)) < 0) {
-                hostEnd++;
-            }
+            int hostEnd = indexOfAny(s, h, n, VIA_HOST_END);
             host = trimToNull(s, h, hostEnd);
             p = hostEnd;
         }
@@ -239,8 +271,8 @@ final class SipValues {
             port = port(s, portStart, portEnd);
             p = portEnd;
         }
-        int semi = s.indexOf(';', p);
-        String branch = semi < 0 ? null : param(s, semi, n, "branch");
+        int semi = indexOfAny(s, p, n, SEMI);
+        String branch = semi >= n ? null : param(s, semi, n, "branch");
         return new Via(transport, host, port, branch);
     }
 
@@ -284,7 +316,7 @@ final class SipValues {
                     && s.regionMatches(true, nameStart, name, 0, name.length());
             if (match) {
                 if (j < n && s.charAt(j) == '=') {
-                    return value(s, skipWs(s, j + 1, n), n, ";,");
+                    return value(s, skipWs(s, j + 1, n), n, SEMI_COMMA);
                 }
                 return "";
             }
@@ -294,7 +326,7 @@ final class SipValues {
     }
 
     /** A token or quoted-string value starting at {@code from}, ending at whitespace or a stop char. */
-    private static String value(String s, int from, int n, String stops) {
+    private static String value(String s, int from, int n, long stops) {
         if (from < n && s.charAt(from) == '"') {
             StringBuilder sb = new StringBuilder();
             int j = from + 1;
@@ -313,7 +345,11 @@ final class SipValues {
             return sb.toString();
         }
         int end = from;
-        while (end < n && s.charAt(end) > ' ' && stops.indexOf(s.charAt(end)) < 0) {
+        while (end < n) {
+            char c = s.charAt(end);
+            if (c <= ' ' || (c < 64 && (stops >>> c & 1) != 0)) {
+                break;
+            }
             end++;
         }
         return s.substring(from, end);
@@ -361,7 +397,7 @@ final class SipValues {
                 }
             }
             if (nameEnd - nameStart == 8 && s.regionMatches(true, nameStart, "username", 0, 8)) {
-                return value(s, valueStart, n, ",");
+                return value(s, valueStart, n, COMMA);
             }
         }
         return null;
@@ -430,14 +466,24 @@ final class SipValues {
         return i;
     }
 
-    /** First index in {@code s[from, to)} of any of {@code chars}, or {@code to}. */
-    static int indexOfAny(String s, int from, int to, String chars) {
+    /** First index in {@code s[from, to)} of a character in {@code mask} (see {@link #mask}), or {@code to}. */
+    static int indexOfAny(String s, int from, int to, long mask) {
         for (int i = from; i < to; i++) {
-            if (chars.indexOf(s.charAt(i)) >= 0) {
+            char c = s.charAt(i);
+            if (c < 64 && (mask >>> c & 1) != 0) {
                 return i;
             }
         }
         return to;
+    }
+
+    private static boolean isBlank(String s, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (s.charAt(i) > ' ') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** {@code s[from, to)} trimmed, or {@code null} when that is empty. */

@@ -60,13 +60,25 @@ class SipHeaderValuesTest {
                 Arguments.of("SIP / 2.0 / TLS  [2001:db8::9]:5061 ;branch=z9hG4bK3", new Via("TLS", "2001:db8::9", 5061, "z9hG4bK3")),
                 Arguments.of("SIP/2.0/WSS df7jal23ls0d.invalid;branch=z9hG4bK4, SIP/2.0/UDP 10.0.0.2",
                         new Via("WSS", "df7jal23ls0d.invalid", -1, "z9hG4bK4")),
-                Arguments.of("SIP/2.0/UDP 10.0.0.1 : 5080", new Via("UDP", "10.0.0.1", 5080, null)));
+                Arguments.of("SIP/2.0/UDP 10.0.0.1 : 5080", new Via("UDP", "10.0.0.1", 5080, null)),
+                Arguments.of(", SIP/2.0/UDP h;branch=z9hG4bK5", new Via("UDP", "h", -1, "z9hG4bK5")),
+                Arguments.of("SIP/2.0/UDP [::1;branch=z9hG4bK6", new Via("UDP", "::1", -1, "z9hG4bK6")));
     }
 
     @ParameterizedTest(name = "Via: {0}")
     @MethodSource("vias")
     void readsTheFirstVia(String value, Via expected) throws Exception {
         assertThat(parse(inviteWith("Via: " + value + "\n")).via()).isEqualTo(expected);
+    }
+
+    @Test
+    void findsHeadersByAnyCaseAndIgnoresBlanksAroundTheName() throws Exception {
+        SipMessage m = parse(inviteWith("X-CID: a\n"));
+
+        assertThat(m.header(" x-CID ")).isEqualTo("a");
+        assertThat(m.header("X-CI")).isNull();
+        assertThat(m.header("\u00dc-CID")).isNull();
+        assertThat(m.header("")).isNull();
     }
 
     @Test

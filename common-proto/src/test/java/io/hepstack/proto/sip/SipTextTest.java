@@ -1,0 +1,73 @@
+package io.hepstack.proto.sip;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** The byte helpers under the framing pass. */
+class SipTextTest {
+
+    @Test
+    void findsTheFirstLineFeedAtEveryPositionAndAlignment() {
+        byte[] fillers = {'a', 0x0b, 0x09, (byte) 0x8a, (byte) 0xff, 0x00, 0x0d, 0x0a - 1, 0x0a + 1};
+        for (byte filler : fillers) {
+            for (int length = 0; length <= 40; length++) {
+                for (int from = 0; from <= Math.min(length, 9); from++) {
+                    for (int lf = -1; lf < length; lf++) {
+                        byte[] buf = new byte[length];
+                        java.util.Arrays.fill(buf, filler);
+                        if (lf >= 0) {
+                            buf[lf] = '\n';
+                            if (lf + 1 < length) {
+                                buf[lf + 1] = '\n';
+                            }
+                        }
+                        int expected = naiveIndexOfLf(buf, from, length);
+                        assertThat(SipText.indexOfLf(buf, from, length))
+                                .as("filler %02x length %d from %d lf %d", filler, length, from, lf)
+                                .isEqualTo(expected);
+                    }
+                }
+            }
+        }
+    }
+
+    private static int naiveIndexOfLf(byte[] buf, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (buf[i] == '\n') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    @Test
+    void stopsLookingAtTheGivenEnd() {
+        byte[] buf = "abcdefghijklmnop\n".getBytes(StandardCharsets.US_ASCII);
+
+        assertThat(SipText.indexOfLf(buf, 0, 16)).isEqualTo(-1);
+        assertThat(SipText.indexOfLf(buf, 0, 17)).isEqualTo(16);
+    }
+
+    @Test
+    void decodesAsciiUtf8AndReplacesNulAndMalformedBytes() {
+        assertThat(SipText.decode("plain".getBytes(StandardCharsets.US_ASCII), 0, 5)).isEqualTo("plain");
+        assertThat(SipText.decode(new byte[] {'a', (byte) 0xc3, (byte) 0xa9, 0, (byte) 0xed, (byte) 0xa0, (byte) 0x80}, 0, 7))
+                .doesNotContain("\0").startsWith("a\u00e9\uFFFD").doesNotContainPattern("[\\uD800-\\uDFFF]");
+    }
+
+    @Test
+    void unfoldsEachLineBreakAndItsBlanksToOneSpace() {
+        byte[] folded = "a  \r\n \t b\n\tc".getBytes(StandardCharsets.US_ASCII);
+
+        assertThat(SipText.decodeUnfolded(folded, 0, folded.length)).isEqualTo("a b c");
+    }
+
+    @Test
+    void quotesAtMostFortyPrintableCharactersInErrors() {
+        byte[] bytes = ("\u0001" + "x".repeat(60)).getBytes(StandardCharsets.US_ASCII);
+
+        assertThat(SipText.excerpt(bytes, 0, bytes.length)).isEqualTo("?" + "x".repeat(39) + "...");
+    }
+}
