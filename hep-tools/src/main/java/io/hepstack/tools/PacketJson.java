@@ -6,7 +6,6 @@ import io.hepstack.proto.hep.HepChunk;
 import io.hepstack.proto.hep.HepDecodeException;
 import io.hepstack.proto.hep.HepPacket;
 import io.hepstack.proto.sip.CSeq;
-import io.hepstack.proto.sip.NameAddress;
 import io.hepstack.proto.sip.SipMessage;
 import io.hepstack.proto.sip.SipParseException;
 import io.hepstack.proto.sip.SipParser;
@@ -119,17 +118,13 @@ final class PacketJson {
         g.writeStringField("callId", m.callId());
         g.writeNumberField("cseq", cseq.number());
         g.writeStringField("cseqMethod", cseq.method());
-        g.writeStringField("fromUser", user(m.from()));
-        g.writeStringField("fromTag", m.from() == null ? null : m.from().tag());
-        g.writeStringField("toUser", user(m.to()));
-        g.writeStringField("toTag", m.to() == null ? null : m.to().tag());
-        g.writeStringField("ruriUser", m.isRequest() && m.requestUri() != null ? m.requestUri().user() : null);
+        g.writeStringField("fromUser", m.fromUser());
+        g.writeStringField("fromTag", m.fromTag());
+        g.writeStringField("toUser", m.toUser());
+        g.writeStringField("toTag", m.toTag());
+        g.writeStringField("ruriUser", m.requestUriUser());
         g.writeStringField("userAgent", m.userAgent());
         g.writeEndObject();
-    }
-
-    private static String user(NameAddress a) {
-        return a == null || a.uri() == null ? null : a.uri().user();
     }
 
     /** RFC 5952 text form (compressed IPv6), or null. */

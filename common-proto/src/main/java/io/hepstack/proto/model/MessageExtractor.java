@@ -6,14 +6,11 @@ import io.hepstack.proto.hep.HepChunk;
 import io.hepstack.proto.hep.HepPacket;
 import io.hepstack.proto.sip.CSeq;
 import io.hepstack.proto.sip.HeaderExtractor;
-import io.hepstack.proto.sip.NameAddress;
 import io.hepstack.proto.sip.Sdp;
 import io.hepstack.proto.sip.SdpMedia;
 import io.hepstack.proto.sip.SipMessage;
 import io.hepstack.proto.sip.SipParseException;
 import io.hepstack.proto.sip.SipParser;
-import io.hepstack.proto.sip.SipUri;
-import io.hepstack.proto.sip.Via;
 
 import java.io.IOException;
 import java.io.StringWriter;
@@ -90,9 +87,8 @@ public final class MessageExtractor {
                 packet.protoType(), packet.ipFamily(), packet.ipProto(), packet.srcIp(), packet.srcPort(),
                 packet.dstIp(), packet.dstPort(), correlationId, sip.callId(), sip.method(),
                 sip.isRequest() ? null : sip.statusCode(), cseq.number(), cseq.method(),
-                user(sip.from()), tag(sip.from()), user(sip.to()), tag(sip.to()),
-                sip.isRequest() ? uriUser(sip.requestUri()) : null,
-                sip.userAgent() != null ? sip.userAgent() : sip.server(), branch(sip.via()), true,
+                sip.fromUser(), sip.fromTag(), sip.toUser(), sip.toTag(), sip.requestUriUser(),
+                sip.userAgent() != null ? sip.userAgent() : sip.server(), sip.viaBranch(), true,
                 packet.payload(), json(extra, packet));
     }
 
@@ -127,22 +123,6 @@ public final class MessageExtractor {
         return new CapturedMessage(p.timestampMicros(), kind, p.captureId(), p.node(), p.protoType(), p.ipFamily(),
                 p.ipProto(), p.srcIp(), p.srcPort(), p.dstIp(), p.dstPort(), correlationId, callId, null, null,
                 null, null, null, null, null, null, null, null, null, parsed, p.payload(), json(extra, p));
-    }
-
-    private static String user(NameAddress a) {
-        return a == null ? null : uriUser(a.uri());
-    }
-
-    private static String uriUser(SipUri u) {
-        return u == null ? null : u.user();
-    }
-
-    private static String tag(NameAddress a) {
-        return a == null ? null : a.tag();
-    }
-
-    private static String branch(Via v) {
-        return v == null ? null : v.branch();
     }
 
     /** The extras as a JSON object text, or {@code null} when there are none. */

@@ -42,6 +42,10 @@ final class FramedSipMessage implements SipMessage {
     private static final int F_EXPIRES = 1 << 15;
     private static final int F_MAX_FORWARDS = 1 << 16;
     private static final int F_DIVERSION = 1 << 17;
+    private static final int F_FROM_FAST = 1 << 18;
+    private static final int F_TO_FAST = 1 << 19;
+    private static final int F_URI_USER = 1 << 20;
+    private static final int F_VIA_BRANCH = 1 << 21;
 
     private final byte[] buf;
     private final int offset;
@@ -82,6 +86,12 @@ final class FramedSipMessage implements SipMessage {
     private Integer expires;
     private Integer maxForwards;
     private NameAddress diversion;
+    private String fromUser;
+    private String fromTag;
+    private String toUser;
+    private String toTag;
+    private String requestUriUser;
+    private String viaBranch;
 
     FramedSipMessage(byte[] buf, int offset, int length) {
         this.buf = buf;
@@ -224,6 +234,171 @@ final class FramedSipMessage implements SipMessage {
             done |= F_TO;
         }
         return to;
+    }
+
+    // ---- storage fast path: straight from the bytes when the value is plain ASCII, else via the records ----
+
+    @Override
+    public String fromUser() {
+        fastFrom();
+        return fromUser;
+    }
+
+    @Override
+    public String fromTag() {
+        fastFrom();
+        return fromTag;
+    }
+
+    @Override
+    public String toUser() {
+        fastTo();
+        return toUser;
+    }
+
+    @Override
+    public String toTag() {
+        fastTo();
+        return toTag;
+    }
+
+    @Override
+    public String requestUriUser() {
+        if ((done & F_URI_USER) == 0) {
+            if (!request) {
+                requestUriUser = null;
+            } else if ((done & F_URI) == 0 && SipBytes.plainAscii(buf, uriStart, uriEnd)) {
+                requestUriUser = SipBytes.uriUser(buf, uriStart, uriEnd);
+            } else {
+                SipUri uri = requestUri();
+                requestUriUser = uri == null ? null : uri.user();
+            }
+            done |= F_URI_USER;
+        }
+        return requestUriUser;
+    }
+
+    @Override
+    public String viaBranch() {
+        if ((done & F_VIA_BRANCH) == 0) {
+            String branch = SipBytes.QUOTED;
+            int h = first(HeaderNames.VIA);
+            if (h < 0) {
+                branch = null;
+            } else if ((done & F_VIA) == 0) {
+                int base = h * SLOTS;
+                int vs = index[base + VALUE_START];
+                int ve = index[base + VALUE_END];
+                if ((index[base + KIND] & FOLDED) == 0 && SipBytes.plainAscii(buf, vs, ve)) {
+                    branch = SipBytes.viaBranch(buf, vs, ve);
+                }
+            }
+            if (branch == SipBytes.QUOTED) {
+                Via v = via();
+                branch = v == null ? null : v.branch();
+            }
+            viaBranch = branch;
+            done |= F_VIA_BRANCH;
+        }
+        return viaBranch;
+    }
+
+    private void fastFrom() {
+        if ((done & F_FROM_FAST) == 0) {
+            String[] userTag = {null, null};
+            if ((done & F_FROM) != 0 || !nameAddressFast(HeaderNames.FROM, userTag)) {
+                NameAddress a = from();
+                userTag[0] = a == null || a.uri() == null ? null : a.uri().user();
+                userTag[1] = a == null ? null : a.tag();
+            }
+            fromUser = userTag[0];
+            fromTag = userTag[1];
+            done |= F_FROM_FAST;
+        }
+    }
+
+    private void fastTo() {
+        if ((done & F_TO_FAST) == 0) {
+            String[] userTag = {null, null};
+            if ((done & F_TO) != 0 || !nameAddressFast(HeaderNames.TO, userTag)) {
+                NameAddress a = to();
+                userTag[0] = a == null || a.uri() == null ? null : a.uri().user();
+                userTag[1] = a == null ? null : a.tag();
+            }
+            toUser = userTag[0];
+            toTag = userTag[1];
+            done |= F_TO_FAST;
+        }
+    }
+
+    /**
+     * User and tag of the first header of {@code kind} as {@code SipValues.nameAddress} reads them,
+     * scanning the bytes (RFC 3261 §20.10 name-addr / addr-spec). Returns {@code false}, leaving the
+     * work to the String path, when the value is folded, not plain ASCII, or has a quoted tag.
+     */
+    private boolean nameAddressFast(int kind, String[] userTag) {
+        int h = first(kind);
+        if (h < 0) {
+            return true; // absent: user and tag stay null, as from()/to() give null
+        }
+        int base = h * SLOTS;
+        int vs = index[base + VALUE_START];
+        int ve = index[base + VALUE_END];
+        if ((index[base + KIND] & FOLDED) != 0 || !SipBytes.plainAscii(buf, vs, ve)) {
+            return false;
+        }
+        int i = SipBytes.skipWs(buf, vs, ve);
+        if (i >= ve) {
+            return true;
+        }
+        int searchFrom = i;
+        if (buf[i] == '"') {
+            int j = i + 1;
+            while (j < ve) {
+                byte c = buf[j];
+                if (c == '\\' && j + 1 < ve) {
+                    j += 2;
+                } else if (c == '"') {
+                    break;
+                } else {
+                    j++;
+                }
+            }
+            searchFrom = Math.min(ve, j + 1);
+        }
+        int lt = SipBytes.indexOf(buf, searchFrom, ve, '<');
+        int uriStartAt;
+        int uriEndAt;
+        int paramsFrom;
+        if (lt >= 0) {
+            int gt = SipBytes.indexOf(buf, lt + 1, ve, '>');
+            uriStartAt = lt + 1;
+            uriEndAt = gt < 0 ? ve : gt;
+            paramsFrom = gt < 0 ? ve : gt + 1;
+        } else {
+            int semi = SipBytes.indexOf(buf, searchFrom, ve, ';');
+            uriStartAt = searchFrom;
+            uriEndAt = semi < 0 ? ve : semi;
+            paramsFrom = uriEndAt;
+        }
+        int a = uriStartAt;
+        int e = uriEndAt;
+        while (a < e && buf[a] <= ' ') {
+            a++;
+        }
+        while (e > a && buf[e - 1] <= ' ') {
+            e--;
+        }
+        if (e - a == 1 && buf[a] == '*') {
+            return true; // "*" is no address
+        }
+        String tag = SipBytes.param(buf, paramsFrom, ve, "tag");
+        if (tag == SipBytes.QUOTED) {
+            return false;
+        }
+        userTag[0] = e > a ? SipBytes.uriUser(buf, a, e) : null;
+        userTag[1] = tag;
+        return true;
     }
 
     @Override

@@ -125,4 +125,36 @@ public interface SipMessage {
 
     /** Length of the message in {@link #buffer()}, as passed to the parser. */
     int length();
+
+    // ---- the storage fast path: one String each, no records built (same values as the records give) ----
+
+    /** The From URI's user part: {@code from().uri().user()}, or {@code null}. */
+    default String fromUser() {
+        return from() == null || from().uri() == null ? null : from().uri().user();
+    }
+
+    /** The From tag: {@code from().tag()}, or {@code null}. */
+    default String fromTag() {
+        return from() == null ? null : from().tag();
+    }
+
+    /** The To URI's user part: {@code to().uri().user()}, or {@code null}. */
+    default String toUser() {
+        return to() == null || to().uri() == null ? null : to().uri().user();
+    }
+
+    /** The To tag: {@code to().tag()}, or {@code null}. */
+    default String toTag() {
+        return to() == null ? null : to().tag();
+    }
+
+    /** The Request-URI's user part: {@code requestUri().user()}; {@code null} for replies. */
+    default String requestUriUser() {
+        return requestUri() == null ? null : requestUri().user();
+    }
+
+    /** The branch of the first Via: {@code via().branch()}, or {@code null}. */
+    default String viaBranch() {
+        return via() == null ? null : via().branch();
+    }
 }

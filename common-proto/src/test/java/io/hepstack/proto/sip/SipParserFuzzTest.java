@@ -28,6 +28,7 @@ class SipParserFuzzTest {
             return;
         }
         touchEverything(m, input.length);
+        storageFastPathAgrees(input);
 
         // The same bytes framed inside a larger buffer give the same answer.
         byte[] padded = new byte[input.length + 2];
@@ -124,6 +125,15 @@ class SipParserFuzzTest {
     private static void text(String s) {
         if (s != null && s.indexOf('\0') >= 0) {
             throw new AssertionError("NUL in " + s);
+        }
+    }
+
+    /** The byte-scanning storage accessors give what the records give (on a fresh parse: no shared cache). */
+    private static void storageFastPathAgrees(byte[] input) {
+        try {
+            SipStorageFastPathTest.assertAgrees(input);
+        } catch (SipParseException e) {
+            throw new AssertionError("parsed once, rejected the second time", e);
         }
     }
 }
