@@ -144,7 +144,9 @@ public record IngestProperties(
             /** Apply the schema migrations at start (retried in the background until the database is up). */
             @DefaultValue("true") boolean migrateSchema,
             /** How often time partitions are created ahead and dropped past retention. */
-            @NotNull @DefaultValue("10m") Duration maintenanceInterval) {
+            @NotNull @DefaultValue("10m") Duration maintenanceInterval,
+            /** How long committed batch ids are remembered (a batch retried later would be stored again). */
+            @NotNull @DefaultValue("1d") Duration ledgerRetention) {
     }
 
     /** What is taken from SIP headers besides the fixed columns. */

@@ -44,7 +44,8 @@ class StorageConfiguration {
     SmartLifecycle storageMaintenance(ConnectionFactory connections, PartitionPolicy policy, R2dbcProperties r2dbc,
                                       IngestProperties props) {
         IngestProperties.Storage cfg = props.storage();
-        PartitionMaintainer maintainer = new PartitionMaintainer(connections, policy, Clock.systemUTC());
+        PartitionMaintainer maintainer = new PartitionMaintainer(connections, policy, Clock.systemUTC(),
+                cfg.ledgerRetention());
         Mono<Integer> migrate = Mono.fromCallable(() -> new SchemaMigrator(SchemaMigrator.jdbcUrl(r2dbc.getUrl()),
                         r2dbc.getUsername(), r2dbc.getPassword()).migrate())
                 .subscribeOn(Schedulers.boundedElastic())
