@@ -31,8 +31,10 @@ class StorageConfiguration {
     private static final Logger log = LoggerFactory.getLogger(StorageConfiguration.class);
 
     @Bean
-    PartitionPolicy partitionPolicy() {
-        return PartitionPolicy.defaults();
+    PartitionPolicy partitionPolicy(IngestProperties props) {
+        PartitionPolicy policy = props.storage().partitionPolicy();
+        log.info("partitions of {} ({} ahead), retention {}", policy.width(), policy.ahead(), policy.retention());
+        return policy;
     }
 
     @Bean
