@@ -1,6 +1,7 @@
 package io.hepstack.ingest;
 
 import io.hepstack.ingest.listen.HepListeners;
+import io.hepstack.ingest.sip.SecurityEvents;
 import io.hepstack.ingest.sip.SipKpis;
 import io.hepstack.proto.hep.HepDecoder;
 import io.hepstack.proto.model.MessageExtractor;
@@ -28,15 +29,20 @@ class IngestConfiguration {
     }
 
     @Bean
+    SecurityEvents securityEvents(MeterRegistry registry, IngestProperties props) {
+        return new SecurityEvents(registry, props.security(), props.kpi().maxNodes());
+    }
+
+    @Bean
     MessageQueue messageQueue(IngestProperties props, IngestMetrics metrics) {
         return new MessageQueue(props.pipeline(), metrics);
     }
 
     @Bean
-    IngestPipeline ingestPipeline(IngestProperties props, RowExtractor extractor, SipKpis kpis, MessageQueue queue,
-                                  IngestMetrics metrics) {
-        return new IngestPipeline(new HepDecoder(), new AuthPolicy(props.auth()), extractor, kpis, props.filter(),
-                queue, metrics);
+    IngestPipeline ingestPipeline(IngestProperties props, RowExtractor extractor, SipKpis kpis,
+                                  SecurityEvents security, MessageQueue queue, IngestMetrics metrics) {
+        return new IngestPipeline(new HepDecoder(), new AuthPolicy(props.auth()), extractor, kpis.andThen(security),
+                props.filter(), queue, metrics);
     }
 
     @Bean

@@ -59,6 +59,11 @@ public final class IngestPipeline {
         }
     }
 
+    /** Whether some stream connection is paused by backpressure (it has unread data). */
+    public boolean anyPaused() {
+        return queue.anyPaused();
+    }
+
     /** A stream connection closed: it no longer waits to be resumed. */
     public void closed(Channel channel) {
         queue.forget(channel);

@@ -1,6 +1,8 @@
 package io.hepstack.ingest;
 
 import io.hepstack.proto.model.ExtractionSettings;
+import io.hepstack.proto.model.MessageKind;
+import io.hepstack.proto.store.PartitionPolicy;
 import io.hepstack.proto.sip.HeaderExtractor;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
@@ -16,6 +18,7 @@ import org.springframework.validation.annotation.Validated;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
@@ -36,6 +39,7 @@ public record IngestProperties(
         @Valid @NotNull @DefaultValue Filter filter,
         @Valid @NotNull @DefaultValue Extraction extraction,
         @Valid @NotNull @DefaultValue Kpi kpi,
+        @Valid @NotNull @DefaultValue Security security,
         @Valid @NotNull @DefaultValue Storage storage,
         @NotNull @DefaultValue("30s") Duration shutdownTimeout) {
 
@@ -144,7 +148,56 @@ public record IngestProperties(
             /** Apply the schema migrations at start (retried in the background until the database is up). */
             @DefaultValue("true") boolean migrateSchema,
             /** How often time partitions are created ahead and dropped past retention. */
-            @NotNull @DefaultValue("10m") Duration maintenanceInterval) {
+            @NotNull @DefaultValue("10m") Duration maintenanceInterval,
+            /** How long committed batch ids are remembered (a batch retried later would be stored again). */
+            @NotNull @DefaultValue("1d") Duration ledgerRetention,
+            /** Time span of one partition: whole minutes dividing a day, or whole days. Never change it on a live database. */
+            @NotNull @DefaultValue("1d") Duration partitionWidth,
+            /** Partitions created ahead of the current one. */
+            @Min(0) @Max(1000) @DefaultValue("2") int partitionsAhead,
+            /** How far ahead of the collector's clock an agent timestamp is still believed. */
+            @NotNull @DefaultValue("1d") Duration futureTolerance,
+            @Valid @NotNull @DefaultValue Retention retention) {
+
+        @AssertTrue(message = "homer.ingest.storage: partition-width must be whole minutes dividing a day or whole "
+                + "days, every retention at least one partition-width, future-tolerance >= 0, ledger-retention > 0")
+        boolean isPartitionPolicyValid() {
+            if (ledgerRetention == null || ledgerRetention.isNegative() || ledgerRetention.isZero()) {
+                return false;
+            }
+            try {
+                partitionPolicy();
+                return true;
+            } catch (RuntimeException e) {
+                return false;
+            }
+        }
+
+        /** The common-proto policy; throws {@link IllegalArgumentException} saying what is wrong. */
+        public PartitionPolicy partitionPolicy() {
+            EnumMap<MessageKind, Duration> keep = new EnumMap<>(MessageKind.class);
+            keep.put(MessageKind.SIP_CALL, retention.call());
+            keep.put(MessageKind.SIP_REGISTRATION, retention.registration());
+            keep.put(MessageKind.SIP_OTHER, retention.sipOther());
+            keep.put(MessageKind.QOS, retention.qos());
+            keep.put(MessageKind.LOG, retention.log());
+            keep.put(MessageKind.OTHER, retention.other());
+            return new PartitionPolicy(partitionWidth, partitionsAhead, keep, futureTolerance);
+        }
+    }
+
+    /**
+     * How long each kind of message is kept (whole partitions are dropped once past it). Keys are the
+     * kinds: {@code call}, {@code registration}, {@code sip_other} (or {@code sip-other}), {@code qos},
+     * {@code log}, {@code other}.
+     */
+    public record Retention(
+            @NotNull @DefaultValue("14d") Duration call,
+            @NotNull @DefaultValue("7d") Duration registration,
+            @NotNull @DefaultValue("7d") Duration sipOther,
+            @NotNull @DefaultValue("14d") Duration qos,
+            @NotNull @DefaultValue("7d") Duration log,
+            @NotNull @DefaultValue("7d") Duration other) {
     }
 
     /** What is taken from SIP headers besides the fixed columns. */
@@ -171,5 +224,20 @@ public record IngestProperties(
             @NotNull @DefaultValue("12h") Duration sessionExpiry,
             /** Distinct node label values; further nodes are labelled "other". */
             @Min(1) @DefaultValue("256") int maxNodes) {
+    }
+
+    /** SIP security events ({@code sip_security_events_total{kind,node}}). */
+    public record Security(
+            @DefaultValue("true") boolean enabled,
+            /** Case-insensitive substrings of User-Agent or From display name that mark a scanner's request. */
+            @NotNull @DefaultValue({"friendly-scanner", "sipvicious", "sipcli", "sip-scan", "sipsak", "sundayddr",
+                    "iWar", "VaxSIPUserAgent", "PortSIP VoIP SDK", "pplsip", "SIPScan", "smap", "sip-scanner",
+                    "Cisco-SIPGateway/IOS-12.x", "Asterisk PBX 1.6.0.10"}) List<String> scannerUserAgents,
+            /** More than this many 401/403 replies to REGISTERs towards one address within the window is brute force... */
+            @Min(1) @DefaultValue("20") int bruteForceThreshold,
+            /** ...over this sliding window (by capture time); an address is counted at most once per window. */
+            @NotNull @DefaultValue("1m") Duration bruteForceWindow,
+            /** Addresses tracked for brute force at once; the least recently seen is forgotten beyond. */
+            @Min(1) @DefaultValue("10000") int maxTrackedSources) {
     }
 }

@@ -63,6 +63,10 @@ final class MessageQueue {
         }
     }
 
+    boolean anyPaused() {
+        return !paused.isEmpty();
+    }
+
     /** Forgets a closed connection. */
     void forget(Channel channel) {
         paused.remove(channel);

@@ -10,12 +10,11 @@ import reactor.core.publisher.Mono;
 import java.util.List;
 
 /**
- * Stores batches in PostgreSQL with common-proto's {@link MessageWriter} (binary COPY). Refused rows
- * (SQLSTATE classes 22, 23, 54) come back as refused; any other failure fails the write and the
- * batch is retried.
- *
- * <p>Not idempotent by batch id yet: a COPY that committed but whose acknowledgement was lost is
- * stored again on retry (see docs/ingest.md, "Loss and duplicate guarantees").
+ * Stores batches in PostgreSQL with common-proto's {@link MessageWriter} (binary COPY), exactly once
+ * per {@link Batch#id()}: the writer records the id in the same transaction as the rows, so a retry
+ * of a batch whose commit went through but whose acknowledgement was lost stores nothing and reports
+ * what that commit stored. Refused rows (SQLSTATE classes 22, 23, 54) come back as refused; any other
+ * failure fails the write and the batch is retried.
  */
 final class PostgresSink implements BatchSink {
 
@@ -29,7 +28,10 @@ final class PostgresSink implements BatchSink {
 
     @Override
     public Mono<List<CapturedMessage>> write(Batch batch) {
-        return writer.write(batch.rows()).map(result -> {
+        return writer.write(batch.id(), batch.rows()).map(result -> {
+            if (result.alreadyStored()) {
+                log.info("batch {} was already stored (acknowledgement lost); not stored again", batch.id());
+            }
             for (RejectedMessage r : result.rejected()) {
                 log.debug("refused {}: {} {}", r.message(), r.sqlState(), r.error());
             }

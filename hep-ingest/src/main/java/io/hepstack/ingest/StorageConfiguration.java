@@ -31,8 +31,10 @@ class StorageConfiguration {
     private static final Logger log = LoggerFactory.getLogger(StorageConfiguration.class);
 
     @Bean
-    PartitionPolicy partitionPolicy() {
-        return PartitionPolicy.defaults();
+    PartitionPolicy partitionPolicy(IngestProperties props) {
+        PartitionPolicy policy = props.storage().partitionPolicy();
+        log.info("partitions of {} ({} ahead), retention {}", policy.width(), policy.ahead(), policy.retention());
+        return policy;
     }
 
     @Bean
@@ -44,7 +46,8 @@ class StorageConfiguration {
     SmartLifecycle storageMaintenance(ConnectionFactory connections, PartitionPolicy policy, R2dbcProperties r2dbc,
                                       IngestProperties props) {
         IngestProperties.Storage cfg = props.storage();
-        PartitionMaintainer maintainer = new PartitionMaintainer(connections, policy, Clock.systemUTC());
+        PartitionMaintainer maintainer = new PartitionMaintainer(connections, policy, Clock.systemUTC(),
+                cfg.ledgerRetention());
         Mono<Integer> migrate = Mono.fromCallable(() -> new SchemaMigrator(SchemaMigrator.jdbcUrl(r2dbc.getUrl()),
                         r2dbc.getUsername(), r2dbc.getPassword()).migrate())
                 .subscribeOn(Schedulers.boundedElastic())

@@ -9,12 +9,18 @@ import java.util.List;
  *                     replica was maintaining and nothing was done here
  * @param created      partitions created, by name
  * @param dropped      partitions dropped for retention, by name
+ * @param ledgerPruned batch ledger entries deleted because older than the ledger retention
  */
-public record MaintenanceReport(boolean lockAcquired, List<String> created, List<String> dropped) {
+public record MaintenanceReport(boolean lockAcquired, List<String> created, List<String> dropped, long ledgerPruned) {
 
     public MaintenanceReport {
         created = List.copyOf(created);
         dropped = List.copyOf(dropped);
+    }
+
+    /** A report of a round that pruned no ledger entry. */
+    public MaintenanceReport(boolean lockAcquired, List<String> created, List<String> dropped) {
+        this(lockAcquired, created, dropped, 0);
     }
 
     static MaintenanceReport skipped() {

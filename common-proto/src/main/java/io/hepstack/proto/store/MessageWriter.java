@@ -2,41 +2,56 @@ package io.hepstack.proto.store;
 
 import io.hepstack.proto.model.CapturedMessage;
 import io.hepstack.proto.model.MessageKind;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.r2dbc.postgresql.api.PostgresqlConnection;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;
+import io.r2dbc.spi.Result;
 import io.r2dbc.spi.Wrapped;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Stores batches of {@link CapturedMessage} in the {@code messages} table with binary COPY.
+ * Stores batches of {@link CapturedMessage} in the {@code messages} table with binary COPY, each batch
+ * exactly once.
  *
- * <p>Contract of {@link #write}:
+ * <p>Contract of {@link #write(UUID, List)}:
  * <ul>
- *   <li>One COPY per batch on one connection of the factory (each COPY is its own transaction).</li>
+ *   <li>A batch is one transaction on one connection of the factory: its id is recorded in the ledger
+ *       table {@code ingest_batches} and its rows are copied, then both are committed together. A
+ *       batch id found committed already (an earlier attempt whose acknowledgement was lost) is not
+ *       stored again: the result says {@link WriteResult#alreadyStored()} and describes that earlier
+ *       commit. Ledger entries are kept {@link PartitionMaintainer#DEFAULT_LEDGER_RETENTION} by
+ *       default; a retry later than that would store the batch again.</li>
  *   <li>Agent timestamps outside {@code [now - retention(kind), now + futureTolerance]} are stored
  *       at the writer's clock, the original kept in {@code agent_ts_us}.</li>
- *   <li>A missing time partition is created before the COPY ({@code CREATE TABLE IF NOT EXISTS},
- *       tolerant of concurrent creators).</li>
+ *   <li>A missing time partition is created before the transaction ({@code CREATE TABLE IF NOT
+ *       EXISTS}, tolerant of concurrent creators).</li>
  *   <li>When the database refuses the COPY for a row's data (SQLSTATE class 22, 23 or 54), the batch
- *       is bisected and retried until every refused row is isolated: the others are stored, the
- *       refused ones reported in {@link WriteResult#rejected()} with the server's error.</li>
- *   <li>Any other failure (connection lost, permission, schema missing) fails the returned
- *       {@code Mono}; rows of COPYs that had already succeeded stay stored.</li>
+ *       is written again in a new transaction, bisected under savepoints until every refused row is
+ *       isolated: the others are stored, the refused ones reported in {@link WriteResult#rejected()}
+ *       with the server's error (and recorded in the ledger, so that a retry reports them too).</li>
+ *   <li>Any other failure (connection lost, permission, schema missing) rolls the transaction back
+ *       and fails the returned {@code Mono}: nothing of the batch is stored, or (commit sent, reply
+ *       lost) all of it is, and a retry with the same id settles which.</li>
  * </ul>
  * Thread-safe; one instance per application.
  */
@@ -44,8 +59,19 @@ public final class MessageWriter {
 
     static final String COPY_SQL = "COPY messages (" + CopyEncoder.COLUMNS + ") FROM STDIN (FORMAT binary)";
 
+    /** Records a batch id; does nothing (0 rows) when the id is committed, waits while another session holds it. */
+    static final String CLAIM_SQL = "INSERT INTO ingest_batches (batch_id, stored_at, rows) VALUES ($1, $2, $3) "
+            + "ON CONFLICT (batch_id) DO NOTHING";
+    static final String PRIOR_SQL = "SELECT rows, refused::text FROM ingest_batches WHERE batch_id = $1";
+    static final String OUTCOME_SQL = "UPDATE ingest_batches SET rows = $2, refused = $3::jsonb WHERE batch_id = $1";
+
+    /** The savepoint around each COPY of the bisection (one at a time: released before the next). */
+    private static final String SAVEPOINT = "hepstack_rows";
+
     /** Rows are encoded into buffers of about this size, sent as they are produced. */
     static final int CHUNK_BYTES = 64 * 1024;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ConnectionFactory connections;
     private final PartitionPolicy policy;
@@ -57,7 +83,7 @@ public final class MessageWriter {
     /**
      * @param connections PostgreSQL connections, normally a pool
      * @param policy      partition width and per-kind retention (the same as the maintainer's)
-     * @param clock       the receive-time clock used by the odd-timestamp rule
+     * @param clock       the receive-time clock used by the odd-timestamp rule and the ledger
      */
     public MessageWriter(ConnectionFactory connections, PartitionPolicy policy, Clock clock) {
         this.connections = Objects.requireNonNull(connections, "connections");
@@ -66,11 +92,24 @@ public final class MessageWriter {
         this.partitions = new Partitions(policy);
     }
 
-    /** Stores {@code batch}; see the class contract. Nothing happens until subscription. */
+    /**
+     * Stores {@code batch} under a new random id: exactly once per call, but a caller retrying after
+     * an error may store it twice. Prefer {@link #write(UUID, List)} with an id kept across retries.
+     */
     public Mono<WriteResult> write(List<CapturedMessage> batch) {
+        return write(UUID.randomUUID(), batch);
+    }
+
+    /**
+     * Stores {@code batch} once under {@code batchId}; see the class contract. Give the same id and
+     * the same messages in the same order on every retry. Nothing happens until subscription.
+     */
+    public Mono<WriteResult> write(UUID batchId, List<CapturedMessage> batch) {
+        Objects.requireNonNull(batchId, "batchId");
         Objects.requireNonNull(batch, "batch");
         return Mono.defer(() -> {
-            long now = micros(clock.instant());
+            Instant at = clock.instant();
+            long now = micros(at);
             List<StoredRow> rows = new ArrayList<>(batch.size());
             List<RejectedMessage> refused = new ArrayList<>(0);
             for (CapturedMessage m : batch) {
@@ -84,36 +123,127 @@ public final class MessageWriter {
             }
             WriteResult unencodable = new WriteResult(0, refused);
             if (rows.isEmpty()) {
-                return Mono.just(unencodable);
+                return Mono.just(unencodable); // nothing sent, and the same again on any retry
             }
             return Mono.usingWhen(connections.create(),
-                            c -> {
-                                PostgresqlConnection pg = unwrap(c);
-                                return ensurePartitions(pg, rows).then(Mono.defer(() -> copy(pg, rows, false)));
-                            },
-                            Connection::close)
-                    .map(unencodable::plus);
+                            c -> store(c, unwrap(c), batchId, rows, at, false),
+                            Connection::close,
+                            (c, e) -> rollbackQuietly(c).then(Mono.from(c.close())),
+                            c -> rollbackQuietly(c).then(Mono.from(c.close())))
+                    .map(r -> r.plus(unencodable));
         });
     }
 
-    private Mono<WriteResult> copy(PostgresqlConnection pg, List<StoredRow> rows, boolean partitionsRechecked) {
-        return pg.copyIn(COPY_SQL, encode(rows))
-                .map(n -> new WriteResult(n, List.of()))
-                .onErrorResume(PgErrors::isRowError, e -> {
-                    if (!partitionsRechecked && PgErrors.isMissingPartition(e)) {
-                        // a partition we believed in is gone (dropped by retention, or by hand)
-                        knownPartitions.clear();
-                        return ensurePartitions(pg, rows).then(Mono.defer(() -> copy(pg, rows, true)));
-                    }
-                    if (rows.size() == 1) {
-                        return Mono.just(new WriteResult(0, List.of(
-                                new RejectedMessage(rows.get(0).message(), PgErrors.sqlState(e), e.getMessage()))));
-                    }
-                    List<StoredRow> left = rows.subList(0, rows.size() / 2);
-                    List<StoredRow> right = rows.subList(rows.size() / 2, rows.size());
-                    return copy(pg, left, partitionsRechecked)
-                            .flatMap(a -> copy(pg, right, partitionsRechecked).map(a::plus));
+    /**
+     * One batch: the whole COPY in one transaction; if the server refuses row data, again in a new
+     * transaction isolating the refused rows; if a partition vanished, once more after recreating it.
+     */
+    private Mono<WriteResult> store(Connection c, PostgresqlConnection pg, UUID id, List<StoredRow> rows, Instant at,
+                                    boolean partitionsRechecked) {
+        Mono<WriteResult> whole = inTransaction(c, claim(c, id, rows, at)
+                .switchIfEmpty(Mono.defer(() -> pg.copyIn(COPY_SQL, encode(rows)).map(n -> new WriteResult(n, List.of())))));
+        Mono<WriteResult> isolating = inTransaction(c, claim(c, id, rows, at)
+                .switchIfEmpty(Mono.defer(() -> isolate(c, pg, rows, 0, partitionsRechecked)
+                        .flatMap(refusals -> recordOutcome(c, id, rows.size() - refusals.size(), refusals)
+                                .thenReturn(result(rows, rows.size() - refusals.size(), refusals, false))))));
+        return ensurePartitions(pg, rows)
+                .then(whole)
+                .onErrorResume(e -> PgErrors.isRowError(e) && (partitionsRechecked || !PgErrors.isMissingPartition(e)),
+                        e -> isolating)
+                .onErrorResume(e -> !partitionsRechecked && PgErrors.isMissingPartition(e), e -> {
+                    // a partition we believed in is gone (dropped by retention, or by hand)
+                    knownPartitions.clear();
+                    return store(c, pg, id, rows, at, true);
                 });
+    }
+
+    /** Runs {@code work} between BEGIN and COMMIT; rolls back when it fails. The value follows the commit. */
+    private static Mono<WriteResult> inTransaction(Connection c, Mono<WriteResult> work) {
+        return Mono.defer(() -> Mono.from(c.beginTransaction())
+                .then(work)
+                .flatMap(r -> Mono.from(c.commitTransaction()).thenReturn(r))
+                .onErrorResume(e -> rollbackQuietly(c).then(Mono.error(e))));
+    }
+
+    private static Mono<Void> rollbackQuietly(Connection c) {
+        return Mono.from(c.rollbackTransaction()).onErrorResume(e -> Mono.empty());
+    }
+
+    /**
+     * Records {@code id} in the ledger: empty when this transaction now holds it, else the result of
+     * the transaction that committed it (an INSERT on a key another open transaction inserted waits
+     * for that one to end).
+     */
+    private Mono<WriteResult> claim(Connection c, UUID id, List<StoredRow> rows, Instant at) {
+        return Mono.defer(() -> Flux.from(c.createStatement(CLAIM_SQL)
+                                .bind(0, id).bind(1, at.atOffset(ZoneOffset.UTC)).bind(2, rows.size()).execute())
+                        .concatMap(Result::getRowsUpdated)
+                        .reduce(0L, Long::sum))
+                .flatMap(claimed -> claimed == 1 ? Mono.empty() : prior(c, id, rows));
+    }
+
+    private Mono<WriteResult> prior(Connection c, UUID id, List<StoredRow> rows) {
+        return Flux.from(c.createStatement(PRIOR_SQL).bind(0, id).execute())
+                .concatMap(r -> r.map((row, meta) -> new Prior(row.get(0, Integer.class), row.get(1, String.class))))
+                .single()
+                .map(p -> result(rows, p.rows(), Refusal.parse(p.refused()), true));
+    }
+
+    private Mono<Void> recordOutcome(Connection c, UUID id, int stored, List<Refusal> refusals) {
+        if (refusals.isEmpty()) {
+            return Mono.empty(); // the claim recorded every row as stored
+        }
+        return Mono.defer(() -> Flux.from(c.createStatement(OUTCOME_SQL)
+                        .bind(0, id).bind(1, stored).bind(2, Refusal.json(refusals)).execute())
+                .concatMap(Result::getRowsUpdated)
+                .then());
+    }
+
+    private static WriteResult result(List<StoredRow> rows, long stored, List<Refusal> refusals, boolean already) {
+        List<RejectedMessage> rejected = new ArrayList<>(refusals.size());
+        for (Refusal r : refusals) {
+            if (r.index() >= 0 && r.index() < rows.size()) {
+                rejected.add(new RejectedMessage(rows.get(r.index()).message(), r.state(), r.error()));
+            }
+        }
+        return new WriteResult(stored, rejected, already);
+    }
+
+    /**
+     * Copies {@code rows} (at {@code offset} in the batch) under a savepoint; when the server refuses
+     * row data, rolls back to the savepoint and does each half the same way, until every refused row
+     * is alone. Emits the refused rows. k bad rows in n cost about 2·k·log2(n) COPYs.
+     */
+    private Mono<List<Refusal>> isolate(Connection c, PostgresqlConnection pg, List<StoredRow> rows, int offset,
+                                        boolean partitionsRechecked) {
+        return Mono.from(c.createSavepoint(SAVEPOINT))
+                .then(Mono.defer(() -> pg.copyIn(COPY_SQL, encode(rows))))
+                .flatMap(n -> Mono.from(c.releaseSavepoint(SAVEPOINT)).thenReturn(List.<Refusal>of()))
+                .onErrorResume(e -> PgErrors.isRowError(e) && (partitionsRechecked || !PgErrors.isMissingPartition(e)),
+                        e -> Mono.from(c.rollbackTransactionToSavepoint(SAVEPOINT))
+                                .then(Mono.from(c.releaseSavepoint(SAVEPOINT)))
+                                .then(Mono.defer(() -> {
+                                    if (rows.size() == 1) {
+                                        return Mono.just(List.of(new Refusal(offset, PgErrors.sqlState(e), e.getMessage())));
+                                    }
+                                    int half = rows.size() / 2;
+                                    return isolate(c, pg, rows.subList(0, half), offset, partitionsRechecked)
+                                            .flatMap(a -> isolate(c, pg, rows.subList(half, rows.size()), offset + half,
+                                                    partitionsRechecked).map(b -> concat(a, b)));
+                                })));
+    }
+
+    private static <T> List<T> concat(List<T> a, List<T> b) {
+        if (a.isEmpty()) {
+            return b;
+        }
+        if (b.isEmpty()) {
+            return a;
+        }
+        List<T> all = new ArrayList<>(a.size() + b.size());
+        all.addAll(a);
+        all.addAll(b);
+        return all;
     }
 
     /** The COPY data of {@code rows}: header, tuples, trailer, in chunks made on demand. */
@@ -174,5 +304,35 @@ public final class MessageWriter {
     }
 
     private record PartitionKey(MessageKind kind, long startMicros) {
+    }
+
+    private record Prior(Integer rows, String refused) {
+    }
+
+    /** A refused row of a batch, as kept in the ledger's {@code refused} column. */
+    record Refusal(int index, String state, String error) {
+
+        static String json(List<Refusal> refusals) {
+            ArrayNode all = JSON.createArrayNode();
+            for (Refusal r : refusals) {
+                all.addObject().put("i", r.index()).put("state", r.state()).put("error", r.error());
+            }
+            return all.toString();
+        }
+
+        static List<Refusal> parse(String json) {
+            if (json == null) {
+                return List.of();
+            }
+            try {
+                List<Refusal> out = new ArrayList<>();
+                for (JsonNode n : JSON.readTree(json)) {
+                    out.add(new Refusal(n.path("i").asInt(-1), n.path("state").asText(""), n.path("error").asText("")));
+                }
+                return out;
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("ingest_batches.refused is not the JSON this writer writes: " + json, e);
+            }
+        }
     }
 }

@@ -3,10 +3,13 @@ package io.hepstack.proto.store;
 import io.hepstack.proto.model.MessageKind;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;
+import io.r2dbc.spi.Result;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -21,11 +24,21 @@ import java.util.Set;
  * <p>Any number of replicas may call {@link #maintain()} on a schedule: a round first takes the
  * session-level advisory lock {@link #ADVISORY_LOCK_KEY} with {@code pg_try_advisory_lock} and does
  * nothing when another session holds it; the lock is released when the round ends, however it ends.
+ * A round also deletes the entries of the batch ledger ({@code ingest_batches}, see {@link
+ * MessageWriter}) older than the ledger retention.
  */
 public final class PartitionMaintainer {
 
     /** Advisory lock key of partition maintenance: the ASCII bytes of "hepstack" as a bigint. */
     public static final long ADVISORY_LOCK_KEY = 0x6865_7073_7461_636BL;
+
+    /**
+     * How long a committed batch id is remembered by default: far longer than any retry of a batch
+     * (the collector retries within seconds), far shorter than the data's retention.
+     */
+    public static final Duration DEFAULT_LEDGER_RETENTION = Duration.ofDays(1);
+
+    static final String PRUNE_LEDGER = "DELETE FROM ingest_batches WHERE stored_at < $1";
 
     private static final String LIST_PARTITIONS = """
             SELECT k.relname AS parent, p.relname AS name,
@@ -43,17 +56,29 @@ public final class PartitionMaintainer {
     private final PartitionPolicy policy;
     private final Clock clock;
     private final Partitions partitions;
+    private final Duration ledgerRetention;
+
+    /** A maintainer keeping ledger entries {@link #DEFAULT_LEDGER_RETENTION}. */
+    public PartitionMaintainer(ConnectionFactory connections, PartitionPolicy policy, Clock clock) {
+        this(connections, policy, clock, DEFAULT_LEDGER_RETENTION);
+    }
 
     /**
-     * @param connections PostgreSQL connections, normally a pool
-     * @param policy      partition width, count ahead and per-kind retention
-     * @param clock       the clock deciding what is current and what expired
+     * @param connections     PostgreSQL connections, normally a pool
+     * @param policy          partition width, count ahead and per-kind retention
+     * @param clock           the clock deciding what is current and what expired
+     * @param ledgerRetention how long committed batch ids are kept (positive)
      */
-    public PartitionMaintainer(ConnectionFactory connections, PartitionPolicy policy, Clock clock) {
+    public PartitionMaintainer(ConnectionFactory connections, PartitionPolicy policy, Clock clock,
+                               Duration ledgerRetention) {
         this.connections = Objects.requireNonNull(connections, "connections");
         this.policy = Objects.requireNonNull(policy, "policy");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.partitions = new Partitions(policy);
+        this.ledgerRetention = Objects.requireNonNull(ledgerRetention, "ledgerRetention");
+        if (ledgerRetention.isNegative() || ledgerRetention.isZero()) {
+            throw new IllegalArgumentException("ledgerRetention " + ledgerRetention + " (expected: > 0)");
+        }
     }
 
     /** One maintenance round; see the class contract. Nothing happens until subscription. */
@@ -108,8 +133,16 @@ public final class PartitionMaintainer {
                             .thenMany(Flux.fromIterable(toDrop)
                                     .concatMap(n -> PartitionDdl.execute(c, "DROP TABLE IF EXISTS " + n)
                                             .doOnSuccess(v -> dropped.add(n))))
-                            .then(Mono.fromSupplier(() -> new MaintenanceReport(true, created, dropped)));
+                            .then(pruneLedger(c))
+                            .map(pruned -> new MaintenanceReport(true, created, dropped, pruned));
                 });
+    }
+
+    private Mono<Long> pruneLedger(Connection c) {
+        return Mono.defer(() -> Flux.from(c.createStatement(PRUNE_LEDGER)
+                        .bind(0, clock.instant().minus(ledgerRetention).atOffset(ZoneOffset.UTC)).execute())
+                .concatMap(Result::getRowsUpdated)
+                .reduce(0L, Long::sum));
     }
 
     private static MessageKind kindOf(String parent) {

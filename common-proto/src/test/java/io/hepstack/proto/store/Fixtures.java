@@ -115,9 +115,10 @@ final class Fixtures {
         }
     }
 
-    /** Empties {@code messages} and drops every time partition. */
+    /** Empties {@code messages} and the batch ledger, and drops every time partition. */
     static void reset(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
+            s.execute("DELETE FROM ingest_batches");
             for (String name : timePartitions(c)) {
                 s.execute("DROP TABLE " + name);
             }

@@ -106,6 +106,27 @@ class PartitionMaintainerIT {
     }
 
     @Test
+    void forgetsCommittedBatchIdsOlderThanTheLedgerRetention() throws Exception {
+        MessageWriter writer = new MessageWriter(db.connectionFactory(), Fixtures.hourly(), clock);
+        java.util.UUID old = java.util.UUID.randomUUID();
+        java.util.UUID recent = java.util.UUID.randomUUID();
+        writer.write(old, List.of(Fixtures.invite(1, NOW).build())).block();
+        clock.advance(Duration.ofHours(2));
+        writer.write(recent, List.of(Fixtures.invite(2, NOW).build())).block();
+        clock.advance(Duration.ofMinutes(90));
+
+        StepVerifier.create(new PartitionMaintainer(db.connectionFactory(), Fixtures.hourly(), clock,
+                        Duration.ofHours(3)).maintain())
+                .assertNext(r -> assertThat(r.ledgerPruned()).isEqualTo(1))
+                .verifyComplete();
+
+        try (Connection c = db.openJdbc()) {
+            assertThat(count(c, "SELECT count(*) FROM ingest_batches WHERE batch_id = '" + recent + "'")).isEqualTo(1);
+            assertThat(count(c, "SELECT count(*) FROM ingest_batches")).isEqualTo(1);
+        }
+    }
+
+    @Test
     void doesNothingWhileAnotherSessionHoldsTheLock() throws Exception {
         try (Connection holder = db.openJdbc(); Statement s = holder.createStatement()) {
             s.execute("SELECT pg_advisory_lock(" + PartitionMaintainer.ADVISORY_LOCK_KEY + ")");

@@ -32,6 +32,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The HEP listeners: UDP (optionally several SO_REUSEPORT sockets), TCP and TLS, on their own event
@@ -49,6 +50,7 @@ public final class HepListeners {
     private final IngestMetrics metrics;
     private final AtomicInteger tcpConnections = new AtomicInteger();
     private final AtomicInteger tlsConnections = new AtomicInteger();
+    private final AtomicLong lastStreamReadNanos = new AtomicLong(System.nanoTime());
     private final List<Connection> udp = new ArrayList<>();
     private LoopResources loops;
     private DisposableServer tcp;
@@ -124,7 +126,8 @@ public final class HepListeners {
                     addBeforeBridge(p, "hep.framer",
                             new HepFrameDecoder(new HepStreamFramer(cfg.maxFrameBytes()), metrics));
                     addBeforeBridge(p, "hep.stream",
-                            new StreamHandler(pipeline, metrics, transport, connections, cfg.maxConnections()));
+                            new StreamHandler(pipeline, metrics, transport, connections, cfg.maxConnections(),
+                                    lastStreamReadNanos));
                 })
                 // frames are consumed by the handlers above; this only holds the connection until EOF
                 .handle((in, out) -> in.receive().then());
@@ -156,8 +159,48 @@ public final class HepListeners {
         }
     }
 
-    /** Stops reading: unbinds every listener and closes the connections. */
+    /**
+     * Stops reading: unbinds UDP at once; for TCP and TLS, first reads what open connections still
+     * send until every stream has been quiet for {@code STREAM_QUIET} (data an agent's kernel already
+     * handed over is not cut off), at most {@code timeout}; then unbinds and closes the connections.
+     */
     public synchronized void stop(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (Connection c : udp) {
+            c.disposeNow(timeout);
+        }
+        udp.clear();
+        drainStreams(deadline);
+        stopAll(timeout);
+    }
+
+    /** How long every stream connection must have sent nothing before the streams are closed at shutdown. */
+    static final Duration STREAM_QUIET = Duration.ofMillis(300);
+
+    private void drainStreams(long deadline) {
+        if (tcp == null && tls == null) {
+            return;
+        }
+        long quiet = STREAM_QUIET.toNanos();
+        long stopAt = System.nanoTime();
+        try {
+            while (System.nanoTime() < deadline) {
+                long now = System.nanoTime();
+                boolean justStopping = now - stopAt < quiet; // connections still in the accept backlog
+                boolean active = tcpConnections.get() + tlsConnections.get() > 0
+                        && (now - lastStreamReadNanos.get() < quiet || pipeline.anyPaused());
+                if (!justStopping && !active) {
+                    return;
+                }
+                Thread.sleep(20);
+            }
+            log.warn("stream connections still sending at shutdown; closing them");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void stopAll(Duration timeout) {
         for (Connection c : udp) {
             c.disposeNow(timeout);
         }

@@ -10,6 +10,7 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Per connection: enforces the connection limit, hands each frame to the pipeline (which pauses
@@ -22,15 +23,23 @@ final class StreamHandler extends ChannelInboundHandlerAdapter {
     private final Transport transport;
     private final AtomicInteger connections;
     private final int maxConnections;
+    private final AtomicLong lastReadNanos;
     private boolean counted;
 
     StreamHandler(IngestPipeline pipeline, IngestMetrics metrics, Transport transport, AtomicInteger connections,
-                  int maxConnections) {
+                  int maxConnections, AtomicLong lastReadNanos) {
         this.pipeline = pipeline;
         this.metrics = metrics;
         this.transport = transport;
         this.connections = connections;
         this.maxConnections = maxConnections;
+        this.lastReadNanos = lastReadNanos;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        lastReadNanos.lazySet(System.nanoTime()); // a new connection counts as stream activity (shutdown drain)
+        super.channelActive(ctx);
     }
 
     @Override
@@ -49,6 +58,7 @@ final class StreamHandler extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         try {
             if (msg instanceof ByteBuf frame) {
+                lastReadNanos.lazySet(System.nanoTime());
                 pipeline.acceptFrame(frame, transport, ctx.channel());
             }
         } finally {

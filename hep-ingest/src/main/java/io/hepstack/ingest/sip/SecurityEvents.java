@@ -1,0 +1,188 @@
+package io.hepstack.ingest.sip;
+
+import io.hepstack.ingest.IngestProperties;
+import io.hepstack.proto.model.CapturedMessage;
+import io.hepstack.proto.model.MessageExtractor;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * SIP security events per capture node, {@code sip_security_events_total{kind,node}}:
+ * <ul>
+ *   <li>{@code scanner_user_agent}: a request whose User-Agent or From display name contains one of
+ *       the configured scanner signatures (case-insensitive), one per such request;</li>
+ *   <li>{@code register_brute_force}: more than {@code threshold} 401/403 replies to REGISTERs towards
+ *       one address (the registering client) within the sliding window, by capture time; counted once
+ *       per window per address. Addresses live in a map bounded by {@code maxTrackedSources} (least
+ *       recently seen forgotten first);</li>
+ *   <li>{@code malformed_sip}: a SIP payload (HEP type 1) that failed to parse, one per message; the
+ *       source address is logged at DEBUG.</li>
+ * </ul>
+ * Nodes beyond the KPI's {@code max-nodes} are labelled {@code other}. Thread-safe: called from every
+ * listener thread.
+ */
+public final class SecurityEvents implements Consumer<CapturedMessage> {
+
+    private static final Logger log = LoggerFactory.getLogger(SecurityEvents.class);
+
+    public static final String SCANNER_USER_AGENT = "scanner_user_agent";
+    public static final String REGISTER_BRUTE_FORCE = "register_brute_force";
+    public static final String MALFORMED_SIP = "malformed_sip";
+
+    /** How far into a payload the From header is looked for. */
+    private static final int HEADER_SCAN_BYTES = 4096;
+
+    private final MeterRegistry registry;
+    private final IngestProperties.Security cfg;
+    private final int maxNodes;
+    private final List<String> signatures;
+    private final long windowMicros;
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Set<String> nodes = ConcurrentHashMap.newKeySet();
+    private final Map<InetAddress, Failures> failures;
+
+    /** Recent failure times of one address (at most threshold + 1), and until when it is flagged. */
+    private static final class Failures {
+        final ArrayDeque<Long> times = new ArrayDeque<>();
+        long flaggedUntil = Long.MIN_VALUE;
+    }
+
+    public SecurityEvents(MeterRegistry registry, IngestProperties.Security cfg, int maxNodes) {
+        this.registry = registry;
+        this.cfg = cfg;
+        this.maxNodes = maxNodes;
+        this.signatures = cfg.scannerUserAgents().stream().map(s -> s.toLowerCase(Locale.ROOT)).toList();
+        this.windowMicros = cfg.bruteForceWindow().toNanos() / 1000;
+        int max = cfg.maxTrackedSources();
+        this.failures = new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<InetAddress, Failures> eldest) {
+                return size() > max;
+            }
+        };
+    }
+
+    @Override
+    public void accept(CapturedMessage m) {
+        if (!cfg.enabled() || m.protoType() != MessageExtractor.PROTO_SIP) {
+            return;
+        }
+        if (!m.parsed()) {
+            log.debug("malformed SIP from {}:{}", m.srcIp(), m.srcPort());
+            count(MALFORMED_SIP, m);
+            return;
+        }
+        if (m.method() != null) {
+            if (isScanner(m.userAgent()) || isScanner(fromDisplayName(m.payload()))) {
+                count(SCANNER_USER_AGENT, m);
+            }
+        } else if (m.status() != null && (m.status() == 401 || m.status() == 403)
+                && "REGISTER".equals(m.cseqMethod()) && m.dstIp() != null
+                && authFailure(m.dstIp(), m.timestampMicros())) {
+            log.info("REGISTER brute force from {}: more than {} rejected REGISTERs within {}", m.dstIp(),
+                    cfg.bruteForceThreshold(), cfg.bruteForceWindow());
+            count(REGISTER_BRUTE_FORCE, m);
+        }
+    }
+
+    private boolean isScanner(String text) {
+        if (text == null || text.isEmpty()) {
+            return false;
+        }
+        String lower = text.toLowerCase(Locale.ROOT);
+        for (String s : signatures) {
+            if (lower.contains(s)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Records a rejected REGISTER towards {@code client}; whether that makes it a new brute-force event. */
+    private synchronized boolean authFailure(InetAddress client, long micros) {
+        Failures f = failures.computeIfAbsent(client, k -> new Failures());
+        f.times.addLast(micros);
+        while (!f.times.isEmpty() && f.times.peekFirst() <= micros - windowMicros) {
+            f.times.pollFirst();
+        }
+        while (f.times.size() > cfg.bruteForceThreshold() + 1) {
+            f.times.pollFirst();
+        }
+        if (f.times.size() > cfg.bruteForceThreshold() && micros >= f.flaggedUntil) {
+            f.flaggedUntil = micros + windowMicros;
+            return true;
+        }
+        return false;
+    }
+
+    /** Addresses tracked for brute force. */
+    synchronized int trackedSources() {
+        return failures.size();
+    }
+
+    /** The display name of the From header (RFC 3261 §20.20, compact form "f"), or {@code null}. */
+    static String fromDisplayName(byte[] payload) {
+        String head = new String(payload, 0, Math.min(payload.length, HEADER_SCAN_BYTES), StandardCharsets.ISO_8859_1);
+        int at = 0;
+        while (at < head.length()) {
+            int end = head.indexOf('\n', at);
+            if (end < 0) {
+                end = head.length();
+            }
+            String line = head.substring(at, end).strip();
+            if (line.isEmpty() && at > 0) {
+                return null; // end of headers
+            }
+            int colon = line.indexOf(':');
+            if (colon > 0) {
+                String name = line.substring(0, colon).strip();
+                if (name.equalsIgnoreCase("From") || name.equalsIgnoreCase("f")) {
+                    String value = line.substring(colon + 1).strip();
+                    int angle = value.indexOf('<');
+                    if (angle <= 0) {
+                        return null;
+                    }
+                    String display = value.substring(0, angle).strip();
+                    if (display.length() >= 2 && display.startsWith("\"") && display.endsWith("\"")) {
+                        display = display.substring(1, display.length() - 1);
+                    }
+                    return display;
+                }
+            }
+            at = end + 1;
+        }
+        return null;
+    }
+
+    private void count(String kind, CapturedMessage m) {
+        String node = node(m);
+        counters.computeIfAbsent(kind + ' ' + node, k -> Counter.builder("sip.security.events")
+                .description("SIP security events: scanner requests, REGISTER brute force, malformed SIP")
+                .tag("kind", kind).tag("node", node).register(registry)).increment();
+    }
+
+    private String node(CapturedMessage m) {
+        String node = m.node() != null ? m.node() : Long.toString(m.captureId());
+        if (nodes.contains(node)) {
+            return node;
+        }
+        if (nodes.size() >= maxNodes) {
+            return SipKpis.OTHER_NODE;
+        }
+        nodes.add(node);
+        return node;
+    }
+}
