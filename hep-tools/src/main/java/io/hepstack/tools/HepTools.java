@@ -1,15 +1,17 @@
 package io.hepstack.tools;
 
+import io.hepstack.tools.bench.BenchCommand;
+import io.hepstack.tools.replay.ReplayCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
  * {@code hep-tools}: the suite's command line. {@code decode} prints the HEP packets of a capture as
- * JSON lines; further commands (bench, replay, local) join as they are built.
+ * JSON lines, {@code bench} generates load, {@code replay} sends a capture to a collector, {@code local} runs the suite.
  */
 @Command(name = "hep-tools", mixinStandardHelpOptions = true, versionProvider = HepTools.Version.class,
         description = "HEP capture tools: decode captures, replay them, generate load, run the suite locally.",
-        subcommands = {DecodeCommand.class, LocalCommand.class})
+        subcommands = {DecodeCommand.class, BenchCommand.class, ReplayCommand.class, LocalCommand.class})
 public final class HepTools {
 
     private HepTools() {

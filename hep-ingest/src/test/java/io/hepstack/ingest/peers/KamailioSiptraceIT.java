@@ -1,0 +1,208 @@
+package io.hepstack.ingest.peers;
+
+import io.hepstack.ingest.listen.HepListeners;
+import io.hepstack.proto.store.testing.TestDatabase;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Real peers into the collector: Kamailio (Debian package {@code kamailio}) as a stateful proxy whose
+ * {@code siptrace} module mirrors every message as HEP (v3 and v2 over UDP, v3 over TCP), SIPp
+ * ({@code sip-tester}) placing calls through it, and sngrep ({@code sngrep}) replaying a capture as HEP.
+ * hep-ingest runs as the application (Spring context on free ports) against a real PostgreSQL.
+ *
+ * <p>Through a stateful proxy, siptrace mirrors each relayed message twice (received, sent) and the
+ * proxy's own 100 Trying once: a SIPp {@code uac}/{@code uas} call (INVITE, 180, 200, ACK, BYE, 200)
+ * is stored as 6 × 2 + 1 = 13 rows under its Call-ID.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = {
+        "homer.ingest.udp.host=127.0.0.1", "homer.ingest.udp.port=0",
+        "homer.ingest.tcp.host=127.0.0.1", "homer.ingest.tcp.port=0",
+        "homer.ingest.pipeline.batch-age=50ms"})
+class KamailioSiptraceIT {
+
+    static final int CALLS = 10;
+    static final int ROWS_PER_CALL = 13;
+
+    @RegisterExtension
+    static final TestDatabase db = TestDatabase.migrated();
+
+    @DynamicPropertySource
+    static void database(DynamicPropertyRegistry r) {
+        r.add("spring.r2dbc.url", db::r2dbcUrl);
+        r.add("spring.r2dbc.username", db::user);
+        r.add("spring.r2dbc.password", () -> db.password() == null ? "unused" : db.password());
+    }
+
+    @Autowired
+    HepListeners listeners;
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void storesEveryMessageKamailioMirrorsAsHepv3OverUdp() throws Exception {
+        callsThroughKamailio("v3udp", 3, "");
+    }
+
+    @Test
+    void storesEveryMessageKamailioMirrorsAsHepv2OverUdp() throws Exception {
+        callsThroughKamailio("v2udp", 2, "");
+    }
+
+    @Test
+    void storesEveryMessageKamailioMirrorsAsHepv3OverTcp() throws Exception {
+        callsThroughKamailio("v3tcp", 3, ";transport=tcp");
+    }
+
+    @Test
+    void storesEverySipPacketSngrepReplaysFromACaptureAsHep() throws Exception {
+        String sngrep = Peer.require("sngrep", "sngrep");
+        Path pcap = tmp.resolve("sip.pcap");
+        try (var in = getClass().getResourceAsStream("/fixtures/kamailio-siptrace/sip.pcap")) {
+            Files.copy(in, pcap);
+        }
+        int port = listeners.udpAddress().getPort();
+        try (Peer s = Peer.start("sngrep", tmp, List.of(sngrep, "-N", "-q", "-I", pcap.toString(),
+                "-H", "udp:127.0.0.1:" + port))) {
+            assertThat(s.await(30)).as(s.output()).isZero();
+        }
+        // sngrep sends the 580 plain SIP packets of the capture (not the HEP copies in it) as HEPv3: 80
+        // Call-IDs (30 calls, 10 busy calls, 20 REGISTERs, 20 OPTIONS). sngrep 1.6.0 writes its capture
+        // id 2002 (0x07d2) as a u16 followed by two zero bytes in a 4-byte chunk 0x000c, so the id read
+        // per HEP3 (u32, big-endian) is 0x07d20000.
+        String sngrepRows = "from messages where capture_id = " + 0x07d2_0000L;
+        await().atMost(Duration.ofSeconds(30)).until(() -> count("select count(*) " + sngrepRows) >= 580);
+        Thread.sleep(300);
+        assertThat(count("select count(*) " + sngrepRows)).isEqualTo(580);
+        assertThat(count("select count(distinct call_id) " + sngrepRows)).isEqualTo(80);
+        assertThat(count("select count(*) " + sngrepRows + " and parsed and src_ip = '127.0.0.1'")).isEqualTo(580);
+    }
+
+    /** {@value #CALLS} SIPp calls through Kamailio tracing to the collector; 13 rows per Call-ID. */
+    private void callsThroughKamailio(String tag, int hepVersion, String uriParams) throws Exception {
+        String kamailio = Peer.require("kamailio", "kamailio");
+        String sipp = Peer.require("sipp", "sip-tester");
+        int hepPort = uriParams.contains("tcp") ? listeners.tcpAddress().getPort() : listeners.udpAddress().getPort();
+        int proxyPort = Peer.freePort();
+        int uasPort = Peer.freePort();
+        int uacPort = Peer.freePort();
+        Path dir = Files.createDirectories(tmp.resolve(tag));
+        Path cfg = dir.resolve("kamailio.cfg");
+        Files.writeString(cfg, kamailioConfig(proxyPort, uasPort, "sip:127.0.0.1:" + hepPort + uriParams, hepVersion));
+        try (Peer k = Peer.start("kamailio", dir, List.of(kamailio, "-DD", "-E", "-f", cfg.toString(),
+                "-w", dir.toString(), "-Y", dir.toString(), "-m", "64", "-M", "8"))) {
+            awaitListening(k);
+            try (Peer uas = Peer.start("sipp-uas", dir, List.of(sipp, "-sn", "uas", "-i", "127.0.0.1",
+                    "-p", Integer.toString(uasPort), "-m", Integer.toString(CALLS), "-nostdin"));
+                 Peer uac = Peer.start("sipp-uac", dir, List.of(sipp, "-sn", "uac", "127.0.0.1:" + proxyPort,
+                         "-i", "127.0.0.1", "-p", Integer.toString(uacPort), "-m", Integer.toString(CALLS),
+                         "-r", "20", "-d", "100", "-cid_str", tag + "-%u-%p@%s", "-nostdin"))) {
+                assertThat(uac.await(40)).as("SIPp uac:\n" + uac.output() + "\nKamailio:\n" + k.output()).isZero();
+                assertThat(uas.await(10)).as(uas.output()).isZero();
+            }
+            String like = "call_id like '" + tag + "-%'";
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> count("select count(*) from messages where " + like) >= CALLS * ROWS_PER_CALL);
+            Thread.sleep(300); // nothing more arrives
+            Map<String, Long> perCall = perCallId(like);
+            assertThat(perCall).as("Kamailio:\n" + k.output()).hasSize(CALLS);
+            assertThat(perCall.values()).containsOnly((long) ROWS_PER_CALL);
+            assertThat(count("select count(*) from messages where " + like + " and capture_id = 2001 and parsed"
+                    + " and src_ip = '127.0.0.1' and transport = 17")).isEqualTo(CALLS * ROWS_PER_CALL);
+            assertThat(count("select count(*) from messages where " + like + " and method = 'INVITE'"))
+                    .isEqualTo(2L * CALLS);
+            assertThat(count("select count(*) from messages where " + like + " and status = 100"))
+                    .isEqualTo(CALLS);
+        }
+    }
+
+    private void awaitListening(Peer k) throws Exception {
+        long end = System.nanoTime() + 15_000_000_000L;
+        while (!k.output().contains("Listening on") || !k.output().contains("SO_RCVBUF is finally")) {
+            assertThat(k.isAlive()).as("Kamailio exited:\n" + k.output()).isTrue();
+            assertThat(System.nanoTime()).as("Kamailio not listening:\n" + k.output()).isLessThan(end);
+            Thread.sleep(100);
+        }
+        Thread.sleep(300); // children forked and reading
+    }
+
+    /**
+     * A stateful proxy relaying everything to the SIPp uas; siptrace mirrors every message it receives
+     * and sends ({@code trace_mode=1}, which needs {@code trace_on=1}: the Debian 5.6 module starts off).
+     */
+    static String kamailioConfig(int proxyPort, int uasPort, String hepUri, int hepVersion) {
+        return """
+                #!KAMAILIO
+                debug=2
+                log_stderror=yes
+                children=2
+                tcp_children=1
+                auto_aliases=no
+                listen=udp:127.0.0.1:%1$d
+                listen=tcp:127.0.0.1:%1$d
+                mpath="/usr/lib/x86_64-linux-gnu/kamailio/modules/"
+                loadmodule "tm.so"
+                loadmodule "sl.so"
+                loadmodule "pv.so"
+                loadmodule "textops.so"
+                loadmodule "siputils.so"
+                loadmodule "siptrace.so"
+                modparam("siptrace", "duplicate_uri", "%3$s")
+                modparam("siptrace", "hep_mode_on", 1)
+                modparam("siptrace", "hep_version", %4$d)
+                modparam("siptrace", "hep_capture_id", 2001)
+                modparam("siptrace", "trace_to_database", 0)
+                modparam("siptrace", "trace_mode", 1)
+                modparam("siptrace", "trace_on", 1)
+                request_route {
+                    if (is_method("CANCEL")) {
+                        if (t_check_trans()) { t_relay(); }
+                        exit;
+                    }
+                    $du = "sip:127.0.0.1:%2$d";
+                    if (is_method("ACK") && !t_check_trans()) {
+                        forward();
+                        exit;
+                    }
+                    if (!t_relay()) { sl_reply_error(); }
+                }
+                """.formatted(proxyPort, uasPort, hepUri, hepVersion);
+    }
+
+    private static long count(String sql) throws Exception {
+        try (Connection c = db.openJdbc(); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+
+    private static Map<String, Long> perCallId(String where) throws Exception {
+        Map<String, Long> out = new TreeMap<>();
+        try (Connection c = db.openJdbc(); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("select call_id, count(*) from messages where " + where + " group by call_id")) {
+            while (r.next()) {
+                out.put(r.getString(1), r.getLong(2));
+            }
+        }
+        return out;
+    }
+}
