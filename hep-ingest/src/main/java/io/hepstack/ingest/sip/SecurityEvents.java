@@ -135,36 +135,74 @@ public final class SecurityEvents implements Consumer<CapturedMessage> {
 
     /** The display name of the From header (RFC 3261 §20.20, compact form "f"), or {@code null}. */
     static String fromDisplayName(byte[] payload) {
-        String head = new String(payload, 0, Math.min(payload.length, HEADER_SCAN_BYTES), StandardCharsets.ISO_8859_1);
+        // Scans bytes and builds one String, the display name, only when there is one: this runs for
+        // every request on the listener thread.
+        int limit = Math.min(payload.length, HEADER_SCAN_BYTES);
         int at = 0;
-        while (at < head.length()) {
-            int end = head.indexOf('\n', at);
-            if (end < 0) {
-                end = head.length();
+        while (at < limit) {
+            int end = at;
+            while (end < limit && payload[end] != '\n') {
+                end++;
             }
-            String line = head.substring(at, end).strip();
-            if (line.isEmpty() && at > 0) {
+            int a = at;
+            int e = end;
+            while (a < e && isSpace(payload[a])) {
+                a++;
+            }
+            while (e > a && isSpace(payload[e - 1])) {
+                e--;
+            }
+            if (a == e && at > 0) {
                 return null; // end of headers
             }
-            int colon = line.indexOf(':');
-            if (colon > 0) {
-                String name = line.substring(0, colon).strip();
-                if (name.equalsIgnoreCase("From") || name.equalsIgnoreCase("f")) {
-                    String value = line.substring(colon + 1).strip();
-                    int angle = value.indexOf('<');
-                    if (angle <= 0) {
-                        return null;
-                    }
-                    String display = value.substring(0, angle).strip();
-                    if (display.length() >= 2 && display.startsWith("\"") && display.endsWith("\"")) {
-                        display = display.substring(1, display.length() - 1);
-                    }
-                    return display;
+            int colon = a;
+            while (colon < e && payload[colon] != ':') {
+                colon++;
+            }
+            if (colon > a && colon < e && isFromName(payload, a, colon)) {
+                int v = colon + 1;
+                int angle = v;
+                while (angle < e && payload[angle] != '<') {
+                    angle++;
                 }
+                while (v < angle && isSpace(payload[v])) {
+                    v++;
+                }
+                if (angle >= e || angle <= v) {
+                    return null; // no display name (or "<" first)
+                }
+                int d = angle;
+                while (d > v && isSpace(payload[d - 1])) {
+                    d--;
+                }
+                if (d - v >= 2 && payload[v] == '"' && payload[d - 1] == '"') {
+                    v++;
+                    d--;
+                }
+                return new String(payload, v, d - v, StandardCharsets.ISO_8859_1);
             }
             at = end + 1;
         }
         return null;
+    }
+
+    /** "From" or compact "f", any case, with optional whitespace before the colon. */
+    private static boolean isFromName(byte[] b, int from, int colon) {
+        int end = colon;
+        while (end > from && isSpace(b[end - 1])) {
+            end--;
+        }
+        int len = end - from;
+        if (len == 1) {
+            return (b[from] | 0x20) == 'f';
+        }
+        return len == 4 && (b[from] | 0x20) == 'f' && (b[from + 1] | 0x20) == 'r' && (b[from + 2] | 0x20) == 'o'
+                && (b[from + 3] | 0x20) == 'm';
+    }
+
+    /** What String.strip() removes among ASCII: SP, HT, CR, LF, VT, FF, and the other control characters it treats as space. */
+    private static boolean isSpace(byte b) {
+        return b == ' ' || (b >= 0x09 && b <= 0x0d) || (b >= 0x1c && b <= 0x1f);
     }
 
     private void count(String kind, CapturedMessage m) {

@@ -174,5 +174,9 @@ class SecurityEventsTest {
         assertThat(SecurityEvents.fromDisplayName("X\r\nFrom: <sip:a@x>\r\n\r\n".getBytes())).isNull();
         assertThat(SecurityEvents.fromDisplayName("X\r\nFrom: sip:a@x\r\n\r\n".getBytes())).isNull();
         assertThat(SecurityEvents.fromDisplayName("X\r\n\r\nFrom: \"body\" <sip:a@x>\r\n".getBytes())).isNull();
+        assertThat(SecurityEvents.fromDisplayName("X\nFROM :  Sipvicious <sip:a@x>\n\n".getBytes())).isEqualTo("Sipvicious");
+        assertThat(SecurityEvents.fromDisplayName("X\r\nfrom:\t\"friendly-scanner\"\t<sip:a@x>\r\n".getBytes()))
+                .isEqualTo("friendly-scanner");
+        assertThat(SecurityEvents.fromDisplayName("X\r\nFromage: \"no\" <sip:a@x>\r\n".getBytes())).isNull();
     }
 }
