@@ -43,6 +43,11 @@ final class LocalCommand implements Runnable {
             description = "port of the embedded PostgreSQL (default: ${DEFAULT-VALUE})")
     int pgPort;
 
+    @Option(names = "--demo", paramLabel = "RATE", arity = "0..1", fallbackValue = "20",
+            description = "also send demo traffic (calls, busy, registrations, OPTIONS) to the local collector, "
+                    + "RATE messages/s (default when given without value: ${FALLBACK-VALUE})")
+    Integer demoRate;
+
     @Option(names = "--home", paramLabel = "DIR", defaultValue = ".",
             description = "the checkout whose <module>/target/<module>.jar are started (default: current folder)")
     Path home;
@@ -91,6 +96,18 @@ final class LocalCommand implements Runnable {
                 b.environment().put("SPRING_R2DBC_PASSWORD", password);
                 children.add(b.start());
                 log(s.getKey() + ": started, " + s.getValue());
+            }
+            if (demoRate != null) {
+                Path tools = home.resolve("hep-tools").resolve("target").resolve("hep-tools.jar");
+                if (children.isEmpty() || !Files.isRegularFile(tools)) {
+                    log("demo: needs hep-ingest and hep-tools built; skipped");
+                } else {
+                    // hep-ingest binds 9060 a few seconds after start; UDP sent earlier is simply not received.
+                    children.add(new ProcessBuilder(javaBin(), "-jar", tools.toString(), "bench", "--to",
+                            "udp:127.0.0.1:9060", "--rate", Integer.toString(demoRate), "--duration", "168h")
+                            .inheritIO().start());
+                    log("demo: sending " + demoRate + " HEP messages/s to udp:127.0.0.1:9060");
+                }
             }
             EmbeddedPostgres db = pg;
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
