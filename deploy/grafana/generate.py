@@ -32,7 +32,7 @@ def ratio(num_status, denom):
 KPI = {
     "ASR": ratio('="200"', ATTEMPTS),
     "NER": ratio('=~"200|486|487|603"', ATTEMPTS),
-    "ISA": ratio('=~"408|500|503|504"', INVITES),
+    "ISA": ratio('=~"408|500|503"', INVITES),
 }
 
 _id = [0]
@@ -144,10 +144,14 @@ P.append(ts("RRD: REGISTER to first final reply (all nodes)", [
     target(f"histogram_quantile(0.5, sum by (le) (rate(sip_rrd_seconds_bucket{{{INST}}}{K})))", "p50"),
     target(f"histogram_quantile(0.95, sum by (le) (rate(sip_rrd_seconds_bucket{{{INST}}}{K})))", "p95"),
 ], 8, y, unit="s"))
-P.append(ts("SD: session duration (all nodes)", [
+P.append(ts("Session duration (all nodes)", [
     target(f"histogram_quantile(0.5, sum by (le) (rate(sip_session_duration_seconds_bucket{{{INST}}}{K})))", "p50"),
     target(f"histogram_quantile(0.95, sum by (le) (rate(sip_session_duration_seconds_bucket{{{INST}}}{K})))", "p95"),
 ], 16, y, unit="s", desc="200 to INVITE until the first BYE"))
+y += 8
+P.append(ts("SD: session defects (500/503/504 to INVITE) by node", [
+    target(f'sum by (node) (increase(sip_messages_total{{method="INVITE",status=~"500|503|504",{NODE}}}[$kpi_window]))', "{{node}}")
+], 0, y, unit="short", desc="Session defects as the KPI definition counts them: INVITE replies 500, 503, 504"))
 y += 8
 P.append(ts("Requests by method", [target(f'sum by (method) (rate(sip_messages_total{{status="request",{NODE}}}{W}))', "{{method}}")], 0, y, unit="reqps", stack=True,
             desc="Agents that mirror each message twice (Kamailio siptrace received+sent) double absolute counts; ratios are unaffected"))
