@@ -2,11 +2,14 @@ import { h, mount, errorBox } from './dom.js';
 import { session, login, setUnauthorizedHandler } from './api.js';
 import { searchPage } from './search.js';
 import { callPage } from './call.js';
+import { livePage } from './live.js';
 
-// The engineer app: /login, / (search; the whole search is in the query string), /call/{callId}?from&to.
+// The engineer app: /login, / (search; the whole search is in the query string), /call/{callId}?from&to, /live.
 
 const header = document.getElementById('top');
 const main = document.getElementById('main');
+
+let current = null;
 
 const app = {
   navigate(url, { replace = false } = {}) {
@@ -23,9 +26,15 @@ setUnauthorizedHandler(() => {
   }
 });
 
+function navLink(href, text) {
+  const here = href === '/' ? location.pathname === '/' || location.pathname.startsWith('/call/') : location.pathname === href;
+  return h('a', { href, 'aria-current': here ? 'page' : false, onclick: (e) => { e.preventDefault(); app.navigate(href); } }, text);
+}
+
 function renderHeader() {
   mount(header,
     h('a', { class: 'brand', href: '/', onclick: (e) => { e.preventDefault(); app.navigate('/'); } }, 'hepstack'),
+    session.token ? h('nav', { class: 'mainnav', 'aria-label': 'Main' }, navLink('/', 'Search'), navLink('/live', 'Live')) : null,
     session.token ? h('button', { type: 'button', class: 'logout', onclick: () => { session.clear(); app.navigate('/login'); } }, 'Log out') : null);
 }
 
@@ -60,6 +69,8 @@ function loginPage() {
 }
 
 function render() {
+  current?.dispose?.();
+  current = null;
   renderHeader();
   const path = location.pathname;
   if (path === '/login') return loginPage();
@@ -70,6 +81,10 @@ function render() {
   const call = /^\/call\/([^/]+)$/.exec(path);
   try {
     if (call) return callPage(main, app, decodeURIComponent(call[1]));
+    if (path === '/live') {
+      current = livePage(main, app);
+      return current;
+    }
     return searchPage(main, app);
   } catch (e) {
     mount(main, errorBox(e));

@@ -2,6 +2,7 @@ package io.hepstack.ui.browser;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
@@ -10,6 +11,7 @@ import reactor.netty.http.server.HttpServerResponse;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -62,6 +64,7 @@ final class FakeHomerApi implements AutoCloseable {
                         .get("/api/v1/calls/{callId}/pcap", authed((q, s) -> pcap(s, param(q, "callId"))))
                         .get("/api/v1/calls/{callId}/text", authed((q, s) -> text(s, param(q, "callId"), "text")))
                         .get("/api/v1/calls/{callId}/sipp", authed((q, s) -> text(s, param(q, "callId"), "sipp")))
+                        .get("/api/v1/stream/messages", authed((q, s) -> stream(s)))
                         .post("/api/v1/shares", authed(this::share))
                         .get("/api/v1/shared/{token}/flow", (q, s) -> flow(s, shares.get(param(q, "token"))))
                         .get("/api/v1/shared/{token}/pcap", (q, s) -> pcap(s, shares.get(param(q, "token")))))
@@ -150,6 +153,23 @@ final class FakeHomerApi implements AutoCloseable {
         var logs = List.of(map("timestamp", ts(1_000), "node", "kamailio-edge", "message", "routing INVITE for " + IMG));
         List<String> callIds = CALL.equals(callId) ? List.of(CALL, B_LEG) : List.of(XSS_CALL);
         return send(s, map("callIds", callIds, "hosts", hosts, "messages", messages, "qos", qos, "logs", logs));
+    }
+
+    /** Server-sent events: the first call's messages, one every 100 ms, then the stream stays open. */
+    private Mono<Void> stream(HttpServerResponse s) {
+        var items = allMessages().subList(0, messageCount(CALL));
+        return s.header("Content-Type", "text/event-stream")
+                .sendString(Flux.fromIterable(items)
+                        .delayElements(Duration.ofMillis(100))
+                        .map(item -> {
+                            try {
+                                return "event: message\ndata: " + json.writeValueAsString(item) + "\n\n";
+                            } catch (JsonProcessingException e) {
+                                throw new IllegalStateException(e);
+                            }
+                        })
+                        .concatWith(Flux.never()))
+                .then();
     }
 
     private Mono<Void> pcap(HttpServerResponse s, String callId) {

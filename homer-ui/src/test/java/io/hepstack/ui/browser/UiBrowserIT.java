@@ -249,6 +249,18 @@ class UiBrowserIT {
         assertThat(d.findElements(By.cssSelector("main img"))).isEmpty();
     }
 
+    @Test
+    @Order(7)
+    void streamsLiveMessagesThroughTheProxy() {
+        var d = engineer.driver;
+        d.get(base + "/live");
+        waiting(d).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#live-table tbody tr"), api.messageCount(FakeHomerApi.CALL)));
+        assertThat(d.findElement(By.cssSelector(".live-status")).getText()).isEqualTo("Live");
+        // Newest first.
+        assertThat(d.findElement(By.cssSelector("#live-table tbody tr:first-child")).getText()).contains("200").contains("192.0.2.20:5060");
+        assertThat(engineer.cspViolations()).isEmpty();
+    }
+
     private static Path awaitDownload(Path dir) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (System.nanoTime() < deadline) {
