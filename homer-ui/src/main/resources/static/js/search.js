@@ -1,4 +1,5 @@
 import { h, mount, spinner, errorBox, empty, statusClass } from './dom.js';
+import { messageView } from './message.js';
 import { json, query } from './api.js';
 import { RANGES, formatLocal, utcTitle, duration, toLocalInput, fromLocalInput, micros } from './time.js';
 
@@ -160,6 +161,16 @@ async function runSearch(results, params, view, resolved, app) {
   const callHref = (callId, from, to) => `/call/${encodeURIComponent(callId)}${query({ from, to })}`;
   const link = (href, text) => h('a', { href, onclick: (e) => { if (!e.ctrlKey && !e.metaKey && !e.shiftKey) { e.preventDefault(); app.navigate(href); } } }, text);
   const margin = 5 * 60e3;
+  const detail = h('section', { class: 'detail inline', id: 'message-detail', 'aria-live': 'polite', 'aria-label': 'Selected message' });
+  const openMessage = async (id) => {
+    mount(detail, spinner('Loading message…'));
+    try {
+      mount(detail, messageView(await json(`/api/v1/messages/${encodeURIComponent(id)}`)));
+      detail.scrollIntoView({ block: 'nearest' });
+    } catch (e) {
+      mount(detail, errorBox(e));
+    }
+  };
   const body = h('tbody', null, items.map((it) => {
     if (view === 'calls') {
       const from = new Date(Math.floor(micros(it.startedAt) / 1000) - margin).toISOString();
@@ -173,7 +184,7 @@ async function runSearch(results, params, view, resolved, app) {
         h('td', { class: 'num' }, it.messageCount), h('td', { class: 'num' }, Array.isArray(it.legs) ? it.legs.length : it.legs));
     }
     return h('tr', { class: statusClass(it.status) },
-      h('td', { title: utcTitle(it.timestamp) }, formatLocal(it.timestamp)),
+      h('td', { title: utcTitle(it.timestamp) }, h('button', { type: 'button', class: 'linkish', onclick: () => openMessage(it.id), 'aria-label': `Open message of ${formatLocal(it.timestamp)}` }, formatLocal(it.timestamp))),
       h('td', null, h('span', { class: ['badge', statusClass(it.status)] }, it.status ? String(it.status) : it.method)),
       h('td', null, it.fromUser), h('td', null, it.toUser),
       h('td', { class: 'mono' }, `${it.srcIp}:${it.srcPort}`), h('td', { class: 'mono' }, `${it.dstIp}:${it.dstPort}`),
@@ -187,5 +198,5 @@ async function runSearch(results, params, view, resolved, app) {
   mount(results, rangeText,
     h('p', { class: 'count' }, `${items.length} ${view}${page.nextCursor ? ' (more available)' : ''}`),
     h('div', { class: 'table-wrap' }, h('table', { class: ['list', view], id: `${view}-table` }, h('thead', null, head), body)),
-    pager);
+    pager, view === 'messages' ? detail : null);
 }

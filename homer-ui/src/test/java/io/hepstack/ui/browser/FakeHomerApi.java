@@ -60,6 +60,7 @@ final class FakeHomerApi implements AutoCloseable {
                         .post("/api/v1/auth/login", this::login)
                         .get("/api/v1/calls", authed((q, s) -> send(s, Map.of("items", calls()))))
                         .get("/api/v1/messages", authed((q, s) -> send(s, Map.of("items", allMessages()))))
+                        .get("/api/v1/messages/{id}", authed((q, s) -> message(s, param(q, "id"))))
                         .get("/api/v1/calls/{callId}/flow", authed((q, s) -> flow(s, param(q, "callId"))))
                         .get("/api/v1/calls/{callId}/pcap", authed((q, s) -> pcap(s, param(q, "callId"))))
                         .get("/api/v1/calls/{callId}/text", authed((q, s) -> text(s, param(q, "callId"), "text")))
@@ -153,6 +154,16 @@ final class FakeHomerApi implements AutoCloseable {
         var logs = List.of(map("timestamp", ts(1_000), "node", "kamailio-edge", "message", "routing INVITE for " + IMG));
         List<String> callIds = CALL.equals(callId) ? List.of(CALL, B_LEG) : List.of(XSS_CALL);
         return send(s, map("callIds", callIds, "hosts", hosts, "messages", messages, "qos", qos, "logs", logs));
+    }
+
+    private Mono<Void> message(HttpServerResponse s, String id) {
+        var found = flows.values().stream().flatMap(List::stream).filter(m -> m.get("id").equals(id)).findFirst();
+        if (found.isEmpty()) {
+            return s.status(404).header("Content-Type", "application/json").sendString(Mono.just("{\"error\":\"no such message\"}")).then();
+        }
+        var item = new LinkedHashMap<>(found.get());
+        item.remove("legCallId");
+        return send(s, item);
     }
 
     /** Server-sent events: the first call's messages, one every 100 ms, then the stream stays open. */
