@@ -4,6 +4,7 @@ import { messageView } from './message.js';
 import { formatLocal, utcTitle } from './time.js';
 import { qosView } from './qos.js';
 import { statusClass } from './dom.js';
+import { rawText } from './sip.js';
 
 /** Accessible tabs: [{id, title, render()}]; panels render on first show. */
 export function tabs(list, { initial } = {}) {
@@ -72,7 +73,7 @@ export function logsPanel(flow) {
     h('tbody', null, logs.map((l) => h('tr', null,
       h('td', { title: utcTitle(l.timestamp) }, formatLocal(l.timestamp)),
       h('td', null, [l.node, l.srcIp].filter(Boolean).join(' ')),
-      h('td', null, h('pre', { class: 'log' }, l.message ?? l.text ?? l.raw ?? JSON.stringify(l))))))));
+      h('td', null, h('pre', { class: 'log' }, l.raw !== undefined && l.raw !== null ? rawText(l) : (l.message ?? l.text ?? JSON.stringify(l)))))))));
 }
 
 export function qosPanel(flow) {
@@ -87,6 +88,7 @@ export function callSummary(flow, callId) {
   return h('header', { class: 'call-head' },
     h('h1', null, 'Call ', h('span', { class: 'mono' }, callId)),
     (flow.callIds || []).length > 1 ? h('p', null, `${flow.callIds.length} legs: `, flow.callIds.join(', ')) : null,
+    flow.truncated ? h('p', { class: 'error', role: 'alert' }, 'This flow was cut at the API\'s message limit: narrow the time range to see all of it.') : null,
     first ? h('p', { class: 'span' }, `${msgs.length} messages, `,
       h('time', { title: utcTitle(first.timestamp) }, formatLocal(first.timestamp)), ' – ',
       h('time', { title: utcTitle(last.timestamp) }, formatLocal(last.timestamp))) : null);

@@ -1,6 +1,7 @@
 import uPlot from '/webjars/uplot/dist/uPlot.esm.js';
 import { h, empty } from './dom.js';
 import { micros, formatLocal, utcTitle } from './time.js';
+import { rawText } from './sip.js';
 
 // QoS reports (RTCP, RTP agent stats) of a call: one chart per numeric metric, one series per stream.
 
@@ -11,16 +12,24 @@ function streamName(r) {
   return String(r.ssrc ?? r.type ?? 'stream');
 }
 
+/** Numeric fields of a report: its own, and those of its payload when that is JSON (RTCP/RTP stats as the agent sent them). */
 function flatten(report) {
   const out = {};
   const walk = (obj, prefix) => {
     for (const [k, v] of Object.entries(obj || {})) {
       const key = prefix ? `${prefix}.${k}` : k;
       if (typeof v === 'number' && Number.isFinite(v) && !SKIP.has(k)) out[key] = v;
-      else if (v && typeof v === 'object' && !Array.isArray(v)) walk(v, key);
+      else if (v && typeof v === 'object') walk(v, key);
     }
   };
-  walk(report, '');
+  const { raw, rawEncoding, ...own } = report;
+  walk(own, '');
+  if (raw !== undefined && raw !== null) {
+    try {
+      const payload = JSON.parse(rawText(report));
+      if (payload && typeof payload === 'object') walk(payload, '');
+    } catch { /* not JSON: no metrics from the payload */ }
+  }
   return out;
 }
 

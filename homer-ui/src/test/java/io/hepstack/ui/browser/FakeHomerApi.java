@@ -147,13 +147,19 @@ final class FakeHomerApi implements AutoCloseable {
         var qos = new ArrayList<Map<String, Object>>();
         if (CALL.equals(callId)) {
             for (int i = 0; i < 6; i++) {
-                qos.add(map("timestamp", ts(3_000_000L + i * 5_000_000L), "srcIp", "192.0.2.10", "srcPort", 40000,
-                        "dstIp", "192.0.2.30", "dstPort", 50000, "jitter", 2.5 + i, "packetLoss", i % 3, "mos", 4.3 - i * 0.1));
+                // As homer-api sends them: the agent's RTCP JSON as the raw payload.
+                String rtcp = "{\"ssrc\":305419896,\"report_blocks\":[{\"fraction_lost\":" + (i % 3)
+                        + ",\"packets_lost\":" + i + ",\"ia_jitter\":" + (25 + i * 7) + "}]}";
+                qos.add(map("id", "q" + i, "timestamp", ts(3_000_000L + i * 5_000_000L), "legCallId", CALL, "protoType", 5,
+                        "srcIp", "192.0.2.10", "srcPort", 40001, "dstIp", "192.0.2.30", "dstPort", 50001,
+                        "captureId", 2001, "node", "kamailio-edge", "raw", rtcp, "rawEncoding", "utf8"));
             }
         }
-        var logs = List.of(map("timestamp", ts(1_000), "node", "kamailio-edge", "message", "routing INVITE for " + IMG));
+        var logs = List.of(map("id", "l1", "timestamp", ts(1_000), "legCallId", callId, "protoType", 100, "node", "kamailio-edge",
+                "raw", "routing INVITE for " + IMG, "rawEncoding", "utf8"));
         List<String> callIds = CALL.equals(callId) ? List.of(CALL, B_LEG) : List.of(XSS_CALL);
-        return send(s, map("callIds", callIds, "hosts", hosts, "messages", messages, "qos", qos, "logs", logs));
+        return send(s, map("callIds", callIds, "hosts", hosts, "messages", messages, "qos", qos, "logs", logs,
+                "from", ts(-60_000_000), "to", ts(3_600_000_000L), "truncated", false));
     }
 
     private Mono<Void> message(HttpServerResponse s, String id) {

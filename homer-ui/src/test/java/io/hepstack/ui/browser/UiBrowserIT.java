@@ -148,7 +148,10 @@ class UiBrowserIT {
         engineer.screenshot("ladder");
 
         d.findElement(By.id("tab-qos")).click();
-        waiting(d).until(ExpectedConditions.numberOfElementsToBeMoreThan(By.cssSelector("#panel-qos figure.chart canvas"), 0));
+        waiting(d).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#panel-qos figure.chart canvas"), 3));
+        assertThat(d.findElements(By.cssSelector("#panel-qos figcaption"))).extracting(WebElement::getText)
+                .containsExactly("report_blocks.0.fraction_lost", "report_blocks.0.packets_lost", "report_blocks.0.ia_jitter");
+        engineer.screenshot("qos");
         assertThat(engineer.cspViolations()).isEmpty();
     }
 
