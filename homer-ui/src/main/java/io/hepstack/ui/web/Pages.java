@@ -1,0 +1,36 @@
+package io.hepstack.ui.web;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.core.io.Resource;
+import org.springframework.http.CacheControl;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+import static org.springframework.web.reactive.function.server.RequestPredicates.GET;
+import static org.springframework.web.reactive.function.server.RouterFunctions.route;
+
+/**
+ * The single-page app's entry documents. The engineer app answers its client-side routes
+ * ({@code /}, {@code /login}, {@code /live}, {@code /call/{callId}}); {@code /embed/{token}} is the shared call view.
+ */
+@Configuration(proxyBeanMethods = false)
+class Pages {
+
+    @Bean
+    RouterFunction<ServerResponse> pageRoutes() {
+        Resource app = new ClassPathResource("static/index.html");
+        Resource embed = new ClassPathResource("static/embed.html");
+        return route(GET("/").or(GET("/login")).or(GET("/live")).or(GET("/call/{callId}")), request -> page(app))
+                .andRoute(GET("/embed/{token}"), request -> page(embed));
+    }
+
+    private static reactor.core.publisher.Mono<ServerResponse> page(Resource resource) {
+        return ServerResponse.ok()
+                .contentType(MediaType.TEXT_HTML)
+                .cacheControl(CacheControl.noCache())
+                .bodyValue(resource);
+    }
+}

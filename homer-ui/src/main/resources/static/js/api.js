@@ -1,0 +1,116 @@
+// Calls to homer-api through our own origin (/api/v1/...). The bearer token lives in sessionStorage
+// (this tab only) and is dropped on 401.
+
+const TOKEN_KEY = 'hepstack.token';
+
+export class ApiError extends Error {
+  constructor(status, message) {
+    super(message);
+    this.status = status;
+  }
+}
+
+export const session = {
+  get token() {
+    const raw = sessionStorage.getItem(TOKEN_KEY);
+    if (!raw) return null;
+    try {
+      const { token, expiresAt } = JSON.parse(raw);
+      if (expiresAt && Date.parse(expiresAt) <= Date.now()) {
+        sessionStorage.removeItem(TOKEN_KEY);
+        return null;
+      }
+      return token;
+    } catch {
+      sessionStorage.removeItem(TOKEN_KEY);
+      return null;
+    }
+  },
+  set(token, expiresAt) {
+    sessionStorage.setItem(TOKEN_KEY, JSON.stringify({ token, expiresAt }));
+  },
+  clear() {
+    sessionStorage.removeItem(TOKEN_KEY);
+  },
+};
+
+let onUnauthorized = () => {};
+export function setUnauthorizedHandler(fn) {
+  onUnauthorized = fn;
+}
+
+/** Query string of the non-empty entries of params. */
+export function query(params) {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params || {})) {
+    if (v !== undefined && v !== null && v !== '') q.set(k, v);
+  }
+  const s = q.toString();
+  return s ? '?' + s : '';
+}
+
+async function errorMessage(res) {
+  try {
+    const body = await res.clone().json();
+    return body.message || body.error || body.detail || `${res.status} ${res.statusText}`;
+  } catch {
+    return `${res.status} ${res.statusText || 'error'}`;
+  }
+}
+
+/** fetch() to the API with the bearer token; throws ApiError for non-2xx. */
+export async function call(path, { method = 'GET', body, auth = true, signal } = {}) {
+  const headers = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const token = auth ? session.token : null;
+  if (token) headers.Authorization = 'Bearer ' + token;
+  let res;
+  try {
+    res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal });
+  } catch (e) {
+    if (e.name === 'AbortError') throw e;
+    throw new ApiError(0, 'cannot reach the server (' + e.message + ')');
+  }
+  if (res.status === 401 && auth) {
+    session.clear();
+    onUnauthorized();
+    throw new ApiError(401, 'session expired: please log in again');
+  }
+  if (!res.ok) throw new ApiError(res.status, await errorMessage(res));
+  return res;
+}
+
+export async function json(path, options) {
+  const res = await call(path, options);
+  if (res.status === 204) return null;
+  return res.json();
+}
+
+export async function login(username, password) {
+  const res = await fetch('/api/v1/auth/login', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+    body: JSON.stringify({ username, password }),
+  }).catch((e) => {
+    throw new ApiError(0, 'cannot reach the server (' + e.message + ')');
+  });
+  if (res.status === 401 || res.status === 403) throw new ApiError(res.status, 'wrong user name or password');
+  if (!res.ok) throw new ApiError(res.status, await errorMessage(res));
+  const body = await res.json();
+  session.set(body.token, body.expiresAt);
+  return body;
+}
+
+/** Downloads a response body as a file (the request carries the bearer token, so a plain link can't). */
+export async function download(path, filename, options) {
+  const res = await call(path, options);
+  const blob = await res.blob();
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

@@ -1,0 +1,95 @@
+import { h, mount, errorBox } from './dom.js';
+import { session, login, setUnauthorizedHandler } from './api.js';
+import { searchPage } from './search.js';
+import { callPage } from './call.js';
+import { livePage } from './live.js';
+
+// The engineer app: /login, / (search; the whole search is in the query string), /call/{callId}?from&to, /live.
+
+const header = document.getElementById('top');
+const main = document.getElementById('main');
+
+let current = null;
+
+const app = {
+  navigate(url, { replace = false } = {}) {
+    if (replace) history.replaceState(null, '', url);
+    else history.pushState(null, '', url);
+    render();
+  },
+};
+
+setUnauthorizedHandler(() => {
+  if (location.pathname !== '/login') {
+    history.replaceState(null, '', '/login?next=' + encodeURIComponent(location.pathname + location.search));
+    render();
+  }
+});
+
+function navLink(href, text) {
+  const here = href === '/' ? location.pathname === '/' || location.pathname.startsWith('/call/') : location.pathname === href;
+  return h('a', { href, 'aria-current': here ? 'page' : false, onclick: (e) => { e.preventDefault(); app.navigate(href); } }, text);
+}
+
+function renderHeader() {
+  mount(header,
+    h('a', { class: 'brand', href: '/', onclick: (e) => { e.preventDefault(); app.navigate('/'); } }, 'hepstack'),
+    session.token ? h('nav', { class: 'mainnav', 'aria-label': 'Main' }, navLink('/', 'Search'), navLink('/live', 'Live')) : null,
+    session.token ? h('button', { type: 'button', class: 'logout', onclick: () => { session.clear(); app.navigate('/login'); } }, 'Log out') : null);
+}
+
+function loginPage() {
+  const next = new URLSearchParams(location.search).get('next');
+  const user = h('input', { id: 'username', name: 'username', autocomplete: 'username', required: true });
+  const pass = h('input', { id: 'password', name: 'password', type: 'password', autocomplete: 'current-password', required: true });
+  const out = h('div', { 'aria-live': 'assertive' });
+  const button = h('button', { type: 'submit', class: 'primary', id: 'login-button' }, 'Log in');
+  const form = h('form', { class: 'login', 'aria-labelledby': 'login-title' },
+    h('h1', { id: 'login-title' }, 'Log in'),
+    h('label', { for: 'username' }, 'User name'), user,
+    h('label', { for: 'password' }, 'Password'), pass,
+    button, out);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    button.disabled = true;
+    mount(out);
+    try {
+      await login(user.value, pass.value);
+      // Only a same-origin path is followed after login.
+      app.navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : '/', { replace: true });
+    } catch (err) {
+      mount(out, errorBox(err));
+      pass.select();
+    } finally {
+      button.disabled = false;
+    }
+  });
+  mount(main, form);
+  user.focus();
+}
+
+function render() {
+  current?.dispose?.();
+  current = null;
+  renderHeader();
+  const path = location.pathname;
+  if (path === '/login') return loginPage();
+  if (!session.token) {
+    history.replaceState(null, '', '/login?next=' + encodeURIComponent(path + location.search));
+    return render();
+  }
+  const call = /^\/call\/([^/]+)$/.exec(path);
+  try {
+    if (call) return callPage(main, app, decodeURIComponent(call[1]));
+    if (path === '/live') {
+      current = livePage(main, app);
+      return current;
+    }
+    return searchPage(main, app);
+  } catch (e) {
+    mount(main, errorBox(e));
+  }
+}
+
+window.addEventListener('popstate', render);
+render();

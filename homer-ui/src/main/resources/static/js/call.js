@@ -1,0 +1,98 @@
+import { h, mount, spinner, errorBox } from './dom.js';
+import { json, call, download, query } from './api.js';
+import { formatLocal, utcTitle } from './time.js';
+import { tabs, flowPanel, messagesPanel, logsPanel, qosPanel, callSummary } from './flow.js';
+
+const EXPIRIES = [['3600', '1 hour'], ['86400', '1 day'], ['604800', '7 days'], ['2592000', '30 days']];
+
+function safeName(callId) {
+  return callId.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80) || 'call';
+}
+
+function exportPanel(callId, range) {
+  const base = `/api/v1/calls/${encodeURIComponent(callId)}`;
+  const q = query(range);
+  const status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite' });
+  const preview = h('pre', { class: 'export-text', hidden: true, tabindex: '0' });
+  const act = (fn) => async (e) => {
+    const button = e.currentTarget;
+    button.disabled = true;
+    mount(status, spinner('Preparing…'));
+    try {
+      await fn();
+    } catch (err) {
+      mount(status, errorBox(err));
+    } finally {
+      button.disabled = false;
+    }
+  };
+  const downloads = h('div', { class: 'actions' },
+    h('button', { type: 'button', id: 'download-pcap', onclick: act(async () => {
+      await download(`${base}/pcap${q}`, `${safeName(callId)}.pcap`);
+      mount(status, 'PCAP downloaded.');
+    }) }, 'Download PCAP'),
+    ...[['text', 'Text'], ['sipp', 'SIPp scenario']].map(([kind, title]) => h('button', { type: 'button', id: `show-${kind}`, onclick: act(async () => {
+      const res = await call(`${base}/${kind}${q}`);
+      preview.textContent = await res.text();
+      preview.hidden = false;
+      mount(status, h('span', null, `${title} shown below. `),
+        h('button', { type: 'button', class: 'linkish', onclick: () => download(`${base}/${kind}${q}`, `${safeName(callId)}.${kind === 'sipp' ? 'xml' : 'txt'}`) }, 'Download'));
+    }) }, title)));
+
+  const expiry = h('select', { id: 'share-expiry' }, EXPIRIES.map(([v, t]) => h('option', { value: v, selected: v === '86400' }, t)));
+  const shareOut = h('div', { class: 'share-out', 'aria-live': 'polite' });
+  const share = h('form', { class: 'share', onsubmit: (e) => { e.preventDefault(); createShare(); } },
+    h('h2', null, 'Share this call'),
+    h('p', { class: 'hint' }, 'Anyone with the link sees this one call (ladder, messages, PCAP) without logging in, until it expires.'),
+    h('label', { for: 'share-expiry' }, 'Expires after '), expiry, ' ',
+    h('button', { type: 'submit', id: 'create-share' }, 'Create share link'),
+    shareOut);
+  async function createShare() {
+    mount(shareOut, spinner('Creating link…'));
+    try {
+      const res = await json('/api/v1/shares', { method: 'POST', body: { callId, from: range.from, to: range.to, ttlSeconds: Number(expiry.value) } });
+      // The link is built from our own origin and the token, never taken from the response as a URL.
+      const url = `${location.origin}/embed/${encodeURIComponent(res.token)}`;
+      const field = h('input', { type: 'text', readonly: true, id: 'share-url', value: url, 'aria-label': 'Share link', size: '60' });
+      const copied = h('span', { role: 'status' });
+      mount(shareOut,
+        field, ' ',
+        h('button', { type: 'button', id: 'copy-share', onclick: async () => {
+          field.select();
+          try { await navigator.clipboard.writeText(url); copied.textContent = ' Copied.'; }
+          catch { copied.textContent = ' Press Ctrl+C to copy.'; }
+        } }, 'Copy'), copied,
+        h('p', { class: 'hint' }, 'Expires ', h('time', { title: utcTitle(res.expiresAt) }, formatLocal(res.expiresAt)), '. Embed it with ',
+          h('code', null, `<iframe src="${url}"></iframe>`), ' from an origin listed in homer.ui.embed.allowed-origins.'));
+      field.select();
+    } catch (err) {
+      mount(shareOut, errorBox(err));
+    }
+  }
+  return h('div', { class: 'export' }, h('h2', null, 'Export'), downloads, status, preview, share);
+}
+
+/** The call view: /call/{callId}?from&to. */
+export async function callPage(root, app, callId) {
+  const params = new URLSearchParams(location.search);
+  const range = { from: params.get('from') || '', to: params.get('to') || '' };
+  mount(root, h('nav', { class: 'crumbs' }, h('a', { href: '/', onclick: (e) => { e.preventDefault(); history.length > 1 ? history.back() : app.navigate('/'); } }, '← Back to search')),
+    spinner('Loading call flow…'));
+  let flow;
+  try {
+    flow = await json(`/api/v1/calls/${encodeURIComponent(callId)}/flow${query(range)}`);
+  } catch (e) {
+    mount(root, h('nav', { class: 'crumbs' }, h('a', { href: '/', onclick: (ev) => { ev.preventDefault(); app.navigate('/'); } }, '← Back to search')),
+      errorBox(e.status === 404 ? new Error('no call with this Call-ID in the time range') : e));
+    return;
+  }
+  const t = tabs([
+    { id: 'flow', title: 'Flow', render: () => flowPanel(flow) },
+    { id: 'messages', title: `Messages (${(flow.messages || []).length})`, render: () => messagesPanel(flow) },
+    { id: 'qos', title: `QoS (${(flow.qos || []).length})`, render: () => qosPanel(flow) },
+    { id: 'logs', title: `Logs (${(flow.logs || []).length})`, render: () => logsPanel(flow) },
+    { id: 'export', title: 'Export & share', render: () => exportPanel(callId, range) },
+  ]);
+  mount(root, h('nav', { class: 'crumbs' }, h('a', { href: '/', onclick: (e) => { e.preventDefault(); history.length > 1 ? history.back() : app.navigate('/'); } }, '← Back to search')),
+    callSummary(flow, callId), t.element);
+}

@@ -1,0 +1,38 @@
+import { h, mount, spinner, errorBox } from './dom.js';
+import { tabs, flowPanel, messagesPanel, callSummary } from './flow.js';
+
+// The shared call view, framed by a customer portal: /embed/{token}. No login, no links elsewhere;
+// everything comes from /api/v1/shared/{token}/...
+
+const root = document.getElementById('main');
+const match = /^\/embed\/([^/]+)$/.exec(location.pathname);
+
+async function show() {
+  if (!match) {
+    mount(root, errorBox(new Error('this link is incomplete')));
+    return;
+  }
+  const token = match[1];
+  const base = `/api/v1/shared/${encodeURIComponent(decodeURIComponent(token))}`;
+  mount(root, spinner('Loading call flow…'));
+  let flow;
+  try {
+    const res = await fetch(`${base}/flow`, { headers: { Accept: 'application/json' }, credentials: 'omit' });
+    if (res.status === 404 || res.status === 410) throw new Error('this share link has expired or was revoked');
+    if (!res.ok) throw new Error(`the call could not be loaded (${res.status})`);
+    flow = await res.json();
+  } catch (e) {
+    mount(root, errorBox(e));
+    return;
+  }
+  const callId = (flow.callIds && flow.callIds[0]) || (flow.messages && flow.messages[0] && flow.messages[0].callId) || '';
+  const t = tabs([
+    { id: 'flow', title: 'Flow', render: () => flowPanel(flow) },
+    { id: 'messages', title: `Messages (${(flow.messages || []).length})`, render: () => messagesPanel(flow) },
+  ]);
+  mount(root, callSummary(flow, callId),
+    h('p', { class: 'actions' }, h('a', { href: `${base}/pcap`, download: 'call.pcap', id: 'download-pcap', class: 'button' }, 'Download PCAP')),
+    t.element);
+}
+
+show();

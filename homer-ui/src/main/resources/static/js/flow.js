@@ -1,0 +1,95 @@
+import { h, mount, empty } from './dom.js';
+import { ladder } from './ladder.js';
+import { messageView } from './message.js';
+import { formatLocal, utcTitle } from './time.js';
+import { qosView } from './qos.js';
+import { statusClass } from './dom.js';
+import { rawText } from './sip.js';
+
+/** Accessible tabs: [{id, title, render()}]; panels render on first show. */
+export function tabs(list, { initial } = {}) {
+  const bar = h('div', { class: 'tabs', role: 'tablist' });
+  const panels = h('div', { class: 'panels' });
+  const entries = list.map((t) => {
+    const tab = h('button', { type: 'button', role: 'tab', id: `tab-${t.id}`, 'aria-controls': `panel-${t.id}`, 'aria-selected': 'false', tabindex: '-1' }, t.title);
+    const panel = h('section', { role: 'tabpanel', id: `panel-${t.id}`, 'aria-labelledby': `tab-${t.id}`, hidden: true });
+    bar.appendChild(tab);
+    panels.appendChild(panel);
+    return { ...t, tab, panel, rendered: false };
+  });
+  const show = (id, focus) => {
+    for (const e of entries) {
+      const on = e.id === id;
+      e.tab.setAttribute('aria-selected', String(on));
+      e.tab.tabIndex = on ? 0 : -1;
+      e.panel.hidden = !on;
+      if (on && !e.rendered) { e.rendered = true; mount(e.panel, e.render()); }
+      if (on && focus) e.tab.focus();
+    }
+  };
+  entries.forEach((e, i) => {
+    e.tab.addEventListener('click', () => show(e.id));
+    e.tab.addEventListener('keydown', (ev) => {
+      if (ev.key === 'ArrowRight' || ev.key === 'ArrowLeft') {
+        const next = entries[(i + (ev.key === 'ArrowRight' ? 1 : entries.length - 1)) % entries.length];
+        show(next.id, true);
+      }
+    });
+  });
+  show(initial || entries[0].id);
+  return { element: h('div', { class: 'tabbed' }, bar, panels), show };
+}
+
+/** Ladder diagram with the selected message beside it. */
+export function flowPanel(flow) {
+  const detail = h('aside', { class: 'detail', id: 'detail', 'aria-live': 'polite', 'aria-label': 'Selected message' },
+    empty('Select an arrow (click, or Tab then Enter) to read the full message.'));
+  const diagram = ladder(flow, { onSelect: (m) => mount(detail, messageView(m)) });
+  if (!diagram.rows.length) return empty('No messages were captured for this call in the time range.');
+  return h('div', { class: 'flow' }, diagram.element, detail);
+}
+
+/** Table of the call's messages; a row click opens it in the detail pane. */
+export function messagesPanel(flow) {
+  const detail = h('div', { class: 'detail inline' });
+  const rows = [...(flow.messages || [])];
+  if (!rows.length) return empty('No messages.');
+  return h('div', null,
+    h('div', { class: 'table-wrap' }, h('table', { class: 'list' },
+      h('thead', null, h('tr', null, ['Time', 'Method / status', 'Source', 'Destination', 'CSeq', 'Call-ID'].map((t) => h('th', { scope: 'col' }, t)))),
+      h('tbody', null, rows.map((m) => h('tr', { class: statusClass(m.status) },
+        h('td', { title: utcTitle(m.timestamp) }, h('button', { type: 'button', class: 'linkish', onclick: () => mount(detail, messageView(m)) }, formatLocal(m.timestamp))),
+        h('td', null, h('span', { class: ['badge', statusClass(m.status)] }, m.status ? String(m.status) : m.method)),
+        h('td', { class: 'mono' }, `${m.srcIp}:${m.srcPort}`), h('td', { class: 'mono' }, `${m.dstIp}:${m.dstPort}`),
+        h('td', null, m.cseq), h('td', { class: 'mono' }, m.legCallId || m.callId)))))),
+    detail);
+}
+
+export function logsPanel(flow) {
+  const logs = flow.logs || [];
+  if (!logs.length) return empty('No log lines were captured for this call.');
+  return h('div', { class: 'table-wrap' }, h('table', { class: 'list logs' },
+    h('thead', null, h('tr', null, ['Time', 'Source', 'Message'].map((t) => h('th', { scope: 'col' }, t)))),
+    h('tbody', null, logs.map((l) => h('tr', null,
+      h('td', { title: utcTitle(l.timestamp) }, formatLocal(l.timestamp)),
+      h('td', null, [l.node, l.srcIp].filter(Boolean).join(' ')),
+      h('td', null, h('pre', { class: 'log' }, l.raw !== undefined && l.raw !== null ? rawText(l) : (l.message ?? l.text ?? JSON.stringify(l)))))))));
+}
+
+export function qosPanel(flow) {
+  return qosView(flow.qos);
+}
+
+/** Call header: Call-IDs and time span. */
+export function callSummary(flow, callId) {
+  const msgs = flow.messages || [];
+  const first = msgs.length ? msgs.reduce((a, b) => (a.timestamp < b.timestamp ? a : b)) : null;
+  const last = msgs.length ? msgs.reduce((a, b) => (a.timestamp > b.timestamp ? a : b)) : null;
+  return h('header', { class: 'call-head' },
+    h('h1', null, 'Call ', h('span', { class: 'mono' }, callId)),
+    (flow.callIds || []).length > 1 ? h('p', null, `${flow.callIds.length} legs: `, flow.callIds.join(', ')) : null,
+    flow.truncated ? h('p', { class: 'error', role: 'alert' }, 'This flow was cut at the API\'s message limit: narrow the time range to see all of it.') : null,
+    first ? h('p', { class: 'span' }, `${msgs.length} messages, `,
+      h('time', { title: utcTitle(first.timestamp) }, formatLocal(first.timestamp)), ' – ',
+      h('time', { title: utcTitle(last.timestamp) }, formatLocal(last.timestamp))) : null);
+}

@@ -1,0 +1,132 @@
+import { h, s } from './dom.js';
+import { formatLocal, delta, micros, utcTitle } from './time.js';
+import { rawText, label } from './sip.js';
+
+const COL_W = 180;
+const LEFT = 170;
+const TOP = 64;
+const ROW_H = 36;
+const LEG_COLOURS = ['#1f6feb', '#8250df', '#bf3989', '#1a7f37', '#bc4c00', '#0a7ea4'];
+
+function hostKey(ip, port) {
+  return `${ip}|${port ?? ''}`;
+}
+
+/** Columns of the diagram: the flow's hosts (with aliases), plus any endpoint only seen in a message. */
+function columns(flow) {
+  const cols = [];
+  const index = new Map();
+  const add = (ip, port, alias) => {
+    const key = hostKey(ip, port);
+    if (!index.has(key)) {
+      index.set(key, cols.length);
+      cols.push({ ip, port, alias });
+    }
+  };
+  for (const host of flow.hosts || []) add(host.ip, host.port, host.alias);
+  for (const m of flow.messages || []) {
+    if (!index.has(hostKey(m.srcIp, m.srcPort)) && !index.has(hostKey(m.srcIp, ''))) add(m.srcIp, m.srcPort);
+    if (!index.has(hostKey(m.dstIp, m.dstPort)) && !index.has(hostKey(m.dstIp, ''))) add(m.dstIp, m.dstPort);
+  }
+  const find = (ip, port) => index.get(hostKey(ip, port)) ?? index.get(hostKey(ip, ''));
+  return { cols, find };
+}
+
+/**
+ * Messages in time order with their leg colour and whether each repeats an earlier one (a retransmission:
+ * the same bytes between the same endpoints).
+ */
+export function rows(flow) {
+  const legs = new Map((flow.callIds || []).map((id, i) => [id, i]));
+  const seen = new Set();
+  return [...(flow.messages || [])]
+    .sort((a, b) => micros(a.timestamp) - micros(b.timestamp))
+    .map((m) => {
+      const text = rawText(m);
+      const leg = m.legCallId || m.callId;
+      if (!legs.has(leg)) legs.set(leg, legs.size);
+      const key = [m.srcIp, m.srcPort, m.dstIp, m.dstPort, text || [m.callId, m.cseq, m.method, m.status].join('|')].join('\u0000');
+      const retransmission = seen.has(key);
+      seen.add(key);
+      return { m, text, leg, legIndex: legs.get(leg), retransmission, label: label(m, text) };
+    });
+}
+
+/**
+ * The SVG ladder diagram: one column per host, one arrow per message (labelled with method or status,
+ * coloured by leg, dashed when a retransmission), time and delta to the previous message on the left.
+ * Arrows are focusable buttons; Enter/click calls onSelect(message), arrow keys move between them.
+ */
+export function ladder(flow, { onSelect } = {}) {
+  const { cols, find } = columns(flow);
+  const list = rows(flow);
+  const width = LEFT + Math.max(cols.length, 1) * COL_W;
+  const height = TOP + list.length * ROW_H + 24;
+  const cx = (i) => LEFT + i * COL_W + COL_W / 2;
+
+  const svg = s('svg', {
+    class: 'ladder', width, height, viewBox: `0 0 ${width} ${height}`, role: 'group',
+    'aria-label': `Call flow: ${list.length} messages between ${cols.length} hosts`,
+  });
+  cols.forEach((c, i) => {
+    const name = c.alias || c.ip;
+    svg.appendChild(s('g', { class: 'host' },
+      s('rect', { x: cx(i) - COL_W / 2 + 8, y: 6, width: COL_W - 16, height: 42, rx: 6 }),
+      s('text', { x: cx(i), y: 24, class: 'host-name' }, name.length > 24 ? name.slice(0, 23) + '…' : name),
+      s('text', { x: cx(i), y: 40, class: 'host-addr' }, c.port ? `${c.ip}:${c.port}` : c.ip),
+      s('title', null, `${c.alias ? c.alias + ' — ' : ''}${c.ip}${c.port ? ':' + c.port : ''}`),
+      s('line', { class: 'lifeline', x1: cx(i), x2: cx(i), y1: 48, y2: height - 8 })));
+  });
+
+  const arrows = [];
+  list.forEach((row, i) => {
+    const { m } = row;
+    const y = TOP + i * ROW_H + 20;
+    const from = find(m.srcIp, m.srcPort);
+    const to = find(m.dstIp, m.dstPort);
+    const colour = LEG_COLOURS[row.legIndex % LEG_COLOURS.length];
+    const prev = i > 0 ? list[i - 1].m.timestamp : null;
+    const x1 = cx(from);
+    const x2 = cx(to);
+    const dir = x2 >= x1 ? 1 : -1;
+    const shape = from === to
+      ? [s('path', { d: `M${x1} ${y - 8} h40 v14 h-36`, class: 'shaft', stroke: colour }),
+        s('polygon', { points: `${x1 + 2},${y + 6} ${x1 + 10},${y + 2} ${x1 + 10},${y + 10}`, fill: colour })]
+      : [s('line', { x1, y1: y, x2: x2 - dir * 8, y2: y, class: 'shaft', stroke: colour }),
+        s('polygon', { points: `${x2},${y} ${x2 - dir * 10},${y - 5} ${x2 - dir * 10},${y + 5}`, fill: colour })];
+    const labelX = from === to ? x1 + 46 : (x1 + x2) / 2;
+    const aria = `${row.label} from ${m.srcIp}:${m.srcPort ?? ''} to ${m.dstIp}:${m.dstPort ?? ''} at ${formatLocal(m.timestamp)}${row.retransmission ? ', retransmission' : ''}`;
+    const g = s('g', {
+      class: ['arrow', row.retransmission && 'retrans', `leg-${row.legIndex % LEG_COLOURS.length}`],
+      tabindex: '0', role: 'button', 'aria-label': aria, dataset: { id: String(m.id ?? i) },
+    },
+    s('rect', { class: 'hit', x: LEFT, y: y - ROW_H / 2, width: width - LEFT, height: ROW_H }),
+    s('text', { x: 8, y: y - 2, class: 'ts' }, formatLocal(m.timestamp, { date: false }), s('title', null, utcTitle(m.timestamp))),
+    s('text', { x: 8, y: y + 12, class: 'dt' }, prev ? delta(prev, m.timestamp) : ''),
+    ...shape,
+    s('text', { x: labelX, y: y - 6, class: ['label', from === to && 'self'], fill: colour },
+      row.label + (row.retransmission ? ' (retransmission)' : '')));
+    const select = () => {
+      svg.querySelectorAll('.arrow.sel').forEach((a) => a.classList.remove('sel'));
+      g.classList.add('sel');
+      onSelect?.(m, row);
+    };
+    g.addEventListener('click', select);
+    g.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); select(); }
+      else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        e.preventDefault();
+        const next = arrows[i + (e.key === 'ArrowDown' ? 1 : -1)];
+        if (next) { next.focus(); next.dispatchEvent(new Event('click')); }
+      }
+    });
+    arrows.push(g);
+    svg.appendChild(g);
+  });
+
+  const legend = (flow.callIds || []).length > 1
+    ? h('ul', { class: 'legs', 'aria-label': 'Call legs' }, (flow.callIds || []).map((id, i) =>
+      h('li', { class: `leg-${i % LEG_COLOURS.length}` }, h('span', { class: 'swatch', 'aria-hidden': 'true' }), id)))
+    : null;
+  return { element: h('div', { class: 'ladder-wrap' }, legend, h('div', { class: 'ladder-scroll' }, svg)), arrows, rows: list };
+}

@@ -1,0 +1,34 @@
+import { h } from './dom.js';
+import { formatLocal, utcTitle } from './time.js';
+import { rawText, parseSip, KEY_HEADERS } from './sip.js';
+
+function endpoint(ip, port) {
+  if (!ip) return '';
+  return ip.includes(':') ? `[${ip}]:${port ?? ''}` : `${ip}:${port ?? ''}`;
+}
+
+/** The full captured message: its metadata, then start line, headers (names highlighted) and body, as text. */
+export function messageView(msg) {
+  const text = rawText(msg);
+  const { startLine, headers, body } = parseSip(text);
+  const meta = [
+    ['Time', h('time', { datetime: msg.timestamp, title: utcTitle(msg.timestamp) }, formatLocal(msg.timestamp))],
+    ['From', endpoint(msg.srcIp, msg.srcPort)],
+    ['To', endpoint(msg.dstIp, msg.dstPort)],
+    ['Transport', [msg.transport, msg.protoType].filter(Boolean).join(' / ')],
+    ['Call-ID', msg.callId],
+    ['Node', [msg.node, msg.captureId].filter((v) => v !== undefined && v !== null && v !== '').join(' / ')],
+    ['Size', msg.size !== undefined ? `${msg.size} bytes` : ''],
+  ].filter(([, v]) => v !== '' && v !== undefined && v !== null);
+  return h('article', { class: 'message', 'aria-label': 'Captured message' },
+    h('dl', { class: 'meta' }, meta.map(([k, v]) => [h('dt', null, k), h('dd', null, v)])),
+    h('pre', { class: 'sip', tabindex: '0' },
+      h('span', { class: 'sip-start' }, startLine), '\n',
+      headers.map(({ name, value }) => [
+        name ? h('span', { class: KEY_HEADERS.has(name.toLowerCase()) ? 'hn hk' : 'hn' }, name) : null,
+        name ? ': ' : null,
+        h('span', { class: 'hv' }, value), '\n',
+      ]),
+      body ? ['\n', h('span', { class: 'sip-body' }, body)] : null),
+    msg.rawEncoding === 'base64' ? h('p', { class: 'note' }, 'Stored as binary; shown decoded as UTF-8.') : null);
+}

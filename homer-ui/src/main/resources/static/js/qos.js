@@ -1,0 +1,74 @@
+import uPlot from '/webjars/uplot/dist/uPlot.esm.js';
+import { h, empty } from './dom.js';
+import { micros, formatLocal, utcTitle } from './time.js';
+import { rawText } from './sip.js';
+
+// QoS reports (RTCP, RTP agent stats) of a call: one chart per numeric metric, one series per stream.
+
+const SKIP = new Set(['srcPort', 'dstPort', 'captureId', 'id', 'size', 'ssrc', 'protoType', 'payloadType']);
+
+function streamName(r) {
+  if (r.srcIp || r.dstIp) return `${r.srcIp ?? '?'}:${r.srcPort ?? ''} → ${r.dstIp ?? '?'}:${r.dstPort ?? ''}`;
+  return String(r.ssrc ?? r.type ?? 'stream');
+}
+
+/** Numeric fields of a report: its own, and those of its payload when that is JSON (RTCP/RTP stats as the agent sent them). */
+function flatten(report) {
+  const out = {};
+  const walk = (obj, prefix) => {
+    for (const [k, v] of Object.entries(obj || {})) {
+      const key = prefix ? `${prefix}.${k}` : k;
+      if (typeof v === 'number' && Number.isFinite(v) && !SKIP.has(k)) out[key] = v;
+      else if (v && typeof v === 'object') walk(v, key);
+    }
+  };
+  const { raw, rawEncoding, ...own } = report;
+  walk(own, '');
+  if (raw !== undefined && raw !== null) {
+    try {
+      const payload = JSON.parse(rawText(report));
+      if (payload && typeof payload === 'object') walk(payload, '');
+    } catch { /* not JSON: no metrics from the payload */ }
+  }
+  return out;
+}
+
+/** Charts and a table of the QoS reports; an empty state when there are none. */
+export function qosView(reports) {
+  if (!reports || !reports.length) return empty('No QoS reports were captured for this call.');
+  const streams = new Map();
+  const metrics = new Set();
+  const points = reports.map((r) => {
+    const values = flatten(r);
+    Object.keys(values).forEach((k) => metrics.add(k));
+    const name = streamName(r);
+    if (!streams.has(name)) streams.set(name, streams.size);
+    return { t: micros(r.timestamp) / 1e6, stream: name, values, r };
+  }).filter((p) => Number.isFinite(p.t)).sort((a, b) => a.t - b.t);
+  const times = [...new Set(points.map((p) => p.t))];
+  const names = [...streams.keys()];
+  const colours = ['#1f6feb', '#bf3989', '#1a7f37', '#bc4c00', '#8250df', '#0a7ea4'];
+  const charts = h('div', { class: 'charts' });
+  for (const metric of metrics) {
+    const data = [times, ...names.map((n) => times.map((t) => {
+      const p = points.find((q) => q.t === t && q.stream === n && metric in q.values);
+      return p ? p.values[metric] : null;
+    }))];
+    const box = h('figure', { class: 'chart' }, h('figcaption', null, metric));
+    charts.appendChild(box);
+    requestAnimationFrame(() => {
+      // uPlot builds its DOM with createElement/textContent and styles via CSSOM (allowed by our CSP).
+      new uPlot({
+        width: Math.max(320, Math.min(560, box.clientWidth || 480)), height: 180,
+        series: [{}, ...names.map((n, i) => ({ label: n, stroke: colours[i % colours.length], width: 2, spanGaps: true, points: { show: true } }))],
+        scales: { x: { time: true } },
+      }, data, box);
+    });
+  }
+  const table = h('table', { class: 'list' },
+    h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Time'), h('th', { scope: 'col' }, 'Stream'), [...metrics].map((m) => h('th', { scope: 'col' }, m)))),
+    h('tbody', null, points.map((p) => h('tr', null,
+      h('td', { title: utcTitle(p.r.timestamp) }, formatLocal(p.r.timestamp)), h('td', { class: 'mono' }, p.stream),
+      [...metrics].map((m) => h('td', { class: 'num' }, m in p.values ? String(p.values[m]) : ''))))));
+  return h('div', { class: 'qos' }, metrics.size ? charts : null, h('div', { class: 'table-wrap' }, table));
+}

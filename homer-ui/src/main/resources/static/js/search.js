@@ -1,0 +1,202 @@
+import { h, mount, spinner, errorBox, empty, statusClass } from './dom.js';
+import { messageView } from './message.js';
+import { json, query } from './api.js';
+import { RANGES, formatLocal, utcTitle, duration, toLocalInput, fromLocalInput, micros } from './time.js';
+
+// The whole search lives in the URL (bookmarkable): /?view=calls&range=1h&fromUser=alice&sort=startedAt&dir=desc
+
+const FIELDS = [
+  ['callId', 'Call-ID', 'both'],
+  ['fromUser', 'From user', 'both'],
+  ['toUser', 'To user', 'both'],
+  ['ruriUser', 'R-URI user', 'messages'],
+  ['srcIp', 'Source IP', 'both'],
+  ['dstIp', 'Destination IP', 'both'],
+  ['method', 'Method', 'messages'],
+  ['status', 'Status', 'both'],
+  ['userAgent', 'User-Agent', 'messages'],
+  ['node', 'Node', 'messages'],
+  ['text', 'Free text', 'messages'],
+];
+const CALL_PARAMS = ['callId', 'fromUser', 'toUser', 'status', 'srcIp', 'dstIp'];
+
+const CALL_COLUMNS = [
+  ['startedAt', 'Started'], ['callId', 'Call-ID'], ['fromUser', 'From'], ['toUser', 'To'],
+  ['finalStatus', 'Status'], ['durationMs', 'Duration'], ['messageCount', 'Msgs'], ['legs', 'Legs'],
+];
+const MESSAGE_COLUMNS = [
+  ['timestamp', 'Time'], ['method', 'Method / status'], ['fromUser', 'From'], ['toUser', 'To'],
+  ['srcIp', 'Source'], ['dstIp', 'Destination'], ['userAgent', 'User-Agent'], ['node', 'Node'], ['callId', 'Call-ID'],
+];
+
+/** Absolute from/to (ISO UTC) of the search in params: a quick pick resolved now, or the custom range. */
+export function resolveRange(params) {
+  const range = params.get('range') || (params.get('from') ? 'custom' : '1h');
+  if (range !== 'custom' && RANGES[range]) {
+    const to = new Date();
+    return { range, from: new Date(to.getTime() - RANGES[range]).toISOString(), to: to.toISOString() };
+  }
+  return { range: 'custom', from: params.get('from') || '', to: params.get('to') || '' };
+}
+
+function compare(a, b, key) {
+  const x = a[key];
+  const y = b[key];
+  if (x === y) return 0;
+  if (x === undefined || x === null || x === '') return 1;
+  if (y === undefined || y === null || y === '') return -1;
+  if (typeof x === 'number' && typeof y === 'number') return x - y;
+  if (key === 'timestamp' || key === 'startedAt') return micros(x) - micros(y);
+  return String(x).localeCompare(String(y), undefined, { numeric: true });
+}
+
+/** The search page; app.navigate(url) changes the URL (and so the search). */
+export function searchPage(root, app) {
+  const params = new URLSearchParams(location.search);
+  const view = params.get('view') === 'messages' ? 'messages' : 'calls';
+  const resolved = resolveRange(params);
+
+  const rangeSelect = h('select', { id: 'range', name: 'range' },
+    [['15m', 'Last 15 min'], ['1h', 'Last 1 h'], ['24h', 'Last 24 h'], ['custom', 'Custom…']].map(([v, t]) =>
+      h('option', { value: v, selected: resolved.range === v }, t)));
+  const fromInput = h('input', { type: 'datetime-local', id: 'from', step: '1', value: resolved.range === 'custom' && resolved.from ? toLocalInput(resolved.from) : '' });
+  const toInput = h('input', { type: 'datetime-local', id: 'to', step: '1', value: resolved.range === 'custom' && resolved.to ? toLocalInput(resolved.to) : '' });
+  const custom = h('div', { class: 'custom-range', hidden: resolved.range !== 'custom' },
+    h('label', { for: 'from' }, 'From'), fromInput, h('label', { for: 'to' }, 'To'), toInput,
+    h('span', { class: 'tz' }, Intl.DateTimeFormat().resolvedOptions().timeZone));
+  rangeSelect.addEventListener('change', () => {
+    custom.hidden = rangeSelect.value !== 'custom';
+    if (rangeSelect.value === 'custom' && !fromInput.value) {
+      fromInput.value = toLocalInput(resolved.from);
+      toInput.value = toLocalInput(resolved.to);
+    }
+  });
+
+  const inputs = {};
+  const fieldEls = FIELDS.map(([name, label, scope]) => {
+    inputs[name] = h('input', { id: `f-${name}`, name, type: 'text', value: params.get(name) || '', autocomplete: 'off', spellcheck: 'false' });
+    return h('div', { class: ['field', scope === 'messages' && 'messages-only'] },
+      h('label', { for: `f-${name}` }, label, scope === 'messages' ? h('span', { class: 'scope', title: 'Applies to the message list only' }, ' (messages)') : null),
+      inputs[name]);
+  });
+  const viewInputs = ['calls', 'messages'].map((v) => h('label', { class: 'radio' },
+    h('input', { type: 'radio', name: 'view', value: v, checked: view === v }), v === 'calls' ? 'Calls' : 'Messages'));
+
+  const form = h('form', { class: 'search', role: 'search', 'aria-label': 'Search captured SIP' },
+    h('div', { class: 'row' },
+      h('div', { class: 'field' }, h('label', { for: 'range' }, 'Time range'), rangeSelect),
+      custom,
+      h('fieldset', { class: 'view' }, h('legend', null, 'Show'), viewInputs)),
+    h('div', { class: 'grid' }, fieldEls),
+    h('p', { class: 'hint' }, 'Exact match; * is a wildcard, a leading ! negates, a comma separates alternatives.'),
+    h('div', { class: 'actions' },
+      h('button', { type: 'submit', class: 'primary', id: 'search-button' }, 'Search'),
+      h('button', { type: 'reset', onclick: (e) => { e.preventDefault(); app.navigate('/'); } }, 'Clear')));
+
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const next = new URLSearchParams();
+    next.set('view', form.querySelector('input[name=view]:checked').value);
+    next.set('range', rangeSelect.value);
+    if (rangeSelect.value === 'custom') {
+      const from = fromLocalInput(fromInput.value);
+      const to = fromLocalInput(toInput.value);
+      if (from) next.set('from', from);
+      if (to) next.set('to', to);
+    }
+    for (const [name] of FIELDS) if (inputs[name].value.trim()) next.set(name, inputs[name].value.trim());
+    if (params.get('sort')) { next.set('sort', params.get('sort')); next.set('dir', params.get('dir') || 'asc'); }
+    app.navigate('/?' + next.toString());
+  });
+
+  const results = h('section', { class: 'results', 'aria-live': 'polite', 'aria-label': 'Results' });
+  mount(root, h('h1', { class: 'sr-only' }, 'Search'), form, results);
+  if (params.toString() === '') {
+    mount(results, empty('Pick a time range and filters, then Search. Recent calls of the last hour are shown by default.'));
+  }
+  runSearch(results, params, view, resolved, app);
+  return { focus: () => inputs.callId.focus() };
+}
+
+async function runSearch(results, params, view, resolved, app) {
+  const q = { from: resolved.from, to: resolved.to, limit: params.get('limit') || 100, cursor: params.get('cursor') || '' };
+  for (const [name] of FIELDS) {
+    if (view === 'calls' && !CALL_PARAMS.includes(name)) continue;
+    if (params.get(name)) q[name] = params.get(name);
+  }
+  const rangeText = h('p', { class: 'range', title: `UTC ${resolved.from} – ${resolved.to}` },
+    `${formatLocal(resolved.from)} – ${formatLocal(resolved.to)}`);
+  mount(results, rangeText, spinner('Searching…'));
+  results.setAttribute('aria-busy', 'true');
+  let page;
+  try {
+    page = await json(`/api/v1/${view}${query(q)}`);
+  } catch (e) {
+    mount(results, rangeText, errorBox(e));
+    return;
+  } finally {
+    results.removeAttribute('aria-busy');
+  }
+  const items = page.items || [];
+  if (!items.length) {
+    mount(results, rangeText, empty(params.get('cursor') ? 'No more results.' : 'No ' + view + ' match this search. Widen the time range or remove a filter.'));
+    return;
+  }
+  const sortKey = params.get('sort');
+  const dir = params.get('dir') === 'desc' ? -1 : 1;
+  if (sortKey) items.sort((a, b) => dir * compare(a, b, sortKey));
+
+  const columns = view === 'calls' ? CALL_COLUMNS : MESSAGE_COLUMNS;
+  const head = h('tr', null, columns.map(([key, title]) => {
+    const active = sortKey === key;
+    const nextDir = active && dir === 1 ? 'desc' : 'asc';
+    const p = new URLSearchParams(params);
+    p.set('sort', key);
+    p.set('dir', nextDir);
+    return h('th', { scope: 'col', 'aria-sort': active ? (dir === 1 ? 'ascending' : 'descending') : 'none' },
+      h('button', { type: 'button', class: 'sort', onclick: () => app.navigate('/?' + p.toString(), { replace: true }) },
+        title, active ? (dir === 1 ? ' ▲' : ' ▼') : ''));
+  }));
+
+  const callHref = (callId, from, to) => `/call/${encodeURIComponent(callId)}${query({ from, to })}`;
+  const link = (href, text) => h('a', { href, onclick: (e) => { if (!e.ctrlKey && !e.metaKey && !e.shiftKey) { e.preventDefault(); app.navigate(href); } } }, text);
+  const margin = 5 * 60e3;
+  const detail = h('section', { class: 'detail inline', id: 'message-detail', 'aria-live': 'polite', 'aria-label': 'Selected message' });
+  const openMessage = async (id) => {
+    mount(detail, spinner('Loading message…'));
+    try {
+      mount(detail, messageView(await json(`/api/v1/messages/${encodeURIComponent(id)}`)));
+      detail.scrollIntoView({ block: 'nearest' });
+    } catch (e) {
+      mount(detail, errorBox(e));
+    }
+  };
+  const body = h('tbody', null, items.map((it) => {
+    if (view === 'calls') {
+      const from = new Date(Math.floor(micros(it.startedAt) / 1000) - margin).toISOString();
+      const to = new Date(Math.floor(micros(it.endedAt || it.startedAt) / 1000) + margin).toISOString();
+      return h('tr', { class: statusClass(it.finalStatus) },
+        h('td', { title: utcTitle(it.startedAt) }, formatLocal(it.startedAt)),
+        h('td', { class: 'mono' }, link(callHref(it.callId, from, to), it.callId)),
+        h('td', null, it.fromUser), h('td', null, it.toUser),
+        h('td', null, h('span', { class: ['badge', statusClass(it.finalStatus)] }, it.finalStatus ?? '—')),
+        h('td', { class: 'num' }, duration(it.durationMs)),
+        h('td', { class: 'num' }, it.messageCount), h('td', { class: 'num' }, Array.isArray(it.legs) ? it.legs.length : it.legs));
+    }
+    return h('tr', { class: statusClass(it.status) },
+      h('td', { title: utcTitle(it.timestamp) }, h('button', { type: 'button', class: 'linkish', onclick: () => openMessage(it.id), 'aria-label': `Open message of ${formatLocal(it.timestamp)}` }, formatLocal(it.timestamp))),
+      h('td', null, h('span', { class: ['badge', statusClass(it.status)] }, it.status ? String(it.status) : it.method)),
+      h('td', null, it.fromUser), h('td', null, it.toUser),
+      h('td', { class: 'mono' }, `${it.srcIp}:${it.srcPort}`), h('td', { class: 'mono' }, `${it.dstIp}:${it.dstPort}`),
+      h('td', null, it.userAgent), h('td', null, it.node),
+      h('td', { class: 'mono' }, link(callHref(it.callId, resolved.from, resolved.to), it.callId)));
+  }));
+
+  const pager = h('nav', { class: 'pager', 'aria-label': 'Pages' },
+    params.get('cursor') ? h('button', { type: 'button', onclick: () => { const p = new URLSearchParams(params); p.delete('cursor'); app.navigate('/?' + p.toString()); } }, '« First page') : null,
+    page.nextCursor ? h('button', { type: 'button', id: 'next-page', onclick: () => { const p = new URLSearchParams(params); p.set('cursor', page.nextCursor); if (!p.get('from')) { p.set('range', 'custom'); p.set('from', resolved.from); p.set('to', resolved.to); } app.navigate('/?' + p.toString()); } }, 'Next page »') : null);
+  mount(results, rangeText,
+    h('p', { class: 'count' }, `${items.length} ${view}${page.nextCursor ? ' (more available)' : ''}`),
+    h('div', { class: 'table-wrap' }, h('table', { class: ['list', view], id: `${view}-table` }, h('thead', null, head), body)),
+    pager, view === 'messages' ? detail : null);
+}

@@ -1,0 +1,97 @@
+package io.hepstack.ui.browser;
+
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Debian's headless Chromium driven by chromedriver, each instance with a fresh profile (its own
+ * storage, as a new visitor). Fails, never skips, when the packages are missing.
+ */
+final class Browser implements AutoCloseable {
+
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    static final Path SCREENSHOTS = Path.of("target/screenshots");
+
+    /** Records alert()/confirm()/prompt() calls and CSP violations of every document, before its scripts run. */
+    private static final String WATCH = """
+            window.__alerts = [];
+            window.__csp = [];
+            window.alert = window.confirm = window.prompt = function (m) { window.__alerts.push(String(m)); };
+            document.addEventListener('securitypolicyviolation', function (e) {
+              window.__csp.push(e.violatedDirective + ' ' + e.blockedURI);
+            });
+            """;
+
+    final ChromeDriver driver;
+    final Path downloads;
+    private final Path profile;
+
+    Browser() {
+        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
+            fail("The browser tests need Debian's chromium and chromium-driver: "
+                    + "apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver "
+                    + "(./hepstack test installs them)");
+        }
+        try {
+            profile = Files.createTempDirectory("homer-ui-chromium-");
+            downloads = Files.createTempDirectory("homer-ui-downloads-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+                "--disable-extensions", "--window-size=1400,1000", "--user-data-dir=" + profile);
+        options.setExperimentalOption("prefs", Map.of(
+                "download.default_directory", downloads.toString(),
+                "download.prompt_for_download", false));
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .build();
+        driver = new ChromeDriver(service, options);
+        driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", WATCH));
+        driver.executeCdpCommand("Browser.setDownloadBehavior", Map.of("behavior", "allow", "downloadPath", downloads.toString()));
+    }
+
+    @SuppressWarnings("unchecked")
+    List<String> alerts() {
+        return (List<String>) driver.executeScript("return window.__alerts || []");
+    }
+
+    @SuppressWarnings("unchecked")
+    List<String> cspViolations() {
+        return (List<String>) driver.executeScript("return window.__csp || []");
+    }
+
+    void screenshot(String name) {
+        try {
+            Files.createDirectories(SCREENSHOTS);
+            File shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
+            Files.copy(shot.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        driver.quit();
+    }
+}

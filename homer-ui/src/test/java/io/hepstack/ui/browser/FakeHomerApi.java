@@ -1,0 +1,347 @@
+package io.hepstack.ui.browser;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A FAKE homer-api for the browser tests, used until the real homer-api lands on main: it answers the
+ * documented /api/v1 contract with two canned calls (a B2BUA call with a retransmission, and a call
+ * whose SIP headers carry XSS payloads). It is not the API: it checks nothing but the bearer token.
+ */
+final class FakeHomerApi implements AutoCloseable {
+
+    static final String USER = "admin";
+    static final String PASSWORD = "admin-pass";
+    static final String TOKEN = "fake-token-1";
+
+    static final String CALL = "a84b4c76e66710@192.0.2.10";
+    static final String B_LEG = "b2b-77aa91@192.0.2.20";
+    static final String XSS_CALL = "xss-1@evil.example";
+    static final String IMG = "<img src=x onerror=alert(1)>";
+    static final String SCRIPT = "<script>alert(2)</script>";
+    static final String JS_CONTACT = "javascript:alert(3)";
+    static final String SVG = "<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(4)\"><circle r=\"9\"/></svg>";
+    static final String LINE_SEP = "Subject: hello\u2028world\u2029end";
+
+    /** The PCAP bytes served for every call (a classic pcap header and no packet: only the bytes matter here). */
+    static final byte[] PCAP = {(byte) 0xd4, (byte) 0xc3, (byte) 0xb2, (byte) 0xa1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            (byte) 0xff, (byte) 0xff, 0, 0, 1, 0, 0, 0};
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final Instant start = Instant.now().minus(10, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS);
+    private final Map<String, List<Map<String, Object>>> flows = new LinkedHashMap<>();
+    private final Map<String, String> shares = new ConcurrentHashMap<>();
+    private final AtomicInteger shareCount = new AtomicInteger();
+    private final DisposableServer server;
+
+    FakeHomerApi() {
+        flows.put(CALL, b2buaCall());
+        flows.put(XSS_CALL, xssCall());
+        server = HttpServer.create().host("127.0.0.1").port(0)
+                .route(r -> r
+                        .post("/api/v1/auth/login", this::login)
+                        .get("/api/v1/calls", authed((q, s) -> send(s, Map.of("items", calls()))))
+                        .get("/api/v1/messages", authed((q, s) -> send(s, Map.of("items", allMessages()))))
+                        .get("/api/v1/messages/{id}", authed((q, s) -> message(s, param(q, "id"))))
+                        .get("/api/v1/calls/{callId}/flow", authed((q, s) -> flow(s, param(q, "callId"))))
+                        .get("/api/v1/calls/{callId}/pcap", authed((q, s) -> pcap(s, param(q, "callId"))))
+                        .get("/api/v1/calls/{callId}/text", authed((q, s) -> text(s, param(q, "callId"), "text")))
+                        .get("/api/v1/calls/{callId}/sipp", authed((q, s) -> text(s, param(q, "callId"), "sipp")))
+                        .get("/api/v1/stream/messages", authed((q, s) -> stream(s)))
+                        .post("/api/v1/shares", authed(this::share))
+                        .get("/api/v1/shared/{token}/flow", (q, s) -> flow(s, shares.get(param(q, "token"))))
+                        .get("/api/v1/shared/{token}/pcap", (q, s) -> pcap(s, shares.get(param(q, "token")))))
+                .bindNow();
+    }
+
+    String baseUrl() {
+        return "http://127.0.0.1:" + server.port();
+    }
+
+    int messageCount(String callId) {
+        return flows.get(callId).size();
+    }
+
+    int totalMessages() {
+        return flows.values().stream().mapToInt(List::size).sum();
+    }
+
+    @Override
+    public void close() {
+        server.disposeNow();
+    }
+
+    // --- handlers
+
+    private interface Handler {
+        Mono<Void> handle(HttpServerRequest request, HttpServerResponse response);
+    }
+
+    private static java.util.function.BiFunction<HttpServerRequest, HttpServerResponse, org.reactivestreams.Publisher<Void>> authed(Handler h) {
+        return (q, s) -> ("Bearer " + TOKEN).equals(q.requestHeaders().get("Authorization"))
+                ? h.handle(q, s)
+                : s.status(401).header("Content-Type", "application/json").sendString(Mono.just("{\"error\":\"unauthorized\"}")).then();
+    }
+
+    private static String param(HttpServerRequest q, String name) {
+        String v = q.param(name);
+        return v == null ? null : URLDecoder.decode(v, StandardCharsets.UTF_8);
+    }
+
+    private Mono<Void> login(HttpServerRequest q, HttpServerResponse s) {
+        return q.receive().aggregate().asString().defaultIfEmpty("{}").flatMap(body -> {
+            try {
+                Map<?, ?> m = json.readValue(body, Map.class);
+                if (USER.equals(m.get("username")) && PASSWORD.equals(m.get("password"))) {
+                    return send(s, Map.of("token", TOKEN, "expiresAt", Instant.now().plus(1, ChronoUnit.HOURS).toString()));
+                }
+            } catch (JsonProcessingException e) {
+                // falls through to 401
+            }
+            return s.status(401).header("Content-Type", "application/json").sendString(Mono.just("{\"error\":\"bad credentials\"}")).then();
+        });
+    }
+
+    private Mono<Void> share(HttpServerRequest q, HttpServerResponse s) {
+        return q.receive().aggregate().asString().flatMap(body -> {
+            try {
+                Map<?, ?> m = json.readValue(body, Map.class);
+                String token = "share-" + shareCount.incrementAndGet();
+                shares.put(token, (String) m.get("callId"));
+                long ttl = ((Number) m.get("ttlSeconds")).longValue();
+                return send(s.status(201), Map.of("token", token, "url", "javascript:alert('not used')",
+                        "expiresAt", Instant.now().plusSeconds(ttl).toString()));
+            } catch (JsonProcessingException | RuntimeException e) {
+                return s.status(400).send().then();
+            }
+        });
+    }
+
+    private Mono<Void> flow(HttpServerResponse s, String callId) {
+        List<Map<String, Object>> messages = callId == null ? null : flows.get(callId);
+        if (messages == null) {
+            return s.status(404).header("Content-Type", "application/json").sendString(Mono.just("{\"error\":\"not found\"}")).then();
+        }
+        var hosts = new ArrayList<Map<String, Object>>();
+        hosts.add(host("192.0.2.10", 5060, "alice-phone"));
+        hosts.add(host("192.0.2.20", 5060, CALL.equals(callId) ? "kamailio-edge" : IMG));
+        hosts.add(host("192.0.2.30", 5060, "bob-pbx"));
+        var qos = new ArrayList<Map<String, Object>>();
+        if (CALL.equals(callId)) {
+            for (int i = 0; i < 6; i++) {
+                // As homer-api sends them: the agent's RTCP JSON as the raw payload.
+                String rtcp = "{\"ssrc\":305419896,\"report_blocks\":[{\"fraction_lost\":" + (i % 3)
+                        + ",\"packets_lost\":" + i + ",\"ia_jitter\":" + (25 + i * 7) + "}]}";
+                qos.add(map("id", "q" + i, "timestamp", ts(3_000_000L + i * 5_000_000L), "legCallId", CALL, "protoType", 5,
+                        "srcIp", "192.0.2.10", "srcPort", 40001, "dstIp", "192.0.2.30", "dstPort", 50001,
+                        "captureId", 2001, "node", "kamailio-edge", "raw", rtcp, "rawEncoding", "utf8"));
+            }
+        }
+        var logs = List.of(map("id", "l1", "timestamp", ts(1_000), "legCallId", callId, "protoType", 100, "node", "kamailio-edge",
+                "raw", "routing INVITE for " + IMG, "rawEncoding", "utf8"));
+        List<String> callIds = CALL.equals(callId) ? List.of(CALL, B_LEG) : List.of(XSS_CALL);
+        return send(s, map("callIds", callIds, "hosts", hosts, "messages", messages, "qos", qos, "logs", logs,
+                "from", ts(-60_000_000), "to", ts(3_600_000_000L), "truncated", false));
+    }
+
+    private Mono<Void> message(HttpServerResponse s, String id) {
+        var found = flows.values().stream().flatMap(List::stream).filter(m -> m.get("id").equals(id)).findFirst();
+        if (found.isEmpty()) {
+            return s.status(404).header("Content-Type", "application/json").sendString(Mono.just("{\"error\":\"no such message\"}")).then();
+        }
+        var item = new LinkedHashMap<>(found.get());
+        item.remove("legCallId");
+        return send(s, item);
+    }
+
+    /** Server-sent events: the first call's messages, one every 100 ms, then the stream stays open. */
+    private Mono<Void> stream(HttpServerResponse s) {
+        var items = allMessages().subList(0, messageCount(CALL));
+        return s.header("Content-Type", "text/event-stream")
+                .sendString(Flux.fromIterable(items)
+                        .delayElements(Duration.ofMillis(100))
+                        .map(item -> {
+                            try {
+                                return "event: message\ndata: " + json.writeValueAsString(item) + "\n\n";
+                            } catch (JsonProcessingException e) {
+                                throw new IllegalStateException(e);
+                            }
+                        })
+                        .concatWith(Flux.never()))
+                .then();
+    }
+
+    private Mono<Void> pcap(HttpServerResponse s, String callId) {
+        if (callId == null || !flows.containsKey(callId)) {
+            return s.status(404).send().then();
+        }
+        return s.header("Content-Type", "application/vnd.tcpdump.pcap")
+                .header("Content-Disposition", "attachment; filename=\"call.pcap\"")
+                .sendByteArray(Mono.just(PCAP)).then();
+    }
+
+    private Mono<Void> text(HttpServerResponse s, String callId, String kind) {
+        var sb = new StringBuilder();
+        for (var m : flows.getOrDefault(callId, List.of())) {
+            sb.append(kind.equals("sipp") ? "<send><![CDATA[\n" : "").append(m.get("raw")).append(kind.equals("sipp") ? "]]></send>\n" : "\n\n");
+        }
+        return s.header("Content-Type", "text/plain;charset=utf-8").sendString(Mono.just(sb.toString())).then();
+    }
+
+    private Mono<Void> send(HttpServerResponse s, Object body) {
+        try {
+            return s.header("Content-Type", "application/json").sendByteArray(Mono.just(json.writeValueAsBytes(body))).then();
+        } catch (JsonProcessingException e) {
+            return Mono.error(e);
+        }
+    }
+
+    // --- data
+
+    private List<Map<String, Object>> calls() {
+        var calls = new ArrayList<Map<String, Object>>();
+        calls.add(map("callId", CALL, "startedAt", ts(0), "answeredAt", ts(2_345_678), "endedAt", ts(33_000_000),
+                "fromUser", "alice", "toUser", "bob", "finalStatus", 200, "durationMs", 30654, "messageCount", messageCount(CALL),
+                "legs", List.of(CALL, B_LEG)));
+        calls.add(map("callId", XSS_CALL, "startedAt", ts(60_000_000), "answeredAt", null, "endedAt", ts(60_500_000),
+                "fromUser", IMG, "toUser", SCRIPT, "finalStatus", 488, "durationMs", 0, "messageCount", messageCount(XSS_CALL),
+                "legs", List.of(XSS_CALL)));
+        return calls;
+    }
+
+    private List<Map<String, Object>> allMessages() {
+        var all = new ArrayList<Map<String, Object>>();
+        for (var list : flows.values()) {
+            for (var m : list) {
+                var item = new LinkedHashMap<>(m);
+                item.remove("raw");
+                item.remove("rawEncoding");
+                item.remove("legCallId");
+                all.add(item);
+            }
+        }
+        return all;
+    }
+
+    private int nextId = 1;
+
+    private Map<String, Object> msg(long offsetMicros, String srcIp, String dstIp, String callId, String method, Integer status,
+                                    String cseq, String from, String to, String ua, String raw) {
+        String crlf = raw.replace("\n", "\r\n");
+        return map("id", String.valueOf(nextId++), "timestamp", ts(offsetMicros), "callId", callId, "correlationId", CALL,
+                "method", method, "status", status, "cseq", cseq, "fromUser", from, "toUser", to, "ruriUser", to,
+                "userAgent", ua, "srcIp", srcIp, "srcPort", 5060, "dstIp", dstIp, "dstPort", 5060, "transport", "UDP",
+                "protoType", "SIP", "captureId", 2001, "node", "kamailio-edge", "size", crlf.getBytes(StandardCharsets.UTF_8).length,
+                "raw", crlf, "rawEncoding", "utf8", "legCallId", callId);
+    }
+
+    private List<Map<String, Object>> b2buaCall() {
+        String a = "192.0.2.10", p = "192.0.2.20", b = "192.0.2.30";
+        String inviteA = request("INVITE", "bob", a, p, CALL, "1 INVITE", "z9hG4bK-a1", "Linphone/5.2");
+        String inviteB = request("INVITE", "bob", p, b, B_LEG, "1 INVITE", "z9hG4bK-b1", "kamailio (5.7)");
+        var list = new ArrayList<Map<String, Object>>();
+        list.add(msg(0, a, p, CALL, "INVITE", null, "1 INVITE", "alice", "bob", "Linphone/5.2", inviteA));
+        list.add(msg(1_200, p, a, CALL, "INVITE", 100, "1 INVITE", "alice", "bob", "kamailio (5.7)", response(100, "Trying", CALL, "1 INVITE")));
+        list.add(msg(2_900, p, b, B_LEG, "INVITE", null, "1 INVITE", "alice", "bob", "kamailio (5.7)", inviteB));
+        list.add(msg(502_900, p, b, B_LEG, "INVITE", null, "1 INVITE", "alice", "bob", "kamailio (5.7)", inviteB));
+        list.add(msg(611_000, b, p, B_LEG, "INVITE", 180, "1 INVITE", "alice", "bob", "Asterisk PBX 20", response(180, "Ringing", B_LEG, "1 INVITE")));
+        list.add(msg(612_400, p, a, CALL, "INVITE", 180, "1 INVITE", "alice", "bob", "kamailio (5.7)", response(180, "Ringing", CALL, "1 INVITE")));
+        list.add(msg(2_344_000, b, p, B_LEG, "INVITE", 200, "1 INVITE", "alice", "bob", "Asterisk PBX 20", response(200, "OK", B_LEG, "1 INVITE")));
+        list.add(msg(2_345_678, p, a, CALL, "INVITE", 200, "1 INVITE", "alice", "bob", "kamailio (5.7)", response(200, "OK", CALL, "1 INVITE")));
+        list.add(msg(2_401_000, a, p, CALL, "ACK", null, "1 ACK", "alice", "bob", "Linphone/5.2", request("ACK", "bob", a, p, CALL, "1 ACK", "z9hG4bK-a2", "Linphone/5.2")));
+        list.add(msg(2_402_500, p, b, B_LEG, "ACK", null, "1 ACK", "alice", "bob", "kamailio (5.7)", request("ACK", "bob", p, b, B_LEG, "1 ACK", "z9hG4bK-b2", "kamailio (5.7)")));
+        list.add(msg(33_000_000, a, p, CALL, "BYE", null, "2 BYE", "alice", "bob", "Linphone/5.2", request("BYE", "bob", a, p, CALL, "2 BYE", "z9hG4bK-a3", "Linphone/5.2")));
+        list.add(msg(33_001_000, p, a, CALL, "BYE", 200, "2 BYE", "alice", "bob", "kamailio (5.7)", response(200, "OK", CALL, "2 BYE")));
+        return list;
+    }
+
+    private List<Map<String, Object>> xssCall() {
+        String invite = "INVITE sip:" + SCRIPT + "@192.0.2.20 SIP/2.0\n"
+                + "Via: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK-x1\n"
+                + "From: \"" + IMG + "\" <sip:mallory@evil.example>;tag=1\n"
+                + "To: <sip:" + SCRIPT + "@192.0.2.20>\n"
+                + "Call-ID: " + XSS_CALL + "\n"
+                + "CSeq: 1 INVITE\n"
+                + "Contact: <" + JS_CONTACT + ">\n"
+                + LINE_SEP + "\n"
+                + "User-Agent: " + SCRIPT + "\n"
+                + "Content-Type: image/svg+xml\n"
+                + "Content-Length: " + SVG.length() + "\n\n"
+                + SVG;
+        String reject = "SIP/2.0 488 <b onmouseover=alert(6)>Not Acceptable</b>\n"
+                + "Via: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK-x1\n"
+                + "From: \"" + IMG + "\" <sip:mallory@evil.example>;tag=1\n"
+                + "To: <sip:victim@192.0.2.20>;tag=2\n"
+                + "Call-ID: " + XSS_CALL + "\n"
+                + "CSeq: 1 INVITE\n"
+                + "Content-Length: 0\n\n";
+        var list = new ArrayList<Map<String, Object>>();
+        list.add(msg(60_000_000, "192.0.2.10", "192.0.2.20", XSS_CALL, "INVITE", null, "1 INVITE", IMG, SCRIPT, SCRIPT, invite));
+        list.add(msg(60_500_000, "192.0.2.20", "192.0.2.10", XSS_CALL, "INVITE", 488, "1 INVITE", IMG, SCRIPT, SCRIPT, reject));
+        return list;
+    }
+
+    private static String request(String method, String user, String src, String dst, String callId, String cseq, String branch, String ua) {
+        return method + " sip:" + user + "@" + dst + " SIP/2.0\n"
+                + "Via: SIP/2.0/UDP " + src + ":5060;branch=" + branch + "\n"
+                + "Max-Forwards: 70\n"
+                + "From: \"Alice\" <sip:alice@example.com>;tag=9fxced76sl\n"
+                + "To: <sip:" + user + "@example.com>\n"
+                + "Call-ID: " + callId + "\n"
+                + "CSeq: " + cseq + "\n"
+                + "Contact: <sip:alice@" + src + ":5060>\n"
+                + "User-Agent: " + ua + "\n"
+                + (method.equals("INVITE")
+                    ? "Content-Type: application/sdp\nContent-Length: 129\n\nv=0\no=alice 2890844526 2890844526 IN IP4 " + src
+                        + "\ns=-\nc=IN IP4 " + src + "\nt=0 0\nm=audio 40000 RTP/AVP 0 8\na=rtpmap:0 PCMU/8000\n"
+                    : "Content-Length: 0\n\n");
+    }
+
+    private static String response(int status, String reason, String callId, String cseq) {
+        return "SIP/2.0 " + status + " " + reason + "\n"
+                + "Via: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK-a1\n"
+                + "From: \"Alice\" <sip:alice@example.com>;tag=9fxced76sl\n"
+                + "To: <sip:bob@example.com>" + (status > 100 ? ";tag=314159" : "") + "\n"
+                + "Call-ID: " + callId + "\n"
+                + "CSeq: " + cseq + "\n"
+                + "Content-Length: 0\n\n";
+    }
+
+    private String ts(long offsetMicros) {
+        Instant t = start.plus(offsetMicros, ChronoUnit.MICROS);
+        String iso = t.toString();
+        // Always six fractional digits, as the API sends.
+        String base = iso.substring(0, 19);
+        return base + "." + String.format("%06d", t.getNano() / 1000) + "Z";
+    }
+
+    private static Map<String, Object> host(String ip, int port, String alias) {
+        return map("ip", ip, "port", port, "alias", alias);
+    }
+
+    private static Map<String, Object> map(Object... kv) {
+        var m = new LinkedHashMap<String, Object>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+}

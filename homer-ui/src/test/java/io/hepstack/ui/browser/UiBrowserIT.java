@@ -1,0 +1,284 @@
+package io.hepstack.ui.browser;
+
+import io.hepstack.ui.HomerUiApplication;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.NoAlertPresentException;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The UI in Debian's headless Chromium against homer-ui on port 0, which proxies to the FAKE homer-api
+ * ({@link FakeHomerApi}) until the real one is on main. Customer portals are two tiny servers: one on an
+ * allowed origin (127.0.0.2), one on an origin that is not allowed.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class UiBrowserIT {
+
+    static FakeHomerApi api;
+    static DisposableServer allowedPortal;
+    static DisposableServer otherPortal;
+    static ConfigurableApplicationContext ui;
+    static String base;
+    static Browser engineer;
+    static String shareUrl;
+
+    @BeforeAll
+    static void start() {
+        api = new FakeHomerApi();
+        allowedPortal = portal("127.0.0.2");
+        otherPortal = portal("127.0.0.1");
+        ui = new SpringApplicationBuilder(HomerUiApplication.class).run(
+                "--server.port=0", "--server.address=127.0.0.1",
+                "--homer.ui.api-url=" + api.baseUrl(),
+                "--homer.ui.embed.allowed-origins=http://127.0.0.2:" + allowedPortal.port());
+        base = "http://127.0.0.1:" + ui.getEnvironment().getProperty("local.server.port");
+        engineer = new Browser();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (engineer != null) engineer.close();
+        if (ui != null) ui.close();
+        Stream.of(allowedPortal, otherPortal).filter(s -> s != null).forEach(DisposableServer::disposeNow);
+        if (api != null) api.close();
+    }
+
+    /** A customer page framing the URL in ?src (escaped into the attribute). */
+    static DisposableServer portal(String host) {
+        return HttpServer.create().host(host).port(0)
+                .route(r -> r.get("/portal", (req, res) -> {
+                    String src = new io.netty.handler.codec.http.QueryStringDecoder(req.uri()).parameters().get("src").get(0);
+                    String html = "<!doctype html><html><head><title>Customer portal</title></head><body>"
+                            + "<h1 style=\"font:16px sans-serif\">Customer portal (" + host + ")</h1>"
+                            + "<iframe id=\"call\" width=\"1300\" height=\"860\" src=\""
+                            + src.replace("&", "&amp;").replace("\"", "&quot;").replace("<", "&lt;") + "\"></iframe></body></html>";
+                    return res.header("Content-Type", "text/html; charset=utf-8").sendString(Mono.just(html));
+                }))
+                .bindNow();
+    }
+
+    static WebDriverWait waiting(WebDriver driver) {
+        return new WebDriverWait(driver, Duration.ofSeconds(20));
+    }
+
+    @Test
+    @Order(1)
+    void logsInAndSearchesCalls() {
+        var d = engineer.driver;
+        d.get(base + "/");
+        waiting(d).until(ExpectedConditions.urlContains("/login"));
+        d.findElement(By.id("username")).sendKeys(FakeHomerApi.USER);
+        d.findElement(By.id("password")).sendKeys("wrong");
+        d.findElement(By.id("login-button")).click();
+        waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("[role=alert]"), "wrong user name or password"));
+        d.findElement(By.id("password")).sendKeys(FakeHomerApi.PASSWORD, Keys.ENTER);
+
+        waiting(d).until(ExpectedConditions.presenceOfElementLocated(By.id("search-button")));
+        d.findElement(By.id("f-fromUser")).sendKeys("alice");
+        d.findElement(By.id("search-button")).click();
+        waiting(d).until(ExpectedConditions.urlContains("fromUser=alice"));
+        List<WebElement> rows = waiting(d).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#calls-table tbody tr"), 2));
+        assertThat(d.getCurrentUrl()).contains("view=calls").contains("range=1h");
+        assertThat(rows.get(0).getText()).contains("alice");
+
+        // Sorting is part of the URL too.
+        d.findElement(By.xpath("//th/button[contains(., 'Status')]")).click();
+        waiting(d).until(ExpectedConditions.urlContains("sort=finalStatus"));
+        waiting(d).until(ExpectedConditions.attributeContains(By.cssSelector("#calls-table tbody tr:first-child"), "class", "st-2xx"));
+        engineer.screenshot("search");
+
+        // A bookmarked search reproduces the page.
+        d.get(base + "/?view=messages&range=24h");
+        waiting(d).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#messages-table tbody tr"), api.totalMessages()));
+        assertThat(d.findElement(By.id("range")).getAttribute("value")).isEqualTo("24h");
+        d.findElement(By.cssSelector("#messages-table tbody tr:first-child td:first-child button")).click();
+        waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.id("message-detail"), "INVITE sip:bob@192.0.2.20 SIP/2.0"));
+    }
+
+    @Test
+    @Order(2)
+    void opensACallAndDrawsOneArrowPerMessage() {
+        var d = engineer.driver;
+        d.get(base + "/?view=calls&range=1h");
+        waiting(d).until(ExpectedConditions.elementToBeClickable(By.linkText(FakeHomerApi.CALL))).click();
+        List<WebElement> arrows = waiting(d).until(ExpectedConditions.numberOfElementsToBe(
+                By.cssSelector("svg.ladder g.arrow"), api.messageCount(FakeHomerApi.CALL)));
+        assertThat(d.findElements(By.cssSelector("svg.ladder g.arrow.retrans"))).hasSize(1);
+        assertThat(d.findElements(By.cssSelector("svg.ladder .host-name"))).extracting(WebElement::getText)
+                .containsExactly("alice-phone", "kamailio-edge", "bob-pbx");
+        assertThat(arrows).extracting(a -> a.findElement(By.cssSelector("text.label")).getText())
+                .startsWith("INVITE", "100 Trying", "INVITE", "INVITE (retransmission)", "180 Ringing");
+        assertThat(d.findElements(By.cssSelector(".legs li"))).hasSize(2);
+
+        // Keyboard: focus the first arrow, Enter opens it, ArrowDown moves on.
+        arrows.get(0).sendKeys(Keys.ENTER);
+        waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.id("detail"), "INVITE sip:bob@192.0.2.20 SIP/2.0"));
+        assertThat(d.findElements(By.cssSelector("#detail .hn.hk"))).extracting(WebElement::getText).contains("Call-ID", "CSeq", "Via");
+        arrows.get(0).sendKeys(Keys.ARROW_DOWN);
+        waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.id("detail"), "SIP/2.0 100 Trying"));
+        arrows.get(7).click();
+        waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.id("detail"), "SIP/2.0 200 OK"));
+        engineer.screenshot("ladder");
+
+        d.findElement(By.id("tab-qos")).click();
+        waiting(d).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#panel-qos figure.chart canvas"), 3));
+        assertThat(d.findElements(By.cssSelector("#panel-qos figcaption"))).extracting(WebElement::getText)
+                .containsExactly("report_blocks.0.fraction_lost", "report_blocks.0.packets_lost", "report_blocks.0.ia_jitter");
+        engineer.screenshot("qos");
+        assertThat(engineer.cspViolations()).isEmpty();
+    }
+
+    @Test
+    @Order(3)
+    void downloadsThePcapAndCreatesAShareLink() throws IOException, InterruptedException {
+        var d = engineer.driver;
+        d.findElement(By.id("tab-export")).click();
+        d.findElement(By.id("download-pcap")).click();
+        Path pcap = awaitDownload(engineer.downloads);
+        assertThat(Files.readAllBytes(pcap)).isEqualTo(FakeHomerApi.PCAP);
+        assertThat(pcap.getFileName().toString()).endsWith(".pcap");
+
+        new org.openqa.selenium.support.ui.Select(d.findElement(By.id("share-expiry"))).selectByVisibleText("7 days");
+        d.findElement(By.id("create-share")).click();
+        WebElement url = waiting(d).until(ExpectedConditions.presenceOfElementLocated(By.id("share-url")));
+        shareUrl = url.getAttribute("value");
+        assertThat(shareUrl).isEqualTo(base + "/embed/share-1");
+    }
+
+    @Test
+    @Order(4)
+    void embedsTheSharedCallOnAnAllowedOriginWithoutLogin() throws IOException, InterruptedException {
+        try (Browser customer = new Browser()) {
+            var d = customer.driver;
+            d.get("http://127.0.0.2:" + allowedPortal.port() + "/portal?src=" + URLEncoder.encode(shareUrl, StandardCharsets.UTF_8));
+            d.switchTo().frame("call");
+            List<WebElement> arrows = waiting(d).until(ExpectedConditions.numberOfElementsToBe(
+                    By.cssSelector("svg.ladder g.arrow"), api.messageCount(FakeHomerApi.CALL)));
+            arrows.get(2).click();
+            waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.id("detail"), "INVITE sip:bob@192.0.2.30 SIP/2.0"));
+            assertThat(d.findElements(By.id("username"))).isEmpty();
+            // The only link leads to the shared PCAP: nothing navigates into the engineer UI.
+            assertThat(d.findElements(By.cssSelector("a"))).extracting(a -> a.getAttribute("href"))
+                    .containsExactly(base + "/api/v1/shared/share-1/pcap");
+            d.findElement(By.id("download-pcap")).click();
+            assertThat(Files.readAllBytes(awaitDownload(customer.downloads))).isEqualTo(FakeHomerApi.PCAP);
+            assertThat(customer.cspViolations()).isEmpty();
+            d.switchTo().defaultContent();
+            customer.screenshot("embed");
+        }
+    }
+
+    @Test
+    @Order(5)
+    void refusesToBeFramedByAnyOtherOriginOrOutsideEmbed() {
+        try (Browser stranger = new Browser()) {
+            var d = stranger.driver;
+            d.get("http://127.0.0.1:" + otherPortal.port() + "/portal?src=" + URLEncoder.encode(shareUrl, StandardCharsets.UTF_8));
+            assertNotRendered(d);
+            // The engineer app refuses framing even from the allowed origin.
+            d.get("http://127.0.0.2:" + allowedPortal.port() + "/portal?src=" + URLEncoder.encode(base + "/login", StandardCharsets.UTF_8));
+            assertNotRendered(d);
+        }
+    }
+
+    /** The frame was navigated and Chromium replaced the refused document with its error page. */
+    private static void assertNotRendered(WebDriver d) {
+        d.switchTo().frame("call");
+        String href = waiting(d).until(x -> {
+            String h = (String) ((JavascriptExecutor) x).executeScript("return location.href");
+            return h.equals("about:blank") ? null : h;
+        });
+        assertThat(href).startsWith("chrome-error://");
+        assertThat(d.findElements(By.id("main"))).isEmpty();
+        d.switchTo().defaultContent();
+    }
+
+    @Test
+    @Order(6)
+    void rendersAttackerControlledSipAsText() {
+        var d = engineer.driver;
+        d.get(base + "/?view=calls&range=1h");
+        waiting(d).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#calls-table tbody tr"), 2));
+        String table = d.findElement(By.id("calls-table")).getText();
+        assertThat(table).contains(FakeHomerApi.IMG).contains(FakeHomerApi.SCRIPT);
+
+        waiting(d).until(ExpectedConditions.elementToBeClickable(By.linkText(FakeHomerApi.XSS_CALL))).click();
+        List<WebElement> arrows = waiting(d).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("svg.ladder g.arrow"), 2));
+        arrows.get(0).click();
+        WebElement detail = waiting(d).until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#detail pre.sip")));
+        String text = (String) ((JavascriptExecutor) d).executeScript("return arguments[0].textContent", detail);
+        assertThat(text)
+                .contains("From: \"" + FakeHomerApi.IMG + "\"")
+                .contains("User-Agent: " + FakeHomerApi.SCRIPT)
+                .contains("Contact: <" + FakeHomerApi.JS_CONTACT + ">")
+                .contains(FakeHomerApi.SVG)
+                .contains("hello\u2028world\u2029end");
+        arrows.get(1).click();
+        waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.id("detail"), "<b onmouseover=alert(6)>Not Acceptable</b>"));
+        assertThat(arrows.get(1).findElement(By.cssSelector("text.label")).getText()).startsWith("488 <b onmouseover");
+
+        // Nothing of it became markup: no element was created from the payloads, no script ran.
+        assertThat(d.findElements(By.cssSelector("main img, main svg svg, main circle, main b, main script, a[href^='javascript:']"))).isEmpty();
+        assertThat(d.findElements(By.cssSelector("script"))).hasSize(1);
+        assertThat(engineer.alerts()).isEmpty();
+        assertThatThrownBy(() -> d.switchTo().alert()).isInstanceOf(NoAlertPresentException.class);
+        assertThat(engineer.cspViolations()).isEmpty();
+
+        d.findElement(By.id("tab-logs")).click();
+        waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.id("panel-logs"), "routing INVITE for " + FakeHomerApi.IMG));
+        assertThat(d.findElements(By.cssSelector("main img"))).isEmpty();
+    }
+
+    @Test
+    @Order(7)
+    void streamsLiveMessagesThroughTheProxy() {
+        var d = engineer.driver;
+        d.get(base + "/live");
+        waiting(d).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#live-table tbody tr"), api.messageCount(FakeHomerApi.CALL)));
+        assertThat(d.findElement(By.cssSelector(".live-status")).getText()).isEqualTo("Live");
+        // Newest first.
+        assertThat(d.findElement(By.cssSelector("#live-table tbody tr:first-child")).getText()).contains("200").contains("192.0.2.20:5060");
+        assertThat(engineer.cspViolations()).isEmpty();
+    }
+
+    private static Path awaitDownload(Path dir) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            try (Stream<Path> files = Files.list(dir)) {
+                var done = files.filter(p -> !p.toString().endsWith(".crdownload") && !p.toString().endsWith(".tmp")).findFirst();
+                if (done.isPresent() && Files.size(done.get()) > 0) {
+                    return done.get();
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no download in " + dir);
+    }
+}

@@ -1,0 +1,95 @@
+package io.hepstack.ui.web;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.autoconfigure.web.reactive.AutoConfigureWebTestClient;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "homer.ui.embed.allowed-origins=https://portal.example.com,http://127.0.0.2:8443",
+        "homer.ui.proxy-enabled=false"})
+@AutoConfigureWebTestClient
+class SecurityHeadersTest {
+
+    static final String STRICT = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            + "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+    @Autowired
+    WebTestClient web;
+
+    @Test
+    void appPageIsServedWithStrictPolicyAndRefusesFraming() {
+        web.get().uri("/").exchange()
+                .expectStatus().isOk()
+                .expectHeader().contentTypeCompatibleWith(MediaType.TEXT_HTML)
+                .expectHeader().valueEquals("Content-Security-Policy", STRICT)
+                .expectHeader().valueEquals("X-Frame-Options", "DENY")
+                .expectHeader().valueEquals("X-Content-Type-Options", "nosniff")
+                .expectHeader().valueEquals("Referrer-Policy", "no-referrer")
+                .expectBody(String.class).value(html -> assertThat(html)
+                        .contains("<script type=\"module\" src=\"/js/app.js\"></script>")
+                        .doesNotContain("<script>"));
+    }
+
+    @Test
+    void clientSideRoutesServeTheAppPage() {
+        for (String path : new String[] {"/login", "/live", "/call/abc%40host"}) {
+            web.get().uri(path).exchange()
+                    .expectStatus().isOk()
+                    .expectHeader().valueEquals("X-Frame-Options", "DENY")
+                    .expectBody(String.class).value(html -> assertThat(html).contains("/js/app.js"));
+        }
+    }
+
+    @Test
+    void embedPageMayBeFramedByConfiguredOriginsOnly() {
+        web.get().uri("/embed/x").exchange()
+                .expectStatus().isOk()
+                .expectHeader().valueEquals("Content-Security-Policy", STRICT.replace("frame-ancestors 'none'",
+                        "frame-ancestors https://portal.example.com http://127.0.0.2:8443"))
+                .expectHeader().doesNotExist("X-Frame-Options")
+                .expectHeader().valueEquals("X-Content-Type-Options", "nosniff")
+                .expectBody(String.class).value(html -> assertThat(html).contains("/js/embed.js"));
+    }
+
+    @Test
+    void scriptsAndStylesAreServedWithTheirTypes() {
+        web.get().uri("/js/app.js").exchange()
+                .expectStatus().isOk()
+                .expectHeader().value("Content-Type", t -> assertThat(t).startsWith("text/javascript"))
+                .expectHeader().valueEquals("X-Frame-Options", "DENY");
+        web.get().uri("/css/app.css").exchange()
+                .expectStatus().isOk()
+                .expectHeader().contentTypeCompatibleWith("text/css");
+    }
+
+    @Test
+    void webJarsAreServedFromOurOriginWithoutVersionInTheUrl() {
+        web.get().uri("/webjars/uplot/dist/uPlot.esm.js").exchange()
+                .expectStatus().isOk()
+                .expectHeader().value("Content-Type", t -> assertThat(t).startsWith("text/javascript"))
+                .expectBody(String.class).value(js -> assertThat(js).contains("export"));
+    }
+
+    @Test
+    void noStaticFileUsesInnerHtmlOrEval() {
+        for (String file : new String[] {"app", "dom", "api", "search", "call", "flow", "ladder", "message", "sip", "qos", "time", "embed", "live"}) {
+            web.get().uri("/js/" + file + ".js").exchange()
+                    .expectStatus().isOk()
+                    .expectBody(String.class).value(js -> assertThat(js)
+                            .as(file + ".js")
+                            .doesNotContain(".innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function"));
+        }
+    }
+
+    @Test
+    void apiIsNotAnsweredWhenTheProxyIsOff() {
+        web.get().uri("/api/v1/calls").exchange()
+                .expectStatus().isNotFound()
+                .expectHeader().valueEquals("X-Frame-Options", "DENY");
+    }
+}
