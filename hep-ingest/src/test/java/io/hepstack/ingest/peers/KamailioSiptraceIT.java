@@ -55,6 +55,9 @@ class KamailioSiptraceIT {
     @Autowired
     HepListeners listeners;
 
+    @Autowired
+    io.micrometer.core.instrument.MeterRegistry registry;
+
     @TempDir
     Path tmp;
 
@@ -120,8 +123,14 @@ class KamailioSiptraceIT {
                 assertThat(uas.await(10)).as(uas.output()).isZero();
             }
             String like = "call_id like '" + tag + "-%'";
-            await().atMost(Duration.ofSeconds(30))
-                    .until(() -> count("select count(*) from messages where " + like) >= CALLS * ROWS_PER_CALL);
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            long stored;
+            while ((stored = count("select count(*) from messages where " + like)) < CALLS * ROWS_PER_CALL
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(stored).as("rows stored for %s after 60 s; per Call-ID %s; collector counters %s;%nKamailio:%n%s",
+                    tag, perCallId(like), counters(), k.output()).isGreaterThanOrEqualTo(CALLS * ROWS_PER_CALL);
             Thread.sleep(300); // nothing more arrives
             Map<String, Long> perCall = perCallId(like);
             assertThat(perCall).as("Kamailio:\n" + k.output()).hasSize(CALLS);
@@ -204,5 +213,16 @@ class KamailioSiptraceIT {
             }
         }
         return out;
+    }
+
+    /** The collector's received, rejected and dropped counters, for failure messages. */
+    private String counters() {
+        StringBuilder sb = new StringBuilder();
+        for (String name : List.of("hep.packets.received", "hep.packets.rejected", "hep.packets.dropped",
+                "hep.messages.stored")) {
+            registry.find(name).counters().forEach(c -> sb.append(name).append(c.getId().getTags())
+                    .append('=').append((long) c.count()).append(' '));
+        }
+        return sb.toString();
     }
 }
