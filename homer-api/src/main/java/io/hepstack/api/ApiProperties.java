@@ -24,6 +24,7 @@ public record ApiProperties(
         @Valid @NotNull @DefaultValue Auth auth,
         @Valid @NotNull @DefaultValue Search search,
         @Valid @NotNull @DefaultValue Flow flow,
+        @Valid @NotNull @DefaultValue Share share,
         @Valid @NotNull @DefaultValue Cors cors,
         @Valid @NotNull @DefaultValue Storage storage) {
 
@@ -81,6 +82,14 @@ public record ApiProperties(
             @Min(1) @Max(10) @DefaultValue("4") int maxDepth,
             /** Messages (SIP, QoS and logs together) one flow returns at most. */
             @Min(1) @Max(100000) @DefaultValue("5000") int maxMessages) {
+    }
+
+    /** Share links. */
+    public record Share(
+            /** Lifetime of a share link when the request names none. */
+            @NotNull @DefaultValue("7d") Duration defaultTtl,
+            /** Longest lifetime a share link may be given. */
+            @NotNull @DefaultValue("30d") Duration maxTtl) {
     }
 
     /** Cross-origin access: off unless origins are listed. */

@@ -24,6 +24,7 @@ public final class Http {
 
     /** A client that sends {@code Authorization: Bearer token} on every request. */
     public static WebTestClient as(WebTestClient http, String token) {
-        return http.mutate().defaultHeader("Authorization", "Bearer " + token).build();
+        return http.mutate().defaultHeader("Authorization", "Bearer " + token)
+                .responseTimeout(java.time.Duration.ofSeconds(60)).build();
     }
 }

@@ -48,12 +48,62 @@ public class AccountStore {
                 .one();
     }
 
-    /** The role of an enabled account, empty when it is disabled or gone. */
-    public Mono<Role> activeRole(String username) {
-        return db.sql("SELECT role FROM homer_api.users WHERE username = $1 AND NOT disabled")
+    /**
+     * The role of an enabled account whose password has not changed since {@code issuedAt} (a
+     * password change ends the sessions opened before it); empty otherwise.
+     */
+    public Mono<Role> activeRole(String username, Instant issuedAt) {
+        return db.sql("""
+                        SELECT role FROM homer_api.users WHERE username = $1 AND NOT disabled
+                        AND date_trunc('second', password_changed_at) <= $2""")
                 .bind(0, username)
+                .bind(1, OffsetDateTime.ofInstant(issuedAt, ZoneOffset.UTC))
                 .map(r -> Role.ofCode(r.get("role", String.class)))
                 .one();
+    }
+
+    /** An account as shown to admins (never its hash). */
+    public record AccountView(String username, Role role, boolean disabled, Instant createdAt, Instant passwordChangedAt) {
+    }
+
+    private static final String ACCOUNT_COLUMNS = "username, role, disabled, created_at, password_changed_at";
+
+    private static AccountView view(io.r2dbc.spi.Readable r) {
+        return new AccountView(r.get("username", String.class), Role.ofCode(r.get("role", String.class)),
+                Boolean.TRUE.equals(r.get("disabled", Boolean.class)), instant(r.get("created_at", OffsetDateTime.class)),
+                instant(r.get("password_changed_at", OffsetDateTime.class)));
+    }
+
+    public Flux<AccountView> listAccounts() {
+        return db.sql("SELECT " + ACCOUNT_COLUMNS + " FROM homer_api.users ORDER BY username").map(AccountStore::view).all();
+    }
+
+    /** Creates an account; empty when the name is taken. */
+    public Mono<AccountView> createAccount(String username, String passwordHash, Role role) {
+        return db.sql("INSERT INTO homer_api.users (username, password_hash, role) VALUES ($1, $2, $3) "
+                        + "ON CONFLICT (username) DO NOTHING RETURNING " + ACCOUNT_COLUMNS)
+                .bind(0, username).bind(1, passwordHash).bind(2, role.code())
+                .map(AccountStore::view).one();
+    }
+
+    /** Changes what is given (null: unchanged); empty when there is no such account. */
+    public Mono<AccountView> updateAccount(String username, Role role, Boolean disabled, String passwordHash) {
+        DatabaseClient.GenericExecuteSpec spec = db.sql("""
+                        UPDATE homer_api.users SET role = coalesce($2::text, role), disabled = coalesce($3::boolean, disabled),
+                               password_hash = coalesce($4::text, password_hash),
+                               password_changed_at = CASE WHEN $4::text IS NULL THEN password_changed_at ELSE now() END
+                        WHERE username = $1""" + " RETURNING " + ACCOUNT_COLUMNS)
+                .bind(0, username);
+        spec = role == null ? spec.bindNull(1, String.class) : spec.bind(1, role.code());
+        spec = disabled == null ? spec.bindNull(2, Boolean.class) : spec.bind(2, disabled);
+        spec = passwordHash == null ? spec.bindNull(3, String.class) : spec.bind(3, passwordHash);
+        return spec
+                .map(AccountStore::view).one();
+    }
+
+    public Mono<Boolean> deleteAccount(String username) {
+        return db.sql("DELETE FROM homer_api.users WHERE username = $1").bind(0, username).fetch().rowsUpdated()
+                .map(n -> n > 0);
     }
 
     /** The principal of a valid, unexpired API token, empty otherwise. */

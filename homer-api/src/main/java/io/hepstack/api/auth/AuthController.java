@@ -30,13 +30,15 @@ class AuthController {
     private final AccountStore accounts;
     private final PasswordEncoder passwords;
     private final JwtService jwt;
+    private final LoginThrottle throttle;
     /** Compared against when the account does not exist, so that both cases take as long. */
     private final String decoyHash;
 
-    AuthController(AccountStore accounts, PasswordEncoder passwords, JwtService jwt) {
+    AuthController(AccountStore accounts, PasswordEncoder passwords, JwtService jwt, LoginThrottle throttle) {
         this.accounts = accounts;
         this.passwords = passwords;
         this.jwt = jwt;
+        this.throttle = throttle;
         this.decoyHash = passwords.encode("decoy password that matches no account");
     }
 
@@ -51,6 +53,10 @@ class AuthController {
 
     @PostMapping("/login")
     Mono<LoginResponse> login(@Valid @RequestBody LoginRequest request) {
+        if (!throttle.allowed(request.username())) {
+            return Mono.error(new ApiException(HttpStatus.TOO_MANY_REQUESTS,
+                    "too many failed logins for this user: retry in 15 minutes"));
+        }
         return accounts.findAccount(request.username())
                 .map(Optional::of)
                 .defaultIfEmpty(Optional.empty())
@@ -60,9 +66,11 @@ class AuthController {
                     boolean matches = passwords.matches(request.password(),
                             account.map(AccountStore.Account::passwordHash).orElse(decoyHash));
                     if (!matches || account.isEmpty() || account.get().disabled()) {
+                        throttle.failed(request.username());
                         log.info("login refused for user {}", request.username().replaceAll("[^A-Za-z0-9._@-]", "?"));
                         throw new ApiException(HttpStatus.UNAUTHORIZED, "invalid username or password");
                     }
+                    throttle.succeeded(request.username());
                     JwtService.Issued issued = jwt.issue(account.get().username(), account.get().role());
                     log.info("login of user {}", account.get().username());
                     return new LoginResponse(issued.token(), issued.expiresAt());

@@ -68,12 +68,12 @@ public final class JwtService {
     }
 
     /**
-     * The user name a token was issued to.
+     * The user name a token was issued to, and when.
      *
      * @throws BadCredentialsException     when it is malformed, not HS256, badly signed or not ours
      * @throws CredentialsExpiredException when it has expired
      */
-    public String verify(String token) {
+    public Verified verify(String token) {
         if (token.length() > MAX_TOKEN_CHARS) {
             throw new BadCredentialsException("invalid bearer token");
         }
@@ -102,7 +102,12 @@ public final class JwtService {
         if (!clock.instant().isBefore(exp.toInstant())) {
             throw new CredentialsExpiredException("bearer token expired");
         }
-        return claims.getSubject();
+        Date iat = claims.getIssueTime();
+        return new Verified(claims.getSubject(), iat == null ? Instant.EPOCH : iat.toInstant());
+    }
+
+    /** Whom a verified token names, and when it was issued. */
+    public record Verified(String username, Instant issuedAt) {
     }
 
     /** A signed token and when it expires. */

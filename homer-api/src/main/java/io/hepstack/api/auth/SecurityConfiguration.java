@@ -85,7 +85,12 @@ class SecurityConfiguration {
                         .pathMatchers(HttpMethod.POST, "/api/v1/auth/login").permitAll()
                         .pathMatchers("/v3/api-docs", "/v3/api-docs/**").permitAll()
                         .pathMatchers("/actuator/health", "/actuator/health/**", "/actuator/info").permitAll()
+                        .pathMatchers(HttpMethod.GET, "/api/v1/shared/*/flow", "/api/v1/shared/*/pcap",
+                                "/api/v1/shared/*/text").permitAll()
                         .pathMatchers("/api/v1/tokens", "/api/v1/tokens/**").hasRole("ADMIN")
+                        .pathMatchers("/api/v1/users", "/api/v1/users/**").hasRole("ADMIN")
+                        .pathMatchers(HttpMethod.POST, "/api/v1/shares").hasAnyRole("ADMIN", "USER")
+                        .pathMatchers(HttpMethod.DELETE, "/api/v1/shares/**").hasAnyRole("ADMIN", "USER")
                         .pathMatchers("/api/v1/**").authenticated()
                         .anyExchange().denyAll());
         List<String> origins = props.cors().allowedOrigins();

@@ -29,7 +29,6 @@ import java.util.Set;
 @RequestMapping("/api/v1/calls")
 class CallController {
 
-    static final MediaType PCAP = MediaType.parseMediaType("application/vnd.tcpdump.pcap");
     private static final EnumSet<Filter.Field> FIELDS = EnumSet.of(Filter.Field.CALL_ID, Filter.Field.FROM_USER,
             Filter.Field.TO_USER, Filter.Field.STATUS, Filter.Field.SRC_IP, Filter.Field.DST_IP);
     private static final Set<String> FLOW_PARAMS = Set.of("from", "to");
@@ -77,24 +76,14 @@ class CallController {
     @GetMapping(value = "/{callId}/pcap", produces = "application/vnd.tcpdump.pcap")
     Mono<ResponseEntity<byte[]>> pcap(ServerHttpRequest request, @PathVariable String callId,
                                       @RequestParam(required = false) String from, @RequestParam(required = false) String to) {
-        return flowOf(request, callId).map(flow -> {
-            FlowExport.Pcap pcap = FlowExport.pcap(flow);
-            return ResponseEntity.ok()
-                    .contentType(PCAP)
-                    .header(HttpHeaders.CONTENT_DISPOSITION, attachment(callId, ".pcap"))
-                    .header("X-Hepstack-Skipped-Messages", Integer.toString(pcap.skipped()))
-                    .body(pcap.bytes());
-        });
+        return flowOf(request, callId).map(flow -> FlowExport.pcapResponse(callId, flow));
     }
 
     @Operation(summary = "The SIP messages of the flow as plain text")
     @GetMapping(value = "/{callId}/text", produces = "text/plain;charset=UTF-8")
     Mono<ResponseEntity<byte[]>> text(ServerHttpRequest request, @PathVariable String callId,
                                       @RequestParam(required = false) String from, @RequestParam(required = false) String to) {
-        return flowOf(request, callId).map(flow -> ResponseEntity.ok()
-                .contentType(new MediaType(MediaType.TEXT_PLAIN, java.nio.charset.StandardCharsets.UTF_8))
-                .header(HttpHeaders.CONTENT_DISPOSITION, attachment(callId, ".txt"))
-                .body(FlowExport.text(flow)));
+        return flowOf(request, callId).map(flow -> FlowExport.textResponse(callId, flow));
     }
 
     private Mono<CallFlow> flowOf(ServerHttpRequest request, String callId) {
@@ -114,12 +103,4 @@ class CallController {
         });
     }
 
-    /** {@code attachment; filename="call-<Call-ID, safe characters only>.pcap"}. */
-    static String attachment(String callId, String extension) {
-        String safe = callId.replaceAll("[^A-Za-z0-9._-]", "_");
-        if (safe.length() > 100) {
-            safe = safe.substring(0, 100);
-        }
-        return ContentDisposition.attachment().filename("call-" + safe + extension).build().toString();
-    }
 }

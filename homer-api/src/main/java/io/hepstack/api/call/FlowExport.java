@@ -4,6 +4,10 @@ import io.hepstack.api.web.Times;
 import io.hepstack.proto.pcap.PcapMessage;
 import io.hepstack.proto.pcap.PcapWriter;
 import io.hepstack.proto.pcap.Transport;
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -16,7 +20,37 @@ import java.nio.charset.StandardCharsets;
 /** A {@link CallFlow} as a capture file or as plain text. */
 public final class FlowExport {
 
+    /** The media type of pcap files. */
+    public static final MediaType PCAP = MediaType.parseMediaType("application/vnd.tcpdump.pcap");
+
     private FlowExport() {
+    }
+
+    /** The flow's pcap as a download. */
+    public static ResponseEntity<byte[]> pcapResponse(String callId, CallFlow flow) {
+        Pcap pcap = pcap(flow);
+        return ResponseEntity.ok()
+                .contentType(PCAP)
+                .header(HttpHeaders.CONTENT_DISPOSITION, attachment(callId, ".pcap"))
+                .header("X-Hepstack-Skipped-Messages", Integer.toString(pcap.skipped()))
+                .body(pcap.bytes());
+    }
+
+    /** The flow's text as a download. */
+    public static ResponseEntity<byte[]> textResponse(String callId, CallFlow flow) {
+        return ResponseEntity.ok()
+                .contentType(new MediaType(MediaType.TEXT_PLAIN, StandardCharsets.UTF_8))
+                .header(HttpHeaders.CONTENT_DISPOSITION, attachment(callId, ".txt"))
+                .body(text(flow));
+    }
+
+    /** {@code attachment; filename="call-<Call-ID, safe characters only>.pcap"}. */
+    static String attachment(String callId, String extension) {
+        String safe = callId.replaceAll("[^A-Za-z0-9._-]", "_");
+        if (safe.length() > 100) {
+            safe = safe.substring(0, 100);
+        }
+        return ContentDisposition.attachment().filename("call-" + safe + extension).build().toString();
     }
 
     /** What {@link #pcap} wrote. */

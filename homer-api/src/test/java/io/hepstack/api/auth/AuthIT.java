@@ -8,10 +8,12 @@ import com.nimbusds.jwt.SignedJWT;
 import io.hepstack.api.Http;
 import io.hepstack.api.TestApp;
 import io.hepstack.proto.store.testing.TestDatabase;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -26,6 +28,7 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@DirtiesContext
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "homer.api.auth.jwt-secret=" + TestApp.JWT_SECRET)
 class AuthIT {
@@ -40,6 +43,11 @@ class AuthIT {
 
     @Autowired
     WebTestClient http;
+
+    @BeforeEach
+    void patientClient() {
+        http = http.mutate().responseTimeout(java.time.Duration.ofSeconds(60)).build();
+    }
 
     @Test
     void loginWithTheAdminPasswordReturnsAWorkingTokenAndItsExpiry() {
@@ -198,6 +206,73 @@ class AuthIT {
     void theOpenApiDocumentIsServedWithoutLogin() {
         http.get().uri("/v3/api-docs").exchange().expectStatus().isOk()
                 .expectBody().jsonPath("$.paths['/api/v1/auth/login']").exists();
+    }
+
+    @Test
+    void anAdminManagesAccountsAndChangesTakeEffectAtOnce() throws Exception {
+        WebTestClient admin = Http.as(http, Http.login(http, "admin", TestApp.ADMIN_PASSWORD));
+        admin.post().uri("/api/v1/users").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("username", "carol", "password", "carol-password-1", "role", "user"))
+                .exchange().expectStatus().isCreated()
+                .expectBody().jsonPath("$.username").isEqualTo("carol").jsonPath("$.role").isEqualTo("user")
+                .jsonPath("$.passwordHash").doesNotExist();
+        admin.post().uri("/api/v1/users").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("username", "carol", "password", "carol-password-1", "role", "user"))
+                .exchange().expectStatus().isEqualTo(409).expectBody().returnResult();
+        admin.post().uri("/api/v1/users").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("username", "dave", "password", "short", "role", "user"))
+                .exchange().expectStatus().isBadRequest().expectBody().returnResult();
+
+        WebTestClient carol = Http.as(http, Http.login(http, "carol", "carol-password-1"));
+        carol.get().uri("/api/v1/auth/me").exchange().expectStatus().isOk().expectBody().jsonPath("$.role").isEqualTo("user");
+        carol.get().uri("/api/v1/users").exchange().expectStatus().isForbidden().expectBody().returnResult();
+
+        admin.patch().uri("/api/v1/users/carol").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("role", "viewer")).exchange().expectStatus().isOk().expectBody().returnResult();
+        carol.get().uri("/api/v1/auth/me").exchange().expectStatus().isOk().expectBody().jsonPath("$.role").isEqualTo("viewer");
+
+        admin.patch().uri("/api/v1/users/carol").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("disabled", true)).exchange().expectStatus().isOk().expectBody().returnResult();
+        carol.get().uri("/api/v1/auth/me").exchange().expectStatus().isUnauthorized().expectBody().returnResult();
+
+        admin.delete().uri("/api/v1/users/carol").exchange().expectStatus().isNoContent().expectBody().isEmpty();
+        admin.delete().uri("/api/v1/users/carol").exchange().expectStatus().isNotFound().expectBody().returnResult();
+        admin.delete().uri("/api/v1/users/admin").exchange().expectStatus().isBadRequest().expectBody().returnResult();
+    }
+
+    @Test
+    void changingOnesPasswordEndsTheSessionsOpenedBefore() throws Exception {
+        WebTestClient admin = Http.as(http, Http.login(http, "admin", TestApp.ADMIN_PASSWORD));
+        admin.post().uri("/api/v1/users").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("username", "erin", "password", "erin-password-1", "role", "viewer"))
+                .exchange().expectStatus().isCreated().expectBody().returnResult();
+        WebTestClient before = Http.as(http, Http.login(http, "erin", "erin-password-1"));
+        Thread.sleep(1100); // JWT issue times have whole seconds
+        before.post().uri("/api/v1/auth/password").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("currentPassword", "wrong-password", "newPassword", "erin-password-2"))
+                .exchange().expectStatus().isUnauthorized().expectBody().returnResult();
+        before.post().uri("/api/v1/auth/password").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("currentPassword", "erin-password-1", "newPassword", "erin-password-2"))
+                .exchange().expectStatus().isNoContent().expectBody().isEmpty();
+        before.get().uri("/api/v1/auth/me").exchange().expectStatus().isUnauthorized().expectBody().returnResult();
+        Http.as(http, Http.login(http, "erin", "erin-password-2")).get().uri("/api/v1/auth/me").exchange()
+                .expectStatus().isOk().expectBody().returnResult();
+    }
+
+    @Test
+    void repeatedFailedLoginsLockTheUserNameForAWhile() {
+        WebTestClient admin = Http.as(http, Http.login(http, "admin", TestApp.ADMIN_PASSWORD));
+        admin.post().uri("/api/v1/users").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("username", "frank", "password", "frank-password-1", "role", "viewer"))
+                .exchange().expectStatus().isCreated().expectBody().returnResult();
+        for (int i = 0; i < 10; i++) {
+            http.post().uri("/api/v1/auth/login").contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue(Map.of("username", "frank", "password", "guess-" + i))
+                    .exchange().expectStatus().isUnauthorized().expectBody().returnResult();
+        }
+        http.post().uri("/api/v1/auth/login").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("username", "frank", "password", "frank-password-1"))
+                .exchange().expectStatus().isEqualTo(429).expectBody().returnResult();
     }
 
     private static JWTClaimsSet claims(Instant expires) {

@@ -16,8 +16,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import java.io.ByteArrayInputStream;
@@ -35,6 +37,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+@DirtiesContext
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"homer.api.flow.max-depth=3", "homer.api.flow.max-legs=20"})
 @SuppressWarnings("unchecked")
@@ -67,6 +70,11 @@ class CallFlowIT {
 
     @Autowired
     WebTestClient anonymous;
+
+    @BeforeEach
+    void patientClient() {
+        anonymous = anonymous.mutate().responseTimeout(java.time.Duration.ofSeconds(60)).build();
+    }
     WebTestClient http;
 
     @BeforeEach
@@ -250,6 +258,64 @@ class CallFlowIT {
         http.get().uri("/api/v1/calls?method=INVITE").exchange().expectStatus().isBadRequest().expectBody().returnResult();
         http.get().uri("/api/v1/calls/x/pcap?from=soon").exchange().expectStatus().isBadRequest().expectBody().returnResult();
         anonymous.get().uri("/api/v1/calls/b2b-a@test/pcap").exchange().expectStatus().isUnauthorized().expectBody().returnResult();
+    }
+
+    @Test
+    void aShareLinkGivesTheFlowPcapAndTextWithoutLoginUntilRevoked() {
+        Map<String, Object> share = http.post().uri("/api/v1/shares").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("callId", "b2b-a@test", "from", from, "to", to))
+                .exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody();
+        String token = (String) share.get("token");
+        assertThat(token).matches("[A-Za-z0-9_-]{43}");
+        assertThat(share.get("path")).isEqualTo("/api/v1/shared/" + token + "/flow");
+
+        Map<String, Object> flow = anonymous.get().uri("/api/v1/shared/{t}/flow", token).exchange()
+                .expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
+        assertThat((List<Object>) flow.get("callIds")).containsExactly("b2b-a@test", "b2b-b@test", "b2b-c@test");
+        anonymous.get().uri("/api/v1/shared/{t}/pcap", token).exchange().expectStatus().isOk()
+                .expectHeader().contentType("application/vnd.tcpdump.pcap").expectBody().returnResult();
+        anonymous.get().uri("/api/v1/shared/{t}/text", token).exchange().expectStatus().isOk()
+                .expectBody(String.class).value(t -> assertThat(t).startsWith("Call-IDs: b2b-a@test"));
+
+        String listed = http.get().uri("/api/v1/shares").exchange().expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody();
+        assertThat(listed).contains("b2b-a@test").doesNotContain(token);
+
+        char last = token.charAt(42);
+        String edited = token.substring(0, 42) + (last == 'A' ? 'B' : 'A');
+        for (String bad : List.of(edited, "unknown", token + "x", "' OR 1=1 --")) {
+            anonymous.get().uri("/api/v1/shared/{t}/flow", bad).exchange().expectStatus().isNotFound()
+                    .expectBody().json("{\"error\":\"not_found\",\"message\":\"not found\"}");
+        }
+        http.delete().uri("/api/v1/shares/{id}", share.get("id")).exchange().expectStatus().isNoContent()
+                .expectBody().isEmpty();
+        anonymous.get().uri("/api/v1/shared/{t}/flow", token).exchange().expectStatus().isNotFound()
+                .expectBody().json("{\"error\":\"not_found\",\"message\":\"not found\"}");
+    }
+
+    @Test
+    void expiredSharesAreNotFoundAndViewersCannotShare() throws Exception {
+        Map<String, Object> share = http.post().uri("/api/v1/shares").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("callId", "b2b-a@test", "from", from, "to", to,
+                        "expiresAt", java.time.Instant.now().plusSeconds(1).toString()))
+                .exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody();
+        Thread.sleep(1200);
+        anonymous.get().uri("/api/v1/shared/{t}/flow", share.get("token")).exchange().expectStatus().isNotFound()
+                .expectBody().returnResult();
+
+        http.post().uri("/api/v1/shares").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("callId", "no-such-call@test", "from", from, "to", to))
+                .exchange().expectStatus().isNotFound().expectBody().returnResult();
+        http.post().uri("/api/v1/shares").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("callId", "b2b-a@test", "expiresAt", "2099-01-01T00:00:00Z"))
+                .exchange().expectStatus().isBadRequest().expectBody().returnResult();
+
+        Map<String, Object> viewer = http.post().uri("/api/v1/tokens").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("name", "viewer", "role", "viewer"))
+                .exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody();
+        Http.as(anonymous, (String) viewer.get("token")).post().uri("/api/v1/shares").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("callId", "b2b-a@test", "from", from, "to", to))
+                .exchange().expectStatus().isForbidden().expectBody().returnResult();
     }
 
     // ---- helpers ----

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -29,6 +30,7 @@ import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@DirtiesContext
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class MessageSearchIT {
 
@@ -54,6 +56,11 @@ class MessageSearchIT {
 
     @Autowired
     WebTestClient anonymous;
+
+    @BeforeEach
+    void patientClient() {
+        anonymous = anonymous.mutate().responseTimeout(java.time.Duration.ofSeconds(60)).build();
+    }
     WebTestClient http;
 
     @BeforeEach
