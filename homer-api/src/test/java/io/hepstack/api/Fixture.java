@@ -71,6 +71,15 @@ public final class Fixture {
         }
     }
 
+    /** Fresh planner statistics, as autovacuum would have gathered on a live database. */
+    public static void analyze(io.hepstack.proto.store.testing.TestDatabase db) {
+        try (java.sql.Connection c = db.openJdbc(); java.sql.Statement s = c.createStatement()) {
+            s.execute("ANALYZE messages");
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static Instant instant(long micros) {
         return Instant.ofEpochSecond(micros / 1_000_000, (micros % 1_000_000) * 1000);
     }

@@ -99,21 +99,7 @@ public class FlowStore {
         if (depth > limits.maxDepth() || (c.newLegs.isEmpty() && c.newKeys.isEmpty())) {
             return Mono.empty();
         }
-        Sql s = new Sql();
-        s.append("SELECT DISTINCT call_id, correlation_id FROM messages WHERE ts >= ").append(s.bind(CallStore.utc(from)))
-                .append(" AND ts < ").append(s.bind(CallStore.utc(to))).append(" AND (");
-        List<String> clauses = new ArrayList<>();
-        if (!c.newLegs.isEmpty()) {
-            clauses.add("(call_id = ANY(" + s.bind(c.newLegs.toArray(String[]::new))
-                    + ") AND correlation_id IS NOT NULL AND correlation_id IS DISTINCT FROM call_id)");
-        }
-        if (!c.newKeys.isEmpty()) {
-            String keys = s.bind(c.newKeys.toArray(String[]::new));
-            clauses.add("(correlation_id = ANY(" + keys + ") AND correlation_id IS NOT NULL"
-                    + " AND correlation_id IS DISTINCT FROM call_id AND call_id IS NOT NULL)");
-            clauses.add("call_id = ANY(" + keys + ")");
-        }
-        s.append(String.join(" OR ", clauses)).append(") LIMIT 1000");
+        Sql s = expansionSql(c.newLegs, c.newKeys, from, to);
         return s.on(db).map(r -> new String[] {r.get("call_id", String.class), r.get("correlation_id", String.class)})
                 .all().collectList()
                 .flatMap(links -> {
@@ -143,6 +129,30 @@ public class FlowStore {
                     c.newKeys = keys;
                     return expand(c, from, to, depth + 1);
                 });
+    }
+
+    /**
+     * One round of correlation: rows of the new legs that name another correlation id
+     * ({@code messages_call_id}), rows correlated to a new key ({@code messages_correlation_id}), rows
+     * whose Call-ID is a new key ({@code messages_call_id}).
+     */
+    static Sql expansionSql(Set<String> newLegs, Set<String> newKeys, Instant from, Instant to) {
+        Sql s = new Sql();
+        s.append("SELECT DISTINCT call_id, correlation_id FROM messages WHERE ts >= ").append(s.bind(CallStore.utc(from)))
+                .append(" AND ts < ").append(s.bind(CallStore.utc(to))).append(" AND (");
+        List<String> clauses = new ArrayList<>();
+        if (!newLegs.isEmpty()) {
+            clauses.add("(call_id = ANY(" + s.bind(newLegs.toArray(String[]::new))
+                    + ") AND correlation_id IS NOT NULL AND correlation_id IS DISTINCT FROM call_id)");
+        }
+        if (!newKeys.isEmpty()) {
+            String keys = s.bind(newKeys.toArray(String[]::new));
+            clauses.add("(correlation_id = ANY(" + keys + ") AND correlation_id IS NOT NULL"
+                    + " AND correlation_id IS DISTINCT FROM call_id AND call_id IS NOT NULL)");
+            clauses.add("call_id = ANY(" + keys + ")");
+        }
+        s.append(String.join(" OR ", clauses)).append(") LIMIT 1000");
+        return s;
     }
 
     private Mono<CallFlow> read(Correlation c, Instant from, Instant to) {

@@ -30,6 +30,20 @@ public class MessageStore {
 
     /** Messages matching {@code request}, newest first. */
     public Mono<Page<MessageItem>> search(SearchRequest request) {
+        Sql s = searchSql(request);
+        return s.on(db).map(MessageItem::of).all().collectList().map(rows -> {
+            if (rows.size() <= request.limit()) {
+                return new Page<>(rows, null);
+            }
+            List<MessageItem> page = rows.subList(0, request.limit());
+            MessageItem last = page.get(page.size() - 1);
+            MessageId id = last.messageId();
+            return new Page<>(List.copyOf(page), new Cursor('m', id.tsMicros(), Long.toString(id.rowId())).encode());
+        });
+    }
+
+    /** The statement of {@link #search}. */
+    static Sql searchSql(SearchRequest request) {
         Sql s = new Sql();
         s.append("SELECT ").append(MessageItem.columns("")).append(" FROM messages WHERE ts >= ")
                 .append(s.bind(utc(request.from()))).append(" AND ts < ").append(s.bind(utc(request.to())));
@@ -43,23 +57,21 @@ public class MessageStore {
             f.appendTo(s, "");
         }
         s.append(" ORDER BY ts DESC, id DESC LIMIT ").append(s.bind(request.limit() + 1));
-        return s.on(db).map(MessageItem::of).all().collectList().map(rows -> {
-            if (rows.size() <= request.limit()) {
-                return new Page<>(rows, null);
-            }
-            List<MessageItem> page = rows.subList(0, request.limit());
-            MessageItem last = page.get(page.size() - 1);
-            MessageId id = last.messageId();
-            return new Page<>(List.copyOf(page), new Cursor('m', id.tsMicros(), Long.toString(id.rowId())).encode());
-        });
+        return s;
     }
 
-    /** One message with payload and headers, empty when there is no such message. */
-    public Mono<MessageDetail> find(MessageId id) {
+    /** The statement of {@link #find}: one partition, one primary-key probe. */
+    static Sql findSql(MessageId id) {
         Sql s = new Sql();
         s.append("SELECT ").append(MessageItem.columns("")).append(", ").append(Payloads.COLUMNS)
                 .append(", agent_ts_us, extra::text AS extra FROM messages WHERE id = ").append(s.bind(id.rowId()))
                 .append(" AND ts = ").append(s.bind(utc(id.timestamp()))).append(" AND kind = ").append(s.bind(id.kind().code()));
+        return s;
+    }
+
+    /** One message with payload and headers, empty when there is no such message. */
+    public Mono<MessageDetail> find(MessageId id) {
+        Sql s = findSql(id);
         return s.on(db).map(r -> {
             MessageItem item = MessageItem.of(r);
             byte[] payload = Payloads.bytes(r);

@@ -34,6 +34,16 @@ public final class Sql {
         return spec;
     }
 
+    /** The SQL text. */
+    public String text() {
+        return text.toString();
+    }
+
+    /** The parameters, in placeholder order. */
+    public List<Object> params() {
+        return List.copyOf(params);
+    }
+
     @Override
     public String toString() {
         return text + " -- " + params;

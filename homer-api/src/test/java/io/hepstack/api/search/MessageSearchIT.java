@@ -56,15 +56,12 @@ class MessageSearchIT {
 
     @Autowired
     WebTestClient anonymous;
-
-    @BeforeEach
-    void patientClient() {
-        anonymous = anonymous.mutate().responseTimeout(java.time.Duration.ofSeconds(60)).build();
-    }
     WebTestClient http;
 
     @BeforeEach
     void login() {
+        // the first request of a fresh application on a busy machine can take seconds
+        anonymous = anonymous.mutate().responseTimeout(java.time.Duration.ofSeconds(60)).build();
         http = Http.as(anonymous, Http.login(anonymous, "admin", TestApp.ADMIN_PASSWORD));
     }
 
