@@ -65,7 +65,9 @@ public record ApiProperties(
             /** Characters one value may hold. */
             @Min(16) @Max(4096) @DefaultValue("256") int maxValueLength,
             /** How long after its INVITE a call's later messages (BYE) are looked for by the call list. */
-            @NotNull @DefaultValue("4h") Duration callSpan) {
+            @NotNull @DefaultValue("4h") Duration callSpan,
+            /** Widest range of a search with {@code text} (no index serves it). */
+            @NotNull @DefaultValue("6h") Duration maxTextRange) {
     }
 
     /** Call flows: correlation and the time window around a call. */

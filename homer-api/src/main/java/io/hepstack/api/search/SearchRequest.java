@@ -54,6 +54,12 @@ public record SearchRequest(Instant from, Instant to, int limit, String cursor, 
             }
         }
         Instant[] range = range(query.getFirst("from"), query.getFirst("to"), limits.defaultRange(), limits.maxRange(), clock);
+        if (filters.stream().anyMatch(f -> f.field() == Filter.Field.TEXT)
+                && Duration.between(range[0], range[1]).compareTo(limits.maxTextRange()) > 0) {
+            long minutes = limits.maxTextRange().toMinutes();
+            throw ApiException.badRequest("text: searches at most " + (minutes % 60 == 0 ? minutes / 60 + " h" : minutes + " min")
+                    + " of messages (no index serves it): narrow from/to");
+        }
         return new SearchRequest(range[0], range[1], limit(query.getFirst("limit"), limits), blankToNull(query.getFirst("cursor")),
                 List.copyOf(filters));
     }

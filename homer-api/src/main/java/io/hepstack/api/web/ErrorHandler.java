@@ -50,8 +50,23 @@ class ErrorHandler {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<ApiError> unexpected(Exception e) {
+        if (isQueryCanceled(e)) {
+            log.warn("query canceled by statement_timeout: {}", e.getMessage());
+            return error(HttpStatus.SERVICE_UNAVAILABLE,
+                    "the search took too long: narrow the time range or add a Call-ID, user or address");
+        }
         log.error("request failed", e);
         return error(HttpStatus.INTERNAL_SERVER_ERROR, "internal error");
+    }
+
+    /** Whether PostgreSQL canceled the statement (SQLSTATE 57014, statement_timeout). */
+    static boolean isQueryCanceled(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof io.r2dbc.spi.R2dbcException r && "57014".equals(r.getSqlState())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static ResponseEntity<ApiError> error(HttpStatusCode status, String message) {

@@ -201,6 +201,8 @@ class MessageSearchIT {
         cases.put(Map.of("fromUser", "a\u0000b"), "fromUser: control characters");
         cases.put(Map.of("text", "a\\b"), "text: a backslash escapes only");
         cases.put(Map.of("cursor", "bm90IGEgY3Vyc29y"), "cursor: not a cursor");
+        cases.put(Map.of("text", "INVITE", "from", "2026-11-15T00:00:00Z", "to", "2026-11-22T00:00:00Z"),
+                "text: searches at most 6 h of messages");
         cases.forEach((query, message) -> http.get().uri(b -> uri(b, withRange(query))).exchange()
                 .expectStatus().isBadRequest()
                 .expectBody().jsonPath("$.error").isEqualTo("bad_request")
@@ -228,6 +230,16 @@ class MessageSearchIT {
         http.get().uri(b -> uri(b, Map.of("call_id; DROP TABLE messages", "x"))).exchange().expectStatus().isBadRequest()
                 .expectBody().returnResult();
         assertThat(searchAll(Map.of())).hasSize(580);
+    }
+
+    @Autowired
+    org.springframework.r2dbc.core.DatabaseClient database;
+
+    @Test
+    void everyQueryOfTheApiRunsUnderAStatementTimeout() {
+        reactor.test.StepVerifier.create(database.sql("SHOW statement_timeout").map(r -> r.get(0, String.class)).one())
+                .expectNext("30s")
+                .verifyComplete();
     }
 
     // ---- helpers ----
