@@ -232,6 +232,24 @@ class MessageSearchIT {
         assertThat(searchAll(Map.of())).hasSize(580);
     }
 
+    @Test
+    void theKpisOfTheCaptureCountItsCallsOutcomesAndRegistrations() {
+        http.get().uri(b -> b.path("/api/v1/stats/kpi").queryParam("from", "{f}").queryParam("to", "{t}").build(from, to))
+                .exchange().expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.calls").isEqualTo(40)
+                .jsonPath("$.answered").isEqualTo(30)
+                .jsonPath("$.asr").isEqualTo(0.75)
+                .jsonPath("$.ner").isEqualTo(1.0)
+                .jsonPath("$.finalStatus['200']").isEqualTo(30)
+                .jsonPath("$.finalStatus['486']").isEqualTo(10)
+                .jsonPath("$.avgDurationMs").value(v -> assertThat(((Number) v).doubleValue()).isBetween(400.0, 2000.0))
+                .jsonPath("$.avgPddMs").value(v -> assertThat(((Number) v).doubleValue()).isBetween(0.0, 1000.0))
+                .jsonPath("$.registrations").isEqualTo(20)
+                .jsonPath("$.registrationsSucceeded").isEqualTo(20);
+        http.get().uri("/api/v1/stats/kpi?node=x").exchange().expectStatus().isBadRequest().expectBody().returnResult();
+    }
+
     @Autowired
     org.springframework.r2dbc.core.DatabaseClient database;
 
