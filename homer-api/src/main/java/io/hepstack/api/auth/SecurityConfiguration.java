@@ -89,6 +89,8 @@ class SecurityConfiguration {
                                 "/api/v1/shared/*/text").permitAll()
                         .pathMatchers("/api/v1/tokens", "/api/v1/tokens/**").hasRole("ADMIN")
                         .pathMatchers("/api/v1/users", "/api/v1/users/**").hasRole("ADMIN")
+                        .pathMatchers(HttpMethod.POST, "/api/v1/aliases").hasRole("ADMIN")
+                        .pathMatchers(HttpMethod.DELETE, "/api/v1/aliases/**").hasRole("ADMIN")
                         .pathMatchers(HttpMethod.POST, "/api/v1/shares").hasAnyRole("ADMIN", "USER")
                         .pathMatchers(HttpMethod.DELETE, "/api/v1/shares/**").hasAnyRole("ADMIN", "USER")
                         .pathMatchers("/api/v1/**").authenticated()

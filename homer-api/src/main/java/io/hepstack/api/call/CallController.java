@@ -73,14 +73,16 @@ class CallController {
     }
 
     @Operation(summary = "The SIP messages of the flow as a pcap file (Ethernet, IPv4/IPv6, UDP/TCP)")
-    @GetMapping(value = "/{callId}/pcap", produces = "application/vnd.tcpdump.pcap")
+    @GetMapping("/{callId}/pcap")
+    @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "200", content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/vnd.tcpdump.pcap"))
     Mono<ResponseEntity<byte[]>> pcap(ServerHttpRequest request, @PathVariable String callId,
                                       @RequestParam(required = false) String from, @RequestParam(required = false) String to) {
         return flowOf(request, callId).map(flow -> FlowExport.pcapResponse(callId, flow));
     }
 
     @Operation(summary = "The SIP messages of the flow as plain text")
-    @GetMapping(value = "/{callId}/text", produces = "text/plain;charset=UTF-8")
+    @GetMapping("/{callId}/text")
+    @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "200", content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "text/plain"))
     Mono<ResponseEntity<byte[]>> text(ServerHttpRequest request, @PathVariable String callId,
                                       @RequestParam(required = false) String from, @RequestParam(required = false) String to) {
         return flowOf(request, callId).map(flow -> FlowExport.textResponse(callId, flow));

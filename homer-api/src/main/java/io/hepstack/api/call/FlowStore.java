@@ -1,6 +1,7 @@
 package io.hepstack.api.call;
 
 import io.hepstack.api.ApiProperties;
+import io.hepstack.api.alias.AliasStore;
 import io.hepstack.api.search.MessageItem;
 import io.hepstack.api.search.Payloads;
 import io.hepstack.api.search.Sql;
@@ -40,10 +41,12 @@ public class FlowStore {
 
     private final DatabaseClient db;
     private final ApiProperties.Flow limits;
+    private final AliasStore aliases;
 
-    public FlowStore(DatabaseClient db, ApiProperties props) {
+    public FlowStore(DatabaseClient db, ApiProperties props, AliasStore aliases) {
         this.db = db;
         this.limits = props.flow();
+        this.aliases = aliases;
     }
 
     /**
@@ -198,7 +201,27 @@ public class FlowStore {
                     }
                     return new CallFlow(List.copyOf(c.legs), List.copyOf(hosts.values()), sip, qos, logs, from, to,
                             truncated);
-                });
+                })
+                .flatMap(this::named);
+    }
+
+    /** The flow with each host's alias: the one of its address and port, else of its address on any port. */
+    private Mono<CallFlow> named(CallFlow flow) {
+        Set<String> ips = new LinkedHashSet<>();
+        flow.hosts().forEach(h -> ips.add(h.ip()));
+        return aliases.of(ips).collectList().map(found -> {
+            if (found.isEmpty()) {
+                return flow;
+            }
+            Map<String, String> byEndpoint = new java.util.HashMap<>();
+            for (AliasStore.Alias a : found) {
+                byEndpoint.put(a.ip() + "|" + (a.port() == null ? "*" : a.port()), a.alias());
+            }
+            List<CallFlow.Host> hosts = flow.hosts().stream().map(h -> new CallFlow.Host(h.ip(), h.port(),
+                    byEndpoint.getOrDefault(h.ip() + "|" + h.port(), byEndpoint.get(h.ip() + "|*")))).toList();
+            return new CallFlow(flow.callIds(), hosts, flow.messages(), flow.qos(), flow.logs(), flow.from(), flow.to(),
+                    flow.truncated());
+        });
     }
 
     private static String legOf(Correlation c, MessageItem i) {

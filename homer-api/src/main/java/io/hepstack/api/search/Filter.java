@@ -257,7 +257,7 @@ public final class Filter {
     }
 
     /** The address of an IP literal, never a name lookup; {@code null} when it is not one. */
-    static InetAddress literalAddress(String s) {
+    public static InetAddress literalAddress(String s) {
         try {
             Matcher m = IPV4.matcher(s);
             if (m.matches()) {

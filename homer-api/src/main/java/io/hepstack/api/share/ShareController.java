@@ -128,13 +128,15 @@ class ShareController {
     }
 
     @Operation(summary = "The shared call flow as pcap (no login)")
-    @GetMapping(value = "/api/v1/shared/{token}/pcap", produces = "application/vnd.tcpdump.pcap")
+    @GetMapping("/api/v1/shared/{token}/pcap")
+    @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "200", content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/vnd.tcpdump.pcap"))
     Mono<ResponseEntity<byte[]>> sharedPcap(@PathVariable String token) {
         return shared(token).map(s -> FlowExport.pcapResponse(s.share.callId(), s.flow));
     }
 
     @Operation(summary = "The shared call flow as text (no login)")
-    @GetMapping(value = "/api/v1/shared/{token}/text", produces = "text/plain;charset=UTF-8")
+    @GetMapping("/api/v1/shared/{token}/text")
+    @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "200", content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "text/plain"))
     Mono<ResponseEntity<byte[]>> sharedText(@PathVariable String token) {
         return shared(token).map(s -> FlowExport.textResponse(s.share.callId(), s.flow));
     }
