@@ -1,0 +1,108 @@
+package io.hepstack.api;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Settings of the API, bound from {@code homer.api.*}. The database is configured with the standard
+ * {@code spring.r2dbc.*} properties, the port with {@code server.port}. Every field has a default;
+ * {@code docs/api.md} documents each one.
+ */
+@Validated
+@ConfigurationProperties("homer.api")
+public record ApiProperties(
+        @Valid @NotNull @DefaultValue Auth auth,
+        @Valid @NotNull @DefaultValue Search search,
+        @Valid @NotNull @DefaultValue Flow flow,
+        @Valid @NotNull @DefaultValue Share share,
+        @Valid @NotNull @DefaultValue Cors cors,
+        @Valid @NotNull @DefaultValue Storage storage) {
+
+    /** Logins, JWTs and the first admin account. */
+    public record Auth(
+            /** HMAC key of the JWTs (at least 32 bytes); unset: generated once and kept in the database. */
+            String jwtSecret,
+            /** Lifetime of a JWT issued by login. */
+            @NotNull @DefaultValue("8h") Duration tokenTtl,
+            /** Password of the account "admin" created at first start (HOMER_ADMIN_PASSWORD); unset: random, logged once. */
+            String adminPassword,
+            /** BCrypt cost of stored passwords. */
+            @Min(4) @Max(31) @DefaultValue("12") int bcryptStrength) {
+
+        @AssertTrue(message = "homer.api.auth.jwt-secret must be at least 32 bytes (256 bits) when set")
+        boolean isSecretLongEnough() {
+            return jwtSecret == null || jwtSecret.isEmpty() || jwtSecret.getBytes(StandardCharsets.UTF_8).length >= 32;
+        }
+
+        @Override
+        public String toString() {
+            return "Auth[jwtSecret=" + (jwtSecret == null || jwtSecret.isEmpty() ? "unset" : "set") + ", tokenTtl="
+                    + tokenTtl + ", adminPassword=" + (adminPassword == null || adminPassword.isEmpty() ? "unset" : "set")
+                    + ", bcryptStrength=" + bcryptStrength + "]";
+        }
+    }
+
+    /** Bounds of every search. */
+    public record Search(
+            /** Range searched when the request gives no from/to. */
+            @NotNull @DefaultValue("1h") Duration defaultRange,
+            /** Widest range one request may search. */
+            @NotNull @DefaultValue("7d") Duration maxRange,
+            @Min(1) @DefaultValue("100") int defaultLimit,
+            @Min(1) @Max(10000) @DefaultValue("1000") int maxLimit,
+            /** Comma-separated values one parameter may hold. */
+            @Min(1) @Max(100) @DefaultValue("20") int maxValues,
+            /** Characters one value may hold. */
+            @Min(16) @Max(4096) @DefaultValue("256") int maxValueLength,
+            /** How long after its INVITE a call's later messages (BYE) are looked for by the call list. */
+            @NotNull @DefaultValue("4h") Duration callSpan,
+            /** Widest range of a search with {@code text} (no index serves it). */
+            @NotNull @DefaultValue("6h") Duration maxTextRange) {
+    }
+
+    /** Call flows: correlation and the time window around a call. */
+    public record Flow(
+            /** Where a Call-ID is looked for when the request gives no from/to (back from now). */
+            @NotNull @DefaultValue("24h") Duration locateRange,
+            /** The window is widened by this much around the first and last message of the call. */
+            @NotNull @DefaultValue("1h") Duration widen,
+            /** Widest window of one flow. */
+            @NotNull @DefaultValue("12h") Duration maxWindow,
+            /** Call-IDs (legs) one flow may gather. */
+            @Min(1) @Max(200) @DefaultValue("20") int maxLegs,
+            /** Rounds of correlation expansion from the requested Call-ID. */
+            @Min(1) @Max(10) @DefaultValue("4") int maxDepth,
+            /** Messages (SIP, QoS and logs together) one flow returns at most. */
+            @Min(1) @Max(100000) @DefaultValue("5000") int maxMessages) {
+    }
+
+    /** Share links. */
+    public record Share(
+            /** Lifetime of a share link when the request names none. */
+            @NotNull @DefaultValue("7d") Duration defaultTtl,
+            /** Longest lifetime a share link may be given. */
+            @NotNull @DefaultValue("30d") Duration maxTtl) {
+    }
+
+    /** Cross-origin access: off unless origins are listed. */
+    public record Cors(@NotNull @DefaultValue List<String> allowedOrigins) {
+    }
+
+    /** Schema migration at start. */
+    public record Storage(
+            /** Apply the message store and API migrations at start. */
+            @DefaultValue("true") boolean migrateSchema,
+            /** How long start waits for the database before failing. */
+            @NotNull @DefaultValue("60s") Duration startupTimeout) {
+    }
+}

@@ -1,0 +1,43 @@
+package io.hepstack.api.auth;
+
+import org.springframework.security.authentication.BadCredentialsException;
+import org.springframework.security.authentication.ReactiveAuthenticationManager;
+import org.springframework.security.core.Authentication;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
+/**
+ * Verifies a bearer token: an API token ({@code hsk_...}) by its hash in the database, anything else
+ * as a login JWT, whose account must still exist, be enabled and not have changed its password since
+ * the token was issued (its current role applies, so a demoted or disabled account loses its rights
+ * at once).
+ */
+@Component
+public class BearerAuthenticationManager implements ReactiveAuthenticationManager {
+
+    private final JwtService jwt;
+    private final AccountStore accounts;
+
+    public BearerAuthenticationManager(JwtService jwt, AccountStore accounts) {
+        this.jwt = jwt;
+        this.accounts = accounts;
+    }
+
+    @Override
+    public Mono<Authentication> authenticate(Authentication authentication) {
+        String token = (String) authentication.getCredentials();
+        if (token.startsWith(AccountStore.TOKEN_PREFIX)) {
+            if (token.length() > 100) {
+                return Mono.error(new BadCredentialsException("invalid bearer token"));
+            }
+            return accounts.findToken(token)
+                    .switchIfEmpty(Mono.error(() -> new BadCredentialsException("invalid bearer token")))
+                    .map(BearerAuthentication::verified);
+        }
+        return Mono.fromCallable(() -> jwt.verify(token))
+                .flatMap(verified -> accounts.activeRole(verified.username(), verified.issuedAt())
+                        .switchIfEmpty(Mono.error(() -> new BadCredentialsException("invalid bearer token")))
+                        .map(role -> BearerAuthentication.verified(
+                                new ApiPrincipal(verified.username(), role, ApiPrincipal.Kind.ACCOUNT))));
+    }
+}

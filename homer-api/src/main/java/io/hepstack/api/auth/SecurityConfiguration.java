@@ -1,0 +1,158 @@
+package io.hepstack.api.auth;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hepstack.api.ApiProperties;
+import io.hepstack.api.web.ApiError;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
+import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
+import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.core.userdetails.UsernameNotFoundException;
+import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
+import org.springframework.security.web.server.authentication.AuthenticationWebFilter;
+import org.springframework.security.web.server.authentication.ServerAuthenticationEntryPointFailureHandler;
+import org.springframework.security.web.server.authorization.ServerAccessDeniedHandler;
+import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.security.web.server.header.ReferrerPolicyServerHttpHeadersWriter;
+import org.springframework.security.web.server.header.XFrameOptionsServerHttpHeadersWriter;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
+import org.springframework.web.cors.CorsConfiguration;
+import org.springframework.web.cors.reactive.UrlBasedCorsConfigurationSource;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * Who may call what. Stateless bearer authentication (login JWT or API token) on every path except
+ * login, the OpenAPI document and health; role rules per path; security headers on every response;
+ * CORS only for configured origins. No sessions, cookies, form login or HTTP basic: with credentials
+ * only in the Authorization header there is nothing for CSRF to abuse.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableWebFluxSecurity
+class SecurityConfiguration {
+
+    /** The API serves JSON, PCAP and text, never a page: nothing may be loaded, framed or submitted. */
+    static final String CONTENT_SECURITY_POLICY =
+            "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+    @Bean
+    JwtService jwtService(JwtKey key, ApiProperties props) {
+        return new JwtService(key, props.auth().tokenTtl(), Clock.systemUTC());
+    }
+
+    @Bean
+    SecurityWebFilterChain apiSecurity(ServerHttpSecurity http, BearerAuthenticationManager manager,
+                                       ApiProperties props, ObjectMapper json) {
+        ServerAuthenticationEntryPoint unauthorized = (exchange, e) -> write(exchange, HttpStatus.UNAUTHORIZED,
+                new ApiError("unauthorized", message(e)), json);
+        ServerAccessDeniedHandler forbidden = (exchange, e) -> write(exchange, HttpStatus.FORBIDDEN,
+                new ApiError("forbidden", "your role may not do this"), json);
+
+        AuthenticationWebFilter bearer = new AuthenticationWebFilter(manager);
+        bearer.setRequiresAuthenticationMatcher(SecurityConfiguration::hasBearer);
+        bearer.setServerAuthenticationConverter(exchange -> Mono.justOrEmpty(bearerToken(exchange))
+                .map(BearerAuthentication::unverified));
+        bearer.setAuthenticationFailureHandler(new ServerAuthenticationEntryPointFailureHandler(unauthorized));
+        bearer.setSecurityContextRepository(NoOpServerSecurityContextRepository.getInstance());
+
+        http.csrf(ServerHttpSecurity.CsrfSpec::disable)
+                .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
+                .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
+                .logout(ServerHttpSecurity.LogoutSpec::disable)
+                .anonymous(ServerHttpSecurity.AnonymousSpec::disable)
+                .requestCache(c -> c.requestCache(org.springframework.security.web.server.savedrequest.NoOpServerRequestCache.getInstance()))
+                .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
+                .addFilterAt(bearer, SecurityWebFiltersOrder.AUTHENTICATION)
+                .exceptionHandling(e -> e.authenticationEntryPoint(unauthorized).accessDeniedHandler(forbidden))
+                .headers(h -> h
+                        .frameOptions(f -> f.mode(XFrameOptionsServerHttpHeadersWriter.Mode.DENY))
+                        .referrerPolicy(r -> r.policy(ReferrerPolicyServerHttpHeadersWriter.ReferrerPolicy.NO_REFERRER))
+                        .contentSecurityPolicy(c -> c.policyDirectives(CONTENT_SECURITY_POLICY)))
+                .authorizeExchange(a -> a
+                        .pathMatchers(HttpMethod.POST, "/api/v1/auth/login").permitAll()
+                        .pathMatchers("/v3/api-docs", "/v3/api-docs/**").permitAll()
+                        .pathMatchers("/actuator/health", "/actuator/health/**", "/actuator/info").permitAll()
+                        .pathMatchers(HttpMethod.GET, "/api/v1/shared/*/flow", "/api/v1/shared/*/pcap",
+                                "/api/v1/shared/*/text").permitAll()
+                        .pathMatchers("/api/v1/tokens", "/api/v1/tokens/**").hasRole("ADMIN")
+                        .pathMatchers("/api/v1/users", "/api/v1/users/**").hasRole("ADMIN")
+                        .pathMatchers(HttpMethod.POST, "/api/v1/aliases").hasRole("ADMIN")
+                        .pathMatchers(HttpMethod.DELETE, "/api/v1/aliases/**").hasRole("ADMIN")
+                        .pathMatchers(HttpMethod.POST, "/api/v1/shares").hasAnyRole("ADMIN", "USER")
+                        .pathMatchers(HttpMethod.DELETE, "/api/v1/shares/**").hasAnyRole("ADMIN", "USER")
+                        .pathMatchers("/api/v1/**").authenticated()
+                        .anyExchange().denyAll());
+        List<String> origins = props.cors().allowedOrigins();
+        if (origins.isEmpty()) {
+            http.cors(ServerHttpSecurity.CorsSpec::disable);
+        } else {
+            CorsConfiguration cors = new CorsConfiguration();
+            cors.setAllowedOrigins(origins);
+            cors.setAllowedMethods(List.of("GET", "POST", "DELETE"));
+            cors.setAllowedHeaders(List.of(HttpHeaders.AUTHORIZATION, HttpHeaders.CONTENT_TYPE));
+            cors.setExposedHeaders(List.of(HttpHeaders.CONTENT_DISPOSITION));
+            cors.setAllowCredentials(false);
+            cors.setMaxAge(3600L);
+            UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
+            source.registerCorsConfiguration("/api/**", cors);
+            http.cors(c -> c.configurationSource(source));
+        }
+        return http.build();
+    }
+
+    private static Mono<ServerWebExchangeMatcher.MatchResult> hasBearer(ServerWebExchange exchange) {
+        return bearerToken(exchange) != null ? ServerWebExchangeMatcher.MatchResult.match()
+                : ServerWebExchangeMatcher.MatchResult.notMatch();
+    }
+
+    /** The token of an {@code Authorization: Bearer <token>} header, or {@code null}. */
+    static String bearerToken(ServerWebExchange exchange) {
+        String header = exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
+        if (header == null || header.length() < 8 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return null;
+        }
+        String token = header.substring(7).trim();
+        return token.isEmpty() ? null : token;
+    }
+
+    private static String message(AuthenticationException e) {
+        if (e instanceof org.springframework.security.authentication.CredentialsExpiredException) {
+            return "bearer token expired";
+        }
+        if (e instanceof org.springframework.security.authentication.BadCredentialsException
+                || e instanceof UsernameNotFoundException) {
+            return "invalid bearer token";
+        }
+        return "authentication required: send Authorization: Bearer <token> (POST /api/v1/auth/login)";
+    }
+
+    private static Mono<Void> write(ServerWebExchange exchange, HttpStatus status, ApiError body, ObjectMapper json) {
+        var response = exchange.getResponse();
+        response.setStatusCode(status);
+        response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
+        if (status == HttpStatus.UNAUTHORIZED) {
+            response.getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+        }
+        byte[] bytes;
+        try {
+            bytes = json.writeValueAsBytes(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        DataBuffer buffer = response.bufferFactory().wrap(bytes);
+        return response.writeWith(Mono.just(buffer));
+    }
+}

@@ -1,0 +1,82 @@
+package io.hepstack.api.auth;
+
+import io.hepstack.api.web.ApiException;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Size;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+
+import java.time.Instant;
+import java.util.List;
+
+/** API tokens for scripts (admin only): created, listed, revoked. The token is shown once, at creation. */
+@RestController
+@RequestMapping("/api/v1/tokens")
+class TokenController {
+
+    private final AccountStore accounts;
+
+    TokenController(AccountStore accounts) {
+        this.accounts = accounts;
+    }
+
+    record CreateToken(@NotBlank @Size(max = 100) String name, Role role, Instant expiresAt) {
+    }
+
+    record TokenView(long id, String name, Role role, String createdBy, Instant createdAt, Instant expiresAt) {
+        static TokenView of(AccountStore.ApiToken t) {
+            return new TokenView(t.id(), t.name(), t.role(), t.createdBy(), t.createdAt(), t.expiresAt());
+        }
+    }
+
+    record CreatedToken(long id, String name, Role role, String createdBy, Instant createdAt, Instant expiresAt,
+                        String token) {
+    }
+
+    record TokenList(List<TokenView> items) {
+    }
+
+    @PostMapping
+    @ResponseStatus(HttpStatus.CREATED)
+    Mono<CreatedToken> create(@Valid @RequestBody CreateToken request, @AuthenticationPrincipal ApiPrincipal principal) {
+        if (request.expiresAt() != null && !request.expiresAt().isAfter(Instant.now())) {
+            throw ApiException.badRequest("expiresAt: must be in the future");
+        }
+        Role role = request.role() == null ? Role.VIEWER : request.role();
+        return accounts.createToken(request.name().strip(), role, principal.name(), request.expiresAt())
+                .map(c -> new CreatedToken(c.description().id(), c.description().name(), c.description().role(),
+                        c.description().createdBy(), c.description().createdAt(), c.description().expiresAt(), c.token()));
+    }
+
+    @GetMapping
+    Mono<TokenList> list() {
+        return accounts.listTokens().map(TokenView::of).collectList().map(TokenList::new);
+    }
+
+    @DeleteMapping("/{id}")
+    Mono<ResponseEntity<Void>> delete(@PathVariable String id) {
+        long parsed;
+        try {
+            parsed = Long.parseLong(id);
+        } catch (NumberFormatException e) {
+            return Mono.error(ApiException.notFound("no such token"));
+        }
+        return accounts.deleteToken(parsed).map(found -> {
+            if (!found) {
+                throw ApiException.notFound("no such token");
+            }
+            return ResponseEntity.noContent().build();
+        });
+    }
+}

@@ -1,0 +1,132 @@
+package io.hepstack.api.auth;
+
+import io.hepstack.api.web.ApiException;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+import java.util.List;
+
+/** Accounts: managed by admins; every account may change its own password. */
+@RestController
+class UserController {
+
+    private static final Logger log = LoggerFactory.getLogger(UserController.class);
+    static final int MIN_PASSWORD = 12;
+
+    private final AccountStore accounts;
+    private final PasswordEncoder passwords;
+    private final LoginThrottle throttle;
+
+    UserController(AccountStore accounts, PasswordEncoder passwords, LoginThrottle throttle) {
+        this.accounts = accounts;
+        this.passwords = passwords;
+        this.throttle = throttle;
+    }
+
+    record CreateUser(@NotBlank @Pattern(regexp = "[A-Za-z0-9._@-]{1,64}") String username,
+                      @NotNull @Size(min = MIN_PASSWORD, max = 1024) String password,
+                      @NotNull Role role) {
+    }
+
+    record UpdateUser(Role role, Boolean disabled, @Size(min = MIN_PASSWORD, max = 1024) String password) {
+    }
+
+    record ChangePassword(@NotNull @Size(max = 1024) String currentPassword,
+                          @NotNull @Size(min = MIN_PASSWORD, max = 1024) String newPassword) {
+    }
+
+    record UserList(List<AccountStore.AccountView> items) {
+    }
+
+    @GetMapping("/api/v1/users")
+    Mono<UserList> list() {
+        return accounts.listAccounts().collectList().map(UserList::new);
+    }
+
+    @PostMapping("/api/v1/users")
+    @ResponseStatus(HttpStatus.CREATED)
+    Mono<AccountStore.AccountView> create(@Valid @RequestBody CreateUser request, @AuthenticationPrincipal ApiPrincipal by) {
+        return hash(request.password())
+                .flatMap(hash -> accounts.createAccount(request.username(), hash, request.role()))
+                .switchIfEmpty(Mono.error(() -> new ApiException(HttpStatus.CONFLICT, "username already taken")))
+                .doOnNext(a -> log.info("account {} ({}) created by {}", a.username(), a.role().code(), by.name()));
+    }
+
+    @PatchMapping("/api/v1/users/{username}")
+    Mono<AccountStore.AccountView> update(@PathVariable String username, @Valid @RequestBody UpdateUser request,
+                                          @AuthenticationPrincipal ApiPrincipal by) {
+        if (username.equals(by.name()) && (Boolean.TRUE.equals(request.disabled())
+                || (request.role() != null && request.role() != Role.ADMIN))) {
+            return Mono.error(ApiException.badRequest("an admin cannot disable or demote their own account"));
+        }
+        Mono<String> hash = request.password() == null ? Mono.just("") : hash(request.password());
+        return hash.flatMap(h -> accounts.updateAccount(username, request.role(), request.disabled(), h.isEmpty() ? null : h))
+                .switchIfEmpty(Mono.error(() -> ApiException.notFound("no such user")))
+                .doOnNext(a -> log.info("account {} changed by {}", a.username(), by.name()));
+    }
+
+    @DeleteMapping("/api/v1/users/{username}")
+    Mono<ResponseEntity<Void>> delete(@PathVariable String username, @AuthenticationPrincipal ApiPrincipal by) {
+        if (username.equals(by.name())) {
+            return Mono.error(ApiException.badRequest("an admin cannot delete their own account"));
+        }
+        return accounts.deleteAccount(username).map(found -> {
+            if (!found) {
+                throw ApiException.notFound("no such user");
+            }
+            log.info("account {} deleted by {}", username, by.name());
+            return ResponseEntity.noContent().build();
+        });
+    }
+
+    /** Changes the caller's own password; the caller's other sessions end. */
+    @PostMapping("/api/v1/auth/password")
+    Mono<ResponseEntity<Void>> changePassword(@Valid @RequestBody ChangePassword request,
+                                              @AuthenticationPrincipal ApiPrincipal principal) {
+        if (principal.kind() != ApiPrincipal.Kind.ACCOUNT) {
+            return Mono.error(ApiException.badRequest("an API token has no password"));
+        }
+        if (!throttle.allowed(principal.name())) {
+            return Mono.error(new ApiException(HttpStatus.TOO_MANY_REQUESTS, "too many failed attempts: retry later"));
+        }
+        return accounts.findAccount(principal.name())
+                .switchIfEmpty(Mono.error(() -> ApiException.notFound("no such user")))
+                .publishOn(Schedulers.boundedElastic())
+                .map(account -> {
+                    if (!passwords.matches(request.currentPassword(), account.passwordHash())) {
+                        throttle.failed(principal.name());
+                        throw new ApiException(HttpStatus.UNAUTHORIZED, "current password is wrong");
+                    }
+                    return passwords.encode(request.newPassword());
+                })
+                .flatMap(hash -> accounts.updateAccount(principal.name(), null, null, hash))
+                .map(a -> {
+                    log.info("account {} changed its password", a.username());
+                    return ResponseEntity.noContent().<Void>build();
+                });
+    }
+
+    /** BCrypt off the event loop. */
+    private Mono<String> hash(String password) {
+        return Mono.fromCallable(() -> passwords.encode(password)).subscribeOn(Schedulers.boundedElastic());
+    }
+}

@@ -1,0 +1,174 @@
+package io.hepstack.api.call;
+
+import io.hepstack.api.search.Cursor;
+import io.hepstack.api.search.Filter;
+import io.hepstack.api.search.MessageStore;
+import io.hepstack.api.search.SearchRequest;
+import io.hepstack.api.search.Sql;
+import io.hepstack.api.web.Times;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Repository;
+import reactor.core.publisher.Mono;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.HashMap;
+
+/**
+ * The call list: one row per Call-ID with an INVITE in the range, newest first. Calls are found by
+ * their INVITEs ({@code kind = 'call'}, the filters on the INVITE rows, index per docs/schema.md);
+ * each page's calls are then summarized from their messages by {@code call_id} (index), looking up to
+ * {@code homer.api.search.call-span} past the range for the end of the call.
+ */
+@Repository
+public class CallStore {
+
+    private final DatabaseClient db;
+
+    public CallStore(DatabaseClient db) {
+        this.db = db;
+    }
+
+    public Mono<MessageStore.Page<CallItem>> list(SearchRequest request, Duration callSpan) {
+        Sql s = new Sql();
+        String from = s.bind(utc(request.from()));
+        String to = s.bind(utc(request.to()));
+        String spanTo = s.bind(utc(request.to().plus(callSpan)));
+        s.append("""
+                SELECT i.call_id, i.started_at, x.answered_at, x.bye_at, x.failed_at, x.final_status, x.message_count,
+                       x.from_user, x.to_user, x.correlation_ids
+                FROM (SELECT call_id, min(ts) AS started_at FROM messages
+                      WHERE kind = 'call' AND ts >= %s AND ts < %s AND method = 'INVITE' AND call_id IS NOT NULL"""
+                .formatted(from, to));
+        Filter status = null;
+        for (Filter f : request.filters()) {
+            if (f.field() == Filter.Field.STATUS) {
+                status = f;
+            } else {
+                f.appendTo(s, "");
+            }
+        }
+        s.append("""
+                 GROUP BY call_id) i
+                CROSS JOIN LATERAL (
+                  SELECT min(m.ts) FILTER (WHERE m.status BETWEEN 200 AND 299 AND m.cseq_method = 'INVITE') AS answered_at,
+                         min(m.ts) FILTER (WHERE m.method = 'BYE') AS bye_at,
+                         min(m.ts) FILTER (WHERE m.status >= 300 AND m.cseq_method = 'INVITE') AS failed_at,
+                         (array_agg(m.status ORDER BY m.ts) FILTER (WHERE m.status >= 200 AND m.cseq_method = 'INVITE'))[1] AS final_status,
+                         count(*) AS message_count,
+                         (array_agg(m.from_user ORDER BY m.ts) FILTER (WHERE m.method = 'INVITE'))[1] AS from_user,
+                         (array_agg(m.to_user ORDER BY m.ts) FILTER (WHERE m.method = 'INVITE'))[1] AS to_user,
+                         array_agg(DISTINCT m.correlation_id) FILTER (WHERE m.correlation_id IS NOT NULL
+                                                                     AND m.correlation_id IS DISTINCT FROM m.call_id) AS correlation_ids
+                  FROM messages m
+                  WHERE m.kind = 'call' AND m.call_id = i.call_id AND m.ts >= %s AND m.ts < %s) x
+                WHERE true""".formatted(from, spanTo));
+        if (status != null) {
+            status.appendTo(s, "x.final_status", "x.to_user");
+        }
+        if (request.cursor() != null) {
+            Cursor c = Cursor.decode(request.cursor(), 'c');
+            String ts = s.bind(utc(Times.ofMicros(c.tsMicros())));
+            s.append(" AND i.started_at <= ").append(ts).append(" AND (i.started_at < ").append(ts)
+                    .append(" OR i.call_id < ").append(s.bind(c.key())).append(")");
+        }
+        s.append(" ORDER BY i.started_at DESC, i.call_id DESC LIMIT ").append(s.bind(request.limit() + 1));
+        return s.on(db).map(r -> new Row(
+                        r.get("call_id", String.class),
+                        r.get("started_at", OffsetDateTime.class).toInstant(),
+                        instant(r.get("answered_at", OffsetDateTime.class)),
+                        instant(r.get("bye_at", OffsetDateTime.class)),
+                        instant(r.get("failed_at", OffsetDateTime.class)),
+                        r.get("final_status", Short.class),
+                        r.get("message_count", Long.class),
+                        r.get("from_user", String.class),
+                        r.get("to_user", String.class),
+                        r.get("correlation_ids", String[].class)))
+                .all().collectList()
+                .flatMap(rows -> {
+                    boolean more = rows.size() > request.limit();
+                    List<Row> page = more ? rows.subList(0, request.limit()) : rows;
+                    String next = more ? new Cursor('c', Times.micros(page.get(page.size() - 1).startedAt),
+                            page.get(page.size() - 1).callId).encode() : null;
+                    return legs(page, request.from(), request.to().plus(callSpan))
+                            .map(legs -> new MessageStore.Page<>(page.stream().map(row -> row.item(legs)).toList(), next));
+                });
+    }
+
+    /** Other Call-IDs linked to each call of the page, one hop: Call-ID → call id of rows correlated to it. */
+    private Mono<Map<String, Set<String>>> legs(List<Row> page, Instant from, Instant to) {
+        if (page.isEmpty()) {
+            return Mono.just(Map.of());
+        }
+        Set<String> keys = new LinkedHashSet<>();
+        Set<String> correlations = new LinkedHashSet<>();
+        for (Row r : page) {
+            keys.add(r.callId);
+            if (r.correlationIds != null) {
+                for (String c : r.correlationIds) {
+                    keys.add(c);
+                    correlations.add(c);
+                }
+            }
+        }
+        Sql s = new Sql();
+        s.append("SELECT DISTINCT call_id, correlation_id FROM messages WHERE ts >= ").append(s.bind(utc(from)))
+                .append(" AND ts < ").append(s.bind(utc(to)))
+                .append(" AND call_id IS NOT NULL AND ((correlation_id = ANY(").append(s.bind(keys.toArray(String[]::new)))
+                .append(") AND correlation_id IS NOT NULL AND correlation_id IS DISTINCT FROM call_id)");
+        if (!correlations.isEmpty()) {
+            s.append(" OR call_id = ANY(").append(s.bind(correlations.toArray(String[]::new))).append(")");
+        }
+        s.append(") LIMIT 10000");
+        return s.on(db).map(r -> new String[] {r.get("call_id", String.class), r.get("correlation_id", String.class)})
+                .all().collectList()
+                .map(links -> {
+                    Map<String, Set<String>> legs = new HashMap<>();
+                    for (Row r : page) {
+                        Set<String> own = new LinkedHashSet<>();
+                        own.add(r.callId);
+                        if (r.correlationIds != null) {
+                            own.addAll(List.of(r.correlationIds));
+                        }
+                        Set<String> found = new TreeSet<>();
+                        for (String[] link : links) {
+                            boolean correlated = link[1] != null && !link[1].equals(link[0]) && own.contains(link[1]);
+                            boolean named = r.correlationIds != null && List.of(r.correlationIds).contains(link[0]);
+                            if ((correlated || named) && !link[0].equals(r.callId)) {
+                                found.add(link[0]);
+                            }
+                        }
+                        legs.put(r.callId, found);
+                    }
+                    return legs;
+                });
+    }
+
+    private record Row(String callId, Instant startedAt, Instant answeredAt, Instant byeAt, Instant failedAt,
+                       Short finalStatus, Long messageCount, String fromUser, String toUser, String[] correlationIds) {
+
+        CallItem item(Map<String, Set<String>> legs) {
+            Instant ended = answeredAt != null ? byeAt : failedAt;
+            Long duration = answeredAt != null && byeAt != null ? Duration.between(answeredAt, byeAt).toMillis() : null;
+            return new CallItem(callId, startedAt, answeredAt, ended, fromUser, toUser,
+                    finalStatus == null ? null : finalStatus.intValue(), duration,
+                    messageCount == null ? 0 : messageCount, new ArrayList<>(legs.getOrDefault(callId, Set.of())));
+        }
+    }
+
+    private static Instant instant(OffsetDateTime t) {
+        return t == null ? null : t.toInstant();
+    }
+
+    static OffsetDateTime utc(Instant t) {
+        return OffsetDateTime.ofInstant(t, ZoneOffset.UTC);
+    }
+}

@@ -1,0 +1,245 @@
+package io.hepstack.api.call;
+
+import io.hepstack.api.ApiProperties;
+import io.hepstack.api.alias.AliasStore;
+import io.hepstack.api.search.MessageItem;
+import io.hepstack.api.search.Payloads;
+import io.hepstack.api.search.Sql;
+import io.hepstack.api.web.ApiException;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Repository;
+import reactor.core.publisher.Mono;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Builds a {@link CallFlow}: locates the call, widens the window around it, follows correlation to
+ * the other legs (bounded in legs and rounds), then reads every message of the legs at once.
+ *
+ * <p>Correlation, as the collector stores it: {@code correlation_id} is HEP chunk 0x0011, else the
+ * first configured A-leg header (X-CID...), else the Call-ID. So two legs are linked when they share
+ * a correlation id, or when one leg's correlation id is the other's Call-ID; QoS reports and logs are
+ * linked by their correlation id. Each round asks, with the indexes of docs/schema.md, for rows whose
+ * correlation id is a known key ({@code messages_correlation_id}), whose Call-ID is a known key or a
+ * new leg ({@code messages_call_id}).
+ */
+@Repository
+public class FlowStore {
+
+    /** HEP payload types of QoS reports: RTCP, RTCP-XR (34), QoS JSON reports (35). */
+    static final Set<Integer> QOS_TYPES = Set.of(5, 34, 35);
+    static final int LOG_TYPE = 100;
+    static final int SIP_TYPE = 1;
+
+    private final DatabaseClient db;
+    private final ApiProperties.Flow limits;
+    private final AliasStore aliases;
+
+    public FlowStore(DatabaseClient db, ApiProperties props, AliasStore aliases) {
+        this.db = db;
+        this.limits = props.flow();
+        this.aliases = aliases;
+    }
+
+    /**
+     * The flow of {@code callId}, looked for in {@code [from, to)}.
+     *
+     * @return the flow, or an {@link ApiException} 404 when the Call-ID has no message in the range
+     */
+    public Mono<CallFlow> flow(String callId, Instant from, Instant to) {
+        Sql locate = new Sql();
+        locate.append("SELECT min(ts) AS first, max(ts) AS last FROM messages WHERE call_id = ")
+                .append(locate.bind(callId)).append(" AND ts >= ").append(locate.bind(CallStore.utc(from)))
+                .append(" AND ts < ").append(locate.bind(CallStore.utc(to)));
+        return locate.on(db)
+                .map(r -> {
+                    OffsetDateTime first = r.get("first", OffsetDateTime.class);
+                    OffsetDateTime last = r.get("last", OffsetDateTime.class);
+                    return first == null ? new Instant[0] : new Instant[] {first.toInstant(), last.toInstant()};
+                })
+                .one()
+                .flatMap(found -> {
+                    if (found.length == 0) {
+                        return Mono.error(ApiException.notFound("no message of this Call-ID between "
+                                + io.hepstack.api.web.Times.format(from) + " and " + io.hepstack.api.web.Times.format(to)));
+                    }
+                    Instant start = found[0].minus(limits.widen());
+                    Instant widened = found[1].plus(limits.widen()).plusNanos(1000);
+                    Instant end = Duration.between(start, widened).compareTo(limits.maxWindow()) > 0
+                            ? start.plus(limits.maxWindow()) : widened;
+                    Correlation c = new Correlation(callId);
+                    return expand(c, start, end, 1).then(Mono.defer(() -> read(c, start, end)));
+                });
+    }
+
+    /** Legs and keys found so far; the frontier is what the last round added. */
+    private static final class Correlation {
+        final Set<String> legs = new LinkedHashSet<>();
+        final Set<String> keys = new LinkedHashSet<>();
+        /** Leg that brought each key, to name the leg of QoS and logs. */
+        final Map<String, String> keyLeg = new LinkedHashMap<>();
+        Set<String> newLegs = new LinkedHashSet<>();
+        Set<String> newKeys = new LinkedHashSet<>();
+
+        Correlation(String callId) {
+            legs.add(callId);
+            keys.add(callId);
+            keyLeg.put(callId, callId);
+            newLegs.add(callId);
+            newKeys.add(callId);
+        }
+    }
+
+    private Mono<Void> expand(Correlation c, Instant from, Instant to, int depth) {
+        if (depth > limits.maxDepth() || (c.newLegs.isEmpty() && c.newKeys.isEmpty())) {
+            return Mono.empty();
+        }
+        Sql s = expansionSql(c.newLegs, c.newKeys, from, to);
+        return s.on(db).map(r -> new String[] {r.get("call_id", String.class), r.get("correlation_id", String.class)})
+                .all().collectList()
+                .flatMap(links -> {
+                    Set<String> legs = new LinkedHashSet<>();
+                    Set<String> keys = new LinkedHashSet<>();
+                    for (String[] link : links) {
+                        String leg = link[0];
+                        String key = link[1];
+                        if (leg != null && !c.legs.contains(leg) && c.legs.size() < limits.maxLegs()) {
+                            c.legs.add(leg);
+                            legs.add(leg);
+                        }
+                        if (leg != null && c.legs.contains(leg) && key != null && !c.keys.contains(key)
+                                && c.keys.size() < limits.maxLegs() * 2) {
+                            c.keys.add(key);
+                            c.keyLeg.put(key, leg);
+                            keys.add(key);
+                        }
+                        if (leg != null && c.legs.contains(leg) && !c.keys.contains(leg)) {
+                            // a leg's Call-ID is a key too: a further leg may name it (X-CID of a C-leg)
+                            c.keys.add(leg);
+                            c.keyLeg.put(leg, leg);
+                            keys.add(leg);
+                        }
+                    }
+                    c.newLegs = legs;
+                    c.newKeys = keys;
+                    return expand(c, from, to, depth + 1);
+                });
+    }
+
+    /**
+     * One round of correlation: rows of the new legs that name another correlation id
+     * ({@code messages_call_id}), rows correlated to a new key ({@code messages_correlation_id}), rows
+     * whose Call-ID is a new key ({@code messages_call_id}).
+     */
+    static Sql expansionSql(Set<String> newLegs, Set<String> newKeys, Instant from, Instant to) {
+        Sql s = new Sql();
+        s.append("SELECT DISTINCT call_id, correlation_id FROM messages WHERE ts >= ").append(s.bind(CallStore.utc(from)))
+                .append(" AND ts < ").append(s.bind(CallStore.utc(to))).append(" AND (");
+        List<String> clauses = new ArrayList<>();
+        if (!newLegs.isEmpty()) {
+            clauses.add("(call_id = ANY(" + s.bind(newLegs.toArray(String[]::new))
+                    + ") AND correlation_id IS NOT NULL AND correlation_id IS DISTINCT FROM call_id)");
+        }
+        if (!newKeys.isEmpty()) {
+            String keys = s.bind(newKeys.toArray(String[]::new));
+            clauses.add("(correlation_id = ANY(" + keys + ") AND correlation_id IS NOT NULL"
+                    + " AND correlation_id IS DISTINCT FROM call_id AND call_id IS NOT NULL)");
+            clauses.add("call_id = ANY(" + keys + ")");
+        }
+        s.append(String.join(" OR ", clauses)).append(") LIMIT 1000");
+        return s;
+    }
+
+    private Mono<CallFlow> read(Correlation c, Instant from, Instant to) {
+        Sql s = new Sql();
+        String legs = s.bind(c.legs.toArray(String[]::new));
+        Set<String> keys = new LinkedHashSet<>(c.keys);
+        keys.addAll(c.legs);
+        s.append("SELECT ").append(MessageItem.columns("")).append(", ").append(Payloads.COLUMNS)
+                .append(" FROM messages WHERE ts >= ").append(s.bind(CallStore.utc(from)))
+                .append(" AND ts < ").append(s.bind(CallStore.utc(to)))
+                .append(" AND (call_id = ANY(").append(legs).append(") OR (correlation_id = ANY(")
+                .append(s.bind(keys.toArray(String[]::new)))
+                .append(") AND correlation_id IS NOT NULL AND correlation_id IS DISTINCT FROM call_id))")
+                .append(" ORDER BY ts, id LIMIT ").append(s.bind(limits.maxMessages() + 1));
+        return s.on(db).map(r -> {
+                    MessageItem item = MessageItem.of(r);
+                    byte[] payload = Payloads.bytes(r);
+                    String[] raw = Payloads.raw(r, payload);
+                    return new CallFlow.Message(item, raw[0], raw[1], null, payload);
+                })
+                .all().collectList()
+                .map(rows -> {
+                    boolean truncated = rows.size() > limits.maxMessages();
+                    List<CallFlow.Message> all = truncated ? rows.subList(0, limits.maxMessages()) : rows;
+                    List<CallFlow.Message> sip = new ArrayList<>();
+                    List<CallFlow.Event> qos = new ArrayList<>();
+                    List<CallFlow.Event> logs = new ArrayList<>();
+                    Map<String, CallFlow.Host> hosts = new LinkedHashMap<>();
+                    for (CallFlow.Message m : all) {
+                        MessageItem i = m.item();
+                        String leg = legOf(c, i);
+                        int type = i.protoType() == null ? -1 : i.protoType();
+                        if (type == SIP_TYPE || (i.callId() != null && !QOS_TYPES.contains(type) && type != LOG_TYPE)) {
+                            sip.add(new CallFlow.Message(i, m.raw(), m.rawEncoding(), leg, m.payload()));
+                            host(hosts, i.srcIp(), i.srcPort());
+                            host(hosts, i.dstIp(), i.dstPort());
+                        } else if (QOS_TYPES.contains(type) || type == LOG_TYPE) {
+                            CallFlow.Event e = new CallFlow.Event(i.id(), i.timestamp(), leg, i.correlationId(), type,
+                                    i.srcIp(), i.srcPort(), i.dstIp(), i.dstPort(), i.captureId(), i.node(), m.raw(),
+                                    m.rawEncoding());
+                            (type == LOG_TYPE ? logs : qos).add(e);
+                        }
+                    }
+                    return new CallFlow(List.copyOf(c.legs), List.copyOf(hosts.values()), sip, qos, logs, from, to,
+                            truncated);
+                })
+                .flatMap(this::named);
+    }
+
+    /** The flow with each host's alias: the one of its address and port, else of its address on any port. */
+    private Mono<CallFlow> named(CallFlow flow) {
+        Set<String> ips = new LinkedHashSet<>();
+        flow.hosts().forEach(h -> ips.add(h.ip()));
+        return aliases.of(ips).collectList().map(found -> {
+            if (found.isEmpty()) {
+                return flow;
+            }
+            Map<String, String> byEndpoint = new java.util.HashMap<>();
+            for (AliasStore.Alias a : found) {
+                byEndpoint.put(a.ip() + "|" + (a.port() == null ? "*" : a.port()), a.alias());
+            }
+            List<CallFlow.Host> hosts = flow.hosts().stream().map(h -> new CallFlow.Host(h.ip(), h.port(),
+                    byEndpoint.getOrDefault(h.ip() + "|" + h.port(), byEndpoint.get(h.ip() + "|*")))).toList();
+            return new CallFlow(flow.callIds(), hosts, flow.messages(), flow.qos(), flow.logs(), flow.from(), flow.to(),
+                    flow.truncated());
+        });
+    }
+
+    private static String legOf(Correlation c, MessageItem i) {
+        if (i.callId() != null && c.legs.contains(i.callId())) {
+            return i.callId();
+        }
+        String key = i.correlationId();
+        if (key != null && c.legs.contains(key)) {
+            return key;
+        }
+        return key == null ? null : c.keyLeg.get(key);
+    }
+
+    private static void host(Map<String, CallFlow.Host> hosts, String ip, Integer port) {
+        if (ip == null) {
+            return;
+        }
+        int p = port == null ? 0 : port;
+        hosts.putIfAbsent(ip + "|" + p, new CallFlow.Host(ip, p, null));
+    }
+}

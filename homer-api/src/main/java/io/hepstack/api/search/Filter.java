@@ -1,0 +1,299 @@
+package io.hepstack.api.search;
+
+import io.hepstack.api.web.ApiException;
+import io.hepstack.api.web.Times;
+
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A search parameter turned into a condition on the {@code messages} table. The parameter names and
+ * the columns they map to are a fixed allowlist ({@link Field}); values become bound parameters.
+ * Positive values are alternatives (OR), negated ones all apply (AND): {@code a,b,!c} is
+ * {@code (x = a OR x = b) AND x IS DISTINCT FROM c}. Conditions are written so that PostgreSQL can
+ * use the partial indexes of docs/schema.md.
+ */
+public final class Filter {
+
+    /** The searchable fields: request parameter, column, how values are read. */
+    public enum Field {
+        CALL_ID("callId", "call_id", Type.TEXT),
+        FROM_USER("fromUser", "from_user", Type.TEXT),
+        TO_USER("toUser", "to_user", Type.TEXT),
+        RURI_USER("ruriUser", "ruri_user", Type.RURI),
+        METHOD("method", "method", Type.TEXT),
+        STATUS("status", "status", Type.STATUS),
+        SRC_IP("srcIp", "src_ip", Type.INET),
+        DST_IP("dstIp", "dst_ip", Type.INET),
+        USER_AGENT("userAgent", "user_agent", Type.TEXT),
+        NODE("node", "node", Type.TEXT),
+        PROTO_TYPE("protoType", "proto_type", Type.BYTE),
+        TEXT("text", "payload_text", Type.PAYLOAD);
+
+        private final String param;
+        private final String column;
+        private final Type type;
+
+        Field(String param, String column, Type type) {
+            this.param = param;
+            this.column = column;
+            this.type = type;
+        }
+
+        public String param() {
+            return param;
+        }
+    }
+
+    enum Type { TEXT, RURI, PAYLOAD, STATUS, BYTE, INET }
+
+    private static final Pattern INT = Pattern.compile("\\d{1,5}");
+    private static final Pattern INT_RANGE = Pattern.compile("(\\d{1,5})-(\\d{1,5})");
+    private static final Pattern STATUS_CLASS = Pattern.compile("([1-6])[xX]{2}");
+    private static final Pattern STATUS_PREFIX = Pattern.compile("([1-6]\\d?)%");
+    private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
+    private static final Pattern IPV4_WILDCARD = Pattern.compile("((?:\\d{1,3}\\.){1,3})%");
+    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
+
+    private final Field field;
+    private final List<Term> terms;
+
+    private Filter(Field field, List<Term> terms) {
+        this.field = field;
+        this.terms = terms;
+    }
+
+    /**
+     * The filter of one parameter.
+     *
+     * @throws ApiException 400 when a value does not fit the field
+     */
+    public static Filter of(Field field, String raw, int maxValues, int maxLength) {
+        List<Term> terms = Term.parse(field.param, raw, maxValues, maxLength);
+        Filter f = new Filter(field, terms);
+        for (Term t : terms) {
+            f.validate(t); // every value is checked before any SQL is written
+        }
+        return f;
+    }
+
+    public Field field() {
+        return field;
+    }
+
+    /** Appends {@code AND (...)} for this filter, on the table alias {@code alias} ("" for none). */
+    public void appendTo(Sql sql, String alias) {
+        appendTo(sql, alias + field.column, alias + "to_user");
+    }
+
+    /** Appends {@code AND (...)} for this filter applied to the SQL expression {@code column}. */
+    public void appendTo(Sql sql, String column, String toUserColumn) {
+        List<String> positive = new ArrayList<>();
+        List<String> negative = new ArrayList<>();
+        for (Term t : terms) {
+            String condition = condition(sql, column, toUserColumn, t);
+            (t.negated() ? negative : positive).add(condition);
+        }
+        if (!positive.isEmpty()) {
+            sql.append(" AND (").append(String.join(" OR ", positive)).append(")");
+        }
+        for (String n : negative) {
+            sql.append(" AND ").append(n);
+        }
+    }
+
+    private void validate(Term t) {
+        switch (field.type) {
+            case STATUS -> intRange(t, 999, true);
+            case BYTE -> intRange(t, 255, false);
+            case INET -> inet(t);
+            default -> {
+            }
+        }
+    }
+
+    private String condition(Sql sql, String col, String toUser, Term t) {
+        return switch (field.type) {
+            case TEXT -> text(sql, col, t);
+            case RURI -> {
+                if (t.negated() || t.matchesAnything()) {
+                    yield text(sql, col, t);
+                }
+                // the ruri_user index holds only rows whose R-URI user differs from To; the rest are
+                // found through the to_user index (docs/schema.md)
+                String op = t.like() == null ? " = " : " LIKE ";
+                String p = sql.bind(t.like() == null ? t.literal() : t.like());
+                yield "((" + col + op + p + " AND " + col + " IS DISTINCT FROM " + toUser + ") OR (" + toUser + op + p
+                        + " AND " + col + " = " + toUser + "))";
+            }
+            case PAYLOAD -> {
+                String p = sql.bind("%" + (t.like() == null ? likeEscape(t.literal()) : t.like()) + "%");
+                yield t.negated() ? "(" + col + " IS NULL OR " + col + " NOT ILIKE " + p + ")" : col + " ILIKE " + p;
+            }
+            case STATUS, BYTE -> {
+                int[] r = intRange(t, field.type == Type.STATUS ? 999 : 255, field.type == Type.STATUS);
+                String cond = r[0] == r[1] ? col + " = " + sql.bind(r[0])
+                        : col + " BETWEEN " + sql.bind(r[0]) + " AND " + sql.bind(r[1]);
+                yield t.negated() ? "(" + col + " IS NULL OR NOT (" + cond + "))" : cond;
+            }
+            case INET -> {
+                String[] v = inet(t);
+                if (v == null) {
+                    yield col + (t.negated() ? " IS NULL" : " IS NOT NULL");
+                }
+                String cond = v[1] == null ? col + " = " + sql.bind(v[0]) + "::inet"
+                        : col + " <<= " + sql.bind(v[0] + "/" + v[1]) + "::inet";
+                yield t.negated() ? "(" + col + " IS NULL OR NOT (" + cond + "))" : cond;
+            }
+        };
+    }
+
+    private static String text(Sql sql, String col, Term t) {
+        if (t.matchesAnything()) {
+            return col + (t.negated() ? " IS NULL" : " IS NOT NULL");
+        }
+        if (t.like() == null) {
+            String p = sql.bind(t.literal());
+            return t.negated() ? col + " IS DISTINCT FROM " + p : col + " = " + p;
+        }
+        String p = sql.bind(t.like());
+        return t.negated() ? "(" + col + " IS NULL OR " + col + " NOT LIKE " + p + ")" : col + " LIKE " + p;
+    }
+
+    static String likeEscape(String s) {
+        StringBuilder b = new StringBuilder(s.length() + 4);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '%' || c == '_' || c == '\\') {
+                b.append('\\');
+            }
+            b.append(c);
+        }
+        return b.toString();
+    }
+
+    /** {@code [low, high]} of an integer value: {@code 486}, {@code 400-499}, and for status {@code 4xx} or {@code 4*}. */
+    private int[] intRange(Term t, int max, boolean status) {
+        String v = t.like() == null ? t.literal() : t.like();
+        Matcher m;
+        int low;
+        int high;
+        if (t.like() == null && INT.matcher(v).matches()) {
+            low = high = Integer.parseInt(v);
+        } else if (t.like() == null && (m = INT_RANGE.matcher(v)).matches()) {
+            low = Integer.parseInt(m.group(1));
+            high = Integer.parseInt(m.group(2));
+        } else if (status && t.like() == null && (m = STATUS_CLASS.matcher(v)).matches()) {
+            low = Integer.parseInt(m.group(1)) * 100;
+            high = low + 99;
+        } else if (status && (m = STATUS_PREFIX.matcher(v)).matches()) {
+            int digits = m.group(1).length();
+            int scale = digits == 1 ? 100 : 10;
+            low = Integer.parseInt(m.group(1)) * scale;
+            high = low + scale - 1;
+        } else {
+            throw ApiException.badRequest(field.param + ": not a number: " + Times.quote(t.literal())
+                    + (status ? " (expected: 486, 400-499, 4xx or 4*)" : " (expected: a number or a range a-b)"));
+        }
+        if (low > high || high > max) {
+            throw ApiException.badRequest(field.param + ": out of range: " + Times.quote(v.replace('%', '*'))
+                    + " (expected: 0 to " + max + ")");
+        }
+        return new int[] {low, high};
+    }
+
+    /**
+     * {@code [address, prefix]} of an address value ({@code prefix} null for one host); {@code null}
+     * for a lone {@code *}. IPv4 values may end in {@code *} octets ({@code 10.1.*} is {@code 10.1.0.0/16}).
+     */
+    private String[] inet(Term t) {
+        if (t.matchesAnything()) {
+            return null;
+        }
+        String v = t.literal();
+        if (t.like() != null) {
+            Matcher m = IPV4_WILDCARD.matcher(t.like());
+            if (!m.matches()) {
+                throw badAddress(v);
+            }
+            String[] octets = m.group(1).split("\\.");
+            StringBuilder address = new StringBuilder();
+            for (int i = 0; i < 4; i++) {
+                int octet = i < octets.length ? Integer.parseInt(octets[i]) : 0;
+                if (octet > 255) {
+                    throw badAddress(v);
+                }
+                address.append(i == 0 ? "" : ".").append(octet);
+            }
+            return new String[] {address.toString(), String.valueOf(octets.length * 8)};
+        }
+        int slash = v.indexOf('/');
+        String host = slash < 0 ? v : v.substring(0, slash);
+        InetAddress address = literalAddress(host);
+        if (address == null) {
+            throw badAddress(v);
+        }
+        if (slash < 0) {
+            return new String[] {address.getHostAddress(), null};
+        }
+        String prefix = v.substring(slash + 1);
+        int bits = address instanceof Inet4Address ? 32 : 128;
+        if (!INT.matcher(prefix).matches() || Integer.parseInt(prefix) > bits) {
+            throw badAddress(v);
+        }
+        return new String[] {address.getHostAddress(), String.valueOf(Integer.parseInt(prefix))};
+    }
+
+    private ApiException badAddress(String v) {
+        return ApiException.badRequest(field.param + ": not an address: " + Times.quote(v)
+                + " (expected: an IPv4 or IPv6 address, a CIDR block like 10.0.0.0/8, or 10.1.*)");
+    }
+
+    /** The address of an IP literal, never a name lookup; {@code null} when it is not one. */
+    public static InetAddress literalAddress(String s) {
+        try {
+            Matcher m = IPV4.matcher(s);
+            if (m.matches()) {
+                byte[] b = new byte[4];
+                for (int i = 0; i < 4; i++) {
+                    int octet = Integer.parseInt(m.group(i + 1));
+                    if (octet > 255) {
+                        return null;
+                    }
+                    b[i] = (byte) octet;
+                }
+                return InetAddress.getByAddress(b);
+            }
+            if (s.indexOf(':') >= 0 && IPV6.matcher(s).matches()) {
+                // a literal with ':' is parsed, never resolved
+                InetAddress a = InetAddress.getByName(s);
+                return a instanceof Inet6Address || a instanceof Inet4Address ? a : null;
+            }
+            return null;
+        } catch (UnknownHostException | NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** The allowlisted field of a parameter name, or {@code null}. */
+    public static Field field(String param) {
+        for (Field f : Field.values()) {
+            if (f.param.equals(param)) {
+                return f;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public String toString() {
+        return field.param.toLowerCase(Locale.ROOT) + terms;
+    }
+}

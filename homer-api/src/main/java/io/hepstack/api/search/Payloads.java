@@ -1,0 +1,64 @@
+package io.hepstack.api.search;
+
+import io.hepstack.proto.sip.SipMessage;
+import io.hepstack.proto.sip.SipParseException;
+import io.hepstack.proto.sip.SipParser;
+import io.r2dbc.spi.Readable;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The stored payload of a row ({@code payload_text} or {@code payload_bytes}) and what it shows. */
+public final class Payloads {
+
+    /** Columns holding the payload. */
+    public static final String COLUMNS = "payload_text, payload_bytes";
+
+    private Payloads() {
+    }
+
+    /** The payload bytes, exactly as captured. */
+    public static byte[] bytes(Readable r) {
+        String text = r.get("payload_text", String.class);
+        if (text != null) {
+            return text.getBytes(StandardCharsets.UTF_8);
+        }
+        Object b = r.get("payload_bytes");
+        if (b instanceof ByteBuffer buf) {
+            byte[] out = new byte[buf.remaining()];
+            buf.duplicate().get(out);
+            return out;
+        }
+        return b instanceof byte[] bytes ? bytes : new byte[0];
+    }
+
+    /** {@code [raw, rawEncoding]}: text when stored as text, else base64. */
+    public static String[] raw(Readable r, byte[] bytes) {
+        String text = r.get("payload_text", String.class);
+        return text != null ? new String[] {text, "utf8"}
+                : new String[] {Base64.getEncoder().encodeToString(bytes), "base64"};
+    }
+
+    /** Headers in order of first appearance, every value, or an empty map (with the reason) when not SIP. */
+    public static Parsed headers(byte[] payload) {
+        SipMessage sip;
+        try {
+            sip = SipParser.parse(payload);
+        } catch (SipParseException e) {
+            return new Parsed(Map.of(), e.reason().name() + ": " + e.getMessage());
+        }
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (String name : sip.headerNames()) {
+            headers.computeIfAbsent(name, sip::headers);
+        }
+        return new Parsed(headers, null);
+    }
+
+    /** Parsed headers, or why there are none. */
+    public record Parsed(Map<String, List<String>> headers, String error) {
+    }
+}

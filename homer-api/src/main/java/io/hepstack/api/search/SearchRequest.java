@@ -1,0 +1,106 @@
+package io.hepstack.api.search;
+
+import io.hepstack.api.ApiProperties;
+import io.hepstack.api.web.ApiException;
+import io.hepstack.api.web.Times;
+import org.springframework.util.MultiValueMap;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The common part of every search request, validated: time range (default the last hour, at most
+ * {@code homer.api.search.max-range}), page size (default 100, at most {@code max-limit}), cursor,
+ * and the filters of the allowlisted parameters. Any other parameter is refused.
+ *
+ * @param from    start of the range, inclusive
+ * @param to      end of the range, exclusive
+ * @param limit   items per page
+ * @param cursor  the raw cursor, or {@code null} for the first page
+ * @param filters one per given filter parameter
+ */
+public record SearchRequest(Instant from, Instant to, int limit, String cursor, List<Filter> filters) {
+
+    /** Parameters every search takes besides its filters. */
+    static final Set<String> COMMON = Set.of("from", "to", "limit", "cursor");
+
+    /**
+     * @param allowed the filter fields of this search
+     * @throws ApiException 400 for an unknown parameter or a bad value
+     */
+    public static SearchRequest parse(MultiValueMap<String, String> query, EnumSet<Filter.Field> allowed,
+                                      ApiProperties.Search limits, Clock clock) {
+        List<Filter> filters = new ArrayList<>();
+        for (String name : query.keySet()) {
+            if (COMMON.contains(name)) {
+                continue;
+            }
+            Filter.Field field = Filter.field(name);
+            if (field == null || !allowed.contains(field)) {
+                Set<String> names = new TreeSet<>(COMMON);
+                allowed.forEach(f -> names.add(f.param()));
+                throw ApiException.badRequest("unknown parameter " + Times.quote(name) + " (expected one of: "
+                        + String.join(", ", names) + ")");
+            }
+            String raw = String.join(",", query.get(name));
+            if (!raw.isEmpty()) {
+                filters.add(Filter.of(field, raw, limits.maxValues(), limits.maxValueLength()));
+            }
+        }
+        Instant[] range = range(query.getFirst("from"), query.getFirst("to"), limits.defaultRange(), limits.maxRange(), clock);
+        if (filters.stream().anyMatch(f -> f.field() == Filter.Field.TEXT)
+                && Duration.between(range[0], range[1]).compareTo(limits.maxTextRange()) > 0) {
+            long minutes = limits.maxTextRange().toMinutes();
+            throw ApiException.badRequest("text: searches at most " + (minutes % 60 == 0 ? minutes / 60 + " h" : minutes + " min")
+                    + " of messages (no index serves it): narrow from/to");
+        }
+        return new SearchRequest(range[0], range[1], limit(query.getFirst("limit"), limits), blankToNull(query.getFirst("cursor")),
+                List.copyOf(filters));
+    }
+
+    /**
+     * {@code [from, to)}: both given; or one given and the other {@code defaultRange} away (to no later
+     * than now); or the last {@code defaultRange}.
+     */
+    public static Instant[] range(String fromParam, String toParam, Duration defaultRange, Duration maxRange, Clock clock) {
+        Instant from = blankToNull(fromParam) == null ? null : Times.parse("from", fromParam);
+        Instant to = blankToNull(toParam) == null ? null : Times.parse("to", toParam);
+        if (from == null && to == null) {
+            to = clock.instant();
+            from = to.minus(defaultRange);
+        } else if (from == null) {
+            from = to.minus(defaultRange);
+        } else if (to == null) {
+            to = from.plus(defaultRange);
+        }
+        if (!from.isBefore(to)) {
+            throw ApiException.badRequest("from must be before to");
+        }
+        if (Duration.between(from, to).compareTo(maxRange) > 0) {
+            throw ApiException.badRequest("time range longer than " + maxRange.toHours() + " h: narrow from/to");
+        }
+        return new Instant[] {from, to};
+    }
+
+    static int limit(String raw, ApiProperties.Search limits) {
+        if (blankToNull(raw) == null) {
+            return limits.defaultLimit();
+        }
+        String v = raw.trim();
+        if (v.length() > 6 || !v.chars().allMatch(c -> c >= '0' && c <= '9') || Integer.parseInt(v) < 1
+                || Integer.parseInt(v) > limits.maxLimit()) {
+            throw ApiException.badRequest("limit: expected a number from 1 to " + limits.maxLimit());
+        }
+        return Integer.parseInt(v);
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+}

@@ -1,0 +1,153 @@
+package io.hepstack.api.share;
+
+import io.hepstack.api.ApiProperties;
+import io.hepstack.api.auth.ApiPrincipal;
+import io.hepstack.api.auth.Role;
+import io.hepstack.api.call.CallFlow;
+import io.hepstack.api.call.FlowExport;
+import io.hepstack.api.call.FlowStore;
+import io.hepstack.api.search.SearchRequest;
+import io.hepstack.api.web.ApiException;
+import io.swagger.v3.oas.annotations.Operation;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Size;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Share links: an account with role user or admin shares one call's flow; whoever holds the link
+ * reads that flow (JSON, PCAP, text) without logging in until it expires or is revoked. A link that
+ * is unknown, altered, expired, revoked or whose call is gone answers 404 with no detail.
+ */
+@RestController
+class ShareController {
+
+    private static final Logger log = LoggerFactory.getLogger(ShareController.class);
+
+    private final ShareStore shares;
+    private final FlowStore flows;
+    private final ApiProperties props;
+    private final Clock clock = Clock.systemUTC();
+
+    ShareController(ShareStore shares, FlowStore flows, ApiProperties props) {
+        this.shares = shares;
+        this.flows = flows;
+        this.props = props;
+    }
+
+    record CreateShare(@NotBlank @Size(max = 512) String callId, @Size(max = 40) String from, @Size(max = 40) String to,
+                       Instant expiresAt) {
+    }
+
+    record ShareView(long id, String callId, Instant from, Instant to, String createdBy, Instant createdAt,
+                     Instant expiresAt) {
+        static ShareView of(ShareStore.Share s) {
+            return new ShareView(s.id(), s.callId(), s.from(), s.to(), s.createdBy(), s.createdAt(), s.expiresAt());
+        }
+    }
+
+    record CreatedShare(long id, String callId, Instant from, Instant to, String createdBy, Instant createdAt,
+                        Instant expiresAt, String token, String path) {
+    }
+
+    record ShareList(List<ShareView> items) {
+    }
+
+    @Operation(summary = "Share a call flow (role user or admin); the token is shown only here")
+    @PostMapping("/api/v1/shares")
+    @ResponseStatus(HttpStatus.CREATED)
+    Mono<CreatedShare> create(@Valid @RequestBody CreateShare request, @AuthenticationPrincipal ApiPrincipal principal) {
+        return Mono.defer(() -> {
+            if (request.callId().chars().anyMatch(Character::isISOControl)) {
+                throw ApiException.badRequest("callId: no control characters");
+            }
+            Instant now = clock.instant();
+            Instant expires = request.expiresAt() == null ? now.plus(props.share().defaultTtl()) : request.expiresAt();
+            if (!expires.isAfter(now) || Duration.between(now, expires).compareTo(props.share().maxTtl()) > 0) {
+                throw ApiException.badRequest("expiresAt: must be in the future and at most "
+                        + props.share().maxTtl().toDays() + " days away");
+            }
+            Instant[] range = SearchRequest.range(request.from(), request.to(), props.flow().locateRange(),
+                    props.search().maxRange(), clock);
+            // the call must exist: a link to nothing is refused now rather than 404 later
+            return flows.flow(request.callId(), range[0], range[1])
+                    .then(shares.create(request.callId(), range[0], range[1], principal.name(), expires))
+                    .doOnNext(c -> log.info("share {} of call {} created by {}, expires {}", c.share().id(),
+                            c.share().callId(), principal.name(), c.share().expiresAt()))
+                    .map(c -> new CreatedShare(c.share().id(), c.share().callId(), c.share().from(), c.share().to(),
+                            c.share().createdBy(), c.share().createdAt(), c.share().expiresAt(), c.token(),
+                            "/api/v1/shared/" + c.token() + "/flow"));
+        });
+    }
+
+    @Operation(summary = "Share links: your own, or every one for an admin")
+    @GetMapping("/api/v1/shares")
+    Mono<ShareList> list(@AuthenticationPrincipal ApiPrincipal principal) {
+        return shares.list(principal.role() == Role.ADMIN ? null : principal.name())
+                .map(ShareView::of).collectList().map(ShareList::new);
+    }
+
+    @Operation(summary = "Revoke a share link (your own, or any for an admin)")
+    @DeleteMapping("/api/v1/shares/{id}")
+    Mono<ResponseEntity<Void>> delete(@PathVariable String id, @AuthenticationPrincipal ApiPrincipal principal) {
+        long parsed;
+        try {
+            parsed = Long.parseLong(id);
+        } catch (NumberFormatException e) {
+            return Mono.error(ApiException.notFound("no such share"));
+        }
+        return shares.delete(parsed, principal.role() == Role.ADMIN ? null : principal.name()).map(found -> {
+            if (!found) {
+                throw ApiException.notFound("no such share");
+            }
+            return ResponseEntity.noContent().build();
+        });
+    }
+
+    @Operation(summary = "The shared call flow (no login)")
+    @GetMapping("/api/v1/shared/{token}/flow")
+    Mono<CallFlow> sharedFlow(@PathVariable String token) {
+        return shared(token).map(Shared::flow);
+    }
+
+    @Operation(summary = "The shared call flow as pcap (no login)")
+    @GetMapping("/api/v1/shared/{token}/pcap")
+    @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "200", content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/vnd.tcpdump.pcap"))
+    Mono<ResponseEntity<byte[]>> sharedPcap(@PathVariable String token) {
+        return shared(token).map(s -> FlowExport.pcapResponse(s.share.callId(), s.flow));
+    }
+
+    @Operation(summary = "The shared call flow as text (no login)")
+    @GetMapping("/api/v1/shared/{token}/text")
+    @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "200", content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "text/plain"))
+    Mono<ResponseEntity<byte[]>> sharedText(@PathVariable String token) {
+        return shared(token).map(s -> FlowExport.textResponse(s.share.callId(), s.flow));
+    }
+
+    private record Shared(ShareStore.Share share, CallFlow flow) {
+    }
+
+    private Mono<Shared> shared(String token) {
+        return shares.findLive(token)
+                .flatMap(s -> flows.flow(s.callId(), s.from(), s.to()).map(f -> new Shared(s, f)))
+                .onErrorMap(ApiException.class, e -> ApiException.notFound("not found"))
+                .switchIfEmpty(Mono.error(() -> ApiException.notFound("not found")));
+    }
+}

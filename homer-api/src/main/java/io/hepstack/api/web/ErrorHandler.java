@@ -1,0 +1,81 @@
+package io.hepstack.api.web;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.bind.support.WebExchangeBindException;
+import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.server.ServerWebInputException;
+
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * Turns every failure of a handler into a JSON {@link ApiError}: client mistakes into 4xx with a
+ * clear message, anything unexpected into a 500 that says nothing about internals (and is logged).
+ */
+@RestControllerAdvice
+class ErrorHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ErrorHandler.class);
+
+    @ExceptionHandler(ApiException.class)
+    ResponseEntity<ApiError> api(ApiException e) {
+        return error(e.status(), e.getMessage());
+    }
+
+    @ExceptionHandler(WebExchangeBindException.class)
+    ResponseEntity<ApiError> invalidBody(WebExchangeBindException e) {
+        String message = e.getFieldErrors().stream()
+                .map(f -> f.getField() + ": " + f.getDefaultMessage())
+                .sorted()
+                .collect(Collectors.joining("; "));
+        return error(HttpStatus.BAD_REQUEST, message.isEmpty() ? "invalid request body" : message);
+    }
+
+    @ExceptionHandler(ServerWebInputException.class)
+    ResponseEntity<ApiError> badInput(ServerWebInputException e) {
+        String reason = e.getReason() == null ? "invalid request" : e.getReason();
+        return error(HttpStatus.BAD_REQUEST, reason);
+    }
+
+    @ExceptionHandler(ResponseStatusException.class)
+    ResponseEntity<ApiError> status(ResponseStatusException e) {
+        return error(e.getStatusCode(), e.getReason() == null ? "request refused" : e.getReason());
+    }
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<ApiError> unexpected(Exception e) {
+        if (isQueryCanceled(e)) {
+            log.warn("query canceled by statement_timeout: {}", e.getMessage());
+            return error(HttpStatus.SERVICE_UNAVAILABLE,
+                    "the search took too long: narrow the time range or add a Call-ID, user or address");
+        }
+        log.error("request failed", e);
+        return error(HttpStatus.INTERNAL_SERVER_ERROR, "internal error");
+    }
+
+    /** Whether PostgreSQL canceled the statement (SQLSTATE 57014, statement_timeout). */
+    static boolean isQueryCanceled(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof io.r2dbc.spi.R2dbcException r && "57014".equals(r.getSqlState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static ResponseEntity<ApiError> error(HttpStatusCode status, String message) {
+        return ResponseEntity.status(status).body(new ApiError(code(status), message));
+    }
+
+    /** The {@link ApiError#error()} code of a status. */
+    public static String code(HttpStatusCode status) {
+        HttpStatus known = HttpStatus.resolve(status.value());
+        return known == null ? "http_" + status.value() : known.name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,91 @@
+package io.hepstack.api;
+
+import io.hepstack.proto.hep.HepDecodeException;
+import io.hepstack.proto.hep.HepDecoder;
+import io.hepstack.proto.model.CapturedMessage;
+import io.hepstack.proto.model.ExtractionSettings;
+import io.hepstack.proto.model.MessageExtractor;
+import io.hepstack.proto.pcap.PcapPacket;
+import io.hepstack.proto.pcap.PcapReader;
+import io.hepstack.proto.sip.HeaderExtractor;
+import io.hepstack.proto.store.MessageWriter;
+import io.hepstack.proto.store.PartitionPolicy;
+import io.hepstack.proto.store.WriteResult;
+import io.r2dbc.spi.ConnectionFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The Kamailio siptrace capture (common-proto test-jar, {@code /fixtures/kamailio-siptrace/hep.pcap}:
+ * 580 HEPv3 messages in 80 Call-IDs) as the collector stores it: decoded with {@link HepDecoder},
+ * mapped by {@link MessageExtractor} with {@code X-CID} as correlation header, written by
+ * {@link MessageWriter}.
+ */
+public final class Fixture {
+
+    public static final String HEP_PCAP = "/fixtures/kamailio-siptrace/hep.pcap";
+    public static final ExtractionSettings SETTINGS =
+            new ExtractionSettings(List.of(HeaderExtractor.parse("X-CID")), List.of());
+
+    private Fixture() {
+    }
+
+    /** The capture's rows, in capture order. */
+    public static List<CapturedMessage> kamailio() {
+        MessageExtractor extractor = new MessageExtractor(SETTINGS);
+        HepDecoder decoder = new HepDecoder();
+        List<CapturedMessage> rows = new ArrayList<>();
+        try (InputStream in = Fixture.class.getResourceAsStream(HEP_PCAP)) {
+            if (in == null) {
+                throw new IllegalStateException("missing test resource " + HEP_PCAP + " (common-proto test-jar)");
+            }
+            PcapReader.read(in, (PcapPacket p) -> {
+                try {
+                    rows.add(extractor.extract(decoder.decode(p.payload())));
+                } catch (HepDecodeException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return rows;
+    }
+
+    /** Stores {@code rows} as the collector would have, at their own timestamps. */
+    public static void store(ConnectionFactory connections, List<CapturedMessage> rows) {
+        long latest = rows.stream().mapToLong(CapturedMessage::timestampMicros).max().orElseThrow();
+        // the writer's clock just after the capture, so that every agent timestamp is believed
+        Clock clock = Clock.fixed(Instant.ofEpochSecond(latest / 1_000_000 + 60), ZoneOffset.UTC);
+        WriteResult result = new MessageWriter(connections, PartitionPolicy.defaults(), clock).write(rows).block();
+        if (result == null || !result.rejected().isEmpty()) {
+            throw new IllegalStateException("fixture rows rejected: " + (result == null ? "none written" : result.rejected()));
+        }
+    }
+
+    /** Fresh planner statistics, as autovacuum would have gathered on a live database. */
+    public static void analyze(io.hepstack.proto.store.testing.TestDatabase db) {
+        try (java.sql.Connection c = db.openJdbc(); java.sql.Statement s = c.createStatement()) {
+            s.execute("ANALYZE messages");
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static Instant instant(long micros) {
+        return Instant.ofEpochSecond(micros / 1_000_000, (micros % 1_000_000) * 1000);
+    }
+
+    /** Rows newest first, as the search returns them (ties in capture order reversed). */
+    public static Comparator<CapturedMessage> newestFirst() {
+        return Comparator.comparingLong(CapturedMessage::timestampMicros).reversed();
+    }
+}

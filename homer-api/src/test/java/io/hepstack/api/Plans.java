@@ -1,0 +1,37 @@
+package io.hepstack.api;
+
+import io.hepstack.api.search.Sql;
+import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.ConnectionFactory;
+import io.r2dbc.spi.Statement;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import java.util.List;
+
+/** PostgreSQL's plan of an API statement, with its parameters bound as the API binds them. */
+public final class Plans {
+
+    private Plans() {
+    }
+
+    /**
+     * {@code EXPLAIN} of {@code sql} with sequential scans disabled (the test tables are tiny: without
+     * that, a sequential scan is always cheapest and the plan says nothing about index usability).
+     */
+    public static Mono<String> explain(ConnectionFactory connections, Sql sql) {
+        return Mono.usingWhen(connections.create(), c -> Flux.from(c.createStatement("SET enable_seqscan = off").execute())
+                        .flatMap(r -> r.getRowsUpdated()).then(Mono.defer(() -> plan(c, sql))),
+                Connection::close);
+    }
+
+    private static Mono<String> plan(Connection c, Sql sql) {
+        Statement s = c.createStatement("EXPLAIN " + sql.text());
+        List<Object> params = sql.params();
+        for (int i = 0; i < params.size(); i++) {
+            s.bind(i, params.get(i));
+        }
+        return Flux.from(s.execute()).flatMap(r -> r.map((row, meta) -> row.get(0, String.class)))
+                .collectList().map(lines -> String.join("\n", lines));
+    }
+}

@@ -1,0 +1,288 @@
+package io.hepstack.api.auth;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import io.hepstack.api.Http;
+import io.hepstack.api.TestApp;
+import io.hepstack.proto.store.testing.TestDatabase;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@DirtiesContext
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "homer.api.auth.jwt-secret=" + TestApp.JWT_SECRET)
+class AuthIT {
+
+    @RegisterExtension
+    static final TestDatabase db = TestDatabase.migrated();
+
+    @DynamicPropertySource
+    static void database(DynamicPropertyRegistry registry) {
+        TestApp.database(registry, db);
+    }
+
+    @Autowired
+    WebTestClient http;
+
+    @BeforeEach
+    void patientClient() {
+        http = http.mutate().responseTimeout(java.time.Duration.ofSeconds(60)).build();
+    }
+
+    @Test
+    void loginWithTheAdminPasswordReturnsAWorkingTokenAndItsExpiry() {
+        Map<?, ?> body = http.post().uri("/api/v1/auth/login").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("username", "admin", "password", TestApp.ADMIN_PASSWORD))
+                .exchange().expectStatus().isOk()
+                .expectBody(Map.class).returnResult().getResponseBody();
+        assertThat((String) body.get("token")).matches("[\\w-]+\\.[\\w-]+\\.[\\w-]+");
+        assertThat((String) body.get("expiresAt")).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}Z");
+        assertThat(Instant.parse((String) body.get("expiresAt"))).isAfter(Instant.now().plusSeconds(3600));
+
+        Http.as(http, (String) body.get("token")).get().uri("/api/v1/auth/me").exchange()
+                .expectStatus().isOk()
+                .expectBody().jsonPath("$.name").isEqualTo("admin").jsonPath("$.role").isEqualTo("admin");
+    }
+
+    @Test
+    void loginWithAWrongPasswordOrUnknownUserIsRefusedAlike() {
+        for (Map<String, String> credentials : List.of(Map.of("username", "admin", "password", "wrong"),
+                Map.of("username", "nobody", "password", TestApp.ADMIN_PASSWORD))) {
+            http.post().uri("/api/v1/auth/login").contentType(MediaType.APPLICATION_JSON).bodyValue(credentials)
+                    .exchange().expectStatus().isUnauthorized()
+                    .expectBody().jsonPath("$.message").isEqualTo("invalid username or password");
+        }
+    }
+
+    @Test
+    void loginWithoutAPasswordIsABadRequest() {
+        http.post().uri("/api/v1/auth/login").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("username", "admin"))
+                .exchange().expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.error").isEqualTo("bad_request");
+    }
+
+    @Test
+    void requestsWithoutATokenAreRefusedWith401() {
+        http.get().uri("/api/v1/messages").exchange()
+                .expectStatus().isUnauthorized()
+                .expectHeader().valueEquals("WWW-Authenticate", "Bearer")
+                .expectBody().jsonPath("$.error").isEqualTo("unauthorized");
+        http.get().uri("/api/v1/messages").header("Authorization", "Basic YWRtaW46YWRtaW4=").exchange()
+                .expectStatus().isUnauthorized().expectBody().returnResult();
+    }
+
+    @Test
+    void aTokenSignedWithAnotherKeyIsRefused() throws Exception {
+        String forged = sign(JWSAlgorithm.HS256, "another-secret-of-at-least-32-bytes!!", claims(Instant.now().plusSeconds(600)));
+        Http.as(http, forged).get().uri("/api/v1/auth/me").exchange()
+                .expectStatus().isUnauthorized()
+                .expectBody().jsonPath("$.message").isEqualTo("invalid bearer token");
+    }
+
+    @Test
+    void aTokenWithAlgNoneIsRefused() {
+        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+        String header = b64.encodeToString("{\"alg\":\"none\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
+        String payload = b64.encodeToString(claims(Instant.now().plusSeconds(600)).toString().getBytes(StandardCharsets.UTF_8));
+        for (String token : List.of(header + "." + payload + ".", header + "." + payload)) {
+            Http.as(http, token).get().uri("/api/v1/auth/me").exchange().expectStatus().isUnauthorized().expectBody().returnResult();
+        }
+    }
+
+    @Test
+    void aTokenOfAnotherHmacAlgorithmWithTheRightKeyIsRefused() throws Exception {
+        String hs512 = sign(JWSAlgorithm.HS512, TestApp.JWT_SECRET + TestApp.JWT_SECRET, claims(Instant.now().plusSeconds(600)));
+        Http.as(http, hs512).get().uri("/api/v1/auth/me").exchange().expectStatus().isUnauthorized().expectBody().returnResult();
+    }
+
+    @Test
+    void anExpiredTokenIsRefused() throws Exception {
+        String expired = sign(JWSAlgorithm.HS256, TestApp.JWT_SECRET, claims(Instant.now().minusSeconds(1)));
+        Http.as(http, expired).get().uri("/api/v1/auth/me").exchange()
+                .expectStatus().isUnauthorized()
+                .expectBody().jsonPath("$.message").isEqualTo("bearer token expired");
+    }
+
+    @Test
+    void aValidlySignedTokenOfAnUnknownAccountIsRefused() throws Exception {
+        JWTClaimsSet ghost = new JWTClaimsSet.Builder(claims(Instant.now().plusSeconds(600))).subject("ghost").build();
+        Http.as(http, sign(JWSAlgorithm.HS256, TestApp.JWT_SECRET, ghost)).get().uri("/api/v1/auth/me").exchange()
+                .expectStatus().isUnauthorized().expectBody().returnResult();
+    }
+
+    @Test
+    void garbageBearerTokensAreRefusedWith401() {
+        for (String token : List.of("x", "a.b.c", "hsk_unknown", "hsk_" + "A".repeat(500), "é.é.é", "A".repeat(5000))) {
+            Http.as(http, token).get().uri("/api/v1/auth/me").exchange().expectStatus().isUnauthorized().expectBody().returnResult();
+        }
+    }
+
+    @Test
+    void apiTokensCreatedByAnAdminWorkAsBearerUntilDeleted() {
+        WebTestClient admin = Http.as(http, Http.login(http, "admin", TestApp.ADMIN_PASSWORD));
+        Map<?, ?> created = admin.post().uri("/api/v1/tokens").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("name", "nightly export", "role", "viewer"))
+                .exchange().expectStatus().isCreated()
+                .expectBody(Map.class).returnResult().getResponseBody();
+        String token = (String) created.get("token");
+        assertThat(token).startsWith("hsk_").hasSize(47);
+
+        WebTestClient script = Http.as(http, token);
+        script.get().uri("/api/v1/auth/me").exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.name").isEqualTo("token:nightly export")
+                .jsonPath("$.role").isEqualTo("viewer").jsonPath("$.kind").isEqualTo("API_TOKEN");
+        // a viewer may not manage tokens
+        script.get().uri("/api/v1/tokens").exchange().expectStatus().isForbidden()
+                .expectBody().jsonPath("$.error").isEqualTo("forbidden");
+
+        String listed = admin.get().uri("/api/v1/tokens").exchange().expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody();
+        assertThat(listed).contains("nightly export").doesNotContain(token).doesNotContain(token.substring(4, 20));
+
+        admin.delete().uri("/api/v1/tokens/{id}", created.get("id")).exchange().expectStatus().isNoContent().expectBody().isEmpty();
+        script.get().uri("/api/v1/auth/me").exchange().expectStatus().isUnauthorized().expectBody().returnResult();
+        admin.delete().uri("/api/v1/tokens/{id}", created.get("id")).exchange().expectStatus().isNotFound().expectBody().returnResult();
+    }
+
+    @Test
+    void anExpiredApiTokenIsRefused() throws Exception {
+        WebTestClient admin = Http.as(http, Http.login(http, "admin", TestApp.ADMIN_PASSWORD));
+        Map<?, ?> created = admin.post().uri("/api/v1/tokens").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("name", "short", "expiresAt", Instant.now().plusSeconds(1).toString()))
+                .exchange().expectStatus().isCreated()
+                .expectBody(Map.class).returnResult().getResponseBody();
+        Thread.sleep(1200);
+        Http.as(http, (String) created.get("token")).get().uri("/api/v1/auth/me").exchange()
+                .expectStatus().isUnauthorized().expectBody().returnResult();
+    }
+
+    @Test
+    void everyResponseCarriesTheSecurityHeaders() {
+        for (WebTestClient.ResponseSpec response : List.of(
+                http.get().uri("/api/v1/messages").exchange(),
+                Http.as(http, Http.login(http, "admin", TestApp.ADMIN_PASSWORD)).get().uri("/api/v1/auth/me").exchange())) {
+            response.expectHeader().valueEquals("X-Content-Type-Options", "nosniff")
+                    .expectHeader().valueEquals("X-Frame-Options", "DENY")
+                    .expectHeader().valueEquals("Referrer-Policy", "no-referrer")
+                    .expectHeader().value("Cache-Control", v -> assertThat(v).contains("no-store"))
+                    .expectHeader().value("Content-Security-Policy", v -> assertThat(v).contains("default-src 'none'"))
+                    .expectBody().returnResult();
+        }
+    }
+
+    @Test
+    void crossOriginRequestsGetNoCorsGrantByDefault() {
+        http.options().uri("/api/v1/messages")
+                .header("Origin", "https://evil.example")
+                .header("Access-Control-Request-Method", "GET")
+                .exchange()
+                .expectHeader().doesNotExist("Access-Control-Allow-Origin").expectBody().returnResult();
+        http.get().uri("/api/v1/messages").header("Origin", "https://evil.example").exchange()
+                .expectHeader().doesNotExist("Access-Control-Allow-Origin").expectBody().returnResult();
+    }
+
+    @Test
+    void theOpenApiDocumentIsServedWithoutLogin() {
+        http.get().uri("/v3/api-docs").exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.paths['/api/v1/auth/login']").exists();
+    }
+
+    @Test
+    void anAdminManagesAccountsAndChangesTakeEffectAtOnce() throws Exception {
+        WebTestClient admin = Http.as(http, Http.login(http, "admin", TestApp.ADMIN_PASSWORD));
+        admin.post().uri("/api/v1/users").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("username", "carol", "password", "carol-password-1", "role", "user"))
+                .exchange().expectStatus().isCreated()
+                .expectBody().jsonPath("$.username").isEqualTo("carol").jsonPath("$.role").isEqualTo("user")
+                .jsonPath("$.passwordHash").doesNotExist();
+        admin.post().uri("/api/v1/users").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("username", "carol", "password", "carol-password-1", "role", "user"))
+                .exchange().expectStatus().isEqualTo(409).expectBody().returnResult();
+        admin.post().uri("/api/v1/users").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("username", "dave", "password", "short", "role", "user"))
+                .exchange().expectStatus().isBadRequest().expectBody().returnResult();
+
+        WebTestClient carol = Http.as(http, Http.login(http, "carol", "carol-password-1"));
+        carol.get().uri("/api/v1/auth/me").exchange().expectStatus().isOk().expectBody().jsonPath("$.role").isEqualTo("user");
+        carol.get().uri("/api/v1/users").exchange().expectStatus().isForbidden().expectBody().returnResult();
+
+        admin.patch().uri("/api/v1/users/carol").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("role", "viewer")).exchange().expectStatus().isOk().expectBody().returnResult();
+        carol.get().uri("/api/v1/auth/me").exchange().expectStatus().isOk().expectBody().jsonPath("$.role").isEqualTo("viewer");
+
+        admin.patch().uri("/api/v1/users/carol").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("disabled", true)).exchange().expectStatus().isOk().expectBody().returnResult();
+        carol.get().uri("/api/v1/auth/me").exchange().expectStatus().isUnauthorized().expectBody().returnResult();
+
+        admin.delete().uri("/api/v1/users/carol").exchange().expectStatus().isNoContent().expectBody().isEmpty();
+        admin.delete().uri("/api/v1/users/carol").exchange().expectStatus().isNotFound().expectBody().returnResult();
+        admin.delete().uri("/api/v1/users/admin").exchange().expectStatus().isBadRequest().expectBody().returnResult();
+    }
+
+    @Test
+    void changingOnesPasswordEndsTheSessionsOpenedBefore() throws Exception {
+        WebTestClient admin = Http.as(http, Http.login(http, "admin", TestApp.ADMIN_PASSWORD));
+        admin.post().uri("/api/v1/users").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("username", "erin", "password", "erin-password-1", "role", "viewer"))
+                .exchange().expectStatus().isCreated().expectBody().returnResult();
+        WebTestClient before = Http.as(http, Http.login(http, "erin", "erin-password-1"));
+        Thread.sleep(1100); // JWT issue times have whole seconds
+        before.post().uri("/api/v1/auth/password").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("currentPassword", "wrong-password", "newPassword", "erin-password-2"))
+                .exchange().expectStatus().isUnauthorized().expectBody().returnResult();
+        before.post().uri("/api/v1/auth/password").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("currentPassword", "erin-password-1", "newPassword", "erin-password-2"))
+                .exchange().expectStatus().isNoContent().expectBody().isEmpty();
+        before.get().uri("/api/v1/auth/me").exchange().expectStatus().isUnauthorized().expectBody().returnResult();
+        Http.as(http, Http.login(http, "erin", "erin-password-2")).get().uri("/api/v1/auth/me").exchange()
+                .expectStatus().isOk().expectBody().returnResult();
+    }
+
+    @Test
+    void repeatedFailedLoginsLockTheUserNameForAWhile() {
+        WebTestClient admin = Http.as(http, Http.login(http, "admin", TestApp.ADMIN_PASSWORD));
+        admin.post().uri("/api/v1/users").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("username", "frank", "password", "frank-password-1", "role", "viewer"))
+                .exchange().expectStatus().isCreated().expectBody().returnResult();
+        for (int i = 0; i < 10; i++) {
+            http.post().uri("/api/v1/auth/login").contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue(Map.of("username", "frank", "password", "guess-" + i))
+                    .exchange().expectStatus().isUnauthorized().expectBody().returnResult();
+        }
+        http.post().uri("/api/v1/auth/login").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("username", "frank", "password", "frank-password-1"))
+                .exchange().expectStatus().isEqualTo(429).expectBody().returnResult();
+    }
+
+    private static JWTClaimsSet claims(Instant expires) {
+        return new JWTClaimsSet.Builder().issuer("hepstack").subject("admin").claim("role", "admin")
+                .issueTime(Date.from(Instant.now().minusSeconds(60))).expirationTime(Date.from(expires)).build();
+    }
+
+    private static String sign(JWSAlgorithm alg, String secret, JWTClaimsSet claims) throws Exception {
+        SignedJWT jwt = new SignedJWT(new JWSHeader(alg), claims);
+        jwt.sign(new MACSigner(secret.getBytes(StandardCharsets.UTF_8)));
+        return jwt.serialize();
+    }
+}

@@ -1,0 +1,323 @@
+package io.hepstack.api.search;
+
+import io.hepstack.api.Fixture;
+import io.hepstack.api.Http;
+import io.hepstack.api.TestApp;
+import io.hepstack.api.web.Times;
+import io.hepstack.proto.model.CapturedMessage;
+import io.hepstack.proto.store.testing.TestDatabase;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.util.UriBuilder;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Predicate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@DirtiesContext
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class MessageSearchIT {
+
+    @RegisterExtension
+    static final TestDatabase db = TestDatabase.migrated();
+
+    static List<CapturedMessage> rows;
+    static String from;
+    static String to;
+
+    @DynamicPropertySource
+    static void database(DynamicPropertyRegistry registry) {
+        TestApp.database(registry, db);
+    }
+
+    @BeforeAll
+    static void storeTheKamailioCapture() {
+        rows = Fixture.kamailio();
+        Fixture.store(db.connectionFactory(), rows);
+        from = Times.format(Fixture.instant(rows.stream().mapToLong(CapturedMessage::timestampMicros).min().orElseThrow()));
+        to = Times.format(Fixture.instant(rows.stream().mapToLong(CapturedMessage::timestampMicros).max().orElseThrow() + 1));
+    }
+
+    @Autowired
+    WebTestClient anonymous;
+    WebTestClient http;
+
+    @BeforeEach
+    void login() {
+        // the first request of a fresh application on a busy machine can take seconds
+        anonymous = anonymous.mutate().responseTimeout(java.time.Duration.ofSeconds(60)).build();
+        http = Http.as(anonymous, Http.login(anonymous, "admin", TestApp.ADMIN_PASSWORD));
+    }
+
+    @Test
+    void theWholeCaptureIsFoundInItsTimeRangeNewestFirst() {
+        List<Map<String, Object>> items = searchAll(Map.of());
+        assertThat(items).hasSize(580);
+        assertThat(signatures(items)).containsExactlyInAnyOrderElementsOf(expected(m -> true));
+        for (int i = 1; i < items.size(); i++) {
+            assertThat((String) items.get(i - 1).get("timestamp")).isGreaterThanOrEqualTo((String) items.get(i).get("timestamp"));
+        }
+        Map<String, Object> first = items.get(0);
+        assertThat(first.keySet()).containsExactly("id", "timestamp", "callId", "correlationId", "method", "status",
+                "cseq", "fromUser", "toUser", "ruriUser", "userAgent", "srcIp", "srcPort", "dstIp", "dstPort",
+                "transport", "protoType", "captureId", "node", "size");
+        assertThat((String) first.get("timestamp")).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}Z");
+        assertThat(first.get("transport")).isEqualTo("UDP");
+        assertThat(first.get("captureId")).isEqualTo(2001);
+    }
+
+    @Test
+    void everyFilterMatchesExactlyTheRowsItNames() {
+        CapturedMessage invite = rows.stream().filter(m -> "INVITE".equals(m.method())).findFirst().orElseThrow();
+        CapturedMessage register = rows.stream().filter(m -> "REGISTER".equals(m.method())).findFirst().orElseThrow();
+        String ua = rows.stream().map(CapturedMessage::userAgent).filter(Objects::nonNull).findFirst().orElseThrow();
+        check(Map.of("callId", invite.callId()), m -> invite.callId().equals(m.callId()));
+        check(Map.of("fromUser", invite.fromUser()), m -> invite.fromUser().equals(m.fromUser()));
+        check(Map.of("toUser", invite.toUser()), m -> invite.toUser().equals(m.toUser()));
+        check(Map.of("ruriUser", invite.ruriUser()), m -> invite.ruriUser().equals(m.ruriUser()));
+        check(Map.of("ruriUser", register.ruriUser() == null ? "x" : register.ruriUser()),
+                m -> Objects.equals(register.ruriUser() == null ? "x" : register.ruriUser(), m.ruriUser()));
+        check(Map.of("method", "INVITE"), m -> "INVITE".equals(m.method()));
+        check(Map.of("status", "486"), m -> Integer.valueOf(486).equals(m.status()));
+        check(Map.of("status", "4xx"), m -> m.status() != null && m.status() / 100 == 4);
+        check(Map.of("status", "1*"), m -> m.status() != null && m.status() / 100 == 1);
+        check(Map.of("status", "180-200"), m -> m.status() != null && m.status() >= 180 && m.status() <= 200);
+        check(Map.of("srcIp", "127.0.0.1"), m -> m.srcIp() != null && m.srcIp().getHostAddress().equals("127.0.0.1"));
+        check(Map.of("dstIp", "127.0.0.0/8"), m -> m.dstIp() != null && m.dstIp().getAddress()[0] == 127);
+        check(Map.of("dstIp", "10.*"), m -> false);
+        check(Map.of("userAgent", ua), m -> ua.equals(m.userAgent()));
+        check(Map.of("node", invite.node() == null ? "*" : invite.node()), m -> m.node() != null);
+        check(Map.of("protoType", "1"), m -> m.protoType() == 1);
+        check(Map.of("text", "x-cid: ALEG"), m -> utf8(m).toLowerCase().contains("x-cid: aleg"));
+        check(Map.of("callId", "busy-*"), m -> m.callId() != null && m.callId().startsWith("busy-"));
+        check(Map.of("callId", "*@127.0.0.1"), m -> m.callId() != null && m.callId().endsWith("@127.0.0.1"));
+        check(Map.of("userAgent", "*"), m -> m.userAgent() != null);
+    }
+
+    @Test
+    void valuesCombineAsAlternativesAndNegationsExclude() {
+        check(Map.of("method", "INVITE,BYE"), m -> "INVITE".equals(m.method()) || "BYE".equals(m.method()));
+        check(Map.of("method", "!INVITE"), m -> !"INVITE".equals(m.method()));
+        check(Map.of("method", "!INVITE,!ACK,!BYE"),
+                m -> !"INVITE".equals(m.method()) && !"ACK".equals(m.method()) && !"BYE".equals(m.method()));
+        check(Map.of("callId", "busy-*,!busy-1-*"),
+                m -> m.callId() != null && m.callId().startsWith("busy-") && !m.callId().startsWith("busy-1-"));
+        check(Map.of("status", "!1xx,!2xx"), m -> m.status() == null || m.status() >= 300);
+        check(Map.of("srcIp", "!127.0.0.1"), m -> false);
+        check(Map.of("text", "!SIP/2.0"), m -> !utf8(m).toLowerCase().contains("sip/2.0"));
+        // several fields: all apply
+        check(Map.of("callId", "busy-*", "status", "486", "method", "!INVITE"),
+                m -> m.callId() != null && m.callId().startsWith("busy-") && Integer.valueOf(486).equals(m.status()));
+        check(Map.of("callId", "reg-*", "method", "REGISTER", "protoType", "1", "dstIp", "127.0.0.1"),
+                m -> m.callId() != null && m.callId().startsWith("reg-") && "REGISTER".equals(m.method()));
+    }
+
+    @Test
+    void pagingWithTheCursorVisitsEveryMessageOnceInOrder() {
+        List<Map<String, Object>> all = search(Map.of("limit", "1000")).items;
+        List<String> paged = new ArrayList<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            Map<String, String> q = new LinkedHashMap<>(Map.of("limit", "37"));
+            if (cursor != null) {
+                q.put("cursor", cursor);
+            }
+            Result r = search(q);
+            assertThat(r.items.size()).isLessThanOrEqualTo(37);
+            r.items.forEach(i -> paged.add((String) i.get("id")));
+            cursor = r.nextCursor;
+            pages++;
+        } while (cursor != null);
+        assertThat(pages).isEqualTo((580 + 36) / 37);
+        assertThat(new HashSet<>(paged)).hasSize(580);
+        assertThat(paged).containsExactlyElementsOf(all.stream().map(i -> (String) i.get("id")).toList());
+    }
+
+    @Test
+    void aMessageIsFetchedByIdWithItsRawPayloadAndEveryHeader() {
+        String callId = rows.stream().filter(m -> "INVITE".equals(m.method())).findFirst().orElseThrow().callId();
+        // the newest INVITE of the call: the one the proxy forwarded
+        CapturedMessage invite = rows.stream().filter(m -> "INVITE".equals(m.method()) && callId.equals(m.callId()))
+                .max(java.util.Comparator.comparingLong(CapturedMessage::timestampMicros)).orElseThrow();
+        Map<String, Object> item = search(Map.of("callId", invite.callId(), "method", "INVITE")).items.get(0);
+        Map<?, ?> detail = http.get().uri("/api/v1/messages/{id}", item.get("id")).exchange()
+                .expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
+        assertThat(detail.get("id")).isEqualTo(item.get("id"));
+        assertThat(detail.get("callId")).isEqualTo(invite.callId());
+        assertThat(detail.get("rawEncoding")).isEqualTo("utf8");
+        assertThat(detail.get("raw")).isEqualTo(utf8(invite));
+        @SuppressWarnings("unchecked")
+        Map<String, List<String>> headers = (Map<String, List<String>>) detail.get("headers");
+        assertThat(headers.keySet()).contains("Via", "From", "To", "Call-ID", "CSeq");
+        assertThat(headers.get("Call-ID")).containsExactly(invite.callId());
+        assertThat(detail.get("size")).isEqualTo(invite.payload().length);
+    }
+
+    @Test
+    void unknownAndMalformedMessageIdsAreRefused() {
+        http.get().uri("/api/v1/messages/{id}", "not-an-id").exchange().expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.message").isEqualTo("id: not a message id");
+        String unknown = new MessageId(999_999_999L, 1_795_375_683_366_405L, io.hepstack.proto.model.MessageKind.SIP_CALL).encode();
+        http.get().uri("/api/v1/messages/{id}", unknown).exchange().expectStatus().isNotFound()
+                .expectBody().jsonPath("$.error").isEqualTo("not_found");
+    }
+
+    @Test
+    void badParametersAreRefusedWithAClearMessage() {
+        Map<Map<String, String>, String> cases = new LinkedHashMap<>();
+        cases.put(Map.of("calid", "x"), "unknown parameter \"calid\"");
+        cases.put(Map.of("from", "yesterday"), "from: not a time");
+        cases.put(Map.of("from", to, "to", from), "from must be before to");
+        cases.put(Map.of("from", "2026-01-01T00:00:00Z", "to", "2026-11-01T00:00:00Z"), "time range longer than");
+        cases.put(Map.of("limit", "0"), "limit: expected a number from 1 to 1000");
+        cases.put(Map.of("limit", "1001"), "limit: expected a number from 1 to 1000");
+        cases.put(Map.of("limit", "ten"), "limit: expected a number");
+        cases.put(Map.of("status", "abc"), "status: not a number");
+        cases.put(Map.of("status", "1000"), "status: out of range");
+        cases.put(Map.of("protoType", "300"), "protoType: out of range");
+        cases.put(Map.of("srcIp", "evil.example.com"), "srcIp: not an address");
+        cases.put(Map.of("dstIp", "10.0.0.0/33"), "dstIp: not an address");
+        cases.put(Map.of("callId", "x".repeat(300)), "callId: value longer than 256");
+        cases.put(Map.of("callId", "a,".repeat(25) + "a"), "callId: more than 20 values");
+        cases.put(Map.of("callId", "a,,b"), "callId: empty value");
+        cases.put(Map.of("callId", "!"), "callId: empty value");
+        cases.put(Map.of("fromUser", "a\u0000b"), "fromUser: control characters");
+        cases.put(Map.of("text", "a\\b"), "text: a backslash escapes only");
+        cases.put(Map.of("cursor", "bm90IGEgY3Vyc29y"), "cursor: not a cursor");
+        cases.put(Map.of("text", "INVITE", "from", "2026-11-15T00:00:00Z", "to", "2026-11-22T00:00:00Z"),
+                "text: searches at most 6 h of messages");
+        cases.forEach((query, message) -> http.get().uri(b -> uri(b, withRange(query))).exchange()
+                .expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.error").isEqualTo("bad_request")
+                .jsonPath("$.message").value(m -> assertThat((String) m).as("%s", query).contains(message)));
+    }
+
+    @Test
+    void sqlInjectionInAnyParameterIsABadRequestOrMatchesNothingNeverAServerError() {
+        List<String> attacks = List.of("' OR '1'='1", "1; DROP TABLE messages; --", "x' UNION SELECT * FROM homer_api.users --",
+                "\\' OR 1=1 --", "%' OR ''='", "1)) OR ((1=1", "$1", "'||pg_sleep(5)||'", "\"; SELECT 1; --", "_%");
+        List<String> params = new ArrayList<>(List.of("callId", "fromUser", "toUser", "ruriUser", "method", "status",
+                "srcIp", "dstIp", "userAgent", "node", "protoType", "text", "from", "to", "limit", "cursor"));
+        for (String param : params) {
+            for (String attack : attacks) {
+                var result = http.get().uri(b -> uri(b, withRange(Map.of(param, attack)))).exchange()
+                        .expectBody(String.class).returnResult();
+                int status = result.getStatus().value();
+                assertThat(status).as("%s=%s", param, attack).isIn(200, 400);
+                if (status == 200) {
+                    assertThat(result.getResponseBody()).as("%s=%s", param, attack).startsWith("{\"items\":[]");
+                }
+            }
+        }
+        // an injected name is refused too
+        http.get().uri(b -> uri(b, Map.of("call_id; DROP TABLE messages", "x"))).exchange().expectStatus().isBadRequest()
+                .expectBody().returnResult();
+        assertThat(searchAll(Map.of())).hasSize(580);
+    }
+
+    @Test
+    void theKpisOfTheCaptureCountItsCallsOutcomesAndRegistrations() {
+        http.get().uri(b -> b.path("/api/v1/stats/kpi").queryParam("from", "{f}").queryParam("to", "{t}").build(from, to))
+                .exchange().expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.calls").isEqualTo(40)
+                .jsonPath("$.answered").isEqualTo(30)
+                .jsonPath("$.asr").isEqualTo(0.75)
+                .jsonPath("$.ner").isEqualTo(1.0)
+                .jsonPath("$.finalStatus['200']").isEqualTo(30)
+                .jsonPath("$.finalStatus['486']").isEqualTo(10)
+                .jsonPath("$.avgDurationMs").value(v -> assertThat(((Number) v).doubleValue()).isBetween(400.0, 2000.0))
+                .jsonPath("$.avgPddMs").value(v -> assertThat(((Number) v).doubleValue()).isBetween(0.0, 1000.0))
+                .jsonPath("$.registrations").isEqualTo(20)
+                .jsonPath("$.registrationsSucceeded").isEqualTo(20);
+        http.get().uri("/api/v1/stats/kpi?node=x").exchange().expectStatus().isBadRequest().expectBody().returnResult();
+    }
+
+    @Autowired
+    org.springframework.r2dbc.core.DatabaseClient database;
+
+    @Test
+    void everyQueryOfTheApiRunsUnderAStatementTimeout() {
+        reactor.test.StepVerifier.create(database.sql("SHOW statement_timeout").map(r -> r.get(0, String.class)).one())
+                .expectNext("30s")
+                .verifyComplete();
+    }
+
+    // ---- helpers ----
+
+    record Result(List<Map<String, Object>> items, String nextCursor) {
+    }
+
+    private void check(Map<String, String> query, Predicate<CapturedMessage> expected) {
+        assertThat(signatures(searchAll(query))).as("%s", query).containsExactlyInAnyOrderElementsOf(expected(expected));
+    }
+
+    private List<Map<String, Object>> searchAll(Map<String, String> query) {
+        Map<String, String> q = new LinkedHashMap<>(query);
+        q.put("limit", "1000");
+        Result r = search(q);
+        assertThat(r.nextCursor).isNull();
+        return r.items;
+    }
+
+    @SuppressWarnings("unchecked")
+    private Result search(Map<String, String> query) {
+        Map<String, Object> body = http.get().uri(b -> uri(b, withRange(query))).exchange()
+                .expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
+        return new Result((List<Map<String, Object>>) body.get("items"), (String) body.get("nextCursor"));
+    }
+
+    private static Map<String, String> withRange(Map<String, String> query) {
+        Map<String, String> q = new LinkedHashMap<>();
+        q.put("from", from);
+        q.put("to", to);
+        q.putAll(query);
+        return q;
+    }
+
+    private static URI uri(UriBuilder b, Map<String, String> query) {
+        b.path("/api/v1/messages");
+        Map<String, Object> values = new LinkedHashMap<>();
+        int i = 0;
+        for (Map.Entry<String, String> e : query.entrySet()) {
+            b.queryParam("{n" + i + "}", "{v" + i + "}");
+            values.put("n" + i, e.getKey());
+            values.put("v" + i, e.getValue());
+            i++;
+        }
+        return b.build(values);
+    }
+
+    private static List<String> expected(Predicate<CapturedMessage> p) {
+        return rows.stream().filter(p).map(m -> Times.format(Fixture.instant(m.timestampMicros())) + "|" + m.callId()
+                + "|" + (m.method() != null ? m.method() : m.status()) + "|" + m.srcPort() + ">" + m.dstPort() + "|"
+                + m.payload().length).toList();
+    }
+
+    private static List<String> signatures(List<Map<String, Object>> items) {
+        return items.stream().map(i -> i.get("timestamp") + "|" + i.get("callId") + "|"
+                + (i.get("method") != null ? i.get("method") : i.get("status")) + "|" + i.get("srcPort") + ">"
+                + i.get("dstPort") + "|" + i.get("size")).toList();
+    }
+
+    private static String utf8(CapturedMessage m) {
+        return new String(m.payload(), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,79 @@
+package io.hepstack.api.search;
+
+import io.hepstack.api.ApiProperties;
+import io.hepstack.api.Fixture;
+import io.hepstack.api.Plans;
+import io.hepstack.proto.model.CapturedMessage;
+import io.hepstack.proto.model.MessageKind;
+import io.hepstack.proto.store.testing.TestDatabase;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.util.LinkedMultiValueMap;
+import reactor.test.StepVerifier;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.util.EnumSet;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The message searches reach the indexes docs/api.md says serve them (partition indexes are {@code <partition>_<column>_idx}). */
+class QueryPlanIT {
+
+    @RegisterExtension
+    static final TestDatabase db = TestDatabase.migrated();
+
+    static List<CapturedMessage> rows;
+    static Clock clock;
+
+    @BeforeAll
+    static void storeTheKamailioCapture() {
+        rows = Fixture.kamailio();
+        Fixture.store(db.connectionFactory(), rows);
+        Fixture.analyze(db);
+        clock = Clock.fixed(Fixture.instant(rows.get(rows.size() - 1).timestampMicros() + 1), ZoneOffset.UTC);
+    }
+
+    private static SearchRequest request(String param, String value) {
+        LinkedMultiValueMap<String, String> q = new LinkedMultiValueMap<>();
+        q.add(param, value);
+        ApiProperties.Search limits = new ApiProperties.Search(Duration.ofHours(1), Duration.ofDays(7), 100, 1000, 20, 256,
+                Duration.ofHours(4), Duration.ofHours(6));
+        return SearchRequest.parse(q, EnumSet.allOf(Filter.Field.class), limits, clock);
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', value = {
+            "callId   | 1-10898@127.0.0.1 | _call_id_idx",
+            "callId   | busy-*            | _call_id_idx",
+            "fromUser | sipp              | _from_user_idx",
+            "toUser   | 1000              | _to_user_idx",
+            "ruriUser | 1000              | _ruri_user_idx",
+            "ruriUser | 1000              | _to_user_idx",
+            "srcIp    | 127.0.0.1         | _src_ip_idx",
+            "dstIp    | 10.9.0.0/16       | _dst_ip_idx",
+            "srcIp    | 10.9.*            | _src_ip_idx",
+    })
+    void aSearchByAKeyUsesItsIndex(String param, String value, String index) {
+        StepVerifier.create(Plans.explain(db.connectionFactory(), MessageStore.searchSql(request(param, value))))
+                .assertNext(plan -> assertThat(plan).as(plan).contains(index))
+                .verifyComplete();
+    }
+
+    @Test
+    void aMessageIsReadFromOnePartitionByItsPrimaryKey() {
+        CapturedMessage m = rows.get(0);
+        MessageId id = new MessageId(1, m.timestampMicros(), MessageKind.SIP_CALL);
+        StepVerifier.create(Plans.explain(db.connectionFactory(), MessageStore.findSql(id)))
+                .assertNext(plan -> {
+                    assertThat(plan).as(plan).contains("_pkey");
+                    assertThat(plan).as(plan).doesNotContain("messages_registration", "messages_sip_other", "messages_qos");
+                })
+                .verifyComplete();
+    }
+}
