@@ -61,6 +61,9 @@ final class HepForwarder implements AutoCloseable {
     }
 
     static HepPacket withAuthKey(HepPacket p, String key) {
+        if (java.util.Objects.equals(p.authKey(), key)) {
+            return p;
+        }
         return new HepPacket(p.version(), p.ipFamily(), p.ipProto(), p.srcIp(), p.dstIp(), p.srcPort(), p.dstPort(),
                 p.tsSec(), p.tsUsec(), p.protoType(), p.captureId(), key, p.correlationId(), p.vlan(), p.node(),
                 p.payload(), p.compressed(), p.chunks());

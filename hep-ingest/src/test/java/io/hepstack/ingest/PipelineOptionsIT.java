@@ -1,40 +1,21 @@
 package io.hepstack.ingest;
 
-import io.hepstack.proto.hep.HepDecodeException;
-import io.hepstack.proto.hep.HepDecoder;
-import io.hepstack.proto.hep.HepPacket;
 import io.hepstack.proto.model.CapturedMessage;
-import io.hepstack.proto.store.MessageWriter;
-import io.hepstack.proto.store.PartitionPolicy;
-import io.hepstack.proto.store.testing.TestDatabase;
-import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** Forwarding, dedup and body censoring with the Kamailio capture through the UDP listener. */
+/** Dedup and body censoring with the Kamailio capture through the UDP listener (forwarding: {@link ForwardApplicationIT}). */
 class PipelineOptionsIT {
-
-    @RegisterExtension
-    static final TestDatabase db = TestDatabase.migrated();
 
     private static void send(InetSocketAddress to, List<byte[]> datagrams) throws Exception {
         try (DatagramSocket s = new DatagramSocket()) {
@@ -44,59 +25,6 @@ class PipelineOptionsIT {
                 if (++n % 50 == 0) {
                     Thread.sleep(2);
                 }
-            }
-        }
-    }
-
-    private static HepPacket decode(byte[] b, int length) {
-        try {
-            return new HepDecoder().decode(Unpooled.wrappedBuffer(b, 0, length));
-        } catch (HepDecodeException e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    @Test
-    void forwardsEveryAcceptedPacketAsTheSameHepPacketWhileStoringAll580() throws Exception {
-        BatchSink sink = new PostgresSink(new MessageWriter(db.connectionFactory(), PartitionPolicy.defaults(),
-                Clock.systemUTC()));
-        List<HepPacket> forwarded = Collections.synchronizedList(new ArrayList<>());
-        try (DatagramSocket target = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            target.setReceiveBufferSize(4 << 20);
-            target.setSoTimeout(200);
-            Thread receiver = new Thread(() -> {
-                byte[] buf = new byte[65535];
-                while (!Thread.currentThread().isInterrupted() && !target.isClosed()) {
-                    DatagramPacket d = new DatagramPacket(buf, buf.length);
-                    try {
-                        target.receive(d);
-                        forwarded.add(decode(d.getData(), d.getLength()));
-                    } catch (SocketTimeoutException e) {
-                        // poll again
-                    } catch (Exception e) {
-                        return;
-                    }
-                }
-            });
-            receiver.start();
-            try (TestCollector c = new TestCollector(sink, Map.of(
-                    "homer.ingest.forward.targets", "udp:127.0.0.1:" + target.getLocalPort()))) {
-                List<byte[]> sent = KamailioCapture.hepDatagrams();
-                send(c.udp(), sent);
-                await().atMost(Duration.ofSeconds(30)).until(() -> c.count("hep.messages.stored") == 580);
-                await().atMost(Duration.ofSeconds(10)).until(() -> forwarded.size() == 580);
-                assertThat(c.count("hep.packets.forwarded")).isEqualTo(580);
-                assertThat(c.count("hep.packets.dropped")).isZero();
-                try (Connection j = db.openJdbc(); Statement s = j.createStatement();
-                     ResultSet r = s.executeQuery("select count(*) from messages")) {
-                    r.next();
-                    assertThat(r.getLong(1)).isEqualTo(580);
-                }
-                List<HepPacket> expected = sent.stream().map(b -> decode(b, b.length)).toList();
-                assertThat(forwarded).containsExactlyInAnyOrderElementsOf(expected);
-            } finally {
-                receiver.interrupt();
-                receiver.join(2000);
             }
         }
     }
