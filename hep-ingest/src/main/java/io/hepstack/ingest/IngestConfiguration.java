@@ -39,10 +39,22 @@ class IngestConfiguration {
     }
 
     @Bean
+    HepForwarder hepForwarder(IngestProperties props, IngestMetrics metrics) {
+        return new HepForwarder(props.forward(), metrics);
+    }
+
+    @Bean
     IngestPipeline ingestPipeline(IngestProperties props, RowExtractor extractor, SipKpis kpis,
-                                  SecurityEvents security, MessageQueue queue, IngestMetrics metrics) {
-        return new IngestPipeline(new HepDecoder(), new AuthPolicy(props.auth()), extractor, kpis.andThen(security),
-                props.filter(), queue, metrics);
+                                  SecurityEvents security, MessageQueue queue, HepForwarder forwarder,
+                                  IngestMetrics metrics) {
+        return new IngestPipeline(new HepDecoder(), new AuthPolicy(props.auth()), dedup(props.dedup()),
+                forwarder.enabled() ? forwarder : null,
+                props.privacy().censorBodies() ? new BodyCensor(props.privacy().keepContentTypes()) : null,
+                extractor, kpis.andThen(security), props.filter(), queue, metrics);
+    }
+
+    static DuplicateFilter dedup(IngestProperties.Dedup d) {
+        return d.enabled() ? new DuplicateFilter(d.window(), d.maxEntries(), System::nanoTime) : null;
     }
 
     @Bean

@@ -36,6 +36,7 @@ public final class IngestMetrics {
     private final Timer batch;
     private final Counter batchFailures;
     private final Counter tcpPauses;
+    private final Counter censored;
 
     public IngestMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -62,6 +63,9 @@ public final class IngestMetrics {
                 .description("Batch store attempts that failed and were retried").register(registry);
         tcpPauses = Counter.builder("hep.tcp.pauses")
                 .description("Times a TCP/TLS connection stopped reading because the queue was full")
+                .register(registry);
+        censored = Counter.builder("hep.messages.censored")
+                .description("SIP messages stored with their body censored (homer.ingest.privacy)")
                 .register(registry);
     }
 
@@ -93,11 +97,21 @@ public final class IngestMetrics {
                 .tag("stage", stage).tag("reason", reason).register(registry)).increment(count);
     }
 
-    /** A message filtered out by configuration (discard-methods). */
-    public void discarded(String method) {
-        counter(discarded, method, () -> Counter.builder("hep.messages.discarded")
-                .description("Messages not stored by configuration (homer.ingest.filter)")
-                .tag("method", method).register(registry)).increment();
+    /** Discard reason of a message whose method is in filter.discard-methods. */
+    public static final String DISCARD_FILTER = "filter";
+    /** Discard reason of a packet seen before within dedup.window. */
+    public static final String DISCARD_DUPLICATE = "duplicate";
+
+    /** A message not stored by configuration: {@code reason} filter (with its method) or duplicate (method "any"). */
+    public void discarded(String reason, String method) {
+        counter(discarded, reason + '/' + method, () -> Counter.builder("hep.messages.discarded")
+                .description("Messages not stored by configuration (homer.ingest.filter, homer.ingest.dedup)")
+                .tag("reason", reason).tag("method", method).register(registry)).increment();
+    }
+
+    /** A SIP message whose body was censored before storing (homer.ingest.privacy). */
+    public void censored() {
+        censored.increment();
     }
 
     /** Messages of one kind stored. */

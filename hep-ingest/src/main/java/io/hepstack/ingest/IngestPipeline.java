@@ -4,6 +4,7 @@ import io.hepstack.proto.hep.HepDecodeException;
 import io.hepstack.proto.hep.HepDecoder;
 import io.hepstack.proto.hep.HepPacket;
 import io.hepstack.proto.model.CapturedMessage;
+import io.hepstack.proto.model.MessageExtractor;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import org.slf4j.Logger;
@@ -16,7 +17,8 @@ import java.util.stream.Collectors;
 
 /**
  * What every listener does with a HEP packet, on its event-loop thread: count it, decode it, check
- * its authentication key, extract the row, observe it for SIP KPIs, drop it if its method is
+ * its authentication key, discard it if it is a duplicate (optional), forward it (optional), censor
+ * its SIP body (optional), extract the row, observe it for SIP KPIs, drop it if its method is
  * discarded by configuration, and queue it. Never blocks; never throws; does not release buffers.
  */
 public final class IngestPipeline {
@@ -25,16 +27,24 @@ public final class IngestPipeline {
 
     private final HepDecoder decoder;
     private final AuthPolicy auth;
+    private final DuplicateFilter dedup;
+    private final HepForwarder forwarder;
+    private final BodyCensor censor;
     private final RowExtractor extractor;
     private final Consumer<CapturedMessage> observer;
     private final Set<String> discardMethods;
     private final MessageQueue queue;
     private final IngestMetrics metrics;
 
-    IngestPipeline(HepDecoder decoder, AuthPolicy auth, RowExtractor extractor, Consumer<CapturedMessage> observer,
+    /** {@code dedup}, {@code forwarder} and {@code censor} are {@code null} when the feature is off. */
+    IngestPipeline(HepDecoder decoder, AuthPolicy auth, DuplicateFilter dedup, HepForwarder forwarder,
+                   BodyCensor censor, RowExtractor extractor, Consumer<CapturedMessage> observer,
                    IngestProperties.Filter filter, MessageQueue queue, IngestMetrics metrics) {
         this.decoder = decoder;
         this.auth = auth;
+        this.dedup = dedup;
+        this.forwarder = forwarder;
+        this.censor = censor;
         this.extractor = extractor;
         this.observer = observer;
         this.discardMethods = filter.discardMethods().stream()
@@ -85,8 +95,22 @@ public final class IngestPipeline {
             log.debug("rejected {} packet of capture id {}: {}", transport.label(), packet.captureId(), authFailure);
             return null;
         }
+        if (dedup != null && dedup.isDuplicate(packet.captureId(), packet.payload())) {
+            metrics.discarded(IngestMetrics.DISCARD_DUPLICATE, "any");
+            return null;
+        }
         CapturedMessage m;
         try {
+            if (censor != null && packet.protoType() == MessageExtractor.PROTO_SIP) {
+                byte[] censored = censor.censor(packet.payload());
+                if (censored != packet.payload()) {
+                    packet = withPayload(packet, censored);
+                    metrics.censored();
+                }
+            }
+            if (forwarder != null) { // after censoring: what is not stored is not passed on either
+                forwarder.forward(packet);
+            }
             m = extractor.extract(packet);
             observer.accept(m);
         } catch (RuntimeException e) { // a bug, not an input problem: count and keep serving
@@ -97,11 +121,17 @@ public final class IngestPipeline {
         if (!discardMethods.isEmpty()) {
             String method = m.cseqMethod() != null ? m.cseqMethod() : m.method();
             if (method != null && discardMethods.contains(method)) {
-                metrics.discarded(method);
+                metrics.discarded(IngestMetrics.DISCARD_FILTER, method);
                 return null;
             }
         }
         return m;
+    }
+
+    private static HepPacket withPayload(HepPacket p, byte[] payload) {
+        return new HepPacket(p.version(), p.ipFamily(), p.ipProto(), p.srcIp(), p.dstIp(), p.srcPort(), p.dstPort(),
+                p.tsSec(), p.tsUsec(), p.protoType(), p.captureId(), p.authKey(), p.correlationId(), p.vlan(),
+                p.node(), payload, p.compressed(), p.chunks());
     }
 
     private static int version(ByteBuf buf) {

@@ -37,6 +37,9 @@ public record IngestProperties(
         @Valid @NotNull @DefaultValue Writer writer,
         @Valid @NotNull @DefaultValue Auth auth,
         @Valid @NotNull @DefaultValue Filter filter,
+        @Valid @NotNull @DefaultValue Dedup dedup,
+        @Valid @NotNull @DefaultValue Privacy privacy,
+        @Valid @NotNull @DefaultValue Forward forward,
         @Valid @NotNull @DefaultValue Extraction extraction,
         @Valid @NotNull @DefaultValue Kpi kpi,
         @Valid @NotNull @DefaultValue Security security,
@@ -141,6 +144,54 @@ public record IngestProperties(
     public record Filter(
             /** SIP methods (by CSeq method, so their replies too) never stored, e.g. OPTIONS. */
             @NotNull @DefaultValue List<String> discardMethods) {
+    }
+
+    /**
+     * Duplicate suppression: a packet with the same capture id and payload bytes as one that arrived
+     * within the window is discarded ({@code hep_messages_discarded_total{reason="duplicate"}}).
+     */
+    public record Dedup(
+            @DefaultValue("false") boolean enabled,
+            /** Arrival-time window, counted from the first copy. */
+            @NotNull @DefaultValue("2s") Duration window,
+            /** Packets remembered at once; the oldest are forgotten beyond. */
+            @Min(16) @DefaultValue("100000") int maxEntries) {
+    }
+
+    /** What of a SIP message is not stored. */
+    public record Privacy(
+            /** Replace SIP bodies by "[censored N bytes]" (Content-Length adjusted). */
+            @DefaultValue("false") boolean censorBodies,
+            /** Content types (without parameters) whose bodies are kept; SDP is needed for media correlation. */
+            @NotNull @DefaultValue("application/sdp") List<String> keepContentTypes) {
+    }
+
+    /** Forwarding of accepted packets as HEPv3 to other collectors. */
+    public record Forward(
+            /** {@code udp:host:port} or {@code tcp:host:port}; empty: no forwarding. */
+            @NotNull @DefaultValue List<String> targets,
+            /** Packets waiting per target; beyond, dropped and counted. */
+            @Min(1) @DefaultValue("10000") int queueCapacity,
+            /** Key sent in chunk 0x000e; unset: forwarded packets carry none (the agent's key is never passed on). */
+            String authKey,
+            /** Longest wait between reconnection attempts to a TCP target. */
+            @NotNull @DefaultValue("10s") Duration reconnectMaxBackoff) {
+
+        @AssertTrue(message = "homer.ingest.forward.targets must be udp:host:port or tcp:host:port")
+        boolean isTargetsValid() {
+            try {
+                targets.forEach(HepForwarder::address);
+                return true;
+            } catch (RuntimeException e) {
+                return false;
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "Forward[targets=" + targets + ", queueCapacity=" + queueCapacity + ", authKey="
+                    + (authKey == null ? "unset" : "set") + "]";
+        }
     }
 
     /** Schema and partitions of the database named by {@code spring.r2dbc.*}. */

@@ -21,6 +21,7 @@ final class TestCollector implements AutoCloseable {
     final IngestProperties props;
     final HepListeners listeners;
     private final IngestLifecycle lifecycle;
+    private final HepForwarder forwarder;
 
     TestCollector(BatchSink sink, Map<String, String> overrides) {
         Map<String, String> p = new HashMap<>(Map.of(
@@ -32,7 +33,10 @@ final class TestCollector implements AutoCloseable {
         props = properties(p);
         IngestMetrics metrics = new IngestMetrics(registry);
         MessageQueue queue = new MessageQueue(props.pipeline(), metrics);
+        forwarder = new HepForwarder(props.forward(), metrics);
         IngestPipeline pipeline = new IngestPipeline(new HepDecoder(), new AuthPolicy(props.auth()),
+                IngestConfiguration.dedup(props.dedup()), forwarder.enabled() ? forwarder : null,
+                props.privacy().censorBodies() ? new BodyCensor(props.privacy().keepContentTypes()) : null,
                 new MessageExtractor(ExtractionSettings.DEFAULT)::extract, new SipKpis(registry, props.kpi()), props.filter(), queue, metrics);
         BatchWriter writer = new BatchWriter(sink, props.writer(), metrics);
         listeners = new HepListeners(props, pipeline, metrics);
@@ -61,5 +65,6 @@ final class TestCollector implements AutoCloseable {
     @Override
     public void close() {
         lifecycle.stop();
+        forwarder.close();
     }
 }
