@@ -50,7 +50,7 @@ function exportPanel(callId, range) {
   async function createShare() {
     mount(shareOut, spinner('Creating link…'));
     try {
-      const res = await json('/api/v1/shares', { method: 'POST', body: { callId, from: range.from, to: range.to, ttlSeconds: Number(expiry.value) } });
+      const res = await json('/api/v1/shares', { method: 'POST', body: { callId, from: range.from, to: range.to, expiresAt: new Date(Date.now() + Number(expiry.value) * 1000).toISOString() } });
       // The link is built from our own origin and the token, never taken from the response as a URL.
       const url = `${location.origin}/embed/${encodeURIComponent(res.token)}`;
       const field = h('input', { type: 'text', readonly: true, id: 'share-url', value: url, 'aria-label': 'Share link', size: '60' });

@@ -126,9 +126,10 @@ final class FakeHomerApi implements AutoCloseable {
                 Map<?, ?> m = json.readValue(body, Map.class);
                 String token = "share-" + shareCount.incrementAndGet();
                 shares.put(token, (String) m.get("callId"));
-                long ttl = ((Number) m.get("ttlSeconds")).longValue();
+                // homer-api's CreateShare: {callId, from, to, expiresAt}; unknown fields are ignored there
+                Instant expiresAt = Instant.parse((String) m.get("expiresAt"));
                 return send(s.status(201), Map.of("token", token, "url", "javascript:alert('not used')",
-                        "expiresAt", Instant.now().plusSeconds(ttl).toString()));
+                        "expiresAt", expiresAt.toString()));
             } catch (JsonProcessingException | RuntimeException e) {
                 return s.status(400).send().then();
             }

@@ -35,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The UI in Debian's headless Chromium against homer-ui on port 0, which proxies to the FAKE homer-api
- * ({@link FakeHomerApi}) until the real one is on main. Customer portals are two tiny servers: one on an
+ * ({@link FakeHomerApi}), for cases the real data lacks; {@link RealStackBrowserIT} runs against the real one. Customer portals are two tiny servers: one on an
  * allowed origin (127.0.0.2), one on an origin that is not allowed.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)

@@ -1,0 +1,476 @@
+package io.hepstack.ui.browser;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hepstack.proto.hep.HepDecodeException;
+import io.hepstack.proto.hep.HepDecoder;
+import io.hepstack.proto.hep.HepPacket;
+import io.hepstack.proto.model.CapturedMessage;
+import io.hepstack.proto.model.ExtractionSettings;
+import io.hepstack.proto.model.MessageExtractor;
+import io.hepstack.proto.model.MessageKind;
+import io.hepstack.proto.pcap.PcapPacket;
+import io.hepstack.proto.pcap.PcapReader;
+import io.hepstack.proto.sip.HeaderExtractor;
+import io.hepstack.proto.store.MessageWriter;
+import io.hepstack.proto.store.PartitionPolicy;
+import io.hepstack.proto.store.WriteResult;
+import io.hepstack.proto.store.testing.TestDatabase;
+import io.hepstack.ui.HomerUiApplication;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.NoAlertPresentException;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import reactor.netty.DisposableServer;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The UI in headless Chromium against the REAL stack: homer-api started from its executable jar
+ * ({@code homer-api/target/homer-api.jar}) as a separate process on a free port, over a
+ * {@link TestDatabase} holding the Kamailio siptrace fixture (common-proto test-jar) as the collector
+ * stores it ({@link HepDecoder}, {@link MessageExtractor} with X-CID, {@link MessageWriter}) plus one
+ * crafted call carrying XSS payloads; homer-ui on port 0 proxying to it. Every count and byte is
+ * compared with what the API itself answers.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RealStackBrowserIT {
+
+    static final String HEP_PCAP = "/fixtures/kamailio-siptrace/hep.pcap";
+    static final ExtractionSettings SETTINGS = new ExtractionSettings(List.of(HeaderExtractor.parse("X-CID")), List.of());
+    static final String ADMIN_PASSWORD = "real-stack-admin-password";
+
+    static final String XSS_CALL = "xss-real@attacker.example";
+    static final String IMG = "<img src=x onerror=alert(1)>";
+    static final String SCRIPT = "<script>alert(1)</script>";
+    static final String JS_CONTACT = "javascript:alert(1)";
+    static final String SVG = "<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(1)\"><circle r=\"5\"/></svg>";
+
+    @RegisterExtension
+    static final TestDatabase db = TestDatabase.migrated();
+
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    static Process apiProcess;
+    static String apiUrl;
+    static String apiToken;
+    static DisposableServer allowedPortal;
+    static ConfigurableApplicationContext ui;
+    static String base;
+    static Browser engineer;
+
+    static String from;
+    static String to;
+    static String basicCall;
+    static String shareUrl;
+    static String shareToken;
+
+    @BeforeAll
+    static void start() throws Exception {
+        List<CapturedMessage> rows = kamailio();
+        long first = rows.stream().mapToLong(CapturedMessage::timestampMicros).min().orElseThrow();
+        long last = rows.stream().mapToLong(CapturedMessage::timestampMicros).max().orElseThrow();
+        List<CapturedMessage> all = new ArrayList<>(rows);
+        all.addAll(xssCall(last + 60_000_000L));
+        store(all);
+        // the whole capture and the XSS call, with a margin of a minute on either side
+        from = instant(first - 60_000_000L).toString();
+        to = instant(last + 180_000_000L).toString();
+        basicCall = basicCall(rows);
+        System.out.printf("RealStackBrowserIT: %d fixture rows from %s to %s, basic call %s%n",
+                rows.size(), instant(first), instant(last), basicCall);
+
+        apiProcess = startApi();
+        apiToken = login();
+
+        allowedPortal = UiBrowserIT.portal("127.0.0.2");
+        ui = new SpringApplicationBuilder(HomerUiApplication.class).run(
+                "--server.port=0", "--server.address=127.0.0.1",
+                "--homer.ui.api-url=" + apiUrl,
+                "--homer.ui.embed.allowed-origins=http://127.0.0.2:" + allowedPortal.port());
+        base = "http://127.0.0.1:" + ui.getEnvironment().getProperty("local.server.port");
+        engineer = new Browser();
+    }
+
+    @AfterAll
+    static void stop() throws InterruptedException {
+        if (engineer != null) engineer.close();
+        if (ui != null) ui.close();
+        if (allowedPortal != null) allowedPortal.disposeNow();
+        if (apiProcess != null) {
+            apiProcess.destroy();
+            if (!apiProcess.waitFor(20, TimeUnit.SECONDS)) apiProcess.destroyForcibly();
+        }
+    }
+
+    // ---- the fixture, as the collector stores it ----
+
+    static List<CapturedMessage> kamailio() throws IOException {
+        MessageExtractor extractor = new MessageExtractor(SETTINGS);
+        HepDecoder decoder = new HepDecoder();
+        List<CapturedMessage> rows = new ArrayList<>();
+        try (InputStream in = RealStackBrowserIT.class.getResourceAsStream(HEP_PCAP)) {
+            assertThat(in).as("common-proto test-jar resource " + HEP_PCAP).isNotNull();
+            PcapReader.read(in, (PcapPacket p) -> {
+                try {
+                    rows.add(extractor.extract(decoder.decode(p.payload())));
+                } catch (HepDecodeException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+        }
+        return rows;
+    }
+
+    static void store(List<CapturedMessage> rows) {
+        long latest = rows.stream().mapToLong(CapturedMessage::timestampMicros).max().orElseThrow();
+        Clock clock = Clock.fixed(Instant.ofEpochSecond(latest / 1_000_000 + 60), ZoneOffset.UTC);
+        WriteResult result = new MessageWriter(db.connectionFactory(), PartitionPolicy.defaults(), clock).write(rows).block();
+        assertThat(result).isNotNull();
+        assertThat(result.rejected()).isEmpty();
+    }
+
+    /** The first Call-ID of the capture with an INVITE and a BYE. */
+    static String basicCall(List<CapturedMessage> rows) {
+        Map<String, List<String>> methods = new LinkedHashMap<>();
+        for (CapturedMessage m : rows) {
+            if (m.kind() == MessageKind.SIP_CALL && m.callId() != null && m.method() != null) {
+                methods.computeIfAbsent(m.callId(), k -> new ArrayList<>()).add(m.method());
+            }
+        }
+        return methods.entrySet().stream()
+                .filter(e -> e.getValue().contains("INVITE") && e.getValue().contains("BYE"))
+                .map(Map.Entry::getKey).findFirst().orElseThrow();
+    }
+
+    /** INVITE with the payloads in From, a custom header, Contact and an SVG body; 488 back; ACK. */
+    static List<CapturedMessage> xssCall(long t) throws IOException {
+        String dialog = "Via: SIP/2.0/UDP 198.51.100.66:5060;branch=z9hG4bK-xss\r\n"
+                + "From: \"" + IMG + "\" <sip:mallory@198.51.100.66>;tag=m1\r\n"
+                + "To: <sip:victim@192.0.2.10>\r\n"
+                + "Call-ID: " + XSS_CALL + "\r\n";
+        String invite = "INVITE sip:victim@192.0.2.10 SIP/2.0\r\n" + dialog
+                + "CSeq: 1 INVITE\r\n"
+                + "Contact: <" + JS_CONTACT + ">\r\n"
+                + "X-Note: " + SCRIPT + "\r\n"
+                + "User-Agent: " + SCRIPT + "\r\n"
+                + "Content-Type: image/svg+xml\r\n"
+                + "Content-Length: " + SVG.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + SVG;
+        String reject = "SIP/2.0 488 <b onmouseover=alert(1)>Not Acceptable</b>\r\n" + dialog.replace("<sip:victim@192.0.2.10>", "<sip:victim@192.0.2.10>;tag=v1")
+                + "CSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n";
+        String ack = "ACK sip:victim@192.0.2.10 SIP/2.0\r\n" + dialog.replace("<sip:victim@192.0.2.10>", "<sip:victim@192.0.2.10>;tag=v1")
+                + "CSeq: 1 ACK\r\nContent-Length: 0\r\n\r\n";
+        return List.of(
+                sip(t, invite, "198.51.100.66", "192.0.2.10"),
+                sip(t + 1000, reject, "192.0.2.10", "198.51.100.66"),
+                sip(t + 2000, ack, "198.51.100.66", "192.0.2.10"));
+    }
+
+    static CapturedMessage sip(long t, String text, String src, String dst) throws IOException {
+        HepPacket p = new HepPacket(3, 2, 17, InetAddress.getByName(src), InetAddress.getByName(dst), 5060, 5060,
+                t / 1_000_000, (int) (t % 1_000_000), MessageExtractor.PROTO_SIP, 3001, null, null, null,
+                "xss-node", text.getBytes(StandardCharsets.UTF_8), false, List.of());
+        return new MessageExtractor(SETTINGS).extract(p);
+    }
+
+    static Instant instant(long micros) {
+        return Instant.ofEpochSecond(micros / 1_000_000, (micros % 1_000_000) * 1000);
+    }
+
+    // ---- homer-api as a process ----
+
+    /** The executable jar the reactor built (a test dependency), else the module's target directory. */
+    static Path apiJar() {
+        return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .map(Path::of)
+                .filter(p -> p.getFileName().toString().matches("homer-api(-[0-9].*)?\\.jar"))
+                .findFirst()
+                .orElse(Path.of("../homer-api/target/homer-api.jar"));
+    }
+
+    static Process startApi() throws Exception {
+        Path jar = apiJar();
+        assertThat(jar).as("homer-api's executable jar (build with -pl homer-ui -am)").isRegularFile();
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            port = s.getLocalPort();
+        }
+        apiUrl = "http://127.0.0.1:" + port;
+        Path log = Path.of("target/real-stack-homer-api.log");
+        Files.createDirectories(log.getParent());
+        ProcessBuilder pb = new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-XX:TieredStopAtLevel=1",
+                "-jar", jar.toAbsolutePath().toString(),
+                "--server.port=" + port, "--server.address=127.0.0.1",
+                "--spring.r2dbc.url=" + db.r2dbcUrl(),
+                "--spring.r2dbc.username=" + db.user(),
+                "--spring.r2dbc.password=" + (db.password() == null ? "" : db.password()),
+                "--homer.api.auth.admin-password=" + ADMIN_PASSWORD,
+                "--homer.api.auth.bcrypt-strength=4")
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        pb.environment().remove("HOMER_ADMIN_PASSWORD");
+        Process p = pb.start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!p.isAlive()) {
+                throw new AssertionError("homer-api exited with " + p.exitValue() + ":\n" + Files.readString(log));
+            }
+            try {
+                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(apiUrl + "/actuator/health/readiness"))
+                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    return p;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(500);
+        }
+        p.destroyForcibly();
+        throw new AssertionError("homer-api not ready in 120 s:\n" + Files.readString(log));
+    }
+
+    static String login() throws Exception {
+        String body = JSON.writeValueAsString(Map.of("username", "admin", "password", ADMIN_PASSWORD));
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(apiUrl + "/api/v1/auth/login"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return JSON.readTree(r.body()).get("token").asText();
+    }
+
+    static <T> HttpResponse<T> get(String pathAndQuery, HttpResponse.BodyHandler<T> handler, boolean auth) {
+        try {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(apiUrl + pathAndQuery)).timeout(Duration.ofSeconds(60));
+            if (auth) b.header("Authorization", "Bearer " + apiToken);
+            return HTTP.send(b.build(), handler);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static JsonNode apiJson(String pathAndQuery) {
+        HttpResponse<String> r = get(pathAndQuery, HttpResponse.BodyHandlers.ofString(), true);
+        assertThat(r.statusCode()).as(pathAndQuery + " " + r.body()).isEqualTo(200);
+        try {
+            return JSON.readTree(r.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String range() {
+        return "from=" + enc(from) + "&to=" + enc(to);
+    }
+
+    static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    static String callPath(String callId) {
+        return "/api/v1/calls/" + enc(callId).replace("+", "%20");
+    }
+
+    static WebDriverWait waiting(WebDriver driver) {
+        return new WebDriverWait(driver, Duration.ofSeconds(30));
+    }
+
+    // ---- the browser ----
+
+    @Test
+    @Order(1)
+    void logsInAndFindsTheFixturesCalls() {
+        int calls = apiJson("/api/v1/calls?" + range() + "&limit=1000").get("items").size();
+        assertThat(calls).as("calls of the fixture and the XSS call").isGreaterThan(1).isLessThanOrEqualTo(100);
+
+        var d = engineer.driver;
+        d.get(base + "/?view=calls&range=custom&" + range());
+        waiting(d).until(ExpectedConditions.urlContains("/login"));
+        d.findElement(By.id("username")).sendKeys("admin");
+        d.findElement(By.id("password")).sendKeys(ADMIN_PASSWORD, Keys.ENTER);
+
+        waiting(d).until(ExpectedConditions.presenceOfElementLocated(By.id("search-button")));
+        List<WebElement> rows = waiting(d).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#calls-table tbody tr"), calls));
+        assertThat(d.findElement(By.id("calls-table")).getText()).contains(basicCall).contains(XSS_CALL);
+        assertThat(rows).isNotEmpty();
+        engineer.screenshot("real-search");
+        assertThat(engineer.cspViolations()).isEmpty();
+    }
+
+    @Test
+    @Order(2)
+    void opensABasicCallWithOneArrowPerMessageOfTheApisFlow() {
+        JsonNode flow = apiJson(callPath(basicCall) + "/flow?" + range());
+        int messages = flow.get("messages").size();
+        assertThat(messages).isGreaterThanOrEqualTo(3);
+
+        var d = engineer.driver;
+        waiting(d).until(ExpectedConditions.elementToBeClickable(By.linkText(basicCall))).click();
+        waiting(d).until(ExpectedConditions.urlContains("/call/"));
+        List<WebElement> arrows = waiting(d).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("svg.ladder g.arrow"), messages));
+        assertThat(d.findElements(By.cssSelector("svg.ladder .host-name"))).hasSize(flow.get("hosts").size());
+
+        arrows.get(0).sendKeys(Keys.ENTER);
+        String firstLine = flow.get("messages").get(0).get("raw").asText().split("\r\n", 2)[0];
+        waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.id("detail"), firstLine));
+        assertThat(d.findElements(By.cssSelector("#detail .hn.hk"))).extracting(WebElement::getText).contains("Call-ID", "CSeq", "Via");
+        String lastLine = flow.get("messages").get(messages - 1).get("raw").asText().split("\r\n", 2)[0];
+        arrows.get(messages - 1).click();
+        waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.id("detail"), lastLine));
+        arrows.get(0).click();
+        waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.id("detail"), firstLine));
+        engineer.screenshot("real-ladder");
+        assertThat(engineer.cspViolations()).isEmpty();
+    }
+
+    @Test
+    @Order(3)
+    void downloadsTheApisPcapAndCreatesAShareLink() throws IOException, InterruptedException {
+        var d = engineer.driver;
+        String callUrl = d.getCurrentUrl();
+        String query = URI.create(callUrl).getRawQuery();
+        byte[] apiPcap = get(callPath(basicCall) + "/pcap" + (query == null ? "" : "?" + query),
+                HttpResponse.BodyHandlers.ofByteArray(), true).body();
+        assertThat(apiPcap.length).isGreaterThan(24);
+
+        d.findElement(By.id("tab-export")).click();
+        d.findElement(By.id("download-pcap")).click();
+        Path pcap = awaitDownload(engineer.downloads);
+        assertThat(Files.readAllBytes(pcap)).isEqualTo(apiPcap);
+
+        // Not the API's default (7 days): the chosen expiry must reach homer-api.
+        new Select(d.findElement(By.id("share-expiry"))).selectByVisibleText("1 day");
+        Instant clicked = Instant.now();
+        d.findElement(By.id("create-share")).click();
+        WebElement url = waiting(d).until(ExpectedConditions.presenceOfElementLocated(By.id("share-url")));
+        shareUrl = url.getAttribute("value");
+        assertThat(shareUrl).startsWith(base + "/embed/");
+        shareToken = shareUrl.substring((base + "/embed/").length());
+        assertThat(shareToken).hasSize(43);
+        JsonNode share = apiJson("/api/v1/shares").get("items").get(0);
+        assertThat(share.get("callId").asText()).isEqualTo(basicCall);
+        assertThat(Instant.parse(share.get("expiresAt").asText()))
+                .isBetween(clicked.plus(Duration.ofDays(1)).minusSeconds(60), Instant.now().plus(Duration.ofDays(1)).plusSeconds(60));
+        assertThat(engineer.cspViolations()).isEmpty();
+    }
+
+    @Test
+    @Order(4)
+    void embedsTheSharedCallInAFreshBrowserOnAnAllowedOrigin() throws IOException, InterruptedException {
+        HttpResponse<String> shared = get("/api/v1/shared/" + shareToken + "/flow", HttpResponse.BodyHandlers.ofString(), false);
+        assertThat(shared.statusCode()).isEqualTo(200);
+        int messages = JSON.readTree(shared.body()).get("messages").size();
+        byte[] sharedPcap = get("/api/v1/shared/" + shareToken + "/pcap", HttpResponse.BodyHandlers.ofByteArray(), false).body();
+
+        try (Browser customer = new Browser()) {
+            var d = customer.driver;
+            d.get("http://127.0.0.2:" + allowedPortal.port() + "/portal?src=" + enc(shareUrl));
+            d.switchTo().frame("call");
+            List<WebElement> arrows = waiting(d).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("svg.ladder g.arrow"), messages));
+            arrows.get(0).click();
+            String firstLine = JSON.readTree(shared.body()).get("messages").get(0).get("raw").asText().split("\r\n", 2)[0];
+            waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.id("detail"), firstLine));
+            assertThat(d.findElements(By.id("username"))).isEmpty();
+            d.findElement(By.id("download-pcap")).click();
+            assertThat(Files.readAllBytes(awaitDownload(customer.downloads))).isEqualTo(sharedPcap);
+            assertThat(customer.cspViolations()).isEmpty();
+            d.switchTo().defaultContent();
+            customer.screenshot("real-embed");
+        }
+    }
+
+    @Test
+    @Order(5)
+    void rendersTheAttackersSipAsText() {
+        JsonNode flow = apiJson(callPath(XSS_CALL) + "/flow?" + range());
+        int messages = flow.get("messages").size();
+        assertThat(messages).isEqualTo(3);
+
+        var d = engineer.driver;
+        d.get(base + "/call/" + enc(XSS_CALL).replace("+", "%20") + "?" + range());
+        List<WebElement> arrows = waiting(d).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("svg.ladder g.arrow"), messages));
+        arrows.get(0).click();
+        WebElement detail = waiting(d).until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#detail pre.sip")));
+        String text = (String) ((JavascriptExecutor) d).executeScript("return arguments[0].textContent", detail);
+        assertThat(text)
+                .contains("From: \"" + IMG + "\"")
+                .contains("X-Note: " + SCRIPT)
+                .contains("Contact: <" + JS_CONTACT + ">")
+                .contains(SVG);
+        arrows.get(1).click();
+        waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.id("detail"), "<b onmouseover=alert(1)>Not Acceptable</b>"));
+
+        assertThat(d.findElements(By.cssSelector("main img, main svg svg, main circle, main b, main script, a[href^='javascript:']"))).isEmpty();
+        assertThat(d.findElements(By.cssSelector("script"))).hasSize(1);
+        assertThat(engineer.alerts()).isEmpty();
+        assertThatThrownBy(() -> d.switchTo().alert()).isInstanceOf(NoAlertPresentException.class);
+        assertThat(engineer.cspViolations()).isEmpty();
+
+        // The search lists it as text too.
+        d.get(base + "/?view=messages&range=custom&" + range() + "&callId=" + enc(XSS_CALL));
+        waiting(d).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#messages-table tbody tr"), messages));
+        assertThat(d.findElements(By.cssSelector("main img, main script, main b, main circle"))).isEmpty();
+        assertThat(engineer.alerts()).isEmpty();
+        assertThat(engineer.cspViolations()).isEmpty();
+    }
+
+    private static Path awaitDownload(Path dir) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            try (Stream<Path> files = Files.list(dir)) {
+                var done = files.filter(p -> !p.toString().endsWith(".crdownload") && !p.toString().endsWith(".tmp")).findFirst();
+                if (done.isPresent() && Files.size(done.get()) > 0) {
+                    return done.get();
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no download in " + dir);
+    }
+}
