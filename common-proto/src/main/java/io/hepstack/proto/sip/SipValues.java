@@ -115,19 +115,7 @@ final class SipValues {
         int searchFrom = i;
         if (s.charAt(i) == '"') {
             StringBuilder sb = new StringBuilder();
-            int j = i + 1;
-            while (j < n) {
-                char c = s.charAt(j);
-                if (c == '\\' && j + 1 < n) {
-                    sb.append(s.charAt(j + 1));
-                    j += 2;
-                } else if (c == '"') {
-                    break;
-                } else {
-                    sb.append(c);
-                    j++;
-                }
-            }
+            int j = unquote(s, i + 1, n, sb);
             display = sb.toString();
             searchFrom = Math.min(n, j + 1);
         }
@@ -325,23 +313,33 @@ final class SipValues {
         return null;
     }
 
+    /**
+     * The content of a quoted-string (RFC 3261 §25.1) whose opening quote is just before {@code from},
+     * backslash escapes undone, appended to {@code out}; returns the index of the closing quote, or
+     * {@code n} when the string is not closed.
+     */
+    private static int unquote(String s, int from, int n, StringBuilder out) {
+        int j = from;
+        while (j < n) {
+            char c = s.charAt(j);
+            if (c == '\\' && j + 1 < n) {
+                out.append(s.charAt(j + 1));
+                j += 2;
+            } else if (c == '"') {
+                break;
+            } else {
+                out.append(c);
+                j++;
+            }
+        }
+        return j;
+    }
+
     /** A token or quoted-string value starting at {@code from}, ending at whitespace or a stop char. */
     private static String value(String s, int from, int n, long stops) {
         if (from < n && s.charAt(from) == '"') {
             StringBuilder sb = new StringBuilder();
-            int j = from + 1;
-            while (j < n) {
-                char c = s.charAt(j);
-                if (c == '\\' && j + 1 < n) {
-                    sb.append(s.charAt(j + 1));
-                    j += 2;
-                } else if (c == '"') {
-                    break;
-                } else {
-                    sb.append(c);
-                    j++;
-                }
-            }
+            unquote(s, from + 1, n, sb);
             return sb.toString();
         }
         int end = from;
