@@ -104,7 +104,30 @@ class KamailioSiptraceIT {
     }
 
     /** {@value #CALLS} SIPp calls through Kamailio tracing to the collector; 13 rows per Call-ID. */
+    /**
+     * Runs {@link #runCalls} and, when a run comes up short, retries it once with new Call-IDs, but only
+     * after proving the shortfall is the sender's: the collector stored every packet it received
+     * (received − rejected = rows) and the kernel reported no UDP receive-buffer error meanwhile. Kamailio
+     * has now and then not mirrored one message out of 130 (seen with the collector's received counter
+     * also one short). Any loss on the collector's side still fails here.
+     */
     private void callsThroughKamailio(String tag, int hepVersion, String uriParams) throws Exception {
+        long rcvbufErrorsBefore = udpRcvbufErrors();
+        String shortfall = runCalls(tag, hepVersion, uriParams);
+        if (shortfall == null) {
+            return;
+        }
+        assertThat(sum("hep.packets.received") - sum("hep.packets.rejected"))
+                .as("the collector stored every packet it received; " + shortfall)
+                .isEqualTo(count("select count(*) from messages"));
+        assertThat(udpRcvbufErrors()).as("kernel UDP receive-buffer errors; " + shortfall).isEqualTo(rcvbufErrorsBefore);
+        System.err.println("KamailioSiptraceIT: sender-side shortfall, retrying once: " + shortfall);
+        String again = runCalls(tag + "r", hepVersion, uriParams);
+        assertThat(again).as("second run after: " + shortfall).isNull();
+    }
+
+    /** The calls of one run; {@code null} when every expected row arrived, else what was missing. */
+    private String runCalls(String tag, int hepVersion, String uriParams) throws Exception {
         String kamailio = Peer.require("kamailio", "kamailio");
         String sipp = Peer.require("sipp", "sip-tester");
         int hepPort = uriParams.contains("tcp") ? listeners.tcpAddress().getPort() : listeners.udpAddress().getPort();
@@ -133,8 +156,10 @@ class KamailioSiptraceIT {
                     && System.nanoTime() < deadline) {
                 Thread.sleep(100);
             }
-            assertThat(stored).as("rows stored for %s after 60 s; per Call-ID %s; collector counters %s;%nKamailio:%n%s",
-                    tag, perCallId(like), counters(), k.output()).isGreaterThanOrEqualTo(CALLS * ROWS_PER_CALL);
+            if (stored < CALLS * ROWS_PER_CALL) {
+                return String.format("rows stored for %s after 60 s: %d; per Call-ID %s; collector counters %s;%nKamailio:%n%s",
+                        tag, stored, perCallId(like), counters(), k.output());
+            }
             Thread.sleep(300); // nothing more arrives
             Map<String, Long> perCall = perCallId(like);
             assertThat(perCall).as("Kamailio:\n" + k.output()).hasSize(CALLS);
@@ -146,6 +171,7 @@ class KamailioSiptraceIT {
             assertThat(count("select count(*) from messages where " + like + " and status = 100"))
                     .isEqualTo(CALLS);
         }
+        return null;
     }
 
     private void awaitListening(Peer k) throws Exception {
@@ -265,5 +291,16 @@ class KamailioSiptraceIT {
                     .append('=').append((long) c.count()).append(' '));
         }
         return sb.toString();
+    }
+
+    private double sum(String counter) {
+        return registry.find(counter).counters().stream().mapToDouble(c -> c.count()).sum();
+    }
+
+    /** {@code Udp: RcvbufErrors} of /proc/net/snmp: datagrams the kernel dropped for a full receive buffer. */
+    private static long udpRcvbufErrors() throws java.io.IOException {
+        List<String> udp = Files.readAllLines(Path.of("/proc/net/snmp")).stream().filter(l -> l.startsWith("Udp:")).toList();
+        List<String> names = List.of(udp.get(0).split("\\s+"));
+        return Long.parseLong(udp.get(1).split("\\s+")[names.indexOf("RcvbufErrors")]);
     }
 }
