@@ -32,16 +32,18 @@ public final class HepEncoder {
     /** Encodes into a new heap array. */
     public static byte[] encode(HepPacket p) {
         byte[] payload = payloadOnWire(p);
-        byte[] out = new byte[checkedSize(p, payload)];
-        write(p, payload, Unpooled.wrappedBuffer(out).writerIndex(0));
+        int total = checkedSize(p, payload);
+        byte[] out = new byte[total];
+        write(p, payload, total, Unpooled.wrappedBuffer(out).writerIndex(0));
         return out;
     }
 
     /** Encodes into a buffer from {@code alloc}; the caller owns (and releases) the result. */
     public static ByteBuf encode(HepPacket p, ByteBufAllocator alloc) {
         byte[] payload = payloadOnWire(p);
-        ByteBuf buf = alloc.buffer(checkedSize(p, payload));
-        write(p, payload, buf);
+        int total = checkedSize(p, payload);
+        ByteBuf buf = alloc.buffer(total);
+        write(p, payload, total, buf);
         return buf;
     }
 
@@ -53,8 +55,8 @@ public final class HepEncoder {
         return total;
     }
 
-    private static void write(HepPacket p, byte[] payload, ByteBuf buf) {
-        buf.writeInt(HEP3_MAGIC).writeShort(size(p, payload));
+    private static void write(HepPacket p, byte[] payload, int total, ByteBuf buf) {
+        buf.writeInt(HEP3_MAGIC).writeShort(total);
         if (p.ipFamily() != 0) {
             u8(buf, HepChunkType.IP_FAMILY, p.ipFamily());
         }
