@@ -1,5 +1,6 @@
 package io.hepstack.tools;
 
+import io.hepstack.tools.bench.ApiBenchCommand;
 import io.hepstack.tools.bench.BenchCommand;
 import io.hepstack.tools.replay.ReplayCommand;
 import picocli.CommandLine;
@@ -11,7 +12,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "hep-tools", mixinStandardHelpOptions = true, versionProvider = HepTools.Version.class,
         description = "HEP capture tools: decode captures, replay them, generate load, run the suite locally.",
-        subcommands = {DecodeCommand.class, BenchCommand.class, ReplayCommand.class, LocalCommand.class})
+        subcommands = {DecodeCommand.class, BenchCommand.class, ApiBenchCommand.class, ReplayCommand.class, LocalCommand.class})
 public final class HepTools {
 
     private HepTools() {

@@ -58,6 +58,11 @@ public final class BenchCommand implements Callable<Integer> {
             + "the same id gives the same messages")
     String runId;
 
+    @Option(names = "--time-span", paramLabel = "TIME", converter = DurationConverter.class,
+            description = "spread the capture timestamps evenly over the last TIME (24h, 90m) instead of stamping "
+                    + "the send time: loads history for search benchmarks; needs --messages")
+    Duration timeSpan;
+
     @Option(names = "--write-copy", paramLabel = "FILE",
             description = "write the rows the collector stores for these messages, PostgreSQL COPY text format")
     Path writeCopy;
@@ -82,6 +87,10 @@ public final class BenchCommand implements Callable<Integer> {
         if (to == null && writeCopy == null) {
             to = HepTarget.parse("udp:127.0.0.1:9060");
         }
+        if (timeSpan != null && (messages == null || timeSpan.isNegative() || timeSpan.isZero())) {
+            stderr.println("bench: --time-span needs --messages and a positive span");
+            return 2;
+        }
         if (writeCopy != null) {
             long n = duration != null && messages == null ? -1 : limit;
             if (n < 0) {
@@ -104,7 +113,7 @@ public final class BenchCommand implements Callable<Integer> {
         try (CopyTextWriter w = new CopyTextWriter(new BufferedWriter(
                 new OutputStreamWriter(Files.newOutputStream(writeCopy), StandardCharsets.UTF_8), 1 << 16))) {
             for (long i = 0; i < n; i++) {
-                byte[] packet = gen.next(wallMicros + (System.nanoTime() - startNanos) / 1000);
+                byte[] packet = gen.next(timestamp(i, n, wallMicros, startNanos, System.nanoTime()));
                 try {
                     w.write(extractor.extract(decoder.decode(packet)));
                 } catch (HepDecodeException e) {
@@ -140,7 +149,7 @@ public final class BenchCommand implements Callable<Integer> {
                         }
                     }
                 }
-                byte[] packet = gen.next(wallMicros + (now - startNanos) / 1000);
+                byte[] packet = gen.next(timestamp(sent, limit, wallMicros, startNanos, now));
                 sender.send(packet);
                 sent++;
                 bytes += packet.length;
@@ -159,6 +168,18 @@ public final class BenchCommand implements Callable<Integer> {
                         + "\"seconds\":%.3f,\"rate\":%.1f,\"targetRate\":%d,\"errors\":%d,\"runId\":\"%08x\"}%n",
                 to, sent, gen.scenarios(), bytes, seconds, achieved, rate, errors, gen.runId());
         stdout.flush();
+    }
+
+    /**
+     * The capture time of message {@code i} of {@code n}: the send time, or with {@code --time-span} a point
+     * spread evenly over the span that ends when the run started (message 0 at its start).
+     */
+    private long timestamp(long i, long n, long wallMicros, long startNanos, long nowNanos) {
+        if (timeSpan == null) {
+            return wallMicros + (nowNanos - startNanos) / 1000;
+        }
+        long spanMicros = timeSpan.toNanos() / 1000;
+        return wallMicros - spanMicros + (long) ((double) i * spanMicros / n);
     }
 
     private static long nowMicros() {

@@ -1,0 +1,195 @@
+package io.hepstack.tools.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+
+/**
+ * {@code hep-tools api-bench}: latency of the searches an engineer runs, measured against a running
+ * homer-api over HTTP (so JSON, auth and the pool are in the figure): Call-ID lookup and user search over
+ * the whole data window, the call list of one hour, and a call's flow with correlation. Each request's
+ * answer is checked (status 200, the sampled call found), so a fast empty answer cannot pass for a result.
+ * Requests run one at a time after a warm-up; the output is a table and one JSON line.
+ */
+@Command(name = "api-bench", mixinStandardHelpOptions = true,
+        description = "Measure homer-api search latencies (p50/p95/p99) over sampled calls.")
+public final class ApiBenchCommand implements Callable<Integer> {
+
+    @Option(names = "--api", paramLabel = "URL", defaultValue = "http://127.0.0.1:8081", description = "homer-api base URL")
+    URI api;
+
+    @Option(names = "--username", defaultValue = "admin")
+    String username;
+
+    @Option(names = "--password", description = "default: $HOMER_ADMIN_PASSWORD")
+    String password;
+
+    @Option(names = "--samples", paramLabel = "FILE", required = true,
+            description = "sampled calls, one per line: CALL_ID<TAB>FROM_USER<TAB>INVITE_TIME_EPOCH_MICROS")
+    Path samples;
+
+    @Option(names = "--from", paramLabel = "EPOCH_MS", required = true, description = "start of the data window")
+    long from;
+
+    @Option(names = "--to", paramLabel = "EPOCH_MS", required = true, description = "end of the data window")
+    long to;
+
+    @Option(names = "--requests", paramLabel = "N", defaultValue = "300", description = "measured requests per search")
+    int requests;
+
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "200",
+            description = "unmeasured requests per search first (the JIT compiles the API's hot paths meanwhile)")
+    int warmup;
+
+    private final PrintStream stdout;
+    private final ObjectMapper json = new ObjectMapper();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    private String token;
+
+    public ApiBenchCommand() {
+        this(System.out);
+    }
+
+    ApiBenchCommand(PrintStream stdout) {
+        this.stdout = stdout;
+    }
+
+    /** One sampled call. */
+    record Sample(String callId, String fromUser, long inviteMicros) {
+    }
+
+    /** A search: the request for a sample, and what its answer must contain. */
+    private record Search(String name, Function<Sample, String> path, Check check) {
+    }
+
+    @FunctionalInterface
+    private interface Check {
+        String problem(Sample s, JsonNode answer);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        String pw = password != null ? password : System.getenv("HOMER_ADMIN_PASSWORD");
+        if (pw == null) {
+            System.err.println("api-bench: --password or HOMER_ADMIN_PASSWORD needed");
+            return 2;
+        }
+        List<Sample> calls = readSamples(samples);
+        if (calls.isEmpty()) {
+            System.err.println("api-bench: no samples in " + samples);
+            return 2;
+        }
+        JsonNode login = send(HttpRequest.newBuilder(api.resolve("/api/v1/auth/login"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(
+                        java.util.Map.of("username", username, "password", pw)))).build(), "login");
+        token = login.get("token").asText();
+
+        String window = "&from=" + from + "&to=" + to;
+        long hourMs = 3_600_000L;
+        List<Search> searches = List.of(
+                new Search("call-id lookup (24 h)", s -> "/api/v1/messages?limit=100&callId=" + enc(s.callId()) + window,
+                        (s, a) -> a.get("items").isEmpty() ? "no message of Call-ID " + s.callId() : null),
+                new Search("user search (24 h)", s -> "/api/v1/messages?limit=100&fromUser=" + enc(s.fromUser()) + window,
+                        (s, a) -> a.get("items").isEmpty() ? "no message from user " + s.fromUser() : null),
+                new Search("call list (1 h)", s -> {
+                    long start = Math.max(from, Math.min(to - hourMs, s.inviteMicros() / 1000 - hourMs / 2));
+                    return "/api/v1/calls?limit=100&from=" + start + "&to=" + (start + hourMs);
+                }, (s, a) -> a.get("items").isEmpty() ? "empty call list" : null),
+                new Search("flow with correlation", s -> {
+                    long t = s.inviteMicros() / 1000;
+                    return "/api/v1/calls/" + enc(s.callId()) + "/flow?from=" + (t - hourMs / 2) + "&to=" + (t + hourMs / 2);
+                }, (s, a) -> a.get("messages").isEmpty() ? "empty flow for " + s.callId() : null));
+
+        stdout.printf(Locale.ROOT, "api-bench: %s, %d sampled calls, window %s .. %s, %d requests per search after %d warm-up%n",
+                api, calls.size(), Instant.ofEpochMilli(from), Instant.ofEpochMilli(to), requests, warmup);
+        stdout.printf(Locale.ROOT, "%-24s %8s %8s %8s %8s %8s%n", "search", "p50 ms", "p95 ms", "p99 ms", "max ms", "mean ms");
+        StringBuilder summary = new StringBuilder("{\"summary\":\"api-bench\",\"requests\":" + requests + ",\"results\":[");
+        Random random = new Random(42);
+        for (int k = 0; k < searches.size(); k++) {
+            Search search = searches.get(k);
+            double[] ms = new double[requests];
+            for (int i = -warmup; i < requests; i++) {
+                Sample s = calls.get(random.nextInt(calls.size()));
+                String path = search.path().apply(s);
+                long t0 = System.nanoTime();
+                JsonNode answer = send(HttpRequest.newBuilder(api.resolve(path))
+                        .header("Authorization", "Bearer " + token).GET().build(), path);
+                long t1 = System.nanoTime();
+                String problem = search.check().problem(s, answer);
+                if (problem != null) {
+                    throw new IllegalStateException(search.name() + ": " + problem + " (GET " + path + ")");
+                }
+                if (i >= 0) {
+                    ms[i] = (t1 - t0) / 1e6;
+                }
+            }
+            Arrays.sort(ms);
+            double mean = Arrays.stream(ms).average().orElse(0);
+            stdout.printf(Locale.ROOT, "%-24s %8.1f %8.1f %8.1f %8.1f %8.1f%n", search.name(),
+                    pct(ms, 50), pct(ms, 95), pct(ms, 99), ms[ms.length - 1], mean);
+            summary.append(k == 0 ? "" : ",").append(String.format(Locale.ROOT,
+                    "{\"search\":\"%s\",\"p50\":%.2f,\"p95\":%.2f,\"p99\":%.2f,\"max\":%.2f,\"mean\":%.2f}",
+                    search.name(), pct(ms, 50), pct(ms, 95), pct(ms, 99), ms[ms.length - 1], mean));
+        }
+        stdout.println(summary.append("]}"));
+        return 0;
+    }
+
+    /** Nearest-rank percentile of sorted values. */
+    static double pct(double[] sorted, int p) {
+        int rank = (int) Math.ceil(p / 100.0 * sorted.length);
+        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+    }
+
+    static List<Sample> readSamples(Path file) throws IOException {
+        List<Sample> out = new ArrayList<>();
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            if (line.isBlank()) {
+                continue;
+            }
+            String[] f = line.split("\t", -1);
+            if (f.length != 3) {
+                throw new IllegalArgumentException("sample line " + (out.size() + 1) + " has " + f.length
+                        + " fields (expected: CALL_ID, FROM_USER, EPOCH_MICROS separated by tabs)");
+            }
+            out.add(new Sample(f[0], f[1], Long.parseLong(f[2].trim())));
+        }
+        return out;
+    }
+
+    private JsonNode send(HttpRequest request, String what) throws IOException, InterruptedException {
+        HttpResponse<byte[]> r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException(what + ": HTTP " + r.statusCode() + " "
+                    + new String(r.body(), StandardCharsets.UTF_8));
+        }
+        return json.readTree(r.body());
+    }
+
+    private static String enc(String v) {
+        return URLEncoder.encode(v, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,46 @@
+package io.hepstack.tools.bench;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ApiBenchCommandTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void percentilesAreNearestRank() {
+        double[] sorted = new double[100];
+        for (int i = 0; i < 100; i++) {
+            sorted[i] = i + 1;
+        }
+        assertThat(ApiBenchCommand.pct(sorted, 50)).isEqualTo(50);
+        assertThat(ApiBenchCommand.pct(sorted, 95)).isEqualTo(95);
+        assertThat(ApiBenchCommand.pct(sorted, 99)).isEqualTo(99);
+        assertThat(ApiBenchCommand.pct(new double[] {7}, 95)).isEqualTo(7);
+        assertThat(ApiBenchCommand.pct(new double[] {1, 2, 3}, 50)).isEqualTo(2);
+    }
+
+    @Test
+    void readsTabSeparatedSamplesAsPsqlWritesThem() throws Exception {
+        Path f = dir.resolve("samples.tsv");
+        Files.writeString(f, "a@b\t4912\t1795375683366123\n\nc@d\t\t1795375683366124\n");
+        assertThat(ApiBenchCommand.readSamples(f)).containsExactly(
+                new ApiBenchCommand.Sample("a@b", "4912", 1795375683366123L),
+                new ApiBenchCommand.Sample("c@d", "", 1795375683366124L));
+    }
+
+    @Test
+    void aMalformedSampleLineIsNamed() throws Exception {
+        Path f = dir.resolve("samples.tsv");
+        Files.writeString(f, "a@b\t4912\t1\nc@d 12 3\n");
+        assertThatThrownBy(() -> ApiBenchCommand.readSamples(f))
+                .hasMessage("sample line 2 has 1 fields (expected: CALL_ID, FROM_USER, EPOCH_MICROS separated by tabs)");
+    }
+}
