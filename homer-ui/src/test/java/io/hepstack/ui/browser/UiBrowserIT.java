@@ -521,7 +521,7 @@ class UiBrowserIT {
     }
 
     /** No element was created from a payload, no script ran, no CSP violation. */
-    private static void assertNoMarkup(Browser b) {
+    static void assertNoMarkup(Browser b) {
         assertThat(b.driver.findElements(By.cssSelector("main img, main script, main b, a[href^='javascript:']"))).isEmpty();
         assertThat(b.alerts()).isEmpty();
         assertThat(b.cspViolations()).isEmpty();
