@@ -27,7 +27,7 @@ function roleSelect(id, value, label) {
 function confirming(text, question, confirmText, action, label) {
   const slot = h('span', { class: 'confirm-slot' });
   const ask = () => {
-    const yes = h('button', { type: 'button', class: 'danger confirm', onclick: async () => { yes.disabled = true; await action(); } }, confirmText);
+    const yes = h('button', { type: 'button', class: 'danger confirm', onclick: async () => { yes.disabled = true; try { await action(); } finally { yes.disabled = false; } } }, confirmText);
     const no = h('button', { type: 'button', class: 'cancel', onclick: () => { idle(); button.focus(); } }, 'Cancel');
     mount(slot, h('span', { class: 'question', role: 'group', 'aria-label': question, onkeydown: (e) => { if (e.key === 'Escape') { idle(); button.focus(); } } },
       question, ' ', yes, ' ', no));
