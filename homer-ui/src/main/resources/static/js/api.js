@@ -31,8 +31,22 @@ export const session = {
   },
   clear() {
     sessionStorage.removeItem(TOKEN_KEY);
+    me = null;
   },
 };
+
+let me = null;
+
+/** {name, role, kind} of the logged-in caller (GET /api/v1/auth/me), asked once per token. */
+export function whoAmI() {
+  const token = session.token;
+  if (!me || me.token !== token) {
+    const promise = json('/api/v1/auth/me');
+    me = { token, promise };
+    promise.catch(() => { if (me && me.promise === promise) me = null; });
+  }
+  return me.promise;
+}
 
 let onUnauthorized = () => {};
 export function setUnauthorizedHandler(fn) {

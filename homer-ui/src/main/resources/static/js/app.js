@@ -1,10 +1,13 @@
 import { h, mount, errorBox } from './dom.js';
-import { session, login, setUnauthorizedHandler } from './api.js';
+import { session, login, setUnauthorizedHandler, whoAmI } from './api.js';
 import { searchPage } from './search.js';
 import { callPage } from './call.js';
 import { livePage } from './live.js';
+import { dashboardPage } from './dashboard.js';
+import { adminPage, firstAdminPage } from './admin.js';
 
-// The engineer app: /login, / (search; the whole search is in the query string), /call/{callId}?from&to, /live.
+// The engineer app: /login, / (search; the whole search is in the query string), /call/{callId}?from&to, /live,
+// /dashboard?range&node, /admin/{users|aliases|tokens|shares}.
 
 const header = document.getElementById('top');
 const main = document.getElementById('main');
@@ -27,15 +30,24 @@ setUnauthorizedHandler(() => {
 });
 
 function navLink(href, text) {
-  const here = href === '/' ? location.pathname === '/' || location.pathname.startsWith('/call/') : location.pathname === href;
+  const here = href === '/' ? location.pathname === '/' || location.pathname.startsWith('/call/')
+    : href.startsWith('/admin/') ? location.pathname.startsWith('/admin') : location.pathname === href;
   return h('a', { href, 'aria-current': here ? 'page' : false, onclick: (e) => { e.preventDefault(); app.navigate(href); } }, text);
 }
 
 function renderHeader() {
+  const nav = session.token ? h('nav', { class: 'mainnav', 'aria-label': 'Main' }, navLink('/', 'Search'), navLink('/live', 'Live'), navLink('/dashboard', 'Dashboard')) : null;
   mount(header,
     h('a', { class: 'brand', href: '/', onclick: (e) => { e.preventDefault(); app.navigate('/'); } }, 'hepstack'),
-    session.token ? h('nav', { class: 'mainnav', 'aria-label': 'Main' }, navLink('/', 'Search'), navLink('/live', 'Live')) : null,
+    nav,
     session.token ? h('button', { type: 'button', class: 'logout', onclick: () => { session.clear(); app.navigate('/login'); } }, 'Log out') : null);
+  // The admin link only for a role that may open an admin page (the API refuses the rest anyway).
+  if (nav) {
+    whoAmI().then((me) => {
+      const href = firstAdminPage(me.role);
+      if (href && nav.isConnected) nav.appendChild(navLink(href, me.role === 'admin' ? 'Admin' : 'Share links'));
+    }, () => {});
+  }
 }
 
 function loginPage() {
@@ -81,6 +93,13 @@ function render() {
   const call = /^\/call\/([^/]+)$/.exec(path);
   try {
     if (call) return callPage(main, app, decodeURIComponent(call[1]));
+    if (path === '/dashboard') return dashboardPage(main, app);
+    if (path === '/admin' || path === '/admin/') {
+      history.replaceState(null, '', '/admin/users');
+      return render();
+    }
+    const admin = /^\/admin\/([a-z]+)$/.exec(path);
+    if (admin) return adminPage(main, app, admin[1]);
     if (path === '/live') {
       current = livePage(main, app);
       return current;

@@ -1,6 +1,7 @@
 import { h } from './dom.js';
 import { formatLocal, utcTitle } from './time.js';
 import { rawText, parseSip, KEY_HEADERS } from './sip.js';
+import { payloadType } from './hep.js';
 
 function endpoint(ip, port) {
   if (!ip) return '';
@@ -11,11 +12,13 @@ function endpoint(ip, port) {
 export function messageView(msg) {
   const text = rawText(msg);
   const { startLine, headers, body } = parseSip(text);
+  const type = payloadType(msg.protoType);
   const meta = [
     ['Time', h('time', { datetime: msg.timestamp, title: utcTitle(msg.timestamp) }, formatLocal(msg.timestamp))],
     ['From', endpoint(msg.srcIp, msg.srcPort)],
     ['To', endpoint(msg.dstIp, msg.dstPort)],
-    ['Transport', [msg.transport, msg.protoType].filter(Boolean).join(' / ')],
+    ['Transport', msg.transport],
+    ['Payload', type ? h('abbr', { class: 'hep-type', title: type.title }, type.name) : ''],
     ['Call-ID', msg.callId],
     ['Node', [msg.node, msg.captureId].filter((v) => v !== undefined && v !== null && v !== '').join(' / ')],
     ['Size', msg.size !== undefined ? `${msg.size} bytes` : ''],

@@ -14,7 +14,8 @@ import static org.springframework.web.reactive.function.server.RouterFunctions.r
 
 /**
  * The single-page app's entry documents. The engineer app answers its client-side routes
- * ({@code /}, {@code /login}, {@code /live}, {@code /call/{callId}}); {@code /embed/{token}} is the shared call view.
+ * ({@code /}, {@code /login}, {@code /live}, {@code /dashboard}, {@code /call/{callId}},
+ * {@code /admin}, {@code /admin/{section}}); {@code /embed/{token}} is the shared call view.
  */
 @Configuration(proxyBeanMethods = false)
 class Pages {
@@ -23,7 +24,8 @@ class Pages {
     RouterFunction<ServerResponse> pageRoutes() {
         Resource app = new ClassPathResource("static/index.html");
         Resource embed = new ClassPathResource("static/embed.html");
-        return route(GET("/").or(GET("/login")).or(GET("/live")).or(GET("/call/{callId}")), request -> page(app))
+        return route(GET("/").or(GET("/login")).or(GET("/live")).or(GET("/dashboard")).or(GET("/call/{callId}"))
+                        .or(GET("/admin")).or(GET("/admin/{section}")), request -> page(app))
                 .andRoute(GET("/embed/{token}"), request -> page(embed));
     }
 

@@ -24,13 +24,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A FAKE homer-api for the browser tests, used until the real homer-api lands on main: it answers the
  * documented /api/v1 contract with two canned calls (a B2BUA call with a retransmission, and a call
- * whose SIP headers carry XSS payloads). It is not the API: it checks nothing but the bearer token.
+ * whose SIP headers carry XSS payloads), canned KPI/volume statistics, and in-memory users, aliases,
+ * API tokens and share links. It is not the API: it checks the bearer token and the role (an admin and
+ * a viewer), and little else.
  */
 final class FakeHomerApi implements AutoCloseable {
 
     static final String USER = "admin";
     static final String PASSWORD = "admin-pass";
     static final String TOKEN = "fake-token-1";
+    static final String VIEWER = "watcher";
+    static final String VIEWER_PASSWORD = "viewer-pass";
+    static final String VIEWER_TOKEN = "fake-token-viewer";
+    /** The node whose statistics are empty (the dashboard's empty state). */
+    static final String QUIET_NODE = "quiet-node";
 
     static final String CALL = "a84b4c76e66710@192.0.2.10";
     static final String B_LEG = "b2b-77aa91@192.0.2.20";
@@ -50,14 +57,48 @@ final class FakeHomerApi implements AutoCloseable {
     private final Map<String, List<Map<String, Object>>> flows = new LinkedHashMap<>();
     private final Map<String, String> shares = new ConcurrentHashMap<>();
     private final AtomicInteger shareCount = new AtomicInteger();
+    private final Map<Long, Map<String, Object>> shareItems = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, Object>> users = new ConcurrentHashMap<>();
+    private final Map<Long, Map<String, Object>> aliases = new ConcurrentHashMap<>();
+    private final Map<Long, Map<String, Object>> tokens = new ConcurrentHashMap<>();
+    private final AtomicInteger ids = new AtomicInteger(100);
     private final DisposableServer server;
 
     FakeHomerApi() {
         flows.put(CALL, b2buaCall());
         flows.put(XSS_CALL, xssCall());
+        users.put(USER, account(USER, "admin", false));
+        users.put(VIEWER, account(VIEWER, "viewer", false));
+        // homer-api refuses such a name; the fake serves one to show that any name renders as text
+        users.put(IMG, account(IMG, "user", true));
         server = HttpServer.create().host("127.0.0.1").port(0)
                 .route(r -> r
                         .post("/api/v1/auth/login", this::login)
+                        .get("/api/v1/auth/me", (q, s) -> role(q) == null ? unauthorized(s)
+                                : send(s, map("name", VIEWER_TOKEN.equals(token(q)) ? VIEWER : USER, "role", role(q), "kind", "ACCOUNT")))
+                        .get("/api/v1/stats/kpi", authed((q, s) -> kpi(q, s)))
+                        .get("/api/v1/stats/volume", authed((q, s) -> volume(q, s)))
+                        .get("/api/v1/users", admin((q, s) -> send(s, Map.of("items", sorted(users.values(), "username")))))
+                        .post("/api/v1/users", admin(this::createUser))
+                        .route(q -> q.method().equals(io.netty.handler.codec.http.HttpMethod.PATCH) && q.uri().startsWith("/api/v1/users/"), admin(this::updateUser))
+                        .delete("/api/v1/users/{name}", admin((q, s) -> users.remove(param(q, "name")) == null
+                                ? error(s, 404, "not_found", "no such user") : s.status(204).send().then()))
+                        .get("/api/v1/aliases", authed((q, s) -> send(s, Map.of("items", sorted(aliases.values(), "id")))))
+                        .post("/api/v1/aliases", admin(this::createAlias))
+                        .delete("/api/v1/aliases/{id}", admin((q, s) -> removeById(aliases, q, s, "no such alias")))
+                        .get("/api/v1/tokens", admin((q, s) -> send(s, Map.of("items", sorted(tokens.values(), "id")))))
+                        .post("/api/v1/tokens", admin(this::createToken))
+                        .delete("/api/v1/tokens/{id}", admin((q, s) -> removeById(tokens, q, s, "no such token")))
+                        .get("/api/v1/shares", authed((q, s) -> send(s, Map.of("items", sorted(shareItems.values(), "id")))))
+                        .delete("/api/v1/shares/{id}", authed((q, s) -> {
+                            Long id = parseId(param(q, "id"));
+                            Map<String, Object> gone = id == null ? null : shareItems.remove(id);
+                            if (gone == null) {
+                                return error(s, 404, "not_found", "no such share");
+                            }
+                            shares.remove((String) gone.get("token"));
+                            return s.status(204).send().then();
+                        }))
                         .get("/api/v1/calls", authed((q, s) -> send(s, Map.of("items", calls()))))
                         .get("/api/v1/messages", authed((q, s) -> send(s, Map.of("items", allMessages()))))
                         .get("/api/v1/messages/{id}", authed((q, s) -> message(s, param(q, "id"))))
@@ -96,9 +137,32 @@ final class FakeHomerApi implements AutoCloseable {
     }
 
     private static java.util.function.BiFunction<HttpServerRequest, HttpServerResponse, org.reactivestreams.Publisher<Void>> authed(Handler h) {
-        return (q, s) -> ("Bearer " + TOKEN).equals(q.requestHeaders().get("Authorization"))
-                ? h.handle(q, s)
-                : s.status(401).header("Content-Type", "application/json").sendString(Mono.just("{\"error\":\"unauthorized\"}")).then();
+        return (q, s) -> role(q) != null ? h.handle(q, s) : unauthorized(s);
+    }
+
+    /** Admin-only, as homer-api: 403 for any other role. */
+    private static java.util.function.BiFunction<HttpServerRequest, HttpServerResponse, org.reactivestreams.Publisher<Void>> admin(Handler h) {
+        return (q, s) -> role(q) == null ? unauthorized(s)
+                : "admin".equals(role(q)) ? h.handle(q, s) : error(s, 403, "forbidden", "forbidden");
+    }
+
+    private static String token(HttpServerRequest q) {
+        String auth = q.requestHeaders().get("Authorization");
+        return auth != null && auth.startsWith("Bearer ") ? auth.substring(7) : null;
+    }
+
+    private static String role(HttpServerRequest q) {
+        String t = token(q);
+        return TOKEN.equals(t) ? "admin" : VIEWER_TOKEN.equals(t) ? "viewer" : null;
+    }
+
+    private static Mono<Void> unauthorized(HttpServerResponse s) {
+        return error(s, 401, "unauthorized", "invalid bearer token");
+    }
+
+    private static Mono<Void> error(HttpServerResponse s, int status, String error, String message) {
+        String body = "{\"error\":\"" + error + "\",\"message\":\"" + message.replace("\"", "'") + "\"}";
+        return s.status(status).header("Content-Type", "application/json").sendString(Mono.just(body)).then();
     }
 
     private static String param(HttpServerRequest q, String name) {
@@ -113,6 +177,9 @@ final class FakeHomerApi implements AutoCloseable {
                 if (USER.equals(m.get("username")) && PASSWORD.equals(m.get("password"))) {
                     return send(s, Map.of("token", TOKEN, "expiresAt", Instant.now().plus(1, ChronoUnit.HOURS).toString()));
                 }
+                if (VIEWER.equals(m.get("username")) && VIEWER_PASSWORD.equals(m.get("password"))) {
+                    return send(s, Map.of("token", VIEWER_TOKEN, "expiresAt", Instant.now().plus(1, ChronoUnit.HOURS).toString()));
+                }
             } catch (JsonProcessingException e) {
                 // falls through to 401
             }
@@ -124,16 +191,201 @@ final class FakeHomerApi implements AutoCloseable {
         return q.receive().aggregate().asString().flatMap(body -> {
             try {
                 Map<?, ?> m = json.readValue(body, Map.class);
-                String token = "share-" + shareCount.incrementAndGet();
+                int n = shareCount.incrementAndGet();
+                String token = "share-" + n;
                 shares.put(token, (String) m.get("callId"));
                 // homer-api's CreateShare: {callId, from, to, expiresAt}; unknown fields are ignored there
                 Instant expiresAt = Instant.parse((String) m.get("expiresAt"));
+                shareItems.put((long) n, map("id", (long) n, "callId", m.get("callId"), "from", m.get("from"), "to", m.get("to"),
+                        "createdBy", USER, "createdAt", Instant.now().toString(), "expiresAt", expiresAt.toString(), "token", token));
                 return send(s.status(201), Map.of("token", token, "url", "javascript:alert('not used')",
                         "expiresAt", expiresAt.toString()));
             } catch (JsonProcessingException | RuntimeException e) {
                 return s.status(400).send().then();
             }
         });
+    }
+
+    // --- admin: users, aliases, tokens (the documented fields; validation as far as the UI tests need it)
+
+    private Mono<Void> createUser(HttpServerRequest q, HttpServerResponse s) {
+        return body(q).flatMap(m -> {
+            String name = String.valueOf(m.get("username"));
+            String password = m.get("password") == null ? "" : String.valueOf(m.get("password"));
+            if (password.length() < 12) {
+                return error(s, 400, "bad_request", "password: size must be between 12 and 1024");
+            }
+            if (users.containsKey(name)) {
+                return error(s, 409, "conflict", "username already taken");
+            }
+            Map<String, Object> a = account(name, String.valueOf(m.get("role")), false);
+            users.put(name, a);
+            return send(s.status(201), a);
+        });
+    }
+
+    private Mono<Void> updateUser(HttpServerRequest q, HttpServerResponse s) {
+        // reactor-netty has no patch() route: the name is the rest of the path
+        String name = URLDecoder.decode(q.uri().substring("/api/v1/users/".length()).split("\\?")[0], StandardCharsets.UTF_8);
+        return body(q).flatMap(m -> {
+            Map<String, Object> a = users.get(name);
+            if (a == null) {
+                return error(s, 404, "not_found", "no such user");
+            }
+            if (USER.equals(name) && (Boolean.TRUE.equals(m.get("disabled")) || (m.get("role") != null && !"admin".equals(m.get("role"))))) {
+                return error(s, 400, "bad_request", "an admin cannot disable or demote their own account");
+            }
+            if (m.get("role") != null) a.put("role", m.get("role"));
+            if (m.get("disabled") != null) a.put("disabled", m.get("disabled"));
+            if (m.get("password") != null) a.put("passwordChangedAt", Instant.now().toString());
+            return send(s, a);
+        });
+    }
+
+    private Mono<Void> createAlias(HttpServerRequest q, HttpServerResponse s) {
+        return body(q).flatMap(m -> {
+            Object port = m.get("port");
+            boolean taken = aliases.values().stream().anyMatch(a -> a.get("ip").equals(m.get("ip")) && java.util.Objects.equals(a.get("port"), port));
+            if (taken) {
+                return error(s, 409, "conflict", "this address and port already have an alias");
+            }
+            long id = ids.incrementAndGet();
+            Map<String, Object> a = map("id", id, "ip", m.get("ip"), "port", port, "alias", m.get("alias"), "createdBy", USER,
+                    "createdAt", Instant.now().toString());
+            aliases.put(id, a);
+            return send(s.status(201), a);
+        });
+    }
+
+    private Mono<Void> createToken(HttpServerRequest q, HttpServerResponse s) {
+        return body(q).flatMap(m -> {
+            long id = ids.incrementAndGet();
+            Map<String, Object> t = map("id", id, "name", m.get("name"), "role", m.get("role") == null ? "viewer" : m.get("role"),
+                    "createdBy", USER, "createdAt", Instant.now().toString(), "expiresAt", m.get("expiresAt"));
+            tokens.put(id, t);
+            var created = new LinkedHashMap<>(t);
+            created.put("token", "hsk_fake" + id);
+            return send(s.status(201), created);
+        });
+    }
+
+    /** The tokens that were created, as the test reads them back. */
+    List<Map<String, Object>> tokenItems() {
+        return sorted(tokens.values(), "id");
+    }
+
+    Map<String, Map<String, Object>> userItems() {
+        return users;
+    }
+
+    List<Map<String, Object>> aliasItems() {
+        return sorted(aliases.values(), "id");
+    }
+
+    List<Map<String, Object>> shareItems() {
+        return sorted(shareItems.values(), "id");
+    }
+
+    private Mono<Void> removeById(Map<Long, Map<String, Object>> items, HttpServerRequest q, HttpServerResponse s, String notFound) {
+        Long id = parseId(param(q, "id"));
+        return id == null || items.remove(id) == null ? error(s, 404, "not_found", notFound) : s.status(204).send().then();
+    }
+
+    private static Long parseId(String id) {
+        try {
+            return Long.parseLong(id);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private Mono<Map<?, ?>> body(HttpServerRequest q) {
+        return q.receive().aggregate().asString().defaultIfEmpty("{}").map(b -> {
+            try {
+                return json.readValue(b, Map.class);
+            } catch (JsonProcessingException e) {
+                throw new IllegalArgumentException(e);
+            }
+        });
+    }
+
+    private static Map<String, Object> account(String name, String role, boolean disabled) {
+        String now = Instant.now().toString();
+        return map("username", name, "role", role, "disabled", disabled, "createdAt", now, "passwordChangedAt", now);
+    }
+
+    private static List<Map<String, Object>> sorted(java.util.Collection<Map<String, Object>> items, String key) {
+        return items.stream().sorted(java.util.Comparator.comparing(m -> String.valueOf(m.get(key)),
+                java.util.Comparator.comparing(String::length).thenComparing(java.util.Comparator.naturalOrder()))).toList();
+    }
+
+    // --- statistics: 12 buckets of 5 minutes from `from`, canned figures (all zero on QUIET_NODE)
+
+    static final int STEP = 300;
+    static final int[] INVITES = {1, 0, 2, 1, 0, 1, 2, 0, 1, 1, 0, 1};
+    static final int[] REDIRECTED = {0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0};
+    static final int[] ANSWERED = {1, 0, 1, 1, 0, 0, 1, 0, 1, 1, 0, 0};
+    static final int[] BUSY = {0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+    static final int[] FAILED = {0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1};
+    static final int[] DEFECTS = {0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0};
+    static final int[] INEFFECTIVE = {0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0};
+    static final int[] BYES = {1, 0, 1, 1, 0, 0, 1, 0, 1, 1, 0, 0};
+
+    private static boolean quiet(HttpServerRequest q) {
+        return QUIET_NODE.equals(query(q, "node"));
+    }
+
+    private static String query(HttpServerRequest q, String name) {
+        var values = new io.netty.handler.codec.http.QueryStringDecoder(q.uri()).parameters().get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+
+    private static Instant from(HttpServerRequest q) {
+        String from = query(q, "from");
+        return from == null ? Instant.now().minus(1, ChronoUnit.HOURS) : Instant.parse(from);
+    }
+
+    private static Double ratio(int n, int d) {
+        return d == 0 ? null : Math.round(1000.0 * n / d) / 1000.0;
+    }
+
+    private Mono<Void> kpi(HttpServerRequest q, HttpServerResponse s) {
+        boolean quiet = quiet(q);
+        Instant from = from(q);
+        var series = new ArrayList<Map<String, Object>>();
+        int[] sum = new int[7];
+        for (int i = 0; i < INVITES.length; i++) {
+            int inv = quiet ? 0 : INVITES[i], att = quiet ? 0 : INVITES[i] - REDIRECTED[i], ans = quiet ? 0 : ANSWERED[i];
+            int busy = quiet ? 0 : BUSY[i], failed = quiet ? 0 : FAILED[i], sd = quiet ? 0 : DEFECTS[i], ineff = quiet ? 0 : INEFFECTIVE[i];
+            int[] row = {inv, att, ans, busy, failed, sd, ineff};
+            for (int k = 0; k < row.length; k++) sum[k] += row[k];
+            series.add(map("t", from.plusSeconds((long) i * STEP).toString(), "invites", inv, "attempts", att, "answered", ans,
+                    "busy", busy, "failed", failed, "sessionDefects", sd, "ineffective", ineff,
+                    "asr", ratio(ans, att), "ner", ratio(ans + busy, att), "isa", ratio(ineff, inv), "sd", ratio(sd, att)));
+        }
+        var total = map("invites", sum[0], "attempts", sum[1], "answered", sum[2], "busy", sum[3], "failed", sum[4],
+                "sessionDefects", sum[5], "ineffective", sum[6],
+                "asr", ratio(sum[2], sum[1]), "ner", ratio(sum[2] + sum[3], sum[1]), "isa", ratio(sum[6], sum[0]), "sd", ratio(sum[5], sum[1]),
+                "avgPddMs", quiet ? null : 850.4, "avgDurationMs", quiet ? null : 30654.0,
+                "finalStatus", quiet ? Map.of() : map("200", 6, "486", 1, "302", 1, "503", 1, "404", 1),
+                "registrations", 0, "registrationsSucceeded", 0);
+        return send(s, map("from", from.toString(), "to", from.plusSeconds((long) INVITES.length * STEP).toString(), "stepSeconds", STEP,
+                "nodes", quiet ? List.of() : List.of("kamailio-edge", "kamailio-core"), "total", total, "series", series));
+    }
+
+    private Mono<Void> volume(HttpServerRequest q, HttpServerResponse s) {
+        boolean quiet = quiet(q);
+        Instant from = from(q);
+        var series = new ArrayList<Map<String, Object>>();
+        for (int i = 0; i < INVITES.length; i++) {
+            int inv = quiet ? 0 : INVITES[i] * 2, bye = quiet ? 0 : BYES[i] * 2, other = quiet ? 0 : 3;
+            int s1 = quiet ? 0 : INVITES[i] * 2, s2 = quiet ? 0 : ANSWERED[i] * 2 + BYES[i], s4 = quiet ? 0 : BUSY[i] + FAILED[i];
+            series.add(map("t", from.plusSeconds((long) i * STEP).toString(), "total", inv + bye + other + s1 + s2 + s4,
+                    "methods", map("INVITE", inv, "BYE", bye, "OTHER", other),
+                    "statuses", map("1xx", s1, "2xx", s2, "3xx", quiet ? 0 : REDIRECTED[i], "4xx", s4, "5xx", quiet ? 0 : DEFECTS[i], "6xx", 0)));
+        }
+        return send(s, map("from", from.toString(), "to", from.plusSeconds((long) INVITES.length * STEP).toString(), "stepSeconds", STEP,
+                "series", series));
     }
 
     private Mono<Void> flow(HttpServerResponse s, String callId) {
@@ -250,7 +502,7 @@ final class FakeHomerApi implements AutoCloseable {
         return map("id", String.valueOf(nextId++), "timestamp", ts(offsetMicros), "callId", callId, "correlationId", CALL,
                 "method", method, "status", status, "cseq", cseq, "fromUser", from, "toUser", to, "ruriUser", to,
                 "userAgent", ua, "srcIp", srcIp, "srcPort", 5060, "dstIp", dstIp, "dstPort", 5060, "transport", "UDP",
-                "protoType", "SIP", "captureId", 2001, "node", "kamailio-edge", "size", crlf.getBytes(StandardCharsets.UTF_8).length,
+                "protoType", 1, "captureId", 2001, "node", "kamailio-edge", "size", crlf.getBytes(StandardCharsets.UTF_8).length,
                 "raw", crlf, "rawEncoding", "utf8", "legCallId", callId);
     }
 

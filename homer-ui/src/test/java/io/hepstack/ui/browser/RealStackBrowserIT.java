@@ -460,6 +460,91 @@ class RealStackBrowserIT {
         assertThat(engineer.cspViolations()).isEmpty();
     }
 
+    @Test
+    @Order(6)
+    void createsAUserAnAliasAndATokenThroughTheAdminPagesAndTheLadderNamesTheHost() {
+        JsonNode flow = apiJson(callPath(basicCall) + "/flow?" + range());
+        String ip = flow.get("hosts").get(0).get("ip").asText();
+        String alias = "edge " + IMG;
+
+        var d = engineer.driver;
+        d.get(base + "/admin/users");
+        waiting(d).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#users-table tr[data-key=admin]")));
+        d.findElement(By.id("user-name")).sendKeys("carol.real");
+        d.findElement(By.id("user-password")).sendKeys("carol-real-password");
+        new Select(d.findElement(By.id("user-role"))).selectByValue("user");
+        int loads = UiBrowserIT.loads(d);
+        d.findElement(By.id("user-create")).click();
+        UiBrowserIT.awaitReload(d, loads);
+        assertThat(d.findElements(By.cssSelector("#users-table tr[data-key='carol.real']"))).hasSize(1);
+        assertThat(apiJson("/api/v1/users").get("items").findValuesAsText("username")).contains("carol.real");
+        assertThat(apiJson("/api/v1/users").get("items")).filteredOn(u -> u.get("username").asText().equals("carol.real"))
+                .singleElement().satisfies(u -> assertThat(u.get("role").asText()).isEqualTo("user"));
+        // homer-api refuses markup in a user name: its message is shown next to the form, as text.
+        d.findElement(By.id("user-name")).sendKeys(IMG);
+        d.findElement(By.id("user-password")).sendKeys("carol-real-password", Keys.ENTER);
+        waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".form-error [role=alert]"), "username"));
+        UiBrowserIT.assertNoMarkup(engineer);
+
+        d.findElement(By.linkText("Host aliases")).click();
+        waiting(d).until(ExpectedConditions.presenceOfElementLocated(By.id("alias-ip"))).sendKeys(ip);
+        loads = UiBrowserIT.loads(d);
+        d.findElement(By.id("alias-name")).sendKeys(alias, Keys.ENTER);
+        UiBrowserIT.awaitReload(d, loads);
+        assertThat(d.findElement(By.cssSelector("#aliases-table td.name")).getText()).isEqualTo(alias);
+        assertThat(apiJson("/api/v1/aliases").get("items").findValuesAsText("alias")).containsExactly(alias);
+        engineer.screenshot("real-admin-aliases");
+
+        d.findElement(By.linkText("API tokens")).click();
+        waiting(d).until(ExpectedConditions.presenceOfElementLocated(By.id("token-name"))).sendKeys(IMG, Keys.ENTER);
+        WebElement token = waiting(d).until(ExpectedConditions.presenceOfElementLocated(By.id("token-value")));
+        assertThat(token.getAttribute("value")).startsWith("hsk_");
+        waiting(d).until(ExpectedConditions.textToBe(By.cssSelector("#tokens-table td.name"), IMG));
+        assertThat(apiJson("/api/v1/tokens").get("items").findValuesAsText("name")).containsExactly(IMG);
+        d.findElement(By.cssSelector("#tokens-table button.danger")).click();
+        loads = UiBrowserIT.loads(d);
+        d.findElement(By.cssSelector("#tokens-table button.confirm")).click();
+        UiBrowserIT.awaitReload(d, loads);
+        assertThat(apiJson("/api/v1/tokens").get("items")).isEmpty();
+        UiBrowserIT.assertNoMarkup(engineer);
+
+        // The stored call's ladder names the host by its alias.
+        d.get(base + "/call/" + enc(basicCall).replace("+", "%20") + "?" + range());
+        waiting(d).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("svg.ladder g.arrow"), flow.get("messages").size()));
+        // Column titles longer than 24 characters are cut; the full alias is the column's tooltip.
+        assertThat(d.findElements(By.cssSelector("svg.ladder .host-name"))).extracting(WebElement::getText).contains(alias.substring(0, 23) + "…");
+        @SuppressWarnings("unchecked")
+        List<String> tooltips = (List<String>) ((JavascriptExecutor) d).executeScript(
+                "return [...document.querySelectorAll('svg.ladder title')].map(t => t.textContent)");
+        assertThat(tooltips).anyMatch(t -> t.startsWith(alias + " — " + ip));
+        UiBrowserIT.assertNoMarkup(engineer);
+    }
+
+    @Test
+    @Order(7)
+    void revokesTheShareLinkFromTheAdminPageAndTheEmbedRefusesIt() {
+        var d = engineer.driver;
+        d.get(base + "/admin/shares");
+        By row = By.cssSelector("#shares-table tbody tr");
+        waiting(d).until(ExpectedConditions.numberOfElementsToBe(row, 1));
+        assertThat(d.findElement(row).getText()).contains(basicCall);
+        d.findElement(row).findElement(By.cssSelector("button.danger")).click();
+        int loads = UiBrowserIT.loads(d);
+        d.findElement(row).findElement(By.cssSelector("button.confirm")).click();
+        UiBrowserIT.awaitReload(d, loads);
+        assertThat(d.findElements(row)).isEmpty();
+        assertThat(apiJson("/api/v1/shares").get("items")).isEmpty();
+        assertThat(get("/api/v1/shared/" + shareToken + "/flow", HttpResponse.BodyHandlers.ofString(), false).statusCode()).isEqualTo(404);
+
+        try (Browser customer = new Browser()) {
+            var c = customer.driver;
+            c.get("http://127.0.0.2:" + allowedPortal.port() + "/portal?src=" + enc(shareUrl));
+            c.switchTo().frame("call");
+            waiting(c).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("[role=alert]"), "expired or was revoked"));
+            assertThat(c.findElements(By.cssSelector("svg.ladder"))).isEmpty();
+        }
+    }
+
     private static Path awaitDownload(Path dir) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < deadline) {

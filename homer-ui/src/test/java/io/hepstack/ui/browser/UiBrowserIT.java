@@ -141,6 +141,10 @@ class UiBrowserIT {
         arrows.get(0).sendKeys(Keys.ENTER);
         waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.id("detail"), "INVITE sip:bob@192.0.2.20 SIP/2.0"));
         assertThat(d.findElements(By.cssSelector("#detail .hn.hk"))).extracting(WebElement::getText).contains("Call-ID", "CSeq", "Via");
+        // The HEP payload type by name, its number on hover.
+        WebElement type = d.findElement(By.cssSelector("#detail abbr.hep-type"));
+        assertThat(type.getText()).isEqualTo("SIP");
+        assertThat(type.getAttribute("title")).isEqualTo("HEP payload type 1");
         arrows.get(0).sendKeys(Keys.ARROW_DOWN);
         waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.id("detail"), "SIP/2.0 100 Trying"));
         arrows.get(7).click();
@@ -266,6 +270,261 @@ class UiBrowserIT {
         // Newest first.
         assertThat(d.findElement(By.cssSelector("#live-table tbody tr:first-child")).getText()).contains("200").contains("192.0.2.20:5060");
         assertThat(engineer.cspViolations()).isEmpty();
+    }
+
+    @Test
+    @Order(8)
+    void dashboardChartsTheServedSeriesAndShowsTheTotals() {
+        var d = engineer.driver;
+        d.get(base + "/");
+        waiting(d).until(ExpectedConditions.elementToBeClickable(By.linkText("Dashboard"))).click();
+        waiting(d).until(ExpectedConditions.urlContains("/dashboard"));
+        waiting(d).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#dashboard figure.chart canvas"), 4));
+
+        // Totals as served: 10 calls, 1 redirected (9 attempts), 6 answered, 1 busy.
+        assertThat(tileValue(d, "calls")).isEqualTo("10");
+        assertThat(tileValue(d, "answered")).isEqualTo("6");
+        assertThat(tileValue(d, "asr")).isEqualTo("66.7 %");
+        assertThat(tileValue(d, "ner")).isEqualTo("77.8 %");
+        assertThat(tileValue(d, "sd")).isEqualTo("11.1 %");
+        assertThat(tileValue(d, "isa")).isEqualTo("10.0 %");
+        assertThat(tileValue(d, "pdd")).isEqualTo("850 ms");
+        assertThat(tileValue(d, "duration")).isEqualTo("31 s");
+        assertThat(d.findElements(By.cssSelector("#tile-status li"))).extracting(WebElement::getText)
+                .containsExactly("200 6", "302 1", "404 1", "486 1", "503 1");
+
+        // Each chart plots the served series (uPlot legend) and lists the same numbers in its data table.
+        assertThat(legend(d, "chart-ratios")).containsExactly("ASR", "NER", "SD", "ISA");
+        assertThat(legend(d, "chart-calls")).containsExactly("Calls", "Answered", "Busy", "Failed");
+        assertThat(legend(d, "chart-methods")).containsExactly("INVITE", "BYE", "OTHER");
+        assertThat(legend(d, "chart-statuses")).containsExactly("1xx", "2xx", "3xx", "4xx", "5xx", "6xx");
+        List<List<String>> ratios = dataTable(d, "chart-ratios");
+        assertThat(ratios).hasSize(FakeHomerApi.INVITES.length);
+        assertThat(ratios.get(0).subList(1, 5)).containsExactly("100 %", "100 %", "0 %", "0 %");
+        assertThat(ratios.get(1).subList(1, 5)).containsExactly("—", "—", "—", "—");
+        assertThat(ratios.get(5).subList(1, 5)).containsExactly("0 %", "0 %", "100 %", "100 %");
+        List<List<String>> calls = dataTable(d, "chart-calls");
+        for (int i = 0; i < FakeHomerApi.INVITES.length; i++) {
+            assertThat(calls.get(i).subList(1, 5)).containsExactly(String.valueOf(FakeHomerApi.INVITES[i]),
+                    String.valueOf(FakeHomerApi.ANSWERED[i]), String.valueOf(FakeHomerApi.BUSY[i]), String.valueOf(FakeHomerApi.FAILED[i]));
+        }
+        assertThat(dataTable(d, "chart-methods").get(2).subList(1, 4)).containsExactly("4", "2", "3");
+        engineer.screenshot("dashboard");
+
+        // The range and node are in the URL, and a reload shows the same page.
+        new org.openqa.selenium.support.ui.Select(d.findElement(By.id("range"))).selectByVisibleText("Last 24 h");
+        d.findElement(By.id("d-node")).sendKeys("kamailio-edge", Keys.ENTER);
+        waiting(d).until(ExpectedConditions.urlContains("node=kamailio-edge"));
+        assertThat(d.getCurrentUrl()).contains("range=24h");
+        d.navigate().refresh();
+        waiting(d).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#dashboard figure.chart canvas"), 4));
+        assertThat(d.findElement(By.id("d-node")).getAttribute("value")).isEqualTo("kamailio-edge");
+        assertThat(d.findElement(By.id("range")).getAttribute("value")).isEqualTo("24h");
+
+        // A node without calls: the empty state, no chart.
+        d.get(base + "/dashboard?range=1h&node=" + FakeHomerApi.QUIET_NODE);
+        waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#dashboard .empty"), "No calls"));
+        assertThat(d.findElements(By.cssSelector("#dashboard figure.chart"))).isEmpty();
+        assertThat(engineer.cspViolations()).isEmpty();
+    }
+
+    private static String tileValue(WebDriver d, String id) {
+        return d.findElement(By.cssSelector("#tile-" + id + " .tile-value")).getText();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> legend(WebDriver d, String chart) {
+        return (List<String>) ((JavascriptExecutor) d).executeScript(
+                "return [...document.querySelectorAll('#' + arguments[0] + ' .u-legend .u-series .u-label')].slice(1).map(e => e.textContent)", chart);
+    }
+
+    /** The rows of a chart's data table (closed <details>: read through the DOM, not as visible text). */
+    @SuppressWarnings("unchecked")
+    private static List<List<String>> dataTable(WebDriver d, String chart) {
+        return (List<List<String>>) ((JavascriptExecutor) d).executeScript(
+                "return [...document.querySelectorAll('#' + arguments[0] + ' table.data tbody tr')].map(r => [...r.cells].map(c => c.textContent))", chart);
+    }
+
+    @Test
+    @Order(9)
+    void managesUsersFromTheAdminPage() {
+        var d = engineer.driver;
+        d.get(base + "/");
+        waiting(d).until(ExpectedConditions.elementToBeClickable(By.linkText("Admin"))).click();
+        waiting(d).until(ExpectedConditions.urlContains("/admin/users"));
+        waiting(d).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#users-table tr[data-key=watcher]")));
+        // A name with markup is text.
+        assertThat(d.findElement(By.id("users-table")).getText()).contains(FakeHomerApi.IMG);
+
+        // A taken name: the API's message next to the form, typed and submitted with the keyboard.
+        d.findElement(By.id("user-name")).sendKeys("watcher");
+        d.findElement(By.id("user-password")).sendKeys("a-long-enough-password", Keys.ENTER);
+        waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".form-error [role=alert]"), "username already taken"));
+
+        d.findElement(By.id("user-name")).clear();
+        d.findElement(By.id("user-name")).sendKeys("carol");
+        d.findElement(By.id("user-password")).clear();
+        d.findElement(By.id("user-password")).sendKeys("a-long-enough-password");
+        new org.openqa.selenium.support.ui.Select(d.findElement(By.id("user-role"))).selectByValue("viewer");
+        int loads = loads(d);
+        d.findElement(By.id("user-create")).click();
+        awaitReload(d, loads);
+        By carol = By.cssSelector("#users-table tr[data-key=carol]");
+        waiting(d).until(ExpectedConditions.presenceOfElementLocated(carol));
+        assertThat(api.userItems().get("carol")).containsEntry("role", "viewer").containsEntry("disabled", false);
+
+        loads = loads(d);
+        new org.openqa.selenium.support.ui.Select(d.findElement(carol).findElement(By.tagName("select"))).selectByValue("user");
+        awaitReload(d, loads);
+        assertThat(api.userItems().get("carol")).containsEntry("role", "user");
+        loads = loads(d);
+        d.findElement(carol).findElement(By.cssSelector("button.toggle-disabled")).click();
+        awaitReload(d, loads);
+        assertThat(d.findElement(By.cssSelector("#users-table tr[data-key=carol] td.state")).getText()).isEqualTo("disabled");
+        assertThat(api.userItems().get("carol")).containsEntry("disabled", true);
+
+        d.findElement(carol).findElement(By.cssSelector("button.reset-password")).click();
+        d.findElement(carol).findElement(By.cssSelector("input.new-password")).sendKeys("another-long-password", Keys.ENTER);
+        waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".table-status"), "Password of carol changed."));
+
+        // Delete asks first; Cancel keeps the user.
+        d.findElement(carol).findElement(By.cssSelector("button.danger")).click();
+        d.findElement(carol).findElement(By.cssSelector("button.cancel")).click();
+        assertThat(api.userItems()).containsKey("carol");
+        d.findElement(carol).findElement(By.cssSelector("button.danger")).click();
+        loads = loads(d);
+        d.findElement(carol).findElement(By.cssSelector("button.confirm")).click();
+        awaitReload(d, loads);
+        assertThat(d.findElements(carol)).isEmpty();
+        assertThat(api.userItems()).doesNotContainKey("carol");
+        engineer.screenshot("admin-users");
+        assertNoMarkup(engineer);
+    }
+
+    @Test
+    @Order(10)
+    void managesHostAliasesFromTheAdminPage() {
+        var d = engineer.driver;
+        d.findElement(By.linkText("Host aliases")).click();
+        waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".admin-list"), "No aliases yet"));
+        d.findElement(By.id("alias-ip")).sendKeys("192.0.2.99");
+        d.findElement(By.id("alias-name")).sendKeys(FakeHomerApi.IMG, Keys.ENTER);
+        By row = By.cssSelector("#aliases-table tbody tr");
+        waiting(d).until(ExpectedConditions.numberOfElementsToBe(row, 1));
+        assertThat(d.findElement(By.cssSelector("#aliases-table td.name")).getText()).isEqualTo(FakeHomerApi.IMG);
+        assertThat(api.aliasItems()).singleElement().satisfies(a -> assertThat(a).containsEntry("ip", "192.0.2.99")
+                .containsEntry("port", null).containsEntry("alias", FakeHomerApi.IMG));
+
+        // The same address and port again: the API's conflict, next to the form.
+        d.findElement(By.id("alias-ip")).sendKeys("192.0.2.99");
+        d.findElement(By.id("alias-name")).sendKeys("again", Keys.ENTER);
+        waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".form-error [role=alert]"), "already have an alias"));
+
+        // Edit: port and name.
+        d.findElement(By.cssSelector("#aliases-table button.edit")).click();
+        d.findElement(By.cssSelector("#aliases-table input[type=number]")).sendKeys("5060");
+        WebElement name = d.findElement(By.cssSelector("#aliases-table input[id$='-name']"));
+        name.clear();
+        name.sendKeys("edge-2");
+        int loads = loads(d);
+        d.findElement(By.cssSelector("#aliases-table button.save")).click();
+        awaitReload(d, loads);
+        assertThat(d.findElement(By.cssSelector("#aliases-table td.name")).getText()).isEqualTo("edge-2");
+        assertThat(api.aliasItems()).singleElement().satisfies(a -> assertThat(a).containsEntry("port", 5060).containsEntry("alias", "edge-2"));
+
+        d.findElement(By.cssSelector("#aliases-table button.danger")).click();
+        d.findElement(By.cssSelector("#aliases-table button.confirm")).click();
+        waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".admin-list"), "No aliases yet"));
+        assertThat(api.aliasItems()).isEmpty();
+        assertNoMarkup(engineer);
+    }
+
+    @Test
+    @Order(11)
+    void createsAnApiTokenShownOnceAndDeletesIt() {
+        var d = engineer.driver;
+        d.findElement(By.linkText("API tokens")).click();
+        waiting(d).until(ExpectedConditions.presenceOfElementLocated(By.id("token-name"))).sendKeys(FakeHomerApi.IMG);
+        new org.openqa.selenium.support.ui.Select(d.findElement(By.id("token-role"))).selectByValue("user");
+        new org.openqa.selenium.support.ui.Select(d.findElement(By.id("token-expiry"))).selectByVisibleText("30 days");
+        d.findElement(By.id("token-create")).click();
+        WebElement value = waiting(d).until(ExpectedConditions.presenceOfElementLocated(By.id("token-value")));
+        var created = api.tokenItems();
+        assertThat(created).hasSize(1);
+        assertThat(value.getAttribute("value")).isEqualTo("hsk_fake" + created.get(0).get("id"));
+        assertThat(d.findElement(By.cssSelector(".token-once")).getText()).contains("shown only once");
+        assertThat(created.get(0)).containsEntry("role", "user").containsEntry("name", FakeHomerApi.IMG);
+        assertThat(java.time.Instant.parse((String) created.get(0).get("expiresAt")))
+                .isBetween(java.time.Instant.now().plus(java.time.Duration.ofDays(30)).minusSeconds(120), java.time.Instant.now().plus(java.time.Duration.ofDays(30)));
+        d.findElement(By.id("token-copy")).click();
+        waiting(d).until(ExpectedConditions.textMatches(By.cssSelector(".token-once [role=status]"), java.util.regex.Pattern.compile("Copied|Ctrl\\+C")));
+        waiting(d).until(ExpectedConditions.textToBe(By.cssSelector("#tokens-table td.name"), FakeHomerApi.IMG));
+        engineer.screenshot("admin-tokens");
+
+        d.findElement(By.cssSelector("#tokens-table button.danger")).click();
+        d.findElement(By.cssSelector("#tokens-table button.confirm")).click();
+        waiting(d).until(ExpectedConditions.numberOfElementsToBe(By.id("tokens-table"), 0));
+        assertThat(api.tokenItems()).isEmpty();
+        assertNoMarkup(engineer);
+    }
+
+    @Test
+    @Order(12)
+    void revokesAShareLinkAndTheEmbedRefusesIt() {
+        var d = engineer.driver;
+        d.findElement(By.linkText("Share links")).click();
+        By row = By.cssSelector("#shares-table tbody tr");
+        waiting(d).until(ExpectedConditions.numberOfElementsToBe(row, api.shareItems().size()));
+        WebElement share = d.findElements(row).get(0);
+        assertThat(share.getText()).contains(FakeHomerApi.CALL);
+        share.findElement(By.cssSelector("button.danger")).click();
+        int loads = loads(d);
+        share.findElement(By.cssSelector("button.confirm")).click();
+        awaitReload(d, loads);
+        assertThat(d.findElements(row)).hasSize(api.shareItems().size());
+        assertThat(api.shareItems()).extracting(m -> m.get("token")).doesNotContain("share-1");
+
+        d.get(shareUrl);
+        waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("[role=alert]"), "expired or was revoked"));
+    }
+
+    @Test
+    @Order(13)
+    void aViewerSeesAdminOnly() {
+        try (Browser viewer = new Browser()) {
+            var d = viewer.driver;
+            d.get(base + "/admin/users");
+            waiting(d).until(ExpectedConditions.urlContains("/login"));
+            d.findElement(By.id("username")).sendKeys(FakeHomerApi.VIEWER);
+            d.findElement(By.id("password")).sendKeys(FakeHomerApi.VIEWER_PASSWORD, Keys.ENTER);
+            waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.id("admin-only"), "Admin only"));
+            assertThat(d.findElements(By.id("users-table"))).isEmpty();
+            assertThat(d.findElement(By.cssSelector(".mainnav")).getText()).contains("Dashboard").doesNotContain("Admin");
+            for (String page : new String[] {"aliases", "tokens", "shares"}) {
+                d.get(base + "/admin/" + page);
+                waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.id("admin-only"), "Admin only"));
+            }
+            // The dashboard is for every role.
+            d.get(base + "/dashboard");
+            waiting(d).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#dashboard figure.chart canvas"), 4));
+        }
+    }
+
+    /** Completed loads of the admin list (data-loads). */
+    static int loads(WebDriver d) {
+        return Integer.parseInt(waiting(d).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".admin-list"))).getAttribute("data-loads"));
+    }
+
+    /** Waits until the admin list has finished a load after the one counted before. */
+    static void awaitReload(WebDriver d, int before) {
+        waiting(d).until(x -> loads(x) > before);
+    }
+
+    /** No element was created from a payload, no script ran, no CSP violation. */
+    static void assertNoMarkup(Browser b) {
+        assertThat(b.driver.findElements(By.cssSelector("main img, main script, main b, a[href^='javascript:']"))).isEmpty();
+        assertThat(b.alerts()).isEmpty();
+        assertThat(b.cspViolations()).isEmpty();
     }
 
     private static Path awaitDownload(Path dir) throws IOException, InterruptedException {

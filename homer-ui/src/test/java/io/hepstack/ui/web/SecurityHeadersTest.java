@@ -37,7 +37,7 @@ class SecurityHeadersTest {
 
     @Test
     void clientSideRoutesServeTheAppPage() {
-        for (String path : new String[] {"/login", "/live", "/call/abc%40host"}) {
+        for (String path : new String[] {"/login", "/live", "/dashboard", "/admin", "/admin/users", "/admin/shares", "/call/abc%40host"}) {
             web.get().uri(path).exchange()
                     .expectStatus().isOk()
                     .expectHeader().valueEquals("X-Frame-Options", "DENY")
@@ -77,7 +77,7 @@ class SecurityHeadersTest {
 
     @Test
     void noStaticFileUsesInnerHtmlOrEval() {
-        for (String file : new String[] {"app", "dom", "api", "search", "call", "flow", "ladder", "message", "sip", "qos", "time", "embed", "live"}) {
+        for (String file : new String[] {"app", "dom", "api", "search", "call", "flow", "ladder", "message", "sip", "qos", "time", "embed", "live", "dashboard", "admin", "hep"}) {
             web.get().uri("/js/" + file + ".js").exchange()
                     .expectStatus().isOk()
                     .expectBody(String.class).value(js -> assertThat(js)

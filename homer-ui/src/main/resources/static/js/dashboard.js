@@ -1,0 +1,178 @@
+import uPlot from '/webjars/uplot/dist/uPlot.esm.js';
+import { h, mount, spinner, errorBox, empty, statusClass } from './dom.js';
+import { json, query } from './api.js';
+import { formatLocal, utcTitle, duration, toLocalInput, fromLocalInput } from './time.js';
+import { resolveRange } from './search.js';
+
+// KPI dashboard: /dashboard?range=1h&node=kamailio-1 (or range=custom&from&to). The state lives in the URL.
+// Data: GET /api/v1/stats/kpi and /api/v1/stats/volume (RFC 6076 ratios per call, messages per bucket).
+
+const COLOURS = ['#1f6feb', '#1a7f37', '#bf3989', '#bc4c00', '#8250df', '#0a7ea4', '#6e7781', '#cf222e'];
+const STATUS_CLASSES = ['1xx', '2xx', '3xx', '4xx', '5xx', '6xx'];
+const STATUS_COLOURS = { '1xx': '#6e7781', '2xx': '#1a7f37', '3xx': '#0969da', '4xx': '#9a6700', '5xx': '#cf222e', '6xx': '#8250df' };
+
+const percent = (r) => (r === null || r === undefined ? '—' : `${(r * 100).toFixed(1)} %`);
+const count = (n) => (n === null || n === undefined ? '—' : Number(n).toLocaleString('en-US'));
+const ms = (n) => (n === null || n === undefined ? '—' : duration(Math.round(n)));
+
+function stepText(seconds) {
+  if (!seconds) return '';
+  if (seconds % 86400 === 0) return `${seconds / 86400} d`;
+  if (seconds % 3600 === 0) return `${seconds / 3600} h`;
+  if (seconds % 60 === 0) return `${seconds / 60} min`;
+  return `${seconds} s`;
+}
+
+/** A figure with a uPlot chart of series over the buckets' times, and the same numbers as a table. */
+function chart(id, title, times, isoTimes, series, { format = (v) => (v === null ? '' : String(v)), yRange } = {}) {
+  const box = h('div', { class: 'plot' });
+  const table = h('table', { class: 'list data' },
+    h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Time'), series.map((s) => h('th', { scope: 'col' }, s.label)))),
+    h('tbody', null, isoTimes.map((t, i) => h('tr', null,
+      h('td', { title: utcTitle(t) }, formatLocal(t)),
+      series.map((s) => h('td', { class: 'num' }, format(s.values[i])))))));
+  const figure = h('figure', { class: 'chart', id },
+    h('figcaption', null, title), box,
+    h('details', null, h('summary', null, 'Data table'), h('div', { class: 'table-wrap' }, table)));
+  requestAnimationFrame(() => {
+    // uPlot builds its DOM with createElement/textContent and styles via CSSOM (allowed by our CSP).
+    new uPlot({
+      width: Math.max(320, Math.min(640, box.clientWidth || 560)), height: 200,
+      series: [{}, ...series.map((s, i) => ({ label: s.label, stroke: s.colour || COLOURS[i % COLOURS.length], width: 2, points: { show: times.length < 60 } }))],
+      scales: { x: { time: true }, ...(yRange ? { y: { range: yRange } } : {}) },
+      axes: [{}, { size: 56 }],
+    }, [times, ...series.map((s) => s.values)], box);
+  });
+  return figure;
+}
+
+function tile(id, label, value, title) {
+  return h('div', { class: 'tile', id: `tile-${id}`, title: title || false },
+    h('div', { class: 'tile-label' }, label), h('div', { class: 'tile-value' }, value));
+}
+
+function tiles(total) {
+  const statuses = Object.entries(total.finalStatus || {}).sort((a, b) => b[1] - a[1]);
+  return h('section', { class: 'tiles', 'aria-label': 'Totals' },
+    tile('calls', 'Calls', count(total.invites), 'Call-IDs with an INVITE'),
+    tile('answered', 'Answered', count(total.answered), '2xx to the last INVITE'),
+    tile('asr', 'ASR', percent(total.asr), 'Answer-seizure ratio: answered / attempts (RFC 6076)'),
+    tile('ner', 'NER', percent(total.ner), 'Network effectiveness ratio: (2xx, 486, 487, 603) / attempts'),
+    tile('sd', 'SD', percent(total.sd), 'Session defects: 500, 503, 504 / attempts'),
+    tile('isa', 'ISA', percent(total.isa), 'Ineffective session attempts: 408, 500, 503 / calls'),
+    tile('pdd', 'Avg PDD', ms(total.avgPddMs), 'INVITE to first 18x, over calls that rang'),
+    tile('duration', 'Avg duration', ms(total.avgDurationMs), 'Answer to BYE, over answered calls'),
+    h('div', { class: 'tile wide', id: 'tile-status' },
+      h('div', { class: 'tile-label' }, 'Final status'),
+      statuses.length
+        ? h('ul', { class: 'status-mix' }, statuses.map(([code, n]) =>
+          h('li', null, h('span', { class: ['badge', statusClass(code)] }, code), ' ', count(n))))
+        : h('div', { class: 'tile-value' }, '—')));
+}
+
+/** The dashboard page; app.navigate(url) changes the URL (and so the range). */
+export function dashboardPage(root, app) {
+  const params = new URLSearchParams(location.search);
+  const resolved = resolveRange(params);
+
+  const rangeSelect = h('select', { id: 'range', name: 'range' },
+    [['15m', 'Last 15 min'], ['1h', 'Last 1 h'], ['24h', 'Last 24 h'], ['custom', 'Custom…']].map(([v, t]) =>
+      h('option', { value: v, selected: resolved.range === v }, t)));
+  const fromInput = h('input', { type: 'datetime-local', id: 'from', step: '1', value: resolved.range === 'custom' && resolved.from ? toLocalInput(resolved.from) : '' });
+  const toInput = h('input', { type: 'datetime-local', id: 'to', step: '1', value: resolved.range === 'custom' && resolved.to ? toLocalInput(resolved.to) : '' });
+  const custom = h('div', { class: 'custom-range', hidden: resolved.range !== 'custom' },
+    h('label', { for: 'from' }, 'From'), fromInput, h('label', { for: 'to' }, 'To'), toInput,
+    h('span', { class: 'tz' }, Intl.DateTimeFormat().resolvedOptions().timeZone));
+  rangeSelect.addEventListener('change', () => {
+    custom.hidden = rangeSelect.value !== 'custom';
+    if (rangeSelect.value === 'custom' && !fromInput.value) {
+      fromInput.value = toLocalInput(resolved.from);
+      toInput.value = toLocalInput(resolved.to);
+    }
+  });
+  const nodes = h('datalist', { id: 'node-list' });
+  const node = h('input', { id: 'd-node', name: 'node', value: params.get('node') || '', autocomplete: 'off', spellcheck: 'false', list: 'node-list', placeholder: 'all nodes' });
+  const form = h('form', { class: 'search dashboard-form', 'aria-label': 'Dashboard range' },
+    h('div', { class: 'row' },
+      h('div', { class: 'field' }, h('label', { for: 'range' }, 'Time range'), rangeSelect),
+      custom,
+      h('div', { class: 'field' }, h('label', { for: 'd-node' }, 'Capture node'), node, nodes),
+      h('button', { type: 'submit', class: 'primary', id: 'dashboard-button' }, 'Show')),
+    h('p', { class: 'hint' }, 'Node: exact name, a comma separates several. Ratios as in RFC 6076, per call.'));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const next = new URLSearchParams();
+    next.set('range', rangeSelect.value);
+    if (rangeSelect.value === 'custom') {
+      const from = fromLocalInput(fromInput.value);
+      const to = fromLocalInput(toInput.value);
+      if (from) next.set('from', from);
+      if (to) next.set('to', to);
+    }
+    if (node.value.trim()) next.set('node', node.value.trim());
+    app.navigate('/dashboard?' + next.toString());
+  });
+
+  const results = h('section', { class: 'results dashboard', id: 'dashboard', 'aria-live': 'polite', 'aria-label': 'Dashboard' });
+  mount(root, h('h1', { class: 'sr-only' }, 'Dashboard'), form, results);
+  load(results, { from: resolved.from, to: resolved.to, node: params.get('node') || '' }, nodes);
+}
+
+async function load(results, q, nodeList) {
+  const rangeText = h('p', { class: 'range', title: `UTC ${q.from} – ${q.to}` }, `${formatLocal(q.from)} – ${formatLocal(q.to)}`);
+  mount(results, rangeText, spinner('Loading statistics…'));
+  results.setAttribute('aria-busy', 'true');
+  let kpi;
+  let volume;
+  try {
+    [kpi, volume] = await Promise.all([json(`/api/v1/stats/kpi${query(q)}`), json(`/api/v1/stats/volume${query(q)}`)]);
+  } catch (e) {
+    mount(results, rangeText, errorBox(e));
+    return;
+  } finally {
+    results.removeAttribute('aria-busy');
+  }
+  mount(nodeList, (kpi.nodes || []).map((n) => h('option', { value: n })));
+  const total = kpi.total || {};
+  const kpiSeries = kpi.series || [];
+  const volSeries = volume.series || [];
+  const messages = volSeries.reduce((sum, b) => sum + (b.total || 0), 0);
+  const head = h('p', { class: 'range', title: `UTC ${kpi.from} – ${kpi.to}` },
+    `${formatLocal(kpi.from)} – ${formatLocal(kpi.to)}`, kpi.stepSeconds ? ` · buckets of ${stepText(kpi.stepSeconds)}` : '',
+    q.node ? ` · node ${q.node}` : '');
+  if (!total.invites && !messages) {
+    mount(results, head, empty('No calls and no messages in this range' + (q.node ? ' on this node' : '') + '. Pick a longer range or another node.'));
+    return;
+  }
+
+  const charts = h('div', { class: 'charts' });
+  if (total.invites) {
+    const t = kpiSeries.map((b) => Date.parse(b.t) / 1000);
+    const iso = kpiSeries.map((b) => b.t);
+    const pct = (key) => kpiSeries.map((b) => (b[key] === null || b[key] === undefined ? null : Math.round(b[key] * 1000) / 10));
+    charts.append(
+      chart('chart-ratios', 'ASR, NER, SD, ISA (%)', t, iso, [
+        { label: 'ASR', values: pct('asr') }, { label: 'NER', values: pct('ner') },
+        { label: 'SD', values: pct('sd') }, { label: 'ISA', values: pct('isa') },
+      ], { yRange: [0, 100], format: (v) => (v === null ? '—' : `${v} %`) }),
+      chart('chart-calls', 'Calls', t, iso, [
+        { label: 'Calls', values: kpiSeries.map((b) => b.invites ?? 0) },
+        { label: 'Answered', values: kpiSeries.map((b) => b.answered ?? 0), colour: '#1a7f37' },
+        { label: 'Busy', values: kpiSeries.map((b) => b.busy ?? 0), colour: '#9a6700' },
+        { label: 'Failed', values: kpiSeries.map((b) => b.failed ?? 0), colour: '#cf222e' },
+      ]));
+  }
+  if (messages) {
+    const t = volSeries.map((b) => Date.parse(b.t) / 1000);
+    const iso = volSeries.map((b) => b.t);
+    const methods = [];
+    for (const b of volSeries) for (const m of Object.keys(b.methods || {})) if (!methods.includes(m)) methods.push(m);
+    methods.sort((a, b) => (a === 'OTHER') - (b === 'OTHER'));
+    charts.append(
+      chart('chart-methods', 'Messages by method', t, iso, methods.map((m) => ({ label: m, values: volSeries.map((b) => (b.methods || {})[m] ?? 0) }))),
+      chart('chart-statuses', 'Replies by class', t, iso, STATUS_CLASSES.map((c) => ({ label: c, colour: STATUS_COLOURS[c], values: volSeries.map((b) => (b.statuses || {})[c] ?? 0) }))));
+  }
+  mount(results, head, tiles(total),
+    total.invites ? null : empty('No calls in this range' + (q.node ? ' on this node' : '') + ': only other messages were captured.'),
+    charts);
+}
