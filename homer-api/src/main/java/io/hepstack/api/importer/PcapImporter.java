@@ -195,7 +195,7 @@ public class PcapImporter {
                 rejected += result.rejected().size();
                 if (!result.rejected().isEmpty()) {
                     log.warn("import {}: batch {} had {} rows refused, the first: {}", sha.substring(0, 12), batches - 1,
-                            result.rejected().size(), result.rejected().get(0));
+                            result.rejected().size(), result.rejected().get(0).sqlState() + " " + result.rejected().get(0).error());
                 }
             }
             batch = new ArrayList<>();
