@@ -1,22 +1,13 @@
 package io.hepstack.tools.replay;
 
-import io.hepstack.proto.hep.HepDecodeException;
-import io.hepstack.proto.hep.HepDecoder;
+import io.hepstack.proto.capture.CaptureSplitter;
 import io.hepstack.proto.hep.HepEncoder;
 import io.hepstack.proto.hep.HepPacket;
-import io.hepstack.proto.hep.HepStreamFramer;
-import io.hepstack.proto.pcap.FlowKey;
-import io.hepstack.proto.pcap.PcapPacket;
 import io.hepstack.proto.pcap.PcapReader;
 import io.hepstack.proto.pcap.PcapStats;
-import io.hepstack.proto.pcap.PcapVisitor;
-import io.hepstack.proto.pcap.TcpCloseReason;
 import io.hepstack.tools.bench.BenchCommand;
 import io.hepstack.tools.net.HepSender;
 import io.hepstack.tools.net.HepTarget;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -28,13 +19,10 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.locks.LockSupport;
 
@@ -98,7 +86,7 @@ public final class ReplayCommand implements Callable<Integer> {
             Replayer r = new Replayer(sender);
             PcapStats stats;
             try {
-                stats = PcapReader.read(in, r);
+                stats = PcapReader.read(in, new CaptureSplitter(r, maxFrame));
             } catch (UncheckedIOException e) {
                 throw e.getCause();
             }
@@ -119,10 +107,8 @@ public final class ReplayCommand implements Callable<Integer> {
         }
     }
 
-    private final class Replayer implements PcapVisitor {
+    private final class Replayer implements CaptureSplitter.Listener {
         private final HepSender sender;
-        private final HepDecoder decoder = new HepDecoder();
-        private final Map<FlowKey, Stream> streams = new HashMap<>();
         private long firstCaptureMicros = Long.MIN_VALUE;
         private long startNanos;
         long asIs;
@@ -134,107 +120,31 @@ public final class ReplayCommand implements Callable<Integer> {
         }
 
         @Override
-        public void onUdp(PcapPacket p) {
-            byte[] d = p.payload();
-            if (isHep(d)) {
-                if (select != Select.SIP) {
-                    send(p.timestampMicros(), d);
-                    asIs++;
-                    return;
-                }
-            } else if (isSip(d, 0, d.length)) {
-                if (select != Select.HEP) {
-                    send(p.timestampMicros(), wrap(p.timestampMicros(), p.srcIp(), p.srcPort(), p.dstIp(), p.dstPort(), 17, d));
-                    wrapped++;
-                    return;
-                }
-            }
-            skipped++;
-        }
-
-        @Override
-        public void onData(FlowKey flow, byte[] data, long timestampMicros, long frameNumber) {
-            Stream s = streams.computeIfAbsent(flow, k -> new Stream());
-            if (s.broken) {
+        public void onHep(byte[] packet, long timestampMicros) {
+            if (select == Select.SIP) {
+                skipped++;
                 return;
             }
-            s.buf.writeBytes(data);
-            try {
-                if (s.hep == null) {
-                    if (s.buf.readableBytes() < 4) {
-                        return;
-                    }
-                    s.hep = isHepStart(s.buf);
-                }
-                if (s.hep) {
-                    ByteBuf frame;
-                    while ((frame = s.framer.nextFrame(s.buf)) != null) {
-                        try {
-                            if (select != Select.SIP) {
-                                send(timestampMicros, ByteBufUtil.getBytes(frame));
-                                asIs++;
-                            } else {
-                                skipped++;
-                            }
-                        } finally {
-                            frame.release();
-                        }
-                    }
-                } else {
-                    int len;
-                    while ((len = SipStreamFraming.messageLength(s.buf)) > 0) {
-                        byte[] msg = new byte[len];
-                        s.buf.readBytes(msg);
-                        if (select != Select.HEP && isSip(msg, 0, msg.length)) {
-                            send(timestampMicros, wrap(timestampMicros, flow.srcIp(), flow.srcPort(), flow.dstIp(),
-                                    flow.dstPort(), 6, msg));
-                            wrapped++;
-                        } else {
-                            skipped++;
-                        }
-                    }
-                    if (len < 0) {
-                        s.broken = true;
-                        skipped++;
-                    }
-                }
-                s.buf.discardReadBytes();
-            } catch (HepDecodeException e) {
-                s.broken = true;
-                skipped++;
-                stderr.println("replay: TCP " + flow + ": " + e.getMessage() + "; rest of the stream skipped");
-            }
+            send(timestampMicros, packet);
+            asIs++;
         }
 
         @Override
-        public void onGap(FlowKey flow, long skippedBytes, long frameNumber) {
-            Stream s = streams.get(flow);
-            if (s != null && s.buf.isReadable()) {
-                s.broken = true;
+        public void onSip(byte[] message, long timestampMicros, InetAddress srcIp, int srcPort, InetAddress dstIp,
+                          int dstPort, int ipProto) {
+            if (select == Select.HEP) {
                 skipped++;
+                return;
             }
+            send(timestampMicros, wrap(timestampMicros, srcIp, srcPort, dstIp, dstPort, ipProto, message));
+            wrapped++;
         }
 
         @Override
-        public void onClose(FlowKey flow, TcpCloseReason reason) {
-            Stream s = streams.remove(flow);
-            if (s != null) {
-                s.buf.release();
-            }
-        }
-
-        private boolean isHep(byte[] d) {
-            if (d.length < 4) {
-                return false;
-            }
-            if (d[0] != 'H' && d[0] != 1 && d[0] != 2) {
-                return false;
-            }
-            try {
-                decoder.decode(d);
-                return true;
-            } catch (HepDecodeException e) {
-                return false;
+        public void onSkip(CaptureSplitter.Skip reason, String detail) {
+            skipped++;
+            if (reason == CaptureSplitter.Skip.HEP_STREAM_CORRUPT) {
+                stderr.println("replay: " + detail + "; rest of the stream skipped");
             }
         }
 
@@ -281,34 +191,5 @@ public final class ReplayCommand implements Callable<Integer> {
         public Select convert(String value) {
             return Select.valueOf(value.toUpperCase(Locale.ROOT));
         }
-    }
-
-    private final class Stream {
-        final HepStreamFramer framer = new HepStreamFramer(maxFrame);
-        final ByteBuf buf = Unpooled.buffer();
-        Boolean hep;
-        boolean broken;
-    }
-
-    private static boolean isHepStart(ByteBuf b) {
-        int i = b.readerIndex();
-        return b.getByte(i) == 'H' && b.getByte(i + 1) == 'E' && b.getByte(i + 2) == 'P' && b.getByte(i + 3) == '3'
-                || (b.getByte(i) == 1 || b.getByte(i) == 2) && (b.getByte(i + 1) == 16 || b.getByte(i + 1) == 40);
-    }
-
-    /** A SIP start line: {@code SIP/2.0 NNN ...} or {@code METHOD uri SIP/2.0}. */
-    static boolean isSip(byte[] d, int off, int len) {
-        int eol = -1;
-        for (int i = off; i < off + len - 1 && i < off + 2048; i++) {
-            if (d[i] == '\r' && d[i + 1] == '\n') {
-                eol = i;
-                break;
-            }
-        }
-        if (eol < 0) {
-            return false;
-        }
-        String line = new String(d, off, eol - off, StandardCharsets.US_ASCII);
-        return line.startsWith("SIP/2.0 ") || line.endsWith(" SIP/2.0");
     }
 }

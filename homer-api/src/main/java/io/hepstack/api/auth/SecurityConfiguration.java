@@ -87,6 +87,8 @@ class SecurityConfiguration {
                         .pathMatchers("/actuator/health", "/actuator/health/**", "/actuator/info").permitAll()
                         .pathMatchers(HttpMethod.GET, "/api/v1/shared/*/flow", "/api/v1/shared/*/pcap",
                                 "/api/v1/shared/*/text").permitAll()
+                        .pathMatchers(HttpMethod.GET, "/api/v1/shared/*/sipp").permitAll()
+                        .pathMatchers(HttpMethod.POST, "/api/v1/import/**").hasAnyRole("ADMIN", "USER")
                         .pathMatchers("/api/v1/tokens", "/api/v1/tokens/**").hasRole("ADMIN")
                         .pathMatchers("/api/v1/users", "/api/v1/users/**").hasRole("ADMIN")
                         .pathMatchers(HttpMethod.POST, "/api/v1/aliases").hasRole("ADMIN")

@@ -45,7 +45,7 @@ public final class FlowExport {
     }
 
     /** {@code attachment; filename="call-<Call-ID, safe characters only>.pcap"}. */
-    static String attachment(String callId, String extension) {
+    public static String attachment(String callId, String extension) {
         String safe = callId.replaceAll("[^A-Za-z0-9._-]", "_");
         if (safe.length() > 100) {
             safe = safe.substring(0, 100);

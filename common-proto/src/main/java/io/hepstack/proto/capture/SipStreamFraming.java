@@ -1,4 +1,4 @@
-package io.hepstack.tools.replay;
+package io.hepstack.proto.capture;
 
 import io.netty.buffer.ByteBuf;
 

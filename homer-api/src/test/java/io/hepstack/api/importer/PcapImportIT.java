@@ -1,0 +1,209 @@
+package io.hepstack.api.importer;
+
+import io.hepstack.api.Fixture;
+import io.hepstack.api.Http;
+import io.hepstack.api.TestApp;
+import io.hepstack.api.web.Times;
+import io.hepstack.proto.model.CapturedMessage;
+import io.hepstack.proto.store.testing.TestDatabase;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.io.ByteArrayResource;
+import org.springframework.http.MediaType;
+import org.springframework.http.client.MultipartBodyBuilder;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.reactive.function.BodyInserters;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code POST /api/v1/import/pcap} with the Kamailio siptrace captures, stored in a real PostgreSQL. */
+@DirtiesContext
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"homer.api.import.max-size=1MB", "homer.api.import.batch-size=100"})
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@SuppressWarnings("unchecked")
+class PcapImportIT {
+
+    @RegisterExtension
+    static final TestDatabase db = TestDatabase.migrated();
+
+    static List<CapturedMessage> kamailio;
+    static String from;
+    static String to;
+
+    @DynamicPropertySource
+    static void database(DynamicPropertyRegistry registry) {
+        TestApp.database(registry, db);
+    }
+
+    /** The writer's clock just after the capture, so that its timestamps are believed whenever the test runs. */
+    @TestConfiguration
+    static class CaptureTime {
+        @Bean
+        Clock importClock() {
+            long last = Fixture.kamailio().stream().mapToLong(CapturedMessage::timestampMicros).max().orElseThrow();
+            return Clock.fixed(Instant.ofEpochSecond(last / 1_000_000 + 60), ZoneOffset.UTC);
+        }
+    }
+
+    @BeforeAll
+    static void readTheFixture() {
+        kamailio = Fixture.kamailio();
+        from = Times.format(Fixture.instant(kamailio.stream().mapToLong(CapturedMessage::timestampMicros).min().orElseThrow()));
+        to = Times.format(Fixture.instant(kamailio.stream().mapToLong(CapturedMessage::timestampMicros).max().orElseThrow() + 1));
+    }
+
+    @Autowired
+    WebTestClient anonymous;
+    WebTestClient admin;
+
+    @BeforeEach
+    void login() {
+        anonymous = anonymous.mutate().responseTimeout(java.time.Duration.ofSeconds(120)).build();
+        admin = Http.as(anonymous, Http.login(anonymous, "admin", TestApp.ADMIN_PASSWORD));
+    }
+
+    @Test
+    @Order(1)
+    void storesEveryHepMessageOfTheCaptureOnceAndServesItsFlows() {
+        Map<String, Object> result = upload(admin, resource("hep.pcap"), null).expectStatus().isOk()
+                .expectBody(Map.class).returnResult().getResponseBody();
+        assertThat(result).containsEntry("messages", 580).containsEntry("stored", 580).containsEntry("duplicates", 0)
+                .containsEntry("rejected", 0).containsEntry("skipped", Map.of()).containsEntry("truncation", null)
+                .containsEntry("from", from);
+        assertThat(result.get("to")).isEqualTo(Times.format(Fixture.instant(
+                kamailio.stream().mapToLong(CapturedMessage::timestampMicros).max().orElseThrow())));
+        List<String> firstCallIds = kamailio.stream().map(CapturedMessage::callId).distinct().limit(20).toList();
+        assertThat((List<String>) result.get("callIds")).containsExactlyElementsOf(firstCallIds);
+        assertThat(kamailio.stream().map(CapturedMessage::callId).collect(Collectors.toSet())).hasSize(80);
+
+        String callId = kamailio.stream().filter(m -> "INVITE".equals(m.method()) && !m.callId().startsWith("busy"))
+                .findFirst().orElseThrow().callId();
+        long expected = kamailio.stream().filter(m -> callId.equals(m.callId())).count();
+        assertThat(flowSize(callId)).isEqualTo(expected).isGreaterThan(7);
+
+        Map<String, Object> again = upload(admin, resource("hep.pcap"), null).expectStatus().isOk()
+                .expectBody(Map.class).returnResult().getResponseBody();
+        assertThat(again).containsEntry("messages", 580).containsEntry("stored", 0).containsEntry("duplicates", 580);
+        assertThat(flowSize(callId)).isEqualTo(expected);
+    }
+
+    @Test
+    @Order(2)
+    void storesThePlainSipOfAWireCaptureWithTheGivenNodeBesideItsHepCopies() {
+        Map<String, Object> result = upload(admin, resource("sip.pcap"), "lab-1").expectStatus().isOk()
+                .expectBody(Map.class).returnResult().getResponseBody();
+        assertThat(result).containsEntry("messages", 1160).containsEntry("stored", 1160).containsEntry("rejected", 0);
+        // the wire capture's clock runs a little behind Kamailio's HEP timestamps: search a minute around them
+        String wideFrom = Times.format(Instant.parse(from).minusSeconds(60));
+        String wideTo = Times.format(Instant.parse(to).plusSeconds(60));
+        Map<String, Object> page = admin.get().uri(b -> b.path("/api/v1/messages").queryParam("from", "{f}")
+                        .queryParam("to", "{t}").queryParam("node", "lab-1").queryParam("limit", "1000").build(wideFrom, wideTo))
+                .exchange().expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
+        List<Map<String, Object>> items = (List<Map<String, Object>>) page.get("items");
+        assertThat(items).hasSize(580).allSatisfy(m -> assertThat(m.get("captureId")).isEqualTo(0));
+        assertThat(items.stream().map(m -> m.get("callId")).collect(Collectors.toSet())).hasSize(80);
+    }
+
+    @Test
+    void refusesAFileThatIsNotACaptureWithTheReadersErrorAndStoresNothing() {
+        byte[] garbage = "this is not a capture file, only text".getBytes();
+        Map<String, Object> error = upload(admin, new Named(garbage, "notes.pcap"), null).expectStatus().isBadRequest()
+                .expectBody(Map.class).returnResult().getResponseBody();
+        assertThat(error.get("message")).isEqualTo("not a readable capture: file header at offset 0: magic 0x74686973 "
+                + "(expected: pcap a1b2c3d4 or a1b23c4d in either byte order, or pcapng 0a0d0d0a) (nothing was stored)");
+    }
+
+    @Test
+    void refusesACaptureLargerThanTheLimitWith413() {
+        byte[] big = new byte[1024 * 1024 + 1];
+        Map<String, Object> error = upload(admin, new Named(big, "big.pcap"), null).expectStatus().isEqualTo(413)
+                .expectBody(Map.class).returnResult().getResponseBody();
+        assertThat(error).containsEntry("error", "payload_too_large");
+        assertThat((String) error.get("message")).startsWith("the capture is larger than the 1048576 bytes");
+    }
+
+    @Test
+    void refusesAFormWithoutTheFilePart() {
+        MultipartBodyBuilder form = new MultipartBodyBuilder();
+        form.part("node", "x");
+        admin.post().uri("/api/v1/import/pcap").contentType(MediaType.MULTIPART_FORM_DATA)
+                .body(BodyInserters.fromMultipartData(form.build())).exchange().expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.message").isEqualTo("multipart part \"file\" missing: send the capture as form field \"file\"");
+    }
+
+    @Test
+    void aViewerMayNotImportAndAnonymousCallersAreAskedToLogIn() {
+        admin.post().uri("/api/v1/users").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("username", "vera", "password", "vera-password-1", "role", "viewer"))
+                .exchange().expectStatus().isCreated();
+        WebTestClient viewer = Http.as(anonymous, Http.login(anonymous, "vera", "vera-password-1"));
+        upload(viewer, resource("hep.pcap"), null).expectStatus().isForbidden();
+        upload(anonymous, resource("hep.pcap"), null).expectStatus().isUnauthorized();
+    }
+
+    @Test
+    void theOpenApiDocumentShowsTheImportAndTheSippExport() {
+        anonymous.get().uri("/v3/api-docs").exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.paths['/api/v1/import/pcap'].post").exists()
+                .jsonPath("$.paths['/api/v1/calls/{callId}/sipp'].get").exists()
+                .jsonPath("$.paths['/api/v1/shared/{token}/sipp'].get").exists();
+    }
+
+    private long flowSize(String callId) {
+        Map<String, Object> flow = admin.get().uri(b -> b.path("/api/v1/calls/{id}/flow").queryParam("from", "{f}")
+                        .queryParam("to", "{t}").build(callId, from, to))
+                .exchange().expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
+        return ((List<?>) flow.get("messages")).size();
+    }
+
+    private static WebTestClient.ResponseSpec upload(WebTestClient client, Named file, String node) {
+        MultipartBodyBuilder form = new MultipartBodyBuilder();
+        form.part("file", new ByteArrayResource(file.bytes) {
+            @Override
+            public String getFilename() {
+                return file.name;
+            }
+        }).contentType(MediaType.APPLICATION_OCTET_STREAM);
+        if (node != null) {
+            form.part("node", node);
+        }
+        return client.post().uri("/api/v1/import/pcap").contentType(MediaType.MULTIPART_FORM_DATA)
+                .body(BodyInserters.fromMultipartData(form.build())).exchange();
+    }
+
+    private record Named(byte[] bytes, String name) {
+    }
+
+    private static Named resource(String name) {
+        try (InputStream in = PcapImportIT.class.getResourceAsStream("/fixtures/kamailio-siptrace/" + name)) {
+            return new Named(in.readAllBytes(), name);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
