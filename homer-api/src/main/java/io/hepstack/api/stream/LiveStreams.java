@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * gauge {@code homer.api.stream.open}.
  */
 @Component
-public class LiveStreams implements SmartLifecycle {
+class LiveStreams implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(LiveStreams.class);
 
@@ -62,7 +62,7 @@ public class LiveStreams implements SmartLifecycle {
     private final Map<Reason, Counter> closed = new java.util.EnumMap<>(Reason.class);
     private volatile boolean running;
 
-    public LiveStreams(DatabaseClient db, StreamProperties props, MeterRegistry meters) {
+    LiveStreams(DatabaseClient db, StreamProperties props, MeterRegistry meters) {
         this.db = db;
         this.props = props;
         this.clock = Clock.systemUTC();
@@ -79,7 +79,7 @@ public class LiveStreams implements SmartLifecycle {
     }
 
     /** Streams currently open. */
-    public int open() {
+    int open() {
         return open.get();
     }
 

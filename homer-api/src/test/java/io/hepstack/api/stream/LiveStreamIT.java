@@ -108,6 +108,7 @@ class LiveStreamIT {
     void rowsStoredAfterTheStreamOpensArriveAsTheSearchShowsThem() {
         List<ServerSentEvent<Map<String, Object>>> got = new ArrayList<>();
         long t = now();
+        double gone = closed("client_gone");
         StepVerifier.create(open("?callId=after-*"))
                 .expectNextMatches(opened())
                 .then(() -> write(sip("INVITE", "after-1@test", "node-1", t), sip("BYE", "after-1@test", "node-1", t + 1000)))
@@ -122,6 +123,21 @@ class LiveStreamIT {
         assertThat(got.get(0).data().keySet()).containsExactly("id", "timestamp", "callId", "correlationId", "method",
                 "status", "cseq", "fromUser", "toUser", "ruriUser", "userAgent", "srcIp", "srcPort", "dstIp", "dstPort",
                 "transport", "protoType", "captureId", "node", "size");
+        // the client left: the server ends the stream, frees its slot and counts why
+        awaitUntil(() -> closed("client_gone") == gone + 1 && streams.open() == 0);
+    }
+
+    /** Waits (at most {@link #PATIENCE}) for something the server does after the client has gone. */
+    private static void awaitUntil(java.util.function.BooleanSupplier condition) {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("waited %s", PATIENCE).isLessThan(deadline);
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     @Test
@@ -225,9 +241,12 @@ class LiveStreamIT {
             }
         }
         http.get().uri("/api/v1/stream/messages").accept(MediaType.TEXT_EVENT_STREAM).exchange()
-                .expectStatus().isEqualTo(429).expectBody().returnResult();
+                .expectStatus().isEqualTo(429)
+                .expectBody(String.class).value(b -> assertThat(b).contains("too_many_requests")
+                        .contains("too many live streams on this replica (3)"));
         assertThat(meters.counter("homer.api.stream.refused").count()).isEqualTo(refused + 1);
         held.forEach(reactor.core.Disposable::dispose);
+        awaitUntil(() -> streams.open() == 0);
     }
 
     private double closed(String reason) {
