@@ -109,6 +109,9 @@ record StatsRequest(Instant from, Instant to, long stepSeconds, List<String> nod
             return nodes;
         }
         for (String param : raw) {
+            if (param.isEmpty()) {
+                continue; // node= is no filter, as an empty search parameter
+            }
             for (String n : param.split(",", -1)) {
                 if (n.isEmpty()) {
                     throw ApiException.badRequest("node: empty value (expected: capture node names, comma-separated)");
