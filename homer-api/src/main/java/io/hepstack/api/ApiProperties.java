@@ -91,7 +91,17 @@ public record ApiProperties(
             /** Lifetime of a share link when the request names none. */
             @NotNull @DefaultValue("7d") Duration defaultTtl,
             /** Longest lifetime a share link may be given. */
-            @NotNull @DefaultValue("30d") Duration maxTtl) {
+            @NotNull @DefaultValue("30d") Duration maxTtl,
+            /** Base URL of the UI (scheme://host[:port][/path]) that share links point to; unset: links are the path /embed/<token>. */
+            @jakarta.validation.constraints.Pattern(regexp = "https?://[^\\s/?#@]+(/[^\\s?#]*)?",
+                    message = "must be an absolute http(s) URL without query or fragment, e.g. https://homer.example.com")
+            String publicUrl) {
+
+        /** The address of a share link: {@code <publicUrl>/embed/<token>}, or the path alone without a public URL. */
+        public String url(String token) {
+            String base = publicUrl == null || publicUrl.isBlank() ? "" : publicUrl.replaceAll("/+$", "");
+            return base + "/embed/" + token;
+        }
     }
 
     /** Cross-origin access: off unless origins are listed. */

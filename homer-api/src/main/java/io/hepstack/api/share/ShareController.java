@@ -52,8 +52,9 @@ class ShareController {
         this.props = props;
     }
 
+    /** Exactly one of {@code ttlSeconds} and {@code expiresAt} may be given; neither: the default lifetime. */
     record CreateShare(@NotBlank @Size(max = 512) String callId, @Size(max = 40) String from, @Size(max = 40) String to,
-                       Instant expiresAt) {
+                       Long ttlSeconds, Instant expiresAt) {
     }
 
     record ShareView(long id, String callId, Instant from, Instant to, String createdBy, Instant createdAt,
@@ -64,7 +65,7 @@ class ShareController {
     }
 
     record CreatedShare(long id, String callId, Instant from, Instant to, String createdBy, Instant createdAt,
-                        Instant expiresAt, String token, String path) {
+                        Instant expiresAt, String token, String url, String path) {
     }
 
     record ShareList(List<ShareView> items) {
@@ -78,12 +79,7 @@ class ShareController {
             if (request.callId().chars().anyMatch(Character::isISOControl)) {
                 throw ApiException.badRequest("callId: no control characters");
             }
-            Instant now = clock.instant();
-            Instant expires = request.expiresAt() == null ? now.plus(props.share().defaultTtl()) : request.expiresAt();
-            if (!expires.isAfter(now) || Duration.between(now, expires).compareTo(props.share().maxTtl()) > 0) {
-                throw ApiException.badRequest("expiresAt: must be in the future and at most "
-                        + props.share().maxTtl().toDays() + " days away");
-            }
+            Instant expires = expiry(request, clock.instant(), props.share());
             Instant[] range = SearchRequest.range(request.from(), request.to(), props.flow().locateRange(),
                     props.search().maxRange(), clock);
             // the call must exist: a link to nothing is refused now rather than 404 later
@@ -93,8 +89,35 @@ class ShareController {
                             c.share().callId(), principal.name(), c.share().expiresAt()))
                     .map(c -> new CreatedShare(c.share().id(), c.share().callId(), c.share().from(), c.share().to(),
                             c.share().createdBy(), c.share().createdAt(), c.share().expiresAt(), c.token(),
-                            "/api/v1/shared/" + c.token() + "/flow"));
+                            props.share().url(c.token()), "/api/v1/shared/" + c.token() + "/flow"));
         });
+    }
+
+    /**
+     * When a new link expires: {@code now + ttlSeconds}, or {@code expiresAt}, or {@code now + default-ttl};
+     * never later than {@code max-ttl} from now.
+     *
+     * @throws ApiException 400 when both are given or the lifetime is not positive or too long
+     */
+    static Instant expiry(CreateShare request, Instant now, ApiProperties.Share limits) {
+        long maxSeconds = limits.maxTtl().toSeconds();
+        if (request.ttlSeconds() != null && request.expiresAt() != null) {
+            throw ApiException.badRequest("give ttlSeconds or expiresAt, not both");
+        }
+        if (request.ttlSeconds() != null) {
+            long ttl = request.ttlSeconds();
+            if (ttl <= 0 || ttl > maxSeconds) {
+                throw ApiException.badRequest("ttlSeconds: from 1 to " + maxSeconds + " (homer.api.share.max-ttl, "
+                        + limits.maxTtl().toDays() + " days), got " + ttl);
+            }
+            return now.plusSeconds(ttl);
+        }
+        Instant expires = request.expiresAt() == null ? now.plus(limits.defaultTtl()) : request.expiresAt();
+        if (!expires.isAfter(now) || Duration.between(now, expires).compareTo(limits.maxTtl()) > 0) {
+            throw ApiException.badRequest("expiresAt: must be in the future and at most "
+                    + limits.maxTtl().toDays() + " days away");
+        }
+        return expires;
     }
 
     @Operation(summary = "Share links: your own, or every one for an admin")

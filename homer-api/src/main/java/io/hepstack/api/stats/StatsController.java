@@ -1,10 +1,8 @@
 package io.hepstack.api.stats;
 
 import io.hepstack.api.ApiProperties;
-import io.hepstack.api.search.SearchRequest;
-import io.hepstack.api.web.ApiException;
-import io.hepstack.api.web.Times;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -12,33 +10,41 @@ import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
 import java.time.Clock;
-import java.time.Instant;
 
-/** Indicators over a time range. */
+/** Call indicators and message volume as time series, for the dashboard. Any role. */
 @RestController
 class StatsController {
 
     private final KpiStore kpis;
+    private final VolumeStore volumes;
     private final ApiProperties props;
     private final Clock clock = Clock.systemUTC();
 
-    StatsController(KpiStore kpis, ApiProperties props) {
+    StatsController(KpiStore kpis, VolumeStore volumes, ApiProperties props) {
         this.kpis = kpis;
+        this.volumes = volumes;
         this.props = props;
     }
 
-    @Operation(summary = "Calls, answer and effectiveness ratios, post-dial delay, duration, final statuses, registrations")
+    @Operation(summary = "Calls, attempts, answered, busy, failed, ASR, NER, ISA, SD in total and per bucket; "
+            + "post-dial delay, duration, outcomes, registrations in total")
     @GetMapping("/api/v1/stats/kpi")
-    Mono<Kpi> kpi(ServerHttpRequest request, @RequestParam(required = false) String from,
-                  @RequestParam(required = false) String to) {
-        return Mono.defer(() -> {
-            for (String name : request.getQueryParams().keySet()) {
-                if (!name.equals("from") && !name.equals("to")) {
-                    throw ApiException.badRequest("unknown parameter " + Times.quote(name) + " (expected one of: from, to)");
-                }
-            }
-            Instant[] range = SearchRequest.range(from, to, props.search().defaultRange(), props.search().maxRange(), clock);
-            return kpis.kpi(range[0], range[1]);
-        });
+    Mono<KpiReport> kpi(ServerHttpRequest request,
+                        @Parameter(description = "ISO-8601 or epoch ms; default: to - 1h") @RequestParam(required = false) String from,
+                        @Parameter(description = "ISO-8601 or epoch ms; default: now") @RequestParam(required = false) String to,
+                        @Parameter(description = "bucket: seconds (300) or ISO-8601 (PT5M), at least 60 s, at most 1000 buckets; "
+                                + "default: at most 120 buckets") @RequestParam(required = false) String step,
+                        @Parameter(description = "capture node names, exact, comma-separated") @RequestParam(required = false) String node) {
+        return Mono.fromCallable(() -> StatsRequest.parse(request.getQueryParams(), props.search(), clock)).flatMap(kpis::kpi);
+    }
+
+    @Operation(summary = "SIP messages per bucket, by request method and by reply class")
+    @GetMapping("/api/v1/stats/volume")
+    Mono<VolumeReport> volume(ServerHttpRequest request,
+                              @Parameter(description = "ISO-8601 or epoch ms; default: to - 1h") @RequestParam(required = false) String from,
+                              @Parameter(description = "ISO-8601 or epoch ms; default: now") @RequestParam(required = false) String to,
+                              @Parameter(description = "as for /stats/kpi") @RequestParam(required = false) String step,
+                              @Parameter(description = "capture node names, exact, comma-separated") @RequestParam(required = false) String node) {
+        return Mono.fromCallable(() -> StatsRequest.parse(request.getQueryParams(), props.search(), clock)).flatMap(volumes::volume);
     }
 }

@@ -265,6 +265,7 @@ class CallFlowIT {
         String token = (String) share.get("token");
         assertThat(token).matches("[A-Za-z0-9_-]{43}");
         assertThat(share.get("path")).isEqualTo("/api/v1/shared/" + token + "/flow");
+        assertThat(share.get("url")).isEqualTo("/embed/" + token); // no homer.api.share.public-url here
 
         Map<String, Object> flow = anonymous.get().uri("/api/v1/shared/{t}/flow", token).exchange()
                 .expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
@@ -306,6 +307,27 @@ class CallFlowIT {
         http.post().uri("/api/v1/shares").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("callId", "b2b-a@test", "expiresAt", "2099-01-01T00:00:00Z"))
                 .exchange().expectStatus().isBadRequest().expectBody().returnResult();
+
+        // the contract: ttlSeconds, bounded by max-ttl; exactly one of ttlSeconds and expiresAt
+        java.time.Instant before = java.time.Instant.now();
+        Map<String, Object> byTtl = http.post().uri("/api/v1/shares").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("callId", "b2b-a@test", "from", from, "to", to, "ttlSeconds", 3600))
+                .exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody();
+        assertThat(java.time.Instant.parse((String) byTtl.get("expiresAt")))
+                .isBetween(before.plusSeconds(3600).minusSeconds(1), java.time.Instant.now().plusSeconds(3600).plusSeconds(1));
+        assertThat(byTtl.get("url")).isEqualTo("/embed/" + byTtl.get("token"));
+        anonymous.get().uri("/api/v1/shared/{t}/flow", byTtl.get("token")).exchange().expectStatus().isOk()
+                .expectBody().returnResult();
+        for (Map<String, Object> bad : List.<Map<String, Object>>of(
+                Map.of("callId", "b2b-a@test", "from", from, "to", to, "ttlSeconds", -5),
+                Map.of("callId", "b2b-a@test", "from", from, "to", to, "ttlSeconds", 0),
+                Map.of("callId", "b2b-a@test", "from", from, "to", to, "ttlSeconds", 31 * 86400),
+                Map.of("callId", "b2b-a@test", "from", from, "to", to, "ttlSeconds", "soon"),
+                Map.of("callId", "b2b-a@test", "from", from, "to", to, "ttlSeconds", 60,
+                        "expiresAt", java.time.Instant.now().plusSeconds(60).toString()))) {
+            http.post().uri("/api/v1/shares").contentType(MediaType.APPLICATION_JSON).bodyValue(bad)
+                    .exchange().expectStatus().isBadRequest().expectBody().jsonPath("$.error").isEqualTo("bad_request");
+        }
 
         Map<String, Object> viewer = http.post().uri("/api/v1/tokens").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("name", "viewer", "role", "viewer"))

@@ -237,17 +237,22 @@ class MessageSearchIT {
         http.get().uri(b -> b.path("/api/v1/stats/kpi").queryParam("from", "{f}").queryParam("to", "{t}").build(from, to))
                 .exchange().expectStatus().isOk()
                 .expectBody()
-                .jsonPath("$.calls").isEqualTo(40)
-                .jsonPath("$.answered").isEqualTo(30)
-                .jsonPath("$.asr").isEqualTo(0.75)
-                .jsonPath("$.ner").isEqualTo(1.0)
-                .jsonPath("$.finalStatus['200']").isEqualTo(30)
-                .jsonPath("$.finalStatus['486']").isEqualTo(10)
-                .jsonPath("$.avgDurationMs").value(v -> assertThat(((Number) v).doubleValue()).isBetween(400.0, 2000.0))
-                .jsonPath("$.avgPddMs").value(v -> assertThat(((Number) v).doubleValue()).isBetween(0.0, 1000.0))
-                .jsonPath("$.registrations").isEqualTo(20)
-                .jsonPath("$.registrationsSucceeded").isEqualTo(20);
-        http.get().uri("/api/v1/stats/kpi?node=x").exchange().expectStatus().isBadRequest().expectBody().returnResult();
+                .jsonPath("$.total.invites").isEqualTo(40)
+                .jsonPath("$.total.attempts").isEqualTo(40)
+                .jsonPath("$.total.answered").isEqualTo(30)
+                .jsonPath("$.total.busy").isEqualTo(10)
+                .jsonPath("$.total.failed").isEqualTo(0)
+                .jsonPath("$.total.asr").isEqualTo(0.75)
+                .jsonPath("$.total.ner").isEqualTo(1.0)
+                .jsonPath("$.total.finalStatus['200']").isEqualTo(30)
+                .jsonPath("$.total.finalStatus['486']").isEqualTo(10)
+                .jsonPath("$.total.avgDurationMs").value(v -> assertThat(((Number) v).doubleValue()).isBetween(400.0, 2000.0))
+                .jsonPath("$.total.avgPddMs").value(v -> assertThat(((Number) v).doubleValue()).isBetween(0.0, 1000.0))
+                .jsonPath("$.total.registrations").isEqualTo(20)
+                .jsonPath("$.total.registrationsSucceeded").isEqualTo(20)
+                .jsonPath("$.series[*].invites").value(v -> assertThat(((List<?>) v).stream()
+                        .mapToInt(n -> ((Number) n).intValue()).sum()).isEqualTo(40));
+        http.get().uri("/api/v1/stats/kpi?nodes=x").exchange().expectStatus().isBadRequest().expectBody().returnResult();
     }
 
     @Autowired

@@ -1,0 +1,81 @@
+package io.hepstack.api.stream;
+
+import io.hepstack.api.ApiProperties;
+import io.hepstack.api.search.Filter;
+import io.hepstack.api.search.MessageId;
+import io.hepstack.api.search.MessageItem;
+import io.hepstack.api.web.ApiException;
+import io.hepstack.api.web.Times;
+import io.swagger.v3.oas.annotations.Operation;
+import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Flux;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** The live view: new messages matching the search filters, as server-sent events. */
+@RestController
+class StreamController {
+
+    /** Search parameters a stream does not take: it starts now and never pages. */
+    private static final Set<String> NOT_FOR_STREAMS = Set.of("from", "to", "limit", "cursor");
+
+    private final LiveStreams streams;
+    private final ApiProperties props;
+
+    StreamController(LiveStreams streams, ApiProperties props) {
+        this.streams = streams;
+        this.props = props;
+    }
+
+    @Operation(summary = "Server-sent events of new messages matching the filters (live view)",
+            description = "Filters as GET /api/v1/messages, without from/to/limit/cursor. Each event: "
+                    + "event: message, id: the message id, data: the search item. Comment heartbeats every 15 s. "
+                    + "Send Last-Event-ID to resume after an event. 429 when the replica's streams are all taken.")
+    @GetMapping(path = "/api/v1/stream/messages", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    Flux<ServerSentEvent<MessageItem>> messages(ServerHttpRequest request,
+                                                @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
+        return Flux.defer(() -> streams.stream(filters(request.getQueryParams(), props.search()), resumeAfter(lastEventId)));
+    }
+
+    static List<Filter> filters(MultiValueMap<String, String> query, ApiProperties.Search limits) {
+        List<Filter> filters = new ArrayList<>();
+        for (String name : query.keySet()) {
+            Filter.Field field = Filter.field(name);
+            if (field == null) {
+                Set<String> names = new TreeSet<>();
+                for (Filter.Field f : Filter.Field.values()) {
+                    names.add(f.param());
+                }
+                throw ApiException.badRequest("unknown parameter " + Times.quote(name)
+                        + (NOT_FOR_STREAMS.contains(name) ? " (a stream starts now and does not page)" : "")
+                        + " (expected one of: " + String.join(", ", names) + ")");
+            }
+            String raw = String.join(",", query.get(name));
+            if (!raw.isEmpty()) {
+                filters.add(Filter.of(field, raw, limits.maxValues(), limits.maxValueLength()));
+            }
+        }
+        return filters;
+    }
+
+    /** The row id after which a resumed stream continues, {@code null} for a new stream. */
+    static Long resumeAfter(String lastEventId) {
+        if (lastEventId == null || lastEventId.isBlank()) {
+            return null;
+        }
+        MessageId id = MessageId.decode(lastEventId.trim());
+        if (id == null) {
+            throw ApiException.badRequest("Last-Event-ID: not a message id (expected: the id of an event of this stream)");
+        }
+        return id.rowId();
+    }
+}

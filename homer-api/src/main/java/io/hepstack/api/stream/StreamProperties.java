@@ -1,0 +1,36 @@
+package io.hepstack.api.stream;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+import java.time.Duration;
+
+/**
+ * Bounds of the live message stream ({@code GET /api/v1/stream/messages}), bound from
+ * {@code homer.api.stream.*}; docs/api.md documents each one.
+ *
+ * @param maxStreams     open streams per replica; one more is refused with 429
+ * @param pollInterval   pause between two polls of one stream (none while a poll came back full)
+ * @param rowsPerPoll    rows one poll reads at most
+ * @param buffer         events waiting for a slow client; one more closes the stream (reason {@code slow_client})
+ * @param lookback       how long after a row id was handed out its row may still commit and be streamed
+ * @param maxPending     ids of streamed rows kept to skip them while they are inside the lookback
+ * @param maxCaptureAge  oldest capture time a streamed row may carry, back from now (partition pruning)
+ * @param heartbeat      interval of the {@code :} comment lines that keep proxies from closing an idle stream
+ */
+@Validated
+@ConfigurationProperties("homer.api.stream")
+public record StreamProperties(
+        @Min(1) @Max(100000) @DefaultValue("50") int maxStreams,
+        @NotNull @DefaultValue("1s") Duration pollInterval,
+        @Min(1) @Max(10000) @DefaultValue("500") int rowsPerPoll,
+        @Min(1) @Max(100000) @DefaultValue("2000") int buffer,
+        @NotNull @DefaultValue("30s") Duration lookback,
+        @Min(10) @Max(1000000) @DefaultValue("20000") int maxPending,
+        @NotNull @DefaultValue("1h") Duration maxCaptureAge,
+        @NotNull @DefaultValue("15s") Duration heartbeat) {
+}

@@ -1,0 +1,273 @@
+package io.hepstack.api.stats;
+
+import io.hepstack.api.Fixture;
+import io.hepstack.api.Http;
+import io.hepstack.api.Plans;
+import io.hepstack.api.TestApp;
+import io.hepstack.proto.store.testing.TestDatabase;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.http.MediaType;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.util.LinkedMultiValueMap;
+import reactor.test.StepVerifier;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code /api/v1/stats/kpi} and {@code /stats/volume} over {@link OutcomeCalls}, every figure
+ * counted by hand from the calls' table.
+ */
+@DirtiesContext
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class StatsIT {
+
+    static final Instant BASE = Instant.parse("2026-11-20T10:00:00Z");
+    static final String FROM = "2026-11-20T10:00:00Z";
+    static final String TO = "2026-11-20T10:15:00Z";
+
+    @RegisterExtension
+    static final TestDatabase db = TestDatabase.migrated();
+
+    @DynamicPropertySource
+    static void database(DynamicPropertyRegistry registry) {
+        TestApp.database(registry, db);
+    }
+
+    @BeforeAll
+    static void storeTheCalls() {
+        long base = ChronoUnit.MICROS.between(Instant.EPOCH, BASE);
+        long day = 86_400_000_000L;
+        // the same calls a day before and after: other partitions, which no query of the range may read
+        for (long b : new long[] {base - day, base, base + day}) {
+            Fixture.store(db.connectionFactory(), new OutcomeCalls(b).rows);
+        }
+        Fixture.analyze(db);
+    }
+
+    @Autowired
+    WebTestClient anonymous;
+    WebTestClient http;
+
+    @BeforeEach
+    void login() {
+        anonymous = anonymous.mutate().responseTimeout(Duration.ofSeconds(60)).build();
+        http = Http.as(anonymous, Http.login(anonymous, "admin", TestApp.ADMIN_PASSWORD));
+    }
+
+    private WebTestClient.BodyContentSpec get(WebTestClient client, String path) {
+        return client.get().uri(path).exchange().expectStatus().isOk().expectBody();
+    }
+
+    @Test
+    void theKpisCountEachOutcomeAsRfc6076Says() {
+        // 7 calls (auth, busy, down, timeout, cancel, moved, late); moved (302) is no attempt: 6 attempts.
+        // answered: auth (challenged, then 200: one call) and late. busy: 486. failed: 503, 408 (487 is not).
+        // session defects: 503. ineffective: 408, 503. NER: 200, 200, 486, 487 = 4 of 6.
+        get(http, "/api/v1/stats/kpi?from=" + FROM + "&to=" + TO + "&step=PT5M")
+                .jsonPath("$.from").isEqualTo("2026-11-20T10:00:00.000000Z")
+                .jsonPath("$.to").isEqualTo("2026-11-20T10:15:00.000000Z")
+                .jsonPath("$.stepSeconds").isEqualTo(300)
+                .jsonPath("$.nodes").isEmpty()
+                .jsonPath("$.total.invites").isEqualTo(7)
+                .jsonPath("$.total.attempts").isEqualTo(6)
+                .jsonPath("$.total.answered").isEqualTo(2)
+                .jsonPath("$.total.busy").isEqualTo(1)
+                .jsonPath("$.total.failed").isEqualTo(2)
+                .jsonPath("$.total.sessionDefects").isEqualTo(1)
+                .jsonPath("$.total.ineffective").isEqualTo(2)
+                .jsonPath("$.total.asr").isEqualTo(0.333)
+                .jsonPath("$.total.ner").isEqualTo(0.667)
+                .jsonPath("$.total.sd").isEqualTo(0.167)
+                .jsonPath("$.total.isa").isEqualTo(0.286)
+                .jsonPath("$.total.finalStatus").isEqualTo(Map.of("200", 2, "302", 1, "408", 1, "486", 1, "487", 1, "503", 1))
+                // rang: auth (INVITE at +1 ms, 180 at +6 ms), busy (+1 ms to +2 ms), cancel (+1 ms to +2 ms)
+                .jsonPath("$.total.avgPddMs").isEqualTo(2.333)
+                // auth: 200 at +7 ms, BYE at +9 ms; late: 200 at +2 ms, BYE at +4 ms
+                .jsonPath("$.total.avgDurationMs").isEqualTo(2.0)
+                .jsonPath("$.total.registrations").isEqualTo(1)
+                .jsonPath("$.total.registrationsSucceeded").isEqualTo(1)
+                .jsonPath("$.series.length()").isEqualTo(3)
+                // bucket 0: six calls, five attempts (not moved), answered auth; NER: auth, busy, cancel
+                .jsonPath("$.series[0].t").isEqualTo("2026-11-20T10:00:00.000000Z")
+                .jsonPath("$.series[0].invites").isEqualTo(6)
+                .jsonPath("$.series[0].attempts").isEqualTo(5)
+                .jsonPath("$.series[0].answered").isEqualTo(1)
+                .jsonPath("$.series[0].busy").isEqualTo(1)
+                .jsonPath("$.series[0].failed").isEqualTo(2)
+                .jsonPath("$.series[0].sessionDefects").isEqualTo(1)
+                .jsonPath("$.series[0].ineffective").isEqualTo(2)
+                .jsonPath("$.series[0].asr").isEqualTo(0.2)
+                .jsonPath("$.series[0].ner").isEqualTo(0.6)
+                .jsonPath("$.series[0].sd").isEqualTo(0.2)
+                .jsonPath("$.series[0].isa").isEqualTo(0.333)
+                // bucket 1: late, answered
+                .jsonPath("$.series[1].t").isEqualTo("2026-11-20T10:05:00.000000Z")
+                .jsonPath("$.series[1].invites").isEqualTo(1)
+                .jsonPath("$.series[1].attempts").isEqualTo(1)
+                .jsonPath("$.series[1].answered").isEqualTo(1)
+                .jsonPath("$.series[1].asr").isEqualTo(1.0)
+                .jsonPath("$.series[1].ner").isEqualTo(1.0)
+                .jsonPath("$.series[1].sd").isEqualTo(0.0)
+                .jsonPath("$.series[1].isa").isEqualTo(0.0)
+                // bucket 2: empty but present, ratios null
+                .jsonPath("$.series[2].t").isEqualTo("2026-11-20T10:10:00.000000Z")
+                .jsonPath("$.series[2].invites").isEqualTo(0)
+                .jsonPath("$.series[2].attempts").isEqualTo(0)
+                .jsonPath("$.series[2].asr").isEmpty()
+                .jsonPath("$.series[2].isa").isEmpty();
+    }
+
+    @Test
+    void aNodeFilterKeepsOnlyTheCallsItCaptured() {
+        // node-1: auth (answered), busy (486), down (503)
+        get(http, "/api/v1/stats/kpi?from=" + FROM + "&to=" + TO + "&step=300&node=node-1")
+                .jsonPath("$.nodes[0]").isEqualTo("node-1")
+                .jsonPath("$.total.invites").isEqualTo(3)
+                .jsonPath("$.total.attempts").isEqualTo(3)
+                .jsonPath("$.total.answered").isEqualTo(1)
+                .jsonPath("$.total.busy").isEqualTo(1)
+                .jsonPath("$.total.failed").isEqualTo(1)
+                .jsonPath("$.total.sessionDefects").isEqualTo(1)
+                .jsonPath("$.total.ineffective").isEqualTo(1)
+                .jsonPath("$.total.asr").isEqualTo(0.333)
+                .jsonPath("$.total.ner").isEqualTo(0.667)
+                .jsonPath("$.total.sd").isEqualTo(0.333)
+                .jsonPath("$.total.isa").isEqualTo(0.333)
+                .jsonPath("$.series[1].invites").isEqualTo(0);
+        // several nodes: everything; an unknown node: nothing
+        get(http, "/api/v1/stats/kpi?from=" + FROM + "&to=" + TO + "&node=node-1,node-2")
+                .jsonPath("$.total.invites").isEqualTo(7);
+        get(http, "/api/v1/stats/kpi?from=" + FROM + "&to=" + TO + "&node=") // empty: no filter, as in searches
+                .jsonPath("$.nodes").isEmpty()
+                .jsonPath("$.total.invites").isEqualTo(7);
+        get(http, "/api/v1/stats/kpi?from=" + FROM + "&to=" + TO + "&node=node-9")
+                .jsonPath("$.total.invites").isEqualTo(0)
+                .jsonPath("$.total.asr").isEmpty();
+    }
+
+    @Test
+    void theVolumeCountsMessagesByMethodAndReplyClass() {
+        // bucket 0: 28 messages; requests INVITE 7, ACK 6, BYE 1, CANCEL 1;
+        // replies 1xx 4 (100, 180 x3), 2xx 3 (auth 200 x2, CANCEL 200), 3xx 1, 4xx 4 (407, 486, 408, 487), 5xx 1
+        // bucket 1: late: INVITE, 200, ACK, BYE, 200
+        get(http, "/api/v1/stats/volume?from=" + FROM + "&to=" + TO + "&step=300")
+                .jsonPath("$.stepSeconds").isEqualTo(300)
+                .jsonPath("$.series.length()").isEqualTo(3)
+                .jsonPath("$.series[0].total").isEqualTo(28)
+                .jsonPath("$.series[0].methods").isEqualTo(Map.of("INVITE", 7, "ACK", 6, "BYE", 1, "CANCEL", 1,
+                        "REGISTER", 0, "OPTIONS", 0, "OTHER", 0))
+                .jsonPath("$.series[0].statuses").isEqualTo(Map.of("1xx", 4, "2xx", 3, "3xx", 1, "4xx", 4, "5xx", 1, "6xx", 0))
+                .jsonPath("$.series[1].t").isEqualTo("2026-11-20T10:05:00.000000Z")
+                .jsonPath("$.series[1].total").isEqualTo(5)
+                .jsonPath("$.series[1].methods.INVITE").isEqualTo(1)
+                .jsonPath("$.series[1].statuses.2xx").isEqualTo(2)
+                // bucket 2: REGISTER 401 REGISTER 200, OPTIONS 200
+                .jsonPath("$.series[2].total").isEqualTo(6)
+                .jsonPath("$.series[2].methods").isEqualTo(Map.of("INVITE", 0, "ACK", 0, "BYE", 0, "CANCEL", 0,
+                        "REGISTER", 2, "OPTIONS", 1, "OTHER", 0))
+                .jsonPath("$.series[2].statuses").isEqualTo(Map.of("1xx", 0, "2xx", 2, "3xx", 0, "4xx", 1, "5xx", 0, "6xx", 0));
+        get(http, "/api/v1/stats/volume?from=" + FROM + "&to=" + TO + "&step=300&node=node-2")
+                .jsonPath("$.series[0].total").isEqualTo(11)
+                .jsonPath("$.series[1].total").isEqualTo(5)
+                .jsonPath("$.series[2].total").isEqualTo(0);
+    }
+
+    @Test
+    void aViewerReadsTheStatistics() {
+        Map<?, ?> viewer = http.post().uri("/api/v1/tokens").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("name", "dashboard", "role", "viewer"))
+                .exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody();
+        WebTestClient asViewer = Http.as(anonymous, (String) viewer.get("token"));
+        get(asViewer, "/api/v1/stats/kpi?from=" + FROM + "&to=" + TO).jsonPath("$.total.invites").isEqualTo(7);
+        get(asViewer, "/api/v1/stats/volume?from=" + FROM + "&to=" + TO).jsonPath("$.series[0].total").isEqualTo(28);
+        anonymous.get().uri("/api/v1/stats/kpi").exchange().expectStatus().isUnauthorized().expectBody().returnResult();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "step=30                                   | step: at least 60 s",
+            "step=PT30S                                | step: at least 60 s",
+            "step=PT1.5S                               | step: not a duration",
+            "step=5m                                   | step: not a duration",
+            "step=-60                                  | step: not a duration",
+            "from=2026-11-13T00:00:00Z&to=2026-11-20T00:00:00Z&step=60 | makes 10080 buckets (at most 1000)",
+            "from=2026-11-01T00:00:00Z&to=2026-11-20T00:00:00Z | time range longer than",
+            "node=a,,b                                 | node: empty value",
+            "nodes=a                                   | unknown parameter \"nodes\"",
+    })
+    void badParametersAreRefusedWithAPreciseMessage(String query, String message) {
+        for (String path : new String[] {"/api/v1/stats/kpi?", "/api/v1/stats/volume?"}) {
+            http.get().uri(path + query).exchange().expectStatus().isBadRequest()
+                    .expectBody().jsonPath("$.message").value(m -> assertThat((String) m).contains(message));
+        }
+    }
+
+    @Test
+    void theDefaultStepGivesAtMost120Buckets() {
+        get(http, "/api/v1/stats/kpi?from=2026-11-20T00:00:00Z&to=2026-11-27T00:00:00Z")
+                .jsonPath("$.stepSeconds").isEqualTo(7200)
+                .jsonPath("$.series.length()").isEqualTo(84);
+        get(http, "/api/v1/stats/volume?from=" + FROM + "&to=" + TO)
+                .jsonPath("$.stepSeconds").isEqualTo(60)
+                .jsonPath("$.series.length()").isEqualTo(15);
+    }
+
+    private static final Pattern PARTITION = Pattern.compile("messages_([a-z_]+)_p\\d+");
+
+    private static StatsRequest request(String node) {
+        LinkedMultiValueMap<String, String> q = new LinkedMultiValueMap<>();
+        q.add("from", FROM);
+        q.add("to", TO);
+        if (node != null) {
+            q.add("node", node);
+        }
+        io.hepstack.api.ApiProperties.Search limits = new io.hepstack.api.ApiProperties.Search(Duration.ofHours(1),
+                Duration.ofDays(7), 100, 1000, 20, 256, Duration.ofHours(4), Duration.ofHours(6));
+        return StatsRequest.parse(q, limits, Clock.fixed(BASE, ZoneOffset.UTC));
+    }
+
+    @ParameterizedTest(name = "{0} node={1}")
+    @CsvSource(nullValues = "-", value = {"kpi,-,call", "kpi,node-1,call", "registrations,-,registration",
+            "volume,-,call registration sip_other", "volume,node-2,call registration sip_other"})
+    void theStatisticsReadOnlyTheTimePartitionsOfTheirKinds(String statement, String node, String kinds) {
+        StatsRequest r = request(node);
+        var sql = switch (statement) {
+            case "kpi" -> KpiStore.callsSql(r);
+            case "registrations" -> KpiStore.registrationsSql(r);
+            default -> VolumeStore.volumeSql(r);
+        };
+        StepVerifier.create(Plans.explain(db.connectionFactory(), sql))
+                .assertNext(plan -> {
+                    java.util.Set<String> partitions = new java.util.TreeSet<>();
+                    java.util.Set<String> kindsRead = new java.util.TreeSet<>();
+                    Matcher m = PARTITION.matcher(plan);
+                    while (m.find()) {
+                        partitions.add(m.group());
+                        kindsRead.add(m.group(1));
+                    }
+                    // the writer made partitions for several days; a 15-minute range reads one per kind
+                    assertThat(kindsRead).as(plan).containsExactlyInAnyOrder(kinds.split(" "));
+                    assertThat(partitions).as(plan).hasSize(kindsRead.size());
+                })
+                .verifyComplete();
+    }
+}

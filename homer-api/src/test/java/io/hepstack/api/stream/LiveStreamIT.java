@@ -1,0 +1,316 @@
+package io.hepstack.api.stream;
+
+import io.hepstack.api.Fixture;
+import io.hepstack.api.Http;
+import io.hepstack.api.TestApp;
+import io.hepstack.proto.hep.HepPacket;
+import io.hepstack.proto.model.CapturedMessage;
+import io.hepstack.proto.model.MessageExtractor;
+import io.hepstack.proto.store.MessageWriter;
+import io.hepstack.proto.store.PartitionPolicy;
+import io.hepstack.proto.store.testing.TestDatabase;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import reactor.core.publisher.Flux;
+import reactor.test.StepVerifier;
+
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code GET /api/v1/stream/messages} against a real PostgreSQL, rows written by the collector's
+ * {@link MessageWriter} (and, for a transaction held open, by plain JDBC) while the stream is open.
+ */
+@DirtiesContext
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class LiveStreamIT {
+
+    private static final ParameterizedTypeReference<ServerSentEvent<Map<String, Object>>> EVENT = new ParameterizedTypeReference<>() {
+    };
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+
+    @RegisterExtension
+    static final TestDatabase db = TestDatabase.migrated();
+
+    @DynamicPropertySource
+    static void database(DynamicPropertyRegistry registry) {
+        TestApp.database(registry, db);
+        registry.add("homer.api.stream.poll-interval", () -> "100ms");
+        registry.add("homer.api.stream.lookback", () -> "10m");
+        registry.add("homer.api.stream.max-streams", () -> "3");
+    }
+
+    @Autowired
+    WebTestClient anonymous;
+    @Autowired
+    LiveStreams streams;
+    @Autowired
+    MeterRegistry meters;
+    WebTestClient http;
+
+    @BeforeEach
+    void login() {
+        anonymous = anonymous.mutate().responseTimeout(PATIENCE).build();
+        http = Http.as(anonymous, Http.login(anonymous, "admin", TestApp.ADMIN_PASSWORD));
+        // the partitions of today exist before any test holds a transaction open
+        write(sip("INVITE", "warmup@test", "node-0", now()));
+    }
+
+    private Flux<ServerSentEvent<Map<String, Object>>> open(String query) {
+        return http.get().uri("/api/v1/stream/messages" + query).accept(MediaType.TEXT_EVENT_STREAM).exchange()
+                .expectStatus().isOk()
+                .expectHeader().contentTypeCompatibleWith(MediaType.TEXT_EVENT_STREAM)
+                .returnResult(EVENT).getResponseBody()
+                .filter(e -> e.event() != null || "open".equals(e.comment())); // heartbeats aside
+    }
+
+    private static Predicate<ServerSentEvent<Map<String, Object>>> opened() {
+        return e -> "open".equals(e.comment());
+    }
+
+    private static Predicate<ServerSentEvent<Map<String, Object>>> message(String callId, String method) {
+        return e -> "message".equals(e.event()) && callId.equals(e.data().get("callId"))
+                && java.util.Objects.equals(method, e.data().get("method")) && e.id() != null
+                && e.id().equals(e.data().get("id"));
+    }
+
+    @Test
+    @Order(1)
+    void rowsStoredAfterTheStreamOpensArriveAsTheSearchShowsThem() {
+        List<ServerSentEvent<Map<String, Object>>> got = new ArrayList<>();
+        long t = now();
+        double gone = closed("client_gone");
+        StepVerifier.create(open("?callId=after-*"))
+                .expectNextMatches(opened())
+                .then(() -> write(sip("INVITE", "after-1@test", "node-1", t), sip("BYE", "after-1@test", "node-1", t + 1000)))
+                .assertNext(got::add)
+                .assertNext(got::add)
+                .thenCancel()
+                .verify(PATIENCE);
+        assertThat(got).map(e -> e.data().get("method")).containsExactlyInAnyOrder("INVITE", "BYE");
+        // each event's data is the item GET /api/v1/messages returns for that row
+        List<Map<String, Object>> searched = searchItems("after-1@test");
+        assertThat(got).map(ServerSentEvent::data).containsExactlyInAnyOrderElementsOf(searched);
+        assertThat(got.get(0).data().keySet()).containsExactly("id", "timestamp", "callId", "correlationId", "method",
+                "status", "cseq", "fromUser", "toUser", "ruriUser", "userAgent", "srcIp", "srcPort", "dstIp", "dstPort",
+                "transport", "protoType", "captureId", "node", "size");
+        // the client left: the server ends the stream, frees its slot and counts why
+        awaitUntil(() -> closed("client_gone") == gone + 1 && streams.open() == 0);
+    }
+
+    /** Waits (at most {@link #PATIENCE}) for something the server does after the client has gone. */
+    private static void awaitUntil(java.util.function.BooleanSupplier condition) {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("waited %s", PATIENCE).isLessThan(deadline);
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    @Test
+    @Order(2)
+    void rowsNotMatchingTheFiltersAreNotStreamed() {
+        long t = now();
+        StepVerifier.create(open("?callId=match-*&method=INVITE&node=node-a,node-b"))
+                .expectNextMatches(opened())
+                .then(() -> write(
+                        sip("BYE", "match-1@test", "node-a", t),             // other method
+                        sip("INVITE", "nomatch-1@test", "node-a", t + 1),    // other Call-ID
+                        sip("INVITE", "match-2@test", "node-c", t + 2)))    // other node
+                .then(() -> write(sip("INVITE", "match-3@test", "node-b", t + 3)))
+                // ids grow: had any of the first three leaked, it would come before this one
+                .expectNextMatches(message("match-3@test", "INVITE"))
+                .thenCancel()
+                .verify(PATIENCE);
+    }
+
+    @Test
+    @Order(3)
+    void aRowCommittedLateWithAnOlderCaptureTimeStillArrives() throws Exception {
+        long t = now();
+        try (Connection late = db.openJdbc()) {
+            late.setAutoCommit(false);
+            StepVerifier.create(open("?callId=late-*"))
+                    .expectNextMatches(opened())
+                    .then(() -> insert(late, "late-1@test", t - 10L * 60 * 1_000_000)) // its id is handed out now...
+                    .then(() -> write(sip("INVITE", "late-2@test", "node-1", t)))     // ...a higher id commits first
+                    .expectNextMatches(message("late-2@test", "INVITE"))
+                    .then(() -> commit(late))                                        // then the lower id, 10 min older
+                    .expectNextMatches(message("late-1@test", "INVITE"))
+                    .thenCancel()
+                    .verify(PATIENCE);
+        }
+    }
+
+    @Test
+    @Order(4)
+    void aClientResumesAfterTheLastEventItSaw() {
+        long t = now();
+        List<String> ids = new ArrayList<>();
+        StepVerifier.create(open("?callId=resume-*"))
+                .expectNextMatches(opened())
+                .then(() -> write(sip("INVITE", "resume-1@test", "node-1", t)))
+                .assertNext(e -> ids.add(e.id()))
+                .thenCancel()
+                .verify(PATIENCE);
+        write(sip("INVITE", "resume-2@test", "node-1", t + 1));
+        Flux<ServerSentEvent<Map<String, Object>>> resumed = http.get().uri("/api/v1/stream/messages?callId=resume-*")
+                .accept(MediaType.TEXT_EVENT_STREAM).header("Last-Event-ID", ids.get(0)).exchange()
+                .expectStatus().isOk().returnResult(EVENT).getResponseBody().filter(e -> e.event() != null);
+        StepVerifier.create(resumed)
+                .expectNextMatches(message("resume-2@test", "INVITE"))
+                .thenCancel()
+                .verify(PATIENCE);
+        http.get().uri("/api/v1/stream/messages").accept(MediaType.TEXT_EVENT_STREAM).header("Last-Event-ID", "42")
+                .exchange().expectStatus().isBadRequest().expectBody().returnResult();
+    }
+
+    @Test
+    @Order(5)
+    void badFiltersAndMissingTokensAreRefused() {
+        http.get().uri("/api/v1/stream/messages?from=2026-01-01T00:00:00Z").accept(MediaType.TEXT_EVENT_STREAM)
+                .exchange().expectStatus().isBadRequest()
+                .expectBody(String.class).value(b -> assertThat(b).contains("a stream starts now"));
+        http.get().uri("/api/v1/stream/messages?status=abc").accept(MediaType.TEXT_EVENT_STREAM)
+                .exchange().expectStatus().isBadRequest().expectBody().returnResult();
+        anonymous.get().uri("/api/v1/stream/messages").accept(MediaType.TEXT_EVENT_STREAM)
+                .exchange().expectStatus().isUnauthorized().expectBody().returnResult();
+        Http.as(anonymous, "not-a-token").get().uri("/api/v1/stream/messages").accept(MediaType.TEXT_EVENT_STREAM)
+                .exchange().expectStatus().isUnauthorized().expectBody().returnResult();
+    }
+
+    @Test
+    @Order(6)
+    void streamsEndCleanlyAtShutdown() {
+        double before = closed("shutdown");
+        StepVerifier.create(open("?callId=shutdown-*"))
+                .expectNextMatches(opened())
+                .then(streams::stop)
+                .expectComplete()
+                .verify(PATIENCE);
+        assertThat(closed("shutdown")).isEqualTo(before + 1);
+        streams.start();
+    }
+
+    @Test
+    @Order(7)
+    void streamsBeyondTheReplicaCapAreRefusedWith429() {
+        double refused = meters.counter("homer.api.stream.refused").count();
+        List<reactor.core.Disposable> held = new ArrayList<>();
+        int free = 3 - streams.open();
+        for (int i = 0; i < free; i++) {
+            java.util.concurrent.CountDownLatch opened = new java.util.concurrent.CountDownLatch(1);
+            held.add(open("?callId=cap-*").subscribe(e -> opened.countDown()));
+            try {
+                assertThat(opened.await(PATIENCE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        http.get().uri("/api/v1/stream/messages").accept(MediaType.TEXT_EVENT_STREAM).exchange()
+                .expectStatus().isEqualTo(429)
+                .expectBody(String.class).value(b -> assertThat(b).contains("too_many_requests")
+                        .contains("too many live streams on this replica (3)"));
+        assertThat(meters.counter("homer.api.stream.refused").count()).isEqualTo(refused + 1);
+        held.forEach(reactor.core.Disposable::dispose);
+        awaitUntil(() -> streams.open() == 0);
+    }
+
+    private double closed(String reason) {
+        return meters.counter("homer.api.stream.closed", "reason", reason).count();
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<Map<String, Object>> searchItems(String callId) {
+        Instant now = Instant.now();
+        Map<String, Object> page = http.get().uri(b -> b.path("/api/v1/messages").queryParam("callId", callId)
+                        .queryParam("from", now.minus(1, ChronoUnit.HOURS).toEpochMilli())
+                        .queryParam("to", now.plus(1, ChronoUnit.HOURS).toEpochMilli()).build())
+                .exchange().expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
+        return (List<Map<String, Object>>) page.get("items");
+    }
+
+    private static long now() {
+        return ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
+    }
+
+    private static void write(CapturedMessage... rows) {
+        new MessageWriter(db.connectionFactory(), PartitionPolicy.defaults(), Clock.systemUTC()).write(List.of(rows)).block();
+    }
+
+    /** A SIP request of {@code callId} as the collector stores it. */
+    private static CapturedMessage sip(String method, String callId, String node, long micros) {
+        String text = method + " sip:bob@10.9.0.2 SIP/2.0\r\nVia: SIP/2.0/UDP 10.9.0.1:5060;branch=z9hG4bK-" + micros
+                + "\r\nFrom: <sip:alice@10.9.0.1>;tag=a1\r\nTo: <sip:bob@10.9.0.2>\r\nCall-ID: " + callId
+                + "\r\nCSeq: 1 " + method + "\r\nContent-Length: 0\r\n\r\n";
+        HepPacket p = new HepPacket(3, 2, 17, ip("10.9.0.1"), ip("10.9.0.2"), 5060, 5060, micros / 1_000_000,
+                (int) (micros % 1_000_000), MessageExtractor.PROTO_SIP, 4001, null, null, null, node,
+                text.getBytes(StandardCharsets.UTF_8), false, List.of());
+        return new MessageExtractor(Fixture.SETTINGS).extract(p);
+    }
+
+    /** An INVITE row inserted in {@code c}'s open transaction: its id is taken now, visible at commit. */
+    private static void insert(Connection c, String callId, long micros) {
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO messages (ts, kind, capture_id, node, proto_type, "
+                + "ip_family, transport, src_ip, src_port, dst_ip, dst_port, call_id, correlation_id, method, parsed, "
+                + "payload_text) VALUES (?, 'call', 4001, 'node-1', 1, 2, 17, '10.9.0.1', 5060, '10.9.0.2', 5060, ?, ?, "
+                + "'INVITE', true, ?)")) {
+            s.setObject(1, OffsetDateTime.ofInstant(Fixture.instant(micros), ZoneOffset.UTC));
+            s.setString(2, callId);
+            s.setString(3, callId);
+            s.setString(4, "INVITE sip:bob@10.9.0.2 SIP/2.0\r\nCall-ID: " + callId + "\r\n\r\n");
+            s.executeUpdate();
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void commit(Connection c) {
+        try {
+            c.commit();
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static InetAddress ip(String literal) {
+        try {
+            return InetAddress.getByName(literal);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException(literal, e);
+        }
+    }
+}
