@@ -9,13 +9,26 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.test.StepVerifier;
 
+import io.hepstack.api.ApiProperties;
+import io.hepstack.api.search.Filter;
+import io.hepstack.api.search.SearchRequest;
+import org.springframework.util.LinkedMultiValueMap;
+
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** One round of flow correlation asks both indexes at once, never scanning the window. */
+/**
+ * One round of flow correlation asks both indexes at once, never scanning the window; the call list
+ * picks its page from the INVITE index before summarizing calls.
+ */
 class FlowQueryPlanIT {
 
     @RegisterExtension
@@ -40,5 +53,37 @@ class FlowQueryPlanIT {
                 .assertNext(plan -> assertThat(plan).as(plan)
                         .contains("_call_id_idx", "_correlation_id_idx").doesNotContain("Seq Scan"))
                 .verifyComplete();
+    }
+
+    @Test
+    void theCallListCutsThePageFromTheInviteIndexBeforeSummarizingCalls() {
+        StepVerifier.create(Plans.explain(db.connectionFactory(), CallStore.listSql(calls(), Duration.ofHours(6))))
+                .assertNext(plan -> {
+                    assertThat(plan).as(plan).contains("_ts_call_id_idx").doesNotContain("Seq Scan");
+                    List<String> lines = Arrays.asList(plan.split("\n"));
+                    int loop = indexOf(lines, "Nested Loop");
+                    assertThat(loop).as(plan).isPositive();
+                    assertThat(lines.get(loop + 1)).as("the outer side of the summary loop is the cut page\n" + plan)
+                            .contains("Limit");
+                })
+                .verifyComplete();
+    }
+
+    private static SearchRequest calls() {
+        LinkedMultiValueMap<String, String> q = new LinkedMultiValueMap<>();
+        q.add("from", from.toString());
+        q.add("to", to.toString());
+        ApiProperties.Search limits = new ApiProperties.Search(Duration.ofHours(1), Duration.ofDays(7), 100, 1000, 20, 256,
+                Duration.ofHours(4), Duration.ofHours(6));
+        return SearchRequest.parse(q, EnumSet.allOf(Filter.Field.class), limits, Clock.fixed(to, ZoneOffset.UTC));
+    }
+
+    private static int indexOf(List<String> lines, String node) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains(node)) {
+                return i;
+            }
+        }
+        return -1;
     }
 }
