@@ -1,5 +1,6 @@
 package io.hepstack.ingest;
 
+import io.hepstack.proto.store.MaintenanceReport;
 import io.hepstack.proto.store.MessageWriter;
 import io.hepstack.proto.store.PartitionMaintainer;
 import io.hepstack.proto.store.PartitionPolicy;
@@ -19,6 +20,7 @@ import reactor.util.retry.Retry;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.function.Supplier;
 
 /**
  * PostgreSQL storage: the {@link MessageWriter} sink, the schema migration (in the background, retried
@@ -54,14 +56,13 @@ class StorageConfiguration {
                 .doOnNext(n -> log.info("database schema up to date ({} migrations applied)", n))
                 .doOnError(e -> log.warn("schema migration failed, retrying: {}", e.toString()))
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofSeconds(1)).maxBackoff(Duration.ofSeconds(30)));
-        Flux<Object> maintain = Flux.interval(Duration.ZERO, cfg.maintenanceInterval())
-                .concatMap(tick -> maintainer.maintain()
-                        .doOnNext(r -> log.info("partition maintenance: {}", r))
-                        .onErrorResume(e -> {
-                            log.warn("partition maintenance failed: {}", e.toString());
-                            return Mono.empty();
-                        }));
-        Flux<Object> work = (cfg.migrateSchema() ? migrate.then() : Mono.<Void>empty()).thenMany(maintain);
+        Flux<MaintenanceReport> maintain = schedule(cfg.maintenanceInterval(), () -> maintainer.maintain()
+                .doOnNext(r -> log.info("partition maintenance: {}", r))
+                .onErrorResume(e -> {
+                    log.warn("partition maintenance failed: {}", e.toString());
+                    return Mono.empty();
+                }));
+        Flux<MaintenanceReport> work = (cfg.migrateSchema() ? migrate.then() : Mono.<Void>empty()).thenMany(maintain);
         return new SmartLifecycle() {
             private Disposable running;
 
@@ -86,5 +87,16 @@ class StorageConfiguration {
                 return IngestLifecycle.PHASE - 1; // starts before the listeners, stops after them
             }
         };
+    }
+
+    /**
+     * A round at once, then one every {@code interval}, one at a time, for ever. A round that outlasts
+     * the interval (a slow database, a DDL waiting for a lock) makes the ticks meanwhile be skipped;
+     * without the drop, {@code Flux.interval} fails with an overflow and maintenance would stop for good.
+     */
+    static <T> Flux<T> schedule(Duration interval, Supplier<Mono<T>> round) {
+        return Flux.interval(Duration.ZERO, interval)
+                .onBackpressureDrop()
+                .concatMap(tick -> round.get(), 0);
     }
 }

@@ -5,14 +5,17 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 class TcpListenerIT {
@@ -106,6 +109,60 @@ class TcpListenerIT {
             writer.join(5000);
             assertThat(c.count("hep.packets.dropped")).isZero();
             assertThat(sink.rows()).hasSize(580);
+        }
+    }
+
+    /**
+     * The shutdown contract for stream agents (docs/ingest.md, "SIGTERM"): the stopping collector
+     * refuses new connections, sends FIN on open ones and reads on; an agent that keeps writing whole
+     * frames until it reads end of stream, then closes, has every frame it wrote stored.
+     */
+    @Test
+    void aStoppingCollectorHalfClosesAndStoresEveryFrameTheAgentWroteUntilItClosed() throws Exception {
+        TestCollector c = new TestCollector(sink, Map.of());
+        InetSocketAddress address = c.tcp();
+        Thread stopper = new Thread(c::close, "stopper");
+        long written = 0;
+        try (Socket s = new Socket(address.getAddress(), address.getPort())) {
+            s.setSoTimeout(30_000);
+            AtomicBoolean endOfStream = new AtomicBoolean();
+            Thread reader = new Thread(() -> endOfStream.set(readsEndOfStream(s)), "reader");
+            reader.start();
+            OutputStream out = s.getOutputStream();
+            for (int round = 0; !endOfStream.get() && round < 200; round++) {
+                for (byte[] frame : KamailioCapture.round(round)) {
+                    if (endOfStream.get()) {
+                        break;
+                    }
+                    out.write(frame); // whole frames only: the agent never stops in the middle of one
+                    written++;
+                    if (written == 1000) {
+                        stopper.start(); // SIGTERM while the agent is sending as fast as it can
+                    }
+                }
+            }
+            reader.join(10_000);
+            assertThat(endOfStream).as("the agent read the collector's FIN").isTrue();
+            s.shutdownOutput(); // the agent closes its side once it saw end of stream
+            assertThatThrownBy(() -> new Socket(address.getAddress(), address.getPort()).close())
+                    .as("a stopping collector accepts no new connection").isInstanceOf(ConnectException.class);
+        } finally {
+            if (stopper.getState() == Thread.State.NEW) {
+                c.close();
+            }
+            stopper.join(40_000);
+        }
+        assertThat(written).isGreaterThan(1000);
+        assertThat(c.count("hep.packets.rejected")).isZero();
+        assertThat(c.count("hep.messages.stored")).isEqualTo(written);
+        assertThat(sink.rows()).hasSize((int) written);
+    }
+
+    private static boolean readsEndOfStream(Socket s) {
+        try {
+            return s.getInputStream().read() == -1;
+        } catch (IOException e) {
+            return false;
         }
     }
 

@@ -6,16 +6,23 @@ import io.hepstack.ingest.IngestProperties;
 import io.hepstack.ingest.Transport;
 import io.hepstack.proto.hep.HepStreamFramer;
 import io.micrometer.core.instrument.Gauge;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.netty.Connection;
@@ -51,6 +58,8 @@ public final class HepListeners {
     private final AtomicInteger tcpConnections = new AtomicInteger();
     private final AtomicInteger tlsConnections = new AtomicInteger();
     private final AtomicLong lastStreamReadNanos = new AtomicLong(System.nanoTime());
+    /** Open TCP/TLS connections (removed from the group when they close). */
+    private final ChannelGroup streams = new DefaultChannelGroup("hep-streams", GlobalEventExecutor.INSTANCE);
     private final List<Connection> udp = new ArrayList<>();
     private LoopResources loops;
     private DisposableServer tcp;
@@ -119,6 +128,7 @@ public final class HepListeners {
         TcpServer server = TcpServer.create().host(host).port(port).runOn(loops)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .doOnChannelInit((observer, ch, remote) -> {
+                    streams.add(ch);
                     ChannelPipeline p = ch.pipeline();
                     if (idleMillis > 0) {
                         addBeforeBridge(p, "hep.idle", new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS));
@@ -160,9 +170,13 @@ public final class HepListeners {
     }
 
     /**
-     * Stops reading: unbinds UDP at once; for TCP and TLS, first reads what open connections still
-     * send until every stream has been quiet for {@code STREAM_QUIET} (data an agent's kernel already
-     * handed over is not cut off), at most {@code timeout}; then unbinds and closes the connections.
+     * Stops reading: unbinds UDP at once. For TCP and TLS, closes the listening sockets (new
+     * connections are refused, so a balancer sends them to another replica), half-closes every open
+     * connection (TCP FIN, after a TLS close_notify: the agent reads end of stream while its own
+     * direction stays open) and keeps reading until each agent has closed its side, or every stream
+     * has been quiet for {@code STREAM_QUIET} and none is paused by backpressure, at most
+     * {@code timeout}; then closes what is left. An agent that closes (and reconnects) when it reads
+     * end of stream loses nothing it wrote before.
      */
     public synchronized void stop(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -181,22 +195,47 @@ public final class HepListeners {
         if (tcp == null && tls == null) {
             return;
         }
+        for (DisposableServer server : new DisposableServer[] {tcp, tls}) {
+            if (server != null) {
+                server.channel().close().awaitUninterruptibly(BIND_TIMEOUT.toMillis()); // unbind, keep the connections
+            }
+        }
+        int open = streams.size();
+        for (Channel ch : streams) {
+            halfClose(ch);
+        }
+        lastStreamReadNanos.set(System.nanoTime()); // the quiet period starts with the half-close
         long quiet = STREAM_QUIET.toNanos();
-        long stopAt = System.nanoTime();
         try {
             while (System.nanoTime() < deadline) {
-                long now = System.nanoTime();
-                boolean justStopping = now - stopAt < quiet; // connections still in the accept backlog
-                boolean active = tcpConnections.get() + tlsConnections.get() > 0
-                        && (now - lastStreamReadNanos.get() < quiet || pipeline.anyPaused());
-                if (!justStopping && !active) {
+                if (streams.isEmpty()) {
+                    log.info("HEP stream listeners closed; all {} open connections closed by their agents", open);
+                    return;
+                }
+                if (System.nanoTime() - lastStreamReadNanos.get() >= quiet && !pipeline.anyPaused()) {
+                    log.info("HEP stream listeners closed; closing {} of {} connections quiet for {}",
+                            streams.size(), open, STREAM_QUIET);
                     return;
                 }
                 Thread.sleep(20);
             }
-            log.warn("stream connections still sending at shutdown; closing them");
+            log.warn("{} stream connections still sending at shutdown; closing them", streams.size());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Ends our direction of a stream connection; the agent's direction stays open and is read on. */
+    private static void halfClose(Channel ch) {
+        if (!(ch instanceof DuplexChannel duplex)) {
+            ch.close();
+            return;
+        }
+        SslHandler ssl = ch.pipeline().get(SslHandler.class);
+        if (ssl != null) {
+            ssl.closeOutbound().addListener((ChannelFutureListener) f -> duplex.shutdownOutput());
+        } else {
+            duplex.shutdownOutput();
         }
     }
 
@@ -205,6 +244,7 @@ public final class HepListeners {
             c.disposeNow(timeout);
         }
         udp.clear();
+        streams.close().awaitUninterruptibly(timeout.toMillis());
         if (tcp != null) {
             tcp.disposeNow(timeout);
             tcp = null;
