@@ -91,6 +91,7 @@ class SecurityConfiguration {
                         .pathMatchers("/api/v1/users", "/api/v1/users/**").hasRole("ADMIN")
                         .pathMatchers(HttpMethod.POST, "/api/v1/aliases").hasRole("ADMIN")
                         .pathMatchers(HttpMethod.DELETE, "/api/v1/aliases/**").hasRole("ADMIN")
+                        .pathMatchers(HttpMethod.PATCH, "/api/v1/aliases/**").hasRole("ADMIN")
                         .pathMatchers(HttpMethod.POST, "/api/v1/shares").hasAnyRole("ADMIN", "USER")
                         .pathMatchers(HttpMethod.DELETE, "/api/v1/shares/**").hasAnyRole("ADMIN", "USER")
                         .pathMatchers("/api/v1/**").authenticated()
@@ -101,7 +102,7 @@ class SecurityConfiguration {
         } else {
             CorsConfiguration cors = new CorsConfiguration();
             cors.setAllowedOrigins(origins);
-            cors.setAllowedMethods(List.of("GET", "POST", "DELETE"));
+            cors.setAllowedMethods(List.of("GET", "POST", "PATCH", "DELETE"));
             cors.setAllowedHeaders(List.of(HttpHeaders.AUTHORIZATION, HttpHeaders.CONTENT_TYPE));
             cors.setExposedHeaders(List.of(HttpHeaders.CONTENT_DISPOSITION));
             cors.setAllowCredentials(false);
