@@ -171,7 +171,7 @@ function usersSection(root, me) {
 
 function aliasFields(prefix, a = {}) {
   return {
-    ip: h('input', { id: `${prefix}-ip`, value: a.ip || '', autocomplete: 'off', spellcheck: 'false', required: true, maxlength: '45', placeholder: '10.0.0.1' }),
+    ip: h('input', { id: `${prefix}-ip`, value: a.ip || '', autocomplete: 'off', spellcheck: 'false', required: true, maxlength: '49', placeholder: '10.0.0.1 or 10.0.0.0/24' }),
     port: h('input', { id: `${prefix}-port`, type: 'number', min: '0', max: '65535', value: a.port ?? '', placeholder: 'any' }),
     name: h('input', { id: `${prefix}-name`, value: a.alias || '', autocomplete: 'off', required: true, maxlength: '100' }),
   };
@@ -192,9 +192,9 @@ function aliasesSection(root) {
       const button = h('button', { type: 'submit', class: 'primary', id: 'alias-create' }, 'Add alias');
       const form = h('form', { class: 'admin-form', 'aria-labelledby': 'alias-form-title' },
         h('h2', { id: 'alias-form-title' }, 'New alias'),
-        h('p', { class: 'hint' }, 'The name replaces the address as a column title of the call ladder. An alias of the exact address and port wins over one of the address on any port.'),
+        h('p', { class: 'hint' }, 'The name replaces the address as a column title of the call ladder. A host gets the most specific alias: its address and port, its address on any port, the longest network with its port, the longest network on any port.'),
         h('div', { class: 'row' },
-          field('alias-ip', 'IP address', f.ip, 'IPv4 or IPv6 literal'),
+          field('alias-ip', 'IP address', f.ip, 'IPv4 or IPv6 address, or a network like 10.0.0.0/24'),
           field('alias-port', 'Port', f.port, 'Empty: any port'),
           field('alias-name', 'Name', f.name),
           button),
@@ -224,22 +224,13 @@ function aliasesSection(root) {
             await json(`/api/v1/aliases/${encodeURIComponent(a.id)}`, { method: 'DELETE' });
             await reload();
           }), `Delete alias ${a.alias}`)));
-      // homer-api has no update of an alias: an edit deletes it and creates the new one, putting
-      // the old one back when the new one is refused.
       function edit() {
         const f = aliasFields(`edit-${a.id}`, a);
         f.ip.setAttribute('aria-label', 'IP address');
         f.port.setAttribute('aria-label', 'Port');
         f.name.setAttribute('aria-label', 'Name');
         const save = h('button', { type: 'button', class: 'save primary', onclick: () => act(save, out, async () => {
-          await json(`/api/v1/aliases/${encodeURIComponent(a.id)}`, { method: 'DELETE' });
-          try {
-            await json('/api/v1/aliases', { method: 'POST', body: aliasBody(f) });
-          } catch (err) {
-            await json('/api/v1/aliases', { method: 'POST', body: { ip: a.ip, port: a.port ?? null, alias: a.alias } }).catch(() => {});
-            await reload();
-            throw err;
-          }
+          await json(`/api/v1/aliases/${encodeURIComponent(a.id)}`, { method: 'PATCH', body: aliasBody(f) });
           await reload();
         }) }, 'Save');
         mount(row, h('td', null, f.ip), h('td', null, f.port), h('td', null, f.name), h('td', null, a.createdBy), h('td', null, time(a.createdAt)),

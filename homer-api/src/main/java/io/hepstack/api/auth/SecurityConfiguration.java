@@ -93,6 +93,7 @@ class SecurityConfiguration {
                         .pathMatchers("/api/v1/users", "/api/v1/users/**").hasRole("ADMIN")
                         .pathMatchers(HttpMethod.POST, "/api/v1/aliases").hasRole("ADMIN")
                         .pathMatchers(HttpMethod.DELETE, "/api/v1/aliases/**").hasRole("ADMIN")
+                        .pathMatchers(HttpMethod.PATCH, "/api/v1/aliases/**").hasRole("ADMIN")
                         .pathMatchers(HttpMethod.POST, "/api/v1/shares").hasAnyRole("ADMIN", "USER")
                         .pathMatchers(HttpMethod.DELETE, "/api/v1/shares/**").hasAnyRole("ADMIN", "USER")
                         .pathMatchers("/api/v1/**").authenticated()

@@ -205,22 +205,21 @@ public class FlowStore {
                 .flatMap(this::named);
     }
 
-    /** The flow with each host's alias: the one of its address and port, else of its address on any port. */
+    /** The flow with each host's alias, the most specific one that covers it (see {@link AliasStore}). */
     private Mono<CallFlow> named(CallFlow flow) {
-        Set<String> ips = new LinkedHashSet<>();
-        flow.hosts().forEach(h -> ips.add(h.ip()));
-        return aliases.of(ips).collectList().map(found -> {
+        List<String> ips = flow.hosts().stream().map(CallFlow.Host::ip).toList();
+        List<Integer> ports = flow.hosts().stream().map(CallFlow.Host::port).toList();
+        return aliases.namesOf(ips, ports).map(found -> {
             if (found.isEmpty()) {
                 return flow;
             }
-            Map<String, String> byEndpoint = new java.util.HashMap<>();
-            for (AliasStore.Alias a : found) {
-                byEndpoint.put(a.ip() + "|" + (a.port() == null ? "*" : a.port()), a.alias());
+            List<CallFlow.Host> hosts = new ArrayList<>(flow.hosts().size());
+            for (int i = 0; i < flow.hosts().size(); i++) {
+                CallFlow.Host h = flow.hosts().get(i);
+                hosts.add(new CallFlow.Host(h.ip(), h.port(), found.get(i)));
             }
-            List<CallFlow.Host> hosts = flow.hosts().stream().map(h -> new CallFlow.Host(h.ip(), h.port(),
-                    byEndpoint.getOrDefault(h.ip() + "|" + h.port(), byEndpoint.get(h.ip() + "|*")))).toList();
-            return new CallFlow(flow.callIds(), hosts, flow.messages(), flow.qos(), flow.logs(), flow.from(), flow.to(),
-                    flow.truncated());
+            return new CallFlow(flow.callIds(), List.copyOf(hosts), flow.messages(), flow.qos(), flow.logs(), flow.from(),
+                    flow.to(), flow.truncated());
         });
     }
 

@@ -85,6 +85,7 @@ final class FakeHomerApi implements AutoCloseable {
                                 ? error(s, 404, "not_found", "no such user") : s.status(204).send().then()))
                         .get("/api/v1/aliases", authed((q, s) -> send(s, Map.of("items", sorted(aliases.values(), "id")))))
                         .post("/api/v1/aliases", admin(this::createAlias))
+                        .route(q -> q.method().equals(io.netty.handler.codec.http.HttpMethod.PATCH) && q.uri().startsWith("/api/v1/aliases/"), admin(this::updateAlias))
                         .delete("/api/v1/aliases/{id}", admin((q, s) -> removeById(aliases, q, s, "no such alias")))
                         .get("/api/v1/tokens", admin((q, s) -> send(s, Map.of("items", sorted(tokens.values(), "id")))))
                         .post("/api/v1/tokens", admin(this::createToken))
@@ -254,6 +255,26 @@ final class FakeHomerApi implements AutoCloseable {
                     "createdAt", Instant.now().toString());
             aliases.put(id, a);
             return send(s.status(201), a);
+        });
+    }
+
+    private Mono<Void> updateAlias(HttpServerRequest q, HttpServerResponse s) {
+        Long id = parseId(q.uri().substring("/api/v1/aliases/".length()).split("\\?")[0]);
+        return body(q).flatMap(m -> {
+            Map<String, Object> a = id == null ? null : aliases.get(id);
+            if (a == null) {
+                return error(s, 404, "not_found", "no such alias");
+            }
+            Object ip = m.containsKey("ip") ? m.get("ip") : a.get("ip");
+            Object port = m.containsKey("port") ? m.get("port") : a.get("port");
+            boolean taken = aliases.values().stream().anyMatch(o -> o != a && o.get("ip").equals(ip) && java.util.Objects.equals(o.get("port"), port));
+            if (taken) {
+                return error(s, 409, "conflict", "this address and port already have an alias");
+            }
+            a.put("ip", ip);
+            a.put("port", port);
+            if (m.containsKey("alias")) a.put("alias", m.get("alias"));
+            return send(s, a);
         });
     }
 

@@ -420,7 +420,8 @@ class UiBrowserIT {
         d.findElement(By.id("alias-name")).sendKeys("again", Keys.ENTER);
         waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".form-error [role=alert]"), "already have an alias"));
 
-        // Edit: port and name.
+        // Edit: port and name, updated in place (same id).
+        Object id = api.aliasItems().get(0).get("id");
         d.findElement(By.cssSelector("#aliases-table button.edit")).click();
         d.findElement(By.cssSelector("#aliases-table input[type=number]")).sendKeys("5060");
         WebElement name = d.findElement(By.cssSelector("#aliases-table input[id$='-name']"));
@@ -430,7 +431,8 @@ class UiBrowserIT {
         d.findElement(By.cssSelector("#aliases-table button.save")).click();
         awaitReload(d, loads);
         assertThat(d.findElement(By.cssSelector("#aliases-table td.name")).getText()).isEqualTo("edge-2");
-        assertThat(api.aliasItems()).singleElement().satisfies(a -> assertThat(a).containsEntry("port", 5060).containsEntry("alias", "edge-2"));
+        assertThat(api.aliasItems()).singleElement().satisfies(a -> assertThat(a).containsEntry("id", id)
+                .containsEntry("port", 5060).containsEntry("alias", "edge-2"));
 
         d.findElement(By.cssSelector("#aliases-table button.danger")).click();
         d.findElement(By.cssSelector("#aliases-table button.confirm")).click();
