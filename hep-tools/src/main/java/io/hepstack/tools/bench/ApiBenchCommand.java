@@ -62,6 +62,9 @@ public final class ApiBenchCommand implements Callable<Integer> {
             description = "unmeasured requests per search first (the JIT compiles the API's hot paths meanwhile)")
     int warmup;
 
+    /** A request unanswered this long fails the run: a hang is a finding, not a slow sample. */
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
+
     private final PrintStream stdout;
     private final ObjectMapper json = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -181,7 +184,13 @@ public final class ApiBenchCommand implements Callable<Integer> {
     }
 
     private JsonNode send(HttpRequest request, String what) throws IOException, InterruptedException {
-        HttpResponse<byte[]> r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> r;
+        try {
+            r = http.send(HttpRequest.newBuilder(request, (n, v) -> true).timeout(REQUEST_TIMEOUT).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+        } catch (java.net.http.HttpTimeoutException e) {
+            throw new IllegalStateException(what + ": no answer within " + REQUEST_TIMEOUT.toSeconds() + " s", e);
+        }
         if (r.statusCode() != 200) {
             throw new IllegalStateException(what + ": HTTP " + r.statusCode() + " "
                     + new String(r.body(), StandardCharsets.UTF_8));

@@ -104,7 +104,7 @@ class SecurityConfiguration {
         } else {
             CorsConfiguration cors = new CorsConfiguration();
             cors.setAllowedOrigins(origins);
-            cors.setAllowedMethods(List.of("GET", "POST", "DELETE"));
+            cors.setAllowedMethods(List.of("GET", "POST", "PATCH", "DELETE"));
             cors.setAllowedHeaders(List.of(HttpHeaders.AUTHORIZATION, HttpHeaders.CONTENT_TYPE));
             cors.setExposedHeaders(List.of(HttpHeaders.CONTENT_DISPOSITION));
             cors.setAllowCredentials(false);

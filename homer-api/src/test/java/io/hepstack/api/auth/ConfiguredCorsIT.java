@@ -51,4 +51,16 @@ class ConfiguredCorsIT {
                 .expectHeader().doesNotExist("Access-Control-Allow-Origin")
                 .expectBody().returnResult();
     }
+
+    @Test
+    void aListedOriginMayPatchAccountsAndAliases() {
+        http.options().uri("/api/v1/aliases/1")
+                .header("Origin", "https://homer.example.com")
+                .header("Access-Control-Request-Method", "PATCH")
+                .header("Access-Control-Request-Headers", "authorization, content-type")
+                .exchange()
+                .expectStatus().isOk()
+                .expectHeader().value("Access-Control-Allow-Methods", m -> org.assertj.core.api.Assertions.assertThat(m).contains("PATCH"))
+                .expectBody().returnResult();
+    }
 }
