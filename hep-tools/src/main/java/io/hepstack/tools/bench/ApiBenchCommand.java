@@ -138,8 +138,7 @@ public final class ApiBenchCommand implements Callable<Integer> {
                 Sample s = calls.get(random.nextInt(calls.size()));
                 String path = search.path().apply(s);
                 long t0 = System.nanoTime();
-                JsonNode answer = send(HttpRequest.newBuilder(api.resolve(path))
-                        .header("Authorization", "Bearer " + token).GET().build(), path);
+                JsonNode answer = get(path);
                 long t1 = System.nanoTime();
                 String problem = search.check().problem(s, answer);
                 if (problem != null) {
@@ -196,6 +195,83 @@ public final class ApiBenchCommand implements Callable<Integer> {
                     + new String(r.body(), StandardCharsets.UTF_8));
         }
         return json.readTree(r.body());
+    }
+
+    /**
+     * One GET on a new connection, written and read on a plain socket: the services answer one request per
+     * connection (docs/operations.md), and a plain socket keeps the client's own cost (an HTTP client's
+     * connection manager and selector thread) out of the figure.
+     */
+    private JsonNode get(String path) throws IOException {
+        int port = api.getPort() < 0 ? 80 : api.getPort();
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(new java.net.InetSocketAddress(api.getHost(), port), 5_000);
+            socket.setSoTimeout((int) REQUEST_TIMEOUT.toMillis());
+            socket.setTcpNoDelay(true);
+            String request = "GET " + path + " HTTP/1.1\r\nHost: " + api.getHost() + ":" + port
+                    + "\r\nAuthorization: Bearer " + token + "\r\nAccept: application/json\r\nConnection: close\r\n\r\n";
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            byte[] all;
+            try {
+                all = socket.getInputStream().readAllBytes();
+            } catch (java.net.SocketTimeoutException e) {
+                throw new IllegalStateException("GET " + path + ": no answer within " + REQUEST_TIMEOUT.toSeconds() + " s", e);
+            }
+            return parse(all, path);
+        }
+    }
+
+    /** Status 200 and the JSON body of a whole HTTP/1.1 response (Content-Length or chunked). */
+    JsonNode parse(byte[] response, String what) throws IOException {
+        int head = indexOf(response, new byte[] {'\r', '\n', '\r', '\n'});
+        if (head < 0) {
+            throw new IllegalStateException(what + ": incomplete response (" + response.length + " bytes)");
+        }
+        String[] lines = new String(response, 0, head, StandardCharsets.ISO_8859_1).split("\r\n");
+        String[] status = lines[0].split(" ", 3);
+        byte[] body = Arrays.copyOfRange(response, head + 4, response.length);
+        boolean chunked = false;
+        for (String line : lines) {
+            if (line.toLowerCase(Locale.ROOT).startsWith("transfer-encoding:") && line.toLowerCase(Locale.ROOT).contains("chunked")) {
+                chunked = true;
+            }
+        }
+        if (chunked) {
+            body = dechunk(body);
+        }
+        if (status.length < 2 || !status[1].equals("200")) {
+            throw new IllegalStateException(what + ": " + lines[0] + " " + new String(body, StandardCharsets.UTF_8));
+        }
+        return json.readTree(body);
+    }
+
+    private static byte[] dechunk(byte[] b) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(b.length);
+        int i = 0;
+        while (i < b.length) {
+            int eol = indexOf(Arrays.copyOfRange(b, i, b.length), new byte[] {'\r', '\n'});
+            int size = Integer.parseInt(new String(b, i, eol, StandardCharsets.US_ASCII).split(";")[0].trim(), 16);
+            i += eol + 2;
+            if (size == 0) {
+                break;
+            }
+            out.write(b, i, size);
+            i += size + 2;
+        }
+        return out.toByteArray();
+    }
+
+    private static int indexOf(byte[] b, byte[] what) {
+        outer:
+        for (int i = 0; i + what.length <= b.length; i++) {
+            for (int k = 0; k < what.length; k++) {
+                if (b[i + k] != what[k]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     private static String enc(String v) {

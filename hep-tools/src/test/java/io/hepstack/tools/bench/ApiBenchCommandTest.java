@@ -43,4 +43,16 @@ class ApiBenchCommandTest {
         assertThatThrownBy(() -> ApiBenchCommand.readSamples(f))
                 .hasMessage("sample line 2 has 1 fields (expected: CALL_ID, FROM_USER, EPOCH_MICROS separated by tabs)");
     }
+
+    @Test
+    void parsesLengthDelimitedAndChunkedResponsesAndRefusesOtherStatuses() throws Exception {
+        ApiBenchCommand c = new ApiBenchCommand();
+        byte[] plain = "HTTP/1.1 200 OK\r\nContent-Length: 11\r\n\r\n{\"items\":1}".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        assertThat(c.parse(plain, "x").get("items").asInt()).isEqualTo(1);
+        byte[] chunked = "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n5\r\n{\"a\":\r\n3;x=y\r\n[2]\r\n1\r\n}\r\n0\r\n\r\n"
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        assertThat(c.parse(chunked, "x").get("a").get(0).asInt()).isEqualTo(2);
+        byte[] refused = "HTTP/1.1 400 Bad Request\r\nContent-Length: 2\r\n\r\n{}".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        assertThatThrownBy(() -> c.parse(refused, "GET /x")).hasMessage("GET /x: HTTP/1.1 400 Bad Request {}");
+    }
 }
