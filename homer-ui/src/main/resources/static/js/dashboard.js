@@ -1,8 +1,8 @@
 import uPlot from '/webjars/uplot/dist/uPlot.esm.js';
 import { h, mount, spinner, errorBox, empty, statusClass } from './dom.js';
 import { json, query } from './api.js';
-import { formatLocal, utcTitle, duration, toLocalInput, fromLocalInput } from './time.js';
-import { resolveRange } from './search.js';
+import { formatLocal, utcTitle, duration } from './time.js';
+import { resolveRange, rangePicker } from './range.js';
 
 // KPI dashboard: /dashboard?range=1h&node=kamailio-1 (or range=custom&from&to). The state lives in the URL.
 // Data: GET /api/v1/stats/kpi and /api/v1/stats/volume (RFC 6076 ratios per call, messages per bucket).
@@ -75,40 +75,20 @@ export function dashboardPage(root, app) {
   const params = new URLSearchParams(location.search);
   const resolved = resolveRange(params);
 
-  const rangeSelect = h('select', { id: 'range', name: 'range' },
-    [['15m', 'Last 15 min'], ['1h', 'Last 1 h'], ['24h', 'Last 24 h'], ['custom', 'Custom…']].map(([v, t]) =>
-      h('option', { value: v, selected: resolved.range === v }, t)));
-  const fromInput = h('input', { type: 'datetime-local', id: 'from', step: '1', value: resolved.range === 'custom' && resolved.from ? toLocalInput(resolved.from) : '' });
-  const toInput = h('input', { type: 'datetime-local', id: 'to', step: '1', value: resolved.range === 'custom' && resolved.to ? toLocalInput(resolved.to) : '' });
-  const custom = h('div', { class: 'custom-range', hidden: resolved.range !== 'custom' },
-    h('label', { for: 'from' }, 'From'), fromInput, h('label', { for: 'to' }, 'To'), toInput,
-    h('span', { class: 'tz' }, Intl.DateTimeFormat().resolvedOptions().timeZone));
-  rangeSelect.addEventListener('change', () => {
-    custom.hidden = rangeSelect.value !== 'custom';
-    if (rangeSelect.value === 'custom' && !fromInput.value) {
-      fromInput.value = toLocalInput(resolved.from);
-      toInput.value = toLocalInput(resolved.to);
-    }
-  });
+  const picker = rangePicker(resolved);
   const nodes = h('datalist', { id: 'node-list' });
   const node = h('input', { id: 'd-node', name: 'node', value: params.get('node') || '', autocomplete: 'off', spellcheck: 'false', list: 'node-list', placeholder: 'all nodes' });
   const form = h('form', { class: 'search dashboard-form', 'aria-label': 'Dashboard range' },
     h('div', { class: 'row' },
-      h('div', { class: 'field' }, h('label', { for: 'range' }, 'Time range'), rangeSelect),
-      custom,
+      h('div', { class: 'field' }, h('label', { for: 'range' }, 'Time range'), picker.select),
+      picker.custom,
       h('div', { class: 'field' }, h('label', { for: 'd-node' }, 'Capture node'), node, nodes),
       h('button', { type: 'submit', class: 'primary', id: 'dashboard-button' }, 'Show')),
     h('p', { class: 'hint' }, 'Node: exact name, a comma separates several. Ratios as in RFC 6076, per call.'));
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     const next = new URLSearchParams();
-    next.set('range', rangeSelect.value);
-    if (rangeSelect.value === 'custom') {
-      const from = fromLocalInput(fromInput.value);
-      const to = fromLocalInput(toInput.value);
-      if (from) next.set('from', from);
-      if (to) next.set('to', to);
-    }
+    picker.writeTo(next);
     if (node.value.trim()) next.set('node', node.value.trim());
     app.navigate('/dashboard?' + next.toString());
   });

@@ -1,7 +1,8 @@
 import { h, mount, spinner, errorBox, empty, statusClass } from './dom.js';
 import { messageView } from './message.js';
 import { json, query } from './api.js';
-import { RANGES, formatLocal, utcTitle, duration, toLocalInput, fromLocalInput, micros } from './time.js';
+import { formatLocal, utcTitle, duration, micros } from './time.js';
+import { resolveRange, rangePicker } from './range.js';
 
 // The whole search lives in the URL (bookmarkable): /?view=calls&range=1h&fromUser=alice&sort=startedAt&dir=desc
 
@@ -29,16 +30,6 @@ const MESSAGE_COLUMNS = [
   ['srcIp', 'Source'], ['dstIp', 'Destination'], ['userAgent', 'User-Agent'], ['node', 'Node'], ['callId', 'Call-ID'],
 ];
 
-/** Absolute from/to (ISO UTC) of the search in params: a quick pick resolved now, or the custom range. */
-export function resolveRange(params) {
-  const range = params.get('range') || (params.get('from') ? 'custom' : '1h');
-  if (range !== 'custom' && RANGES[range]) {
-    const to = new Date();
-    return { range, from: new Date(to.getTime() - RANGES[range]).toISOString(), to: to.toISOString() };
-  }
-  return { range: 'custom', from: params.get('from') || '', to: params.get('to') || '' };
-}
-
 function compare(a, b, key) {
   const x = a[key];
   const y = b[key];
@@ -56,21 +47,7 @@ export function searchPage(root, app) {
   const view = params.get('view') === 'messages' ? 'messages' : 'calls';
   const resolved = resolveRange(params);
 
-  const rangeSelect = h('select', { id: 'range', name: 'range' },
-    [['15m', 'Last 15 min'], ['1h', 'Last 1 h'], ['24h', 'Last 24 h'], ['custom', 'Custom…']].map(([v, t]) =>
-      h('option', { value: v, selected: resolved.range === v }, t)));
-  const fromInput = h('input', { type: 'datetime-local', id: 'from', step: '1', value: resolved.range === 'custom' && resolved.from ? toLocalInput(resolved.from) : '' });
-  const toInput = h('input', { type: 'datetime-local', id: 'to', step: '1', value: resolved.range === 'custom' && resolved.to ? toLocalInput(resolved.to) : '' });
-  const custom = h('div', { class: 'custom-range', hidden: resolved.range !== 'custom' },
-    h('label', { for: 'from' }, 'From'), fromInput, h('label', { for: 'to' }, 'To'), toInput,
-    h('span', { class: 'tz' }, Intl.DateTimeFormat().resolvedOptions().timeZone));
-  rangeSelect.addEventListener('change', () => {
-    custom.hidden = rangeSelect.value !== 'custom';
-    if (rangeSelect.value === 'custom' && !fromInput.value) {
-      fromInput.value = toLocalInput(resolved.from);
-      toInput.value = toLocalInput(resolved.to);
-    }
-  });
+  const picker = rangePicker(resolved);
 
   const inputs = {};
   const fieldEls = FIELDS.map(([name, label, scope]) => {
@@ -84,8 +61,8 @@ export function searchPage(root, app) {
 
   const form = h('form', { class: 'search', role: 'search', 'aria-label': 'Search captured SIP' },
     h('div', { class: 'row' },
-      h('div', { class: 'field' }, h('label', { for: 'range' }, 'Time range'), rangeSelect),
-      custom,
+      h('div', { class: 'field' }, h('label', { for: 'range' }, 'Time range'), picker.select),
+      picker.custom,
       h('fieldset', { class: 'view' }, h('legend', null, 'Show'), viewInputs)),
     h('div', { class: 'grid' }, fieldEls),
     h('p', { class: 'hint' }, 'Exact match; * is a wildcard, a leading ! negates, a comma separates alternatives.'),
@@ -97,13 +74,7 @@ export function searchPage(root, app) {
     e.preventDefault();
     const next = new URLSearchParams();
     next.set('view', form.querySelector('input[name=view]:checked').value);
-    next.set('range', rangeSelect.value);
-    if (rangeSelect.value === 'custom') {
-      const from = fromLocalInput(fromInput.value);
-      const to = fromLocalInput(toInput.value);
-      if (from) next.set('from', from);
-      if (to) next.set('to', to);
-    }
+    picker.writeTo(next);
     for (const [name] of FIELDS) if (inputs[name].value.trim()) next.set(name, inputs[name].value.trim());
     if (params.get('sort')) { next.set('sort', params.get('sort')); next.set('dir', params.get('dir') || 'asc'); }
     app.navigate('/?' + next.toString());
