@@ -16,12 +16,7 @@ final class SipBytes {
 
     /** Whether every byte of {@code b[from, to)} is in 0x01-0x7f. */
     static boolean plainAscii(byte[] b, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (b[i] <= 0) {
-                return false;
-            }
-        }
-        return true;
+        return SipText.plainAscii(b, from, to);
     }
 
     static int skipWs(byte[] b, int from, int to) {

@@ -114,12 +114,31 @@ final class SipText {
         if (to <= from) {
             return "";
         }
-        for (int i = from; i < to; i++) {
-            if (buf[i] <= 0) {
-                return decodeSlow(buf, from, to);
-            }
+        if (!plainAscii(buf, from, to)) {
+            return decodeSlow(buf, from, to);
         }
         return new String(buf, from, to - from, StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * Whether every byte of {@code buf[from, to)} is in 0x01-0x7f, 8 bytes per step: in a word whose
+     * bytes are all 0x01-0x7f, subtracting 1 from each byte borrows nowhere and sets no top bit, while a
+     * 0x00 byte becomes 0xff and a byte from 0x80 has its top bit already.
+     */
+    static boolean plainAscii(byte[] buf, int from, int to) {
+        int i = from;
+        for (; i + Long.BYTES <= to; i += Long.BYTES) {
+            long w = (long) LONGS.get(buf, i);
+            if ((((w - 0x0101_0101_0101_0101L) | w) & 0x8080_8080_8080_8080L) != 0) {
+                return false;
+            }
+        }
+        for (; i < to; i++) {
+            if (buf[i] <= 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String decodeSlow(byte[] buf, int from, int to) {

@@ -17,7 +17,9 @@ import java.util.List;
  * The {@link CodecBenchmark} work measured in thread CPU time rather than wall time, so that other
  * processes competing for the cores do not inflate the figure (time spent descheduled is not
  * counted; cache and frequency effects still are). Prints the median of 15 rounds, ns per message:
- * {@code ./hepstack bench codec-cpu}.
+ * {@code ./hepstack bench codec-cpu [STAGE ...]}. Stages run one after the other in one JVM, where the
+ * earlier ones shape the JIT's profile of the later ones; name one stage to measure it in a JVM of its
+ * own (what comparisons between two versions of the code should do).
  */
 public final class CodecCpuTime {
 
@@ -34,7 +36,16 @@ public final class CodecCpuTime {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         long sink = 0;
         String[] names = {"decodeOnly", "decodeAndFrameSip", "decodeAndExtractSipFields", "decodeToStoredRow"};
+        List<String> wanted = args.length == 0 ? List.of(names) : List.of(args);
+        for (String w : wanted) {
+            if (!List.of(names).contains(w)) {
+                throw new IllegalArgumentException("stage " + w + " (expected one of: " + String.join(", ", names) + ")");
+            }
+        }
         for (int stage = 0; stage < names.length; stage++) {
+            if (!wanted.contains(names[stage])) {
+                continue;
+            }
             long[] rounds = new long[15];
             for (int warm = 0; warm < 200; warm++) {
                 sink += run(stage, datagrams, decoder, extractor);

@@ -70,4 +70,31 @@ class SipTextTest {
 
         assertThat(SipText.excerpt(bytes, 0, bytes.length)).isEqualTo("?" + "x".repeat(39) + "...");
     }
+
+    /** The 8-bytes-per-step test agrees with the byte loop for every byte value at every position and alignment. */
+    @Test
+    void plainAsciiAgreesWithTheByteByByteDefinition() {
+        for (int len = 0; len <= 20; len++) {
+            for (int offset = 0; offset <= 3; offset++) {
+                byte[] buf = new byte[offset + len + 3];
+                java.util.Arrays.fill(buf, (byte) 'a');
+                buf[0] = 0;
+                buf[buf.length - 1] = (byte) 0x80; // outside the region: never looked at
+                assertThat(SipText.plainAscii(buf, offset + (offset == 0 ? 1 : 0), offset + len))
+                        .as("len %d offset %d", len, offset).isTrue();
+                for (int pos = 0; pos < len; pos++) {
+                    for (int v = -128; v < 128; v++) {
+                        byte[] b = buf.clone();
+                        b[offset + pos] = (byte) v;
+                        boolean expected = true;
+                        for (int i = offset; i < offset + len; i++) {
+                            expected &= b[i] > 0;
+                        }
+                        assertThat(SipText.plainAscii(b, offset, offset + len))
+                                .as("byte 0x%02x at %d of %d (offset %d)", v & 0xff, pos, len, offset).isEqualTo(expected);
+                    }
+                }
+            }
+        }
+    }
 }
