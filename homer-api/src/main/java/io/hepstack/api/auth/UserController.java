@@ -2,6 +2,8 @@ package io.hepstack.api.auth;
 
 import io.hepstack.api.tenant.TenantStore;
 import io.hepstack.api.web.ApiException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -56,8 +58,24 @@ class UserController {
 
     /** {@code tenant}: absent, unchanged; {@code null}, no tenant any more; a name, that tenant. */
     record UpdateUser(Role role, Boolean disabled, @Size(min = MIN_PASSWORD, max = 1024) String password,
-                      Optional<@Pattern(regexp = "[A-Za-z0-9._-]{1,64}") String> tenant) {
+                      @Schema(type = "string", nullable = true, description = "a tenant's name; null: no tenant") JsonNode tenant) {
+
+        /** {@code null}: unchanged; empty: no tenant; else the tenant. */
+        Optional<String> tenantChange() {
+            if (tenant == null) {
+                return null;
+            }
+            if (tenant.isNull()) {
+                return Optional.empty();
+            }
+            if (!tenant.isTextual() || !TENANT.matcher(tenant.textValue()).matches()) {
+                throw ApiException.badRequest("tenant: a tenant's name (1 to 64 of A-Z a-z 0-9 . _ -) or null for none");
+            }
+            return Optional.of(tenant.textValue());
+        }
     }
+
+    private static final java.util.regex.Pattern TENANT = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     record ChangePassword(@NotNull @Size(max = 1024) String currentPassword,
                           @NotNull @Size(min = MIN_PASSWORD, max = 1024) String newPassword) {
@@ -90,20 +108,26 @@ class UserController {
                 || (request.role() != null && request.role() != Role.ADMIN))) {
             return Mono.error(ApiException.badRequest("an admin cannot disable or demote their own account"));
         }
+        Optional<String> tenantChange;
+        try {
+            tenantChange = request.tenantChange();
+        } catch (ApiException e) {
+            return Mono.error(e);
+        }
         Mono<String> hash = request.password() == null ? Mono.just("") : hash(request.password());
         return accounts.findAccount(username)
                 .switchIfEmpty(Mono.error(() -> ApiException.notFound("no such user")))
                 .flatMap(account -> {
                     Role role = request.role() == null ? account.role() : request.role();
-                    String tenant = request.tenant() == null ? account.tenant() : request.tenant().orElse(null);
+                    String tenant = tenantChange == null ? account.tenant() : tenantChange.orElse(null);
                     if (role == Role.ADMIN && tenant != null) {
                         return Mono.error(ApiException.badRequest(ADMIN_UNSCOPED));
                     }
-                    return existing(request.tenant() == null ? null : request.tenant().orElse(null));
+                    return existing(tenantChange == null ? null : tenantChange.orElse(null));
                 })
                 .then(hash)
                 .flatMap(h -> accounts.updateAccount(username, request.role(), request.disabled(), h.isEmpty() ? null : h,
-                        request.tenant()))
+                        tenantChange))
                 .switchIfEmpty(Mono.error(() -> ApiException.notFound("no such user")))
                 .doOnNext(a -> log.info("account {} changed by {}", a.username(), by.name()));
     }
