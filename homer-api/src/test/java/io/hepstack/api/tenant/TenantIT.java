@@ -119,6 +119,12 @@ class TenantIT {
                 .expectBody().jsonPath("$.items[?(@.username == 'alice')].tenant").isEqualTo("bynode");
         admin.get().uri("/api/v1/tenants").exchange().expectStatus().isOk()
                 .expectBody().jsonPath("$.items[*].name").isEqualTo(List.of("bynet", "bynode"));
+        as("alice").get().uri("/api/v1/auth/me").exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.tenant").isEqualTo("bynode");
+        anonymous.get().uri("/v3/api-docs").exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.paths['/api/v1/tenants'].post").exists()
+                .jsonPath("$.paths['/api/v1/tenants/{name}'].patch").exists()
+                .jsonPath("$.paths['/api/v1/tenants/{name}'].delete").exists();
     }
 
     private void user(String name, String role, String tenant) {
