@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * its host bits clear: {@code 10.0.0.1/24} is refused rather than silently widened, and a full-length
  * prefix ({@code /32}, {@code /128}) is the address itself.
  */
-final class AliasAddress {
+public final class AliasAddress {
 
     private static final Pattern PREFIX = Pattern.compile("\\d{1,3}");
 
@@ -28,11 +28,20 @@ final class AliasAddress {
      * @throws ApiException 400 saying what is wrong with the value
      */
     static String parse(String value) {
+        return parse("ip", value);
+    }
+
+    /**
+     * As {@link #parse(String)}, the errors naming {@code field}.
+     *
+     * @throws ApiException 400 saying what is wrong with the value
+     */
+    public static String parse(String field, String value) {
         String v = value.trim();
         int slash = v.indexOf('/');
         InetAddress address = Filter.literalAddress(slash < 0 ? v : v.substring(0, slash));
         if (address == null) {
-            throw ApiException.badRequest("ip: not an address: " + Times.quote(v)
+            throw ApiException.badRequest(field + ": not an address: " + Times.quote(v)
                     + " (expected: an IPv4 or IPv6 address, or a network like 10.0.0.0/24 or 2001:db8::/32)");
         }
         int bits = address instanceof Inet4Address ? 32 : 128;
@@ -41,7 +50,7 @@ final class AliasAddress {
         }
         String prefix = v.substring(slash + 1);
         if (!PREFIX.matcher(prefix).matches() || Integer.parseInt(prefix) > bits) {
-            throw ApiException.badRequest("ip: bad prefix length in " + Times.quote(v)
+            throw ApiException.badRequest(field + ": bad prefix length in " + Times.quote(v)
                     + " (expected: 0 to " + bits + " after the /)");
         }
         int length = Integer.parseInt(prefix);
@@ -55,7 +64,7 @@ final class AliasAddress {
         }
         String canonical = text(network) + "/" + length;
         if (!java.util.Arrays.equals(network, address.getAddress())) {
-            throw ApiException.badRequest("ip: " + Times.quote(v) + " has host bits set (the network is " + canonical + ")");
+            throw ApiException.badRequest(field + ": " + Times.quote(v) + " has host bits set (the network is " + canonical + ")");
         }
         return canonical;
     }

@@ -1,5 +1,6 @@
 package io.hepstack.api.auth;
 
+import io.hepstack.api.search.Scope;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Flux;
@@ -13,6 +14,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Base64;
+import java.util.List;
 
 /**
  * Accounts and API tokens in schema {@code homer_api}. API tokens are {@code hsk_} followed by 256
@@ -33,43 +35,61 @@ public class AccountStore {
     }
 
     /** An account as stored. */
-    public record Account(String username, String passwordHash, Role role, boolean disabled) {
+    public record Account(String username, String passwordHash, Role role, boolean disabled, String tenant) {
     }
 
     /** An API token's stored description (never the token). */
-    public record ApiToken(long id, String name, Role role, String createdBy, Instant createdAt, Instant expiresAt) {
+    public record ApiToken(long id, String name, Role role, String tenant, String createdBy, Instant createdAt,
+                           Instant expiresAt) {
     }
 
     public Mono<Account> findAccount(String username) {
-        return db.sql("SELECT username, password_hash, role, disabled FROM homer_api.users WHERE username = $1")
+        return db.sql("SELECT username, password_hash, role, disabled, tenant FROM homer_api.users WHERE username = $1")
                 .bind(0, username)
                 .map(r -> new Account(r.get("username", String.class), r.get("password_hash", String.class),
-                        Role.ofCode(r.get("role", String.class)), Boolean.TRUE.equals(r.get("disabled", Boolean.class))))
+                        Role.ofCode(r.get("role", String.class)), Boolean.TRUE.equals(r.get("disabled", Boolean.class)),
+                        r.get("tenant", String.class)))
                 .one();
     }
 
     /**
-     * The role of an enabled account whose password has not changed since {@code issuedAt} (a
+     * The principal (role and tenant scope as stored now) of an enabled account whose password has not changed since {@code issuedAt} (a
      * password change ends the sessions opened before it); empty otherwise.
      */
-    public Mono<Role> activeRole(String username, Instant issuedAt) {
+    public Mono<ApiPrincipal> activePrincipal(String username, Instant issuedAt) {
         return db.sql("""
-                        SELECT role FROM homer_api.users WHERE username = $1 AND NOT disabled
-                        AND date_trunc('second', password_changed_at) <= $2""")
+                        SELECT u.role, u.tenant, t.nodes, t.networks::text[] AS networks
+                        FROM homer_api.users u LEFT JOIN homer_api.tenants t ON t.name = u.tenant
+                        WHERE u.username = $1 AND NOT u.disabled
+                        AND date_trunc('second', u.password_changed_at) <= $2""")
                 .bind(0, username)
                 .bind(1, OffsetDateTime.ofInstant(issuedAt, ZoneOffset.UTC))
-                .map(r -> Role.ofCode(r.get("role", String.class)))
+                .map(r -> new ApiPrincipal(username, Role.ofCode(r.get("role", String.class)), ApiPrincipal.Kind.ACCOUNT,
+                        scope(r)))
                 .one();
     }
 
-    /** An account as shown to admins (never its hash). */
-    public record AccountView(String username, Role role, boolean disabled, Instant createdAt, Instant passwordChangedAt) {
+    /** The scope of a row with columns tenant, nodes, networks (as text[]). */
+    static Scope scope(io.r2dbc.spi.Readable r) {
+        String tenant = r.get("tenant", String.class);
+        if (tenant == null) {
+            return Scope.ALL;
+        }
+        String[] nodes = r.get("nodes", String[].class);
+        String[] networks = r.get("networks", String[].class);
+        return new Scope(tenant, nodes == null ? List.of() : List.of(nodes), networks == null ? List.of() : List.of(networks));
     }
 
-    private static final String ACCOUNT_COLUMNS = "username, role, disabled, created_at, password_changed_at";
+    /** An account as shown to admins (never its hash). */
+    public record AccountView(String username, Role role, String tenant, boolean disabled, Instant createdAt,
+                              Instant passwordChangedAt) {
+    }
+
+    private static final String ACCOUNT_COLUMNS = "username, role, tenant, disabled, created_at, password_changed_at";
 
     private static AccountView view(io.r2dbc.spi.Readable r) {
         return new AccountView(r.get("username", String.class), Role.ofCode(r.get("role", String.class)),
+                r.get("tenant", String.class),
                 Boolean.TRUE.equals(r.get("disabled", Boolean.class)), instant(r.get("created_at", OffsetDateTime.class)),
                 instant(r.get("password_changed_at", OffsetDateTime.class)));
     }
@@ -78,25 +98,33 @@ public class AccountStore {
         return db.sql("SELECT " + ACCOUNT_COLUMNS + " FROM homer_api.users ORDER BY username").map(AccountStore::view).all();
     }
 
-    /** Creates an account; empty when the name is taken. */
-    public Mono<AccountView> createAccount(String username, String passwordHash, Role role) {
-        return db.sql("INSERT INTO homer_api.users (username, password_hash, role) VALUES ($1, $2, $3) "
-                        + "ON CONFLICT (username) DO NOTHING RETURNING " + ACCOUNT_COLUMNS)
-                .bind(0, username).bind(1, passwordHash).bind(2, role.code())
-                .map(AccountStore::view).one();
+    /** Creates an account ({@code tenant} null: unscoped); empty when the name is taken. */
+    public Mono<AccountView> createAccount(String username, String passwordHash, Role role, String tenant) {
+        DatabaseClient.GenericExecuteSpec spec = db.sql("INSERT INTO homer_api.users (username, password_hash, role, tenant) "
+                        + "VALUES ($1, $2, $3, $4) ON CONFLICT (username) DO NOTHING RETURNING " + ACCOUNT_COLUMNS)
+                .bind(0, username).bind(1, passwordHash).bind(2, role.code());
+        spec = tenant == null ? spec.bindNull(3, String.class) : spec.bind(3, tenant);
+        return spec.map(AccountStore::view).one();
     }
 
-    /** Changes what is given (null: unchanged); empty when there is no such account. */
-    public Mono<AccountView> updateAccount(String username, Role role, Boolean disabled, String passwordHash) {
+    /**
+     * Changes what is given (null: unchanged; {@code tenant} an empty Optional: no tenant any more);
+     * empty when there is no such account.
+     */
+    public Mono<AccountView> updateAccount(String username, Role role, Boolean disabled, String passwordHash,
+                                           java.util.Optional<String> tenant) {
         DatabaseClient.GenericExecuteSpec spec = db.sql("""
                         UPDATE homer_api.users SET role = coalesce($2::text, role), disabled = coalesce($3::boolean, disabled),
                                password_hash = coalesce($4::text, password_hash),
+                               tenant = CASE WHEN $5::boolean THEN $6::text ELSE tenant END,
                                password_changed_at = CASE WHEN $4::text IS NULL THEN password_changed_at ELSE now() END
                         WHERE username = $1""" + " RETURNING " + ACCOUNT_COLUMNS)
                 .bind(0, username);
         spec = role == null ? spec.bindNull(1, String.class) : spec.bind(1, role.code());
         spec = disabled == null ? spec.bindNull(2, Boolean.class) : spec.bind(2, disabled);
         spec = passwordHash == null ? spec.bindNull(3, String.class) : spec.bind(3, passwordHash);
+        spec = spec.bind(4, tenant != null);
+        spec = tenant == null || tenant.isEmpty() ? spec.bindNull(5, String.class) : spec.bind(5, tenant.get());
         return spec
                 .map(AccountStore::view).one();
     }
@@ -109,40 +137,42 @@ public class AccountStore {
     /** The principal of a valid, unexpired API token, empty otherwise. */
     public Mono<ApiPrincipal> findToken(String token) {
         return db.sql("""
-                        SELECT name, role FROM homer_api.api_tokens
-                        WHERE token_hash = $1 AND (expires_at IS NULL OR expires_at > now())""")
+                        SELECT k.name, k.role, k.tenant, t.nodes, t.networks::text[] AS networks
+                        FROM homer_api.api_tokens k LEFT JOIN homer_api.tenants t ON t.name = k.tenant
+                        WHERE k.token_hash = $1 AND (k.expires_at IS NULL OR k.expires_at > now())""")
                 .bind(0, sha256(token))
                 .map(r -> new ApiPrincipal("token:" + r.get("name", String.class), Role.ofCode(r.get("role", String.class)),
-                        ApiPrincipal.Kind.API_TOKEN))
+                        ApiPrincipal.Kind.API_TOKEN, scope(r)))
                 .one();
     }
 
     /** Creates a token; the result holds the token itself, which is not kept. */
-    public Mono<CreatedToken> createToken(String name, Role role, String createdBy, Instant expiresAt) {
+    public Mono<CreatedToken> createToken(String name, Role role, String tenant, String createdBy, Instant expiresAt) {
         byte[] random = new byte[32];
         RANDOM.nextBytes(random);
         String token = TOKEN_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
         DatabaseClient.GenericExecuteSpec spec = db.sql(expiresAt == null
                         ? """
-                        INSERT INTO homer_api.api_tokens (name, token_hash, role, created_by)
-                        VALUES ($1, $2, $3, $4) RETURNING id, created_at, expires_at"""
+                        INSERT INTO homer_api.api_tokens (name, token_hash, role, created_by, tenant)
+                        VALUES ($1, $2, $3, $4, $5) RETURNING id, created_at, expires_at"""
                         : """
-                        INSERT INTO homer_api.api_tokens (name, token_hash, role, created_by, expires_at)
-                        VALUES ($1, $2, $3, $4, $5) RETURNING id, created_at, expires_at""")
+                        INSERT INTO homer_api.api_tokens (name, token_hash, role, created_by, tenant, expires_at)
+                        VALUES ($1, $2, $3, $4, $5, $6) RETURNING id, created_at, expires_at""")
                 .bind(0, name).bind(1, sha256(token)).bind(2, role.code()).bind(3, createdBy);
+        spec = tenant == null ? spec.bindNull(4, String.class) : spec.bind(4, tenant);
         if (expiresAt != null) {
-            spec = spec.bind(4, OffsetDateTime.ofInstant(expiresAt, ZoneOffset.UTC));
+            spec = spec.bind(5, OffsetDateTime.ofInstant(expiresAt, ZoneOffset.UTC));
         }
-        return spec.map(r -> new CreatedToken(new ApiToken(r.get("id", Long.class), name, role, createdBy,
+        return spec.map(r -> new CreatedToken(new ApiToken(r.get("id", Long.class), name, role, tenant, createdBy,
                         instant(r.get("created_at", OffsetDateTime.class)),
                         instant(r.get("expires_at", OffsetDateTime.class))), token))
                 .one();
     }
 
     public Flux<ApiToken> listTokens() {
-        return db.sql("SELECT id, name, role, created_by, created_at, expires_at FROM homer_api.api_tokens ORDER BY id")
+        return db.sql("SELECT id, name, role, tenant, created_by, created_at, expires_at FROM homer_api.api_tokens ORDER BY id")
                 .map(r -> new ApiToken(r.get("id", Long.class), r.get("name", String.class),
-                        Role.ofCode(r.get("role", String.class)), r.get("created_by", String.class),
+                        Role.ofCode(r.get("role", String.class)), r.get("tenant", String.class), r.get("created_by", String.class),
                         instant(r.get("created_at", OffsetDateTime.class)), instant(r.get("expires_at", OffsetDateTime.class))))
                 .all();
     }

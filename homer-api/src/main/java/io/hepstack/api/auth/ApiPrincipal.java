@@ -1,13 +1,16 @@
 package io.hepstack.api.auth;
 
+import io.hepstack.api.search.Scope;
+
 /**
  * Who made a request: an account (authenticated by a login JWT) or an API token.
  *
- * @param name the account's user name, or {@code token:<name>} for an API token
- * @param role what it may do, as stored now (a JWT's role claim is not trusted beyond the account's)
- * @param kind how it authenticated
+ * @param name  the account's user name, or {@code token:<name>} for an API token
+ * @param role  what it may do, as stored now (a JWT's role claim is not trusted beyond the account's)
+ * @param kind  how it authenticated
+ * @param scope which messages it may read, its tenant's as stored now ({@link Scope#ALL} without a tenant)
  */
-public record ApiPrincipal(String name, Role role, Kind kind) {
+public record ApiPrincipal(String name, Role role, Kind kind, Scope scope) {
 
     /** How a principal authenticated. */
     public enum Kind { ACCOUNT, API_TOKEN }

@@ -48,7 +48,7 @@ class AuthController {
     record LoginResponse(String token, Instant expiresAt) {
     }
 
-    record Me(String name, Role role, ApiPrincipal.Kind kind) {
+    record Me(String name, Role role, ApiPrincipal.Kind kind, String tenant) {
     }
 
     @PostMapping("/login")
@@ -79,6 +79,6 @@ class AuthController {
 
     @GetMapping("/me")
     Mono<Me> me(@AuthenticationPrincipal ApiPrincipal principal) {
-        return Mono.just(new Me(principal.name(), principal.role(), principal.kind()));
+        return Mono.just(new Me(principal.name(), principal.role(), principal.kind(), principal.scope().tenant()));
     }
 }

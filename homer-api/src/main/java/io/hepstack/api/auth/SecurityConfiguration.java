@@ -91,6 +91,7 @@ class SecurityConfiguration {
                         .pathMatchers(HttpMethod.POST, "/api/v1/import/**").hasAnyRole("ADMIN", "USER")
                         .pathMatchers("/api/v1/tokens", "/api/v1/tokens/**").hasRole("ADMIN")
                         .pathMatchers("/api/v1/users", "/api/v1/users/**").hasRole("ADMIN")
+                        .pathMatchers("/api/v1/tenants", "/api/v1/tenants/**").hasRole("ADMIN")
                         .pathMatchers(HttpMethod.POST, "/api/v1/aliases").hasRole("ADMIN")
                         .pathMatchers(HttpMethod.DELETE, "/api/v1/aliases/**").hasRole("ADMIN")
                         .pathMatchers(HttpMethod.PATCH, "/api/v1/aliases/**").hasRole("ADMIN")

@@ -1,8 +1,10 @@
 package io.hepstack.api.auth;
 
+import io.hepstack.api.tenant.TenantStore;
 import io.hepstack.api.web.ApiException;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -20,28 +22,34 @@ import reactor.core.publisher.Mono;
 import java.time.Instant;
 import java.util.List;
 
-/** API tokens for scripts (admin only): created, listed, revoked. The token is shown once, at creation. */
+/**
+ * API tokens for scripts (admin only): created, listed, revoked. The token is shown once, at creation.
+ * A token may be limited to a tenant, as an account may.
+ */
 @RestController
 @RequestMapping("/api/v1/tokens")
 class TokenController {
 
     private final AccountStore accounts;
+    private final TenantStore tenants;
 
-    TokenController(AccountStore accounts) {
+    TokenController(AccountStore accounts, TenantStore tenants) {
         this.accounts = accounts;
+        this.tenants = tenants;
     }
 
-    record CreateToken(@NotBlank @Size(max = 100) String name, Role role, Instant expiresAt) {
+    record CreateToken(@NotBlank @Size(max = 100) String name, Role role, Instant expiresAt,
+                       @Pattern(regexp = "[A-Za-z0-9._-]{1,64}") String tenant) {
     }
 
-    record TokenView(long id, String name, Role role, String createdBy, Instant createdAt, Instant expiresAt) {
+    record TokenView(long id, String name, Role role, String tenant, String createdBy, Instant createdAt, Instant expiresAt) {
         static TokenView of(AccountStore.ApiToken t) {
-            return new TokenView(t.id(), t.name(), t.role(), t.createdBy(), t.createdAt(), t.expiresAt());
+            return new TokenView(t.id(), t.name(), t.role(), t.tenant(), t.createdBy(), t.createdAt(), t.expiresAt());
         }
     }
 
-    record CreatedToken(long id, String name, Role role, String createdBy, Instant createdAt, Instant expiresAt,
-                        String token) {
+    record CreatedToken(long id, String name, Role role, String tenant, String createdBy, Instant createdAt,
+                        Instant expiresAt, String token) {
     }
 
     record TokenList(List<TokenView> items) {
@@ -54,9 +62,16 @@ class TokenController {
             throw ApiException.badRequest("expiresAt: must be in the future");
         }
         Role role = request.role() == null ? Role.VIEWER : request.role();
-        return accounts.createToken(request.name().strip(), role, principal.name(), request.expiresAt())
+        if (request.tenant() != null && role == Role.ADMIN) {
+            throw ApiException.badRequest("tenant: an admin token cannot be limited to a tenant");
+        }
+        Mono<Void> tenant = request.tenant() == null ? Mono.empty() : tenants.find(request.tenant())
+                .switchIfEmpty(Mono.error(() -> ApiException.badRequest("tenant: no such tenant "
+                        + io.hepstack.api.web.Times.quote(request.tenant())))).then();
+        return tenant.then(accounts.createToken(request.name().strip(), role, request.tenant(), principal.name(),
+                        request.expiresAt()))
                 .map(c -> new CreatedToken(c.description().id(), c.description().name(), c.description().role(),
-                        c.description().createdBy(), c.description().createdAt(), c.description().expiresAt(), c.token()));
+                        c.description().tenant(), c.description().createdBy(), c.description().createdAt(), c.description().expiresAt(), c.token()));
     }
 
     @GetMapping

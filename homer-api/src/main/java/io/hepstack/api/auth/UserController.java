@@ -1,6 +1,9 @@
 package io.hepstack.api.auth;
 
+import io.hepstack.api.tenant.TenantStore;
 import io.hepstack.api.web.ApiException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -24,8 +27,12 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 import java.util.List;
+import java.util.Optional;
 
-/** Accounts: managed by admins; every account may change its own password. */
+/**
+ * Accounts: managed by admins; every account may change its own password. An account may be limited
+ * to a tenant (never an admin account).
+ */
 @RestController
 class UserController {
 
@@ -33,22 +40,42 @@ class UserController {
     static final int MIN_PASSWORD = 12;
 
     private final AccountStore accounts;
+    private final TenantStore tenants;
     private final PasswordEncoder passwords;
     private final LoginThrottle throttle;
 
-    UserController(AccountStore accounts, PasswordEncoder passwords, LoginThrottle throttle) {
+    UserController(AccountStore accounts, TenantStore tenants, PasswordEncoder passwords, LoginThrottle throttle) {
         this.accounts = accounts;
+        this.tenants = tenants;
         this.passwords = passwords;
         this.throttle = throttle;
     }
 
     record CreateUser(@NotBlank @Pattern(regexp = "[A-Za-z0-9._@-]{1,64}") String username,
                       @NotNull @Size(min = MIN_PASSWORD, max = 1024) String password,
-                      @NotNull Role role) {
+                      @NotNull Role role, @Pattern(regexp = "[A-Za-z0-9._-]{1,64}") String tenant) {
     }
 
-    record UpdateUser(Role role, Boolean disabled, @Size(min = MIN_PASSWORD, max = 1024) String password) {
+    /** {@code tenant}: absent, unchanged; {@code null}, no tenant any more; a name, that tenant. */
+    record UpdateUser(Role role, Boolean disabled, @Size(min = MIN_PASSWORD, max = 1024) String password,
+                      @Schema(type = "string", nullable = true, description = "a tenant's name; null: no tenant") JsonNode tenant) {
+
+        /** {@code null}: unchanged; empty: no tenant; else the tenant. */
+        Optional<String> tenantChange() {
+            if (tenant == null) {
+                return null;
+            }
+            if (tenant.isNull()) {
+                return Optional.empty();
+            }
+            if (!tenant.isTextual() || !TENANT.matcher(tenant.textValue()).matches()) {
+                throw ApiException.badRequest("tenant: a tenant's name (1 to 64 of A-Z a-z 0-9 . _ -) or null for none");
+            }
+            return Optional.of(tenant.textValue());
+        }
     }
+
+    private static final java.util.regex.Pattern TENANT = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     record ChangePassword(@NotNull @Size(max = 1024) String currentPassword,
                           @NotNull @Size(min = MIN_PASSWORD, max = 1024) String newPassword) {
@@ -65,8 +92,11 @@ class UserController {
     @PostMapping("/api/v1/users")
     @ResponseStatus(HttpStatus.CREATED)
     Mono<AccountStore.AccountView> create(@Valid @RequestBody CreateUser request, @AuthenticationPrincipal ApiPrincipal by) {
-        return hash(request.password())
-                .flatMap(hash -> accounts.createAccount(request.username(), hash, request.role()))
+        if (request.tenant() != null && request.role() == Role.ADMIN) {
+            return Mono.error(ApiException.badRequest(ADMIN_UNSCOPED));
+        }
+        return existing(request.tenant()).then(hash(request.password()))
+                .flatMap(hash -> accounts.createAccount(request.username(), hash, request.role(), request.tenant()))
                 .switchIfEmpty(Mono.error(() -> new ApiException(HttpStatus.CONFLICT, "username already taken")))
                 .doOnNext(a -> log.info("account {} ({}) created by {}", a.username(), a.role().code(), by.name()));
     }
@@ -78,8 +108,26 @@ class UserController {
                 || (request.role() != null && request.role() != Role.ADMIN))) {
             return Mono.error(ApiException.badRequest("an admin cannot disable or demote their own account"));
         }
+        Optional<String> tenantChange;
+        try {
+            tenantChange = request.tenantChange();
+        } catch (ApiException e) {
+            return Mono.error(e);
+        }
         Mono<String> hash = request.password() == null ? Mono.just("") : hash(request.password());
-        return hash.flatMap(h -> accounts.updateAccount(username, request.role(), request.disabled(), h.isEmpty() ? null : h))
+        return accounts.findAccount(username)
+                .switchIfEmpty(Mono.error(() -> ApiException.notFound("no such user")))
+                .flatMap(account -> {
+                    Role role = request.role() == null ? account.role() : request.role();
+                    String tenant = tenantChange == null ? account.tenant() : tenantChange.orElse(null);
+                    if (role == Role.ADMIN && tenant != null) {
+                        return Mono.error(ApiException.badRequest(ADMIN_UNSCOPED));
+                    }
+                    return existing(tenantChange == null ? null : tenantChange.orElse(null));
+                })
+                .then(hash)
+                .flatMap(h -> accounts.updateAccount(username, request.role(), request.disabled(), h.isEmpty() ? null : h,
+                        tenantChange))
                 .switchIfEmpty(Mono.error(() -> ApiException.notFound("no such user")))
                 .doOnNext(a -> log.info("account {} changed by {}", a.username(), by.name()));
     }
@@ -118,11 +166,22 @@ class UserController {
                     }
                     return passwords.encode(request.newPassword());
                 })
-                .flatMap(hash -> accounts.updateAccount(principal.name(), null, null, hash))
+                .flatMap(hash -> accounts.updateAccount(principal.name(), null, null, hash, null))
                 .map(a -> {
                     log.info("account {} changed its password", a.username());
                     return ResponseEntity.noContent().<Void>build();
                 });
+    }
+
+    static final String ADMIN_UNSCOPED = "tenant: an admin account cannot be limited to a tenant (admin pages are unscoped)";
+
+    /** Empty when {@code tenant} is null or exists; a 400 otherwise. */
+    private Mono<Void> existing(String tenant) {
+        if (tenant == null) {
+            return Mono.empty();
+        }
+        return tenants.find(tenant).switchIfEmpty(Mono.error(() -> ApiException.badRequest("tenant: no such tenant "
+                + io.hepstack.api.web.Times.quote(tenant) + " (create it with POST /api/v1/tenants)"))).then();
     }
 
     /** BCrypt off the event loop. */

@@ -1,6 +1,7 @@
 package io.hepstack.api.call;
 
 import io.hepstack.api.ApiProperties;
+import io.hepstack.api.auth.ApiPrincipal;
 import io.hepstack.api.search.Filter;
 import io.hepstack.api.search.MessageStore;
 import io.hepstack.api.search.SearchRequest;
@@ -12,6 +13,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -48,7 +50,7 @@ class CallController {
             description = "callId, fromUser, toUser, srcIp, dstIp match the INVITE; status matches finalStatus.")
     @GetMapping
     Mono<MessageStore.Page<CallItem>> list(
-            ServerHttpRequest request,
+            ServerHttpRequest request, @AuthenticationPrincipal ApiPrincipal principal,
             @RequestParam(required = false) String from,
             @RequestParam(required = false) String to,
             @RequestParam(required = false) String callId,
@@ -60,35 +62,35 @@ class CallController {
             @RequestParam(required = false) String limit,
             @RequestParam(required = false) String cursor) {
         return Mono.fromCallable(() -> SearchRequest.parse(request.getQueryParams(), FIELDS, props.search(), clock))
-                .flatMap(r -> calls.list(r, props.search().callSpan()));
+                .flatMap(r -> calls.list(r, props.search().callSpan(), principal.scope()));
     }
 
     @Operation(summary = "The call and every correlated leg, QoS report and log line, in time order",
             description = "from/to bound where the Call-ID is looked for (default: the last "
                     + "homer.api.flow.locate-range); the window then widens around the call by homer.api.flow.widen.")
     @GetMapping("/{callId}/flow")
-    Mono<CallFlow> flow(ServerHttpRequest request, @PathVariable String callId,
+    Mono<CallFlow> flow(ServerHttpRequest request, @AuthenticationPrincipal ApiPrincipal principal, @PathVariable String callId,
                         @RequestParam(required = false) String from, @RequestParam(required = false) String to) {
-        return flowOf(request, callId);
+        return flowOf(request, callId, principal);
     }
 
     @Operation(summary = "The SIP messages of the flow as a pcap file (Ethernet, IPv4/IPv6, UDP/TCP)")
     @GetMapping("/{callId}/pcap")
     @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "200", content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/vnd.tcpdump.pcap"))
-    Mono<ResponseEntity<byte[]>> pcap(ServerHttpRequest request, @PathVariable String callId,
+    Mono<ResponseEntity<byte[]>> pcap(ServerHttpRequest request, @AuthenticationPrincipal ApiPrincipal principal, @PathVariable String callId,
                                       @RequestParam(required = false) String from, @RequestParam(required = false) String to) {
-        return flowOf(request, callId).map(flow -> FlowExport.pcapResponse(callId, flow));
+        return flowOf(request, callId, principal).map(flow -> FlowExport.pcapResponse(callId, flow));
     }
 
     @Operation(summary = "The SIP messages of the flow as plain text")
     @GetMapping("/{callId}/text")
     @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "200", content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "text/plain"))
-    Mono<ResponseEntity<byte[]>> text(ServerHttpRequest request, @PathVariable String callId,
+    Mono<ResponseEntity<byte[]>> text(ServerHttpRequest request, @AuthenticationPrincipal ApiPrincipal principal, @PathVariable String callId,
                                       @RequestParam(required = false) String from, @RequestParam(required = false) String to) {
-        return flowOf(request, callId).map(flow -> FlowExport.textResponse(callId, flow));
+        return flowOf(request, callId, principal).map(flow -> FlowExport.textResponse(callId, flow));
     }
 
-    private Mono<CallFlow> flowOf(ServerHttpRequest request, String callId) {
+    private Mono<CallFlow> flowOf(ServerHttpRequest request, String callId, ApiPrincipal principal) {
         return Mono.defer(() -> {
             for (String name : request.getQueryParams().keySet()) {
                 if (!FLOW_PARAMS.contains(name)) {
@@ -101,7 +103,7 @@ class CallController {
             }
             Instant[] range = SearchRequest.range(request.getQueryParams().getFirst("from"),
                     request.getQueryParams().getFirst("to"), props.flow().locateRange(), props.search().maxRange(), clock);
-            return flows.flow(callId, range[0], range[1]);
+            return flows.flow(callId, range[0], range[1], principal.scope());
         });
     }
 

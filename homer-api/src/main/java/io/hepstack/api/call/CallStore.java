@@ -3,6 +3,7 @@ package io.hepstack.api.call;
 import io.hepstack.api.search.Cursor;
 import io.hepstack.api.search.Filter;
 import io.hepstack.api.search.MessageStore;
+import io.hepstack.api.search.Scope;
 import io.hepstack.api.search.SearchRequest;
 import io.hepstack.api.search.Sql;
 import io.hepstack.api.web.Times;
@@ -37,8 +38,9 @@ public class CallStore {
         this.db = db;
     }
 
-    public Mono<MessageStore.Page<CallItem>> list(SearchRequest request, Duration callSpan) {
-        Sql s = listSql(request, callSpan);
+    /** Calls of {@code request} seen within {@code scope}: only its messages are found, counted and linked. */
+    public Mono<MessageStore.Page<CallItem>> list(SearchRequest request, Duration callSpan, Scope scope) {
+        Sql s = listSql(request, callSpan, scope);
         return s.on(db).map(r -> new Row(
                         r.get("call_id", String.class),
                         r.get("started_at", OffsetDateTime.class).toInstant(),
@@ -56,7 +58,7 @@ public class CallStore {
                     List<Row> page = more ? rows.subList(0, request.limit()) : rows;
                     String next = more ? new Cursor('c', Times.micros(page.get(page.size() - 1).startedAt),
                             page.get(page.size() - 1).callId).encode() : null;
-                    return legs(page, request.from(), request.to().plus(callSpan))
+                    return legs(page, request.from(), request.to().plus(callSpan), scope)
                             .map(legs -> new MessageStore.Page<>(page.stream().map(row -> row.item(legs)).toList(), next));
                 });
     }
@@ -71,7 +73,7 @@ public class CallStore {
      * {@code status} filter is on the summary's final status, so with it every call of the range is
      * summarized before the page is cut.
      */
-    static Sql listSql(SearchRequest request, Duration callSpan) {
+    static Sql listSql(SearchRequest request, Duration callSpan, Scope scope) {
         Sql s = new Sql();
         String from = s.bind(utc(request.from()));
         String to = s.bind(utc(request.to()));
@@ -90,6 +92,7 @@ public class CallStore {
                 f.appendTo(s, "");
             }
         }
+        scope.appendTo(s, "");
         s.append(" GROUP BY call_id");
         Cursor cursor = request.cursor() == null ? null : Cursor.decode(request.cursor(), 'c');
         String limit = s.bind(request.limit() + 1);
@@ -113,8 +116,8 @@ public class CallStore {
                          array_agg(DISTINCT m.correlation_id) FILTER (WHERE m.correlation_id IS NOT NULL
                                                                      AND m.correlation_id IS DISTINCT FROM m.call_id) AS correlation_ids
                   FROM messages m
-                  WHERE m.kind = 'call' AND m.call_id = i.call_id AND m.ts >= %s AND m.ts < %s) x
-                WHERE true""".formatted(from, spanTo));
+                  WHERE m.kind = 'call' AND m.call_id = i.call_id AND m.ts >= %s AND m.ts < %s%s) x
+                WHERE true""".formatted(from, spanTo, scope.condition(s, "m.")));
         if (status != null) {
             status.appendTo(s, "x.final_status", "x.to_user");
             if (cursor != null) {
@@ -134,7 +137,7 @@ public class CallStore {
     }
 
     /** Other Call-IDs linked to each call of the page, one hop: Call-ID → call id of rows correlated to it. */
-    private Mono<Map<String, Set<String>>> legs(List<Row> page, Instant from, Instant to) {
+    private Mono<Map<String, Set<String>>> legs(List<Row> page, Instant from, Instant to, Scope scope) {
         if (page.isEmpty()) {
             return Mono.just(Map.of());
         }
@@ -157,7 +160,9 @@ public class CallStore {
         if (!correlations.isEmpty()) {
             s.append(" OR call_id = ANY(").append(s.bind(correlations.toArray(String[]::new))).append(")");
         }
-        s.append(") LIMIT 10000");
+        s.append(")");
+        scope.appendTo(s, "");
+        s.append(" LIMIT 10000");
         return s.on(db).map(r -> new String[] {r.get("call_id", String.class), r.get("correlation_id", String.class)})
                 .all().collectList()
                 .map(links -> {

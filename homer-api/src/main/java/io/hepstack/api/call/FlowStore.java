@@ -4,6 +4,7 @@ import io.hepstack.api.ApiProperties;
 import io.hepstack.api.alias.AliasStore;
 import io.hepstack.api.search.MessageItem;
 import io.hepstack.api.search.Payloads;
+import io.hepstack.api.search.Scope;
 import io.hepstack.api.search.Sql;
 import io.hepstack.api.web.ApiException;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -50,15 +51,18 @@ public class FlowStore {
     }
 
     /**
-     * The flow of {@code callId}, looked for in {@code [from, to)}.
+     * The flow of {@code callId}, looked for in {@code [from, to)}, as seen within {@code scope}: every
+     * statement (locating, each correlation round, the read) sees only the scope's messages, so a leg
+     * linked only through messages outside it is not followed.
      *
-     * @return the flow, or an {@link ApiException} 404 when the Call-ID has no message in the range
+     * @return the flow, or an {@link ApiException} 404 when the Call-ID has no message in the range and scope
      */
-    public Mono<CallFlow> flow(String callId, Instant from, Instant to) {
+    public Mono<CallFlow> flow(String callId, Instant from, Instant to, Scope scope) {
         Sql locate = new Sql();
         locate.append("SELECT min(ts) AS first, max(ts) AS last FROM messages WHERE call_id = ")
                 .append(locate.bind(callId)).append(" AND ts >= ").append(locate.bind(CallStore.utc(from)))
                 .append(" AND ts < ").append(locate.bind(CallStore.utc(to)));
+        scope.appendTo(locate, "");
         return locate.on(db)
                 .map(r -> {
                     OffsetDateTime first = r.get("first", OffsetDateTime.class);
@@ -75,7 +79,7 @@ public class FlowStore {
                     Instant widened = found[1].plus(limits.widen()).plusNanos(1000);
                     Instant end = Duration.between(start, widened).compareTo(limits.maxWindow()) > 0
                             ? start.plus(limits.maxWindow()) : widened;
-                    Correlation c = new Correlation(callId);
+                    Correlation c = new Correlation(callId, scope);
                     return expand(c, start, end, 1).then(Mono.defer(() -> read(c, start, end)));
                 });
     }
@@ -86,10 +90,13 @@ public class FlowStore {
         final Set<String> keys = new LinkedHashSet<>();
         /** Leg that brought each key, to name the leg of QoS and logs. */
         final Map<String, String> keyLeg = new LinkedHashMap<>();
+        /** What every statement of this flow may read. */
+        final Scope scope;
         Set<String> newLegs = new LinkedHashSet<>();
         Set<String> newKeys = new LinkedHashSet<>();
 
-        Correlation(String callId) {
+        Correlation(String callId, Scope scope) {
+            this.scope = scope;
             legs.add(callId);
             keys.add(callId);
             keyLeg.put(callId, callId);
@@ -102,7 +109,7 @@ public class FlowStore {
         if (depth > limits.maxDepth() || (c.newLegs.isEmpty() && c.newKeys.isEmpty())) {
             return Mono.empty();
         }
-        Sql s = expansionSql(c.newLegs, c.newKeys, from, to);
+        Sql s = expansionSql(c.newLegs, c.newKeys, from, to, c.scope);
         return s.on(db).map(r -> new String[] {r.get("call_id", String.class), r.get("correlation_id", String.class)})
                 .all().collectList()
                 .flatMap(links -> {
@@ -139,7 +146,7 @@ public class FlowStore {
      * ({@code messages_call_id}), rows correlated to a new key ({@code messages_correlation_id}), rows
      * whose Call-ID is a new key ({@code messages_call_id}).
      */
-    static Sql expansionSql(Set<String> newLegs, Set<String> newKeys, Instant from, Instant to) {
+    static Sql expansionSql(Set<String> newLegs, Set<String> newKeys, Instant from, Instant to, Scope scope) {
         Sql s = new Sql();
         s.append("SELECT DISTINCT call_id, correlation_id FROM messages WHERE ts >= ").append(s.bind(CallStore.utc(from)))
                 .append(" AND ts < ").append(s.bind(CallStore.utc(to))).append(" AND (");
@@ -154,7 +161,9 @@ public class FlowStore {
                     + " AND correlation_id IS DISTINCT FROM call_id AND call_id IS NOT NULL)");
             clauses.add("call_id = ANY(" + keys + ")");
         }
-        s.append(String.join(" OR ", clauses)).append(") LIMIT 1000");
+        s.append(String.join(" OR ", clauses)).append(")");
+        scope.appendTo(s, "");
+        s.append(" LIMIT 1000");
         return s;
     }
 
@@ -168,8 +177,9 @@ public class FlowStore {
                 .append(" AND ts < ").append(s.bind(CallStore.utc(to)))
                 .append(" AND (call_id = ANY(").append(legs).append(") OR (correlation_id = ANY(")
                 .append(s.bind(keys.toArray(String[]::new)))
-                .append(") AND correlation_id IS NOT NULL AND correlation_id IS DISTINCT FROM call_id))")
-                .append(" ORDER BY ts, id LIMIT ").append(s.bind(limits.maxMessages() + 1));
+                .append(") AND correlation_id IS NOT NULL AND correlation_id IS DISTINCT FROM call_id))");
+        c.scope.appendTo(s, "");
+        s.append(" ORDER BY ts, id LIMIT ").append(s.bind(limits.maxMessages() + 1));
         return s.on(db).map(r -> {
                     MessageItem item = MessageItem.of(r);
                     byte[] payload = Payloads.bytes(r);

@@ -1,6 +1,7 @@
 package io.hepstack.api.export;
 
 import io.hepstack.api.ApiProperties;
+import io.hepstack.api.auth.ApiPrincipal;
 import io.hepstack.api.call.CallFlow;
 import io.hepstack.api.call.FlowExport;
 import io.hepstack.api.call.FlowStore;
@@ -15,6 +16,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -45,7 +47,8 @@ class SippController {
                     + "parsed INVITE; 404 when it is not stored.")
     @ApiResponse(responseCode = "200", content = @Content(mediaType = "application/xml"))
     @GetMapping("/api/v1/calls/{callId}/sipp")
-    Mono<ResponseEntity<byte[]>> sipp(ServerHttpRequest request, @PathVariable String callId,
+    Mono<ResponseEntity<byte[]>> sipp(ServerHttpRequest request, @AuthenticationPrincipal ApiPrincipal principal,
+                                      @PathVariable String callId,
                                       @RequestParam(required = false) String from,
                                       @RequestParam(required = false) String to) {
         return Mono.defer(() -> {
@@ -58,7 +61,7 @@ class SippController {
                 throw ApiException.badRequest("callId: 1 to 512 characters, no control characters");
             }
             Instant[] range = SearchRequest.range(from, to, props.flow().locateRange(), props.search().maxRange(), clock);
-            return flows.flow(callId, range[0], range[1]).map(flow -> response(callId, SippScenario.of(callId, flow)));
+            return flows.flow(callId, range[0], range[1], principal.scope()).map(flow -> response(callId, SippScenario.of(callId, flow)));
         });
     }
 
@@ -67,7 +70,7 @@ class SippController {
     @GetMapping("/api/v1/shared/{token}/sipp")
     Mono<ResponseEntity<byte[]>> sharedSipp(@PathVariable String token) {
         return shares.findLive(token)
-                .flatMap(s -> flows.flow(s.callId(), s.from(), s.to()).map(f -> new Shared(s.callId(), f)))
+                .flatMap(s -> flows.flow(s.callId(), s.from(), s.to(), s.scope()).map(f -> new Shared(s.callId(), f)))
                 .onErrorMap(ApiException.class, e -> ApiException.notFound("not found"))
                 .switchIfEmpty(Mono.error(() -> ApiException.notFound("not found")))
                 .map(s -> response(s.callId(), SippScenario.of(s.callId(), s.flow())));

@@ -63,13 +63,18 @@ class ImportController {
     }
 
     @Operation(summary = "Store a capture's SIP (plain SIP and HEP, over UDP or TCP, any port) as the collector would",
-            description = "Roles admin and user. Idempotent per file content (batch ids from its SHA-256). "
+            description = "Roles admin and user, not tenant-scoped (403). Idempotent per file content (batch ids from its SHA-256). "
                     + "413 beyond homer.api.import.max-size; 400 with the reader's error when it is not a capture.",
             requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(
                     mediaType = MediaType.MULTIPART_FORM_DATA_VALUE, schema = @Schema(implementation = ImportForm.class))))
     @PostMapping(path = "/api/v1/import/pcap", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     Mono<ImportResult> importPcap(ServerHttpRequest request, @RequestBody Flux<PartEvent> parts,
                                   @AuthenticationPrincipal ApiPrincipal principal) {
+        if (principal != null && !principal.scope().all()) {
+            // an import writes messages for every tenant to see; a scoped caller could plant rows in another's scope
+            return Mono.error(new ApiException(HttpStatus.FORBIDDEN,
+                    "a tenant-scoped account or token may not import captures: ask an unscoped user or an admin"));
+        }
         long declared = request.getHeaders().getContentLength();
         if (declared > maxSize + FRAMING) {
             return Mono.error(tooLarge());

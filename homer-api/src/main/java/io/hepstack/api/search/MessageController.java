@@ -1,10 +1,12 @@
 package io.hepstack.api.search;
 
 import io.hepstack.api.ApiProperties;
+import io.hepstack.api.auth.ApiPrincipal;
 import io.hepstack.api.web.ApiException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -34,10 +36,11 @@ class MessageController {
 
     @Operation(summary = "Search messages, newest first",
             description = "Values: exact; * wildcard; leading ! negates; several values separated by commas "
-                    + "(any matches); backslash escapes , * ! \\. Unknown parameters give 400.")
+                    + "(any matches); backslash escapes , * ! \\. Unknown parameters give 400. A tenant-scoped caller "
+                    + "sees only its tenant's messages.")
     @GetMapping
     Mono<MessageStore.Page<MessageItem>> search(
-            ServerHttpRequest request,
+            ServerHttpRequest request, @AuthenticationPrincipal ApiPrincipal principal,
             @Parameter(description = "ISO-8601 or epoch ms; default: to - 1h") @RequestParam(required = false) String from,
             @Parameter(description = "ISO-8601 or epoch ms; default: now") @RequestParam(required = false) String to,
             @RequestParam(required = false) String callId,
@@ -55,16 +58,16 @@ class MessageController {
             @Parameter(description = "1 to homer.api.search.max-limit (1000); default 100") @RequestParam(required = false) String limit,
             @Parameter(description = "nextCursor of the previous page") @RequestParam(required = false) String cursor) {
         return Mono.fromCallable(() -> SearchRequest.parse(request.getQueryParams(), FIELDS, props.search(), clock))
-                .flatMap(store::search);
+                .flatMap(r -> store.search(r, principal.scope()));
     }
 
     @Operation(summary = "One message with its raw payload and every parsed header")
     @GetMapping("/{id}")
-    Mono<MessageDetail> message(@PathVariable String id) {
+    Mono<MessageDetail> message(@PathVariable String id, @AuthenticationPrincipal ApiPrincipal principal) {
         MessageId decoded = MessageId.decode(id);
         if (decoded == null) {
             return Mono.error(ApiException.badRequest("id: not a message id"));
         }
-        return store.find(decoded).switchIfEmpty(Mono.error(() -> ApiException.notFound("no such message")));
+        return store.find(decoded, principal.scope()).switchIfEmpty(Mono.error(() -> ApiException.notFound("no such message")));
     }
 }

@@ -28,9 +28,9 @@ public class MessageStore {
     public record Page<T>(List<T> items, String nextCursor) {
     }
 
-    /** Messages matching {@code request}, newest first. */
-    public Mono<Page<MessageItem>> search(SearchRequest request) {
-        Sql s = searchSql(request);
+    /** Messages matching {@code request} within {@code scope}, newest first. */
+    public Mono<Page<MessageItem>> search(SearchRequest request, Scope scope) {
+        Sql s = searchSql(request, scope);
         return s.on(db).map(MessageItem::of).all().collectList().map(rows -> {
             if (rows.size() <= request.limit()) {
                 return new Page<>(rows, null);
@@ -43,7 +43,7 @@ public class MessageStore {
     }
 
     /** The statement of {@link #search}. */
-    static Sql searchSql(SearchRequest request) {
+    static Sql searchSql(SearchRequest request, Scope scope) {
         Sql s = new Sql();
         s.append("SELECT ").append(MessageItem.columns("")).append(" FROM messages WHERE ts >= ")
                 .append(s.bind(utc(request.from()))).append(" AND ts < ").append(s.bind(utc(request.to())));
@@ -56,22 +56,24 @@ public class MessageStore {
         for (Filter f : request.filters()) {
             f.appendTo(s, "");
         }
+        scope.appendTo(s, "");
         s.append(" ORDER BY ts DESC, id DESC LIMIT ").append(s.bind(request.limit() + 1));
         return s;
     }
 
     /** The statement of {@link #find}: one partition, one primary-key probe. */
-    static Sql findSql(MessageId id) {
+    static Sql findSql(MessageId id, Scope scope) {
         Sql s = new Sql();
         s.append("SELECT ").append(MessageItem.columns("")).append(", ").append(Payloads.COLUMNS)
                 .append(", agent_ts_us, extra::text AS extra FROM messages WHERE id = ").append(s.bind(id.rowId()))
                 .append(" AND ts = ").append(s.bind(utc(id.timestamp()))).append(" AND kind = ").append(s.bind(id.kind().code()));
+        scope.appendTo(s, "");
         return s;
     }
 
-    /** One message with payload and headers, empty when there is no such message. */
-    public Mono<MessageDetail> find(MessageId id) {
-        Sql s = findSql(id);
+    /** One message with payload and headers, empty when there is no such message within {@code scope}. */
+    public Mono<MessageDetail> find(MessageId id, Scope scope) {
+        Sql s = findSql(id, scope);
         return s.on(db).map(r -> {
             MessageItem item = MessageItem.of(r);
             byte[] payload = Payloads.bytes(r);

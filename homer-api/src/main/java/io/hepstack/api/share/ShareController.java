@@ -34,7 +34,8 @@ import java.util.List;
 /**
  * Share links: an account with role user or admin shares one call's flow; whoever holds the link
  * reads that flow (JSON, PCAP, text) without logging in until it expires or is revoked. A link that
- * is unknown, altered, expired, revoked or whose call is gone answers 404 with no detail.
+ * is unknown, altered, expired, revoked or whose call is gone answers 404 with no detail. A link made
+ * by a tenant-scoped caller shows only what that tenant saw when the link was made.
  */
 @RestController
 class ShareController {
@@ -83,8 +84,9 @@ class ShareController {
             Instant[] range = SearchRequest.range(request.from(), request.to(), props.flow().locateRange(),
                     props.search().maxRange(), clock);
             // the call must exist: a link to nothing is refused now rather than 404 later
-            return flows.flow(request.callId(), range[0], range[1])
-                    .then(shares.create(request.callId(), range[0], range[1], principal.name(), expires))
+            // the call must be visible to its creator, and the link never shows more than the creator sees now
+            return flows.flow(request.callId(), range[0], range[1], principal.scope())
+                    .then(shares.create(request.callId(), range[0], range[1], principal.name(), expires, principal.scope()))
                     .doOnNext(c -> log.info("share {} of call {} created by {}, expires {}", c.share().id(),
                             c.share().callId(), principal.name(), c.share().expiresAt()))
                     .map(c -> new CreatedShare(c.share().id(), c.share().callId(), c.share().from(), c.share().to(),
@@ -169,7 +171,7 @@ class ShareController {
 
     private Mono<Shared> shared(String token) {
         return shares.findLive(token)
-                .flatMap(s -> flows.flow(s.callId(), s.from(), s.to()).map(f -> new Shared(s, f)))
+                .flatMap(s -> flows.flow(s.callId(), s.from(), s.to(), s.scope()).map(f -> new Shared(s, f)))
                 .onErrorMap(ApiException.class, e -> ApiException.notFound("not found"))
                 .switchIfEmpty(Mono.error(() -> ApiException.notFound("not found")));
     }

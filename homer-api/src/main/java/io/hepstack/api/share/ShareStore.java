@@ -1,5 +1,6 @@
 package io.hepstack.api.share;
 
+import io.hepstack.api.search.Scope;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Flux;
@@ -13,6 +14,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Base64;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -34,24 +36,32 @@ public class ShareStore {
 
     /** A share as stored (never its token). */
     public record Share(long id, String callId, Instant from, Instant to, String createdBy, Instant createdAt,
-                        Instant expiresAt) {
+                        Instant expiresAt, Scope scope) {
     }
 
     /** A new share and its one-time token. */
     public record Created(Share share, String token) {
     }
 
-    public Mono<Created> create(String callId, Instant from, Instant to, String createdBy, Instant expiresAt) {
+    /** A new share; {@code scope} is its creator's, kept as it is now: the link never shows more. */
+    public Mono<Created> create(String callId, Instant from, Instant to, String createdBy, Instant expiresAt, Scope scope) {
         byte[] random = new byte[32];
         RANDOM.nextBytes(random);
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-        return db.sql("""
-                        INSERT INTO homer_api.shares (token_hash, call_id, from_ts, to_ts, created_by, expires_at)
-                        VALUES ($1, $2, $3, $4, $5, $6) RETURNING id, created_at""")
+        DatabaseClient.GenericExecuteSpec spec = db.sql("""
+                        INSERT INTO homer_api.shares (token_hash, call_id, from_ts, to_ts, created_by, expires_at,
+                                                      scope_tenant, scope_nodes, scope_networks)
+                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text[], $9::inet[]) RETURNING id, created_at""")
                 .bind(0, sha256(token)).bind(1, callId).bind(2, utc(from)).bind(3, utc(to)).bind(4, createdBy)
-                .bind(5, utc(expiresAt))
-                .map(r -> new Created(new Share(r.get("id", Long.class), callId, from, to, createdBy,
-                        r.get("created_at", OffsetDateTime.class).toInstant(), expiresAt), token))
+                .bind(5, utc(expiresAt));
+        if (scope.all()) {
+            spec = spec.bindNull(6, String.class).bindNull(7, String[].class).bindNull(8, String[].class);
+        } else {
+            spec = spec.bind(6, scope.tenant()).bind(7, scope.nodes().toArray(String[]::new))
+                    .bind(8, scope.networks().toArray(String[]::new));
+        }
+        return spec.map(r -> new Created(new Share(r.get("id", Long.class), callId, from, to, createdBy,
+                        r.get("created_at", OffsetDateTime.class).toInstant(), expiresAt, scope), token))
                 .one();
     }
 
@@ -81,13 +91,20 @@ public class ShareStore {
         return spec.fetch().rowsUpdated().map(n -> n > 0);
     }
 
-    private static final String COLUMNS = "id, call_id, from_ts, to_ts, created_by, created_at, expires_at";
+    private static final String COLUMNS = "id, call_id, from_ts, to_ts, created_by, created_at, expires_at, "
+            + "scope_tenant, scope_nodes, scope_networks::text[] AS scope_networks";
 
     private static Share share(io.r2dbc.spi.Readable r) {
         return new Share(r.get("id", Long.class), r.get("call_id", String.class),
                 r.get("from_ts", OffsetDateTime.class).toInstant(), r.get("to_ts", OffsetDateTime.class).toInstant(),
                 r.get("created_by", String.class), r.get("created_at", OffsetDateTime.class).toInstant(),
-                r.get("expires_at", OffsetDateTime.class).toInstant());
+                r.get("expires_at", OffsetDateTime.class).toInstant(), scope(r));
+    }
+
+    private static Scope scope(io.r2dbc.spi.Readable r) {
+        String tenant = r.get("scope_tenant", String.class);
+        return tenant == null ? Scope.ALL : new Scope(tenant, List.of(r.get("scope_nodes", String[].class)),
+                List.of(r.get("scope_networks", String[].class)));
     }
 
     static byte[] sha256(String token) {

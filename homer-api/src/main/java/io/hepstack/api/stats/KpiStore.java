@@ -1,5 +1,6 @@
 package io.hepstack.api.stats;
 
+import io.hepstack.api.search.Scope;
 import io.hepstack.api.search.Sql;
 import io.r2dbc.spi.Readable;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -33,13 +34,14 @@ public class KpiStore {
     }
 
     /** The statement of the call figures: one row per bucket, per outcome code, and the total. */
-    static Sql callsSql(StatsRequest r) {
+    static Sql callsSql(StatsRequest r, Scope scope) {
         Sql s = new Sql();
         String from = s.bind(utc(r.from()));
         String to = s.bind(utc(r.to()));
         String until = s.bind(utc(r.to().plus(OUTCOME_SPAN)));
         String step = s.bind(r.stepSeconds());
-        String nodes = r.nodes().isEmpty() ? "" : " AND node = ANY(" + s.bind(r.nodes().toArray(new String[0])) + ")";
+        String nodes = (r.nodes().isEmpty() ? "" : " AND node = ANY(" + s.bind(r.nodes().toArray(new String[0])) + ")")
+                + scope.condition(s, "");
         s.append("""
                 WITH calls AS (
                   SELECT min(ts) FILTER (WHERE method = 'INVITE' AND to_tag IS NULL) AS invite_at,
@@ -79,7 +81,7 @@ public class KpiStore {
     }
 
     /** The statement of the registration figures. */
-    static Sql registrationsSql(StatsRequest r) {
+    static Sql registrationsSql(StatsRequest r, Scope scope) {
         Sql s = new Sql();
         s.append("SELECT count(DISTINCT call_id) FILTER (WHERE method = 'REGISTER') AS registrations, "
                         + "count(DISTINCT call_id) FILTER (WHERE status BETWEEN 200 AND 299 AND cseq_method = 'REGISTER') AS succeeded "
@@ -88,6 +90,7 @@ public class KpiStore {
         if (!r.nodes().isEmpty()) {
             s.append(" AND node = ANY(").append(s.bind(r.nodes().toArray(new String[0]))).append(")");
         }
+        scope.appendTo(s, "");
         return s;
     }
 
@@ -112,11 +115,12 @@ public class KpiStore {
     private record Row(Integer bucket, String code, boolean everyBucket, boolean everyCode, Figures figures) {
     }
 
-    public Mono<KpiReport> kpi(StatsRequest request) {
-        Mono<List<Row>> calls = callsSql(request).on(db).map(r -> new Row(r.get("bucket", Integer.class),
+    /** The indicators of {@code request}, from the messages within {@code scope} only. */
+    public Mono<KpiReport> kpi(StatsRequest request, Scope scope) {
+        Mono<List<Row>> calls = callsSql(request, scope).on(db).map(r -> new Row(r.get("bucket", Integer.class),
                 r.get("code", String.class), r.get("every_bucket", Integer.class) == 1,
                 r.get("every_code", Integer.class) == 1, Figures.of(r))).all().collectList();
-        Mono<long[]> registrations = registrationsSql(request).on(db)
+        Mono<long[]> registrations = registrationsSql(request, scope).on(db)
                 .map(r -> new long[] {r.get("registrations", Long.class), r.get("succeeded", Long.class)}).one();
         return calls.zipWith(registrations, (rows, regs) -> {
             Figures total = Figures.NONE;

@@ -1,9 +1,11 @@
 package io.hepstack.api.stats;
 
 import io.hepstack.api.ApiProperties;
+import io.hepstack.api.auth.ApiPrincipal;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -11,7 +13,7 @@ import reactor.core.publisher.Mono;
 
 import java.time.Clock;
 
-/** Call indicators and message volume as time series, for the dashboard. Any role. */
+/** Call indicators and message volume as time series, for the dashboard. Any role; a tenant-scoped caller counts its tenant's messages only. */
 @RestController
 class StatsController {
 
@@ -29,22 +31,22 @@ class StatsController {
     @Operation(summary = "Calls, attempts, answered, busy, failed, ASR, NER, ISA, SD in total and per bucket; "
             + "post-dial delay, duration, outcomes, registrations in total")
     @GetMapping("/api/v1/stats/kpi")
-    Mono<KpiReport> kpi(ServerHttpRequest request,
+    Mono<KpiReport> kpi(ServerHttpRequest request, @AuthenticationPrincipal ApiPrincipal principal,
                         @Parameter(description = "ISO-8601 or epoch ms; default: to - 1h") @RequestParam(required = false) String from,
                         @Parameter(description = "ISO-8601 or epoch ms; default: now") @RequestParam(required = false) String to,
                         @Parameter(description = "bucket: seconds (300) or ISO-8601 (PT5M), at least 60 s, at most 1000 buckets; "
                                 + "default: at most 120 buckets") @RequestParam(required = false) String step,
                         @Parameter(description = "capture node names, exact, comma-separated") @RequestParam(required = false) String node) {
-        return Mono.fromCallable(() -> StatsRequest.parse(request.getQueryParams(), props.search(), clock)).flatMap(kpis::kpi);
+        return Mono.fromCallable(() -> StatsRequest.parse(request.getQueryParams(), props.search(), clock)).flatMap(r -> kpis.kpi(r, principal.scope()));
     }
 
     @Operation(summary = "SIP messages per bucket, by request method and by reply class")
     @GetMapping("/api/v1/stats/volume")
-    Mono<VolumeReport> volume(ServerHttpRequest request,
+    Mono<VolumeReport> volume(ServerHttpRequest request, @AuthenticationPrincipal ApiPrincipal principal,
                               @Parameter(description = "ISO-8601 or epoch ms; default: to - 1h") @RequestParam(required = false) String from,
                               @Parameter(description = "ISO-8601 or epoch ms; default: now") @RequestParam(required = false) String to,
                               @Parameter(description = "as for /stats/kpi") @RequestParam(required = false) String step,
                               @Parameter(description = "capture node names, exact, comma-separated") @RequestParam(required = false) String node) {
-        return Mono.fromCallable(() -> StatsRequest.parse(request.getQueryParams(), props.search(), clock)).flatMap(volumes::volume);
+        return Mono.fromCallable(() -> StatsRequest.parse(request.getQueryParams(), props.search(), clock)).flatMap(r -> volumes.volume(r, principal.scope()));
     }
 }

@@ -1,5 +1,6 @@
 package io.hepstack.api.stats;
 
+import io.hepstack.api.search.Scope;
 import io.hepstack.api.search.Sql;
 import io.r2dbc.spi.Readable;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -27,7 +28,7 @@ public class VolumeStore {
         this.db = db;
     }
 
-    static Sql volumeSql(StatsRequest r) {
+    static Sql volumeSql(StatsRequest r, Scope scope) {
         Sql s = new Sql();
         String from = s.bind(KpiStore.utc(r.from()));
         s.append("SELECT floor(extract(epoch FROM ts - ").append(from).append(") / ").append(s.bind(r.stepSeconds()))
@@ -46,12 +47,14 @@ public class VolumeStore {
         if (!r.nodes().isEmpty()) {
             s.append(" AND node = ANY(").append(s.bind(r.nodes().toArray(new String[0]))).append(")");
         }
+        scope.appendTo(s, "");
         s.append(" GROUP BY 1");
         return s;
     }
 
-    public Mono<VolumeReport> volume(StatsRequest request) {
-        return volumeSql(request).on(db).map(r -> Map.entry(r.get("bucket", Integer.class), counts(r))).all().collectList()
+    /** The volume of {@code request}, counting the messages within {@code scope} only. */
+    public Mono<VolumeReport> volume(StatsRequest request, Scope scope) {
+        return volumeSql(request, scope).on(db).map(r -> Map.entry(r.get("bucket", Integer.class), counts(r))).all().collectList()
                 .map(rows -> {
                     long[][] buckets = new long[request.buckets()][];
                     for (Map.Entry<Integer, long[]> e : rows) {

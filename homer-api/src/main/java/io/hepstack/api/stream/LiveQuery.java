@@ -2,6 +2,7 @@ package io.hepstack.api.stream;
 
 import io.hepstack.api.search.Filter;
 import io.hepstack.api.search.MessageItem;
+import io.hepstack.api.search.Scope;
 import io.hepstack.api.search.Sql;
 
 import java.time.Instant;
@@ -31,6 +32,7 @@ final class LiveQuery {
     }
 
     private final List<Filter> filters;
+    private final Scope scope;
     private final long lookbackMillis;
     private final int rowsPerPoll;
     private final int maxPending;
@@ -40,8 +42,10 @@ final class LiveQuery {
     private long floor;
     private long forgotten;
 
-    LiveQuery(List<Filter> filters, long floor, long lookbackMillis, int rowsPerPoll, int maxPending) {
+    /** A stream of the rows matching {@code filters} within {@code scope} (its principal's at stream start). */
+    LiveQuery(List<Filter> filters, Scope scope, long floor, long lookbackMillis, int rowsPerPoll, int maxPending) {
         this.filters = List.copyOf(filters);
+        this.scope = scope;
         this.floor = floor;
         this.lookbackMillis = lookbackMillis;
         this.rowsPerPoll = rowsPerPoll;
@@ -113,6 +117,7 @@ final class LiveQuery {
         for (Filter f : filters) {
             f.appendTo(s, "");
         }
+        scope.appendTo(s, "");
         s.append(" ORDER BY id LIMIT ").append(s.bind(rowsPerPoll));
         return s;
     }
@@ -125,6 +130,7 @@ final class LiveQuery {
         for (Filter f : filters) {
             f.appendTo(s, "");
         }
+        scope.appendTo(s, "");
         s.append(" ORDER BY id DESC LIMIT ").append(s.bind(maxPending));
         return s;
     }

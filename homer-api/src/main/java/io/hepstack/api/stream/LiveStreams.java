@@ -2,6 +2,7 @@ package io.hepstack.api.stream;
 
 import io.hepstack.api.search.Filter;
 import io.hepstack.api.search.MessageItem;
+import io.hepstack.api.search.Scope;
 import io.hepstack.api.web.ApiException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -85,10 +86,10 @@ class LiveStreams implements SmartLifecycle {
 
     /**
      * The events of a new stream: {@code message} events of rows stored from now on that match
-     * {@code filters} (from just after row {@code resumeAfter} when a client resumes), and heartbeat
+     * {@code filters} within {@code scope} (from just after row {@code resumeAfter} when a client resumes), and heartbeat
      * comments. Refused with 429 when the replica's streams are all taken (checked at subscription).
      */
-    Flux<ServerSentEvent<MessageItem>> stream(List<Filter> filters, Long resumeAfter) {
+    Flux<ServerSentEvent<MessageItem>> stream(List<Filter> filters, Scope scope, Long resumeAfter) {
         return Flux.defer(() -> {
             if (!running) {
                 return Flux.error(new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "shutting down"));
@@ -99,7 +100,7 @@ class LiveStreams implements SmartLifecycle {
                 return Flux.error(new ApiException(HttpStatus.TOO_MANY_REQUESTS,
                         "too many live streams on this replica (" + props.maxStreams() + "): close one or retry later"));
             }
-            Flux<ServerSentEvent<MessageItem>> messages = start(filters, resumeAfter)
+            Flux<ServerSentEvent<MessageItem>> messages = start(filters, scope, resumeAfter)
                     .flatMapMany(q -> Flux.concat(Mono.just(OPENED), poll(q)
                             .map(item -> ServerSentEvent.builder(item).id(item.id()).event("message").build())));
             return bounded(messages, props.buffer(), props.heartbeat(), shutdown.asMono(), r -> {
@@ -140,21 +141,21 @@ class LiveStreams implements SmartLifecycle {
     }
 
     /** The stream's starting point: after {@code resumeAfter}, or now (rows present now are skipped). */
-    private Mono<LiveQuery> start(List<Filter> filters, Long resumeAfter) {
+    private Mono<LiveQuery> start(List<Filter> filters, Scope scope, Long resumeAfter) {
         long lookback = props.lookback().toMillis();
         if (resumeAfter != null) {
-            return Mono.just(new LiveQuery(filters, resumeAfter, lookback, props.rowsPerPoll(), props.maxPending()));
+            return Mono.just(new LiveQuery(filters, scope, resumeAfter, lookback, props.rowsPerPoll(), props.maxPending()));
         }
         return sequence().flatMap(now -> {
             // transactions in flight now may still commit rows with ids up to `now`: the stream looks
             // at the last maxPending ids too, skipping the matching rows already stored
             long floor = Math.max(0, now - props.maxPending());
-            LiveQuery probe = new LiveQuery(filters, floor, lookback, props.rowsPerPoll(), props.maxPending());
+            LiveQuery probe = new LiveQuery(filters, scope, floor, lookback, props.rowsPerPoll(), props.maxPending());
             return probe.presentSql(oldestCapture(), now).on(db).map(r -> r.get("id", Long.class)).all().collectList()
                     .map(present -> {
                         // present is newest first; when it is full, older ids are not known: start above them
                         long start = present.size() >= props.maxPending() ? present.get(present.size() - 1) - 1 : floor;
-                        LiveQuery q = new LiveQuery(filters, start, lookback, props.rowsPerPoll(), props.maxPending());
+                        LiveQuery q = new LiveQuery(filters, scope, start, lookback, props.rowsPerPoll(), props.maxPending());
                         q.skip(present);
                         q.mark(clock.millis(), now);
                         return q;

@@ -1,6 +1,7 @@
 package io.hepstack.api.stream;
 
 import io.hepstack.api.ApiProperties;
+import io.hepstack.api.auth.ApiPrincipal;
 import io.hepstack.api.search.Filter;
 import io.hepstack.api.search.MessageId;
 import io.hepstack.api.search.MessageItem;
@@ -10,6 +11,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.util.MultiValueMap;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -39,11 +41,12 @@ class StreamController {
     @Operation(summary = "Server-sent events of new messages matching the filters (live view)",
             description = "Filters as GET /api/v1/messages, without from/to/limit/cursor. Each event: "
                     + "event: message, id: the message id, data: the search item. Comment heartbeats every 15 s. "
-                    + "Send Last-Event-ID to resume after an event. 429 when the replica's streams are all taken.")
+                    + "Send Last-Event-ID to resume after an event. A tenant-scoped caller gets its tenant's messages only. 429 when the replica's streams are all taken.")
     @GetMapping(path = "/api/v1/stream/messages", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    Flux<ServerSentEvent<MessageItem>> messages(ServerHttpRequest request,
+    Flux<ServerSentEvent<MessageItem>> messages(ServerHttpRequest request, @AuthenticationPrincipal ApiPrincipal principal,
                                                 @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
-        return Flux.defer(() -> streams.stream(filters(request.getQueryParams(), props.search()), resumeAfter(lastEventId)));
+        return Flux.defer(() -> streams.stream(filters(request.getQueryParams(), props.search()), principal.scope(),
+                resumeAfter(lastEventId)));
     }
 
     static List<Filter> filters(MultiValueMap<String, String> query, ApiProperties.Search limits) {

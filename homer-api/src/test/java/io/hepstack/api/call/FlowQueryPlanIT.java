@@ -1,5 +1,6 @@
 package io.hepstack.api.call;
 
+import io.hepstack.api.search.Scope;
 import io.hepstack.api.Fixture;
 import io.hepstack.api.Plans;
 import io.hepstack.proto.model.CapturedMessage;
@@ -49,7 +50,7 @@ class FlowQueryPlanIT {
     @Test
     void aCorrelationRoundUsesTheCallIdAndCorrelationIdIndexes() {
         StepVerifier.create(Plans.explain(db.connectionFactory(),
-                        FlowStore.expansionSql(Set.of("busy-1-10900@127.0.0.1"), Set.of("busy-1-10900@127.0.0.1", "aleg-1"), from, to)))
+                        FlowStore.expansionSql(Set.of("busy-1-10900@127.0.0.1"), Set.of("busy-1-10900@127.0.0.1", "aleg-1"), from, to, Scope.ALL)))
                 .assertNext(plan -> assertThat(plan).as(plan)
                         .contains("_call_id_idx", "_correlation_id_idx").doesNotContain("Seq Scan"))
                 .verifyComplete();
@@ -57,7 +58,7 @@ class FlowQueryPlanIT {
 
     @Test
     void theCallListCutsThePageFromTheInviteIndexBeforeSummarizingCalls() {
-        StepVerifier.create(Plans.explain(db.connectionFactory(), CallStore.listSql(calls(), Duration.ofHours(6))))
+        StepVerifier.create(Plans.explain(db.connectionFactory(), CallStore.listSql(calls(), Duration.ofHours(6), Scope.ALL)))
                 .assertNext(plan -> {
                     assertThat(plan).as(plan).contains("_ts_call_id_idx").doesNotContain("Seq Scan");
                     List<String> lines = Arrays.asList(plan.split("\n"));

@@ -60,7 +60,7 @@ class QueryPlanIT {
             "srcIp    | 10.9.*            | _src_ip_idx",
     })
     void aSearchByAKeyUsesItsIndex(String param, String value, String index) {
-        StepVerifier.create(Plans.explain(db.connectionFactory(), MessageStore.searchSql(request(param, value))))
+        StepVerifier.create(Plans.explain(db.connectionFactory(), MessageStore.searchSql(request(param, value), Scope.ALL)))
                 .assertNext(plan -> assertThat(plan).as(plan).contains(index))
                 .verifyComplete();
     }
@@ -69,11 +69,38 @@ class QueryPlanIT {
     void aMessageIsReadFromOnePartitionByItsPrimaryKey() {
         CapturedMessage m = rows.get(0);
         MessageId id = new MessageId(1, m.timestampMicros(), MessageKind.SIP_CALL);
-        StepVerifier.create(Plans.explain(db.connectionFactory(), MessageStore.findSql(id)))
+        StepVerifier.create(Plans.explain(db.connectionFactory(), MessageStore.findSql(id, Scope.ALL)))
                 .assertNext(plan -> {
                     assertThat(plan).as(plan).contains("_pkey");
                     assertThat(plan).as(plan).doesNotContain("messages_registration", "messages_sip_other", "messages_qos");
                 })
+                .verifyComplete();
+    }
+
+    /** A tenant by node and by network: the scope is a filter on top of the key's index, not a scan. */
+    static final Scope TENANT = new Scope("acme", List.of("kamailio-1"), List.of("10.1.0.0/16", "2001:db8::/32"));
+
+    @ParameterizedTest(name = "{0}={1} in a tenant's scope")
+    @CsvSource(delimiter = '|', value = {
+            "callId   | 1-10898@127.0.0.1 | _call_id_idx",
+            "fromUser | sipp              | _from_user_idx",
+    })
+    void aScopedSearchByAKeyStillUsesItsIndex(String param, String value, String index) {
+        StepVerifier.create(Plans.explain(db.connectionFactory(), MessageStore.searchSql(request(param, value), TENANT)))
+                .assertNext(plan -> {
+                    assertThat(plan).as(plan).contains(index);
+                    assertThat(plan).as(plan).contains("node = ANY", "src_ip <<= ANY", "dst_ip <<= ANY");
+                    assertThat(plan).as(plan).doesNotContain("Seq Scan");
+                })
+                .verifyComplete();
+    }
+
+    @Test
+    void aScopedMessageIsStillReadByItsPrimaryKey() {
+        CapturedMessage m = rows.get(0);
+        MessageId id = new MessageId(1, m.timestampMicros(), MessageKind.SIP_CALL);
+        StepVerifier.create(Plans.explain(db.connectionFactory(), MessageStore.findSql(id, TENANT)))
+                .assertNext(plan -> assertThat(plan).as(plan).contains("_pkey", "node = ANY"))
                 .verifyComplete();
     }
 }

@@ -1,5 +1,6 @@
 package io.hepstack.api.stats;
 
+import io.hepstack.api.search.Scope;
 import io.hepstack.api.Fixture;
 import io.hepstack.api.Http;
 import io.hepstack.api.Plans;
@@ -251,9 +252,9 @@ class StatsIT {
     void theStatisticsReadOnlyTheTimePartitionsOfTheirKinds(String statement, String node, String kinds) {
         StatsRequest r = request(node);
         var sql = switch (statement) {
-            case "kpi" -> KpiStore.callsSql(r);
-            case "registrations" -> KpiStore.registrationsSql(r);
-            default -> VolumeStore.volumeSql(r);
+            case "kpi" -> KpiStore.callsSql(r, Scope.ALL);
+            case "registrations" -> KpiStore.registrationsSql(r, Scope.ALL);
+            default -> VolumeStore.volumeSql(r, Scope.ALL);
         };
         StepVerifier.create(Plans.explain(db.connectionFactory(), sql))
                 .assertNext(plan -> {

@@ -1,5 +1,6 @@
 package io.hepstack.api.stream;
 
+import io.hepstack.api.search.Scope;
 import io.hepstack.api.search.MessageItem;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +20,7 @@ class LiveQueryTest {
 
     @Test
     void theFloorTrailsTheSequenceByTheLookback() {
-        LiveQuery q = new LiveQuery(List.of(), 100, 30_000, 500, 1000);
+        LiveQuery q = new LiveQuery(List.of(), Scope.ALL, 100, 30_000, 500, 1000);
         q.mark(0, 200);
         q.mark(10_000, 300);
         assertThat(q.floor()).as("nothing is settled before the lookback").isEqualTo(100);
@@ -31,7 +32,7 @@ class LiveQueryTest {
 
     @Test
     void aRowIsStreamedOnceAndRowsBelowTheFloorNever() {
-        LiveQuery q = new LiveQuery(List.of(), 100, 30_000, 500, 1000);
+        LiveQuery q = new LiveQuery(List.of(), Scope.ALL, 100, 30_000, 500, 1000);
         assertThat(q.accept(List.of(row(150), row(120)))).extracting(MessageItem::id).containsExactly("id-150", "id-120");
         // a late commit with a lower id still streams; the rows already streamed do not again
         assertThat(q.accept(List.of(row(110), row(120), row(150)))).extracting(MessageItem::id).containsExactly("id-110");
@@ -44,7 +45,7 @@ class LiveQueryTest {
 
     @Test
     void theDeDupSetIsBoundedAndWhatItForgetsIsCounted() {
-        LiveQuery q = new LiveQuery(List.of(), 0, 30_000, 500, 3);
+        LiveQuery q = new LiveQuery(List.of(), Scope.ALL, 0, 30_000, 500, 3);
         q.accept(List.of(row(1), row(2), row(3), row(4), row(5)));
         assertThat(q.pending()).isEqualTo(3);
         assertThat(q.floor()).isEqualTo(2);
@@ -55,7 +56,7 @@ class LiveQueryTest {
 
     @Test
     void rowsPresentAtTheStartAreSkipped() {
-        LiveQuery q = new LiveQuery(List.of(), 10, 30_000, 500, 1000);
+        LiveQuery q = new LiveQuery(List.of(), Scope.ALL, 10, 30_000, 500, 1000);
         q.skip(List.of(12L, 11L, 5L));
         assertThat(q.accept(List.of(row(11), row(12), row(13)))).extracting(MessageItem::id).containsExactly("id-13");
         assertThat(q.pollSql(Instant.EPOCH).text()).contains("id <> ALL(");

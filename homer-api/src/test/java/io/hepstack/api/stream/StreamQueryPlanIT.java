@@ -1,5 +1,6 @@
 package io.hepstack.api.stream;
 
+import io.hepstack.api.search.Scope;
 import io.hepstack.api.Fixture;
 import io.hepstack.api.Plans;
 import io.hepstack.api.search.Filter;
@@ -44,7 +45,7 @@ class StreamQueryPlanIT {
 
     @Test
     void aPollRangesOverThePrimaryKeyOfTheRecentPartitionsOnly() {
-        LiveQuery q = new LiveQuery(List.of(), 0, 30_000, 500, 1000);
+        LiveQuery q = new LiveQuery(List.of(), Scope.ALL, 0, 30_000, 500, 1000);
         q.skip(List.of(5L, 6L, 7L)); // streamed ids are skipped in the statement
         StepVerifier.create(Plans.explain(db.connectionFactory(), q.pollSql(NOW.minus(1, ChronoUnit.HOURS))))
                 .assertNext(plan -> {
@@ -56,7 +57,7 @@ class StreamQueryPlanIT {
 
     @Test
     void aFilteredPollKeepsItsIndexAndThePartitionPruning() {
-        LiveQuery q = new LiveQuery(List.of(Filter.of(Filter.Field.CALL_ID, "new@test", 20, 256)), 0, 30_000, 500, 1000);
+        LiveQuery q = new LiveQuery(List.of(Filter.of(Filter.Field.CALL_ID, "new@test", 20, 256)), Scope.ALL, 0, 30_000, 500, 1000);
         StepVerifier.create(Plans.explain(db.connectionFactory(), q.pollSql(NOW.minus(1, ChronoUnit.HOURS))))
                 .assertNext(plan -> assertThat(plan).as(plan).contains(partition("call", NOW)).doesNotContain(partition("call", OLD)))
                 .verifyComplete();
