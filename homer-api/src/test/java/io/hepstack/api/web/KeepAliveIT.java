@@ -86,6 +86,41 @@ class KeepAliveIT {
     }
 
     /**
+     * A refused upload is answered, not reset: the server reads and discards the unread body before it
+     * closes the connection. Without that, a client still sending an 8 MiB
+     * capture gets "connection reset" from the kernel instead of the 401.
+     */
+    @Test
+    void aRefusedUploadIsAnsweredAndTheConnectionClosedCleanly() throws Exception {
+        byte[] chunk = new byte[64 * 1024];
+        java.util.Arrays.fill(chunk, (byte) 'x');
+        int chunks = 128; // 8 MiB
+        for (String token : new String[] {null, "not-a-token"}) {
+            try (Socket socket = new Socket("127.0.0.1", port)) {
+                socket.setSoTimeout(20_000);
+                OutputStream out = socket.getOutputStream();
+                out.write(("POST /api/v1/import/pcap HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        + (token == null ? "" : "Authorization: Bearer " + token + "\r\n")
+                        + "Content-Type: application/octet-stream\r\nContent-Length: " + (chunks * chunk.length)
+                        + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                for (int i = 0; i < chunks; i++) {
+                    try {
+                        out.write(chunk);
+                    } catch (IOException e) {
+                        throw new AssertionError("the server cut the upload off after " + i * chunk.length
+                                + " bytes instead of reading it: " + e, e);
+                    }
+                }
+                out.flush();
+                Response r = read(socket.getInputStream());
+                assertThat(r.status()).as("token %s", token).isEqualTo(401);
+                assertThat(r.body()).contains("\"error\":\"unauthorized\"");
+                assertThat(socket.getInputStream().read()).as("a clean end of stream, not a reset").isEqualTo(-1);
+            }
+        }
+    }
+
+    /**
      * A client connection that reconnects when, and only when, the server closed the previous one after a
      * response announcing it; a request left unanswered for 20 s is a hang.
      */
