@@ -146,7 +146,7 @@ export function livePage(root, app) {
   }
 
   function showCount() {
-    count.textContent = `${received} received · ${calls.size} calls` + (paused ? ` · ${whilePaused} new while paused` : '');
+    count.textContent = `${received} received · ${calls.size} ${calls.size === 1 ? 'call' : 'calls'}` + (paused ? ` · ${whilePaused} new while paused` : '');
   }
 
   function setState(state, text) {
@@ -312,5 +312,17 @@ export function livePage(root, app) {
       if (!signal.aborted) setState('reconnecting', 'Reconnecting…');
     }
   })();
-  return { dispose: () => controller.abort() };
+  // Leaving the page (or Chrome keeping it in the back/forward cache) must end the stream at once: homer-api
+  // allows few streams per replica. Coming back from that cache, the page starts afresh.
+  const hide = () => controller.abort();
+  const show = (e) => { if (e.persisted) location.reload(); };
+  window.addEventListener('pagehide', hide);
+  window.addEventListener('pageshow', show);
+  return {
+    dispose: () => {
+      controller.abort();
+      window.removeEventListener('pagehide', hide);
+      window.removeEventListener('pageshow', show);
+    },
+  };
 }

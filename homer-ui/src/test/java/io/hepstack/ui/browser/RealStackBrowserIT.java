@@ -574,7 +574,6 @@ class RealStackBrowserIT {
         assertThat(r.findElement(By.cssSelector("td.to")).getText()).isEqualTo("bob");
         JsonNode stored = apiJson("/api/v1/messages?callId=" + enc(callA) + "&" + liveRange(now));
         assertThat(stored.get("items")).hasSize(a.size());
-        engineer.screenshot("real-live");
 
         // Paused: stored messages are counted, not drawn; Resume draws them.
         d.findElement(By.id("live-pause")).click();
@@ -589,6 +588,8 @@ class RealStackBrowserIT {
         assertThat(rb.findElement(By.cssSelector("td.status")).getText()).isEqualTo("486");
         // Newest call first.
         assertThat(d.findElement(By.cssSelector("#live-calls tbody tr:first-child")).getAttribute("data-call-id")).isEqualTo(callB);
+        assertThat(d.findElement(By.id("live-count")).getText()).isEqualTo((a.size() + b.size()) + " received · 2 calls");
+        engineer.screenshot("real-live");
         assertThat(engineer.cspViolations()).isEmpty();
     }
 
