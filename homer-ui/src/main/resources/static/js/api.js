@@ -72,9 +72,9 @@ async function errorMessage(res) {
   }
 }
 
-/** fetch() to the API with the bearer token; throws ApiError for non-2xx. */
-export async function call(path, { method = 'GET', body, auth = true, signal } = {}) {
-  const headers = { Accept: 'application/json' };
+/** fetch() to the API with the bearer token (and extra headers); throws ApiError for non-2xx, ApiError(0) when unreachable. */
+export async function call(path, { method = 'GET', body, auth = true, signal, headers: extra } = {}) {
+  const headers = { Accept: 'application/json', ...extra };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   const token = auth ? session.token : null;
   if (token) headers.Authorization = 'Bearer ' + token;

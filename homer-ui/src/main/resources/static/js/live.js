@@ -1,114 +1,328 @@
 import { h, mount, errorBox, empty, statusClass } from './dom.js';
-import { session, query } from './api.js';
-import { formatLocal, utcTitle } from './time.js';
+import { ApiError, call, query } from './api.js';
+import { formatLocal, utcTitle, micros } from './time.js';
 
-// Live view: /live?method=INVITE&fromUser=... streams /api/v1/stream/messages (server-sent events).
-// EventSource cannot send the bearer token, so the stream is read with fetch() and parsed here.
+// Live view, sngrep in the browser: /live?view=calls|messages&method=INVITE&fromUser=...
+// Streams GET /api/v1/stream/messages (server-sent events). EventSource cannot send the bearer token, so
+// the stream is read with fetch() and parsed here. When the stream drops (server closed it, network, 429,
+// 5xx) the page reconnects with back-off and Last-Event-ID; events are de-duplicated by id.
 
-const MAX_ROWS = 500;
+/** Calls kept (newest N by first message); older ones leave the list. */
+export const MAX_CALLS = 200;
+/** Messages kept in the raw list. */
+export const MAX_MESSAGES = 500;
+/** Event ids remembered for de-duplication after a reconnect. */
+const MAX_SEEN = 5000;
+/** Waits before reconnect attempts 1, 2, 3, … (the last repeats); back to the first once a stream opened. */
+const BACKOFF_MS = [1000, 2000, 5000, 10000, 30000];
+/** Statuses worth another try: unreachable (0), too many streams, homer-api or the proxy failing. */
+const RETRY = new Set([0, 429, 500, 502, 503, 504]);
 const FILTERS = [['callId', 'Call-ID'], ['fromUser', 'From user'], ['toUser', 'To user'], ['method', 'Method'], ['status', 'Status'], ['srcIp', 'Source IP'], ['dstIp', 'Destination IP'], ['node', 'Node']];
 
-/** Splits SSE text into events; returns [events, rest]. Each event: { event, data }. */
+/**
+ * Splits SSE text into events; returns [events, rest]. A block with data is
+ * { event, data, id } (id null without an id: line); a block of comments only is { comment } (":open", ":heartbeat").
+ */
 export function parseSse(buffer) {
   const events = [];
   const blocks = buffer.split(/\r?\n\r?\n/);
   const rest = blocks.pop();
   for (const block of blocks) {
     let event = 'message';
+    let id = null;
+    let comment;
     const data = [];
     for (const line of block.split(/\r?\n/)) {
-      if (line.startsWith(':')) continue;
+      if (line.startsWith(':')) {
+        if (comment === undefined) comment = line.slice(1).trim();
+        continue;
+      }
       const colon = line.indexOf(':');
       const field = colon < 0 ? line : line.slice(0, colon);
       const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
       if (field === 'data') data.push(value);
       else if (field === 'event') event = value;
+      else if (field === 'id' && !value.includes('\0')) id = value;
     }
-    if (data.length) events.push({ event, data: data.join('\n') });
+    if (data.length) events.push({ event, data: data.join('\n'), id });
+    else if (comment !== undefined) events.push({ comment });
   }
   return [events, rest];
 }
 
+const sleep = (ms, signal) => new Promise((resolve) => {
+  const timer = setTimeout(resolve, ms);
+  signal.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
+});
+
+/** ↑/↓ move between the rows' links of a table body (Enter follows the link). */
+function arrowKeys(tbody) {
+  tbody.addEventListener('keydown', (e) => {
+    if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
+    const row = e.target.closest('tr');
+    const next = row && (e.key === 'ArrowDown' ? row.nextElementSibling : row.previousElementSibling);
+    const link = next && next.querySelector('a');
+    if (link) {
+      e.preventDefault();
+      link.focus();
+    }
+  });
+}
+
 export function livePage(root, app) {
   const params = new URLSearchParams(location.search);
+  let view = params.get('view') === 'messages' ? 'messages' : 'calls';
   const inputs = {};
   const form = h('form', { class: 'search live-filter', role: 'search', 'aria-label': 'Live filter' },
     h('div', { class: 'grid' }, FILTERS.map(([name, label]) => {
       inputs[name] = h('input', { id: `l-${name}`, name, value: params.get(name) || '', autocomplete: 'off', spellcheck: 'false' });
       return h('div', { class: 'field' }, h('label', { for: `l-${name}` }, label), inputs[name]);
     })),
-    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Apply filter')));
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', id: 'live-apply' }, 'Apply filter')));
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     const next = new URLSearchParams();
+    if (view === 'messages') next.set('view', view);
     for (const [name] of FILTERS) if (inputs[name].value.trim()) next.set(name, inputs[name].value.trim());
     app.navigate('/live' + (next.toString() ? '?' + next : ''));
   });
 
-  const status = h('span', { class: 'live-status', role: 'status', 'aria-live': 'polite' }, 'Connecting…');
-  const count = h('span', { class: 'count' });
-  const tbody = h('tbody');
-  const table = h('table', { class: 'list', id: 'live-table' },
+  const status = h('span', { class: 'live-status', id: 'live-status', role: 'status', 'aria-live': 'polite', 'data-state': 'connecting' }, 'Connecting…');
+  const count = h('span', { class: 'count', id: 'live-count' });
+  const callRows = h('tbody');
+  const messageRows = h('tbody');
+  arrowKeys(callRows);
+  arrowKeys(messageRows);
+  const callsTable = h('table', { class: 'list', id: 'live-calls', 'aria-label': 'Live calls' },
+    h('thead', null, h('tr', null, ['First', 'Last', 'Call-ID', 'From', 'To', 'Status', 'Messages'].map((t) => h('th', { scope: 'col' }, t)))),
+    callRows);
+  const messagesTable = h('table', { class: 'list', id: 'live-messages', 'aria-label': 'Live messages' },
     h('thead', null, h('tr', null, ['Time', 'Method / status', 'From', 'To', 'Source', 'Destination', 'Call-ID'].map((t) => h('th', { scope: 'col' }, t)))),
-    tbody);
+    messageRows);
+  const callsWrap = h('div', { class: 'table-wrap', hidden: view !== 'calls' }, callsTable);
+  const messagesWrap = h('div', { class: 'table-wrap', hidden: view !== 'messages' }, messagesTable);
+
   let paused = false;
   let received = 0;
-  const pause = h('button', { type: 'button', id: 'live-pause', 'aria-pressed': 'false', onclick: () => {
-    paused = !paused;
-    pause.setAttribute('aria-pressed', String(paused));
-    pause.textContent = paused ? 'Resume' : 'Pause';
-  } }, 'Pause');
-  const body = h('div', null, h('div', { class: 'actions' }, pause, status, count), h('div', { class: 'table-wrap' }, table));
+  let whilePaused = 0;
+  let reconnects = 0;
+  const calls = new Map(); // Call-ID → call, in order of arrival (the first is the oldest)
+  let messages = []; // newest first
+  const seen = new Set();
+  const seenOrder = [];
+
+  const viewCalls = h('button', { type: 'button', id: 'live-view-calls', 'aria-pressed': String(view === 'calls'), onclick: () => setView('calls') }, 'Calls');
+  const viewMessages = h('button', { type: 'button', id: 'live-view-messages', 'aria-pressed': String(view === 'messages'), onclick: () => setView('messages') }, 'Messages');
+  const pause = h('button', { type: 'button', id: 'live-pause', 'aria-pressed': 'false', onclick: () => togglePause() }, 'Pause');
+  const errors = h('div', { class: 'live-errors' });
+  const body = h('div', { class: 'live', 'data-reconnects': '0' },
+    h('div', { class: 'actions' },
+      h('div', { class: 'segmented', role: 'group', 'aria-label': 'Show' }, viewCalls, viewMessages),
+      pause, status, count),
+    errors, callsWrap, messagesWrap);
   const placeholder = empty('Waiting for messages that match the filter…');
   mount(root, h('h1', { class: 'sr-only' }, 'Live'), form, body, placeholder);
 
-  const controller = new AbortController();
-  const filter = {};
-  for (const [name] of FILTERS) if (params.get(name)) filter[name] = params.get(name);
+  function setView(next) {
+    view = next;
+    viewCalls.setAttribute('aria-pressed', String(view === 'calls'));
+    viewMessages.setAttribute('aria-pressed', String(view === 'messages'));
+    callsWrap.hidden = view !== 'calls';
+    messagesWrap.hidden = view !== 'messages';
+    const url = new URLSearchParams(location.search);
+    if (view === 'messages') url.set('view', view); else url.delete('view');
+    history.replaceState(history.state, '', '/live' + (url.toString() ? '?' + url : ''));
+  }
 
-  const add = (m) => {
-    received += 1;
-    count.textContent = `${received} received`;
-    if (paused) return;
-    placeholder.remove();
-    const href = `/call/${encodeURIComponent(m.callId)}${query({ from: new Date(Date.now() - 3600e3).toISOString(), to: new Date(Date.now() + 3600e3).toISOString() })}`;
-    tbody.prepend(h('tr', { class: statusClass(m.status) },
+  function togglePause() {
+    paused = !paused;
+    pause.setAttribute('aria-pressed', String(paused));
+    pause.textContent = paused ? 'Resume' : 'Pause';
+    if (!paused) {
+      whilePaused = 0;
+      redraw();
+    }
+    showCount();
+  }
+
+  function showCount() {
+    count.textContent = `${received} received · ${calls.size} ${calls.size === 1 ? 'call' : 'calls'}` + (paused ? ` · ${whilePaused} new while paused` : '');
+  }
+
+  function setState(state, text) {
+    status.dataset.state = state;
+    status.textContent = text;
+    status.classList.toggle('on', state === 'live');
+    status.classList.toggle('warn', state === 'reconnecting');
+  }
+
+  const callHref = (c) => `/call/${encodeURIComponent(c.callId)}${query({
+    from: new Date(Math.floor(c.first / 1000) - 3600e3).toISOString(),
+    to: new Date(Math.floor(c.last / 1000) + 3600e3).toISOString(),
+  })}`;
+  const link = (c) => h('a', { href: callHref(c), onclick: (e) => { e.preventDefault(); app.navigate(callHref(c)); } }, c.callId);
+
+  /** The row of a call; its cells are updated in place as messages arrive (focus stays on its link). */
+  function callRow(c) {
+    c.cells = {
+      first: h('td', { class: 'first' }), last: h('td', { class: 'last' }), link: h('td', { class: 'mono callid' }, link(c)),
+      from: h('td', { class: 'from' }), to: h('td', { class: 'to' }), status: h('td', { class: 'status' }), count: h('td', { class: 'num msgs' }),
+    };
+    c.row = h('tr', null, Object.values(c.cells));
+    c.row.dataset.callId = c.callId;
+    fillCall(c);
+    return c.row;
+  }
+
+  function fillCall(c) {
+    const { cells } = c;
+    cells.first.textContent = formatLocal(c.firstIso);
+    cells.first.title = utcTitle(c.firstIso);
+    cells.last.textContent = formatLocal(c.lastIso);
+    cells.last.title = utcTitle(c.lastIso);
+    cells.from.textContent = c.fromUser || '';
+    cells.to.textContent = c.toUser || '';
+    mount(cells.status, h('span', { class: ['badge', statusClass(c.status)] }, c.status ? String(c.status) : (c.method || '')));
+    cells.count.textContent = String(c.count);
+    c.row.className = statusClass(c.status);
+  }
+
+  function messageRow(m) {
+    const c = calls.get(m.callId) || { callId: m.callId, first: micros(m.timestamp), last: micros(m.timestamp) };
+    return h('tr', { class: statusClass(m.status) },
       h('td', { title: utcTitle(m.timestamp) }, formatLocal(m.timestamp)),
       h('td', null, h('span', { class: ['badge', statusClass(m.status)] }, m.status ? String(m.status) : m.method)),
       h('td', null, m.fromUser), h('td', null, m.toUser),
       h('td', { class: 'mono' }, `${m.srcIp}:${m.srcPort}`), h('td', { class: 'mono' }, `${m.dstIp}:${m.dstPort}`),
-      h('td', { class: 'mono' }, h('a', { href, onclick: (e) => { e.preventDefault(); app.navigate(href); } }, m.callId))));
-    while (tbody.rows.length > MAX_ROWS) tbody.deleteRow(-1);
-  };
+      h('td', { class: 'mono' }, m.callId ? link(c) : ''));
+  }
+
+  function redraw() {
+    mount(callRows, [...calls.values()].reverse().map(callRow));
+    mount(messageRows, messages.map(messageRow));
+  }
+
+  /** Adds one streamed message to the model (and the tables unless paused); false for a repeat. */
+  function add(m) {
+    if (m.id) {
+      if (seen.has(m.id)) return false;
+      seen.add(m.id);
+      seenOrder.push(m.id);
+      if (seenOrder.length > MAX_SEEN) seen.delete(seenOrder.shift());
+    }
+    received += 1;
+    const t = micros(m.timestamp);
+    let c = m.callId ? calls.get(m.callId) : null;
+    let fresh = false;
+    if (m.callId && !c) {
+      c = { callId: m.callId, first: t, last: t, firstIso: m.timestamp, lastIso: m.timestamp, statusAt: -Infinity, count: 0 };
+      calls.set(m.callId, c);
+      fresh = true;
+    }
+    if (c) {
+      c.count += 1;
+      if (t < c.first) { c.first = t; c.firstIso = m.timestamp; }
+      if (t >= c.last) { c.last = t; c.lastIso = m.timestamp; }
+      // From/To of the earliest request; the status of the latest reply (else the first request's method).
+      if (m.method && (!c.method || t <= c.methodAt)) {
+        c.method = m.method; c.methodAt = t; c.fromUser = m.fromUser; c.toUser = m.toUser;
+      } else if (!c.fromUser && !c.method) {
+        c.fromUser = m.fromUser; c.toUser = m.toUser;
+      }
+      if (m.status && t >= c.statusAt) { c.status = m.status; c.statusAt = t; }
+    }
+    let evicted = null;
+    if (calls.size > MAX_CALLS) {
+      const oldest = calls.keys().next().value;
+      evicted = calls.get(oldest);
+      calls.delete(oldest);
+    }
+    messages.unshift(m);
+    if (messages.length > MAX_MESSAGES) messages = messages.slice(0, MAX_MESSAGES);
+
+    if (paused) {
+      whilePaused += 1;
+    } else {
+      placeholder.remove();
+      if (c && fresh) callRows.prepend(callRow(c));
+      else if (c && c.row) fillCall(c);
+      if (evicted && evicted.row) evicted.row.remove();
+      messageRows.prepend(messageRow(m));
+      while (messageRows.rows.length > MAX_MESSAGES) messageRows.deleteRow(-1);
+    }
+    showCount();
+    return true;
+  }
+
+  const controller = new AbortController();
+  const { signal } = controller;
+  const filter = {};
+  for (const [name] of FILTERS) if (params.get(name)) filter[name] = params.get(name);
 
   (async () => {
-    try {
-      const res = await fetch(`/api/v1/stream/messages${query(filter)}`, {
-        headers: { Accept: 'text/event-stream', Authorization: 'Bearer ' + session.token },
-        signal: controller.signal,
-      });
-      if (!res.ok) throw new Error(`the live stream answered ${res.status}`);
-      status.textContent = 'Live';
-      status.classList.add('on');
-      const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-      let buffer = '';
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        const [events, rest] = parseSse(buffer + value);
-        buffer = rest;
-        for (const e of events) {
-          try { add(JSON.parse(e.data)); } catch { /* not a message event */ }
+    let lastId = null;
+    let attempt = 0;
+    while (!signal.aborted) {
+      let reason;
+      try {
+        const headers = { Accept: 'text/event-stream' };
+        if (lastId) headers['Last-Event-ID'] = lastId;
+        const res = await call(`/api/v1/stream/messages${query(filter)}`, { headers, signal });
+        const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+        let buffer = '';
+        let opened = false;
+        const open = () => {
+          opened = true;
+          attempt = 0;
+          errors.replaceChildren();
+          setState('live', 'Live');
+        };
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          const [events, rest] = parseSse(buffer + value);
+          buffer = rest;
+          for (const e of events) {
+            if (e.comment === 'open') open();
+            if (e.comment !== undefined || e.event !== 'message') continue;
+            let m;
+            try { m = JSON.parse(e.data); } catch { continue; }
+            if (!opened) open();
+            add(m);
+            lastId = e.id || m.id || lastId;
+          }
         }
+        reason = 'the stream ended';
+      } catch (e) {
+        if (signal.aborted || e.name === 'AbortError') return;
+        if (e instanceof ApiError && !RETRY.has(e.status)) {
+          setState('stopped', 'Stopped');
+          errors.replaceChildren(errorBox(e));
+          return;
+        }
+        reason = e instanceof ApiError && e.status === 429 ? 'too many live streams are open' : (e.message || String(e));
       }
-      status.textContent = 'Stream ended';
-      status.classList.remove('on');
-    } catch (e) {
-      if (e.name === 'AbortError') return;
-      status.textContent = 'Disconnected';
-      status.classList.remove('on');
-      body.prepend(errorBox(e));
+      if (signal.aborted) return;
+      const delay = BACKOFF_MS[Math.min(attempt, BACKOFF_MS.length - 1)];
+      attempt += 1;
+      reconnects += 1;
+      body.dataset.reconnects = String(reconnects);
+      setState('reconnecting', `Reconnecting in ${delay / 1000} s (${reason})…`);
+      await sleep(delay, signal);
+      if (!signal.aborted) setState('reconnecting', 'Reconnecting…');
     }
   })();
-  return { dispose: () => controller.abort() };
+  // Leaving the page (or Chrome keeping it in the back/forward cache) must end the stream at once: homer-api
+  // allows few streams per replica. Coming back from that cache, the page starts afresh.
+  const hide = () => controller.abort();
+  const show = (e) => { if (e.persisted) location.reload(); };
+  window.addEventListener('pagehide', hide);
+  window.addEventListener('pageshow', show);
+  return {
+    dispose: () => {
+      controller.abort();
+      window.removeEventListener('pagehide', hide);
+      window.removeEventListener('pageshow', show);
+    },
+  };
 }

@@ -22,7 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A FAKE homer-api for the browser tests, used until the real homer-api lands on main: it answers the
+ * A FAKE homer-api for the browser tests, for the edge cases the real stack's data lacks (aliases, a
+ * retransmission, QoS, logs, live-stream drops; {@link RealStackBrowserIT} runs the real one): it answers the
  * documented /api/v1 contract with two canned calls (a B2BUA call with a retransmission, and a call
  * whose SIP headers carry XSS payloads), canned KPI/volume statistics, and in-memory users, aliases,
  * API tokens and share links. It is not the API: it checks the bearer token and the role (an admin and
@@ -62,6 +63,7 @@ final class FakeHomerApi implements AutoCloseable {
     private final Map<Long, Map<String, Object>> aliases = new ConcurrentHashMap<>();
     private final Map<Long, Map<String, Object>> tokens = new ConcurrentHashMap<>();
     private final AtomicInteger ids = new AtomicInteger(100);
+    private final List<String> streamRequests = java.util.Collections.synchronizedList(new ArrayList<>());
     private final DisposableServer server;
 
     FakeHomerApi() {
@@ -107,7 +109,7 @@ final class FakeHomerApi implements AutoCloseable {
                         .get("/api/v1/calls/{callId}/pcap", authed((q, s) -> pcap(s, param(q, "callId"))))
                         .get("/api/v1/calls/{callId}/text", authed((q, s) -> text(s, param(q, "callId"), "text")))
                         .get("/api/v1/calls/{callId}/sipp", authed((q, s) -> text(s, param(q, "callId"), "sipp")))
-                        .get("/api/v1/stream/messages", authed((q, s) -> stream(s)))
+                        .get("/api/v1/stream/messages", authed(this::stream))
                         .post("/api/v1/shares", authed(this::share))
                         .get("/api/v1/shared/{token}/flow", (q, s) -> flow(s, shares.get(param(q, "token"))))
                         .get("/api/v1/shared/{token}/pcap", (q, s) -> pcap(s, shares.get(param(q, "token")))))
@@ -446,21 +448,58 @@ final class FakeHomerApi implements AutoCloseable {
         return send(s, item);
     }
 
-    /** Server-sent events: the first call's messages, one every 100 ms, then the stream stays open. */
-    private Mono<Void> stream(HttpServerResponse s) {
-        var items = allMessages().subList(0, messageCount(CALL));
-        return s.header("Content-Type", "text/event-stream")
-                .sendString(Flux.fromIterable(items)
-                        .delayElements(Duration.ofMillis(100))
-                        .map(item -> {
-                            try {
-                                return "event: message\ndata: " + json.writeValueAsString(item) + "\n\n";
-                            } catch (JsonProcessingException e) {
-                                throw new IllegalStateException(e);
-                            }
-                        })
-                        .concatWith(Flux.never()))
-                .then();
+    /**
+     * Server-sent events as homer-api writes them ({@code :open}, {@code event:message}, {@code id:},
+     * {@code data:}, {@code :heartbeat}), with the failures a live view must survive: the first stream
+     * sends the first half of the first call's messages and ends (as homer-api does for a slow client or
+     * a database error); the next request gets 429 (all streams taken); the one after resumes from its
+     * {@code Last-Event-ID}, repeating that event (a late-committed row may come twice), and stays open.
+     */
+    private Mono<Void> stream(HttpServerRequest q, HttpServerResponse s) {
+        var items = liveItems();
+        String lastEventId = q.requestHeaders().get("Last-Event-ID");
+        streamRequests.add(lastEventId == null ? "" : lastEventId);
+        int n = streamRequests.size();
+        if (n == 2) {
+            return error(s, 429, "too_many_requests", "too many live streams");
+        }
+        int resumeAt = lastEventId == null ? -1 : indexOf(items, lastEventId);
+        if (lastEventId != null && resumeAt < 0) {
+            return error(s, 400, "bad_request", "Last-Event-ID: not a message id (expected: the id of an event of this stream)");
+        }
+        List<Map<String, Object>> sent = n == 1 ? items.subList(0, items.size() / 2)
+                : n == 3 ? items.subList(resumeAt, items.size()) : items.subList(resumeAt + 1, items.size());
+        Flux<String> events = Flux.fromIterable(sent)
+                .delayElements(Duration.ofMillis(100))
+                .map(item -> {
+                    try {
+                        return "event:message\nid:" + item.get("id") + "\ndata:" + json.writeValueAsString(item) + "\n\n";
+                    } catch (JsonProcessingException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+        Flux<String> body = Flux.concat(Mono.just(":open\n\n"), events, Mono.just(":heartbeat\n\n"),
+                n == 1 ? Flux.empty() : Flux.never());
+        return s.header("Content-Type", "text/event-stream").sendString(body).then();
+    }
+
+    /** The messages the live stream serves, in order: the first call's (both legs). */
+    List<Map<String, Object>> liveItems() {
+        return allMessages().subList(0, messageCount(CALL));
+    }
+
+    /** The Last-Event-ID of every stream request so far ("" when none was sent). */
+    List<String> streamRequests() {
+        return List.copyOf(streamRequests);
+    }
+
+    private static int indexOf(List<Map<String, Object>> items, String id) {
+        for (int i = 0; i < items.size(); i++) {
+            if (id.equals(items.get(i).get("id"))) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private Mono<Void> pcap(HttpServerResponse s, String callId) {

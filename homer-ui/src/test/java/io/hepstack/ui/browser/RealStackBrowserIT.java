@@ -80,6 +80,7 @@ class RealStackBrowserIT {
     static final String HEP_PCAP = "/fixtures/kamailio-siptrace/hep.pcap";
     static final ExtractionSettings SETTINGS = new ExtractionSettings(List.of(HeaderExtractor.parse("X-CID")), List.of());
     static final String ADMIN_PASSWORD = "real-stack-admin-password";
+    static final int MAX_STREAMS = 1;
 
     static final String XSS_CALL = "xss-real@attacker.example";
     static final String IMG = "<img src=x onerror=alert(1)>";
@@ -209,9 +210,13 @@ class RealStackBrowserIT {
     }
 
     static CapturedMessage sip(long t, String text, String src, String dst) throws IOException {
+        return sip(t, text, src, dst, "xss-node");
+    }
+
+    static CapturedMessage sip(long t, String text, String src, String dst, String node) throws IOException {
         HepPacket p = new HepPacket(3, 2, 17, InetAddress.getByName(src), InetAddress.getByName(dst), 5060, 5060,
                 t / 1_000_000, (int) (t % 1_000_000), MessageExtractor.PROTO_SIP, 3001, null, null, null,
-                "xss-node", text.getBytes(StandardCharsets.UTF_8), false, List.of());
+                node, text.getBytes(StandardCharsets.UTF_8), false, List.of());
         return new MessageExtractor(SETTINGS).extract(p);
     }
 
@@ -248,7 +253,9 @@ class RealStackBrowserIT {
                 "--spring.r2dbc.username=" + db.user(),
                 "--spring.r2dbc.password=" + (db.password() == null ? "" : db.password()),
                 "--homer.api.auth.admin-password=" + ADMIN_PASSWORD,
-                "--homer.api.auth.bcrypt-strength=4")
+                "--homer.api.auth.bcrypt-strength=4",
+                // one stream per replica, so that the test can take it and see the live view wait (429) and resume
+                "--homer.api.stream.max-streams=" + MAX_STREAMS)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         pb.environment().remove("HOMER_ADMIN_PASSWORD");
@@ -543,6 +550,189 @@ class RealStackBrowserIT {
             waiting(c).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("[role=alert]"), "expired or was revoked"));
             assertThat(c.findElements(By.cssSelector("svg.ladder"))).isEmpty();
         }
+    }
+
+    // ---- live view and dashboard ----
+
+    @Test
+    @Order(8)
+    void liveViewGroupsNewlyStoredMessagesByCallAndPauses() throws IOException {
+        var d = engineer.driver;
+        d.get(base + "/live");
+        awaitLive(d);
+        long now = nowMicros();
+        String callA = "live-a-" + now + "@real.example";
+        List<CapturedMessage> a = liveCall(callA, "alice", "bob", now, 200);
+        storeNow(a);
+
+        // One row per Call-ID, updated as its messages arrive.
+        By row = By.cssSelector("#live-calls tr[data-call-id='" + callA + "']");
+        waiting(d).until(ExpectedConditions.textToBe(By.cssSelector("#live-calls tr[data-call-id='" + callA + "'] td.msgs"), String.valueOf(a.size())));
+        WebElement r = d.findElement(row);
+        assertThat(r.findElement(By.cssSelector("td.status")).getText()).isEqualTo("200");
+        assertThat(r.findElement(By.cssSelector("td.from")).getText()).isEqualTo("alice");
+        assertThat(r.findElement(By.cssSelector("td.to")).getText()).isEqualTo("bob");
+        JsonNode stored = apiJson("/api/v1/messages?callId=" + enc(callA) + "&" + liveRange(now));
+        assertThat(stored.get("items")).hasSize(a.size());
+
+        // Paused: stored messages are counted, not drawn; Resume draws them.
+        d.findElement(By.id("live-pause")).click();
+        String callB = "live-b-" + now + "@real.example";
+        List<CapturedMessage> b = liveCall(callB, "carol", "dave", now + 1_000_000, 486);
+        storeNow(b);
+        waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.id("live-count"), b.size() + " new while paused"));
+        assertThat(d.findElements(By.cssSelector("#live-calls tr[data-call-id='" + callB + "']"))).isEmpty();
+        d.findElement(By.id("live-pause")).click();
+        WebElement rb = waiting(d).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#live-calls tr[data-call-id='" + callB + "']")));
+        assertThat(rb.findElement(By.cssSelector("td.msgs")).getText()).isEqualTo(String.valueOf(b.size()));
+        assertThat(rb.findElement(By.cssSelector("td.status")).getText()).isEqualTo("486");
+        // Newest call first.
+        assertThat(d.findElement(By.cssSelector("#live-calls tbody tr:first-child")).getAttribute("data-call-id")).isEqualTo(callB);
+        assertThat(d.findElement(By.id("live-count")).getText()).isEqualTo((a.size() + b.size()) + " received · 2 calls");
+        engineer.screenshot("real-live");
+        assertThat(engineer.cspViolations()).isEmpty();
+    }
+
+    @Test
+    @Order(9)
+    void liveViewFilteredByMethodShowsOnlyMatchingMessages() throws IOException {
+        var d = engineer.driver;
+        d.get(base + "/live?view=messages&method=INVITE");
+        awaitLive(d);
+        assertThat(d.findElement(By.id("l-method")).getAttribute("value")).isEqualTo("INVITE");
+        long now = nowMicros();
+        String options = "live-options-" + now + "@real.example";
+        // Stored (and so streamed, in row-id order) before the matching call: had it passed the filter,
+        // it would show before the call's messages do.
+        storeNow(List.of(sip(now, "OPTIONS sip:ping@192.0.2.10 SIP/2.0\r\nVia: SIP/2.0/UDP 198.51.100.7:5060;branch=z9hG4bK-o1\r\n"
+                + "From: <sip:monitor@198.51.100.7>;tag=o1\r\nTo: <sip:ping@192.0.2.10>\r\nCall-ID: " + options
+                + "\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n", "198.51.100.7", "192.0.2.10", "live-node")));
+        String callC = "live-c-" + now + "@real.example";
+        storeNow(liveCall(callC, "erin", "frank", now + 1_000_000, 200));
+        int invites = apiJson("/api/v1/messages?method=INVITE&callId=" + enc(callC) + "&" + liveRange(now)).get("items").size();
+        assertThat(invites).isGreaterThanOrEqualTo(1);
+
+        List<WebElement> rows = waiting(d).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#live-messages tbody tr"), invites));
+        assertThat(rows).allSatisfy(row -> assertThat(row.getText()).contains(callC).doesNotContain(options));
+        assertThat(d.findElement(By.id("live-messages")).getText()).doesNotContain(options);
+        assertThat(d.findElements(By.cssSelector("#live-calls tbody tr"))).extracting(e -> e.getAttribute("data-call-id")).containsExactly(callC);
+        assertThat(engineer.cspViolations()).isEmpty();
+    }
+
+    @Test
+    @Order(10)
+    void liveViewWaitsWhileHomerApiRefusesAStreamAndResumes() throws Exception {
+        // Take the replica's only stream (once the browser's last live page has let it go): the browser's
+        // request then gets 429 and the page says it reconnects.
+        engineer.driver.get(base + "/");
+        HttpResponse<InputStream> held = null;
+        for (int attempt = 0; attempt < 60 && held == null; attempt++) {
+            HttpResponse<InputStream> r = get("/api/v1/stream/messages", HttpResponse.BodyHandlers.ofInputStream(), true);
+            if (r.statusCode() == 200) {
+                held = r;
+            } else {
+                assertThat(r.statusCode()).isEqualTo(429);
+                r.body().close();
+                Thread.sleep(500);
+            }
+        }
+        assertThat(held).as("the browser's stream released within 30 s").isNotNull();
+        try (InputStream in = held.body()) {
+            assertThat(new String(in.readNBytes(5), StandardCharsets.UTF_8)).isEqualTo(":open");
+            var d = engineer.driver;
+            d.get(base + "/live");
+            waiting(d).until(ExpectedConditions.attributeToBe(By.id("live-status"), "data-state", "reconnecting"));
+            assertThat(d.findElement(By.id("live-status")).getText()).contains("too many live streams");
+            assertThat(get("/api/v1/stream/messages", HttpResponse.BodyHandlers.ofString(), true).statusCode()).isEqualTo(429);
+        }
+        // Released: the page connects on one of its next tries, and streams.
+        var d = engineer.driver;
+        new WebDriverWait(d, Duration.ofSeconds(90)).until(ExpectedConditions.attributeToBe(By.id("live-status"), "data-state", "live"));
+        assertThat(Integer.parseInt(d.findElement(By.cssSelector(".live")).getAttribute("data-reconnects"))).isGreaterThanOrEqualTo(1);
+        long now = nowMicros();
+        String callD = "live-d-" + now + "@real.example";
+        storeNow(liveCall(callD, "grace", "heidi", now, 200));
+        waiting(d).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#live-calls tr[data-call-id='" + callD + "']")));
+        assertThat(d.findElements(By.cssSelector(".live-errors [role=alert]"))).isEmpty();
+    }
+
+    @Test
+    @Order(11)
+    void dashboardShowsTheTotalsTheApiComputesForTheFixturesRange() {
+        JsonNode kpi = apiJson("/api/v1/stats/kpi?" + range());
+        JsonNode total = kpi.get("total");
+        assertThat(total.get("invites").asInt()).as("calls of the fixture").isGreaterThanOrEqualTo(40);
+
+        var d = engineer.driver;
+        d.get(base + "/dashboard?range=custom&" + range());
+        waiting(d).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#dashboard figure.chart canvas"), 4));
+        assertThat(tile(d, "calls")).isEqualTo(String.valueOf(total.get("invites").asInt()));
+        assertThat(tile(d, "answered")).isEqualTo(String.valueOf(total.get("answered").asInt()));
+        for (String ratio : List.of("asr", "ner", "sd", "isa")) {
+            assertThat(tile(d, ratio)).as(ratio).isEqualTo(percent(total.get(ratio)));
+        }
+        List<String> mix = new ArrayList<>();
+        total.get("finalStatus").fields().forEachRemaining(e -> mix.add(e.getKey() + " " + e.getValue().asInt()));
+        assertThat(d.findElements(By.cssSelector("#tile-status li"))).extracting(WebElement::getText).containsExactlyInAnyOrderElementsOf(mix);
+        // Every chart has its uPlot legend, one series per line plus time, and one table row per bucket.
+        assertThat(d.findElements(By.cssSelector("#dashboard figure.chart .u-legend"))).hasSize(4);
+        int buckets = kpi.get("series").size();
+        assertThat(d.findElements(By.cssSelector("#chart-calls table.data tbody tr"))).hasSize(buckets);
+        assertThat(d.findElements(By.cssSelector("#dashboard .error, #dashboard [role=alert]"))).isEmpty();
+        engineer.screenshot("real-dashboard");
+        assertThat(engineer.cspViolations()).isEmpty();
+    }
+
+    static String tile(WebDriver d, String id) {
+        return d.findElement(By.cssSelector("#tile-" + id + " .tile-value")).getText();
+    }
+
+    /** The dashboard's text of a ratio: "66.7 %", or "—" when the API has none. */
+    static String percent(JsonNode ratio) {
+        return ratio == null || ratio.isNull() ? "—" : String.format(java.util.Locale.ROOT, "%.1f %%", ratio.asDouble() * 100);
+    }
+
+    static void awaitLive(WebDriver d) {
+        waiting(d).until(ExpectedConditions.attributeToBe(By.id("live-status"), "data-state", "live"));
+    }
+
+    static long nowMicros() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000 + now.getNano() / 1000;
+    }
+
+    static String liveRange(long micros) {
+        return "from=" + enc(instant(micros - 60_000_000L).toString()) + "&to=" + enc(instant(micros + 120_000_000L).toString());
+    }
+
+    /** Stores rows captured now, as the collector does (the receive clock is now). */
+    static void storeNow(List<CapturedMessage> rows) {
+        WriteResult result = new MessageWriter(db.connectionFactory(), PartitionPolicy.defaults(), Clock.systemUTC()).write(rows).block();
+        assertThat(result).isNotNull();
+        assertThat(result.rejected()).isEmpty();
+    }
+
+    /** INVITE, 100, 180, final reply, ACK; and BYE/200 when answered. */
+    static List<CapturedMessage> liveCall(String callId, String from, String to, long t, int status) throws IOException {
+        String caller = "198.51.100.20";
+        String callee = "192.0.2.30";
+        String dialog = "From: <sip:" + from + "@" + caller + ">;tag=f1\r\nCall-ID: " + callId + "\r\n";
+        String toNoTag = "To: <sip:" + to + "@" + callee + ">\r\n";
+        String toTag = "To: <sip:" + to + "@" + callee + ">;tag=t1\r\n";
+        String via = "Via: SIP/2.0/UDP " + caller + ":5060;branch=z9hG4bK-" + Long.toHexString(t) + "\r\n";
+        String end = "Content-Length: 0\r\n\r\n";
+        List<CapturedMessage> rows = new ArrayList<>();
+        rows.add(sip(t, "INVITE sip:" + to + "@" + callee + " SIP/2.0\r\n" + via + dialog + toNoTag + "CSeq: 1 INVITE\r\n" + end, caller, callee, "live-node"));
+        rows.add(sip(t + 10_000, "SIP/2.0 100 Trying\r\n" + via + dialog + toNoTag + "CSeq: 1 INVITE\r\n" + end, callee, caller, "live-node"));
+        rows.add(sip(t + 20_000, "SIP/2.0 180 Ringing\r\n" + via + dialog + toTag + "CSeq: 1 INVITE\r\n" + end, callee, caller, "live-node"));
+        String reason = status == 200 ? "OK" : "Busy Here";
+        rows.add(sip(t + 30_000, "SIP/2.0 " + status + " " + reason + "\r\n" + via + dialog + toTag + "CSeq: 1 INVITE\r\n" + end, callee, caller, "live-node"));
+        rows.add(sip(t + 40_000, "ACK sip:" + to + "@" + callee + " SIP/2.0\r\n" + via + dialog + toTag + "CSeq: 1 ACK\r\n" + end, caller, callee, "live-node"));
+        if (status == 200) {
+            rows.add(sip(t + 50_000, "BYE sip:" + to + "@" + callee + " SIP/2.0\r\n" + via + dialog + toTag + "CSeq: 2 BYE\r\n" + end, caller, callee, "live-node"));
+            rows.add(sip(t + 60_000, "SIP/2.0 200 OK\r\n" + via + dialog + toTag + "CSeq: 2 BYE\r\n" + end, callee, caller, "live-node"));
+        }
+        return rows;
     }
 
     private static Path awaitDownload(Path dir) throws IOException, InterruptedException {

@@ -27,7 +27,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -262,13 +264,44 @@ class UiBrowserIT {
 
     @Test
     @Order(7)
-    void streamsLiveMessagesThroughTheProxy() {
+    void streamsLiveCallsThroughTheProxyAndResumesAfterADropAndA429() {
+        var items = api.liveItems();
+        Map<String, Long> perCall = items.stream().collect(java.util.stream.Collectors.groupingBy(
+                m -> (String) m.get("callId"), LinkedHashMap::new, java.util.stream.Collectors.counting()));
         var d = engineer.driver;
         d.get(base + "/live");
-        waiting(d).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#live-table tbody tr"), api.messageCount(FakeHomerApi.CALL)));
-        assertThat(d.findElement(By.cssSelector(".live-status")).getText()).isEqualTo("Live");
-        // Newest first.
-        assertThat(d.findElement(By.cssSelector("#live-table tbody tr:first-child")).getText()).contains("200").contains("192.0.2.20:5060");
+        // The fake ends the first stream half-way and answers 429 once: every message still arrives once.
+        waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.id("live-count"), items.size() + " received"));
+        waiting(d).until(ExpectedConditions.attributeToBe(By.id("live-status"), "data-state", "live"));
+        assertThat(Integer.parseInt(d.findElement(By.cssSelector(".live")).getAttribute("data-reconnects"))).isEqualTo(2);
+        String half = (String) items.get(items.size() / 2 - 1).get("id");
+        assertThat(api.streamRequests()).containsExactly("", half, half);
+
+        // One row per Call-ID, newest call first, its message count and last status.
+        List<WebElement> calls = d.findElements(By.cssSelector("#live-calls tbody tr"));
+        assertThat(calls).extracting(r -> r.getAttribute("data-call-id")).containsExactlyInAnyOrderElementsOf(perCall.keySet());
+        for (WebElement row : calls) {
+            assertThat(row.findElement(By.cssSelector("td.msgs")).getText())
+                    .isEqualTo(String.valueOf(perCall.get(row.getAttribute("data-call-id"))));
+        }
+        assertThat(d.findElement(By.cssSelector("#live-calls tr[data-call-id='" + FakeHomerApi.CALL + "'] td.status")).getText()).isEqualTo("200");
+        assertThat(d.findElement(By.id("live-messages")).isDisplayed()).isFalse();
+
+        // The raw list: every message once (the repeated event was dropped), newest first.
+        d.findElement(By.id("live-view-messages")).click();
+        assertThat(d.getCurrentUrl()).contains("view=messages");
+        assertThat(d.findElements(By.cssSelector("#live-messages tbody tr"))).hasSize(items.size());
+        assertThat(d.findElement(By.cssSelector("#live-messages tbody tr:first-child")).getText()).contains("200").contains("192.0.2.20:5060");
+        engineer.screenshot("live");
+
+        // Keyboard: ↓ moves between calls, Enter opens one.
+        d.findElement(By.id("live-view-calls")).click();
+        WebElement first = d.findElement(By.cssSelector("#live-calls tbody tr:first-child a"));
+        first.sendKeys(Keys.ARROW_DOWN);
+        WebElement second = d.findElement(By.cssSelector("#live-calls tbody tr:nth-child(2) a"));
+        assertThat(d.switchTo().activeElement()).isEqualTo(second);
+        second.sendKeys(Keys.ENTER);
+        waiting(d).until(ExpectedConditions.urlContains("/call/"));
         assertThat(engineer.cspViolations()).isEmpty();
     }
 

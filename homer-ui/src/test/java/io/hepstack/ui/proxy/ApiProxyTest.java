@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,6 +33,7 @@ class ApiProxyTest {
 
     static final byte[] LARGE = new byte[3 * 1024 * 1024];
     static final CountDownLatch streamCancelled = new CountDownLatch(1);
+    static final AtomicReference<String> lastEventId = new AtomicReference<>();
     static DisposableServer backend;
 
     static {
@@ -65,7 +67,10 @@ class ApiProxyTest {
                         .get("/api/v1/stream/messages", (req, res) -> res
                                 .header("Content-Type", "text/event-stream")
                                 .sendString(Flux.concat(
-                                                Mono.just("data: first\n\n"),
+                                                Mono.fromSupplier(() -> {
+                                                    lastEventId.set(req.requestHeaders().get("Last-Event-ID"));
+                                                    return ":open\n\nevent:message\nid:AAAB\ndata: first\n\n";
+                                                }),
                                                 Mono.just("data: second\n\n").delayElement(Duration.ofMillis(200)),
                                                 Flux.<String>never())
                                         .doOnCancel(streamCancelled::countDown))))
@@ -132,9 +137,10 @@ class ApiProxyTest {
     }
 
     @Test
-    void passesServerSentEventsUnbufferedAndClosesUpstreamWhenClientLeaves() throws InterruptedException {
+    void passesServerSentEventsUnbufferedWithLastEventIdAndClosesUpstreamWhenClientLeaves() throws InterruptedException {
         Flux<String> events = web.get().uri("/api/v1/stream/messages")
                 .accept(MediaType.TEXT_EVENT_STREAM)
+                .header("Last-Event-ID", "AAAAAAAAAQ8ABlGM9ZQ_BQA")
                 .exchange()
                 .expectStatus().isOk()
                 .expectHeader().contentTypeCompatibleWith(MediaType.TEXT_EVENT_STREAM)
@@ -146,6 +152,8 @@ class ApiProxyTest {
                 .thenCancel()
                 .verify(Duration.ofSeconds(10));
         assertThat(streamCancelled.await(10, TimeUnit.SECONDS)).as("upstream SSE cancelled").isTrue();
+        // A client resuming after a drop names the last event it saw; homer-api needs it to continue from there.
+        assertThat(lastEventId.get()).isEqualTo("AAAAAAAAAQ8ABlGM9ZQ_BQA");
     }
 
     @Test
