@@ -483,7 +483,8 @@ class RealStackBrowserIT {
         int loads = UiBrowserIT.loads(d);
         d.findElement(By.id("user-create")).click();
         UiBrowserIT.awaitReload(d, loads);
-        assertThat(d.findElements(By.cssSelector("#users-table tr[data-key='carol.real']"))).hasSize(1);
+        // the reload counted may be the page's first load, finished after loads() was read: wait for the row
+        waiting(d).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#users-table tr[data-key='carol.real']"), 1));
         assertThat(apiJson("/api/v1/users").get("items").findValuesAsText("username")).contains("carol.real");
         assertThat(apiJson("/api/v1/users").get("items")).filteredOn(u -> u.get("username").asText().equals("carol.real"))
                 .singleElement().satisfies(u -> assertThat(u.get("role").asText()).isEqualTo("user"));
@@ -498,6 +499,7 @@ class RealStackBrowserIT {
         loads = UiBrowserIT.loads(d);
         d.findElement(By.id("alias-name")).sendKeys(alias, Keys.ENTER);
         UiBrowserIT.awaitReload(d, loads);
+        waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#aliases-table td.name"), alias));
         assertThat(d.findElement(By.cssSelector("#aliases-table td.name")).getText()).isEqualTo(alias);
         assertThat(apiJson("/api/v1/aliases").get("items").findValuesAsText("alias")).containsExactly(alias);
         engineer.screenshot("real-admin-aliases");
