@@ -161,11 +161,15 @@ class LiveStreamIT {
     @Order(3)
     void aRowCommittedLateWithAnOlderCaptureTimeStillArrives() throws Exception {
         long t = now();
+        long older = t - 10L * 60 * 1_000_000;
+        // the raw insert below creates no partition: the writer makes sure the one for `older` exists
+        // (ten minutes ago can be yesterday's partition just after midnight UTC)
+        write(sip("INVITE", "partition-of-older@test", "node-1", older)); // kind call, not matching late-*
         try (Connection late = db.openJdbc()) {
             late.setAutoCommit(false);
             StepVerifier.create(open("?callId=late-*"))
                     .expectNextMatches(opened())
-                    .then(() -> insert(late, "late-1@test", t - 10L * 60 * 1_000_000)) // its id is handed out now...
+                    .then(() -> insert(late, "late-1@test", older))                   // its id is handed out now...
                     .then(() -> write(sip("INVITE", "late-2@test", "node-1", t)))     // ...a higher id commits first
                     .expectNextMatches(message("late-2@test", "INVITE"))
                     .then(() -> commit(late))                                        // then the lower id, 10 min older
