@@ -2,13 +2,14 @@ import { h, mount, spinner, errorBox, empty } from './dom.js';
 import { json, query, whoAmI } from './api.js';
 import { formatLocal, utcTitle } from './time.js';
 
-// Admin pages: /admin/users, /admin/aliases, /admin/tokens, /admin/shares. Shown for role admin (share
+// Admin pages: /admin/users, /admin/tenants, /admin/aliases, /admin/tokens, /admin/shares. Shown for role admin (share
 // links also for role user: they list and revoke their own); homer-api refuses the calls anyway.
-// Every name shown here (users, aliases, tokens, Call-IDs) is text, never markup.
+// Every name shown here (users, tenants, nodes, aliases, tokens, Call-IDs) is text, never markup.
 
 const ROLES = ['viewer', 'user', 'admin'];
 const SECTIONS = [
   ['users', 'Users', ['admin']],
+  ['tenants', 'Tenants', ['admin']],
   ['aliases', 'Host aliases', ['admin']],
   ['tokens', 'API tokens', ['admin']],
   ['shares', 'Share links', ['admin', 'user']],
@@ -18,6 +19,33 @@ const time = (iso) => (iso ? h('time', { datetime: iso, title: utcTitle(iso) }, 
 
 function roleSelect(id, value, label) {
   return h('select', { id, 'aria-label': label || false }, ROLES.map((r) => h('option', { value: r, selected: r === value }, r)));
+}
+
+/** The tenant names (GET /api/v1/tenants, by name); [] when they cannot be read, so the page still works. */
+async function tenantNames() {
+  try {
+    return ((await json('/api/v1/tenants')).items || []).map((t) => t.name);
+  } catch {
+    return [];
+  }
+}
+
+/** A tenant select: "none" (value '') and one option per tenant; a value not in the list is kept as an option. */
+function tenantSelect(id, value, names, label) {
+  const all = value && !names.includes(value) ? [...names, value] : names;
+  return h('select', { id, class: 'tenant', 'aria-label': label || false },
+    h('option', { value: '', selected: !value }, 'none (sees everything)'),
+    all.map((n) => h('option', { value: n, selected: n === value }, n)));
+}
+
+/** Fills a form's tenant select once the names are read (the form is built before). */
+function fillTenants(select) {
+  tenantNames().then((names) => mount(select, ...tenantSelect(select.id, select.value, names).childNodes));
+}
+
+/** "a, b\nc" → ['a', 'b', 'c']: entries separated by commas or new lines, blanks dropped. */
+function entries(text) {
+  return text.split(/[,\n]/).map((e) => e.trim()).filter((e) => e !== '');
 }
 
 /**
@@ -90,13 +118,20 @@ function section(root, { form, render, load, emptyText }) {
 // ---- users
 
 function usersSection(root, me) {
+  let tenants = [];
   section(root, {
     emptyText: 'No accounts.',
-    load: () => json('/api/v1/users'),
+    load: async () => {
+      const [users, names] = await Promise.all([json('/api/v1/users'), tenantNames()]);
+      tenants = names;
+      return users;
+    },
     form: (reload) => {
       const name = h('input', { id: 'user-name', autocomplete: 'off', spellcheck: 'false', required: true, maxlength: '64' });
       const pass = h('input', { id: 'user-password', type: 'password', autocomplete: 'new-password', required: true, minlength: '12' });
       const role = roleSelect('user-role', 'user');
+      const tenant = tenantSelect('user-tenant', '', []);
+      fillTenants(tenant);
       const out = h('div', { class: 'form-error', 'aria-live': 'assertive' });
       const button = h('button', { type: 'submit', class: 'primary', id: 'user-create' }, 'Create user');
       const form = h('form', { class: 'admin-form', 'aria-labelledby': 'user-form-title' },
@@ -105,12 +140,15 @@ function usersSection(root, me) {
           field('user-name', 'User name', name, 'A–Z a–z 0–9 . _ @ -, up to 64'),
           field('user-password', 'Password', pass, 'At least 12 characters'),
           field('user-role', 'Role', role),
+          field('user-tenant', 'Tenant', tenant, 'Limits what the account sees; never for an admin'),
           button),
         out);
       form.addEventListener('submit', (e) => {
         e.preventDefault();
         act(button, out, async () => {
-          await json('/api/v1/users', { method: 'POST', body: { username: name.value.trim(), password: pass.value, role: role.value } });
+          const body = { username: name.value.trim(), password: pass.value, role: role.value };
+          if (tenant.value) body.tenant = tenant.value;
+          await json('/api/v1/users', { method: 'POST', body });
           mount(out, h('p', { class: 'ok', role: 'status' }, 'User ', h('strong', null, name.value.trim()), ' created.'));
           form.reset();
           await reload();
@@ -118,7 +156,7 @@ function usersSection(root, me) {
       });
       return form;
     },
-    render: (items, reload, out) => table('users-table', ['User', 'Role', 'Status', 'Created', 'Password changed', 'Actions'], items.map((u) => {
+    render: (items, reload, out) => table('users-table', ['User', 'Role', 'Tenant', 'Status', 'Created', 'Password changed', 'Actions'], items.map((u) => {
       const path = `/api/v1/users/${encodeURIComponent(u.username)}`;
       const patch = (body) => json(path, { method: 'PATCH', body });
       const self = me && u.username === me.name;
@@ -126,6 +164,16 @@ function usersSection(root, me) {
       role.addEventListener('change', () => act(role, out, async () => {
         try {
           await patch({ role: role.value });
+        } finally {
+          await reload();
+        }
+      }));
+      // An admin never has a tenant (homer-api refuses one): its select is shown disabled.
+      const tenant = tenantSelect(`tenant-${u.username}`, u.tenant || '', tenants, `Tenant of ${u.username}`);
+      tenant.disabled = u.role === 'admin' && !u.tenant;
+      tenant.addEventListener('change', () => act(tenant, out, async () => {
+        try {
+          await patch({ tenant: tenant.value || null });
         } finally {
           await reload();
         }
@@ -151,6 +199,7 @@ function usersSection(root, me) {
       return h('tr', { 'data-key': u.username, class: u.disabled ? 'disabled' : false },
         h('td', { class: 'name' }, u.username, self ? h('span', { class: 'note' }, ' (you)') : null),
         h('td', null, role),
+        h('td', null, tenant),
         h('td', { class: 'state' }, u.disabled ? 'disabled' : 'enabled'),
         h('td', null, time(u.createdAt)),
         h('td', null, time(u.passwordChangedAt)),
@@ -163,6 +212,92 @@ function usersSection(root, me) {
             await json(path, { method: 'DELETE' });
             await reload();
           }), `Delete user ${u.username}`)));
+    })),
+  });
+}
+
+// ---- tenants
+
+function tenantFields(prefix, t = {}) {
+  const area = (name, list, placeholder) => h('textarea', { id: `${prefix}-${name}`, class: name, rows: '3', cols: '28', spellcheck: 'false', placeholder },
+    (list || []).join('\n'));
+  return {
+    nodes: area('nodes', t.nodes, 'kamailio-1, kamailio-2'),
+    networks: area('networks', t.networks, '10.1.0.0/16\n2001:db8::/32'),
+  };
+}
+
+const lines = (list) => (list && list.length ? list.map((e) => h('div', null, e)) : h('span', { class: 'note' }, 'none'));
+
+function tenantsSection(root) {
+  section(root, {
+    emptyText: 'No tenants: every account and token sees every message.',
+    // homer-api does not list a tenant's users: the page matches them from the accounts and tokens.
+    load: async () => {
+      const [tenants, users, tokens] = await Promise.all([json('/api/v1/tenants'), json('/api/v1/users'), json('/api/v1/tokens')]);
+      const usedBy = new Map();
+      const add = (tenant, what) => { if (tenant) usedBy.set(tenant, [...(usedBy.get(tenant) || []), what]); };
+      (users.items || []).forEach((u) => add(u.tenant, `account ${u.username}`));
+      (tokens.items || []).forEach((t) => add(t.tenant, `token ${t.name}`));
+      return { items: (tenants.items || []).map((t) => ({ ...t, usedBy: usedBy.get(t.name) || [] })) };
+    },
+    form: (reload) => {
+      const name = h('input', { id: 'tenant-name', autocomplete: 'off', spellcheck: 'false', required: true, maxlength: '64' });
+      const f = tenantFields('tenant');
+      const out = h('div', { class: 'form-error', 'aria-live': 'assertive' });
+      const button = h('button', { type: 'submit', class: 'primary', id: 'tenant-create' }, 'Create tenant');
+      const form = h('form', { class: 'admin-form', 'aria-labelledby': 'tenant-form-title' },
+        h('h2', { id: 'tenant-form-title' }, 'New tenant'),
+        h('p', { class: 'hint' }, 'An account or token with a tenant sees only the messages captured by one of its nodes or sent from or to one of its networks. A tenant with neither sees nothing.'),
+        h('div', { class: 'row' },
+          field('tenant-name', 'Name', name, 'A–Z a–z 0–9 . _ -, up to 64; not renamed later'),
+          field('tenant-nodes', 'Capture nodes', f.nodes, 'Node names, separated by commas or lines'),
+          field('tenant-networks', 'Networks', f.networks, 'Addresses or networks (host bits clear), by commas or lines'),
+          button),
+        out);
+      form.addEventListener('submit', (e) => {
+        e.preventDefault();
+        act(button, out, async () => {
+          const created = await json('/api/v1/tenants', { method: 'POST', body: { name: name.value.trim(), nodes: entries(f.nodes.value), networks: entries(f.networks.value) } });
+          mount(out, h('p', { class: 'ok', role: 'status' }, 'Tenant ', h('strong', null, created.name), ' created.'));
+          form.reset();
+          await reload();
+        });
+      });
+      return form;
+    },
+    render: (items, reload, out) => table('tenants-table', ['Name', 'Nodes', 'Networks', 'Used by', 'Created', 'Actions'], items.map((t) => {
+      const path = `/api/v1/tenants/${encodeURIComponent(t.name)}`;
+      const row = h('tr', { 'data-key': t.name });
+      const used = t.usedBy.length ? t.usedBy.map((u) => h('div', null, u)) : h('span', { class: 'note' }, 'nobody');
+      const view = () => mount(row,
+        h('td', { class: 'name' }, t.name),
+        h('td', { class: 'mono nodes' }, lines(t.nodes)),
+        h('td', { class: 'mono networks' }, lines(t.networks)),
+        h('td', { class: 'used-by' }, used),
+        h('td', null, time(t.createdAt)),
+        h('td', { class: 'row-actions' },
+          h('button', { type: 'button', class: 'edit', 'aria-label': `Edit tenant ${t.name}`, onclick: edit }, 'Edit'), ' ',
+          confirming('Delete', `Delete tenant ${t.name}?`, 'Delete tenant', () => act(null, out, async () => {
+            await json(path, { method: 'DELETE' });
+            await reload();
+          }), `Delete tenant ${t.name}`)));
+      function edit() {
+        const f = tenantFields(`edit-${t.name}`, t);
+        f.nodes.setAttribute('aria-label', `Capture nodes of ${t.name}`);
+        f.networks.setAttribute('aria-label', `Networks of ${t.name}`);
+        const save = h('button', { type: 'button', class: 'save primary', onclick: () => act(save, out, async () => {
+          await json(path, { method: 'PATCH', body: { nodes: entries(f.nodes.value), networks: entries(f.networks.value) } });
+          await reload();
+        }) }, 'Save');
+        mount(row, h('td', { class: 'name' }, t.name), h('td', null, f.nodes), h('td', null, f.networks), h('td', { class: 'used-by' }, used),
+          h('td', null, time(t.createdAt)),
+          h('td', { class: 'row-actions', onkeydown: (e) => { if (e.key === 'Escape') view(); } }, save, ' ',
+            h('button', { type: 'button', class: 'cancel', onclick: view }, 'Cancel')));
+        f.nodes.focus();
+      }
+      view();
+      return row;
     })),
   });
 }
@@ -256,6 +391,8 @@ function tokensSection(root) {
       const name = h('input', { id: 'token-name', autocomplete: 'off', required: true, maxlength: '100' });
       const role = roleSelect('token-role', 'viewer');
       const expiry = h('select', { id: 'token-expiry' }, TOKEN_EXPIRIES.map(([v, t]) => h('option', { value: v }, t)));
+      const tenant = tenantSelect('token-tenant', '', []);
+      fillTenants(tenant);
       const out = h('div', { class: 'form-error', 'aria-live': 'assertive' });
       const button = h('button', { type: 'submit', class: 'primary', id: 'token-create' }, 'Create token');
       const form = h('form', { class: 'admin-form', 'aria-labelledby': 'token-form-title' },
@@ -265,6 +402,7 @@ function tokensSection(root) {
           field('token-name', 'Name', name, 'What it is for, e.g. nightly export'),
           field('token-role', 'Role', role),
           field('token-expiry', 'Expires', expiry),
+          field('token-tenant', 'Tenant', tenant, 'Limits what the token sees; never for an admin token'),
           button),
         out);
       form.addEventListener('submit', (e) => {
@@ -272,6 +410,7 @@ function tokensSection(root) {
         act(button, out, async () => {
           const days = expiry.value;
           const body = { name: name.value.trim(), role: role.value };
+          if (tenant.value) body.tenant = tenant.value;
           if (days) body.expiresAt = new Date(Date.now() + Number(days) * 86400e3).toISOString();
           const created = await json('/api/v1/tokens', { method: 'POST', body });
           form.reset(); // before the token is shown: the box is inside the form
@@ -292,10 +431,11 @@ function tokensSection(root) {
       });
       return form;
     },
-    render: (items, reload, out) => table('tokens-table', ['Name', 'Role', 'Created by', 'Created', 'Expires', 'Actions'], items.map((t) =>
+    render: (items, reload, out) => table('tokens-table', ['Name', 'Role', 'Tenant', 'Created by', 'Created', 'Expires', 'Actions'], items.map((t) =>
       h('tr', { 'data-key': String(t.id) },
         h('td', { class: 'name' }, t.name),
         h('td', null, t.role),
+        h('td', { class: 'tenant' }, t.tenant || '—'),
         h('td', null, t.createdBy),
         h('td', null, time(t.createdAt)),
         h('td', null, t.expiresAt ? time(t.expiresAt) : 'never'),
@@ -359,6 +499,7 @@ export async function adminPage(root, app, name) {
   const body = h('div', { class: 'admin-body' });
   mount(root, nav, h('h1', null, current[1]), body);
   if (name === 'users') usersSection(body, me);
+  else if (name === 'tenants') tenantsSection(body);
   else if (name === 'aliases') aliasesSection(body);
   else if (name === 'tokens') tokensSection(body);
   else sharesSection(body, me, app);

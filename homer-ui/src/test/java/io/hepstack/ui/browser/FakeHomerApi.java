@@ -25,8 +25,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A FAKE homer-api for the browser tests, for the edge cases the real stack's data lacks (aliases, a
  * retransmission, QoS, logs, live-stream drops; {@link RealStackBrowserIT} runs the real one): it answers the
  * documented /api/v1 contract with two canned calls (a B2BUA call with a retransmission, and a call
- * whose SIP headers carry XSS payloads), canned KPI/volume statistics, and in-memory users, aliases,
- * API tokens and share links. It is not the API: it checks the bearer token and the role (an admin and
+ * whose SIP headers carry XSS payloads), canned KPI/volume statistics, and in-memory users, tenants,
+ * aliases, API tokens and share links. It is not the API: it checks the bearer token and the role (an admin and
  * a viewer), and little else.
  */
 final class FakeHomerApi implements AutoCloseable {
@@ -62,6 +62,7 @@ final class FakeHomerApi implements AutoCloseable {
     private final Map<String, Map<String, Object>> users = new ConcurrentHashMap<>();
     private final Map<Long, Map<String, Object>> aliases = new ConcurrentHashMap<>();
     private final Map<Long, Map<String, Object>> tokens = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, Object>> tenants = new ConcurrentHashMap<>();
     private final AtomicInteger ids = new AtomicInteger(100);
     private final List<String> streamRequests = java.util.Collections.synchronizedList(new ArrayList<>());
     private final DisposableServer server;
@@ -85,6 +86,10 @@ final class FakeHomerApi implements AutoCloseable {
                         .route(q -> q.method().equals(io.netty.handler.codec.http.HttpMethod.PATCH) && q.uri().startsWith("/api/v1/users/"), admin(this::updateUser))
                         .delete("/api/v1/users/{name}", admin((q, s) -> users.remove(param(q, "name")) == null
                                 ? error(s, 404, "not_found", "no such user") : s.status(204).send().then()))
+                        .get("/api/v1/tenants", admin((q, s) -> send(s, Map.of("items", sorted(tenants.values(), "name")))))
+                        .post("/api/v1/tenants", admin(this::createTenant))
+                        .route(q -> q.method().equals(io.netty.handler.codec.http.HttpMethod.PATCH) && q.uri().startsWith("/api/v1/tenants/"), admin(this::updateTenant))
+                        .delete("/api/v1/tenants/{name}", admin(this::deleteTenant))
                         .get("/api/v1/aliases", authed((q, s) -> send(s, Map.of("items", sorted(aliases.values(), "id")))))
                         .post("/api/v1/aliases", admin(this::createAlias))
                         .route(q -> q.method().equals(io.netty.handler.codec.http.HttpMethod.PATCH) && q.uri().startsWith("/api/v1/aliases/"), admin(this::updateAlias))
@@ -164,7 +169,7 @@ final class FakeHomerApi implements AutoCloseable {
     }
 
     private static Mono<Void> error(HttpServerResponse s, int status, String error, String message) {
-        String body = "{\"error\":\"" + error + "\",\"message\":\"" + message.replace("\"", "'") + "\"}";
+        String body = "{\"error\":\"" + error + "\",\"message\":\"" + message.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}";
         return s.status(status).header("Content-Type", "application/json").sendString(Mono.just(body)).then();
     }
 
@@ -221,7 +226,12 @@ final class FakeHomerApi implements AutoCloseable {
             if (users.containsKey(name)) {
                 return error(s, 409, "conflict", "username already taken");
             }
+            String tenantError = tenantError(m.get("tenant"), m.get("role"));
+            if (tenantError != null) {
+                return error(s, 400, "bad_request", tenantError);
+            }
             Map<String, Object> a = account(name, String.valueOf(m.get("role")), false);
+            a.put("tenant", m.get("tenant"));
             users.put(name, a);
             return send(s.status(201), a);
         });
@@ -238,6 +248,14 @@ final class FakeHomerApi implements AutoCloseable {
             if (USER.equals(name) && (Boolean.TRUE.equals(m.get("disabled")) || (m.get("role") != null && !"admin".equals(m.get("role"))))) {
                 return error(s, 400, "bad_request", "an admin cannot disable or demote their own account");
             }
+            if (m.containsKey("tenant") || m.get("role") != null) {
+                String tenantError = tenantError(m.containsKey("tenant") ? m.get("tenant") : a.get("tenant"),
+                        m.get("role") != null ? m.get("role") : a.get("role"));
+                if (tenantError != null) {
+                    return error(s, 400, "bad_request", tenantError);
+                }
+            }
+            if (m.containsKey("tenant")) a.put("tenant", m.get("tenant"));
             if (m.get("role") != null) a.put("role", m.get("role"));
             if (m.get("disabled") != null) a.put("disabled", m.get("disabled"));
             if (m.get("password") != null) a.put("passwordChangedAt", Instant.now().toString());
@@ -282,14 +300,109 @@ final class FakeHomerApi implements AutoCloseable {
 
     private Mono<Void> createToken(HttpServerRequest q, HttpServerResponse s) {
         return body(q).flatMap(m -> {
+            Object role = m.get("role") == null ? "viewer" : m.get("role");
+            String tenantError = tenantError(m.get("tenant"), role);
+            if (tenantError != null) {
+                return error(s, 400, "bad_request", tenantError);
+            }
             long id = ids.incrementAndGet();
-            Map<String, Object> t = map("id", id, "name", m.get("name"), "role", m.get("role") == null ? "viewer" : m.get("role"),
+            Map<String, Object> t = map("id", id, "name", m.get("name"), "role", role, "tenant", m.get("tenant"),
                     "createdBy", USER, "createdAt", Instant.now().toString(), "expiresAt", m.get("expiresAt"));
             tokens.put(id, t);
             var created = new LinkedHashMap<>(t);
             created.put("token", "hsk_fake" + id);
             return send(s.status(201), created);
         });
+    }
+
+    // --- tenants: the documented contract of /api/v1/tenants, with homer-api's messages
+
+    /** homer-api's refusal of a tenant on an account or token: unknown, or on an admin. */
+    private String tenantError(Object tenant, Object role) {
+        if (tenant == null) {
+            return null;
+        }
+        if (!tenants.containsKey(String.valueOf(tenant))) {
+            return "tenant: no such tenant \"" + tenant + "\"";
+        }
+        return "admin".equals(role) ? "tenant: an admin has no tenant" : null;
+    }
+
+    private Mono<Void> createTenant(HttpServerRequest q, HttpServerResponse s) {
+        return body(q).flatMap(m -> {
+            String name = m.get("name") == null ? "" : String.valueOf(m.get("name"));
+            // homer-api refuses such a name; the fake takes any to show that a name renders as text
+            if (name.isEmpty() || name.length() > 64) {
+                return error(s, 400, "bad_request", "name: 1 to 64 of A-Z a-z 0-9 . _ -");
+            }
+            if (tenants.containsKey(name)) {
+                return error(s, 409, "conflict", "a tenant of this name exists");
+            }
+            Object networks = m.containsKey("networks") ? m.get("networks") : List.of();
+            String bad = networkError(networks);
+            if (bad != null) {
+                return error(s, 400, "bad_request", bad);
+            }
+            Map<String, Object> t = map("name", name, "nodes", m.containsKey("nodes") ? m.get("nodes") : List.of(),
+                    "networks", networks, "createdBy", USER, "createdAt", Instant.now().toString());
+            tenants.put(name, t);
+            return send(s.status(201), t);
+        });
+    }
+
+    private Mono<Void> updateTenant(HttpServerRequest q, HttpServerResponse s) {
+        String name = URLDecoder.decode(q.uri().substring("/api/v1/tenants/".length()).split("\\?")[0], StandardCharsets.UTF_8);
+        return body(q).flatMap(m -> {
+            Map<String, Object> t = tenants.get(name);
+            if (t == null) {
+                return error(s, 404, "not_found", "no such tenant");
+            }
+            String bad = m.containsKey("networks") ? networkError(m.get("networks")) : null;
+            if (bad != null) {
+                return error(s, 400, "bad_request", bad);
+            }
+            if (m.containsKey("nodes")) t.put("nodes", m.get("nodes"));
+            if (m.containsKey("networks")) t.put("networks", m.get("networks"));
+            return send(s, t);
+        });
+    }
+
+    private Mono<Void> deleteTenant(HttpServerRequest q, HttpServerResponse s) {
+        String name = param(q, "name");
+        boolean used = java.util.stream.Stream.concat(users.values().stream(), tokens.values().stream())
+                .anyMatch(a -> name.equals(a.get("tenant")));
+        if (used) {
+            return error(s, 409, "conflict", "tenant \"" + name + "\" is still assigned to an account or API token: reassign them first");
+        }
+        return tenants.remove(name) == null ? error(s, 404, "not_found", "no such tenant") : s.status(204).send().then();
+    }
+
+    /** IPv4 only (enough for the tests): an address or a network with its host bits clear, homer-api's messages. */
+    private static String networkError(Object networks) {
+        List<?> list = (List<?>) networks;
+        for (int i = 0; i < list.size(); i++) {
+            String v = String.valueOf(list.get(i));
+            var m = java.util.regex.Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})(?:/(\\d{1,2}))?").matcher(v);
+            if (!m.matches()) {
+                return "networks[" + i + "]: \"" + v + "\" is not an IP address or network";
+            }
+            long ip = 0;
+            for (int b = 1; b <= 4; b++) {
+                ip = ip << 8 | Integer.parseInt(m.group(b));
+            }
+            int len = m.group(5) == null ? 32 : Integer.parseInt(m.group(5));
+            long mask = len == 0 ? 0 : (0xffffffffL << (32 - len)) & 0xffffffffL;
+            if ((ip & ~mask & 0xffffffffL) != 0) {
+                long net = ip & mask;
+                return "networks[" + i + "]: \"" + v + "\" has host bits set (the network is "
+                        + (net >> 24) + "." + (net >> 16 & 255) + "." + (net >> 8 & 255) + "." + (net & 255) + "/" + len + ")";
+            }
+        }
+        return null;
+    }
+
+    Map<String, Map<String, Object>> tenantItems() {
+        return tenants;
     }
 
     /** The tokens that were created, as the test reads them back. */

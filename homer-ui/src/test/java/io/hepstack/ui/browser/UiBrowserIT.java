@@ -535,7 +535,7 @@ class UiBrowserIT {
             waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.id("admin-only"), "Admin only"));
             assertThat(d.findElements(By.id("users-table"))).isEmpty();
             assertThat(d.findElement(By.cssSelector(".mainnav")).getText()).contains("Dashboard").doesNotContain("Admin");
-            for (String page : new String[] {"aliases", "tokens", "shares"}) {
+            for (String page : new String[] {"tenants", "aliases", "tokens", "shares"}) {
                 d.get(base + "/admin/" + page);
                 waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.id("admin-only"), "Admin only"));
             }
@@ -543,6 +543,116 @@ class UiBrowserIT {
             d.get(base + "/dashboard");
             waiting(d).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#dashboard figure.chart canvas"), 4));
         }
+    }
+
+    @Test
+    @Order(14)
+    void managesTenantsAndAssignsThemToUsersAndTokens() {
+        var d = engineer.driver;
+        d.get(base + "/admin/tenants");
+        waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".admin-list"), "No tenants"));
+
+        // A network with host bits set: homer-api's 400, next to the form, and nothing created.
+        d.findElement(By.id("tenant-name")).sendKeys(FakeHomerApi.IMG);
+        d.findElement(By.id("tenant-nodes")).sendKeys("kamailio-1, kamailio-2\n\n kamailio-3");
+        d.findElement(By.id("tenant-networks")).sendKeys("10.1.0.1/16");
+        d.findElement(By.id("tenant-create")).click();
+        waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".form-error [role=alert]"),
+                "networks[0]: \"10.1.0.1/16\" has host bits set (the network is 10.1.0.0/16)"));
+        assertThat(api.tenantItems()).isEmpty();
+        d.findElement(By.id("tenant-networks")).clear();
+        d.findElement(By.id("tenant-networks")).sendKeys("10.1.0.0/16,\n192.0.2.0/24");
+        int loads = loads(d);
+        d.findElement(By.id("tenant-create")).click();
+        awaitReload(d, loads);
+        waiting(d).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#tenants-table tbody tr"), 1));
+        // Markup in a tenant name is text.
+        assertThat(d.findElement(By.cssSelector("#tenants-table td.name")).getText()).isEqualTo(FakeHomerApi.IMG);
+        assertThat(api.tenantItems().get(FakeHomerApi.IMG))
+                .containsEntry("nodes", List.of("kamailio-1", "kamailio-2", "kamailio-3"))
+                .containsEntry("networks", List.of("10.1.0.0/16", "192.0.2.0/24"));
+        assertThat(d.findElement(By.cssSelector("#tenants-table td.networks")).getText()).isEqualTo("10.1.0.0/16\n192.0.2.0/24");
+
+        d.findElement(By.id("tenant-name")).sendKeys("acme");
+        d.findElement(By.id("tenant-nodes")).sendKeys("edge-1");
+        loads = loads(d);
+        d.findElement(By.id("tenant-create")).click();
+        awaitReload(d, loads);
+        By acme = By.cssSelector("#tenants-table tr[data-key=acme]");
+        waiting(d).until(ExpectedConditions.presenceOfElementLocated(acme));
+        assertThat(api.tenantItems().get("acme")).containsEntry("nodes", List.of("edge-1")).containsEntry("networks", List.of());
+
+        // Edit in place: a bad network is refused with the API's message, then the fixed lists are sent.
+        d.findElement(acme).findElement(By.cssSelector("button.edit")).click();
+        WebElement nodes = d.findElement(acme).findElement(By.cssSelector("textarea.nodes"));
+        nodes.clear();
+        nodes.sendKeys("edge-1\nedge-2");
+        d.findElement(acme).findElement(By.cssSelector("textarea.networks")).sendKeys("10.9.0.1/8");
+        d.findElement(acme).findElement(By.cssSelector("button.save")).click();
+        waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".table-status [role=alert]"), "has host bits set (the network is 10.0.0.0/8)"));
+        assertThat(api.tenantItems().get("acme")).containsEntry("nodes", List.of("edge-1"));
+        WebElement networks = d.findElement(acme).findElement(By.cssSelector("textarea.networks"));
+        networks.clear();
+        networks.sendKeys("10.0.0.0/8");
+        loads = loads(d);
+        d.findElement(acme).findElement(By.cssSelector("button.save")).click();
+        awaitReload(d, loads);
+        assertThat(api.tenantItems().get("acme")).containsEntry("nodes", List.of("edge-1", "edge-2")).containsEntry("networks", List.of("10.0.0.0/8"));
+        assertThat(d.findElement(acme).findElement(By.cssSelector("td.nodes")).getText()).isEqualTo("edge-1\nedge-2");
+
+        // A user in tenant acme: created with it, shown in the list and on the tenant.
+        d.findElement(By.linkText("Users")).click();
+        waiting(d).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#user-tenant option[value=acme]")));
+        d.findElement(By.id("user-name")).sendKeys("dave");
+        d.findElement(By.id("user-password")).sendKeys("a-long-enough-password");
+        new org.openqa.selenium.support.ui.Select(d.findElement(By.id("user-tenant"))).selectByValue("acme");
+        loads = loads(d);
+        d.findElement(By.id("user-create")).click();
+        awaitReload(d, loads);
+        By dave = By.cssSelector("#users-table tr[data-key=dave]");
+        WebElement daveTenant = waiting(d).until(ExpectedConditions.presenceOfElementLocated(dave)).findElement(By.cssSelector("select.tenant"));
+        assertThat(new org.openqa.selenium.support.ui.Select(daveTenant).getFirstSelectedOption().getText()).isEqualTo("acme");
+        assertThat(api.userItems().get("dave")).containsEntry("tenant", "acme");
+        // An admin gets no tenant: its select is disabled.
+        assertThat(d.findElement(By.cssSelector("#users-table tr[data-key=admin] select.tenant")).isEnabled()).isFalse();
+
+        // A tenant in use is not deleted: homer-api's 409 is shown in the tenants page.
+        d.findElement(By.linkText("Tenants")).click();
+        waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(acme, "account dave"));
+        d.findElement(acme).findElement(By.cssSelector("button.danger")).click();
+        d.findElement(acme).findElement(By.cssSelector("button.confirm")).click();
+        waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".table-status [role=alert]"),
+                "tenant \"acme\" is still assigned to an account or API token"));
+        assertThat(api.tenantItems()).containsKey("acme");
+
+        // Moving dave out of it sends {"tenant": null}.
+        d.findElement(By.linkText("Users")).click();
+        daveTenant = waiting(d).until(ExpectedConditions.presenceOfElementLocated(dave)).findElement(By.cssSelector("select.tenant"));
+        loads = loads(d);
+        new org.openqa.selenium.support.ui.Select(daveTenant).selectByValue("");
+        awaitReload(d, loads);
+        assertThat(api.userItems().get("dave")).containsEntry("tenant", null);
+
+        // A token in the tenant with the markup name: the tenant shows as text.
+        d.findElement(By.linkText("API tokens")).click();
+        waiting(d).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#token-tenant option[value=acme]")));
+        d.findElement(By.id("token-name")).sendKeys("acme export");
+        new org.openqa.selenium.support.ui.Select(d.findElement(By.id("token-tenant"))).selectByVisibleText(FakeHomerApi.IMG);
+        d.findElement(By.id("token-create")).click();
+        waiting(d).until(ExpectedConditions.textToBe(By.cssSelector("#tokens-table td.tenant"), FakeHomerApi.IMG));
+        assertThat(api.tokenItems()).singleElement().satisfies(t -> assertThat(t).containsEntry("tenant", FakeHomerApi.IMG));
+
+        // Now acme is unused: deleted.
+        d.findElement(By.linkText("Tenants")).click();
+        waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#tenants-table"), "token acme export"));
+        engineer.screenshot("admin-tenants");
+        d.findElement(acme).findElement(By.cssSelector("button.danger")).click();
+        loads = loads(d);
+        d.findElement(acme).findElement(By.cssSelector("button.confirm")).click();
+        awaitReload(d, loads);
+        assertThat(d.findElements(acme)).isEmpty();
+        assertThat(api.tenantItems()).containsOnlyKeys(FakeHomerApi.IMG);
+        assertNoMarkup(engineer);
     }
 
     /** Completed loads of the admin list (data-loads). */
