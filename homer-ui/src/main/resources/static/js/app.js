@@ -7,7 +7,7 @@ import { dashboardPage } from './dashboard.js';
 import { adminPage, firstAdminPage } from './admin.js';
 
 // The engineer app: /login, / (search; the whole search is in the query string), /call/{callId}?from&to, /live,
-// /dashboard?range&node, /admin/{users|aliases|tokens|shares}.
+// /dashboard?range&node, /admin/{users|tenants|aliases|tokens|shares}.
 
 const header = document.getElementById('top');
 const main = document.getElementById('main');
