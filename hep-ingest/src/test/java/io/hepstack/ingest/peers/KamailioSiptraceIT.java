@@ -2,6 +2,7 @@ package io.hepstack.ingest.peers;
 
 import io.hepstack.ingest.listen.HepListeners;
 import io.hepstack.proto.store.testing.TestDatabase;
+import io.hepstack.proto.testing.KamailioSiptrace;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -136,7 +137,7 @@ class KamailioSiptraceIT {
         int uacPort = Peer.freePort();
         Path dir = Files.createDirectories(tmp.resolve(tag));
         Path cfg = dir.resolve("kamailio.cfg");
-        Files.writeString(cfg, kamailioConfig(proxyPort, uasPort, "sip:127.0.0.1:" + hepPort + uriParams, hepVersion));
+        Files.writeString(cfg, KamailioSiptrace.config(proxyPort, uasPort, "sip:127.0.0.1:" + hepPort + uriParams, hepVersion));
         try (Peer k = Peer.start("kamailio", dir, List.of(kamailio, "-DD", "-E", "-f", cfg.toString(),
                 "-w", dir.toString(), "-Y", dir.toString(), "-m", "64", "-M", "8"))) {
             awaitListening(k);
@@ -221,48 +222,6 @@ class KamailioSiptraceIT {
         throw new AssertionError("no warm-up OPTIONS mirrored by Kamailio reached the collector within 20 s");
     }
 
-    static String kamailioConfig(int proxyPort, int uasPort, String hepUri, int hepVersion) {
-        return """
-                #!KAMAILIO
-                debug=2
-                log_stderror=yes
-                children=2
-                tcp_children=1
-                auto_aliases=no
-                listen=udp:127.0.0.1:%1$d
-                listen=tcp:127.0.0.1:%1$d
-                mpath="/usr/lib/x86_64-linux-gnu/kamailio/modules/"
-                loadmodule "tm.so"
-                loadmodule "sl.so"
-                loadmodule "pv.so"
-                loadmodule "textops.so"
-                loadmodule "siputils.so"
-                loadmodule "siptrace.so"
-                modparam("siptrace", "duplicate_uri", "%3$s")
-                modparam("siptrace", "hep_mode_on", 1)
-                modparam("siptrace", "hep_version", %4$d)
-                modparam("siptrace", "hep_capture_id", 2001)
-                modparam("siptrace", "trace_to_database", 0)
-                modparam("siptrace", "trace_mode", 1)
-                modparam("siptrace", "trace_on", 1)
-                request_route {
-                    if (is_method("OPTIONS") && $rU == "warmup") {
-                        sl_send_reply("200", "OK");
-                        exit;
-                    }
-                    if (is_method("CANCEL")) {
-                        if (t_check_trans()) { t_relay(); }
-                        exit;
-                    }
-                    $du = "sip:127.0.0.1:%2$d";
-                    if (is_method("ACK") && !t_check_trans()) {
-                        forward();
-                        exit;
-                    }
-                    if (!t_relay()) { sl_reply_error(); }
-                }
-                """.formatted(proxyPort, uasPort, hepUri, hepVersion);
-    }
 
     private static long count(String sql) throws Exception {
         try (Connection c = db.openJdbc(); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {

@@ -9,9 +9,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,8 +64,6 @@ public final class ApiBenchCommand implements Callable<Integer> {
 
     private final PrintStream stdout;
     private final ObjectMapper json = new ObjectMapper();
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
     private String token;
 
     public ApiBenchCommand() {
@@ -104,10 +99,8 @@ public final class ApiBenchCommand implements Callable<Integer> {
             System.err.println("api-bench: no samples in " + samples);
             return 2;
         }
-        JsonNode login = send(HttpRequest.newBuilder(api.resolve("/api/v1/auth/login"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(
-                        java.util.Map.of("username", username, "password", pw)))).build(), "login");
+        JsonNode login = request("POST", "/api/v1/auth/login",
+                json.writeValueAsString(java.util.Map.of("username", username, "password", pw)));
         token = login.get("token").asText();
 
         String window = "&from=" + from + "&to=" + to;
@@ -182,42 +175,35 @@ public final class ApiBenchCommand implements Callable<Integer> {
         return out;
     }
 
-    private JsonNode send(HttpRequest request, String what) throws IOException, InterruptedException {
-        HttpResponse<byte[]> r;
-        try {
-            r = http.send(HttpRequest.newBuilder(request, (n, v) -> true).timeout(REQUEST_TIMEOUT).build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
-        } catch (java.net.http.HttpTimeoutException e) {
-            throw new IllegalStateException(what + ": no answer within " + REQUEST_TIMEOUT.toSeconds() + " s", e);
-        }
-        if (r.statusCode() != 200) {
-            throw new IllegalStateException(what + ": HTTP " + r.statusCode() + " "
-                    + new String(r.body(), StandardCharsets.UTF_8));
-        }
-        return json.readTree(r.body());
-    }
-
     /**
-     * One GET on a new connection, written and read on a plain socket: the services answer one request per
+     * One request on a new connection, written and read on a plain socket: the services answer one request per
      * connection (docs/operations.md), and a plain socket keeps the client's own cost (an HTTP client's
      * connection manager and selector thread) out of the figure.
      */
     private JsonNode get(String path) throws IOException {
+        return request("GET", path, null);
+    }
+
+    private JsonNode request(String method, String path, String jsonBody) throws IOException {
         int port = api.getPort() < 0 ? 80 : api.getPort();
         try (java.net.Socket socket = new java.net.Socket()) {
             socket.connect(new java.net.InetSocketAddress(api.getHost(), port), 5_000);
             socket.setSoTimeout((int) REQUEST_TIMEOUT.toMillis());
             socket.setTcpNoDelay(true);
-            String request = "GET " + path + " HTTP/1.1\r\nHost: " + api.getHost() + ":" + port
-                    + "\r\nAuthorization: Bearer " + token + "\r\nAccept: application/json\r\nConnection: close\r\n\r\n";
-            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            byte[] body = jsonBody == null ? new byte[0] : jsonBody.getBytes(StandardCharsets.UTF_8);
+            String head = method + " " + path + " HTTP/1.1\r\nHost: " + api.getHost() + ":" + port
+                    + (token == null ? "" : "\r\nAuthorization: Bearer " + token)
+                    + (jsonBody == null ? "" : "\r\nContent-Type: application/json\r\nContent-Length: " + body.length)
+                    + "\r\nAccept: application/json\r\nConnection: close\r\n\r\n";
+            socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(body);
             byte[] all;
             try {
                 all = socket.getInputStream().readAllBytes();
             } catch (java.net.SocketTimeoutException e) {
-                throw new IllegalStateException("GET " + path + ": no answer within " + REQUEST_TIMEOUT.toSeconds() + " s", e);
+                throw new IllegalStateException(method + " " + path + ": no answer within " + REQUEST_TIMEOUT.toSeconds() + " s", e);
             }
-            return parse(all, path);
+            return parse(all, method + " " + path);
         }
     }
 

@@ -3,6 +3,7 @@ package io.hepstack.tools.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hepstack.proto.store.testing.TestDatabase;
+import io.hepstack.proto.testing.KamailioSiptrace;
 import io.hepstack.tools.bench.BenchCommand;
 import io.hepstack.tools.bench.CopyTextWriter;
 import io.hepstack.tools.bench.TrafficGenerator;
@@ -253,7 +254,7 @@ class LoadBalancedStackIT {
         int uacPort = ChildProcess.freePort(ports);
         Path dir = Files.createDirectories(LOGS.resolve("kamailio"));
         Path cfg = dir.resolve("kamailio.cfg");
-        Files.writeString(cfg, kamailioConfig(proxyPort, uasPort, "sip:127.0.0.1:" + lbHep + ";transport=tcp"));
+        Files.writeString(cfg, KamailioSiptrace.config(proxyPort, uasPort, "sip:127.0.0.1:" + lbHep + ";transport=tcp", 3));
         try (ChildProcess k = ChildProcess.start("kamailio", LOGS, List.of(kamailio, "-DD", "-E", "-f", cfg.toString(),
                 "-w", dir.toString(), "-Y", dir.toString(), "-m", "64", "-M", "8"))) {
             k.awaitLog("Listening on", Duration.ofSeconds(15));
@@ -300,49 +301,6 @@ class LoadBalancedStackIT {
             }
         }
         throw new AssertionError("no warm-up OPTIONS mirrored by Kamailio reached the database within 20 s");
-    }
-
-    static String kamailioConfig(int proxyPort, int uasPort, String hepUri) {
-        return """
-                #!KAMAILIO
-                debug=2
-                log_stderror=yes
-                children=2
-                tcp_children=1
-                auto_aliases=no
-                listen=udp:127.0.0.1:%1$d
-                listen=tcp:127.0.0.1:%1$d
-                mpath="/usr/lib/x86_64-linux-gnu/kamailio/modules/"
-                loadmodule "tm.so"
-                loadmodule "sl.so"
-                loadmodule "pv.so"
-                loadmodule "textops.so"
-                loadmodule "siputils.so"
-                loadmodule "siptrace.so"
-                modparam("siptrace", "duplicate_uri", "%3$s")
-                modparam("siptrace", "hep_mode_on", 1)
-                modparam("siptrace", "hep_version", 3)
-                modparam("siptrace", "hep_capture_id", 2001)
-                modparam("siptrace", "trace_to_database", 0)
-                modparam("siptrace", "trace_mode", 1)
-                modparam("siptrace", "trace_on", 1)
-                request_route {
-                    if (is_method("OPTIONS") && $rU == "warmup") {
-                        sl_send_reply("200", "OK");
-                        exit;
-                    }
-                    if (is_method("CANCEL")) {
-                        if (t_check_trans()) { t_relay(); }
-                        exit;
-                    }
-                    $du = "sip:127.0.0.1:%2$d";
-                    if (is_method("ACK") && !t_check_trans()) {
-                        forward();
-                        exit;
-                    }
-                    if (!t_relay()) { sl_reply_error(); }
-                }
-                """.formatted(proxyPort, uasPort, hepUri);
     }
 
     // ---- 2, 3. bench and many-source UDP ----

@@ -61,7 +61,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -388,7 +387,7 @@ class RealStackBrowserIT {
 
         d.findElement(By.id("tab-export")).click();
         d.findElement(By.id("download-pcap")).click();
-        Path pcap = awaitDownload(engineer.downloads);
+        Path pcap = UiBrowserIT.awaitDownload(engineer.downloads, Duration.ofSeconds(30));
         assertThat(Files.readAllBytes(pcap)).isEqualTo(apiPcap);
 
         // Not the API's default (7 days): the chosen expiry must reach homer-api.
@@ -425,7 +424,7 @@ class RealStackBrowserIT {
             waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.id("detail"), firstLine));
             assertThat(d.findElements(By.id("username"))).isEmpty();
             d.findElement(By.id("download-pcap")).click();
-            assertThat(Files.readAllBytes(awaitDownload(customer.downloads))).isEqualTo(sharedPcap);
+            assertThat(Files.readAllBytes(UiBrowserIT.awaitDownload(customer.downloads, Duration.ofSeconds(30)))).isEqualTo(sharedPcap);
             assertThat(customer.cspViolations()).isEmpty();
             d.switchTo().defaultContent();
             customer.screenshot("real-embed");
@@ -780,19 +779,5 @@ class RealStackBrowserIT {
             rows.add(sip(t + 60_000, "SIP/2.0 200 OK\r\n" + via + dialog + toTag + "CSeq: 2 BYE\r\n" + end, callee, caller, "live-node"));
         }
         return rows;
-    }
-
-    private static Path awaitDownload(Path dir) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            try (Stream<Path> files = Files.list(dir)) {
-                var done = files.filter(p -> !p.toString().endsWith(".crdownload") && !p.toString().endsWith(".tmp")).findFirst();
-                if (done.isPresent() && Files.size(done.get()) > 0) {
-                    return done.get();
-                }
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("no download in " + dir);
     }
 }

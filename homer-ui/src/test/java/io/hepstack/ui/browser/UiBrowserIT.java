@@ -673,7 +673,12 @@ class UiBrowserIT {
     }
 
     private static Path awaitDownload(Path dir) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        return awaitDownload(dir, Duration.ofSeconds(20));
+    }
+
+    /** The first complete (non-empty, not partial) file Chromium downloads into {@code dir}. */
+    static Path awaitDownload(Path dir, Duration patience) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + patience.toNanos();
         while (System.nanoTime() < deadline) {
             try (Stream<Path> files = Files.list(dir)) {
                 var done = files.filter(p -> !p.toString().endsWith(".crdownload") && !p.toString().endsWith(".tmp")).findFirst();
