@@ -16,9 +16,10 @@ final class FramedSipMessage implements SipMessage {
     private static final int NAME_END = 1;
     private static final int VALUE_START = 2;
     private static final int VALUE_END = 3;
-    private static final int LINE = 4;
-    private static final int KIND = 5;
-    private static final int SLOTS = 6;
+    private static final int KIND = 4;
+    private static final int SLOTS = 5;
+    /** Header lines the index holds before it grows: more than most messages have. */
+    private static final int INITIAL_HEADERS = 12;
     /** Set in the KIND slot when the value region spans continuation lines. */
     private static final int FOLDED = 0x100;
     private static final int KIND_MASK = 0xff;
@@ -65,7 +66,9 @@ final class FramedSipMessage implements SipMessage {
     int bodyOffset;
     int bodyLength;
     int count;
-    private int[] index = new int[16 * SLOTS];
+    private int[] index = new int[INITIAL_HEADERS * SLOTS];
+    /** Bit k set when a header line of kind k (k < 64) is indexed: absent kinds cost no scan. */
+    private long kinds;
 
     private int done;
     private SipUri requestUri;
@@ -101,7 +104,7 @@ final class FramedSipMessage implements SipMessage {
 
     // ---- index, used by the parser ----
 
-    void addHeader(int nameStart, int nameEnd, int valueStart, int valueEnd, int line, int kind) {
+    void addHeader(int nameStart, int nameEnd, int valueStart, int valueEnd, int kind) {
         int base = count * SLOTS;
         if (base == index.length) {
             index = Arrays.copyOf(index, index.length * 2);
@@ -110,8 +113,8 @@ final class FramedSipMessage implements SipMessage {
         index[base + NAME_END] = nameEnd;
         index[base + VALUE_START] = valueStart;
         index[base + VALUE_END] = valueEnd;
-        index[base + LINE] = line;
         index[base + KIND] = kind;
+        kinds |= 1L << kind;
         count++;
     }
 
@@ -128,6 +131,9 @@ final class FramedSipMessage implements SipMessage {
 
     /** Index of the first header line of this kind, or -1. */
     int first(int kind) {
+        if ((kinds & (1L << kind)) == 0) {
+            return -1;
+        }
         for (int i = 0, base = KIND; i < count; i++, base += SLOTS) {
             if ((index[base] & KIND_MASK) == kind) {
                 return i;
@@ -144,8 +150,8 @@ final class FramedSipMessage implements SipMessage {
         return index[header * SLOTS + VALUE_END];
     }
 
-    int line(int header) {
-        return index[header * SLOTS + LINE];
+    int nameStart(int header) {
+        return index[header * SLOTS + NAME_START];
     }
 
     /** The value of header line {@code header}, unfolded and decoded. */
@@ -305,39 +311,34 @@ final class FramedSipMessage implements SipMessage {
 
     private void fastFrom() {
         if ((done & F_FROM_FAST) == 0) {
-            String[] userTag = {null, null};
-            if ((done & F_FROM) != 0 || !nameAddressFast(HeaderNames.FROM, userTag)) {
+            if ((done & F_FROM) != 0 || !nameAddressFast(true)) {
                 NameAddress a = from();
-                userTag[0] = a == null || a.uri() == null ? null : a.uri().user();
-                userTag[1] = a == null ? null : a.tag();
+                fromUser = a == null || a.uri() == null ? null : a.uri().user();
+                fromTag = a == null ? null : a.tag();
             }
-            fromUser = userTag[0];
-            fromTag = userTag[1];
             done |= F_FROM_FAST;
         }
     }
 
     private void fastTo() {
         if ((done & F_TO_FAST) == 0) {
-            String[] userTag = {null, null};
-            if ((done & F_TO) != 0 || !nameAddressFast(HeaderNames.TO, userTag)) {
+            if ((done & F_TO) != 0 || !nameAddressFast(false)) {
                 NameAddress a = to();
-                userTag[0] = a == null || a.uri() == null ? null : a.uri().user();
-                userTag[1] = a == null ? null : a.tag();
+                toUser = a == null || a.uri() == null ? null : a.uri().user();
+                toTag = a == null ? null : a.tag();
             }
-            toUser = userTag[0];
-            toTag = userTag[1];
             done |= F_TO_FAST;
         }
     }
 
     /**
-     * User and tag of the first header of {@code kind} as {@code SipValues.nameAddress} reads them,
-     * scanning the bytes (RFC 3261 §20.10 name-addr / addr-spec). Returns {@code false}, leaving the
-     * work to the String path, when the value is folded, not plain ASCII, or has a quoted tag.
+     * Sets user and tag of From ({@code from}) or To as {@code SipValues.nameAddress} reads them,
+     * scanning the bytes (RFC 3261 §20.10 name-addr / addr-spec). Returns {@code false}, setting
+     * nothing and leaving the work to the String path, when the value is folded, not plain ASCII, or
+     * has a quoted tag.
      */
-    private boolean nameAddressFast(int kind, String[] userTag) {
-        int h = first(kind);
+    private boolean nameAddressFast(boolean from) {
+        int h = first(from ? HeaderNames.FROM : HeaderNames.TO);
         if (h < 0) {
             return true; // absent: user and tag stay null, as from()/to() give null
         }
@@ -396,8 +397,14 @@ final class FramedSipMessage implements SipMessage {
         if (tag == SipBytes.QUOTED) {
             return false;
         }
-        userTag[0] = e > a ? SipBytes.uriUser(buf, a, e) : null;
-        userTag[1] = tag;
+        String user = e > a ? SipBytes.uriUser(buf, a, e) : null;
+        if (from) {
+            fromUser = user;
+            fromTag = tag;
+        } else {
+            toUser = user;
+            toTag = tag;
+        }
         return true;
     }
 
@@ -549,6 +556,9 @@ final class FramedSipMessage implements SipMessage {
      * HeaderNames#OTHER} named {@code name} ignoring ASCII case; -1 when there is none.
      */
     private int find(int kind, String name, int from) {
+        if ((kinds & (1L << kind)) == 0) {
+            return -1;
+        }
         for (int i = from; i < count; i++) {
             int base = i * SLOTS;
             if ((index[base + KIND] & KIND_MASK) != kind) {

@@ -52,6 +52,7 @@ final class HeaderNames {
     static final int MIME_VERSION = 38;
     static final int REPLY_TO = 39;
     static final int MIN_SE = 40;
+    /** Kinds are bits of a {@code long} in {@link FramedSipMessage}: at most 64. */
     private static final int KINDS = 41;
 
     private static final boolean[] LIST = new boolean[KINDS];

@@ -28,12 +28,7 @@ final class SipBytes {
     }
 
     static int indexOf(byte[] b, int from, int to, char c) {
-        for (int i = from; i < to; i++) {
-            if (b[i] == c) {
-                return i;
-            }
-        }
-        return -1;
+        return SipText.indexOf(b, from, to, (byte) c);
     }
 
     /** {@code b[from, to)} trimmed of chars {@code <= ' '} as a String, or {@code null} when empty. */
@@ -103,6 +98,9 @@ final class SipBytes {
      * String path, which unescapes it.
      */
     static String param(byte[] b, int from, int to, String name) {
+        if (SipText.indexOf(b, from, to, (byte) '"') < 0) {
+            return unquotedParam(b, from, to, name);
+        }
         int n = to;
         int i = from;
         while (i < n) {
@@ -125,29 +123,64 @@ final class SipBytes {
             if (i >= n) {
                 return null;
             }
-            int nameStart = skipWs(b, i + 1, n);
-            int nameEnd = nameStart;
-            while (nameEnd < n && SipText.isToken((char) b[nameEnd])) {
-                nameEnd++;
+            String value = paramAt(b, i, n, name);
+            if (value != null) {
+                return value;
             }
-            int j = skipWs(b, nameEnd, n);
-            if (nameEnd - nameStart == name.length() && regionMatchesLower(b, nameStart, name)) {
-                if (j < n && b[j] == '=') {
-                    int v = skipWs(b, j + 1, n);
-                    if (v < n && b[v] == '"') {
-                        return QUOTED;
-                    }
-                    int end = v;
-                    while (end < n && b[end] > ' ' && b[end] != ';' && b[end] != ',') {
-                        end++;
-                    }
-                    return new String(b, v, end - v, StandardCharsets.ISO_8859_1);
-                }
-                return "";
-            }
-            i = Math.max(j, i + 1);
+            i = Math.max(afterParamName(b, i, n), i + 1);
         }
         return null;
+    }
+
+    /** {@link #param} over a region without '"': each ';' starts a parameter. */
+    private static String unquotedParam(byte[] b, int from, int to, String name) {
+        int i = SipText.indexOf(b, from, to, (byte) ';');
+        while (i >= 0) {
+            String value = paramAt(b, i, to, name);
+            if (value != null) {
+                return value;
+            }
+            i = SipText.indexOf(b, Math.max(afterParamName(b, i, to), i + 1), to, (byte) ';');
+        }
+        return null;
+    }
+
+    /**
+     * The value of the parameter whose ';' is at {@code semi} when it is named {@code name} ("" when
+     * it has no value, {@link #QUOTED} when quoted), else {@code null}.
+     */
+    private static String paramAt(byte[] b, int semi, int n, String name) {
+        int nameStart = skipWs(b, semi + 1, n);
+        int nameEnd = tokenEnd(b, nameStart, n);
+        if (nameEnd - nameStart != name.length() || !regionMatchesLower(b, nameStart, name)) {
+            return null;
+        }
+        int j = skipWs(b, nameEnd, n);
+        if (j < n && b[j] == '=') {
+            int v = skipWs(b, j + 1, n);
+            if (v < n && b[v] == '"') {
+                return QUOTED;
+            }
+            int end = v;
+            while (end < n && b[end] > ' ' && b[end] != ';' && b[end] != ',') {
+                end++;
+            }
+            return new String(b, v, end - v, StandardCharsets.ISO_8859_1);
+        }
+        return "";
+    }
+
+    /** Where the scan for the next parameter resumes after the one whose ';' is at {@code semi}. */
+    private static int afterParamName(byte[] b, int semi, int n) {
+        return skipWs(b, tokenEnd(b, skipWs(b, semi + 1, n), n), n);
+    }
+
+    private static int tokenEnd(byte[] b, int from, int to) {
+        int i = from;
+        while (i < to && SipText.isToken(b[i])) {
+            i++;
+        }
+        return i;
     }
 
     /**
@@ -155,6 +188,9 @@ final class SipBytes {
      * outside quotes, angle brackets and parentheses, or {@code to} ({@code SipValues.elementEnd}).
      */
     static int elementEnd(byte[] b, int from, int to) {
+        if (SipText.indexOf(b, from, to, (byte) ',') < 0) {
+            return to;
+        }
         boolean quoted = false;
         int angle = 0;
         int paren = 0;

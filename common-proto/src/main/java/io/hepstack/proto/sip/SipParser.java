@@ -76,6 +76,7 @@ public final class SipParser {
                     length == 0 ? "empty input" : "only CRLF keep-alive bytes (" + length + ")", -1);
         }
         FramedSipMessage m = new FramedSipMessage(buf, offset, length);
+        int p0 = p;
         int lf = SipText.indexOfLf(buf, p, end);
         int lineEnd = lf < 0 ? end : lf;
         if (lineEnd > p && buf[lineEnd - 1] == '\r') {
@@ -115,14 +116,14 @@ public final class SipParser {
         }
         if (m.valueStart(callId) == m.valueEnd(callId)) {
             throw new SipParseException(SipParseError.MISSING_CALL_ID,
-                    "line " + m.line(callId) + ": Call-ID is empty (offset " + (m.valueStart(callId) - offset) + ")",
+                    "line " + lineOf(buf, p0, m.nameStart(callId)) + ": Call-ID is empty (offset " + (m.valueStart(callId) - offset) + ")",
                     m.valueStart(callId) - offset);
         }
         int cseq = m.first(HeaderNames.CSEQ);
         if (cseq < 0) {
             throw new SipParseException(SipParseError.MISSING_CSEQ, "no CSeq header", -1);
         }
-        m.cseq = cseq(buf, m.valueStart(cseq), m.valueEnd(cseq), m.line(cseq), offset);
+        m.cseq = cseq(buf, m.valueStart(cseq), m.valueEnd(cseq), p0, m.nameStart(cseq), offset);
 
         int available = end - bodyStart;
         int contentLength = -1;
@@ -258,7 +259,7 @@ public final class SipParser {
         while (valueEnd > valueStart && isWs(buf[valueEnd - 1])) {
             valueEnd--;
         }
-        m.addHeader(from, nameEnd, valueStart, valueEnd, line, HeaderNames.kindOf(buf, from, nameEnd));
+        m.addHeader(from, nameEnd, valueStart, valueEnd, HeaderNames.kindOf(buf, from, nameEnd));
     }
 
     /** A line starting with SP or HTAB continues the previous header's value (RFC 3261 §7.3.1). */
@@ -280,20 +281,25 @@ public final class SipParser {
 
     // ---- values the framing needs ----
 
-    private static CSeq cseq(byte[] buf, int from, int to, int line, int base) throws SipParseException {
+    /**
+     * Parses the CSeq value {@code buf[from, to)}; {@code startLine} and {@code nameStart} locate the
+     * header for the line number of an error.
+     */
+    private static CSeq cseq(byte[] buf, int from, int to, int startLine, int nameStart, int base)
+            throws SipParseException {
         int i = from;
         long number = 0;
         while (i < to && isDigit(buf[i])) {
             number = number * 10 + (buf[i] - '0');
             if (number > MAX_CSEQ) {
-                throw new SipParseException(SipParseError.BAD_CSEQ, "line " + line + ": CSeq number \""
+                throw new SipParseException(SipParseError.BAD_CSEQ, "line " + lineOf(buf, startLine, nameStart) + ": CSeq number \""
                         + excerpt(buf, from, skipDigits(buf, i, to)) + "\" is above " + MAX_CSEQ
                         + " (offset " + (from - base) + ")", from - base);
             }
             i++;
         }
         if (i == from) {
-            throw new SipParseException(SipParseError.BAD_CSEQ, "line " + line + ": CSeq \"" + excerpt(buf, from, to)
+            throw new SipParseException(SipParseError.BAD_CSEQ, "line " + lineOf(buf, startLine, nameStart) + ": CSeq \"" + excerpt(buf, from, to)
                     + "\" does not start with a number (offset " + (from - base) + ")", from - base);
         }
         int gap = i;
@@ -305,7 +311,7 @@ public final class SipParser {
             i++;
         }
         if (i == methodStart || gap == methodStart) {
-            throw new SipParseException(SipParseError.BAD_CSEQ, "line " + line + ": CSeq \"" + excerpt(buf, from, to)
+            throw new SipParseException(SipParseError.BAD_CSEQ, "line " + lineOf(buf, startLine, nameStart) + ": CSeq \"" + excerpt(buf, from, to)
                     + "\" is not NUMBER SP METHOD (offset " + (gap - base) + ")", gap - base);
         }
         int methodEnd = i;
@@ -313,7 +319,7 @@ public final class SipParser {
             i++;
         }
         if (i != to) {
-            throw new SipParseException(SipParseError.BAD_CSEQ, "line " + line + ": CSeq \"" + excerpt(buf, from, to)
+            throw new SipParseException(SipParseError.BAD_CSEQ, "line " + lineOf(buf, startLine, nameStart) + ": CSeq \"" + excerpt(buf, from, to)
                     + "\" has text after the method (offset " + (i - base) + ")", i - base);
         }
         return new CSeq(number, method(buf, methodStart, methodEnd));
@@ -353,6 +359,15 @@ public final class SipParser {
             }
         }
         return SipText.decode(buf, from, to);
+    }
+
+    /** The line number (the start line is 1) of the line holding {@code at}: error messages only. */
+    private static int lineOf(byte[] buf, int startLine, int at) {
+        int line = 1;
+        for (int i = SipText.indexOfLf(buf, startLine, at); i >= 0; i = SipText.indexOfLf(buf, i + 1, at)) {
+            line++;
+        }
+        return line;
     }
 
     // ---- scanning ----

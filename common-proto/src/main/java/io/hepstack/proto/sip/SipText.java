@@ -14,7 +14,6 @@ final class SipText {
     static final char REPLACEMENT = '\uFFFD';
 
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final long LF_IN_EVERY_BYTE = 0x0A0A_0A0A_0A0A_0A0AL;
 
     /** RFC 3261 §25.1 {@code token} characters. */
     private static final boolean[] TOKEN = new boolean[128];
@@ -75,30 +74,26 @@ final class SipText {
         return true;
     }
 
-    /**
-     * First index of LF in {@code buf[from, to)}, or -1. Looks at 8 bytes per step (a SWAR
-     * zero-byte test): line ends are what the framing pass spends its time looking for.
-     */
+    /** First index of LF in {@code buf[from, to)}, or -1: line ends are what framing looks for. */
     static int indexOfLf(byte[] buf, int from, int to) {
+        return indexOf(buf, from, to, (byte) '\n');
+    }
+
+    /**
+     * First index of {@code b} in {@code buf[from, to)}, or -1. Looks at 8 bytes per step (a SWAR
+     * zero-byte test on the word XOR {@code b} in every byte; the lowest flagged byte is exact).
+     */
+    static int indexOf(byte[] buf, int from, int to, byte b) {
+        long pattern = (b & 0xffL) * 0x0101_0101_0101_0101L;
         int i = from;
         for (; i + Long.BYTES <= to; i += Long.BYTES) {
-            long v = (long) LONGS.get(buf, i) ^ LF_IN_EVERY_BYTE;
+            long v = (long) LONGS.get(buf, i) ^ pattern;
             long zeroBytes = (v - 0x0101_0101_0101_0101L) & ~v & 0x8080_8080_8080_8080L;
             if (zeroBytes != 0) {
                 return i + (Long.numberOfTrailingZeros(zeroBytes) >>> 3);
             }
         }
         for (; i < to; i++) {
-            if (buf[i] == '\n') {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    /** First index of {@code b} in {@code buf[from, to)}, or -1. */
-    static int indexOf(byte[] buf, int from, int to, byte b) {
-        for (int i = from; i < to; i++) {
             if (buf[i] == b) {
                 return i;
             }
