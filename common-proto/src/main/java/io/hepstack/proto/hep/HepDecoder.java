@@ -1,16 +1,20 @@
 package io.hepstack.proto.hep;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.zip.GZIPInputStream;
 
 import static io.hepstack.proto.hep.HepRejectReason.*;
@@ -21,8 +25,8 @@ import static io.hepstack.proto.hep.HepRejectReason.*;
  *
  * <p>The decoder reads with absolute indices and never moves the buffer's reader index; it does not
  * release the buffer. Every read is preceded by a bounds check, so any input yields either a packet
- * or a {@link HepDecodeException} naming the reason, the offset and what was expected. The payload is
- * the one copy made: it becomes the stored row.
+ * or a {@link HepDecodeException} naming the reason, the offset and what was expected. The payload
+ * becomes the stored row.
  */
 public final class HepDecoder {
 
@@ -34,6 +38,24 @@ public final class HepDecoder {
     static final int V1_IPV4_HEADER = 16;
     static final int V1_IPV6_HEADER = 40;
     static final int V2_TIME_HEADER = 12;
+
+    /** Expected body size by generic chunk type: a size, {@link HepChunkType#VARIABLE}, or kept raw. */
+    private static final int[] BODY_SIZE = new int[0x14];
+    private static final int KEPT_RAW = -2;
+    private static final VarHandle SHORT_BE = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle INT_BE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle SHORT_LE = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+
+    static {
+        Arrays.fill(BODY_SIZE, KEPT_RAW);
+        for (HepChunkType t : HepChunkType.values()) {
+            BODY_SIZE[t.code()] = t.bodySize();
+        }
+    }
+
+    private static final int MAX_SCRATCH = 0xFFFF;
+    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[2048]);
 
     private final int maxInflatedPayload;
 
@@ -52,41 +74,71 @@ public final class HepDecoder {
 
     /** Decodes the whole array as one packet. */
     public HepPacket decode(byte[] datagram) throws HepDecodeException {
-        return decode(Unpooled.wrappedBuffer(datagram));
+        return decode(datagram, 0, datagram.length);
     }
 
     /**
      * Decodes the readable bytes of {@code buf} as exactly one packet. The reader index is left as
-     * it was and the buffer is not released.
+     * it was and the buffer is not released. A buffer without a backing array (a direct socket
+     * buffer) is first copied in one piece into this thread's scratch array: reading a byte array is
+     * cheaper than the ~50 checked accessor calls a packet needs, and the payload is then cut from it
+     * without zeroing a new array first.
      */
     public HepPacket decode(ByteBuf buf) throws HepDecodeException {
         int start = buf.readerIndex();
         int size = buf.readableBytes();
+        if (buf.hasArray()) {
+            return decode(buf.array(), buf.arrayOffset() + start, size);
+        }
+        byte[] copy = scratch(size);
+        buf.getBytes(start, copy, 0, size);
+        return decode(copy, 0, size);
+    }
+
+    /** This thread's scratch array of at least {@code size} bytes (a HEPv3 packet is at most 64 KiB). */
+    private static byte[] scratch(int size) {
+        if (size > MAX_SCRATCH) {
+            return new byte[size];
+        }
+        byte[] s = SCRATCH.get();
+        if (s.length < size) {
+            s = new byte[Math.min(MAX_SCRATCH, Math.max(size, s.length * 2))];
+            SCRATCH.set(s);
+        }
+        return s;
+    }
+
+    /**
+     * Decodes {@code d[base, base + size)} as exactly one packet. The packet never shares the array:
+     * its payload, addresses and raw chunks are copies.
+     */
+    public HepPacket decode(byte[] d, int base, int size) throws HepDecodeException {
+        Objects.checkFromIndexSize(base, size, d.length);
         if (size < 1) {
             throw new HepDecodeException(TRUNCATED_HEADER, "empty packet");
         }
-        int first = buf.getUnsignedByte(start);
+        int first = d[base] & 0xff;
         if (first == 'H') {
-            return decodeV3(buf, start, size);
+            return decodeV3(d, base, size);
         }
         if (first == 1 || first == 2) {
-            return decodeV1V2(buf, start, size, first);
+            return decodeV1V2(d, base, size, first);
         }
         throw new HepDecodeException(UNKNOWN_VERSION,
                 "offset 0: first byte 0x" + hex2(first) + " (expected: 0x01, 0x02 or \"HEP3\")");
     }
 
     // HEP3 §header: "HEP3", u16 total length; then chunks of u16 vendor, u16 type, u16 length.
-    private HepPacket decodeV3(ByteBuf buf, int start, int size) throws HepDecodeException {
+    private HepPacket decodeV3(byte[] d, int base, int size) throws HepDecodeException {
         if (size < V3_HEADER) {
             throw new HepDecodeException(TRUNCATED_HEADER,
                     "HEPv3 header cut: " + size + " bytes (expected: 6)");
         }
-        if (buf.getInt(start) != HepEncoder.HEP3_MAGIC) {
-            throw new HepDecodeException(UNKNOWN_VERSION, "offset 0: magic \"" + ascii(buf, start, 4)
+        if ((int) INT_BE.get(d, base) != HepEncoder.HEP3_MAGIC) {
+            throw new HepDecodeException(UNKNOWN_VERSION, "offset 0: magic \"" + ascii(d, base, 4)
                     + "\" (expected: \"HEP3\")");
         }
-        int total = buf.getUnsignedShort(start + 4);
+        int total = u16(d, base + 4);
         if (total != size) {
             throw new HepDecodeException(LENGTH_MISMATCH,
                     "total length " + total + " (expected: " + size + ", the packet size)");
@@ -98,10 +150,10 @@ public final class HepDecoder {
                 throw new HepDecodeException(CHUNK_PAST_END, "offset " + pos + ": chunk header cut, "
                         + (total - pos) + " bytes left (expected: 6)");
             }
-            int at = start + pos;
-            int vendor = buf.getUnsignedShort(at);
-            int type = buf.getUnsignedShort(at + 2);
-            int length = buf.getUnsignedShort(at + 4);
+            int at = base + pos;
+            int vendor = u16(d, at);
+            int type = u16(d, at + 2);
+            int length = u16(d, at + 4);
             if (length < CHUNK_HEADER) {
                 throw new HepDecodeException(CHUNK_TOO_SHORT, "offset " + pos + ": chunk 0x" + hex4(type)
                         + " length " + length + " (expected: at least 6)");
@@ -112,15 +164,15 @@ public final class HepDecoder {
             }
             int bodyAt = at + CHUNK_HEADER;
             int bodyLen = length - CHUNK_HEADER;
-            HepChunkType known = vendor == 0 ? HepChunkType.of(type) : null;
-            if (known == null) {
-                f.raw(new HepChunk(vendor, type, bytes(buf, bodyAt, bodyLen)));
+            int expected = vendor == 0 && type < BODY_SIZE.length ? BODY_SIZE[type] : KEPT_RAW;
+            if (expected == KEPT_RAW) {
+                f.raw(new HepChunk(vendor, type, Arrays.copyOfRange(d, bodyAt, bodyAt + bodyLen)));
             } else {
-                if (known.bodySize() != HepChunkType.VARIABLE && known.bodySize() != bodyLen) {
+                if (expected != HepChunkType.VARIABLE && expected != bodyLen) {
                     throw new HepDecodeException(CHUNK_BAD_LENGTH, "offset " + pos + ": chunk 0x" + hex4(type)
-                            + " length " + length + " (expected: " + (known.bodySize() + CHUNK_HEADER) + ")");
+                            + " length " + length + " (expected: " + (expected + CHUNK_HEADER) + ")");
                 }
-                f.set(known, buf, bodyAt, bodyLen, pos);
+                f.set(type, d, bodyAt, bodyLen, pos);
             }
             pos += length;
         }
@@ -155,39 +207,41 @@ public final class HepDecoder {
             chunks.add(c);
         }
 
-        void set(HepChunkType t, ByteBuf buf, int at, int len, int pos) throws HepDecodeException {
-            switch (t) {
-                case IP_FAMILY -> ipFamily = buf.getUnsignedByte(at);
-                case IP_PROTO -> ipProto = buf.getUnsignedByte(at);
-                case IPV4_SRC -> src4 = bytes(buf, at, 4);
-                case IPV4_DST -> dst4 = bytes(buf, at, 4);
-                case IPV6_SRC -> src6 = bytes(buf, at, 16);
-                case IPV6_DST -> dst6 = bytes(buf, at, 16);
-                case SRC_PORT -> srcPort = buf.getUnsignedShort(at);
-                case DST_PORT -> dstPort = buf.getUnsignedShort(at);
-                case TS_SEC -> tsSec = buf.getUnsignedInt(at);
-                case TS_USEC -> tsUsec = (int) Math.min(buf.getUnsignedInt(at), Integer.MAX_VALUE);
-                case PROTO_TYPE -> protoType = buf.getUnsignedByte(at);
-                case CAPTURE_ID -> captureId = buf.getUnsignedInt(at);
-                case AUTH_KEY -> authKey = text(buf, at, len);
-                case CORRELATION_ID -> correlationId = text(buf, at, len);
-                case VLAN -> vlan = buf.getUnsignedShort(at);
-                case NODE_NAME -> node = text(buf, at, len);
-                case PAYLOAD -> {
+        /** Sets the field of generic chunk {@code type}, whose body size has been checked. */
+        void set(int type, byte[] d, int at, int len, int pos) throws HepDecodeException {
+            switch (type) {
+                case 0x0001 -> ipFamily = d[at] & 0xff;
+                case 0x0002 -> ipProto = d[at] & 0xff;
+                case 0x0003 -> src4 = Arrays.copyOfRange(d, at, at + 4);
+                case 0x0004 -> dst4 = Arrays.copyOfRange(d, at, at + 4);
+                case 0x0005 -> src6 = Arrays.copyOfRange(d, at, at + 16);
+                case 0x0006 -> dst6 = Arrays.copyOfRange(d, at, at + 16);
+                case 0x0007 -> srcPort = u16(d, at);
+                case 0x0008 -> dstPort = u16(d, at);
+                case 0x0009 -> tsSec = u32(d, at);
+                case 0x000a -> tsUsec = (int) Math.min(u32(d, at), Integer.MAX_VALUE);
+                case 0x000b -> protoType = d[at] & 0xff;
+                case 0x000c -> captureId = u32(d, at);
+                case 0x000e -> authKey = text(d, at, len);
+                case 0x0011 -> correlationId = text(d, at, len);
+                case 0x0012 -> vlan = u16(d, at);
+                case 0x0013 -> node = text(d, at, len);
+                case 0x000f -> {
                     if (payload == null) {
-                        payload = bytes(buf, at, len);
+                        payload = Arrays.copyOfRange(d, at, at + len);
                     } else {
-                        raw(new HepChunk(0, t.code(), bytes(buf, at, len)));
+                        raw(new HepChunk(0, type, Arrays.copyOfRange(d, at, at + len)));
                     }
                 }
-                case PAYLOAD_GZIP -> {
+                case 0x0010 -> {
                     if (payload == null) {
-                        payload = inflate(buf, at, len, pos);
+                        payload = inflate(d, at, len, pos);
                         compressed = true;
                     } else {
-                        raw(new HepChunk(0, t.code(), bytes(buf, at, len)));
+                        raw(new HepChunk(0, type, Arrays.copyOfRange(d, at, at + len)));
                     }
                 }
+                default -> throw new IllegalStateException("chunk type 0x" + hex4(type) + " has no field");
             }
         }
 
@@ -222,14 +276,14 @@ public final class HepDecoder {
     // HEPv1/v2: u8 version, u8 header length, u8 family, u8 protocol, u16 src port, u16 dst port,
     // then both addresses; v2 adds u32 seconds, u32 microseconds, u16 capture id, 2 bytes padding,
     // sent in host byte order (little-endian on the agents seen, see HEP.md).
-    private HepPacket decodeV1V2(ByteBuf buf, int start, int size, int version) throws HepDecodeException {
+    private HepPacket decodeV1V2(byte[] d, int base, int size, int version) throws HepDecodeException {
         if (size < 4) {
             throw new HepDecodeException(TRUNCATED_HEADER,
                     "HEPv" + version + " header cut: " + size + " bytes (expected: at least 16)");
         }
-        int headerLength = buf.getUnsignedByte(start + 1);
-        int family = buf.getUnsignedByte(start + 2);
-        int ipProto = buf.getUnsignedByte(start + 3);
+        int headerLength = d[base + 1] & 0xff;
+        int family = d[base + 2] & 0xff;
+        int ipProto = d[base + 3] & 0xff;
         int addrLen;
         int minHeader;
         if (family == 2) {
@@ -251,31 +305,31 @@ public final class HepDecoder {
             throw new HepDecodeException(TRUNCATED_HEADER, "HEPv" + version + " header cut: " + size
                     + " bytes (expected: at least " + (headerLength + timeHeader) + ")");
         }
-        int srcPort = buf.getUnsignedShort(start + 4);
-        int dstPort = buf.getUnsignedShort(start + 6);
-        InetAddress src = address(bytes(buf, start + 8, addrLen));
-        InetAddress dst = address(bytes(buf, start + 8 + addrLen, addrLen));
+        int srcPort = u16(d, base + 4);
+        int dstPort = u16(d, base + 6);
+        int addrAt = base + 8;
+        InetAddress src = address(Arrays.copyOfRange(d, addrAt, addrAt + addrLen));
+        InetAddress dst = address(Arrays.copyOfRange(d, addrAt + addrLen, addrAt + 2 * addrLen));
         long tsSec = 0;
         int tsUsec = 0;
         long captureId = 0;
         if (version == 2) {
-            int t = start + headerLength;
-            tsSec = buf.getUnsignedIntLE(t);
-            tsUsec = (int) Math.min(buf.getUnsignedIntLE(t + 4), Integer.MAX_VALUE);
-            captureId = buf.getUnsignedShortLE(t + 8);
+            int t = base + headerLength;
+            tsSec = Integer.toUnsignedLong((int) INT_LE.get(d, t));
+            tsUsec = (int) Math.min(Integer.toUnsignedLong((int) INT_LE.get(d, t + 4)), Integer.MAX_VALUE);
+            captureId = Short.toUnsignedInt((short) SHORT_LE.get(d, t + 8));
         }
         int payloadAt = headerLength + timeHeader;
         if (size == payloadAt) {
             throw new HepDecodeException(MISSING_PAYLOAD, "HEPv" + version + " packet without payload");
         }
-        byte[] payload = bytes(buf, start + payloadAt, size - payloadAt);
+        byte[] payload = Arrays.copyOfRange(d, base + payloadAt, base + size);
         return new HepPacket(version, family, ipProto, src, dst, srcPort, dstPort, tsSec, tsUsec,
                 1, captureId, null, null, null, null, payload, false, null);
     }
 
-    private byte[] inflate(ByteBuf buf, int at, int len, int pos) throws HepDecodeException {
-        byte[] compressed = bytes(buf, at, len);
-        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(compressed), 4096)) {
+    private byte[] inflate(byte[] d, int at, int len, int pos) throws HepDecodeException {
+        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(d, at, len), 4096)) {
             ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(maxInflatedPayload, len * 4 + 64));
             byte[] chunk = new byte[8192];
             int n;
@@ -293,19 +347,21 @@ public final class HepDecoder {
         }
     }
 
-    private static byte[] bytes(ByteBuf buf, int at, int len) {
-        byte[] b = new byte[len];
-        buf.getBytes(at, b);
-        return b;
+    private static int u16(byte[] d, int at) {
+        return Short.toUnsignedInt((short) SHORT_BE.get(d, at));
+    }
+
+    private static long u32(byte[] d, int at) {
+        return Integer.toUnsignedLong((int) INT_BE.get(d, at));
     }
 
     /** A C-string tolerant text value: trailing NULs (sent by some C agents) are dropped. */
-    private static String text(ByteBuf buf, int at, int len) {
-        int end = len;
-        while (end > 0 && buf.getByte(at + end - 1) == 0) {
+    private static String text(byte[] d, int at, int len) {
+        int end = at + len;
+        while (end > at && d[end - 1] == 0) {
             end--;
         }
-        return buf.toString(at, end, StandardCharsets.UTF_8).replace('\0', '\uFFFD');
+        return new String(d, at, end - at, StandardCharsets.UTF_8).replace('\0', '\uFFFD');
     }
 
     private static InetAddress address(byte[] raw) {
@@ -319,10 +375,10 @@ public final class HepDecoder {
         }
     }
 
-    private static String ascii(ByteBuf buf, int at, int len) {
+    private static String ascii(byte[] d, int at, int len) {
         StringBuilder sb = new StringBuilder(len);
         for (int i = 0; i < len; i++) {
-            int c = buf.getUnsignedByte(at + i);
+            int c = d[at + i] & 0xff;
             sb.append(c >= 0x20 && c < 0x7f ? (char) c : '.');
         }
         return sb.toString();

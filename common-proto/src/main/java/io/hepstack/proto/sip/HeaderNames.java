@@ -1,6 +1,7 @@
 package io.hepstack.proto.sip;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 /**
  * The header names the parser knows, as small integer kinds, with their compact forms
@@ -58,9 +59,17 @@ final class HeaderNames {
     private static final boolean[] LIST = new boolean[KINDS];
     /** Compact form letter {@code a..z} to kind. */
     private static final int[] COMPACT = new int[26];
-    /** Lower-case full names grouped by length, and the kind of each. */
-    private static final byte[][][] BY_LENGTH = new byte[32][][];
-    private static final int[][] KIND_BY_LENGTH = new int[32][];
+    /**
+     * Full names in an open-addressing table (linear probing, never more than a sixth full), keyed by
+     * length and first {@link SipText#lowerWord}: a name costs one hash and usually one comparison
+     * of 8-byte words, and most unknown names end at an empty slot without any.
+     */
+    private static final int SLOT_BITS = 8;
+    private static final int SLOT_MASK = (1 << SLOT_BITS) - 1;
+    private static final long[][] SLOT_WORDS = new long[1 << SLOT_BITS][];
+    private static final int[] SLOT_LENGTH = new int[1 << SLOT_BITS];
+    /** The kind in each slot; {@link #OTHER} (0) marks an empty one. */
+    private static final int[] SLOT_KIND = new int[1 << SLOT_BITS];
 
     static {
         define(CALL_ID, "Call-ID", 'i', false);
@@ -113,21 +122,23 @@ final class HeaderNames {
         if (compact != 0) {
             COMPACT[compact - 'a'] = kind;
         }
-        byte[] lower = name.toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.US_ASCII);
+        byte[] lower = name.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII);
         int len = lower.length;
-        byte[][] names = BY_LENGTH[len];
-        int[] kinds = KIND_BY_LENGTH[len];
-        int n = names == null ? 0 : names.length;
-        byte[][] grownNames = new byte[n + 1][];
-        int[] grownKinds = new int[n + 1];
-        if (n > 0) {
-            System.arraycopy(names, 0, grownNames, 0, n);
-            System.arraycopy(kinds, 0, grownKinds, 0, n);
+        long[] words = new long[(len + Long.BYTES - 1) / Long.BYTES];
+        for (int w = 0; w < words.length; w++) {
+            words[w] = SipText.lowerWord(lower, w * Long.BYTES, len);
         }
-        grownNames[n] = lower;
-        grownKinds[n] = kind;
-        BY_LENGTH[len] = grownNames;
-        KIND_BY_LENGTH[len] = grownKinds;
+        int s = slot(words[0], len);
+        while (SLOT_KIND[s] != OTHER) {
+            s = (s + 1) & SLOT_MASK;
+        }
+        SLOT_WORDS[s] = words;
+        SLOT_LENGTH[s] = len;
+        SLOT_KIND[s] = kind;
+    }
+
+    private static int slot(long firstWord, int length) {
+        return (int) (((firstWord ^ length) * 0x9E37_79B9_7F4A_7C15L) >>> (Long.SIZE - SLOT_BITS));
     }
 
     /** The kind of the header name in {@code buf[from, to)}, or {@link #OTHER}. */
@@ -137,19 +148,29 @@ final class HeaderNames {
             int c = SipText.lower(buf[from]) - 'a';
             return c >= 0 && c < 26 ? COMPACT[c] : OTHER;
         }
-        if (len <= 0 || len >= BY_LENGTH.length) {
+        if (len <= 0) {
             return OTHER;
         }
-        byte[][] names = BY_LENGTH[len];
-        if (names == null) {
-            return OTHER;
-        }
-        for (int i = 0; i < names.length; i++) {
-            if (SipText.equalsLowerAscii(buf, from, names[i])) {
-                return KIND_BY_LENGTH[len][i];
+        long first = SipText.lowerWord(buf, from, to);
+        for (int s = slot(first, len); ; s = (s + 1) & SLOT_MASK) {
+            int kind = SLOT_KIND[s];
+            if (kind == OTHER) {
+                return OTHER;
+            }
+            long[] words = SLOT_WORDS[s];
+            if (SLOT_LENGTH[s] == len && words[0] == first && restEquals(buf, from, to, words)) {
+                return kind;
             }
         }
-        return OTHER;
+    }
+
+    private static boolean restEquals(byte[] buf, int from, int to, long[] words) {
+        for (int w = 1; w < words.length; w++) {
+            if (words[w] != SipText.lowerWord(buf, from + w * Long.BYTES, to)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The kind of a header name given as text (surrounding blanks ignored), or {@link #OTHER}. */
@@ -160,29 +181,38 @@ final class HeaderNames {
             int c = (n.charAt(0) | 0x20) - 'a';
             return c >= 0 && c < 26 ? COMPACT[c] : OTHER;
         }
-        if (len <= 0 || len >= BY_LENGTH.length || BY_LENGTH[len] == null) {
+        if (len <= 0) {
             return OTHER;
         }
-        byte[][] names = BY_LENGTH[len];
-        for (int i = 0; i < names.length; i++) {
-            if (equalsLowerAscii(n, names[i])) {
-                return KIND_BY_LENGTH[len][i];
+        long first = lowerWord(n, 0);
+        for (int s = slot(first, len); ; s = (s + 1) & SLOT_MASK) {
+            int kind = SLOT_KIND[s];
+            if (kind == OTHER) {
+                return OTHER;
+            }
+            long[] words = SLOT_WORDS[s];
+            boolean equal = SLOT_LENGTH[s] == len;
+            for (int w = 0; w < words.length && equal; w++) {
+                equal = words[w] == lowerWord(n, w * Long.BYTES);
+            }
+            if (equal) {
+                return kind;
             }
         }
-        return OTHER;
     }
 
-    private static boolean equalsLowerAscii(String s, byte[] lower) {
-        for (int i = 0; i < lower.length; i++) {
-            char c = s.charAt(i);
-            if (c >= 'A' && c <= 'Z') {
-                c += 32;
+    /** {@link SipText#lowerWord} of the characters of {@code s} from {@code at}; -1 (no name's word) for a non-ASCII one. */
+    private static long lowerWord(String s, int at) {
+        int n = Math.min(Long.BYTES, s.length() - at);
+        long w = 0;
+        for (int i = n - 1; i >= 0; i--) {
+            char c = s.charAt(at + i);
+            if (c > 0x7f) {
+                return -1;
             }
-            if (c != lower[i]) {
-                return false;
-            }
+            w = (w << 8) | (c >= 'A' && c <= 'Z' ? c + 32 : c);
         }
-        return true;
+        return w;
     }
 
     /**

@@ -74,6 +74,32 @@ final class SipText {
         return true;
     }
 
+    /**
+     * The 8 bytes of {@code buf[at, to)} from {@code at} as a little-endian word, bytes at or past
+     * {@code to} zero, ASCII upper-case letters lowered (exactly as {@link #lower} does, byte by
+     * byte): a letter is a byte whose low 7 bits are in 'A'-'Z' and whose top bit is clear.
+     */
+    static long lowerWord(byte[] buf, int at, int to) {
+        int n = Math.min(Long.BYTES, to - at);
+        long w;
+        if (at + Long.BYTES <= buf.length) {
+            w = (long) LONGS.get(buf, at);
+            if (n < Long.BYTES) {
+                w &= (1L << (n << 3)) - 1;
+            }
+        } else {
+            w = 0;
+            for (int i = n - 1; i >= 0; i--) {
+                w = (w << 8) | (buf[at + i] & 0xff);
+            }
+        }
+        long low7 = w & 0x7f7f_7f7f_7f7f_7f7fL;
+        long atLeastA = low7 + 0x3f3f_3f3f_3f3f_3f3fL; // top bit set where low7 >= 'A' (0x41)
+        long pastZ = low7 + 0x2525_2525_2525_2525L; // top bit set where low7 >= '[' (0x5b)
+        long upper = atLeastA & ~pastZ & ~w & 0x8080_8080_8080_8080L;
+        return w | (upper >>> 2);
+    }
+
     /** First index of LF in {@code buf[from, to)}, or -1: line ends are what framing looks for. */
     static int indexOfLf(byte[] buf, int from, int to) {
         return indexOf(buf, from, to, (byte) '\n');

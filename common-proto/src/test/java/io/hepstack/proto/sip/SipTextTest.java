@@ -43,6 +43,56 @@ class SipTextTest {
     }
 
     @Test
+    void findsTheFirstOfAnyByteAtEveryPositionAndAlignment() {
+        byte[] targets = {':', ';', ',', '"', '@', '>', (byte) 0x80, (byte) 0xff, 0x00, 0x7f};
+        for (byte target : targets) {
+            for (int length = 0; length <= 24; length++) {
+                for (int from = 0; from <= Math.min(length, 9); from++) {
+                    for (int at = -1; at < length; at++) {
+                        byte[] buf = new byte[length];
+                        // neighbours of the target value, which a faulty borrow in the word test would flag
+                        java.util.Arrays.fill(buf, (byte) (target ^ 1));
+                        if (at >= 0) {
+                            buf[at] = target;
+                        }
+                        int expected = at >= from ? at : -1;
+                        assertThat(SipText.indexOf(buf, from, length, target))
+                                .as("target %02x length %d from %d at %d", target, length, from, at)
+                                .isEqualTo(expected);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void lowersEachByteOfAWordExactlyAsTheByteRuleDoes() {
+        for (int b = 0; b < 256; b++) {
+            for (int position = 0; position < 8; position++) {
+                byte[] buf = new byte[8];
+                java.util.Arrays.fill(buf, (byte) (255 - b)); // a different byte beside it
+                buf[position] = (byte) b;
+                long word = SipText.lowerWord(buf, 0, 8);
+                for (int i = 0; i < 8; i++) {
+                    assertThat((int) (word >>> (i * 8)) & 0xff)
+                            .as("byte %02x at %d, position %d", b, position, i)
+                            .isEqualTo(SipText.lower(buf[i]) & 0xff);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aWordStopsAtTheGivenEndAndAtTheEndOfTheArray() {
+        byte[] buf = "ABCDEFGHIJ".getBytes(StandardCharsets.US_ASCII);
+
+        assertThat(SipText.lowerWord(buf, 0, 3)).isEqualTo(SipText.lowerWord("abc".getBytes(StandardCharsets.US_ASCII), 0, 3));
+        assertThat(SipText.lowerWord(buf, 0, 3) >>> 24).isZero();
+        assertThat(SipText.lowerWord(buf, 5, 10)).isEqualTo(SipText.lowerWord("fghij".getBytes(StandardCharsets.US_ASCII), 0, 5));
+        assertThat(SipText.lowerWord(buf, 9, 10)).isEqualTo('j');
+    }
+
+    @Test
     void stopsLookingAtTheGivenEnd() {
         byte[] buf = "abcdefghijklmnop\n".getBytes(StandardCharsets.US_ASCII);
 
