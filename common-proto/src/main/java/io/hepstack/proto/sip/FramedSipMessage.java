@@ -1,5 +1,6 @@
 package io.hepstack.proto.sip;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -22,6 +23,8 @@ final class FramedSipMessage implements SipMessage {
     private static final int INITIAL_HEADERS = 12;
     /** Set in the KIND slot when the value region spans continuation lines. */
     private static final int FOLDED = 0x100;
+    /** Set in the KIND slot when every byte of the value region is plain ASCII (0x01-0x7f). */
+    private static final int PLAIN = 0x200;
     private static final int KIND_MASK = 0xff;
 
     // Bits of `done`: which lazy fields are cached.
@@ -54,6 +57,8 @@ final class FramedSipMessage implements SipMessage {
 
     // Start line, set by the parser.
     boolean request;
+    /** Whether the start line is plain ASCII (0x01-0x7f). */
+    boolean startLinePlain;
     String method;
     int uriStart;
     int uriEnd;
@@ -104,7 +109,7 @@ final class FramedSipMessage implements SipMessage {
 
     // ---- index, used by the parser ----
 
-    void addHeader(int nameStart, int nameEnd, int valueStart, int valueEnd, int kind) {
+    void addHeader(int nameStart, int nameEnd, int valueStart, int valueEnd, int kind, boolean plain) {
         int base = count * SLOTS;
         if (base == index.length) {
             index = Arrays.copyOf(index, index.length * 2);
@@ -113,14 +118,17 @@ final class FramedSipMessage implements SipMessage {
         index[base + NAME_END] = nameEnd;
         index[base + VALUE_START] = valueStart;
         index[base + VALUE_END] = valueEnd;
-        index[base + KIND] = kind;
+        index[base + KIND] = plain ? kind | PLAIN : kind;
         kinds |= 1L << kind;
         count++;
     }
 
     /** Joins a continuation line's content {@code [start, end)} to the last header's value. */
-    void continueLast(int start, int end) {
+    void continueLast(int start, int end, boolean plain) {
         int base = (count - 1) * SLOTS;
+        if (!plain) {
+            index[base + KIND] &= ~PLAIN;
+        }
         if (index[base + VALUE_START] == index[base + VALUE_END]) {
             index[base + VALUE_START] = start;
         } else {
@@ -162,7 +170,15 @@ final class FramedSipMessage implements SipMessage {
         if ((index[base + KIND] & FOLDED) != 0) {
             return SipText.decodeUnfolded(buf, start, end).trim();
         }
+        if ((index[base + KIND] & PLAIN) != 0) {
+            return new String(buf, start, end - start, StandardCharsets.ISO_8859_1);
+        }
         return SipText.decode(buf, start, end);
+    }
+
+    /** Whether the value of the header at {@code base}, {@code buf[vs, ve)}, is plain ASCII. */
+    private boolean plain(int base, int vs, int ve) {
+        return (index[base + KIND] & PLAIN) != 0 || SipBytes.plainAscii(buf, vs, ve);
     }
 
     /** The value of the first header line of this kind, or {@code null}. */
@@ -273,7 +289,7 @@ final class FramedSipMessage implements SipMessage {
         if ((done & F_URI_USER) == 0) {
             if (!request) {
                 requestUriUser = null;
-            } else if ((done & F_URI) == 0 && SipBytes.plainAscii(buf, uriStart, uriEnd)) {
+            } else if ((done & F_URI) == 0 && (startLinePlain || SipBytes.plainAscii(buf, uriStart, uriEnd))) {
                 requestUriUser = SipBytes.uriUser(buf, uriStart, uriEnd);
             } else {
                 SipUri uri = requestUri();
@@ -295,7 +311,7 @@ final class FramedSipMessage implements SipMessage {
                 int base = h * SLOTS;
                 int vs = index[base + VALUE_START];
                 int ve = index[base + VALUE_END];
-                if ((index[base + KIND] & FOLDED) == 0 && SipBytes.plainAscii(buf, vs, ve)) {
+                if ((index[base + KIND] & FOLDED) == 0 && plain(base, vs, ve)) {
                     branch = SipBytes.viaBranch(buf, vs, ve);
                 }
             }
@@ -345,7 +361,7 @@ final class FramedSipMessage implements SipMessage {
         int base = h * SLOTS;
         int vs = index[base + VALUE_START];
         int ve = index[base + VALUE_END];
-        if ((index[base + KIND] & FOLDED) != 0 || !SipBytes.plainAscii(buf, vs, ve)) {
+        if ((index[base + KIND] & FOLDED) != 0 || !plain(base, vs, ve)) {
             return false;
         }
         int i = SipBytes.skipWs(buf, vs, ve);

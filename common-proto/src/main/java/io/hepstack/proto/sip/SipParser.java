@@ -77,7 +77,9 @@ public final class SipParser {
         }
         FramedSipMessage m = new FramedSipMessage(buf, offset, length);
         int p0 = p;
-        int lf = SipText.indexOfLf(buf, p, end);
+        long scan = SipText.scanLine(buf, p, end);
+        int lf = (int) scan;
+        m.startLinePlain = (scan & SipText.NOT_PLAIN) == 0;
         int lineEnd = lf < 0 ? end : lf;
         if (lineEnd > p && buf[lineEnd - 1] == '\r') {
             lineEnd--;
@@ -91,7 +93,9 @@ public final class SipParser {
         int line = 2;
         int bodyStart = end;
         while (p < end) {
-            lf = SipText.indexOfLf(buf, p, end);
+            scan = SipText.scanLine(buf, p, end);
+            lf = (int) scan;
+            boolean plain = (scan & SipText.NOT_PLAIN) == 0;
             int next = lf < 0 ? end : lf + 1;
             int ce = lf < 0 ? end : lf;
             if (ce > p && buf[ce - 1] == '\r') {
@@ -102,9 +106,9 @@ public final class SipParser {
                 break;
             }
             if (isWs(buf[p])) {
-                continuation(m, buf, p, ce, line, offset);
+                continuation(m, buf, p, ce, plain, line, offset);
             } else {
-                header(m, buf, p, ce, lf < 0, line, offset);
+                header(m, buf, p, ce, plain, lf < 0, line, offset);
             }
             p = next;
             line++;
@@ -225,8 +229,8 @@ public final class SipParser {
 
     // ---- header lines (RFC 3261 §7.3) ----
 
-    private static void header(FramedSipMessage m, byte[] buf, int from, int to, boolean last, int line, int base)
-            throws SipParseException {
+    private static void header(FramedSipMessage m, byte[] buf, int from, int to, boolean plain, boolean last,
+            int line, int base) throws SipParseException {
         int colon = SipText.indexOf(buf, from, to, (byte) ':');
         if (colon < 0) {
             if (last) {
@@ -259,12 +263,12 @@ public final class SipParser {
         while (valueEnd > valueStart && isWs(buf[valueEnd - 1])) {
             valueEnd--;
         }
-        m.addHeader(from, nameEnd, valueStart, valueEnd, HeaderNames.kindOf(buf, from, nameEnd));
+        m.addHeader(from, nameEnd, valueStart, valueEnd, HeaderNames.kindOf(buf, from, nameEnd), plain);
     }
 
     /** A line starting with SP or HTAB continues the previous header's value (RFC 3261 §7.3.1). */
-    private static void continuation(FramedSipMessage m, byte[] buf, int from, int to, int line, int base)
-            throws SipParseException {
+    private static void continuation(FramedSipMessage m, byte[] buf, int from, int to, boolean plain, int line,
+            int base) throws SipParseException {
         if (m.count == 0) {
             throw new SipParseException(SipParseError.BAD_HEADER, "line " + line
                     + ": continuation line before any header (offset " + (from - base) + ")", from - base);
@@ -275,7 +279,7 @@ public final class SipParser {
             end--;
         }
         if (end > start) {
-            m.continueLast(start, end);
+            m.continueLast(start, end, plain);
         }
     }
 

@@ -100,6 +100,46 @@ final class SipText {
         return w | (upper >>> 2);
     }
 
+    /** Set in a {@link #scanLine} result when the line is not plain ASCII. */
+    static final long NOT_PLAIN = 1L << 32;
+
+    /**
+     * One pass over a line: the index of the first LF in {@code buf[from, to)} (-1 when there is none)
+     * in the low 32 bits, and {@link #NOT_PLAIN} set unless every byte before that LF (or before
+     * {@code to}) is in 0x01-0x7f, the {@link #plainAscii} test. Framing needs the first, and the
+     * header fast paths the second, which then costs no second pass over the values.
+     */
+    static long scanLine(byte[] buf, int from, int to) {
+        long dirty = 0;
+        int i = from;
+        for (; i + Long.BYTES <= to; i += Long.BYTES) {
+            long w = (long) LONGS.get(buf, i);
+            long v = w ^ 0x0A0A_0A0A_0A0A_0A0AL;
+            long lf = (v - 0x0101_0101_0101_0101L) & ~v & 0x8080_8080_8080_8080L;
+            // a borrow only runs to higher bytes, so a flag below the LF comes from a byte below it
+            long nonPlain = ((w - 0x0101_0101_0101_0101L) | w) & 0x8080_8080_8080_8080L;
+            if (lf != 0) {
+                long below = ((lf & -lf) >>> 7) - 1;
+                return line(i + (Long.numberOfTrailingZeros(lf) >>> 3), dirty | (nonPlain & below));
+            }
+            dirty |= nonPlain;
+        }
+        for (; i < to; i++) {
+            byte b = buf[i];
+            if (b == '\n') {
+                return line(i, dirty);
+            }
+            if (b <= 0) {
+                dirty = 1;
+            }
+        }
+        return line(-1, dirty);
+    }
+
+    private static long line(int lf, long dirty) {
+        return (dirty != 0 ? NOT_PLAIN : 0) | (lf & 0xFFFF_FFFFL);
+    }
+
     /** First index of LF in {@code buf[from, to)}, or -1: line ends are what framing looks for. */
     static int indexOfLf(byte[] buf, int from, int to) {
         return indexOf(buf, from, to, (byte) '\n');

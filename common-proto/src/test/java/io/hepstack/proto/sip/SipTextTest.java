@@ -66,6 +66,36 @@ class SipTextTest {
     }
 
     @Test
+    void scansALineForItsEndAndWhetherTheBytesBeforeItArePlainAscii() {
+        byte[] odd = {0x00, (byte) 0x80, (byte) 0xff, (byte) 0xc3, 0x01, 0x7f};
+        for (byte bad : odd) {
+            for (int length = 0; length <= 20; length++) {
+                for (int from = 0; from <= Math.min(length, 3); from++) {
+                    for (int lf = -1; lf < length; lf++) {
+                        for (int at = -1; at < length; at++) {
+                            byte[] buf = new byte[length];
+                            java.util.Arrays.fill(buf, (byte) 'a');
+                            if (at >= 0) {
+                                buf[at] = bad;
+                            }
+                            if (lf >= 0) {
+                                buf[lf] = '\n';
+                            }
+                            int expectedLf = naiveIndexOfLf(buf, from, length);
+                            int lineEnd = expectedLf < 0 ? length : expectedLf;
+                            boolean expectedPlain = SipText.plainAscii(buf, from, lineEnd);
+                            long scan = SipText.scanLine(buf, from, length);
+                            String what = String.format("bad %02x at %d, length %d from %d lf %d", bad, at, length, from, lf);
+                            assertThat((int) scan).as(what).isEqualTo(expectedLf);
+                            assertThat((scan & SipText.NOT_PLAIN) == 0).as(what).isEqualTo(expectedPlain);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void lowersEachByteOfAWordExactlyAsTheByteRuleDoes() {
         for (int b = 0; b < 256; b++) {
             for (int position = 0; position < 8; position++) {
