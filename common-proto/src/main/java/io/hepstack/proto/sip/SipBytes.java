@@ -161,10 +161,7 @@ final class SipBytes {
             if (v < n && b[v] == '"') {
                 return QUOTED;
             }
-            int end = v;
-            while (end < n && b[end] > ' ' && b[end] != ';' && b[end] != ',') {
-                end++;
-            }
+            int end = SipText.paramValueEnd(b, v, n);
             return new String(b, v, end - v, StandardCharsets.ISO_8859_1);
         }
         return "";

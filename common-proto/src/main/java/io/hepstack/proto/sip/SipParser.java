@@ -231,28 +231,33 @@ public final class SipParser {
 
     private static void header(FramedSipMessage m, byte[] buf, int from, int to, boolean plain, boolean last,
             int line, int base) throws SipParseException {
-        int colon = SipText.indexOf(buf, from, to, (byte) ':');
-        if (colon < 0) {
-            if (last) {
-                throw new SipParseException(SipParseError.TRUNCATED, "line " + line + ": message ends inside header name \""
-                        + excerpt(buf, from, to) + "\" (offset " + (from - base) + ")", from - base);
-            }
-            throw new SipParseException(SipParseError.BAD_HEADER, "line " + line + ": header line \""
-                    + excerpt(buf, from, to) + "\" has no colon (offset " + (from - base) + ")", from - base);
-        }
+        int colon = SipText.indexOfColonOrWs(buf, from, to);
         int nameEnd = colon;
-        while (nameEnd > from && isWs(buf[nameEnd - 1])) {
-            nameEnd--;
+        if (colon < 0 || buf[colon] != ':') {
+            // whitespace before the colon, or no colon: the rare forms, checked one by one
+            colon = SipText.indexOf(buf, from, to, (byte) ':');
+            if (colon < 0) {
+                if (last) {
+                    throw new SipParseException(SipParseError.TRUNCATED, "line " + line + ": message ends inside header name \""
+                            + excerpt(buf, from, to) + "\" (offset " + (from - base) + ")", from - base);
+                }
+                throw new SipParseException(SipParseError.BAD_HEADER, "line " + line + ": header line \""
+                        + excerpt(buf, from, to) + "\" has no colon (offset " + (from - base) + ")", from - base);
+            }
+            nameEnd = colon;
+            while (nameEnd > from && isWs(buf[nameEnd - 1])) {
+                nameEnd--;
+            }
+            for (int i = from; i < nameEnd; i++) {
+                if (isWs(buf[i])) {
+                    throw new SipParseException(SipParseError.BAD_HEADER, "line " + line + ": header name \""
+                            + excerpt(buf, from, nameEnd) + "\" contains whitespace (offset " + (i - base) + ")", i - base);
+                }
+            }
         }
         if (nameEnd == from) {
             throw new SipParseException(SipParseError.BAD_HEADER,
                     "line " + line + ": header name is empty (offset " + (from - base) + ")", from - base);
-        }
-        for (int i = from; i < nameEnd; i++) {
-            if (isWs(buf[i])) {
-                throw new SipParseException(SipParseError.BAD_HEADER, "line " + line + ": header name \""
-                        + excerpt(buf, from, nameEnd) + "\" contains whitespace (offset " + (i - base) + ")", i - base);
-            }
         }
         if (m.count == MAX_HEADERS) {
             throw new SipParseException(SipParseError.TOO_MANY_HEADERS, "line " + line + ": more than "

@@ -140,6 +140,59 @@ final class SipText {
         return (dirty != 0 ? NOT_PLAIN : 0) | (lf & 0xFFFF_FFFFL);
     }
 
+    /**
+     * End of a parameter value in {@code buf[from, to)}: the first byte that is a control character,
+     * SP, ';', ',' or from 0x80 (a byte {@code <= ' '} as a signed byte, ';' or ','), or {@code to}.
+     * Eight bytes per step, like {@link #indexOf}.
+     */
+    static int paramValueEnd(byte[] buf, int from, int to) {
+        int i = from;
+        for (; i + Long.BYTES <= to; i += Long.BYTES) {
+            long w = (long) LONGS.get(buf, i);
+            long semi = w ^ 0x3B3B_3B3B_3B3B_3B3BL;
+            long comma = w ^ 0x2C2C_2C2C_2C2C_2C2CL;
+            long stop = ((w - 0x2121_2121_2121_2121L) & ~w) // below '!' (0x21), top bit clear
+                    | w // top bit set: 0x80 and up
+                    | ((semi - 0x0101_0101_0101_0101L) & ~semi)
+                    | ((comma - 0x0101_0101_0101_0101L) & ~comma);
+            stop &= 0x8080_8080_8080_8080L;
+            if (stop != 0) {
+                return i + (Long.numberOfTrailingZeros(stop) >>> 3);
+            }
+        }
+        for (; i < to; i++) {
+            byte c = buf[i];
+            if (c <= ' ' || c == ';' || c == ',') {
+                return i;
+            }
+        }
+        return to;
+    }
+
+    /** First index of ':', SP or HTAB in {@code buf[from, to)}, or -1: where a header name ends. */
+    static int indexOfColonOrWs(byte[] buf, int from, int to) {
+        int i = from;
+        for (; i + Long.BYTES <= to; i += Long.BYTES) {
+            long w = (long) LONGS.get(buf, i);
+            long colon = w ^ 0x3A3A_3A3A_3A3A_3A3AL;
+            long sp = w ^ 0x2020_2020_2020_2020L;
+            long tab = w ^ 0x0909_0909_0909_0909L;
+            long hit = (((colon - 0x0101_0101_0101_0101L) & ~colon)
+                    | ((sp - 0x0101_0101_0101_0101L) & ~sp)
+                    | ((tab - 0x0101_0101_0101_0101L) & ~tab)) & 0x8080_8080_8080_8080L;
+            if (hit != 0) {
+                return i + (Long.numberOfTrailingZeros(hit) >>> 3);
+            }
+        }
+        for (; i < to; i++) {
+            byte c = buf[i];
+            if (c == ':' || c == ' ' || c == '\t') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /** First index of LF in {@code buf[from, to)}, or -1: line ends are what framing looks for. */
     static int indexOfLf(byte[] buf, int from, int to) {
         return indexOf(buf, from, to, (byte) '\n');

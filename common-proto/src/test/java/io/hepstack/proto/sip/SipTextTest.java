@@ -96,6 +96,69 @@ class SipTextTest {
     }
 
     @Test
+    void findsTheEndOfAParameterValueForEveryByteAtEveryPosition() {
+        for (int stop = 0; stop < 256; stop++) {
+            for (int length = 0; length <= 18; length++) {
+                for (int at = -1; at < length; at++) {
+                    byte[] buf = new byte[length];
+                    java.util.Arrays.fill(buf, (byte) 'z');
+                    if (at >= 0) {
+                        buf[at] = (byte) stop;
+                    }
+                    int expected = length;
+                    for (int i = 0; i < length; i++) {
+                        if (buf[i] <= ' ' || buf[i] == ';' || buf[i] == ',') {
+                            expected = i;
+                            break;
+                        }
+                    }
+                    for (int from = 0; from <= Math.min(length, 2); from++) {
+                        int want = expected >= from ? expected : naiveFrom(buf, from, length);
+                        assertThat(SipText.paramValueEnd(buf, from, length))
+                                .as("byte %02x at %d, length %d, from %d", stop, at, length, from)
+                                .isEqualTo(want);
+                    }
+                }
+            }
+        }
+    }
+
+    private static int naiveFrom(byte[] buf, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (buf[i] <= ' ' || buf[i] == ';' || buf[i] == ',') {
+                return i;
+            }
+        }
+        return to;
+    }
+
+    @Test
+    void findsWhereAHeaderNameEndsForEveryByteAtEveryPosition() {
+        for (int stop = 0; stop < 256; stop++) {
+            for (int length = 0; length <= 18; length++) {
+                for (int at = -1; at < length; at++) {
+                    byte[] buf = new byte[length];
+                    java.util.Arrays.fill(buf, (byte) 'z');
+                    if (at >= 0) {
+                        buf[at] = (byte) stop;
+                    }
+                    for (int from = 0; from <= Math.min(length, 2); from++) {
+                        int expected = -1;
+                        for (int i = from; i < length && expected < 0; i++) {
+                            if (buf[i] == ':' || buf[i] == ' ' || buf[i] == '\t') {
+                                expected = i;
+                            }
+                        }
+                        assertThat(SipText.indexOfColonOrWs(buf, from, length))
+                                .as("byte %02x at %d, length %d, from %d", stop, at, length, from)
+                                .isEqualTo(expected);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void lowersEachByteOfAWordExactlyAsTheByteRuleDoes() {
         for (int b = 0; b < 256; b++) {
             for (int position = 0; position < 8; position++) {
