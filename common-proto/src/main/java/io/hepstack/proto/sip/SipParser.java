@@ -232,36 +232,15 @@ public final class SipParser {
     private static void header(FramedSipMessage m, byte[] buf, int from, int to, boolean plain, boolean last,
             int line, int base) throws SipParseException {
         int colon = SipText.indexOfColonOrWs(buf, from, to);
-        int nameEnd = colon;
         if (colon < 0 || buf[colon] != ':') {
-            // whitespace before the colon, or no colon: the rare forms, checked one by one
-            colon = SipText.indexOf(buf, from, to, (byte) ':');
-            if (colon < 0) {
-                if (last) {
-                    throw new SipParseException(SipParseError.TRUNCATED, "line " + line + ": message ends inside header name \""
-                            + excerpt(buf, from, to) + "\" (offset " + (from - base) + ")", from - base);
-                }
-                throw new SipParseException(SipParseError.BAD_HEADER, "line " + line + ": header line \""
-                        + excerpt(buf, from, to) + "\" has no colon (offset " + (from - base) + ")", from - base);
-            }
-            nameEnd = colon;
-            while (nameEnd > from && isWs(buf[nameEnd - 1])) {
-                nameEnd--;
-            }
-            for (int i = from; i < nameEnd; i++) {
-                if (isWs(buf[i])) {
-                    throw new SipParseException(SipParseError.BAD_HEADER, "line " + line + ": header name \""
-                            + excerpt(buf, from, nameEnd) + "\" contains whitespace (offset " + (i - base) + ")", i - base);
-                }
-            }
+            colon = colonAfterSpace(buf, from, to, last, line, base);
         }
-        if (nameEnd == from) {
-            throw new SipParseException(SipParseError.BAD_HEADER,
-                    "line " + line + ": header name is empty (offset " + (from - base) + ")", from - base);
+        int nameEnd = colon;
+        while (nameEnd > from && isWs(buf[nameEnd - 1])) {
+            nameEnd--;
         }
-        if (m.count == MAX_HEADERS) {
-            throw new SipParseException(SipParseError.TOO_MANY_HEADERS, "line " + line + ": more than "
-                    + MAX_HEADERS + " header lines (offset " + (from - base) + ")", from - base);
+        if (nameEnd == from || m.count == MAX_HEADERS) {
+            throw headerError(nameEnd == from, from, line, base);
         }
         int valueStart = skipWs(buf, colon + 1, to);
         int valueEnd = to;
@@ -269,6 +248,47 @@ public final class SipParser {
             valueEnd--;
         }
         m.addHeader(from, nameEnd, valueStart, valueEnd, HeaderNames.kindOf(buf, from, nameEnd), plain);
+    }
+
+    // The error paths of header() live apart so that header() stays small enough for the JIT to
+    // inline into the framing loop, which runs it for every line.
+
+    /**
+     * The colon of a header line whose name is followed by whitespace, or that has none: allowed
+     * before the colon ("Name : value"), refused inside the name or when there is no colon.
+     */
+    private static int colonAfterSpace(byte[] buf, int from, int to, boolean last, int line, int base)
+            throws SipParseException {
+        int colon = SipText.indexOf(buf, from, to, (byte) ':');
+        if (colon < 0) {
+            if (last) {
+                throw new SipParseException(SipParseError.TRUNCATED, "line " + line + ": message ends inside header name \""
+                        + excerpt(buf, from, to) + "\" (offset " + (from - base) + ")", from - base);
+            }
+            throw new SipParseException(SipParseError.BAD_HEADER, "line " + line + ": header line \""
+                    + excerpt(buf, from, to) + "\" has no colon (offset " + (from - base) + ")", from - base);
+        }
+        int nameEnd = colon;
+        while (nameEnd > from && isWs(buf[nameEnd - 1])) {
+            nameEnd--;
+        }
+        for (int i = from; i < nameEnd; i++) {
+            if (isWs(buf[i])) {
+                throw new SipParseException(SipParseError.BAD_HEADER, "line " + line + ": header name \""
+                        + excerpt(buf, from, nameEnd) + "\" contains whitespace (offset " + (i - base) + ")", i - base);
+            }
+        }
+        return colon;
+    }
+
+    /** The error for a header line with an empty name, else for one header line too many. */
+    private static SipParseException headerError(boolean emptyName, int from, int line, int base) {
+        if (emptyName) {
+            return new SipParseException(SipParseError.BAD_HEADER,
+                    "line " + line + ": header name is empty (offset " + (from - base) + ")", from - base);
+        }
+        return new SipParseException(SipParseError.TOO_MANY_HEADERS, "line " + line + ": more than "
+                + MAX_HEADERS + " header lines (offset " + (from - base) + ")", from - base);
     }
 
     /** A line starting with SP or HTAB continues the previous header's value (RFC 3261 §7.3.1). */
