@@ -207,21 +207,31 @@ public final class HepDecoder {
             chunks.add(c);
         }
 
-        /** Sets the field of generic chunk {@code type}, whose body size has been checked. */
+        /**
+         * Sets the field of generic chunk {@code type}, whose body size has been checked. The
+         * fixed-size numbers, most chunks of a packet, are set here, in a method small enough to be
+         * inlined into the chunk loop; byte strings go to {@link #setBytes}.
+         */
         void set(int type, byte[] d, int at, int len, int pos) throws HepDecodeException {
             switch (type) {
                 case 0x0001 -> ipFamily = d[at] & 0xff;
                 case 0x0002 -> ipProto = d[at] & 0xff;
-                case 0x0003 -> src4 = Arrays.copyOfRange(d, at, at + 4);
-                case 0x0004 -> dst4 = Arrays.copyOfRange(d, at, at + 4);
-                case 0x0005 -> src6 = Arrays.copyOfRange(d, at, at + 16);
-                case 0x0006 -> dst6 = Arrays.copyOfRange(d, at, at + 16);
                 case 0x0007 -> srcPort = u16(d, at);
                 case 0x0008 -> dstPort = u16(d, at);
                 case 0x0009 -> tsSec = u32(d, at);
                 case 0x000a -> tsUsec = (int) Math.min(u32(d, at), Integer.MAX_VALUE);
                 case 0x000b -> protoType = d[at] & 0xff;
                 case 0x000c -> captureId = u32(d, at);
+                default -> setBytes(type, d, at, len, pos);
+            }
+        }
+
+        private void setBytes(int type, byte[] d, int at, int len, int pos) throws HepDecodeException {
+            switch (type) {
+                case 0x0003 -> src4 = Arrays.copyOfRange(d, at, at + 4);
+                case 0x0004 -> dst4 = Arrays.copyOfRange(d, at, at + 4);
+                case 0x0005 -> src6 = Arrays.copyOfRange(d, at, at + 16);
+                case 0x0006 -> dst6 = Arrays.copyOfRange(d, at, at + 16);
                 case 0x000e -> authKey = text(d, at, len);
                 case 0x0011 -> correlationId = text(d, at, len);
                 case 0x0012 -> vlan = u16(d, at);
