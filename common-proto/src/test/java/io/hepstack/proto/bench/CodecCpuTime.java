@@ -17,11 +17,12 @@ import java.util.List;
  * The {@link CodecBenchmark} work measured in CPU time rather than wall time, so that other
  * processes competing for the cores do not inflate the figure (time spent descheduled is not
  * counted; cache and frequency effects still are). Prints, ns per message, the median of 15 rounds
- * of about a second (after 5 s of warm-up) of the measuring thread's CPU time and of the whole process's CPU time: the second adds what the
- * garbage collector's threads spend on the garbage the work leaves, which is the honest cost per
- * message per core. {@code ./hepstack bench codec-cpu [STAGE ...]}. Stages run one after the other in one JVM, where the
- * earlier ones shape the JIT's profile of the later ones; name one stage to measure it in a JVM of its
- * own (what comparisons between two versions of the code should do).
+ * of about a second (after 5 s of warm-up) of the measuring thread's CPU time and of the whole
+ * process's CPU time: the second adds what the garbage collector's threads spend on the garbage the
+ * work leaves, which is the honest cost per message per core.
+ * {@code ./hepstack bench codec-cpu [STAGE ...]}. Stages run one after the other in one JVM, where
+ * the earlier ones shape the JIT's profile of the later ones; name one stage to measure it in a JVM
+ * of its own (what comparisons between two versions of the code should do).
  */
 public final class CodecCpuTime {
 
