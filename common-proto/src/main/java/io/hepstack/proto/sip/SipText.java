@@ -100,6 +100,17 @@ final class SipText {
         return w | (upper >>> 2);
     }
 
+    /**
+     * The top bit of each byte of {@code word} equal to the byte repeated in {@code pattern} (a SWAR
+     * zero-byte test on their XOR). Bytes above the first equal one may be flagged falsely by the
+     * borrow; the lowest flag is exact, and it is the only one callers read. Flags of several tests
+     * may be OR-ed: the lowest flag of the union is still exact.
+     */
+    private static long equalBytes(long word, long pattern) {
+        long v = word ^ pattern;
+        return (v - 0x0101_0101_0101_0101L) & ~v & 0x8080_8080_8080_8080L;
+    }
+
     /** Set in a {@link #scanLine} result when the line is not plain ASCII. */
     static final long NOT_PLAIN = 1L << 32;
 
@@ -114,8 +125,7 @@ final class SipText {
         int i = from;
         for (; i + Long.BYTES <= to; i += Long.BYTES) {
             long w = (long) LONGS.get(buf, i);
-            long v = w ^ 0x0A0A_0A0A_0A0A_0A0AL;
-            long lf = (v - 0x0101_0101_0101_0101L) & ~v & 0x8080_8080_8080_8080L;
+            long lf = equalBytes(w, 0x0A0A_0A0A_0A0A_0A0AL);
             // a borrow only runs to higher bytes, so a flag below the LF comes from a byte below it
             long nonPlain = ((w - 0x0101_0101_0101_0101L) | w) & 0x8080_8080_8080_8080L;
             if (lf != 0) {
@@ -149,13 +159,11 @@ final class SipText {
         int i = from;
         for (; i + Long.BYTES <= to; i += Long.BYTES) {
             long w = (long) LONGS.get(buf, i);
-            long semi = w ^ 0x3B3B_3B3B_3B3B_3B3BL;
-            long comma = w ^ 0x2C2C_2C2C_2C2C_2C2CL;
-            long stop = ((w - 0x2121_2121_2121_2121L) & ~w) // below '!' (0x21), top bit clear
-                    | w // top bit set: 0x80 and up
-                    | ((semi - 0x0101_0101_0101_0101L) & ~semi)
-                    | ((comma - 0x0101_0101_0101_0101L) & ~comma);
-            stop &= 0x8080_8080_8080_8080L;
+            long stop = ((w - 0x2121_2121_2121_2121L) & ~w & 0x8080_8080_8080_8080L) // below '!', top bit clear
+                    | (w & 0x8080_8080_8080_8080L) // top bit set: 0x80 and up
+                    | equalBytes(w, 0x3B3B_3B3B_3B3B_3B3BL) // ';'
+                    | equalBytes(w, 0x2C2C_2C2C_2C2C_2C2CL); // ','
+
             if (stop != 0) {
                 return i + (Long.numberOfTrailingZeros(stop) >>> 3);
             }
@@ -174,12 +182,9 @@ final class SipText {
         int i = from;
         for (; i + Long.BYTES <= to; i += Long.BYTES) {
             long w = (long) LONGS.get(buf, i);
-            long colon = w ^ 0x3A3A_3A3A_3A3A_3A3AL;
-            long sp = w ^ 0x2020_2020_2020_2020L;
-            long tab = w ^ 0x0909_0909_0909_0909L;
-            long hit = (((colon - 0x0101_0101_0101_0101L) & ~colon)
-                    | ((sp - 0x0101_0101_0101_0101L) & ~sp)
-                    | ((tab - 0x0101_0101_0101_0101L) & ~tab)) & 0x8080_8080_8080_8080L;
+            long hit = equalBytes(w, 0x3A3A_3A3A_3A3A_3A3AL) // ':'
+                    | equalBytes(w, 0x2020_2020_2020_2020L) // SP
+                    | equalBytes(w, 0x0909_0909_0909_0909L); // HTAB
             if (hit != 0) {
                 return i + (Long.numberOfTrailingZeros(hit) >>> 3);
             }
@@ -206,10 +211,9 @@ final class SipText {
         long pattern = (b & 0xffL) * 0x0101_0101_0101_0101L;
         int i = from;
         for (; i + Long.BYTES <= to; i += Long.BYTES) {
-            long v = (long) LONGS.get(buf, i) ^ pattern;
-            long zeroBytes = (v - 0x0101_0101_0101_0101L) & ~v & 0x8080_8080_8080_8080L;
-            if (zeroBytes != 0) {
-                return i + (Long.numberOfTrailingZeros(zeroBytes) >>> 3);
+            long hit = equalBytes((long) LONGS.get(buf, i), pattern);
+            if (hit != 0) {
+                return i + (Long.numberOfTrailingZeros(hit) >>> 3);
             }
         }
         for (; i < to; i++) {

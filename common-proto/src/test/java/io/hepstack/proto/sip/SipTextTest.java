@@ -97,65 +97,47 @@ class SipTextTest {
 
     @Test
     void findsTheEndOfAParameterValueForEveryByteAtEveryPosition() {
-        for (int stop = 0; stop < 256; stop++) {
-            for (int length = 0; length <= 18; length++) {
-                for (int at = -1; at < length; at++) {
-                    byte[] buf = new byte[length];
-                    java.util.Arrays.fill(buf, (byte) 'z');
-                    if (at >= 0) {
-                        buf[at] = (byte) stop;
-                    }
-                    int expected = length;
-                    for (int i = 0; i < length; i++) {
-                        if (buf[i] <= ' ' || buf[i] == ';' || buf[i] == ',') {
-                            expected = i;
-                            break;
-                        }
-                    }
-                    for (int from = 0; from <= Math.min(length, 2); from++) {
-                        int want = expected >= from ? expected : naiveFrom(buf, from, length);
-                        assertThat(SipText.paramValueEnd(buf, from, length))
-                                .as("byte %02x at %d, length %d, from %d", stop, at, length, from)
-                                .isEqualTo(want);
-                    }
-                }
-            }
-        }
-    }
-
-    private static int naiveFrom(byte[] buf, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (buf[i] <= ' ' || buf[i] == ';' || buf[i] == ',') {
-                return i;
-            }
-        }
-        return to;
+        forEveryByteAtEveryPosition((buf, from, what) -> assertThat(SipText.paramValueEnd(buf, from, buf.length))
+                .as(what)
+                .isEqualTo(naiveIndexOf(buf, from, c -> c <= ' ' || c == ';' || c == ',', buf.length)));
     }
 
     @Test
     void findsWhereAHeaderNameEndsForEveryByteAtEveryPosition() {
-        for (int stop = 0; stop < 256; stop++) {
+        forEveryByteAtEveryPosition((buf, from, what) -> assertThat(SipText.indexOfColonOrWs(buf, from, buf.length))
+                .as(what)
+                .isEqualTo(naiveIndexOf(buf, from, c -> c == ':' || c == ' ' || c == '\t', -1)));
+    }
+
+    private interface ScanCheck {
+        void check(byte[] buf, int from, String what);
+    }
+
+    /** Buffers of 0-18 'z' bytes with any one byte value at any position, scanned from 0, 1 and 2. */
+    private static void forEveryByteAtEveryPosition(ScanCheck check) {
+        for (int value = 0; value < 256; value++) {
             for (int length = 0; length <= 18; length++) {
                 for (int at = -1; at < length; at++) {
                     byte[] buf = new byte[length];
                     java.util.Arrays.fill(buf, (byte) 'z');
                     if (at >= 0) {
-                        buf[at] = (byte) stop;
+                        buf[at] = (byte) value;
                     }
                     for (int from = 0; from <= Math.min(length, 2); from++) {
-                        int expected = -1;
-                        for (int i = from; i < length && expected < 0; i++) {
-                            if (buf[i] == ':' || buf[i] == ' ' || buf[i] == '\t') {
-                                expected = i;
-                            }
-                        }
-                        assertThat(SipText.indexOfColonOrWs(buf, from, length))
-                                .as("byte %02x at %d, length %d, from %d", stop, at, length, from)
-                                .isEqualTo(expected);
+                        check.check(buf, from, String.format("byte %02x at %d, length %d, from %d", value, at, length, from));
                     }
                 }
             }
         }
+    }
+
+    private static int naiveIndexOf(byte[] buf, int from, java.util.function.IntPredicate stop, int absent) {
+        for (int i = from; i < buf.length; i++) {
+            if (stop.test(buf[i])) {
+                return i;
+            }
+        }
+        return absent;
     }
 
     @Test
