@@ -26,9 +26,11 @@ class HepDecoderFuzzTest {
             if (e.reason() == null || e.getMessage() == null || e.getMessage().isEmpty()) {
                 throw new AssertionError("rejection without reason or message", e);
             }
+            sameFromADirectBuffer(input, null, e);
             frame(input);
             return;
         }
+        sameFromADirectBuffer(input, p, null);
         if (p.version() == 3 && !p.compressed()) {
             byte[] again;
             try {
@@ -46,6 +48,25 @@ class HepDecoderFuzzTest {
             }
         }
         frame(input);
+    }
+
+    /** A direct buffer (copied through the decoder's scratch array) gives the same packet or rejection. */
+    private static void sameFromADirectBuffer(byte[] input, HepPacket expected, HepDecodeException rejected) {
+        ByteBuf direct = Unpooled.directBuffer(Math.max(1, input.length)).writeBytes(input);
+        try {
+            HepPacket q = DECODER.decode(direct);
+            if (expected == null || !expected.equals(q)) {
+                throw new AssertionError("direct buffer decoded to " + q + ", array to "
+                        + (expected != null ? expected : rejected.reason()));
+            }
+        } catch (HepDecodeException e) {
+            if (rejected == null || e.reason() != rejected.reason() || !e.getMessage().equals(rejected.getMessage())) {
+                throw new AssertionError("direct buffer rejected (" + e.getMessage() + "), array gave "
+                        + (expected != null ? expected : rejected.getMessage()), e);
+            }
+        } finally {
+            direct.release();
+        }
     }
 
     /** The same bytes as a TCP stream: frames within bounds, each decodable or rejected, or a corrupt stream. */

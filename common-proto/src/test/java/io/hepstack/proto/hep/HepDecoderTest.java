@@ -83,6 +83,60 @@ class HepDecoderTest {
     }
 
     @Test
+    void decodesTheSameFromAnArrayAHeapSliceAndADirectBuffer() throws Exception {
+        for (byte[] d : KamailioCapture.hepDatagrams()) {
+            HepPacket expected = decoder.decode(d);
+            // a heap buffer whose array holds other bytes around the packet (arrayOffset and readerIndex > 0)
+            byte[] padded = new byte[d.length + 20];
+            java.util.Arrays.fill(padded, (byte) 'H');
+            System.arraycopy(d, 0, padded, 13, d.length);
+            ByteBuf heap = Unpooled.wrappedBuffer(padded).slice(3, d.length + 15).readerIndex(10).writerIndex(10 + d.length);
+            ByteBuf direct = Unpooled.directBuffer(d.length + 7).writeBytes(new byte[7]).writeBytes(d).readerIndex(7);
+            try {
+                assertThat(decoder.decode(heap)).isEqualTo(expected);
+                assertThat(decoder.decode(direct)).isEqualTo(expected);
+                assertThat(direct.readerIndex()).isEqualTo(7);
+            } finally {
+                direct.release();
+            }
+        }
+    }
+
+    @Test
+    void packetsFromDirectBuffersShareNoBytesWithEachOtherOrTheScratchArray() throws Exception {
+        List<byte[]> datagrams = KamailioCapture.hepDatagrams();
+        HepPacket first = decodeDirect(datagrams.get(0));
+        byte[] payloadBefore = first.payload().clone();
+        for (byte[] d : datagrams.subList(1, 50)) {
+            decodeDirect(d);
+        }
+        assertThat(first.payload()).isEqualTo(payloadBefore);
+        assertThat(first).isEqualTo(decoder.decode(datagrams.get(0)));
+    }
+
+    @Test
+    void aLargePacketGrowsTheScratchArrayAndSmallOnesStillDecodeAfterIt() throws Exception {
+        byte[] small = KamailioCapture.hepDatagrams().get(3);
+        String body = "v=0\r\n" + "a=x-filler:" + "y".repeat(60_000) + "\r\n";
+        byte[] large = HepEncoder.encode(HepPackets.sip("INVITE sip:a@b SIP/2.0\r\nContent-Length: "
+                + body.length() + "\r\n\r\n" + body, List.of()));
+        assertThat(large.length).isGreaterThan(60_000);
+
+        assertThat(decodeDirect(small)).isEqualTo(decoder.decode(small));
+        assertThat(decodeDirect(large)).isEqualTo(decoder.decode(large));
+        assertThat(decodeDirect(small)).isEqualTo(decoder.decode(small));
+    }
+
+    private HepPacket decodeDirect(byte[] d) throws HepDecodeException {
+        ByteBuf direct = Unpooled.directBuffer(d.length).writeBytes(d);
+        try {
+            return decoder.decode(direct);
+        } finally {
+            direct.release();
+        }
+    }
+
+    @Test
     void keepsVendorUnknownAndSecondaryChunksRawInOrder() throws Exception {
         byte[] wire = HepEncoder.encode(HepPackets.sip("INVITE sip:a@b SIP/2.0\r\n\r\n",
                 List.of(new HepChunk(2, 0x0020, new byte[]{1, 2, 3}),   // Kamailio vendor chunk
