@@ -76,7 +76,7 @@ class BenchIT {
         assertThat(tcp).contains("\"sent\":2000,");
 
         assertThat(awaitCount("select count(*) from messages where call_id like 'bench-00000b01-%'", 3000))
-                .as(ingest.logText()).isEqualTo(3000);
+                .as(ingest.output()).isEqualTo(3000);
         assertThat(awaitCount("select count(*) from messages where call_id like 'bench-00000b02-%'", 2000))
                 .isEqualTo(2000);
         // 3000 messages of the default mix: 28 full cycles (20 scenarios, 104 messages), then 88 messages

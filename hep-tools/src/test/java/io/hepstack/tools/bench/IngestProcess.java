@@ -1,8 +1,10 @@
 package io.hepstack.tools.bench;
 
 import io.hepstack.proto.store.testing.TestDatabase;
+import io.hepstack.proto.testing.ChildProcess;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.DatagramSocket;
 import java.net.HttpURLConnection;
 import java.net.InetAddress;
@@ -12,44 +14,47 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
- * The hep-ingest jar run as a child process on free loopback ports against a test database; waits
- * until it is ready, stops it (SIGTERM, then kill) on {@link #close}.
+ * The hep-ingest jar run as a {@link ChildProcess} on free loopback ports against a test database; waits
+ * until it is ready, stops it (SIGTERM, then SIGKILL after 40 s) and deletes its log on {@link #close}.
  */
-final class IngestProcess implements AutoCloseable {
+final class IngestProcess extends ChildProcess {
+
+    private static final Duration STOP_GRACE = Duration.ofSeconds(40);
 
     final int hepPort;
     final int httpPort;
-    final Path log;
-    private final Process process;
 
     IngestProcess(TestDatabase db) throws Exception {
-        String jar = System.getProperty("hepstack.ingest.jar", "../hep-ingest/target/hep-ingest.jar");
-        if (!Files.isRegularFile(Path.of(jar))) {
-            throw new IllegalStateException(jar + " missing: build with ./mvnw -pl hep-tools -am verify "
-                    + "(hep-tools depends on hep-ingest for this test)");
-        }
-        hepPort = freePort();
-        httpPort = freePort();
-        log = Files.createTempFile("hep-ingest-", ".log");
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-jar", jar,
-                "--homer.ingest.udp.host=127.0.0.1", "--homer.ingest.udp.port=" + hepPort,
-                "--homer.ingest.tcp.host=127.0.0.1", "--homer.ingest.tcp.port=" + hepPort,
-                "--server.address=127.0.0.1", "--server.port=" + httpPort,
-                "--spring.r2dbc.url=" + db.r2dbcUrl(), "--spring.r2dbc.username=" + db.user(),
-                "--spring.r2dbc.password=" + (db.password() == null ? "unused" : db.password())));
-        process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        this(db, freePort(), freePort());
+    }
+
+    private IngestProcess(TestDatabase db, int hepPort, int httpPort) throws Exception {
+        super("hep-ingest", command(db, hepPort, httpPort), Files.createTempFile("hep-ingest-", ".log"), STOP_GRACE);
+        this.hepPort = hepPort;
+        this.httpPort = httpPort;
         try {
             awaitReady(Duration.ofSeconds(90));
         } catch (Exception | AssertionError e) {
             close();
             throw e;
         }
+    }
+
+    private static ProcessBuilder command(TestDatabase db, int hepPort, int httpPort) {
+        String jar = System.getProperty("hepstack.ingest.jar", "../hep-ingest/target/hep-ingest.jar");
+        if (!Files.isRegularFile(Path.of(jar))) {
+            throw new IllegalStateException(jar + " missing: build with ./mvnw -pl hep-tools -am verify "
+                    + "(hep-tools depends on hep-ingest for this test)");
+        }
+        return new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-jar", jar,
+                "--homer.ingest.udp.host=127.0.0.1", "--homer.ingest.udp.port=" + hepPort,
+                "--homer.ingest.tcp.host=127.0.0.1", "--homer.ingest.tcp.port=" + hepPort,
+                "--server.address=127.0.0.1", "--server.port=" + httpPort,
+                "--spring.r2dbc.url=" + db.r2dbcUrl(), "--spring.r2dbc.username=" + db.user(),
+                "--spring.r2dbc.password=" + (db.password() == null ? "unused" : db.password()));
     }
 
     /** A port free for both UDP and TCP on 127.0.0.1 right now. */
@@ -71,15 +76,13 @@ final class IngestProcess implements AutoCloseable {
     private void awaitReady(Duration timeout) throws Exception {
         long end = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < end) {
-            if (!process.isAlive()) {
-                throw new AssertionError("hep-ingest exited with " + process.exitValue() + ":\n" + logText());
-            }
+            assertAlive();
             if (status("/actuator/health/readiness") == 200) {
                 return;
             }
             Thread.sleep(250);
         }
-        throw new AssertionError("hep-ingest not ready after " + timeout + ":\n" + logText());
+        throw new AssertionError("hep-ingest not ready after " + timeout + ":\n" + output());
     }
 
     int status(String path) {
@@ -118,21 +121,13 @@ final class IngestProcess implements AutoCloseable {
         return sum;
     }
 
-    String logText() {
-        try {
-            String s = Files.readString(log);
-            return s.length() > 20_000 ? s.substring(s.length() - 20_000) : s;
-        } catch (IOException e) {
-            return "(no log: " + e + ")";
-        }
-    }
-
     @Override
-    public void close() throws Exception {
-        process.destroy();
-        if (!process.waitFor(40, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    public void close() throws InterruptedException {
+        super.close();
+        try {
+            Files.deleteIfExists(log());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        Files.deleteIfExists(log);
     }
 }

@@ -1,6 +1,5 @@
 package io.hepstack.tools.e2e;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.HttpURLConnection;
@@ -12,32 +11,24 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
- * A program of the end-to-end stack (a service jar, nginx, Kamailio, SIPp) run as a child process with
- * its output kept in {@code target/e2e/NAME.log}; {@link #close} stops it and everything it forked
- * (SIGTERM, then SIGKILL after a bounded wait), whatever the outcome of the test.
+ * A program of the end-to-end stack (a service jar, nginx, Kamailio, SIPp) run as a common-proto
+ * {@link io.hepstack.proto.testing.ChildProcess} with its output kept in {@code target/e2e/NAME.log};
+ * {@link #close} stops it and everything it forked (SIGTERM, then SIGKILL after 40 s), whatever the
+ * outcome of the test. Adds the stack's readiness waits and port picking.
  */
-final class ChildProcess implements AutoCloseable {
+final class ChildProcess extends io.hepstack.proto.testing.ChildProcess {
 
-    final String name;
-    final Path log;
-    private final Process process;
+    private static final Duration STOP_GRACE = Duration.ofSeconds(40);
 
-    private ChildProcess(String name, Process process, Path log) {
-        this.name = name;
-        this.process = process;
-        this.log = log;
+    private ChildProcess(String name, Path logDir, List<String> command) throws IOException {
+        super(name, new ProcessBuilder(command).directory(logDir.toFile()), logDir.resolve(name + ".log"), STOP_GRACE);
     }
 
     static ChildProcess start(String name, Path logDir, List<String> command) throws IOException {
         Files.createDirectories(logDir);
-        Path log = logDir.resolve(name + ".log");
-        Process p = new ProcessBuilder(command).directory(logDir.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .start();
-        return new ChildProcess(name, p, log);
+        return new ChildProcess(name, logDir, command);
     }
 
     /** {@code java -jar JAR ARGS} with a small heap, as the services are run in production. */
@@ -52,44 +43,26 @@ final class ChildProcess implements AutoCloseable {
         return start(name, logDir, cmd);
     }
 
-    /** The absolute path of {@code binary}, or a failure naming the Debian package that provides it. */
-    static String require(String binary, String debianPackage) {
-        List<String> dirs = new ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)));
-        dirs.addAll(List.of("/usr/sbin", "/usr/bin", "/usr/local/sbin", "/usr/local/bin"));
-        for (String dir : dirs) {
-            Path p = Path.of(dir.isEmpty() ? "." : dir, binary);
-            if (Files.isExecutable(p)) {
-                return p.toString();
-            }
-        }
-        throw new AssertionError(binary + " not found: install the Debian package " + debianPackage
-                + " (./hepstack test installs every test peer: TEST_PACKAGES)");
-    }
-
     /** Waits until {@code url} answers 200, failing with the log when the process exits or time runs out. */
     void awaitHttp200(String url, Duration timeout) throws Exception {
         long end = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < end) {
-            if (!process.isAlive()) {
-                throw new AssertionError(name + " exited with " + process.exitValue() + ":\n" + output());
-            }
+            assertAlive();
             if (status(url) == 200) {
                 return;
             }
             Thread.sleep(250);
         }
-        throw new AssertionError(name + ": " + url + " not 200 after " + timeout + ":\n" + output());
+        throw new AssertionError(name() + ": " + url + " not 200 after " + timeout + ":\n" + output());
     }
 
     /** Waits until the log contains {@code text}. */
     void awaitLog(String text, Duration timeout) throws Exception {
         long end = System.nanoTime() + timeout.toNanos();
-        while (!Files.readString(log).contains(text)) {
-            if (!process.isAlive()) {
-                throw new AssertionError(name + " exited with " + process.exitValue() + ":\n" + output());
-            }
+        while (!logText().contains(text)) {
+            assertAlive();
             if (System.nanoTime() > end) {
-                throw new AssertionError(name + ": no \"" + text + "\" in the log after " + timeout + ":\n" + output());
+                throw new AssertionError(name() + ": no \"" + text + "\" in the log after " + timeout + ":\n" + output());
             }
             Thread.sleep(100);
         }
@@ -107,54 +80,6 @@ final class ChildProcess implements AutoCloseable {
             }
         } catch (IOException e) {
             return -1;
-        }
-    }
-
-    /** Sends SIGTERM (what an orchestrator does) without waiting. */
-    void terminate() {
-        process.destroy();
-    }
-
-    /** Waits for the exit; the exit status, or a failure with the output when it takes longer. */
-    int await(Duration timeout) throws Exception {
-        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            throw new AssertionError(name + " still running after " + timeout + ":\n" + output());
-        }
-        return process.exitValue();
-    }
-
-    boolean isAlive() {
-        return process.isAlive();
-    }
-
-    String logText() throws IOException {
-        return Files.readString(log);
-    }
-
-    String output() {
-        try {
-            String s = Files.readString(log);
-            return s.length() > 8000 ? s.substring(s.length() - 8000) : s;
-        } catch (IOException e) {
-            return "(no output: " + e + ")";
-        }
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-        List<ProcessHandle> children = process.descendants().toList();
-        process.destroy();
-        if (!process.waitFor(40, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-        }
-        for (ProcessHandle c : children) {
-            if (c.isAlive()) {
-                c.destroy();
-                c.onExit().completeOnTimeout(c, 5, TimeUnit.SECONDS).join();
-                if (c.isAlive()) {
-                    c.destroyForcibly();
-                }
-            }
         }
     }
 

@@ -1,0 +1,129 @@
+package io.hepstack.proto.testing;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A program a test runs as a child process (Kamailio, SIPp, sngrep, nginx, a service jar), its standard
+ * output and error kept in one log file and its standard input empty. Subclasses add what is their own
+ * (readiness waits, ports, HTTP checks).
+ *
+ * <p>Guarantees: the output stays in the log after the process ends, so every failure ({@link #await},
+ * {@link #assertAlive}) carries its tail; after {@link #close} neither the process nor any process it had
+ * forked is left running: SIGTERM, up to the stop grace period for a clean exit, then SIGKILL, then the
+ * same for each descendant still alive (a daemon's workers outlive a killed parent otherwise).
+ */
+public class ChildProcess implements AutoCloseable {
+
+    /** How much of the end of the log {@link #output} gives. */
+    public static final int OUTPUT_TAIL_CHARS = 20_000;
+
+    private static final long KILL_WAIT_SECONDS = 5;
+
+    private final String name;
+    private final Path log;
+    private final Duration stopGrace;
+    private final Process process;
+
+    /**
+     * Starts {@code command} (its command line and working directory) with standard output and error
+     * redirected to {@code log} and standard input from {@code /dev/null}.
+     *
+     * @param name      what failure messages call it
+     * @param stopGrace how long {@link #close} waits after SIGTERM before SIGKILL
+     */
+    protected ChildProcess(String name, ProcessBuilder command, Path log, Duration stopGrace) throws IOException {
+        this.name = name;
+        this.log = log;
+        this.stopGrace = stopGrace;
+        this.process = command.redirectErrorStream(true).redirectOutput(log.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+    }
+
+    /** The absolute path of {@code binary} (on the PATH or in the usual bin directories), or a failure naming
+     *  the Debian package that provides it. */
+    public static String require(String binary, String debianPackage) {
+        List<String> dirs = new ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)));
+        dirs.addAll(List.of("/usr/sbin", "/usr/bin", "/usr/local/sbin", "/usr/local/bin"));
+        for (String dir : dirs) {
+            Path p = Path.of(dir.isEmpty() ? "." : dir, binary);
+            if (Files.isExecutable(p)) {
+                return p.toString();
+            }
+        }
+        throw new AssertionError(binary + " not found: install the Debian package " + debianPackage
+                + " (./hepstack test installs every test peer: TEST_PACKAGES)");
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    /** Waits for the exit; the exit status, or a failure with the output when it takes longer. */
+    public int await(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError(name + " still running after " + timeout + ":\n" + output());
+        }
+        return process.exitValue();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Fails with the exit status and the output when the process has exited. */
+    public void assertAlive() {
+        if (!process.isAlive()) {
+            throw new AssertionError(name + " exited with " + process.exitValue() + ":\n" + output());
+        }
+    }
+
+    /** Sends SIGTERM (what an orchestrator does) without waiting. */
+    public void terminate() {
+        process.destroy();
+    }
+
+    /** The whole log. */
+    public String logText() throws IOException {
+        return Files.readString(log);
+    }
+
+    /** The last {@value #OUTPUT_TAIL_CHARS} characters of the log, for failure messages. */
+    public String output() {
+        try {
+            String s = Files.readString(log);
+            return s.length() > OUTPUT_TAIL_CHARS ? s.substring(s.length() - OUTPUT_TAIL_CHARS) : s;
+        } catch (IOException e) {
+            return "(no output: " + e + ")";
+        }
+    }
+
+    /** Stops the process and every process it forked; see the class comment. */
+    @Override
+    public void close() throws InterruptedException {
+        List<ProcessHandle> descendants = process.descendants().toList();
+        process.destroy();
+        if (!process.waitFor(stopGrace.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly().waitFor(KILL_WAIT_SECONDS, TimeUnit.SECONDS);
+        }
+        for (ProcessHandle d : descendants) {
+            if (d.isAlive()) {
+                d.destroy();
+                d.onExit().completeOnTimeout(d, KILL_WAIT_SECONDS, TimeUnit.SECONDS).join();
+                if (d.isAlive()) {
+                    d.destroyForcibly();
+                }
+            }
+        }
+    }
+}
