@@ -2,6 +2,9 @@ package io.hepstack.proto.testing;
 
 import java.io.File;
 import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * A program a test runs as a child process (Kamailio, SIPp, sngrep, nginx, a service jar), its standard
  * output and error kept in one log file and its standard input empty. Subclasses add what is their own
- * (readiness waits, ports, HTTP checks).
+ * (readiness waits, HTTP checks); {@link #freePort} picks the ports a peer listens on.
  *
  * <p>Guarantees: the output stays in the log after the process ends, so every failure ({@link #await},
  * {@link #assertAlive}) carries its tail; after {@link #close} neither the process nor any process it had
@@ -59,6 +62,31 @@ public class ChildProcess implements AutoCloseable {
         }
         throw new AssertionError(binary + " not found: install the Debian package " + debianPackage
                 + " (./hepstack test installs every test peer: TEST_PACKAGES)");
+    }
+
+    /** A port free for both UDP and TCP on 127.0.0.1 right now, for a peer that listens on both. */
+    public static int freePort() throws IOException {
+        return freePort(new ArrayList<>());
+    }
+
+    /** A port free for both UDP and TCP on 127.0.0.1 right now, not in {@code taken}; added to {@code taken}. */
+    public static int freePort(List<Integer> taken) throws IOException {
+        InetAddress lo = InetAddress.getLoopbackAddress();
+        for (int attempt = 0; attempt < 50; attempt++) {
+            try (ServerSocket tcp = new ServerSocket(0, 1, lo)) {
+                int port = tcp.getLocalPort();
+                if (taken.contains(port)) {
+                    continue;
+                }
+                try (DatagramSocket udp = new DatagramSocket(port, lo)) {
+                    taken.add(port);
+                    return port;
+                } catch (IOException inUse) {
+                    // try another
+                }
+            }
+        }
+        throw new IOException("no port free for both UDP and TCP");
     }
 
     public String name() {

@@ -3,9 +3,6 @@ package io.hepstack.ingest.peers;
 import io.hepstack.proto.testing.ChildProcess;
 
 import java.io.IOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -30,21 +27,5 @@ final class Peer extends ChildProcess {
     /** Waits for the exit; the exit status, or a failure with the output when it takes longer. */
     int await(long seconds) throws InterruptedException {
         return await(Duration.ofSeconds(seconds));
-    }
-
-    /** A port free for both UDP and TCP on 127.0.0.1 right now. */
-    static int freePort() throws IOException {
-        InetAddress lo = InetAddress.getLoopbackAddress();
-        for (int attempt = 0; attempt < 20; attempt++) {
-            try (ServerSocket tcp = new ServerSocket(0, 1, lo)) {
-                int port = tcp.getLocalPort();
-                try (DatagramSocket udp = new DatagramSocket(port, lo)) {
-                    return port;
-                } catch (IOException taken) {
-                    // try another
-                }
-            }
-        }
-        throw new IOException("no port free for both UDP and TCP");
     }
 }

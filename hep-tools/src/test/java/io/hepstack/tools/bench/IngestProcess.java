@@ -5,10 +5,7 @@ import io.hepstack.proto.testing.ChildProcess;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.DatagramSocket;
 import java.net.HttpURLConnection;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -55,22 +52,6 @@ final class IngestProcess extends ChildProcess {
                 "--server.address=127.0.0.1", "--server.port=" + httpPort,
                 "--spring.r2dbc.url=" + db.r2dbcUrl(), "--spring.r2dbc.username=" + db.user(),
                 "--spring.r2dbc.password=" + (db.password() == null ? "unused" : db.password()));
-    }
-
-    /** A port free for both UDP and TCP on 127.0.0.1 right now. */
-    static int freePort() throws IOException {
-        InetAddress lo = InetAddress.getLoopbackAddress();
-        for (int attempt = 0; attempt < 20; attempt++) {
-            try (ServerSocket tcp = new ServerSocket(0, 1, lo)) {
-                int port = tcp.getLocalPort();
-                try (DatagramSocket udp = new DatagramSocket(port, lo)) {
-                    return port;
-                } catch (IOException taken) {
-                    // try another
-                }
-            }
-        }
-        throw new IOException("no port free for both UDP and TCP");
     }
 
     private void awaitReady(Duration timeout) throws Exception {

@@ -1,10 +1,7 @@
 package io.hepstack.tools.e2e;
 
 import java.io.IOException;
-import java.net.DatagramSocket;
 import java.net.HttpURLConnection;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +13,7 @@ import java.util.List;
  * A program of the end-to-end stack (a service jar, nginx, Kamailio, SIPp) run as a common-proto
  * {@link io.hepstack.proto.testing.ChildProcess} with its output kept in {@code target/e2e/NAME.log};
  * {@link #close} stops it and everything it forked (SIGTERM, then SIGKILL after 40 s), whatever the
- * outcome of the test. Adds the stack's readiness waits and port picking.
+ * outcome of the test. Adds the stack's readiness waits.
  */
 final class ChildProcess extends io.hepstack.proto.testing.ChildProcess {
 
@@ -81,25 +78,5 @@ final class ChildProcess extends io.hepstack.proto.testing.ChildProcess {
         } catch (IOException e) {
             return -1;
         }
-    }
-
-    /** A port free for both UDP and TCP on 127.0.0.1 right now, not in {@code taken}. */
-    static int freePort(List<Integer> taken) throws IOException {
-        InetAddress lo = InetAddress.getLoopbackAddress();
-        for (int attempt = 0; attempt < 50; attempt++) {
-            try (ServerSocket tcp = new ServerSocket(0, 1, lo)) {
-                int port = tcp.getLocalPort();
-                if (taken.contains(port)) {
-                    continue;
-                }
-                try (DatagramSocket udp = new DatagramSocket(port, lo)) {
-                    taken.add(port);
-                    return port;
-                } catch (IOException inUse) {
-                    // try another
-                }
-            }
-        }
-        throw new IOException("no port free for both UDP and TCP");
     }
 }
