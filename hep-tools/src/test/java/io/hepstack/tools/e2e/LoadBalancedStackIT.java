@@ -118,6 +118,8 @@ class LoadBalancedStackIT {
 
         // nginx: the production stream.conf/http.conf, rendered for loopback by the deploy script
         nginxDir = LOGS.resolve("nginx");
+        // nginx appends to its access log, which the checks below read: not a previous run's lines
+        Files.deleteIfExists(nginxDir.resolve("logs/access.log"));
         Path render = Path.of(System.getProperty("hepstack.nginx.render", "../deploy/nginx/test/render.sh")).toAbsolutePath();
         ProcessBuilder pb = new ProcessBuilder("sh", render.toString(), nginxDir.toString()).redirectErrorStream(true)
                 .redirectOutput(LOGS.resolve("render.log").toFile());
