@@ -451,11 +451,11 @@ class LoadBalancedStackIT {
         JsonNode bench = get(token, lb + "/api/v1/messages?" + range + "&callId=" + enc("bench-0e2e0300-*") + "&limit=10");
         assertThat(bench.get("items")).hasSize(10);
 
-        Set<String> upstreams = new HashSet<>();
-        Matcher m = Pattern.compile("\"GET /api/v1/(messages|calls)[^\"]*\" 200 .* upstream=127\\.0\\.0\\.1:(\\d+)")
-                .matcher(Files.readString(nginxDir.resolve("logs/access.log")));
-        while (m.find()) {
-            upstreams.add(m.group(2));
+        // nginx logs a request after it has sent the response: the last lines may follow by a moment
+        Set<String> upstreams = searchUpstreams();
+        for (long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+             upstreams.size() < 2 && System.nanoTime() < end; upstreams = searchUpstreams()) {
+            Thread.sleep(50);
         }
         assertThat(upstreams).as("homer-api replicas that answered searches through nginx")
                 .containsExactlyInAnyOrder(Integer.toString(apiPorts[0]), Integer.toString(apiPorts[1]));
@@ -474,8 +474,10 @@ class LoadBalancedStackIT {
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
         assertThat(page.body()).contains("<title>hepstack</title>");
-        assertThat(Files.readString(nginxDir.resolve("logs/access.log")))
-                .containsPattern("\"GET / HTTP/1\\.1\" 200 .* upstream=127\\.0\\.0\\.1:" + uiPort + " ");
+        // nginx logs a request after it has sent the response: the line may follow the response by a moment
+        Pattern servedByUi = Pattern.compile("\"GET / HTTP/1\\.1\" 200 .* upstream=127\\.0\\.0\\.1:" + uiPort + " ");
+        awaitTrue(() -> servedByUi.matcher(Files.readString(nginxDir.resolve("logs/access.log"))).find(),
+                Duration.ofSeconds(10), "nginx's access log line of GET / answered by homer-ui");
     }
 
     // ---- 7. partition maintenance ----
@@ -546,6 +548,17 @@ class LoadBalancedStackIT {
             }
         }
         return out;
+    }
+
+    /** The homer-api ports nginx's access log names for the searches answered so far. */
+    private static Set<String> searchUpstreams() throws IOException {
+        Matcher m = Pattern.compile("\"GET /api/v1/(messages|calls)[^\"]*\" 200 .* upstream=127\\.0\\.0\\.1:(\\d+)")
+                .matcher(Files.readString(nginxDir.resolve("logs/access.log")));
+        Set<String> upstreams = new HashSet<>();
+        while (m.find()) {
+            upstreams.add(m.group(2));
+        }
+        return upstreams;
     }
 
     private static void awaitTrue(Callable<Boolean> condition, Duration timeout, String what) throws Exception {
