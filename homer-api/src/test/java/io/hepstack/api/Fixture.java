@@ -13,6 +13,8 @@ import io.hepstack.proto.store.PartitionPolicy;
 import io.hepstack.proto.store.WriteResult;
 import io.r2dbc.spi.ConnectionFactory;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -77,6 +79,15 @@ public final class Fixture {
             s.execute("ANALYZE messages");
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** An address from an IP literal (no name lookup happens for a literal). */
+    public static InetAddress ip(String literal) {
+        try {
+            return InetAddress.getByName(literal);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(literal, e);
         }
     }
 

@@ -25,7 +25,6 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import reactor.test.StepVerifier;
 
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import static io.hepstack.api.Fixture.ip;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -92,13 +92,6 @@ class AliasIT {
         rows.add(new MessageExtractor(Fixture.SETTINGS).extract(p));
     }
 
-    private static InetAddress ip(String literal) {
-        try {
-            return InetAddress.getByName(literal);
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException(literal, e);
-        }
-    }
 
     @Autowired
     WebTestClient anonymous;

@@ -1,12 +1,12 @@
 package io.hepstack.api.stats;
 
+import static io.hepstack.api.Fixture.ip;
+
 import io.hepstack.api.Fixture;
 import io.hepstack.proto.hep.HepPacket;
 import io.hepstack.proto.model.CapturedMessage;
 import io.hepstack.proto.model.MessageExtractor;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -94,11 +94,4 @@ final class OutcomeCalls {
         }
     }
 
-    private static InetAddress ip(String literal) {
-        try {
-            return InetAddress.getByName(literal);
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException(literal, e);
-        }
-    }
 }

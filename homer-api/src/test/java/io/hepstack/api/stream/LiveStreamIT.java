@@ -28,7 +28,6 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -43,6 +42,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 
+import static io.hepstack.api.Fixture.ip;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -307,14 +307,6 @@ class LiveStreamIT {
             c.commit();
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static InetAddress ip(String literal) {
-        try {
-            return InetAddress.getByName(literal);
-        } catch (java.net.UnknownHostException e) {
-            throw new IllegalArgumentException(literal, e);
         }
     }
 }

@@ -32,7 +32,6 @@ import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -43,6 +42,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
+import static io.hepstack.api.Fixture.ip;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -422,11 +422,4 @@ class TenantIT {
         return ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip;
     }
 
-    private static InetAddress ip(String literal) {
-        try {
-            return InetAddress.getByName(literal);
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException(literal, e);
-        }
-    }
 }
