@@ -28,11 +28,15 @@ public enum HepChunkType {
     /** Body size marker for variable-length chunks. */
     public static final int VARIABLE = -1;
 
-    private static final HepChunkType[] BY_CODE = new HepChunkType[0x14];
+    /** {@link #bodySizeOf} of a chunk without a field: vendor chunks, unknown and secondary types. */
+    static final int KEPT_RAW = -2;
+
+    private static final int[] BODY_SIZE = new int[0x14];
 
     static {
+        java.util.Arrays.fill(BODY_SIZE, KEPT_RAW);
         for (HepChunkType t : values()) {
-            BY_CODE[t.code] = t;
+            BODY_SIZE[t.code] = t.bodySize;
         }
     }
 
@@ -54,8 +58,11 @@ public enum HepChunkType {
         return bodySize;
     }
 
-    /** The generic type with that number, or {@code null} when it is kept raw. */
-    public static HepChunkType of(int code) {
-        return code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
+    /**
+     * The body size of the chunk of that vendor and type, {@link #VARIABLE}, or {@link #KEPT_RAW} when
+     * it maps to no field (an array lookup: the decoder asks for every chunk).
+     */
+    static int bodySizeOf(int vendor, int type) {
+        return vendor == 0 && type < BODY_SIZE.length ? BODY_SIZE[type] : KEPT_RAW;
     }
 }

@@ -39,20 +39,10 @@ public final class HepDecoder {
     static final int V1_IPV6_HEADER = 40;
     static final int V2_TIME_HEADER = 12;
 
-    /** Expected body size by generic chunk type: a size, {@link HepChunkType#VARIABLE}, or kept raw. */
-    private static final int[] BODY_SIZE = new int[0x14];
-    private static final int KEPT_RAW = -2;
     private static final VarHandle SHORT_BE = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
     private static final VarHandle INT_BE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
     private static final VarHandle SHORT_LE = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
-
-    static {
-        Arrays.fill(BODY_SIZE, KEPT_RAW);
-        for (HepChunkType t : HepChunkType.values()) {
-            BODY_SIZE[t.code()] = t.bodySize();
-        }
-    }
 
     private static final int MAX_SCRATCH = 0xFFFF;
     private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[2048]);
@@ -164,8 +154,8 @@ public final class HepDecoder {
             }
             int bodyAt = at + CHUNK_HEADER;
             int bodyLen = length - CHUNK_HEADER;
-            int expected = vendor == 0 && type < BODY_SIZE.length ? BODY_SIZE[type] : KEPT_RAW;
-            if (expected == KEPT_RAW) {
+            int expected = HepChunkType.bodySizeOf(vendor, type);
+            if (expected == HepChunkType.KEPT_RAW) {
                 f.raw(new HepChunk(vendor, type, Arrays.copyOfRange(d, bodyAt, bodyAt + bodyLen)));
             } else {
                 if (expected != HepChunkType.VARIABLE && expected != bodyLen) {
