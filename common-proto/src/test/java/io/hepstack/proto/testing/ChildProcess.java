@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Guarantees: the output stays in the log after the process ends, so every failure ({@link #await},
  * {@link #assertAlive}) carries its tail; after {@link #close} neither the process nor any process it had
  * forked is left running: SIGTERM, up to the stop grace period for a clean exit, then SIGKILL, then the
- * same for each descendant still alive (a daemon's workers outlive a killed parent otherwise).
+ * same for each descendant still alive (a daemon's workers outlive a killed parent otherwise). A child whose
+ * log holds a Netty leak report (a service jar) fails {@link #close}, as a leak in the test JVM fails the test.
  */
 public class ChildProcess implements AutoCloseable {
 
@@ -28,6 +29,9 @@ public class ChildProcess implements AutoCloseable {
     public static final int OUTPUT_TAIL_CHARS = 20_000;
 
     private static final long KILL_WAIT_SECONDS = 5;
+
+    /** What Netty's ResourceLeakDetector writes to the log of a JVM child when a buffer leaked. */
+    private static final String NETTY_LEAK_REPORT = "LEAK: ByteBuf.release() was not called";
 
     private final String name;
     private final Path log;
@@ -152,6 +156,23 @@ public class ChildProcess implements AutoCloseable {
                     d.destroyForcibly();
                 }
             }
+        }
+        failOnNettyLeak();
+    }
+
+    /** A JVM child (a service jar) whose Netty reported a leaked buffer fails the test that ran it. */
+    private void failOnNettyLeak() {
+        String text;
+        try {
+            text = Files.readString(log);
+        } catch (IOException e) {
+            return; // no log, no report
+        }
+        int at = text.indexOf(NETTY_LEAK_REPORT);
+        if (at >= 0) {
+            int start = text.lastIndexOf('\n', at) + 1;
+            throw new AssertionError(name + " reported a Netty leak (" + log + "):\n"
+                    + text.substring(start, Math.min(text.length(), start + 6_000)));
         }
     }
 }

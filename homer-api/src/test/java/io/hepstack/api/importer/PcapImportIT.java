@@ -160,10 +160,10 @@ class PcapImportIT {
     void aViewerMayNotImportAndAnonymousCallersAreAskedToLogIn() {
         admin.post().uri("/api/v1/users").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("username", "vera", "password", "vera-password-1", "role", "viewer"))
-                .exchange().expectStatus().isCreated();
+                .exchange().expectStatus().isCreated().expectBody(Void.class);
         WebTestClient viewer = Http.as(anonymous, Http.login(anonymous, "vera", "vera-password-1"));
-        upload(viewer, resource("hep.pcap"), null).expectStatus().isForbidden();
-        upload(anonymous, resource("hep.pcap"), null).expectStatus().isUnauthorized();
+        upload(viewer, resource("hep.pcap"), null).expectStatus().isForbidden().expectBody(Void.class);
+        upload(anonymous, resource("hep.pcap"), null).expectStatus().isUnauthorized().expectBody(Void.class);
     }
 
     @Test
