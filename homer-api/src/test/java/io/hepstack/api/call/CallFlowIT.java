@@ -192,7 +192,8 @@ class CallFlowIT {
 
     @Test
     void theTextExportShowsEachMessageUnderItsTimeAndAddresses() {
-        String text = http.get().uri("/api/v1/calls/{id}/text", "b2b-a@test").exchange()
+        String text = http.get().uri(b -> b.path("/api/v1/calls/{id}/text").queryParam("from", "{f}").queryParam("to", "{t}")
+                        .build("b2b-a@test", from, to)).exchange()
                 .expectStatus().isOk()
                 .expectHeader().contentTypeCompatibleWith("text/plain")
                 .expectBody(String.class).returnResult().getResponseBody();
