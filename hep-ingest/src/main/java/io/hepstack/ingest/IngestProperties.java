@@ -253,8 +253,8 @@ public record IngestProperties(
 
     /** What is taken from SIP headers besides the fixed columns. */
     public record Extraction(
-            /** Headers giving the correlation id (A-leg), tried in order after HEP chunk 0x0011; e.g. X-CID. */
-            @NotNull @DefaultValue List<String> correlationHeaders,
+            /** Headers giving the correlation id (A-leg), tried in order after HEP chunk 0x0011; X-CID by default. */
+            @NotNull @DefaultValue(ExtractionSettings.DEFAULT_CORRELATION_HEADER) List<String> correlationHeaders,
             /** Headers copied into the row's extra JSON. */
             @NotNull @DefaultValue List<String> extraHeaders) {
 

@@ -7,7 +7,6 @@ import io.hepstack.proto.model.ExtractionSettings;
 import io.hepstack.proto.model.MessageExtractor;
 import io.hepstack.proto.pcap.PcapPacket;
 import io.hepstack.proto.pcap.PcapReader;
-import io.hepstack.proto.sip.HeaderExtractor;
 import io.hepstack.proto.store.MessageWriter;
 import io.hepstack.proto.store.PartitionPolicy;
 import io.hepstack.proto.store.WriteResult;
@@ -28,14 +27,14 @@ import java.util.List;
 /**
  * The Kamailio siptrace capture (common-proto test-jar, {@code /fixtures/kamailio-siptrace/hep.pcap}:
  * 580 HEPv3 messages in 80 Call-IDs) as the collector stores it: decoded with {@link HepDecoder},
- * mapped by {@link MessageExtractor} with {@code X-CID} as correlation header, written by
+ * mapped by {@link MessageExtractor} with the collector's default settings ({@code X-CID} as correlation
+ * header), written by
  * {@link MessageWriter}.
  */
 public final class Fixture {
 
     public static final String HEP_PCAP = "/fixtures/kamailio-siptrace/hep.pcap";
-    public static final ExtractionSettings SETTINGS =
-            new ExtractionSettings(List.of(HeaderExtractor.parse("X-CID")), List.of());
+    public static final ExtractionSettings SETTINGS = ExtractionSettings.DEFAULT;
 
     private Fixture() {
     }

@@ -14,8 +14,16 @@ import java.util.List;
  */
 public record ExtractionSettings(List<HeaderExtractor> correlationHeaders, List<HeaderExtractor> extraHeaders) {
 
-    /** No correlation or extra headers: correlation falls back to the Call-ID. */
-    public static final ExtractionSettings DEFAULT = new ExtractionSettings(List.of(), List.of());
+    /**
+     * The correlation header every service uses unless configured otherwise (hep-ingest's
+     * {@code homer.ingest.extraction.correlation-headers}, homer-api's {@code homer.api.import.correlation-headers}):
+     * the B-leg of a B2BUA names its A-leg's Call-ID in it (Kamailio, OpenSIPS and FreeSWITCH conventions).
+     */
+    public static final String DEFAULT_CORRELATION_HEADER = "X-CID";
+
+    /** The defaults: {@link #DEFAULT_CORRELATION_HEADER} as correlation header, no extra headers. */
+    public static final ExtractionSettings DEFAULT =
+            new ExtractionSettings(List.of(HeaderExtractor.parse(DEFAULT_CORRELATION_HEADER)), List.of());
 
     public ExtractionSettings {
         correlationHeaders = List.copyOf(correlationHeaders);

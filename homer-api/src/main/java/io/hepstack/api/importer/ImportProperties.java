@@ -1,5 +1,6 @@
 package io.hepstack.api.importer;
 
+import io.hepstack.proto.model.ExtractionSettings;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -28,7 +29,7 @@ public record ImportProperties(
         @NotNull @DefaultValue("100MB") DataSize maxSize,
         @Min(1) @Max(10000) @DefaultValue("1000") int batchSize,
         @Min(1) @Max(64) @DefaultValue("2") int maxConcurrent,
-        @NotNull @DefaultValue("X-CID") List<String> correlationHeaders,
+        @NotNull @DefaultValue(ExtractionSettings.DEFAULT_CORRELATION_HEADER) List<String> correlationHeaders,
         @NotNull @DefaultValue List<String> extraHeaders,
         @NotNull @DefaultValue("1d") Duration partitionWidth) {
 }

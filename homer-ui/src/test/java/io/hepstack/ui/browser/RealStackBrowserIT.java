@@ -11,7 +11,6 @@ import io.hepstack.proto.model.MessageExtractor;
 import io.hepstack.proto.model.MessageKind;
 import io.hepstack.proto.pcap.PcapPacket;
 import io.hepstack.proto.pcap.PcapReader;
-import io.hepstack.proto.sip.HeaderExtractor;
 import io.hepstack.proto.store.MessageWriter;
 import io.hepstack.proto.store.PartitionPolicy;
 import io.hepstack.proto.store.WriteResult;
@@ -77,7 +76,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class RealStackBrowserIT {
 
     static final String HEP_PCAP = "/fixtures/kamailio-siptrace/hep.pcap";
-    static final ExtractionSettings SETTINGS = new ExtractionSettings(List.of(HeaderExtractor.parse("X-CID")), List.of());
+    static final ExtractionSettings SETTINGS = ExtractionSettings.DEFAULT;
     static final String ADMIN_PASSWORD = "real-stack-admin-password";
     static final int MAX_STREAMS = 1;
 
