@@ -2,6 +2,7 @@ package io.hepstack.tools;
 
 import io.hepstack.tools.bench.ApiBenchCommand;
 import io.hepstack.tools.bench.BenchCommand;
+import io.hepstack.tools.local.LocalCommand;
 import io.hepstack.tools.replay.ReplayCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -125,6 +125,17 @@ public class ChildProcess implements AutoCloseable {
         process.destroy();
     }
 
+    /**
+     * SIGKILL to the process and every process it forked, all at once, as a crash or an OOM killer would:
+     * nobody gets to clean up. Returns when they have all exited; {@link #close} afterwards is a no-op.
+     */
+    public void kill() {
+        List<ProcessHandle> all = new ArrayList<>(process.descendants().toList());
+        all.add(0, process.toHandle());
+        all.forEach(ProcessHandle::destroyForcibly);
+        all.forEach(p -> p.onExit().join());
+    }
+
     /** The whole log. */
     public String logText() throws IOException {
         return Files.readString(log);

@@ -94,6 +94,16 @@ class ChildProcessTest {
     }
 
     @Test
+    void killEndsTheProcessAndItsChildrenEvenWhenTheyIgnoreSigterm() throws Exception {
+        try (ChildProcess p = sh("sh -c 'trap \"\" TERM; echo $$; exec sleep 300' & wait")) {
+            ProcessHandle child = ProcessHandle.of(printedPid(p)).orElseThrow();
+            p.kill();
+            assertThat(p.isAlive()).isFalse();
+            assertThat(child.isAlive()).isFalse();
+        }
+    }
+
+    @Test
     void freePortsAreDistinctAndRecordedAsTaken() throws Exception {
         List<Integer> taken = new ArrayList<>();
         int a = ChildProcess.freePort(taken);
