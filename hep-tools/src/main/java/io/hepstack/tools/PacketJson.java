@@ -69,7 +69,6 @@ final class PacketJson {
             String text = utf8(p.payload());
             g.writeStringField("payload", text != null ? text : Base64.getEncoder().encodeToString(p.payload()));
             g.writeStringField("payloadEncoding", text != null ? "utf8" : "base64");
-            g.writeFieldName("sip");
             sip(g, p);
             g.writeEndObject();
         }
@@ -95,20 +94,26 @@ final class PacketJson {
         return JSON.createGenerator(out).disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
     }
 
+    /**
+     * The {@code sip} fields and {@code sipError}: why the SIP did not parse, or the damage that ended
+     * its header block early (the fields then come from the header lines before it).
+     */
     private static void sip(JsonGenerator g, HepPacket p) throws IOException {
         if (p.protoType() != 1) {
-            g.writeNull();
+            g.writeNullField("sip");
+            g.writeNullField("sipError");
             return;
         }
         SipMessage m;
         try {
             m = SipParser.parse(p.payload());
         } catch (SipParseException e) {
-            g.writeNull();
+            g.writeNullField("sip");
+            g.writeStringField("sipError", e.summary());
             return;
         }
         CSeq cseq = m.cseq();
-        g.writeStartObject();
+        g.writeObjectFieldStart("sip");
         g.writeStringField("method", m.method());
         if (m.isRequest()) {
             g.writeNullField("status");
@@ -125,6 +130,7 @@ final class PacketJson {
         g.writeStringField("ruriUser", m.requestUriUser());
         g.writeStringField("userAgent", m.userAgent());
         g.writeEndObject();
+        g.writeStringField("sipError", m.damage() == null ? null : m.damage().summary());
     }
 
     /** RFC 5952 text form (compressed IPv6), or null. */

@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -121,6 +122,51 @@ class DecodeCommandTest {
         assertThat(n.get("payloadEncoding").asText()).isEqualTo("base64");
         assertThat(n.get("payload").asText()).isEqualTo("//4AeA==");
         assertThat(n.get("sip").isNull()).isTrue();
+        assertThat(n.get("sipError").asText()).startsWith("NOT_SIP: line 1: ");
+    }
+
+    @Test
+    void printsTheFieldsOfSipDamagedAtItsEndWithTheDamage() throws Exception {
+        String head = "INVITE sip:bob@example.com SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.1;branch=z9hG4bK77\r\n"
+                + "Call-ID: cut@host\r\nCSeq: 7 INVITE\r\nFrom: <sip:alice@example.com>;tag=a1\r\n"; // 153 bytes
+        byte[] trailer = concat(head.getBytes(StandardCharsets.US_ASCII),
+                new byte[] {(byte) 0xff, (byte) 0xfe, 0, ' ', 'x', '\r', '\n'});
+        Result r = run(udpCapture(
+                HepEncoder.encode(packet(head + "To: <sip:bo")),
+                HepEncoder.encode(withPayload(packet(""), trailer)),
+                HepEncoder.encode(packet(head + "\r\n")),
+                HepEncoder.encode(packet("INVITE sip:bob@example.com SIP/2.0\r\nCSeq: 7 INVITE\r\nCall-ID: cu"))).toString());
+
+        JsonNode cut = r.lines.get(0);
+        assertThat(cut.get("payloadEncoding").asText()).isEqualTo("utf8");
+        assertThat(cut.get("payload").asText()).isEqualTo(head + "To: <sip:bo");
+        JsonNode sip = cut.get("sip");
+        assertThat(sip.get("method").asText()).isEqualTo("INVITE");
+        assertThat(sip.get("callId").asText()).isEqualTo("cut@host");
+        assertThat(sip.get("cseq").asLong()).isEqualTo(7);
+        assertThat(sip.get("cseqMethod").asText()).isEqualTo("INVITE");
+        assertThat(sip.get("fromUser").asText()).isEqualTo("alice");
+        assertThat(sip.get("fromTag").asText()).isEqualTo("a1");
+        assertThat(sip.get("toUser").isNull()).isTrue();
+        assertThat(sip.get("ruriUser").asText()).isEqualTo("bob");
+        assertThat(cut.get("sipError").asText())
+                .isEqualTo("TRUNCATED: line 6: message ends inside header \"To\" (offset 153)");
+
+        JsonNode binary = r.lines.get(1);
+        assertThat(binary.get("payloadEncoding").asText()).isEqualTo("base64");
+        assertThat(Base64.getDecoder().decode(binary.get("payload").asText())).isEqualTo(trailer);
+        assertThat(binary.get("sip").get("callId").asText()).isEqualTo("cut@host");
+        assertThat(binary.get("sip").get("fromTag").asText()).isEqualTo("a1");
+        assertThat(binary.get("sipError").asText())
+                .isEqualTo("BAD_HEADER: line 6: header line \"??? x\" has no colon (offset 153)");
+
+        assertThat(r.lines.get(2).get("sip").get("callId").asText()).isEqualTo("cut@host");
+        assertThat(r.lines.get(2).get("sipError").isNull()).isTrue();
+
+        JsonNode callIdCut = r.lines.get(3);
+        assertThat(callIdCut.get("sip").isNull()).isTrue();
+        assertThat(callIdCut.get("sipError").asText())
+                .isEqualTo("TRUNCATED: line 3: message ends inside header \"Call-ID\" (offset 52)");
     }
 
     @Test

@@ -11,7 +11,8 @@ import java.util.Objects;
  *
  * <p>SIP fields are {@code null} when the payload is not SIP or could not be parsed ({@code parsed}
  * is then {@code false}); such messages are still stored and searchable by time, addresses and
- * correlation id.
+ * correlation id. SIP damaged at its end is parsed: its fields come from the header lines before the
+ * damage, and {@code extra.sipError} names the damage.
  *
  * @param timestampMicros capture time, microseconds since the epoch, as the agent reported it
  * @param kind            what the message is, for partitioning and retention
@@ -37,7 +38,7 @@ import java.util.Objects;
  * @param ruriUser        Request-URI user part (requests only)
  * @param userAgent       User-Agent, or Server for replies without one
  * @param viaBranch       branch of the first Via
- * @param parsed          whether the payload parsed as SIP
+ * @param parsed          whether the payload parsed as SIP (also when damaged at its end)
  * @param payload         raw payload, byte-exact
  * @param extra           JSON object text with decoded extras, or {@code null}
  */

@@ -25,7 +25,9 @@ import java.util.Map;
  * headers, SDP media, raw HEP chunks, the reason SIP did not parse) as JSON.
  *
  * <p>Never throws for any packet: a payload that is not SIP, or malformed SIP, is kept with its raw
- * bytes and {@code parsed = false}. Stateless and thread-safe.
+ * bytes and {@code parsed = false}. SIP damaged at its end ({@link SipMessage#damage()}) is stored with
+ * the fields of its complete header lines, {@code parsed = true}, and the damage in
+ * {@code extra.sipError}. Stateless and thread-safe.
  */
 public final class MessageExtractor {
 
@@ -50,10 +52,14 @@ public final class MessageExtractor {
             sip = SipParser.parse(packet.payload());
         } catch (SipParseException e) {
             Map<String, Object> extra = new LinkedHashMap<>();
-            extra.put("sipError", e.reason().name() + ": " + e.getMessage());
+            extra.put("sipError", e.summary());
             return row(packet, MessageKind.SIP_OTHER, packet.correlationId(), null, extra, false);
         }
         Map<String, Object> extra = new LinkedHashMap<>();
+        SipParseException damage = sip.damage();
+        if (damage != null) {
+            extra.put("sipError", damage.summary());
+        }
         String correlationId = packet.correlationId();
         if (correlationId == null) {
             for (HeaderExtractor h : settings.correlationHeaders()) {

@@ -68,6 +68,8 @@ final class FramedSipMessage implements SipMessage {
 
     // Framing results, set by the parser.
     CSeq cseq;
+    /** Why the header block ended early, or {@code null}. */
+    SipParseException damage;
     int bodyOffset;
     int bodyLength;
     int count;
@@ -135,6 +137,18 @@ final class FramedSipMessage implements SipMessage {
             index[base + KIND] |= FOLDED;
         }
         index[base + VALUE_END] = end;
+    }
+
+    /** Removes the last header line from the index (it was cut); returns its name, for the error message. */
+    String dropLast() {
+        count--;
+        int base = count * SLOTS;
+        String name = SipText.excerpt(buf, index[base + NAME_START], index[base + NAME_END]);
+        kinds = 0;
+        for (int i = 0; i < count; i++) {
+            kinds |= 1L << (index[i * SLOTS + KIND] & KIND_MASK);
+        }
+        return name;
     }
 
     /** Index of the first header line of this kind, or -1. */
@@ -236,6 +250,11 @@ final class FramedSipMessage implements SipMessage {
     @Override
     public CSeq cseq() {
         return cseq;
+    }
+
+    @Override
+    public SipParseException damage() {
+        return damage;
     }
 
     // ---- typed headers ----

@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * A framed SIP message (RFC 3261 §7) over the caller's bytes. {@link SipParser} has split it into
  * start line, header lines and body, and checked Call-ID and CSeq; every other field is parsed from
- * its header slice on first access and cached.
+ * its header slice on first access and cached. A message damaged at its end holds the header lines
+ * before the damage, which {@link #damage()} names.
  *
  * <p>Contract of every accessor: it never throws. A header that is absent or cannot be read gives
  * {@code null} (or -1 / 0 as documented). Returned Strings are decoded as UTF-8 with malformed bytes
@@ -39,6 +40,18 @@ public interface SipMessage {
 
     /** The CSeq; never {@code null} on a parsed message. */
     CSeq cseq();
+
+    /**
+     * What damage ended the header block before its empty line, or {@code null} for a message framed
+     * up to its empty line. A message damaged at its end (a cut capture, a payload cut by its agent,
+     * a binary trailer) is still accepted when its start line, Call-ID and CSeq are intact: every
+     * complete header line before the damage is indexed, nothing after it is read, and it has no
+     * body. Reasons: {@link SipParseError#TRUNCATED} when the input ends inside a header line (that
+     * line is left out, and so is a header it continues) or where the empty line should be;
+     * {@link SipParseError#BAD_HEADER} for the first line that is not a header line. Bytes after the
+     * empty line are the body and never damage, whatever they are.
+     */
+    SipParseException damage();
 
     /** The From header. */
     NameAddress from();

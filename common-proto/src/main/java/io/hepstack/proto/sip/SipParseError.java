@@ -1,8 +1,10 @@
 package io.hepstack.proto.sip;
 
 /**
- * Why a byte sequence was not accepted as a SIP message. A closed set, meant to be counted: the
- * caller stores the raw bytes flagged unparsed and labels the rejection with this constant.
+ * Why a byte sequence was not accepted as a SIP message, or ({@link #TRUNCATED} and {@link
+ * #BAD_HEADER} only) what damage ended an accepted message's header block early. A closed set, meant
+ * to be counted: the caller stores the raw bytes flagged unparsed and labels the rejection with this
+ * constant; a damaged message is stored with its fields and labelled the same way.
  */
 public enum SipParseError {
     /** No bytes at all, or only CRLF keep-alives (RFC 5626 §3.5.1) before the end of the input. */
@@ -19,11 +21,16 @@ public enum SipParseError {
      */
     BAD_START_LINE,
     /**
-     * The input ends before the message could be framed: inside the start line, or inside a
-     * header name. A message that merely lacks the blank line after its headers is accepted.
+     * The input ends inside the start line, or inside a header line (no line end) before the Call-ID
+     * and CSeq lines are complete. As damage: the input ends inside a later header line (left out)
+     * or where the empty line after the headers should be.
      */
     TRUNCATED,
-    /** A header line without a colon, with an empty or blank-containing name, or a continuation line before any header. */
+    /**
+     * A header line without a colon, with an empty or blank-containing name, or a continuation line
+     * before any header. As damage: such a line after the Call-ID and CSeq lines, which ends the
+     * header block (a binary trailer without the empty line, for one).
+     */
     BAD_HEADER,
     /** More header lines than {@link SipParser#MAX_HEADERS}. */
     TOO_MANY_HEADERS,

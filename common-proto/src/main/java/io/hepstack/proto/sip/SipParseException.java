@@ -3,7 +3,8 @@ package io.hepstack.proto.sip;
 import java.util.Objects;
 
 /**
- * Bytes that are not an acceptable SIP message. Carries a {@link SipParseError} for counting and a
+ * Bytes that are not an acceptable SIP message, or the damage that ended an accepted message's header
+ * block early ({@link SipMessage#damage()}). Carries a {@link SipParseError} for counting and a
  * message saying what was found and where, e.g. {@code line 1: status code "2x0" is not 3 digits
  * (offset 8)}. Stack traces are not filled in: rejections are an expected, counted outcome on the
  * ingest hot path.
@@ -31,5 +32,13 @@ public final class SipParseException extends Exception {
     /** Offset of the offending byte from the start of the message (not of the buffer), or -1. */
     public int offset() {
         return offset;
+    }
+
+    /**
+     * {@code REASON: message}, e.g. {@code TRUNCATED: line 5: message ends inside header "From"
+     * (offset 92)}: the form stored as {@code sipError} and shown by the tools.
+     */
+    public String summary() {
+        return reason.name() + ": " + getMessage();
     }
 }

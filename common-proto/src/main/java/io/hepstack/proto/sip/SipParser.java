@@ -18,9 +18,12 @@ import java.util.Objects;
  * Everything else is parsed on first access by the returned {@link SipMessage}.
  *
  * <p>Tolerated: CRLF, LF or mixed line endings; CRLF keep-alives before the start line; folded
- * header lines; whitespace around the colon; any case in header names; a missing Content-Length or
- * blank line (then there is no body); NUL and non-UTF-8 bytes in values and body. Any input gives a
- * {@link SipMessage} or a {@link SipParseException}, in time linear in its length.
+ * header lines; whitespace around the colon; any case in header names; a missing Content-Length;
+ * NUL and non-UTF-8 bytes in values and body. Damage at the end (the input ends inside a header line
+ * or without the empty line, a line that is not a header line) ends the header block: the complete
+ * header lines before it are kept and {@link SipMessage#damage()} says what happened, unless the
+ * start line, Call-ID or CSeq is missing. Any input gives a {@link SipMessage} or a {@link
+ * SipParseException}, in time linear in its length.
  */
 public final class SipParser {
     /** Header lines accepted in one message; more is {@link SipParseError#TOO_MANY_HEADERS}. */
@@ -92,6 +95,11 @@ public final class SipParser {
         p = lf + 1;
         int line = 2;
         int bodyStart = end;
+        boolean closed = false;
+        // Damage that ended the header block early: a line cut by the end of the input, or a line
+        // that is not a header line. Lines before it are kept; a Call-ID or CSeq it may have hidden
+        // makes it the rejection.
+        SipParseException stop = null;
         while (p < end) {
             scan = SipText.scanLine(buf, p, end);
             lf = (int) scan;
@@ -102,13 +110,26 @@ public final class SipParser {
                 ce--;
             }
             if (ce == p) {
+                closed = true;
                 bodyStart = next;
                 break;
             }
-            if (isWs(buf[p])) {
-                continuation(m, buf, p, ce, plain, line, offset);
-            } else {
-                header(m, buf, p, ce, plain, lf < 0, line, offset);
+            if (ce == end) {
+                stop = cutLine(m, buf, p, end, line, offset);
+                break;
+            }
+            try {
+                if (isWs(buf[p])) {
+                    continuation(m, buf, p, ce, plain, line, offset);
+                } else {
+                    header(m, buf, p, ce, plain, line, offset);
+                }
+            } catch (SipParseException e) {
+                if (e.reason() != SipParseError.BAD_HEADER) {
+                    throw e;
+                }
+                stop = e;
+                break;
             }
             p = next;
             line++;
@@ -116,6 +137,9 @@ public final class SipParser {
 
         int callId = m.first(HeaderNames.CALL_ID);
         if (callId < 0) {
+            if (stop != null) {
+                throw stop;
+            }
             throw new SipParseException(SipParseError.MISSING_CALL_ID, "no Call-ID header", -1);
         }
         if (m.valueStart(callId) == m.valueEnd(callId)) {
@@ -125,9 +149,16 @@ public final class SipParser {
         }
         int cseq = m.first(HeaderNames.CSEQ);
         if (cseq < 0) {
+            if (stop != null) {
+                throw stop;
+            }
             throw new SipParseException(SipParseError.MISSING_CSEQ, "no CSeq header", -1);
         }
         m.cseq = cseq(buf, m.valueStart(cseq), m.valueEnd(cseq), p0, m.nameStart(cseq), offset);
+        if (stop != null || !closed) {
+            m.damage = stop != null ? stop : new SipParseException(SipParseError.TRUNCATED, "line " + line
+                    + ": message ends before the empty line after the headers (offset " + length + ")", length);
+        }
 
         int available = end - bodyStart;
         int contentLength = -1;
@@ -229,11 +260,11 @@ public final class SipParser {
 
     // ---- header lines (RFC 3261 §7.3) ----
 
-    private static void header(FramedSipMessage m, byte[] buf, int from, int to, boolean plain, boolean last,
-            int line, int base) throws SipParseException {
+    private static void header(FramedSipMessage m, byte[] buf, int from, int to, boolean plain, int line, int base)
+            throws SipParseException {
         int colon = SipText.indexOfColonOrWs(buf, from, to);
         if (colon < 0 || buf[colon] != ':') {
-            colon = colonAfterSpace(buf, from, to, last, line, base);
+            colon = colonAfterSpace(buf, from, to, line, base);
         }
         int nameEnd = colon;
         while (nameEnd > from && isWs(buf[nameEnd - 1])) {
@@ -257,14 +288,9 @@ public final class SipParser {
      * The colon of a header line whose name is followed by whitespace, or that has none: allowed
      * before the colon ("Name : value"), refused inside the name or when there is no colon.
      */
-    private static int colonAfterSpace(byte[] buf, int from, int to, boolean last, int line, int base)
-            throws SipParseException {
+    private static int colonAfterSpace(byte[] buf, int from, int to, int line, int base) throws SipParseException {
         int colon = SipText.indexOf(buf, from, to, (byte) ':');
         if (colon < 0) {
-            if (last) {
-                throw new SipParseException(SipParseError.TRUNCATED, "line " + line + ": message ends inside header name \""
-                        + excerpt(buf, from, to) + "\" (offset " + (from - base) + ")", from - base);
-            }
             throw new SipParseException(SipParseError.BAD_HEADER, "line " + line + ": header line \""
                     + excerpt(buf, from, to) + "\" has no colon (offset " + (from - base) + ")", from - base);
         }
@@ -289,6 +315,34 @@ public final class SipParser {
         }
         return new SipParseException(SipParseError.TOO_MANY_HEADERS, "line " + line + ": more than "
                 + MAX_HEADERS + " header lines (offset " + (from - base) + ")", from - base);
+    }
+
+    /**
+     * The damage of a line that the end of the input cuts (no LF, no CR): the header it starts or
+     * continues may go on beyond the cut, so it is not indexed (a header it continues is removed).
+     * A continuation line before any header stays {@link SipParseError#BAD_HEADER}.
+     */
+    private static SipParseException cutLine(FramedSipMessage m, byte[] buf, int from, int to, int line, int base) {
+        if (isWs(buf[from])) {
+            if (m.count == 0) {
+                return new SipParseException(SipParseError.BAD_HEADER, "line " + line
+                        + ": continuation line before any header (offset " + (from - base) + ")", from - base);
+            }
+            String name = m.dropLast();
+            return new SipParseException(SipParseError.TRUNCATED, "line " + line + ": message ends inside a continuation"
+                    + " line of header \"" + name + "\" (offset " + (from - base) + ")", from - base);
+        }
+        int colon = SipText.indexOf(buf, from, to, (byte) ':');
+        if (colon < 0) {
+            return new SipParseException(SipParseError.TRUNCATED, "line " + line + ": message ends inside header name \""
+                    + excerpt(buf, from, to) + "\" (offset " + (from - base) + ")", from - base);
+        }
+        int nameEnd = colon;
+        while (nameEnd > from && isWs(buf[nameEnd - 1])) {
+            nameEnd--;
+        }
+        return new SipParseException(SipParseError.TRUNCATED, "line " + line + ": message ends inside header \""
+                + excerpt(buf, from, nameEnd) + "\" (offset " + (from - base) + ")", from - base);
     }
 
     /** A line starting with SP or HTAB continues the previous header's value (RFC 3261 §7.3.1). */

@@ -128,6 +128,57 @@ class MessageExtractorTest {
     }
 
     @Test
+    void storesSipCutInsideAHeaderLineWithTheFieldsBeforeTheCutAndTheDamage() {
+        byte[] cut = ("INVITE sip:bob@example.com SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.1;branch=z9hG4bK77\r\n"
+                + "Call-ID: cut@host\r\nCSeq: 7 INVITE\r\nFrom: <sip:alice@example.com>;tag=a1\r\n"
+                + "To: <sip:bob@exa").getBytes(StandardCharsets.US_ASCII);
+        CapturedMessage m = extractor.extract(withPayload(CAPTURE.get(0), 1, cut));
+        assertThat(m.parsed()).isTrue();
+        assertThat(m.kind()).isEqualTo(MessageKind.SIP_CALL);
+        assertThat(m.callId()).isEqualTo("cut@host");
+        assertThat(m.correlationId()).isEqualTo("cut@host");
+        assertThat(m.method()).isEqualTo("INVITE");
+        assertThat(m.cseq()).isEqualTo(7);
+        assertThat(m.cseqMethod()).isEqualTo("INVITE");
+        assertThat(m.fromUser()).isEqualTo("alice");
+        assertThat(m.fromTag()).isEqualTo("a1");
+        assertThat(m.toUser()).isNull();
+        assertThat(m.ruriUser()).isEqualTo("bob");
+        assertThat(m.viaBranch()).isEqualTo("z9hG4bK77");
+        assertThat(m.payload()).isSameAs(cut);
+        assertThat(m.extra()).startsWith("{\"sipError\":\"TRUNCATED: line 6: message ends inside header \\\"To\\\" (offset ");
+    }
+
+    @Test
+    void storesSipWithABinaryTrailerInsteadOfTheEmptyLineWithItsFieldsAndTheDamage() {
+        byte[] text = "SIP/2.0 200 OK\r\nCall-ID: trailer@host\r\nCSeq: 7 INVITE\r\nTo: <sip:bob@h>;tag=b2\r\n"
+                .getBytes(StandardCharsets.US_ASCII);
+        byte[] payload = java.util.Arrays.copyOf(text, text.length + 4);
+        payload[text.length] = (byte) 0xff;
+        payload[text.length + 1] = (byte) 0xfe;
+        CapturedMessage m = extractor.extract(withPayload(CAPTURE.get(0), 1, payload));
+        assertThat(m.parsed()).isTrue();
+        assertThat(m.status()).isEqualTo(200);
+        assertThat(m.callId()).isEqualTo("trailer@host");
+        assertThat(m.toTag()).isEqualTo("b2");
+        assertThat(m.payload()).isEqualTo(payload);
+        assertThat(m.extra()).startsWith("{\"sipError\":\"TRUNCATED: line 5: message ends inside header name ");
+    }
+
+    @Test
+    void flagsNoErrorForNonUtf8BytesInTheBody() {
+        byte[] text = "MESSAGE sip:bob@h SIP/2.0\r\nCall-ID: body@host\r\nCSeq: 1 MESSAGE\r\n\r\n"
+                .getBytes(StandardCharsets.US_ASCII);
+        byte[] payload = java.util.Arrays.copyOf(text, text.length + 3);
+        payload[text.length] = (byte) 0xff;
+        CapturedMessage m = extractor.extract(withPayload(CAPTURE.get(0), 1, payload));
+        assertThat(m.parsed()).isTrue();
+        assertThat(m.callId()).isEqualTo("body@host");
+        assertThat(m.payload()).isEqualTo(payload);
+        assertThat(m.extra()).as("no sipError, no other extras").isNull();
+    }
+
+    @Test
     void storesLogsAndQosReportsByPayloadTypeWithTheirCorrelationId() {
         byte[] json = "{\"jitter\":1.5}".getBytes(StandardCharsets.US_ASCII);
         CapturedMessage rtcp = extractor.extract(withPayload(with(CAPTURE.get(0), 5, "1-10898@127.0.0.1", null), 5, json));

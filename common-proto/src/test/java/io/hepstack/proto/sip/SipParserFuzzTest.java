@@ -2,11 +2,15 @@ package io.hepstack.proto.sip;
 
 import com.code_intelligence.jazzer.junit.DictionaryFile;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Coverage-guided fuzzing of {@link SipParser}: any bytes give a {@link SipMessage} whose every
- * accessor returns without throwing and without NUL in Strings, or a {@link SipParseException}.
+ * accessor returns without throwing and without NUL in Strings, or a {@link SipParseException}; the
+ * storage fast path reads what the records read; and a message damaged at its end (no empty line, a
+ * binary trailer, cut inside a header line) keeps the fields of its complete header lines.
  *
  * <p>{@code ./mvnw verify} runs this in Jazzer's regression mode: once per seed in
  * {@code src/test/resources/io/hepstack/proto/sip/SipParserFuzzTestInputs/parsesOrRejectsAnyBytes/}
@@ -14,6 +18,9 @@ import java.util.List;
  * A fuzzing run: see docs/sip-parser.md.
  */
 class SipParserFuzzTest {
+
+    /** {ff fe 00} " x" CRLF: a line that is neither UTF-8 nor a header line. */
+    private static final byte[] BINARY_TRAILER = {(byte) 0xff, (byte) 0xfe, 0, ' ', 'x', '\r', '\n'};
 
     @FuzzTest(maxDuration = "5m")
     @DictionaryFile(resourcePath = "/fuzz/sip.dict")
@@ -35,12 +42,105 @@ class SipParserFuzzTest {
         System.arraycopy(input, 0, padded, 1, input.length);
         try {
             SipMessage inside = SipParser.parse(padded, 1, input.length);
-            if (!inside.callId().equals(m.callId()) || inside.bodyLength() != m.bodyLength()) {
+            if (!inside.callId().equals(m.callId()) || inside.bodyLength() != m.bodyLength()
+                    || !Objects.equals(summary(inside), summary(m))) {
                 throw new AssertionError("different result at offset 1");
             }
         } catch (SipParseException e) {
             throw new AssertionError("rejected at offset 1 only", e);
         }
+        if (m.damage() == null) {
+            damagedCopiesKeepTheCompleteHeaders(input, m);
+        }
+    }
+
+    /**
+     * The message damaged at its end in the ways captures damage it: without its empty line, with a
+     * binary trailer in its place, cut inside a header line. Each keeps every complete header line
+     * with the same fields, through the records and the storage fast path alike.
+     */
+    private static void damagedCopiesKeepTheCompleteHeaders(byte[] input, SipMessage m) {
+        int bo = m.bodyOffset();
+        int headerEnd = bo - (input[bo - 1] == '\n' && input[bo - 2] == '\r' ? 2 : 1);
+        List<String> fields = storageFields(m);
+
+        byte[] unterminated = Arrays.copyOf(input, headerEnd);
+        expectDamage(unterminated, SipParseError.TRUNCATED, fields);
+        byte[] trailer = Arrays.copyOf(input, headerEnd + BINARY_TRAILER.length);
+        System.arraycopy(BINARY_TRAILER, 0, trailer, headerEnd, BINARY_TRAILER.length);
+        expectDamage(trailer, SipParseError.BAD_HEADER, fields);
+
+        // Cut inside each header line (up to 64): in its middle and just before its line end.
+        int lineStart = SipText.indexOfLf(input, 0, headerEnd) + 1;
+        for (int line = 0; line < 64 && lineStart > 0 && lineStart < headerEnd; line++) {
+            int lf = SipText.indexOfLf(input, lineStart, headerEnd);
+            if (lf < 0) {
+                break;
+            }
+            int lineEnd = input[lf - 1] == '\r' ? lf - 1 : lf;
+            cut(input, lineStart, lineStart + (lineEnd - lineStart + 1) / 2, m);
+            cut(input, lineStart, lineEnd, m);
+            lineStart = lf + 1;
+        }
+    }
+
+    /** {@code input[0, at)}, cut inside the line starting at {@code lineStart}: a prefix of {@code m}'s headers. */
+    private static void cut(byte[] input, int lineStart, int at, SipMessage m) {
+        if (at <= lineStart || input[at - 1] == '\r') {
+            return; // not inside the line, or a CR there would end it
+        }
+        byte[] cut = Arrays.copyOf(input, at);
+        SipMessage d;
+        try {
+            d = SipParser.parse(cut);
+        } catch (SipParseException e) {
+            if (e.reason() != SipParseError.TRUNCATED) {
+                throw new AssertionError("cut inside a header line, rejected as " + e.summary(), e);
+            }
+            return; // the Call-ID or CSeq was not complete yet
+        }
+        if (d.damage() == null || d.damage().reason() != SipParseError.TRUNCATED) {
+            throw new AssertionError("cut inside a header line, damage " + summary(d));
+        }
+        List<String> names = d.headerNames();
+        List<String> all = m.headerNames();
+        if (names.size() > all.size() || !names.equals(all.subList(0, names.size()))) {
+            throw new AssertionError("cut message has headers " + names + " (expected: a prefix of " + all + ")");
+        }
+        if (!d.callId().equals(m.callId()) || !d.cseq().equals(m.cseq()) || !Objects.equals(d.method(), m.method())
+                || d.statusCode() != m.statusCode() || d.bodyLength() != 0) {
+            throw new AssertionError("cut message reads " + storageFields(d) + " (expected: " + storageFields(m) + ")");
+        }
+        touchEverything(d, cut.length);
+        storageFastPathAgrees(cut);
+    }
+
+    private static void expectDamage(byte[] damaged, SipParseError reason, List<String> fields) {
+        SipMessage d;
+        try {
+            d = SipParser.parse(damaged);
+        } catch (SipParseException e) {
+            throw new AssertionError("damaged copy rejected: " + e.summary(), e);
+        }
+        if (d.damage() == null || d.damage().reason() != reason) {
+            throw new AssertionError("damaged copy has damage " + summary(d) + " (expected: " + reason + ")");
+        }
+        if (!storageFields(d).equals(fields)) {
+            throw new AssertionError("damaged copy reads " + storageFields(d) + " (expected: " + fields + ")");
+        }
+        touchEverything(d, damaged.length);
+        storageFastPathAgrees(damaged);
+    }
+
+    /** What the stored row takes from a message, through the storage fast path, and its header names. */
+    private static List<String> storageFields(SipMessage m) {
+        return Arrays.asList(m.method(), String.valueOf(m.statusCode()), m.callId(), String.valueOf(m.cseq()),
+                m.fromUser(), m.fromTag(), m.toUser(), m.toTag(), m.requestUriUser(), m.viaBranch(), m.userAgent(),
+                m.server(), String.valueOf(m.headerNames()));
+    }
+
+    private static String summary(SipMessage m) {
+        return m.damage() == null ? null : m.damage().summary();
     }
 
     private static void touchEverything(SipMessage m, int length) {

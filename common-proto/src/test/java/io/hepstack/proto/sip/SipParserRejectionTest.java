@@ -1,6 +1,7 @@
 package io.hepstack.proto.sip;
 
 import static io.hepstack.proto.sip.SipFixtures.crlf;
+import static io.hepstack.proto.sip.SipParserToleranceTest.concat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,7 +11,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Malformed input, each with the exact rejection reason and what the message must say. */
+/**
+ * Malformed input, each with the exact rejection reason and what the message must say. Damage after
+ * the Call-ID and CSeq lines is accepted: see {@link SipParserDamageTest}.
+ */
 class SipParserRejectionTest {
 
     private static final String HEADERS = "Call-ID: abc@host\nCSeq: 1 INVITE\n";
@@ -45,8 +49,21 @@ class SipParserRejectionTest {
                         SipParseError.BAD_START_LINE, "line 1: request line has more than 3 words (offset 15)"),
                 row("a start line cut before its end", crlf("INVITE sip:bob@example.com SIP/2.0"),
                         SipParseError.TRUNCATED, "line 1: message ends inside the start line (offset 34)"),
-                row("a message cut inside a header name", crlf("INVITE sip:b@h SIP/2.0\n" + HEADERS + "Content-Le"),
-                        SipParseError.TRUNCATED, "line 4: message ends inside header name \"Content-Le\" (offset 59)"),
+                row("a message cut inside a header name before its CSeq", crlf("INVITE sip:b@h SIP/2.0\nCall-ID: abc@host\nCSe"),
+                        SipParseError.TRUNCATED, "line 3: message ends inside header name \"CSe\" (offset 43)"),
+                row("a message cut inside its Call-ID", crlf("INVITE sip:b@h SIP/2.0\nCSeq: 1 INVITE\nCall-ID: abc@ho"),
+                        SipParseError.TRUNCATED, "line 3: message ends inside header \"Call-ID\" (offset 40)"),
+                row("a message cut inside its CSeq", crlf("INVITE sip:b@h SIP/2.0\nCall-ID: abc@host\nCSeq: 1 INV"),
+                        SipParseError.TRUNCATED, "line 3: message ends inside header \"CSeq\" (offset 43)"),
+                row("a message cut inside a continuation line of its CSeq",
+                        crlf("INVITE sip:b@h SIP/2.0\nCall-ID: abc@host\nCSeq: 1\n INV"),
+                        SipParseError.TRUNCATED, "line 4: message ends inside a continuation line of header \"CSeq\" (offset 52)"),
+                row("a message cut inside a header line before its Call-ID",
+                        crlf("INVITE sip:b@h SIP/2.0\nCSeq: 1 INVITE\nFrom: <sip:a"),
+                        SipParseError.TRUNCATED, "line 3: message ends inside header \"From\" (offset 40)"),
+                row("a binary trailer before the CSeq", concat(crlf("INVITE sip:b@h SIP/2.0\nCall-ID: abc@host\n"),
+                        new byte[] {(byte) 0xff, (byte) 0xfe, 0, ' ', 'x', '\r', '\n'}, crlf("CSeq: 1 INVITE\n\n")),
+                        SipParseError.BAD_HEADER, "line 3: header line \"??? x\" has no colon (offset 43)"),
                 row("a header without colon", crlf("INVITE sip:b@h SIP/2.0\nCall-ID abc@host\nCSeq: 1 INVITE\n\n"),
                         SipParseError.BAD_HEADER, "line 2: header line \"Call-ID abc@host\" has no colon (offset 24)"),
                 row("a header name with a blank", crlf("INVITE sip:b@h SIP/2.0\nCall ID: abc@host\nCSeq: 1 INVITE\n\n"),

@@ -50,8 +50,8 @@ class SipParserToleranceTest {
                         Call-ID: abc@host
                         CSeq: 7 INVITE
                         """)),
-                Arguments.of("no line end after the last header", raw("INVITE sip:bob@example.com SIP/2.0\r\n"
-                        + "CSeq: 7 INVITE\r\nCall-ID: abc@host")),
+                Arguments.of("the last line end cut after its CR", raw("INVITE sip:bob@example.com SIP/2.0\r\n"
+                        + "CSeq: 7 INVITE\r\nCall-ID: abc@host\r")),
                 Arguments.of("CRLF keep-alives before the start line", crlf("""
 
 
@@ -201,6 +201,15 @@ class SipParserToleranceTest {
         assertThat(m.bodyOffset()).isEqualTo(input.length);
         assertThat(m.bodyLength()).isZero();
         assertThat(m.bodyBytes()).isEmpty();
+        assertThat(m.damage().reason()).isEqualTo(SipParseError.TRUNCATED);
+    }
+
+    @Test
+    void flagsNothingOnAWellFramedMessage() throws Exception {
+        assertThat(parse(crlf("INVITE sip:bob@example.com SIP/2.0\nCall-ID: abc@host\nCSeq: 7 INVITE\n\n")).damage())
+                .isNull();
+        assertThat(parse(raw("INVITE sip:bob@example.com SIP/2.0\nCall-ID: abc@host\nCSeq: 7 INVITE\n\n")).damage())
+                .isNull();
     }
 
     @Test

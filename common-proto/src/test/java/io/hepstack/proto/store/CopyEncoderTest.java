@@ -1,5 +1,9 @@
 package io.hepstack.proto.store;
 
+import io.hepstack.proto.hep.HepPacket;
+import io.hepstack.proto.model.CapturedMessage;
+import io.hepstack.proto.model.ExtractionSettings;
+import io.hepstack.proto.model.MessageExtractor;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -9,6 +13,9 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 import static io.hepstack.proto.store.Fixtures.ip;
 import static io.hepstack.proto.store.Fixtures.micros;
@@ -131,6 +138,56 @@ class CopyEncoderTest {
     void writesJsonbAsVersionOneThenText() {
         CopyEncoder.writeJsonb(out, "{\"a\":1}");
         assertThat(hex()).isEqualTo("00000008" + "01" + HexFormat.of().formatHex("{\"a\":1}".getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void writesSipDamagedAtItsEndWithItsColumnsAndThePayloadByteForByte() throws Exception {
+        byte[] text = ("INVITE sip:bob@example.com SIP/2.0\r\nCall-ID: cut@host\r\nCSeq: 7 INVITE\r\n"
+                + "From: <sip:alice@example.com>;tag=a1\r\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] cutInsideAHeader = concat(text, "To: <sip:bo".getBytes(StandardCharsets.US_ASCII));
+        byte[] binaryTrailer = concat(text, new byte[] {(byte) 0xff, (byte) 0xfe, 0, ' ', 'x', '\r', '\n'});
+
+        Map<String, byte[]> cut = row(cutInsideAHeader);
+        assertThat(cut.get("call_id")).asString(StandardCharsets.UTF_8).isEqualTo("cut@host");
+        assertThat(cut.get("from_user")).asString(StandardCharsets.UTF_8).isEqualTo("alice");
+        assertThat(cut.get("to_user")).isNull();
+        assertThat(cut.get("parsed")).containsExactly(1);
+        assertThat(cut.get("payload_text")).isEqualTo(cutInsideAHeader);
+        assertThat(cut.get("payload_bytes")).isNull();
+        assertThat(new String(cut.get("extra"), 1, cut.get("extra").length - 1, StandardCharsets.UTF_8))
+                .startsWith("{\"sipError\":\"TRUNCATED: line 5: message ends inside header \\\"To\\\" (offset 109)\"");
+
+        Map<String, byte[]> trailer = row(binaryTrailer);
+        assertThat(trailer.get("call_id")).asString(StandardCharsets.UTF_8).isEqualTo("cut@host");
+        assertThat(trailer.get("from_tag")).asString(StandardCharsets.UTF_8).isEqualTo("a1");
+        assertThat(trailer.get("parsed")).containsExactly(1);
+        assertThat(trailer.get("payload_text")).as("not UTF-8: not text").isNull();
+        assertThat(trailer.get("payload_bytes")).isEqualTo(binaryTrailer);
+        assertThat(new String(trailer.get("extra"), 1, trailer.get("extra").length - 1, StandardCharsets.UTF_8))
+                .startsWith("{\"sipError\":\"BAD_HEADER: line 5: header line \\\"??? x\\\" has no colon (offset 109)\"");
+    }
+
+    /** The columns of the COPY row written for a HEP SIP packet with this payload, by name (null for NULL). */
+    private Map<String, byte[]> row(byte[] payload) throws Exception {
+        HepPacket p = new HepPacket(3, 2, 17, ip("192.0.2.10"), ip("198.51.100.20"), 5060, 5080, 1_795_375_683L, 0, 1,
+                2001, null, null, null, null, payload, false, List.of());
+        CapturedMessage m = new MessageExtractor(ExtractionSettings.DEFAULT).extract(p);
+        out.clear();
+        CopyEncoder.writeRow(out, new StoredRow(m, m.timestampMicros(), null));
+        out.readShort();
+        Map<String, byte[]> columns = new LinkedHashMap<>();
+        for (String name : CopyEncoder.COLUMNS.split(", ")) {
+            int length = out.readInt();
+            columns.put(name, length < 0 ? null : ByteBufUtil.getBytes(out.readSlice(length)));
+        }
+        assertThat(out.isReadable()).isFalse();
+        return columns;
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
     }
 
     @Test

@@ -13,7 +13,8 @@ import java.util.Map;
  * @param raw             the payload: as text when it is UTF-8, else base64
  * @param rawEncoding     {@code utf8} or {@code base64}
  * @param headers         every SIP header by name as written, values in order (empty when not SIP)
- * @param sipError        why the payload did not parse as SIP, or {@code null}
+ * @param sipError        why the payload did not parse as SIP, or the damage that ended its header
+ *                        block early (the headers before it are in {@code headers}), or {@code null}
  * @param agentTimestampMicros the agent's own timestamp when it was not believed (docs/schema.md), else {@code null}
  * @param extra           the stored extras (JSON object), or {@code null}
  */

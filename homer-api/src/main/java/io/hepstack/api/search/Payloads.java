@@ -43,22 +43,25 @@ public final class Payloads {
                 : new String[] {Base64.getEncoder().encodeToString(bytes), "base64"};
     }
 
-    /** Headers in order of first appearance, every value, or an empty map (with the reason) when not SIP. */
+    /**
+     * Headers in order of first appearance, every value, or an empty map (with the reason) when not SIP;
+     * for SIP damaged at its end, the complete headers before the damage, with the damage as the error.
+     */
     public static Parsed headers(byte[] payload) {
         SipMessage sip;
         try {
             sip = SipParser.parse(payload);
         } catch (SipParseException e) {
-            return new Parsed(Map.of(), e.reason().name() + ": " + e.getMessage());
+            return new Parsed(Map.of(), e.summary());
         }
         Map<String, List<String>> headers = new LinkedHashMap<>();
         for (String name : sip.headerNames()) {
             headers.computeIfAbsent(name, sip::headers);
         }
-        return new Parsed(headers, null);
+        return new Parsed(headers, sip.damage() == null ? null : sip.damage().summary());
     }
 
-    /** Parsed headers, or why there are none. */
+    /** Parsed headers, and why there are none or why they stop early ({@code null} for whole SIP). */
     public record Parsed(Map<String, List<String>> headers, String error) {
     }
 }
