@@ -188,9 +188,10 @@ public final class DocumentedDefaults {
 
     private static StandardEnvironment environment(Map<String, Object> overrides) {
         StandardEnvironment env = new StandardEnvironment();
+        ClassPathResource applicationYml = new ClassPathResource("application.yml");
         try {
-            for (PropertySource<?> source : new YamlPropertySourceLoader().load("application.yml",
-                    new ClassPathResource("application.yml"))) {
+            for (PropertySource<?> source : !applicationYml.exists() ? List.<PropertySource<?>>of()
+                    : new YamlPropertySourceLoader().load("application.yml", applicationYml)) {
                 env.getPropertySources().addLast(source);
             }
         } catch (IOException e) {
