@@ -1,5 +1,6 @@
 import { h, mount, spinner, errorBox } from './dom.js';
 import { json, call, download, query } from './api.js';
+import { loadPayloadTypes } from './hep.js';
 import { formatLocal, utcTitle } from './time.js';
 import { tabs, flowPanel, messagesPanel, logsPanel, qosPanel, callSummary } from './flow.js';
 
@@ -80,7 +81,7 @@ export async function callPage(root, app, callId) {
     spinner('Loading call flow…'));
   let flow;
   try {
-    flow = await json(`/api/v1/calls/${encodeURIComponent(callId)}/flow${query(range)}`);
+    [flow] = await Promise.all([json(`/api/v1/calls/${encodeURIComponent(callId)}/flow${query(range)}`), loadPayloadTypes()]);
   } catch (e) {
     mount(root, h('nav', { class: 'crumbs' }, h('a', { href: '/', onclick: (ev) => { ev.preventDefault(); app.navigate('/'); } }, '← Back to search')),
       errorBox(e.status === 404 ? new Error('no call with this Call-ID in the time range') : e));

@@ -1,5 +1,6 @@
 import { h, mount, spinner, errorBox, empty, statusClass } from './dom.js';
 import { messageView } from './message.js';
+import { loadPayloadTypes } from './hep.js';
 import { json, query } from './api.js';
 import { formatLocal, utcTitle, duration, micros } from './time.js';
 import { resolveRange, rangePicker } from './range.js';
@@ -136,7 +137,8 @@ async function runSearch(results, params, view, resolved, app) {
   const openMessage = async (id) => {
     mount(detail, spinner('Loading message…'));
     try {
-      mount(detail, messageView(await json(`/api/v1/messages/${encodeURIComponent(id)}`)));
+      const [msg] = await Promise.all([json(`/api/v1/messages/${encodeURIComponent(id)}`), loadPayloadTypes()]);
+      mount(detail, messageView(msg));
       detail.scrollIntoView({ block: 'nearest' });
     } catch (e) {
       mount(detail, errorBox(e));

@@ -4,7 +4,7 @@ import io.hepstack.proto.hep.HepDecodeException;
 import io.hepstack.proto.hep.HepDecoder;
 import io.hepstack.proto.hep.HepPacket;
 import io.hepstack.proto.model.CapturedMessage;
-import io.hepstack.proto.model.MessageExtractor;
+import io.hepstack.proto.model.HepPayloadType;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import org.slf4j.Logger;
@@ -101,7 +101,7 @@ public final class IngestPipeline {
         }
         CapturedMessage m;
         try {
-            if (censor != null && packet.protoType() == MessageExtractor.PROTO_SIP) {
+            if (censor != null && packet.protoType() == HepPayloadType.SIP.number()) {
                 byte[] censored = censor.censor(packet.payload());
                 if (censored != packet.payload()) {
                     packet = withPayload(packet, censored);

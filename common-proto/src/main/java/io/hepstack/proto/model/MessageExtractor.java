@@ -31,9 +31,6 @@ import java.util.Map;
  */
 public final class MessageExtractor {
 
-    /** HEP payload type of SIP (chunk 0x000b). */
-    public static final int PROTO_SIP = 1;
-
     private static final JsonFactory JSON = new JsonFactory();
 
     private final ExtractionSettings settings;
@@ -44,7 +41,7 @@ public final class MessageExtractor {
 
     /** The row for {@code packet}. */
     public CapturedMessage extract(HepPacket packet) {
-        if (packet.protoType() != PROTO_SIP) {
+        if (packet.protoType() != HepPayloadType.SIP.number()) {
             return nonSip(packet, kindOf(packet.protoType()));
         }
         SipMessage sip;
@@ -110,14 +107,9 @@ public final class MessageExtractor {
         };
     }
 
-    /** The kind of a non-SIP HEP payload type. */
+    /** The kind of a HEP payload type as {@link HepPayloadType} records it; SIP's is refined by {@link #sipKind}. */
     public static MessageKind kindOf(int protoType) {
-        return switch (protoType) {
-            case PROTO_SIP -> MessageKind.SIP_OTHER;
-            case 5, 34, 35, 58 -> MessageKind.QOS;
-            case 100 -> MessageKind.LOG;
-            default -> MessageKind.OTHER;
-        };
+        return HepPayloadType.valueOf(protoType).kind();
     }
 
     private CapturedMessage nonSip(HepPacket packet, MessageKind kind) {

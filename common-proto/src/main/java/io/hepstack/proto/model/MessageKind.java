@@ -2,7 +2,7 @@ package io.hepstack.proto.model;
 
 /**
  * What a stored message is, for partitioning and per-kind retention. The code is the value of the
- * {@code kind} column.
+ * {@code kind} column. Which HEP payload types are stored as which kind is {@link HepPayloadType#kind()}.
  */
 public enum MessageKind {
     /** SIP within an INVITE dialog (INVITE, ACK, BYE, CANCEL, PRACK, UPDATE, INFO, REFER in a call). */
@@ -11,7 +11,7 @@ public enum MessageKind {
     SIP_REGISTRATION("registration"),
     /** Any other SIP (OPTIONS, NOTIFY, SUBSCRIBE, MESSAGE, PUBLISH...) and unparsed SIP. */
     SIP_OTHER("sip_other"),
-    /** RTCP and QoS reports (HEP payload types 5, 34, 35, 58). */
+    /** RTCP and QoS reports (HEP payload types 5, 34, 35, 58: see {@link HepPayloadType}). */
     QOS("qos"),
     /** Log lines (HEP payload type 100). */
     LOG("log"),

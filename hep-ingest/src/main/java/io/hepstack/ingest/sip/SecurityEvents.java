@@ -2,7 +2,7 @@ package io.hepstack.ingest.sip;
 
 import io.hepstack.ingest.IngestProperties;
 import io.hepstack.proto.model.CapturedMessage;
-import io.hepstack.proto.model.MessageExtractor;
+import io.hepstack.proto.model.HepPayloadType;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -77,7 +77,7 @@ public final class SecurityEvents implements Consumer<CapturedMessage> {
 
     @Override
     public void accept(CapturedMessage m) {
-        if (!cfg.enabled() || m.protoType() != MessageExtractor.PROTO_SIP) {
+        if (!cfg.enabled() || m.protoType() != HepPayloadType.SIP.number()) {
             return;
         }
         if (!m.parsed()) {

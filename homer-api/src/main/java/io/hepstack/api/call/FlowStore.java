@@ -7,6 +7,8 @@ import io.hepstack.api.search.Payloads;
 import io.hepstack.api.search.Scope;
 import io.hepstack.api.search.Sql;
 import io.hepstack.api.web.ApiException;
+import io.hepstack.proto.model.HepPayloadType;
+import io.hepstack.proto.model.MessageKind;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Mono;
@@ -28,17 +30,13 @@ import java.util.Set;
  * <p>Correlation, as the collector stores it: {@code correlation_id} is HEP chunk 0x0011, else the
  * first configured A-leg header (X-CID...), else the Call-ID. So two legs are linked when they share
  * a correlation id, or when one leg's correlation id is the other's Call-ID; QoS reports and logs are
- * linked by their correlation id. Each round asks, with the indexes of docs/schema.md, for rows whose
+ * linked by their correlation id. Which rows are QoS reports and which are logs is their payload type's
+ * kind ({@link HepPayloadType#kind()}), the kind the collector stores them as. Each round asks, with the indexes of docs/schema.md, for rows whose
  * correlation id is a known key ({@code messages_correlation_id}), whose Call-ID is a known key or a
  * new leg ({@code messages_call_id}).
  */
 @Repository
 public class FlowStore {
-
-    /** HEP payload types of QoS reports: RTCP, RTCP-XR (34), QoS JSON reports (35). */
-    static final Set<Integer> QOS_TYPES = Set.of(5, 34, 35);
-    static final int LOG_TYPE = 100;
-    static final int SIP_TYPE = 1;
 
     private final DatabaseClient db;
     private final ApiProperties.Flow limits;
@@ -198,15 +196,17 @@ public class FlowStore {
                         MessageItem i = m.item();
                         String leg = legOf(c, i);
                         int type = i.protoType() == null ? -1 : i.protoType();
-                        if (type == SIP_TYPE || (i.callId() != null && !QOS_TYPES.contains(type) && type != LOG_TYPE)) {
+                        HepPayloadType payloadType = HepPayloadType.valueOf(type);
+                        boolean event = payloadType.kind() == MessageKind.QOS || payloadType.kind() == MessageKind.LOG;
+                        if (payloadType.equals(HepPayloadType.SIP) || (i.callId() != null && !event)) {
                             sip.add(new CallFlow.Message(i, m.raw(), m.rawEncoding(), leg, m.payload()));
                             host(hosts, i.srcIp(), i.srcPort());
                             host(hosts, i.dstIp(), i.dstPort());
-                        } else if (QOS_TYPES.contains(type) || type == LOG_TYPE) {
+                        } else if (event) {
                             CallFlow.Event e = new CallFlow.Event(i.id(), i.timestamp(), leg, i.correlationId(), type,
                                     i.srcIp(), i.srcPort(), i.dstIp(), i.dstPort(), i.captureId(), i.node(), m.raw(),
                                     m.rawEncoding());
-                            (type == LOG_TYPE ? logs : qos).add(e);
+                            (payloadType.kind() == MessageKind.LOG ? logs : qos).add(e);
                         }
                     }
                     return new CallFlow(List.copyOf(c.legs), List.copyOf(hosts.values()), sip, qos, logs, from, to,

@@ -7,6 +7,7 @@ import io.hepstack.proto.hep.HepDecoder;
 import io.hepstack.proto.hep.HepPacket;
 import io.hepstack.proto.model.CapturedMessage;
 import io.hepstack.proto.model.ExtractionSettings;
+import io.hepstack.proto.model.HepPayloadType;
 import io.hepstack.proto.model.MessageExtractor;
 import io.hepstack.proto.pcap.PcapFormatException;
 import io.hepstack.proto.pcap.PcapReader;
@@ -154,7 +155,7 @@ public class PcapImporter {
                           int ipProto) {
             add(new HepPacket(3, srcIp instanceof Inet6Address ? 10 : 2, ipProto, srcIp, dstIp, srcPort, dstPort,
                     Math.floorDiv(micros, 1_000_000L), (int) Math.floorMod(micros, 1_000_000L),
-                    MessageExtractor.PROTO_SIP, 0, null, null, null, node, message, false, List.of()));
+                    HepPayloadType.SIP.number(), 0, null, null, null, node, message, false, List.of()));
         }
 
         @Override

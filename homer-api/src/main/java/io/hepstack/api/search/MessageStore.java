@@ -1,6 +1,7 @@
 package io.hepstack.api.search;
 
 import io.hepstack.api.web.Times;
+import io.hepstack.proto.model.HepPayloadType;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Mono;
@@ -78,7 +79,7 @@ public class MessageStore {
             MessageItem item = MessageItem.of(r);
             byte[] payload = Payloads.bytes(r);
             String[] raw = Payloads.raw(r, payload);
-            Payloads.Parsed parsed = item.protoType() != null && item.protoType() == 1 ? Payloads.headers(payload)
+            Payloads.Parsed parsed = item.protoType() != null && item.protoType() == HepPayloadType.SIP.number() ? Payloads.headers(payload)
                     : new Payloads.Parsed(java.util.Map.of(), null);
             return new MessageDetail(item, raw[0], raw[1], parsed.headers(), parsed.error(),
                     r.get("agent_ts_us", Long.class), r.get("extra", String.class));

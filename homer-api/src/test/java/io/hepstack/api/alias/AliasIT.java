@@ -7,6 +7,7 @@ import io.hepstack.api.TestApp;
 import io.hepstack.api.web.Times;
 import io.hepstack.proto.hep.HepPacket;
 import io.hepstack.proto.model.CapturedMessage;
+import io.hepstack.proto.model.HepPayloadType;
 import io.hepstack.proto.model.MessageExtractor;
 import io.hepstack.proto.store.testing.TestDatabase;
 import org.junit.jupiter.api.BeforeAll;
@@ -87,7 +88,7 @@ class AliasIT {
                 + "\r\nCSeq: " + (rows.size() + 1) + " INFO\r\nContent-Length: 0\r\n\r\n";
         HepPacket p = new HepPacket(3, src instanceof java.net.Inet6Address ? 10 : 2, 17, src, ip(hop[2]),
                 Integer.parseInt(hop[1]), Integer.parseInt(hop[3]), t / 1_000_000, (int) (t % 1_000_000),
-                MessageExtractor.PROTO_SIP, 3001, null, null, null, "alias-node", text.getBytes(StandardCharsets.UTF_8),
+                HepPayloadType.SIP.number(), 3001, null, null, null, "alias-node", text.getBytes(StandardCharsets.UTF_8),
                 false, List.of());
         rows.add(new MessageExtractor(Fixture.SETTINGS).extract(p));
     }

@@ -5,6 +5,8 @@ import io.hepstack.api.Http;
 import io.hepstack.api.TestApp;
 import io.hepstack.api.web.Times;
 import io.hepstack.proto.model.CapturedMessage;
+import io.hepstack.proto.model.HepPayloadType;
+import io.hepstack.proto.model.MessageKind;
 import io.hepstack.proto.pcap.FlowKey;
 import io.hepstack.proto.pcap.PcapPacket;
 import io.hepstack.proto.pcap.PcapReader;
@@ -101,6 +103,22 @@ class CallFlowIT {
         });
         assertThat(list(flow, "hosts")).extracting(h -> h.get("ip") + ":" + h.get("port"))
                 .containsExactly("10.0.0.1:5060", "10.0.0.2:5060", "10.0.0.3:5060", "10.0.0.4:5060");
+    }
+
+    @Test
+    void aPionRtcpReportStoredAsQosIsInTheQosOfItsLegsFlow() {
+        CapturedMessage stored = crafted.rows.stream().filter(m -> m.protoType() == HepPayloadType.RTCP_PION.number())
+                .findFirst().orElseThrow();
+        assertThat(stored.kind()).as("the collector stores type 58 as").isEqualTo(MessageKind.QOS);
+        Map<String, Object> flow = flow("hep-b@test");
+        assertThat(list(flow, "qos")).singleElement().satisfies(q -> {
+            assertThat(q.get("protoType")).isEqualTo(58);
+            assertThat(q.get("legCallId")).isEqualTo("hep-a@test");
+            assertThat(q.get("correlationId")).isEqualTo("hep-a@test");
+            assertThat(q.get("raw")).asString().contains("\"jitter\":12");
+        });
+        assertThat(list(flow, "messages")).extracting(m -> m.get("protoType")).containsOnly(1);
+        assertThat(list(flow, "logs")).isEmpty();
     }
 
     @Test

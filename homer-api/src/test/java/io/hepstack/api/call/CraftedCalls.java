@@ -3,6 +3,7 @@ package io.hepstack.api.call;
 import io.hepstack.api.Fixture;
 import io.hepstack.proto.hep.HepPacket;
 import io.hepstack.proto.model.CapturedMessage;
+import io.hepstack.proto.model.HepPayloadType;
 import io.hepstack.proto.model.MessageExtractor;
 import io.hepstack.proto.model.MessageKind;
 
@@ -14,8 +15,9 @@ import java.util.List;
 
 /**
  * Hand-made rows for correlation: a B2BUA chain linked by X-CID (A ← B ← C), two legs sharing a HEP
- * correlation id, an RTCP report and a log line, an unrelated call, an IPv6/TCP call and a chain of
- * six legs for the depth bound. SIP rows go through {@link MessageExtractor} like the collector's.
+ * correlation id, an RTCP report and a log line, a Pion RTCP report (type 58) of the first of those two
+ * legs, an unrelated call, an IPv6/TCP call and a chain of six legs for the depth bound. SIP rows and
+ * the Pion report go through {@link MessageExtractor} like the collector's.
  */
 final class CraftedCalls {
 
@@ -34,6 +36,8 @@ final class CraftedCalls {
         rows.add(nonSip(100, MessageKind.LOG, "b2b-b@test", "10.0.0.2", "10.0.0.3", "b2bua: bridged b2b-a@test to b2b-b@test"));
         call("hep-a@test", "10.0.1.1", "10.0.1.2", null, "hepcorr-1", 17);
         call("hep-b@test", "10.0.1.2", "10.0.1.3", null, "hepcorr-1", 17);
+        report(HepPayloadType.RTCP_PION, "hep-a@test", "10.0.1.1", "10.0.1.2",
+                "{\"ssrc\":5678,\"jitter\":12,\"packets_lost\":3,\"fraction_lost\":0.01}");
         call("other@test", "10.0.2.1", "10.0.2.2", null, null, 17);
         call("v6@test", "2001:db8::1", "2001:db8::2", null, null, 6);
         String previous = null;
@@ -65,8 +69,17 @@ final class CraftedCalls {
         t += 1000; // 1 ms apart
         InetAddress s = ip(src);
         HepPacket p = new HepPacket(3, s instanceof java.net.Inet6Address ? 10 : 2, transport, s, ip(dst), 5060, 5060,
-                t / 1_000_000, (int) (t % 1_000_000), MessageExtractor.PROTO_SIP, 3001, null, hepCorrelation, null,
+                t / 1_000_000, (int) (t % 1_000_000), HepPayloadType.SIP.number(), 3001, null, hepCorrelation, null,
                 "b2bua-node", text.getBytes(StandardCharsets.UTF_8), false, List.of());
+        rows.add(new MessageExtractor(Fixture.SETTINGS).extract(p));
+    }
+
+    /** A QoS report of {@code type} correlated to {@code correlationId} by HEP chunk 0x0011, classified by the collector's extractor. */
+    private void report(HepPayloadType type, String correlationId, String src, String dst, String json) {
+        t += 1000;
+        HepPacket p = new HepPacket(3, 2, 17, ip(src), ip(dst), 5062, 5064, t / 1_000_000, (int) (t % 1_000_000),
+                type.number(), 3001, null, correlationId, null, "b2bua-node", json.getBytes(StandardCharsets.UTF_8),
+                false, List.of());
         rows.add(new MessageExtractor(Fixture.SETTINGS).extract(p));
     }
 

@@ -6,6 +6,7 @@ import io.hepstack.api.TestApp;
 import io.hepstack.api.web.Times;
 import io.hepstack.proto.hep.HepPacket;
 import io.hepstack.proto.model.CapturedMessage;
+import io.hepstack.proto.model.HepPayloadType;
 import io.hepstack.proto.model.MessageExtractor;
 import io.hepstack.proto.store.testing.TestDatabase;
 import org.junit.jupiter.api.BeforeAll;
@@ -264,7 +265,7 @@ class SippExportIT {
     private static CapturedMessage row(long t, byte[] sip, String src, int srcPort, String dst, int dstPort) {
         try {
             HepPacket p = new HepPacket(3, 2, 17, InetAddress.getByName(src), InetAddress.getByName(dst), srcPort, dstPort,
-                    t / 1_000_000, (int) (t % 1_000_000), MessageExtractor.PROTO_SIP, 3001, null, null, null,
+                    t / 1_000_000, (int) (t % 1_000_000), HepPayloadType.SIP.number(), 3001, null, null, null,
                     "edge", sip, false, List.of());
             return new MessageExtractor(Fixture.SETTINGS).extract(p);
         } catch (java.net.UnknownHostException e) {

@@ -5,6 +5,7 @@ import static io.hepstack.api.Fixture.ip;
 import io.hepstack.api.Fixture;
 import io.hepstack.proto.hep.HepPacket;
 import io.hepstack.proto.model.CapturedMessage;
+import io.hepstack.proto.model.HepPayloadType;
 import io.hepstack.proto.model.MessageExtractor;
 
 import java.nio.charset.StandardCharsets;
@@ -88,7 +89,7 @@ final class OutcomeCalls {
         private void add(String text, String src, String dst) {
             t += 1000; // 1 ms apart
             HepPacket p = new HepPacket(3, 2, 17, ip(src), ip(dst), 5060, 5060, t / 1_000_000, (int) (t % 1_000_000),
-                    MessageExtractor.PROTO_SIP, 5001, null, null, null, node, text.getBytes(StandardCharsets.UTF_8),
+                    HepPayloadType.SIP.number(), 5001, null, null, null, node, text.getBytes(StandardCharsets.UTF_8),
                     false, List.of());
             rows.add(new MessageExtractor(Fixture.SETTINGS).extract(p));
         }

@@ -5,6 +5,7 @@ import io.hepstack.api.Http;
 import io.hepstack.api.TestApp;
 import io.hepstack.proto.hep.HepPacket;
 import io.hepstack.proto.model.CapturedMessage;
+import io.hepstack.proto.model.HepPayloadType;
 import io.hepstack.proto.model.MessageExtractor;
 import io.hepstack.proto.store.MessageWriter;
 import io.hepstack.proto.store.PartitionPolicy;
@@ -281,7 +282,7 @@ class LiveStreamIT {
                 + "\r\nFrom: <sip:alice@10.9.0.1>;tag=a1\r\nTo: <sip:bob@10.9.0.2>\r\nCall-ID: " + callId
                 + "\r\nCSeq: 1 " + method + "\r\nContent-Length: 0\r\n\r\n";
         HepPacket p = new HepPacket(3, 2, 17, ip("10.9.0.1"), ip("10.9.0.2"), 5060, 5060, micros / 1_000_000,
-                (int) (micros % 1_000_000), MessageExtractor.PROTO_SIP, 4001, null, null, null, node,
+                (int) (micros % 1_000_000), HepPayloadType.SIP.number(), 4001, null, null, null, node,
                 text.getBytes(StandardCharsets.UTF_8), false, List.of());
         return new MessageExtractor(Fixture.SETTINGS).extract(p);
     }

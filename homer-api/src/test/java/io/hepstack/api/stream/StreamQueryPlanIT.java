@@ -6,6 +6,7 @@ import io.hepstack.api.Plans;
 import io.hepstack.api.search.Filter;
 import io.hepstack.proto.hep.HepPacket;
 import io.hepstack.proto.model.CapturedMessage;
+import io.hepstack.proto.model.HepPayloadType;
 import io.hepstack.proto.model.MessageExtractor;
 import io.hepstack.proto.store.testing.TestDatabase;
 import org.junit.jupiter.api.BeforeAll;
@@ -72,7 +73,7 @@ class StreamQueryPlanIT {
                 + "From: <sip:alice@10.9.0.1>;tag=a1\r\nTo: <sip:bob@10.9.0.2>\r\nCall-ID: " + callId
                 + "\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n";
         HepPacket p = new HepPacket(3, 2, 17, InetAddress.getByName("10.9.0.1"), InetAddress.getByName("10.9.0.2"), 5060,
-                5060, micros / 1_000_000, (int) (micros % 1_000_000), MessageExtractor.PROTO_SIP, 4001, null, null, null,
+                5060, micros / 1_000_000, (int) (micros % 1_000_000), HepPayloadType.SIP.number(), 4001, null, null, null,
                 "node-1", text.getBytes(StandardCharsets.UTF_8), false, List.of());
         return new MessageExtractor(Fixture.SETTINGS).extract(p);
     }

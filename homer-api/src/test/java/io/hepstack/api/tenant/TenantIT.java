@@ -6,6 +6,7 @@ import io.hepstack.api.TestApp;
 import io.hepstack.api.web.Times;
 import io.hepstack.proto.hep.HepPacket;
 import io.hepstack.proto.model.CapturedMessage;
+import io.hepstack.proto.model.HepPayloadType;
 import io.hepstack.proto.model.MessageExtractor;
 import io.hepstack.proto.store.MessageWriter;
 import io.hepstack.proto.store.PartitionPolicy;
@@ -411,7 +412,7 @@ class TenantIT {
             t += 1000;
             InetAddress src = ip(m[1]);
             HepPacket p = new HepPacket(3, src instanceof java.net.Inet6Address ? 10 : 2, 17, src, ip(m[2]), 5060, 5060,
-                    t / 1_000_000, (int) (t % 1_000_000), MessageExtractor.PROTO_SIP, 3001, null, null, null, node,
+                    t / 1_000_000, (int) (t % 1_000_000), HepPayloadType.SIP.number(), 3001, null, null, null, node,
                     m[0].getBytes(StandardCharsets.UTF_8), false, List.of());
             rows.add(new MessageExtractor(Fixture.SETTINGS).extract(p));
         }

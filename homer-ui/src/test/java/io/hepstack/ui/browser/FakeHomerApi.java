@@ -79,6 +79,7 @@ final class FakeHomerApi implements AutoCloseable {
                         .post("/api/v1/auth/login", this::login)
                         .get("/api/v1/auth/me", (q, s) -> role(q) == null ? unauthorized(s)
                                 : send(s, map("name", VIEWER_TOKEN.equals(token(q)) ? VIEWER : USER, "role", role(q), "kind", "ACCOUNT")))
+                        .get("/api/v1/meta/payload-types", authed((q, s) -> send(s, Map.of("items", payloadTypes()))))
                         .get("/api/v1/stats/kpi", authed((q, s) -> kpi(q, s)))
                         .get("/api/v1/stats/volume", authed((q, s) -> volume(q, s)))
                         .get("/api/v1/users", admin((q, s) -> send(s, Map.of("items", sorted(users.values(), "username")))))
@@ -142,6 +143,12 @@ final class FakeHomerApi implements AutoCloseable {
 
     private interface Handler {
         Mono<Void> handle(HttpServerRequest request, HttpServerResponse response);
+    }
+
+    /** What homer-api serves: the collector's registry. */
+    private static List<Map<String, Object>> payloadTypes() {
+        return io.hepstack.proto.model.HepPayloadType.known().stream()
+                .map(t -> map("number", t.number(), "name", t.name(), "kind", t.kind().code())).toList();
     }
 
     private static java.util.function.BiFunction<HttpServerRequest, HttpServerResponse, org.reactivestreams.Publisher<Void>> authed(Handler h) {

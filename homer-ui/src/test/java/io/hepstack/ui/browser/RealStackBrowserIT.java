@@ -7,6 +7,7 @@ import io.hepstack.proto.hep.HepDecoder;
 import io.hepstack.proto.hep.HepPacket;
 import io.hepstack.proto.model.CapturedMessage;
 import io.hepstack.proto.model.ExtractionSettings;
+import io.hepstack.proto.model.HepPayloadType;
 import io.hepstack.proto.model.MessageExtractor;
 import io.hepstack.proto.model.MessageKind;
 import io.hepstack.proto.pcap.PcapPacket;
@@ -213,7 +214,7 @@ class RealStackBrowserIT {
 
     static CapturedMessage sip(long t, String text, String src, String dst, String node) throws IOException {
         HepPacket p = new HepPacket(3, 2, 17, InetAddress.getByName(src), InetAddress.getByName(dst), 5060, 5060,
-                t / 1_000_000, (int) (t % 1_000_000), MessageExtractor.PROTO_SIP, 3001, null, null, null,
+                t / 1_000_000, (int) (t % 1_000_000), HepPayloadType.SIP.number(), 3001, null, null, null,
                 node, text.getBytes(StandardCharsets.UTF_8), false, List.of());
         return new MessageExtractor(SETTINGS).extract(p);
     }
