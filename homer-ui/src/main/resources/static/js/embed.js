@@ -1,5 +1,6 @@
 import { h, mount, spinner, errorBox } from './dom.js';
 import { tabs, flowPanel, messagesPanel, callSummary } from './flow.js';
+import { loadPayloadTypes } from './hep.js';
 
 // The shared call view, framed by a customer portal: /embed/{token}. No login, no links elsewhere;
 // everything comes from /api/v1/shared/{token}/...
@@ -20,7 +21,7 @@ async function show() {
     const res = await fetch(`${base}/flow`, { headers: { Accept: 'application/json' }, credentials: 'omit' });
     if (res.status === 404 || res.status === 410) throw new Error('this share link has expired or was revoked');
     if (!res.ok) throw new Error(`the call could not be loaded (${res.status})`);
-    flow = await res.json();
+    [flow] = await Promise.all([res.json(), loadPayloadTypes()]);
   } catch (e) {
     mount(root, errorBox(e));
     return;

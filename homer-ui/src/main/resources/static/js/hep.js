@@ -1,8 +1,8 @@
-import { json, session } from './api.js';
 
 // HEP payload types (HEP3 chunk 0x000b), as capture agents send them: the name is shown, the number on hover.
 // The names come from homer-api (GET /api/v1/meta/payload-types, the collector's registry), asked once per page load;
-// until they arrive, without a session (a shared call) or when the API cannot say, a number is shown as "type N".
+// the endpoint needs no login (the shared call view asks it too); until the names arrive, or when the API cannot say,
+// a number is shown as "type N".
 
 let names = new Map();
 let loading = null;
@@ -10,8 +10,8 @@ let loading = null;
 /** Asks the API for the payload-type names once per page load; resolves (never rejects) when they are known or cannot be. */
 export function loadPayloadTypes() {
   if (loading) return loading;
-  if (!session.token) return Promise.resolve();
-  const promise = json('/api/v1/meta/payload-types').then((body) => {
+  const promise = fetch('/api/v1/meta/payload-types', { headers: { Accept: 'application/json' }, credentials: 'omit' })
+    .then((res) => (res.ok ? res.json() : Promise.reject(new Error(String(res.status))))).then((body) => {
     names = new Map((body?.items || []).map((t) => [t.number, t.name]));
   }, () => {
     if (loading === promise) loading = null; // asked again by the next page

@@ -88,6 +88,8 @@ class SecurityConfiguration {
                         .pathMatchers(HttpMethod.GET, "/api/v1/shared/*/flow", "/api/v1/shared/*/pcap",
                                 "/api/v1/shared/*/text").permitAll()
                         .pathMatchers(HttpMethod.GET, "/api/v1/shared/*/sipp").permitAll()
+                        // public protocol facts: the customer's embedded call view names payload types too
+                        .pathMatchers(HttpMethod.GET, "/api/v1/meta/payload-types").permitAll()
                         .pathMatchers(HttpMethod.POST, "/api/v1/import/**").hasAnyRole("ADMIN", "USER")
                         .pathMatchers("/api/v1/tokens", "/api/v1/tokens/**").hasRole("ADMIN")
                         .pathMatchers("/api/v1/users", "/api/v1/users/**").hasRole("ADMIN")

@@ -79,7 +79,7 @@ final class FakeHomerApi implements AutoCloseable {
                         .post("/api/v1/auth/login", this::login)
                         .get("/api/v1/auth/me", (q, s) -> role(q) == null ? unauthorized(s)
                                 : send(s, map("name", VIEWER_TOKEN.equals(token(q)) ? VIEWER : USER, "role", role(q), "kind", "ACCOUNT")))
-                        .get("/api/v1/meta/payload-types", authed((q, s) -> send(s, Map.of("items", payloadTypes()))))
+                        .get("/api/v1/meta/payload-types", (q, s) -> send(s, Map.of("items", payloadTypes())))
                         .get("/api/v1/stats/kpi", authed((q, s) -> kpi(q, s)))
                         .get("/api/v1/stats/volume", authed((q, s) -> volume(q, s)))
                         .get("/api/v1/users", admin((q, s) -> send(s, Map.of("items", sorted(users.values(), "username")))))

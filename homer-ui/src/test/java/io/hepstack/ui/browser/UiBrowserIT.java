@@ -189,6 +189,8 @@ class UiBrowserIT {
                     By.cssSelector("svg.ladder g.arrow"), api.messageCount(FakeHomerApi.CALL)));
             arrows.get(2).click();
             waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.id("detail"), "INVITE sip:bob@192.0.2.30 SIP/2.0"));
+            // payload types are named without a login too (a name only the fake's endpoint can have given)
+            assertThat(d.findElement(By.cssSelector("#detail abbr.hep-type")).getText()).isEqualTo("SIP");
             assertThat(d.findElements(By.id("username"))).isEmpty();
             // The only link leads to the shared PCAP: nothing navigates into the engineer UI.
             assertThat(d.findElements(By.cssSelector("a"))).extracting(a -> a.getAttribute("href"))
