@@ -211,6 +211,8 @@ class LoadBalancedStackIT {
         // 1. Kamailio siptrace, HEP3 over TCP to the balancer, for SIPp calls
         kamailioCallsThroughTheBalancer();
 
+        long rcvbufErrorsBefore = udpRcvbufErrors();
+
         // 2. hep-tools bench (the CLI) over TCP and UDP to the balancer
         generated.put(0x0e2e0200L, 2000L);
         bench("--to", "tcp:127.0.0.1:" + lbHep, "--messages", "2000", "--run-id", "0e2e0200");
@@ -230,7 +232,9 @@ class LoadBalancedStackIT {
         String generatedRows = "from messages where call_id like 'bench-0e2e%'";
         long stored = awaitCount("select count(*) " + generatedRows, expected);
         Thread.sleep(500); // nothing more arrives
-        assertThat(count("select count(*) " + generatedRows)).as("generated packets stored").isEqualTo(expected);
+        long storedNow = count("select count(*) " + generatedRows);
+        assertThat(storedNow).as("generated packets stored" + (storedNow == expected ? ""
+                : "; " + perRunShortfall(generated, generatedRows, rcvbufErrorsBefore))).isEqualTo(expected);
         assertThat(stored).isEqualTo(expected);
         sameRowsAsTheGenerator(generated, generatedRows);
         assertThat(metric(1, "hep_packets_dropped_total", "")).as("drops at the collector left running").isZero();
@@ -513,6 +517,33 @@ class LoadBalancedStackIT {
         String copied = "select " + columns + " from copy_rows";
         assertThat(count("select count(*) from (" + copied + " except all " + stored + ") d")).as("sent, not stored").isZero();
         assertThat(count("select count(*) from (" + stored + " except all " + copied + ") d")).as("stored, not sent (or twice)").isZero();
+    }
+
+    /** For a failure message: packets stored per generator run against those sent, and the kernel's UDP drops. */
+    private static String perRunShortfall(Map<Long, Long> sent, String generatedRows, long rcvbufErrorsBefore) throws Exception {
+        Map<Long, Long> stored = new TreeMap<>();
+        try (Connection c = db.openJdbc(); Statement s = c.createStatement(); ResultSet r = s.executeQuery(
+                "select substring(call_id from 7 for 8), count(*) " + generatedRows + " group by 1")) {
+            while (r.next()) {
+                stored.put(Long.parseLong(r.getString(1), 16), r.getLong(2));
+            }
+        }
+        StringBuilder sb = new StringBuilder("stored/sent of the runs short:");
+        sent.forEach((run, n) -> {
+            long got = stored.getOrDefault(run, 0L);
+            if (got != n) {
+                sb.append(String.format(" %08x=%d/%d", run, got, n));
+            }
+        });
+        return sb.append(String.format("; kernel UDP receive-buffer errors (any socket on this machine) since step 2: %d",
+                udpRcvbufErrors() - rcvbufErrorsBefore)).toString();
+    }
+
+    /** {@code Udp: RcvbufErrors} of /proc/net/snmp: datagrams the kernel dropped for a full receive buffer. */
+    private static long udpRcvbufErrors() throws IOException {
+        List<String> udp = Files.readAllLines(Path.of("/proc/net/snmp")).stream().filter(l -> l.startsWith("Udp:")).toList();
+        List<String> names = List.of(udp.get(0).split("\\s+"));
+        return Long.parseLong(udp.get(1).split("\\s+")[names.indexOf("RcvbufErrors")]);
     }
 
     // ---- 6. API and UI through nginx ----
