@@ -70,6 +70,7 @@ class LoadBalancedStackIT {
 
     static final int CALLS = 10;
     static final int ROWS_PER_CALL = 13; // SIPp call through a stateful proxy, mirrored received + sent, plus 100 Trying
+    static final int RECEIVED_PER_CALL = 6; // INVITE, 180, 200, ACK, BYE, 200: what Kamailio receives of a call
     static final String CALL_TAG = "lb";
     static final int UDP_SOURCES = 16;
     static final int UDP_PER_SOURCE = 125;
@@ -259,9 +260,10 @@ class LoadBalancedStackIT {
 
     /**
      * {@link #kamailioRun} and, when its calls come up short, one more run with new Call-IDs: only
-     * then, and only once. Kamailio now and then does not mirror one message of the 130 (see
-     * docs/testing-peers.md); the run proves that before it returns, and any loss in nginx or a
-     * collector fails.
+     * then, and only once. Kamailio now and then sends one message fewer of the 130: a 180 that one
+     * of its workers handles after the other relayed the 200 of the same INVITE is not relayed, so
+     * there is nothing to mirror (see docs/testing-peers.md). The run proves that before it returns;
+     * any loss in nginx or a collector fails.
      */
     private void kamailioCallsThroughTheBalancer() throws Exception {
         callTag = CALL_TAG;
@@ -320,22 +322,21 @@ class LoadBalancedStackIT {
             assertThat(count("select count(*) from messages where " + like + " and method = 'INVITE'")).isEqualTo(2L * CALLS);
             return null;
         }
-        // Kamailio's shortfall: every call complete on the SIP side, and each row a call lacks is a SIP
-        // message Kamailio handled and wrote no HEP copy of
+        // Kamailio's shortfall: every message of the SIPp side reached Kamailio (6 per call), and each
+        // row a call lacks is a message Kamailio did not put on the wire (a 180 it handled after the
+        // 200 of the same INVITE, in its other worker, is not relayed) or put there with no HEP copy
+        assertThat(traffic.sipTo(proxyPort, tag + "-")).as("SIP datagrams SIPp sent Kamailio per call; " + evidence)
+                .hasSize(CALLS).allSatisfy((id, n) -> assertThat(n).isEqualTo((long) RECEIVED_PER_CALL));
         Map<String, Long> sipAtKamailio = traffic.sipAt(proxyPort, tag + "-");
-        assertThat(sipAtKamailio).as("SIP datagrams at Kamailio's port per call; " + evidence)
-                .hasSize(CALLS).allSatisfy((id, n) -> assertThat(n).isEqualTo((long) ROWS_PER_CALL));
-        Map<String, Long> lacking = new TreeMap<>();
-        sipAtKamailio.keySet().forEach(id -> {
+        Map<String, List<String>> notCopied = traffic.notMirrored(tag + "-", lbHep, proxyPort);
+        for (String id : sipAtKamailio.keySet()) {
+            long notSent = ROWS_PER_CALL - sipAtKamailio.get(id);
             long lack = ROWS_PER_CALL - stored.getOrDefault(id, 0L);
-            if (lack != 0) {
-                lacking.put(id, lack);
-            }
-        });
-        Map<String, Long> notCopied = new TreeMap<>();
-        traffic.notMirrored(tag + "-", lbHep, proxyPort).forEach((id, sip) -> notCopied.put(id, (long) sip.size()));
-        assertThat(notCopied).as("rows a call lacks = SIP messages Kamailio wrote no HEP copy of; " + evidence)
-                .isEqualTo(lacking);
+            assertThat(lack).as("rows %s lacks = messages Kamailio did not send (%d) + sent with no HEP copy %s; %s",
+                    id, notSent, notCopied.getOrDefault(id, List.of()), evidence)
+                    .isEqualTo(notSent + notCopied.getOrDefault(id, List.of()).size());
+            assertThat(notSent).as("messages of %s Kamailio did not send; %s", id, evidence).isBetween(0L, (long) ROWS_PER_CALL);
+        }
         return evidence;
     }
 

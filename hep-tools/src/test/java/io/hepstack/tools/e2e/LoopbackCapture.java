@@ -135,6 +135,11 @@ final class LoopbackCapture implements AutoCloseable {
             return count(hep, port, -1, prefix);
         }
 
+        /** SIP datagrams to {@code port}, whose Call-ID starts with {@code prefix}, counted per Call-ID. */
+        Map<String, Long> sipTo(int port, String prefix) {
+            return count(sip, port, -1, prefix);
+        }
+
         /** SIP datagrams to or from {@code port}, whose Call-ID starts with {@code prefix}, counted per Call-ID. */
         Map<String, Long> sipAt(int port, String prefix) {
             return count(sip, port, port, prefix);

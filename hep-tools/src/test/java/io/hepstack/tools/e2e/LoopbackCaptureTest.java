@@ -61,6 +61,7 @@ class LoopbackCaptureTest {
         assertThat(t.hepTo(COLLECTOR, "c-")).isEqualTo(Map.of("c-1", 2L));
         assertThat(t.hepTo(PROXY, "c-")).isEmpty();
         assertThat(t.sipAt(PROXY, "c-")).isEqualTo(Map.of("c-1", 3L));
+        assertThat(t.sipTo(PROXY, "c-")).isEqualTo(Map.of("c-1", 1L));
         assertThat(t.sipAt(PROXY, "warmup-")).isEqualTo(Map.of("warmup-1", 1L));
         assertThat(t.notMirrored("c-", BALANCER, PROXY)).isEqualTo(Map.of("c-1", List.of("100/INVITE 5060>5061")));
         assertThat(t.notMirrored("c-", COLLECTOR, PROXY)).isEqualTo(Map.of("c-1", List.of("100/INVITE 5060>5061")));
