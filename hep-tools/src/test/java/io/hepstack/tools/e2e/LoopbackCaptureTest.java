@@ -79,6 +79,32 @@ class LoopbackCaptureTest {
         assertThat(t.notMirrored("c-", BALANCER, PROXY)).isEqualTo(Map.of("c-2", List.of("INVITE 5060>5062")));
     }
 
+    /** The run of issue 21 that stored 12 rows for one call: Kamailio never sent that call's 180 to the uac. */
+    @Test
+    void readsTheCaptureOfA180KamailioDidNotRelay() throws Exception {
+        Path file = dir.resolve("capture.pcap");
+        try (var in = getClass().getResourceAsStream("/fixtures/lb-kamailio-180-not-relayed/capture.pcap")) {
+            Files.copy(in, file);
+        }
+        int kamailio = 39473;
+        int nginx = 45529;
+        int collector = 43383;
+        String call = "lb-1-6348@127.0.0.1";
+
+        LoopbackCapture.Traffic t = LoopbackCapture.read(file);
+
+        assertThat(t.sipAt(kamailio, "lb-")).hasSize(10).containsEntry(call, 12L)
+                .allSatisfy((id, n) -> assertThat(n).isEqualTo(id.equals(call) ? 12L : 13L));
+        assertThat(t.sipTo(kamailio, "lb-")).hasSize(10).allSatisfy((id, n) -> assertThat(n).isEqualTo(6L));
+        assertThat(t.hepTo(nginx, "lb-")).isEqualTo(t.sipAt(kamailio, "lb-"));
+        assertThat(t.hepTo(collector, "lb-")).isEqualTo(t.sipAt(kamailio, "lb-"));
+        assertThat(t.notMirrored("lb-", nginx, kamailio)).isEmpty();
+        List<String> datagrams = new ArrayList<>();
+        t.sip().forEach((flow, ms) -> ms.stream().filter(m -> m.callId().equals(call)).forEach(m -> datagrams.add(m.what())));
+        assertThat(datagrams).contains("180/INVITE 33455>39473", "200/INVITE 39473>43283")
+                .doesNotContain("180/INVITE 39473>43283");
+    }
+
     @Test
     void refusesACaptureWhoseTcpStreamIsNotHep() throws Exception {
         List<PcapMessage> capture = List.of(tcp("GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII), 40000, BALANCER));
