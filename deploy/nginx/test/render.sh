@@ -19,8 +19,8 @@
 #   NGINX_STREAM_MODULE                path of ngx_stream_module.so when nginx has it as a dynamic
 #                                      module (Debian: /usr/lib/nginx/modules/...); found if unset
 #
-# stream.conf and http.conf are copied from deploy/nginx with only their "# @listen NAME" lines
-# rewritten; the script fails if a marker is missing, so the test variant cannot drift silently.
+# stream.conf and http.conf are copied from deploy/nginx with only the address of their "# @listen NAME"
+# lines rewritten; the script fails if a marker is missing, so the test variant cannot drift silently.
 set -eu
 
 [ $# -eq 1 ] || { echo "usage: $0 OUT_DIR" >&2; exit 2; }
@@ -57,20 +57,21 @@ if "$NGINX" -V 2>&1 | grep -q -- '--with-stream=dynamic'; then
     LOAD_STREAM_MODULE="load_module $mod;"
 fi
 
-# Rewrite one "# @listen NAME" line; exactly one such line must exist.
-relisten() { # file name new-listen-args
-    n=$(grep -c "# @listen $2\$" "$1" || true)
-    [ "$n" = 1 ] || { echo "render.sh: $1 has $n '@listen $2' markers, expected 1" >&2; exit 1; }
-    sed -i "s|^\( *\)listen .*# @listen $2\$|\1listen $3;   # @listen $2 (test)|" "$1"
+# Move one "# @listen NAME" line to a test address; its parameters (udp, reuseport, rcvbuf, ...) stay
+# as in production. Exactly one such line must exist.
+relisten() { # file name new-address
+    n=$(grep -c "^ *listen [^ ;]*[ ;].*# @listen $2\$" "$1" || true)
+    [ "$n" = 1 ] || { echo "render.sh: $1 has $n 'listen ... # @listen $2' lines, expected 1" >&2; exit 1; }
+    sed -i "s|^\( *listen \)[^ ;]*\([ ;].*\)# @listen $2\$|\1$3\2# @listen $2 (test)|" "$1"
 }
 
 cp "$SRC/stream.conf" "$OUT/stream.conf"
-relisten "$OUT/stream.conf" hep_udp "127.0.0.1:$LB_HEP_PORT udp reuseport"
-relisten "$OUT/stream.conf" hep_tcp "127.0.0.1:$LB_HEP_PORT reuseport so_keepalive=on"
-relisten "$OUT/stream.conf" hep_tls "127.0.0.1:$LB_HEP_TLS_PORT reuseport so_keepalive=on"
+relisten "$OUT/stream.conf" hep_udp "127.0.0.1:$LB_HEP_PORT"
+relisten "$OUT/stream.conf" hep_tcp "127.0.0.1:$LB_HEP_PORT"
+relisten "$OUT/stream.conf" hep_tls "127.0.0.1:$LB_HEP_TLS_PORT"
 
 cp "$SRC/http.conf" "$OUT/http.conf"
-relisten "$OUT/http.conf" http "127.0.0.1:$LB_HTTP_PORT default_server reuseport"
+relisten "$OUT/http.conf" http "127.0.0.1:$LB_HTTP_PORT"
 
 # Upstreams: same balancing and health-check parameters as production, loopback servers.
 servers() { # ports

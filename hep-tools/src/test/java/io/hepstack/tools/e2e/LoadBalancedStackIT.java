@@ -60,13 +60,17 @@ import static org.assertj.core.api.Assertions.assertThat;
  * TCP and UDP, generator packets over UDP from 16 source addresses (nginx hashes UDP by source), and
  * TCP agents that reconnect when a collector half-closes. One collector gets SIGTERM while the TCP
  * agents send. Every message is compared with what was sent (no loss, no duplicate), searched through
- * the balanced API, and the UI page is fetched through nginx. Logs of every process: {@code target/e2e/}.
+ * the balanced API, and the UI page is fetched through nginx. The Kamailio step is captured on the
+ * loopback ({@link LoopbackCapture}): nginx and the collectors must have passed on and stored exactly
+ * the HEP Kamailio wrote; only a shortfall of Kamailio's own, proven from the capture, runs its calls
+ * once more. Logs of every process and the capture: {@code target/e2e/}.
  * What "nothing lost on TCP" means and the measured figures: docs/deploy.md, "End-to-end test".
  */
 class LoadBalancedStackIT {
 
     static final int CALLS = 10;
     static final int ROWS_PER_CALL = 13; // SIPp call through a stateful proxy, mirrored received + sent, plus 100 Trying
+    static final int RECEIVED_PER_CALL = 6; // INVITE, 180, 200, ACK, BYE, 200: what Kamailio receives of a call
     static final String CALL_TAG = "lb";
     static final int UDP_SOURCES = 16;
     static final int UDP_PER_SOURCE = 125;
@@ -98,6 +102,8 @@ class LoadBalancedStackIT {
     static long startedNanos;
     static Instant startedAt;
     static double stackUpSeconds;
+    /** The Call-ID tag of the Kamailio run whose calls the later steps search: {@link #CALL_TAG}, or its retry's. */
+    static String callTag;
 
     @BeforeAll
     static void startStack() throws Exception {
@@ -206,6 +212,8 @@ class LoadBalancedStackIT {
         // 1. Kamailio siptrace, HEP3 over TCP to the balancer, for SIPp calls
         kamailioCallsThroughTheBalancer();
 
+        long rcvbufErrorsBefore = udpRcvbufErrors();
+
         // 2. hep-tools bench (the CLI) over TCP and UDP to the balancer
         generated.put(0x0e2e0200L, 2000L);
         bench("--to", "tcp:127.0.0.1:" + lbHep, "--messages", "2000", "--run-id", "0e2e0200");
@@ -225,7 +233,9 @@ class LoadBalancedStackIT {
         String generatedRows = "from messages where call_id like 'bench-0e2e%'";
         long stored = awaitCount("select count(*) " + generatedRows, expected);
         Thread.sleep(500); // nothing more arrives
-        assertThat(count("select count(*) " + generatedRows)).as("generated packets stored").isEqualTo(expected);
+        long storedNow = count("select count(*) " + generatedRows);
+        assertThat(storedNow).as("generated packets stored" + (storedNow == expected ? ""
+                : "; " + perRunShortfall(generated, generatedRows, rcvbufErrorsBefore))).isEqualTo(expected);
         assertThat(stored).isEqualTo(expected);
         sameRowsAsTheGenerator(generated, generatedRows);
         assertThat(metric(1, "hep_packets_dropped_total", "")).as("drops at the collector left running").isZero();
@@ -248,54 +258,141 @@ class LoadBalancedStackIT {
 
     // ---- 1. Kamailio + SIPp ----
 
+    /**
+     * {@link #kamailioRun} and, when its calls come up short, one more run with new Call-IDs: only
+     * then, and only once. Kamailio now and then sends one message fewer of the 130: a 180 that one
+     * of its workers handles after the other relayed the 200 of the same INVITE is not relayed, so
+     * there is nothing to mirror (see docs/testing-peers.md). The run proves that before it returns;
+     * any loss in nginx or a collector fails.
+     */
     private void kamailioCallsThroughTheBalancer() throws Exception {
+        callTag = CALL_TAG;
+        String shortfall = kamailioRun(callTag);
+        if (shortfall == null) {
+            return;
+        }
+        System.err.println("LoadBalancedStackIT: Kamailio's own shortfall, its calls run once more: " + shortfall);
+        callTag = CALL_TAG + "r";
+        assertThat(kamailioRun(callTag)).as("second Kamailio run after: " + shortfall).isNull();
+    }
+
+    /**
+     * {@value #CALLS} SIPp calls through a new Kamailio tracing to nginx, with Call-IDs starting with
+     * {@code tag}, while the loopback is captured (SIP at Kamailio's port, HEP to nginx and to the
+     * collectors). Checks, every run, that nginx forwarded to the collectors exactly what Kamailio
+     * sent it and the collectors stored exactly that ({@link #storedWhatKamailioSent}). Returns
+     * {@code null} when every call has its {@value #ROWS_PER_CALL} rows, else what Kamailio left out.
+     */
+    private String kamailioRun(String tag) throws Exception {
         String kamailio = ChildProcess.require("kamailio", "kamailio");
         String sipp = ChildProcess.require("sipp", "sip-tester");
         int proxyPort = ChildProcess.freePort(ports);
         int uasPort = ChildProcess.freePort(ports);
         int uacPort = ChildProcess.freePort(ports);
-        Path dir = Files.createDirectories(LOGS.resolve("kamailio"));
+        Path dir = Files.createDirectories(LOGS.resolve("kamailio").resolve(tag));
         Path cfg = dir.resolve("kamailio.cfg");
         Files.writeString(cfg, KamailioSiptrace.config(proxyPort, uasPort, "sip:127.0.0.1:" + lbHep + ";transport=tcp", 3));
-        try (ChildProcess k = ChildProcess.start("kamailio", LOGS, List.of(kamailio, "-DD", "-E", "-f", cfg.toString(),
-                "-w", dir.toString(), "-Y", dir.toString(), "-m", "64", "-M", "8"))) {
-            k.awaitLog("Listening on", Duration.ofSeconds(15));
-            Thread.sleep(500); // children forked and reading
-            warmUp(proxyPort);
-            try (ChildProcess uas = ChildProcess.start("sipp-uas", LOGS, List.of(sipp, "-sn", "uas", "-i", "127.0.0.1",
-                    "-p", Integer.toString(uasPort), "-m", Integer.toString(CALLS), "-nostdin"));
-                 ChildProcess uac = ChildProcess.start("sipp-uac", LOGS, List.of(sipp, "-sn", "uac", "127.0.0.1:" + proxyPort,
-                         "-i", "127.0.0.1", "-p", Integer.toString(uacPort), "-m", Integer.toString(CALLS),
-                         "-r", "20", "-d", "100", "-cid_str", CALL_TAG + "-%u-%p@%s", "-nostdin"))) {
-                assertThat(uac.await(Duration.ofSeconds(40))).as("SIPp uac:\n" + uac.output() + "\nKamailio:\n" + k.output()).isZero();
-                assertThat(uas.await(Duration.ofSeconds(10))).as(uas.output()).isZero();
+        String like = "call_id like '" + tag + "-%'";
+        Map<String, Long> stored;
+        LoopbackCapture.Traffic traffic;
+        try (LoopbackCapture capture = LoopbackCapture.start("capture", dir, String.format(
+                "udp port %d or tcp port %d or tcp port %d or tcp port %d", proxyPort, lbHep, ingestHep[0], ingestHep[1]))) {
+            try (ChildProcess k = ChildProcess.start("kamailio", dir, List.of(kamailio, "-DD", "-E", "-f", cfg.toString(),
+                    "-w", dir.toString(), "-Y", dir.toString(), "-m", "64", "-M", "8"))) {
+                k.awaitLog("Listening on", Duration.ofSeconds(15));
+                Thread.sleep(500); // children forked and reading
+                warmUp(tag, proxyPort);
+                try (ChildProcess uas = ChildProcess.start("sipp-uas", dir, List.of(sipp, "-sn", "uas", "-i", "127.0.0.1",
+                        "-p", Integer.toString(uasPort), "-m", Integer.toString(CALLS), "-nostdin"));
+                     ChildProcess uac = ChildProcess.start("sipp-uac", dir, List.of(sipp, "-sn", "uac", "127.0.0.1:" + proxyPort,
+                             "-i", "127.0.0.1", "-p", Integer.toString(uacPort), "-m", Integer.toString(CALLS),
+                             "-r", "20", "-d", "100", "-cid_str", tag + "-%u-%p@%s", "-nostdin"))) {
+                    assertThat(uac.await(Duration.ofSeconds(40))).as("SIPp uac:\n" + uac.output() + "\nKamailio:\n" + k.output()).isZero();
+                    assertThat(uas.await(Duration.ofSeconds(10))).as(uas.output()).isZero();
+                }
+                awaitCount("select count(*) from messages where " + like, CALLS * ROWS_PER_CALL);
+                Thread.sleep(300); // nothing more arrives
+                stored = perCallId(like);
             }
-            String like = "call_id like '" + CALL_TAG + "-%'";
-            awaitCount("select count(*) from messages where " + like, CALLS * ROWS_PER_CALL);
-            Thread.sleep(300);
-            Map<String, Long> perCall = perCallId(like);
-            assertThat(perCall).as("rows per SIPp Call-ID; Kamailio:\n" + k.output()).hasSize(CALLS);
-            assertThat(perCall.values()).as("13 rows per call: none lost, none twice").containsOnly((long) ROWS_PER_CALL);
-            assertThat(count("select count(*) from messages where " + like + " and method = 'INVITE'")).isEqualTo(2L * CALLS);
+            capture.stop();
+            traffic = capture.read();
         }
+        String evidence = storedWhatKamailioSent(tag, stored, traffic, proxyPort);
+        if (stored.size() == CALLS && stored.values().stream().allMatch(n -> n == ROWS_PER_CALL)) {
+            assertThat(count("select count(*) from messages where " + like + " and method = 'INVITE'")).isEqualTo(2L * CALLS);
+            return null;
+        }
+        // Kamailio's shortfall: every message of the SIPp side reached Kamailio (6 per call), and each
+        // row a call lacks is a message Kamailio did not put on the wire (a 180 it handled after the
+        // 200 of the same INVITE, in its other worker, is not relayed) or put there with no HEP copy
+        assertThat(traffic.sipTo(proxyPort, tag + "-")).as("SIP datagrams SIPp sent Kamailio per call; " + evidence)
+                .hasSize(CALLS).allSatisfy((id, n) -> assertThat(n).isEqualTo((long) RECEIVED_PER_CALL));
+        Map<String, Long> sipAtKamailio = traffic.sipAt(proxyPort, tag + "-");
+        Map<String, List<String>> notCopied = traffic.notMirrored(tag + "-", lbHep, proxyPort);
+        for (String id : sipAtKamailio.keySet()) {
+            long notSent = ROWS_PER_CALL - sipAtKamailio.get(id);
+            long lack = ROWS_PER_CALL - stored.getOrDefault(id, 0L);
+            assertThat(lack).as("rows %s lacks = messages Kamailio did not send (%d) + sent with no HEP copy %s; %s",
+                    id, notSent, notCopied.getOrDefault(id, List.of()), evidence)
+                    .isEqualTo(notSent + notCopied.getOrDefault(id, List.of()).size());
+            assertThat(notSent).as("messages of %s Kamailio did not send; %s", id, evidence).isBetween(0L, (long) ROWS_PER_CALL);
+        }
+        return evidence;
+    }
+
+    /**
+     * The balancer and the collectors lost nothing and duplicated nothing of what Kamailio sent: the
+     * capture's HEP packets per Call-ID of run {@code tag}, Kamailio to nginx and nginx to the
+     * collectors, equal the rows stored per Call-ID, and the collectors together received exactly the
+     * packets stored (none dropped inside one). Returns the evidence: those counts, and per Call-ID
+     * the SIP messages at Kamailio's port that have no HEP copy.
+     */
+    private String storedWhatKamailioSent(String tag, Map<String, Long> stored, LoopbackCapture.Traffic traffic,
+                                          int proxyPort) throws Exception {
+        String prefix = tag + "-";
+        Map<String, Long> toNginx = traffic.hepTo(lbHep, prefix);
+        Map<String, Long> toCollectors = new TreeMap<>(traffic.hepTo(ingestHep[0], prefix));
+        traffic.hepTo(ingestHep[1], prefix).forEach((id, n) -> toCollectors.merge(id, n, Long::sum));
+        Map<String, Long> sipAtKamailio = traffic.sipAt(proxyPort, prefix);
+        Map<String, List<String>> notMirrored = traffic.notMirrored(tag + "-", lbHep, proxyPort);
+        double received = metric(0, "hep_packets_received_total", "") + metric(1, "hep_packets_received_total", "");
+        String evidence = String.format("rows stored per Call-ID %s; HEP packets per Call-ID from Kamailio to nginx %s, "
+                        + "from nginx to the collectors %s; SIP datagrams at Kamailio's port per Call-ID %s, those with no "
+                        + "HEP copy %s; collectors received %.0f, rejected %.0f, dropped %.0f; capture target/e2e/kamailio/%s/capture.pcap",
+                stored, toNginx, toCollectors, sipAtKamailio, notMirrored, received,
+                metric(0, "hep_packets_rejected_total", "") + metric(1, "hep_packets_rejected_total", ""),
+                metric(0, "hep_packets_dropped_total", "") + metric(1, "hep_packets_dropped_total", ""), tag);
+        System.out.printf("LoadBalancedStackIT: Kamailio run %s: %d SIP datagrams at Kamailio's port, %d without a HEP copy; "
+                        + "HEP %d to nginx, %d to the collectors; %d rows%n", tag, sum(sipAtKamailio),
+                notMirrored.values().stream().mapToInt(List::size).sum(), sum(toNginx), sum(toCollectors), sum(stored));
+        assertThat(toCollectors).as("nginx forwarded to the collectors exactly the HEP Kamailio sent it; " + evidence)
+                .isEqualTo(toNginx);
+        assertThat(stored).as("the collectors stored exactly the HEP nginx forwarded; " + evidence).isEqualTo(toCollectors);
+        assertThat(received).as("packets the collectors received = rows stored; " + evidence)
+                .isEqualTo((double) count("select count(*) from messages"));
+        return evidence;
+    }
+
+    private static long sum(Map<String, Long> counts) {
+        return counts.values().stream().mapToLong(Long::longValue).sum();
     }
 
     /** Until one OPTIONS mirrored by Kamailio is stored: its TCP connection to the balancer is open. */
-    private void warmUp(int proxyPort) throws Exception {
+    private void warmUp(String tag, int proxyPort) throws Exception {
         InetAddress loopback = InetAddress.getLoopbackAddress();
         try (DatagramSocket socket = new DatagramSocket(0, loopback)) {
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
             for (int attempt = 0; System.nanoTime() < deadline; attempt++) {
                 byte[] options = ("OPTIONS sip:warmup@127.0.0.1:" + proxyPort + " SIP/2.0\r\n"
-                        + "Via: SIP/2.0/UDP 127.0.0.1:" + socket.getLocalPort() + ";branch=z9hG4bK-warmup-" + attempt + "\r\n"
+                        + "Via: SIP/2.0/UDP 127.0.0.1:" + socket.getLocalPort() + ";branch=z9hG4bK-warmup-" + tag + "-" + attempt + "\r\n"
                         + "From: <sip:warmup@127.0.0.1>;tag=w" + attempt + "\r\n"
                         + "To: <sip:warmup@127.0.0.1>\r\n"
-                        + "Call-ID: warmup-lb-" + attempt + "\r\n"
+                        + "Call-ID: warmup-" + tag + "-" + attempt + "\r\n"
                         + "CSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
                 socket.send(new DatagramPacket(options, options.length, loopback, proxyPort));
                 long until = System.nanoTime() + Duration.ofSeconds(2).toNanos();
                 while (System.nanoTime() < until) {
-                    if (count("select count(*) from messages where call_id like 'warmup-lb-%'") > 0) {
+                    if (count("select count(*) from messages where call_id like 'warmup-" + tag + "-%'") > 0) {
                         return;
                     }
                     Thread.sleep(100);
@@ -423,6 +520,33 @@ class LoadBalancedStackIT {
         assertThat(count("select count(*) from (" + stored + " except all " + copied + ") d")).as("stored, not sent (or twice)").isZero();
     }
 
+    /** For a failure message: packets stored per generator run against those sent, and the kernel's UDP drops. */
+    private static String perRunShortfall(Map<Long, Long> sent, String generatedRows, long rcvbufErrorsBefore) throws Exception {
+        Map<Long, Long> stored = new TreeMap<>();
+        try (Connection c = db.openJdbc(); Statement s = c.createStatement(); ResultSet r = s.executeQuery(
+                "select substring(call_id from 7 for 8), count(*) " + generatedRows + " group by 1")) {
+            while (r.next()) {
+                stored.put(Long.parseLong(r.getString(1), 16), r.getLong(2));
+            }
+        }
+        StringBuilder sb = new StringBuilder("stored/sent of the runs short:");
+        sent.forEach((run, n) -> {
+            long got = stored.getOrDefault(run, 0L);
+            if (got != n) {
+                sb.append(String.format(" %08x=%d/%d", run, got, n));
+            }
+        });
+        return sb.append(String.format("; kernel UDP receive-buffer errors (any socket on this machine) since step 2: %d",
+                udpRcvbufErrors() - rcvbufErrorsBefore)).toString();
+    }
+
+    /** {@code Udp: RcvbufErrors} of /proc/net/snmp: datagrams the kernel dropped for a full receive buffer. */
+    private static long udpRcvbufErrors() throws IOException {
+        List<String> udp = Files.readAllLines(Path.of("/proc/net/snmp")).stream().filter(l -> l.startsWith("Udp:")).toList();
+        List<String> names = List.of(udp.get(0).split("\\s+"));
+        return Long.parseLong(udp.get(1).split("\\s+")[names.indexOf("RcvbufErrors")]);
+    }
+
     // ---- 6. API and UI through nginx ----
 
     private void searchThroughTheBalancedApi() throws Exception {
@@ -439,7 +563,7 @@ class LoadBalancedStackIT {
 
         Set<String> callIds = new TreeSet<>();
         for (int i = 0; i < 4; i++) { // the same search, answered by either replica
-            JsonNode page = get(token, lb + "/api/v1/messages?" + range + "&callId=" + enc(CALL_TAG + "-*") + "&limit=1000");
+            JsonNode page = get(token, lb + "/api/v1/messages?" + range + "&callId=" + enc(callTag + "-*") + "&limit=1000");
             assertThat(page.get("items")).as("search of the SIPp calls").hasSize(CALLS * ROWS_PER_CALL);
             page.get("items").forEach(m -> callIds.add(m.get("callId").asText()));
         }
