@@ -18,11 +18,15 @@ public final class KamailioSiptrace {
      * @param hepVersion 1, 2 or 3
      */
     public static String config(int proxyPort, int uasPort, String hepUri, int hepVersion) {
+        // children=1: one UDP worker handles the UAS's replies in the order they arrive. With two, a busy
+        // machine let the worker holding the 200 finish before the one holding the 180, and tm then drops
+        // the late 180 (RFC 3261 17.2.1): a call short of its relayed 180, the shortfall of issue 21
+        // (hep-tools fixtures/lb-kamailio-180-not-relayed).
         return """
                 #!KAMAILIO
                 debug=2
                 log_stderror=yes
-                children=2
+                children=1
                 tcp_children=1
                 auto_aliases=no
                 listen=udp:127.0.0.1:%1$d
