@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.hepstack.proto.hep.HepChunk;
 import io.hepstack.proto.hep.HepDecodeException;
 import io.hepstack.proto.hep.HepPacket;
+import io.hepstack.proto.model.HepPayloadType;
 import io.hepstack.proto.sip.CSeq;
 import io.hepstack.proto.sip.SipMessage;
 import io.hepstack.proto.sip.SipParseException;
@@ -99,7 +100,7 @@ final class PacketJson {
      * its header block early (the fields then come from the header lines before it).
      */
     private static void sip(JsonGenerator g, HepPacket p) throws IOException {
-        if (p.protoType() != 1) {
+        if (p.protoType() != HepPayloadType.SIP.number()) {
             g.writeNullField("sip");
             g.writeNullField("sipError");
             return;

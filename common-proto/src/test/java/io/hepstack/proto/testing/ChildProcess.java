@@ -120,6 +120,18 @@ public class ChildProcess implements AutoCloseable {
         }
     }
 
+    /** Waits until the log contains {@code text}, failing with the log's tail when the process exits or time runs out. */
+    public void awaitLog(String text, Duration timeout) throws InterruptedException, IOException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (!logText().contains(text)) {
+            assertAlive();
+            if (System.nanoTime() > end) {
+                throw new AssertionError(name + ": no \"" + text + "\" in the log after " + timeout + ":\n" + output());
+            }
+            Thread.sleep(100);
+        }
+    }
+
     /** Sends SIGTERM (what an orchestrator does) without waiting. */
     public void terminate() {
         process.destroy();

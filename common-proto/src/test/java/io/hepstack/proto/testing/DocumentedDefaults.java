@@ -138,6 +138,8 @@ public final class DocumentedDefaults {
      */
     public static List<Setting> check(List<Setting> documented, Map<String, Class<?>> propertiesTypes) {
         StandardEnvironment defaults = environment(Map.of());
+        Map<String, Object> boundDefaults = new LinkedHashMap<>();
+        propertiesTypes.forEach((prefix, type) -> boundDefaults.put(prefix, Binder.get(defaults).bindOrCreate(prefix, type)));
         Map<String, List<Setting>> byKey = new LinkedHashMap<>();
         for (Setting s : documented) {
             byKey.computeIfAbsent(s.key().replaceAll("\\[\\d+]$", ""), k -> new ArrayList<>()).add(s);
@@ -154,7 +156,6 @@ public final class DocumentedDefaults {
                     .max(java.util.Comparator.comparingInt(String::length)).orElse(null);
             if (prefix != null) {
                 Class<?> type = propertiesTypes.get(prefix);
-                Object bound = Binder.get(defaults).bindOrCreate(prefix, type);
                 Object withDoc;
                 try {
                     withDoc = Binder.get(environment(values)).bindOrCreate(prefix, Bindable.of(type),
@@ -167,7 +168,7 @@ public final class DocumentedDefaults {
                     wrong.add(where + ": " + key + " = " + shown + " does not bind: " + cause.getMessage());
                     return;
                 }
-                String difference = difference(prefix, bound, withDoc);
+                String difference = difference(prefix, boundDefaults.get(prefix), withDoc);
                 if (difference != null) {
                     wrong.add(where + ": " + key + " documented as " + shown + ", but the service binds " + difference);
                 }

@@ -53,16 +53,10 @@ final class ChildProcess extends io.hepstack.proto.testing.ChildProcess {
         throw new AssertionError(name() + ": " + url + " not 200 after " + timeout + ":\n" + output());
     }
 
-    /** Waits until the log contains {@code text}. */
-    void awaitLog(String text, Duration timeout) throws Exception {
-        long end = System.nanoTime() + timeout.toNanos();
-        while (!logText().contains(text)) {
-            assertAlive();
-            if (System.nanoTime() > end) {
-                throw new AssertionError(name() + ": no \"" + text + "\" in the log after " + timeout + ":\n" + output());
-            }
-            Thread.sleep(100);
-        }
+    /** A service's executable jar: the path in system property {@code property} (set by the build), else the
+     *  module's {@code target/MODULE.jar} beside this one. */
+    static Path jar(String property, String module) {
+        return Path.of(System.getProperty(property, "../" + module + "/target/" + module + ".jar")).toAbsolutePath();
     }
 
     static int status(String url) {

@@ -154,7 +154,7 @@ class LoadBalancedStackIT {
                     "--homer.ingest.pipeline.batch-age=50ms",
                     "--homer.ingest.storage.maintenance-interval=2s"));
             args.addAll(database);
-            ingest[i] = started(ChildProcess.java("hep-ingest-" + (i + 1), LOGS, jar("hepstack.ingest.jar", "hep-ingest"), "192m", args));
+            ingest[i] = started(ChildProcess.java("hep-ingest-" + (i + 1), LOGS, ChildProcess.jar("hepstack.ingest.jar", "hep-ingest"), "192m", args));
         }
         List<ChildProcess> apis = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
@@ -163,9 +163,9 @@ class LoadBalancedStackIT {
                     "--homer.api.auth.admin-password=" + ADMIN_PASSWORD, "--homer.api.auth.jwt-secret=" + JWT_SECRET,
                     "--homer.api.auth.bcrypt-strength=4"));
             args.addAll(database);
-            apis.add(started(ChildProcess.java("homer-api-" + (i + 1), LOGS, jar("hepstack.api.jar", "homer-api"), "192m", args)));
+            apis.add(started(ChildProcess.java("homer-api-" + (i + 1), LOGS, ChildProcess.jar("hepstack.api.jar", "homer-api"), "192m", args)));
         }
-        ChildProcess ui = started(ChildProcess.java("homer-ui-1", LOGS, jar("hepstack.ui.jar", "homer-ui"), "128m", List.of(
+        ChildProcess ui = started(ChildProcess.java("homer-ui-1", LOGS, ChildProcess.jar("hepstack.ui.jar", "homer-ui"), "128m", List.of(
                 "--server.address=127.0.0.1", "--server.port=" + uiPort,
                 "--homer.ui.api-url=http://127.0.0.1:" + lbHttp)));
 
@@ -186,9 +186,6 @@ class LoadBalancedStackIT {
         return p;
     }
 
-    private static Path jar(String property, String module) {
-        return Path.of(System.getProperty(property, "../" + module + "/target/" + module + ".jar")).toAbsolutePath();
-    }
 
     @AfterAll
     static void stopStack() throws Exception {

@@ -58,12 +58,12 @@ class ZeroConfigStackIT {
                 "--homer.ingest.udp.host=127.0.0.1", "--homer.ingest.udp.port=" + hepPort,
                 "--homer.ingest.tcp.host=127.0.0.1", "--homer.ingest.tcp.port=" + hepPort));
         ingestArgs.addAll(database);
-        ChildProcess ingest = started(ChildProcess.java("zero-config-ingest", LOGS, jar("hepstack.ingest.jar", "hep-ingest"),
+        ChildProcess ingest = started(ChildProcess.java("zero-config-ingest", LOGS, ChildProcess.jar("hepstack.ingest.jar", "hep-ingest"),
                 "192m", ingestArgs));
         List<String> apiArgs = new ArrayList<>(List.of("--server.address=127.0.0.1", "--server.port=" + apiPort,
                 "--homer.api.auth.admin-password=" + ADMIN_PASSWORD));
         apiArgs.addAll(database);
-        ChildProcess api = started(ChildProcess.java("zero-config-api", LOGS, jar("hepstack.api.jar", "homer-api"), "192m", apiArgs));
+        ChildProcess api = started(ChildProcess.java("zero-config-api", LOGS, ChildProcess.jar("hepstack.api.jar", "homer-api"), "192m", apiArgs));
         Duration boot = Duration.ofSeconds(150);
         ingest.awaitHttp200("http://127.0.0.1:" + ingestHttp + "/actuator/health/readiness", boot);
         ingest.awaitLog("partition maintenance:", boot); // schema migrated, partitions created
@@ -145,7 +145,4 @@ class ZeroConfigStackIT {
         return p;
     }
 
-    private static Path jar(String property, String module) {
-        return Path.of(System.getProperty(property, "../" + module + "/target/" + module + ".jar")).toAbsolutePath();
-    }
 }

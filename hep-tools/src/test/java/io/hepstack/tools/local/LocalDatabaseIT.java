@@ -90,7 +90,7 @@ class LocalDatabaseIT {
         // the next start is an ordinary one with the kept password; --verbose shows PostgreSQL's log too
         try (LocalRun again = LocalRun.start("older-data-folder-again", data, noServices, "--verbose")) {
             assertThat(again.awaitSummary(START)).doesNotContain("without a password");
-            again.awaitConsole("postgres   | " + readyLine(data.resolve("logs/postgres.log")), START);
+            again.awaitLog("postgres   | " + readyLine(data.resolve("logs/postgres.log")), START);
             try (Connection c = again.connect(again.dbPassword()); Statement s = c.createStatement()) {
                 assertThat(query(s, "SELECT note FROM kept_from_before")).isEqualTo("captured with an older hepstack");
             }

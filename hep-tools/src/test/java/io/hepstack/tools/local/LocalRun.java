@@ -113,29 +113,10 @@ final class LocalRun extends ChildProcess {
         return Files.createDirectories(dir);
     }
 
-    /** Waits for the end of the summary, failing with the console output when {@code local} exits first. */
+    /** Waits for the end of the summary (failing with the console output when {@code local} exits first) and returns the console. */
     String awaitSummary(Duration timeout) throws Exception {
-        long end = System.nanoTime() + timeout.toNanos();
-        while (!logText().contains(SUMMARY_END)) {
-            assertAlive();
-            if (System.nanoTime() > end) {
-                throw new AssertionError(name() + ": no summary after " + timeout + ":\n" + output());
-            }
-            Thread.sleep(200);
-        }
+        awaitLog(SUMMARY_END, timeout);
         return logText();
-    }
-
-    /** Waits until the console output contains {@code text}. */
-    void awaitConsole(String text, Duration timeout) throws Exception {
-        long end = System.nanoTime() + timeout.toNanos();
-        while (!logText().contains(text)) {
-            assertAlive();
-            if (System.nanoTime() > end) {
-                throw new AssertionError(name() + ": no \"" + text + "\" after " + timeout + ":\n" + output());
-            }
-            Thread.sleep(200);
-        }
     }
 
     /** The value of the summary row {@code label} (the text after the label column). */
