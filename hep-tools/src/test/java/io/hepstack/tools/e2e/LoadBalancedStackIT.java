@@ -209,7 +209,7 @@ class LoadBalancedStackIT {
         // 1. Kamailio siptrace, HEP3 over TCP to the balancer, for SIPp calls
         kamailioCallsThroughTheBalancer();
 
-        long rcvbufErrorsBefore = udpRcvbufErrors();
+        KernelUdpDrops dropsBefore = KernelUdpDrops.read();
 
         // 2. hep-tools bench (the CLI) over TCP and UDP to the balancer
         generated.put(0x0e2e0200L, 2000L);
@@ -232,7 +232,7 @@ class LoadBalancedStackIT {
         Thread.sleep(500); // nothing more arrives
         long storedNow = count("select count(*) " + generatedRows);
         assertThat(storedNow).as("generated packets stored" + (storedNow == expected ? ""
-                : "; " + perRunShortfall(generated, generatedRows, rcvbufErrorsBefore))).isEqualTo(expected);
+                : "; " + perRunShortfall(generated, generatedRows, dropsBefore))).isEqualTo(expected);
         assertThat(stored).isEqualTo(expected);
         sameRowsAsTheGenerator(generated, generatedRows);
         assertThat(metric(1, "hep_packets_dropped_total", "")).as("drops at the collector left running").isZero();
@@ -518,7 +518,7 @@ class LoadBalancedStackIT {
     }
 
     /** For a failure message: packets stored per generator run against those sent, and the kernel's UDP drops. */
-    private static String perRunShortfall(Map<Long, Long> sent, String generatedRows, long rcvbufErrorsBefore) throws Exception {
+    private static String perRunShortfall(Map<Long, Long> sent, String generatedRows, KernelUdpDrops dropsBefore) throws Exception {
         Map<Long, Long> stored = new TreeMap<>();
         try (Connection c = db.openJdbc(); Statement s = c.createStatement(); ResultSet r = s.executeQuery(
                 "select substring(call_id from 7 for 8), count(*) " + generatedRows + " group by 1")) {
@@ -533,15 +533,8 @@ class LoadBalancedStackIT {
                 sb.append(String.format(" %08x=%d/%d", run, got, n));
             }
         });
-        return sb.append(String.format("; kernel UDP receive-buffer errors (any socket on this machine) since step 2: %d",
-                udpRcvbufErrors() - rcvbufErrorsBefore)).toString();
-    }
-
-    /** {@code Udp: RcvbufErrors} of /proc/net/snmp: datagrams the kernel dropped for a full receive buffer. */
-    private static long udpRcvbufErrors() throws IOException {
-        List<String> udp = Files.readAllLines(Path.of("/proc/net/snmp")).stream().filter(l -> l.startsWith("Udp:")).toList();
-        List<String> names = List.of(udp.get(0).split("\\s+"));
-        return Long.parseLong(udp.get(1).split("\\s+")[names.indexOf("RcvbufErrors")]);
+        return sb.append("; kernel drops (any socket on this machine) since step 2: ")
+                .append(KernelUdpDrops.read().since(dropsBefore)).toString();
     }
 
     // ---- 6. API and UI through nginx ----
