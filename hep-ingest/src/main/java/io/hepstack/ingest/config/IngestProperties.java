@@ -1,4 +1,4 @@
-package io.hepstack.ingest;
+package io.hepstack.ingest.config;
 
 import io.hepstack.proto.model.ExtractionSettings;
 import io.hepstack.proto.model.MessageKind;
