@@ -111,7 +111,7 @@ public final class IngestPipeline implements HepReceiver {
             if (censor != null && packet.protoType() == HepPayloadType.SIP.number()) {
                 byte[] censored = censor.censor(packet.payload());
                 if (censored != packet.payload()) {
-                    packet = withPayload(packet, censored);
+                    packet = packet.withPayload(censored);
                     metrics.censored();
                 }
             }
@@ -133,12 +133,6 @@ public final class IngestPipeline implements HepReceiver {
             }
         }
         return m;
-    }
-
-    private static HepPacket withPayload(HepPacket p, byte[] payload) {
-        return new HepPacket(p.version(), p.ipFamily(), p.ipProto(), p.srcIp(), p.dstIp(), p.srcPort(), p.dstPort(),
-                p.tsSec(), p.tsUsec(), p.protoType(), p.captureId(), p.authKey(), p.correlationId(), p.vlan(),
-                p.node(), payload, p.compressed(), p.chunks());
     }
 
     private static int version(ByteBuf buf) {
