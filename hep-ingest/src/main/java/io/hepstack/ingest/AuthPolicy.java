@@ -1,5 +1,6 @@
 package io.hepstack.ingest;
 
+import io.hepstack.ingest.config.IngestProperties;
 import io.hepstack.proto.hep.HepPacket;
 
 import java.nio.charset.StandardCharsets;

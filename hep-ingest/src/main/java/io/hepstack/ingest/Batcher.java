@@ -1,5 +1,6 @@
 package io.hepstack.ingest;
 
+import io.hepstack.ingest.config.IngestProperties;
 import io.hepstack.proto.model.CapturedMessage;
 import io.micrometer.core.instrument.Gauge;
 import org.slf4j.Logger;

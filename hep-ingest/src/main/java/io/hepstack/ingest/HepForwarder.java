@@ -1,5 +1,6 @@
 package io.hepstack.ingest;
 
+import io.hepstack.ingest.config.IngestProperties;
 import io.hepstack.proto.hep.HepEncoder;
 import io.hepstack.proto.hep.HepPacket;
 import io.micrometer.core.instrument.Counter;
@@ -39,7 +40,7 @@ final class HepForwarder implements AutoCloseable {
         this.authKey = props.authKey();
         this.metrics = metrics;
         for (String t : props.targets()) {
-            targets.add(new Target(address(t), props.queueCapacity(),
+            targets.add(new Target(IngestProperties.Forward.address(t), props.queueCapacity(),
                     props.reconnectMaxBackoff()));
         }
         targets.forEach(Target::start);
@@ -52,21 +53,12 @@ final class HepForwarder implements AutoCloseable {
 
     /** Queues {@code packet} for every target; never blocks. */
     void forward(HepPacket packet) {
-        HepPacket out = withAuthKey(packet, authKey);
+        HepPacket out = packet.withAuthKey(authKey);
         for (Target t : targets) {
             if (!t.queue.offer(out)) {
                 metrics.dropped("forward", "full", 1);
             }
         }
-    }
-
-    static HepPacket withAuthKey(HepPacket p, String key) {
-        if (java.util.Objects.equals(p.authKey(), key)) {
-            return p;
-        }
-        return new HepPacket(p.version(), p.ipFamily(), p.ipProto(), p.srcIp(), p.dstIp(), p.srcPort(), p.dstPort(),
-                p.tsSec(), p.tsUsec(), p.protoType(), p.captureId(), key, p.correlationId(), p.vlan(), p.node(),
-                p.payload(), p.compressed(), p.chunks());
     }
 
     @Override
@@ -87,18 +79,9 @@ final class HepForwarder implements AutoCloseable {
         }
     }
 
-    /** A parsed {@code udp:host:port} or {@code tcp:host:port}. */
-    record Address(boolean tcp, String host, int port) {
-
-        @Override
-        public String toString() {
-            return (tcp ? "tcp:" : "udp:") + host + ':' + port;
-        }
-    }
-
     private final class Target implements Runnable {
 
-        final Address address;
+        final IngestProperties.Forward.Address address;
         final BlockingQueue<HepPacket> queue;
         final Duration maxBackoff;
         final Thread thread;
@@ -107,7 +90,7 @@ final class HepForwarder implements AutoCloseable {
         private Socket tcp;
         private OutputStream tcpOut;
 
-        Target(Address address, int capacity, Duration maxBackoff) {
+        Target(IngestProperties.Forward.Address address, int capacity, Duration maxBackoff) {
             this.address = address;
             this.queue = new ArrayBlockingQueue<>(capacity);
             this.maxBackoff = maxBackoff;
@@ -193,25 +176,5 @@ final class HepForwarder implements AutoCloseable {
                 tcpOut = null;
             }
         }
-    }
-
-    static Address address(String spec) {
-        String[] parts = spec.trim().split(":");
-        if (parts.length < 3) {
-            throw new IllegalArgumentException("forward target " + spec + " (expected: udp:host:port or tcp:host:port)");
-        }
-        String scheme = parts[0].toLowerCase(Locale.ROOT);
-        if (!scheme.equals("udp") && !scheme.equals("tcp")) {
-            throw new IllegalArgumentException("forward target " + spec + " (expected: udp:host:port or tcp:host:port)");
-        }
-        String host = String.join(":", java.util.Arrays.copyOfRange(parts, 1, parts.length - 1));
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        int port = Integer.parseInt(parts[parts.length - 1]);
-        if (host.isEmpty() || port < 1 || port > 65535) {
-            throw new IllegalArgumentException("forward target " + spec + " (expected: udp:host:port or tcp:host:port)");
-        }
-        return new Address(scheme.equals("tcp"), host, port);
     }
 }

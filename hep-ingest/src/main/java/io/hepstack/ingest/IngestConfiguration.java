@@ -1,5 +1,6 @@
 package io.hepstack.ingest;
 
+import io.hepstack.ingest.config.IngestProperties;
 import io.hepstack.ingest.listen.HepListeners;
 import io.hepstack.ingest.sip.SecurityEvents;
 import io.hepstack.ingest.sip.SipKpis;

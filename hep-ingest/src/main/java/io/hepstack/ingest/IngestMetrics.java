@@ -1,5 +1,7 @@
 package io.hepstack.ingest;
 
+import io.hepstack.ingest.listen.ListenerMetrics;
+import io.hepstack.ingest.listen.Transport;
 import io.hepstack.proto.hep.HepRejectReason;
 import io.hepstack.proto.model.MessageKind;
 import io.micrometer.core.instrument.Counter;
@@ -17,7 +19,7 @@ import java.util.function.Supplier;
  * decoded or authenticated), discarded (filtered by configuration), dropped (accepted but lost, with
  * the stage and reason), or stored. Hot-path counters are resolved once, not looked up per packet.
  */
-public final class IngestMetrics {
+public final class IngestMetrics implements ListenerMetrics {
 
     /** Reject reason for a packet without the configured HEP authentication key. */
     public static final String AUTH_MISSING = "auth_missing";
@@ -79,6 +81,16 @@ public final class IngestMetrics {
         received[transport.ordinal()][version >= 1 && version <= 3 ? version : 0].increment();
     }
 
+    @Override
+    public void rejected(HepRejectReason reason) {
+        rejected(label(reason));
+    }
+
+    @Override
+    public void streamTruncated() {
+        rejected(STREAM_TRUNCATED);
+    }
+
     /** A packet could not be accepted. */
     public void rejected(String reason) {
         rejectedCounter(reason).increment();
@@ -120,6 +132,7 @@ public final class IngestMetrics {
     }
 
     /** A TCP/TLS connection closed by the collector. */
+    @Override
     public void connectionClosed(String reason) {
         counter(connectionsClosed, reason, () -> Counter.builder("hep.connections.closed")
                 .description("TCP/TLS connections closed by the collector")
@@ -139,6 +152,7 @@ public final class IngestMetrics {
     }
 
     /** The registry the collector's other meters go to. */
+    @Override
     public MeterRegistry registry() {
         return registry;
     }

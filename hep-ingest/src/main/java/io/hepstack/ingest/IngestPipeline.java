@@ -1,5 +1,8 @@
 package io.hepstack.ingest;
 
+import io.hepstack.ingest.listen.HepReceiver;
+import io.hepstack.ingest.listen.Transport;
+import io.hepstack.ingest.config.IngestProperties;
 import io.hepstack.proto.hep.HepDecodeException;
 import io.hepstack.proto.hep.HepDecoder;
 import io.hepstack.proto.hep.HepPacket;
@@ -21,7 +24,7 @@ import java.util.stream.Collectors;
  * its SIP body (optional), extract the row, observe it for SIP KPIs, drop it if its method is
  * discarded by configuration, and queue it. Never blocks; never throws; does not release buffers.
  */
-public final class IngestPipeline {
+public final class IngestPipeline implements HepReceiver {
 
     private static final Logger log = LoggerFactory.getLogger(IngestPipeline.class);
 
@@ -54,6 +57,7 @@ public final class IngestPipeline {
     }
 
     /** A datagram: queued, or dropped and counted when the queue is full. */
+    @Override
     public void acceptDatagram(ByteBuf datagram, Transport transport) {
         CapturedMessage m = admit(datagram, transport);
         if (m != null && !queue.offer(m)) {
@@ -62,6 +66,7 @@ public final class IngestPipeline {
     }
 
     /** A frame of a stream: always queued; the channel stops reading while the queue is high. */
+    @Override
     public void acceptFrame(ByteBuf frame, Transport transport, Channel channel) {
         CapturedMessage m = admit(frame, transport);
         if (m != null) {
@@ -70,11 +75,13 @@ public final class IngestPipeline {
     }
 
     /** Whether some stream connection is paused by backpressure (it has unread data). */
+    @Override
     public boolean anyPaused() {
         return queue.anyPaused();
     }
 
     /** A stream connection closed: it no longer waits to be resumed. */
+    @Override
     public void closed(Channel channel) {
         queue.forget(channel);
     }
@@ -104,7 +111,7 @@ public final class IngestPipeline {
             if (censor != null && packet.protoType() == HepPayloadType.SIP.number()) {
                 byte[] censored = censor.censor(packet.payload());
                 if (censored != packet.payload()) {
-                    packet = withPayload(packet, censored);
+                    packet = packet.withPayload(censored);
                     metrics.censored();
                 }
             }
@@ -126,12 +133,6 @@ public final class IngestPipeline {
             }
         }
         return m;
-    }
-
-    private static HepPacket withPayload(HepPacket p, byte[] payload) {
-        return new HepPacket(p.version(), p.ipFamily(), p.ipProto(), p.srcIp(), p.dstIp(), p.srcPort(), p.dstPort(),
-                p.tsSec(), p.tsUsec(), p.protoType(), p.captureId(), p.authKey(), p.correlationId(), p.vlan(),
-                p.node(), payload, p.compressed(), p.chunks());
     }
 
     private static int version(ByteBuf buf) {

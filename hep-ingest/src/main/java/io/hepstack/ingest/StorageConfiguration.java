@@ -1,5 +1,6 @@
 package io.hepstack.ingest;
 
+import io.hepstack.ingest.config.IngestProperties;
 import io.hepstack.proto.store.MaintenanceReport;
 import io.hepstack.proto.store.MessageWriter;
 import io.hepstack.proto.store.PartitionMaintainer;

@@ -1,5 +1,6 @@
 package io.hepstack.ingest;
 
+import io.hepstack.ingest.config.IngestProperties;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package io.hepstack.ingest;
 
+import io.hepstack.ingest.config.IngestProperties;
 import io.hepstack.proto.model.MessageKind;
 import io.hepstack.proto.store.PartitionPolicy;
 import org.junit.jupiter.api.Test;

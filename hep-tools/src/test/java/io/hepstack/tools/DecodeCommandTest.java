@@ -116,7 +116,7 @@ class DecodeCommandTest {
     @Test
     void printsANonUtf8PayloadAsBase64WithoutSip() throws Exception {
         byte[] payload = {(byte) 0xff, (byte) 0xfe, 0, 'x'};
-        HepPacket p = withPayload(packet(""), payload);
+        HepPacket p = packet("").withPayload(payload);
         Result r = run(udpCapture(HepEncoder.encode(p)).toString());
         JsonNode n = r.lines.get(0);
         assertThat(n.get("payloadEncoding").asText()).isEqualTo("base64");
@@ -133,7 +133,7 @@ class DecodeCommandTest {
                 new byte[] {(byte) 0xff, (byte) 0xfe, 0, ' ', 'x', '\r', '\n'});
         Result r = run(udpCapture(
                 HepEncoder.encode(packet(head + "To: <sip:bo")),
-                HepEncoder.encode(withPayload(packet(""), trailer)),
+                HepEncoder.encode(packet("").withPayload(trailer)),
                 HepEncoder.encode(packet(head + "\r\n")),
                 HepEncoder.encode(packet("INVITE sip:bob@example.com SIP/2.0\r\nCSeq: 7 INVITE\r\nCall-ID: cu"))).toString());
 
@@ -217,12 +217,6 @@ class DecodeCommandTest {
         return new HepPacket(3, 2, 17, InetAddress.getByName("10.0.0.1"), InetAddress.getByName("10.0.0.2"),
                 5060, 5060, 1_700_000_000L, 1, 1, 7, null, null, null, null,
                 sip.getBytes(StandardCharsets.UTF_8), false, null);
-    }
-
-    private static HepPacket withPayload(HepPacket p, byte[] payload) {
-        return new HepPacket(p.version(), p.ipFamily(), p.ipProto(), p.srcIp(), p.dstIp(), p.srcPort(), p.dstPort(),
-                p.tsSec(), p.tsUsec(), p.protoType(), p.captureId(), p.authKey(), p.correlationId(), p.vlan(),
-                p.node(), payload, p.compressed(), p.chunks());
     }
 
     private static byte[] concat(byte[] a, byte[] b) {

@@ -1,5 +1,6 @@
 package io.hepstack.proto.hep;
 
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.Arrays;
 import java.util.List;
@@ -54,6 +55,159 @@ public record HepPacket(
     public HepPacket {
         Objects.requireNonNull(payload, "payload");
         chunks = chunks == null ? List.of() : List.copyOf(chunks);
+    }
+
+    /** A HEPv3 packet to build: no addresses, time 0, payload type 0, capture id 0, no optional chunk. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding every field of this packet. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.version = version;
+        b.ipFamily = ipFamily;
+        b.ipProto = ipProto;
+        b.srcIp = srcIp;
+        b.dstIp = dstIp;
+        b.srcPort = srcPort;
+        b.dstPort = dstPort;
+        b.tsSec = tsSec;
+        b.tsUsec = tsUsec;
+        b.protoType = protoType;
+        b.captureId = captureId;
+        b.authKey = authKey;
+        b.correlationId = correlationId;
+        b.vlan = vlan;
+        b.node = node;
+        b.payload = payload;
+        b.compressed = compressed;
+        b.chunks = chunks;
+        return b;
+    }
+
+    /** This packet with another payload (a censored SIP body, say); itself when it is the same array. */
+    public HepPacket withPayload(byte[] other) {
+        return other == payload ? this : toBuilder().payload(other).build();
+    }
+
+    /** This packet with another authentication key ({@code null}: none); itself when the key is the same. */
+    public HepPacket withAuthKey(String other) {
+        return Objects.equals(other, authKey) ? this : toBuilder().authKey(other).build();
+    }
+
+    /** Builds a {@link HepPacket}; fields left unset keep {@link #builder()}'s defaults. */
+    public static final class Builder {
+        private int version = 3;
+        private int ipFamily;
+        private int ipProto;
+        private InetAddress srcIp;
+        private InetAddress dstIp;
+        private int srcPort;
+        private int dstPort;
+        private long tsSec;
+        private int tsUsec;
+        private int protoType;
+        private long captureId;
+        private String authKey;
+        private String correlationId;
+        private Integer vlan;
+        private String node;
+        private byte[] payload;
+        private boolean compressed;
+        private List<HepChunk> chunks = List.of();
+
+        private Builder() {
+        }
+
+        public Builder version(int v) {
+            version = v;
+            return this;
+        }
+
+        /**
+         * Source and destination; the IP family follows the source address (10 for IPv6, else 2; 0 when
+         * there is none).
+         */
+        public Builder addresses(InetAddress src, int sourcePort, InetAddress dst, int destinationPort) {
+            srcIp = src;
+            dstIp = dst;
+            srcPort = sourcePort;
+            dstPort = destinationPort;
+            ipFamily = src == null ? 0 : src instanceof Inet6Address ? 10 : 2;
+            return this;
+        }
+
+        /** The IP family when it must differ from the one {@link #addresses} derives. */
+        public Builder ipFamily(int v) {
+            ipFamily = v;
+            return this;
+        }
+
+        /** IP protocol number: 6 TCP, 17 UDP, 132 SCTP. */
+        public Builder ipProto(int v) {
+            ipProto = v;
+            return this;
+        }
+
+        /** Capture time, µs since the epoch. */
+        public Builder timestampMicros(long micros) {
+            tsSec = Math.floorDiv(micros, 1_000_000L);
+            tsUsec = (int) Math.floorMod(micros, 1_000_000L);
+            return this;
+        }
+
+        /** Payload type (chunk 0x000b). */
+        public Builder protoType(int v) {
+            protoType = v;
+            return this;
+        }
+
+        public Builder captureId(long v) {
+            captureId = v;
+            return this;
+        }
+
+        public Builder authKey(String v) {
+            authKey = v;
+            return this;
+        }
+
+        public Builder correlationId(String v) {
+            correlationId = v;
+            return this;
+        }
+
+        public Builder vlan(Integer v) {
+            vlan = v;
+            return this;
+        }
+
+        public Builder node(String v) {
+            node = v;
+            return this;
+        }
+
+        public Builder payload(byte[] v) {
+            payload = v;
+            return this;
+        }
+
+        public Builder compressed(boolean v) {
+            compressed = v;
+            return this;
+        }
+
+        public Builder chunks(List<HepChunk> v) {
+            chunks = v;
+            return this;
+        }
+
+        /** The packet; fails when no payload was given. */
+        public HepPacket build() {
+            return new HepPacket(version, ipFamily, ipProto, srcIp, dstIp, srcPort, dstPort, tsSec, tsUsec, protoType,
+                    captureId, authKey, correlationId, vlan, node, payload, compressed, chunks);
+        }
     }
 
     /** Capture time in microseconds since the epoch. */

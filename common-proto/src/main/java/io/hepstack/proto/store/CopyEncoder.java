@@ -1,6 +1,5 @@
 package io.hepstack.proto.store;
 
-import io.hepstack.proto.model.CapturedMessage;
 import io.netty.buffer.ByteBuf;
 
 import java.net.Inet4Address;
@@ -15,21 +14,7 @@ import java.net.InetAddress;
  * broken UTF-8, jsonb is always well-formed. What can still be refused is what the table's CHECK
  * constraints refuse.
  */
-final class CopyEncoder {
-
-    /** Column list matching {@link #writeRow}, in order. */
-    static final String COLUMNS = "ts, agent_ts_us, kind, capture_id, node, proto_type, ip_family, transport, "
-            + "src_ip, src_port, dst_ip, dst_port, correlation_id, call_id, method, status, cseq, cseq_method, "
-            + "from_user, from_tag, to_user, to_tag, ruri_user, user_agent, via_branch, parsed, "
-            + "payload_text, payload_bytes, extra";
-
-    static final int FIELD_COUNT = 29;
-
-    /**
-     * Indexed text columns are cut to this many characters: a btree entry cannot exceed about 2.7 kB
-     * and 512 characters are at most 2 kB of UTF-8.
-     */
-    static final int INDEXED_TEXT_MAX_CHARS = 512;
+final class CopyEncoder implements ColumnSink {
 
     /** Signature "PGCOPY\n\377\r\n\0", then flags (int32, 0: no OIDs) and header extension length (int32, 0). */
     private static final byte[] HEADER = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xff, '\r', '\n', 0,
@@ -47,7 +32,16 @@ final class CopyEncoder {
 
     private static final int NULL_LENGTH = -1;
 
-    private CopyEncoder() {
+    private ByteBuf out;
+
+    /** An encoder of rows into {@link #into}'s buffer. */
+    CopyEncoder() {
+    }
+
+    /** The buffer the next rows go to. */
+    CopyEncoder into(ByteBuf buffer) {
+        this.out = buffer;
+        return this;
     }
 
     static void writeHeader(ByteBuf out) {
@@ -59,56 +53,65 @@ final class CopyEncoder {
         out.writeShort(-1);
     }
 
-    /** One tuple: the field count, then each field of {@link #COLUMNS}. */
-    static void writeRow(ByteBuf out, StoredRow row) {
-        CapturedMessage m = row.message();
-        out.writeShort(FIELD_COUNT);
-        writeTimestamptz(out, row.tsMicros());
-        if (row.agentTsMicros() == null) {
-            writeNull(out);
-        } else {
-            writeInt8(out, row.agentTsMicros());
-        }
-        writeText(out, m.kind().code(), Integer.MAX_VALUE);
-        writeInt8(out, m.captureId());
-        writeText(out, m.node(), Integer.MAX_VALUE);
-        writeInt2(out, m.protoType());
-        writeInt2(out, m.ipFamily());
-        writeInt2(out, m.transport());
-        writeInet(out, m.srcIp());
-        writeInt4(out, m.srcPort());
-        writeInet(out, m.dstIp());
-        writeInt4(out, m.dstPort());
-        writeText(out, m.correlationId(), INDEXED_TEXT_MAX_CHARS);
-        writeText(out, m.callId(), INDEXED_TEXT_MAX_CHARS);
-        writeText(out, m.method(), Integer.MAX_VALUE);
-        if (m.status() == null) {
-            writeNull(out);
-        } else {
-            writeInt2(out, m.status());
-        }
-        if (m.cseq() == null) {
-            writeNull(out);
-        } else {
-            writeInt8(out, m.cseq());
-        }
-        writeText(out, m.cseqMethod(), Integer.MAX_VALUE);
-        writeText(out, m.fromUser(), INDEXED_TEXT_MAX_CHARS);
-        writeText(out, m.fromTag(), Integer.MAX_VALUE);
-        writeText(out, m.toUser(), INDEXED_TEXT_MAX_CHARS);
-        writeText(out, m.toTag(), Integer.MAX_VALUE);
-        writeText(out, m.ruriUser(), INDEXED_TEXT_MAX_CHARS);
-        writeText(out, m.userAgent(), Integer.MAX_VALUE);
-        writeText(out, m.viaBranch(), Integer.MAX_VALUE);
-        writeBool(out, m.parsed());
-        if (Utf8.isStorableText(m.payload())) {
-            writeBytes(out, m.payload());
-            writeNull(out);
-        } else {
-            writeNull(out);
-            writeBytes(out, m.payload());
-        }
-        writeJsonb(out, m.extra());
+    /** One tuple: the field count, then every {@link MessageColumn}. */
+    void writeRow(StoredRow row) {
+        out.writeShort(MessageColumn.ALL.size());
+        row.writeTo(this);
+    }
+
+    @Override
+    public void nul(MessageColumn column) {
+        writeNull(out);
+    }
+
+    @Override
+    public void int2(MessageColumn column, int value) {
+        writeInt2(out, value);
+    }
+
+    @Override
+    public void int4(MessageColumn column, int value) {
+        writeInt4(out, value);
+    }
+
+    @Override
+    public void int8(MessageColumn column, long value) {
+        writeInt8(out, value);
+    }
+
+    @Override
+    public void bool(MessageColumn column, boolean value) {
+        writeBool(out, value);
+    }
+
+    @Override
+    public void timestamptz(MessageColumn column, long epochMicros) {
+        writeTimestamptz(out, epochMicros);
+    }
+
+    @Override
+    public void inet(MessageColumn column, InetAddress address) {
+        writeInet(out, address);
+    }
+
+    @Override
+    public void text(MessageColumn column, CharSequence value) {
+        writeText(out, value, column.maxChars());
+    }
+
+    @Override
+    public void storableText(MessageColumn column, byte[] utf8) {
+        writeBytes(out, utf8);
+    }
+
+    @Override
+    public void bytea(MessageColumn column, byte[] value) {
+        writeBytes(out, value);
+    }
+
+    @Override
+    public void jsonb(MessageColumn column, String json) {
+        writeJsonb(out, json);
     }
 
     static void writeNull(ByteBuf out) {

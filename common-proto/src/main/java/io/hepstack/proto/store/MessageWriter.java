@@ -57,7 +57,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class MessageWriter {
 
-    static final String COPY_SQL = "COPY messages (" + CopyEncoder.COLUMNS + ") FROM STDIN (FORMAT binary)";
+    static final String COPY_SQL = "COPY messages (" + MessageColumn.COPY_LIST + ") FROM STDIN (FORMAT binary)";
 
     /** Records a batch id; does nothing (0 rows) when the id is committed, waits while another session holds it. */
     static final String CLAIM_SQL = "INSERT INTO ingest_batches (batch_id, stored_at, rows) VALUES ($1, $2, $3) "
@@ -250,13 +250,14 @@ public final class MessageWriter {
     private Flux<ByteBuf> encode(List<StoredRow> rows) {
         return Flux.<ByteBuf, Integer>generate(() -> 0, (next, sink) -> {
             ByteBuf buf = allocator.buffer(CHUNK_BYTES + CHUNK_BYTES / 4);
+            CopyEncoder encoder = new CopyEncoder().into(buf);
             try {
                 if (next == 0) {
                     CopyEncoder.writeHeader(buf);
                 }
                 int i = next;
                 while (i < rows.size() && buf.readableBytes() < CHUNK_BYTES) {
-                    CopyEncoder.writeRow(buf, rows.get(i++));
+                    encoder.writeRow(rows.get(i++));
                 }
                 if (i == rows.size()) {
                     CopyEncoder.writeTrailer(buf);

@@ -46,7 +46,7 @@ import java.util.concurrent.TimeUnit;
 @Fork(value = 2, jvmArgsAppend = {"-Xms512m", "-Xmx512m"})
 public class CodecBenchmark {
 
-    static final int MESSAGES = 580;
+    public static final int MESSAGES = 580;
 
     private final HepDecoder decoder = new HepDecoder();
     private final MessageExtractor extractor = new MessageExtractor(new ExtractionSettings(
@@ -56,6 +56,19 @@ public class CodecBenchmark {
 
     @Setup
     public void load() throws IOException {
+        datagrams = fixtureDatagrams();
+        payloads = new byte[MESSAGES][];
+        for (int i = 0; i < MESSAGES; i++) {
+            try {
+                payloads[i] = decoder.decode(datagrams[i]).payload();
+            } catch (HepDecodeException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** The HEP datagrams of the Kamailio fixture, each in a direct buffer. */
+    public static ByteBuf[] fixtureDatagrams() throws IOException {
         List<ByteBuf> out = new ArrayList<>();
         try (InputStream in = CodecBenchmark.class.getResourceAsStream("/fixtures/kamailio-siptrace/hep.pcap")) {
             ByteBuffer b = ByteBuffer.wrap(in.readAllBytes()).order(ByteOrder.LITTLE_ENDIAN);
@@ -73,15 +86,7 @@ public class CodecBenchmark {
         if (out.size() != MESSAGES) {
             throw new IllegalStateException("expected " + MESSAGES + " datagrams, read " + out.size());
         }
-        datagrams = out.toArray(ByteBuf[]::new);
-        payloads = new byte[MESSAGES][];
-        for (int i = 0; i < MESSAGES; i++) {
-            try {
-                payloads[i] = decoder.decode(datagrams[i]).payload();
-            } catch (HepDecodeException e) {
-                throw new IllegalStateException(e);
-            }
-        }
+        return out.toArray(ByteBuf[]::new);
     }
 
     ByteBuf[] datagrams() {

@@ -23,9 +23,7 @@ final class HepPackets {
     }
 
     static HepPacket withPayload(HepPacket p, byte[] payload, boolean compressed) {
-        return new HepPacket(p.version(), p.ipFamily(), p.ipProto(), p.srcIp(), p.dstIp(), p.srcPort(), p.dstPort(),
-                p.tsSec(), p.tsUsec(), p.protoType(), p.captureId(), p.authKey(), p.correlationId(), p.vlan(),
-                p.node(), payload, compressed, p.chunks());
+        return p.toBuilder().payload(payload).compressed(compressed).build();
     }
 
     static byte[] concat(byte[]... parts) {

@@ -199,14 +199,10 @@ class MessageExtractorTest {
     }
 
     private static HepPacket with(HepPacket p, int protoType, String correlationId, List<HepChunk> chunks) {
-        return new HepPacket(p.version(), p.ipFamily(), p.ipProto(), p.srcIp(), p.dstIp(), p.srcPort(), p.dstPort(),
-                p.tsSec(), p.tsUsec(), protoType, p.captureId(), p.authKey(), correlationId, p.vlan(), p.node(),
-                p.payload(), p.compressed(), chunks);
+        return p.toBuilder().protoType(protoType).correlationId(correlationId).chunks(chunks).build();
     }
 
     private static HepPacket withPayload(HepPacket p, int protoType, byte[] payload) {
-        return new HepPacket(p.version(), p.ipFamily(), p.ipProto(), p.srcIp(), p.dstIp(), p.srcPort(), p.dstPort(),
-                p.tsSec(), p.tsUsec(), protoType, p.captureId(), p.authKey(), p.correlationId(), p.vlan(), p.node(),
-                payload, p.compressed(), p.chunks());
+        return p.toBuilder().protoType(protoType).payload(payload).build();
     }
 }

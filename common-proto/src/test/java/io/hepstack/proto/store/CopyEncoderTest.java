@@ -173,10 +173,10 @@ class CopyEncoderTest {
                 2001, null, null, null, null, payload, false, List.of());
         CapturedMessage m = new MessageExtractor(ExtractionSettings.DEFAULT).extract(p);
         out.clear();
-        CopyEncoder.writeRow(out, new StoredRow(m, m.timestampMicros(), null));
+        new CopyEncoder().into(out).writeRow(new StoredRow(m, m.timestampMicros(), null));
         out.readShort();
         Map<String, byte[]> columns = new LinkedHashMap<>();
-        for (String name : CopyEncoder.COLUMNS.split(", ")) {
+        for (String name : MessageColumn.COPY_LIST.split(", ")) {
             int length = out.readInt();
             columns.put(name, length < 0 ? null : ByteBufUtil.getBytes(out.readSlice(length)));
         }
@@ -193,9 +193,9 @@ class CopyEncoderTest {
     @Test
     void writesARowAsFieldCountThenEveryColumn() {
         var m = Fixtures.invite(1, Instant.parse("2026-11-22T10:00:00Z")).build();
-        CopyEncoder.writeRow(out, new StoredRow(m, m.timestampMicros(), null));
-        assertThat(out.readShort()).isEqualTo((short) CopyEncoder.FIELD_COUNT);
-        assertThat(CopyEncoder.COLUMNS.split(",")).hasSize(CopyEncoder.FIELD_COUNT);
+        new CopyEncoder().into(out).writeRow(new StoredRow(m, m.timestampMicros(), null));
+        assertThat(out.readShort()).isEqualTo((short) MessageColumn.ALL.size());
+        assertThat(MessageColumn.COPY_LIST.split(",")).hasSize(MessageColumn.ALL.size());
         int fields = 0;
         while (out.isReadable()) {
             int length = out.readInt();
@@ -204,6 +204,6 @@ class CopyEncoderTest {
             }
             fields++;
         }
-        assertThat(fields).isEqualTo(CopyEncoder.FIELD_COUNT);
+        assertThat(fields).isEqualTo(MessageColumn.ALL.size());
     }
 }

@@ -53,6 +53,16 @@ class SchemaMigratorIT {
             assertThat(count(c, "SELECT count(*) FROM ingest_batches")).as("the batch ledger exists, empty").isZero();
             assertThat(count(c, "SELECT count(*) FROM pg_inherits WHERE inhparent = 'messages'::regclass"))
                     .as("one list partition per kind").isEqualTo(6);
+            List<String> columns = new ArrayList<>();
+            try (var rs = c.createStatement().executeQuery("SELECT column_name FROM information_schema.columns "
+                    + "WHERE table_schema = current_schema() AND table_name = 'messages' AND column_name <> 'id' "
+                    + "ORDER BY ordinal_position")) {
+                while (rs.next()) {
+                    columns.add(rs.getString(1));
+                }
+            }
+            assertThat(columns).as("the table's columns are the writers' columns, in their order")
+                    .isEqualTo(MessageColumn.ALL.stream().map(MessageColumn::sqlName).toList());
         }
         assertThat(new SchemaMigrator(db.jdbcUrl(), db.user(), db.password()).migrate())
                 .as("an up-to-date database").isZero();

@@ -1,7 +1,5 @@
 package io.hepstack.ingest.listen;
 
-import io.hepstack.ingest.IngestPipeline;
-import io.hepstack.ingest.Transport;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -12,9 +10,9 @@ import io.netty.util.ReferenceCountUtil;
 @ChannelHandler.Sharable
 final class DatagramHandler extends ChannelInboundHandlerAdapter {
 
-    private final IngestPipeline pipeline;
+    private final HepReceiver pipeline;
 
-    DatagramHandler(IngestPipeline pipeline) {
+    DatagramHandler(HepReceiver pipeline) {
         this.pipeline = pipeline;
     }
 

@@ -1,6 +1,5 @@
 package io.hepstack.ingest.listen;
 
-import io.hepstack.ingest.IngestMetrics;
 import io.hepstack.proto.hep.HepDecodeException;
 import io.hepstack.proto.hep.HepStreamFramer;
 import io.netty.buffer.ByteBuf;
@@ -20,10 +19,10 @@ final class HepFrameDecoder extends ByteToMessageDecoder {
     private static final Logger log = LoggerFactory.getLogger(HepFrameDecoder.class);
 
     private final HepStreamFramer framer;
-    private final IngestMetrics metrics;
+    private final ListenerMetrics metrics;
     private boolean corrupt;
 
-    HepFrameDecoder(HepStreamFramer framer, IngestMetrics metrics) {
+    HepFrameDecoder(HepStreamFramer framer, ListenerMetrics metrics) {
         this.framer = framer;
         this.metrics = metrics;
     }
@@ -42,7 +41,7 @@ final class HepFrameDecoder extends ByteToMessageDecoder {
         } catch (HepDecodeException e) {
             corrupt = true;
             in.skipBytes(in.readableBytes());
-            metrics.rejected(IngestMetrics.label(e.reason()));
+            metrics.rejected(e.reason());
             metrics.connectionClosed("corrupt_stream");
             log.info("closing HEP stream from {}: {}", ctx.channel().remoteAddress(), e.getMessage());
             ctx.close();
@@ -53,7 +52,7 @@ final class HepFrameDecoder extends ByteToMessageDecoder {
     protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
         super.decodeLast(ctx, in, out);
         if (in.isReadable() && !corrupt) {
-            metrics.rejected(IngestMetrics.STREAM_TRUNCATED);
+            metrics.streamTruncated();
             log.debug("HEP stream from {} ended inside a frame ({} bytes)", ctx.channel().remoteAddress(),
                     in.readableBytes());
             in.skipBytes(in.readableBytes());

@@ -1,9 +1,6 @@
 package io.hepstack.ingest.listen;
 
-import io.hepstack.ingest.IngestMetrics;
-import io.hepstack.ingest.IngestPipeline;
-import io.hepstack.ingest.IngestProperties;
-import io.hepstack.ingest.Transport;
+import io.hepstack.ingest.config.IngestProperties;
 import io.hepstack.proto.hep.HepStreamFramer;
 import io.micrometer.core.instrument.Gauge;
 import io.netty.channel.Channel;
@@ -43,7 +40,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The HEP listeners: UDP (optionally several SO_REUSEPORT sockets), TCP and TLS, on their own event
- * loops (native epoll when available). Every listener feeds the same {@link IngestPipeline}.
+ * loops (native epoll when available). Every listener feeds the same {@link HepReceiver}.
  */
 public final class HepListeners {
 
@@ -53,8 +50,8 @@ public final class HepListeners {
     private static final int MAX_DATAGRAM = 65535;
 
     private final IngestProperties props;
-    private final IngestPipeline pipeline;
-    private final IngestMetrics metrics;
+    private final HepReceiver pipeline;
+    private final ListenerMetrics metrics;
     private final AtomicInteger tcpConnections = new AtomicInteger();
     private final AtomicInteger tlsConnections = new AtomicInteger();
     private final AtomicLong lastStreamReadNanos = new AtomicLong(System.nanoTime());
@@ -65,7 +62,7 @@ public final class HepListeners {
     private DisposableServer tcp;
     private DisposableServer tls;
 
-    public HepListeners(IngestProperties props, IngestPipeline pipeline, IngestMetrics metrics) {
+    public HepListeners(IngestProperties props, HepReceiver pipeline, ListenerMetrics metrics) {
         this.props = props;
         this.pipeline = pipeline;
         this.metrics = metrics;

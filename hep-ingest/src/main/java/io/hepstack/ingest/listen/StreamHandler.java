@@ -1,8 +1,5 @@
 package io.hepstack.ingest.listen;
 
-import io.hepstack.ingest.IngestMetrics;
-import io.hepstack.ingest.IngestPipeline;
-import io.hepstack.ingest.Transport;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -18,15 +15,15 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class StreamHandler extends ChannelInboundHandlerAdapter {
 
-    private final IngestPipeline pipeline;
-    private final IngestMetrics metrics;
+    private final HepReceiver pipeline;
+    private final ListenerMetrics metrics;
     private final Transport transport;
     private final AtomicInteger connections;
     private final int maxConnections;
     private final AtomicLong lastReadNanos;
     private boolean counted;
 
-    StreamHandler(IngestPipeline pipeline, IngestMetrics metrics, Transport transport, AtomicInteger connections,
+    StreamHandler(HepReceiver pipeline, ListenerMetrics metrics, Transport transport, AtomicInteger connections,
                   int maxConnections, AtomicLong lastReadNanos) {
         this.pipeline = pipeline;
         this.metrics = metrics;

@@ -1,6 +1,6 @@
 package io.hepstack.ingest.sip;
 
-import io.hepstack.ingest.IngestProperties;
+import io.hepstack.ingest.config.IngestProperties;
 import io.hepstack.proto.model.CapturedMessage;
 import io.hepstack.proto.model.MessageKind;
 import io.micrometer.core.instrument.Counter;

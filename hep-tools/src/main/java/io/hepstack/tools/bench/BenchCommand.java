@@ -4,6 +4,7 @@ import io.hepstack.proto.hep.HepDecodeException;
 import io.hepstack.proto.hep.HepDecoder;
 import io.hepstack.proto.model.ExtractionSettings;
 import io.hepstack.proto.model.MessageExtractor;
+import io.hepstack.proto.store.CopyTextWriter;
 import io.hepstack.tools.net.HepSender;
 import io.hepstack.tools.net.HepTarget;
 import picocli.CommandLine.Command;

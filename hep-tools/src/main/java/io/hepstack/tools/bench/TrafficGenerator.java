@@ -2,6 +2,7 @@ package io.hepstack.tools.bench;
 
 import io.hepstack.proto.hep.HepEncoder;
 import io.hepstack.proto.hep.HepPacket;
+import io.hepstack.proto.model.HepPayloadType;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -165,8 +166,8 @@ public final class TrafficGenerator {
             }
             byte[] payload = sip.toString().getBytes(StandardCharsets.US_ASCII);
             InetAddress zero = address(new byte[4]);
-            byte[] packet = HepEncoder.encode(new HepPacket(3, 2, 17, zero, zero, 5060, 5060, 0, 0, 1, captureId,
-                    null, null, null, null, payload, false, List.of()));
+            byte[] packet = HepEncoder.encode(HepPacket.builder().addresses(zero, 5060, zero, 5060).ipProto(17)
+                    .protoType(HepPayloadType.SIP.number()).captureId(captureId).payload(payload).build());
             // HEP3 §chunks: find the bodies to patch by walking the chunk headers
             int[] chunkAt = new int[4];
             int payloadAt = -1;

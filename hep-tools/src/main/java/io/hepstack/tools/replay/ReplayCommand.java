@@ -3,6 +3,7 @@ package io.hepstack.tools.replay;
 import io.hepstack.proto.capture.CaptureSplitter;
 import io.hepstack.proto.hep.HepEncoder;
 import io.hepstack.proto.hep.HepPacket;
+import io.hepstack.proto.model.HepPayloadType;
 import io.hepstack.proto.pcap.PcapReader;
 import io.hepstack.proto.pcap.PcapStats;
 import io.hepstack.tools.bench.BenchCommand;
@@ -17,7 +18,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -179,10 +179,9 @@ public final class ReplayCommand implements Callable<Integer> {
 
         private byte[] wrap(long micros, InetAddress src, int srcPort, InetAddress dst, int dstPort, int ipProto,
                             byte[] sip) {
-            int family = src instanceof Inet6Address ? 10 : 2;
-            return HepEncoder.encode(new HepPacket(3, family, ipProto, src, dst, srcPort, dstPort,
-                    Math.floorDiv(micros, 1_000_000L), (int) Math.floorMod(micros, 1_000_000L), 1, captureId,
-                    null, null, null, null, sip, false, List.of()));
+            return HepEncoder.encode(HepPacket.builder().addresses(src, srcPort, dst, dstPort).ipProto(ipProto)
+                    .timestampMicros(micros).protoType(HepPayloadType.SIP.number()).captureId(captureId).payload(sip)
+                    .build());
         }
     }
 

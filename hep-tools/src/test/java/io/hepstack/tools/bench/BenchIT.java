@@ -1,5 +1,6 @@
 package io.hepstack.tools.bench;
 
+import io.hepstack.proto.store.MessageColumn;
 import io.hepstack.proto.store.testing.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -94,11 +95,11 @@ class BenchIT {
             s.execute("create table copy_rows (like messages including defaults)");
             try (Reader r = Files.newBufferedReader(file)) {
                 long loaded = c.unwrap(PGConnection.class).getCopyAPI()
-                        .copyIn("COPY copy_rows (" + CopyTextWriter.COLUMNS + ") FROM STDIN", r);
+                        .copyIn("COPY copy_rows (" + MessageColumn.COPY_LIST + ") FROM STDIN", r);
                 assertThat(loaded).isEqualTo(3000);
             }
         }
-        String columns = CopyTextWriter.COLUMNS.replace("ts, ", "");
+        String columns = MessageColumn.COPY_LIST.replace("ts, ", "");
         String stored = "select " + columns + " from messages where call_id like 'bench-00000b01-%'";
         String copied = "select " + columns + " from copy_rows";
         assertThat(count("select count(*) from (" + stored + " except all " + copied + ") d")).isZero();

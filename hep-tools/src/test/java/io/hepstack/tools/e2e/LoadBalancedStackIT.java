@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hepstack.proto.store.testing.TestDatabase;
 import io.hepstack.proto.testing.KamailioSiptrace;
 import io.hepstack.tools.bench.BenchCommand;
-import io.hepstack.tools.bench.CopyTextWriter;
+import io.hepstack.proto.store.MessageColumn;
 import io.hepstack.tools.bench.TrafficGenerator;
 import io.hepstack.tools.bench.TrafficMix;
 import org.junit.jupiter.api.AfterAll;
@@ -504,13 +504,13 @@ class LoadBalancedStackIT {
                         "--run-id", String.format("%08x", run.getKey()));
                 try (Reader r = Files.newBufferedReader(file)) {
                     long loaded = c.unwrap(PGConnection.class).getCopyAPI()
-                            .copyIn("COPY copy_rows (" + CopyTextWriter.COLUMNS + ") FROM STDIN", r);
+                            .copyIn("COPY copy_rows (" + MessageColumn.COPY_LIST + ") FROM STDIN", r);
                     assertThat(loaded).isEqualTo(run.getValue());
                 }
                 Files.delete(file);
             }
         }
-        String columns = CopyTextWriter.COLUMNS.replace("ts, ", "");
+        String columns = MessageColumn.COPY_LIST.replace("ts, ", "");
         String stored = "select " + columns + " " + generatedRows;
         String copied = "select " + columns + " from copy_rows";
         assertThat(count("select count(*) from (" + copied + " except all " + stored + ") d")).as("sent, not stored").isZero();

@@ -1,6 +1,6 @@
 package io.hepstack.api.alias;
 
-import io.hepstack.api.search.Filter;
+import io.hepstack.api.query.Filter;
 import io.hepstack.api.web.ApiException;
 import io.hepstack.api.web.Times;
 

@@ -1,6 +1,6 @@
 package io.hepstack.api.alias;
 
-import io.hepstack.api.search.Sql;
+import io.hepstack.api.query.Sql;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Flux;

@@ -1,6 +1,8 @@
 package io.hepstack.api.auth;
 
-import io.hepstack.api.search.Scope;
+import io.hepstack.api.query.Scope;
+import io.hepstack.api.web.ApiException;
+import io.hepstack.api.web.Times;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Flux;
@@ -41,6 +43,20 @@ public class AccountStore {
     /** An API token's stored description (never the token). */
     public record ApiToken(long id, String name, Role role, String tenant, String createdBy, Instant createdAt,
                            Instant expiresAt) {
+    }
+
+    /**
+     * Empty when {@code tenant} is null or names a tenant; a 400 naming it otherwise ({@code hint}, if
+     * any, appended). Accounts and tokens name a tenant by a foreign key, which still guards a race.
+     */
+    public Mono<Void> requireTenant(String tenant, String hint) {
+        if (tenant == null) {
+            return Mono.empty();
+        }
+        return db.sql("SELECT 1 FROM homer_api.tenants WHERE name = $1").bind(0, tenant).map(r -> 1).one()
+                .switchIfEmpty(Mono.error(() -> ApiException.badRequest("tenant: no such tenant " + Times.quote(tenant)
+                        + (hint == null ? "" : " " + hint))))
+                .then();
     }
 
     public Mono<Account> findAccount(String username) {

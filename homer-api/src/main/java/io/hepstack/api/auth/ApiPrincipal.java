@@ -1,6 +1,6 @@
 package io.hepstack.api.auth;
 
-import io.hepstack.api.search.Scope;
+import io.hepstack.api.query.Scope;
 
 /**
  * Who made a request: an account (authenticated by a login JWT) or an API token.

@@ -1,6 +1,5 @@
 package io.hepstack.api.auth;
 
-import io.hepstack.api.tenant.TenantStore;
 import io.hepstack.api.web.ApiException;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -31,11 +30,9 @@ import java.util.List;
 class TokenController {
 
     private final AccountStore accounts;
-    private final TenantStore tenants;
 
-    TokenController(AccountStore accounts, TenantStore tenants) {
+    TokenController(AccountStore accounts) {
         this.accounts = accounts;
-        this.tenants = tenants;
     }
 
     record CreateToken(@NotBlank @Size(max = 100) String name, Role role, Instant expiresAt,
@@ -65,10 +62,7 @@ class TokenController {
         if (request.tenant() != null && role == Role.ADMIN) {
             throw ApiException.badRequest("tenant: an admin token cannot be limited to a tenant");
         }
-        Mono<Void> tenant = request.tenant() == null ? Mono.empty() : tenants.find(request.tenant())
-                .switchIfEmpty(Mono.error(() -> ApiException.badRequest("tenant: no such tenant "
-                        + io.hepstack.api.web.Times.quote(request.tenant())))).then();
-        return tenant.then(accounts.createToken(request.name().strip(), role, request.tenant(), principal.name(),
+        return accounts.requireTenant(request.tenant(), null).then(accounts.createToken(request.name().strip(), role, request.tenant(), principal.name(),
                         request.expiresAt()))
                 .map(c -> new CreatedToken(c.description().id(), c.description().name(), c.description().role(),
                         c.description().tenant(), c.description().createdBy(), c.description().createdAt(), c.description().expiresAt(), c.token()));

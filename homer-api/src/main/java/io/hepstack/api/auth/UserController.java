@@ -1,6 +1,5 @@
 package io.hepstack.api.auth;
 
-import io.hepstack.api.tenant.TenantStore;
 import io.hepstack.api.web.ApiException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -40,13 +39,11 @@ class UserController {
     static final int MIN_PASSWORD = 12;
 
     private final AccountStore accounts;
-    private final TenantStore tenants;
     private final PasswordEncoder passwords;
     private final LoginThrottle throttle;
 
-    UserController(AccountStore accounts, TenantStore tenants, PasswordEncoder passwords, LoginThrottle throttle) {
+    UserController(AccountStore accounts, PasswordEncoder passwords, LoginThrottle throttle) {
         this.accounts = accounts;
-        this.tenants = tenants;
         this.passwords = passwords;
         this.throttle = throttle;
     }
@@ -177,11 +174,7 @@ class UserController {
 
     /** Empty when {@code tenant} is null or exists; a 400 otherwise. */
     private Mono<Void> existing(String tenant) {
-        if (tenant == null) {
-            return Mono.empty();
-        }
-        return tenants.find(tenant).switchIfEmpty(Mono.error(() -> ApiException.badRequest("tenant: no such tenant "
-                + io.hepstack.api.web.Times.quote(tenant) + " (create it with POST /api/v1/tenants)"))).then();
+        return accounts.requireTenant(tenant, "(create it with POST /api/v1/tenants)");
     }
 
     /** BCrypt off the event loop. */

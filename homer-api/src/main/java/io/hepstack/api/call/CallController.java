@@ -2,7 +2,7 @@ package io.hepstack.api.call;
 
 import io.hepstack.api.ApiProperties;
 import io.hepstack.api.auth.ApiPrincipal;
-import io.hepstack.api.search.Filter;
+import io.hepstack.api.query.Filter;
 import io.hepstack.api.search.MessageStore;
 import io.hepstack.api.search.SearchRequest;
 import io.hepstack.api.web.ApiException;

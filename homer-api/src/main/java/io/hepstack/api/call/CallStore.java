@@ -1,11 +1,11 @@
 package io.hepstack.api.call;
 
-import io.hepstack.api.search.Cursor;
-import io.hepstack.api.search.Filter;
+import io.hepstack.api.query.Cursor;
+import io.hepstack.api.query.Filter;
 import io.hepstack.api.search.MessageStore;
-import io.hepstack.api.search.Scope;
+import io.hepstack.api.query.Scope;
 import io.hepstack.api.search.SearchRequest;
-import io.hepstack.api.search.Sql;
+import io.hepstack.api.query.Sql;
 import io.hepstack.api.web.Times;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;

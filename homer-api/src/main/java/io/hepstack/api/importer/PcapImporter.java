@@ -30,7 +30,6 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -153,9 +152,8 @@ public class PcapImporter {
         @Override
         public void onSip(byte[] message, long micros, InetAddress srcIp, int srcPort, InetAddress dstIp, int dstPort,
                           int ipProto) {
-            add(new HepPacket(3, srcIp instanceof Inet6Address ? 10 : 2, ipProto, srcIp, dstIp, srcPort, dstPort,
-                    Math.floorDiv(micros, 1_000_000L), (int) Math.floorMod(micros, 1_000_000L),
-                    HepPayloadType.SIP.number(), 0, null, null, null, node, message, false, List.of()));
+            add(HepPacket.builder().addresses(srcIp, srcPort, dstIp, dstPort).ipProto(ipProto).timestampMicros(micros)
+                    .protoType(HepPayloadType.SIP.number()).node(node).payload(message).build());
         }
 
         @Override

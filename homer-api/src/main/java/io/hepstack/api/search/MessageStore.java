@@ -1,5 +1,9 @@
 package io.hepstack.api.search;
 
+import io.hepstack.api.query.Cursor;
+import io.hepstack.api.query.Filter;
+import io.hepstack.api.query.Scope;
+import io.hepstack.api.query.Sql;
 import io.hepstack.api.web.Times;
 import io.hepstack.proto.model.HepPayloadType;
 import org.springframework.r2dbc.core.DatabaseClient;

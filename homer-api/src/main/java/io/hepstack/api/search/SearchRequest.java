@@ -1,5 +1,6 @@
 package io.hepstack.api.search;
 
+import io.hepstack.api.query.Filter;
 import io.hepstack.api.ApiProperties;
 import io.hepstack.api.web.ApiException;
 import io.hepstack.api.web.Times;

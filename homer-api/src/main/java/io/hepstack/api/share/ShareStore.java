@@ -1,6 +1,6 @@
 package io.hepstack.api.share;
 
-import io.hepstack.api.search.Scope;
+import io.hepstack.api.query.Scope;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Flux;

@@ -1,7 +1,7 @@
 package io.hepstack.api.stats;
 
-import io.hepstack.api.search.Scope;
-import io.hepstack.api.search.Sql;
+import io.hepstack.api.query.Scope;
+import io.hepstack.api.query.Sql;
 import io.r2dbc.spi.Readable;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;

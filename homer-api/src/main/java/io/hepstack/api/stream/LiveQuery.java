@@ -1,9 +1,9 @@
 package io.hepstack.api.stream;
 
-import io.hepstack.api.search.Filter;
+import io.hepstack.api.query.Filter;
 import io.hepstack.api.search.MessageItem;
-import io.hepstack.api.search.Scope;
-import io.hepstack.api.search.Sql;
+import io.hepstack.api.query.Scope;
+import io.hepstack.api.query.Sql;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;

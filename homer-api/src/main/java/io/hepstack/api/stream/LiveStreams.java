@@ -1,8 +1,8 @@
 package io.hepstack.api.stream;
 
-import io.hepstack.api.search.Filter;
+import io.hepstack.api.query.Filter;
 import io.hepstack.api.search.MessageItem;
-import io.hepstack.api.search.Scope;
+import io.hepstack.api.query.Scope;
 import io.hepstack.api.web.ApiException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

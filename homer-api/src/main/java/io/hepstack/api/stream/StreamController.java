@@ -2,7 +2,7 @@ package io.hepstack.api.stream;
 
 import io.hepstack.api.ApiProperties;
 import io.hepstack.api.auth.ApiPrincipal;
-import io.hepstack.api.search.Filter;
+import io.hepstack.api.query.Filter;
 import io.hepstack.api.search.MessageId;
 import io.hepstack.api.search.MessageItem;
 import io.hepstack.api.web.ApiException;

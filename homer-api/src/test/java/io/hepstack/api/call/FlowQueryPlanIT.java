@@ -1,6 +1,6 @@
 package io.hepstack.api.call;
 
-import io.hepstack.api.search.Scope;
+import io.hepstack.api.query.Scope;
 import io.hepstack.api.Fixture;
 import io.hepstack.api.Plans;
 import io.hepstack.proto.model.CapturedMessage;
@@ -11,7 +11,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.test.StepVerifier;
 
 import io.hepstack.api.ApiProperties;
-import io.hepstack.api.search.Filter;
+import io.hepstack.api.query.Filter;
 import io.hepstack.api.search.SearchRequest;
 import org.springframework.util.LinkedMultiValueMap;
 

@@ -1,5 +1,7 @@
 package io.hepstack.api.search;
 
+import io.hepstack.api.query.Filter;
+import io.hepstack.api.query.Scope;
 import io.hepstack.api.ApiProperties;
 import io.hepstack.api.Fixture;
 import io.hepstack.api.Plans;

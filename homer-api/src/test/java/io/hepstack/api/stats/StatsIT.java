@@ -1,6 +1,6 @@
 package io.hepstack.api.stats;
 
-import io.hepstack.api.search.Scope;
+import io.hepstack.api.query.Scope;
 import io.hepstack.api.Fixture;
 import io.hepstack.api.Http;
 import io.hepstack.api.Plans;

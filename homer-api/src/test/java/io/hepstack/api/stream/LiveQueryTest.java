@@ -1,6 +1,6 @@
 package io.hepstack.api.stream;
 
-import io.hepstack.api.search.Scope;
+import io.hepstack.api.query.Scope;
 import io.hepstack.api.search.MessageItem;
 import org.junit.jupiter.api.Test;
 

@@ -1,9 +1,9 @@
 package io.hepstack.api.stream;
 
-import io.hepstack.api.search.Scope;
+import io.hepstack.api.query.Scope;
 import io.hepstack.api.Fixture;
 import io.hepstack.api.Plans;
-import io.hepstack.api.search.Filter;
+import io.hepstack.api.query.Filter;
 import io.hepstack.proto.hep.HepPacket;
 import io.hepstack.proto.model.CapturedMessage;
 import io.hepstack.proto.model.HepPayloadType;

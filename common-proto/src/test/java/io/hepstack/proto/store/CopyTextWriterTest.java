@@ -1,4 +1,4 @@
-package io.hepstack.tools.bench;
+package io.hepstack.proto.store;
 
 import io.hepstack.proto.model.CapturedMessage;
 import io.hepstack.proto.model.MessageKind;
@@ -33,7 +33,7 @@ class CopyTextWriterTest {
     void writesOneTabSeparatedLineOfTheTwentyNineColumnsWithEscapesAndNulls() throws Exception {
         String[] f = fields(row("INVITE sip:bob SIP/2.0\r\n\tx\r\n".getBytes(StandardCharsets.UTF_8), "c1",
                 "{\"a\":\"b\\\\c\"}"));
-        assertThat(f).hasSize(CopyTextWriter.COLUMNS.split(",").length).hasSize(29);
+        assertThat(f).hasSize(MessageColumn.ALL.size()).hasSize(29);
         assertThat(f[0]).isEqualTo("2027-01-15 08:00:00.123456+00");
         assertThat(f[1]).isEqualTo("\\N");
         assertThat(f[2]).isEqualTo("call");

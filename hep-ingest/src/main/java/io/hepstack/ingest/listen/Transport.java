@@ -1,4 +1,4 @@
-package io.hepstack.ingest;
+package io.hepstack.ingest.listen;
 
 /** The transport a HEP packet arrived on; the {@code transport} label of the received counter. */
 public enum Transport {

@@ -1,4 +1,4 @@
-package io.hepstack.api.search;
+package io.hepstack.api.query;
 
 import io.hepstack.api.web.ApiException;
 import io.hepstack.api.web.Times;

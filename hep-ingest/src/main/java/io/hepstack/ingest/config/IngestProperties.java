@@ -1,4 +1,4 @@
-package io.hepstack.ingest;
+package io.hepstack.ingest.config;
 
 import io.hepstack.proto.model.ExtractionSettings;
 import io.hepstack.proto.model.MessageKind;
@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -180,11 +181,41 @@ public record IngestProperties(
         @AssertTrue(message = "homer.ingest.forward.targets must be udp:host:port or tcp:host:port")
         boolean isTargetsValid() {
             try {
-                targets.forEach(HepForwarder::address);
+                targets.forEach(Forward::address);
                 return true;
             } catch (RuntimeException e) {
                 return false;
             }
+        }
+
+        /** A parsed {@code udp:host:port} or {@code tcp:host:port}. */
+        public record Address(boolean tcp, String host, int port) {
+
+            @Override
+            public String toString() {
+                return (tcp ? "tcp:" : "udp:") + host + ':' + port;
+            }
+        }
+
+        /** Parses a target of {@link #targets}; an IPv6 host may be in brackets. */
+        public static Address address(String spec) {
+            String[] parts = spec.trim().split(":");
+            if (parts.length < 3) {
+                throw new IllegalArgumentException("forward target " + spec + " (expected: udp:host:port or tcp:host:port)");
+            }
+            String scheme = parts[0].toLowerCase(Locale.ROOT);
+            if (!scheme.equals("udp") && !scheme.equals("tcp")) {
+                throw new IllegalArgumentException("forward target " + spec + " (expected: udp:host:port or tcp:host:port)");
+            }
+            String host = String.join(":", java.util.Arrays.copyOfRange(parts, 1, parts.length - 1));
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
+            }
+            int port = Integer.parseInt(parts[parts.length - 1]);
+            if (host.isEmpty() || port < 1 || port > 65535) {
+                throw new IllegalArgumentException("forward target " + spec + " (expected: udp:host:port or tcp:host:port)");
+            }
+            return new Address(scheme.equals("tcp"), host, port);
         }
 
         @Override

@@ -1,4 +1,4 @@
-package io.hepstack.api.search;
+package io.hepstack.api.query;
 
 import org.junit.jupiter.api.Test;
 
