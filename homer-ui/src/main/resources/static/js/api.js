@@ -72,7 +72,11 @@ async function errorMessage(res) {
   }
 }
 
-/** fetch() to the API with the bearer token (and extra headers); throws ApiError for non-2xx, ApiError(0) when unreachable. */
+/**
+ * fetch() to the API with the bearer token (and extra headers); throws ApiError for non-2xx, ApiError(0) when unreachable.
+ * signal is the page's AbortSignal: leaving the page cancels the request (and the reading of its body), which then
+ * rejects with the AbortError, never an ApiError.
+ */
 export async function call(path, { method = 'GET', body, auth = true, signal, headers: extra } = {}) {
   const headers = { Accept: 'application/json', ...extra };
   if (body !== undefined) headers['Content-Type'] = 'application/json';

@@ -8,10 +8,16 @@ import { adminPage, firstAdminPage } from './admin.js';
 
 // The engineer app: /login, / (search; the whole search is in the query string), /call/{callId}?from&to, /live,
 // /dashboard?range&node, /admin/{users|tenants|aliases|tokens|shares}.
+//
+// Page lifecycle: a page is page(root, app, signal) → dispose. Every navigation aborts the shown page's
+// AbortController, which cancels its requests (each carries the signal) and tells it to stop (after an await it
+// looks at signal.aborted before touching the DOM, and an aborted request shows no error), then calls its dispose,
+// which releases what the signal does not (listeners on window); then the next page is created with a new one.
 
 const header = document.getElementById('top');
 const main = document.getElementById('main');
 
+/** The page shown: its controller and dispose. */
 let current = null;
 
 const app = {
@@ -50,7 +56,7 @@ function renderHeader() {
   }
 }
 
-function loginPage() {
+function loginPage(root, app, signal) {
   const next = new URLSearchParams(location.search).get('next');
   const user = h('input', { id: 'username', name: 'username', autocomplete: 'username', required: true });
   const pass = h('input', { id: 'password', name: 'password', type: 'password', autocomplete: 'current-password', required: true });
@@ -67,47 +73,60 @@ function loginPage() {
     mount(out);
     try {
       await login(user.value, pass.value);
+      if (signal.aborted) return;
       // Only a same-origin path is followed after login.
       app.navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : '/', { replace: true });
     } catch (err) {
+      if (signal.aborted) return;
       mount(out, errorBox(err));
       pass.select();
     } finally {
-      button.disabled = false;
+      if (!signal.aborted) button.disabled = false;
     }
   });
-  mount(main, form);
+  mount(root, form);
   user.focus();
+  return () => {};
 }
 
-function render() {
-  current?.dispose?.();
-  current = null;
-  renderHeader();
+/** The page of the URL, as (root, app, signal) → dispose; a redirect replaces the URL first. */
+function route() {
   const path = location.pathname;
-  if (path === '/login') return loginPage();
+  if (path === '/login') return loginPage;
   if (!session.token) {
     history.replaceState(null, '', '/login?next=' + encodeURIComponent(path + location.search));
-    return render();
+    return loginPage;
+  }
+  if (path === '/admin' || path === '/admin/') {
+    history.replaceState(null, '', '/admin/users');
+    return (root, app, signal) => adminPage(root, app, signal, 'users');
   }
   const call = /^\/call\/([^/]+)$/.exec(path);
+  if (call) return (root, app, signal) => callPage(root, app, signal, decodeURIComponent(call[1]));
+  const admin = /^\/admin\/([a-z]+)$/.exec(path);
+  if (admin) return (root, app, signal) => adminPage(root, app, signal, admin[1]);
+  if (path === '/dashboard') return dashboardPage;
+  if (path === '/live') return livePage;
+  return searchPage;
+}
+
+/** Leaves the page shown (aborts its signal, then disposes it) and shows the page of the URL. */
+function render() {
+  if (current) {
+    current.controller.abort();
+    current.dispose();
+    current = null;
+  }
+  const page = route();
+  renderHeader();
+  const controller = new AbortController();
+  let dispose = () => {};
   try {
-    if (call) return callPage(main, app, decodeURIComponent(call[1]));
-    if (path === '/dashboard') return dashboardPage(main, app);
-    if (path === '/admin' || path === '/admin/') {
-      history.replaceState(null, '', '/admin/users');
-      return render();
-    }
-    const admin = /^\/admin\/([a-z]+)$/.exec(path);
-    if (admin) return adminPage(main, app, admin[1]);
-    if (path === '/live') {
-      current = livePage(main, app);
-      return current;
-    }
-    return searchPage(main, app);
+    dispose = page(main, app, controller.signal);
   } catch (e) {
     mount(main, errorBox(e));
   }
+  current = { controller, dispose };
 }
 
 window.addEventListener('popstate', render);

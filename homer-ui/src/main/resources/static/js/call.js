@@ -10,7 +10,7 @@ function safeName(callId) {
   return callId.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80) || 'call';
 }
 
-function exportPanel(callId, range) {
+function exportPanel(callId, range, signal) {
   const base = `/api/v1/calls/${encodeURIComponent(callId)}`;
   const q = query(range);
   const status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite' });
@@ -22,22 +22,24 @@ function exportPanel(callId, range) {
     try {
       await fn();
     } catch (err) {
-      mount(status, errorBox(err));
+      if (!signal.aborted) mount(status, errorBox(err));
     } finally {
-      button.disabled = false;
+      if (!signal.aborted) button.disabled = false;
     }
   };
   const downloads = h('div', { class: 'actions' },
     h('button', { type: 'button', id: 'download-pcap', onclick: act(async () => {
-      await download(`${base}/pcap${q}`, `${safeName(callId)}.pcap`);
-      mount(status, 'PCAP downloaded.');
+      await download(`${base}/pcap${q}`, `${safeName(callId)}.pcap`, { signal });
+      if (!signal.aborted) mount(status, 'PCAP downloaded.');
     }) }, 'Download PCAP'),
     ...[['text', 'Text'], ['sipp', 'SIPp scenario']].map(([kind, title]) => h('button', { type: 'button', id: `show-${kind}`, onclick: act(async () => {
-      const res = await call(`${base}/${kind}${q}`);
-      preview.textContent = await res.text();
+      const res = await call(`${base}/${kind}${q}`, { signal });
+      const text = await res.text();
+      if (signal.aborted) return;
+      preview.textContent = text;
       preview.hidden = false;
       mount(status, h('span', null, `${title} shown below. `),
-        h('button', { type: 'button', class: 'linkish', onclick: () => download(`${base}/${kind}${q}`, `${safeName(callId)}.${kind === 'sipp' ? 'xml' : 'txt'}`) }, 'Download'));
+        h('button', { type: 'button', class: 'linkish', onclick: () => download(`${base}/${kind}${q}`, `${safeName(callId)}.${kind === 'sipp' ? 'xml' : 'txt'}`, { signal }).catch((err) => { if (!signal.aborted) throw err; }) }, 'Download'));
     }) }, title)));
 
   const expiry = h('select', { id: 'share-expiry' }, EXPIRIES.map(([v, t]) => h('option', { value: v, selected: v === '86400' }, t)));
@@ -51,7 +53,8 @@ function exportPanel(callId, range) {
   async function createShare() {
     mount(shareOut, spinner('Creating link…'));
     try {
-      const res = await json('/api/v1/shares', { method: 'POST', body: { callId, from: range.from, to: range.to, expiresAt: new Date(Date.now() + Number(expiry.value) * 1000).toISOString() } });
+      const res = await json('/api/v1/shares', { method: 'POST', body: { callId, from: range.from, to: range.to, expiresAt: new Date(Date.now() + Number(expiry.value) * 1000).toISOString() }, signal });
+      if (signal.aborted) return;
       // The link is built from our own origin and the token, never taken from the response as a URL.
       const url = `${location.origin}/embed/${encodeURIComponent(res.token)}`;
       const field = h('input', { type: 'text', readonly: true, id: 'share-url', value: url, 'aria-label': 'Share link', size: '60' });
@@ -67,32 +70,39 @@ function exportPanel(callId, range) {
           h('code', null, `<iframe src="${url}"></iframe>`), ' from an origin listed in homer.ui.embed.allowed-origins.'));
       field.select();
     } catch (err) {
-      mount(shareOut, errorBox(err));
+      if (!signal.aborted) mount(shareOut, errorBox(err));
     }
   }
   return h('div', { class: 'export' }, h('h2', null, 'Export'), downloads, status, preview, share);
 }
 
 /** The call view: /call/{callId}?from&to. */
-export async function callPage(root, app, callId) {
+export function callPage(root, app, signal, callId) {
   const params = new URLSearchParams(location.search);
   const range = { from: params.get('from') || '', to: params.get('to') || '' };
   mount(root, h('nav', { class: 'crumbs' }, h('a', { href: '/', onclick: (e) => { e.preventDefault(); history.length > 1 ? history.back() : app.navigate('/'); } }, '← Back to search')),
     spinner('Loading call flow…'));
+  showFlow(root, app, signal, callId, range);
+  return () => {};
+}
+
+async function showFlow(root, app, signal, callId, range) {
   let flow;
   try {
-    [flow] = await Promise.all([json(`/api/v1/calls/${encodeURIComponent(callId)}/flow${query(range)}`), loadPayloadTypes()]);
+    [flow] = await Promise.all([json(`/api/v1/calls/${encodeURIComponent(callId)}/flow${query(range)}`, { signal }), loadPayloadTypes()]);
   } catch (e) {
+    if (signal.aborted) return;
     mount(root, h('nav', { class: 'crumbs' }, h('a', { href: '/', onclick: (ev) => { ev.preventDefault(); app.navigate('/'); } }, '← Back to search')),
       errorBox(e.status === 404 ? new Error('no call with this Call-ID in the time range') : e));
     return;
   }
+  if (signal.aborted) return;
   const t = tabs([
     { id: 'flow', title: 'Flow', render: () => flowPanel(flow) },
     { id: 'messages', title: `Messages (${(flow.messages || []).length})`, render: () => messagesPanel(flow) },
-    { id: 'qos', title: `QoS (${(flow.qos || []).length})`, render: () => qosPanel(flow) },
+    { id: 'qos', title: `QoS (${(flow.qos || []).length})`, render: () => qosPanel(flow, signal) },
     { id: 'logs', title: `Logs (${(flow.logs || []).length})`, render: () => logsPanel(flow) },
-    { id: 'export', title: 'Export & share', render: () => exportPanel(callId, range) },
+    { id: 'export', title: 'Export & share', render: () => exportPanel(callId, range, signal) },
   ]);
   mount(root, h('nav', { class: 'crumbs' }, h('a', { href: '/', onclick: (e) => { e.preventDefault(); history.length > 1 ? history.back() : app.navigate('/'); } }, '← Back to search')),
     callSummary(flow, callId), t.element);

@@ -23,8 +23,8 @@ function stepText(seconds) {
   return `${seconds} s`;
 }
 
-/** A figure with a uPlot chart of series over the buckets' times, and the same numbers as a table. */
-function chart(id, title, times, isoTimes, series, { format = (v) => (v === null ? '' : String(v)), yRange } = {}) {
+/** A figure with a uPlot chart of series over the buckets' times, and the same numbers as a table; the chart goes with the page (signal). */
+function chart(id, title, times, isoTimes, series, signal, { format = (v) => (v === null ? '' : String(v)), yRange } = {}) {
   const box = h('div', { class: 'plot' });
   const table = h('table', { class: 'list data' },
     h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Time'), series.map((s) => h('th', { scope: 'col' }, s.label)))),
@@ -35,13 +35,16 @@ function chart(id, title, times, isoTimes, series, { format = (v) => (v === null
     h('figcaption', null, title), box,
     h('details', null, h('summary', null, 'Data table'), h('div', { class: 'table-wrap' }, table)));
   requestAnimationFrame(() => {
+    if (signal.aborted) return;
     // uPlot builds its DOM with createElement/textContent and styles via CSSOM (allowed by our CSP).
-    new uPlot({
+    const plot = new uPlot({
       width: Math.max(320, Math.min(640, box.clientWidth || 560)), height: 200,
       series: [{}, ...series.map((s, i) => ({ label: s.label, stroke: s.colour || COLOURS[i % COLOURS.length], width: 2, points: { show: times.length < 60 } }))],
       scales: { x: { time: true }, ...(yRange ? { y: { range: yRange } } : {}) },
       axes: [{}, { size: 56 }],
     }, [times, ...series.map((s) => s.values)], box);
+    // uPlot keeps every chart in a global set, listening on window, until it is destroyed.
+    signal.addEventListener('abort', () => plot.destroy(), { once: true });
   });
   return figure;
 }
@@ -71,7 +74,7 @@ function tiles(total) {
 }
 
 /** The dashboard page; app.navigate(url) changes the URL (and so the range). */
-export function dashboardPage(root, app) {
+export function dashboardPage(root, app, signal) {
   const params = new URLSearchParams(location.search);
   const resolved = resolveRange(params);
 
@@ -95,23 +98,25 @@ export function dashboardPage(root, app) {
 
   const results = h('section', { class: 'results dashboard', id: 'dashboard', 'aria-live': 'polite', 'aria-label': 'Dashboard' });
   mount(root, h('h1', { class: 'sr-only' }, 'Dashboard'), form, results);
-  load(results, { from: resolved.from, to: resolved.to, node: params.get('node') || '' }, nodes);
+  load(results, { from: resolved.from, to: resolved.to, node: params.get('node') || '' }, nodes, signal);
+  return () => {};
 }
 
-async function load(results, q, nodeList) {
+async function load(results, q, nodeList, signal) {
   const rangeText = h('p', { class: 'range', title: `UTC ${q.from} – ${q.to}` }, `${formatLocal(q.from)} – ${formatLocal(q.to)}`);
   mount(results, rangeText, spinner('Loading statistics…'));
   results.setAttribute('aria-busy', 'true');
   let kpi;
   let volume;
   try {
-    [kpi, volume] = await Promise.all([json(`/api/v1/stats/kpi${query(q)}`), json(`/api/v1/stats/volume${query(q)}`)]);
+    [kpi, volume] = await Promise.all([json(`/api/v1/stats/kpi${query(q)}`, { signal }), json(`/api/v1/stats/volume${query(q)}`, { signal })]);
   } catch (e) {
-    mount(results, rangeText, errorBox(e));
+    if (!signal.aborted) mount(results, rangeText, errorBox(e));
     return;
   } finally {
-    results.removeAttribute('aria-busy');
+    if (!signal.aborted) results.removeAttribute('aria-busy');
   }
+  if (signal.aborted) return;
   mount(nodeList, (kpi.nodes || []).map((n) => h('option', { value: n })));
   const total = kpi.total || {};
   const kpiSeries = kpi.series || [];
@@ -134,13 +139,13 @@ async function load(results, q, nodeList) {
       chart('chart-ratios', 'ASR, NER, SD, ISA (%)', t, iso, [
         { label: 'ASR', values: pct('asr') }, { label: 'NER', values: pct('ner') },
         { label: 'SD', values: pct('sd') }, { label: 'ISA', values: pct('isa') },
-      ], { yRange: [0, 100], format: (v) => (v === null ? '—' : `${v} %`) }),
+      ], signal, { yRange: [0, 100], format: (v) => (v === null ? '—' : `${v} %`) }),
       chart('chart-calls', 'Calls', t, iso, [
         { label: 'Calls', values: kpiSeries.map((b) => b.invites ?? 0) },
         { label: 'Answered', values: kpiSeries.map((b) => b.answered ?? 0), colour: '#1a7f37' },
         { label: 'Busy', values: kpiSeries.map((b) => b.busy ?? 0), colour: '#9a6700' },
         { label: 'Failed', values: kpiSeries.map((b) => b.failed ?? 0), colour: '#cf222e' },
-      ]));
+      ], signal));
   }
   if (messages) {
     const t = volSeries.map((b) => Date.parse(b.t) / 1000);
@@ -149,8 +154,8 @@ async function load(results, q, nodeList) {
     for (const b of volSeries) for (const m of Object.keys(b.methods || {})) if (!methods.includes(m)) methods.push(m);
     methods.sort((a, b) => (a === 'OTHER') - (b === 'OTHER'));
     charts.append(
-      chart('chart-methods', 'Messages by method', t, iso, methods.map((m) => ({ label: m, values: volSeries.map((b) => (b.methods || {})[m] ?? 0) }))),
-      chart('chart-statuses', 'Replies by class', t, iso, STATUS_CLASSES.map((c) => ({ label: c, colour: STATUS_COLOURS[c], values: volSeries.map((b) => (b.statuses || {})[c] ?? 0) }))));
+      chart('chart-methods', 'Messages by method', t, iso, methods.map((m) => ({ label: m, values: volSeries.map((b) => (b.methods || {})[m] ?? 0) })), signal),
+      chart('chart-statuses', 'Replies by class', t, iso, STATUS_CLASSES.map((c) => ({ label: c, colour: STATUS_COLOURS[c], values: volSeries.map((b) => (b.statuses || {})[c] ?? 0) })), signal));
   }
   mount(results, head, tiles(total),
     total.invites ? null : empty('No calls in this range' + (q.node ? ' on this node' : '') + ': only other messages were captured.'),

@@ -76,8 +76,9 @@ export function logsPanel(flow) {
       h('td', null, h('pre', { class: 'log' }, l.raw !== undefined && l.raw !== null ? rawText(l) : (l.message ?? l.text ?? JSON.stringify(l)))))))));
 }
 
-export function qosPanel(flow) {
-  return qosView(flow.qos);
+/** The QoS charts and table; the charts are released when signal (the page's) aborts. */
+export function qosPanel(flow, signal) {
+  return qosView(flow.qos, signal);
 }
 
 /** Call header: Call-IDs and time span. */

@@ -69,7 +69,8 @@ function arrowKeys(tbody) {
   });
 }
 
-export function livePage(root, app) {
+/** The live view; the stream ends when the page is left (signal) or hidden (pagehide). */
+export function livePage(root, app, signal) {
   const params = new URLSearchParams(location.search);
   let view = params.get('view') === 'messages' ? 'messages' : 'calls';
   const inputs = {};
@@ -254,20 +255,23 @@ export function livePage(root, app) {
     return true;
   }
 
-  const controller = new AbortController();
-  const { signal } = controller;
+  // The stream ends when the page is left (signal) or hidden (pagehide): `ended` aborts in both cases.
+  const stream = new AbortController();
+  const ended = stream.signal;
+  const stop = () => stream.abort();
+  signal.addEventListener('abort', stop, { once: true });
   const filter = {};
   for (const [name] of FILTERS) if (params.get(name)) filter[name] = params.get(name);
 
   (async () => {
     let lastId = null;
     let attempt = 0;
-    while (!signal.aborted) {
+    while (!ended.aborted) {
       let reason;
       try {
         const headers = { Accept: 'text/event-stream' };
         if (lastId) headers['Last-Event-ID'] = lastId;
-        const res = await call(`/api/v1/stream/messages${query(filter)}`, { headers, signal });
+        const res = await call(`/api/v1/stream/messages${query(filter)}`, { headers, signal: ended });
         const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
         let buffer = '';
         let opened = false;
@@ -279,6 +283,7 @@ export function livePage(root, app) {
         };
         for (;;) {
           const { value, done } = await reader.read();
+          if (ended.aborted) return;
           if (done) break;
           const [events, rest] = parseSse(buffer + value);
           buffer = rest;
@@ -294,7 +299,7 @@ export function livePage(root, app) {
         }
         reason = 'the stream ended';
       } catch (e) {
-        if (signal.aborted || e.name === 'AbortError') return;
+        if (ended.aborted || e.name === 'AbortError') return;
         if (e instanceof ApiError && !RETRY.has(e.status)) {
           setState('stopped', 'Stopped');
           errors.replaceChildren(errorBox(e));
@@ -302,27 +307,24 @@ export function livePage(root, app) {
         }
         reason = e instanceof ApiError && e.status === 429 ? 'too many live streams are open' : (e.message || String(e));
       }
-      if (signal.aborted) return;
+      if (ended.aborted) return;
       const delay = BACKOFF_MS[Math.min(attempt, BACKOFF_MS.length - 1)];
       attempt += 1;
       reconnects += 1;
       body.dataset.reconnects = String(reconnects);
       setState('reconnecting', `Reconnecting in ${delay / 1000} s (${reason})…`);
-      await sleep(delay, signal);
-      if (!signal.aborted) setState('reconnecting', 'Reconnecting…');
+      await sleep(delay, ended);
+      if (!ended.aborted) setState('reconnecting', 'Reconnecting…');
     }
   })();
   // Leaving the page (or Chrome keeping it in the back/forward cache) must end the stream at once: homer-api
   // allows few streams per replica. Coming back from that cache, the page starts afresh.
-  const hide = () => controller.abort();
   const show = (e) => { if (e.persisted) location.reload(); };
-  window.addEventListener('pagehide', hide);
+  window.addEventListener('pagehide', stop);
   window.addEventListener('pageshow', show);
-  return {
-    dispose: () => {
-      controller.abort();
-      window.removeEventListener('pagehide', hide);
-      window.removeEventListener('pageshow', show);
-    },
+  return () => {
+    stop();
+    window.removeEventListener('pagehide', stop);
+    window.removeEventListener('pageshow', show);
   };
 }

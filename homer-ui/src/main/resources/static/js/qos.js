@@ -33,8 +33,8 @@ function flatten(report) {
   return out;
 }
 
-/** Charts and a table of the QoS reports; an empty state when there are none. */
-export function qosView(reports) {
+/** Charts and a table of the QoS reports; an empty state when there are none. The charts go with the page (signal). */
+export function qosView(reports, signal) {
   if (!reports || !reports.length) return empty('No QoS reports were captured for this call.');
   const streams = new Map();
   const metrics = new Set();
@@ -57,12 +57,15 @@ export function qosView(reports) {
     const box = h('figure', { class: 'chart' }, h('figcaption', null, metric));
     charts.appendChild(box);
     requestAnimationFrame(() => {
+      if (signal.aborted) return;
       // uPlot builds its DOM with createElement/textContent and styles via CSSOM (allowed by our CSP).
-      new uPlot({
+      const plot = new uPlot({
         width: Math.max(320, Math.min(560, box.clientWidth || 480)), height: 180,
         series: [{}, ...names.map((n, i) => ({ label: n, stroke: colours[i % colours.length], width: 2, spanGaps: true, points: { show: true } }))],
         scales: { x: { time: true } },
       }, data, box);
+      // uPlot keeps every chart in a global set, listening on window, until it is destroyed.
+      signal.addEventListener('abort', () => plot.destroy(), { once: true });
     });
   }
   const table = h('table', { class: 'list' },

@@ -43,7 +43,7 @@ function compare(a, b, key) {
 }
 
 /** The search page; app.navigate(url) changes the URL (and so the search). */
-export function searchPage(root, app) {
+export function searchPage(root, app, signal) {
   const params = new URLSearchParams(location.search);
   const view = params.get('view') === 'messages' ? 'messages' : 'calls';
   const resolved = resolveRange(params);
@@ -86,11 +86,11 @@ export function searchPage(root, app) {
   if (params.toString() === '') {
     mount(results, empty('Pick a time range and filters, then Search. Recent calls of the last hour are shown by default.'));
   }
-  runSearch(results, params, view, resolved, app);
-  return { focus: () => inputs.callId.focus() };
+  runSearch(results, params, view, resolved, app, signal);
+  return () => {};
 }
 
-async function runSearch(results, params, view, resolved, app) {
+async function runSearch(results, params, view, resolved, app, signal) {
   const q = { from: resolved.from, to: resolved.to, limit: params.get('limit') || 100, cursor: params.get('cursor') || '' };
   for (const [name] of FIELDS) {
     if (view === 'calls' && !CALL_PARAMS.includes(name)) continue;
@@ -102,13 +102,14 @@ async function runSearch(results, params, view, resolved, app) {
   results.setAttribute('aria-busy', 'true');
   let page;
   try {
-    page = await json(`/api/v1/${view}${query(q)}`);
+    page = await json(`/api/v1/${view}${query(q)}`, { signal });
   } catch (e) {
-    mount(results, rangeText, errorBox(e));
+    if (!signal.aborted) mount(results, rangeText, errorBox(e));
     return;
   } finally {
-    results.removeAttribute('aria-busy');
+    if (!signal.aborted) results.removeAttribute('aria-busy');
   }
+  if (signal.aborted) return;
   const items = page.items || [];
   if (!items.length) {
     mount(results, rangeText, empty(params.get('cursor') ? 'No more results.' : 'No ' + view + ' match this search. Widen the time range or remove a filter.'));
@@ -137,11 +138,12 @@ async function runSearch(results, params, view, resolved, app) {
   const openMessage = async (id) => {
     mount(detail, spinner('Loading message…'));
     try {
-      const [msg] = await Promise.all([json(`/api/v1/messages/${encodeURIComponent(id)}`), loadPayloadTypes()]);
+      const [msg] = await Promise.all([json(`/api/v1/messages/${encodeURIComponent(id)}`, { signal }), loadPayloadTypes()]);
+      if (signal.aborted) return;
       mount(detail, messageView(msg));
       detail.scrollIntoView({ block: 'nearest' });
     } catch (e) {
-      mount(detail, errorBox(e));
+      if (!signal.aborted) mount(detail, errorBox(e));
     }
   };
   const body = h('tbody', null, items.map((it) => {

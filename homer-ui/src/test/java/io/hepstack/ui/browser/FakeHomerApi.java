@@ -18,8 +18,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A FAKE homer-api for the browser tests, for the edge cases the real stack's data lacks (aliases, a
@@ -27,7 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * documented /api/v1 contract with two canned calls (a B2BUA call with a retransmission, and a call
  * whose SIP headers carry XSS payloads), canned KPI/volume statistics, and in-memory users, tenants,
  * aliases, API tokens and share links. It is not the API: it checks the bearer token and the role (an admin and
- * a viewer), and little else.
+ * a viewer), and little else. Like a slow homer-api, it can hold one answer back ({@link #holdNext}).
  */
 final class FakeHomerApi implements AutoCloseable {
 
@@ -65,6 +67,7 @@ final class FakeHomerApi implements AutoCloseable {
     private final Map<String, Map<String, Object>> tenants = new ConcurrentHashMap<>();
     private final AtomicInteger ids = new AtomicInteger(100);
     private final List<String> streamRequests = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final AtomicReference<Hold> hold = new AtomicReference<>();
     private final DisposableServer server;
 
     FakeHomerApi() {
@@ -139,6 +142,35 @@ final class FakeHomerApi implements AutoCloseable {
         server.disposeNow();
     }
 
+    /**
+     * One answer held back: {@code received} completes when the request arrives, {@code outcome} when it ends,
+     * with {@code "answered"} (after the delay) or {@code "cancelled"} (the client went away first).
+     */
+    record Hold(String path, Duration delay, CompletableFuture<Void> received, CompletableFuture<String> outcome) {
+    }
+
+    /**
+     * Holds back the answer to the next authenticated request of {@code path} (decoded, without its query) for
+     * {@code delay}, as a slow homer-api would; the requests after it are answered at once.
+     */
+    Hold holdNext(String path, Duration delay) {
+        Hold h = new Hold(path, delay, new CompletableFuture<>(), new CompletableFuture<>());
+        hold.set(h);
+        return h;
+    }
+
+    /** The answer, after the held delay when this request is the one held. */
+    private Mono<Void> answer(HttpServerRequest q, Handler handler, HttpServerResponse s) {
+        Hold h = hold.get();
+        if (h == null || !h.path().equals(URLDecoder.decode(q.uri().split("\\?")[0], StandardCharsets.UTF_8)) || !hold.compareAndSet(h, null)) {
+            return handler.handle(q, s);
+        }
+        h.received().complete(null);
+        return Mono.delay(h.delay()).then(Mono.defer(() -> handler.handle(q, s)))
+                .doOnSuccess(v -> h.outcome().complete("answered"))
+                .doOnCancel(() -> h.outcome().complete("cancelled"));
+    }
+
     // --- handlers
 
     private interface Handler {
@@ -151,8 +183,8 @@ final class FakeHomerApi implements AutoCloseable {
                 .map(t -> map("number", t.number(), "name", t.name(), "kind", t.kind().code())).toList();
     }
 
-    private static java.util.function.BiFunction<HttpServerRequest, HttpServerResponse, org.reactivestreams.Publisher<Void>> authed(Handler h) {
-        return (q, s) -> role(q) != null ? h.handle(q, s) : unauthorized(s);
+    private java.util.function.BiFunction<HttpServerRequest, HttpServerResponse, org.reactivestreams.Publisher<Void>> authed(Handler h) {
+        return (q, s) -> role(q) != null ? answer(q, h, s) : unauthorized(s);
     }
 
     /** Admin-only, as homer-api: 403 for any other role. */

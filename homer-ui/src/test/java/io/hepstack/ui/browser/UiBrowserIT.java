@@ -30,6 +30,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -655,6 +656,62 @@ class UiBrowserIT {
         assertThat(d.findElements(acme)).isEmpty();
         assertThat(api.tenantItems()).containsOnlyKeys(FakeHomerApi.IMG);
         assertNoMarkup(engineer);
+    }
+
+    /** How long the fake holds back the answer of the page that is left. */
+    static final Duration HELD = Duration.ofSeconds(3);
+
+    @Test
+    @Order(15)
+    void aLateAnswerToThePageLeftNeverReachesThePageShown() throws Exception {
+        try (Browser b = new Browser()) {
+            var d = b.driver;
+            By main = By.id("main");
+            By dashboardLink = By.cssSelector(".mainnav a[href='/dashboard']");
+            By charts = By.cssSelector("#dashboard figure.chart canvas");
+
+            // The call page waits for a slow flow; the engineer goes on to the dashboard before it comes.
+            FakeHomerApi.Hold flow = api.holdNext("/api/v1/calls/" + FakeHomerApi.CALL + "/flow", HELD);
+            String callPath = "/call/" + URLEncoder.encode(FakeHomerApi.CALL, StandardCharsets.UTF_8);
+            d.get(base + "/login?next=" + URLEncoder.encode(callPath, StandardCharsets.UTF_8));
+            d.findElement(By.id("username")).sendKeys(FakeHomerApi.USER);
+            d.findElement(By.id("password")).sendKeys(FakeHomerApi.PASSWORD, Keys.ENTER);
+            flow.received().get(20, TimeUnit.SECONDS);
+            long flowAnswered = System.nanoTime() + HELD.toNanos();
+            waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(main, "Loading call flow"));
+            d.findElement(dashboardLink).click();
+            waiting(d).until(ExpectedConditions.numberOfElementsToBe(charts, 4));
+            String dashboard = d.findElement(main).getText();
+
+            // Past the moment the flow would have been answered: the dashboard is as it was, no ladder, no error.
+            sleepUntil(flowAnswered + Duration.ofSeconds(1).toNanos());
+            assertThat(d.getCurrentUrl()).isEqualTo(base + "/dashboard");
+            assertThat(d.findElement(main).getText()).isEqualTo(dashboard);
+            assertThat(d.findElements(By.cssSelector("main svg.ladder, main .call-head, main [role=alert]"))).isEmpty();
+            // Leaving the page aborted its request: the proxy let homer-api go too.
+            assertThat(flow.outcome()).succeedsWithin(Duration.ofSeconds(5)).isEqualTo("cancelled");
+
+            // The same for a slow search left for the dashboard.
+            FakeHomerApi.Hold search = api.holdNext("/api/v1/calls", HELD);
+            d.findElement(By.cssSelector(".mainnav a[href='/']")).click();
+            search.received().get(20, TimeUnit.SECONDS);
+            long searchAnswered = System.nanoTime() + HELD.toNanos();
+            waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(main, "Searching"));
+            d.findElement(dashboardLink).click();
+            waiting(d).until(ExpectedConditions.numberOfElementsToBe(charts, 4));
+            dashboard = d.findElement(main).getText();
+            sleepUntil(searchAnswered + Duration.ofSeconds(1).toNanos());
+            assertThat(d.getCurrentUrl()).isEqualTo(base + "/dashboard");
+            assertThat(d.findElement(main).getText()).isEqualTo(dashboard);
+            assertThat(d.findElements(By.cssSelector("main #calls-table, main [role=alert]"))).isEmpty();
+            assertThat(search.outcome()).succeedsWithin(Duration.ofSeconds(5)).isEqualTo("cancelled");
+            assertThat(b.alerts()).isEmpty();
+            assertThat(b.cspViolations()).isEmpty();
+        }
+    }
+
+    private static void sleepUntil(long nanoTime) throws InterruptedException {
+        TimeUnit.NANOSECONDS.sleep(Math.max(0, nanoTime - System.nanoTime()));
     }
 
     /** Completed loads of the admin list (data-loads). */

@@ -4,8 +4,15 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.web.reactive.AutoConfigureWebTestClient;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -76,14 +83,31 @@ class SecurityHeadersTest {
     }
 
     @Test
-    void noStaticFileUsesInnerHtmlOrEval() {
-        for (String file : new String[] {"app", "dom", "api", "search", "call", "flow", "ladder", "message", "sip", "qos", "time", "embed", "live", "dashboard", "admin", "hep"}) {
-            web.get().uri("/js/" + file + ".js").exchange()
+    void noStaticFileUsesInnerHtmlOrEval() throws IOException {
+        List<String> files = scripts();
+        assertThat(files).contains("app.js", "dom.js", "api.js", "search.js", "call.js", "flow.js", "ladder.js", "message.js", "sip.js",
+                "qos.js", "time.js", "embed.js", "live.js", "dashboard.js", "admin.js", "hep.js", "admin/kit.js", "admin/users.js");
+        for (String file : files) {
+            web.get().uri("/js/" + file).exchange()
                     .expectStatus().isOk()
                     .expectBody(String.class).value(js -> assertThat(js)
-                            .as(file + ".js")
+                            .as(file)
                             .doesNotContain(".innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function"));
         }
+    }
+
+    /** Every script of the app, as paths under /js/ ("admin/users.js"). */
+    static List<String> scripts() throws IOException {
+        String root = new ClassPathResource("static/js/").getURL().toString();
+        return Arrays.stream(new PathMatchingResourcePatternResolver().getResources("classpath:static/js/**/*.js"))
+                .map(r -> {
+                    try {
+                        return r.getURL().toString().substring(root.length());
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                })
+                .sorted().toList();
     }
 
     @Test
