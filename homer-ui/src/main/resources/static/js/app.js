@@ -1,6 +1,7 @@
 import { h, mount, errorBox } from './dom.js';
 import { session, login, setUnauthorizedHandler, whoAmI } from './api.js';
 import { searchPage } from './search.js';
+import { withSearchFields } from './searchfields.js';
 import { callPage } from './call.js';
 import { livePage } from './live.js';
 import { dashboardPage } from './dashboard.js';
@@ -106,8 +107,8 @@ function route() {
   const admin = /^\/admin\/([a-z]+)$/.exec(path);
   if (admin) return (root, app, signal) => adminPage(root, app, signal, admin[1]);
   if (path === '/dashboard') return dashboardPage;
-  if (path === '/live') return livePage;
-  return searchPage;
+  if (path === '/live') return withSearchFields(livePage);
+  return withSearchFields(searchPage);
 }
 
 /** Leaves the page shown (aborts its signal, then disposes it) and shows the page of the URL. */

@@ -17,7 +17,6 @@ const MAX_SEEN = 5000;
 const BACKOFF_MS = [1000, 2000, 5000, 10000, 30000];
 /** Statuses worth another try: unreachable (0), too many streams, homer-api or the proxy failing. */
 const RETRY = new Set([0, 429, 500, 502, 503, 504]);
-const FILTERS = [['callId', 'Call-ID'], ['fromUser', 'From user'], ['toUser', 'To user'], ['method', 'Method'], ['status', 'Status'], ['srcIp', 'Source IP'], ['dstIp', 'Destination IP'], ['node', 'Node']];
 
 /**
  * Splits SSE text into events; returns [events, rest]. A block with data is
@@ -70,13 +69,15 @@ function arrowKeys(tbody) {
 }
 
 /** The live view; the stream ends when the page is left (signal) or hidden (pagehide). */
-export function livePage(root, app, signal) {
+/** The live page; search: the API's search fields (the filters are those the stream takes). */
+export function livePage(root, app, signal, search) {
+  const filters = search.fields.filter((f) => search.searches.stream.params.has(f.param));
   const params = new URLSearchParams(location.search);
   let view = params.get('view') === 'messages' ? 'messages' : 'calls';
   const inputs = {};
   const form = h('form', { class: 'search live-filter', role: 'search', 'aria-label': 'Live filter' },
-    h('div', { class: 'grid' }, FILTERS.map(([name, label]) => {
-      inputs[name] = h('input', { id: `l-${name}`, name, value: params.get(name) || '', autocomplete: 'off', spellcheck: 'false' });
+    h('div', { class: 'grid' }, filters.map(({ param: name, label, syntax }) => {
+      inputs[name] = h('input', { id: `l-${name}`, name, value: params.get(name) || '', autocomplete: 'off', spellcheck: 'false', title: syntax });
       return h('div', { class: 'field' }, h('label', { for: `l-${name}` }, label), inputs[name]);
     })),
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', id: 'live-apply' }, 'Apply filter')));
@@ -84,7 +85,7 @@ export function livePage(root, app, signal) {
     e.preventDefault();
     const next = new URLSearchParams();
     if (view === 'messages') next.set('view', view);
-    for (const [name] of FILTERS) if (inputs[name].value.trim()) next.set(name, inputs[name].value.trim());
+    for (const { param: name } of filters) if (inputs[name].value.trim()) next.set(name, inputs[name].value.trim());
     app.navigate('/live' + (next.toString() ? '?' + next : ''));
   });
 
@@ -261,7 +262,7 @@ export function livePage(root, app, signal) {
   const stop = () => stream.abort();
   signal.addEventListener('abort', stop, { once: true });
   const filter = {};
-  for (const [name] of FILTERS) if (params.get(name)) filter[name] = params.get(name);
+  for (const { param: name } of filters) if (params.get(name)) filter[name] = params.get(name);
 
   (async () => {
     let lastId = null;

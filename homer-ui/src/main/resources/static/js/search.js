@@ -7,20 +7,8 @@ import { resolveRange, rangePicker } from './range.js';
 
 // The whole search lives in the URL (bookmarkable): /?view=calls&range=1h&fromUser=alice&sort=startedAt&dir=desc
 
-const FIELDS = [
-  ['callId', 'Call-ID', 'both'],
-  ['fromUser', 'From user', 'both'],
-  ['toUser', 'To user', 'both'],
-  ['ruriUser', 'R-URI user', 'messages'],
-  ['srcIp', 'Source IP', 'both'],
-  ['dstIp', 'Destination IP', 'both'],
-  ['method', 'Method', 'messages'],
-  ['status', 'Status', 'both'],
-  ['userAgent', 'User-Agent', 'messages'],
-  ['node', 'Node', 'messages'],
-  ['text', 'Free text', 'messages'],
-];
-const CALL_PARAMS = ['callId', 'fromUser', 'toUser', 'status', 'srcIp', 'dstIp'];
+// The filters are homer-api's (searchfields.js): every field of the message search, marked "(messages)" when the call
+// list does not take it.
 
 const CALL_COLUMNS = [
   ['startedAt', 'Started'], ['callId', 'Call-ID'], ['fromUser', 'From'], ['toUser', 'To'],
@@ -42,8 +30,11 @@ function compare(a, b, key) {
   return String(x).localeCompare(String(y), undefined, { numeric: true });
 }
 
-/** The search page; app.navigate(url) changes the URL (and so the search). */
-export function searchPage(root, app, signal) {
+/** The search page; app.navigate(url) changes the URL (and so the search); search: the API's search fields. */
+export function searchPage(root, app, signal, search) {
+  const callParams = search.searches.calls.params;
+  const fields = search.fields.filter((f) => search.searches.messages.params.has(f.param))
+    .map((f) => ({ ...f, scope: callParams.has(f.param) ? 'both' : 'messages' }));
   const params = new URLSearchParams(location.search);
   const view = params.get('view') === 'messages' ? 'messages' : 'calls';
   const resolved = resolveRange(params);
@@ -51,8 +42,8 @@ export function searchPage(root, app, signal) {
   const picker = rangePicker(resolved);
 
   const inputs = {};
-  const fieldEls = FIELDS.map(([name, label, scope]) => {
-    inputs[name] = h('input', { id: `f-${name}`, name, type: 'text', value: params.get(name) || '', autocomplete: 'off', spellcheck: 'false' });
+  const fieldEls = fields.map(({ param: name, label, syntax, scope }) => {
+    inputs[name] = h('input', { id: `f-${name}`, name, type: 'text', value: params.get(name) || '', autocomplete: 'off', spellcheck: 'false', title: syntax });
     return h('div', { class: ['field', scope === 'messages' && 'messages-only'] },
       h('label', { for: `f-${name}` }, label, scope === 'messages' ? h('span', { class: 'scope', title: 'Applies to the message list only' }, ' (messages)') : null),
       inputs[name]);
@@ -76,7 +67,7 @@ export function searchPage(root, app, signal) {
     const next = new URLSearchParams();
     next.set('view', form.querySelector('input[name=view]:checked').value);
     picker.writeTo(next);
-    for (const [name] of FIELDS) if (inputs[name].value.trim()) next.set(name, inputs[name].value.trim());
+    for (const { param: name } of fields) if (inputs[name].value.trim()) next.set(name, inputs[name].value.trim());
     if (params.get('sort')) { next.set('sort', params.get('sort')); next.set('dir', params.get('dir') || 'asc'); }
     app.navigate('/?' + next.toString());
   });
@@ -86,14 +77,14 @@ export function searchPage(root, app, signal) {
   if (params.toString() === '') {
     mount(results, empty('Pick a time range and filters, then Search. Recent calls of the last hour are shown by default.'));
   }
-  runSearch(results, params, view, resolved, app, signal);
+  runSearch(results, params, view, resolved, app, signal, fields, callParams);
   return () => {};
 }
 
-async function runSearch(results, params, view, resolved, app, signal) {
+async function runSearch(results, params, view, resolved, app, signal, fields, callParams) {
   const q = { from: resolved.from, to: resolved.to, limit: params.get('limit') || 100, cursor: params.get('cursor') || '' };
-  for (const [name] of FIELDS) {
-    if (view === 'calls' && !CALL_PARAMS.includes(name)) continue;
+  for (const { param: name } of fields) {
+    if (view === 'calls' && !callParams.has(name)) continue;
     if (params.get(name)) q[name] = params.get(name);
   }
   const rangeText = h('p', { class: 'range', title: `UTC ${resolved.from} – ${resolved.to}` },

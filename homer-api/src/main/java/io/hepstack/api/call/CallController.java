@@ -4,7 +4,9 @@ import io.hepstack.api.ApiProperties;
 import io.hepstack.api.auth.ApiPrincipal;
 import io.hepstack.api.query.Filter;
 import io.hepstack.api.search.MessageStore;
+import io.hepstack.api.search.SearchQuery;
 import io.hepstack.api.search.SearchRequest;
+import io.hepstack.api.query.SearchFamily;
 import io.hepstack.api.web.ApiException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -31,9 +33,6 @@ import java.util.Set;
 @RequestMapping("/api/v1/calls")
 class CallController {
 
-    private static final EnumSet<Filter.Field> FIELDS = EnumSet.of(Filter.Field.CALL_ID, Filter.Field.FROM_USER,
-            Filter.Field.TO_USER, Filter.Field.STATUS, Filter.Field.SRC_IP, Filter.Field.DST_IP);
-    private static final Set<String> FLOW_PARAMS = Set.of("from", "to");
 
     private final CallStore calls;
     private final FlowStore flows;
@@ -49,20 +48,9 @@ class CallController {
     @Operation(summary = "Calls (one row per INVITE dialog) that started in the range, newest first",
             description = "callId, fromUser, toUser, srcIp, dstIp match the INVITE; status matches finalStatus.")
     @GetMapping
-    Mono<MessageStore.Page<CallItem>> list(
-            ServerHttpRequest request, @AuthenticationPrincipal ApiPrincipal principal,
-            @RequestParam(required = false) String from,
-            @RequestParam(required = false) String to,
-            @RequestParam(required = false) String callId,
-            @RequestParam(required = false) String fromUser,
-            @RequestParam(required = false) String toUser,
-            @Parameter(description = "final status: 486, 4xx, 4*, 400-499, !200") @RequestParam(required = false) String status,
-            @RequestParam(required = false) String srcIp,
-            @RequestParam(required = false) String dstIp,
-            @RequestParam(required = false) String limit,
-            @RequestParam(required = false) String cursor) {
-        return Mono.fromCallable(() -> SearchRequest.parse(request.getQueryParams(), FIELDS, props.search(), clock))
-                .flatMap(r -> calls.list(r, props.search().callSpan(), principal.scope()));
+    Mono<MessageStore.Page<CallItem>> list(@SearchQuery(SearchFamily.CALLS) SearchRequest request,
+                                           @AuthenticationPrincipal ApiPrincipal principal) {
+        return calls.list(request, props.search().callSpan(), principal.scope());
     }
 
     @Operation(summary = "The call and every correlated leg, QoS report and log line, in time order",
@@ -91,20 +79,8 @@ class CallController {
     }
 
     private Mono<CallFlow> flowOf(ServerHttpRequest request, String callId, ApiPrincipal principal) {
-        return Mono.defer(() -> {
-            for (String name : request.getQueryParams().keySet()) {
-                if (!FLOW_PARAMS.contains(name)) {
-                    throw ApiException.badRequest("unknown parameter " + io.hepstack.api.web.Times.quote(name)
-                            + " (expected one of: from, to)");
-                }
-            }
-            if (callId.isEmpty() || callId.length() > 512 || callId.chars().anyMatch(Character::isISOControl)) {
-                throw ApiException.badRequest("callId: 1 to 512 characters, no control characters");
-            }
-            Instant[] range = SearchRequest.range(request.getQueryParams().getFirst("from"),
-                    request.getQueryParams().getFirst("to"), props.flow().locateRange(), props.search().maxRange(), clock);
-            return flows.flow(callId, range[0], range[1], principal.scope());
-        });
+        return Mono.fromCallable(() -> FlowRequest.of(callId, request.getQueryParams(), props, clock))
+                .flatMap(r -> flows.flow(r.callId(), r.from(), r.to(), principal.scope()));
     }
 
 }

@@ -4,6 +4,7 @@ import io.hepstack.api.ApiProperties;
 import io.hepstack.api.auth.ApiPrincipal;
 import io.hepstack.api.call.CallFlow;
 import io.hepstack.api.call.FlowExport;
+import io.hepstack.api.call.FlowRequest;
 import io.hepstack.api.call.FlowStore;
 import io.hepstack.api.search.SearchRequest;
 import io.hepstack.api.share.ShareStore;
@@ -51,18 +52,9 @@ class SippController {
                                       @PathVariable String callId,
                                       @RequestParam(required = false) String from,
                                       @RequestParam(required = false) String to) {
-        return Mono.defer(() -> {
-            for (String name : request.getQueryParams().keySet()) {
-                if (!name.equals("from") && !name.equals("to")) {
-                    throw ApiException.badRequest("unknown parameter " + Times.quote(name) + " (expected one of: from, to)");
-                }
-            }
-            if (callId.isEmpty() || callId.length() > 512 || callId.chars().anyMatch(Character::isISOControl)) {
-                throw ApiException.badRequest("callId: 1 to 512 characters, no control characters");
-            }
-            Instant[] range = SearchRequest.range(from, to, props.flow().locateRange(), props.search().maxRange(), clock);
-            return flows.flow(callId, range[0], range[1], principal.scope()).map(flow -> response(callId, SippScenario.of(callId, flow)));
-        });
+        return Mono.fromCallable(() -> FlowRequest.of(callId, request.getQueryParams(), props, clock))
+                .flatMap(r -> flows.flow(r.callId(), r.from(), r.to(), principal.scope()))
+                .map(flow -> response(callId, SippScenario.of(callId, flow)));
     }
 
     @Operation(summary = "The shared call's caller side as a SIPp scenario (no login)")

@@ -1,5 +1,7 @@
 package io.hepstack.api.meta;
 
+import io.hepstack.api.query.Filter;
+import io.hepstack.api.query.SearchFamily;
 import io.hepstack.proto.model.HepPayloadType;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -7,11 +9,14 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * What the API knows of the protocols it stores, for clients that would otherwise copy it: the HEP
- * payload types of {@link HepPayloadType}. Any role; the same for every tenant.
+ * What the API knows of the protocols it stores and of its own searches, for clients that would otherwise
+ * copy it: the HEP payload types of {@link HepPayloadType} (no login: the shared call view shows them
+ * too) and the search filters of {@link Filter.Field} with the searches that take each ({@link
+ * SearchFamily}; any role). The same for every tenant.
  */
 @RestController
 class MetaController {
@@ -40,5 +45,35 @@ class MetaController {
     @GetMapping("/api/v1/meta/payload-types")
     Mono<PayloadTypeList> payloadTypes() {
         return Mono.just(PAYLOAD_TYPES);
+    }
+
+    /** One search filter. */
+    @Schema(description = "A search filter: a query parameter of the searches that take it")
+    record SearchField(@Schema(example = "fromUser") String param,
+                       @Schema(example = "From user") String label,
+                       @Schema(description = "the values it takes") String syntax) {
+    }
+
+    /** One search and the filters it takes. */
+    @Schema(description = "A search: messages (GET /api/v1/messages), calls (GET /api/v1/calls), stream "
+            + "(GET /api/v1/stream/messages)")
+    record Search(@Schema(example = "calls") String name,
+                  @Schema(description = "whether it takes from, to, limit and cursor") boolean paged,
+                  @Schema(description = "the params of the fields it takes") List<String> fields) {
+    }
+
+    record SearchMeta(List<SearchField> fields, List<Search> searches) {
+    }
+
+    private static final SearchMeta SEARCH = new SearchMeta(
+            Arrays.stream(Filter.Field.values()).map(f -> new SearchField(f.param(), f.label(), f.syntax())).toList(),
+            Arrays.stream(SearchFamily.values()).map(s -> new Search(s.code(), s.paged(),
+                    s.fields().stream().map(Filter.Field::param).toList())).toList());
+
+    @Operation(summary = "The search filters, with their labels and syntax, and which search takes which; "
+            + "a client builds its search form and live filters from it")
+    @GetMapping("/api/v1/meta/search")
+    Mono<SearchMeta> search() {
+        return Mono.just(SEARCH);
     }
 }

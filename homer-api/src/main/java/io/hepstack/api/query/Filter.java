@@ -22,37 +22,68 @@ import java.util.regex.Pattern;
  */
 public final class Filter {
 
-    /** The searchable fields: request parameter, column, how values are read. */
+    /**
+     * The searchable fields: request parameter, column, how values are read, and the label a form shows.
+     * The one definition of a search filter: the searches that take it ({@link SearchFamily}), their
+     * OpenAPI parameters and {@code GET /api/v1/meta/search} (from which the UI builds its search form
+     * and live filters) all follow from it.
+     */
     public enum Field {
-        CALL_ID("callId", "call_id", Type.TEXT),
-        FROM_USER("fromUser", "from_user", Type.TEXT),
-        TO_USER("toUser", "to_user", Type.TEXT),
-        RURI_USER("ruriUser", "ruri_user", Type.RURI),
-        METHOD("method", "method", Type.TEXT),
-        STATUS("status", "status", Type.STATUS),
-        SRC_IP("srcIp", "src_ip", Type.INET),
-        DST_IP("dstIp", "dst_ip", Type.INET),
-        USER_AGENT("userAgent", "user_agent", Type.TEXT),
-        NODE("node", "node", Type.TEXT),
-        PROTO_TYPE("protoType", "proto_type", Type.BYTE),
-        TEXT("text", "payload_text", Type.PAYLOAD);
+        CALL_ID("callId", "call_id", Type.TEXT, "Call-ID"),
+        FROM_USER("fromUser", "from_user", Type.TEXT, "From user"),
+        TO_USER("toUser", "to_user", Type.TEXT, "To user"),
+        RURI_USER("ruriUser", "ruri_user", Type.RURI, "R-URI user"),
+        METHOD("method", "method", Type.TEXT, "Method"),
+        STATUS("status", "status", Type.STATUS, "Status"),
+        SRC_IP("srcIp", "src_ip", Type.INET, "Source IP"),
+        DST_IP("dstIp", "dst_ip", Type.INET, "Destination IP"),
+        USER_AGENT("userAgent", "user_agent", Type.TEXT, "User-Agent"),
+        NODE("node", "node", Type.TEXT, "Node"),
+        PROTO_TYPE("protoType", "proto_type", Type.BYTE, "Payload type"),
+        TEXT("text", "payload_text", Type.PAYLOAD, "Free text");
 
         private final String param;
         private final String column;
         private final Type type;
+        private final String label;
 
-        Field(String param, String column, Type type) {
+        Field(String param, String column, Type type, String label) {
             this.param = param;
             this.column = column;
             this.type = type;
+            this.label = label;
         }
 
         public String param() {
             return param;
         }
+
+        /** What a form calls it. */
+        public String label() {
+            return label;
+        }
+
+        /** The values it takes, beyond the common forms ({@code a,b}, {@code !v}, escapes). */
+        public String syntax() {
+            return type.syntax;
+        }
     }
 
-    enum Type { TEXT, RURI, PAYLOAD, STATUS, BYTE, INET }
+    enum Type {
+        TEXT("exact value; * matches any characters (+4930*); a,b any of them; !v not v"),
+        RURI("as text; matched against the R-URI user, or the To user where they are the same"),
+        PAYLOAD("case-insensitive substring of the raw message, * allowed inside; at most "
+                + "homer.api.search.max-text-range of messages"),
+        STATUS("486, a range 400-499, a class 4xx or a prefix 4* / 18*; a,b any of them; !v not v"),
+        BYTE("a number 0-255 or a range 1-5; a,b any of them; !v not v"),
+        INET("an IPv4/IPv6 address, a CIDR block 10.0.0.0/8 or 10.1.* (trailing octets); names are never resolved");
+
+        private final String syntax;
+
+        Type(String syntax) {
+            this.syntax = syntax;
+        }
+    }
 
     private static final Pattern INT = Pattern.compile("\\d{1,5}");
     private static final Pattern INT_RANGE = Pattern.compile("(\\d{1,5})-(\\d{1,5})");

@@ -1,6 +1,6 @@
 package io.hepstack.api.search;
 
-import io.hepstack.api.query.Filter;
+import io.hepstack.api.query.SearchFamily;
 import io.hepstack.api.ApiProperties;
 import io.hepstack.api.auth.ApiPrincipal;
 import io.hepstack.api.web.ApiException;
@@ -23,8 +23,6 @@ import java.util.EnumSet;
 @RequestMapping("/api/v1/messages")
 class MessageController {
 
-    private static final EnumSet<Filter.Field> FIELDS = EnumSet.allOf(Filter.Field.class);
-
     private final MessageStore store;
     private final ApiProperties props;
     private final Clock clock;
@@ -40,26 +38,9 @@ class MessageController {
                     + "(any matches); backslash escapes , * ! \\. Unknown parameters give 400. A tenant-scoped caller "
                     + "sees only its tenant's messages.")
     @GetMapping
-    Mono<MessageStore.Page<MessageItem>> search(
-            ServerHttpRequest request, @AuthenticationPrincipal ApiPrincipal principal,
-            @Parameter(description = "ISO-8601 or epoch ms; default: to - 1h") @RequestParam(required = false) String from,
-            @Parameter(description = "ISO-8601 or epoch ms; default: now") @RequestParam(required = false) String to,
-            @RequestParam(required = false) String callId,
-            @RequestParam(required = false) String fromUser,
-            @RequestParam(required = false) String toUser,
-            @RequestParam(required = false) String ruriUser,
-            @RequestParam(required = false) String method,
-            @Parameter(description = "486, 400-499, 4xx or 4*") @RequestParam(required = false) String status,
-            @Parameter(description = "address, CIDR or 10.1.*") @RequestParam(required = false) String srcIp,
-            @Parameter(description = "address, CIDR or 10.1.*") @RequestParam(required = false) String dstIp,
-            @RequestParam(required = false) String userAgent,
-            @RequestParam(required = false) String node,
-            @RequestParam(required = false) String protoType,
-            @Parameter(description = "case-insensitive substring of the raw message") @RequestParam(required = false) String text,
-            @Parameter(description = "1 to homer.api.search.max-limit (1000); default 100") @RequestParam(required = false) String limit,
-            @Parameter(description = "nextCursor of the previous page") @RequestParam(required = false) String cursor) {
-        return Mono.fromCallable(() -> SearchRequest.parse(request.getQueryParams(), FIELDS, props.search(), clock))
-                .flatMap(r -> store.search(r, principal.scope()));
+    Mono<MessageStore.Page<MessageItem>> search(@SearchQuery(SearchFamily.MESSAGES) SearchRequest request,
+                                                @AuthenticationPrincipal ApiPrincipal principal) {
+        return store.search(request, principal.scope());
     }
 
     @Operation(summary = "One message with its raw payload and every parsed header")

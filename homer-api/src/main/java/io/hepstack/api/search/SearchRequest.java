@@ -35,7 +35,7 @@ public record SearchRequest(Instant from, Instant to, int limit, String cursor, 
      * @param allowed the filter fields of this search
      * @throws ApiException 400 for an unknown parameter or a bad value
      */
-    public static SearchRequest parse(MultiValueMap<String, String> query, EnumSet<Filter.Field> allowed,
+    public static SearchRequest parse(MultiValueMap<String, String> query, Set<Filter.Field> allowed,
                                       ApiProperties.Search limits, Clock clock) {
         List<Filter> filters = new ArrayList<>();
         for (String name : query.keySet()) {

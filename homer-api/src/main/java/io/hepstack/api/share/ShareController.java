@@ -5,6 +5,7 @@ import io.hepstack.api.auth.ApiPrincipal;
 import io.hepstack.api.auth.Role;
 import io.hepstack.api.call.CallFlow;
 import io.hepstack.api.call.FlowExport;
+import io.hepstack.api.call.FlowRequest;
 import io.hepstack.api.call.FlowStore;
 import io.hepstack.api.search.SearchRequest;
 import io.hepstack.api.web.ApiException;
@@ -77,12 +78,10 @@ class ShareController {
     @ResponseStatus(HttpStatus.CREATED)
     Mono<CreatedShare> create(@Valid @RequestBody CreateShare request, @AuthenticationPrincipal ApiPrincipal principal) {
         return Mono.defer(() -> {
-            if (request.callId().chars().anyMatch(Character::isISOControl)) {
-                throw ApiException.badRequest("callId: no control characters");
-            }
+            FlowRequest.checkCallId(request.callId());
             Instant expires = expiry(request, clock.instant(), props.share());
-            Instant[] range = SearchRequest.range(request.from(), request.to(), props.flow().locateRange(),
-                    props.search().maxRange(), clock);
+            FlowRequest flow = FlowRequest.of(request.callId(), request.from(), request.to(), props, clock);
+            Instant[] range = {flow.from(), flow.to()};
             // the call must exist: a link to nothing is refused now rather than 404 later
             // the call must be visible to its creator, and the link never shows more than the creator sees now
             return flows.flow(request.callId(), range[0], range[1], principal.scope())

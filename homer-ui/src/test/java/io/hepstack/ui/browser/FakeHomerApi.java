@@ -83,6 +83,9 @@ final class FakeHomerApi implements AutoCloseable {
                         .get("/api/v1/auth/me", (q, s) -> role(q) == null ? unauthorized(s)
                                 : send(s, map("name", VIEWER_TOKEN.equals(token(q)) ? VIEWER : USER, "role", role(q), "kind", "ACCOUNT")))
                         .get("/api/v1/meta/payload-types", (q, s) -> send(s, Map.of("items", payloadTypes())))
+                        // homer-api's answer, recorded (its SearchMetaIT checks the real one)
+                        .get("/api/v1/meta/search", authed((q, s) -> s.header("Content-Type", "application/json")
+                                .sendString(reactor.core.publisher.Mono.just(SEARCH_META)).then()))
                         .get("/api/v1/stats/kpi", authed((q, s) -> kpi(q, s)))
                         .get("/api/v1/stats/volume", authed((q, s) -> volume(q, s)))
                         .get("/api/v1/users", admin((q, s) -> send(s, Map.of("items", sorted(users.values(), "username")))))
@@ -178,6 +181,40 @@ final class FakeHomerApi implements AutoCloseable {
     }
 
     /** What homer-api serves: the collector's registry. */
+    private static final String SEARCH_META = resource("/fake-api/meta-search.json");
+
+    private static String resource(String path) {
+        try (java.io.InputStream in = FakeHomerApi.class.getResourceAsStream(path)) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException | NullPointerException e) {
+            throw new IllegalStateException("test resource " + path, e);
+        }
+    }
+
+    /** The params of the fields that search ({@code messages}, {@code calls}, {@code stream}) takes, in the API's order. */
+    @SuppressWarnings("unchecked")
+    List<String> searchParams(String search) {
+        try {
+            Map<String, Object> meta = json.readValue(SEARCH_META, Map.class);
+            return ((List<Map<String, Object>>) meta.get("searches")).stream().filter(s -> s.get("name").equals(search))
+                    .findFirst().map(s -> (List<String>) s.get("fields")).orElseThrow();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The syntax the API gives for a field. */
+    @SuppressWarnings("unchecked")
+    String searchSyntax(String param) {
+        try {
+            Map<String, Object> meta = json.readValue(SEARCH_META, Map.class);
+            return ((List<Map<String, Object>>) meta.get("fields")).stream().filter(f -> f.get("param").equals(param))
+                    .findFirst().map(f -> (String) f.get("syntax")).orElseThrow();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static List<Map<String, Object>> payloadTypes() {
         return io.hepstack.proto.model.HepPayloadType.known().stream()
                 .map(t -> map("number", t.number(), "name", t.name(), "kind", t.kind().code())).toList();

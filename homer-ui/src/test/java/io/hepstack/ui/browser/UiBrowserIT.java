@@ -104,6 +104,15 @@ class UiBrowserIT {
         d.findElement(By.id("password")).sendKeys(FakeHomerApi.PASSWORD, Keys.ENTER);
 
         waiting(d).until(ExpectedConditions.presenceOfElementLocated(By.id("search-button")));
+        // The form is the API's (GET /api/v1/meta/search): every field of the message search in its order, its
+        // syntax as the tooltip, "(messages)" on the fields the call list does not take.
+        assertThat(d.findElements(By.cssSelector("form.search .grid input")).stream().map(e -> e.getAttribute("name")).toList())
+                .isEqualTo(api.searchParams("messages"));
+        assertThat(d.findElement(By.id("f-protoType")).getAttribute("title")).isEqualTo(api.searchSyntax("protoType"));
+        for (String param : api.searchParams("messages")) {
+            assertThat(d.findElement(By.cssSelector("label[for=f-" + param + "]")).getText()).as(param)
+                    .endsWith(api.searchParams("calls").contains(param) ? "" : "(messages)");
+        }
         d.findElement(By.id("f-fromUser")).sendKeys("alice");
         d.findElement(By.id("search-button")).click();
         waiting(d).until(ExpectedConditions.urlContains("fromUser=alice"));
@@ -276,6 +285,8 @@ class UiBrowserIT {
         // The fake ends the first stream half-way and answers 429 once: every message still arrives once.
         waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.id("live-count"), items.size() + " received"));
         waiting(d).until(ExpectedConditions.attributeToBe(By.id("live-status"), "data-state", "live"));
+        assertThat(d.findElements(By.cssSelector("form.live-filter .grid input")).stream().map(e -> e.getAttribute("name")).toList())
+                .as("the live filters are the stream's fields of GET /api/v1/meta/search").isEqualTo(api.searchParams("stream"));
         assertThat(Integer.parseInt(d.findElement(By.cssSelector(".live")).getAttribute("data-reconnects"))).isEqualTo(2);
         String half = (String) items.get(items.size() / 2 - 1).get("id");
         assertThat(api.streamRequests()).containsExactly("", half, half);

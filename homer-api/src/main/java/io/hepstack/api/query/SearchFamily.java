@@ -1,0 +1,46 @@
+package io.hepstack.api.query;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * The searches of the API and the filters each takes: the allowlist a request is checked against, the
+ * query parameters of its OpenAPI operation and what {@code GET /api/v1/meta/search} tells clients.
+ */
+public enum SearchFamily {
+
+    /** {@code GET /api/v1/messages}: every field. */
+    MESSAGES("messages", true, EnumSet.allOf(Filter.Field.class)),
+
+    /** {@code GET /api/v1/calls}: what an INVITE dialog is found by; {@code status} is its final status. */
+    CALLS("calls", true, EnumSet.of(Filter.Field.CALL_ID, Filter.Field.FROM_USER, Filter.Field.TO_USER,
+            Filter.Field.STATUS, Filter.Field.SRC_IP, Filter.Field.DST_IP)),
+
+    /** {@code GET /api/v1/stream/messages}: every field, no time range or page (a stream starts now). */
+    STREAM("stream", false, EnumSet.allOf(Filter.Field.class));
+
+    private final String code;
+    private final boolean paged;
+    private final Set<Filter.Field> fields;
+
+    SearchFamily(String code, boolean paged, EnumSet<Filter.Field> fields) {
+        this.code = code;
+        this.paged = paged;
+        this.fields = java.util.Collections.unmodifiableSet(fields);
+    }
+
+    /** Its name in {@code GET /api/v1/meta/search}. */
+    public String code() {
+        return code;
+    }
+
+    /** Whether it takes {@code from}, {@code to}, {@code limit} and {@code cursor}. */
+    public boolean paged() {
+        return paged;
+    }
+
+    /** The filters it takes, in {@link Filter.Field} order. */
+    public Set<Filter.Field> fields() {
+        return fields;
+    }
+}

@@ -1,0 +1,115 @@
+package io.hepstack.api.meta;
+
+import io.hepstack.api.Http;
+import io.hepstack.api.TestApp;
+import io.hepstack.api.query.Filter;
+import io.hepstack.api.query.SearchFamily;
+import io.hepstack.proto.store.testing.TestDatabase;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.http.MediaType;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code GET /api/v1/meta/search} and the OpenAPI parameters of the searches: both follow from
+ * {@link Filter.Field} and {@link SearchFamily}, and a search takes exactly what they say.
+ */
+@DirtiesContext
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SuppressWarnings("unchecked")
+class SearchMetaIT {
+
+    @RegisterExtension
+    static final TestDatabase db = TestDatabase.migrated();
+
+    @DynamicPropertySource
+    static void database(DynamicPropertyRegistry registry) {
+        TestApp.database(registry, db);
+    }
+
+    @Autowired
+    WebTestClient anonymous;
+    WebTestClient admin;
+
+    @BeforeEach
+    void login() {
+        anonymous = anonymous.mutate().responseTimeout(java.time.Duration.ofSeconds(60)).build();
+        admin = Http.as(anonymous, Http.login(anonymous, "admin", TestApp.ADMIN_PASSWORD));
+    }
+
+    @Test
+    void listsEveryFieldWithItsLabelAndSyntaxAndTheFieldsOfEachSearch() {
+        Map<String, Object> body = admin.get().uri("/api/v1/meta/search").exchange().expectStatus().isOk()
+                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_JSON)
+                .expectBody(Map.class).returnResult().getResponseBody();
+        assertThat(body).containsOnlyKeys("fields", "searches");
+        List<Map<String, Object>> fields = (List<Map<String, Object>>) body.get("fields");
+        assertThat(fields).extracting(f -> f.get("param"))
+                .containsExactlyElementsOf(Arrays.stream(Filter.Field.values()).map(f -> (Object) f.param()).toList());
+        assertThat(fields).contains(Map.of("param", "fromUser", "label", "From user",
+                "syntax", Filter.Field.FROM_USER.syntax()));
+        assertThat(fields).allSatisfy(f -> assertThat((String) f.get("syntax")).isNotBlank());
+        List<Map<String, Object>> searches = (List<Map<String, Object>>) body.get("searches");
+        assertThat(searches).contains(
+                Map.of("name", "calls", "paged", true,
+                        "fields", List.of("callId", "fromUser", "toUser", "status", "srcIp", "dstIp")),
+                Map.of("name", "stream", "paged", false,
+                        "fields", Arrays.stream(Filter.Field.values()).map(Filter.Field::param).toList()));
+        anonymous.get().uri("/api/v1/meta/search").exchange().expectStatus().isUnauthorized().expectBody(Void.class);
+    }
+
+    @Test
+    void eachSearchTakesTheFieldsItsFamilyNamesAndRefusesTheOthers() {
+        for (Filter.Field f : Filter.Field.values()) {
+            String value = switch (f) {
+                case SRC_IP, DST_IP -> "192.0.2.1";
+                case STATUS, PROTO_TYPE -> "1";
+                default -> "x";
+            };
+            int status = admin.get().uri(u -> u.path("/api/v1/calls").queryParam(f.param(), value).build())
+                    .exchange().expectBody(Void.class).returnResult().getStatus().value();
+            if (SearchFamily.CALLS.fields().contains(f)) {
+                assertThat(status).as(f.param()).isNotEqualTo(400).isLessThan(500);
+            } else {
+                assertThat(status).as(f.param()).isEqualTo(400);
+            }
+        }
+        admin.get().uri("/api/v1/calls?ruriUser=bob").exchange().expectStatus().isBadRequest().expectBody()
+                .jsonPath("$.message").value(m -> assertThat((String) m).startsWith("unknown parameter \"ruriUser\""));
+    }
+
+    @Test
+    void theOpenApiOperationsListTheirFamiliesParameters() {
+        Map<String, Object> doc = anonymous.get().uri("/v3/api-docs").exchange().expectStatus().isOk()
+                .expectBody(Map.class).returnResult().getResponseBody();
+        Map<String, Object> paths = (Map<String, Object>) doc.get("paths");
+        assertThat(params(paths, "/api/v1/calls")).isEqualTo(expected(SearchFamily.CALLS));
+        assertThat(params(paths, "/api/v1/messages")).isEqualTo(expected(SearchFamily.MESSAGES));
+        assertThat(((Map<String, Object>) ((Map<String, Object>) paths.get("/api/v1/meta/search")).get("get")).get("summary"))
+                .asString().startsWith("The search filters");
+    }
+
+    private static List<String> expected(SearchFamily family) {
+        List<String> names = new ArrayList<>(List.of("from", "to", "limit", "cursor"));
+        family.fields().forEach(f -> names.add(f.param()));
+        return names;
+    }
+
+    private static List<String> params(Map<String, Object> paths, String path) {
+        Map<String, Object> get = (Map<String, Object>) ((Map<String, Object>) paths.get(path)).get("get");
+        return ((List<Map<String, Object>>) get.get("parameters")).stream().map(p -> (String) p.get("name")).toList();
+    }
+}

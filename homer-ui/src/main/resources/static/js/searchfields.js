@@ -1,0 +1,46 @@
+import { json } from './api.js';
+import { mount, spinner, errorBox } from './dom.js';
+
+// The search filters, as homer-api defines them (GET /api/v1/meta/search): the search form and the live filters are
+// built from it, so a filter added to the API appears in both without a change here. Asked once per page load.
+
+let known = null;
+let loading = null;
+
+/**
+ * { fields: [{ param, label, syntax }], searches: { messages | calls | stream: { paged, params: Set } } };
+ * rejects when the API cannot say (the page shows the error).
+ */
+export function loadSearchFields(signal) {
+  if (known) return Promise.resolve(known);
+  if (!loading) {
+    loading = json('/api/v1/meta/search').then((body) => {
+      known = {
+        fields: body.fields || [],
+        searches: Object.fromEntries((body.searches || []).map((s) => [s.name, { paged: s.paged, params: new Set(s.fields) }])),
+      };
+      return known;
+    }).finally(() => { loading = null; });
+  }
+  // one request for every page that waits; a page left stops waiting, the request goes on for the next
+  return signal ? Promise.race([loading, new Promise((_, reject) => signal.addEventListener('abort',
+    () => reject(signal.reason), { once: true }))]) : loading;
+}
+
+/**
+ * A page (root, app, signal, search) → dispose that needs the search fields, as a page of the router: created at
+ * once when they are known, else after they arrive (a spinner meanwhile, an error box when they cannot be had).
+ */
+export function withSearchFields(page) {
+  return (root, app, signal) => {
+    if (known) return page(root, app, signal, known);
+    let dispose = () => {};
+    mount(root, spinner('Loading…'));
+    loadSearchFields(signal).then((search) => {
+      if (!signal.aborted) dispose = page(root, app, signal, search);
+    }, (e) => {
+      if (!signal.aborted) mount(root, errorBox(e));
+    });
+    return () => dispose();
+  };
+}
