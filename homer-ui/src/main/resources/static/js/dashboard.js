@@ -1,5 +1,5 @@
 import uPlot from '/webjars/uplot/dist/uPlot.esm.js';
-import { h, mount, spinner, errorBox, empty, statusClass } from './dom.js';
+import { h, mount, spinner, answer, empty, statusClass } from './dom.js';
 import { json, query } from './api.js';
 import { formatLocal, utcTitle, duration } from './time.js';
 import { resolveRange, rangePicker } from './range.js';
@@ -105,18 +105,10 @@ export function dashboardPage(root, app, signal) {
 async function load(results, q, nodeList, signal) {
   const rangeText = h('p', { class: 'range', title: `UTC ${q.from} – ${q.to}` }, `${formatLocal(q.from)} – ${formatLocal(q.to)}`);
   mount(results, rangeText, spinner('Loading statistics…'));
-  results.setAttribute('aria-busy', 'true');
-  let kpi;
-  let volume;
-  try {
-    [kpi, volume] = await Promise.all([json(`/api/v1/stats/kpi${query(q)}`, { signal }), json(`/api/v1/stats/volume${query(q)}`, { signal })]);
-  } catch (e) {
-    if (!signal.aborted) mount(results, rangeText, errorBox(e));
-    return;
-  } finally {
-    if (!signal.aborted) results.removeAttribute('aria-busy');
-  }
-  if (signal.aborted) return;
+  const both = await answer(results, signal, Promise.all([json(`/api/v1/stats/kpi${query(q)}`, { signal }),
+    json(`/api/v1/stats/volume${query(q)}`, { signal })]), rangeText);
+  if (both === undefined) return;
+  const [kpi, volume] = both;
   mount(nodeList, (kpi.nodes || []).map((n) => h('option', { value: n })));
   const total = kpi.total || {};
   const kpiSeries = kpi.series || [];

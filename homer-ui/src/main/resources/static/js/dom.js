@@ -82,6 +82,23 @@ export function errorBox(err) {
   return h('div', { class: 'error', role: 'alert' }, h('strong', null, 'Error: '), message);
 }
 
+/**
+ * The answer of `request` for a page: `box` is aria-busy while it runs; when it fails, `box` shows `before`
+ * and the error. Undefined when it failed or the page was left (`signal` aborted: nothing is shown then).
+ */
+export async function answer(box, signal, request, ...before) {
+  box.setAttribute('aria-busy', 'true');
+  try {
+    const value = await request;
+    return signal.aborted ? undefined : value;
+  } catch (e) {
+    if (!signal.aborted) mount(box, ...before, errorBox(e));
+    return undefined;
+  } finally {
+    if (!signal.aborted) box.removeAttribute('aria-busy');
+  }
+}
+
 export function empty(message) {
   return h('div', { class: 'empty' }, message);
 }

@@ -1,4 +1,4 @@
-import { h, mount, spinner, errorBox, empty, statusClass } from './dom.js';
+import { h, mount, spinner, answer, errorBox, empty, statusClass } from './dom.js';
 import { messageView } from './message.js';
 import { loadPayloadTypes } from './hep.js';
 import { json, query } from './api.js';
@@ -90,17 +90,8 @@ async function runSearch(results, params, view, resolved, app, signal, fields, c
   const rangeText = h('p', { class: 'range', title: `UTC ${resolved.from} – ${resolved.to}` },
     `${formatLocal(resolved.from)} – ${formatLocal(resolved.to)}`);
   mount(results, rangeText, spinner('Searching…'));
-  results.setAttribute('aria-busy', 'true');
-  let page;
-  try {
-    page = await json(`/api/v1/${view}${query(q)}`, { signal });
-  } catch (e) {
-    if (!signal.aborted) mount(results, rangeText, errorBox(e));
-    return;
-  } finally {
-    if (!signal.aborted) results.removeAttribute('aria-busy');
-  }
-  if (signal.aborted) return;
+  const page = await answer(results, signal, json(`/api/v1/${view}${query(q)}`, { signal }), rangeText);
+  if (page === undefined) return;
   const items = page.items || [];
   if (!items.length) {
     mount(results, rangeText, empty(params.get('cursor') ? 'No more results.' : 'No ' + view + ' match this search. Widen the time range or remove a filter.'));

@@ -2,10 +2,10 @@ package io.hepstack.tools;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import io.hepstack.proto.hep.HepChunk;
 import io.hepstack.proto.hep.HepDecodeException;
 import io.hepstack.proto.hep.HepPacket;
 import io.hepstack.proto.model.HepPayloadType;
+import io.hepstack.proto.model.MessageExtractor;
 import io.hepstack.proto.sip.CSeq;
 import io.hepstack.proto.sip.SipMessage;
 import io.hepstack.proto.sip.SipParseException;
@@ -58,15 +58,7 @@ final class PacketJson {
             } else {
                 g.writeNumberField("vlan", p.vlan());
             }
-            g.writeArrayFieldStart("chunks");
-            for (HepChunk c : p.chunks()) {
-                g.writeStartObject();
-                g.writeNumberField("vendor", c.vendor());
-                g.writeNumberField("type", c.type());
-                g.writeStringField("hex", c.hex());
-                g.writeEndObject();
-            }
-            g.writeEndArray();
+            MessageExtractor.writeChunks(g, "chunks", p.chunks());
             String text = utf8(p.payload());
             g.writeStringField("payload", text != null ? text : Base64.getEncoder().encodeToString(p.payload()));
             g.writeStringField("payloadEncoding", text != null ? "utf8" : "base64");

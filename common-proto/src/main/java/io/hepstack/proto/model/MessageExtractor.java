@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -136,21 +137,29 @@ public final class MessageExtractor {
                 write(g, e.getValue());
             }
             if (!p.chunks().isEmpty()) {
-                g.writeArrayFieldStart("hepChunks");
-                for (HepChunk c : p.chunks()) {
-                    g.writeStartObject();
-                    g.writeNumberField("vendor", c.vendor());
-                    g.writeNumberField("type", c.type());
-                    g.writeStringField("hex", c.hex());
-                    g.writeEndObject();
-                }
-                g.writeEndArray();
+                writeChunks(g, "hepChunks", p.chunks());
             }
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e); // a StringWriter does not fail
         }
         return out.toString();
+    }
+
+    /**
+     * Raw HEP chunks as the JSON array field {@code field}: {@code [{"vendor": 0, "type": 32, "hex": "0a0b"}, ...]},
+     * the form stored in {@code extra} and printed by {@code hep-tools decode}.
+     */
+    public static void writeChunks(JsonGenerator g, String field, List<HepChunk> chunks) throws IOException {
+        g.writeArrayFieldStart(field);
+        for (HepChunk c : chunks) {
+            g.writeStartObject();
+            g.writeNumberField("vendor", c.vendor());
+            g.writeNumberField("type", c.type());
+            g.writeStringField("hex", c.hex());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
     }
 
     private static void write(JsonGenerator g, Object v) throws IOException {

@@ -3,8 +3,10 @@ package io.hepstack.proto.testing;
 import java.io.File;
 import java.io.IOException;
 import java.net.DatagramSocket;
+import java.net.HttpURLConnection;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -69,6 +71,22 @@ public class ChildProcess implements AutoCloseable {
     }
 
     /** A port free for both UDP and TCP on 127.0.0.1 right now, for a peer that listens on both. */
+    /** The HTTP status of a GET of {@code url}, or -1 when nothing answers. */
+    public static int httpStatus(String url) {
+        try {
+            HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
+            c.setConnectTimeout(1000);
+            c.setReadTimeout(5000);
+            try {
+                return c.getResponseCode();
+            } finally {
+                c.disconnect();
+            }
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
     public static int freePort() throws IOException {
         return freePort(new ArrayList<>());
     }

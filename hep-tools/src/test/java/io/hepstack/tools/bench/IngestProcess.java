@@ -67,18 +67,7 @@ final class IngestProcess extends ChildProcess {
     }
 
     int status(String path) {
-        try {
-            HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + httpPort + path).toURL().openConnection();
-            c.setConnectTimeout(1000);
-            c.setReadTimeout(5000);
-            try {
-                return c.getResponseCode();
-            } finally {
-                c.disconnect();
-            }
-        } catch (IOException e) {
-            return -1;
-        }
+        return httpStatus("http://127.0.0.1:" + httpPort + path);
     }
 
     String get(String path) throws IOException {

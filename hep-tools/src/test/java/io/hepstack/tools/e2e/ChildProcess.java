@@ -1,8 +1,6 @@
 package io.hepstack.tools.e2e;
 
 import java.io.IOException;
-import java.net.HttpURLConnection;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,7 +43,7 @@ final class ChildProcess extends io.hepstack.proto.testing.ChildProcess {
         long end = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < end) {
             assertAlive();
-            if (status(url) == 200) {
+            if (httpStatus(url) == 200) {
                 return;
             }
             Thread.sleep(250);
@@ -57,20 +55,5 @@ final class ChildProcess extends io.hepstack.proto.testing.ChildProcess {
      *  module's {@code target/MODULE.jar} beside this one. */
     static Path jar(String property, String module) {
         return Path.of(System.getProperty(property, "../" + module + "/target/" + module + ".jar")).toAbsolutePath();
-    }
-
-    static int status(String url) {
-        try {
-            HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
-            c.setConnectTimeout(1000);
-            c.setReadTimeout(5000);
-            try {
-                return c.getResponseCode();
-            } finally {
-                c.disconnect();
-            }
-        } catch (IOException e) {
-            return -1;
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.hepstack.api.alias;
 
+import io.hepstack.api.ApiIT;
 import io.hepstack.api.Fixture;
 import io.hepstack.api.Http;
 import io.hepstack.api.Plans;
@@ -9,19 +10,13 @@ import io.hepstack.proto.hep.HepPacket;
 import io.hepstack.proto.model.CapturedMessage;
 import io.hepstack.proto.model.HepPayloadType;
 import io.hepstack.proto.model.MessageExtractor;
-import io.hepstack.proto.store.testing.TestDatabase;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.http.MediaType;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import reactor.test.StepVerifier;
 
@@ -41,23 +36,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * gets, the update endpoint and its refusals, and the plan of the lookup. Each test uses its own
  * address range, so the tests share one application and database in any order.
  */
-@DirtiesContext
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @SuppressWarnings("unchecked")
-class AliasIT {
-
-    @RegisterExtension
-    static final TestDatabase db = TestDatabase.migrated();
+class AliasIT extends ApiIT {
 
     static final long BASE = 1_700_000_000_000_000L;
     static final List<CapturedMessage> rows = new ArrayList<>();
     static String from;
     static String to;
-
-    @DynamicPropertySource
-    static void database(DynamicPropertyRegistry registry) {
-        TestApp.database(registry, db);
-    }
 
     /** Two calls whose SIP messages touch every host the precedence cases need (one IPv4, one IPv6). */
     @BeforeAll

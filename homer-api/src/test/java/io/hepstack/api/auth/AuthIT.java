@@ -1,5 +1,6 @@
 package io.hepstack.api.auth;
 
+import io.hepstack.api.ApiIT;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
@@ -7,16 +8,11 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.hepstack.api.Http;
 import io.hepstack.api.TestApp;
-import io.hepstack.proto.store.testing.TestDatabase;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.http.MediaType;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import java.nio.charset.StandardCharsets;
@@ -28,18 +24,9 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-@DirtiesContext
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "homer.api.auth.jwt-secret=" + TestApp.JWT_SECRET)
-class AuthIT {
-
-    @RegisterExtension
-    static final TestDatabase db = TestDatabase.migrated();
-
-    @DynamicPropertySource
-    static void database(DynamicPropertyRegistry registry) {
-        TestApp.database(registry, db);
-    }
+class AuthIT extends ApiIT {
 
     @Autowired
     WebTestClient http;

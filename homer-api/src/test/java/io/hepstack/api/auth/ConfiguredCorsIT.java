@@ -1,29 +1,16 @@
 package io.hepstack.api.auth;
 
+import io.hepstack.api.ApiIT;
 import io.hepstack.api.TestApp;
-import io.hepstack.proto.store.testing.TestDatabase;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
-@DirtiesContext
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"homer.api.cors.allowed-origins=https://homer.example.com", "logging.level.org.springframework.web.cors=INFO"})
-class ConfiguredCorsIT {
-
-    @RegisterExtension
-    static final TestDatabase db = TestDatabase.migrated();
-
-    @DynamicPropertySource
-    static void database(DynamicPropertyRegistry registry) {
-        TestApp.database(registry, db);
-    }
+class ConfiguredCorsIT extends ApiIT {
 
     @Autowired
     WebTestClient http;

@@ -1,5 +1,6 @@
 package io.hepstack.api.call;
 
+import io.hepstack.api.ApiIT;
 import io.hepstack.api.Fixture;
 import io.hepstack.api.Http;
 import io.hepstack.api.TestApp;
@@ -11,16 +12,11 @@ import io.hepstack.proto.pcap.FlowKey;
 import io.hepstack.proto.pcap.PcapPacket;
 import io.hepstack.proto.pcap.PcapReader;
 import io.hepstack.proto.pcap.PcapVisitor;
-import io.hepstack.proto.store.testing.TestDatabase;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
@@ -39,24 +35,15 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-@DirtiesContext
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"homer.api.flow.max-depth=3", "homer.api.flow.max-legs=20"})
 @SuppressWarnings("unchecked")
-class CallFlowIT {
-
-    @RegisterExtension
-    static final TestDatabase db = TestDatabase.migrated();
+class CallFlowIT extends ApiIT {
 
     static List<CapturedMessage> kamailio;
     static CraftedCalls crafted;
     static String from;
     static String to;
-
-    @DynamicPropertySource
-    static void database(DynamicPropertyRegistry registry) {
-        TestApp.database(registry, db);
-    }
 
     @BeforeAll
     static void storeTheCaptureAndTheCraftedLegs() {

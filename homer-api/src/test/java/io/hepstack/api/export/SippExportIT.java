@@ -1,5 +1,6 @@
 package io.hepstack.api.export;
 
+import io.hepstack.api.ApiIT;
 import io.hepstack.api.Fixture;
 import io.hepstack.api.Http;
 import io.hepstack.api.TestApp;
@@ -8,18 +9,12 @@ import io.hepstack.proto.hep.HepPacket;
 import io.hepstack.proto.model.CapturedMessage;
 import io.hepstack.proto.model.HepPayloadType;
 import io.hepstack.proto.model.MessageExtractor;
-import io.hepstack.proto.store.testing.TestDatabase;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.http.MediaType;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.w3c.dom.Document;
 
@@ -42,12 +37,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code GET /api/v1/calls/{callId}/sipp}: the exported scenario is run by the real {@code sipp}
  * (Debian sip-tester) against a SIPp UAS on loopback, and must complete its one call (exit 0).
  */
-@DirtiesContext
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class SippExportIT {
-
-    @RegisterExtension
-    static final TestDatabase db = TestDatabase.migrated();
+class SippExportIT extends ApiIT {
 
     /** Header bytes that must neither break the XML nor become SIPp markup or keywords. */
     static final byte[] HOSTILE = bytes("X-Evil: a ]]> b <!-- c --> &amp; [call_id] [len \\x41 \"q\" \u0001\u000b\t<x/> end");
@@ -59,11 +49,6 @@ class SippExportIT {
     static String basicCallId;
     static String busyCallId;
     static String optionsCallId;
-
-    @DynamicPropertySource
-    static void database(DynamicPropertyRegistry registry) {
-        TestApp.database(registry, db);
-    }
 
     @BeforeAll
     static void storeTheCaptureAndAHostileCall() {

@@ -1,20 +1,15 @@
 package io.hepstack.api.search;
 
+import io.hepstack.api.ApiIT;
 import io.hepstack.api.Fixture;
 import io.hepstack.api.Http;
 import io.hepstack.api.TestApp;
 import io.hepstack.api.web.Times;
 import io.hepstack.proto.model.CapturedMessage;
-import io.hepstack.proto.store.testing.TestDatabase;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.util.UriBuilder;
 
@@ -30,21 +25,11 @@ import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-@DirtiesContext
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class MessageSearchIT {
-
-    @RegisterExtension
-    static final TestDatabase db = TestDatabase.migrated();
+class MessageSearchIT extends ApiIT {
 
     static List<CapturedMessage> rows;
     static String from;
     static String to;
-
-    @DynamicPropertySource
-    static void database(DynamicPropertyRegistry registry) {
-        TestApp.database(registry, db);
-    }
 
     @BeforeAll
     static void storeTheKamailioCapture() {

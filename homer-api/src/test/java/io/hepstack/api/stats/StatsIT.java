@@ -1,23 +1,18 @@
 package io.hepstack.api.stats;
 
+import io.hepstack.api.ApiIT;
 import io.hepstack.api.query.Scope;
 import io.hepstack.api.Fixture;
 import io.hepstack.api.Http;
 import io.hepstack.api.Plans;
 import io.hepstack.api.TestApp;
-import io.hepstack.proto.store.testing.TestDatabase;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.http.MediaType;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.util.LinkedMultiValueMap;
 import reactor.test.StepVerifier;
@@ -37,21 +32,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code /api/v1/stats/kpi} and {@code /stats/volume} over {@link OutcomeCalls}, every figure
  * counted by hand from the calls' table.
  */
-@DirtiesContext
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class StatsIT {
+class StatsIT extends ApiIT {
 
     static final Instant BASE = Instant.parse("2026-11-20T10:00:00Z");
     static final String FROM = "2026-11-20T10:00:00Z";
     static final String TO = "2026-11-20T10:15:00Z";
-
-    @RegisterExtension
-    static final TestDatabase db = TestDatabase.migrated();
-
-    @DynamicPropertySource
-    static void database(DynamicPropertyRegistry registry) {
-        TestApp.database(registry, db);
-    }
 
     @BeforeAll
     static void storeTheCalls() {

@@ -1,14 +1,9 @@
 package io.hepstack.api.web;
 
+import io.hepstack.api.ApiIT;
 import io.hepstack.api.TestApp;
-import io.hepstack.proto.store.testing.TestDatabase;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -39,17 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * complete response that said {@code Connection: close}. Without the setting, rounds hang within
  * seconds (about one round in four on a 2-core machine).
  */
-@DirtiesContext
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class KeepAliveIT {
-
-    @RegisterExtension
-    static final TestDatabase db = TestDatabase.migrated();
-
-    @DynamicPropertySource
-    static void database(DynamicPropertyRegistry registry) {
-        TestApp.database(registry, db);
-    }
+class KeepAliveIT extends ApiIT {
 
     @LocalServerPort
     int port;

@@ -83,7 +83,7 @@ final class FakeHomerApi implements AutoCloseable {
                         .get("/api/v1/auth/me", (q, s) -> role(q) == null ? unauthorized(s)
                                 : send(s, map("name", VIEWER_TOKEN.equals(token(q)) ? VIEWER : USER, "role", role(q), "kind", "ACCOUNT")))
                         .get("/api/v1/meta/payload-types", (q, s) -> send(s, Map.of("items", payloadTypes())))
-                        // homer-api's answer, recorded (its SearchMetaIT checks the real one)
+                        // homer-api's answer, recorded (its MetaIT checks the real one)
                         .get("/api/v1/meta/search", authed((q, s) -> s.header("Content-Type", "application/json")
                                 .sendString(reactor.core.publisher.Mono.just(SEARCH_META)).then()))
                         .get("/api/v1/stats/kpi", authed((q, s) -> kpi(q, s)))
