@@ -7,8 +7,6 @@ import io.hepstack.api.search.Payloads;
 import io.hepstack.api.query.Scope;
 import io.hepstack.api.query.Sql;
 import io.hepstack.api.web.ApiException;
-import io.hepstack.proto.model.HepPayloadType;
-import io.hepstack.proto.model.MessageKind;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Mono;
@@ -17,23 +15,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
  * Builds a {@link CallFlow}: locates the call, widens the window around it, follows correlation to
- * the other legs (bounded in legs and rounds), then reads every message of the legs at once.
- *
- * <p>Correlation, as the collector stores it: {@code correlation_id} is HEP chunk 0x0011, else the
- * first configured A-leg header (X-CID...), else the Call-ID. So two legs are linked when they share
- * a correlation id, or when one leg's correlation id is the other's Call-ID; QoS reports and logs are
- * linked by their correlation id. Which rows are QoS reports and which are logs is their payload type's
- * kind ({@link HepPayloadType#kind()}), the kind the collector stores them as. Each round asks, with the indexes of docs/schema.md, for rows whose
- * correlation id is a known key ({@code messages_correlation_id}), whose Call-ID is a known key or a
- * new leg ({@code messages_call_id}).
+ * the other legs ({@link LegCorrelation}, bounded in legs and rounds), then reads every message of the
+ * legs at once and assembles the answer ({@link FlowAssembly}), hosts named by their aliases. This
+ * class holds the SQL: each round asks, with the indexes of docs/schema.md, for rows whose correlation
+ * id is a known key ({@code messages_correlation_id}), whose Call-ID is a known key or a new leg
+ * ({@code messages_call_id}).
  */
 @Repository
 public class FlowStore {
@@ -77,65 +68,21 @@ public class FlowStore {
                     Instant widened = found[1].plus(limits.widen()).plusNanos(1000);
                     Instant end = Duration.between(start, widened).compareTo(limits.maxWindow()) > 0
                             ? start.plus(limits.maxWindow()) : widened;
-                    Correlation c = new Correlation(callId, scope);
-                    return expand(c, start, end, 1).then(Mono.defer(() -> read(c, start, end)));
+                    LegCorrelation c = new LegCorrelation(callId, limits.maxLegs());
+                    return expand(c, start, end, scope, 1).then(Mono.defer(() -> read(c, start, end, scope)));
                 });
     }
 
-    /** Legs and keys found so far; the frontier is what the last round added. */
-    private static final class Correlation {
-        final Set<String> legs = new LinkedHashSet<>();
-        final Set<String> keys = new LinkedHashSet<>();
-        /** Leg that brought each key, to name the leg of QoS and logs. */
-        final Map<String, String> keyLeg = new LinkedHashMap<>();
-        /** What every statement of this flow may read. */
-        final Scope scope;
-        Set<String> newLegs = new LinkedHashSet<>();
-        Set<String> newKeys = new LinkedHashSet<>();
-
-        Correlation(String callId, Scope scope) {
-            this.scope = scope;
-            legs.add(callId);
-            keys.add(callId);
-            keyLeg.put(callId, callId);
-            newLegs.add(callId);
-            newKeys.add(callId);
-        }
-    }
-
-    private Mono<Void> expand(Correlation c, Instant from, Instant to, int depth) {
-        if (depth > limits.maxDepth() || (c.newLegs.isEmpty() && c.newKeys.isEmpty())) {
+    private Mono<Void> expand(LegCorrelation c, Instant from, Instant to, Scope scope, int depth) {
+        if (depth > limits.maxDepth() || !c.hasFrontier()) {
             return Mono.empty();
         }
-        Sql s = expansionSql(c.newLegs, c.newKeys, from, to, c.scope);
+        Sql s = expansionSql(c.newLegs(), c.newKeys(), from, to, scope);
         return s.on(db).map(r -> new String[] {r.get("call_id", String.class), r.get("correlation_id", String.class)})
                 .all().collectList()
                 .flatMap(links -> {
-                    Set<String> legs = new LinkedHashSet<>();
-                    Set<String> keys = new LinkedHashSet<>();
-                    for (String[] link : links) {
-                        String leg = link[0];
-                        String key = link[1];
-                        if (leg != null && !c.legs.contains(leg) && c.legs.size() < limits.maxLegs()) {
-                            c.legs.add(leg);
-                            legs.add(leg);
-                        }
-                        if (leg != null && c.legs.contains(leg) && key != null && !c.keys.contains(key)
-                                && c.keys.size() < limits.maxLegs() * 2) {
-                            c.keys.add(key);
-                            c.keyLeg.put(key, leg);
-                            keys.add(key);
-                        }
-                        if (leg != null && c.legs.contains(leg) && !c.keys.contains(leg)) {
-                            // a leg's Call-ID is a key too: a further leg may name it (X-CID of a C-leg)
-                            c.keys.add(leg);
-                            c.keyLeg.put(leg, leg);
-                            keys.add(leg);
-                        }
-                    }
-                    c.newLegs = legs;
-                    c.newKeys = keys;
-                    return expand(c, from, to, depth + 1);
+                    c.absorb(links);
+                    return expand(c, from, to, scope, depth + 1);
                 });
     }
 
@@ -165,18 +112,16 @@ public class FlowStore {
         return s;
     }
 
-    private Mono<CallFlow> read(Correlation c, Instant from, Instant to) {
+    private Mono<CallFlow> read(LegCorrelation c, Instant from, Instant to, Scope scope) {
         Sql s = new Sql();
-        String legs = s.bind(c.legs.toArray(String[]::new));
-        Set<String> keys = new LinkedHashSet<>(c.keys);
-        keys.addAll(c.legs);
+        String legs = s.bind(c.legs().toArray(String[]::new));
         s.append("SELECT ").append(MessageItem.columns("")).append(", ").append(Payloads.COLUMNS)
                 .append(" FROM messages WHERE ts >= ").append(s.bind(CallStore.utc(from)))
                 .append(" AND ts < ").append(s.bind(CallStore.utc(to)))
                 .append(" AND (call_id = ANY(").append(legs).append(") OR (correlation_id = ANY(")
-                .append(s.bind(keys.toArray(String[]::new)))
+                .append(s.bind(c.keysAndLegs().toArray(String[]::new)))
                 .append(") AND correlation_id IS NOT NULL AND correlation_id IS DISTINCT FROM call_id))");
-        c.scope.appendTo(s, "");
+        scope.appendTo(s, "");
         s.append(" ORDER BY ts, id LIMIT ").append(s.bind(limits.maxMessages() + 1));
         return s.on(db).map(r -> {
                     MessageItem item = MessageItem.of(r);
@@ -185,33 +130,7 @@ public class FlowStore {
                     return new CallFlow.Message(item, raw[0], raw[1], null, payload);
                 })
                 .all().collectList()
-                .map(rows -> {
-                    boolean truncated = rows.size() > limits.maxMessages();
-                    List<CallFlow.Message> all = truncated ? rows.subList(0, limits.maxMessages()) : rows;
-                    List<CallFlow.Message> sip = new ArrayList<>();
-                    List<CallFlow.Event> qos = new ArrayList<>();
-                    List<CallFlow.Event> logs = new ArrayList<>();
-                    Map<String, CallFlow.Host> hosts = new LinkedHashMap<>();
-                    for (CallFlow.Message m : all) {
-                        MessageItem i = m.item();
-                        String leg = legOf(c, i);
-                        int type = i.protoType() == null ? -1 : i.protoType();
-                        HepPayloadType payloadType = HepPayloadType.valueOf(type);
-                        boolean event = payloadType.kind() == MessageKind.QOS || payloadType.kind() == MessageKind.LOG;
-                        if (payloadType.equals(HepPayloadType.SIP) || (i.callId() != null && !event)) {
-                            sip.add(new CallFlow.Message(i, m.raw(), m.rawEncoding(), leg, m.payload()));
-                            host(hosts, i.srcIp(), i.srcPort());
-                            host(hosts, i.dstIp(), i.dstPort());
-                        } else if (event) {
-                            CallFlow.Event e = new CallFlow.Event(i.id(), i.timestamp(), leg, i.correlationId(), type,
-                                    i.srcIp(), i.srcPort(), i.dstIp(), i.dstPort(), i.captureId(), i.node(), m.raw(),
-                                    m.rawEncoding());
-                            (payloadType.kind() == MessageKind.LOG ? logs : qos).add(e);
-                        }
-                    }
-                    return new CallFlow(List.copyOf(c.legs), List.copyOf(hosts.values()), sip, qos, logs, from, to,
-                            truncated);
-                })
+                .map(rows -> FlowAssembly.assemble(rows, c, limits.maxMessages(), from, to))
                 .flatMap(this::named);
     }
 
@@ -231,24 +150,5 @@ public class FlowStore {
             return new CallFlow(flow.callIds(), List.copyOf(hosts), flow.messages(), flow.qos(), flow.logs(), flow.from(),
                     flow.to(), flow.truncated());
         });
-    }
-
-    private static String legOf(Correlation c, MessageItem i) {
-        if (i.callId() != null && c.legs.contains(i.callId())) {
-            return i.callId();
-        }
-        String key = i.correlationId();
-        if (key != null && c.legs.contains(key)) {
-            return key;
-        }
-        return key == null ? null : c.keyLeg.get(key);
-    }
-
-    private static void host(Map<String, CallFlow.Host> hosts, String ip, Integer port) {
-        if (ip == null) {
-            return;
-        }
-        int p = port == null ? 0 : port;
-        hosts.putIfAbsent(ip + "|" + p, new CallFlow.Host(ip, p, null));
     }
 }
