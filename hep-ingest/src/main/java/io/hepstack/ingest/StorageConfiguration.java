@@ -1,6 +1,8 @@
 package io.hepstack.ingest;
 
 import io.hepstack.ingest.config.IngestProperties;
+import io.hepstack.proto.store.IngestSettings;
+import io.hepstack.proto.store.IngestSettingsStore;
 import io.hepstack.proto.store.MaintenanceReport;
 import io.hepstack.proto.store.MessageWriter;
 import io.hepstack.proto.store.PartitionMaintainer;
@@ -63,7 +65,17 @@ class StorageConfiguration {
                     log.warn("partition maintenance failed: {}", e.toString());
                     return Mono.empty();
                 }));
-        Flux<MaintenanceReport> work = (cfg.migrateSchema() ? migrate.then() : Mono.<Void>empty()).thenMany(maintain);
+        // the settings every other writer (homer-api's PCAP import) stores rows with: once the schema is there
+        IngestSettings settings = new IngestSettings(policy, props.extraction().settings());
+        Mono<Void> publish = new IngestSettingsStore(connections, Clock.systemUTC())
+                .publish(settings, System.getenv().getOrDefault("HOSTNAME", "hep-ingest"))
+                .doOnSuccess(x -> log.info("ingest settings published: {}", settings.toJson()))
+                .onErrorResume(e -> {
+                    log.warn("ingest settings not published (a PCAP import uses its defaults): {}", e.toString());
+                    return Mono.empty();
+                });
+        Flux<MaintenanceReport> work = (cfg.migrateSchema() ? migrate.then() : Mono.<Void>empty()).then(publish)
+                .thenMany(maintain);
         return new SmartLifecycle() {
             private Disposable running;
 

@@ -1,5 +1,6 @@
 package io.hepstack.ingest;
 
+import io.hepstack.proto.store.IngestSettings;
 import io.hepstack.proto.store.testing.TestDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -87,6 +88,12 @@ class SigtermIT {
             r.next();
             assertThat(r.getLong(1)).as("stored; log: %s", tail(log)).isEqualTo(KamailioCapture.MESSAGES);
             assertThat(r.getLong(2)).isEqualTo(KamailioCapture.CALL_IDS);
+        }
+        // once its schema was there, the collector published the settings other writers store rows with
+        try (Connection c = db.openJdbc(); Statement st = c.createStatement();
+             ResultSet r = st.executeQuery("SELECT settings::text FROM ingest_settings")) {
+            assertThat(r.next()).as("ingest_settings published; log: %s", tail(log)).isTrue();
+            assertThat(IngestSettings.fromJson(r.getString(1)).toJson()).isEqualTo(IngestSettings.defaults().toJson());
         }
     }
 

@@ -22,7 +22,7 @@ class DocumentedDefaultsTest {
                 "homer.api.import", ImportProperties.class,
                 "homer.api.stream", StreamProperties.class));
         assertThat(checked).extracting(DocumentedDefaults.Setting::key)
-                .contains("homer.api.flow.locate-range", "homer.api.import.correlation-headers", "homer.api.stream.max-streams")
+                .contains("homer.api.flow.locate-range", "homer.api.import.batch-size", "homer.api.stream.max-streams")
                 .hasSizeGreaterThan(30);
     }
 }

@@ -40,6 +40,11 @@ public record HeaderExtractor(String header, Pattern pattern) {
         return new HeaderExtractor(config.substring(0, colon), regex.isEmpty() ? null : Pattern.compile(regex));
     }
 
+    /** The configuration this was parsed from: {@code NAME} or {@code NAME:REGEX} ({@link #parse} reads it back). */
+    public String spec() {
+        return pattern == null ? header : header + ':' + pattern.pattern();
+    }
+
     /**
      * The extracted value: the first value of {@link #header()} in {@code message}, narrowed by
      * {@link #pattern()}; {@code null} when the header is absent, the pattern does not match or its

@@ -1,6 +1,5 @@
 package io.hepstack.api.importer;
 
-import io.hepstack.proto.model.ExtractionSettings;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -9,9 +8,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
-import java.time.Duration;
-import java.util.List;
-
 /**
  * Settings of {@code POST /api/v1/import/pcap}, bound from {@code homer.api.import.*}; docs/api.md
  * documents each one.
@@ -19,17 +15,11 @@ import java.util.List;
  * @param maxSize            largest capture accepted (the multipart body may exceed it by 64 KiB of framing)
  * @param batchSize          messages per stored batch (and per batch id: changing it makes a re-import store again)
  * @param maxConcurrent      imports running at once; more are refused with 429
- * @param correlationHeaders as hep-ingest's {@code homer.ingest.extraction.correlation-headers}
- * @param extraHeaders       as hep-ingest's {@code homer.ingest.extraction.extra-headers}
- * @param partitionWidth     time partition width; must equal the collectors' {@code homer.ingest.storage.partition-width}
  */
 @Validated
 @ConfigurationProperties("homer.api.import")
 public record ImportProperties(
         @NotNull @DefaultValue("100MB") DataSize maxSize,
         @Min(1) @Max(10000) @DefaultValue("1000") int batchSize,
-        @Min(1) @Max(64) @DefaultValue("2") int maxConcurrent,
-        @NotNull @DefaultValue(ExtractionSettings.DEFAULT_CORRELATION_HEADER) List<String> correlationHeaders,
-        @NotNull @DefaultValue List<String> extraHeaders,
-        @NotNull @DefaultValue("1d") Duration partitionWidth) {
+        @Min(1) @Max(64) @DefaultValue("2") int maxConcurrent) {
 }

@@ -6,16 +6,15 @@ import io.hepstack.proto.hep.HepDecodeException;
 import io.hepstack.proto.hep.HepDecoder;
 import io.hepstack.proto.hep.HepPacket;
 import io.hepstack.proto.model.CapturedMessage;
-import io.hepstack.proto.model.ExtractionSettings;
 import io.hepstack.proto.model.HepPayloadType;
 import io.hepstack.proto.model.MessageExtractor;
 import io.hepstack.proto.pcap.PcapFormatException;
 import io.hepstack.proto.pcap.PcapReader;
 import io.hepstack.proto.pcap.PcapStats;
 import io.hepstack.proto.pcap.SkipReason;
-import io.hepstack.proto.sip.HeaderExtractor;
+import io.hepstack.proto.store.IngestSettings;
+import io.hepstack.proto.store.IngestSettingsStore;
 import io.hepstack.proto.store.MessageWriter;
-import io.hepstack.proto.store.PartitionPolicy;
 import io.hepstack.proto.store.WriteResult;
 import io.r2dbc.spi.ConnectionFactory;
 import org.slf4j.Logger;
@@ -51,7 +50,10 @@ import java.util.UUID;
  * Stores what a capture file holds as hep-ingest would have stored it: each HEP packet decoded by
  * {@link HepDecoder}, each plain SIP message wrapped as a HEPv3 packet (payload type 1, capture id
  * 0, the given node), every row made by {@link MessageExtractor} and written in batches by
- * {@link MessageWriter} (partitions created as needed, the odd-timestamp rule, the batch ledger).
+ * {@link MessageWriter} (partitions created as needed, the odd-timestamp rule, the batch ledger), both
+ * with the collectors' own settings as they published them ({@link IngestSettingsStore}: extraction
+ * headers, partition width, retention), read at the start of each import; the defaults when no
+ * collector has published yet.
  *
  * <p>Batch {@code i} of a file has the id {@code UUID.nameUUIDFromBytes("hepstack-import:<sha256>:<i>")}:
  * importing the same file again finds every batch in the ledger and stores nothing (while the ledger
@@ -65,17 +67,15 @@ public class PcapImporter {
     private static final int MAX_CALL_IDS = 20;
     private static final Duration BATCH_TIMEOUT = Duration.ofMinutes(2);
 
-    private final MessageWriter writer;
-    private final MessageExtractor extractor;
+    private final ConnectionFactory connections;
+    private final IngestSettingsStore settings;
+    private final Clock clock;
     private final int batchSize;
 
     public PcapImporter(ConnectionFactory connections, ImportProperties props, ObjectProvider<Clock> clock) {
-        PartitionPolicy policy = PartitionPolicy.defaults();
-        policy = policy.withWidth(props.partitionWidth(), policy.ahead());
-        this.writer = new MessageWriter(connections, policy, clock.getIfAvailable(Clock::systemUTC));
-        this.extractor = new MessageExtractor(new ExtractionSettings(
-                props.correlationHeaders().stream().map(HeaderExtractor::parse).toList(),
-                props.extraHeaders().stream().map(HeaderExtractor::parse).toList()));
+        this.connections = connections;
+        this.clock = clock.getIfAvailable(Clock::systemUTC);
+        this.settings = new IngestSettingsStore(connections, this.clock);
         this.batchSize = props.batchSize();
     }
 
@@ -86,12 +86,12 @@ public class PcapImporter {
      * @return the outcome; a file that is not a capture fails with a 400 {@link ApiException} carrying the reader's error
      */
     public Mono<ImportResult> importFile(Path file, byte[] sha256, String node) {
-        return Mono.fromCallable(() -> run(file, HexFormat.of().formatHex(sha256), node))
-                .subscribeOn(Schedulers.boundedElastic());
+        return settings.read().flatMap(s -> Mono.fromCallable(() -> run(file, HexFormat.of().formatHex(sha256), node, s))
+                .subscribeOn(Schedulers.boundedElastic()));
     }
 
-    private ImportResult run(Path file, String sha, String node) throws IOException {
-        Run r = new Run(sha, node);
+    private ImportResult run(Path file, String sha, String node, IngestSettings s) throws IOException {
+        Run r = new Run(sha, node, new MessageWriter(connections, s.partitions(), clock), new MessageExtractor(s.extraction()));
         PcapStats stats;
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
             stats = PcapReader.read(in, new CaptureSplitter(r, 65535));
@@ -123,6 +123,8 @@ public class PcapImporter {
     private final class Run implements CaptureSplitter.Listener {
         private final String sha;
         private final String node;
+        private final MessageWriter writer;
+        private final MessageExtractor extractor;
         private final HepDecoder decoder = new HepDecoder();
         private List<CapturedMessage> batch = new ArrayList<>();
         final Map<String, Long> skipped = new TreeMap<>();
@@ -135,9 +137,11 @@ public class PcapImporter {
         long from = Long.MAX_VALUE;
         long to = Long.MIN_VALUE;
 
-        Run(String sha, String node) {
+        Run(String sha, String node, MessageWriter writer, MessageExtractor extractor) {
             this.sha = sha;
             this.node = node;
+            this.writer = writer;
+            this.extractor = extractor;
         }
 
         @Override

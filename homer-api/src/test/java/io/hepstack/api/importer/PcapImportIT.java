@@ -6,12 +6,18 @@ import io.hepstack.api.Http;
 import io.hepstack.api.TestApp;
 import io.hepstack.api.web.Times;
 import io.hepstack.proto.model.CapturedMessage;
+import io.hepstack.proto.model.ExtractionSettings;
+import io.hepstack.proto.sip.HeaderExtractor;
+import io.hepstack.proto.store.IngestSettings;
+import io.hepstack.proto.store.IngestSettingsStore;
+import io.hepstack.proto.store.PartitionPolicy;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
@@ -25,6 +31,8 @@ import org.springframework.web.reactive.function.BodyInserters;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -114,6 +122,30 @@ class PcapImportIT extends ApiIT {
         List<Map<String, Object>> items = (List<Map<String, Object>>) page.get("items");
         assertThat(items).hasSize(580).allSatisfy(m -> assertThat(m.get("captureId")).isEqualTo(0));
         assertThat(items.stream().map(m -> m.get("callId")).collect(Collectors.toSet())).hasSize(80);
+    }
+
+    @Test
+    @Order(3)
+    void storesWithTheSettingsTheCollectorsPublished(@Autowired PcapImporter importer, @TempDir Path dir) throws Exception {
+        // a collector configured with an extra header publishes its settings; the next import uses them
+        IngestSettings collectors = new IngestSettings(PartitionPolicy.defaults(), new ExtractionSettings(
+                List.of(HeaderExtractor.parse("X-CID")), List.of(HeaderExtractor.parse("CSeq"))));
+        new IngestSettingsStore(db.connectionFactory(), Clock.systemUTC()).publish(collectors, "ingest-test")
+                .block(java.time.Duration.ofSeconds(30));
+        Path file = dir.resolve("sip.pcap");
+        Files.write(file, resource("sip.pcap").bytes);
+        ImportResult result = importer.importFile(file, new byte[32], "lab-settings").block(java.time.Duration.ofMinutes(2));
+        assertThat(result.stored()).isEqualTo(1160);
+        try (java.sql.Connection c = db.openJdbc(); java.sql.Statement s = c.createStatement();
+             java.sql.ResultSet r = s.executeQuery("SELECT count(*) FILTER (WHERE extra -> 'headers' ? 'CSeq'), "
+                     + "count(*) FROM messages WHERE node = 'lab-settings' AND parsed")) {
+            r.next();
+            assertThat(r.getLong(2)).isPositive();
+            assertThat(r.getLong(1)).as("every parsed SIP row of the import carries the collectors' extra header")
+                    .isEqualTo(r.getLong(2));
+        }
+        new IngestSettingsStore(db.connectionFactory(), Clock.systemUTC()).publish(IngestSettings.defaults(), null)
+                .block(java.time.Duration.ofSeconds(30));
     }
 
     @Test

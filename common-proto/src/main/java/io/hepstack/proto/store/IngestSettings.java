@@ -1,0 +1,96 @@
+package io.hepstack.proto.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hepstack.proto.model.ExtractionSettings;
+import io.hepstack.proto.model.MessageKind;
+import io.hepstack.proto.sip.HeaderExtractor;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How the collectors store rows: their partition and retention policy and what they extract. Published
+ * in the database by every collector ({@link IngestSettingsStore}) and read by every other writer, so
+ * that a row is stored the same whichever service writes it.
+ *
+ * @param partitions the partition width, partitions ahead, retention per kind, future tolerance
+ * @param extraction the correlation and extra headers
+ */
+public record IngestSettings(PartitionPolicy partitions, ExtractionSettings extraction) {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public IngestSettings {
+        Objects.requireNonNull(partitions, "partitions");
+        Objects.requireNonNull(extraction, "extraction");
+    }
+
+    /** What a collector with default configuration runs with. */
+    public static IngestSettings defaults() {
+        return new IngestSettings(PartitionPolicy.defaults(), ExtractionSettings.DEFAULT);
+    }
+
+    /**
+     * The settings as a JSON object: {@code {"partitionWidth": "PT24H", "partitionsAhead": 2,
+     * "futureTolerance": "PT24H", "retention": {"call": "PT336H", ...}, "correlationHeaders": ["X-CID"],
+     * "extraHeaders": []}} (durations in ISO-8601, headers as configured: {@code NAME} or {@code NAME:REGEX}).
+     */
+    public String toJson() {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("partitionWidth", partitions.width().toString());
+        o.put("partitionsAhead", partitions.ahead());
+        o.put("futureTolerance", partitions.futureTolerance().toString());
+        ObjectNode retention = o.putObject("retention");
+        for (MessageKind kind : MessageKind.values()) {
+            retention.put(kind.code(), partitions.retentionOf(kind).toString());
+        }
+        ArrayNode correlation = o.putArray("correlationHeaders");
+        extraction.correlationHeaders().forEach(h -> correlation.add(h.spec()));
+        ArrayNode extra = o.putArray("extraHeaders");
+        extraction.extraHeaders().forEach(h -> extra.add(h.spec()));
+        return o.toString();
+    }
+
+    /**
+     * Reads {@link #toJson()}'s form.
+     *
+     * @throws IllegalArgumentException when the text is not such an object or a value is not valid
+     */
+    public static IngestSettings fromJson(String json) {
+        try {
+            JsonNode o = JSON.readTree(json);
+            Map<MessageKind, Duration> retention = new EnumMap<>(MessageKind.class);
+            for (MessageKind kind : MessageKind.values()) {
+                retention.put(kind, Duration.parse(required(required(o, "retention"), kind.code()).asText()));
+            }
+            PartitionPolicy policy = new PartitionPolicy(Duration.parse(required(o, "partitionWidth").asText()),
+                    required(o, "partitionsAhead").asInt(), retention, Duration.parse(required(o, "futureTolerance").asText()));
+            return new IngestSettings(policy, new ExtractionSettings(headers(required(o, "correlationHeaders")),
+                    headers(required(o, "extraHeaders"))));
+        } catch (JsonProcessingException | RuntimeException e) {
+            throw new IllegalArgumentException("ingest settings " + json + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static JsonNode required(JsonNode o, String field) {
+        JsonNode v = o == null ? null : o.get(field);
+        if (v == null || v.isNull()) {
+            throw new IllegalArgumentException("field " + field + " missing");
+        }
+        return v;
+    }
+
+    private static List<HeaderExtractor> headers(JsonNode array) {
+        List<HeaderExtractor> out = new ArrayList<>();
+        array.forEach(h -> out.add(HeaderExtractor.parse(h.asText())));
+        return List.copyOf(out);
+    }
+}

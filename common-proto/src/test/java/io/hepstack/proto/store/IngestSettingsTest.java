@@ -1,0 +1,45 @@
+package io.hepstack.proto.store;
+
+import io.hepstack.proto.model.ExtractionSettings;
+import io.hepstack.proto.model.MessageKind;
+import io.hepstack.proto.sip.HeaderExtractor;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class IngestSettingsTest {
+
+    private static IngestSettings custom() {
+        PartitionPolicy policy = PartitionPolicy.defaults().withWidth(Duration.ofHours(6), 4)
+                .withRetention(MessageKind.SIP_CALL, Duration.ofDays(90));
+        return new IngestSettings(policy, new ExtractionSettings(
+                List.of(HeaderExtractor.parse("P-Charging-Vector:icid-value=([^;\\s]+)"), HeaderExtractor.parse("X-CID")),
+                List.of(HeaderExtractor.parse("User-Agent"))));
+    }
+
+    @Test
+    void readsBackWhatItWritesPolicyAndHeadersAlike() {
+        IngestSettings read = IngestSettings.fromJson(custom().toJson());
+        assertThat(read.partitions()).isEqualTo(custom().partitions());
+        assertThat(read.extraction().correlationHeaders()).extracting(HeaderExtractor::spec)
+                .containsExactly("P-Charging-Vector:icid-value=([^;\\s]+)", "X-CID");
+        assertThat(read.extraction().extraHeaders()).extracting(HeaderExtractor::spec).containsExactly("User-Agent");
+        assertThat(IngestSettings.fromJson(IngestSettings.defaults().toJson()).partitions()).isEqualTo(PartitionPolicy.defaults());
+        assertThat(custom().toJson()).contains("\"partitionWidth\":\"PT6H\"", "\"call\":\"PT2160H\"");
+    }
+
+    @Test
+    void refusesTextThatIsNotTheSettingsNamingWhatIsWrong() {
+        assertThatThrownBy(() -> IngestSettings.fromJson("{}")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("field retention missing");
+        assertThatThrownBy(() -> IngestSettings.fromJson("not json")).isInstanceOf(IllegalArgumentException.class);
+        String noLog = custom().toJson().replace("\"log\":", "\"logs\":");
+        assertThatThrownBy(() -> IngestSettings.fromJson(noLog)).hasMessageContaining("field log missing");
+        String badWidth = custom().toJson().replace("PT6H", "PT7M");
+        assertThatThrownBy(() -> IngestSettings.fromJson(badWidth)).hasMessageContaining("a divisor of one day");
+    }
+}
