@@ -70,8 +70,13 @@ class SipParserFuzzTest {
         System.arraycopy(BINARY_TRAILER, 0, trailer, headerEnd, BINARY_TRAILER.length);
         expectDamage(trailer, SipParseError.BAD_HEADER, fields);
 
-        // Cut inside each header line (up to 64): in its middle and just before its line end.
-        int lineStart = SipText.indexOfLf(input, 0, headerEnd) + 1;
+        // Cut inside each header line (up to 64): in its middle and just before its line end. The start line
+        // may follow empty lines, which the parser skips (RFC 3261 7.5): the header lines begin after it.
+        int startLine = 0;
+        while (startLine < headerEnd && (input[startLine] == '\r' || input[startLine] == '\n')) {
+            startLine++;
+        }
+        int lineStart = SipText.indexOfLf(input, startLine, headerEnd) + 1;
         for (int line = 0; line < 64 && lineStart > 0 && lineStart < headerEnd; line++) {
             int lf = SipText.indexOfLf(input, lineStart, headerEnd);
             if (lf < 0) {
