@@ -8,15 +8,13 @@ import io.hepstack.proto.hep.HepDecoder;
 import io.hepstack.proto.hep.HepPacket;
 import io.hepstack.proto.model.CapturedMessage;
 import io.hepstack.proto.model.HepPayloadType;
+import io.hepstack.proto.model.MethodFilter;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.Locale;
-import java.util.Set;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 
 /**
  * What every listener does with a HEP packet, on its event-loop thread: count it, decode it, check
@@ -35,7 +33,7 @@ public final class IngestPipeline implements HepReceiver {
     private final BodyCensor censor;
     private final RowExtractor extractor;
     private final Consumer<CapturedMessage> observer;
-    private final Set<String> discardMethods;
+    private final MethodFilter discard;
     private final MessageQueue queue;
     private final IngestMetrics metrics;
 
@@ -50,8 +48,7 @@ public final class IngestPipeline implements HepReceiver {
         this.censor = censor;
         this.extractor = extractor;
         this.observer = observer;
-        this.discardMethods = filter.discardMethods().stream()
-                .map(m -> m.trim().toUpperCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
+        this.discard = MethodFilter.of(filter.discardMethods());
         this.queue = queue;
         this.metrics = metrics;
     }
@@ -125,12 +122,10 @@ public final class IngestPipeline implements HepReceiver {
             metrics.dropped("extract", "error", 1);
             return null;
         }
-        if (!discardMethods.isEmpty()) {
-            String method = m.cseqMethod() != null ? m.cseqMethod() : m.method();
-            if (method != null && discardMethods.contains(method)) {
-                metrics.discarded(IngestMetrics.DISCARD_FILTER, method);
-                return null;
-            }
+        String discarded = discard.discarded(m);
+        if (discarded != null) {
+            metrics.discarded(IngestMetrics.DISCARD_FILTER, discarded);
+            return null;
         }
         return m;
     }

@@ -1,6 +1,7 @@
 package io.hepstack.ingest;
 
 import io.hepstack.ingest.config.IngestProperties;
+import io.hepstack.proto.model.MethodFilter;
 import io.hepstack.proto.store.IngestSettings;
 import io.hepstack.proto.store.IngestSettingsStore;
 import io.hepstack.proto.store.MaintenanceReport;
@@ -66,7 +67,8 @@ class StorageConfiguration {
                     return Mono.empty();
                 }));
         // the settings every other writer (homer-api's PCAP import) stores rows with: once the schema is there
-        IngestSettings settings = new IngestSettings(policy, props.extraction().settings());
+        IngestSettings settings = new IngestSettings(policy, props.extraction().settings(),
+                MethodFilter.of(props.filter().discardMethods()));
         Mono<Void> publish = new IngestSettingsStore(connections, Clock.systemUTC())
                 .publish(settings, System.getenv().getOrDefault("HOSTNAME", "hep-ingest"))
                 .doOnSuccess(x -> log.info("ingest settings published: {}", settings.toJson()))

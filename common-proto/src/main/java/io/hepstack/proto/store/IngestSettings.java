@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hepstack.proto.model.ExtractionSettings;
 import io.hepstack.proto.model.MessageKind;
+import io.hepstack.proto.model.MethodFilter;
 import io.hepstack.proto.sip.HeaderExtractor;
 
 import java.time.Duration;
@@ -15,6 +16,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeSet;
 
 /**
  * How the collectors store rows: their partition and retention policy and what they extract. Published
@@ -23,25 +25,28 @@ import java.util.Objects;
  *
  * @param partitions the partition width, partitions ahead, retention per kind, future tolerance
  * @param extraction the correlation and extra headers
+ * @param discard    the SIP methods not stored
  */
-public record IngestSettings(PartitionPolicy partitions, ExtractionSettings extraction) {
+public record IngestSettings(PartitionPolicy partitions, ExtractionSettings extraction, MethodFilter discard) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public IngestSettings {
         Objects.requireNonNull(partitions, "partitions");
         Objects.requireNonNull(extraction, "extraction");
+        Objects.requireNonNull(discard, "discard");
     }
 
     /** What a collector with default configuration runs with. */
     public static IngestSettings defaults() {
-        return new IngestSettings(PartitionPolicy.defaults(), ExtractionSettings.DEFAULT);
+        return new IngestSettings(PartitionPolicy.defaults(), ExtractionSettings.DEFAULT, MethodFilter.NONE);
     }
 
     /**
      * The settings as a JSON object: {@code {"partitionWidth": "PT24H", "partitionsAhead": 2,
      * "futureTolerance": "PT24H", "retention": {"call": "PT336H", ...}, "correlationHeaders": ["X-CID"],
-     * "extraHeaders": []}} (durations in ISO-8601, headers as configured: {@code NAME} or {@code NAME:REGEX}).
+     * "extraHeaders": [], "discardMethods": ["OPTIONS"]}} (durations in ISO-8601, headers as configured:
+     * {@code NAME} or {@code NAME:REGEX}).
      */
     public String toJson() {
         ObjectNode o = JSON.createObjectNode();
@@ -56,6 +61,8 @@ public record IngestSettings(PartitionPolicy partitions, ExtractionSettings extr
         extraction.correlationHeaders().forEach(h -> correlation.add(h.spec()));
         ArrayNode extra = o.putArray("extraHeaders");
         extraction.extraHeaders().forEach(h -> extra.add(h.spec()));
+        ArrayNode discarded = o.putArray("discardMethods");
+        new TreeSet<>(discard.methods()).forEach(discarded::add);
         return o.toString();
     }
 
@@ -73,8 +80,13 @@ public record IngestSettings(PartitionPolicy partitions, ExtractionSettings extr
             }
             PartitionPolicy policy = new PartitionPolicy(Duration.parse(required(o, "partitionWidth").asText()),
                     required(o, "partitionsAhead").asInt(), retention, Duration.parse(required(o, "futureTolerance").asText()));
+            List<String> discardMethods = new ArrayList<>();
+            JsonNode methods = o.get("discardMethods"); // absent in what collectors before it published
+            if (methods != null) {
+                methods.forEach(m -> discardMethods.add(m.asText()));
+            }
             return new IngestSettings(policy, new ExtractionSettings(headers(required(o, "correlationHeaders")),
-                    headers(required(o, "extraHeaders"))));
+                    headers(required(o, "extraHeaders"))), MethodFilter.of(discardMethods));
         } catch (JsonProcessingException | RuntimeException e) {
             throw new IllegalArgumentException("ingest settings " + json + ": " + e.getMessage(), e);
         }

@@ -2,6 +2,7 @@ package io.hepstack.proto.store;
 
 import io.hepstack.proto.model.ExtractionSettings;
 import io.hepstack.proto.model.MessageKind;
+import io.hepstack.proto.model.MethodFilter;
 import io.hepstack.proto.sip.HeaderExtractor;
 import io.hepstack.proto.store.testing.TestDatabase;
 import org.junit.jupiter.api.Test;
@@ -28,10 +29,11 @@ class IngestSettingsStoreIT {
         assertThat(none.extraction().correlationHeaders()).extracting(HeaderExtractor::spec).containsExactly("X-CID");
 
         IngestSettings first = new IngestSettings(PartitionPolicy.defaults().withRetention(MessageKind.QOS, Duration.ofDays(30)),
-                new ExtractionSettings(List.of(HeaderExtractor.parse("X-Leg")), List.of()));
+                new ExtractionSettings(List.of(HeaderExtractor.parse("X-Leg")), List.of()), MethodFilter.NONE);
         store.publish(first, "ingest-a").block(Duration.ofSeconds(30));
         IngestSettings second = new IngestSettings(PartitionPolicy.defaults(),
-                new ExtractionSettings(List.of(HeaderExtractor.parse("X-CID")), List.of(HeaderExtractor.parse("User-Agent"))));
+                new ExtractionSettings(List.of(HeaderExtractor.parse("X-CID")), List.of(HeaderExtractor.parse("User-Agent"))),
+                MethodFilter.of(List.of("OPTIONS")));
         store.publish(second, null).block(Duration.ofSeconds(30));
 
         IngestSettings read = store.read().block(Duration.ofSeconds(30));

@@ -2,6 +2,7 @@ package io.hepstack.proto.store;
 
 import io.hepstack.proto.model.ExtractionSettings;
 import io.hepstack.proto.model.MessageKind;
+import io.hepstack.proto.model.MethodFilter;
 import io.hepstack.proto.sip.HeaderExtractor;
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +19,7 @@ class IngestSettingsTest {
                 .withRetention(MessageKind.SIP_CALL, Duration.ofDays(90));
         return new IngestSettings(policy, new ExtractionSettings(
                 List.of(HeaderExtractor.parse("P-Charging-Vector:icid-value=([^;\\s]+)"), HeaderExtractor.parse("X-CID")),
-                List.of(HeaderExtractor.parse("User-Agent"))));
+                List.of(HeaderExtractor.parse("User-Agent"))), MethodFilter.of(List.of(" options", "NOTIFY ", "")));
     }
 
     @Test
@@ -28,6 +29,10 @@ class IngestSettingsTest {
         assertThat(read.extraction().correlationHeaders()).extracting(HeaderExtractor::spec)
                 .containsExactly("P-Charging-Vector:icid-value=([^;\\s]+)", "X-CID");
         assertThat(read.extraction().extraHeaders()).extracting(HeaderExtractor::spec).containsExactly("User-Agent");
+        assertThat(read.discard().methods()).containsExactlyInAnyOrder("OPTIONS", "NOTIFY");
+        String before = custom().toJson().replaceAll(",\"discardMethods\":\\[[^\\]]*\\]", "");
+        assertThat(before).doesNotContain("discardMethods");
+        assertThat(IngestSettings.fromJson(before).discard().methods()).as("published by a collector before it").isEmpty();
         assertThat(IngestSettings.fromJson(IngestSettings.defaults().toJson()).partitions()).isEqualTo(PartitionPolicy.defaults());
         assertThat(custom().toJson()).contains("\"partitionWidth\":\"PT6H\"", "\"call\":\"PT2160H\"");
     }

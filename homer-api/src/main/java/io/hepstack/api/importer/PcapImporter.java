@@ -8,6 +8,7 @@ import io.hepstack.proto.hep.HepPacket;
 import io.hepstack.proto.model.CapturedMessage;
 import io.hepstack.proto.model.HepPayloadType;
 import io.hepstack.proto.model.MessageExtractor;
+import io.hepstack.proto.model.MethodFilter;
 import io.hepstack.proto.pcap.PcapFormatException;
 import io.hepstack.proto.pcap.PcapReader;
 import io.hepstack.proto.pcap.PcapStats;
@@ -52,8 +53,8 @@ import java.util.UUID;
  * 0, the given node), every row made by {@link MessageExtractor} and written in batches by
  * {@link MessageWriter} (partitions created as needed, the odd-timestamp rule, the batch ledger), both
  * with the collectors' own settings as they published them ({@link IngestSettingsStore}: extraction
- * headers, partition width, retention), read at the start of each import; the defaults when no
- * collector has published yet.
+ * headers, partition width, retention, discarded methods, counted as skipped {@code discarded_<method>}),
+ * read at the start of each import; the defaults when no collector has published yet.
  *
  * <p>Batch {@code i} of a file has the id {@code UUID.nameUUIDFromBytes("hepstack-import:<sha256>:<i>")}:
  * importing the same file again finds every batch in the ledger and stores nothing (while the ledger
@@ -91,7 +92,7 @@ public class PcapImporter {
     }
 
     private ImportResult run(Path file, String sha, String node, IngestSettings s) throws IOException {
-        Run r = new Run(sha, node, new MessageWriter(connections, s.partitions(), clock), new MessageExtractor(s.extraction()));
+        Run r = new Run(sha, node, s);
         PcapStats stats;
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
             stats = PcapReader.read(in, new CaptureSplitter(r, 65535));
@@ -125,6 +126,7 @@ public class PcapImporter {
         private final String node;
         private final MessageWriter writer;
         private final MessageExtractor extractor;
+        private final MethodFilter discard;
         private final HepDecoder decoder = new HepDecoder();
         private List<CapturedMessage> batch = new ArrayList<>();
         final Map<String, Long> skipped = new TreeMap<>();
@@ -137,11 +139,12 @@ public class PcapImporter {
         long from = Long.MAX_VALUE;
         long to = Long.MIN_VALUE;
 
-        Run(String sha, String node, MessageWriter writer, MessageExtractor extractor) {
+        Run(String sha, String node, IngestSettings settings) {
             this.sha = sha;
             this.node = node;
-            this.writer = writer;
-            this.extractor = extractor;
+            this.writer = new MessageWriter(connections, settings.partitions(), clock);
+            this.extractor = new MessageExtractor(settings.extraction());
+            this.discard = settings.discard();
         }
 
         @Override
@@ -174,6 +177,11 @@ public class PcapImporter {
             messages++;
             from = Math.min(from, row.timestampMicros());
             to = Math.max(to, row.timestampMicros());
+            String discarded = discard.discarded(row);
+            if (discarded != null) { // the collectors' homer.ingest.filter.discard-methods
+                skip("discarded_" + discarded.toLowerCase(Locale.ROOT), 1);
+                return;
+            }
             if (row.callId() != null && callIds.size() < MAX_CALL_IDS) {
                 callIds.add(row.callId());
             }

@@ -7,6 +7,7 @@ import io.hepstack.api.TestApp;
 import io.hepstack.api.web.Times;
 import io.hepstack.proto.model.CapturedMessage;
 import io.hepstack.proto.model.ExtractionSettings;
+import io.hepstack.proto.model.MethodFilter;
 import io.hepstack.proto.sip.HeaderExtractor;
 import io.hepstack.proto.store.IngestSettings;
 import io.hepstack.proto.store.IngestSettingsStore;
@@ -129,7 +130,7 @@ class PcapImportIT extends ApiIT {
     void storesWithTheSettingsTheCollectorsPublished(@Autowired PcapImporter importer, @TempDir Path dir) throws Exception {
         // a collector configured with an extra header publishes its settings; the next import uses them
         IngestSettings collectors = new IngestSettings(PartitionPolicy.defaults(), new ExtractionSettings(
-                List.of(HeaderExtractor.parse("X-CID")), List.of(HeaderExtractor.parse("CSeq"))));
+                List.of(HeaderExtractor.parse("X-CID")), List.of(HeaderExtractor.parse("CSeq"))), MethodFilter.NONE);
         new IngestSettingsStore(db.connectionFactory(), Clock.systemUTC()).publish(collectors, "ingest-test")
                 .block(java.time.Duration.ofSeconds(30));
         Path file = dir.resolve("sip.pcap");
@@ -144,6 +145,23 @@ class PcapImportIT extends ApiIT {
             assertThat(r.getLong(1)).as("every parsed SIP row of the import carries the collectors' extra header")
                     .isEqualTo(r.getLong(2));
         }
+        new IngestSettingsStore(db.connectionFactory(), Clock.systemUTC()).publish(IngestSettings.defaults(), null)
+                .block(java.time.Duration.ofSeconds(30));
+    }
+
+    @Test
+    @Order(4)
+    void skipsTheMethodsTheCollectorsDiscard(@Autowired PcapImporter importer, @TempDir Path dir) throws Exception {
+        new IngestSettingsStore(db.connectionFactory(), Clock.systemUTC()).publish(new IngestSettings(PartitionPolicy.defaults(),
+                ExtractionSettings.DEFAULT, MethodFilter.of(List.of("OPTIONS"))), "ingest-test").block(java.time.Duration.ofSeconds(30));
+        Path file = dir.resolve("hep.pcap");
+        Files.write(file, resource("hep.pcap").bytes);
+        long options = kamailio.stream().filter(m -> "OPTIONS".equals(m.cseqMethod())).count();
+        ImportResult result = importer.importFile(file, java.util.Arrays.copyOf(new byte[] {4}, 32), null).block(java.time.Duration.ofMinutes(2));
+        assertThat(options).isPositive();
+        assertThat(result.messages()).isEqualTo(580);
+        assertThat(result.stored()).isEqualTo(580 - options);
+        assertThat(result.skipped()).containsEntry("discarded_options", options);
         new IngestSettingsStore(db.connectionFactory(), Clock.systemUTC()).publish(IngestSettings.defaults(), null)
                 .block(java.time.Duration.ofSeconds(30));
     }
