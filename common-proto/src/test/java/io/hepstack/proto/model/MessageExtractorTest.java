@@ -3,7 +3,6 @@ package io.hepstack.proto.model;
 import io.hepstack.proto.hep.HepChunk;
 import io.hepstack.proto.hep.HepDecoder;
 import io.hepstack.proto.hep.HepPacket;
-import io.hepstack.proto.pcap.PcapPacket;
 import io.hepstack.proto.pcap.PcapReader;
 import io.hepstack.proto.pcap.PcapVisitor;
 import io.hepstack.proto.sip.HeaderExtractor;

@@ -2,17 +2,11 @@ package io.hepstack.api.call;
 
 import io.hepstack.api.ApiProperties;
 import io.hepstack.api.auth.ApiPrincipal;
-import io.hepstack.api.query.Filter;
 import io.hepstack.api.search.MessageStore;
 import io.hepstack.api.search.SearchQuery;
 import io.hepstack.api.search.SearchRequest;
 import io.hepstack.api.query.SearchFamily;
-import io.hepstack.api.web.ApiException;
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.Parameter;
-import org.springframework.http.ContentDisposition;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -24,9 +18,6 @@ import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
 import java.time.Clock;
-import java.time.Instant;
-import java.util.EnumSet;
-import java.util.Set;
 
 /** Calls: the list, one call's flow, and the flow as PCAP or text. */
 @RestController

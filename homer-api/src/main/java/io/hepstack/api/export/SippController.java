@@ -6,10 +6,8 @@ import io.hepstack.api.call.CallFlow;
 import io.hepstack.api.call.FlowExport;
 import io.hepstack.api.call.FlowRequest;
 import io.hepstack.api.call.FlowStore;
-import io.hepstack.api.search.SearchRequest;
 import io.hepstack.api.share.ShareStore;
 import io.hepstack.api.web.ApiException;
-import io.hepstack.api.web.Times;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -26,7 +24,6 @@ import reactor.core.publisher.Mono;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Instant;
 
 /** A captured call as a SIPp scenario of its caller side ({@link SippScenario}), logged in or through a share link. */
 @RestController

@@ -1,22 +1,16 @@
 package io.hepstack.api.search;
 
 import io.hepstack.api.query.SearchFamily;
-import io.hepstack.api.ApiProperties;
 import io.hepstack.api.auth.ApiPrincipal;
 import io.hepstack.api.web.ApiException;
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.Parameter;
-import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
-import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
-import java.time.Clock;
-import java.util.EnumSet;
 
 /** Message search and single messages. */
 @RestController
@@ -24,13 +18,9 @@ import java.util.EnumSet;
 class MessageController {
 
     private final MessageStore store;
-    private final ApiProperties props;
-    private final Clock clock;
 
-    MessageController(MessageStore store, ApiProperties props) {
+    MessageController(MessageStore store) {
         this.store = store;
-        this.props = props;
-        this.clock = Clock.systemUTC();
     }
 
     @Operation(summary = "Search messages, newest first",

@@ -7,7 +7,6 @@ import io.hepstack.api.call.CallFlow;
 import io.hepstack.api.call.FlowExport;
 import io.hepstack.api.call.FlowRequest;
 import io.hepstack.api.call.FlowStore;
-import io.hepstack.api.search.SearchRequest;
 import io.hepstack.api.web.ApiException;
 import io.swagger.v3.oas.annotations.Operation;
 import jakarta.validation.Valid;

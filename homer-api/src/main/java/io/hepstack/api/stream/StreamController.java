@@ -3,6 +3,7 @@ package io.hepstack.api.stream;
 import io.hepstack.api.ApiProperties;
 import io.hepstack.api.auth.ApiPrincipal;
 import io.hepstack.api.query.Filter;
+import io.hepstack.api.query.SearchFamily;
 import io.hepstack.api.search.MessageId;
 import io.hepstack.api.search.MessageItem;
 import io.hepstack.api.web.ApiException;
@@ -53,11 +54,9 @@ class StreamController {
         List<Filter> filters = new ArrayList<>();
         for (String name : query.keySet()) {
             Filter.Field field = Filter.field(name);
-            if (field == null) {
+            if (field == null || !SearchFamily.STREAM.fields().contains(field)) {
                 Set<String> names = new TreeSet<>();
-                for (Filter.Field f : Filter.Field.values()) {
-                    names.add(f.param());
-                }
+                SearchFamily.STREAM.fields().forEach(f -> names.add(f.param()));
                 throw ApiException.badRequest("unknown parameter " + Times.quote(name)
                         + (NOT_FOR_STREAMS.contains(name) ? " (a stream starts now and does not page)" : "")
                         + " (expected one of: " + String.join(", ", names) + ")");

@@ -1,7 +1,6 @@
 package io.hepstack.api.auth;
 
 import io.hepstack.api.ApiIT;
-import io.hepstack.api.TestApp;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
