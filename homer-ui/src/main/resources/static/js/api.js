@@ -119,6 +119,17 @@ export async function login(username, password) {
   return body;
 }
 
+/**
+ * Ends the session on the server (POST /api/v1/auth/logout: the token is refused from then on, on every
+ * replica), then forgets it here. The token is forgotten even when the server cannot be reached.
+ */
+export async function logout() {
+  const token = session.token;
+  session.clear();
+  if (!token) return;
+  await fetch('/api/v1/auth/logout', { method: 'POST', headers: { Authorization: 'Bearer ' + token } }).catch(() => {});
+}
+
 /** Downloads a response body as a file (the request carries the bearer token, so a plain link can't). */
 export async function download(path, filename, options) {
   const res = await call(path, options);

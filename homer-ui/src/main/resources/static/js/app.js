@@ -1,5 +1,5 @@
 import { h, mount, errorBox } from './dom.js';
-import { session, login, setUnauthorizedHandler, whoAmI } from './api.js';
+import { session, login, logout, setUnauthorizedHandler, whoAmI } from './api.js';
 import { searchPage } from './search.js';
 import { withSearchFields } from './searchfields.js';
 import { callPage } from './call.js';
@@ -47,7 +47,7 @@ function renderHeader() {
   mount(header,
     h('a', { class: 'brand', href: '/', onclick: (e) => { e.preventDefault(); app.navigate('/'); } }, 'hepstack'),
     nav,
-    session.token ? h('button', { type: 'button', class: 'logout', onclick: () => { session.clear(); app.navigate('/login'); } }, 'Log out') : null);
+    session.token ? h('button', { type: 'button', class: 'logout', onclick: () => { logout().finally(() => app.navigate('/login')); } }, 'Log out') : null);
   // The admin link only for a role that may open an admin page (the API refuses the rest anyway).
   if (nav) {
     whoAmI().then((me) => {

@@ -68,6 +68,8 @@ class SigtermIT {
                 .redirectOutput(log.toFile()).start();
         try {
             awaitListening(collector, new InetSocketAddress(InetAddress.getLoopbackAddress(), tcp), log);
+            // the schema work runs beside the listeners: let it publish the settings before the signal
+            awaitLog(log, "ingest settings published", collector);
             try (Socket s = new Socket(InetAddress.getLoopbackAddress(), tcp)) {
                 OutputStream out = s.getOutputStream();
                 byte[] stream = KamailioCapture.stream();
@@ -94,6 +96,15 @@ class SigtermIT {
              ResultSet r = st.executeQuery("SELECT settings::text FROM ingest_settings")) {
             assertThat(r.next()).as("ingest_settings published; log: %s", tail(log)).isTrue();
             assertThat(IngestSettings.fromJson(r.getString(1)).toJson()).isEqualTo(IngestSettings.defaults().toJson());
+        }
+    }
+
+    private static void awaitLog(Path log, String line, Process p) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Files.readString(log).contains(line)) {
+            assertThat(p.isAlive()).as("collector alive; log: %s", tail(log)).isTrue();
+            assertThat(System.nanoTime() < deadline).as("\"%s\" logged within 60 s; log: %s", line, tail(log)).isTrue();
+            Thread.sleep(50);
         }
     }
 

@@ -37,7 +37,21 @@ public record ApiProperties(
             /** Password of the account "admin" created at first start (HOMER_ADMIN_PASSWORD); unset: random, logged once. */
             String adminPassword,
             /** BCrypt cost of stored passwords. */
-            @Min(4) @Max(31) @DefaultValue("12") int bcryptStrength) {
+            @Min(4) @Max(31) @DefaultValue("12") int bcryptStrength,
+            /** Failed logins (or password-change attempts) of one user name per window before it is refused. */
+            @Min(1) @DefaultValue("10") int maxFailedLogins,
+            /** Failed logins from one client address per window before it is refused. */
+            @Min(1) @DefaultValue("50") int maxFailedLoginsPerAddress,
+            /** How long failed logins are counted. */
+            @NotNull @DefaultValue("15m") Duration failedLoginWindow,
+            /** Password checks (BCrypt) running at once on a replica; more logins are answered 429. */
+            @Min(1) @Max(256) @DefaultValue("4") int maxConcurrentPasswordChecks,
+            /**
+             * Networks of proxies and load balancers whose X-Forwarded-For names the client (homer-ui's /api
+             * proxy, nginx): the login throttle counts per client address behind them.
+             */
+            @NotNull @DefaultValue({"127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"})
+            List<String> trustedProxies) {
 
         @AssertTrue(message = "homer.api.auth.jwt-secret must be at least 32 bytes (256 bits) when set")
         boolean isSecretLongEnough() {
@@ -48,7 +62,9 @@ public record ApiProperties(
         public String toString() {
             return "Auth[jwtSecret=" + (jwtSecret == null || jwtSecret.isEmpty() ? "unset" : "set") + ", tokenTtl="
                     + tokenTtl + ", adminPassword=" + (adminPassword == null || adminPassword.isEmpty() ? "unset" : "set")
-                    + ", bcryptStrength=" + bcryptStrength + "]";
+                    + ", bcryptStrength=" + bcryptStrength + ", maxFailedLogins=" + maxFailedLogins
+                    + ", maxFailedLoginsPerAddress=" + maxFailedLoginsPerAddress + ", failedLoginWindow=" + failedLoginWindow
+                    + ", maxConcurrentPasswordChecks=" + maxConcurrentPasswordChecks + ", trustedProxies=" + trustedProxies + "]";
         }
     }
 

@@ -15,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
@@ -31,7 +30,7 @@ import java.util.function.Consumer;
  *   <li>{@code malformed_sip}: a SIP payload (HEP type 1) that failed to parse, one per message; the
  *       source address is logged at DEBUG.</li>
  * </ul>
- * Nodes beyond the KPI's {@code max-nodes} are labelled {@code other}. Thread-safe: called from every
+ * Node labels are bounded as the KPIs' ({@link NodeLabels}, with the KPI's {@code max-nodes}). Thread-safe: called from every
  * listener thread.
  */
 public final class SecurityEvents implements Consumer<CapturedMessage> {
@@ -47,11 +46,10 @@ public final class SecurityEvents implements Consumer<CapturedMessage> {
 
     private final MeterRegistry registry;
     private final IngestProperties.Security cfg;
-    private final int maxNodes;
     private final List<String> signatures;
     private final long windowMicros;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
-    private final Set<String> nodes = ConcurrentHashMap.newKeySet();
+    private final NodeLabels nodes;
     private final Map<InetAddress, Failures> failures;
 
     /** Recent failure times of one address (at most threshold + 1), and until when it is flagged. */
@@ -63,7 +61,7 @@ public final class SecurityEvents implements Consumer<CapturedMessage> {
     public SecurityEvents(MeterRegistry registry, IngestProperties.Security cfg, int maxNodes) {
         this.registry = registry;
         this.cfg = cfg;
-        this.maxNodes = maxNodes;
+        this.nodes = new NodeLabels(maxNodes);
         this.signatures = cfg.scannerUserAgents().stream().map(s -> s.toLowerCase(Locale.ROOT)).toList();
         this.windowMicros = cfg.bruteForceWindow().toNanos() / 1000;
         int max = cfg.maxTrackedSources();
@@ -213,14 +211,6 @@ public final class SecurityEvents implements Consumer<CapturedMessage> {
     }
 
     private String node(CapturedMessage m) {
-        String node = m.node() != null ? m.node() : Long.toString(m.captureId());
-        if (nodes.contains(node)) {
-            return node;
-        }
-        if (nodes.size() >= maxNodes) {
-            return SipKpis.OTHER_NODE;
-        }
-        nodes.add(node);
-        return node;
+        return nodes.of(m);
     }
 }

@@ -19,8 +19,9 @@ import java.util.function.Consumer;
  * SRD, RRD, SD; see docs/ingest.md):
  * <ul>
  *   <li>{@code sip_messages_total{method,status,node}}: requests with {@code status="request"}, replies
- *       with the 3-digit code and their CSeq method. Unknown methods are {@code OTHER}, nodes beyond
- *       the configured number {@code other}: the label set stays bounded.</li>
+ *       with the 3-digit code and their CSeq method. Unknown methods are {@code OTHER}; nodes are
+ *       bounded by {@link NodeLabels} ({@code other} beyond the configured number, {@code invalid} for a
+ *       name too long or with odd characters): the label set stays bounded.</li>
  *   <li>{@code sip_srd_seconds}, {@code sip_rrd_seconds}: INVITE / REGISTER to its first final reply,
  *       by capture time, per transaction (Call-ID + CSeq).</li>
  *   <li>{@code sip_session_duration_seconds}: 200 to INVITE to the first BYE, per Call-ID.</li>
@@ -32,7 +33,6 @@ public final class SipKpis implements Consumer<CapturedMessage> {
 
     static final Set<String> METHODS = Set.of("INVITE", "ACK", "BYE", "CANCEL", "REGISTER", "OPTIONS", "PRACK",
             "UPDATE", "INFO", "REFER", "NOTIFY", "SUBSCRIBE", "MESSAGE", "PUBLISH");
-    static final String OTHER_NODE = "other";
     private static final long SWEEP_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     /** An open transaction or session; {@code done}: ended, kept so late mirror copies do not reopen it. */
@@ -42,7 +42,7 @@ public final class SipKpis implements Consumer<CapturedMessage> {
     private final MeterRegistry registry;
     private final IngestProperties.Kpi cfg;
     private final Map<String, Counter> messages = new ConcurrentHashMap<>();
-    private final Set<String> nodes = ConcurrentHashMap.newKeySet();
+    private final NodeLabels nodes;
     private final Map<String, Open> transactions = new ConcurrentHashMap<>();
     private final Map<String, Open> sessions = new ConcurrentHashMap<>();
     private final Timer srd;
@@ -55,6 +55,7 @@ public final class SipKpis implements Consumer<CapturedMessage> {
     public SipKpis(MeterRegistry registry, IngestProperties.Kpi cfg) {
         this.registry = registry;
         this.cfg = cfg;
+        this.nodes = new NodeLabels(cfg.maxNodes());
         this.srd = Timer.builder("sip.srd").description("Session request delay: INVITE to its first final reply")
                 .publishPercentileHistogram().register(registry);
         this.rrd = Timer.builder("sip.rrd").description("Registration request delay: REGISTER to its first final reply")
@@ -153,15 +154,7 @@ public final class SipKpis implements Consumer<CapturedMessage> {
     }
 
     private String node(CapturedMessage m) {
-        String node = m.node() != null ? m.node() : Long.toString(m.captureId());
-        if (nodes.contains(node)) {
-            return node;
-        }
-        if (nodes.size() >= cfg.maxNodes()) {
-            return OTHER_NODE;
-        }
-        nodes.add(node);
-        return node;
+        return nodes.of(m);
     }
 
     static String bounded(String method) {

@@ -168,6 +168,20 @@ class SecurityEventsTest {
     }
 
     @Test
+    void aNodeNameTooLongOrWithOddCharactersIsLabelledInvalidAndTakesNoSlot() {
+        SecurityEvents e = events(Map.of());
+        for (String node : new String[] {"x".repeat(4000), "x".repeat(65), "edge 1", "a\"b", "\u00e9", "", "edge-1:5060", "a"}) {
+            e.accept(new CapturedMessage(T0, MessageKind.SIP_OTHER, 1, node, 1, 2, 17, null, 0, null, 0, null, null,
+                    null, null, null, null, null, null, null, null, null, null, null, false, new byte[] {1}, null));
+        }
+        assertThat(registry.get("sip.security.events").tag("node", "invalid").counter().count()).isEqualTo(6);
+        // the two valid names took the two slots: invalid names take none
+        assertThat(registry.get("sip.security.events").tag("node", "edge-1:5060").counter().count()).isEqualTo(1);
+        assertThat(registry.get("sip.security.events").tag("node", "a").counter().count()).isEqualTo(1);
+        assertThat(registry.find("sip.security.events").tag("node", "other").counter()).isNull();
+    }
+
+    @Test
     void readsTheFromDisplayNameQuotedOrNotAndNothingWithoutOne() {
         assertThat(SecurityEvents.fromDisplayName("X\r\nFrom: \"A B\" <sip:a@x>\r\n\r\n".getBytes())).isEqualTo("A B");
         assertThat(SecurityEvents.fromDisplayName("X\r\nf:bob <sip:a@x>\r\n\r\n".getBytes())).isEqualTo("bob");

@@ -59,9 +59,9 @@ class AliasController {
     private static final String CONFLICT = "this address and port already have an alias";
 
     @GetMapping
-    @Operation(summary = "Every host alias")
-    Mono<AliasList> list() {
-        return aliases.list().collectList().map(AliasList::new);
+    @Operation(summary = "Every host alias (a tenant's caller: those within its tenant's networks)")
+    Mono<AliasList> list(@AuthenticationPrincipal ApiPrincipal principal) {
+        return aliases.list(principal.scope()).collectList().map(AliasList::new);
     }
 
     @PostMapping

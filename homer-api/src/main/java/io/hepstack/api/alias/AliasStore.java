@@ -1,5 +1,7 @@
 package io.hepstack.api.alias;
 
+import io.hepstack.api.query.Scope;
+
 import io.hepstack.api.query.Sql;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
@@ -42,8 +44,18 @@ public class AliasStore {
                 r.get("created_at", OffsetDateTime.class).toInstant());
     }
 
-    public Flux<Alias> list() {
-        return db.sql("SELECT " + COLUMNS + " FROM homer_api.aliases a ORDER BY a.ip, a.port NULLS FIRST LIMIT 10000")
+    /**
+     * Every alias, or for a tenant's {@code scope} those of addresses within its networks (the hosts its
+     * messages may name): another tenant's hosts and their names are not shown.
+     */
+    public Flux<Alias> list(Scope scope) {
+        if (scope.all()) {
+            return db.sql("SELECT " + COLUMNS + " FROM homer_api.aliases a ORDER BY a.ip, a.port NULLS FIRST LIMIT 10000")
+                    .map(AliasStore::alias).all();
+        }
+        return db.sql("SELECT " + COLUMNS + " FROM homer_api.aliases a WHERE a.ip <<= ANY($1::inet[]) "
+                        + "ORDER BY a.ip, a.port NULLS FIRST LIMIT 10000")
+                .bind(0, scope.networks().toArray(String[]::new))
                 .map(AliasStore::alias).all();
     }
 

@@ -17,6 +17,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * Accounts and API tokens in schema {@code homer_api}. API tokens are {@code hsk_} followed by 256
@@ -36,9 +37,16 @@ public class AccountStore {
         this.db = db;
     }
 
-    /** An account as stored. */
-    public record Account(String username, String passwordHash, Role role, boolean disabled, String tenant) {
+    /**
+     * An account as stored. {@code sessionGeneration} changes with the password and when the account is
+     * disabled; a session opened in an older generation has ended.
+     */
+    public record Account(String username, String passwordHash, Role role, boolean disabled, String tenant,
+                          long sessionGeneration) {
     }
+
+    /** Sessions kept per account: opening one more ends the oldest. */
+    static final int MAX_SESSIONS_PER_ACCOUNT = 100;
 
     /** An API token's stored description (never the token). */
     public record ApiToken(long id, String name, Role role, String tenant, String createdBy, Instant createdAt,
@@ -60,29 +68,63 @@ public class AccountStore {
     }
 
     public Mono<Account> findAccount(String username) {
-        return db.sql("SELECT username, password_hash, role, disabled, tenant FROM homer_api.users WHERE username = $1")
+        return db.sql("SELECT username, password_hash, role, disabled, tenant, session_generation FROM homer_api.users "
+                        + "WHERE username = $1")
                 .bind(0, username)
                 .map(r -> new Account(r.get("username", String.class), r.get("password_hash", String.class),
                         Role.ofCode(r.get("role", String.class)), Boolean.TRUE.equals(r.get("disabled", Boolean.class)),
-                        r.get("tenant", String.class)))
+                        r.get("tenant", String.class), r.get("session_generation", Long.class)))
                 .one();
     }
 
     /**
-     * The principal (role and tenant scope as stored now) of an enabled account whose password has not changed since {@code issuedAt} (a
-     * password change ends the sessions opened before it); empty otherwise.
+     * Stores the session of a login whose password was checked against {@code account} as read: emits false,
+     * storing nothing, when the account has changed generation since (its password was changed or reset, or
+     * it was disabled, while the password was being checked) or is disabled or gone. Ends the account's
+     * expired and ended sessions, and the oldest beyond {@link #MAX_SESSIONS_PER_ACCOUNT}.
      */
-    public Mono<ApiPrincipal> activePrincipal(String username, Instant issuedAt) {
+    public Mono<Boolean> openSession(Account account, UUID session, Instant expiresAt) {
+        return db.sql("""
+                        WITH opened AS (
+                            INSERT INTO homer_api.sessions (id, username, generation, expires_at)
+                            SELECT $1, username, session_generation, $4 FROM homer_api.users
+                            WHERE username = $2 AND session_generation = $3 AND NOT disabled
+                            RETURNING username
+                        ), pruned AS (
+                            DELETE FROM homer_api.sessions s WHERE s.username IN (SELECT username FROM opened)
+                            AND (s.expires_at <= now() OR s.generation <> $3 OR s.id IN (
+                                SELECT id FROM homer_api.sessions WHERE username = $2 ORDER BY created_at DESC OFFSET $5))
+                        )
+                        SELECT count(*) AS opened FROM opened""")
+                .bind(0, session).bind(1, account.username()).bind(2, account.sessionGeneration())
+                .bind(3, OffsetDateTime.ofInstant(expiresAt, ZoneOffset.UTC)).bind(4, MAX_SESSIONS_PER_ACCOUNT - 1)
+                .map(r -> r.get("opened", Long.class) == 1L)
+                .one();
+    }
+
+    /**
+     * The principal (role and tenant scope as stored now) of {@code username}'s {@code session} when the
+     * session is stored, unexpired and of the account's current generation, and the account enabled; empty
+     * otherwise.
+     */
+    public Mono<ApiPrincipal> activePrincipal(String username, UUID session) {
         return db.sql("""
                         SELECT u.role, u.tenant, t.nodes, t.networks::text[] AS networks
-                        FROM homer_api.users u LEFT JOIN homer_api.tenants t ON t.name = u.tenant
-                        WHERE u.username = $1 AND NOT u.disabled
-                        AND date_trunc('second', u.password_changed_at) <= $2""")
-                .bind(0, username)
-                .bind(1, OffsetDateTime.ofInstant(issuedAt, ZoneOffset.UTC))
+                        FROM homer_api.sessions s
+                        JOIN homer_api.users u ON u.username = s.username AND u.session_generation = s.generation
+                        LEFT JOIN homer_api.tenants t ON t.name = u.tenant
+                        WHERE s.id = $1 AND s.username = $2 AND s.expires_at > now() AND NOT u.disabled""")
+                .bind(0, session)
+                .bind(1, username)
                 .map(r -> new ApiPrincipal(username, Role.ofCode(r.get("role", String.class)), ApiPrincipal.Kind.ACCOUNT,
-                        scope(r)))
+                        scope(r), session))
                 .one();
+    }
+
+    /** Ends one session (logout); emits whether it was open. */
+    public Mono<Boolean> closeSession(String username, UUID session) {
+        return db.sql("DELETE FROM homer_api.sessions WHERE id = $1 AND username = $2").bind(0, session).bind(1, username)
+                .fetch().rowsUpdated().map(n -> n > 0);
     }
 
     /** The scope of a row with columns tenant, nodes, networks (as text[]). */
@@ -125,16 +167,26 @@ public class AccountStore {
 
     /**
      * Changes what is given (null: unchanged; {@code tenant} an empty Optional: no tenant any more);
-     * empty when there is no such account.
+     * empty when there is no such account. A new password or disabling the account ends every session of
+     * it, in the same statement (docs/api.md, "Sessions").
      */
     public Mono<AccountView> updateAccount(String username, Role role, Boolean disabled, String passwordHash,
                                            java.util.Optional<String> tenant) {
         DatabaseClient.GenericExecuteSpec spec = db.sql("""
-                        UPDATE homer_api.users SET role = coalesce($2::text, role), disabled = coalesce($3::boolean, disabled),
-                               password_hash = coalesce($4::text, password_hash),
-                               tenant = CASE WHEN $5::boolean THEN $6::text ELSE tenant END,
-                               password_changed_at = CASE WHEN $4::text IS NULL THEN password_changed_at ELSE now() END
-                        WHERE username = $1""" + " RETURNING " + ACCOUNT_COLUMNS)
+                        WITH changed AS (
+                            UPDATE homer_api.users SET role = coalesce($2::text, role), disabled = coalesce($3::boolean, disabled),
+                                   password_hash = coalesce($4::text, password_hash),
+                                   tenant = CASE WHEN $5::boolean THEN $6::text ELSE tenant END,
+                                   password_changed_at = CASE WHEN $4::text IS NULL THEN password_changed_at ELSE now() END,
+                                   session_generation = session_generation
+                                       + CASE WHEN $4::text IS NOT NULL OR $3::boolean THEN 1 ELSE 0 END
+                            WHERE username = $1 RETURNING\s""" + ACCOUNT_COLUMNS + """
+
+                        ), ended AS (
+                            DELETE FROM homer_api.sessions WHERE username IN (SELECT username FROM changed)
+                            AND ($4::text IS NOT NULL OR $3::boolean)
+                        )
+                        SELECT * FROM changed""")
                 .bind(0, username);
         spec = role == null ? spec.bindNull(1, String.class) : spec.bind(1, role.code());
         spec = disabled == null ? spec.bindNull(2, Boolean.class) : spec.bind(2, disabled);
@@ -158,7 +210,7 @@ public class AccountStore {
                         WHERE k.token_hash = $1 AND (k.expires_at IS NULL OR k.expires_at > now())""")
                 .bind(0, sha256(token))
                 .map(r -> new ApiPrincipal("token:" + r.get("name", String.class), Role.ofCode(r.get("role", String.class)),
-                        ApiPrincipal.Kind.API_TOKEN, scope(r)))
+                        ApiPrincipal.Kind.API_TOKEN, scope(r), null))
                 .one();
     }
 

@@ -7,6 +7,8 @@ import jakarta.validation.constraints.Size;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -52,10 +54,12 @@ class AuthController {
     }
 
     @PostMapping("/login")
-    Mono<LoginResponse> login(@Valid @RequestBody LoginRequest request) {
-        if (!throttle.allowed(request.username())) {
-            return Mono.error(new ApiException(HttpStatus.TOO_MANY_REQUESTS,
-                    "too many failed logins for this user: retry in 15 minutes"));
+    Mono<LoginResponse> login(@Valid @RequestBody LoginRequest request, ServerHttpRequest http) {
+        LoginThrottle.Attempt attempt;
+        try {
+            attempt = throttle.begin(request.username(), http);
+        } catch (ApiException e) {
+            return Mono.error(e);
         }
         return accounts.findAccount(request.username())
                 .map(Optional::of)
@@ -63,18 +67,48 @@ class AuthController {
                 // BCrypt costs tens of milliseconds of CPU: off the event loop
                 .publishOn(Schedulers.boundedElastic())
                 .map(account -> {
-                    boolean matches = passwords.matches(request.password(),
-                            account.map(AccountStore.Account::passwordHash).orElse(decoyHash));
-                    if (!matches || account.isEmpty() || account.get().disabled()) {
-                        throttle.failed(request.username());
-                        log.info("login refused for user {}", request.username().replaceAll("[^A-Za-z0-9._@-]", "?"));
-                        throw new ApiException(HttpStatus.UNAUTHORIZED, "invalid username or password");
+                    boolean matches;
+                    try {
+                        matches = passwords.matches(request.password(),
+                                account.map(AccountStore.Account::passwordHash).orElse(decoyHash));
+                    } finally {
+                        attempt.close();
                     }
-                    throttle.succeeded(request.username());
-                    JwtService.Issued issued = jwt.issue(account.get().username(), account.get().role());
-                    log.info("login of user {}", account.get().username());
-                    return new LoginResponse(issued.token(), issued.expiresAt());
-                });
+                    if (!matches || account.isEmpty() || account.get().disabled()) {
+                        throw refused(request.username());
+                    }
+                    attempt.succeeded();
+                    return account.get();
+                })
+                .flatMap(account -> {
+                    JwtService.Issued issued = jwt.issue(account.username(), account.role());
+                    // stored only if the account is still in the generation whose hash was checked
+                    return accounts.openSession(account, issued.session(), issued.expiresAt()).map(opened -> {
+                        if (!opened) {
+                            throw refused(request.username());
+                        }
+                        log.info("login of user {}", account.username());
+                        return new LoginResponse(issued.token(), issued.expiresAt());
+                    });
+                })
+                .doFinally(signal -> attempt.close());
+    }
+
+    private static ApiException refused(String username) {
+        log.info("login refused for user {}", username.replaceAll("[^A-Za-z0-9._@-]", "?"));
+        return new ApiException(HttpStatus.UNAUTHORIZED, "invalid username or password");
+    }
+
+    /** Ends the caller's session: its token is refused from now on, on every replica. */
+    @PostMapping("/logout")
+    Mono<ResponseEntity<Void>> logout(@AuthenticationPrincipal ApiPrincipal principal) {
+        if (principal.session() == null) {
+            return Mono.error(ApiException.badRequest("an API token has no session: an admin deletes it with DELETE /api/v1/tokens/{id}"));
+        }
+        return accounts.closeSession(principal.name(), principal.session()).map(closed -> {
+            log.info("logout of user {}", principal.name());
+            return ResponseEntity.noContent().<Void>build();
+        });
     }
 
     @GetMapping("/me")

@@ -8,9 +8,9 @@ import reactor.core.publisher.Mono;
 
 /**
  * Verifies a bearer token: an API token ({@code hsk_...}) by its hash in the database, anything else
- * as a login JWT, whose account must still exist, be enabled and not have changed its password since
- * the token was issued (its current role and tenant scope apply, so a demoted, disabled or re-scoped
- * account loses its rights at once).
+ * as a login JWT, whose session must still be open: not logged out, not ended by a password change or
+ * reset, its account still there and enabled (its current role and tenant scope apply, so a demoted,
+ * disabled or re-scoped account loses its rights at once).
  */
 @Component
 public class BearerAuthenticationManager implements ReactiveAuthenticationManager {
@@ -35,7 +35,7 @@ public class BearerAuthenticationManager implements ReactiveAuthenticationManage
                     .map(BearerAuthentication::verified);
         }
         return Mono.fromCallable(() -> jwt.verify(token))
-                .flatMap(verified -> accounts.activePrincipal(verified.username(), verified.issuedAt())
+                .flatMap(verified -> accounts.activePrincipal(verified.username(), verified.session())
                         .switchIfEmpty(Mono.error(() -> new BadCredentialsException("invalid bearer token")))
                         .map(BearerAuthentication::verified));
     }

@@ -46,17 +46,22 @@ public final class JwtService {
         this.clock = clock;
     }
 
-    /** A token for {@code username}, valid for the configured lifetime from now. */
+    /**
+     * A token for {@code username}'s new session (a random id, the token's {@code jti}), valid for the
+     * configured lifetime from now. The session must be stored ({@link AccountStore#openSession}) before the
+     * token is handed out: a token whose session is not stored is refused.
+     */
     public Issued issue(String username, Role role) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         Instant expires = now.plus(ttl);
+        UUID session = UUID.randomUUID();
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
                 .issuer(ISSUER)
                 .subject(username)
                 .claim("role", role.code())
                 .issueTime(Date.from(now))
                 .expirationTime(Date.from(expires))
-                .jwtID(UUID.randomUUID().toString())
+                .jwtID(session.toString())
                 .build();
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).build(), claims);
         try {
@@ -64,13 +69,13 @@ public final class JwtService {
         } catch (JOSEException e) {
             throw new IllegalStateException("signing a JWT", e);
         }
-        return new Issued(jwt.serialize(), expires);
+        return new Issued(jwt.serialize(), expires, session);
     }
 
     /**
-     * The user name a token was issued to, and when.
+     * The user name a token was issued to, and its session.
      *
-     * @throws BadCredentialsException     when it is malformed, not HS256, badly signed or not ours
+     * @throws BadCredentialsException     when it is malformed, not HS256, badly signed, not ours or names no session
      * @throws CredentialsExpiredException when it has expired
      */
     public Verified verify(String token) {
@@ -102,15 +107,25 @@ public final class JwtService {
         if (!clock.instant().isBefore(exp.toInstant())) {
             throw new CredentialsExpiredException("bearer token expired");
         }
-        Date iat = claims.getIssueTime();
-        return new Verified(claims.getSubject(), iat == null ? Instant.EPOCH : iat.toInstant());
+        return new Verified(claims.getSubject(), session(claims.getJWTID()));
     }
 
-    /** Whom a verified token names, and when it was issued. */
-    public record Verified(String username, Instant issuedAt) {
+    private static UUID session(String jti) {
+        try {
+            if (jti != null && jti.length() == 36) {
+                return UUID.fromString(jti);
+            }
+        } catch (IllegalArgumentException e) {
+            // refused below
+        }
+        throw new BadCredentialsException("invalid bearer token");
     }
 
-    /** A signed token and when it expires. */
-    public record Issued(String token, Instant expiresAt) {
+    /** Whom a verified token names, and its session. */
+    public record Verified(String username, UUID session) {
+    }
+
+    /** A signed token, when it expires, and the session it names. */
+    public record Issued(String token, Instant expiresAt, UUID session) {
     }
 }

@@ -52,11 +52,17 @@ class TokenController {
     record TokenList(List<TokenView> items) {
     }
 
+    /** The furthest expiry a token may be given (omitted: it never expires). */
+    static final java.time.Duration MAX_TOKEN_LIFETIME = java.time.Duration.ofDays(3653);
+
     @PostMapping
     @ResponseStatus(HttpStatus.CREATED)
     Mono<CreatedToken> create(@Valid @RequestBody CreateToken request, @AuthenticationPrincipal ApiPrincipal principal) {
         if (request.expiresAt() != null && !request.expiresAt().isAfter(Instant.now())) {
             throw ApiException.badRequest("expiresAt: must be in the future");
+        }
+        if (request.expiresAt() != null && request.expiresAt().isAfter(Instant.now().plus(MAX_TOKEN_LIFETIME))) {
+            throw ApiException.badRequest("expiresAt: at most 10 years ahead (omit it for a token that does not expire)");
         }
         Role role = request.role() == null ? Role.VIEWER : request.role();
         if (request.tenant() != null && role == Role.ADMIN) {

@@ -11,6 +11,7 @@ import jakarta.validation.constraints.Size;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.crypto.password.PasswordEncoder;
@@ -143,26 +144,34 @@ class UserController {
         });
     }
 
-    /** Changes the caller's own password; the caller's other sessions end. */
+    /** Changes the caller's own password; every session of the account ends, the caller's too. */
     @PostMapping("/api/v1/auth/password")
     Mono<ResponseEntity<Void>> changePassword(@Valid @RequestBody ChangePassword request,
-                                              @AuthenticationPrincipal ApiPrincipal principal) {
+                                              @AuthenticationPrincipal ApiPrincipal principal, ServerHttpRequest http) {
         if (principal.kind() != ApiPrincipal.Kind.ACCOUNT) {
             return Mono.error(ApiException.badRequest("an API token has no password"));
         }
-        if (!throttle.allowed(principal.name())) {
-            return Mono.error(new ApiException(HttpStatus.TOO_MANY_REQUESTS, "too many failed attempts: retry later"));
+        LoginThrottle.Attempt attempt;
+        try {
+            attempt = throttle.begin(principal.name(), http);
+        } catch (ApiException e) {
+            return Mono.error(e);
         }
         return accounts.findAccount(principal.name())
                 .switchIfEmpty(Mono.error(() -> ApiException.notFound("no such user")))
                 .publishOn(Schedulers.boundedElastic())
                 .map(account -> {
-                    if (!passwords.matches(request.currentPassword(), account.passwordHash())) {
-                        throttle.failed(principal.name());
-                        throw new ApiException(HttpStatus.UNAUTHORIZED, "current password is wrong");
+                    try {
+                        if (!passwords.matches(request.currentPassword(), account.passwordHash())) {
+                            throw new ApiException(HttpStatus.UNAUTHORIZED, "current password is wrong");
+                        }
+                    } finally {
+                        attempt.close();
                     }
+                    attempt.succeeded();
                     return passwords.encode(request.newPassword());
                 })
+                .doFinally(signal -> attempt.close())
                 .flatMap(hash -> accounts.updateAccount(principal.name(), null, null, hash, null))
                 .map(a -> {
                     log.info("account {} changed its password", a.username());

@@ -93,7 +93,7 @@ public record SearchRequest(Instant from, Instant to, int limit, String cursor, 
             return limits.defaultLimit();
         }
         String v = raw.trim();
-        if (v.length() > 6 || !v.chars().allMatch(c -> c >= '0' && c <= '9') || Integer.parseInt(v) < 1
+        if (v.isEmpty() || v.length() > 6 || !v.chars().allMatch(c -> c >= '0' && c <= '9') || Integer.parseInt(v) < 1
                 || Integer.parseInt(v) > limits.maxLimit()) {
             throw ApiException.badRequest("limit: expected a number from 1 to " + limits.maxLimit());
         }

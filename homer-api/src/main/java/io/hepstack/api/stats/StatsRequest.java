@@ -82,7 +82,7 @@ record StatsRequest(Instant from, Instant to, long stepSeconds, List<String> nod
     /** {@code 300} (seconds) or an ISO-8601 duration {@code PT5M}, whole seconds, at least a minute. */
     static long step(String v) {
         long seconds;
-        if (v.length() <= 9 && v.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        if (!v.isEmpty() && v.length() <= 9 && v.chars().allMatch(c -> c >= '0' && c <= '9')) {
             seconds = Long.parseLong(v);
         } else {
             Duration d;

@@ -10,6 +10,7 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.bind.support.WebExchangeBindException;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebInputException;
+import org.springframework.web.server.UnsupportedMediaTypeStatusException;
 
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -25,6 +26,11 @@ class ErrorHandler {
 
     @ExceptionHandler(ApiException.class)
     ResponseEntity<ApiError> api(ApiException e) {
+        if (e.retryAfter() != null) {
+            long seconds = Math.max(1, (e.retryAfter().toMillis() + 999) / 1000);
+            return ResponseEntity.status(e.status()).header(org.springframework.http.HttpHeaders.RETRY_AFTER, Long.toString(seconds))
+                    .body(new ApiError(code(e.status()), e.getMessage()));
+        }
         return error(e.status(), e.getMessage());
     }
 
@@ -41,6 +47,22 @@ class ErrorHandler {
     ResponseEntity<ApiError> badInput(ServerWebInputException e) {
         String reason = e.getReason() == null ? "invalid request" : e.getReason();
         return error(HttpStatus.BAD_REQUEST, reason);
+    }
+
+    /**
+     * The body's media type is not one the handler reads: named with what it accepts (Spring's own reason
+     * names the handler's internal body class).
+     */
+    @ExceptionHandler(UnsupportedMediaTypeStatusException.class)
+    ResponseEntity<ApiError> unsupportedMediaType(UnsupportedMediaTypeStatusException e) {
+        String accepted = e.getSupportedMediaTypes().stream()
+                .filter(t -> !t.isWildcardType() && !t.isWildcardSubtype())
+                .map(t -> t.getType() + "/" + t.getSubtype()).distinct()
+                .filter(t -> t.equals("application/json") || t.startsWith("multipart/"))
+                .collect(Collectors.joining(" or "));
+        String sent = e.getContentType() == null ? "none" : e.getContentType().getType() + "/" + e.getContentType().getSubtype();
+        return error(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Content-Type " + sent + " is not accepted here"
+                + (accepted.isEmpty() ? "" : ": send " + accepted));
     }
 
     @ExceptionHandler(ResponseStatusException.class)

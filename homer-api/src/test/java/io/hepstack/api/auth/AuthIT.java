@@ -31,6 +31,9 @@ class AuthIT extends ApiIT {
     @Autowired
     WebTestClient http;
 
+    @org.springframework.boot.test.web.server.LocalServerPort
+    int port;
+
     @BeforeEach
     void patientClient() {
         http = http.mutate().responseTimeout(java.time.Duration.ofSeconds(60)).build();
@@ -228,13 +231,13 @@ class AuthIT extends ApiIT {
     }
 
     @Test
-    void changingOnesPasswordEndsTheSessionsOpenedBefore() throws Exception {
+    void changingOnesPasswordEndsEverySessionOfTheAccountEvenOneOpenedInTheSameSecond() {
         WebTestClient admin = Http.as(http, Http.login(http, "admin", TestApp.ADMIN_PASSWORD));
         admin.post().uri("/api/v1/users").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("username", "erin", "password", "erin-password-1", "role", "viewer"))
                 .exchange().expectStatus().isCreated().expectBody().returnResult();
         WebTestClient before = Http.as(http, Http.login(http, "erin", "erin-password-1"));
-        Thread.sleep(1100); // JWT issue times have whole seconds
+        WebTestClient sameSecond = Http.as(http, Http.login(http, "erin", "erin-password-1"));
         before.post().uri("/api/v1/auth/password").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("currentPassword", "wrong-password", "newPassword", "erin-password-2"))
                 .exchange().expectStatus().isUnauthorized().expectBody().returnResult();
@@ -242,8 +245,73 @@ class AuthIT extends ApiIT {
                 .bodyValue(Map.of("currentPassword", "erin-password-1", "newPassword", "erin-password-2"))
                 .exchange().expectStatus().isNoContent().expectBody().isEmpty();
         before.get().uri("/api/v1/auth/me").exchange().expectStatus().isUnauthorized().expectBody().returnResult();
+        sameSecond.get().uri("/api/v1/auth/me").exchange().expectStatus().isUnauthorized().expectBody().returnResult();
         Http.as(http, Http.login(http, "erin", "erin-password-2")).get().uri("/api/v1/auth/me").exchange()
                 .expectStatus().isOk().expectBody().returnResult();
+    }
+
+    @Autowired
+    AccountStore accounts;
+
+    @Test
+    void aLoginWhosePasswordWasCheckedBeforeAChangeGetsNoSession() {
+        WebTestClient admin = Http.as(http, Http.login(http, "admin", TestApp.ADMIN_PASSWORD));
+        admin.post().uri("/api/v1/users").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("username", "gina", "password", "gina-password-1", "role", "viewer"))
+                .exchange().expectStatus().isCreated().expectBody().returnResult();
+        // a login reads the account and checks the old password ...
+        AccountStore.Account read = accounts.findAccount("gina").block();
+        // ... while an admin resets the password
+        admin.patch().uri("/api/v1/users/gina").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("password", "gina-password-2")).exchange().expectStatus().isOk().expectBody().returnResult();
+        // the session of the login that checked the old password is not stored
+        assertThat(accounts.openSession(read, java.util.UUID.randomUUID(), Instant.now().plusSeconds(600)).block()).isFalse();
+        assertThat(accounts.openSession(accounts.findAccount("gina").block(), java.util.UUID.randomUUID(),
+                Instant.now().plusSeconds(600)).block()).isTrue();
+    }
+
+    @Test
+    void logoutEndsThatSessionOnlyAndAnApiTokenHasNone() {
+        WebTestClient admin = Http.as(http, Http.login(http, "admin", TestApp.ADMIN_PASSWORD));
+        admin.post().uri("/api/v1/users").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("username", "hank", "password", "hank-password-1", "role", "viewer"))
+                .exchange().expectStatus().isCreated().expectBody().returnResult();
+        WebTestClient laptop = Http.as(http, Http.login(http, "hank", "hank-password-1"));
+        WebTestClient phone = Http.as(http, Http.login(http, "hank", "hank-password-1"));
+        laptop.post().uri("/api/v1/auth/logout").exchange().expectStatus().isNoContent().expectBody().isEmpty();
+        laptop.get().uri("/api/v1/auth/me").exchange().expectStatus().isUnauthorized()
+                .expectBody().jsonPath("$.message").isEqualTo("invalid bearer token");
+        laptop.post().uri("/api/v1/auth/logout").exchange().expectStatus().isUnauthorized().expectBody().returnResult();
+        phone.get().uri("/api/v1/auth/me").exchange().expectStatus().isOk().expectBody().jsonPath("$.name").isEqualTo("hank");
+
+        String token = admin.post().uri("/api/v1/tokens").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("name", "script", "role", "viewer")).exchange().expectStatus().isCreated()
+                .expectBody(Map.class).returnResult().getResponseBody().get("token").toString();
+        Http.as(http, token).post().uri("/api/v1/auth/logout").exchange().expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.message")
+                .isEqualTo("an API token has no session: an admin deletes it with DELETE /api/v1/tokens/{id}");
+    }
+
+    @Test
+    void disablingAnAccountEndsItsSessionsForGoodAndAKeyAloneMakesNoSession() throws Exception {
+        WebTestClient admin = Http.as(http, Http.login(http, "admin", TestApp.ADMIN_PASSWORD));
+        admin.post().uri("/api/v1/users").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("username", "ivy", "password", "ivy-password-1", "role", "viewer"))
+                .exchange().expectStatus().isCreated().expectBody().returnResult();
+        WebTestClient ivy = Http.as(http, Http.login(http, "ivy", "ivy-password-1"));
+        admin.patch().uri("/api/v1/users/ivy").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("disabled", true)).exchange().expectStatus().isOk().expectBody().returnResult();
+        admin.patch().uri("/api/v1/users/ivy").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("disabled", false)).exchange().expectStatus().isOk().expectBody().returnResult();
+        ivy.get().uri("/api/v1/auth/me").exchange().expectStatus().isUnauthorized().expectBody().returnResult();
+
+        // signed with the right key, for a real account, but naming no stored session
+        JWTClaimsSet forged = new JWTClaimsSet.Builder(claims(Instant.now().plusSeconds(600)))
+                .jwtID(java.util.UUID.randomUUID().toString()).build();
+        Http.as(http, sign(JWSAlgorithm.HS256, TestApp.JWT_SECRET, forged)).get().uri("/api/v1/auth/me").exchange()
+                .expectStatus().isUnauthorized().expectBody().returnResult();
+        Http.as(http, sign(JWSAlgorithm.HS256, TestApp.JWT_SECRET, claims(Instant.now().plusSeconds(600)))).get()
+                .uri("/api/v1/auth/me").exchange().expectStatus().isUnauthorized().expectBody().returnResult();
     }
 
     @Test
@@ -259,7 +327,27 @@ class AuthIT extends ApiIT {
         }
         http.post().uri("/api/v1/auth/login").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("username", "frank", "password", "frank-password-1"))
-                .exchange().expectStatus().isEqualTo(429).expectBody().returnResult();
+                .exchange().expectStatus().isEqualTo(429)
+                .expectHeader().value("Retry-After", v -> assertThat(Long.parseLong(v)).isBetween(840L, 900L))
+                .expectBody().jsonPath("$.message").isEqualTo("too many failed logins for this user: retry in 15 minutes");
+    }
+
+    @Test
+    void parallelGuessesAreCountedBeforeTheyAreHashedSoTheRightOneIsNeverTried() {
+        WebTestClient admin = Http.as(http, Http.login(http, "admin", TestApp.ADMIN_PASSWORD));
+        admin.post().uri("/api/v1/users").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("username", "jack", "password", "jack-password-1", "role", "viewer"))
+                .exchange().expectStatus().isCreated().expectBody().returnResult();
+        org.springframework.web.reactive.function.client.WebClient client = org.springframework.web.reactive.function.client.WebClient
+                .create("http://127.0.0.1:" + port);
+        List<Integer> statuses = reactor.core.publisher.Flux.range(0, 40)
+                .flatMap(i -> client.post().uri("/api/v1/auth/login").contentType(MediaType.APPLICATION_JSON)
+                        .bodyValue(Map.of("username", "jack", "password", i == 39 ? "jack-password-1" : "guess-" + i))
+                        .exchangeToMono(r -> r.releaseBody().thenReturn(r.statusCode().value())), 40)
+                .collectList().block(java.time.Duration.ofSeconds(120));
+        // at most 10 were hashed (401, or 200 for the right one if it came among them); the rest 429
+        assertThat(statuses).hasSize(40).isSubsetOf(200, 401, 429).contains(429);
+        assertThat(statuses.stream().filter(s -> s != 429).count()).isLessThanOrEqualTo(10);
     }
 
     private static JWTClaimsSet claims(Instant expires) {

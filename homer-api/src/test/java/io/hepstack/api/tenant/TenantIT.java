@@ -231,6 +231,33 @@ class TenantIT {
 
     @Test
     @Order(7)
+    void aScopedCallerListsOnlyTheAliasesWithinItsTenantsNetworks() {
+        List<Long> ids = new ArrayList<>();
+        for (Map<String, Object> a : List.<Map<String, Object>>of(Map.of("ip", "10.20.1.5", "alias", "bynet-pbx"),
+                Map.of("ip", "10.20.9.0/24", "alias", "bynet-office"), Map.of("ip", "10.30.0.1", "alias", "other-sbc"),
+                Map.of("ip", "2001:db8:20::7", "alias", "bynet-v6"), Map.of("ip", "10.0.0.0/8", "alias", "everything"))) {
+            ids.add(((Number) admin.post().uri("/api/v1/aliases").contentType(MediaType.APPLICATION_JSON).bodyValue(a)
+                    .exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody().get("id"))
+                    .longValue());
+        }
+        try {
+            assertThat(aliasNames(as("bob"))).containsExactlyInAnyOrder("bynet-pbx", "bynet-office", "bynet-v6");
+            assertThat(aliasNames(as("alice"))).isEmpty(); // a tenant by node only has no networks
+            assertThat(aliasNames(admin)).contains("bynet-pbx", "bynet-office", "other-sbc", "bynet-v6", "everything");
+        } finally {
+            ids.forEach(id -> admin.delete().uri("/api/v1/aliases/{id}", id).exchange().expectStatus().isNoContent()
+                    .expectBody(Void.class));
+        }
+    }
+
+    private static List<Object> aliasNames(WebTestClient client) {
+        return ((List<Map<String, Object>>) client.get().uri("/api/v1/aliases").exchange().expectStatus().isOk()
+                .expectBody(Map.class).returnResult().getResponseBody().get("items")).stream()
+                .map(a -> a.get("alias")).toList();
+    }
+
+    @Test
+    @Order(7)
     void aScopedTokenIsLimitedLikeAScopedAccount() {
         String token = (String) admin.post().uri("/api/v1/tokens").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("name", "bynet-script", "role", "viewer", "tenant", "bynet"))

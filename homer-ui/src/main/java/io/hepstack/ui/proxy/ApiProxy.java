@@ -95,7 +95,8 @@ class ApiProxy implements WebFilter {
     }
 
     private Mono<Void> badGateway(ServerHttpRequest request, ServerHttpResponse response, Throwable e) {
-        log.warn("homer-api unreachable for {} {}: {}", request.getMethod(), request.getPath().value(), e.toString());
+        log.warn("homer-api unreachable for {} {}: {}", request.getMethod(),
+                io.hepstack.ui.web.AccessLog.loggable(request.getPath().value()), e.toString());
         response.setStatusCode(HttpStatus.BAD_GATEWAY);
         response.getHeaders().clear();
         response.getHeaders().setContentType(MediaType.APPLICATION_JSON);

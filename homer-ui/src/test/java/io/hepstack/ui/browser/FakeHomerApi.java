@@ -67,6 +67,7 @@ final class FakeHomerApi implements AutoCloseable {
     private final Map<String, Map<String, Object>> tenants = new ConcurrentHashMap<>();
     private final AtomicInteger ids = new AtomicInteger(100);
     private final List<String> streamRequests = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final List<String> loggedOut = java.util.Collections.synchronizedList(new ArrayList<>());
     private final AtomicReference<Hold> hold = new AtomicReference<>();
     private final DisposableServer server;
 
@@ -80,6 +81,10 @@ final class FakeHomerApi implements AutoCloseable {
         server = HttpServer.create().host("127.0.0.1").port(0)
                 .route(r -> r
                         .post("/api/v1/auth/login", this::login)
+                        .post("/api/v1/auth/logout", (q, s) -> {
+                            loggedOut.add(String.valueOf(token(q)));
+                            return role(q) == null ? unauthorized(s) : s.status(204).send().then();
+                        })
                         .get("/api/v1/auth/me", (q, s) -> role(q) == null ? unauthorized(s)
                                 : send(s, map("name", VIEWER_TOKEN.equals(token(q)) ? VIEWER : USER, "role", role(q), "kind", "ACCOUNT")))
                         .get("/api/v1/meta/payload-types", (q, s) -> send(s, Map.of("items", payloadTypes())))
@@ -675,6 +680,11 @@ final class FakeHomerApi implements AutoCloseable {
     /** The messages the live stream serves, in order: the first call's (both legs). */
     List<Map<String, Object>> liveItems() {
         return allMessages().subList(0, messageCount(CALL));
+    }
+
+    /** The bearer token of every logout request so far. */
+    List<String> loggedOut() {
+        return List.copyOf(loggedOut);
     }
 
     /** The Last-Event-ID of every stream request so far ("" when none was sent). */

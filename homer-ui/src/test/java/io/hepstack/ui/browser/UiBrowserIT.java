@@ -760,4 +760,21 @@ class UiBrowserIT {
         }
         throw new AssertionError("no download in " + dir);
     }
+
+    @Test
+    @Order(16)
+    void loggingOutEndsTheSessionOnTheServerAndAsksForALoginAgain() {
+        try (Browser b = new Browser()) {
+            var d = b.driver;
+            d.get(base + "/login");
+            d.findElement(By.id("username")).sendKeys(FakeHomerApi.VIEWER);
+            d.findElement(By.id("password")).sendKeys(FakeHomerApi.VIEWER_PASSWORD, Keys.ENTER);
+            waiting(d).until(ExpectedConditions.elementToBeClickable(By.cssSelector("button.logout"))).click();
+            waiting(d).until(ExpectedConditions.urlContains("/login"));
+            assertThat(api.loggedOut()).containsOnly(FakeHomerApi.VIEWER_TOKEN);
+            d.get(base + "/dashboard");
+            waiting(d).until(ExpectedConditions.urlContains("/login"));
+            assertThat(b.alerts()).isEmpty();
+        }
+    }
 }
