@@ -48,7 +48,7 @@ class IngestConfiguration {
     IngestPipeline ingestPipeline(IngestProperties props, RowExtractor extractor, SipKpis kpis,
                                   SecurityEvents security, MessageQueue queue, HepForwarder forwarder,
                                   IngestMetrics metrics) {
-        return new IngestPipeline(new HepDecoder(), new AuthPolicy(props.auth()), dedup(props.dedup()),
+        return new IngestPipeline(new HepDecoder(props.pipeline().maxInflatedPayloadBytes()), new AuthPolicy(props.auth()), dedup(props.dedup()),
                 forwarder.enabled() ? forwarder : null,
                 props.privacy().censorBodies() ? new BodyCensor(props.privacy().keepContentTypes()) : null,
                 extractor, kpis.andThen(security), props.filter(), queue, metrics);

@@ -30,8 +30,12 @@ import static io.hepstack.proto.hep.HepRejectReason.*;
  */
 public final class HepDecoder {
 
-    /** Default cap on the inflated size of a gzip payload chunk (0x0010). */
-    public static final int DEFAULT_MAX_INFLATED_PAYLOAD = 1 << 20;
+    /**
+     * Default cap on the inflated size of a gzip payload chunk (0x0010): 256 KiB, four times the largest
+     * HEP frame and far above any real SIP message, while one datagram can no longer become a megabyte
+     * (gzip inflates up to about 1000 times).
+     */
+    public static final int DEFAULT_MAX_INFLATED_PAYLOAD = 256 * 1024;
 
     static final int V3_HEADER = 6;
     static final int CHUNK_HEADER = 6;
@@ -335,7 +339,7 @@ public final class HepDecoder {
             int n;
             while ((n = in.read(chunk)) > 0) {
                 if (out.size() + n > maxInflatedPayload) {
-                    throw new HepDecodeException(BAD_COMPRESSED_PAYLOAD, "offset " + pos
+                    throw new HepDecodeException(PAYLOAD_TOO_LARGE, "offset " + pos
                             + ": chunk 0x0010 inflates beyond " + maxInflatedPayload + " bytes");
                 }
                 out.write(chunk, 0, n);

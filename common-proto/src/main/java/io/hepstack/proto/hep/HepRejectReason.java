@@ -23,8 +23,10 @@ public enum HepRejectReason {
     BAD_IP_FAMILY,
     /** HEPv1/v2 header-length byte disagrees with the address family, or the header is cut. */
     BAD_HEADER_LENGTH,
-    /** A gzip payload chunk that does not inflate, or inflates beyond the cap. */
+    /** A gzip payload chunk that does not inflate. */
     BAD_COMPRESSED_PAYLOAD,
+    /** A gzip payload chunk that inflates beyond the decoder's cap (a decompression bomb). */
+    PAYLOAD_TOO_LARGE,
     /** The packet has no payload chunk. */
     MISSING_PAYLOAD
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hepstack.proto.hep.HepDecoder;
 import io.hepstack.proto.model.ExtractionSettings;
 import io.hepstack.proto.model.MessageKind;
 import io.hepstack.proto.model.MethodFilter;
@@ -26,8 +27,10 @@ import java.util.TreeSet;
  * @param partitions the partition width, partitions ahead, retention per kind, future tolerance
  * @param extraction the correlation and extra headers
  * @param discard    the SIP methods not stored
+ * @param maxInflatedPayload the largest a gzip payload (HEP chunk 0x0010) may inflate to, in bytes
  */
-public record IngestSettings(PartitionPolicy partitions, ExtractionSettings extraction, MethodFilter discard) {
+public record IngestSettings(PartitionPolicy partitions, ExtractionSettings extraction, MethodFilter discard,
+                             int maxInflatedPayload) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -35,17 +38,21 @@ public record IngestSettings(PartitionPolicy partitions, ExtractionSettings extr
         Objects.requireNonNull(partitions, "partitions");
         Objects.requireNonNull(extraction, "extraction");
         Objects.requireNonNull(discard, "discard");
+        if (maxInflatedPayload < 1) {
+            throw new IllegalArgumentException("maxInflatedPayload must be positive: " + maxInflatedPayload);
+        }
     }
 
     /** What a collector with default configuration runs with. */
     public static IngestSettings defaults() {
-        return new IngestSettings(PartitionPolicy.defaults(), ExtractionSettings.DEFAULT, MethodFilter.NONE);
+        return new IngestSettings(PartitionPolicy.defaults(), ExtractionSettings.DEFAULT, MethodFilter.NONE,
+                HepDecoder.DEFAULT_MAX_INFLATED_PAYLOAD);
     }
 
     /**
      * The settings as a JSON object: {@code {"partitionWidth": "PT24H", "partitionsAhead": 2,
      * "futureTolerance": "PT24H", "retention": {"call": "PT336H", ...}, "correlationHeaders": ["X-CID"],
-     * "extraHeaders": [], "discardMethods": ["OPTIONS"]}} (durations in ISO-8601, headers as configured:
+     * "extraHeaders": [], "discardMethods": ["OPTIONS"], "maxInflatedPayload": 262144}} (durations in ISO-8601, headers as configured:
      * {@code NAME} or {@code NAME:REGEX}).
      */
     public String toJson() {
@@ -63,6 +70,7 @@ public record IngestSettings(PartitionPolicy partitions, ExtractionSettings extr
         extraction.extraHeaders().forEach(h -> extra.add(h.spec()));
         ArrayNode discarded = o.putArray("discardMethods");
         new TreeSet<>(discard.methods()).forEach(discarded::add);
+        o.put("maxInflatedPayload", maxInflatedPayload);
         return o.toString();
     }
 
@@ -85,8 +93,10 @@ public record IngestSettings(PartitionPolicy partitions, ExtractionSettings extr
             if (methods != null) {
                 methods.forEach(m -> discardMethods.add(m.asText()));
             }
+            JsonNode inflated = o.get("maxInflatedPayload"); // absent in what collectors before it published
             return new IngestSettings(policy, new ExtractionSettings(headers(required(o, "correlationHeaders")),
-                    headers(required(o, "extraHeaders"))), MethodFilter.of(discardMethods));
+                    headers(required(o, "extraHeaders"))), MethodFilter.of(discardMethods),
+                    inflated == null ? HepDecoder.DEFAULT_MAX_INFLATED_PAYLOAD : inflated.asInt());
         } catch (JsonProcessingException | RuntimeException e) {
             throw new IllegalArgumentException("ingest settings " + json + ": " + e.getMessage(), e);
         }

@@ -183,8 +183,22 @@ class HepDecoderTest {
         byte[] wire = HepEncoder.encode(bomb);
         assertThatThrownBy(() -> new HepDecoder(50_000).decode(wire))
                 .isInstanceOfSatisfying(HepDecodeException.class,
-                        e -> assertThat(e.reason()).isEqualTo(HepRejectReason.BAD_COMPRESSED_PAYLOAD))
+                        e -> assertThat(e.reason()).isEqualTo(HepRejectReason.PAYLOAD_TOO_LARGE))
                 .hasMessageContaining("inflates beyond 50000 bytes");
+    }
+
+    @Test
+    void aSmallDatagramDoesNotInflateToAMegabyteByDefault() throws Exception {
+        // 1 MiB of zeros compresses to about 1 KB: one datagram, as the security test sent
+        HepPacket bomb = HepPackets.withPayload(HepPackets.sip("x", List.of()), new byte[1 << 20], true);
+        byte[] wire = HepEncoder.encode(bomb);
+        assertThat(wire.length).isLessThan(1500);
+        assertThatThrownBy(() -> new HepDecoder().decode(wire))
+                .isInstanceOfSatisfying(HepDecodeException.class,
+                        e -> assertThat(e.reason()).isEqualTo(HepRejectReason.PAYLOAD_TOO_LARGE))
+                .hasMessageContaining("inflates beyond 262144 bytes");
+        HepPacket large = HepPackets.withPayload(HepPackets.sip("x", List.of()), new byte[HepDecoder.DEFAULT_MAX_INFLATED_PAYLOAD], true);
+        assertThat(new HepDecoder().decode(HepEncoder.encode(large)).payload()).hasSize(HepDecoder.DEFAULT_MAX_INFLATED_PAYLOAD);
     }
 
     @Test

@@ -19,7 +19,7 @@ class IngestSettingsTest {
                 .withRetention(MessageKind.SIP_CALL, Duration.ofDays(90));
         return new IngestSettings(policy, new ExtractionSettings(
                 List.of(HeaderExtractor.parse("P-Charging-Vector:icid-value=([^;\\s]+)"), HeaderExtractor.parse("X-CID")),
-                List.of(HeaderExtractor.parse("User-Agent"))), MethodFilter.of(List.of(" options", "NOTIFY ", "")));
+                List.of(HeaderExtractor.parse("User-Agent"))), MethodFilter.of(List.of(" options", "NOTIFY ", "")), 65536);
     }
 
     @Test
@@ -33,6 +33,11 @@ class IngestSettingsTest {
         String before = custom().toJson().replaceAll(",\"discardMethods\":\\[[^\\]]*\\]", "");
         assertThat(before).doesNotContain("discardMethods");
         assertThat(IngestSettings.fromJson(before).discard().methods()).as("published by a collector before it").isEmpty();
+        assertThat(read.maxInflatedPayload()).isEqualTo(65536);
+        String older = custom().toJson().replace(",\"maxInflatedPayload\":65536", "");
+        assertThat(older).doesNotContain("maxInflatedPayload");
+        assertThat(IngestSettings.fromJson(older).maxInflatedPayload()).as("published by a collector before it")
+                .isEqualTo(262144);
         assertThat(IngestSettings.fromJson(IngestSettings.defaults().toJson()).partitions()).isEqualTo(PartitionPolicy.defaults());
         assertThat(custom().toJson()).contains("\"partitionWidth\":\"PT6H\"", "\"call\":\"PT2160H\"");
     }

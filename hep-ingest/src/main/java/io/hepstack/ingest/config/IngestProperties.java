@@ -103,11 +103,23 @@ public record IngestProperties(
             /** ...and resume when it drains below this many. */
             @Min(0) @DefaultValue("16384") int resumeBelow,
             @Min(1) @Max(100000) @DefaultValue("1000") int batchSize,
-            @NotNull @DefaultValue("200ms") Duration batchAge) {
+            @NotNull @DefaultValue("200ms") Duration batchAge,
+            /** The largest a gzip payload (HEP chunk 0x0010) may inflate to; beyond, rejected (payload_too_large). */
+            @NotNull @DefaultValue("256KB") DataSize maxInflatedPayload) {
 
         @AssertTrue(message = "homer.ingest.pipeline needs resume-below < pause-above <= queue-capacity")
         boolean isOrdered() {
             return resumeBelow < pauseAbove && pauseAbove <= queueCapacity;
+        }
+
+        @AssertTrue(message = "homer.ingest.pipeline.max-inflated-payload must be from 1KB to 16MB")
+        boolean isInflationBounded() {
+            return maxInflatedPayload.toBytes() >= 1024 && maxInflatedPayload.toBytes() <= 16L << 20;
+        }
+
+        /** {@link #maxInflatedPayload} in bytes. */
+        public int maxInflatedPayloadBytes() {
+            return (int) maxInflatedPayload.toBytes();
         }
     }
 

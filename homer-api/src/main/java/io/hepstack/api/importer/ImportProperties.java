@@ -15,11 +15,15 @@ import org.springframework.validation.annotation.Validated;
  * @param maxSize            largest capture accepted (the multipart body may exceed it by 64 KiB of framing)
  * @param batchSize          messages per stored batch (and per batch id: changing it makes a re-import store again)
  * @param maxConcurrent      imports running at once; more are refused with 429
+ * @param maxInflatedSize    bytes the gzip-compressed HEP payloads of one import may inflate to in all; the
+ *                           payloads beyond are skipped ({@code inflated_beyond_import_limit}). Each one is
+ *                           also capped by the collectors' {@code homer.ingest.pipeline.max-inflated-payload}.
  */
 @Validated
 @ConfigurationProperties("homer.api.import")
 public record ImportProperties(
         @NotNull @DefaultValue("100MB") DataSize maxSize,
         @Min(1) @Max(10000) @DefaultValue("1000") int batchSize,
-        @Min(1) @Max(64) @DefaultValue("2") int maxConcurrent) {
+        @Min(1) @Max(64) @DefaultValue("2") int maxConcurrent,
+        @NotNull @DefaultValue("100MB") DataSize maxInflatedSize) {
 }

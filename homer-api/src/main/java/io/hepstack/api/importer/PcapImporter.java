@@ -72,13 +72,18 @@ public class PcapImporter {
     private final IngestSettingsStore settings;
     private final Clock clock;
     private final int batchSize;
+    private final long maxInflatedSize;
 
     public PcapImporter(ConnectionFactory connections, ImportProperties props, ObjectProvider<Clock> clock) {
         this.connections = connections;
         this.clock = clock.getIfAvailable(Clock::systemUTC);
         this.settings = new IngestSettingsStore(connections, this.clock);
         this.batchSize = props.batchSize();
+        this.maxInflatedSize = props.maxInflatedSize().toBytes();
     }
+
+    /** Skip reason of a gzip payload beyond the import's {@code max-inflated-size}. */
+    static final String INFLATED_BEYOND_IMPORT_LIMIT = "inflated_beyond_import_limit";
 
     /**
      * Imports {@code file}, whose SHA-256 is {@code sha256}.
@@ -127,7 +132,9 @@ public class PcapImporter {
         private final MessageWriter writer;
         private final MessageExtractor extractor;
         private final MethodFilter discard;
-        private final HepDecoder decoder = new HepDecoder();
+        private final HepDecoder decoder;
+        /** Bytes the gzip payloads stored so far inflated to. */
+        private long inflated;
         private List<CapturedMessage> batch = new ArrayList<>();
         final Map<String, Long> skipped = new TreeMap<>();
         final Set<String> callIds = new LinkedHashSet<>();
@@ -145,12 +152,21 @@ public class PcapImporter {
             this.writer = new MessageWriter(connections, settings.partitions(), clock);
             this.extractor = new MessageExtractor(settings.extraction());
             this.discard = settings.discard();
+            this.decoder = new HepDecoder(settings.maxInflatedPayload()); // the collectors' cap per packet
         }
 
         @Override
         public void onHep(byte[] packet, long timestampMicros) {
             try {
-                add(decoder.decode(packet));
+                HepPacket p = decoder.decode(packet);
+                if (p.compressed()) {
+                    if (inflated + p.payload().length > maxInflatedSize) { // a pcap of decompression bombs
+                        skip(INFLATED_BEYOND_IMPORT_LIMIT, 1);
+                        return;
+                    }
+                    inflated += p.payload().length;
+                }
+                add(p);
             } catch (HepDecodeException e) {
                 skip("hep_" + e.reason().name().toLowerCase(Locale.ROOT), 1);
             }

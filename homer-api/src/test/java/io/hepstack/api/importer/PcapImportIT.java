@@ -46,7 +46,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code POST /api/v1/import/pcap} with the Kamailio siptrace captures, stored in a real PostgreSQL. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"homer.api.import.max-size=1MB", "homer.api.import.batch-size=100"})
+        properties = {"homer.api.import.max-size=1MB", "homer.api.import.batch-size=100", "homer.api.import.max-inflated-size=3MB"})
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @SuppressWarnings("unchecked")
 class PcapImportIT extends ApiIT {
@@ -129,7 +129,8 @@ class PcapImportIT extends ApiIT {
     void storesWithTheSettingsTheCollectorsPublished(@Autowired PcapImporter importer, @TempDir Path dir) throws Exception {
         // a collector configured with an extra header publishes its settings; the next import uses them
         IngestSettings collectors = new IngestSettings(PartitionPolicy.defaults(), new ExtractionSettings(
-                List.of(HeaderExtractor.parse("X-CID")), List.of(HeaderExtractor.parse("CSeq"))), MethodFilter.NONE);
+                List.of(HeaderExtractor.parse("X-CID")), List.of(HeaderExtractor.parse("CSeq"))), MethodFilter.NONE,
+                io.hepstack.proto.hep.HepDecoder.DEFAULT_MAX_INFLATED_PAYLOAD);
         new IngestSettingsStore(db.connectionFactory(), Clock.systemUTC()).publish(collectors, "ingest-test")
                 .block(java.time.Duration.ofSeconds(30));
         Path file = dir.resolve("sip.pcap");
@@ -152,7 +153,8 @@ class PcapImportIT extends ApiIT {
     @Order(4)
     void skipsTheMethodsTheCollectorsDiscard(@Autowired PcapImporter importer, @TempDir Path dir) throws Exception {
         new IngestSettingsStore(db.connectionFactory(), Clock.systemUTC()).publish(new IngestSettings(PartitionPolicy.defaults(),
-                ExtractionSettings.DEFAULT, MethodFilter.of(List.of("OPTIONS"))), "ingest-test").block(java.time.Duration.ofSeconds(30));
+                ExtractionSettings.DEFAULT, MethodFilter.of(List.of("OPTIONS")), io.hepstack.proto.hep.HepDecoder.DEFAULT_MAX_INFLATED_PAYLOAD),
+                "ingest-test").block(java.time.Duration.ofSeconds(30));
         Path file = dir.resolve("hep.pcap");
         Files.write(file, resource("hep.pcap").bytes);
         long options = kamailio.stream().filter(m -> "OPTIONS".equals(m.cseqMethod())).count();
@@ -163,6 +165,43 @@ class PcapImportIT extends ApiIT {
         assertThat(result.skipped()).containsEntry("discarded_options", options);
         new IngestSettingsStore(db.connectionFactory(), Clock.systemUTC()).publish(IngestSettings.defaults(), null)
                 .block(java.time.Duration.ofSeconds(30));
+    }
+
+    /**
+     * A capture of decompression bombs: 40 HEP packets of a few hundred bytes each whose gzip payloads inflate
+     * to 200 KB (below the collectors' default cap of 256 KiB) and 4 inflating to 1 MiB (above it). The import
+     * (max-inflated-size 3MB here) stores what fits in its bound and skips the rest, counted by reason.
+     */
+    @Test
+    @Order(5)
+    void boundsWhatGzipPayloadsInflateToPerPacketAndPerImport(@Autowired PcapImporter importer, @TempDir Path dir) throws Exception {
+        List<io.hepstack.proto.pcap.PcapMessage> frames = new java.util.ArrayList<>();
+        java.net.InetAddress agent = java.net.InetAddress.getByName("192.0.2.10");
+        java.net.InetAddress collector = java.net.InetAddress.getByName("192.0.2.20");
+        long t0 = Fixture.instant(kamailio.get(0).timestampMicros()).toEpochMilli() * 1000;
+        for (int i = 0; i < 44; i++) {
+            byte[] payload = new byte[i < 40 ? 200_000 : 1 << 20];
+            byte[] sip = ("MESSAGE sip:bomb@x SIP/2.0\r\nCall-ID: bomb-" + i + "@x\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            System.arraycopy(sip, 0, payload, 0, sip.length);
+            io.hepstack.proto.hep.HepPacket hep = io.hepstack.proto.hep.HepPacket.builder()
+                    .addresses(agent, 5060, collector, 5060).ipProto(17).timestampMicros(t0 + i).protoType(1)
+                    .captureId(7).node("bomb-agent").payload(payload).compressed(true).build();
+            byte[] wire = io.hepstack.proto.hep.HepEncoder.encode(hep);
+            assertThat(wire.length).isLessThan(1500);
+            frames.add(new io.hepstack.proto.pcap.PcapMessage(t0 + i, agent, 40000, collector, 9060,
+                    io.hepstack.proto.pcap.Transport.UDP, wire));
+        }
+        Path file = dir.resolve("bombs.pcap");
+        try (java.io.OutputStream out = Files.newOutputStream(file)) {
+            io.hepstack.proto.pcap.PcapWriter.write(out, frames);
+        }
+        assertThat(Files.size(file)).isLessThan(60_000);
+        ImportResult result = importer.importFile(file, java.util.Arrays.copyOf(new byte[] {5}, 32), null)
+                .block(java.time.Duration.ofMinutes(2));
+        // 3 MB hold 15 payloads of 200 KB; 25 more are beyond the import's bound; the 4 of 1 MiB beyond each packet's
+        assertThat(result.stored()).isEqualTo(15);
+        assertThat(result.skipped()).containsEntry(PcapImporter.INFLATED_BEYOND_IMPORT_LIMIT, 25L)
+                .containsEntry("hep_payload_too_large", 4L);
     }
 
     @Test
