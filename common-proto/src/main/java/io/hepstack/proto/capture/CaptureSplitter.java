@@ -1,6 +1,7 @@
 package io.hepstack.proto.capture;
 
 import io.hepstack.proto.hep.HepDecodeException;
+import io.hepstack.proto.hep.HepRejectReason;
 import io.hepstack.proto.hep.HepDecoder;
 import io.hepstack.proto.hep.HepStreamFramer;
 import io.hepstack.proto.pcap.FlowKey;
@@ -22,7 +23,8 @@ import java.util.Objects;
  * holds, in capture order:
  *
  * <ul>
- *   <li>a UDP datagram that decodes as HEP (v1, v2, v3) is one HEP packet; else one that starts with
+ *   <li>a UDP datagram that decodes as HEP (v1, v2, v3), or would but for a gzip payload that does not
+ *       inflate within the cap, is one HEP packet; else one that starts with
  *       a SIP start line is one SIP message; else it is skipped ({@link Skip#NEITHER_HEP_NOR_SIP});</li>
  *   <li>a TCP direction whose first 4 bytes are a HEP header is cut into frames by
  *       {@link HepStreamFramer}; any other is cut into SIP messages by Content-Length (RFC 3261 §18.3).
@@ -169,7 +171,9 @@ public final class CaptureSplitter implements PcapVisitor {
             decoder.decode(d);
             return true;
         } catch (HepDecodeException e) {
-            return false;
+            // well framed up to a gzip payload that does not inflate or inflates too far: HEP, which the
+            // listener's own decoder rejects with that reason (counted as such, not as "neither")
+            return e.reason() == HepRejectReason.PAYLOAD_TOO_LARGE || e.reason() == HepRejectReason.BAD_COMPRESSED_PAYLOAD;
         }
     }
 

@@ -2,6 +2,8 @@ package io.hepstack.api.stream;
 
 import io.hepstack.api.query.Filter;
 import io.hepstack.api.search.MessageItem;
+import io.hepstack.api.auth.ApiPrincipal;
+import io.hepstack.api.auth.Role;
 import io.hepstack.api.query.Scope;
 import io.hepstack.api.web.ApiException;
 import io.micrometer.core.instrument.Counter;
@@ -56,6 +58,9 @@ class LiveStreams implements SmartLifecycle {
     private final StreamProperties props;
     private final Clock clock;
     private final AtomicInteger open = new AtomicInteger();
+    /** Open streams per principal name; guarded by this. */
+    private final Map<String, Integer> perUser = new java.util.HashMap<>();
+    private static final Duration RETRY = Duration.ofSeconds(10);
     /** Completed at shutdown; a new one at every start. */
     private volatile Sinks.Empty<Void> shutdown = Sinks.empty();
     private final Counter refused;
@@ -87,27 +92,52 @@ class LiveStreams implements SmartLifecycle {
     /**
      * The events of a new stream: {@code message} events of rows stored from now on that match
      * {@code filters} within {@code scope} (from just after row {@code resumeAfter} when a client resumes), and heartbeat
-     * comments. Refused with 429 when the replica's streams are all taken (checked at subscription).
+     * comments. Refused with 429 when the caller's own streams or the replica's are all taken (checked at subscription).
      */
-    Flux<ServerSentEvent<MessageItem>> stream(List<Filter> filters, Scope scope, Long resumeAfter) {
+    Flux<ServerSentEvent<MessageItem>> stream(List<Filter> filters, ApiPrincipal principal, Long resumeAfter) {
         return Flux.defer(() -> {
             if (!running) {
                 return Flux.error(new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "shutting down"));
             }
-            if (open.incrementAndGet() > props.maxStreams()) {
-                open.decrementAndGet();
+            ApiException refusal = take(principal);
+            if (refusal != null) {
                 refused.increment();
-                return Flux.error(new ApiException(HttpStatus.TOO_MANY_REQUESTS,
-                        "too many live streams on this replica (" + props.maxStreams() + "): close one or retry later"));
+                return Flux.error(refusal);
             }
-            Flux<ServerSentEvent<MessageItem>> messages = start(filters, scope, resumeAfter)
+            Flux<ServerSentEvent<MessageItem>> messages = start(filters, principal.scope(), resumeAfter)
                     .flatMapMany(q -> Flux.concat(Mono.just(OPENED), poll(q)
                             .map(item -> ServerSentEvent.builder(item).id(item.id()).event("message").build())));
             return bounded(messages, props.buffer(), props.heartbeat(), shutdown.asMono(), r -> {
-                open.decrementAndGet();
+                give(principal);
                 closed.get(r).increment();
             });
         });
+    }
+
+    /**
+     * Takes a slot for {@code principal}'s new stream, or says why there is none: the caller's own streams
+     * ({@code max-streams-per-user}), then the replica's ({@code max-streams}, of which {@code admin-reserve}
+     * only for admins).
+     */
+    private synchronized ApiException take(ApiPrincipal principal) {
+        int mine = perUser.getOrDefault(principal.name(), 0);
+        if (mine >= props.maxStreamsPerUser()) {
+            return ApiException.tooManyRequests("too many live streams of yours on this replica (" + props.maxStreamsPerUser()
+                    + "): close one (another tab or window) or retry later", RETRY);
+        }
+        int cap = principal.role() == Role.ADMIN ? props.maxStreams() : props.maxStreams() - props.adminReserve();
+        if (open.get() >= cap) {
+            return ApiException.tooManyRequests("too many live streams on this replica (" + props.maxStreams()
+                    + "): close one or retry later", RETRY);
+        }
+        open.incrementAndGet();
+        perUser.merge(principal.name(), 1, Integer::sum);
+        return null;
+    }
+
+    private synchronized void give(ApiPrincipal principal) {
+        open.decrementAndGet();
+        perUser.computeIfPresent(principal.name(), (k, n) -> n <= 1 ? null : n - 1);
     }
 
     /**

@@ -42,11 +42,11 @@ class StreamController {
     @Operation(summary = "Server-sent events of new messages matching the filters (live view)",
             description = "Filters as GET /api/v1/messages, without from/to/limit/cursor. Each event: "
                     + "event: message, id: the message id, data: the search item. Comment heartbeats every 15 s. "
-                    + "Send Last-Event-ID to resume after an event. A tenant-scoped caller gets its tenant's messages only. 429 when the replica's streams are all taken.")
+                    + "Send Last-Event-ID to resume after an event. A tenant-scoped caller gets its tenant's messages only. 429 when the caller's own streams (max-streams-per-user) or the replica's are all taken.")
     @GetMapping(path = "/api/v1/stream/messages", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     Flux<ServerSentEvent<MessageItem>> messages(ServerHttpRequest request, @AuthenticationPrincipal ApiPrincipal principal,
                                                 @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
-        return Flux.defer(() -> streams.stream(filters(request.getQueryParams(), props.search()), principal.scope(),
+        return Flux.defer(() -> streams.stream(filters(request.getQueryParams(), props.search()), principal,
                 resumeAfter(lastEventId)));
     }
 

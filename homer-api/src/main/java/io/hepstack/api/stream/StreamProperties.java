@@ -14,6 +14,9 @@ import java.time.Duration;
  * {@code homer.api.stream.*}; docs/api.md documents each one.
  *
  * @param maxStreams     open streams per replica; one more is refused with 429
+ * @param maxStreamsPerUser open streams per account or API token on a replica; one more is refused with 429
+ * @param adminReserve   of {@code maxStreams}, the streams only an admin may open (an admin still gets a
+ *                       stream when others took every other slot)
  * @param pollInterval   pause between two polls of one stream (none while a poll came back full)
  * @param rowsPerPoll    rows one poll reads at most
  * @param buffer         events waiting for a slow client; one more closes the stream (reason {@code slow_client})
@@ -26,6 +29,8 @@ import java.time.Duration;
 @ConfigurationProperties("homer.api.stream")
 public record StreamProperties(
         @Min(1) @Max(100000) @DefaultValue("50") int maxStreams,
+        @Min(1) @Max(100000) @DefaultValue("5") int maxStreamsPerUser,
+        @Min(0) @Max(100000) @DefaultValue("5") int adminReserve,
         @NotNull @DefaultValue("1s") Duration pollInterval,
         @Min(1) @Max(10000) @DefaultValue("500") int rowsPerPoll,
         @Min(1) @Max(100000) @DefaultValue("2000") int buffer,
@@ -33,4 +38,9 @@ public record StreamProperties(
         @Min(10) @Max(1000000) @DefaultValue("20000") int maxPending,
         @NotNull @DefaultValue("1h") Duration maxCaptureAge,
         @NotNull @DefaultValue("15s") Duration heartbeat) {
+
+    @jakarta.validation.constraints.AssertTrue(message = "homer.api.stream.admin-reserve must be below max-streams")
+    boolean isReserveBelowTheCap() {
+        return adminReserve < maxStreams;
+    }
 }

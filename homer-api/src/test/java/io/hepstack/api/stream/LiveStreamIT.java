@@ -67,7 +67,9 @@ class LiveStreamIT {
         TestApp.database(registry, db);
         registry.add("homer.api.stream.poll-interval", () -> "100ms");
         registry.add("homer.api.stream.lookback", () -> "10m");
-        registry.add("homer.api.stream.max-streams", () -> "3");
+        registry.add("homer.api.stream.max-streams", () -> "4");
+        registry.add("homer.api.stream.max-streams-per-user", () -> "2");
+        registry.add("homer.api.stream.admin-reserve", () -> "1");
     }
 
     @Autowired
@@ -230,26 +232,59 @@ class LiveStreamIT {
         streams.start();
     }
 
+    /** Opens a stream as {@code client} and waits for its opening comment. */
+    private reactor.core.Disposable hold(WebTestClient client) {
+        java.util.concurrent.CountDownLatch opened = new java.util.concurrent.CountDownLatch(1);
+        reactor.core.Disposable d = client.get().uri("/api/v1/stream/messages?callId=cap-*").accept(MediaType.TEXT_EVENT_STREAM)
+                .exchange().expectStatus().isOk().returnResult(EVENT).getResponseBody()
+                .subscribe(e -> opened.countDown());
+        try {
+            assertThat(opened.await(PATIENCE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+        return d;
+    }
+
+    private static void refused(WebTestClient client, String message) {
+        client.get().uri("/api/v1/stream/messages").accept(MediaType.TEXT_EVENT_STREAM).exchange()
+                .expectStatus().isEqualTo(429)
+                .expectHeader().valueEquals("Retry-After", "10")
+                .expectBody(String.class).value(b -> assertThat(b).contains("too_many_requests").contains(message));
+    }
+
     @Test
     @Order(7)
-    void streamsBeyondTheReplicaCapAreRefusedWith429() {
-        double refused = meters.counter("homer.api.stream.refused").count();
-        List<reactor.core.Disposable> held = new ArrayList<>();
-        int free = 3 - streams.open();
-        for (int i = 0; i < free; i++) {
-            java.util.concurrent.CountDownLatch opened = new java.util.concurrent.CountDownLatch(1);
-            held.add(open("?callId=cap-*").subscribe(e -> opened.countDown()));
-            try {
-                assertThat(opened.await(PATIENCE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
+    void oneUserCannotTakeEveryStreamAndAnAdminStillGetsOne() {
+        awaitUntil(() -> streams.open() == 0);
+        double before = meters.counter("homer.api.stream.refused").count();
+        for (String name : List.of("viewer-1", "viewer-2")) {
+            http.post().uri("/api/v1/users").contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue(Map.of("username", name, "password", "stream-password-1", "role", "viewer"))
+                    .exchange().expectStatus().isCreated().expectBody(Void.class);
         }
-        http.get().uri("/api/v1/stream/messages").accept(MediaType.TEXT_EVENT_STREAM).exchange()
-                .expectStatus().isEqualTo(429)
-                .expectBody(String.class).value(b -> assertThat(b).contains("too_many_requests")
-                        .contains("too many live streams on this replica (3)"));
-        assertThat(meters.counter("homer.api.stream.refused").count()).isEqualTo(refused + 1);
+        WebTestClient one = Http.as(anonymous, Http.login(anonymous, "viewer-1", "stream-password-1"));
+        WebTestClient two = Http.as(anonymous, Http.login(anonymous, "viewer-2", "stream-password-1"));
+        List<reactor.core.Disposable> held = new ArrayList<>();
+        try {
+            // one viewer's own bound (2): its third stream is refused, however many the replica has free
+            held.add(hold(one));
+            held.add(hold(one));
+            refused(one, "too many live streams of yours on this replica (2)");
+            // the replica's bound (4) less the admin's reserve (1): a third viewer stream is the last
+            held.add(hold(two));
+            refused(two, "too many live streams on this replica (4)");
+            // an admin still gets the reserved one, then no more
+            held.add(hold(http));
+            refused(http, "too many live streams on this replica (4)");
+            assertThat(streams.open()).isEqualTo(4);
+            assertThat(meters.counter("homer.api.stream.refused").count()).isEqualTo(before + 3);
+        } finally {
+            held.forEach(reactor.core.Disposable::dispose);
+        }
+        awaitUntil(() -> streams.open() == 0);
+        held.clear();
+        held.add(hold(one)); // a closed stream gives its slot back
         held.forEach(reactor.core.Disposable::dispose);
         awaitUntil(() -> streams.open() == 0);
     }
