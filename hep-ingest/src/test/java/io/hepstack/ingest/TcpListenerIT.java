@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ConnectException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -156,6 +157,55 @@ class TcpListenerIT {
         assertThat(c.count("hep.packets.rejected")).isZero();
         assertThat(c.count("hep.messages.stored")).isEqualTo(written);
         assertThat(sink.rows()).hasSize((int) written);
+    }
+
+    @Test
+    void oneSourceHoldsAtMostItsShareOfConnectionsAndAnotherStillConnects() throws IOException {
+        try (TestCollector c = new TestCollector(sink, Map.of("homer.ingest.tcp.max-connections-per-source", "3"))) {
+            java.util.List<Socket> held = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < 3; i++) {
+                    held.add(connect(c.tcp()));
+                }
+                await().atMost(Duration.ofSeconds(10)).until(() -> c.gauge("hep.connections", "transport", "tcp") == 3);
+                try (Socket fourth = connect(c.tcp())) {
+                    assertThat(readsEndOfStream(fourth.getInputStream())).isTrue();
+                }
+                await().atMost(Duration.ofSeconds(10)).until(() -> c.count("hep.connections.closed", "reason", "source_limit") == 1);
+                // another address (the agent next door) is not affected, and is stored in full
+                try (Socket other = new Socket(c.tcp().getAddress(), c.tcp().getPort(), InetAddress.getByName("127.0.0.2"), 0)) {
+                    writeSplit(other, KamailioCapture.stream(), 11);
+                    await().atMost(Duration.ofSeconds(10)).until(() -> c.count("hep.messages.stored") == 580);
+                }
+                // the held connections are still served
+                writeSplit(held.get(0), KamailioCapture.stream(), 12);
+                await().atMost(Duration.ofSeconds(10)).until(() -> c.count("hep.messages.stored") == 1160);
+            } finally {
+                for (Socket s : held) {
+                    s.close();
+                }
+            }
+            // slots given back: the source connects again
+            await().atMost(Duration.ofSeconds(10)).until(() -> c.gauge("hep.connections", "transport", "tcp") == 0);
+            try (Socket again = connect(c.tcp())) {
+                again.setSoTimeout(1000);
+                assertThat(readsEndOfStream(again.getInputStream())).as("still open").isFalse();
+            }
+        }
+    }
+
+    @Test
+    void aConnectionThatDeliversNoFrameIsClosedAfterTheFirstFrameTimeout() throws IOException {
+        try (TestCollector c = new TestCollector(sink, Map.of("homer.ingest.tcp.first-frame-timeout", "500ms"));
+             Socket silent = connect(c.tcp()); Socket agent = connect(c.tcp())) {
+            writeSplit(agent, KamailioCapture.stream(), 5);
+            assertThat(readsEndOfStream(silent.getInputStream())).isTrue();
+            assertThat(c.count("hep.connections.closed", "reason", "no_frame")).isEqualTo(1);
+            await().atMost(Duration.ofSeconds(10)).until(() -> c.count("hep.messages.stored") == 580);
+            // the agent that sent frames outlives the timeout
+            agent.setSoTimeout(1000);
+            assertThat(readsEndOfStream(agent.getInputStream())).as("agent still connected").isFalse();
+        }
     }
 
     private static boolean readsEndOfStream(Socket s) {

@@ -59,6 +59,11 @@ final class TestCollector implements AutoCloseable {
     }
 
     /** Sum of a counter over the series matching the tags. */
+    double gauge(String name, String... tags) {
+        io.micrometer.core.instrument.Gauge g = registry.find(name).tags(tags).gauge();
+        return g == null ? 0 : g.value();
+    }
+
     double count(String name, String... tags) {
         return registry.find(name).tags(tags).counters().stream().mapToDouble(Counter::count).sum();
     }

@@ -67,7 +67,11 @@ public record IngestProperties(
             @Min(64) @Max(65535) @DefaultValue("65535") int maxFrameBytes,
             /** A connection that sends nothing for this long is closed (not while paused by backpressure). */
             @NotNull @DefaultValue("5m") Duration idleTimeout,
-            @Min(1) @DefaultValue("1024") int maxConnections) {
+            @Min(1) @DefaultValue("1024") int maxConnections,
+            /** Connections one source address may hold, TCP and TLS together (behind a balancer: the balancer's). */
+            @Min(1) @DefaultValue("256") int maxConnectionsPerSource,
+            /** A connection that has not delivered one HEP frame this long after it opened is closed; 0 disables. */
+            @NotNull @DefaultValue("30s") Duration firstFrameTimeout) {
     }
 
     /** HEP over TLS: as TCP, with a server certificate and optional client-certificate authentication. */

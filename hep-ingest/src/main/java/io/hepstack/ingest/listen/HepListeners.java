@@ -54,6 +54,8 @@ public final class HepListeners {
     private final ListenerMetrics metrics;
     private final AtomicInteger tcpConnections = new AtomicInteger();
     private final AtomicInteger tlsConnections = new AtomicInteger();
+    /** Open TCP and TLS connections per source address. */
+    private final java.util.Map<java.net.InetAddress, Integer> perSource = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicLong lastStreamReadNanos = new AtomicLong(System.nanoTime());
     /** Open TCP/TLS connections (removed from the group when they close). */
     private final ChannelGroup streams = new DefaultChannelGroup("hep-streams", GlobalEventExecutor.INSTANCE);
@@ -133,8 +135,9 @@ public final class HepListeners {
                     addBeforeBridge(p, "hep.framer",
                             new HepFrameDecoder(new HepStreamFramer(cfg.maxFrameBytes()), metrics));
                     addBeforeBridge(p, "hep.stream",
-                            new StreamHandler(pipeline, metrics, transport, connections, cfg.maxConnections(),
-                                    lastStreamReadNanos));
+                            new StreamHandler(pipeline, metrics, transport, new StreamHandler.Limits(connections,
+                                    cfg.maxConnections(), perSource, cfg.maxConnectionsPerSource(),
+                                    cfg.firstFrameTimeout().toMillis()), lastStreamReadNanos));
                 })
                 // frames are consumed by the handlers above; this only holds the connection until EOF
                 .handle((in, out) -> in.receive().then());
