@@ -125,7 +125,7 @@ class LiveStreams implements SmartLifecycle {
             return ApiException.tooManyRequests("too many live streams of yours on this replica (" + props.maxStreamsPerUser()
                     + "): close one (another tab or window) or retry later", RETRY);
         }
-        int cap = principal.role() == Role.ADMIN ? props.maxStreams() : props.maxStreams() - props.adminReserve();
+        int cap = principal.role() == Role.ADMIN ? props.maxStreams() : props.maxStreamsForNonAdmins();
         if (open.get() >= cap) {
             return ApiException.tooManyRequests("too many live streams on this replica (" + props.maxStreams()
                     + "): close one or retry later", RETRY);

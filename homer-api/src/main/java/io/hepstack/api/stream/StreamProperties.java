@@ -16,7 +16,7 @@ import java.time.Duration;
  * @param maxStreams     open streams per replica; one more is refused with 429
  * @param maxStreamsPerUser open streams per account or API token on a replica; one more is refused with 429
  * @param adminReserve   of {@code maxStreams}, the streams only an admin may open (an admin still gets a
- *                       stream when others took every other slot)
+ *                       stream when others took every other slot); at most {@code maxStreams - 1} apply
  * @param pollInterval   pause between two polls of one stream (none while a poll came back full)
  * @param rowsPerPoll    rows one poll reads at most
  * @param buffer         events waiting for a slow client; one more closes the stream (reason {@code slow_client})
@@ -39,8 +39,8 @@ public record StreamProperties(
         @NotNull @DefaultValue("1h") Duration maxCaptureAge,
         @NotNull @DefaultValue("15s") Duration heartbeat) {
 
-    @jakarta.validation.constraints.AssertTrue(message = "homer.api.stream.admin-reserve must be below max-streams")
-    boolean isReserveBelowTheCap() {
-        return adminReserve < maxStreams;
+    /** The streams a caller who is not an admin may find: the reserve, kept below the cap, comes off it. */
+    int maxStreamsForNonAdmins() {
+        return maxStreams - Math.min(adminReserve, maxStreams - 1);
     }
 }
