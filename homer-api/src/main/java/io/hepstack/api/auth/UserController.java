@@ -37,7 +37,7 @@ import java.util.Optional;
 class UserController {
 
     private static final Logger log = LoggerFactory.getLogger(UserController.class);
-    static final int MIN_PASSWORD = 12;
+    static final int MIN_PASSWORD = PasswordPolicy.MIN_LENGTH;
 
     private final AccountStore accounts;
     private final PasswordEncoder passwords;
@@ -93,6 +93,10 @@ class UserController {
         if (request.tenant() != null && request.role() == Role.ADMIN) {
             return Mono.error(ApiException.badRequest(ADMIN_UNSCOPED));
         }
+        String weak = PasswordPolicy.problem(request.username(), request.password());
+        if (weak != null) {
+            return Mono.error(ApiException.badRequest("password: " + weak));
+        }
         return existing(request.tenant()).then(hash(request.password()))
                 .flatMap(hash -> accounts.createAccount(request.username(), hash, request.role(), request.tenant()))
                 .switchIfEmpty(Mono.error(() -> new ApiException(HttpStatus.CONFLICT, "username already taken")))
@@ -111,6 +115,10 @@ class UserController {
             tenantChange = request.tenantChange();
         } catch (ApiException e) {
             return Mono.error(e);
+        }
+        String weak = request.password() == null ? null : PasswordPolicy.problem(username, request.password());
+        if (weak != null) {
+            return Mono.error(ApiException.badRequest("password: " + weak));
         }
         Mono<String> hash = request.password() == null ? Mono.just("") : hash(request.password());
         return accounts.findAccount(username)
@@ -150,6 +158,10 @@ class UserController {
                                               @AuthenticationPrincipal ApiPrincipal principal, ServerHttpRequest http) {
         if (principal.kind() != ApiPrincipal.Kind.ACCOUNT) {
             return Mono.error(ApiException.badRequest("an API token has no password"));
+        }
+        String weak = PasswordPolicy.problem(principal.name(), request.newPassword());
+        if (weak != null) {
+            return Mono.error(ApiException.badRequest("newPassword: " + weak));
         }
         LoginThrottle.Attempt attempt;
         try {

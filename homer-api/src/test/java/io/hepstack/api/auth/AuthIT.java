@@ -315,6 +315,31 @@ class AuthIT extends ApiIT {
     }
 
     @Test
+    void weakPasswordsAreRefusedAtCreationResetAndChangeAlike() {
+        WebTestClient admin = Http.as(http, Http.login(http, "admin", TestApp.ADMIN_PASSWORD));
+        for (String weak : List.of("aaaaaaaaaaaa", "123456789012", "kate.example", " ".repeat(12))) {
+            admin.post().uri("/api/v1/users").contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue(Map.of("username", "kate.example", "password", weak, "role", "viewer"))
+                    .exchange().expectStatus().isBadRequest()
+                    .expectBody().jsonPath("$.message").value(m -> assertThat((String) m).startsWith("password: "));
+        }
+        admin.post().uri("/api/v1/users").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("username", "kate.example", "password", "kate-password-1", "role", "viewer"))
+                .exchange().expectStatus().isCreated().expectBody().returnResult();
+        admin.patch().uri("/api/v1/users/kate.example").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("password", "Password1234")).exchange().expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.message").isEqualTo("password: a commonly used password: choose another");
+        WebTestClient kate = Http.as(http, Http.login(http, "kate.example", "kate-password-1"));
+        kate.post().uri("/api/v1/auth/password").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("currentPassword", "kate-password-1", "newPassword", "elpmaxe.etak"))
+                .exchange().expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.message").isEqualTo("newPassword: must not be the user name");
+        // nothing changed: the first password still logs in
+        Http.as(http, Http.login(http, "kate.example", "kate-password-1")).get().uri("/api/v1/auth/me").exchange()
+                .expectStatus().isOk().expectBody().returnResult();
+    }
+
+    @Test
     void repeatedFailedLoginsLockTheUserNameForAWhile() {
         WebTestClient admin = Http.as(http, Http.login(http, "admin", TestApp.ADMIN_PASSWORD));
         admin.post().uri("/api/v1/users").contentType(MediaType.APPLICATION_JSON)
