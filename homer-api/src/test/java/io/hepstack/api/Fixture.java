@@ -82,6 +82,18 @@ public final class Fixture {
     }
 
     /** An address from an IP literal (no name lookup happens for a literal). */
+    /** A SIP request of {@code callId} from 10.9.0.1 to 10.9.0.2 captured at {@code micros}, as the collector stores it. */
+    public static CapturedMessage sipRequest(String method, String callId, String node, long micros) {
+        String text = method + " sip:bob@10.9.0.2 SIP/2.0\r\nVia: SIP/2.0/UDP 10.9.0.1:5060;branch=z9hG4bK-" + micros
+                + "\r\nFrom: <sip:alice@10.9.0.1>;tag=a1\r\nTo: <sip:bob@10.9.0.2>\r\nCall-ID: " + callId
+                + "\r\nCSeq: 1 " + method + "\r\nContent-Length: 0\r\n\r\n";
+        io.hepstack.proto.hep.HepPacket p = io.hepstack.proto.hep.HepPacket.builder()
+                .addresses(ip("10.9.0.1"), 5060, ip("10.9.0.2"), 5060).ipProto(17).timestampMicros(micros)
+                .protoType(io.hepstack.proto.model.HepPayloadType.SIP.number()).captureId(4001).node(node)
+                .payload(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)).build();
+        return new MessageExtractor(SETTINGS).extract(p);
+    }
+
     public static InetAddress ip(String literal) {
         try {
             return InetAddress.getByName(literal);

@@ -47,6 +47,19 @@ public class FlowStore {
      * @return the flow, or an {@link ApiException} 404 when the Call-ID has no message in the range and scope
      */
     public Mono<CallFlow> flow(String callId, Instant from, Instant to, Scope scope) {
+        return flow(callId, from, to, scope, false);
+    }
+
+    /**
+     * The flow as {@link #flow} finds it, but never beyond {@code [from, to)}: the window is widened around
+     * the call only within it, and legs are read only within it. A share link shows this, so that what a
+     * customer sees is what was captured up to the link's creation, whatever comes later with the same Call-ID.
+     */
+    public Mono<CallFlow> flowWithin(String callId, Instant from, Instant to, Scope scope) {
+        return flow(callId, from, to, scope, true);
+    }
+
+    private Mono<CallFlow> flow(String callId, Instant from, Instant to, Scope scope, boolean within) {
         Sql locate = new Sql();
         locate.append("SELECT min(ts) AS first, max(ts) AS last FROM messages WHERE call_id = ")
                 .append(locate.bind(callId)).append(" AND ts >= ").append(locate.bind(CallStore.utc(from)))
@@ -64,8 +77,10 @@ public class FlowStore {
                         return Mono.error(ApiException.notFound("no message of this Call-ID between "
                                 + io.hepstack.api.web.Times.format(from) + " and " + io.hepstack.api.web.Times.format(to)));
                     }
-                    Instant start = found[0].minus(limits.widen());
-                    Instant widened = found[1].plus(limits.widen()).plusNanos(1000);
+                    Instant before = found[0].minus(limits.widen());
+                    Instant after = found[1].plus(limits.widen()).plusNanos(1000);
+                    Instant start = within && before.isBefore(from) ? from : before;
+                    Instant widened = within && after.isAfter(to) ? to : after;
                     Instant end = Duration.between(start, widened).compareTo(limits.maxWindow()) > 0
                             ? start.plus(limits.maxWindow()) : widened;
                     LegCorrelation c = new LegCorrelation(callId, limits.maxLegs());

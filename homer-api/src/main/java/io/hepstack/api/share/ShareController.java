@@ -79,8 +79,13 @@ class ShareController {
         return Mono.defer(() -> {
             FlowRequest.checkCallId(request.callId());
             Instant expires = expiry(request, clock.instant(), props.share());
+            Instant now = clock.instant();
             FlowRequest flow = FlowRequest.of(request.callId(), request.from(), request.to(), props, clock);
-            Instant[] range = {flow.from(), flow.to()};
+            if (request.to() != null && !request.to().isBlank() && flow.to().isAfter(now)) {
+                throw ApiException.badRequest("to: after now (a share link shows what was captured until it was made)");
+            }
+            // the window ends now at the latest: the link is a snapshot, later messages of the Call-ID are not shown
+            Instant[] range = {flow.from(), flow.to().isAfter(now) ? now : flow.to()};
             // the call must exist: a link to nothing is refused now rather than 404 later
             // the call must be visible to its creator, and the link never shows more than the creator sees now
             return flows.flow(request.callId(), range[0], range[1], principal.scope())
@@ -169,7 +174,7 @@ class ShareController {
 
     private Mono<Shared> shared(String token) {
         return shares.findLive(token)
-                .flatMap(s -> flows.flow(s.callId(), s.from(), s.to(), s.scope()).map(f -> new Shared(s, f)))
+                .flatMap(s -> flows.flowWithin(s.callId(), s.from(), s.to(), s.scope()).map(f -> new Shared(s, f)))
                 .onErrorMap(ApiException.class, e -> ApiException.notFound("not found"))
                 .switchIfEmpty(Mono.error(() -> ApiException.notFound("not found")));
     }

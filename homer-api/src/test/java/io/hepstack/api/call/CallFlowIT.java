@@ -269,6 +269,37 @@ class CallFlowIT extends ApiIT {
     }
 
     @Test
+    void aShareLinkIsASnapshotAndItsWindowEndsNoLaterThanItsCreation() {
+        long now = java.time.temporal.ChronoUnit.MICROS.between(java.time.Instant.EPOCH, java.time.Instant.now());
+        new io.hepstack.proto.store.MessageWriter(db.connectionFactory(), io.hepstack.proto.store.PartitionPolicy.defaults(),
+                java.time.Clock.systemUTC()).write(List.of(Fixture.sipRequest("INVITE", "snap@test", "node-1", now - 600_000_000L),
+                        Fixture.sipRequest("BYE", "snap@test", "node-1", now - 540_000_000L))).block();
+        http.post().uri("/api/v1/shares").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("callId", "snap@test", "to", Times.format(java.time.Instant.now().plusSeconds(3600))))
+                .exchange().expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.message").isEqualTo("to: after now (a share link shows what was captured until it was made)");
+        Map<String, Object> share = http.post().uri("/api/v1/shares").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("callId", "snap@test")).exchange().expectStatus().isCreated()
+                .expectBody(Map.class).returnResult().getResponseBody();
+        String token = (String) share.get("token");
+        assertThat(list(sharedFlow(token), "messages")).extracting(m -> m.get("method")).containsExactly("INVITE", "BYE");
+        // a message with the same Call-ID captured after the link was made (a reused or injected Call-ID)
+        new io.hepstack.proto.store.MessageWriter(db.connectionFactory(), io.hepstack.proto.store.PartitionPolicy.defaults(),
+                java.time.Clock.systemUTC()).write(List.of(Fixture.sipRequest("INVITE", "snap@test", "node-1",
+                        java.time.temporal.ChronoUnit.MICROS.between(java.time.Instant.EPOCH, java.time.Instant.now()))))
+                .block();
+        assertThat(list(sharedFlow(token), "messages")).extracting(m -> m.get("method")).containsExactly("INVITE", "BYE");
+        // the engineer's own view of the call shows it
+        assertThat(list(http.get().uri("/api/v1/calls/snap@test/flow").exchange().expectStatus().isOk()
+                .expectBody(Map.class).returnResult().getResponseBody(), "messages")).hasSize(3);
+    }
+
+    private Map<String, Object> sharedFlow(String token) {
+        return anonymous.get().uri("/api/v1/shared/{t}/flow", token).exchange().expectStatus().isOk()
+                .expectBody(Map.class).returnResult().getResponseBody();
+    }
+
+    @Test
     void aShareLinkGivesTheFlowPcapAndTextWithoutLoginUntilRevoked() {
         Map<String, Object> share = http.post().uri("/api/v1/shares").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("callId", "b2b-a@test", "from", from, "to", to))

@@ -3,10 +3,7 @@ package io.hepstack.api.stream;
 import io.hepstack.api.Fixture;
 import io.hepstack.api.Http;
 import io.hepstack.api.TestApp;
-import io.hepstack.proto.hep.HepPacket;
 import io.hepstack.proto.model.CapturedMessage;
-import io.hepstack.proto.model.HepPayloadType;
-import io.hepstack.proto.model.MessageExtractor;
 import io.hepstack.proto.store.MessageWriter;
 import io.hepstack.proto.store.PartitionPolicy;
 import io.hepstack.proto.store.testing.TestDatabase;
@@ -29,7 +26,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 
-import java.nio.charset.StandardCharsets;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Clock;
@@ -311,15 +308,8 @@ class LiveStreamIT {
         new MessageWriter(db.connectionFactory(), PartitionPolicy.defaults(), Clock.systemUTC()).write(List.of(rows)).block();
     }
 
-    /** A SIP request of {@code callId} as the collector stores it. */
     private static CapturedMessage sip(String method, String callId, String node, long micros) {
-        String text = method + " sip:bob@10.9.0.2 SIP/2.0\r\nVia: SIP/2.0/UDP 10.9.0.1:5060;branch=z9hG4bK-" + micros
-                + "\r\nFrom: <sip:alice@10.9.0.1>;tag=a1\r\nTo: <sip:bob@10.9.0.2>\r\nCall-ID: " + callId
-                + "\r\nCSeq: 1 " + method + "\r\nContent-Length: 0\r\n\r\n";
-        HepPacket p = new HepPacket(3, 2, 17, ip("10.9.0.1"), ip("10.9.0.2"), 5060, 5060, micros / 1_000_000,
-                (int) (micros % 1_000_000), HepPayloadType.SIP.number(), 4001, null, null, null, node,
-                text.getBytes(StandardCharsets.UTF_8), false, List.of());
-        return new MessageExtractor(Fixture.SETTINGS).extract(p);
+        return Fixture.sipRequest(method, callId, node, micros);
     }
 
     /** An INVITE row inserted in {@code c}'s open transaction: its id is taken now, visible at commit. */
