@@ -10,6 +10,17 @@ function safeName(callId) {
   return callId.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80) || 'call';
 }
 
+/**
+ * The `to` a share link is made with: the page's, unless it is recent or ahead (a live call's window ends an hour
+ * after its last message). homer-api refuses a `to` after its own now (a link is a snapshot up to its creation);
+ * omitted, homer-api ends the window at its now, so this browser's clock (a few minutes off) does not matter.
+ */
+function shareEnd(to) {
+  if (!to) return undefined;
+  const t = /^\d+$/.test(to) ? Number(to) : Date.parse(to);
+  return Number.isNaN(t) || t > Date.now() - 5 * 60 * 1000 ? undefined : to;
+}
+
 function exportPanel(callId, range, signal) {
   const base = `/api/v1/calls/${encodeURIComponent(callId)}`;
   const q = query(range);
@@ -53,7 +64,7 @@ function exportPanel(callId, range, signal) {
   async function createShare() {
     mount(shareOut, spinner('Creating link…'));
     try {
-      const res = await json('/api/v1/shares', { method: 'POST', body: { callId, from: range.from, to: range.to, expiresAt: new Date(Date.now() + Number(expiry.value) * 1000).toISOString() }, signal });
+      const res = await json('/api/v1/shares', { method: 'POST', body: { callId, from: range.from, to: shareEnd(range.to), expiresAt: new Date(Date.now() + Number(expiry.value) * 1000).toISOString() }, signal });
       if (signal.aborted) return;
       // The link is built from our own origin and the token, never taken from the response as a URL.
       const url = `${location.origin}/embed/${encodeURIComponent(res.token)}`;
