@@ -105,7 +105,7 @@ public final class IngestMetrics implements ListenerMetrics {
     /** Accepted messages lost at a stage (queue, writer, store, shutdown). */
     public void dropped(String stage, String reason, long count) {
         counter(dropped, stage + '/' + reason, () -> Counter.builder("hep.packets.dropped")
-                .description("Accepted messages that will not be stored")
+                .description(ListenerMetrics.DROPPED_DESCRIPTION)
                 .tag("stage", stage).tag("reason", reason).register(registry)).increment(count);
     }
 

@@ -102,6 +102,34 @@ class UdpListenerIT {
         }
     }
 
+    /**
+     * A burst far beyond a small receive buffer: what the kernel drops before the collector reads it is counted
+     * as {@code hep_packets_dropped_total{stage="kernel"}}, so that every datagram sent is either received or
+     * counted as dropped.
+     */
+    @Test
+    void datagramsTheKernelDropsForAFullReceiveBufferAreCounted() throws IOException {
+        try (TestCollector c = new TestCollector(sink, Map.of("homer.ingest.udp.receive-buffer", "4KB"))) {
+            List<byte[]> datagrams = KamailioCapture.hepDatagrams();
+            long sent = 0;
+            try (DatagramSocket s = new DatagramSocket()) {
+                for (int round = 0; round < 40; round++) {
+                    for (byte[] d : datagrams) {
+                        s.send(new DatagramPacket(d, d.length, c.udp()));
+                        sent++;
+                    }
+                }
+            }
+            long total = sent;
+            await().atMost(Duration.ofSeconds(30)).until(() -> c.count("hep.packets.received") + kernelDrops(c) == total);
+            assertThat(kernelDrops(c)).as("received %s of %s", c.count("hep.packets.received"), total).isPositive();
+        }
+    }
+
+    private static double kernelDrops(TestCollector c) {
+        return c.registry.get("hep.packets.dropped").tags("stage", "kernel", "reason", "receive_buffer").functionCounter().count();
+    }
+
     @Test
     void countsEveryDatagramAsStoredOrDroppedWhenTheQueueOverflows() throws IOException {
         sink.down = true; // the database is down: batches are held, the queue fills, UDP drops

@@ -2,6 +2,7 @@ package io.hepstack.ingest.listen;
 
 import io.hepstack.ingest.config.IngestProperties;
 import io.hepstack.proto.hep.HepStreamFramer;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -117,6 +118,13 @@ public final class HepListeners {
             log.info("HEP/UDP listening on {} (SO_RCVBUF requested {}, granted {}{})", c.address(), requested,
                     granted, granted != null && granted < requested
                             ? "; raise net.core.rmem_max to get what was requested" : "");
+        }
+        UdpSocketDrops drops = UdpSocketDrops.of(port);
+        if (drops != null) {
+            FunctionCounter.builder("hep.packets.dropped", drops, UdpSocketDrops::read)
+                    .tag("stage", "kernel").tag("reason", "receive_buffer")
+                    .description(ListenerMetrics.DROPPED_DESCRIPTION)
+                    .register(metrics.registry());
         }
     }
 

@@ -6,6 +6,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 /** What the listeners count (docs/ingest.md, "Metrics"): frames a stream could not deliver, connections they closed. */
 public interface ListenerMetrics {
 
+    /** Help text of {@code hep.packets.dropped}, the same for every stage (the listeners' kernel count too). */
+    String DROPPED_DESCRIPTION = "Messages lost before they were stored, by stage and reason";
+
     /** A stream frame the decoder refused. */
     void rejected(HepRejectReason reason);
 
