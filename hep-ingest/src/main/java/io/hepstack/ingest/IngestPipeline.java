@@ -48,7 +48,7 @@ public final class IngestPipeline implements HepReceiver {
         this.censor = censor;
         this.extractor = extractor;
         this.observer = observer;
-        this.discard = MethodFilter.of(filter.discardMethods());
+        this.discard = filter.discard();
         this.queue = queue;
         this.metrics = metrics;
     }

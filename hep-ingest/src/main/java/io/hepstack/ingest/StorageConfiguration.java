@@ -1,7 +1,6 @@
 package io.hepstack.ingest;
 
 import io.hepstack.ingest.config.IngestProperties;
-import io.hepstack.proto.model.MethodFilter;
 import io.hepstack.proto.store.IngestSettings;
 import io.hepstack.proto.store.IngestSettingsStore;
 import io.hepstack.proto.store.MaintenanceReport;
@@ -68,7 +67,7 @@ class StorageConfiguration {
                 }));
         // the settings every other writer (homer-api's PCAP import) stores rows with: once the schema is there
         IngestSettings settings = new IngestSettings(policy, props.extraction().settings(),
-                MethodFilter.of(props.filter().discardMethods()), props.pipeline().maxInflatedPayloadBytes());
+                props.filter().discard(), props.pipeline().maxInflatedPayloadBytes());
         Mono<Void> publish = new IngestSettingsStore(connections, Clock.systemUTC())
                 .publish(settings, System.getenv().getOrDefault("HOSTNAME", "hep-ingest"))
                 .doOnSuccess(x -> log.info("ingest settings published: {}", settings.toJson()))

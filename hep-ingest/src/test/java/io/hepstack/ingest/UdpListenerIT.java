@@ -103,17 +103,19 @@ class UdpListenerIT {
     }
 
     /**
-     * A burst far beyond a small receive buffer: what the kernel drops before the collector reads it is counted
-     * as {@code hep_packets_dropped_total{stage="kernel"}}, so that every datagram sent is either received or
-     * counted as dropped.
+     * A burst far beyond a small receive buffer: what the kernel drops at the collector's sockets before it reads
+     * them is counted as {@code hep_packets_dropped_total{stage="kernel"}}. Every datagram sent is received, counted
+     * there, or lost earlier in the machine's input backlog ({@code /proc/net/softnet_stat}, which no socket sees),
+     * so received + counted is at most what was sent and at least that less the backlog's drops.
      */
     @Test
     void datagramsTheKernelDropsForAFullReceiveBufferAreCounted() throws IOException {
         try (TestCollector c = new TestCollector(sink, Map.of("homer.ingest.udp.receive-buffer", "4KB"))) {
             List<byte[]> datagrams = KamailioCapture.hepDatagrams();
+            long backlogBefore = backlogDrops();
             long sent = 0;
             try (DatagramSocket s = new DatagramSocket()) {
-                for (int round = 0; round < 40; round++) {
+                for (int round = 0; round < 10; round++) {
                     for (byte[] d : datagrams) {
                         s.send(new DatagramPacket(d, d.length, c.udp()));
                         sent++;
@@ -121,9 +123,22 @@ class UdpListenerIT {
                 }
             }
             long total = sent;
-            await().atMost(Duration.ofSeconds(30)).until(() -> c.count("hep.packets.received") + kernelDrops(c) == total);
-            assertThat(kernelDrops(c)).as("received %s of %s", c.count("hep.packets.received"), total).isPositive();
+            await().atMost(Duration.ofSeconds(30)).until(() ->
+                    c.count("hep.packets.received") + kernelDrops(c) + (backlogDrops() - backlogBefore) >= total);
+            String seen = "received " + c.count("hep.packets.received") + ", kernel " + kernelDrops(c) + ", backlog "
+                    + (backlogDrops() - backlogBefore) + " of " + total;
+            assertThat(c.count("hep.packets.received") + kernelDrops(c)).as(seen).isLessThanOrEqualTo(total);
+            assertThat(kernelDrops(c)).as(seen).isPositive();
         }
+    }
+
+    /** Packets the CPUs' input backlogs dropped, machine-wide (second column of /proc/net/softnet_stat, hex). */
+    private static long backlogDrops() throws IOException {
+        long sum = 0;
+        for (String cpu : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/net/softnet_stat"))) {
+            sum += Long.parseLong(cpu.strip().split("\\s+")[1], 16);
+        }
+        return sum;
     }
 
     private static double kernelDrops(TestCollector c) {

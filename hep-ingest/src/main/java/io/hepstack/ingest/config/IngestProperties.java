@@ -161,6 +161,11 @@ public record IngestProperties(
     public record Filter(
             /** SIP methods (by CSeq method, so their replies too) never stored, e.g. OPTIONS. */
             @NotNull @DefaultValue List<String> discardMethods) {
+
+        /** The discard rule these methods make, as every writer applies it. */
+        public io.hepstack.proto.model.MethodFilter discard() {
+            return io.hepstack.proto.model.MethodFilter.of(discardMethods);
+        }
     }
 
     /**

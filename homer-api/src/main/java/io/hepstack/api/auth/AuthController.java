@@ -55,12 +55,10 @@ class AuthController {
 
     @PostMapping("/login")
     Mono<LoginResponse> login(@Valid @RequestBody LoginRequest request, ServerHttpRequest http) {
-        LoginThrottle.Attempt attempt;
-        try {
-            attempt = throttle.begin(request.username(), http);
-        } catch (ApiException e) {
-            return Mono.error(e);
-        }
+        return Mono.defer(() -> login(request, throttle.begin(request.username(), http)));
+    }
+
+    private Mono<LoginResponse> login(LoginRequest request, LoginThrottle.Attempt attempt) {
         return accounts.findAccount(request.username())
                 .map(Optional::of)
                 .defaultIfEmpty(Optional.empty())

@@ -1,22 +1,19 @@
 package io.hepstack.api.auth;
 
+import io.hepstack.api.query.Filter;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * Where a request came from: its peer, or, when the peer is a trusted proxy, the right-most address in
  * {@code X-Forwarded-For} that is not a trusted proxy (addresses further left are the client's own claims,
- * which anyone can forge).
+ * which anyone can forge). Only IP literals are read ({@link Filter#literalAddress}): a name in the header
+ * never causes a DNS lookup.
  */
 final class ClientAddress {
-
-    /** Only literals are looked at: a host name in the header must never cause a DNS lookup. */
-    private static final Pattern LITERAL = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
 
     private final List<Network> trusted;
 
@@ -36,7 +33,7 @@ final class ClientAddress {
         if (trusted(client) && !forwarded.isEmpty()) {
             String[] hops = String.join(",", forwarded).split(",");
             for (int i = hops.length - 1; i >= 0 && trusted(client); i--) {
-                InetAddress hop = literal(hops[i].trim());
+                InetAddress hop = Filter.literalAddress(hops[i].trim());
                 if (hop == null) {
                     break;
                 }
@@ -55,23 +52,12 @@ final class ClientAddress {
         return false;
     }
 
-    private static InetAddress literal(String text) {
-        if (!LITERAL.matcher(text).matches()) {
-            return null;
-        }
-        try {
-            return InetAddress.getByName(text);
-        } catch (UnknownHostException e) {
-            return null;
-        }
-    }
-
     /** An address and prefix length. */
     record Network(byte[] address, int prefix) {
 
         static Network parse(String text) {
             int slash = text.indexOf('/');
-            InetAddress address = slash < 0 ? null : literal(text.substring(0, slash).trim());
+            InetAddress address = slash < 0 ? null : Filter.literalAddress(text.substring(0, slash).trim());
             int bits = address == null ? -1 : address.getAddress().length * 8;
             int prefix;
             try {

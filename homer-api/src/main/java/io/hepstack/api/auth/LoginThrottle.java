@@ -181,9 +181,5 @@ public class LoginThrottle {
         synchronized void clear(String key) {
             windows.remove(key);
         }
-
-        synchronized int tracked() {
-            return windows.size();
-        }
     }
 }

@@ -163,12 +163,11 @@ class UserController {
         if (weak != null) {
             return Mono.error(ApiException.badRequest("newPassword: " + weak));
         }
-        LoginThrottle.Attempt attempt;
-        try {
-            attempt = throttle.begin(principal.name(), http);
-        } catch (ApiException e) {
-            return Mono.error(e);
-        }
+        return Mono.defer(() -> changePassword(request, principal, throttle.begin(principal.name(), http)));
+    }
+
+    private Mono<ResponseEntity<Void>> changePassword(ChangePassword request, ApiPrincipal principal,
+                                                      LoginThrottle.Attempt attempt) {
         return accounts.findAccount(principal.name())
                 .switchIfEmpty(Mono.error(() -> ApiException.notFound("no such user")))
                 .publishOn(Schedulers.boundedElastic())

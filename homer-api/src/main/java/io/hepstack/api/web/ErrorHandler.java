@@ -26,12 +26,12 @@ class ErrorHandler {
 
     @ExceptionHandler(ApiException.class)
     ResponseEntity<ApiError> api(ApiException e) {
-        if (e.retryAfter() != null) {
-            long seconds = Math.max(1, (e.retryAfter().toMillis() + 999) / 1000);
-            return ResponseEntity.status(e.status()).header(org.springframework.http.HttpHeaders.RETRY_AFTER, Long.toString(seconds))
-                    .body(new ApiError(code(e.status()), e.getMessage()));
+        ResponseEntity.BodyBuilder response = ResponseEntity.status(e.status());
+        if (e.retryAfter() != null) { // whole seconds, at least one
+            response.header(org.springframework.http.HttpHeaders.RETRY_AFTER,
+                    Long.toString(Math.max(1, (e.retryAfter().toMillis() + 999) / 1000)));
         }
-        return error(e.status(), e.getMessage());
+        return response.body(new ApiError(code(e.status()), e.getMessage()));
     }
 
     @ExceptionHandler(WebExchangeBindException.class)

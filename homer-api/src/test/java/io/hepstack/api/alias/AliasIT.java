@@ -1,6 +1,6 @@
 package io.hepstack.api.alias;
 
-import io.hepstack.api.ApiIT;
+import io.hepstack.api.AdminApiIT;
 import io.hepstack.api.Fixture;
 import io.hepstack.api.Http;
 import io.hepstack.api.Plans;
@@ -37,7 +37,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * address range, so the tests share one application and database in any order.
  */
 @SuppressWarnings("unchecked")
-class AliasIT extends ApiIT {
+class AliasIT extends AdminApiIT {
 
     static final long BASE = 1_700_000_000_000_000L;
     static final List<CapturedMessage> rows = new ArrayList<>();
@@ -78,16 +78,6 @@ class AliasIT extends ApiIT {
         rows.add(new MessageExtractor(Fixture.SETTINGS).extract(p));
     }
 
-
-    @Autowired
-    WebTestClient anonymous;
-    WebTestClient admin;
-
-    @BeforeEach
-    void login() {
-        anonymous = anonymous.mutate().responseTimeout(java.time.Duration.ofSeconds(60)).build();
-        admin = Http.as(anonymous, Http.login(anonymous, "admin", TestApp.ADMIN_PASSWORD));
-    }
 
     @Test
     void eachHostGetsTheMostSpecificAliasThatCoversIt() {

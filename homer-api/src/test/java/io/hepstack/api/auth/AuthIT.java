@@ -233,9 +233,7 @@ class AuthIT extends ApiIT {
     @Test
     void changingOnesPasswordEndsEverySessionOfTheAccountEvenOneOpenedInTheSameSecond() {
         WebTestClient admin = Http.as(http, Http.login(http, "admin", TestApp.ADMIN_PASSWORD));
-        admin.post().uri("/api/v1/users").contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("username", "erin", "password", "erin-password-1", "role", "viewer"))
-                .exchange().expectStatus().isCreated().expectBody().returnResult();
+        createUser(admin, "erin", "erin-password-1", "viewer");
         WebTestClient before = Http.as(http, Http.login(http, "erin", "erin-password-1"));
         WebTestClient sameSecond = Http.as(http, Http.login(http, "erin", "erin-password-1"));
         before.post().uri("/api/v1/auth/password").contentType(MediaType.APPLICATION_JSON)
@@ -256,9 +254,7 @@ class AuthIT extends ApiIT {
     @Test
     void aLoginWhosePasswordWasCheckedBeforeAChangeGetsNoSession() {
         WebTestClient admin = Http.as(http, Http.login(http, "admin", TestApp.ADMIN_PASSWORD));
-        admin.post().uri("/api/v1/users").contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("username", "gina", "password", "gina-password-1", "role", "viewer"))
-                .exchange().expectStatus().isCreated().expectBody().returnResult();
+        createUser(admin, "gina", "gina-password-1", "viewer");
         // a login reads the account and checks the old password ...
         AccountStore.Account read = accounts.findAccount("gina").block();
         // ... while an admin resets the password
@@ -273,9 +269,7 @@ class AuthIT extends ApiIT {
     @Test
     void logoutEndsThatSessionOnlyAndAnApiTokenHasNone() {
         WebTestClient admin = Http.as(http, Http.login(http, "admin", TestApp.ADMIN_PASSWORD));
-        admin.post().uri("/api/v1/users").contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("username", "hank", "password", "hank-password-1", "role", "viewer"))
-                .exchange().expectStatus().isCreated().expectBody().returnResult();
+        createUser(admin, "hank", "hank-password-1", "viewer");
         WebTestClient laptop = Http.as(http, Http.login(http, "hank", "hank-password-1"));
         WebTestClient phone = Http.as(http, Http.login(http, "hank", "hank-password-1"));
         laptop.post().uri("/api/v1/auth/logout").exchange().expectStatus().isNoContent().expectBody().isEmpty();
@@ -295,9 +289,7 @@ class AuthIT extends ApiIT {
     @Test
     void disablingAnAccountEndsItsSessionsForGoodAndAKeyAloneMakesNoSession() throws Exception {
         WebTestClient admin = Http.as(http, Http.login(http, "admin", TestApp.ADMIN_PASSWORD));
-        admin.post().uri("/api/v1/users").contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("username", "ivy", "password", "ivy-password-1", "role", "viewer"))
-                .exchange().expectStatus().isCreated().expectBody().returnResult();
+        createUser(admin, "ivy", "ivy-password-1", "viewer");
         WebTestClient ivy = Http.as(http, Http.login(http, "ivy", "ivy-password-1"));
         admin.patch().uri("/api/v1/users/ivy").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("disabled", true)).exchange().expectStatus().isOk().expectBody().returnResult();
@@ -323,9 +315,7 @@ class AuthIT extends ApiIT {
                     .exchange().expectStatus().isBadRequest()
                     .expectBody().jsonPath("$.message").value(m -> assertThat((String) m).startsWith("password: "));
         }
-        admin.post().uri("/api/v1/users").contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("username", "kate.example", "password", "kate-password-1", "role", "viewer"))
-                .exchange().expectStatus().isCreated().expectBody().returnResult();
+        createUser(admin, "kate.example", "kate-password-1", "viewer");
         admin.patch().uri("/api/v1/users/kate.example").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("password", "Password1234")).exchange().expectStatus().isBadRequest()
                 .expectBody().jsonPath("$.message").isEqualTo("password: a commonly used password: choose another");
@@ -342,9 +332,7 @@ class AuthIT extends ApiIT {
     @Test
     void repeatedFailedLoginsLockTheUserNameForAWhile() {
         WebTestClient admin = Http.as(http, Http.login(http, "admin", TestApp.ADMIN_PASSWORD));
-        admin.post().uri("/api/v1/users").contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("username", "frank", "password", "frank-password-1", "role", "viewer"))
-                .exchange().expectStatus().isCreated().expectBody().returnResult();
+        createUser(admin, "frank", "frank-password-1", "viewer");
         for (int i = 0; i < 10; i++) {
             http.post().uri("/api/v1/auth/login").contentType(MediaType.APPLICATION_JSON)
                     .bodyValue(Map.of("username", "frank", "password", "guess-" + i))
@@ -360,9 +348,7 @@ class AuthIT extends ApiIT {
     @Test
     void parallelGuessesAreCountedBeforeTheyAreHashedSoTheRightOneIsNeverTried() {
         WebTestClient admin = Http.as(http, Http.login(http, "admin", TestApp.ADMIN_PASSWORD));
-        admin.post().uri("/api/v1/users").contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("username", "jack", "password", "jack-password-1", "role", "viewer"))
-                .exchange().expectStatus().isCreated().expectBody().returnResult();
+        createUser(admin, "jack", "jack-password-1", "viewer");
         org.springframework.web.reactive.function.client.WebClient client = org.springframework.web.reactive.function.client.WebClient
                 .create("http://127.0.0.1:" + port);
         List<Integer> statuses = reactor.core.publisher.Flux.range(0, 40)
@@ -373,6 +359,12 @@ class AuthIT extends ApiIT {
         // at most 10 were hashed (401, or 200 for the right one if it came among them); the rest 429
         assertThat(statuses).hasSize(40).isSubsetOf(200, 401, 429).contains(429);
         assertThat(statuses.stream().filter(s -> s != 429).count()).isLessThanOrEqualTo(10);
+    }
+
+    private static void createUser(WebTestClient admin, String username, String password, String role) {
+        admin.post().uri("/api/v1/users").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("username", username, "password", password, "role", role))
+                .exchange().expectStatus().isCreated().expectBody().returnResult();
     }
 
     private static JWTClaimsSet claims(Instant expires) {

@@ -1,6 +1,6 @@
 package io.hepstack.api.call;
 
-import io.hepstack.api.ApiIT;
+import io.hepstack.api.AdminApiIT;
 import io.hepstack.api.Fixture;
 import io.hepstack.api.Http;
 import io.hepstack.api.TestApp;
@@ -38,7 +38,7 @@ import static org.assertj.core.api.Assertions.fail;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"homer.api.flow.max-depth=3", "homer.api.flow.max-legs=20"})
 @SuppressWarnings("unchecked")
-class CallFlowIT extends ApiIT {
+class CallFlowIT extends AdminApiIT {
 
     static List<CapturedMessage> kamailio;
     static CraftedCalls crafted;
@@ -55,17 +55,6 @@ class CallFlowIT extends ApiIT {
         Fixture.store(db.connectionFactory(), all);
         from = Times.format(Fixture.instant(kamailio.stream().mapToLong(CapturedMessage::timestampMicros).min().orElseThrow()));
         to = Times.format(Fixture.instant(crafted.rows.stream().mapToLong(CapturedMessage::timestampMicros).max().orElseThrow() + 1));
-    }
-
-    @Autowired
-    WebTestClient anonymous;
-    WebTestClient http;
-
-    @BeforeEach
-    void login() {
-        // the first request of a fresh application on a busy machine can take seconds
-        anonymous = anonymous.mutate().responseTimeout(java.time.Duration.ofSeconds(60)).build();
-        http = Http.as(anonymous, Http.login(anonymous, "admin", TestApp.ADMIN_PASSWORD));
     }
 
     @Test
@@ -134,7 +123,7 @@ class CallFlowIT extends ApiIT {
                 .findFirst().orElseThrow();
         String at = Times.format(Fixture.instant(invite.timestampMicros()));
         String after = Times.format(Fixture.instant(invite.timestampMicros() + 1));
-        Map<String, Object> flow = http.get().uri(b -> b.path("/api/v1/calls/{id}/flow").queryParam("from", "{f}")
+        Map<String, Object> flow = admin.get().uri(b -> b.path("/api/v1/calls/{id}/flow").queryParam("from", "{f}")
                         .queryParam("to", "{t}").build(invite.callId(), at, after))
                 .exchange().expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
         List<CapturedMessage> expected = kamailio.stream().filter(m -> invite.callId().equals(m.callId()))
@@ -197,7 +186,7 @@ class CallFlowIT extends ApiIT {
 
     @Test
     void theTextExportShowsEachMessageUnderItsTimeAndAddresses() {
-        String text = http.get().uri(b -> b.path("/api/v1/calls/{id}/text").queryParam("from", "{f}").queryParam("to", "{t}")
+        String text = admin.get().uri(b -> b.path("/api/v1/calls/{id}/text").queryParam("from", "{f}").queryParam("to", "{t}")
                         .build("b2b-a@test", from, to)).exchange()
                 .expectStatus().isOk()
                 .expectHeader().contentTypeCompatibleWith("text/plain")
@@ -241,7 +230,7 @@ class CallFlowIT extends ApiIT {
             String cursor = null;
             do {
                 String c = cursor;
-                Map<String, Object> page = http.get().uri(b -> {
+                Map<String, Object> page = admin.get().uri(b -> {
                     b.path("/api/v1/calls").queryParam("from", "{f}").queryParam("to", "{t}").queryParam("limit", "3");
                     filter.forEach(b::queryParam);
                     if (c != null) {
@@ -258,13 +247,13 @@ class CallFlowIT extends ApiIT {
 
     @Test
     void unknownCallsAreNotFoundAndBadParametersRefused() {
-        http.get().uri(b -> b.path("/api/v1/calls/{id}/flow").queryParam("from", "{f}").queryParam("to", "{t}")
+        admin.get().uri(b -> b.path("/api/v1/calls/{id}/flow").queryParam("from", "{f}").queryParam("to", "{t}")
                         .build("nope' OR '1'='1", from, to))
                 .exchange().expectStatus().isNotFound().expectBody().jsonPath("$.error").isEqualTo("not_found");
-        http.get().uri("/api/v1/calls/x/flow?limit=3").exchange().expectStatus().isBadRequest()
+        admin.get().uri("/api/v1/calls/x/flow?limit=3").exchange().expectStatus().isBadRequest()
                 .expectBody().jsonPath("$.message").value(m -> assertThat((String) m).contains("unknown parameter"));
-        http.get().uri("/api/v1/calls?method=INVITE").exchange().expectStatus().isBadRequest().expectBody().returnResult();
-        http.get().uri("/api/v1/calls/x/pcap?from=soon").exchange().expectStatus().isBadRequest().expectBody().returnResult();
+        admin.get().uri("/api/v1/calls?method=INVITE").exchange().expectStatus().isBadRequest().expectBody().returnResult();
+        admin.get().uri("/api/v1/calls/x/pcap?from=soon").exchange().expectStatus().isBadRequest().expectBody().returnResult();
         anonymous.get().uri("/api/v1/calls/b2b-a@test/pcap").exchange().expectStatus().isUnauthorized().expectBody().returnResult();
     }
 
@@ -274,11 +263,11 @@ class CallFlowIT extends ApiIT {
         new io.hepstack.proto.store.MessageWriter(db.connectionFactory(), io.hepstack.proto.store.PartitionPolicy.defaults(),
                 java.time.Clock.systemUTC()).write(List.of(Fixture.sipRequest("INVITE", "snap@test", "node-1", now - 600_000_000L),
                         Fixture.sipRequest("BYE", "snap@test", "node-1", now - 540_000_000L))).block();
-        http.post().uri("/api/v1/shares").contentType(MediaType.APPLICATION_JSON)
+        admin.post().uri("/api/v1/shares").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("callId", "snap@test", "to", Times.format(java.time.Instant.now().plusSeconds(3600))))
                 .exchange().expectStatus().isBadRequest()
                 .expectBody().jsonPath("$.message").isEqualTo("to: after now (a share link shows what was captured until it was made)");
-        Map<String, Object> share = http.post().uri("/api/v1/shares").contentType(MediaType.APPLICATION_JSON)
+        Map<String, Object> share = admin.post().uri("/api/v1/shares").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("callId", "snap@test")).exchange().expectStatus().isCreated()
                 .expectBody(Map.class).returnResult().getResponseBody();
         String token = (String) share.get("token");
@@ -290,7 +279,7 @@ class CallFlowIT extends ApiIT {
                 .block();
         assertThat(list(sharedFlow(token), "messages")).extracting(m -> m.get("method")).containsExactly("INVITE", "BYE");
         // the engineer's own view of the call shows it
-        assertThat(list(http.get().uri("/api/v1/calls/snap@test/flow").exchange().expectStatus().isOk()
+        assertThat(list(admin.get().uri("/api/v1/calls/snap@test/flow").exchange().expectStatus().isOk()
                 .expectBody(Map.class).returnResult().getResponseBody(), "messages")).hasSize(3);
     }
 
@@ -301,7 +290,7 @@ class CallFlowIT extends ApiIT {
 
     @Test
     void aShareLinkGivesTheFlowPcapAndTextWithoutLoginUntilRevoked() {
-        Map<String, Object> share = http.post().uri("/api/v1/shares").contentType(MediaType.APPLICATION_JSON)
+        Map<String, Object> share = admin.post().uri("/api/v1/shares").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("callId", "b2b-a@test", "from", from, "to", to))
                 .exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody();
         String token = (String) share.get("token");
@@ -317,7 +306,7 @@ class CallFlowIT extends ApiIT {
         anonymous.get().uri("/api/v1/shared/{t}/text", token).exchange().expectStatus().isOk()
                 .expectBody(String.class).value(t -> assertThat(t).startsWith("Call-IDs: b2b-a@test"));
 
-        String listed = http.get().uri("/api/v1/shares").exchange().expectStatus().isOk()
+        String listed = admin.get().uri("/api/v1/shares").exchange().expectStatus().isOk()
                 .expectBody(String.class).returnResult().getResponseBody();
         assertThat(listed).contains("b2b-a@test").doesNotContain(token);
 
@@ -327,7 +316,7 @@ class CallFlowIT extends ApiIT {
             anonymous.get().uri("/api/v1/shared/{t}/flow", bad).exchange().expectStatus().isNotFound()
                     .expectBody().json("{\"error\":\"not_found\",\"message\":\"not found\"}");
         }
-        http.delete().uri("/api/v1/shares/{id}", share.get("id")).exchange().expectStatus().isNoContent()
+        admin.delete().uri("/api/v1/shares/{id}", share.get("id")).exchange().expectStatus().isNoContent()
                 .expectBody().isEmpty();
         anonymous.get().uri("/api/v1/shared/{t}/flow", token).exchange().expectStatus().isNotFound()
                 .expectBody().json("{\"error\":\"not_found\",\"message\":\"not found\"}");
@@ -335,7 +324,7 @@ class CallFlowIT extends ApiIT {
 
     @Test
     void expiredSharesAreNotFoundAndViewersCannotShare() throws Exception {
-        Map<String, Object> share = http.post().uri("/api/v1/shares").contentType(MediaType.APPLICATION_JSON)
+        Map<String, Object> share = admin.post().uri("/api/v1/shares").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("callId", "b2b-a@test", "from", from, "to", to,
                         "expiresAt", java.time.Instant.now().plusSeconds(1).toString()))
                 .exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody();
@@ -343,16 +332,16 @@ class CallFlowIT extends ApiIT {
         anonymous.get().uri("/api/v1/shared/{t}/flow", share.get("token")).exchange().expectStatus().isNotFound()
                 .expectBody().returnResult();
 
-        http.post().uri("/api/v1/shares").contentType(MediaType.APPLICATION_JSON)
+        admin.post().uri("/api/v1/shares").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("callId", "no-such-call@test", "from", from, "to", to))
                 .exchange().expectStatus().isNotFound().expectBody().returnResult();
-        http.post().uri("/api/v1/shares").contentType(MediaType.APPLICATION_JSON)
+        admin.post().uri("/api/v1/shares").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("callId", "b2b-a@test", "expiresAt", "2099-01-01T00:00:00Z"))
                 .exchange().expectStatus().isBadRequest().expectBody().returnResult();
 
         // the contract: ttlSeconds, bounded by max-ttl; exactly one of ttlSeconds and expiresAt
         java.time.Instant before = java.time.Instant.now();
-        Map<String, Object> byTtl = http.post().uri("/api/v1/shares").contentType(MediaType.APPLICATION_JSON)
+        Map<String, Object> byTtl = admin.post().uri("/api/v1/shares").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("callId", "b2b-a@test", "from", from, "to", to, "ttlSeconds", 3600))
                 .exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody();
         assertThat(java.time.Instant.parse((String) byTtl.get("expiresAt")))
@@ -367,11 +356,11 @@ class CallFlowIT extends ApiIT {
                 Map.of("callId", "b2b-a@test", "from", from, "to", to, "ttlSeconds", "soon"),
                 Map.of("callId", "b2b-a@test", "from", from, "to", to, "ttlSeconds", 60,
                         "expiresAt", java.time.Instant.now().plusSeconds(60).toString()))) {
-            http.post().uri("/api/v1/shares").contentType(MediaType.APPLICATION_JSON).bodyValue(bad)
+            admin.post().uri("/api/v1/shares").contentType(MediaType.APPLICATION_JSON).bodyValue(bad)
                     .exchange().expectStatus().isBadRequest().expectBody().jsonPath("$.error").isEqualTo("bad_request");
         }
 
-        Map<String, Object> viewer = http.post().uri("/api/v1/tokens").contentType(MediaType.APPLICATION_JSON)
+        Map<String, Object> viewer = admin.post().uri("/api/v1/tokens").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("name", "viewer", "role", "viewer"))
                 .exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody();
         Http.as(anonymous, (String) viewer.get("token")).post().uri("/api/v1/shares").contentType(MediaType.APPLICATION_JSON)
@@ -381,22 +370,22 @@ class CallFlowIT extends ApiIT {
 
     @Test
     void hostsOfAFlowCarryTheirAdminDefinedAliases() {
-        http.post().uri("/api/v1/aliases").contentType(MediaType.APPLICATION_JSON)
+        admin.post().uri("/api/v1/aliases").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("ip", "10.0.1.2", "alias", "b2bua"))
                 .exchange().expectStatus().isCreated().expectBody().jsonPath("$.port").isEmpty();
-        http.post().uri("/api/v1/aliases").contentType(MediaType.APPLICATION_JSON)
+        admin.post().uri("/api/v1/aliases").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("ip", "10.0.1.1", "port", 5060, "alias", "alice phone"))
                 .exchange().expectStatus().isCreated().expectBody().returnResult();
-        http.post().uri("/api/v1/aliases").contentType(MediaType.APPLICATION_JSON)
+        admin.post().uri("/api/v1/aliases").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("ip", "10.0.1.1", "port", 5060, "alias", "again"))
                 .exchange().expectStatus().isEqualTo(409).expectBody().returnResult();
-        http.post().uri("/api/v1/aliases").contentType(MediaType.APPLICATION_JSON)
+        admin.post().uri("/api/v1/aliases").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("ip", "pbx.example.com", "alias", "pbx"))
                 .exchange().expectStatus().isBadRequest().expectBody().returnResult();
 
         assertThat(list(flow("hep-a@test"), "hosts")).extracting(h -> h.get("ip") + ":" + h.get("port") + "=" + h.get("alias"))
                 .containsExactly("10.0.1.1:5060=alice phone", "10.0.1.2:5060=b2bua", "10.0.1.3:5060=null");
-        assertThat(list(http.get().uri("/api/v1/aliases").exchange().expectStatus().isOk()
+        assertThat(list(admin.get().uri("/api/v1/aliases").exchange().expectStatus().isOk()
                 .expectBody(Map.class).returnResult().getResponseBody(), "items")).hasSize(2);
     }
 
@@ -428,13 +417,13 @@ class CallFlowIT extends ApiIT {
     // ---- helpers ----
 
     private Map<String, Object> flow(String callId) {
-        return http.get().uri(b -> b.path("/api/v1/calls/{id}/flow").queryParam("from", "{f}").queryParam("to", "{t}")
+        return admin.get().uri(b -> b.path("/api/v1/calls/{id}/flow").queryParam("from", "{f}").queryParam("to", "{t}")
                         .build(callId, from, to))
                 .exchange().expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
     }
 
     private byte[] pcap(String callId) {
-        return http.get().uri(b -> b.path("/api/v1/calls/{id}/pcap").queryParam("from", "{f}").queryParam("to", "{t}")
+        return admin.get().uri(b -> b.path("/api/v1/calls/{id}/pcap").queryParam("from", "{f}").queryParam("to", "{t}")
                         .build(callId, from, to))
                 .exchange().expectStatus().isOk()
                 .expectHeader().contentType("application/vnd.tcpdump.pcap")
@@ -443,7 +432,7 @@ class CallFlowIT extends ApiIT {
     }
 
     private List<Map<String, Object>> calls(Map<String, String> filters) {
-        Map<String, Object> page = http.get().uri(b -> {
+        Map<String, Object> page = admin.get().uri(b -> {
             b.path("/api/v1/calls").queryParam("from", "{f}").queryParam("to", "{t}").queryParam("limit", "1000");
             List<Object> values = new ArrayList<>(List.of(from, to));
             filters.forEach((k, v) -> {

@@ -1,6 +1,6 @@
 package io.hepstack.api.export;
 
-import io.hepstack.api.ApiIT;
+import io.hepstack.api.AdminApiIT;
 import io.hepstack.api.Fixture;
 import io.hepstack.api.Http;
 import io.hepstack.api.TestApp;
@@ -37,7 +37,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code GET /api/v1/calls/{callId}/sipp}: the exported scenario is run by the real {@code sipp}
  * (Debian sip-tester) against a SIPp UAS on loopback, and must complete its one call (exit 0).
  */
-class SippExportIT extends ApiIT {
+class SippExportIT extends AdminApiIT {
 
     /** Header bytes that must neither break the XML nor become SIPp markup or keywords. */
     static final byte[] HOSTILE = bytes("X-Evil: a ]]> b <!-- c --> &amp; [call_id] [len \\x41 \"q\" \u0001\u000b\t<x/> end");
@@ -67,18 +67,8 @@ class SippExportIT extends ApiIT {
         optionsCallId = kamailio.stream().filter(m -> "OPTIONS".equals(m.method())).findFirst().orElseThrow().callId();
     }
 
-    @Autowired
-    WebTestClient anonymous;
-    WebTestClient http;
-
     @TempDir
     Path dir;
-
-    @BeforeEach
-    void login() {
-        anonymous = anonymous.mutate().responseTimeout(java.time.Duration.ofSeconds(60)).build();
-        http = Http.as(anonymous, Http.login(anonymous, "admin", TestApp.ADMIN_PASSWORD));
-    }
 
     @Test
     void theScenarioOfABasicCallCompletesAgainstASippUas() throws Exception {
@@ -116,13 +106,13 @@ class SippExportIT extends ApiIT {
 
     @Test
     void aCallWithoutInviteIsRefusedWithAReason() {
-        String body = http.get().uri(b -> b.path("/api/v1/calls/{id}/sipp").queryParam("from", "{f}").queryParam("to", "{t}")
+        String body = admin.get().uri(b -> b.path("/api/v1/calls/{id}/sipp").queryParam("from", "{f}").queryParam("to", "{t}")
                         .build(optionsCallId, from, to))
                 .exchange().expectStatus().isBadRequest().expectBody(String.class).returnResult().getResponseBody();
         assertThat(body).contains("has no parsed INVITE request").contains("a SIPp scenario replays an INVITE dialog");
-        http.get().uri(b -> b.path("/api/v1/calls/{id}/sipp").queryParam("from", "{f}").queryParam("to", "{t}")
+        admin.get().uri(b -> b.path("/api/v1/calls/{id}/sipp").queryParam("from", "{f}").queryParam("to", "{t}")
                 .build("no-such-call@test", from, to)).exchange().expectStatus().isNotFound().expectBody(Void.class);
-        http.get().uri(b -> b.path("/api/v1/calls/{id}/sipp").queryParam("form", "{f}").build(basicCallId, from))
+        admin.get().uri(b -> b.path("/api/v1/calls/{id}/sipp").queryParam("form", "{f}").build(basicCallId, from))
                 .exchange().expectStatus().isBadRequest().expectBody(Void.class);
         anonymous.get().uri(b -> b.path("/api/v1/calls/{id}/sipp").build(basicCallId)).exchange()
                 .expectStatus().isUnauthorized().expectBody(Void.class);
@@ -130,7 +120,7 @@ class SippExportIT extends ApiIT {
 
     @Test
     void aShareLinkServesTheScenarioWithoutLogin() {
-        Map<?, ?> share = http.post().uri("/api/v1/shares").contentType(MediaType.APPLICATION_JSON)
+        Map<?, ?> share = admin.post().uri("/api/v1/shares").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("callId", basicCallId, "from", from, "to", to))
                 .exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody();
         String xml = anonymous.get().uri("/api/v1/shared/{t}/sipp", share.get("token")).exchange()
@@ -140,7 +130,7 @@ class SippExportIT extends ApiIT {
     }
 
     private String export(String callId) {
-        var result = http.get().uri(b -> b.path("/api/v1/calls/{id}/sipp").queryParam("from", "{f}").queryParam("to", "{t}")
+        var result = admin.get().uri(b -> b.path("/api/v1/calls/{id}/sipp").queryParam("from", "{f}").queryParam("to", "{t}")
                         .build(callId, from, to))
                 .exchange().expectStatus().isOk()
                 .expectHeader().contentType(MediaType.APPLICATION_XML)

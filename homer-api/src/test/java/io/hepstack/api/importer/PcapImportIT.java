@@ -1,6 +1,6 @@
 package io.hepstack.api.importer;
 
-import io.hepstack.api.ApiIT;
+import io.hepstack.api.AdminApiIT;
 import io.hepstack.api.Fixture;
 import io.hepstack.api.Http;
 import io.hepstack.api.TestApp;
@@ -49,7 +49,7 @@ import static org.assertj.core.api.Assertions.assertThat;
         properties = {"homer.api.import.max-size=1MB", "homer.api.import.batch-size=100", "homer.api.import.max-inflated-size=3MB"})
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @SuppressWarnings("unchecked")
-class PcapImportIT extends ApiIT {
+class PcapImportIT extends AdminApiIT {
 
     static List<CapturedMessage> kamailio;
     static String from;
@@ -72,14 +72,9 @@ class PcapImportIT extends ApiIT {
         to = Times.format(Fixture.instant(kamailio.stream().mapToLong(CapturedMessage::timestampMicros).max().orElseThrow() + 1));
     }
 
-    @Autowired
-    WebTestClient anonymous;
-    WebTestClient admin;
-
-    @BeforeEach
-    void login() {
-        anonymous = anonymous.mutate().responseTimeout(java.time.Duration.ofSeconds(120)).build();
-        admin = Http.as(anonymous, Http.login(anonymous, "admin", TestApp.ADMIN_PASSWORD));
+    @Override
+    protected java.time.Duration patience() {
+        return java.time.Duration.ofSeconds(120);
     }
 
     @Test

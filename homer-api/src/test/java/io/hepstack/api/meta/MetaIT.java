@@ -1,6 +1,6 @@
 package io.hepstack.api.meta;
 
-import io.hepstack.api.ApiIT;
+import io.hepstack.api.AdminApiIT;
 import io.hepstack.api.Http;
 import io.hepstack.api.TestApp;
 import io.hepstack.api.query.Filter;
@@ -25,17 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@link Filter.Field} and {@link SearchFamily}, and a search takes exactly what they say.
  */
 @SuppressWarnings("unchecked")
-class MetaIT extends ApiIT {
-
-    @Autowired
-    WebTestClient anonymous;
-    WebTestClient admin;
-
-    @BeforeEach
-    void login() {
-        anonymous = anonymous.mutate().responseTimeout(java.time.Duration.ofSeconds(60)).build();
-        admin = Http.as(anonymous, Http.login(anonymous, "admin", TestApp.ADMIN_PASSWORD));
-    }
+class MetaIT extends AdminApiIT {
 
     @Test
     void listsEveryKnownTypeByNumberWithItsNameAndStoredKind() {

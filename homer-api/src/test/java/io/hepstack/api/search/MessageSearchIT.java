@@ -1,6 +1,6 @@
 package io.hepstack.api.search;
 
-import io.hepstack.api.ApiIT;
+import io.hepstack.api.AdminApiIT;
 import io.hepstack.api.Fixture;
 import io.hepstack.api.Http;
 import io.hepstack.api.TestApp;
@@ -25,7 +25,7 @@ import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class MessageSearchIT extends ApiIT {
+class MessageSearchIT extends AdminApiIT {
 
     static List<CapturedMessage> rows;
     static String from;
@@ -37,17 +37,6 @@ class MessageSearchIT extends ApiIT {
         Fixture.store(db.connectionFactory(), rows);
         from = Times.format(Fixture.instant(rows.stream().mapToLong(CapturedMessage::timestampMicros).min().orElseThrow()));
         to = Times.format(Fixture.instant(rows.stream().mapToLong(CapturedMessage::timestampMicros).max().orElseThrow() + 1));
-    }
-
-    @Autowired
-    WebTestClient anonymous;
-    WebTestClient http;
-
-    @BeforeEach
-    void login() {
-        // the first request of a fresh application on a busy machine can take seconds
-        anonymous = anonymous.mutate().responseTimeout(java.time.Duration.ofSeconds(60)).build();
-        http = Http.as(anonymous, Http.login(anonymous, "admin", TestApp.ADMIN_PASSWORD));
     }
 
     @Test
@@ -142,7 +131,7 @@ class MessageSearchIT extends ApiIT {
         CapturedMessage invite = rows.stream().filter(m -> "INVITE".equals(m.method()) && callId.equals(m.callId()))
                 .max(java.util.Comparator.comparingLong(CapturedMessage::timestampMicros)).orElseThrow();
         Map<String, Object> item = search(Map.of("callId", invite.callId(), "method", "INVITE")).items.get(0);
-        Map<?, ?> detail = http.get().uri("/api/v1/messages/{id}", item.get("id")).exchange()
+        Map<?, ?> detail = admin.get().uri("/api/v1/messages/{id}", item.get("id")).exchange()
                 .expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
         assertThat(detail.get("id")).isEqualTo(item.get("id"));
         assertThat(detail.get("callId")).isEqualTo(invite.callId());
@@ -157,10 +146,10 @@ class MessageSearchIT extends ApiIT {
 
     @Test
     void unknownAndMalformedMessageIdsAreRefused() {
-        http.get().uri("/api/v1/messages/{id}", "not-an-id").exchange().expectStatus().isBadRequest()
+        admin.get().uri("/api/v1/messages/{id}", "not-an-id").exchange().expectStatus().isBadRequest()
                 .expectBody().jsonPath("$.message").isEqualTo("id: not a message id");
         String unknown = new MessageId(999_999_999L, 1_795_375_683_366_405L, io.hepstack.proto.model.MessageKind.SIP_CALL).encode();
-        http.get().uri("/api/v1/messages/{id}", unknown).exchange().expectStatus().isNotFound()
+        admin.get().uri("/api/v1/messages/{id}", unknown).exchange().expectStatus().isNotFound()
                 .expectBody().jsonPath("$.error").isEqualTo("not_found");
     }
 
@@ -188,7 +177,7 @@ class MessageSearchIT extends ApiIT {
         cases.put(Map.of("cursor", "bm90IGEgY3Vyc29y"), "cursor: not a cursor");
         cases.put(Map.of("text", "INVITE", "from", "2026-11-15T00:00:00Z", "to", "2026-11-22T00:00:00Z"),
                 "text: searches at most 6 h of messages");
-        cases.forEach((query, message) -> http.get().uri(b -> uri(b, withRange(query))).exchange()
+        cases.forEach((query, message) -> admin.get().uri(b -> uri(b, withRange(query))).exchange()
                 .expectStatus().isBadRequest()
                 .expectBody().jsonPath("$.error").isEqualTo("bad_request")
                 .jsonPath("$.message").value(m -> assertThat((String) m).as("%s", query).contains(message)));
@@ -202,7 +191,7 @@ class MessageSearchIT extends ApiIT {
                 "srcIp", "dstIp", "userAgent", "node", "protoType", "text", "from", "to", "limit", "cursor"));
         for (String param : params) {
             for (String attack : attacks) {
-                var result = http.get().uri(b -> uri(b, withRange(Map.of(param, attack)))).exchange()
+                var result = admin.get().uri(b -> uri(b, withRange(Map.of(param, attack)))).exchange()
                         .expectBody(String.class).returnResult();
                 int status = result.getStatus().value();
                 assertThat(status).as("%s=%s", param, attack).isIn(200, 400);
@@ -212,14 +201,14 @@ class MessageSearchIT extends ApiIT {
             }
         }
         // an injected name is refused too
-        http.get().uri(b -> uri(b, Map.of("call_id; DROP TABLE messages", "x"))).exchange().expectStatus().isBadRequest()
+        admin.get().uri(b -> uri(b, Map.of("call_id; DROP TABLE messages", "x"))).exchange().expectStatus().isBadRequest()
                 .expectBody().returnResult();
         assertThat(searchAll(Map.of())).hasSize(580);
     }
 
     @Test
     void theKpisOfTheCaptureCountItsCallsOutcomesAndRegistrations() {
-        http.get().uri(b -> b.path("/api/v1/stats/kpi").queryParam("from", "{f}").queryParam("to", "{t}").build(from, to))
+        admin.get().uri(b -> b.path("/api/v1/stats/kpi").queryParam("from", "{f}").queryParam("to", "{t}").build(from, to))
                 .exchange().expectStatus().isOk()
                 .expectBody()
                 .jsonPath("$.total.invites").isEqualTo(40)
@@ -237,7 +226,7 @@ class MessageSearchIT extends ApiIT {
                 .jsonPath("$.total.registrationsSucceeded").isEqualTo(20)
                 .jsonPath("$.series[*].invites").value(v -> assertThat(((List<?>) v).stream()
                         .mapToInt(n -> ((Number) n).intValue()).sum()).isEqualTo(40));
-        http.get().uri("/api/v1/stats/kpi?nodes=x").exchange().expectStatus().isBadRequest().expectBody().returnResult();
+        admin.get().uri("/api/v1/stats/kpi?nodes=x").exchange().expectStatus().isBadRequest().expectBody().returnResult();
     }
 
     @Autowired
@@ -269,7 +258,7 @@ class MessageSearchIT extends ApiIT {
 
     @SuppressWarnings("unchecked")
     private Result search(Map<String, String> query) {
-        Map<String, Object> body = http.get().uri(b -> uri(b, withRange(query))).exchange()
+        Map<String, Object> body = admin.get().uri(b -> uri(b, withRange(query))).exchange()
                 .expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
         return new Result((List<Map<String, Object>>) body.get("items"), (String) body.get("nextCursor"));
     }
