@@ -41,7 +41,7 @@ class PipelineOptionsIT {
             assertThat(duplicates).isPositive();
             assertThat(sink.rows()).hasSize(580 - (int) duplicates);
             assertThat(sink.callIds()).hasSize(KamailioCapture.CALL_IDS);
-            long distinct = sink.rows().stream().map(m -> m.captureId() + new String(m.payload(),
+            long distinct = sink.rows().stream().map(m -> m.envelope().captureId() + new String(m.payload(),
                     StandardCharsets.ISO_8859_1)).distinct().count();
             assertThat(distinct).isEqualTo(sink.rows().size());
         }

@@ -1,6 +1,8 @@
 package io.hepstack.ingest;
 
 import io.hepstack.proto.model.CapturedMessage;
+import io.hepstack.proto.model.Envelope;
+import io.hepstack.proto.model.SipFields;
 import io.hepstack.proto.model.MessageKind;
 
 /** Rows for pipeline tests. */
@@ -10,8 +12,9 @@ final class Rows {
     }
 
     static CapturedMessage invite(String callId) {
-        return new CapturedMessage(1_700_000_000_000_000L, MessageKind.SIP_CALL, 2001, null, 1, 2, 17, null, 5060,
-                null, 5060, callId, callId, "INVITE", null, 1L, "INVITE", null, null, null, null, null, null, null,
-                true, new byte[]{'I'}, null);
+        Envelope envelope = Envelope.builder().timestampMicros(1_700_000_000_000_000L).captureId(2001)
+                .source(null, 5060).destination(null, 5060).correlationId(callId).build();
+        SipFields sip = SipFields.builder().callId(callId).request("INVITE").cseq(1, "INVITE").build();
+        return new CapturedMessage(envelope, MessageKind.SIP_CALL, sip, new byte[]{'I'}, null);
     }
 }

@@ -63,7 +63,7 @@ public final class Fixture {
 
     /** Stores {@code rows} as the collector would have, at their own timestamps. */
     public static void store(ConnectionFactory connections, List<CapturedMessage> rows) {
-        long latest = rows.stream().mapToLong(CapturedMessage::timestampMicros).max().orElseThrow();
+        long latest = rows.stream().mapToLong((CapturedMessage m) -> m.envelope().timestampMicros()).max().orElseThrow();
         // the writer's clock just after the capture, so that every agent timestamp is believed
         Clock clock = Clock.fixed(Instant.ofEpochSecond(latest / 1_000_000 + 60), ZoneOffset.UTC);
         WriteResult result = new MessageWriter(connections, PartitionPolicy.defaults(), clock).write(rows).block();
@@ -108,6 +108,6 @@ public final class Fixture {
 
     /** Rows newest first, as the search returns them (ties in capture order reversed). */
     public static Comparator<CapturedMessage> newestFirst() {
-        return Comparator.comparingLong(CapturedMessage::timestampMicros).reversed();
+        return Comparator.comparingLong((CapturedMessage m) -> m.envelope().timestampMicros()).reversed();
     }
 }

@@ -7,7 +7,9 @@ import java.util.List;
 /**
  * A HEP payload type: the value of the generic chunk 0x000b ("protocol type", HEP3 §chunk types,
  * one unsigned byte) that says what the payload chunk 0x000f / 0x0010 carries, with the name the UI
- * shows for it and the {@link MessageKind} its messages are stored as.
+ * shows for it, the {@link MessageKind} its messages are stored as and the extractor of its protocol
+ * family, which reads a payload into the stored message's typed part ({@link SipFields}, {@link LogLine};
+ * a type without a family of its own is stored as its bytes).
  *
  * <p>This class is the one owner of the payload-type numbers: the collector's classification
  * ({@code MessageExtractor}), the API's call flows and message detail, and the UI (through
@@ -22,7 +24,7 @@ import java.util.List;
 public final class HepPayloadType implements Comparable<HepPayloadType> {
 
     /** SIP (HEP3 type 1). Stored as call, registration or other SIP by its CSeq method; this kind is the one of SIP that does not parse. */
-    public static final HepPayloadType SIP = new HepPayloadType(1, "SIP", MessageKind.SIP_OTHER);
+    public static final HepPayloadType SIP = new HepPayloadType(1, "SIP", MessageKind.SIP_OTHER, SipExtractor.INSTANCE);
     /** XMPP (HEP3 type 2). */
     public static final HepPayloadType XMPP = new HepPayloadType(2, "XMPP", MessageKind.OTHER);
     /** SDP (HEP3 type 3). */
@@ -70,7 +72,7 @@ public final class HepPayloadType implements Comparable<HepPayloadType> {
     /** Call detail record (type 60). */
     public static final HepPayloadType CDR = new HepPayloadType(60, "CDR", MessageKind.OTHER);
     /** Log line, text or JSON (HEP3 type 100, 0x64). */
-    public static final HepPayloadType LOG = new HepPayloadType(100, "Log", MessageKind.LOG);
+    public static final HepPayloadType LOG = new HepPayloadType(100, "Log", MessageKind.LOG, LogExtractor.INSTANCE);
 
     /** The largest number chunk 0x000b can carry (one unsigned byte). */
     public static final int MAX_NUMBER = 255;
@@ -102,21 +104,27 @@ public final class HepPayloadType implements Comparable<HepPayloadType> {
     private final int number;
     private final String name;
     private final MessageKind kind;
+    private final PayloadExtractor extractor;
     private final boolean known;
 
     private HepPayloadType(int number, String name, MessageKind kind) {
-        this(number, name, kind, true);
+        this(number, name, kind, PayloadExtractor.OPAQUE);
     }
 
-    private HepPayloadType(int number, String name, MessageKind kind, boolean known) {
+    private HepPayloadType(int number, String name, MessageKind kind, PayloadExtractor extractor) {
+        this(number, name, kind, extractor, true);
+    }
+
+    private HepPayloadType(int number, String name, MessageKind kind, PayloadExtractor extractor, boolean known) {
         this.number = number;
         this.name = name;
         this.kind = kind;
+        this.extractor = extractor;
         this.known = known;
     }
 
     private static HepPayloadType unknown(int number) {
-        return new HepPayloadType(number, "type " + number, MessageKind.OTHER, false);
+        return new HepPayloadType(number, "type " + number, MessageKind.OTHER, PayloadExtractor.OPAQUE, false);
     }
 
     private static List<HepPayloadType> known(HepPayloadType[] types) {
@@ -154,6 +162,11 @@ public final class HepPayloadType implements Comparable<HepPayloadType> {
     /** The kind its messages are stored as (for SIP, the kind of SIP that does not parse: see {@link #SIP}). */
     public MessageKind kind() {
         return kind;
+    }
+
+    /** Reads its payloads: its protocol family's extractor, or {@link PayloadExtractor#OPAQUE}. */
+    PayloadExtractor extractor() {
+        return extractor;
     }
 
     /** Whether this number has a constant here. */

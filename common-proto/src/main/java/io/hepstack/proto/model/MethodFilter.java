@@ -33,7 +33,11 @@ public record MethodFilter(Set<String> methods) {
         if (methods.isEmpty()) {
             return null;
         }
-        String method = m.cseqMethod() != null ? m.cseqMethod() : m.method();
+        SipFields sip = m.sip();
+        if (sip == null) {
+            return null;
+        }
+        String method = sip.cseqMethod() != null ? sip.cseqMethod() : sip.method();
         return method != null && methods.contains(method) ? method : null;
     }
 }

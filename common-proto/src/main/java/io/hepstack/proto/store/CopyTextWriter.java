@@ -49,7 +49,7 @@ public final class CopyTextWriter implements Closeable {
 
     public void write(CapturedMessage m) throws IOException {
         line.b.setLength(0);
-        new StoredRow(m, m.timestampMicros(), null).writeTo(line);
+        new StoredRow(m, m.envelope().timestampMicros(), null).writeTo(line);
         line.b.append('\n');
         out.append(line.b);
         rows++;

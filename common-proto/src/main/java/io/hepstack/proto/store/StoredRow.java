@@ -1,6 +1,8 @@
 package io.hepstack.proto.store;
 
 import io.hepstack.proto.model.CapturedMessage;
+import io.hepstack.proto.model.Envelope;
+import io.hepstack.proto.model.SipFields;
 
 import java.net.InetAddress;
 
@@ -15,13 +17,17 @@ import static io.hepstack.proto.store.MessageColumn.*;
  */
 record StoredRow(CapturedMessage message, long tsMicros, Long agentTsMicros) {
 
+    /** The columns of {@link SipFields}, in COPY order: null for a message that is not parsed SIP. */
+    private static final MessageColumn[] SIP_COLUMNS = {CALL_ID, METHOD, STATUS, CSEQ, CSEQ_METHOD, FROM_USER,
+            FROM_TAG, TO_USER, TO_TAG, RURI_USER, USER_AGENT, VIA_BRANCH};
+
     /**
      * Applies the odd-timestamp rule: an agent timestamp outside
      * {@code [now - retention(kind), now + futureTolerance]} is replaced by {@code nowMicros} and
      * kept in {@code agentTsMicros}.
      */
     static StoredRow place(CapturedMessage message, PartitionPolicy policy, long nowMicros) {
-        long agent = message.timestampMicros();
+        long agent = message.envelope().timestampMicros();
         long oldest = nowMicros - Partitions.micros(policy.retentionOf(message.kind()));
         long newest = nowMicros + Partitions.micros(policy.futureTolerance());
         if (agent >= oldest && agent <= newest) {
@@ -37,6 +43,7 @@ record StoredRow(CapturedMessage message, long tsMicros, Long agentTsMicros) {
      */
     void writeTo(ColumnSink sink) {
         CapturedMessage m = message;
+        Envelope e = m.envelope();
         sink.timestamptz(TS, tsMicros);
         if (agentTsMicros == null) {
             sink.nul(AGENT_TS_US);
@@ -44,36 +51,43 @@ record StoredRow(CapturedMessage message, long tsMicros, Long agentTsMicros) {
             sink.int8(AGENT_TS_US, agentTsMicros);
         }
         sink.text(KIND, m.kind().code());
-        sink.int8(CAPTURE_ID, m.captureId());
-        text(sink, NODE, m.node());
-        sink.int2(PROTO_TYPE, m.protoType());
-        sink.int2(IP_FAMILY, m.ipFamily());
-        sink.int2(TRANSPORT, m.transport());
-        inet(sink, SRC_IP, m.srcIp());
-        sink.int4(SRC_PORT, m.srcPort());
-        inet(sink, DST_IP, m.dstIp());
-        sink.int4(DST_PORT, m.dstPort());
-        text(sink, CORRELATION_ID, m.correlationId());
-        text(sink, CALL_ID, m.callId());
-        text(sink, METHOD, m.method());
-        if (m.status() == null) {
-            sink.nul(STATUS);
+        sink.int8(CAPTURE_ID, e.captureId());
+        text(sink, NODE, e.node());
+        sink.int2(PROTO_TYPE, e.protoType());
+        sink.int2(IP_FAMILY, e.ipFamily());
+        sink.int2(TRANSPORT, e.transport());
+        inet(sink, SRC_IP, e.srcIp());
+        sink.int4(SRC_PORT, e.srcPort());
+        inet(sink, DST_IP, e.dstIp());
+        sink.int4(DST_PORT, e.dstPort());
+        text(sink, CORRELATION_ID, e.correlationId());
+        SipFields sip = m.sip();
+        if (sip == null) {
+            for (MessageColumn c : SIP_COLUMNS) {
+                sink.nul(c);
+            }
         } else {
-            sink.int2(STATUS, m.status());
+            text(sink, CALL_ID, sip.callId());
+            text(sink, METHOD, sip.method());
+            if (sip.status() == null) {
+                sink.nul(STATUS);
+            } else {
+                sink.int2(STATUS, sip.status());
+            }
+            if (sip.cseq() == null) {
+                sink.nul(CSEQ);
+            } else {
+                sink.int8(CSEQ, sip.cseq());
+            }
+            text(sink, CSEQ_METHOD, sip.cseqMethod());
+            text(sink, FROM_USER, sip.fromUser());
+            text(sink, FROM_TAG, sip.fromTag());
+            text(sink, TO_USER, sip.toUser());
+            text(sink, TO_TAG, sip.toTag());
+            text(sink, RURI_USER, sip.ruriUser());
+            text(sink, USER_AGENT, sip.userAgent());
+            text(sink, VIA_BRANCH, sip.viaBranch());
         }
-        if (m.cseq() == null) {
-            sink.nul(CSEQ);
-        } else {
-            sink.int8(CSEQ, m.cseq());
-        }
-        text(sink, CSEQ_METHOD, m.cseqMethod());
-        text(sink, FROM_USER, m.fromUser());
-        text(sink, FROM_TAG, m.fromTag());
-        text(sink, TO_USER, m.toUser());
-        text(sink, TO_TAG, m.toTag());
-        text(sink, RURI_USER, m.ruriUser());
-        text(sink, USER_AGENT, m.userAgent());
-        text(sink, VIA_BRANCH, m.viaBranch());
         sink.bool(PARSED, m.parsed());
         if (Utf8.isStorableText(m.payload())) {
             sink.storableText(PAYLOAD_TEXT, m.payload());
@@ -110,11 +124,12 @@ record StoredRow(CapturedMessage message, long tsMicros, Long agentTsMicros) {
      * such a value, so it is reported the way the server reports it (SQLSTATE 22003).
      */
     String unencodable() {
-        Integer status = message.status();
+        Envelope e = message.envelope();
+        Integer status = message.sip() == null ? null : message.sip().status();
         if (status != null && (status < Short.MIN_VALUE || status > Short.MAX_VALUE)) {
             return "status " + status + " out of range for type smallint";
         }
-        for (int v : new int[] {message.protoType(), message.ipFamily(), message.transport()}) {
+        for (int v : new int[] {e.protoType(), e.ipFamily(), e.transport()}) {
             if (v < Short.MIN_VALUE || v > Short.MAX_VALUE) {
                 return "value " + v + " out of range for type smallint (proto_type, ip_family, transport)";
             }

@@ -66,25 +66,25 @@ class MessageExtractorTest {
     void fillsEveryColumnOfTheFirstInvite() throws Exception {
         CapturedMessage m = extractor.extract(CAPTURE.get(0));
         assertThat(m.kind()).isEqualTo(MessageKind.SIP_CALL);
-        assertThat(m.timestampMicros()).isEqualTo(1795375683_366306L);
-        assertThat(m.captureId()).isEqualTo(2001);
-        assertThat(m.protoType()).isEqualTo(1);
-        assertThat(m.transport()).isEqualTo(17);
-        assertThat(m.srcIp()).isEqualTo(InetAddress.getByName("127.0.0.1"));
-        assertThat(m.srcPort()).isEqualTo(5080);
-        assertThat(m.dstPort()).isEqualTo(5060);
+        assertThat(m.envelope().timestampMicros()).isEqualTo(1795375683_366306L);
+        assertThat(m.envelope().captureId()).isEqualTo(2001);
+        assertThat(m.envelope().protoType()).isEqualTo(1);
+        assertThat(m.envelope().transport()).isEqualTo(17);
+        assertThat(m.envelope().srcIp()).isEqualTo(InetAddress.getByName("127.0.0.1"));
+        assertThat(m.envelope().srcPort()).isEqualTo(5080);
+        assertThat(m.envelope().dstPort()).isEqualTo(5060);
         assertThat(m.callId()).isEqualTo("1-10898@127.0.0.1");
-        assertThat(m.correlationId()).isEqualTo("1-10898@127.0.0.1");
-        assertThat(m.method()).isEqualTo("INVITE");
-        assertThat(m.status()).isNull();
-        assertThat(m.cseq()).isEqualTo(1L);
-        assertThat(m.cseqMethod()).isEqualTo("INVITE");
-        assertThat(m.fromUser()).isEqualTo("sipp");
-        assertThat(m.fromTag()).isEqualTo("10898SIPpTag001");
-        assertThat(m.toUser()).isEqualTo("1000");
-        assertThat(m.toTag()).isNull();
-        assertThat(m.ruriUser()).isEqualTo("1000");
-        assertThat(m.viaBranch()).isEqualTo("z9hG4bK-10898-1-0");
+        assertThat(m.envelope().correlationId()).isEqualTo("1-10898@127.0.0.1");
+        assertThat(m.sip().method()).isEqualTo("INVITE");
+        assertThat(m.sip().status()).isNull();
+        assertThat(m.sip().cseq()).isEqualTo(1L);
+        assertThat(m.sip().cseqMethod()).isEqualTo("INVITE");
+        assertThat(m.sip().fromUser()).isEqualTo("sipp");
+        assertThat(m.sip().fromTag()).isEqualTo("10898SIPpTag001");
+        assertThat(m.sip().toUser()).isEqualTo("1000");
+        assertThat(m.sip().toTag()).isNull();
+        assertThat(m.sip().ruriUser()).isEqualTo("1000");
+        assertThat(m.sip().viaBranch()).isEqualTo("z9hG4bK-10898-1-0");
         assertThat(m.extra())
                 .contains("\"headers\":{\"Subject\":\"Performance Test\"}")
                 .contains("\"sdp\":{\"connection\":\"127.0.0.1\",\"media\":[{\"type\":\"audio\",\"port\":6008");
@@ -93,24 +93,24 @@ class MessageExtractorTest {
     @Test
     void takesTheCorrelationIdFromTheALegHeader() {
         CapturedMessage busyInvite = CAPTURE.stream().map(extractor::extract)
-                .filter(m -> "INVITE".equals(m.method()) && m.callId().startsWith("busy-"))
+                .filter(m -> "INVITE".equals(m.sip().method()) && m.callId().startsWith("busy-"))
                 .findFirst().orElseThrow();
-        assertThat(busyInvite.correlationId()).startsWith("aleg-").isNotEqualTo(busyInvite.callId());
+        assertThat(busyInvite.envelope().correlationId()).startsWith("aleg-").isNotEqualTo(busyInvite.callId());
     }
 
     @Test
     void prefersTheHepCorrelationIdChunk() {
         CapturedMessage m = extractor.extract(with(CAPTURE.get(0), 1, "hep-corr", null));
-        assertThat(m.correlationId()).isEqualTo("hep-corr");
+        assertThat(m.envelope().correlationId()).isEqualTo("hep-corr");
         assertThat(m.callId()).isEqualTo("1-10898@127.0.0.1");
     }
 
     @Test
     void storesAReplyWithItsStatusAndServerAsUserAgent() {
         CapturedMessage trying = extractor.extract(CAPTURE.get(1));
-        assertThat(trying.method()).isNull();
-        assertThat(trying.status()).isEqualTo(100);
-        assertThat(trying.ruriUser()).isNull();
+        assertThat(trying.sip().method()).isNull();
+        assertThat(trying.sip().status()).isEqualTo(100);
+        assertThat(trying.sip().ruriUser()).isNull();
         assertThat(trying.kind()).isEqualTo(MessageKind.SIP_CALL);
     }
 
@@ -122,7 +122,7 @@ class MessageExtractorTest {
         assertThat(m.kind()).isEqualTo(MessageKind.SIP_OTHER);
         assertThat(m.callId()).isNull();
         assertThat(m.payload()).isEqualTo(noCallId);
-        assertThat(m.srcPort()).isEqualTo(5080);
+        assertThat(m.envelope().srcPort()).isEqualTo(5080);
         assertThat(m.extra()).contains("\"sipError\":\"MISSING_CALL_ID");
     }
 
@@ -135,15 +135,15 @@ class MessageExtractorTest {
         assertThat(m.parsed()).isTrue();
         assertThat(m.kind()).isEqualTo(MessageKind.SIP_CALL);
         assertThat(m.callId()).isEqualTo("cut@host");
-        assertThat(m.correlationId()).isEqualTo("cut@host");
-        assertThat(m.method()).isEqualTo("INVITE");
-        assertThat(m.cseq()).isEqualTo(7);
-        assertThat(m.cseqMethod()).isEqualTo("INVITE");
-        assertThat(m.fromUser()).isEqualTo("alice");
-        assertThat(m.fromTag()).isEqualTo("a1");
-        assertThat(m.toUser()).isNull();
-        assertThat(m.ruriUser()).isEqualTo("bob");
-        assertThat(m.viaBranch()).isEqualTo("z9hG4bK77");
+        assertThat(m.envelope().correlationId()).isEqualTo("cut@host");
+        assertThat(m.sip().method()).isEqualTo("INVITE");
+        assertThat(m.sip().cseq()).isEqualTo(7);
+        assertThat(m.sip().cseqMethod()).isEqualTo("INVITE");
+        assertThat(m.sip().fromUser()).isEqualTo("alice");
+        assertThat(m.sip().fromTag()).isEqualTo("a1");
+        assertThat(m.sip().toUser()).isNull();
+        assertThat(m.sip().ruriUser()).isEqualTo("bob");
+        assertThat(m.sip().viaBranch()).isEqualTo("z9hG4bK77");
         assertThat(m.payload()).isSameAs(cut);
         assertThat(m.extra()).startsWith("{\"sipError\":\"TRUNCATED: line 6: message ends inside header \\\"To\\\" (offset ");
     }
@@ -157,9 +157,9 @@ class MessageExtractorTest {
         payload[text.length + 1] = (byte) 0xfe;
         CapturedMessage m = extractor.extract(withPayload(CAPTURE.get(0), 1, payload));
         assertThat(m.parsed()).isTrue();
-        assertThat(m.status()).isEqualTo(200);
+        assertThat(m.sip().status()).isEqualTo(200);
         assertThat(m.callId()).isEqualTo("trailer@host");
-        assertThat(m.toTag()).isEqualTo("b2");
+        assertThat(m.sip().toTag()).isEqualTo("b2");
         assertThat(m.payload()).isEqualTo(payload);
         assertThat(m.extra()).startsWith("{\"sipError\":\"TRUNCATED: line 5: message ends inside header name ");
     }
@@ -182,7 +182,7 @@ class MessageExtractorTest {
         byte[] json = "{\"jitter\":1.5}".getBytes(StandardCharsets.US_ASCII);
         CapturedMessage rtcp = extractor.extract(withPayload(with(CAPTURE.get(0), 5, "1-10898@127.0.0.1", null), 5, json));
         assertThat(rtcp.kind()).isEqualTo(MessageKind.QOS);
-        assertThat(rtcp.correlationId()).isEqualTo("1-10898@127.0.0.1");
+        assertThat(rtcp.envelope().correlationId()).isEqualTo("1-10898@127.0.0.1");
         assertThat(rtcp.callId()).isNull();
         assertThat(rtcp.parsed()).isFalse();
         assertThat(extractor.extract(withPayload(CAPTURE.get(0), 100, "log line".getBytes())).kind())

@@ -173,7 +173,7 @@ class CopyEncoderTest {
                 2001, null, null, null, null, payload, false, List.of());
         CapturedMessage m = new MessageExtractor(ExtractionSettings.DEFAULT).extract(p);
         out.clear();
-        new CopyEncoder().into(out).writeRow(new StoredRow(m, m.timestampMicros(), null));
+        new CopyEncoder().into(out).writeRow(new StoredRow(m, m.envelope().timestampMicros(), null));
         out.readShort();
         Map<String, byte[]> columns = new LinkedHashMap<>();
         for (String name : MessageColumn.COPY_LIST.split(", ")) {
@@ -193,7 +193,7 @@ class CopyEncoderTest {
     @Test
     void writesARowAsFieldCountThenEveryColumn() {
         var m = Fixtures.invite(1, Instant.parse("2026-11-22T10:00:00Z")).build();
-        new CopyEncoder().into(out).writeRow(new StoredRow(m, m.timestampMicros(), null));
+        new CopyEncoder().into(out).writeRow(new StoredRow(m, m.envelope().timestampMicros(), null));
         assertThat(out.readShort()).isEqualTo((short) MessageColumn.ALL.size());
         assertThat(MessageColumn.COPY_LIST.split(",")).hasSize(MessageColumn.ALL.size());
         int fields = 0;

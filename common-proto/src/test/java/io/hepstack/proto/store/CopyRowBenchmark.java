@@ -49,7 +49,7 @@ public class CopyRowBenchmark {
         rows = new StoredRow[datagrams.length];
         for (int i = 0; i < datagrams.length; i++) {
             CapturedMessage m = extractor.extract(decoder.decode(datagrams[i]));
-            rows[i] = new StoredRow(m, m.timestampMicros(), null);
+            rows[i] = new StoredRow(m, m.envelope().timestampMicros(), null);
             datagrams[i].release();
         }
         out = Unpooled.directBuffer(4 << 20);

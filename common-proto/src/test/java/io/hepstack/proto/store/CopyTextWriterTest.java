@@ -1,6 +1,8 @@
 package io.hepstack.proto.store;
 
 import io.hepstack.proto.model.CapturedMessage;
+import io.hepstack.proto.model.Envelope;
+import io.hepstack.proto.model.SipFields;
 import io.hepstack.proto.model.MessageKind;
 import org.junit.jupiter.api.Test;
 
@@ -13,10 +15,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CopyTextWriterTest {
 
     private static CapturedMessage row(byte[] payload, String callId, String extra) throws Exception {
-        return new CapturedMessage(1_800_000_000_123_456L, MessageKind.SIP_CALL, 2001, null, 1, 2, 17,
-                InetAddress.getByName("10.1.2.3"), 5060, InetAddress.getByName("10.4.5.6"), 5062, callId, callId,
-                "INVITE", null, 12L, "INVITE", "alice", "t1", "bob", null, "bob", "UA\\1", "z9hG4bK1", true,
-                payload, extra);
+        Envelope envelope = Envelope.builder().timestampMicros(1_800_000_000_123_456L).captureId(2001)
+                .source(InetAddress.getByName("10.1.2.3"), 5060).destination(InetAddress.getByName("10.4.5.6"), 5062)
+                .correlationId(callId).build();
+        SipFields sip = SipFields.builder().callId(callId).request("INVITE").cseq(12, "INVITE").from("alice", "t1")
+                .to("bob", null).ruriUser("bob").userAgent("UA\\1").viaBranch("z9hG4bK1").build();
+        return new CapturedMessage(envelope, MessageKind.SIP_CALL, sip, payload, extra);
     }
 
     private static String[] fields(CapturedMessage m) throws Exception {

@@ -1,7 +1,10 @@
 package io.hepstack.proto.store;
 
 import io.hepstack.proto.model.CapturedMessage;
+import io.hepstack.proto.model.Envelope;
 import io.hepstack.proto.model.MessageKind;
+import io.hepstack.proto.model.MessagePart;
+import io.hepstack.proto.model.SipFields;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -109,9 +112,11 @@ final class Fixtures {
         Builder extra(String v) { extra = v; return this; }
 
         CapturedMessage build() {
-            return new CapturedMessage(ts, kind, captureId, node, protoType, ipFamily, transport, srcIp, srcPort, dstIp,
-                    dstPort, correlationId, callId, method, status, cseq, cseqMethod, fromUser, fromTag, toUser, toTag,
-                    ruriUser, userAgent, viaBranch, parsed, payload, extra);
+            Envelope envelope = new Envelope(ts, captureId, node, protoType, ipFamily, transport, srcIp, srcPort, dstIp,
+                    dstPort, correlationId);
+            MessagePart part = parsed ? new SipFields(callId, method, status, cseq, cseqMethod, fromUser, fromTag,
+                    toUser, toTag, ruriUser, userAgent, viaBranch) : MessagePart.OPAQUE;
+            return new CapturedMessage(envelope, kind, part, payload, extra);
         }
     }
 

@@ -37,8 +37,8 @@ class MessageColumnTest {
         CapturedMessage sparse = Fixtures.invite(2, AT).ips(null, null).extra(null).correlationId(null)
                 .payload(new byte[] {0, (byte) 0xff}).build();
         List<String> expected = MessageColumn.ALL.stream().map(MessageColumn::sqlName).toList();
-        assertThat(names(visits(new StoredRow(full, full.timestampMicros(), null)))).isEqualTo(expected);
-        assertThat(names(visits(new StoredRow(sparse, sparse.timestampMicros(), 7L)))).isEqualTo(expected);
+        assertThat(names(visits(new StoredRow(full, full.envelope().timestampMicros(), null)))).isEqualTo(expected);
+        assertThat(names(visits(new StoredRow(sparse, sparse.envelope().timestampMicros(), 7L)))).isEqualTo(expected);
         assertThat(String.join(", ", expected)).isEqualTo(MessageColumn.COPY_LIST);
     }
 

@@ -146,7 +146,7 @@ class MessageWriterExactlyOnceIT {
                 .assertNext(r -> {
                     assertThat(r.alreadyStored()).isTrue();
                     assertThat(r.stored()).isEqualTo(38);
-                    assertThat(r.rejected()).extracting(x -> x.message().captureId()).containsExactly(3L, 29L);
+                    assertThat(r.rejected()).extracting(x -> x.message().envelope().captureId()).containsExactly(3L, 29L);
                     assertThat(r.rejected()).allSatisfy(x -> {
                         assertThat(x.sqlState()).isEqualTo("23514");
                         assertThat(x.error()).contains("messages_ports_in_range");
@@ -177,7 +177,7 @@ class MessageWriterExactlyOnceIT {
                 .assertNext(r -> {
                     assertThat(r.alreadyStored()).isFalse();
                     assertThat(r.stored()).isEqualTo(39);
-                    assertThat(r.rejected()).extracting(x -> x.message().captureId()).containsExactly(30L);
+                    assertThat(r.rejected()).extracting(x -> x.message().envelope().captureId()).containsExactly(30L);
                 })
                 .verifyComplete();
         assertThat(stored()).isEqualTo(39);

@@ -134,11 +134,11 @@ class MessageWriterIT {
 
         try (Connection c = db.openJdbc()) {
             for (CapturedMessage m : batch) {
-                long id = m.captureId();
+                long id = m.envelope().captureId();
                 boolean believed = id == 8 || id == 10;
-                assertThat(tsMicros(c, id)).as("ts of %d", id).isEqualTo(believed ? m.timestampMicros() : micros(NOW));
+                assertThat(tsMicros(c, id)).as("ts of %d", id).isEqualTo(believed ? m.envelope().timestampMicros() : micros(NOW));
                 assertThat(agentTs(c, id)).as("agent_ts_us of %d", id)
-                        .isEqualTo(believed ? null : m.timestampMicros());
+                        .isEqualTo(believed ? null : m.envelope().timestampMicros());
             }
             assertThat(Fixtures.timePartitions(c)).containsExactlyInAnyOrder(
                     "messages_call_p2026112210", "messages_call_p2026112123", "messages_call_p2026112211",
@@ -166,13 +166,13 @@ class MessageWriterIT {
         StepVerifier.create(writer().write(batch))
                 .assertNext(r -> {
                     assertThat(r.stored()).isEqualTo(37);
-                    assertThat(r.rejected()).extracting(x -> x.message().captureId()).containsExactlyInAnyOrder(7L, 20L, 31L);
-                    assertThat(r.rejected()).filteredOn(x -> x.message().captureId() != 20)
+                    assertThat(r.rejected()).extracting(x -> x.message().envelope().captureId()).containsExactlyInAnyOrder(7L, 20L, 31L);
+                    assertThat(r.rejected()).filteredOn(x -> x.message().envelope().captureId() != 20)
                             .allSatisfy(x -> {
                                 assertThat(x.sqlState()).isEqualTo("23514");
                                 assertThat(x.error()).contains("messages_ports_in_range");
                             });
-                    assertThat(r.rejected()).filteredOn(x -> x.message().captureId() == 20)
+                    assertThat(r.rejected()).filteredOn(x -> x.message().envelope().captureId() == 20)
                             .singleElement().satisfies(x -> {
                                 assertThat(x.sqlState()).isEqualTo("22003");
                                 assertThat(x.error()).isEqualTo("status 70000 out of range for type smallint");
@@ -286,42 +286,42 @@ class MessageWriterIT {
                        (payload_text IS NULL) <> (payload_bytes IS NULL) AS one_payload, extra::text AS extra,
                        id > 0 AS has_id
                 FROM messages WHERE capture_id = ?""")) {
-            ps.setLong(1, m.captureId());
+            ps.setLong(1, m.envelope().captureId());
             try (ResultSet rs = ps.executeQuery()) {
-                assertThat(rs.next()).as("row %d stored", m.captureId()).isTrue();
-                String what = "row " + m.captureId() + " ";
-                assertThat(rs.getLong("ts_us")).as(what + "ts").isEqualTo(m.timestampMicros());
+                assertThat(rs.next()).as("row %d stored", m.envelope().captureId()).isTrue();
+                String what = "row " + m.envelope().captureId() + " ";
+                assertThat(rs.getLong("ts_us")).as(what + "ts").isEqualTo(m.envelope().timestampMicros());
                 assertThat(rs.getObject("agent_ts_us")).as(what + "agent_ts_us").isNull();
                 assertThat(rs.getString("kind")).as(what + "kind").isEqualTo(m.kind().code());
-                assertThat(rs.getShort("proto_type")).as(what + "proto_type").isEqualTo((short) m.protoType());
-                assertThat(rs.getShort("ip_family")).as(what + "ip_family").isEqualTo((short) m.ipFamily());
-                assertThat(rs.getShort("transport")).as(what + "transport").isEqualTo((short) m.transport());
-                assertAddress(what + "src_ip", m.srcIp(), rs.getString("src"), rs.getObject("src_mask"));
-                assertAddress(what + "dst_ip", m.dstIp(), rs.getString("dst"), rs.getObject("dst_mask"));
-                assertThat(rs.getInt("src_port")).as(what + "src_port").isEqualTo(m.srcPort());
-                assertThat(rs.getInt("dst_port")).as(what + "dst_port").isEqualTo(m.dstPort());
-                assertText(what + "node", m.node(), rs.getString("node"));
-                assertText(what + "correlation_id", m.correlationId(), rs.getString("correlation_id"));
+                assertThat(rs.getShort("proto_type")).as(what + "proto_type").isEqualTo((short) m.envelope().protoType());
+                assertThat(rs.getShort("ip_family")).as(what + "ip_family").isEqualTo((short) m.envelope().ipFamily());
+                assertThat(rs.getShort("transport")).as(what + "transport").isEqualTo((short) m.envelope().transport());
+                assertAddress(what + "src_ip", m.envelope().srcIp(), rs.getString("src"), rs.getObject("src_mask"));
+                assertAddress(what + "dst_ip", m.envelope().dstIp(), rs.getString("dst"), rs.getObject("dst_mask"));
+                assertThat(rs.getInt("src_port")).as(what + "src_port").isEqualTo(m.envelope().srcPort());
+                assertThat(rs.getInt("dst_port")).as(what + "dst_port").isEqualTo(m.envelope().dstPort());
+                assertText(what + "node", m.envelope().node(), rs.getString("node"));
+                assertText(what + "correlation_id", m.envelope().correlationId(), rs.getString("correlation_id"));
                 assertText(what + "call_id", m.callId(), rs.getString("call_id"));
-                assertText(what + "method", m.method(), rs.getString("method"));
+                assertText(what + "method", m.sip().method(), rs.getString("method"));
                 assertThat((Integer) (rs.getObject("status") == null ? null : rs.getInt("status")))
-                        .as(what + "status").isEqualTo(m.status());
-                assertThat((Long) rs.getObject("cseq")).as(what + "cseq").isEqualTo(m.cseq());
-                assertText(what + "cseq_method", m.cseqMethod(), rs.getString("cseq_method"));
-                assertText(what + "from_user", m.fromUser(), rs.getString("from_user"));
-                assertText(what + "from_tag", m.fromTag(), rs.getString("from_tag"));
-                assertText(what + "to_user", m.toUser(), rs.getString("to_user"));
-                assertText(what + "to_tag", m.toTag(), rs.getString("to_tag"));
-                assertText(what + "ruri_user", m.ruriUser(), rs.getString("ruri_user"));
-                assertText(what + "user_agent", m.userAgent(), rs.getString("user_agent"));
-                assertText(what + "via_branch", m.viaBranch(), rs.getString("via_branch"));
+                        .as(what + "status").isEqualTo(m.sip().status());
+                assertThat((Long) rs.getObject("cseq")).as(what + "cseq").isEqualTo(m.sip().cseq());
+                assertText(what + "cseq_method", m.sip().cseqMethod(), rs.getString("cseq_method"));
+                assertText(what + "from_user", m.sip().fromUser(), rs.getString("from_user"));
+                assertText(what + "from_tag", m.sip().fromTag(), rs.getString("from_tag"));
+                assertText(what + "to_user", m.sip().toUser(), rs.getString("to_user"));
+                assertText(what + "to_tag", m.sip().toTag(), rs.getString("to_tag"));
+                assertText(what + "ruri_user", m.sip().ruriUser(), rs.getString("ruri_user"));
+                assertText(what + "user_agent", m.sip().userAgent(), rs.getString("user_agent"));
+                assertText(what + "via_branch", m.sip().viaBranch(), rs.getString("via_branch"));
                 assertThat(rs.getBoolean("parsed")).as(what + "parsed").isEqualTo(m.parsed());
                 assertThat(rs.getBytes("payload")).as(what + "payload").isEqualTo(m.payload());
                 assertThat(rs.getBoolean("one_payload")).as(what + "one payload column").isTrue();
                 assertThat(rs.getBoolean("has_id")).as(what + "id").isTrue();
                 if (m.extra() == null) {
                     assertThat(rs.getString("extra")).as(what + "extra").isNull();
-                } else if (m.captureId() < 13) {
+                } else if (m.envelope().captureId() < 13) {
                     assertThat(JSON.readTree(rs.getString("extra"))).as(what + "extra").isEqualTo(JSON.readTree(m.extra()));
                 }
                 assertThat(rs.next()).as(what + "stored once").isFalse();

@@ -66,8 +66,8 @@ class PartitionPolicyTest {
         var inside = Fixtures.invite(1, Fixtures.NOW.minus(Duration.ofHours(12))).build();
         var tooOld = Fixtures.invite(2, Fixtures.NOW.minus(Duration.ofHours(12)).minusNanos(1000)).build();
         var tooNew = Fixtures.invite(3, Fixtures.NOW.plus(Duration.ofHours(1)).plusNanos(1000)).build();
-        assertThat(StoredRow.place(inside, p, now)).isEqualTo(new StoredRow(inside, inside.timestampMicros(), null));
-        assertThat(StoredRow.place(tooOld, p, now)).isEqualTo(new StoredRow(tooOld, now, tooOld.timestampMicros()));
-        assertThat(StoredRow.place(tooNew, p, now)).isEqualTo(new StoredRow(tooNew, now, tooNew.timestampMicros()));
+        assertThat(StoredRow.place(inside, p, now)).isEqualTo(new StoredRow(inside, inside.envelope().timestampMicros(), null));
+        assertThat(StoredRow.place(tooOld, p, now)).isEqualTo(new StoredRow(tooOld, now, tooOld.envelope().timestampMicros()));
+        assertThat(StoredRow.place(tooNew, p, now)).isEqualTo(new StoredRow(tooNew, now, tooNew.envelope().timestampMicros()));
     }
 }

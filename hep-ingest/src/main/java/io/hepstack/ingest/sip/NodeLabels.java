@@ -1,6 +1,7 @@
 package io.hepstack.ingest.sip;
 
 import io.hepstack.proto.model.CapturedMessage;
+import io.hepstack.proto.model.Envelope;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,7 +28,8 @@ final class NodeLabels {
     }
 
     String of(CapturedMessage m) {
-        String node = m.node() != null ? m.node() : Long.toString(m.captureId());
+        Envelope e = m.envelope();
+        String node = e.node() != null ? e.node() : Long.toString(e.captureId());
         if (names.contains(node)) {
             return node;
         }

@@ -2,7 +2,9 @@ package io.hepstack.ingest.sip;
 
 import io.hepstack.ingest.config.IngestProperties;
 import io.hepstack.proto.model.CapturedMessage;
+import io.hepstack.proto.model.Envelope;
 import io.hepstack.proto.model.HepPayloadType;
+import io.hepstack.proto.model.SipFields;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -75,22 +77,24 @@ public final class SecurityEvents implements Consumer<CapturedMessage> {
 
     @Override
     public void accept(CapturedMessage m) {
-        if (!cfg.enabled() || m.protoType() != HepPayloadType.SIP.number()) {
+        Envelope e = m.envelope();
+        if (!cfg.enabled() || e.protoType() != HepPayloadType.SIP.number()) {
             return;
         }
-        if (!m.parsed()) {
-            log.debug("malformed SIP from {}:{}", m.srcIp(), m.srcPort());
+        SipFields sip = m.sip();
+        if (sip == null) {
+            log.debug("malformed SIP from {}:{}", e.srcIp(), e.srcPort());
             count(MALFORMED_SIP, m);
             return;
         }
-        if (m.method() != null) {
-            if (isScanner(m.userAgent()) || isScanner(fromDisplayName(m.payload()))) {
+        if (sip.isRequest()) {
+            if (isScanner(sip.userAgent()) || isScanner(fromDisplayName(m.payload()))) {
                 count(SCANNER_USER_AGENT, m);
             }
-        } else if (m.status() != null && (m.status() == 401 || m.status() == 403)
-                && "REGISTER".equals(m.cseqMethod()) && m.dstIp() != null
-                && authFailure(m.dstIp(), m.timestampMicros())) {
-            log.info("REGISTER brute force from {}: more than {} rejected REGISTERs within {}", m.dstIp(),
+        } else if (sip.status() != null && (sip.status() == 401 || sip.status() == 403)
+                && "REGISTER".equals(sip.cseqMethod()) && e.dstIp() != null
+                && authFailure(e.dstIp(), e.timestampMicros())) {
+            log.info("REGISTER brute force from {}: more than {} rejected REGISTERs within {}", e.dstIp(),
                     cfg.bruteForceThreshold(), cfg.bruteForceWindow());
             count(REGISTER_BRUTE_FORCE, m);
         }

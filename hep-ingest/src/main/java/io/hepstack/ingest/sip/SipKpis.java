@@ -2,6 +2,7 @@ package io.hepstack.ingest.sip;
 
 import io.hepstack.ingest.config.IngestProperties;
 import io.hepstack.proto.model.CapturedMessage;
+import io.hepstack.proto.model.SipFields;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -70,18 +71,19 @@ public final class SipKpis implements Consumer<CapturedMessage> {
 
     @Override
     public void accept(CapturedMessage m) {
-        if (!cfg.enabled() || !m.parsed()) {
+        SipFields sip = m.sip();
+        if (!cfg.enabled() || sip == null) {
             return;
         }
-        boolean request = m.method() != null;
-        String method = bounded(request ? m.method() : m.cseqMethod());
-        String status = request ? "request" : status(m.status());
+        boolean request = sip.isRequest();
+        String method = bounded(request ? sip.method() : sip.cseqMethod());
+        String status = request ? "request" : status(sip.status());
         String node = node(m);
         messages.computeIfAbsent(node + ' ' + method + ' ' + status, k -> Counter.builder("sip.messages")
                 .description("SIP messages seen, by method (CSeq method for replies), status and capture node")
                 .tag("method", method).tag("status", status).tag("node", node).register(registry)).increment();
-        if (m.callId() != null) {
-            track(m, request, method);
+        if (sip.callId() != null) {
+            track(m, sip, request, method);
         }
         long now = System.nanoTime();
         if (now - lastSweep > SWEEP_EVERY_NANOS && sweeping.compareAndSet(false, true)) {
@@ -95,20 +97,21 @@ public final class SipKpis implements Consumer<CapturedMessage> {
         }
     }
 
-    private void track(CapturedMessage m, boolean request, String method) {
+    private void track(CapturedMessage m, SipFields sip, boolean request, String method) {
         boolean invite = "INVITE".equals(method);
         if (!invite && !"REGISTER".equals(method) && !"BYE".equals(method)) {
             return;
         }
-        String txKey = m.callId() + '\n' + m.cseq() + '\n' + method;
+        String txKey = sip.callId() + '\n' + sip.cseq() + '\n' + method;
+        long captured = m.envelope().timestampMicros();
         if (request && !"BYE".equals(method)) {
-            open(transactions, txKey, m.timestampMicros());
+            open(transactions, txKey, captured);
         } else if (request) { // BYE ends the session
-            close(sessions, m.callId(), sessionDuration, m);
-        } else if (m.status() != null && m.status() >= 200 && !"BYE".equals(method)) {
+            close(sessions, sip.callId(), sessionDuration, m);
+        } else if (sip.status() != null && sip.status() >= 200 && !"BYE".equals(method)) {
             close(transactions, txKey, invite ? srd : rrd, m);
-            if (invite && m.status() < 300) {
-                open(sessions, m.callId(), m.timestampMicros());
+            if (invite && sip.status() < 300) {
+                open(sessions, sip.callId(), captured);
             }
         }
     }
@@ -131,7 +134,7 @@ public final class SipKpis implements Consumer<CapturedMessage> {
                 || !map.replace(key, open, new Open(open.captureMicros(), open.seenNanos(), true))) {
             return;
         }
-        long micros = end.timestampMicros() - open.captureMicros();
+        long micros = end.envelope().timestampMicros() - open.captureMicros();
         if (micros >= 0) {
             timer.record(micros, TimeUnit.MICROSECONDS);
         }

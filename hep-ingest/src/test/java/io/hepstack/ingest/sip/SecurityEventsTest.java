@@ -2,6 +2,9 @@ package io.hepstack.ingest.sip;
 
 import io.hepstack.ingest.config.IngestProperties;
 import io.hepstack.proto.model.CapturedMessage;
+import io.hepstack.proto.model.Envelope;
+import io.hepstack.proto.model.SipFields;
+import io.hepstack.proto.model.MessagePart;
 import io.hepstack.proto.model.MessageKind;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -50,17 +53,25 @@ class SecurityEventsTest {
 
     /** A request from 203.0.113.7 with the given User-Agent and SIP text. */
     private static CapturedMessage request(String method, String userAgent, String sip) {
-        return new CapturedMessage(T0, MessageKind.SIP_OTHER, 2001, "edge-1", 1, 2, 17, ip("203.0.113.7"), 5070,
-                ip("192.0.2.1"), 5060, "c1", "c1", method, null, 1L, method, "100", "t", "100", null, "100",
-                userAgent, "z9hG4bK1", true, sip.getBytes(StandardCharsets.UTF_8), null);
+        Envelope envelope = envelope(T0, "edge-1", ip("203.0.113.7"), 5070, ip("192.0.2.1"), 5060, "c1");
+        SipFields fields = SipFields.builder().callId("c1").request(method).cseq(1, method).from("100", "t")
+                .to("100", null).ruriUser("100").userAgent(userAgent).viaBranch("z9hG4bK1").build();
+        return new CapturedMessage(envelope, MessageKind.SIP_OTHER, fields, sip.getBytes(StandardCharsets.UTF_8), null);
     }
 
     /** A reply to a REGISTER, sent by the registrar 192.0.2.1 to {@code client}, at {@code micros}. */
     private static CapturedMessage registerReply(int status, String client, long micros) {
-        return new CapturedMessage(micros, MessageKind.SIP_REGISTRATION, 2001, "edge-1", 1, 2, 17, ip("192.0.2.1"),
-                5060, ip(client), 5070, "c" + micros, "c" + micros, null, status, 1L, "REGISTER", "100", "t", "100",
-                "x", null, "registrar", "z9hG4bK1", true, ("SIP/2.0 " + status + " X\r\n\r\n").getBytes(StandardCharsets.UTF_8),
-                null);
+        Envelope envelope = envelope(micros, "edge-1", ip("192.0.2.1"), 5060, ip(client), 5070, "c" + micros);
+        SipFields fields = SipFields.builder().callId("c" + micros).status(status).cseq(1, "REGISTER").from("100", "t")
+                .to("100", "x").userAgent("registrar").viaBranch("z9hG4bK1").build();
+        return new CapturedMessage(envelope, MessageKind.SIP_REGISTRATION, fields,
+                ("SIP/2.0 " + status + " X\r\n\r\n").getBytes(StandardCharsets.UTF_8), null);
+    }
+
+    private static Envelope envelope(long micros, String node, InetAddress src, int srcPort, InetAddress dst, int dstPort,
+                                     String correlationId) {
+        return Envelope.builder().timestampMicros(micros).captureId(2001).node(node).source(src, srcPort)
+                .destination(dst, dstPort).correlationId(correlationId).build();
     }
 
     @ParameterizedTest
@@ -144,12 +155,12 @@ class SecurityEventsTest {
     @Test
     void countsSipThatFailedToParseAndNotOtherPayloadTypes() {
         SecurityEvents e = events(Map.of());
-        CapturedMessage garbage = new CapturedMessage(T0, MessageKind.SIP_OTHER, 2001, null, 1, 2, 17,
-                ip("203.0.113.9"), 5060, ip("192.0.2.1"), 5060, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, false, "\u0001\u0002not sip".getBytes(StandardCharsets.UTF_8), null);
-        CapturedMessage rtcp = new CapturedMessage(T0, MessageKind.QOS, 2001, null, 5, 2, 17, ip("203.0.113.9"),
-                5060, ip("192.0.2.1"), 5060, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, false, new byte[] {(byte) 0x80, (byte) 0xc8}, null);
+        CapturedMessage garbage = new CapturedMessage(envelope(T0, null, ip("203.0.113.9"), 5060, ip("192.0.2.1"), 5060, null),
+                MessageKind.SIP_OTHER, MessagePart.OPAQUE, "\u0001\u0002not sip".getBytes(StandardCharsets.UTF_8), null);
+        Envelope rtcpEnvelope = Envelope.builder().timestampMicros(T0).captureId(2001).protoType(5)
+                .source(ip("203.0.113.9"), 5060).destination(ip("192.0.2.1"), 5060).build();
+        CapturedMessage rtcp = new CapturedMessage(rtcpEnvelope, MessageKind.QOS, MessagePart.OPAQUE,
+                new byte[] {(byte) 0x80, (byte) 0xc8}, null);
         e.accept(garbage);
         e.accept(garbage);
         e.accept(rtcp);
@@ -161,8 +172,8 @@ class SecurityEventsTest {
     void labelsNodesBeyondTheLimitAsOther() {
         SecurityEvents e = events(Map.of());
         for (String node : new String[] {"a", "b", "c", "d"}) {
-            e.accept(new CapturedMessage(T0, MessageKind.SIP_OTHER, 1, node, 1, 2, 17, null, 0, null, 0, null, null,
-                    null, null, null, null, null, null, null, null, null, null, null, false, new byte[] {1}, null));
+            e.accept(new CapturedMessage(Envelope.builder().timestampMicros(T0).captureId(1).node(node).build(),
+                    MessageKind.SIP_OTHER, MessagePart.OPAQUE, new byte[] {1}, null));
         }
         assertThat(registry.get("sip.security.events").tag("node", "other").counter().count()).isEqualTo(2);
     }
@@ -171,8 +182,8 @@ class SecurityEventsTest {
     void aNodeNameTooLongOrWithOddCharactersIsLabelledInvalidAndTakesNoSlot() {
         SecurityEvents e = events(Map.of());
         for (String node : new String[] {"x".repeat(4000), "x".repeat(65), "edge 1", "a\"b", "\u00e9", "", "edge-1:5060", "a"}) {
-            e.accept(new CapturedMessage(T0, MessageKind.SIP_OTHER, 1, node, 1, 2, 17, null, 0, null, 0, null, null,
-                    null, null, null, null, null, null, null, null, null, null, null, false, new byte[] {1}, null));
+            e.accept(new CapturedMessage(Envelope.builder().timestampMicros(T0).captureId(1).node(node).build(),
+                    MessageKind.SIP_OTHER, MessagePart.OPAQUE, new byte[] {1}, null));
         }
         assertThat(registry.get("sip.security.events").tag("node", "invalid").counter().count()).isEqualTo(6);
         // the two valid names took the two slots: invalid names take none

@@ -191,8 +191,8 @@ public class PcapImporter {
         private void add(HepPacket packet) {
             CapturedMessage row = extractor.extract(packet);
             messages++;
-            from = Math.min(from, row.timestampMicros());
-            to = Math.max(to, row.timestampMicros());
+            from = Math.min(from, row.envelope().timestampMicros());
+            to = Math.max(to, row.envelope().timestampMicros());
             String discarded = discard.discarded(row);
             if (discarded != null) { // the collectors' homer.ingest.filter.discard-methods
                 skip("discarded_" + discarded.toLowerCase(Locale.ROOT), 1);

@@ -48,13 +48,13 @@ class CallFlowIT extends AdminApiIT {
     @BeforeAll
     static void storeTheCaptureAndTheCraftedLegs() {
         kamailio = Fixture.kamailio();
-        long last = kamailio.stream().mapToLong(CapturedMessage::timestampMicros).max().orElseThrow();
+        long last = kamailio.stream().mapToLong((CapturedMessage m) -> m.envelope().timestampMicros()).max().orElseThrow();
         crafted = new CraftedCalls(last + 300_000_000L);
         List<CapturedMessage> all = new ArrayList<>(kamailio);
         all.addAll(crafted.rows);
         Fixture.store(db.connectionFactory(), all);
-        from = Times.format(Fixture.instant(kamailio.stream().mapToLong(CapturedMessage::timestampMicros).min().orElseThrow()));
-        to = Times.format(Fixture.instant(crafted.rows.stream().mapToLong(CapturedMessage::timestampMicros).max().orElseThrow() + 1));
+        from = Times.format(Fixture.instant(kamailio.stream().mapToLong((CapturedMessage m) -> m.envelope().timestampMicros()).min().orElseThrow()));
+        to = Times.format(Fixture.instant(crafted.rows.stream().mapToLong((CapturedMessage m) -> m.envelope().timestampMicros()).max().orElseThrow() + 1));
     }
 
     @Test
@@ -83,7 +83,7 @@ class CallFlowIT extends AdminApiIT {
 
     @Test
     void aPionRtcpReportStoredAsQosIsInTheQosOfItsLegsFlow() {
-        CapturedMessage stored = crafted.rows.stream().filter(m -> m.protoType() == HepPayloadType.RTCP_PION.number())
+        CapturedMessage stored = crafted.rows.stream().filter(m -> m.envelope().protoType() == HepPayloadType.RTCP_PION.number())
                 .findFirst().orElseThrow();
         assertThat(stored.kind()).as("the collector stores type 58 as").isEqualTo(MessageKind.QOS);
         Map<String, Object> flow = flow("hep-b@test");
@@ -119,24 +119,24 @@ class CallFlowIT extends AdminApiIT {
 
     @Test
     void theWindowWidensAroundTheCallFromANarrowRange() {
-        CapturedMessage invite = kamailio.stream().filter(m -> "INVITE".equals(m.method()) && !m.callId().startsWith("busy"))
+        CapturedMessage invite = kamailio.stream().filter(m -> "INVITE".equals(m.sip().method()) && !m.callId().startsWith("busy"))
                 .findFirst().orElseThrow();
-        String at = Times.format(Fixture.instant(invite.timestampMicros()));
-        String after = Times.format(Fixture.instant(invite.timestampMicros() + 1));
+        String at = Times.format(Fixture.instant(invite.envelope().timestampMicros()));
+        String after = Times.format(Fixture.instant(invite.envelope().timestampMicros() + 1));
         Map<String, Object> flow = admin.get().uri(b -> b.path("/api/v1/calls/{id}/flow").queryParam("from", "{f}")
                         .queryParam("to", "{t}").build(invite.callId(), at, after))
                 .exchange().expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
         List<CapturedMessage> expected = kamailio.stream().filter(m -> invite.callId().equals(m.callId()))
-                .sorted(Comparator.comparingLong(CapturedMessage::timestampMicros)).toList();
+                .sorted(Comparator.comparingLong((CapturedMessage m) -> m.envelope().timestampMicros())).toList();
         List<Map<String, Object>> messages = list(flow, "messages");
         assertThat(messages).extracting(m -> m.get("timestamp"))
-                .containsExactlyElementsOf(expected.stream().map(m -> (Object) Times.format(Fixture.instant(m.timestampMicros()))).toList());
+                .containsExactlyElementsOf(expected.stream().map(m -> (Object) Times.format(Fixture.instant(m.envelope().timestampMicros()))).toList());
         assertThat(messages).extracting(m -> m.get("method")).contains("INVITE", "ACK", "BYE");
     }
 
     @Test
     void thePcapHoldsEverySipMessageWithItsAddressesPortsAndTime() throws Exception {
-        String callId = kamailio.stream().filter(m -> "INVITE".equals(m.method())).findFirst().orElseThrow().callId();
+        String callId = kamailio.stream().filter(m -> "INVITE".equals(m.sip().method())).findFirst().orElseThrow().callId();
         Map<String, Object> flow = flow(callId);
         byte[] pcap = pcap(callId);
         List<PcapPacket> packets = new ArrayList<>();
@@ -176,7 +176,7 @@ class CallFlowIT extends AdminApiIT {
                 }
             }
         });
-        String expected = crafted.rows.stream().filter(m -> "v6@test".equals(m.callId()) && m.srcIp().getHostAddress()
+        String expected = crafted.rows.stream().filter(m -> "v6@test".equals(m.callId()) && m.envelope().srcIp().getHostAddress()
                 .equals("2001:db8:0:0:0:0:0:1")).map(m -> new String(m.payload(), StandardCharsets.UTF_8))
                 .reduce("", String::concat);
         assertThat(toB.toString(StandardCharsets.UTF_8)).isEqualTo(expected);
@@ -199,7 +199,7 @@ class CallFlowIT extends AdminApiIT {
     @Test
     void theCallListHasOneRowPerInviteDialogWithItsOutcome() {
         List<Map<String, Object>> calls = calls(Map.of());
-        long invites = new HashSet<>(kamailio.stream().filter(m -> "INVITE".equals(m.method())).map(CapturedMessage::callId).toList()).size();
+        long invites = new HashSet<>(kamailio.stream().filter(m -> "INVITE".equals(m.sip().method())).map(CapturedMessage::callId).toList()).size();
         assertThat(calls).hasSize((int) invites + 13);
         Map<String, Object> busy = calls.stream().filter(c -> ((String) c.get("callId")).startsWith("busy-")).findFirst().orElseThrow();
         assertThat(busy.get("finalStatus")).isEqualTo(486);

@@ -3,6 +3,8 @@ package io.hepstack.api.call;
 import io.hepstack.api.Fixture;
 import io.hepstack.proto.hep.HepPacket;
 import io.hepstack.proto.model.CapturedMessage;
+import io.hepstack.proto.model.Envelope;
+import io.hepstack.proto.model.MessagePart;
 import io.hepstack.proto.model.HepPayloadType;
 import io.hepstack.proto.model.MessageExtractor;
 import io.hepstack.proto.model.MessageKind;
@@ -85,9 +87,9 @@ final class CraftedCalls {
 
     private CapturedMessage nonSip(int protoType, MessageKind kind, String correlationId, String src, String dst, String text) {
         t += 1000;
-        return new CapturedMessage(t, kind, 3001, "b2bua-node", protoType, 2, 17, ip(src), 5062, ip(dst), 5064,
-                correlationId, null, null, null, null, null, null, null, null, null, null, null, null, false,
-                text.getBytes(StandardCharsets.UTF_8), null);
+        Envelope envelope = Envelope.builder().timestampMicros(t).captureId(3001).node("b2bua-node").protoType(protoType)
+                .source(ip(src), 5062).destination(ip(dst), 5064).correlationId(correlationId).build();
+        return new CapturedMessage(envelope, kind, MessagePart.OPAQUE, text.getBytes(StandardCharsets.UTF_8), null);
     }
 
     private static String host(String ip) {

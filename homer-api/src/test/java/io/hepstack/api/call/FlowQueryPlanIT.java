@@ -43,8 +43,8 @@ class FlowQueryPlanIT {
         List<CapturedMessage> rows = Fixture.kamailio();
         Fixture.store(db.connectionFactory(), rows);
         Fixture.analyze(db);
-        from = Fixture.instant(rows.get(0).timestampMicros()).minusSeconds(3600);
-        to = Fixture.instant(rows.get(rows.size() - 1).timestampMicros()).plusSeconds(3600);
+        from = Fixture.instant(rows.get(0).envelope().timestampMicros()).minusSeconds(3600);
+        to = Fixture.instant(rows.get(rows.size() - 1).envelope().timestampMicros()).plusSeconds(3600);
     }
 
     @Test

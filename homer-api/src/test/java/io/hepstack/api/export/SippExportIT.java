@@ -53,18 +53,18 @@ class SippExportIT extends AdminApiIT {
     @BeforeAll
     static void storeTheCaptureAndAHostileCall() {
         kamailio = Fixture.kamailio();
-        long first = kamailio.stream().mapToLong(CapturedMessage::timestampMicros).min().orElseThrow();
-        long last = kamailio.stream().mapToLong(CapturedMessage::timestampMicros).max().orElseThrow();
+        long first = kamailio.stream().mapToLong((CapturedMessage m) -> m.envelope().timestampMicros()).min().orElseThrow();
+        long last = kamailio.stream().mapToLong((CapturedMessage m) -> m.envelope().timestampMicros()).max().orElseThrow();
         List<CapturedMessage> all = new ArrayList<>(kamailio);
         all.addAll(hostileCall(last + 60_000_000L));
         Fixture.store(db.connectionFactory(), all);
         from = Times.format(Fixture.instant(first));
         to = Times.format(Fixture.instant(last + 120_000_000L));
-        basicCallId = kamailio.stream().filter(m -> "INVITE".equals(m.method()) && !m.callId().startsWith("busy"))
+        basicCallId = kamailio.stream().filter(m -> "INVITE".equals(m.sip().method()) && !m.callId().startsWith("busy"))
                 .findFirst().orElseThrow().callId();
-        busyCallId = kamailio.stream().filter(m -> "INVITE".equals(m.method()) && m.callId().startsWith("busy"))
+        busyCallId = kamailio.stream().filter(m -> "INVITE".equals(m.sip().method()) && m.callId().startsWith("busy"))
                 .findFirst().orElseThrow().callId();
-        optionsCallId = kamailio.stream().filter(m -> "OPTIONS".equals(m.method())).findFirst().orElseThrow().callId();
+        optionsCallId = kamailio.stream().filter(m -> "OPTIONS".equals(m.sip().method())).findFirst().orElseThrow().callId();
     }
 
     @TempDir

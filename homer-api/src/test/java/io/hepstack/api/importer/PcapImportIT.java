@@ -60,7 +60,7 @@ class PcapImportIT extends AdminApiIT {
     static class CaptureTime {
         @Bean
         Clock importClock() {
-            long last = Fixture.kamailio().stream().mapToLong(CapturedMessage::timestampMicros).max().orElseThrow();
+            long last = Fixture.kamailio().stream().mapToLong((CapturedMessage m) -> m.envelope().timestampMicros()).max().orElseThrow();
             return Clock.fixed(Instant.ofEpochSecond(last / 1_000_000 + 60), ZoneOffset.UTC);
         }
     }
@@ -68,8 +68,8 @@ class PcapImportIT extends AdminApiIT {
     @BeforeAll
     static void readTheFixture() {
         kamailio = Fixture.kamailio();
-        from = Times.format(Fixture.instant(kamailio.stream().mapToLong(CapturedMessage::timestampMicros).min().orElseThrow()));
-        to = Times.format(Fixture.instant(kamailio.stream().mapToLong(CapturedMessage::timestampMicros).max().orElseThrow() + 1));
+        from = Times.format(Fixture.instant(kamailio.stream().mapToLong((CapturedMessage m) -> m.envelope().timestampMicros()).min().orElseThrow()));
+        to = Times.format(Fixture.instant(kamailio.stream().mapToLong((CapturedMessage m) -> m.envelope().timestampMicros()).max().orElseThrow() + 1));
     }
 
     @Override
@@ -86,12 +86,12 @@ class PcapImportIT extends AdminApiIT {
                 .containsEntry("rejected", 0).containsEntry("skipped", Map.of()).containsEntry("truncation", null)
                 .containsEntry("from", from);
         assertThat(result.get("to")).isEqualTo(Times.format(Fixture.instant(
-                kamailio.stream().mapToLong(CapturedMessage::timestampMicros).max().orElseThrow())));
+                kamailio.stream().mapToLong((CapturedMessage m) -> m.envelope().timestampMicros()).max().orElseThrow())));
         List<String> firstCallIds = kamailio.stream().map(CapturedMessage::callId).distinct().limit(20).toList();
         assertThat((List<String>) result.get("callIds")).containsExactlyElementsOf(firstCallIds);
         assertThat(kamailio.stream().map(CapturedMessage::callId).collect(Collectors.toSet())).hasSize(80);
 
-        String callId = kamailio.stream().filter(m -> "INVITE".equals(m.method()) && !m.callId().startsWith("busy"))
+        String callId = kamailio.stream().filter(m -> "INVITE".equals(m.sip().method()) && !m.callId().startsWith("busy"))
                 .findFirst().orElseThrow().callId();
         long expected = kamailio.stream().filter(m -> callId.equals(m.callId())).count();
         assertThat(flowSize(callId)).isEqualTo(expected).isGreaterThan(7);
@@ -152,7 +152,7 @@ class PcapImportIT extends AdminApiIT {
                 "ingest-test").block(java.time.Duration.ofSeconds(30));
         Path file = dir.resolve("hep.pcap");
         Files.write(file, resource("hep.pcap").bytes);
-        long options = kamailio.stream().filter(m -> "OPTIONS".equals(m.cseqMethod())).count();
+        long options = kamailio.stream().filter(m -> "OPTIONS".equals(m.sip().cseqMethod())).count();
         ImportResult result = importer.importFile(file, java.util.Arrays.copyOf(new byte[] {4}, 32), null).block(java.time.Duration.ofMinutes(2));
         assertThat(options).isPositive();
         assertThat(result.messages()).isEqualTo(580);
@@ -173,7 +173,7 @@ class PcapImportIT extends AdminApiIT {
         List<io.hepstack.proto.pcap.PcapMessage> frames = new java.util.ArrayList<>();
         java.net.InetAddress agent = java.net.InetAddress.getByName("192.0.2.10");
         java.net.InetAddress collector = java.net.InetAddress.getByName("192.0.2.20");
-        long t0 = Fixture.instant(kamailio.get(0).timestampMicros()).toEpochMilli() * 1000;
+        long t0 = Fixture.instant(kamailio.get(0).envelope().timestampMicros()).toEpochMilli() * 1000;
         for (int i = 0; i < 44; i++) {
             byte[] payload = new byte[i < 40 ? 200_000 : 1 << 20];
             byte[] sip = ("MESSAGE sip:bomb@x SIP/2.0\r\nCall-ID: bomb-" + i + "@x\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);

@@ -35,8 +35,8 @@ class MessageSearchIT extends AdminApiIT {
     static void storeTheKamailioCapture() {
         rows = Fixture.kamailio();
         Fixture.store(db.connectionFactory(), rows);
-        from = Times.format(Fixture.instant(rows.stream().mapToLong(CapturedMessage::timestampMicros).min().orElseThrow()));
-        to = Times.format(Fixture.instant(rows.stream().mapToLong(CapturedMessage::timestampMicros).max().orElseThrow() + 1));
+        from = Times.format(Fixture.instant(rows.stream().mapToLong((CapturedMessage m) -> m.envelope().timestampMicros()).min().orElseThrow()));
+        to = Times.format(Fixture.instant(rows.stream().mapToLong((CapturedMessage m) -> m.envelope().timestampMicros()).max().orElseThrow() + 1));
     }
 
     @Test
@@ -58,48 +58,48 @@ class MessageSearchIT extends AdminApiIT {
 
     @Test
     void everyFilterMatchesExactlyTheRowsItNames() {
-        CapturedMessage invite = rows.stream().filter(m -> "INVITE".equals(m.method())).findFirst().orElseThrow();
-        CapturedMessage register = rows.stream().filter(m -> "REGISTER".equals(m.method())).findFirst().orElseThrow();
-        String ua = rows.stream().map(CapturedMessage::userAgent).filter(Objects::nonNull).findFirst().orElseThrow();
+        CapturedMessage invite = rows.stream().filter(m -> "INVITE".equals(m.sip().method())).findFirst().orElseThrow();
+        CapturedMessage register = rows.stream().filter(m -> "REGISTER".equals(m.sip().method())).findFirst().orElseThrow();
+        String ua = rows.stream().map((CapturedMessage m) -> m.sip().userAgent()).filter(Objects::nonNull).findFirst().orElseThrow();
         check(Map.of("callId", invite.callId()), m -> invite.callId().equals(m.callId()));
-        check(Map.of("fromUser", invite.fromUser()), m -> invite.fromUser().equals(m.fromUser()));
-        check(Map.of("toUser", invite.toUser()), m -> invite.toUser().equals(m.toUser()));
-        check(Map.of("ruriUser", invite.ruriUser()), m -> invite.ruriUser().equals(m.ruriUser()));
-        check(Map.of("ruriUser", register.ruriUser() == null ? "x" : register.ruriUser()),
-                m -> Objects.equals(register.ruriUser() == null ? "x" : register.ruriUser(), m.ruriUser()));
-        check(Map.of("method", "INVITE"), m -> "INVITE".equals(m.method()));
-        check(Map.of("status", "486"), m -> Integer.valueOf(486).equals(m.status()));
-        check(Map.of("status", "4xx"), m -> m.status() != null && m.status() / 100 == 4);
-        check(Map.of("status", "1*"), m -> m.status() != null && m.status() / 100 == 1);
-        check(Map.of("status", "180-200"), m -> m.status() != null && m.status() >= 180 && m.status() <= 200);
-        check(Map.of("srcIp", "127.0.0.1"), m -> m.srcIp() != null && m.srcIp().getHostAddress().equals("127.0.0.1"));
-        check(Map.of("dstIp", "127.0.0.0/8"), m -> m.dstIp() != null && m.dstIp().getAddress()[0] == 127);
+        check(Map.of("fromUser", invite.sip().fromUser()), m -> invite.sip().fromUser().equals(m.sip().fromUser()));
+        check(Map.of("toUser", invite.sip().toUser()), m -> invite.sip().toUser().equals(m.sip().toUser()));
+        check(Map.of("ruriUser", invite.sip().ruriUser()), m -> invite.sip().ruriUser().equals(m.sip().ruriUser()));
+        check(Map.of("ruriUser", register.sip().ruriUser() == null ? "x" : register.sip().ruriUser()),
+                m -> Objects.equals(register.sip().ruriUser() == null ? "x" : register.sip().ruriUser(), m.sip().ruriUser()));
+        check(Map.of("method", "INVITE"), m -> "INVITE".equals(m.sip().method()));
+        check(Map.of("status", "486"), m -> Integer.valueOf(486).equals(m.sip().status()));
+        check(Map.of("status", "4xx"), m -> m.sip().status() != null && m.sip().status() / 100 == 4);
+        check(Map.of("status", "1*"), m -> m.sip().status() != null && m.sip().status() / 100 == 1);
+        check(Map.of("status", "180-200"), m -> m.sip().status() != null && m.sip().status() >= 180 && m.sip().status() <= 200);
+        check(Map.of("srcIp", "127.0.0.1"), m -> m.envelope().srcIp() != null && m.envelope().srcIp().getHostAddress().equals("127.0.0.1"));
+        check(Map.of("dstIp", "127.0.0.0/8"), m -> m.envelope().dstIp() != null && m.envelope().dstIp().getAddress()[0] == 127);
         check(Map.of("dstIp", "10.*"), m -> false);
-        check(Map.of("userAgent", ua), m -> ua.equals(m.userAgent()));
-        check(Map.of("node", invite.node() == null ? "*" : invite.node()), m -> m.node() != null);
-        check(Map.of("protoType", "1"), m -> m.protoType() == 1);
+        check(Map.of("userAgent", ua), m -> ua.equals(m.sip().userAgent()));
+        check(Map.of("node", invite.envelope().node() == null ? "*" : invite.envelope().node()), m -> m.envelope().node() != null);
+        check(Map.of("protoType", "1"), m -> m.envelope().protoType() == 1);
         check(Map.of("text", "x-cid: ALEG"), m -> utf8(m).toLowerCase().contains("x-cid: aleg"));
         check(Map.of("callId", "busy-*"), m -> m.callId() != null && m.callId().startsWith("busy-"));
         check(Map.of("callId", "*@127.0.0.1"), m -> m.callId() != null && m.callId().endsWith("@127.0.0.1"));
-        check(Map.of("userAgent", "*"), m -> m.userAgent() != null);
+        check(Map.of("userAgent", "*"), m -> m.sip().userAgent() != null);
     }
 
     @Test
     void valuesCombineAsAlternativesAndNegationsExclude() {
-        check(Map.of("method", "INVITE,BYE"), m -> "INVITE".equals(m.method()) || "BYE".equals(m.method()));
-        check(Map.of("method", "!INVITE"), m -> !"INVITE".equals(m.method()));
+        check(Map.of("method", "INVITE,BYE"), m -> "INVITE".equals(m.sip().method()) || "BYE".equals(m.sip().method()));
+        check(Map.of("method", "!INVITE"), m -> !"INVITE".equals(m.sip().method()));
         check(Map.of("method", "!INVITE,!ACK,!BYE"),
-                m -> !"INVITE".equals(m.method()) && !"ACK".equals(m.method()) && !"BYE".equals(m.method()));
+                m -> !"INVITE".equals(m.sip().method()) && !"ACK".equals(m.sip().method()) && !"BYE".equals(m.sip().method()));
         check(Map.of("callId", "busy-*,!busy-1-*"),
                 m -> m.callId() != null && m.callId().startsWith("busy-") && !m.callId().startsWith("busy-1-"));
-        check(Map.of("status", "!1xx,!2xx"), m -> m.status() == null || m.status() >= 300);
+        check(Map.of("status", "!1xx,!2xx"), m -> m.sip().status() == null || m.sip().status() >= 300);
         check(Map.of("srcIp", "!127.0.0.1"), m -> false);
         check(Map.of("text", "!SIP/2.0"), m -> !utf8(m).toLowerCase().contains("sip/2.0"));
         // several fields: all apply
         check(Map.of("callId", "busy-*", "status", "486", "method", "!INVITE"),
-                m -> m.callId() != null && m.callId().startsWith("busy-") && Integer.valueOf(486).equals(m.status()));
+                m -> m.callId() != null && m.callId().startsWith("busy-") && Integer.valueOf(486).equals(m.sip().status()));
         check(Map.of("callId", "reg-*", "method", "REGISTER", "protoType", "1", "dstIp", "127.0.0.1"),
-                m -> m.callId() != null && m.callId().startsWith("reg-") && "REGISTER".equals(m.method()));
+                m -> m.callId() != null && m.callId().startsWith("reg-") && "REGISTER".equals(m.sip().method()));
     }
 
     @Test
@@ -126,10 +126,10 @@ class MessageSearchIT extends AdminApiIT {
 
     @Test
     void aMessageIsFetchedByIdWithItsRawPayloadAndEveryHeader() {
-        String callId = rows.stream().filter(m -> "INVITE".equals(m.method())).findFirst().orElseThrow().callId();
+        String callId = rows.stream().filter(m -> "INVITE".equals(m.sip().method())).findFirst().orElseThrow().callId();
         // the newest INVITE of the call: the one the proxy forwarded
-        CapturedMessage invite = rows.stream().filter(m -> "INVITE".equals(m.method()) && callId.equals(m.callId()))
-                .max(java.util.Comparator.comparingLong(CapturedMessage::timestampMicros)).orElseThrow();
+        CapturedMessage invite = rows.stream().filter(m -> "INVITE".equals(m.sip().method()) && callId.equals(m.callId()))
+                .max(java.util.Comparator.comparingLong((CapturedMessage m) -> m.envelope().timestampMicros())).orElseThrow();
         Map<String, Object> item = search(Map.of("callId", invite.callId(), "method", "INVITE")).items.get(0);
         Map<?, ?> detail = admin.get().uri("/api/v1/messages/{id}", item.get("id")).exchange()
                 .expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
@@ -285,8 +285,8 @@ class MessageSearchIT extends AdminApiIT {
     }
 
     private static List<String> expected(Predicate<CapturedMessage> p) {
-        return rows.stream().filter(p).map(m -> Times.format(Fixture.instant(m.timestampMicros())) + "|" + m.callId()
-                + "|" + (m.method() != null ? m.method() : m.status()) + "|" + m.srcPort() + ">" + m.dstPort() + "|"
+        return rows.stream().filter(p).map(m -> Times.format(Fixture.instant(m.envelope().timestampMicros())) + "|" + m.callId()
+                + "|" + (m.sip().method() != null ? m.sip().method() : m.sip().status()) + "|" + m.envelope().srcPort() + ">" + m.envelope().dstPort() + "|"
                 + m.payload().length).toList();
     }
 

@@ -38,7 +38,7 @@ class QueryPlanIT {
         rows = Fixture.kamailio();
         Fixture.store(db.connectionFactory(), rows);
         Fixture.analyze(db);
-        clock = Clock.fixed(Fixture.instant(rows.get(rows.size() - 1).timestampMicros() + 1), ZoneOffset.UTC);
+        clock = Clock.fixed(Fixture.instant(rows.get(rows.size() - 1).envelope().timestampMicros() + 1), ZoneOffset.UTC);
     }
 
     private static SearchRequest request(String param, String value) {
@@ -70,7 +70,7 @@ class QueryPlanIT {
     @Test
     void aMessageIsReadFromOnePartitionByItsPrimaryKey() {
         CapturedMessage m = rows.get(0);
-        MessageId id = new MessageId(1, m.timestampMicros(), MessageKind.SIP_CALL);
+        MessageId id = new MessageId(1, m.envelope().timestampMicros(), MessageKind.SIP_CALL);
         StepVerifier.create(Plans.explain(db.connectionFactory(), MessageStore.findSql(id, Scope.ALL)))
                 .assertNext(plan -> {
                     assertThat(plan).as(plan).contains("_pkey");
@@ -100,7 +100,7 @@ class QueryPlanIT {
     @Test
     void aScopedMessageIsStillReadByItsPrimaryKey() {
         CapturedMessage m = rows.get(0);
-        MessageId id = new MessageId(1, m.timestampMicros(), MessageKind.SIP_CALL);
+        MessageId id = new MessageId(1, m.envelope().timestampMicros(), MessageKind.SIP_CALL);
         StepVerifier.create(Plans.explain(db.connectionFactory(), MessageStore.findSql(id, TENANT)))
                 .assertNext(plan -> assertThat(plan).as(plan).contains("_pkey", "node = ANY"))
                 .verifyComplete();

@@ -110,8 +110,8 @@ class RealStackBrowserIT {
     @BeforeAll
     static void start() throws Exception {
         List<CapturedMessage> rows = kamailio();
-        long first = rows.stream().mapToLong(CapturedMessage::timestampMicros).min().orElseThrow();
-        long last = rows.stream().mapToLong(CapturedMessage::timestampMicros).max().orElseThrow();
+        long first = rows.stream().mapToLong((CapturedMessage m) -> m.envelope().timestampMicros()).min().orElseThrow();
+        long last = rows.stream().mapToLong((CapturedMessage m) -> m.envelope().timestampMicros()).max().orElseThrow();
         List<CapturedMessage> all = new ArrayList<>(rows);
         all.addAll(xssCall(last + 60_000_000L));
         store(all);
@@ -165,7 +165,7 @@ class RealStackBrowserIT {
     }
 
     static void store(List<CapturedMessage> rows) {
-        long latest = rows.stream().mapToLong(CapturedMessage::timestampMicros).max().orElseThrow();
+        long latest = rows.stream().mapToLong((CapturedMessage m) -> m.envelope().timestampMicros()).max().orElseThrow();
         Clock clock = Clock.fixed(Instant.ofEpochSecond(latest / 1_000_000 + 60), ZoneOffset.UTC);
         WriteResult result = new MessageWriter(db.connectionFactory(), PartitionPolicy.defaults(), clock).write(rows).block();
         assertThat(result).isNotNull();
@@ -176,8 +176,8 @@ class RealStackBrowserIT {
     static String basicCall(List<CapturedMessage> rows) {
         Map<String, List<String>> methods = new LinkedHashMap<>();
         for (CapturedMessage m : rows) {
-            if (m.kind() == MessageKind.SIP_CALL && m.callId() != null && m.method() != null) {
-                methods.computeIfAbsent(m.callId(), k -> new ArrayList<>()).add(m.method());
+            if (m.kind() == MessageKind.SIP_CALL && m.callId() != null && m.sip().method() != null) {
+                methods.computeIfAbsent(m.callId(), k -> new ArrayList<>()).add(m.sip().method());
             }
         }
         return methods.entrySet().stream()

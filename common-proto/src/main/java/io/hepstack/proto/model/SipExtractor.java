@@ -1,0 +1,72 @@
+package io.hepstack.proto.model;
+
+import io.hepstack.proto.hep.HepPacket;
+import io.hepstack.proto.sip.HeaderExtractor;
+import io.hepstack.proto.sip.Sdp;
+import io.hepstack.proto.sip.SipMessage;
+import io.hepstack.proto.sip.SipParseException;
+import io.hepstack.proto.sip.SipParser;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The SIP family ({@link HepPayloadType#SIP}): parses the payload for the {@link SipFields} columns,
+ * stores it as a call, registration or other SIP by its CSeq method ({@link MessageExtractor#sipKind}),
+ * picks the correlation id (HEP chunk 0x0011, else the first configured A-leg header with a value, else
+ * the Call-ID) and gathers the extras: configured headers, SDP media, and the damage of SIP damaged at
+ * its end. SIP that does not parse is kept opaque, kind {@code sip_other}, with {@code extra.sipError}.
+ */
+final class SipExtractor implements PayloadExtractor {
+
+    static final SipExtractor INSTANCE = new SipExtractor();
+
+    private SipExtractor() {
+    }
+
+    @Override
+    public CapturedMessage extract(HepPacket packet, HepPayloadType type, ExtractionSettings settings) {
+        Map<String, Object> extra = Extras.none();
+        SipMessage sip;
+        try {
+            sip = SipParser.parse(packet.payload());
+        } catch (SipParseException e) {
+            extra.put("sipError", e.summary());
+            return Extras.row(packet, type.kind(), packet.correlationId(), MessagePart.OPAQUE, extra);
+        }
+        SipParseException damage = sip.damage();
+        if (damage != null) {
+            extra.put("sipError", damage.summary());
+        }
+        String correlationId = packet.correlationId();
+        if (correlationId == null) {
+            for (HeaderExtractor h : settings.correlationHeaders()) {
+                correlationId = h.extract(sip);
+                if (correlationId != null) {
+                    break;
+                }
+            }
+        }
+        if (correlationId == null) {
+            correlationId = sip.callId();
+        }
+        if (!settings.extraHeaders().isEmpty()) {
+            Map<String, String> headers = new LinkedHashMap<>();
+            for (HeaderExtractor h : settings.extraHeaders()) {
+                String v = h.extract(sip);
+                if (v != null) {
+                    headers.put(h.header(), v);
+                }
+            }
+            if (!headers.isEmpty()) {
+                extra.put("headers", headers);
+            }
+        }
+        Sdp sdp = sip.sdp();
+        if (sdp != null) {
+            extra.put("sdp", sdp);
+        }
+        SipFields fields = SipFields.of(sip);
+        return Extras.row(packet, MessageExtractor.sipKind(fields.cseqMethod()), correlationId, fields, extra);
+    }
+}
