@@ -104,6 +104,11 @@ export function empty(message) {
 }
 
 /** Colour class of a SIP status or request: 1xx provisional, 2xx success, 3xx redirect, 4xx/5xx/6xx failure. */
+/** The badge of a log line's level ("error", "warning"...: homer-api's logLevel), or null when it names none. */
+export function levelBadge(level) {
+  return level ? h('span', { class: ['badge', `lv-${level}`], title: 'Log level' }, level) : null;
+}
+
 export function statusClass(status) {
   const n = Number(status);
   if (!n) return 'st-req';

@@ -1,9 +1,8 @@
-import { h, mount, empty } from './dom.js';
+import { h, mount, empty, statusClass, levelBadge } from './dom.js';
 import { ladder } from './ladder.js';
 import { messageView } from './message.js';
 import { formatLocal, utcTitle } from './time.js';
 import { qosView } from './qos.js';
-import { statusClass } from './dom.js';
 import { rawText } from './sip.js';
 
 /** Accessible tabs: [{id, title, render()}]; panels render on first show. */
@@ -69,9 +68,10 @@ export function logsPanel(flow) {
   const logs = flow.logs || [];
   if (!logs.length) return empty('No log lines were captured for this call.');
   return h('div', { class: 'table-wrap' }, h('table', { class: 'list logs' },
-    h('thead', null, h('tr', null, ['Time', 'Source', 'Message'].map((t) => h('th', { scope: 'col' }, t)))),
+    h('thead', null, h('tr', null, ['Time', 'Level', 'Source', 'Message'].map((t) => h('th', { scope: 'col' }, t)))),
     h('tbody', null, logs.map((l) => h('tr', null,
       h('td', { title: utcTitle(l.timestamp) }, formatLocal(l.timestamp)),
+      h('td', null, levelBadge(l.logLevel)),
       h('td', null, [l.node, l.srcIp].filter(Boolean).join(' ')),
       h('td', null, h('pre', { class: 'log' }, l.raw !== undefined && l.raw !== null ? rawText(l) : (l.message ?? l.text ?? JSON.stringify(l)))))))));
 }

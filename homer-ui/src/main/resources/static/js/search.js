@@ -1,4 +1,4 @@
-import { h, mount, spinner, answer, errorBox, empty, statusClass } from './dom.js';
+import { h, mount, spinner, answer, errorBox, empty, statusClass, levelBadge } from './dom.js';
 import { messageView } from './message.js';
 import { loadPayloadTypes } from './hep.js';
 import { json, query } from './api.js';
@@ -142,7 +142,7 @@ async function runSearch(results, params, view, resolved, app, signal, fields, c
     }
     return h('tr', { class: statusClass(it.status) },
       h('td', { title: utcTitle(it.timestamp) }, h('button', { type: 'button', class: 'linkish', onclick: () => openMessage(it.id), 'aria-label': `Open message of ${formatLocal(it.timestamp)}` }, formatLocal(it.timestamp))),
-      h('td', null, h('span', { class: ['badge', statusClass(it.status)] }, it.status ? String(it.status) : it.method)),
+      h('td', null, it.logLevel ? levelBadge(it.logLevel) : h('span', { class: ['badge', statusClass(it.status)] }, it.status ? String(it.status) : it.method)),
       h('td', null, it.fromUser), h('td', null, it.toUser),
       h('td', { class: 'mono' }, `${it.srcIp}:${it.srcPort}`), h('td', { class: 'mono' }, `${it.dstIp}:${it.dstPort}`),
       h('td', null, it.userAgent), h('td', null, it.node),

@@ -61,6 +61,39 @@ public final class Fixture {
         return rows;
     }
 
+    /**
+     * The Kamailio {@code hlog()} capture (common-proto's test-jar, {@code fixtures/kamailio-hlog}): its log
+     * lines (HEP type 100: an error, an info line, one without a level) with the Call-ID
+     * {@value #HLOG_CALL_ID} as correlation id, as the collector stores them.
+     */
+    public static List<CapturedMessage> kamailioLogLines() {
+        return hlog("hlog-error.bin", "hlog-info.bin", "hlog-no-cid.bin");
+    }
+
+    /** The whole Kamailio {@code hlog()} capture: the INVITE, its three log lines, the ACK. */
+    public static List<CapturedMessage> kamailioCallWithLogLines() {
+        return hlog("invite.bin", "hlog-error.bin", "hlog-info.bin", "hlog-no-cid.bin", "ack.bin");
+    }
+
+    /** The Call-ID of the {@code hlog()} capture's call. */
+    public static final String HLOG_CALL_ID = "1-17738@127.0.0.1";
+
+    private static List<CapturedMessage> hlog(String... names) {
+        MessageExtractor extractor = new MessageExtractor(SETTINGS);
+        List<CapturedMessage> rows = new ArrayList<>();
+        for (String name : names) {
+            try (InputStream in = Fixture.class.getResourceAsStream("/fixtures/kamailio-hlog/" + name)) {
+                if (in == null) {
+                    throw new IllegalStateException("missing test resource fixtures/kamailio-hlog/" + name + " (common-proto test-jar)");
+                }
+                rows.add(extractor.extract(new HepDecoder().decode(in.readAllBytes())));
+            } catch (IOException | HepDecodeException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return rows;
+    }
+
     /** Stores {@code rows} as the collector would have, at their own timestamps. */
     public static void store(ConnectionFactory connections, List<CapturedMessage> rows) {
         long latest = rows.stream().mapToLong((CapturedMessage m) -> m.envelope().timestampMicros()).max().orElseThrow();

@@ -30,6 +30,11 @@ public record CapturedMessage(Envelope envelope, MessageKind kind, MessagePart p
         Objects.requireNonNull(payload, "payload");
     }
 
+    /** This message captured at {@code micros} instead: everything else is the same. */
+    public CapturedMessage withTimestampMicros(long micros) {
+        return new CapturedMessage(envelope.withTimestampMicros(micros), kind, part, payload, extra);
+    }
+
     /** The SIP fields when the payload parsed as SIP, else {@code null}. */
     public SipFields sip() {
         return part instanceof SipFields s ? s : null;

@@ -31,6 +31,12 @@ public record Envelope(long timestampMicros, long captureId, String node, int pr
                 packet.dstPort(), correlationId);
     }
 
+    /** This envelope captured at {@code micros} instead (a fixture rebased to a test's clock, a re-timed message). */
+    public Envelope withTimestampMicros(long micros) {
+        return new Envelope(micros, captureId, node, protoType, ipFamily, transport, srcIp, srcPort, dstIp, dstPort,
+                correlationId);
+    }
+
     /** The payload type's registry entry. */
     public HepPayloadType payloadType() {
         return HepPayloadType.valueOf(protoType);

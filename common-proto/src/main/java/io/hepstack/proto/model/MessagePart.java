@@ -8,9 +8,10 @@ import java.io.IOException;
  * What a message's protocol family read from its payload, beside the {@link Envelope}: the typed part
  * of a stored message. SIP's fields have their own columns ({@link SipFields}); a family whose fields are
  * stored without a schema change writes them into the row's {@code extra} JSON ({@link #writeExtra}).
- * A payload no family reads, or one its family could not read, is {@link Opaque}.
+ * A payload no family reads, or one its family could not read, is {@link Opaque}. Parts are immutable
+ * values (records); a new family adds its own beside its extractor (docs/architecture.md, "Adding a protocol").
  */
-public sealed interface MessagePart permits SipFields, LogLine, MessagePart.Opaque {
+public interface MessagePart {
 
     /** A payload stored as its bytes alone. */
     Opaque OPAQUE = new Opaque();

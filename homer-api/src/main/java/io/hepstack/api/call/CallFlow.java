@@ -41,6 +41,6 @@ public record CallFlow(
     /** A QoS report or log line of the flow. */
     public record Event(String id, Instant timestamp, String legCallId, String correlationId, Integer protoType,
                         String srcIp, Integer srcPort, String dstIp, Integer dstPort, Long captureId, String node,
-                        String raw, String rawEncoding) {
+                        String logLevel, String raw, String rawEncoding) {
     }
 }

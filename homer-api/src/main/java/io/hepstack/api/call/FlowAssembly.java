@@ -44,7 +44,7 @@ final class FlowAssembly {
                 host(hosts, i.dstIp(), i.dstPort());
             } else if (event) {
                 CallFlow.Event e = new CallFlow.Event(i.id(), i.timestamp(), leg, i.correlationId(), type,
-                        i.srcIp(), i.srcPort(), i.dstIp(), i.dstPort(), i.captureId(), i.node(), m.raw(),
+                        i.srcIp(), i.srcPort(), i.dstIp(), i.dstPort(), i.captureId(), i.node(), i.logLevel(), m.raw(),
                         m.rawEncoding());
                 (payloadType.kind() == MessageKind.LOG ? logs : qos).add(e);
             }

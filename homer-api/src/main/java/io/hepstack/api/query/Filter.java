@@ -2,6 +2,8 @@ package io.hepstack.api.query;
 
 import io.hepstack.api.web.ApiException;
 import io.hepstack.api.web.Times;
+import io.hepstack.proto.model.LogLevel;
+import io.hepstack.proto.model.MessageKind;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -40,18 +42,30 @@ public final class Filter {
         USER_AGENT("userAgent", "user_agent", Type.TEXT, "User-Agent"),
         NODE("node", "node", Type.TEXT, "Node"),
         PROTO_TYPE("protoType", "proto_type", Type.BYTE, "Payload type"),
-        TEXT("text", "payload_text", Type.PAYLOAD, "Free text");
+        TEXT("text", "payload_text", Type.PAYLOAD, "Free text"),
+        /** A log line's level (the log family, HEP type 100: {@code extra.log.level}); only log rows have one. */
+        LOG_LEVEL("logLevel", "extra->'log'->>'level'", Type.LEVEL, "Log level", MessageKind.LOG);
 
         private final String param;
         private final String column;
         private final Type type;
         private final String label;
+        private final MessageKind onlyKind;
 
         Field(String param, String column, Type type, String label) {
+            this(param, column, type, label, null);
+        }
+
+        /**
+         * A field only messages of {@code onlyKind} have: a positive condition on it also names their kind,
+         * so that PostgreSQL reads that kind's partitions (and its index) alone.
+         */
+        Field(String param, String column, Type type, String label, MessageKind onlyKind) {
             this.param = param;
             this.column = column;
             this.type = type;
             this.label = label;
+            this.onlyKind = onlyKind;
         }
 
         public String param() {
@@ -76,7 +90,9 @@ public final class Filter {
                 + "homer.api.search.max-text-range of messages"),
         STATUS("486, a range 400-499, a class 4xx or a prefix 4* / 18*; a,b any of them; !v not v"),
         BYTE("a number 0-255 or a range 1-5; a,b any of them; !v not v"),
-        INET("an IPv4/IPv6 address, a CIDR block 10.0.0.0/8 or 10.1.* (trailing octets); names are never resolved");
+        INET("an IPv4/IPv6 address, a CIDR block 10.0.0.0/8 or 10.1.* (trailing octets); names are never resolved"),
+        LEVEL("emergency, alert, critical, error, warning, notice, info or debug (err, warn, fatal... too); "
+                + "warning+ for warning and every level above it; a,b any of them; !v not v");
 
         private final String syntax;
 
@@ -121,11 +137,19 @@ public final class Filter {
 
     /** Appends {@code AND (...)} for this filter, on the table alias {@code alias} ("" for none). */
     public void appendTo(Sql sql, String alias) {
-        appendTo(sql, alias + field.column, alias + "to_user");
+        boolean positive = appendTerms(sql, alias + field.column, alias + "to_user");
+        if (positive && field.onlyKind != null) {
+            sql.append(" AND ").append(alias).append("kind = '").append(field.onlyKind.code()).append("'");
+        }
     }
 
     /** Appends {@code AND (...)} for this filter applied to the SQL expression {@code column}. */
     public void appendTo(Sql sql, String column, String toUserColumn) {
+        appendTerms(sql, column, toUserColumn);
+    }
+
+    /** Appends the conditions of the terms on {@code column}; whether there were positive ones. */
+    private boolean appendTerms(Sql sql, String column, String toUserColumn) {
         List<String> positive = new ArrayList<>();
         List<String> negative = new ArrayList<>();
         for (Term t : terms) {
@@ -138,6 +162,7 @@ public final class Filter {
         for (String n : negative) {
             sql.append(" AND ").append(n);
         }
+        return !positive.isEmpty();
     }
 
     private void validate(Term t) {
@@ -145,6 +170,7 @@ public final class Filter {
             case STATUS -> intRange(t, 999, true);
             case BYTE -> intRange(t, 255, false);
             case INET -> inet(t);
+            case LEVEL -> levels(t);
             default -> {
             }
         }
@@ -174,6 +200,14 @@ public final class Filter {
                         : col + " BETWEEN " + sql.bind(r[0]) + " AND " + sql.bind(r[1]);
                 yield t.negated() ? "(" + col + " IS NULL OR NOT (" + cond + "))" : cond;
             }
+            case LEVEL -> {
+                List<String> codes = new ArrayList<>();
+                for (LogLevel l : levels(t)) {
+                    codes.add(sql.bind(l.code()));
+                }
+                String in = codes.size() == 1 ? " = " + codes.get(0) : " IN (" + String.join(", ", codes) + ")";
+                yield t.negated() ? "(" + col + " IS NULL OR NOT (" + col + in + "))" : col + in;
+            }
             case INET -> {
                 String[] v = inet(t);
                 if (v == null) {
@@ -196,6 +230,27 @@ public final class Filter {
         }
         String p = sql.bind(t.like());
         return t.negated() ? "(" + col + " IS NULL OR " + col + " NOT LIKE " + p + ")" : col + " LIKE " + p;
+    }
+
+    /** The levels a value names: {@code error}, {@code ERR}, or {@code warning+} (warning and every more severe level). */
+    private List<LogLevel> levels(Term t) {
+        String v = t.like() == null ? t.literal() : null;
+        boolean andAbove = v != null && v.endsWith("+");
+        LogLevel level = v == null ? null : LogLevel.ofWord(andAbove ? v.substring(0, v.length() - 1) : v);
+        if (level == null) {
+            throw ApiException.badRequest(field.param + ": not a log level: " + Times.quote(t.like() == null ? t.literal()
+                    : t.like().replace('%', '*')) + " (expected: " + field.type.syntax + ")");
+        }
+        if (!andAbove) {
+            return List.of(level);
+        }
+        List<LogLevel> levels = new ArrayList<>();
+        for (LogLevel l : LogLevel.values()) {
+            if (l.severity() <= level.severity()) {
+                levels.add(l);
+            }
+        }
+        return levels;
     }
 
     static String likeEscape(String s) {

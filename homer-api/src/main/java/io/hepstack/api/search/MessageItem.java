@@ -13,6 +13,8 @@ import java.time.OffsetDateTime;
  * @param id            opaque id for {@code GET /api/v1/messages/{id}}
  * @param timestamp     capture time (µs)
  * @param cseq          CSeq number and method, {@code "1 INVITE"}
+ * @param logLevel      a log line's level ({@code error}, {@code warning}...: the log family's
+ *                      {@code extra.log.level}), else {@code null}
  * @param transport     {@code UDP}, {@code TCP}, {@code SCTP}, or {@code IP/<number>}
  * @param size          payload bytes
  */
@@ -28,6 +30,7 @@ public record MessageItem(
         String toUser,
         String ruriUser,
         String userAgent,
+        String logLevel,
         String srcIp,
         Integer srcPort,
         String dstIp,
@@ -43,8 +46,8 @@ public record MessageItem(
         String a = alias;
         return a + "id, " + a + "ts, " + a + "kind, " + a + "call_id, " + a + "correlation_id, " + a + "method, "
                 + a + "status, " + a + "cseq, " + a + "cseq_method, " + a + "from_user, " + a + "to_user, "
-                + a + "ruri_user, " + a + "user_agent, host(" + a + "src_ip) AS src_host, " + a + "src_port, host("
-                + a + "dst_ip) AS dst_host, " + a + "dst_port, " + a + "transport, " + a + "proto_type, "
+                + a + "ruri_user, " + a + "user_agent, " + a + "extra->'log'->>'level' AS log_level, host("
+                + a + "src_ip) AS src_host, " + a + "src_port, host(" + a + "dst_ip) AS dst_host, " + a + "dst_port, " + a + "transport, " + a + "proto_type, "
                 + a + "capture_id, " + a + "node, coalesce(octet_length(" + a + "payload_bytes), octet_length("
                 + a + "payload_text)) AS size";
     }
@@ -63,7 +66,7 @@ public record MessageItem(
                 status == null ? null : status.intValue(),
                 cseq == null ? null : cseq + (cseqMethod == null ? "" : " " + cseqMethod),
                 r.get("from_user", String.class), r.get("to_user", String.class), r.get("ruri_user", String.class),
-                r.get("user_agent", String.class), r.get("src_host", String.class), r.get("src_port", Integer.class),
+                r.get("user_agent", String.class), r.get("log_level", String.class), r.get("src_host", String.class), r.get("src_port", Integer.class),
                 r.get("dst_host", String.class), r.get("dst_port", Integer.class),
                 transportName(transport == null ? 0 : transport), proto == null ? null : proto.intValue(),
                 r.get("capture_id", Long.class), r.get("node", String.class), r.get("size", Integer.class));

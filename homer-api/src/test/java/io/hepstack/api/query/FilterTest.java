@@ -54,8 +54,28 @@ class FilterTest {
         assertThat(sql(Filter.Field.STATUS, "18*")).isEqualTo(" AND (status BETWEEN $1 AND $2) -- [180, 189]");
     }
 
+    @Test
+    void aLogLevelNamesTheLogKindSoThatOnlyItsPartitionsAndIndexAreRead() {
+        assertThat(sql(Filter.Field.LOG_LEVEL, "error"))
+                .isEqualTo(" AND (extra->'log'->>'level' = $1) AND kind = 'log' -- [error]");
+        assertThat(sql(Filter.Field.LOG_LEVEL, "ERR,Warn")).isEqualTo(
+                " AND (extra->'log'->>'level' = $1 OR extra->'log'->>'level' = $2) AND kind = 'log' -- [error, warning]");
+        assertThat(sql(Filter.Field.LOG_LEVEL, "critical+")).isEqualTo(" AND (extra->'log'->>'level' IN ($1, $2, $3))"
+                + " AND kind = 'log' -- [emergency, alert, critical]");
+        // a negation alone matches every other message too, as for every field
+        assertThat(sql(Filter.Field.LOG_LEVEL, "!debug"))
+                .isEqualTo(" AND (extra->'log'->>'level' IS NULL OR NOT (extra->'log'->>'level' = $1)) -- [debug]");
+        Sql aliased = new Sql();
+        Filter.of(Filter.Field.LOG_LEVEL, "notice", 20, 256).appendTo(aliased, "m.");
+        assertThat(aliased.toString()).isEqualTo(" AND (m.extra->'log'->>'level' = $1) AND m.kind = 'log' -- [notice]");
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
+            "logLevel|loud|logLevel: not a log level: \"loud\" (expected: emergency, alert",
+            "logLevel|err*|logLevel: not a log level: \"err*\"",
+            "logLevel|+|logLevel: not a log level",
+            "logLevel|error++|logLevel: not a log level",
             "srcIp|localhost|srcIp: not an address",
             "srcIp|1.2.3.256|srcIp: not an address",
             "srcIp|::1%eth0|srcIp: not an address",

@@ -49,7 +49,7 @@ class MessageSearchIT extends AdminApiIT {
         }
         Map<String, Object> first = items.get(0);
         assertThat(first.keySet()).containsExactly("id", "timestamp", "callId", "correlationId", "method", "status",
-                "cseq", "fromUser", "toUser", "ruriUser", "userAgent", "srcIp", "srcPort", "dstIp", "dstPort",
+                "cseq", "fromUser", "toUser", "ruriUser", "userAgent", "logLevel", "srcIp", "srcPort", "dstIp", "dstPort",
                 "transport", "protoType", "captureId", "node", "size");
         assertThat((String) first.get("timestamp")).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}Z");
         assertThat(first.get("transport")).isEqualTo("UDP");
@@ -188,7 +188,7 @@ class MessageSearchIT extends AdminApiIT {
         List<String> attacks = List.of("' OR '1'='1", "1; DROP TABLE messages; --", "x' UNION SELECT * FROM homer_api.users --",
                 "\\' OR 1=1 --", "%' OR ''='", "1)) OR ((1=1", "$1", "'||pg_sleep(5)||'", "\"; SELECT 1; --", "_%");
         List<String> params = new ArrayList<>(List.of("callId", "fromUser", "toUser", "ruriUser", "method", "status",
-                "srcIp", "dstIp", "userAgent", "node", "protoType", "text", "from", "to", "limit", "cursor"));
+                "srcIp", "dstIp", "userAgent", "node", "protoType", "text", "logLevel", "from", "to", "limit", "cursor"));
         for (String param : params) {
             for (String attack : attacks) {
                 var result = admin.get().uri(b -> uri(b, withRange(Map.of(param, attack)))).exchange()

@@ -36,7 +36,12 @@ class QueryPlanIT {
     @BeforeAll
     static void storeTheKamailioCapture() {
         rows = Fixture.kamailio();
-        Fixture.store(db.connectionFactory(), rows);
+        long last = rows.get(rows.size() - 1).envelope().timestampMicros();
+        List<CapturedMessage> all = new java.util.ArrayList<>(rows);
+        for (CapturedMessage log : Fixture.kamailioLogLines()) { // log lines in the same minutes, for the log partitions
+            all.add(log.withTimestampMicros(last - 1_000_000 + all.size()));
+        }
+        Fixture.store(db.connectionFactory(), all);
         Fixture.analyze(db);
         clock = Clock.fixed(Fixture.instant(rows.get(rows.size() - 1).envelope().timestampMicros() + 1), ZoneOffset.UTC);
     }
@@ -64,6 +69,17 @@ class QueryPlanIT {
     void aSearchByAKeyUsesItsIndex(String param, String value, String index) {
         StepVerifier.create(Plans.explain(db.connectionFactory(), MessageStore.searchSql(request(param, value), Scope.ALL)))
                 .assertNext(plan -> assertThat(plan).as(plan).contains(index))
+                .verifyComplete();
+    }
+
+    @Test
+    void aSearchByLogLevelReadsTheLogPartitionsAlone() {
+        StepVerifier.create(Plans.explain(db.connectionFactory(), MessageStore.searchSql(request("logLevel", "warning+"), Scope.ALL)))
+                .assertNext(plan -> {
+                    assertThat(plan).as(plan).contains("messages_log_");
+                    assertThat(plan).as(plan).doesNotContain("messages_call_", "messages_registration_",
+                            "messages_sip_other_", "messages_qos_", "messages_other_");
+                })
                 .verifyComplete();
     }
 

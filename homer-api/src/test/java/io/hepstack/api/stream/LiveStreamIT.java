@@ -121,7 +121,7 @@ class LiveStreamIT {
         List<Map<String, Object>> searched = searchItems("after-1@test");
         assertThat(got).map(ServerSentEvent::data).containsExactlyInAnyOrderElementsOf(searched);
         assertThat(got.get(0).data().keySet()).containsExactly("id", "timestamp", "callId", "correlationId", "method",
-                "status", "cseq", "fromUser", "toUser", "ruriUser", "userAgent", "srcIp", "srcPort", "dstIp", "dstPort",
+                "status", "cseq", "fromUser", "toUser", "ruriUser", "userAgent", "logLevel", "srcIp", "srcPort", "dstIp", "dstPort",
                 "transport", "protoType", "captureId", "node", "size");
         // the client left: the server ends the stream, frees its slot and counts why
         awaitUntil(() -> closed("client_gone") == gone + 1 && streams.open() == 0);

@@ -626,7 +626,7 @@ final class FakeHomerApi implements AutoCloseable {
             }
         }
         var logs = List.of(map("id", "l1", "timestamp", ts(1_000), "legCallId", callId, "protoType", 100, "node", "kamailio-edge",
-                "raw", "routing INVITE for " + IMG, "rawEncoding", "utf8"));
+                "logLevel", "error", "raw", "routing INVITE for " + IMG, "rawEncoding", "utf8"));
         List<String> callIds = CALL.equals(callId) ? List.of(CALL, B_LEG) : List.of(XSS_CALL);
         return send(s, map("callIds", callIds, "hosts", hosts, "messages", messages, "qos", qos, "logs", logs,
                 "from", ts(-60_000_000), "to", ts(3_600_000_000L), "truncated", false));

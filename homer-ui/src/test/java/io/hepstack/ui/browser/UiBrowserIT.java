@@ -272,6 +272,8 @@ class UiBrowserIT {
         d.findElement(By.id("tab-logs")).click();
         waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.id("panel-logs"), "routing INVITE for " + FakeHomerApi.IMG));
         assertThat(d.findElements(By.cssSelector("main img"))).isEmpty();
+        // the log line's level, in words and colour
+        assertThat(d.findElement(By.cssSelector("#panel-logs .badge.lv-error")).getText()).isEqualTo("error");
     }
 
     @Test
