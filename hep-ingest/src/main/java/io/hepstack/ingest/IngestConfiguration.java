@@ -50,7 +50,7 @@ class IngestConfiguration {
                                   IngestMetrics metrics) {
         return new IngestPipeline(new HepDecoder(props.pipeline().maxInflatedPayloadBytes()), new AuthPolicy(props.auth()), dedup(props.dedup()),
                 forwarder.enabled() ? forwarder : null,
-                props.privacy().censorBodies() ? new BodyCensor(props.privacy().keepContentTypes()) : null,
+                props.privacy().censor(),
                 extractor, kpis.andThen(security), props.filter(), queue, metrics);
     }
 

@@ -6,8 +6,8 @@ import io.hepstack.ingest.config.IngestProperties;
 import io.hepstack.proto.hep.HepDecodeException;
 import io.hepstack.proto.hep.HepDecoder;
 import io.hepstack.proto.hep.HepPacket;
+import io.hepstack.proto.model.BodyCensor;
 import io.hepstack.proto.model.CapturedMessage;
-import io.hepstack.proto.model.HepPayloadType;
 import io.hepstack.proto.model.MethodFilter;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -37,7 +37,7 @@ public final class IngestPipeline implements HepReceiver {
     private final MessageQueue queue;
     private final IngestMetrics metrics;
 
-    /** {@code dedup}, {@code forwarder} and {@code censor} are {@code null} when the feature is off. */
+    /** {@code dedup} and {@code forwarder} are {@code null} when the feature is off; {@code censor} may be {@link BodyCensor#OFF}. */
     IngestPipeline(HepDecoder decoder, AuthPolicy auth, DuplicateFilter dedup, HepForwarder forwarder,
                    BodyCensor censor, RowExtractor extractor, Consumer<CapturedMessage> observer,
                    IngestProperties.Filter filter, MessageQueue queue, IngestMetrics metrics) {
@@ -105,12 +105,10 @@ public final class IngestPipeline implements HepReceiver {
         }
         CapturedMessage m;
         try {
-            if (censor != null && packet.protoType() == HepPayloadType.SIP.number()) {
-                byte[] censored = censor.censor(packet.payload());
-                if (censored != packet.payload()) {
-                    packet = packet.withPayload(censored);
-                    metrics.censored();
-                }
+            HepPacket censored = censor.censor(packet);
+            if (censored != packet) {
+                packet = censored;
+                metrics.censored();
             }
             if (forwarder != null) { // after censoring: what is not stored is not passed on either
                 forwarder.forward(packet);

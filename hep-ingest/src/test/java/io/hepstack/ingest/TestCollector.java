@@ -37,7 +37,7 @@ final class TestCollector implements AutoCloseable {
         forwarder = new HepForwarder(props.forward(), metrics);
         IngestPipeline pipeline = new IngestPipeline(new HepDecoder(), new AuthPolicy(props.auth()),
                 IngestConfiguration.dedup(props.dedup()), forwarder.enabled() ? forwarder : null,
-                props.privacy().censorBodies() ? new BodyCensor(props.privacy().keepContentTypes()) : null,
+                props.privacy().censor(),
                 new MessageExtractor(ExtractionSettings.DEFAULT)::extract, new SipKpis(registry, props.kpi()), props.filter(), queue, metrics);
         BatchWriter writer = new BatchWriter(sink, props.writer(), metrics);
         listeners = new HepListeners(props, pipeline, metrics);

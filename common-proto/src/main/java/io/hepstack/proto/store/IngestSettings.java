@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hepstack.proto.hep.HepDecoder;
+import io.hepstack.proto.model.BodyCensor;
 import io.hepstack.proto.model.ExtractionSettings;
 import io.hepstack.proto.model.MessageKind;
 import io.hepstack.proto.model.MethodFilter;
@@ -28,9 +29,10 @@ import java.util.TreeSet;
  * @param extraction the correlation and extra headers
  * @param discard    the SIP methods not stored
  * @param maxInflatedPayload the largest a gzip payload (HEP chunk 0x0010) may inflate to, in bytes
+ * @param censor     what of a SIP body is not stored ({@link BodyCensor#OFF}: everything is)
  */
 public record IngestSettings(PartitionPolicy partitions, ExtractionSettings extraction, MethodFilter discard,
-                             int maxInflatedPayload) {
+                             int maxInflatedPayload, BodyCensor censor) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -38,6 +40,7 @@ public record IngestSettings(PartitionPolicy partitions, ExtractionSettings extr
         Objects.requireNonNull(partitions, "partitions");
         Objects.requireNonNull(extraction, "extraction");
         Objects.requireNonNull(discard, "discard");
+        Objects.requireNonNull(censor, "censor");
         if (maxInflatedPayload < 1) {
             throw new IllegalArgumentException("maxInflatedPayload must be positive: " + maxInflatedPayload);
         }
@@ -46,13 +49,14 @@ public record IngestSettings(PartitionPolicy partitions, ExtractionSettings extr
     /** What a collector with default configuration runs with. */
     public static IngestSettings defaults() {
         return new IngestSettings(PartitionPolicy.defaults(), ExtractionSettings.DEFAULT, MethodFilter.NONE,
-                HepDecoder.DEFAULT_MAX_INFLATED_PAYLOAD);
+                HepDecoder.DEFAULT_MAX_INFLATED_PAYLOAD, BodyCensor.OFF);
     }
 
     /**
      * The settings as a JSON object: {@code {"partitionWidth": "PT24H", "partitionsAhead": 2,
      * "futureTolerance": "PT24H", "retention": {"call": "PT336H", ...}, "correlationHeaders": ["X-CID"],
-     * "extraHeaders": [], "discardMethods": ["OPTIONS"], "maxInflatedPayload": 262144}} (durations in ISO-8601, headers as configured:
+     * "extraHeaders": [], "discardMethods": ["OPTIONS"], "maxInflatedPayload": 262144, "censorBodies": true,
+     * "keepContentTypes": ["application/sdp"]}} (durations in ISO-8601, headers as configured:
      * {@code NAME} or {@code NAME:REGEX}).
      */
     public String toJson() {
@@ -71,6 +75,9 @@ public record IngestSettings(PartitionPolicy partitions, ExtractionSettings extr
         ArrayNode discarded = o.putArray("discardMethods");
         new TreeSet<>(discard.methods()).forEach(discarded::add);
         o.put("maxInflatedPayload", maxInflatedPayload);
+        o.put("censorBodies", censor.enabled());
+        ArrayNode keep = o.putArray("keepContentTypes");
+        censor.keepContentTypes().forEach(keep::add);
         return o.toString();
     }
 
@@ -94,9 +101,16 @@ public record IngestSettings(PartitionPolicy partitions, ExtractionSettings extr
                 methods.forEach(m -> discardMethods.add(m.asText()));
             }
             JsonNode inflated = o.get("maxInflatedPayload"); // absent in what collectors before it published
+            JsonNode censorBodies = o.get("censorBodies"); // absent in what collectors before it published
+            BodyCensor censor = BodyCensor.OFF;
+            if (censorBodies != null && censorBodies.asBoolean()) {
+                List<String> keep = new ArrayList<>();
+                required(o, "keepContentTypes").forEach(t -> keep.add(t.asText()));
+                censor = BodyCensor.keeping(keep);
+            }
             return new IngestSettings(policy, new ExtractionSettings(headers(required(o, "correlationHeaders")),
                     headers(required(o, "extraHeaders"))), MethodFilter.of(discardMethods),
-                    inflated == null ? HepDecoder.DEFAULT_MAX_INFLATED_PAYLOAD : inflated.asInt());
+                    inflated == null ? HepDecoder.DEFAULT_MAX_INFLATED_PAYLOAD : inflated.asInt(), censor);
         } catch (JsonProcessingException | RuntimeException e) {
             throw new IllegalArgumentException("ingest settings " + json + ": " + e.getMessage(), e);
         }

@@ -1,5 +1,6 @@
 package io.hepstack.proto.store;
 
+import io.hepstack.proto.model.BodyCensor;
 import io.hepstack.proto.model.ExtractionSettings;
 import io.hepstack.proto.model.MessageKind;
 import io.hepstack.proto.model.MethodFilter;
@@ -19,7 +20,8 @@ class IngestSettingsTest {
                 .withRetention(MessageKind.SIP_CALL, Duration.ofDays(90));
         return new IngestSettings(policy, new ExtractionSettings(
                 List.of(HeaderExtractor.parse("P-Charging-Vector:icid-value=([^;\\s]+)"), HeaderExtractor.parse("X-CID")),
-                List.of(HeaderExtractor.parse("User-Agent"))), MethodFilter.of(List.of(" options", "NOTIFY ", "")), 65536);
+                List.of(HeaderExtractor.parse("User-Agent"))), MethodFilter.of(List.of(" options", "NOTIFY ", "")), 65536,
+                BodyCensor.keeping(List.of("application/SDP", "application/isup")));
     }
 
     @Test
@@ -38,6 +40,12 @@ class IngestSettingsTest {
         assertThat(older).doesNotContain("maxInflatedPayload");
         assertThat(IngestSettings.fromJson(older).maxInflatedPayload()).as("published by a collector before it")
                 .isEqualTo(262144);
+        assertThat(read.censor()).isEqualTo(custom().censor());
+        assertThat(read.censor().keepContentTypes()).containsExactly("application/isup", "application/sdp");
+        String uncensored = custom().toJson().replaceAll(",\"censorBodies\":true,\"keepContentTypes\":\\[[^\\]]*\\]", "");
+        assertThat(uncensored).doesNotContain("censorBodies");
+        assertThat(IngestSettings.fromJson(uncensored).censor()).as("published by a collector before it")
+                .isEqualTo(BodyCensor.OFF);
         assertThat(IngestSettings.fromJson(IngestSettings.defaults().toJson()).partitions()).isEqualTo(PartitionPolicy.defaults());
         assertThat(custom().toJson()).contains("\"partitionWidth\":\"PT6H\"", "\"call\":\"PT2160H\"");
     }

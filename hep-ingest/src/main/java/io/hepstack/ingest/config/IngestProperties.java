@@ -1,5 +1,6 @@
 package io.hepstack.ingest.config;
 
+import io.hepstack.proto.model.BodyCensor;
 import io.hepstack.proto.model.ExtractionSettings;
 import io.hepstack.proto.model.MessageKind;
 import io.hepstack.proto.store.PartitionPolicy;
@@ -186,6 +187,11 @@ public record IngestProperties(
             @DefaultValue("false") boolean censorBodies,
             /** Content types (without parameters) whose bodies are kept; SDP is needed for media correlation. */
             @NotNull @DefaultValue("application/sdp") List<String> keepContentTypes) {
+
+        /** The censor these settings make: {@link BodyCensor#OFF} unless {@code censor-bodies}. */
+        public BodyCensor censor() {
+            return censorBodies ? BodyCensor.keeping(keepContentTypes) : BodyCensor.OFF;
+        }
     }
 
     /** Forwarding of accepted packets as HEPv3 to other collectors. */

@@ -5,6 +5,7 @@ import io.hepstack.proto.capture.CaptureSplitter;
 import io.hepstack.proto.hep.HepDecodeException;
 import io.hepstack.proto.hep.HepDecoder;
 import io.hepstack.proto.hep.HepPacket;
+import io.hepstack.proto.model.BodyCensor;
 import io.hepstack.proto.model.CapturedMessage;
 import io.hepstack.proto.model.HepPayloadType;
 import io.hepstack.proto.model.MessageExtractor;
@@ -116,7 +117,7 @@ public class PcapImporter {
         }
         log.info("import {}: {} messages, {} stored, {} already stored, {} rejected, skipped {}", sha.substring(0, 12),
                 r.messages, r.stored, r.duplicates, r.rejected, r.skipped);
-        return new ImportResult(r.messages, r.stored, r.duplicates, r.rejected, r.skipped,
+        return new ImportResult(r.messages, r.stored, r.duplicates, r.rejected, r.censored, r.skipped,
                 r.from == Long.MAX_VALUE ? null : micros(r.from), r.to == Long.MIN_VALUE ? null : micros(r.to),
                 List.copyOf(r.callIds), stats.truncation());
     }
@@ -132,6 +133,7 @@ public class PcapImporter {
         private final MessageWriter writer;
         private final MessageExtractor extractor;
         private final MethodFilter discard;
+        private final BodyCensor censor;
         private final HepDecoder decoder;
         /** Bytes the gzip payloads stored so far inflated to. */
         private long inflated;
@@ -142,6 +144,7 @@ public class PcapImporter {
         long stored;
         long duplicates;
         long rejected;
+        long censored;
         int batches;
         long from = Long.MAX_VALUE;
         long to = Long.MIN_VALUE;
@@ -152,6 +155,7 @@ public class PcapImporter {
             this.writer = new MessageWriter(connections, settings.partitions(), clock);
             this.extractor = new MessageExtractor(settings.extraction());
             this.discard = settings.discard();
+            this.censor = settings.censor();
             this.decoder = new HepDecoder(settings.maxInflatedPayload()); // the collectors' cap per packet
         }
 
@@ -189,7 +193,11 @@ public class PcapImporter {
         }
 
         private void add(HepPacket packet) {
-            CapturedMessage row = extractor.extract(packet);
+            HepPacket stored = censor.censor(packet); // the collectors' homer.ingest.privacy
+            if (stored != packet) {
+                censored++;
+            }
+            CapturedMessage row = extractor.extract(stored);
             messages++;
             from = Math.min(from, row.envelope().timestampMicros());
             to = Math.max(to, row.envelope().timestampMicros());

@@ -125,7 +125,7 @@ class PcapImportIT extends AdminApiIT {
         // a collector configured with an extra header publishes its settings; the next import uses them
         IngestSettings collectors = new IngestSettings(PartitionPolicy.defaults(), new ExtractionSettings(
                 List.of(HeaderExtractor.parse("X-CID")), List.of(HeaderExtractor.parse("CSeq"))), MethodFilter.NONE,
-                io.hepstack.proto.hep.HepDecoder.DEFAULT_MAX_INFLATED_PAYLOAD);
+                io.hepstack.proto.hep.HepDecoder.DEFAULT_MAX_INFLATED_PAYLOAD, io.hepstack.proto.model.BodyCensor.OFF);
         new IngestSettingsStore(db.connectionFactory(), Clock.systemUTC()).publish(collectors, "ingest-test")
                 .block(java.time.Duration.ofSeconds(30));
         Path file = dir.resolve("sip.pcap");
@@ -148,7 +148,8 @@ class PcapImportIT extends AdminApiIT {
     @Order(4)
     void skipsTheMethodsTheCollectorsDiscard(@Autowired PcapImporter importer, @TempDir Path dir) throws Exception {
         new IngestSettingsStore(db.connectionFactory(), Clock.systemUTC()).publish(new IngestSettings(PartitionPolicy.defaults(),
-                ExtractionSettings.DEFAULT, MethodFilter.of(List.of("OPTIONS")), io.hepstack.proto.hep.HepDecoder.DEFAULT_MAX_INFLATED_PAYLOAD),
+                ExtractionSettings.DEFAULT, MethodFilter.of(List.of("OPTIONS")), io.hepstack.proto.hep.HepDecoder.DEFAULT_MAX_INFLATED_PAYLOAD,
+                io.hepstack.proto.model.BodyCensor.OFF),
                 "ingest-test").block(java.time.Duration.ofSeconds(30));
         Path file = dir.resolve("hep.pcap");
         Files.write(file, resource("hep.pcap").bytes);
@@ -158,6 +159,34 @@ class PcapImportIT extends AdminApiIT {
         assertThat(result.messages()).isEqualTo(580);
         assertThat(result.stored()).isEqualTo(580 - options);
         assertThat(result.skipped()).containsEntry("discarded_options", options);
+        new IngestSettingsStore(db.connectionFactory(), Clock.systemUTC()).publish(IngestSettings.defaults(), null)
+                .block(java.time.Duration.ofSeconds(30));
+    }
+
+    @Test
+    @Order(4)
+    void censorsBodiesAsTheCollectorsDo(@Autowired PcapImporter importer, @TempDir Path dir) throws Exception {
+        // collectors configured to keep no body but text/plain: the fixture's SDP bodies are censored
+        new IngestSettingsStore(db.connectionFactory(), Clock.systemUTC()).publish(new IngestSettings(PartitionPolicy.defaults(),
+                ExtractionSettings.DEFAULT, MethodFilter.NONE, io.hepstack.proto.hep.HepDecoder.DEFAULT_MAX_INFLATED_PAYLOAD,
+                io.hepstack.proto.model.BodyCensor.keeping(List.of("text/plain"))), "ingest-test").block(java.time.Duration.ofSeconds(30));
+        Path file = dir.resolve("hep.pcap");
+        Files.write(file, resource("hep.pcap").bytes);
+        long withBody = kamailio.stream().filter(m -> new String(m.payload(), java.nio.charset.StandardCharsets.UTF_8)
+                .contains("\r\n\r\nv=0")).count();
+        ImportResult result = importer.importFile(file, java.util.Arrays.copyOf(new byte[] {6}, 32), "lab-censor")
+                .block(java.time.Duration.ofMinutes(2));
+        assertThat(withBody).isPositive();
+        assertThat(result.stored()).isEqualTo(580);
+        assertThat(result.censored()).isEqualTo(withBody);
+        try (java.sql.Connection c = db.openJdbc(); java.sql.Statement s = c.createStatement();
+             java.sql.ResultSet r = s.executeQuery("SELECT count(*) FILTER (WHERE payload_text LIKE '%[censored % bytes]'), "
+                     + "count(*) FILTER (WHERE payload_text LIKE '%v=0%') FROM messages WHERE capture_id = 2001 "
+                     + "AND id > (SELECT coalesce(max(id), 0) FROM messages) - 580")) {
+            r.next();
+            assertThat(r.getLong(1)).as("rows stored with a censored body").isEqualTo(withBody);
+            assertThat(r.getLong(2)).as("rows stored with SDP").isZero();
+        }
         new IngestSettingsStore(db.connectionFactory(), Clock.systemUTC()).publish(IngestSettings.defaults(), null)
                 .block(java.time.Duration.ofSeconds(30));
     }

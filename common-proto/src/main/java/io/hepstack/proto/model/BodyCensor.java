@@ -1,11 +1,15 @@
-package io.hepstack.ingest;
+package io.hepstack.proto.model;
+
+import io.hepstack.proto.hep.HepPacket;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.stream.Collectors;
+import java.util.TreeSet;
 
 /**
  * Replaces the body of a SIP message by {@code [censored N bytes]} (N the original body length),
@@ -13,18 +17,75 @@ import java.util.stream.Collectors;
  * needs). The start line and headers stay byte-exact except the Content-Length value, which is set to
  * the length of the new body so the stored message is still well-formed SIP. The header/body split is
  * the first empty line (RFC 3261 §7.5), so a message that does not parse as SIP is censored too.
+ *
+ * <p>The rule of every writer: the collectors apply it as configured ({@code homer.ingest.privacy}) and
+ * publish it in their ingest settings, from which a PCAP import applies the same. {@link #OFF} stores
+ * bodies as they are. Immutable and thread-safe; two censors with the same types are equal.
  */
-final class BodyCensor {
+public final class BodyCensor {
 
+    /** Censors nothing. */
+    public static final BodyCensor OFF = new BodyCensor(false, List.of());
+
+    private final boolean enabled;
     private final Set<String> keep;
 
-    BodyCensor(List<String> keepContentTypes) {
-        this.keep = keepContentTypes.stream().map(t -> t.trim().toLowerCase(Locale.ROOT))
-                .collect(Collectors.toUnmodifiableSet());
+    private BodyCensor(boolean enabled, Collection<String> keepContentTypes) {
+        this.enabled = enabled;
+        TreeSet<String> types = new TreeSet<>();
+        for (String t : keepContentTypes) {
+            String type = t.trim().toLowerCase(Locale.ROOT);
+            if (!type.isEmpty()) {
+                types.add(type);
+            }
+        }
+        this.keep = Collections.unmodifiableSet(types);
     }
 
-    /** The censored payload, or {@code payload} itself when it has no body or a body to keep. */
-    byte[] censor(byte[] payload) {
+    /** Censors every SIP body except those of the given content types ({@code application/sdp}...; any case). */
+    public static BodyCensor keeping(Collection<String> keepContentTypes) {
+        return new BodyCensor(true, keepContentTypes);
+    }
+
+    /** Whether it censors anything. */
+    public boolean enabled() {
+        return enabled;
+    }
+
+    /** The content types whose bodies are kept, lower case, sorted. */
+    public Set<String> keepContentTypes() {
+        return keep;
+    }
+
+    /** The packet to store: a SIP packet with its body censored, or {@code packet} itself (same instance) when nothing changes. */
+    public HepPacket censor(HepPacket packet) {
+        if (!enabled || packet.protoType() != HepPayloadType.SIP.number()) {
+            return packet;
+        }
+        byte[] censored = censor(packet.payload());
+        return censored == packet.payload() ? packet : packet.withPayload(censored);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof BodyCensor c && c.enabled == enabled && c.keep.equals(keep);
+    }
+
+    @Override
+    public int hashCode() {
+        return Boolean.hashCode(enabled) * 31 + keep.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return enabled ? "BodyCensor[keeping " + keep + "]" : "BodyCensor[off]";
+    }
+
+    /** The censored payload, or {@code payload} itself when it has no body or a body to keep (or the censor is off). */
+    public byte[] censor(byte[] payload) {
+        if (!enabled) {
+            return payload;
+        }
         int headersEnd = -1; // index of the empty line's first byte
         int bodyStart = -1;
         for (int i = 0; i < payload.length - 1; i++) {

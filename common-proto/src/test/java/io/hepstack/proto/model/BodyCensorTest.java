@@ -1,4 +1,4 @@
-package io.hepstack.ingest;
+package io.hepstack.proto.model;
 
 import io.hepstack.proto.sip.SipMessage;
 import io.hepstack.proto.sip.SipParser;
@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class BodyCensorTest {
 
-    private final BodyCensor censor = new BodyCensor(List.of("application/sdp"));
+    private final BodyCensor censor = BodyCensor.keeping(List.of("application/sdp"));
 
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
@@ -54,7 +54,7 @@ class BodyCensorTest {
     @Test
     void censorsSdpToo_whenNoContentTypeIsKept() {
         byte[] in = bytes("INVITE sip:b@x SIP/2.0\r\nContent-Type: application/sdp\r\nContent-Length: 4\r\n\r\nv=0\n");
-        assertThat(text(new BodyCensor(List.of()).censor(in))).endsWith("Content-Length: 18\r\n\r\n[censored 4 bytes]");
+        assertThat(text(BodyCensor.keeping(List.of()).censor(in))).endsWith("Content-Length: 18\r\n\r\n[censored 4 bytes]");
     }
 
     @Test
