@@ -1,6 +1,6 @@
 package io.hepstack.api;
 
-import io.hepstack.api.query.Sql;
+import io.hepstack.proto.query.Sql;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.Statement;

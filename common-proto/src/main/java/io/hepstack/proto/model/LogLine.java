@@ -12,6 +12,13 @@ import java.io.IOException;
  */
 public record LogLine(LogLevel level) implements MessagePart {
 
+    /**
+     * Where a stored line's level is, as an SQL expression on a {@code messages} row (the table alias goes
+     * before it: {@code m.} + this): the search filter, the readers and the index {@code messages_log_level}
+     * all use it.
+     */
+    public static final String LEVEL_SQL = "extra->'log'->>'level'";
+
     /** A line that names no level. */
     public static final LogLine UNLEVELLED = new LogLine(null);
 

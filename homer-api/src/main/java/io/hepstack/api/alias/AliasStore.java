@@ -2,7 +2,8 @@ package io.hepstack.api.alias;
 
 import io.hepstack.api.query.Scope;
 
-import io.hepstack.api.query.Sql;
+import io.hepstack.api.query.Statements;
+import io.hepstack.proto.query.Sql;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Flux;
@@ -68,7 +69,7 @@ public class AliasStore {
         if (ips.isEmpty()) {
             return Mono.just(Map.of());
         }
-        return lookupSql(ips, ports).on(db)
+        return Statements.on(lookupSql(ips, ports), db)
                 .map(r -> Map.entry(r.get("ord", Long.class).intValue() - 1, r.get("alias", String.class)))
                 .all()
                 .collectMap(Map.Entry::getKey, Map.Entry::getValue, HashMap::new);

@@ -5,7 +5,8 @@ import io.hepstack.api.query.Filter;
 import io.hepstack.api.search.MessageStore;
 import io.hepstack.api.query.Scope;
 import io.hepstack.api.search.SearchRequest;
-import io.hepstack.api.query.Sql;
+import io.hepstack.api.query.Statements;
+import io.hepstack.proto.query.Sql;
 import io.hepstack.api.web.Times;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
@@ -41,7 +42,7 @@ public class CallStore {
     /** Calls of {@code request} seen within {@code scope}: only its messages are found, counted and linked. */
     public Mono<MessageStore.Page<CallItem>> list(SearchRequest request, Duration callSpan, Scope scope) {
         Sql s = listSql(request, callSpan, scope);
-        return s.on(db).map(r -> new Row(
+        return Statements.on(s, db).map(r -> new Row(
                         r.get("call_id", String.class),
                         r.get("started_at", OffsetDateTime.class).toInstant(),
                         instant(r.get("answered_at", OffsetDateTime.class)),
@@ -163,7 +164,7 @@ public class CallStore {
         s.append(")");
         scope.appendTo(s, "");
         s.append(" LIMIT 10000");
-        return s.on(db).map(r -> new String[] {r.get("call_id", String.class), r.get("correlation_id", String.class)})
+        return Statements.on(s, db).map(r -> new String[] {r.get("call_id", String.class), r.get("correlation_id", String.class)})
                 .all().collectList()
                 .map(links -> {
                     Map<String, Set<String>> legs = new HashMap<>();

@@ -5,7 +5,8 @@ import io.hepstack.api.alias.AliasStore;
 import io.hepstack.api.search.MessageItem;
 import io.hepstack.api.search.Payloads;
 import io.hepstack.api.query.Scope;
-import io.hepstack.api.query.Sql;
+import io.hepstack.api.query.Statements;
+import io.hepstack.proto.query.Sql;
 import io.hepstack.api.web.ApiException;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
@@ -65,7 +66,7 @@ public class FlowStore {
                 .append(locate.bind(callId)).append(" AND ts >= ").append(locate.bind(CallStore.utc(from)))
                 .append(" AND ts < ").append(locate.bind(CallStore.utc(to)));
         scope.appendTo(locate, "");
-        return locate.on(db)
+        return Statements.on(locate, db)
                 .map(r -> {
                     OffsetDateTime first = r.get("first", OffsetDateTime.class);
                     OffsetDateTime last = r.get("last", OffsetDateTime.class);
@@ -93,7 +94,7 @@ public class FlowStore {
             return Mono.empty();
         }
         Sql s = expansionSql(c.newLegs(), c.newKeys(), from, to, scope);
-        return s.on(db).map(r -> new String[] {r.get("call_id", String.class), r.get("correlation_id", String.class)})
+        return Statements.on(s, db).map(r -> new String[] {r.get("call_id", String.class), r.get("correlation_id", String.class)})
                 .all().collectList()
                 .flatMap(links -> {
                     c.absorb(links);
@@ -138,7 +139,7 @@ public class FlowStore {
                 .append(") AND correlation_id IS NOT NULL AND correlation_id IS DISTINCT FROM call_id))");
         scope.appendTo(s, "");
         s.append(" ORDER BY ts, id LIMIT ").append(s.bind(limits.maxMessages() + 1));
-        return s.on(db).map(r -> {
+        return Statements.on(s, db).map(r -> {
                     MessageItem item = MessageItem.of(r);
                     byte[] payload = Payloads.bytes(r);
                     String[] raw = Payloads.raw(r, payload);

@@ -1,8 +1,10 @@
 package io.hepstack.api.query;
 
+import io.hepstack.proto.query.Sql;
 import io.hepstack.api.web.ApiException;
 import io.hepstack.api.web.Times;
 import io.hepstack.proto.model.LogLevel;
+import io.hepstack.proto.model.LogLine;
 import io.hepstack.proto.model.MessageKind;
 
 import java.net.Inet4Address;
@@ -44,7 +46,7 @@ public final class Filter {
         PROTO_TYPE("protoType", "proto_type", Type.BYTE, "Payload type"),
         TEXT("text", "payload_text", Type.PAYLOAD, "Free text"),
         /** A log line's level (the log family, HEP type 100: {@code extra.log.level}); only log rows have one. */
-        LOG_LEVEL("logLevel", "extra->'log'->>'level'", Type.LEVEL, "Log level", MessageKind.LOG);
+        LOG_LEVEL("logLevel", LogLine.LEVEL_SQL, Type.LEVEL, "Log level", MessageKind.LOG);
 
         private final String param;
         private final String column;

@@ -1,5 +1,6 @@
 package io.hepstack.api.query;
 
+import io.hepstack.proto.query.Sql;
 import java.util.List;
 
 /**

@@ -2,10 +2,13 @@ package io.hepstack.api.search;
 
 import io.hepstack.api.web.Times;
 import io.hepstack.proto.model.MessageKind;
+import io.hepstack.proto.query.MessageSelect;
 import io.r2dbc.spi.Readable;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
+
+import static io.hepstack.proto.store.MessageColumn.*;
 
 /**
  * One message in a search result (no payload).
@@ -41,35 +44,31 @@ public record MessageItem(
         String node,
         Integer size) {
 
-    /** The columns {@link #of} reads, for a SELECT on {@code messages} (optionally aliased). */
+    /** The columns {@link #of} reads, for a SELECT on {@code messages} (optionally aliased): {@link MessageSelect#summary}. */
     public static String columns(String alias) {
-        String a = alias;
-        return a + "id, " + a + "ts, " + a + "kind, " + a + "call_id, " + a + "correlation_id, " + a + "method, "
-                + a + "status, " + a + "cseq, " + a + "cseq_method, " + a + "from_user, " + a + "to_user, "
-                + a + "ruri_user, " + a + "user_agent, " + a + "extra->'log'->>'level' AS log_level, host("
-                + a + "src_ip) AS src_host, " + a + "src_port, host(" + a + "dst_ip) AS dst_host, " + a + "dst_port, " + a + "transport, " + a + "proto_type, "
-                + a + "capture_id, " + a + "node, coalesce(octet_length(" + a + "payload_bytes), octet_length("
-                + a + "payload_text)) AS size";
+        return MessageSelect.summary(alias);
     }
 
     public static MessageItem of(Readable r) {
-        Instant ts = r.get("ts", OffsetDateTime.class).toInstant();
-        MessageKind kind = MessageKind.ofCode(r.get("kind", String.class));
+        Instant ts = r.get(TS.sqlName(), OffsetDateTime.class).toInstant();
+        MessageKind kind = MessageKind.ofCode(r.get(KIND.sqlName(), String.class));
         long rowId = r.get("id", Long.class);
-        Long cseq = r.get("cseq", Long.class);
-        String cseqMethod = r.get("cseq_method", String.class);
-        Short status = r.get("status", Short.class);
-        Short proto = r.get("proto_type", Short.class);
-        Short transport = r.get("transport", Short.class);
+        Long cseq = r.get(CSEQ.sqlName(), Long.class);
+        String cseqMethod = r.get(CSEQ_METHOD.sqlName(), String.class);
+        Short status = r.get(STATUS.sqlName(), Short.class);
+        Short proto = r.get(PROTO_TYPE.sqlName(), Short.class);
+        Short transport = r.get(TRANSPORT.sqlName(), Short.class);
         return new MessageItem(new MessageId(rowId, Times.micros(ts), kind).encode(), ts,
-                r.get("call_id", String.class), r.get("correlation_id", String.class), r.get("method", String.class),
-                status == null ? null : status.intValue(),
+                r.get(CALL_ID.sqlName(), String.class), r.get(CORRELATION_ID.sqlName(), String.class),
+                r.get(METHOD.sqlName(), String.class), status == null ? null : status.intValue(),
                 cseq == null ? null : cseq + (cseqMethod == null ? "" : " " + cseqMethod),
-                r.get("from_user", String.class), r.get("to_user", String.class), r.get("ruri_user", String.class),
-                r.get("user_agent", String.class), r.get("log_level", String.class), r.get("src_host", String.class), r.get("src_port", Integer.class),
-                r.get("dst_host", String.class), r.get("dst_port", Integer.class),
-                transportName(transport == null ? 0 : transport), proto == null ? null : proto.intValue(),
-                r.get("capture_id", Long.class), r.get("node", String.class), r.get("size", Integer.class));
+                r.get(FROM_USER.sqlName(), String.class), r.get(TO_USER.sqlName(), String.class),
+                r.get(RURI_USER.sqlName(), String.class), r.get(USER_AGENT.sqlName(), String.class),
+                r.get(MessageSelect.LOG_LEVEL, String.class), r.get(MessageSelect.SRC_HOST, String.class),
+                r.get(SRC_PORT.sqlName(), Integer.class), r.get(MessageSelect.DST_HOST, String.class),
+                r.get(DST_PORT.sqlName(), Integer.class), transportName(transport == null ? 0 : transport),
+                proto == null ? null : proto.intValue(), r.get(CAPTURE_ID.sqlName(), Long.class),
+                r.get(NODE.sqlName(), String.class), r.get(MessageSelect.SIZE, Integer.class));
     }
 
     /** The name of an IP protocol number. */

@@ -3,7 +3,8 @@ package io.hepstack.api.search;
 import io.hepstack.api.query.Cursor;
 import io.hepstack.api.query.Filter;
 import io.hepstack.api.query.Scope;
-import io.hepstack.api.query.Sql;
+import io.hepstack.api.query.Statements;
+import io.hepstack.proto.query.Sql;
 import io.hepstack.api.web.Times;
 import io.hepstack.proto.model.HepPayloadType;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -36,7 +37,7 @@ public class MessageStore {
     /** Messages matching {@code request} within {@code scope}, newest first. */
     public Mono<Page<MessageItem>> search(SearchRequest request, Scope scope) {
         Sql s = searchSql(request, scope);
-        return s.on(db).map(MessageItem::of).all().collectList().map(rows -> {
+        return Statements.on(s, db).map(MessageItem::of).all().collectList().map(rows -> {
             if (rows.size() <= request.limit()) {
                 return new Page<>(rows, null);
             }
@@ -79,7 +80,7 @@ public class MessageStore {
     /** One message with payload and headers, empty when there is no such message within {@code scope}. */
     public Mono<MessageDetail> find(MessageId id, Scope scope) {
         Sql s = findSql(id, scope);
-        return s.on(db).map(r -> {
+        return Statements.on(s, db).map(r -> {
             MessageItem item = MessageItem.of(r);
             byte[] payload = Payloads.bytes(r);
             String[] raw = Payloads.raw(r, payload);

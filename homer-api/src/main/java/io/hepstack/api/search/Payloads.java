@@ -1,5 +1,6 @@
 package io.hepstack.api.search;
 
+import io.hepstack.proto.query.MessageSelect;
 import io.hepstack.proto.sip.SipMessage;
 import io.hepstack.proto.sip.SipParseException;
 import io.hepstack.proto.sip.SipParser;
@@ -15,30 +16,20 @@ import java.util.Map;
 /** The stored payload of a row ({@code payload_text} or {@code payload_bytes}) and what it shows. */
 public final class Payloads {
 
-    /** Columns holding the payload. */
-    public static final String COLUMNS = "payload_text, payload_bytes";
+    /** Columns holding the payload: {@link MessageSelect#PAYLOAD}. */
+    public static final String COLUMNS = MessageSelect.PAYLOAD;
 
     private Payloads() {
     }
 
-    /** The payload bytes, exactly as captured. */
+    /** The payload bytes, exactly as captured: {@link MessageSelect#payload}. */
     public static byte[] bytes(Readable r) {
-        String text = r.get("payload_text", String.class);
-        if (text != null) {
-            return text.getBytes(StandardCharsets.UTF_8);
-        }
-        Object b = r.get("payload_bytes");
-        if (b instanceof ByteBuffer buf) {
-            byte[] out = new byte[buf.remaining()];
-            buf.duplicate().get(out);
-            return out;
-        }
-        return b instanceof byte[] bytes ? bytes : new byte[0];
+        return MessageSelect.payload(r);
     }
 
     /** {@code [raw, rawEncoding]}: text when stored as text, else base64. */
     public static String[] raw(Readable r, byte[] bytes) {
-        String text = r.get("payload_text", String.class);
+        String text = MessageSelect.payloadText(r);
         return text != null ? new String[] {text, "utf8"}
                 : new String[] {Base64.getEncoder().encodeToString(bytes), "base64"};
     }

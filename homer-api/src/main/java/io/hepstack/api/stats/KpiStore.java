@@ -1,7 +1,8 @@
 package io.hepstack.api.stats;
 
 import io.hepstack.api.query.Scope;
-import io.hepstack.api.query.Sql;
+import io.hepstack.api.query.Statements;
+import io.hepstack.proto.query.Sql;
 import io.r2dbc.spi.Readable;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
@@ -117,10 +118,10 @@ public class KpiStore {
 
     /** The indicators of {@code request}, from the messages within {@code scope} only. */
     public Mono<KpiReport> kpi(StatsRequest request, Scope scope) {
-        Mono<List<Row>> calls = callsSql(request, scope).on(db).map(r -> new Row(r.get("bucket", Integer.class),
+        Mono<List<Row>> calls = Statements.on(callsSql(request, scope), db).map(r -> new Row(r.get("bucket", Integer.class),
                 r.get("code", String.class), r.get("every_bucket", Integer.class) == 1,
                 r.get("every_code", Integer.class) == 1, Figures.of(r))).all().collectList();
-        Mono<long[]> registrations = registrationsSql(request, scope).on(db)
+        Mono<long[]> registrations = Statements.on(registrationsSql(request, scope), db)
                 .map(r -> new long[] {r.get("registrations", Long.class), r.get("succeeded", Long.class)}).one();
         return calls.zipWith(registrations, (rows, regs) -> {
             Figures total = Figures.NONE;

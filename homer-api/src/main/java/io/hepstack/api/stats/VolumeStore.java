@@ -1,7 +1,8 @@
 package io.hepstack.api.stats;
 
 import io.hepstack.api.query.Scope;
-import io.hepstack.api.query.Sql;
+import io.hepstack.api.query.Statements;
+import io.hepstack.proto.query.Sql;
 import io.r2dbc.spi.Readable;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
@@ -54,7 +55,7 @@ public class VolumeStore {
 
     /** The volume of {@code request}, counting the messages within {@code scope} only. */
     public Mono<VolumeReport> volume(StatsRequest request, Scope scope) {
-        return volumeSql(request, scope).on(db).map(r -> Map.entry(r.get("bucket", Integer.class), counts(r))).all().collectList()
+        return Statements.on(volumeSql(request, scope), db).map(r -> Map.entry(r.get("bucket", Integer.class), counts(r))).all().collectList()
                 .map(rows -> {
                     long[][] buckets = new long[request.buckets()][];
                     for (Map.Entry<Integer, long[]> e : rows) {

@@ -3,7 +3,7 @@ package io.hepstack.api.stream;
 import io.hepstack.api.query.Filter;
 import io.hepstack.api.search.MessageItem;
 import io.hepstack.api.query.Scope;
-import io.hepstack.api.query.Sql;
+import io.hepstack.proto.query.Sql;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;

@@ -1,5 +1,6 @@
 package io.hepstack.api.stream;
 
+import io.hepstack.api.query.Statements;
 import io.hepstack.api.query.Filter;
 import io.hepstack.api.search.MessageItem;
 import io.hepstack.api.auth.ApiPrincipal;
@@ -181,7 +182,7 @@ class LiveStreams implements SmartLifecycle {
             // at the last maxPending ids too, skipping the matching rows already stored
             long floor = Math.max(0, now - props.maxPending());
             LiveQuery probe = new LiveQuery(filters, scope, floor, lookback, props.rowsPerPoll(), props.maxPending());
-            return probe.presentSql(oldestCapture(), now).on(db).map(r -> r.get("id", Long.class)).all().collectList()
+            return Statements.on(probe.presentSql(oldestCapture(), now), db).map(r -> r.get("id", Long.class)).all().collectList()
                     .map(present -> {
                         // present is newest first; when it is full, older ids are not known: start above them
                         long start = present.size() >= props.maxPending() ? present.get(present.size() - 1) - 1 : floor;
@@ -198,7 +199,7 @@ class LiveStreams implements SmartLifecycle {
         AtomicReference<Boolean> full = new AtomicReference<>(false);
         Mono<List<MessageItem>> round = Mono.defer(() -> sequence().flatMap(seq -> {
             long now = clock.millis();
-            return q.pollSql(oldestCapture()).on(db)
+            return Statements.on(q.pollSql(oldestCapture()), db)
                     .map(r -> new LiveQuery.Row(r.get("id", Long.class), MessageItem.of(r))).all().collectList()
                     .map(rows -> {
                         full.set(rows.size() >= props.rowsPerPoll());

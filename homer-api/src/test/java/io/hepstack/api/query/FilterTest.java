@@ -1,5 +1,6 @@
 package io.hepstack.api.query;
 
+import io.hepstack.proto.query.Sql;
 import io.hepstack.api.web.ApiException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

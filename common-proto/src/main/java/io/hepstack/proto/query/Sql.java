@@ -1,13 +1,15 @@
-package io.hepstack.api.query;
+package io.hepstack.proto.query;
 
-import org.springframework.r2dbc.core.DatabaseClient;
+import io.r2dbc.spi.Statement;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * A statement being built: SQL text written only by this code, every value a bound {@code $n}
- * parameter. Nothing a client sends is ever appended to the text.
+ * parameter. Nothing a client sends is ever appended to the text. Readers of {@code messages} select
+ * with {@link MessageSelect}; homer-api runs a statement through Spring's {@code DatabaseClient}
+ * ({@code Statements.on}), anything else through R2DBC ({@link #bindTo}).
  */
 public final class Sql {
 
@@ -25,13 +27,12 @@ public final class Sql {
         return "$" + params.size();
     }
 
-    /** The statement with its parameters bound. */
-    public DatabaseClient.GenericExecuteSpec on(DatabaseClient db) {
-        DatabaseClient.GenericExecuteSpec spec = db.sql(text.toString());
+    /** Binds the parameters to {@code statement}, made from {@link #text()}. */
+    public Statement bindTo(Statement statement) {
         for (int i = 0; i < params.size(); i++) {
-            spec = spec.bind(i, params.get(i));
+            statement.bind(i, params.get(i));
         }
-        return spec;
+        return statement;
     }
 
     /** The SQL text. */
