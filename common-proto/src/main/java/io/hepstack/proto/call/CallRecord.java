@@ -1,0 +1,94 @@
+package io.hepstack.proto.call;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+
+/**
+ * What happened to one call (one INVITE dialog, by Call-ID), read from its SIP messages by
+ * {@link DialogRecorder}: who called whom from where, when it rang, was answered and ended, how it ended
+ * and who ended it, what it negotiated. Times are capture times in microseconds since the epoch.
+ *
+ * @param callId   the Call-ID
+ * @param caller   the calling party: From of the first INVITE, the caller's User-Agent
+ * @param callee   the called party: To of the first INVITE, the User-Agent (or Server) of its answers
+ * @param ruriUser the Request-URI user of the first INVITE
+ * @param source   where the first INVITE came from (the caller's address, its first capture)
+ * @param target   where the INVITE went last (past every proxy in the capture: the callee's address)
+ * @param nodes    the capture nodes (or capture ids) that saw the call, in order of first sight
+ * @param times    the call's moments
+ * @param outcome  its state and how it ended
+ * @param codecs   the codecs of the answer's SDP (the negotiated ones, in its order), empty without one
+ * @param counts   its messages, retransmissions and re-INVITEs
+ */
+public record CallRecord(String callId, Party caller, Party callee, String ruriUser, InetSocketAddress source,
+                         InetSocketAddress target, List<String> nodes, Times times, Outcome outcome,
+                         List<String> codecs, Counts counts) {
+
+    public CallRecord {
+        nodes = List.copyOf(nodes);
+        codecs = List.copyOf(codecs);
+    }
+
+    /** A party of the call: its user, display name and user agent, each {@code null} when not seen. */
+    public record Party(String user, String displayName, String userAgent) {
+    }
+
+    /**
+     * The moments of a call, µs since the epoch, {@code null} for what did not happen.
+     *
+     * @param startedAt          the first INVITE
+     * @param firstProvisionalAt the first provisional response to it (100 included)
+     * @param ringingAt          the first 180 or 183
+     * @param answeredAt         the first 2xx
+     * @param endedAt            the BYE, the CANCEL, the final error, or the timeout
+     */
+    public record Times(long startedAt, Long firstProvisionalAt, Long ringingAt, Long answeredAt, Long endedAt) {
+
+        /** Post-dial delay: the first INVITE to the first 180/183, in ms; {@code null} without one. */
+        public Long pddMs() {
+            return ms(startedAt, ringingAt);
+        }
+
+        /** The first INVITE to the answer, in ms; {@code null} when not answered. */
+        public Long setupMs() {
+            return ms(startedAt, answeredAt);
+        }
+
+        /** Ringing (first 180/183) to the answer or the end, in ms; {@code null} when it did not ring. */
+        public Long ringMs() {
+            if (ringingAt == null) {
+                return null;
+            }
+            return ms(ringingAt, answeredAt != null ? answeredAt : endedAt);
+        }
+
+        /** The answer to the end, in ms; {@code null} when not answered or not ended. */
+        public Long durationMs() {
+            return answeredAt == null ? null : ms(answeredAt, endedAt);
+        }
+
+        private static Long ms(Long from, Long to) {
+            return from == null || to == null ? null : Math.max(0, to - from) / 1000;
+        }
+    }
+
+    /**
+     * How the call ended, or that it did not yet.
+     *
+     * @param state       where it is
+     * @param finalStatus the final response to its last INVITE, {@code null} without one
+     * @param finalPhrase that response's reason phrase
+     * @param hangupBy    who ended it
+     * @param reason      the {@code Reason} header of its ending message (BYE, CANCEL or the final error), or {@code null}
+     */
+    public record Outcome(CallState state, Integer finalStatus, String finalPhrase, HangupBy hangupBy, Reason reason) {
+    }
+
+    /**
+     * @param messages        distinct SIP messages of the call (a message captured at several hops counts once)
+     * @param retransmissions copies of a message sent again between the same two addresses
+     * @param reInvites       INVITEs within the dialog (with a To tag)
+     */
+    public record Counts(int messages, int retransmissions, int reInvites) {
+    }
+}

@@ -1,0 +1,364 @@
+package io.hepstack.proto.call;
+
+import io.hepstack.proto.model.CapturedMessage;
+import io.hepstack.proto.model.Envelope;
+import io.hepstack.proto.model.SipFields;
+import io.hepstack.proto.sip.NameAddress;
+import io.hepstack.proto.sip.Sdp;
+import io.hepstack.proto.sip.SdpMedia;
+import io.hepstack.proto.sip.SipMessage;
+import io.hepstack.proto.sip.SipParseException;
+import io.hepstack.proto.sip.SipParser;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Reads a {@link CallRecord} from the stored SIP messages of one Call-ID, whatever order they come in,
+ * however many hops captured them and whichever collector stored them: the record depends only on the
+ * set of messages, so building it again from the same messages gives the same record.
+ *
+ * <p>A message captured at several hops (a proxy mirrors what it receives and what it sends) is one
+ * message, timed by its earliest copy; its copies between the same two addresses seen again by the same
+ * capture agent are retransmissions. The addresses that both received and sent the call's INVITE are the proxies in the
+ * path: a final error or a BYE that starts at one of them was the network's doing. Otherwise a BYE is the
+ * caller's when it carries the caller's From tag, else the callee's; a final error is the callee's.
+ *
+ * <p>One record per Call-ID: the early dialogs of a forked INVITE are one call here, answered by its first
+ * 2xx. Stateless; never throws for any input (payloads that do not parse only leave fields empty).
+ */
+public final class DialogRecorder {
+
+    private DialogRecorder() {
+    }
+
+    /**
+     * The record of a call's messages, or {@code null} when they hold no initial INVITE (not a call).
+     *
+     * @param messages    the stored messages of one Call-ID (other payloads and unparsed SIP are ignored)
+     * @param nowMicros   the time the record is made at: a call not answered within {@code ringTimeout}
+     *                    of its start by then has timed out
+     * @param ringTimeout how long a call may ring unanswered before it counts as not answered
+     */
+    public static CallRecord record(List<CapturedMessage> messages, long nowMicros, Duration ringTimeout) {
+        List<CapturedMessage> sip = new ArrayList<>();
+        for (CapturedMessage m : messages) {
+            if (m.sip() != null && m.sip().callId() != null) {
+                sip.add(m);
+            }
+        }
+        sip.sort(Comparator.comparingLong((CapturedMessage m) -> m.envelope().timestampMicros()));
+        Map<String, Copies> byKey = new LinkedHashMap<>();
+        for (CapturedMessage m : sip) {
+            byKey.computeIfAbsent(key(m.sip()), k -> new Copies(m)).add(m);
+        }
+        Copies invite = null;
+        long lastInitialCseq = Long.MIN_VALUE;
+        int reInvites = 0;
+        for (Copies c : byKey.values()) {
+            SipFields f = c.first.sip();
+            if ("INVITE".equals(f.method())) {
+                if (f.toTag() == null) {
+                    if (invite == null) {
+                        invite = c;
+                    }
+                    lastInitialCseq = Math.max(lastInitialCseq, cseq(f));
+                } else {
+                    reInvites++;
+                }
+            }
+        }
+        if (invite == null) {
+            return null;
+        }
+        SipFields first = invite.first.sip();
+        Set<InetSocketAddress> proxies = proxies(byKey.values());
+        Copies lastInvite = null;
+        Copies provisional = null;
+        Copies ringing = null;
+        Copies answer = null;
+        Copies finalAnswer = null;
+        Copies bye = null;
+        Copies cancel = null;
+        for (Copies c : byKey.values()) {
+            SipFields f = c.first.sip();
+            if (f.isRequest()) {
+                switch (f.method()) {
+                    case "INVITE" -> {
+                        if (f.toTag() == null && cseq(f) == lastInitialCseq && lastInvite == null) {
+                            lastInvite = c;
+                        }
+                    }
+                    case "BYE" -> bye = earliest(bye, c);
+                    case "CANCEL" -> cancel = earliest(cancel, c);
+                    default -> {
+                    }
+                }
+                continue;
+            }
+            if (!"INVITE".equals(f.cseqMethod()) || f.status() == null) {
+                continue;
+            }
+            int status = f.status();
+            if (status < 200) {
+                provisional = earliest(provisional, c);
+                if (status == 180 || status == 183) {
+                    ringing = earliest(ringing, c);
+                }
+            } else if (status < 300) {
+                answer = earliest(answer, c);
+            } else if (cseq(f) == lastInitialCseq) {
+                finalAnswer = earliest(finalAnswer, c);
+            }
+        }
+        if (answer != null) {
+            finalAnswer = answer;
+        }
+        InetSocketAddress source = invite.first.envelope().srcIp() == null ? null : invite.source();
+        InetSocketAddress target = target(lastInvite != null ? lastInvite : invite, proxies);
+
+        long startedAt = invite.time();
+        Long endedAt = null;
+        CallState state;
+        HangupBy hangupBy;
+        Copies ending = null;
+        if (answer != null) {
+            state = bye == null ? CallState.ANSWERED : CallState.COMPLETED;
+            if (bye != null) {
+                ending = bye;
+                endedAt = bye.time();
+                hangupBy = proxies.contains(bye.source()) ? HangupBy.NETWORK
+                        : Objects.equals(bye.first.sip().fromTag(), first.fromTag()) ? HangupBy.CALLER : HangupBy.CALLEE;
+            } else {
+                hangupBy = HangupBy.UNKNOWN;
+            }
+        } else if (finalAnswer != null) {
+            int status = finalAnswer.first.sip().status();
+            state = failure(status);
+            ending = finalAnswer;
+            endedAt = finalAnswer.time();
+            if (state == CallState.CANCELLED && cancel != null) {
+                ending = cancel;
+                endedAt = cancel.time();
+                hangupBy = proxies.contains(cancel.source()) ? HangupBy.NETWORK : HangupBy.CALLER;
+            } else if (state == CallState.AUTH_CHALLENGED_ONLY) {
+                hangupBy = HangupBy.CALLER; // it did not answer the challenge
+            } else {
+                hangupBy = proxies.contains(finalAnswer.source()) ? HangupBy.NETWORK : HangupBy.CALLEE;
+            }
+        } else if (cancel != null) {
+            state = CallState.CANCELLED;
+            ending = cancel;
+            endedAt = cancel.time();
+            hangupBy = proxies.contains(cancel.source()) ? HangupBy.NETWORK : HangupBy.CALLER;
+        } else if (nowMicros - startedAt >= ringTimeout.toNanos() / 1000) {
+            state = CallState.NO_ANSWER;
+            endedAt = startedAt + ringTimeout.toNanos() / 1000;
+            hangupBy = HangupBy.TIMEOUT;
+        } else {
+            state = CallState.RINGING;
+            hangupBy = HangupBy.UNKNOWN;
+        }
+
+        SipMessage firstInvite = parse(invite.first);
+        SipMessage endingMessage = ending == null ? null : parse(ending.first);
+        SipMessage finalMessage = finalAnswer == null ? null : parse(finalAnswer.first);
+        CallRecord.Party caller = new CallRecord.Party(first.fromUser(),
+                firstInvite == null ? null : display(firstInvite.from()), first.userAgent());
+        CallRecord.Party callee = new CallRecord.Party(first.toUser(),
+                firstInvite == null ? null : display(firstInvite.to()), calleeAgent(byKey.values(), target));
+        CallRecord.Outcome outcome = new CallRecord.Outcome(state,
+                finalAnswer == null ? null : finalAnswer.first.sip().status(),
+                finalMessage == null ? null : finalMessage.reasonPhrase(), hangupBy,
+                endingMessage == null ? null : Reason.parse(endingMessage.reason()));
+        int retransmissions = 0;
+        for (Copies c : byKey.values()) {
+            retransmissions += c.retransmissions();
+        }
+        return new CallRecord(first.callId(), caller, callee, first.ruriUser(), source, target, nodes(sip),
+                new CallRecord.Times(startedAt, provisional == null ? null : provisional.time(),
+                        ringing == null ? null : ringing.time(), answer == null ? null : answer.time(), endedAt),
+                outcome, codecs(answer), new CallRecord.Counts(byKey.size(), retransmissions, reInvites));
+    }
+
+    /** The state of a call whose last INVITE got the final error {@code status}. */
+    static CallState failure(int status) {
+        if (status == 401 || status == 407) {
+            return CallState.AUTH_CHALLENGED_ONLY;
+        }
+        if (status == 486 || status == 600) {
+            return CallState.BUSY;
+        }
+        if (status == 408 || status == 480) {
+            return CallState.NO_ANSWER;
+        }
+        if (status == 487) {
+            return CallState.CANCELLED;
+        }
+        if (status < 400) {
+            return CallState.REDIRECTED;
+        }
+        return status >= 500 && status < 600 ? CallState.FAILED : CallState.REJECTED;
+    }
+
+    /** What makes two captured messages the same message: requests by sender tag, responses by To tag too. */
+    private static String key(SipFields f) {
+        return f.isRequest()
+                ? "Q " + f.method() + ' ' + f.cseq() + ' ' + f.fromTag() + ' ' + (f.toTag() != null)
+                : "S " + f.status() + ' ' + f.cseq() + ' ' + f.cseqMethod() + ' ' + f.toTag();
+    }
+
+    private static long cseq(SipFields f) {
+        return f.cseq() == null ? 0 : f.cseq();
+    }
+
+    /** The addresses that both received and sent an initial INVITE: the proxies and B2BUAs in the capture. */
+    private static Set<InetSocketAddress> proxies(Iterable<Copies> all) {
+        Set<InetSocketAddress> received = new HashSet<>();
+        Set<InetSocketAddress> sent = new HashSet<>();
+        for (Copies c : all) {
+            SipFields f = c.first.sip();
+            if ("INVITE".equals(f.method()) && f.toTag() == null) {
+                for (CapturedMessage m : c.all) {
+                    InetSocketAddress src = address(m.envelope(), true);
+                    InetSocketAddress dst = address(m.envelope(), false);
+                    if (src != null) {
+                        sent.add(src);
+                    }
+                    if (dst != null) {
+                        received.add(dst);
+                    }
+                }
+            }
+        }
+        received.retainAll(sent);
+        return received;
+    }
+
+    /** Where the INVITE went last: the destination of its latest copy that is not a proxy. */
+    private static InetSocketAddress target(Copies invite, Set<InetSocketAddress> proxies) {
+        InetSocketAddress target = null;
+        for (CapturedMessage m : invite.all) {
+            InetSocketAddress dst = address(m.envelope(), false);
+            if (dst != null && !proxies.contains(dst)) {
+                target = dst;
+            }
+        }
+        return target;
+    }
+
+    /** The User-Agent (or Server) of the first response the callee's address sent. */
+    private static String calleeAgent(Iterable<Copies> all, InetSocketAddress target) {
+        for (Copies c : all) {
+            SipFields f = c.first.sip();
+            if (!f.isRequest() && f.userAgent() != null && (target == null || target.equals(c.source()))) {
+                return f.userAgent();
+            }
+        }
+        return null;
+    }
+
+    private static List<String> nodes(List<CapturedMessage> sip) {
+        Set<String> nodes = new LinkedHashSet<>();
+        for (CapturedMessage m : sip) {
+            Envelope e = m.envelope();
+            nodes.add(e.node() != null ? e.node() : Long.toString(e.captureId()));
+        }
+        return List.copyOf(nodes);
+    }
+
+    /** The codecs of the answer's first audio (else first) media line. */
+    private static List<String> codecs(Copies answer) {
+        if (answer == null) {
+            return List.of();
+        }
+        for (CapturedMessage m : answer.all) {
+            SipMessage parsed = parse(m);
+            Sdp sdp = parsed == null ? null : parsed.sdp();
+            if (sdp != null && !sdp.media().isEmpty()) {
+                SdpMedia chosen = sdp.media().get(0);
+                for (SdpMedia media : sdp.media()) {
+                    if ("audio".equals(media.type())) {
+                        chosen = media;
+                        break;
+                    }
+                }
+                return chosen.codecs();
+            }
+        }
+        return List.of();
+    }
+
+    private static String display(NameAddress a) {
+        return a == null ? null : a.displayName();
+    }
+
+    private static SipMessage parse(CapturedMessage m) {
+        try {
+            return SipParser.parse(m.payload());
+        } catch (SipParseException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static Copies earliest(Copies current, Copies c) {
+        return current == null || c.time() < current.time() ? c : current;
+    }
+
+    private static InetSocketAddress address(Envelope e, boolean source) {
+        if (source) {
+            return e.srcIp() == null ? null : new InetSocketAddress(e.srcIp(), e.srcPort());
+        }
+        return e.dstIp() == null ? null : new InetSocketAddress(e.dstIp(), e.dstPort());
+    }
+
+    /** The captured copies of one message, earliest first. */
+    private static final class Copies {
+        final CapturedMessage first;
+        final List<CapturedMessage> all = new ArrayList<>(2);
+        /** Copies per pair of addresses, per capture agent. */
+        final Map<String, Map<String, Integer>> perPair = new HashMap<>();
+
+        Copies(CapturedMessage first) {
+            this.first = first;
+        }
+
+        void add(CapturedMessage m) {
+            all.add(m);
+            Envelope e = m.envelope();
+            perPair.computeIfAbsent(e.srcIp() + ":" + e.srcPort() + ">" + e.dstIp() + ":" + e.dstPort(), k -> new HashMap<>(2))
+                    .merge(e.captureId() + "/" + e.node(), 1, Integer::sum);
+        }
+
+        long time() {
+            return first.envelope().timestampMicros();
+        }
+
+        InetSocketAddress source() {
+            return address(first.envelope(), true);
+        }
+
+        /** Sent again between the same two addresses, as the agent that saw it most often counts (two agents on one link saw it once each). */
+        int retransmissions() {
+            int n = 0;
+            for (Map<String, Integer> agents : perPair.values()) {
+                int most = 0;
+                for (int count : agents.values()) {
+                    most = Math.max(most, count);
+                }
+                n += most - 1;
+            }
+            return n;
+        }
+    }
+}

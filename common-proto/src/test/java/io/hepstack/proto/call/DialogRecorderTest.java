@@ -1,0 +1,361 @@
+package io.hepstack.proto.call;
+
+import io.hepstack.proto.hep.HepDecoder;
+import io.hepstack.proto.hep.HepPacket;
+import io.hepstack.proto.model.CapturedMessage;
+import io.hepstack.proto.model.ExtractionSettings;
+import io.hepstack.proto.model.HepPayloadType;
+import io.hepstack.proto.model.MessageExtractor;
+import io.hepstack.proto.pcap.PcapPacket;
+import io.hepstack.proto.pcap.PcapReader;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Call records from the real Kamailio capture (every message mirrored at the proxy) and from crafted calls. */
+class DialogRecorderTest {
+
+    static final Duration RING = Duration.ofMinutes(3);
+    static final MessageExtractor EXTRACTOR = new MessageExtractor(ExtractionSettings.DEFAULT);
+    static final Map<String, List<CapturedMessage>> KAMAILIO = new LinkedHashMap<>();
+
+    @BeforeAll
+    static void readTheCapture() throws Exception {
+        HepDecoder decoder = new HepDecoder();
+        try (InputStream in = DialogRecorderTest.class.getResourceAsStream("/fixtures/kamailio-siptrace/hep.pcap")) {
+            PcapReader.read(in, (PcapPacket p) -> {
+                try {
+                    CapturedMessage m = EXTRACTOR.extract(decoder.decode(p.payload()));
+                    KAMAILIO.computeIfAbsent(m.callId(), k -> new ArrayList<>()).add(m);
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            });
+        }
+    }
+
+    private static CallRecord record(List<CapturedMessage> messages) {
+        long last = messages.stream().mapToLong(m -> m.envelope().timestampMicros()).max().orElseThrow();
+        return DialogRecorder.record(messages, last + 1_000_000, RING);
+    }
+
+    @Test
+    void everyBasicCallOfTheCaptureCompletedAndTheCallerHungUp() {
+        List<String> basic = KAMAILIO.keySet().stream().filter(id -> Character.isDigit(id.charAt(0))).toList();
+        assertThat(basic).hasSize(30);
+        for (String callId : basic) {
+            CallRecord r = record(KAMAILIO.get(callId));
+            assertThat(r.callId()).isEqualTo(callId);
+            assertThat(r.outcome().state()).as(callId).isEqualTo(CallState.COMPLETED);
+            assertThat(r.outcome().hangupBy()).as(callId).isEqualTo(HangupBy.CALLER);
+            assertThat(r.outcome().finalStatus()).isEqualTo(200);
+            assertThat(r.outcome().finalPhrase()).isEqualTo("OK");
+            assertThat(r.caller().user()).isEqualTo("sipp");
+            assertThat(r.callee().user()).isEqualTo("1000");
+            assertThat(r.times().pddMs()).isNotNull().isLessThan(1_000);
+            assertThat(r.times().durationMs()).as(callId).isBetween(400L, 2_000L);
+            assertThat(r.times().firstProvisionalAt()).isLessThanOrEqualTo(r.times().ringingAt());
+            assertThat(r.times().endedAt()).isGreaterThan(r.times().answeredAt());
+            // mirrored at the proxy as received and as sent: each message counts once, none is a retransmission
+            assertThat(r.counts().messages()).as(callId).isEqualTo(distinct(KAMAILIO.get(callId)));
+            assertThat(r.counts().retransmissions()).isZero();
+            assertThat(r.source()).isNotNull();
+            assertThat(r.target()).isNotNull().isNotEqualTo(r.source());
+            assertThat(r.nodes()).containsExactly("2001");
+        }
+    }
+
+    @Test
+    void everyBusyCallOfTheCaptureWasTheCallees486() {
+        List<String> busy = KAMAILIO.keySet().stream().filter(id -> id.startsWith("busy-")).toList();
+        assertThat(busy).hasSize(10);
+        for (String callId : busy) {
+            CallRecord r = record(KAMAILIO.get(callId));
+            assertThat(r.outcome().state()).as(callId).isEqualTo(CallState.BUSY);
+            assertThat(r.outcome().finalStatus()).isEqualTo(486);
+            assertThat(r.outcome().hangupBy()).as(callId).isEqualTo(HangupBy.CALLEE);
+            assertThat(r.times().answeredAt()).isNull();
+            assertThat(r.times().durationMs()).isNull();
+            assertThat(r.times().endedAt()).isNotNull();
+        }
+    }
+
+    @Test
+    void registrationsAndKeepAlivesAreNotCalls() {
+        KAMAILIO.forEach((callId, messages) -> {
+            if (callId.startsWith("reg-") || callId.startsWith("opt-")) {
+                assertThat(record(messages)).as(callId).isNull();
+            }
+        });
+    }
+
+    @Test
+    void theRecordDependsOnTheMessagesNotOnTheirOrderOrCollector() {
+        for (List<CapturedMessage> messages : KAMAILIO.values()) {
+            CallRecord expected = record(messages);
+            List<CapturedMessage> shuffled = new ArrayList<>(messages);
+            Collections.shuffle(shuffled, new Random(7));
+            assertThat(record(shuffled)).isEqualTo(expected);
+        }
+    }
+
+    // Crafted calls: A (caller, 10.0.0.1) -> P (proxy, 10.0.0.5) -> B (callee, 10.0.0.9), captured at P as sent and received.
+
+    static final String A = "10.0.0.1:5060";
+    static final String P = "10.0.0.5:5060";
+    static final String B = "10.0.0.9:5060";
+
+    /** A call's messages as the proxy mirrors them. */
+    static final class Call {
+        final String callId;
+        final List<CapturedMessage> messages = new ArrayList<>();
+        long t = 1_800_000_000_000_000L;
+        int captureId = 2001;
+
+        Call(String callId) {
+            this.callId = callId;
+        }
+
+        /** One message from src to dst, {@code ms} after the previous one. */
+        Call send(long ms, String src, String dst, String startLine, String cseq, String fromTag, String toTag, String... more) {
+            t += ms * 1000;
+            StringBuilder b = new StringBuilder(startLine).append("\r\n")
+                    .append("Via: SIP/2.0/UDP ").append(src).append(";branch=z9hG4bK").append(cseq.hashCode() & 0xffff).append("\r\n")
+                    .append("From: \"Alice\" <sip:alice@example.com>;tag=").append(fromTag).append("\r\n")
+                    .append("To: <sip:+4930123@example.com>").append(toTag == null ? "" : ";tag=" + toTag).append("\r\n")
+                    .append("Call-ID: ").append(callId).append("\r\nCSeq: ").append(cseq).append("\r\n");
+            String body = "";
+            for (String h : more) {
+                if (h.startsWith("v=0")) {
+                    body = h;
+                } else {
+                    b.append(h).append("\r\n");
+                }
+            }
+            if (!body.isEmpty()) {
+                b.append("Content-Type: application/sdp\r\n");
+            }
+            b.append("Content-Length: ").append(body.length()).append("\r\n\r\n").append(body);
+            String[] s = src.split(":");
+            String[] d = dst.split(":");
+            HepPacket p = HepPacket.builder().addresses(ip(s[0]), Integer.parseInt(s[1]), ip(d[0]), Integer.parseInt(d[1]))
+                    .ipProto(17).timestampMicros(t).protoType(HepPayloadType.SIP.number()).captureId(captureId)
+                    .payload(b.toString().getBytes(StandardCharsets.UTF_8)).build();
+            messages.add(EXTRACTOR.extract(p));
+            return this;
+        }
+
+        /** The message sent from {@code src} to the proxy and forwarded by it to {@code dst}, 1 ms later. */
+        Call via(long ms, String src, String dst, String startLine, String cseq, String fromTag, String toTag, String... more) {
+            send(ms, src, P, startLine, cseq, fromTag, toTag, more);
+            return send(1, P, dst, startLine, cseq, fromTag, toTag, more);
+        }
+
+        Call invite(long ms) {
+            return via(ms, A, B, "INVITE sip:+4930123@example.com SIP/2.0", "1 INVITE", "a1", null,
+                    "User-Agent: softphone/2", "v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=-\r\nc=IN IP4 10.0.0.1\r\nt=0 0\r\n"
+                            + "m=audio 4000 RTP/AVP 8 0 101\r\na=rtpmap:8 PCMA/8000\r\na=rtpmap:0 PCMU/8000\r\n");
+        }
+
+        CallRecord record(long nowMicros) {
+            return DialogRecorder.record(messages, nowMicros, RING);
+        }
+
+        CallRecord record() {
+            return record(t + 1_000_000);
+        }
+    }
+
+    static Call answered(String callId) {
+        return new Call(callId).invite(0)
+                .send(1, P, A, "SIP/2.0 100 Trying", "1 INVITE", "a1", null)
+                .via(300, B, A, "SIP/2.0 180 Ringing", "1 INVITE", "a1", "b1", "Server: pbx/9")
+                .via(4_000, B, A, "SIP/2.0 200 OK", "1 INVITE", "a1", "b1", "Server: pbx/9",
+                        "v=0\r\no=- 2 2 IN IP4 10.0.0.9\r\ns=-\r\nc=IN IP4 10.0.0.9\r\nt=0 0\r\n"
+                                + "m=audio 5000 RTP/AVP 8 101\r\na=rtpmap:8 PCMA/8000\r\n")
+                .via(10, A, B, "ACK sip:+4930123@10.0.0.9 SIP/2.0", "1 ACK", "a1", "b1");
+    }
+
+    @Test
+    void theCalleeHangsUp() {
+        CallRecord r = answered("callee-bye@test")
+                .via(30_000, B, A, "BYE sip:alice@10.0.0.1 SIP/2.0", "1 BYE", "b1", "a1",
+                        "Reason: Q.850;cause=16;text=\"Normal call clearing\"")
+                .via(5, A, B, "SIP/2.0 200 OK", "1 BYE", "b1", "a1").record();
+        assertThat(r.outcome().state()).isEqualTo(CallState.COMPLETED);
+        assertThat(r.outcome().hangupBy()).isEqualTo(HangupBy.CALLEE);
+        assertThat(r.outcome().reason()).isEqualTo(new Reason("Q.850", 16, "Normal call clearing"));
+        assertThat(r.times().pddMs()).isEqualTo(302);
+        assertThat(r.times().setupMs()).isEqualTo(4_303);
+        assertThat(r.times().ringMs()).isEqualTo(4_001);
+        assertThat(r.times().durationMs()).isEqualTo(30_012);
+        assertThat(r.caller()).isEqualTo(new CallRecord.Party("alice", "Alice", "softphone/2"));
+        assertThat(r.callee()).isEqualTo(new CallRecord.Party("+4930123", null, "pbx/9"));
+        assertThat(r.source()).isEqualTo(new InetSocketAddress(ip("10.0.0.1"), 5060));
+        assertThat(r.target()).isEqualTo(new InetSocketAddress(ip("10.0.0.9"), 5060));
+        assertThat(r.codecs()).containsExactly("PCMA/8000", "101"); // the answer's, as the SDP names them (101 has no rtpmap)
+        // INVITE, 100, 180, 200, ACK, BYE, 200: each captured twice but the proxy's own 100
+        assertThat(r.counts()).isEqualTo(new CallRecord.Counts(7, 0, 0));
+    }
+
+    @Test
+    void aCallInProgressStaysAnsweredWhateverItsLength() {
+        Call call = answered("long@test");
+        CallRecord r = call.record(call.t + Duration.ofHours(5).toNanos() / 1000);
+        assertThat(r.outcome().state()).isEqualTo(CallState.ANSWERED);
+        assertThat(r.outcome().hangupBy()).isEqualTo(HangupBy.UNKNOWN);
+        assertThat(r.times().endedAt()).isNull();
+        assertThat(r.times().durationMs()).isNull();
+    }
+
+    @Test
+    void theCallerCancelsWhileItRings() {
+        CallRecord r = new Call("cancel@test").invite(0)
+                .via(200, B, A, "SIP/2.0 180 Ringing", "1 INVITE", "a1", "b1")
+                .via(8_000, A, B, "CANCEL sip:+4930123@example.com SIP/2.0", "1 CANCEL", "a1", null,
+                        "Reason: SIP;cause=487;text=\"Request Terminated\"")
+                .via(1, B, A, "SIP/2.0 200 OK", "1 CANCEL", "a1", "b1")
+                .via(1, B, A, "SIP/2.0 487 Request Terminated", "1 INVITE", "a1", "b1")
+                .via(1, A, B, "ACK sip:+4930123@example.com SIP/2.0", "1 ACK", "a1", "b1").record();
+        assertThat(r.outcome().state()).isEqualTo(CallState.CANCELLED);
+        assertThat(r.outcome().hangupBy()).isEqualTo(HangupBy.CALLER);
+        assertThat(r.outcome().finalStatus()).isEqualTo(487);
+        assertThat(r.outcome().reason()).isEqualTo(new Reason("SIP", 487, "Request Terminated"));
+        assertThat(r.times().endedAt()).isEqualTo(r.times().startedAt() + (1 + 200 + 1 + 8_000) * 1000L);
+        assertThat(r.times().ringMs()).isEqualTo(8_001);
+    }
+
+    @Test
+    void aProxysOwn503IsTheNetworksWithItsQ850Cause() {
+        CallRecord r = new Call("503@test").invite(0)
+                .send(1, P, A, "SIP/2.0 100 Trying", "1 INVITE", "a1", null)
+                .send(32_000, P, A, "SIP/2.0 503 Service Unavailable", "1 INVITE", "a1", "p9",
+                        "Reason: Q.850;cause=34;text=\"No circuit/channel available\"")
+                .send(1, A, P, "ACK sip:+4930123@example.com SIP/2.0", "1 ACK", "a1", "p9").record();
+        assertThat(r.outcome().state()).isEqualTo(CallState.FAILED);
+        assertThat(r.outcome().hangupBy()).isEqualTo(HangupBy.NETWORK);
+        assertThat(r.outcome().finalPhrase()).isEqualTo("Service Unavailable");
+        assertThat(r.outcome().reason().cause()).isEqualTo(34);
+        assertThat(r.outcome().reason().isQ850()).isTrue();
+        assertThat(r.times().pddMs()).isNull();
+    }
+
+    @Test
+    void aChallengeAnsweredWithCredentialsIsOneCallFromItsFirstInvite() {
+        Call call = new Call("auth@test").invite(0)
+                .send(1, P, A, "SIP/2.0 407 Proxy Authentication Required", "1 INVITE", "a1", "p1")
+                .send(1, A, P, "ACK sip:+4930123@example.com SIP/2.0", "1 ACK", "a1", "p1");
+        long first = call.messages.get(0).envelope().timestampMicros();
+        CallRecord r = call.via(20, A, B, "INVITE sip:+4930123@example.com SIP/2.0", "2 INVITE", "a1", null,
+                        "Proxy-Authorization: Digest username=\"alice\"")
+                .via(100, B, A, "SIP/2.0 200 OK", "2 INVITE", "a1", "b1")
+                .via(5, A, B, "ACK sip:+4930123@10.0.0.9 SIP/2.0", "2 ACK", "a1", "b1")
+                .via(1_000, A, B, "BYE sip:+4930123@10.0.0.9 SIP/2.0", "3 BYE", "a1", "b1").record();
+        assertThat(r.outcome().state()).isEqualTo(CallState.COMPLETED);
+        assertThat(r.outcome().hangupBy()).isEqualTo(HangupBy.CALLER);
+        assertThat(r.outcome().finalStatus()).isEqualTo(200);
+        assertThat(r.times().startedAt()).isEqualTo(first);
+
+        CallRecord challengedOnly = new Call("auth-only@test").invite(0)
+                .send(1, P, A, "SIP/2.0 401 Unauthorized", "1 INVITE", "a1", "p1")
+                .send(1, A, P, "ACK sip:+4930123@example.com SIP/2.0", "1 ACK", "a1", "p1").record();
+        assertThat(challengedOnly.outcome().state()).isEqualTo(CallState.AUTH_CHALLENGED_ONLY);
+    }
+
+    @Test
+    void aCallNeverAnsweredRingsUntilItsTimeoutThenWasNotAnswered() {
+        Call call = new Call("ring@test").invite(0).via(500, B, A, "SIP/2.0 180 Ringing", "1 INVITE", "a1", "b1");
+        long start = call.messages.get(0).envelope().timestampMicros();
+        CallRecord ringing = call.record(start + RING.toNanos() / 1000 - 1);
+        assertThat(ringing.outcome().state()).isEqualTo(CallState.RINGING);
+        assertThat(ringing.outcome().hangupBy()).isEqualTo(HangupBy.UNKNOWN);
+        assertThat(ringing.times().endedAt()).isNull();
+        CallRecord timedOut = call.record(start + RING.toNanos() / 1000);
+        assertThat(timedOut.outcome().state()).isEqualTo(CallState.NO_ANSWER);
+        assertThat(timedOut.outcome().hangupBy()).isEqualTo(HangupBy.TIMEOUT);
+        assertThat(timedOut.times().endedAt()).isEqualTo(start + RING.toNanos() / 1000);
+    }
+
+    @Test
+    void retransmissionsAndReInvitesAreCountedAndASecondCaptureAgentIsNot() {
+        Call call = answered("retrans@test")
+                .send(500, A, P, "INVITE sip:+4930123@example.com SIP/2.0", "1 INVITE", "a1", null) // a late retransmission
+                .via(10_000, A, B, "INVITE sip:+4930123@10.0.0.9 SIP/2.0", "2 INVITE", "a1", "b1") // hold
+                .via(1_000, A, B, "BYE sip:+4930123@10.0.0.9 SIP/2.0", "3 BYE", "a1", "b1")
+                .via(1_000, A, B, "BYE sip:+4930123@10.0.0.9 SIP/2.0", "3 BYE", "a1", "b1"); // retransmitted
+        CallRecord one = call.record();
+        assertThat(one.counts().retransmissions()).isEqualTo(3); // the INVITE once, the BYE twice (two hops)
+        assertThat(one.counts().reInvites()).isEqualTo(1);
+        assertThat(one.outcome().state()).isEqualTo(CallState.COMPLETED);
+        assertThat(one.times().endedAt()).as("the first BYE ends it").isLessThan(call.t - 1_000_000);
+
+        // the same packets captured by a second agent (another capture id) as well: the same call
+        List<CapturedMessage> twice = new ArrayList<>(call.messages);
+        for (CapturedMessage m : call.messages) {
+            HepPacket p = HepPacket.builder().addresses(m.envelope().srcIp(), m.envelope().srcPort(), m.envelope().dstIp(),
+                    m.envelope().dstPort()).ipProto(17).timestampMicros(m.envelope().timestampMicros() + 50)
+                    .protoType(1).captureId(3001).node("tap-2").payload(m.payload()).build();
+            twice.add(EXTRACTOR.extract(p));
+        }
+        CallRecord both = DialogRecorder.record(twice, call.t + 1_000_000, RING);
+        assertThat(both.counts()).isEqualTo(one.counts());
+        assertThat(both.outcome()).isEqualTo(one.outcome());
+        assertThat(both.times()).isEqualTo(one.times());
+        assertThat(both.nodes()).containsExactly("2001", "tap-2");
+    }
+
+    @Test
+    void finalErrorsMapToTheirStates() {
+        assertThat(DialogRecorder.failure(486)).isEqualTo(CallState.BUSY);
+        assertThat(DialogRecorder.failure(600)).isEqualTo(CallState.BUSY);
+        assertThat(DialogRecorder.failure(480)).isEqualTo(CallState.NO_ANSWER);
+        assertThat(DialogRecorder.failure(408)).isEqualTo(CallState.NO_ANSWER);
+        assertThat(DialogRecorder.failure(487)).isEqualTo(CallState.CANCELLED);
+        assertThat(DialogRecorder.failure(302)).isEqualTo(CallState.REDIRECTED);
+        assertThat(DialogRecorder.failure(404)).isEqualTo(CallState.REJECTED);
+        assertThat(DialogRecorder.failure(603)).isEqualTo(CallState.REJECTED);
+        assertThat(DialogRecorder.failure(500)).isEqualTo(CallState.FAILED);
+        assertThat(DialogRecorder.failure(407)).isEqualTo(CallState.AUTH_CHALLENGED_ONLY);
+    }
+
+    @Test
+    void reasonHeadersAreReadWhateverTheirForm() {
+        assertThat(Reason.parse("Q.850;cause=16;text=\"Normal call clearing\""))
+                .isEqualTo(new Reason("Q.850", 16, "Normal call clearing"));
+        assertThat(Reason.parse("Q.850 ; cause = 34")).isEqualTo(new Reason("Q.850", 34, null));
+        assertThat(Reason.parse("SIP;cause=200;text=\"Call completed, elsewhere\", Q.850;cause=26"))
+                .isEqualTo(new Reason("SIP", 200, "Call completed, elsewhere"));
+        assertThat(Reason.parse("Q.850;cause=x16")).isEqualTo(new Reason("Q.850", null, null));
+        assertThat(Reason.parse("Q.850;cause=99999999999")).isEqualTo(new Reason("Q.850", null, null));
+        assertThat(Reason.parse("")).isNull();
+        assertThat(Reason.parse(null)).isNull();
+        assertThat(Reason.parse(";cause=1")).isNull();
+    }
+
+    private static int distinct(List<CapturedMessage> messages) {
+        return (int) messages.stream().map(m -> m.sip().isRequest() ? m.sip().method() + m.sip().cseq() + m.sip().fromTag()
+                : m.sip().status() + " " + m.sip().cseq() + m.sip().cseqMethod() + m.sip().toTag()).distinct().count();
+    }
+
+    static InetAddress ip(String literal) {
+        try {
+            return InetAddress.getByName(literal);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+}
