@@ -1,5 +1,7 @@
 package io.hepstack.ingest;
 
+import io.hepstack.proto.call.CallRecordStore;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.hepstack.ingest.config.IngestProperties;
 import io.hepstack.proto.store.IngestSettings;
 import io.hepstack.proto.store.IngestSettingsStore;
@@ -27,8 +29,8 @@ import java.util.function.Supplier;
 
 /**
  * PostgreSQL storage: the {@link MessageWriter} sink, the schema migration (in the background, retried
- * until the database is reachable: the collector accepts traffic meanwhile), and the periodic
- * partition maintenance (advisory-locked, so several collectors may run it).
+ * until the database is reachable: the collector accepts traffic meanwhile), the periodic partition
+ * maintenance and the call records' passes (each advisory-locked, so several collectors may run them).
  */
 @Configuration(proxyBeanMethods = false)
 class StorageConfiguration {
@@ -49,7 +51,8 @@ class StorageConfiguration {
 
     @Bean
     SmartLifecycle storageMaintenance(ConnectionFactory connections, PartitionPolicy policy, R2dbcProperties r2dbc,
-                                      IngestProperties props) {
+                                      IngestProperties props, MeterRegistry registry) {
+        CallRecordMetrics metrics = new CallRecordMetrics(registry);
         IngestProperties.Storage cfg = props.storage();
         PartitionMaintainer maintainer = new PartitionMaintainer(connections, policy, Clock.systemUTC(),
                 cfg.ledgerRetention());
@@ -75,8 +78,19 @@ class StorageConfiguration {
                     log.warn("ingest settings not published (a PCAP import uses its defaults): {}", e.toString());
                     return Mono.empty();
                 });
-        Flux<MaintenanceReport> work = (cfg.migrateSchema() ? migrate.then() : Mono.<Void>empty()).then(publish)
-                .thenMany(maintain);
+        Mono<Void> calls = Mono.empty();
+        if (props.calls().enabled()) {
+            CallRecordStore store = new CallRecordStore(connections, Clock.systemUTC(), props.calls().settings(policy));
+            calls = schedule(props.calls().interval(), () -> store.pass()
+                    .doOnNext(metrics::pass)
+                    .onErrorResume(e -> {
+                        metrics.failed();
+                        log.warn("call records pass failed: {}", e.toString());
+                        return Mono.empty();
+                    })).then();
+        }
+        Mono<Void> work = (cfg.migrateSchema() ? migrate.then() : Mono.<Void>empty()).then(publish)
+                .then(Mono.when(maintain.then(), calls));
         return new SmartLifecycle() {
             private Disposable running;
 

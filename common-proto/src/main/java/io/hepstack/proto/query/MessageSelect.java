@@ -1,11 +1,19 @@
 package io.hepstack.proto.query;
 
+import io.hepstack.proto.model.CapturedMessage;
+import io.hepstack.proto.model.Envelope;
 import io.hepstack.proto.model.LogLine;
+import io.hepstack.proto.model.MessageKind;
+import io.hepstack.proto.model.MessagePart;
+import io.hepstack.proto.model.SipFields;
 import io.hepstack.proto.store.MessageColumn;
 import io.r2dbc.spi.Readable;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
 
 import static io.hepstack.proto.store.MessageColumn.*;
 
@@ -34,7 +42,76 @@ public final class MessageSelect {
             CSEQ_METHOD, FROM_USER, TO_USER, RURI_USER, USER_AGENT, SRC_PORT, DST_PORT, TRANSPORT, PROTO_TYPE, CAPTURE_ID,
             NODE};
 
+    /** Alias of {@code extra} as text. */
+    public static final String EXTRA_TEXT = "extra_text";
+
     private MessageSelect() {
+    }
+
+    /**
+     * The select list of a whole stored message, read back by {@link #stored}: every column a writer fills
+     * (the addresses as {@value #SRC_HOST} and {@value #DST_HOST}, {@code extra} as {@value #EXTRA_TEXT}).
+     */
+    public static String stored(String alias) {
+        StringBuilder b = new StringBuilder(512);
+        for (MessageColumn c : MessageColumn.ALL) {
+            if (b.length() > 0) {
+                b.append(", ");
+            }
+            switch (c) {
+                case SRC_IP -> b.append("host(").append(alias).append(c.sqlName()).append(") AS ").append(SRC_HOST);
+                case DST_IP -> b.append("host(").append(alias).append(c.sqlName()).append(") AS ").append(DST_HOST);
+                case EXTRA -> b.append(alias).append(c.sqlName()).append("::text AS ").append(EXTRA_TEXT);
+                default -> b.append(alias).append(c.sqlName());
+            }
+        }
+        return b.toString();
+    }
+
+    /**
+     * The message a row selected with {@link #stored} holds, as the writer was given it (the stored time
+     * {@code ts} as its capture time): the inverse of {@code StoredRow.writeTo}. SIP fields make a
+     * {@link SipFields} part when the row parsed as SIP; any other row's part is {@link MessagePart#OPAQUE}
+     * (a family's fields stay in {@code extra}).
+     */
+    public static CapturedMessage stored(Readable r) {
+        OffsetDateTime ts = r.get(TS.sqlName(), OffsetDateTime.class);
+        long micros = ts.toEpochSecond() * 1_000_000L + ts.getNano() / 1_000;
+        Short proto = r.get(PROTO_TYPE.sqlName(), Short.class);
+        Short family = r.get(IP_FAMILY.sqlName(), Short.class);
+        Short transport = r.get(TRANSPORT.sqlName(), Short.class);
+        Integer srcPort = r.get(SRC_PORT.sqlName(), Integer.class);
+        Integer dstPort = r.get(DST_PORT.sqlName(), Integer.class);
+        Long captureId = r.get(CAPTURE_ID.sqlName(), Long.class);
+        Envelope envelope = new Envelope(micros, captureId == null ? 0 : captureId, r.get(NODE.sqlName(), String.class),
+                proto == null ? 0 : proto, family == null ? 0 : family, transport == null ? 0 : transport,
+                literal(r.get(SRC_HOST, String.class)), srcPort == null ? 0 : srcPort,
+                literal(r.get(DST_HOST, String.class)), dstPort == null ? 0 : dstPort,
+                r.get(CORRELATION_ID.sqlName(), String.class));
+        MessagePart part = MessagePart.OPAQUE;
+        if (Boolean.TRUE.equals(r.get(PARSED.sqlName(), Boolean.class))) {
+            Short status = r.get(STATUS.sqlName(), Short.class);
+            part = new SipFields(r.get(CALL_ID.sqlName(), String.class), r.get(METHOD.sqlName(), String.class),
+                    status == null ? null : status.intValue(), r.get(CSEQ.sqlName(), Long.class),
+                    r.get(CSEQ_METHOD.sqlName(), String.class), r.get(FROM_USER.sqlName(), String.class),
+                    r.get(FROM_TAG.sqlName(), String.class), r.get(TO_USER.sqlName(), String.class),
+                    r.get(TO_TAG.sqlName(), String.class), r.get(RURI_USER.sqlName(), String.class),
+                    r.get(USER_AGENT.sqlName(), String.class), r.get(VIA_BRANCH.sqlName(), String.class));
+        }
+        return new CapturedMessage(envelope, MessageKind.ofCode(r.get(KIND.sqlName(), String.class)), part, payload(r),
+                r.get(EXTRA_TEXT, String.class));
+    }
+
+    /** An address PostgreSQL wrote as text ({@code host()}): a literal, never a name to look up. */
+    private static InetAddress literal(String host) {
+        if (host == null) {
+            return null;
+        }
+        try {
+            return InetAddress.getByName(host); // host() prints numeric addresses only: no lookup happens
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("not an address from host(): " + host, e);
+        }
     }
 
     /**

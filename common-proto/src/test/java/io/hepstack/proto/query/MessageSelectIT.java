@@ -43,6 +43,8 @@ class MessageSelectIT {
     @RegisterExtension
     static final TestDatabase db = TestDatabase.migrated();
 
+    static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
     @Test
     void readsBackWhatTheWriterStored() throws Exception {
         MessageExtractor extractor = new MessageExtractor(ExtractionSettings.DEFAULT);
@@ -101,6 +103,29 @@ class MessageSelectIT {
                     && l.level() != null ? l.level().code() : null);
         }
         assertThat(read).extracting(r -> r.get("log_level")).filteredOn(v -> v != null).containsExactly("error", "info");
+
+        // the whole message, read back: what the writer was given (a log line's level stays in extra)
+        Sql whole = new Sql();
+        whole.append("SELECT ").append(MessageSelect.stored("m.")).append(" FROM messages m WHERE m.ts >= ")
+                .append(whole.bind(OffsetDateTime.ofInstant(Instant.EPOCH, ZoneOffset.UTC))).append(" ORDER BY m.id");
+        List<CapturedMessage> back = Flux.usingWhen(db.connectionFactory().create(),
+                (Connection c) -> Flux.from(whole.bindTo(c.createStatement(whole.text())).execute())
+                        .flatMap(result -> result.map((Readable r) -> MessageSelect.stored(r))),
+                Connection::close).collectList().block(Duration.ofSeconds(60));
+        assertThat(back).hasSize(rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            CapturedMessage m = rows.get(i);
+            CapturedMessage b = back.get(i);
+            assertThat(b.envelope()).as("row %d", i).isEqualTo(m.envelope());
+            assertThat(b.kind()).isEqualTo(m.kind());
+            assertThat(b.payload()).isEqualTo(m.payload());
+            assertThat(b.sip()).as("row %d", i).isEqualTo(m.sip());
+            if (m.extra() == null) {
+                assertThat(b.extra()).isNull();
+            } else {
+                assertThat(JSON.readTree(b.extra())).as("row %d", i).isEqualTo(JSON.readTree(m.extra()));
+            }
+        }
         assertThat(read.get(read.size() - 1).get("payload")).isEqualTo(binary);
     }
 

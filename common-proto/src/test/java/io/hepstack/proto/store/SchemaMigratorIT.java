@@ -21,8 +21,8 @@ class SchemaMigratorIT {
     @RegisterExtension
     static final TestDatabase db = TestDatabase.empty();
 
-    /** V1 messages, V2 batch ledger, V3 call-list INVITE index, V4 ingest settings, V5 log-level index. */
-    private static final int MIGRATIONS = 5;
+    /** V1 messages, V2 batch ledger, V3 call-list INVITE index, V4 ingest settings, V5 log-level index, V6 call records. */
+    private static final int MIGRATIONS = 6;
 
     @Test
     void replicasMigratingAtOnceApplyTheSchemaExactlyOnce() throws Exception {

@@ -1,5 +1,6 @@
 package io.hepstack.ingest.config;
 
+import io.hepstack.proto.call.CallRecordStore;
 import io.hepstack.proto.model.BodyCensor;
 import io.hepstack.proto.model.ExtractionSettings;
 import io.hepstack.proto.model.MessageKind;
@@ -46,6 +47,7 @@ public record IngestProperties(
         @Valid @NotNull @DefaultValue Kpi kpi,
         @Valid @NotNull @DefaultValue Security security,
         @Valid @NotNull @DefaultValue Storage storage,
+        @Valid @NotNull @DefaultValue Calls calls,
         @NotNull @DefaultValue("30s") Duration shutdownTimeout) {
 
     /** HEP over UDP: one packet per datagram; overflow is dropped and counted. */
@@ -253,6 +255,30 @@ public record IngestProperties(
     }
 
     /** Schema and partitions of the database named by {@code spring.r2dbc.*}. */
+    /**
+     * Call records kept current from the stored messages (docs/architecture.md, "Call records"): every
+     * collector runs passes, one at a time across them (advisory-locked).
+     */
+    public record Calls(
+            @DefaultValue("true") boolean enabled,
+            /** How often a pass records the calls whose messages changed. */
+            @NotNull @DefaultValue("1s") Duration interval,
+            /** A call unanswered this long after its INVITE, with no final answer, is not answered (by timeout). */
+            @NotNull @DefaultValue("3m") Duration ringTimeout,
+            /** How long after a row is seen a row stored before it may still commit (another collector's batch). */
+            @NotNull @DefaultValue("10s") Duration lateWindow,
+            /** How far back a call's messages are read for its record. */
+            @NotNull @DefaultValue("1d") Duration lookback,
+            /** The most calls one pass records; more wait for the next pass (a backlog). */
+            @Min(1) @Max(1_000_000) @DefaultValue("5000") int maxCallsPerPass) {
+
+        /** The store's settings, with the calls' retention of the partition policy. */
+        public CallRecordStore.Settings settings(PartitionPolicy policy) {
+            return new CallRecordStore.Settings(ringTimeout, lateWindow, lookback, maxCallsPerPass,
+                    policy.retentionOf(MessageKind.SIP_CALL));
+        }
+    }
+
     public record Storage(
             /** Apply the schema migrations at start (retried in the background until the database is up). */
             @DefaultValue("true") boolean migrateSchema,

@@ -171,8 +171,36 @@ class KamailioSiptraceIT {
                     .isEqualTo(2L * CALLS);
             assertThat(count("select count(*) from messages where " + like + " and status = 100"))
                     .isEqualTo(CALLS);
+            // the collector's call records: each call completed by the caller's BYE, its copies at the proxy
+            // counted once (INVITE, 100, 180, 200, ACK, BYE, 200), its 100 ms of talk (sipp -d 100) measured
+            long recordsDeadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (count("select count(*) from call_records where " + like + " and state = 'completed'") < CALLS
+                    && System.nanoTime() < recordsDeadline) {
+                Thread.sleep(100);
+            }
+            assertThat(count("select count(*) from call_records where " + like + " and state = 'completed'"
+                    + " and hangup_by = 'caller' and final_status = 200 and messages = 7 and retransmissions = 0"
+                    + " and stored_rows = " + ROWS_PER_CALL + " and duration_ms >= 100 and pdd_ms >= 0"
+                    + " and caller_user = 'sipp' and nodes = '{2001}'"))
+                    .as("call records: %s", perCallRecord(like)).isEqualTo(CALLS);
         }
         return null;
+    }
+
+    private List<String> perCallRecord(String like) throws Exception {
+        List<String> out = new java.util.ArrayList<>();
+        try (java.sql.Connection c = db.openJdbc(); java.sql.Statement st = c.createStatement();
+             java.sql.ResultSet r = st.executeQuery("select call_id, state, hangup_by, final_status, messages, retransmissions,"
+                     + " stored_rows, duration_ms, pdd_ms, caller_user, nodes from call_records where " + like)) {
+            while (r.next()) {
+                StringBuilder b = new StringBuilder();
+                for (int i = 1; i <= 11; i++) {
+                    b.append(r.getString(i)).append(' ');
+                }
+                out.add(b.toString().trim());
+            }
+        }
+        return out;
     }
 
     private void awaitListening(Peer k) throws Exception {

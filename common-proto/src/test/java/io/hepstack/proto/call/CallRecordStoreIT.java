@@ -1,0 +1,245 @@
+package io.hepstack.proto.call;
+
+import io.hepstack.proto.hep.HepDecoder;
+import io.hepstack.proto.hep.HepPacket;
+import io.hepstack.proto.model.CapturedMessage;
+import io.hepstack.proto.model.ExtractionSettings;
+import io.hepstack.proto.model.MessageExtractor;
+import io.hepstack.proto.pcap.PcapPacket;
+import io.hepstack.proto.pcap.PcapReader;
+import io.hepstack.proto.store.MessageWriter;
+import io.hepstack.proto.store.PartitionPolicy;
+import io.hepstack.proto.store.testing.TestDatabase;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The call records of the Kamailio capture, kept by passes over real PostgreSQL: every call recorded once,
+ * nothing written again while nothing changed, a call completed by rows that arrive later, one pass at a
+ * time across collectors, ringing calls timed out, and a rebuild that writes the same records.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class CallRecordStoreIT {
+
+    @RegisterExtension
+    static final TestDatabase db = TestDatabase.migrated();
+
+    static final MutableClock CLOCK = new MutableClock();
+    static final CallRecordStore.Settings SETTINGS = new CallRecordStore.Settings(Duration.ofMinutes(3),
+            Duration.ofSeconds(1), Duration.ofHours(24), 5_000, Duration.ofDays(14));
+    static List<CapturedMessage> capture = new ArrayList<>();
+    static long last;
+
+    /** A clock the test moves. */
+    static final class MutableClock extends Clock {
+        volatile Instant now = Instant.EPOCH;
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    @BeforeAll
+    static void storeTheCapture() throws Exception {
+        MessageExtractor extractor = new MessageExtractor(ExtractionSettings.DEFAULT);
+        HepDecoder decoder = new HepDecoder();
+        try (InputStream in = CallRecordStoreIT.class.getResourceAsStream("/fixtures/kamailio-siptrace/hep.pcap")) {
+            PcapReader.read(in, (PcapPacket p) -> {
+                try {
+                    capture.add(extractor.extract(decoder.decode(p.payload())));
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            });
+        }
+        last = capture.stream().mapToLong(m -> m.envelope().timestampMicros()).max().orElseThrow();
+        CLOCK.now = Instant.ofEpochSecond(last / 1_000_000 + 60);
+        new MessageWriter(db.connectionFactory(), PartitionPolicy.defaults(), CLOCK).write(capture).block(Duration.ofSeconds(60));
+    }
+
+    private static CallRecordStore store() {
+        return new CallRecordStore(db.connectionFactory(), CLOCK, SETTINGS);
+    }
+
+    @Test
+    @Order(1)
+    void aPassRecordsEveryCallOfTheCaptureOnce() throws Exception {
+        CallRecordStore.Pass pass = store().pass().block(Duration.ofSeconds(60));
+        assertThat(pass.ran()).isTrue();
+        assertThat(pass.candidates()).isEqualTo(40); // 30 basic calls, 10 busy: registrations and OPTIONS are not calls
+        assertThat(pass.recorded()).isEqualTo(40);
+        assertThat(states()).containsEntry("completed caller 200", 30L).containsEntry("busy callee 486", 10L).hasSize(2);
+
+        // each record is the one DialogRecorder reads from the call's messages
+        Map<String, List<CapturedMessage>> byCall = new LinkedHashMap<>();
+        capture.stream().filter(m -> m.callId() != null && !m.callId().startsWith("reg-") && !m.callId().startsWith("opt-"))
+                .forEach(m -> byCall.computeIfAbsent(m.callId(), k -> new ArrayList<>()).add(m));
+        try (Connection c = db.openJdbc(); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("SELECT call_id, (extract(epoch FROM started_at) * 1000000)::bigint AS started, "
+                     + "duration_ms, pdd_ms, messages, stored_rows, caller_user, callee_user, host(src_ip) AS src FROM call_records")) {
+            int n = 0;
+            while (r.next()) {
+                CallRecord expected = DialogRecorder.record(byCall.get(r.getString("call_id")), 0, Duration.ofDays(1));
+                assertThat(r.getLong("started")).isEqualTo(expected.times().startedAt());
+                assertThat((Long) r.getObject("duration_ms")).isEqualTo(expected.times().durationMs());
+                assertThat((Long) r.getObject("pdd_ms")).isEqualTo(expected.times().pddMs());
+                assertThat(r.getInt("messages")).isEqualTo(expected.counts().messages());
+                assertThat(r.getInt("stored_rows")).isEqualTo(byCall.get(r.getString("call_id")).size());
+                assertThat(r.getString("caller_user")).isEqualTo(expected.caller().user());
+                assertThat(r.getString("src")).isEqualTo(expected.source().getAddress().getHostAddress());
+                n++;
+            }
+            assertThat(n).isEqualTo(40);
+        }
+    }
+
+    @Test
+    @Order(2)
+    void aPassWithNothingChangedWritesNothingAndTheWindowMovesOn() throws Exception {
+        CallRecordStore.Pass again = store().pass().block(Duration.ofSeconds(60));
+        assertThat(again.recorded()).isZero();
+        // the lateness window is timed by the database's clock (the collectors' may disagree): 1 s here
+        Thread.sleep(1_100);
+        store().pass().block(Duration.ofSeconds(60)); // the seen ids become pending...
+        Thread.sleep(1_100);
+        CallRecordStore.Pass later = store().pass().block(Duration.ofSeconds(60)); // ...then safe
+        assertThat(later.candidates()).isZero();
+        assertThat(later.safeId()).isPositive();
+    }
+
+    @Test
+    @Order(3)
+    void aCallIsRecordedAsItsRowsArriveWhicheverCollectorStoresThem() throws Exception {
+        long t = last + 600_000_000L;
+        List<CapturedMessage> call = craftedCall("late@test", t);
+        MessageWriter writer = new MessageWriter(db.connectionFactory(), PartitionPolicy.defaults(), CLOCK);
+        CLOCK.now = Instant.ofEpochSecond(t / 1_000_000 + 30);
+        writer.write(call.subList(0, 2)).block(Duration.ofSeconds(30)); // INVITE and 180: ringing
+        store().pass().block(Duration.ofSeconds(60));
+        assertThat(state("late@test")).isEqualTo("ringing unknown");
+        writer.write(call.subList(2, call.size())).block(Duration.ofSeconds(30)); // the rest, by another collector
+        CallRecordStore.Pass pass = store().pass().block(Duration.ofSeconds(60));
+        assertThat(pass.recorded()).isEqualTo(1);
+        assertThat(state("late@test")).isEqualTo("completed callee");
+    }
+
+    @Test
+    @Order(4)
+    void aCallThatOnlyRingsTimesOutWithoutAnotherMessage() throws Exception {
+        long t = last + 1_200_000_000L;
+        CLOCK.now = Instant.ofEpochSecond(t / 1_000_000 + 5);
+        new MessageWriter(db.connectionFactory(), PartitionPolicy.defaults(), CLOCK)
+                .write(craftedCall("ring@test", t).subList(0, 2)).block(Duration.ofSeconds(30));
+        store().pass().block(Duration.ofSeconds(60));
+        assertThat(state("ring@test")).isEqualTo("ringing unknown");
+        CLOCK.now = CLOCK.now.plus(Duration.ofMinutes(4));
+        CallRecordStore.Pass pass = store().pass().block(Duration.ofSeconds(60));
+        assertThat(pass.timedOut()).isEqualTo(1);
+        assertThat(state("ring@test")).isEqualTo("no_answer timeout");
+    }
+
+    @Test
+    @Order(5)
+    void onePassAtATimeAcrossCollectors() throws Exception {
+        try (Connection other = db.openJdbc(); Statement s = other.createStatement()) {
+            other.setAutoCommit(false);
+            s.execute("SELECT pg_advisory_xact_lock(" + CallRecordStore.LOCK_KEY + ")"); // another collector's pass
+            assertThat(store().pass().block(Duration.ofSeconds(60)).ran()).isFalse();
+            other.rollback();
+        }
+        assertThat(store().pass().block(Duration.ofSeconds(60)).ran()).isTrue();
+    }
+
+    @Test
+    @Order(6)
+    void aRebuildWritesTheSameRecords() throws Exception {
+        Map<String, Long> before = states();
+        long rebuilt = store().rebuild(Instant.ofEpochSecond(last / 1_000_000 - 3600),
+                Instant.ofEpochSecond(last / 1_000_000 + 3600)).block(Duration.ofSeconds(60));
+        assertThat(rebuilt).isEqualTo(42); // the capture's 40 and the two crafted calls of the same hour
+        assertThat(states()).isEqualTo(before);
+    }
+
+    /** INVITE, 180, 200, ACK from 10.1.0.1 via 10.1.0.5 to 10.1.0.9; the callee's BYE and its 200. */
+    static List<CapturedMessage> craftedCall(String callId, long t) {
+        MessageExtractor extractor = new MessageExtractor(ExtractionSettings.DEFAULT);
+        String[][] steps = {
+                {"10.1.0.1", "INVITE sip:bob@example.com SIP/2.0", "1 INVITE", "a", ""},
+                {"10.1.0.9", "SIP/2.0 180 Ringing", "1 INVITE", "a", "b"},
+                {"10.1.0.9", "SIP/2.0 200 OK", "1 INVITE", "a", "b"},
+                {"10.1.0.1", "ACK sip:bob@10.1.0.9 SIP/2.0", "1 ACK", "a", "b"},
+                {"10.1.0.9", "BYE sip:alice@10.1.0.1 SIP/2.0", "1 BYE", "b", "a"},
+                {"10.1.0.1", "SIP/2.0 200 OK", "1 BYE", "b", "a"},
+        };
+        List<CapturedMessage> out = new ArrayList<>();
+        for (int i = 0; i < steps.length; i++) {
+            String[] s = steps[i];
+            boolean fromCaller = s[0].equals("10.1.0.1");
+            boolean callerTagIsFrom = s[3].equals("a");
+            String text = s[1] + "\r\nVia: SIP/2.0/UDP " + s[0] + ";branch=z9hG4bK" + i + "\r\nFrom: <sip:"
+                    + (callerTagIsFrom ? "alice" : "bob") + "@example.com>;tag=" + s[3] + "\r\nTo: <sip:"
+                    + (callerTagIsFrom ? "bob" : "alice") + "@example.com>" + (s[4].isEmpty() ? "" : ";tag=" + s[4])
+                    + "\r\nCall-ID: " + callId + "\r\nCSeq: " + s[2] + "\r\nContent-Length: 0\r\n\r\n";
+            HepPacket p = HepPacket.builder().addresses(ip(s[0]), 5060, ip(fromCaller ? "10.1.0.9" : "10.1.0.1"), 5060)
+                    .ipProto(17).timestampMicros(t + i * 1_000_000L).protoType(1).captureId(2002)
+                    .payload(text.getBytes(StandardCharsets.UTF_8)).build();
+            out.add(extractor.extract(p));
+        }
+        return out;
+    }
+
+    private static java.net.InetAddress ip(String literal) {
+        return DialogRecorderTest.ip(literal);
+    }
+
+    private static String state(String callId) throws Exception {
+        try (Connection c = db.openJdbc(); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("SELECT state, hangup_by FROM call_records WHERE call_id = '" + callId + "'")) {
+            return r.next() ? r.getString(1) + " " + r.getString(2) : null;
+        }
+    }
+
+    private static Map<String, Long> states() throws Exception {
+        Map<String, Long> out = new LinkedHashMap<>();
+        try (Connection c = db.openJdbc(); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("SELECT state || ' ' || hangup_by || ' ' || coalesce(final_status::text, '-'), count(*) "
+                     + "FROM call_records WHERE call_id NOT LIKE '%@test' GROUP BY 1 ORDER BY 1")) {
+            while (r.next()) {
+                out.put(r.getString(1), r.getLong(2));
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,49 @@
+package io.hepstack.ingest;
+
+import io.hepstack.proto.call.CallRecordStore;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/** What the call records' passes did: {@code hep_call_records_*} (docs/ingest.md, "Metrics"). */
+final class CallRecordMetrics {
+
+    private final Counter ran;
+    private final Counter skipped;
+    private final Counter failed;
+    private final Counter written;
+    private final Counter timedOut;
+    private final AtomicLong backlog = new AtomicLong();
+
+    CallRecordMetrics(MeterRegistry registry) {
+        String passes = "hep.call.records.passes";
+        String help = "Call record passes of this collector: ran, skipped (another collector's was running) or failed";
+        ran = Counter.builder(passes).description(help).tag("result", "ran").register(registry);
+        skipped = Counter.builder(passes).description(help).tag("result", "skipped").register(registry);
+        failed = Counter.builder(passes).description(help).tag("result", "failed").register(registry);
+        written = Counter.builder("hep.call.records.written").description("Call records written (new or changed calls)")
+                .register(registry);
+        timedOut = Counter.builder("hep.call.records.timed.out")
+                .description("Ringing calls recorded as not answered when their ring timeout passed").register(registry);
+        Gauge.builder("hep.call.records.backlog", backlog, AtomicLong::get)
+                .description("1 while the last pass of this collector left calls for the next (more than max-calls-per-pass)")
+                .register(registry);
+    }
+
+    void pass(CallRecordStore.Pass p) {
+        if (!p.ran()) {
+            skipped.increment();
+            return;
+        }
+        ran.increment();
+        written.increment(p.recorded());
+        timedOut.increment(p.timedOut());
+        backlog.set(p.backlog() ? 1 : 0);
+    }
+
+    void failed() {
+        failed.increment();
+    }
+}
