@@ -99,8 +99,12 @@ export function callPage(root, app, signal, callId) {
 
 async function showFlow(root, app, signal, callId, range) {
   let flow;
+  let record = null;
   try {
-    [flow] = await Promise.all([json(`/api/v1/calls/${encodeURIComponent(callId)}/flow${query(range)}`, { signal }), loadPayloadTypes()]);
+    // the call's record is optional: a call stored before records existed, or not recorded yet, has none (404)
+    const recordOf = json(`/api/v1/calls/${encodeURIComponent(callId)}`, { signal }).catch(() => null);
+    [flow, , record] = await Promise.all([json(`/api/v1/calls/${encodeURIComponent(callId)}/flow${query(range)}`, { signal }),
+      loadPayloadTypes(), recordOf]);
   } catch (e) {
     if (signal.aborted) return;
     mount(root, h('nav', { class: 'crumbs' }, h('a', { href: '/', onclick: (ev) => { ev.preventDefault(); app.navigate('/'); } }, '← Back to search')),
@@ -116,5 +120,5 @@ async function showFlow(root, app, signal, callId, range) {
     { id: 'export', title: 'Export & share', render: () => exportPanel(callId, range, signal) },
   ]);
   mount(root, h('nav', { class: 'crumbs' }, h('a', { href: '/', onclick: (e) => { e.preventDefault(); history.length > 1 ? history.back() : app.navigate('/'); } }, '← Back to search')),
-    callSummary(flow, callId), t.element);
+    callSummary(flow, callId, record), t.element);
 }

@@ -81,8 +81,41 @@ export function qosPanel(flow, signal) {
   return qosView(flow.qos, signal);
 }
 
-/** Call header: Call-IDs and time span. */
-export function callSummary(flow, callId) {
+const STATES = {
+  ringing: 'Ringing', answered: 'In progress', completed: 'Completed', busy: 'Busy', no_answer: 'Not answered',
+  cancelled: 'Cancelled', rejected: 'Rejected', failed: 'Failed', redirected: 'Redirected',
+  auth_challenged_only: 'Challenged, never retried',
+};
+const HANGUP = { caller: 'the caller ended it', callee: 'the callee ended it', network: 'the network ended it', timeout: 'it timed out' };
+
+function seconds(ms) {
+  return ms === null || ms === undefined ? null : (ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`);
+}
+
+/** The call's record in words (GET /api/v1/calls/{callId}), or null without one. */
+function recordSummary(r) {
+  if (!r) return null;
+  const result = [STATES[r.state] || r.state];
+  if (r.finalStatus && r.state !== 'completed' && r.state !== 'answered') result.push(` (${r.finalStatus}${r.finalPhrase ? ' ' + r.finalPhrase : ''})`);
+  if (HANGUP[r.hangupBy]) result.push(`: ${HANGUP[r.hangupBy]}`);
+  const reason = r.reason ? `${r.reason.protocol}${r.reason.cause !== null && r.reason.cause !== undefined ? ' cause ' + r.reason.cause : ''}${r.reason.text ? ' — ' + r.reason.text : ''}` : null;
+  const party = (p) => (p ? [p.name ? `"${p.name}" ` : '', p.user || '?'].join('') : '?');
+  const items = [
+    ['Result', result.join('')],
+    ['Reason', reason],
+    ['Parties', `${party(r.caller)} → ${party(r.callee)}`],
+    ['Post-dial delay', seconds(r.pddMs)],
+    ['Ringing', seconds(r.ringMs)],
+    ['Talk time', seconds(r.durationMs)],
+    ['Codecs', (r.codecs || []).join(', ') || null],
+    ['Messages', `${r.messages}${r.retransmissions ? `, ${r.retransmissions} retransmitted` : ''}${r.reInvites ? `, ${r.reInvites} re-INVITE${r.reInvites > 1 ? 's' : ''}` : ''}`],
+  ].filter(([, v]) => v !== null && v !== undefined && v !== '');
+  return h('dl', { class: ['call-record', `state-${r.state}`], id: 'call-record' },
+    items.flatMap(([k, v]) => [h('dt', null, k), h('dd', null, v)]));
+}
+
+/** Call header: Call-IDs, time span and, when the collectors recorded the call, what happened to it. */
+export function callSummary(flow, callId, record) {
   const msgs = flow.messages || [];
   const first = msgs.length ? msgs.reduce((a, b) => (a.timestamp < b.timestamp ? a : b)) : null;
   const last = msgs.length ? msgs.reduce((a, b) => (a.timestamp > b.timestamp ? a : b)) : null;
@@ -92,5 +125,6 @@ export function callSummary(flow, callId) {
     flow.truncated ? h('p', { class: 'error', role: 'alert' }, 'This flow was cut at the API\'s message limit: narrow the time range to see all of it.') : null,
     first ? h('p', { class: 'span' }, `${msgs.length} messages, `,
       h('time', { title: utcTitle(first.timestamp) }, formatLocal(first.timestamp)), ' – ',
-      h('time', { title: utcTitle(last.timestamp) }, formatLocal(last.timestamp))) : null);
+      h('time', { title: utcTitle(last.timestamp) }, formatLocal(last.timestamp))) : null,
+    recordSummary(record));
 }

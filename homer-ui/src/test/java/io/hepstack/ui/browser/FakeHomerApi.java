@@ -122,6 +122,7 @@ final class FakeHomerApi implements AutoCloseable {
                         .get("/api/v1/calls", authed((q, s) -> send(s, Map.of("items", calls()))))
                         .get("/api/v1/messages", authed((q, s) -> send(s, Map.of("items", allMessages()))))
                         .get("/api/v1/messages/{id}", authed((q, s) -> message(s, param(q, "id"))))
+                        .get("/api/v1/calls/{callId}", authed((q, s) -> record(s, param(q, "callId"))))
                         .get("/api/v1/calls/{callId}/flow", authed((q, s) -> flow(s, param(q, "callId"))))
                         .get("/api/v1/calls/{callId}/pcap", authed((q, s) -> pcap(s, param(q, "callId"))))
                         .get("/api/v1/calls/{callId}/text", authed((q, s) -> text(s, param(q, "callId"), "text")))
@@ -603,6 +604,32 @@ final class FakeHomerApi implements AutoCloseable {
         }
         return send(s, map("from", from.toString(), "to", from.plusSeconds((long) INVITES.length * STEP).toString(), "stepSeconds", STEP,
                 "series", series));
+    }
+
+    /** The call record of {@link #CALL} (and of the attacker's call, its texts markup), as homer-api answers it. */
+    private Mono<Void> record(HttpServerResponse s, String callId) {
+        boolean xss = XSS_CALL.equals(callId);
+        if (!CALL.equals(callId) && !xss) {
+            return s.status(404).header("Content-Type", "application/json")
+                    .sendString(Mono.just("{\"message\":\"no call record for this Call-ID\"}")).then();
+        }
+        Map<String, Object> record = new java.util.LinkedHashMap<>();
+        record.put("callId", callId);
+        record.put("state", "completed");
+        record.put("hangupBy", "caller");
+        record.put("finalStatus", 200);
+        record.put("finalPhrase", "OK");
+        record.put("reason", map("protocol", "Q.850", "cause", 16, "text", xss ? IMG : "Normal call clearing"));
+        record.put("caller", map("user", "alice", "name", xss ? IMG : "Alice", "userAgent", "softphone/2"));
+        record.put("callee", map("user", "bob", "name", null, "userAgent", "pbx/9"));
+        record.put("pddMs", 120);
+        record.put("ringMs", 2300);
+        record.put("durationMs", 61000);
+        record.put("codecs", List.of(xss ? IMG : "PCMA/8000"));
+        record.put("messages", 9);
+        record.put("retransmissions", 1);
+        record.put("reInvites", 0);
+        return send(s, record);
     }
 
     private Mono<Void> flow(HttpServerResponse s, String callId) {

@@ -148,6 +148,10 @@ class UiBrowserIT {
         assertThat(arrows).extracting(a -> a.findElement(By.cssSelector("text.label")).getText())
                 .startsWith("INVITE", "100 Trying", "INVITE", "INVITE (retransmission)", "180 Ringing");
         assertThat(d.findElements(By.cssSelector(".legs li"))).hasSize(2);
+        // The call's record above the ladder, in words.
+        assertThat(d.findElement(By.id("call-record")).getText()).contains("Completed: the caller ended it",
+                "Q.850 cause 16 — Normal call clearing", "\"Alice\" alice → bob", "120 ms", "2.3 s", "61.0 s", "PCMA/8000",
+                "9, 1 retransmitted");
 
         // Keyboard: focus the first arrow, Enter opens it, ArrowDown moves on.
         arrows.get(0).sendKeys(Keys.ENTER);

@@ -1,0 +1,33 @@
+package io.hepstack.api.call;
+
+import io.hepstack.api.auth.ApiPrincipal;
+import io.hepstack.api.web.ApiException;
+import io.swagger.v3.oas.annotations.Operation;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+
+/** One call's record: what happened to it (docs/api.md, "GET /api/v1/calls/{callId}"). */
+@RestController
+@RequestMapping("/api/v1/calls")
+class CallRecordController {
+
+    private final CallRecordReader records;
+
+    CallRecordController(CallRecordReader records) {
+        this.records = records;
+    }
+
+    @Operation(summary = "The call's record: state, who hung up and why, its moments and durations, codecs",
+            description = "Kept current by the collectors within seconds of the call's last message; 404 when the "
+                    + "Call-ID has no record (not an INVITE dialog, not recorded yet, or outside the caller's tenant).")
+    @GetMapping("/{callId}")
+    Mono<CallRecordView> record(@AuthenticationPrincipal ApiPrincipal principal, @PathVariable String callId) {
+        FlowRequest.checkCallId(callId);
+        return records.find(callId, principal.scope())
+                .switchIfEmpty(Mono.error(() -> ApiException.notFound("no call record for this Call-ID")));
+    }
+}
