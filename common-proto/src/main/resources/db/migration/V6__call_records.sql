@@ -4,7 +4,7 @@
 -- the call's stored messages, so writing it again is always safe. Retention follows the calls' messages
 -- (the builder deletes records that started before the oldest call partition kept).
 CREATE TABLE call_records (
-    call_id              text        NOT NULL PRIMARY KEY,
+    call_id              text COLLATE "C" NOT NULL PRIMARY KEY, -- as messages.call_id: one index serves a join of both
     started_at           timestamptz NOT NULL,
     state                text        NOT NULL,
     hangup_by            text        NOT NULL,

@@ -12,8 +12,21 @@ import { resolveRange, rangePicker } from './range.js';
 
 const CALL_COLUMNS = [
   ['startedAt', 'Started'], ['callId', 'Call-ID'], ['fromUser', 'From'], ['toUser', 'To'],
-  ['finalStatus', 'Status'], ['durationMs', 'Duration'], ['messageCount', 'Msgs'], ['legs', 'Legs'],
+  ['finalStatus', 'Status'], ['state', 'Result'], ['durationMs', 'Duration'], ['messageCount', 'Msgs'], ['legs', 'Legs'],
 ];
+const RESULTS = {
+  ringing: 'ringing', answered: 'in progress', completed: 'completed', busy: 'busy', no_answer: 'not answered',
+  cancelled: 'cancelled', rejected: 'rejected', failed: 'failed', redirected: 'redirected', auth_challenged_only: 'challenged',
+};
+const ENDED_BY = { caller: 'by caller', callee: 'by callee', network: 'by network', timeout: 'timed out' };
+
+/** The call record's result in words ("busy, by callee"), with the Q.850 cause; '—' for a call without a record. */
+function callResult(it) {
+  if (!it.state) return '—';
+  return [RESULTS[it.state] || it.state, ENDED_BY[it.hangupBy], it.reasonCause !== null && it.reasonCause !== undefined ? `cause ${it.reasonCause}` : null]
+    .filter(Boolean).join(', ');
+}
+
 const MESSAGE_COLUMNS = [
   ['timestamp', 'Time'], ['method', 'Method / status'], ['fromUser', 'From'], ['toUser', 'To'],
   ['srcIp', 'Source'], ['dstIp', 'Destination'], ['userAgent', 'User-Agent'], ['node', 'Node'], ['callId', 'Call-ID'],
@@ -137,6 +150,7 @@ async function runSearch(results, params, view, resolved, app, signal, fields, c
         h('td', { class: 'mono' }, link(callHref(it.callId, from, to), it.callId)),
         h('td', null, it.fromUser), h('td', null, it.toUser),
         h('td', null, h('span', { class: ['badge', statusClass(it.finalStatus)] }, it.finalStatus ?? '—')),
+        h('td', { class: 'result' }, callResult(it)),
         h('td', { class: 'num' }, duration(it.durationMs)),
         h('td', { class: 'num' }, it.messageCount), h('td', { class: 'num' }, Array.isArray(it.legs) ? it.legs.length : it.legs));
     }

@@ -15,6 +15,11 @@ import java.util.List;
  * @param durationMs   answer to BYE in milliseconds, {@code null} when not answered or not ended
  * @param messageCount SIP messages of the Call-ID stored in the search window
  * @param legs         other Call-IDs correlated to this one (X-CID, configured A-leg headers, HEP correlation id)
+ * @param state        the call record's state ({@code completed}, {@code busy}...: GET /api/v1/calls/{callId}),
+ *                     {@code null} when the call has no record
+ * @param hangupBy     the record's {@code caller}, {@code callee}, {@code network}, {@code timeout} or {@code unknown}
+ * @param reasonCause  the cause of the ending message's Reason header (Q.850 number), or {@code null}
+ * @param pddMs        the record's post-dial delay, or {@code null}
  */
 public record CallItem(
         String callId,
@@ -26,5 +31,9 @@ public record CallItem(
         Integer finalStatus,
         Long durationMs,
         long messageCount,
-        List<String> legs) {
+        List<String> legs,
+        String state,
+        String hangupBy,
+        Integer reasonCause,
+        Long pddMs) {
 }

@@ -52,7 +52,11 @@ public class CallStore {
                         r.get("message_count", Long.class),
                         r.get("from_user", String.class),
                         r.get("to_user", String.class),
-                        r.get("correlation_ids", String[].class)))
+                        r.get("correlation_ids", String[].class),
+                        r.get("state", String.class),
+                        r.get("hangup_by", String.class),
+                        r.get("reason_cause", Integer.class),
+                        r.get("pdd_ms", Long.class)))
                 .all().collectList()
                 .flatMap(rows -> {
                     boolean more = rows.size() > request.limit();
@@ -72,7 +76,9 @@ public class CallStore {
      * then is each chosen call summarized from its messages ({@code call_id} index), so a busy hour with
      * 50,000 calls costs one index-only scan and 101 summaries, not 50,000 (docs/performance.md). A
      * {@code status} filter is on the summary's final status, so with it every call of the range is
-     * summarized before the page is cut.
+     * summarized before the page is cut. Each call's record, when the collectors made one, is looked up by
+     * its key ({@code call_records} primary key, a lateral {@code LIMIT 1} so that the lookup stays per call
+     * of the page).
      */
     static Sql listSql(SearchRequest request, Duration callSpan, Scope scope) {
         Sql s = new Sql();
@@ -81,7 +87,7 @@ public class CallStore {
         String spanTo = s.bind(utc(request.to().plus(callSpan)));
         s.append("""
                 SELECT i.call_id, i.started_at, x.answered_at, x.bye_at, x.failed_at, x.final_status, x.message_count,
-                       x.from_user, x.to_user, x.correlation_ids
+                       x.from_user, x.to_user, x.correlation_ids, r.state, r.hangup_by, r.reason_cause, r.pdd_ms
                 FROM (SELECT call_id, min(ts) AS started_at FROM messages_call
                       WHERE ts >= %s AND ts < %s AND method = 'INVITE' AND call_id IS NOT NULL"""
                 .formatted(from, to));
@@ -118,6 +124,8 @@ public class CallStore {
                                                                      AND m.correlation_id IS DISTINCT FROM m.call_id) AS correlation_ids
                   FROM messages m
                   WHERE m.kind = 'call' AND m.call_id = i.call_id AND m.ts >= %s AND m.ts < %s%s) x
+                LEFT JOIN LATERAL (SELECT state, hangup_by, reason_cause, pdd_ms FROM call_records
+                                   WHERE call_id = i.call_id LIMIT 1) r ON true
                 WHERE true""".formatted(from, spanTo, scope.condition(s, "m.")));
         if (status != null) {
             status.appendTo(s, "x.final_status", "x.to_user");
@@ -189,14 +197,16 @@ public class CallStore {
     }
 
     private record Row(String callId, Instant startedAt, Instant answeredAt, Instant byeAt, Instant failedAt,
-                       Short finalStatus, Long messageCount, String fromUser, String toUser, String[] correlationIds) {
+                       Short finalStatus, Long messageCount, String fromUser, String toUser, String[] correlationIds,
+                       String state, String hangupBy, Integer reasonCause, Long pddMs) {
 
         CallItem item(Map<String, Set<String>> legs) {
             Instant ended = answeredAt != null ? byeAt : failedAt;
             Long duration = answeredAt != null && byeAt != null ? Duration.between(answeredAt, byeAt).toMillis() : null;
             return new CallItem(callId, startedAt, answeredAt, ended, fromUser, toUser,
                     finalStatus == null ? null : finalStatus.intValue(), duration,
-                    messageCount == null ? 0 : messageCount, new ArrayList<>(legs.getOrDefault(callId, Set.of())));
+                    messageCount == null ? 0 : messageCount, new ArrayList<>(legs.getOrDefault(callId, Set.of())),
+                    state, hangupBy, reasonCause, pddMs);
         }
     }
 

@@ -91,6 +91,23 @@ class CallRecordIT extends AdminApiIT {
         record(Http.as(anonymous, Http.login(anonymous, "dave", "record-test-password")), callId).expectStatus().isNotFound().expectBody(Void.class);
     }
 
+    @Test
+    void theCallListShowsEachCallsStateAndWhoEndedIt() {
+        long first = kamailio.stream().mapToLong((CapturedMessage m) -> m.envelope().timestampMicros()).min().orElseThrow();
+        long last = kamailio.stream().mapToLong((CapturedMessage m) -> m.envelope().timestampMicros()).max().orElseThrow();
+        Map<String, Object> page = admin.get().uri(b -> b.path("/api/v1/calls").queryParam("from", "{f}").queryParam("to", "{t}")
+                        .queryParam("limit", "100").build(io.hepstack.api.web.Times.format(Fixture.instant(first)),
+                                io.hepstack.api.web.Times.format(Fixture.instant(last + 1))))
+                .exchange().expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
+        List<Map<String, Object>> items = (List<Map<String, Object>>) page.get("items");
+        assertThat(items).hasSize(40);
+        assertThat(items).filteredOn(i -> ((String) i.get("callId")).startsWith("busy-"))
+                .hasSize(10).allSatisfy(i -> assertThat(i).containsEntry("state", "busy").containsEntry("hangupBy", "callee"));
+        assertThat(items).filteredOn(i -> !((String) i.get("callId")).startsWith("busy-"))
+                .hasSize(30).allSatisfy(i -> assertThat(i).containsEntry("state", "completed").containsEntry("hangupBy", "caller")
+                        .containsKey("pddMs").containsEntry("reasonCause", null));
+    }
+
     private static WebTestClient.ResponseSpec record(WebTestClient client, String callId) {
         return client.get().uri("/api/v1/calls/{id}", callId).exchange();
     }

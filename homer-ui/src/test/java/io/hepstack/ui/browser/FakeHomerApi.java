@@ -759,10 +759,10 @@ final class FakeHomerApi implements AutoCloseable {
         var calls = new ArrayList<Map<String, Object>>();
         calls.add(map("callId", CALL, "startedAt", ts(0), "answeredAt", ts(2_345_678), "endedAt", ts(33_000_000),
                 "fromUser", "alice", "toUser", "bob", "finalStatus", 200, "durationMs", 30654, "messageCount", messageCount(CALL),
-                "legs", List.of(CALL, B_LEG)));
+                "legs", List.of(CALL, B_LEG), "state", "completed", "hangupBy", "caller", "reasonCause", 16, "pddMs", 120));
         calls.add(map("callId", XSS_CALL, "startedAt", ts(60_000_000), "answeredAt", null, "endedAt", ts(60_500_000),
                 "fromUser", IMG, "toUser", SCRIPT, "finalStatus", 488, "durationMs", 0, "messageCount", messageCount(XSS_CALL),
-                "legs", List.of(XSS_CALL)));
+                "legs", List.of(XSS_CALL), "state", IMG, "hangupBy", null, "reasonCause", null, "pddMs", null));
         return calls;
     }
 

@@ -119,6 +119,9 @@ class UiBrowserIT {
         List<WebElement> rows = waiting(d).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#calls-table tbody tr"), 2));
         assertThat(d.getCurrentUrl()).contains("view=calls").contains("range=1h");
         assertThat(rows.get(0).getText()).contains("alice");
+        // Each call's result from its record: in words, who ended it, the Q.850 cause.
+        assertThat(d.findElements(By.cssSelector("#calls-table tbody td.result"))).extracting(WebElement::getText)
+                .contains("completed, by caller, cause 16");
 
         // Sorting is part of the URL too.
         d.findElement(By.xpath("//th/button[contains(., 'Status')]")).click();
