@@ -10,6 +10,7 @@ import io.hepstack.proto.pcap.PcapReader;
 import io.hepstack.proto.store.MessageWriter;
 import io.hepstack.proto.store.PartitionPolicy;
 import io.hepstack.proto.store.testing.TestDatabase;
+import io.hepstack.proto.testing.MutableClock;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -22,11 +23,8 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,31 +43,11 @@ class CallRecordStoreIT {
     @RegisterExtension
     static final TestDatabase db = TestDatabase.migrated();
 
-    static final MutableClock CLOCK = new MutableClock();
+    static final MutableClock CLOCK = new MutableClock(Instant.EPOCH);
     static final CallRecordStore.Settings SETTINGS = new CallRecordStore.Settings(Duration.ofMinutes(3),
             Duration.ofSeconds(1), Duration.ofHours(24), 5_000, Duration.ofDays(14));
     static List<CapturedMessage> capture = new ArrayList<>();
     static long last;
-
-    /** A clock the test moves. */
-    static final class MutableClock extends Clock {
-        volatile Instant now = Instant.EPOCH;
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     @BeforeAll
     static void storeTheCapture() throws Exception {
@@ -85,7 +63,7 @@ class CallRecordStoreIT {
             });
         }
         last = capture.stream().mapToLong(m -> m.envelope().timestampMicros()).max().orElseThrow();
-        CLOCK.now = Instant.ofEpochSecond(last / 1_000_000 + 60);
+        CLOCK.set(Instant.ofEpochSecond(last / 1_000_000 + 60));
         new MessageWriter(db.connectionFactory(), PartitionPolicy.defaults(), CLOCK).write(capture).block(Duration.ofSeconds(60));
     }
 
@@ -145,7 +123,7 @@ class CallRecordStoreIT {
         long t = last + 600_000_000L;
         List<CapturedMessage> call = craftedCall("late@test", t);
         MessageWriter writer = new MessageWriter(db.connectionFactory(), PartitionPolicy.defaults(), CLOCK);
-        CLOCK.now = Instant.ofEpochSecond(t / 1_000_000 + 30);
+        CLOCK.set(Instant.ofEpochSecond(t / 1_000_000 + 30));
         writer.write(call.subList(0, 2)).block(Duration.ofSeconds(30)); // INVITE and 180: ringing
         store().pass().block(Duration.ofSeconds(60));
         assertThat(state("late@test")).isEqualTo("ringing unknown");
@@ -159,12 +137,12 @@ class CallRecordStoreIT {
     @Order(4)
     void aCallThatOnlyRingsTimesOutWithoutAnotherMessage() throws Exception {
         long t = last + 1_200_000_000L;
-        CLOCK.now = Instant.ofEpochSecond(t / 1_000_000 + 5);
+        CLOCK.set(Instant.ofEpochSecond(t / 1_000_000 + 5));
         new MessageWriter(db.connectionFactory(), PartitionPolicy.defaults(), CLOCK)
                 .write(craftedCall("ring@test", t).subList(0, 2)).block(Duration.ofSeconds(30));
         store().pass().block(Duration.ofSeconds(60));
         assertThat(state("ring@test")).isEqualTo("ringing unknown");
-        CLOCK.now = CLOCK.now.plus(Duration.ofMinutes(4));
+        CLOCK.advance(Duration.ofMinutes(4));
         CallRecordStore.Pass pass = store().pass().block(Duration.ofSeconds(60));
         assertThat(pass.timedOut()).isEqualTo(1);
         assertThat(state("ring@test")).isEqualTo("no_answer timeout");

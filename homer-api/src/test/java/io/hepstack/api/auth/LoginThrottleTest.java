@@ -5,11 +5,9 @@ import io.hepstack.api.web.ApiException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
+import io.hepstack.proto.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -147,32 +145,5 @@ class LoginThrottleTest {
         assertThatThrownBy(() -> t.begin("locked", "192.0.2.1")).hasMessageContaining("for this user");
         assertThatThrownBy(() -> t.begin("name-0", "192.0.2.1")).hasMessageContaining("for this user");
         t.begin("victim", "192.0.2.1").close();
-    }
-
-    static final class MutableClock extends Clock {
-        private Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }
