@@ -1,6 +1,7 @@
 package io.hepstack.tools;
 
 import io.hepstack.tools.bench.ApiBenchCommand;
+import io.hepstack.tools.calls.CallsCommand;
 import io.hepstack.tools.bench.BenchCommand;
 import io.hepstack.tools.local.LocalCommand;
 import io.hepstack.tools.replay.ReplayCommand;
@@ -9,11 +10,13 @@ import picocli.CommandLine.Command;
 
 /**
  * {@code hep-tools}: the suite's command line. {@code decode} prints the HEP packets of a capture as
- * JSON lines, {@code bench} generates load, {@code replay} sends a capture to a collector, {@code local} runs the suite.
+ * JSON lines, {@code bench} generates load, {@code replay} sends a capture to a collector, {@code local} runs the suite,
+ * {@code calls rebuild} records calls again from their stored messages.
  */
 @Command(name = "hep-tools", mixinStandardHelpOptions = true, versionProvider = HepTools.Version.class,
         description = "HEP capture tools: decode captures, replay them, generate load, run the suite locally.",
-        subcommands = {DecodeCommand.class, BenchCommand.class, ApiBenchCommand.class, ReplayCommand.class, LocalCommand.class})
+        subcommands = {DecodeCommand.class, BenchCommand.class, ApiBenchCommand.class, ReplayCommand.class, LocalCommand.class,
+                CallsCommand.class})
 public final class HepTools {
 
     private HepTools() {

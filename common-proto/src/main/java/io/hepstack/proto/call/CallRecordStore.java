@@ -34,6 +34,9 @@ import java.util.Map;
  */
 public final class CallRecordStore {
 
+    /** How long before a rebuilt range's start its calls' messages are read (copies captured earlier at another hop). */
+    private static final Duration REBUILD_MARGIN = Duration.ofMinutes(1);
+
     /** The advisory lock of a pass ("hepcalls"). */
     public static final long LOCK_KEY = 0x6865_7063_616c_6c73L;
 
@@ -95,7 +98,7 @@ public final class CallRecordStore {
                 .append(s.bind(utc(from))).append(" AND ts < ").append(s.bind(utc(to)));
         return Mono.usingWhen(connections.create(), c -> rows(c, s, r -> r.get("call_id", String.class))
                         .flatMapMany(Flux::fromIterable).buffer(settings.maxCalls())
-                        .concatMap(ids -> record(c, ids, clock.instant(), true))
+                        .concatMap(ids -> record(c, ids, clock.instant(), from.minus(REBUILD_MARGIN), true))
                         .reduce(0L, Long::sum),
                 Connection::close);
     }
@@ -109,7 +112,7 @@ public final class CallRecordStore {
                             List<String> ids = cand.ids;
                             boolean backlog = ids.size() > settings.maxCalls();
                             List<String> taken = backlog ? ids.subList(0, settings.maxCalls()) : ids;
-                            return record(c, taken, now, false).flatMap(recorded -> timeouts(c, now)
+                            return record(c, taken, now, now.minus(settings.lookback()), false).flatMap(recorded -> timeouts(c, now)
                                     .flatMap(timedOut -> prune(c, now).flatMap(deleted -> advance(c, cand.maxId, backlog)
                                             .map(safe -> new Pass(true, ids.size(), recorded.intValue(), timedOut, deleted,
                                                     backlog, safe)))));
@@ -144,14 +147,14 @@ public final class CallRecordStore {
 
     /**
      * Records the calls among {@code ids} whose stored rows changed (all of them when {@code always}),
-     * from their messages of the lookback; returns how many records were written.
+     * from their messages stored since {@code readFrom}; returns how many records were written.
      */
-    private Mono<Long> record(Connection c, List<String> ids, Instant now, boolean always) {
+    private Mono<Long> record(Connection c, List<String> ids, Instant now, Instant readFrom, boolean always) {
         if (ids.isEmpty()) {
             return Mono.just(0L);
         }
         String[] callIds = ids.toArray(String[]::new);
-        OffsetDateTime since = utc(now.minus(settings.lookback()));
+        OffsetDateTime since = utc(readFrom);
         Sql counts = new Sql();
         counts.append("SELECT m.call_id, m.n, r.stored_rows FROM (SELECT call_id, count(*) AS n FROM messages_call WHERE call_id = ANY(")
                 .append(counts.bind(callIds)).append(") AND ts >= ").append(counts.bind(since))
