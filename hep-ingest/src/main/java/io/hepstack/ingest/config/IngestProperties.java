@@ -257,10 +257,12 @@ public record IngestProperties(
     /** Schema and partitions of the database named by {@code spring.r2dbc.*}. */
     /**
      * Call records kept current from the stored messages (docs/architecture.md, "Call records"): every
-     * collector runs passes, one at a time across them (advisory-locked).
+     * collector runs passes, one at a time across them (advisory-locked). Off by default until the passes
+     * are cheap at high rates (docs/performance.md: at 20,000 msg/s on 2 cores they fall behind and
+     * double PostgreSQL's CPU per message); {@code hep-tools local} turns them on.
      */
     public record Calls(
-            @DefaultValue("true") boolean enabled,
+            @DefaultValue("false") boolean enabled,
             /** How often a pass records the calls whose messages changed. */
             @NotNull @DefaultValue("1s") Duration interval,
             /** A call unanswered this long after its INVITE, with no final answer, is not answered (by timeout). */

@@ -40,7 +40,7 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = {
         "homer.ingest.udp.host=127.0.0.1", "homer.ingest.udp.port=0",
         "homer.ingest.tcp.host=127.0.0.1", "homer.ingest.tcp.port=0",
-        "homer.ingest.pipeline.batch-age=50ms"})
+        "homer.ingest.pipeline.batch-age=50ms", "homer.ingest.calls.enabled=true"})
 class KamailioSiptraceIT {
 
     static final int CALLS = 10;

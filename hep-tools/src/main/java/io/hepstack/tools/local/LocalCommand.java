@@ -148,7 +148,8 @@ public final class LocalCommand implements Callable<Integer> {
                 case "hep-ingest" -> {
                     httpPort = metricsPort;
                     args = List.of("--server.port=" + metricsPort,
-                            "--homer.ingest.udp.port=" + hepPort, "--homer.ingest.tcp.port=" + hepPort);
+                            "--homer.ingest.udp.port=" + hepPort, "--homer.ingest.tcp.port=" + hepPort,
+                            "--homer.ingest.calls.enabled=true"); // a laptop's rates: the call records are cheap
                 }
                 case "homer-api" -> {
                     httpPort = apiPort;
