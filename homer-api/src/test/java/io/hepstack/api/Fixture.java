@@ -3,6 +3,7 @@ package io.hepstack.api;
 import io.hepstack.proto.hep.HepDecodeException;
 import io.hepstack.proto.hep.HepDecoder;
 import io.hepstack.proto.model.CapturedMessage;
+import io.hepstack.proto.testing.Captures;
 import io.hepstack.proto.model.ExtractionSettings;
 import io.hepstack.proto.model.MessageExtractor;
 import io.hepstack.proto.pcap.PcapPacket;
@@ -33,7 +34,7 @@ import java.util.List;
  */
 public final class Fixture {
 
-    public static final String HEP_PCAP = "/fixtures/kamailio-siptrace/hep.pcap";
+    public static final String HEP_PCAP = Captures.KAMAILIO_HEP_PCAP;
     public static final ExtractionSettings SETTINGS = ExtractionSettings.DEFAULT;
 
     private Fixture() {
@@ -41,24 +42,7 @@ public final class Fixture {
 
     /** The capture's rows, in capture order. */
     public static List<CapturedMessage> kamailio() {
-        MessageExtractor extractor = new MessageExtractor(SETTINGS);
-        HepDecoder decoder = new HepDecoder();
-        List<CapturedMessage> rows = new ArrayList<>();
-        try (InputStream in = Fixture.class.getResourceAsStream(HEP_PCAP)) {
-            if (in == null) {
-                throw new IllegalStateException("missing test resource " + HEP_PCAP + " (common-proto test-jar)");
-            }
-            PcapReader.read(in, (PcapPacket p) -> {
-                try {
-                    rows.add(extractor.extract(decoder.decode(p.payload())));
-                } catch (HepDecodeException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return rows;
+        return Captures.kamailio(SETTINGS);
     }
 
     /**
@@ -67,32 +51,16 @@ public final class Fixture {
      * {@value #HLOG_CALL_ID} as correlation id, as the collector stores them.
      */
     public static List<CapturedMessage> kamailioLogLines() {
-        return hlog("hlog-error.bin", "hlog-info.bin", "hlog-no-cid.bin");
+        return Captures.kamailioHlog(SETTINGS, "hlog-error.bin", "hlog-info.bin", "hlog-no-cid.bin");
     }
 
     /** The whole Kamailio {@code hlog()} capture: the INVITE, its three log lines, the ACK. */
     public static List<CapturedMessage> kamailioCallWithLogLines() {
-        return hlog("invite.bin", "hlog-error.bin", "hlog-info.bin", "hlog-no-cid.bin", "ack.bin");
+        return Captures.kamailioHlog(SETTINGS, "invite.bin", "hlog-error.bin", "hlog-info.bin", "hlog-no-cid.bin", "ack.bin");
     }
 
     /** The Call-ID of the {@code hlog()} capture's call. */
     public static final String HLOG_CALL_ID = "1-17738@127.0.0.1";
-
-    private static List<CapturedMessage> hlog(String... names) {
-        MessageExtractor extractor = new MessageExtractor(SETTINGS);
-        List<CapturedMessage> rows = new ArrayList<>();
-        for (String name : names) {
-            try (InputStream in = Fixture.class.getResourceAsStream("/fixtures/kamailio-hlog/" + name)) {
-                if (in == null) {
-                    throw new IllegalStateException("missing test resource fixtures/kamailio-hlog/" + name + " (common-proto test-jar)");
-                }
-                rows.add(extractor.extract(new HepDecoder().decode(in.readAllBytes())));
-            } catch (IOException | HepDecodeException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-        return rows;
-    }
 
     /** Stores {@code rows} as the collector would have, at their own timestamps. */
     public static void store(ConnectionFactory connections, List<CapturedMessage> rows) {

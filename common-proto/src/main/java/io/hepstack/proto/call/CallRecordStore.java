@@ -104,19 +104,23 @@ public final class CallRecordStore {
     }
 
     private Mono<Pass> lockedPass(Connection c) {
-        Instant now = clock.instant();
         return rows(c, new Sql().append("SELECT pg_try_advisory_xact_lock(" + LOCK_KEY + ") AS locked"),
                 r -> r.get("locked", Boolean.class))
-                .flatMap(locked -> !Boolean.TRUE.equals(locked.get(0)) ? Mono.just(Pass.SKIPPED) : safeId(c)
-                        .flatMap(safeId -> candidates(c, safeId).flatMap(cand -> {
-                            List<String> ids = cand.ids;
-                            boolean backlog = ids.size() > settings.maxCalls();
-                            List<String> taken = backlog ? ids.subList(0, settings.maxCalls()) : ids;
-                            return record(c, taken, now, now.minus(settings.lookback()), false).flatMap(recorded -> timeouts(c, now)
-                                    .flatMap(timedOut -> prune(c, now).flatMap(deleted -> advance(c, cand.maxId, backlog)
-                                            .map(safe -> new Pass(true, ids.size(), recorded.intValue(), timedOut, deleted,
-                                                    backlog, safe)))));
-                        })));
+                .flatMap(locked -> Boolean.TRUE.equals(locked.get(0)) ? run(c, clock.instant()) : Mono.just(Pass.SKIPPED));
+    }
+
+    /** A pass that holds the lock: its steps one after the other on its connection. */
+    private Mono<Pass> run(Connection c, Instant now) {
+        return safeId(c).flatMap(safe -> candidates(c, safe)).flatMap(cand -> {
+            boolean backlog = cand.ids.size() > settings.maxCalls();
+            List<String> taken = backlog ? cand.ids.subList(0, settings.maxCalls()) : cand.ids;
+            long[] done = new long[3]; // recorded, timed out, deleted
+            return record(c, taken, now, now.minus(settings.lookback()), false).doOnNext(n -> done[0] = n)
+                    .then(Mono.defer(() -> timeouts(c, now))).doOnNext(n -> done[1] = n)
+                    .then(Mono.defer(() -> prune(c, now))).doOnNext(n -> done[2] = n)
+                    .then(Mono.defer(() -> advance(c, cand.maxId, backlog)))
+                    .map(safe -> new Pass(true, cand.ids.size(), (int) done[0], done[1], done[2], backlog, safe));
+        });
     }
 
     /** The safe id: every call with a row at or below it is recorded. */
@@ -178,7 +182,7 @@ public final class CallRecordStore {
                 for (CapturedMessage m : messages) {
                     byCall.computeIfAbsent(m.callId(), k -> new ArrayList<>()).add(m);
                 }
-                long nowMicros = micros(utc(now));
+                long nowMicros = MessageSelect.micros(utc(now));
                 List<Object[]> upserts = new ArrayList<>();
                 byCall.forEach((callId, rows) -> {
                     CallRecord record = DialogRecorder.record(rows, nowMicros, settings.ringTimeout());
@@ -313,9 +317,5 @@ public final class CallRecordStore {
 
     private static OffsetDateTime utc(Instant i) {
         return OffsetDateTime.ofInstant(i, ZoneOffset.UTC);
-    }
-
-    private static long micros(OffsetDateTime t) {
-        return t.toEpochSecond() * 1_000_000L + t.getNano() / 1000;
     }
 }

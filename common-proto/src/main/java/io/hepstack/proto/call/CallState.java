@@ -31,9 +31,4 @@ public enum CallState {
     public String code() {
         return code;
     }
-
-    /** Whether the call is over. */
-    public boolean ended() {
-        return this != RINGING && this != ANSWERED;
-    }
 }

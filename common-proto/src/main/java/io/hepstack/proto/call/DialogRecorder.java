@@ -124,7 +124,7 @@ public final class DialogRecorder {
         if (answer != null) {
             finalAnswer = answer;
         }
-        InetSocketAddress source = invite.first.envelope().srcIp() == null ? null : invite.source();
+        InetSocketAddress source = invite.source();
         InetSocketAddress target = target(lastInvite != null ? lastInvite : invite, proxies);
 
         long startedAt = invite.time();

@@ -37,11 +37,6 @@ public record Envelope(long timestampMicros, long captureId, String node, int pr
                 correlationId);
     }
 
-    /** The payload type's registry entry. */
-    public HepPayloadType payloadType() {
-        return HepPayloadType.valueOf(protoType);
-    }
-
     public static Builder builder() {
         return new Builder();
     }

@@ -27,8 +27,11 @@ final class Extras {
     private Extras() {
     }
 
-    /** A fresh map of named extras, in the order they are written. */
-    static Map<String, Object> none() {
+    /** No named extras: what a family without any passes (nothing allocated per message). */
+    static final Map<String, Object> NONE = Map.of();
+
+    /** A fresh map for a family's named extras, in the order they are written. */
+    static Map<String, Object> named() {
         return new LinkedHashMap<>(4);
     }
 

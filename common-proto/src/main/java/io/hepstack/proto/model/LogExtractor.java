@@ -48,7 +48,7 @@ final class LogExtractor implements PayloadExtractor {
             level = textLevel(payload);
         }
         LogLine part = level == null ? LogLine.UNLEVELLED : new LogLine(level);
-        return Extras.row(packet, type.kind(), packet.correlationId(), part, Extras.none());
+        return Extras.row(packet, type.kind(), packet.correlationId(), part, Extras.NONE);
     }
 
     private static boolean startsWithBrace(byte[] b) {

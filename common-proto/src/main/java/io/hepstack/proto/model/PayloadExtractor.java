@@ -13,7 +13,7 @@ interface PayloadExtractor {
 
     /** The payload as its bytes, with the packet's correlation id: every type without a family of its own. */
     PayloadExtractor OPAQUE = (packet, type, settings) ->
-            Extras.row(packet, type.kind(), packet.correlationId(), MessagePart.OPAQUE, Extras.none());
+            Extras.row(packet, type.kind(), packet.correlationId(), MessagePart.OPAQUE, Extras.NONE);
 
     /** The stored message of {@code packet}, whose payload type is {@code type}. */
     CapturedMessage extract(HepPacket packet, HepPayloadType type, ExtractionSettings settings);

@@ -26,7 +26,7 @@ final class SipExtractor implements PayloadExtractor {
 
     @Override
     public CapturedMessage extract(HepPacket packet, HepPayloadType type, ExtractionSettings settings) {
-        Map<String, Object> extra = Extras.none();
+        Map<String, Object> extra = Extras.named();
         SipMessage sip;
         try {
             sip = SipParser.parse(packet.payload());

@@ -75,8 +75,7 @@ public final class MessageSelect {
      * (a family's fields stay in {@code extra}).
      */
     public static CapturedMessage stored(Readable r) {
-        OffsetDateTime ts = r.get(TS.sqlName(), OffsetDateTime.class);
-        long micros = ts.toEpochSecond() * 1_000_000L + ts.getNano() / 1_000;
+        long micros = micros(r.get(TS.sqlName(), OffsetDateTime.class));
         Short proto = r.get(PROTO_TYPE.sqlName(), Short.class);
         Short family = r.get(IP_FAMILY.sqlName(), Short.class);
         Short transport = r.get(TRANSPORT.sqlName(), Short.class);
@@ -100,6 +99,11 @@ public final class MessageSelect {
         }
         return new CapturedMessage(envelope, MessageKind.ofCode(r.get(KIND.sqlName(), String.class)), part, payload(r),
                 r.get(EXTRA_TEXT, String.class));
+    }
+
+    /** A {@code timestamptz} read back, in µs since the epoch (the columns hold microseconds). */
+    public static long micros(OffsetDateTime t) {
+        return t.toEpochSecond() * 1_000_000L + t.getNano() / 1_000;
     }
 
     /** An address PostgreSQL wrote as text ({@code host()}): a literal, never a name to look up. */

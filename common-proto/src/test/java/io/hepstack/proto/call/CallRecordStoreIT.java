@@ -1,15 +1,13 @@
 package io.hepstack.proto.call;
 
-import io.hepstack.proto.hep.HepDecoder;
 import io.hepstack.proto.hep.HepPacket;
 import io.hepstack.proto.model.CapturedMessage;
 import io.hepstack.proto.model.ExtractionSettings;
 import io.hepstack.proto.model.MessageExtractor;
-import io.hepstack.proto.pcap.PcapPacket;
-import io.hepstack.proto.pcap.PcapReader;
 import io.hepstack.proto.store.MessageWriter;
 import io.hepstack.proto.store.PartitionPolicy;
 import io.hepstack.proto.store.testing.TestDatabase;
+import io.hepstack.proto.testing.Captures;
 import io.hepstack.proto.testing.MutableClock;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -18,7 +16,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -46,22 +43,12 @@ class CallRecordStoreIT {
     static final MutableClock CLOCK = new MutableClock(Instant.EPOCH);
     static final CallRecordStore.Settings SETTINGS = new CallRecordStore.Settings(Duration.ofMinutes(3),
             Duration.ofSeconds(1), Duration.ofHours(24), 5_000, Duration.ofDays(14));
-    static List<CapturedMessage> capture = new ArrayList<>();
+    static List<CapturedMessage> capture;
     static long last;
 
     @BeforeAll
-    static void storeTheCapture() throws Exception {
-        MessageExtractor extractor = new MessageExtractor(ExtractionSettings.DEFAULT);
-        HepDecoder decoder = new HepDecoder();
-        try (InputStream in = CallRecordStoreIT.class.getResourceAsStream("/fixtures/kamailio-siptrace/hep.pcap")) {
-            PcapReader.read(in, (PcapPacket p) -> {
-                try {
-                    capture.add(extractor.extract(decoder.decode(p.payload())));
-                } catch (Exception e) {
-                    throw new AssertionError(e);
-                }
-            });
-        }
+    static void storeTheCapture() {
+        capture = Captures.kamailio(ExtractionSettings.DEFAULT);
         last = capture.stream().mapToLong(m -> m.envelope().timestampMicros()).max().orElseThrow();
         CLOCK.set(Instant.ofEpochSecond(last / 1_000_000 + 60));
         new MessageWriter(db.connectionFactory(), PartitionPolicy.defaults(), CLOCK).write(capture).block(Duration.ofSeconds(60));

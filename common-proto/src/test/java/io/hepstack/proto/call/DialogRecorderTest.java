@@ -1,17 +1,14 @@
 package io.hepstack.proto.call;
 
-import io.hepstack.proto.hep.HepDecoder;
 import io.hepstack.proto.hep.HepPacket;
 import io.hepstack.proto.model.CapturedMessage;
 import io.hepstack.proto.model.ExtractionSettings;
 import io.hepstack.proto.model.HepPayloadType;
 import io.hepstack.proto.model.MessageExtractor;
-import io.hepstack.proto.pcap.PcapPacket;
-import io.hepstack.proto.pcap.PcapReader;
+import io.hepstack.proto.testing.Captures;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -34,17 +31,9 @@ class DialogRecorderTest {
     static final Map<String, List<CapturedMessage>> KAMAILIO = new LinkedHashMap<>();
 
     @BeforeAll
-    static void readTheCapture() throws Exception {
-        HepDecoder decoder = new HepDecoder();
-        try (InputStream in = DialogRecorderTest.class.getResourceAsStream("/fixtures/kamailio-siptrace/hep.pcap")) {
-            PcapReader.read(in, (PcapPacket p) -> {
-                try {
-                    CapturedMessage m = EXTRACTOR.extract(decoder.decode(p.payload()));
-                    KAMAILIO.computeIfAbsent(m.callId(), k -> new ArrayList<>()).add(m);
-                } catch (Exception e) {
-                    throw new AssertionError(e);
-                }
-            });
+    static void readTheCapture() {
+        for (CapturedMessage m : Captures.kamailio(ExtractionSettings.DEFAULT)) {
+            KAMAILIO.computeIfAbsent(m.callId(), k -> new ArrayList<>()).add(m);
         }
     }
 

@@ -1,12 +1,11 @@
 package io.hepstack.proto.model;
 
-import io.hepstack.proto.hep.HepDecoder;
 import io.hepstack.proto.hep.HepPacket;
+import io.hepstack.proto.testing.Captures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,15 +15,13 @@ class LogExtractorTest {
 
     private final MessageExtractor extractor = new MessageExtractor(ExtractionSettings.DEFAULT);
 
-    private static HepPacket fixture(String name) throws Exception {
-        try (InputStream in = LogExtractorTest.class.getResourceAsStream("/fixtures/kamailio-hlog/" + name)) {
-            return new HepDecoder().decode(in.readAllBytes());
-        }
+    private CapturedMessage fixture(String name) {
+        return Captures.kamailioHlog(ExtractionSettings.DEFAULT, name).get(0);
     }
 
     @Test
-    void aKamailioHlogLineIsStoredAsALogOfItsCallWithItsLevel() throws Exception {
-        CapturedMessage error = extractor.extract(fixture("hlog-error.bin"));
+    void aKamailioHlogLineIsStoredAsALogOfItsCallWithItsLevel() {
+        CapturedMessage error = fixture("hlog-error.bin");
         assertThat(error.kind()).isEqualTo(MessageKind.LOG);
         assertThat(error.part()).isEqualTo(new LogLine(LogLevel.ERROR));
         assertThat(error.envelope().protoType()).isEqualTo(100);
@@ -36,12 +33,12 @@ class LogExtractorTest {
                 .isEqualTo("ERROR: routing failed for service: no gateway");
         assertThat(error.extra()).isEqualTo("{\"log\":{\"level\":\"error\"}}");
 
-        assertThat(extractor.extract(fixture("hlog-info.bin")).part()).isEqualTo(new LogLine(LogLevel.INFO));
+        assertThat(fixture("hlog-info.bin").part()).isEqualTo(new LogLine(LogLevel.INFO));
     }
 
     @Test
-    void aLineThatNamesNoLevelIsStoredWithoutOne() throws Exception {
-        CapturedMessage plain = extractor.extract(fixture("hlog-no-cid.bin"));
+    void aLineThatNamesNoLevelIsStoredWithoutOne() {
+        CapturedMessage plain = fixture("hlog-no-cid.bin");
         assertThat(plain.kind()).isEqualTo(MessageKind.LOG);
         assertThat(plain.part()).isEqualTo(LogLine.UNLEVELLED);
         assertThat(plain.envelope().correlationId()).isEqualTo("1-17738@127.0.0.1");
@@ -49,8 +46,8 @@ class LogExtractorTest {
     }
 
     @Test
-    void theSipOfTheSameCallKeepsItsOwnFamily() throws Exception {
-        CapturedMessage invite = extractor.extract(fixture("invite.bin"));
+    void theSipOfTheSameCallKeepsItsOwnFamily() {
+        CapturedMessage invite = fixture("invite.bin");
         assertThat(invite.kind()).isEqualTo(MessageKind.SIP_CALL);
         assertThat(invite.sip().callId()).isEqualTo("1-17738@127.0.0.1");
         assertThat(invite.sip().method()).isEqualTo("INVITE");

@@ -1,6 +1,5 @@
 package io.hepstack.proto.query;
 
-import io.hepstack.proto.hep.HepDecoder;
 import io.hepstack.proto.hep.HepPacket;
 import io.hepstack.proto.model.CapturedMessage;
 import io.hepstack.proto.model.Envelope;
@@ -8,19 +7,17 @@ import io.hepstack.proto.model.ExtractionSettings;
 import io.hepstack.proto.model.LogLine;
 import io.hepstack.proto.model.MessageExtractor;
 import io.hepstack.proto.model.SipFields;
-import io.hepstack.proto.pcap.PcapPacket;
-import io.hepstack.proto.pcap.PcapReader;
 import io.hepstack.proto.store.MessageWriter;
 import io.hepstack.proto.store.PartitionPolicy;
 import io.hepstack.proto.store.WriteResult;
 import io.hepstack.proto.store.testing.TestDatabase;
+import io.hepstack.proto.testing.Captures;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.Readable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Flux;
 
-import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,22 +45,11 @@ class MessageSelectIT {
     @Test
     void readsBackWhatTheWriterStored() throws Exception {
         MessageExtractor extractor = new MessageExtractor(ExtractionSettings.DEFAULT);
-        List<CapturedMessage> rows = new ArrayList<>();
-        HepDecoder decoder = new HepDecoder();
-        try (InputStream in = getClass().getResourceAsStream("/fixtures/kamailio-siptrace/hep.pcap")) {
-            PcapReader.read(in, (PcapPacket p) -> {
-                try {
-                    rows.add(extractor.extract(decoder.decode(p.payload())));
-                } catch (Exception e) {
-                    throw new AssertionError(e);
-                }
-            });
-        }
+        List<CapturedMessage> rows = new ArrayList<>(Captures.kamailio(ExtractionSettings.DEFAULT));
         long last = rows.stream().mapToLong(m -> m.envelope().timestampMicros()).max().orElseThrow();
-        for (String name : List.of("hlog-error.bin", "hlog-info.bin", "hlog-no-cid.bin")) {
-            try (InputStream in = getClass().getResourceAsStream("/fixtures/kamailio-hlog/" + name)) {
-                rows.add(extractor.extract(decoder.decode(in.readAllBytes())).withTimestampMicros(last + rows.size()));
-            }
+        for (CapturedMessage log : Captures.kamailioHlog(ExtractionSettings.DEFAULT, "hlog-error.bin", "hlog-info.bin",
+                "hlog-no-cid.bin")) {
+            rows.add(log.withTimestampMicros(last + rows.size()));
         }
         byte[] binary = {0, (byte) 0xff, (byte) 0xc3, 'x', 0};
         rows.add(extractor.extract(HepPacket.builder().protoType(34).timestampMicros(last + rows.size())

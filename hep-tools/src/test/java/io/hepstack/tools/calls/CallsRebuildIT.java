@@ -1,20 +1,16 @@
 package io.hepstack.tools.calls;
 
-import io.hepstack.proto.hep.HepDecoder;
 import io.hepstack.proto.model.CapturedMessage;
 import io.hepstack.proto.model.ExtractionSettings;
-import io.hepstack.proto.model.MessageExtractor;
-import io.hepstack.proto.pcap.PcapPacket;
-import io.hepstack.proto.pcap.PcapReader;
 import io.hepstack.proto.store.MessageWriter;
 import io.hepstack.proto.store.PartitionPolicy;
 import io.hepstack.proto.store.testing.TestDatabase;
+import io.hepstack.proto.testing.Captures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import picocli.CommandLine;
 
 import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -40,18 +36,7 @@ class CallsRebuildIT {
 
     @Test
     void recordsEveryCallOfARangeFromItsStoredMessages() throws Exception {
-        MessageExtractor extractor = new MessageExtractor(ExtractionSettings.DEFAULT);
-        HepDecoder decoder = new HepDecoder();
-        List<CapturedMessage> capture = new ArrayList<>();
-        try (InputStream in = CallsRebuildIT.class.getResourceAsStream("/fixtures/kamailio-siptrace/hep.pcap")) {
-            PcapReader.read(in, (PcapPacket p) -> {
-                try {
-                    capture.add(extractor.extract(decoder.decode(p.payload())));
-                } catch (Exception e) {
-                    throw new AssertionError(e);
-                }
-            });
-        }
+        List<CapturedMessage> capture = Captures.kamailio(ExtractionSettings.DEFAULT);
         long first = capture.stream().mapToLong(m -> m.envelope().timestampMicros()).min().orElseThrow();
         long last = capture.stream().mapToLong(m -> m.envelope().timestampMicros()).max().orElseThrow();
         new MessageWriter(db.connectionFactory(), PartitionPolicy.defaults(),
