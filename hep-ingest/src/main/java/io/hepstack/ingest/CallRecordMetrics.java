@@ -13,6 +13,7 @@ final class CallRecordMetrics {
     private final Counter ran;
     private final Counter skipped;
     private final Counter failed;
+    private final Counter changes;
     private final Counter written;
     private final Counter timedOut;
     private final AtomicLong backlog = new AtomicLong();
@@ -23,12 +24,14 @@ final class CallRecordMetrics {
         ran = Counter.builder(passes).description(help).tag("result", "ran").register(registry);
         skipped = Counter.builder(passes).description(help).tag("result", "skipped").register(registry);
         failed = Counter.builder(passes).description(help).tag("result", "failed").register(registry);
+        changes = Counter.builder("hep.call.records.changes")
+                .description("Changes taken from the feed (a Call-ID per batch that changed the call)").register(registry);
         written = Counter.builder("hep.call.records.written").description("Call records written (new or changed calls)")
                 .register(registry);
         timedOut = Counter.builder("hep.call.records.timed.out")
                 .description("Ringing calls recorded as not answered when their ring timeout passed").register(registry);
         Gauge.builder("hep.call.records.backlog", backlog, AtomicLong::get)
-                .description("1 while the last pass of this collector left calls for the next (more than max-calls-per-pass)")
+                .description("1 while the last pass of this collector took as many changes as it may (max-changes-per-pass)")
                 .register(registry);
     }
 
@@ -38,6 +41,7 @@ final class CallRecordMetrics {
             return;
         }
         ran.increment();
+        changes.increment(p.changes());
         written.increment(p.recorded());
         timedOut.increment(p.timedOut());
         backlog.set(p.backlog() ? 1 : 0);

@@ -45,8 +45,9 @@ class StorageConfiguration {
     }
 
     @Bean
-    BatchSink batchSink(ConnectionFactory connections, PartitionPolicy policy) {
-        return new PostgresSink(new MessageWriter(connections, policy, Clock.systemUTC()));
+    BatchSink batchSink(ConnectionFactory connections, PartitionPolicy policy, IngestProperties props) {
+        // where call records are kept, each batch names its changed calls to their builder (call_changes)
+        return new PostgresSink(new MessageWriter(connections, policy, Clock.systemUTC(), props.calls().enabled()));
     }
 
     @Bean
@@ -70,7 +71,8 @@ class StorageConfiguration {
                 }));
         // the settings every other writer (homer-api's PCAP import) stores rows with: once the schema is there
         IngestSettings settings = new IngestSettings(policy, props.extraction().settings(),
-                props.filter().discard(), props.pipeline().maxInflatedPayloadBytes(), props.privacy().censor());
+                props.filter().discard(), props.pipeline().maxInflatedPayloadBytes(), props.privacy().censor(),
+                props.calls().enabled());
         Mono<Void> publish = new IngestSettingsStore(connections, Clock.systemUTC())
                 .publish(settings, System.getenv().getOrDefault("HOSTNAME", "hep-ingest"))
                 .doOnSuccess(x -> log.info("ingest settings published: {}", settings.toJson()))

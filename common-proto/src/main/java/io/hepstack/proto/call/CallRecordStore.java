@@ -18,19 +18,20 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Keeps {@code call_records} current from {@code messages_call}: a {@link #pass} records every call whose
- * stored rows changed since the last one, with {@link DialogRecorder}. Any number of collectors may run
- * passes: each pass is one transaction that first takes the transaction-level advisory lock
- * {@link #LOCK_KEY}, so one runs at a time and the others skip; a collector that dies mid-pass rolls its
- * transaction back and releases the lock with it. Which calls changed comes from {@code
- * call_record_progress}: every row of id above {@code safe_id} is looked at again each pass (a collector's
- * batch may commit after a higher id was already visible), and a call is recorded again only when its
- * number of stored rows differs from the one its record was read from. Since a record depends on its rows
- * alone, a pass repeated, or run by another collector, writes the same records.
+ * stored rows changed since the last one, with {@link DialogRecorder}. Which calls changed comes from the
+ * change feed {@code call_changes}, which the collectors' writers fill in the transaction of each batch's
+ * COPY ({@code MessageWriter} made to feed call changes): a Call-ID is there exactly when its new rows are
+ * visible. Any number of collectors may run passes: each pass is one transaction that first takes the
+ * transaction-level advisory lock {@link #LOCK_KEY}, so one runs at a time and the others skip; it deletes
+ * the changes it takes in that transaction, so a pass that fails, or a collector that dies mid-pass,
+ * rolls back and leaves them (and the lock) for the next. Since a record depends on its rows alone, a
+ * pass repeated, or run by another collector, writes the same records.
  */
 public final class CallRecordStore {
 
@@ -45,32 +46,32 @@ public final class CallRecordStore {
     private final Settings settings;
 
     /**
-     * @param ringTimeout  how long a call may ring unanswered ({@link DialogRecorder})
-     * @param lateWindow   how long after a row's id is seen a row of a lower id may still commit
-     * @param lookback     how far back a call's messages are read (older ones are not part of its record)
-     * @param maxCalls     the most calls a pass looks at; the rest wait for the next
-     * @param retention    records of calls started longer ago are deleted
+     * @param ringTimeout how long a call may ring unanswered ({@link DialogRecorder})
+     * @param lookback    how far back a call's messages are read (older ones are not part of its record)
+     * @param maxChanges  the most changes a pass takes from the feed (each names one call; a call changed
+     *                    by several batches is named several times); the rest wait for the next pass
+     * @param retention   records of calls started longer ago are deleted
      */
-    public record Settings(Duration ringTimeout, Duration lateWindow, Duration lookback, int maxCalls, Duration retention) {
+    public record Settings(Duration ringTimeout, Duration lookback, int maxChanges, Duration retention) {
 
-        public static final Settings DEFAULTS = new Settings(Duration.ofMinutes(3), Duration.ofSeconds(10),
-                Duration.ofHours(24), 5_000, Duration.ofDays(14));
+        public static final Settings DEFAULTS = new Settings(Duration.ofMinutes(3), Duration.ofHours(24), 20_000,
+                Duration.ofDays(14));
     }
 
     /**
      * What a pass did.
      *
-     * @param ran       whether it held the lock (else another collector was running one)
-     * @param candidates calls with rows above the safe id
-     * @param recorded  records written
-     * @param timedOut  ringing records turned into no answer
-     * @param deleted   records past retention deleted
-     * @param backlog   whether there were more candidates than {@code maxCalls}
-     * @param safeId    the safe id after the pass
+     * @param ran      whether it held the lock (else another collector was running one)
+     * @param changes  changes taken from the feed
+     * @param calls    the calls they name
+     * @param recorded records written (a call whose rows lack their INVITE, older than the lookback, has none)
+     * @param timedOut ringing records turned into no answer
+     * @param deleted  records past retention deleted
+     * @param backlog  whether the pass took as many changes as it may (more may be waiting)
      */
-    public record Pass(boolean ran, int candidates, int recorded, long timedOut, long deleted, boolean backlog, long safeId) {
+    public record Pass(boolean ran, int changes, int calls, int recorded, long timedOut, long deleted, boolean backlog) {
 
-        static final Pass SKIPPED = new Pass(false, 0, 0, 0, 0, false, -1);
+        static final Pass SKIPPED = new Pass(false, 0, 0, 0, 0, 0, false);
     }
 
     public CallRecordStore(ConnectionFactory connections, Clock clock, Settings settings) {
@@ -90,15 +91,16 @@ public final class CallRecordStore {
 
     /**
      * Records every call that started in {@code [from, to)} again from its stored messages (after the rules
-     * changed, or for messages stored before records existed), {@code maxCalls} at a time; returns how many.
+     * changed, or for messages stored before records were kept), {@code maxChanges} calls at a time;
+     * returns how many records were written.
      */
     public Mono<Long> rebuild(Instant from, Instant to) {
         Sql s = new Sql();
         s.append("SELECT DISTINCT call_id FROM messages_call WHERE method = 'INVITE' AND call_id IS NOT NULL AND ts >= ")
                 .append(s.bind(utc(from))).append(" AND ts < ").append(s.bind(utc(to)));
         return Mono.usingWhen(connections.create(), c -> rows(c, s, r -> r.get("call_id", String.class))
-                        .flatMapMany(Flux::fromIterable).buffer(settings.maxCalls())
-                        .concatMap(ids -> record(c, ids, clock.instant(), from.minus(REBUILD_MARGIN), true))
+                        .flatMapMany(Flux::fromIterable).buffer(settings.maxChanges())
+                        .concatMap(ids -> record(c, ids, clock.instant(), from.minus(REBUILD_MARGIN)))
                         .reduce(0L, Long::sum),
                 Connection::close);
     }
@@ -111,87 +113,51 @@ public final class CallRecordStore {
 
     /** A pass that holds the lock: its steps one after the other on its connection. */
     private Mono<Pass> run(Connection c, Instant now) {
-        return safeId(c).flatMap(safe -> candidates(c, safe)).flatMap(cand -> {
-            boolean backlog = cand.ids.size() > settings.maxCalls();
-            List<String> taken = backlog ? cand.ids.subList(0, settings.maxCalls()) : cand.ids;
+        return takeChanges(c).flatMap(taken -> {
+            List<String> calls = new ArrayList<>(new LinkedHashSet<>(taken));
+            boolean backlog = taken.size() >= settings.maxChanges();
             long[] done = new long[3]; // recorded, timed out, deleted
-            return record(c, taken, now, now.minus(settings.lookback()), false).doOnNext(n -> done[0] = n)
+            return record(c, calls, now, now.minus(settings.lookback())).doOnNext(n -> done[0] = n)
                     .then(Mono.defer(() -> timeouts(c, now))).doOnNext(n -> done[1] = n)
                     .then(Mono.defer(() -> prune(c, now))).doOnNext(n -> done[2] = n)
-                    .then(Mono.defer(() -> advance(c, cand.maxId, backlog)))
-                    .map(safe -> new Pass(true, cand.ids.size(), (int) done[0], done[1], done[2], backlog, safe));
-        });
-    }
-
-    /** The safe id: every call with a row at or below it is recorded. */
-    private Mono<Long> safeId(Connection c) {
-        return rows(c, new Sql().append("SELECT safe_id FROM call_record_progress"), r -> r.get("safe_id", Long.class))
-                .map(l -> l.isEmpty() ? 0L : l.get(0));
-    }
-
-    private record Candidates(List<String> ids, long maxId) {
-    }
-
-    /** The calls with rows above {@code safeId}, oldest change first, one more than a pass takes. */
-    private Mono<Candidates> candidates(Connection c, long safeId) {
-        Sql s = new Sql();
-        s.append("SELECT call_id, max(id) AS last FROM messages_call WHERE id > ").append(s.bind(safeId))
-                .append(" AND call_id IS NOT NULL GROUP BY call_id ORDER BY min(id) LIMIT ")
-                .append(Integer.toString(settings.maxCalls() + 1));
-        return rows(c, s, r -> new Object[] {r.get("call_id", String.class), r.get("last", Long.class)}).map(list -> {
-            List<String> ids = new ArrayList<>(list.size());
-            long max = safeId;
-            for (Object[] o : list) {
-                ids.add((String) o[0]);
-                max = Math.max(max, (Long) o[1]);
-            }
-            return new Candidates(ids, max);
+                    .then(Mono.fromSupplier(() -> new Pass(true, taken.size(), calls.size(), (int) done[0], done[1],
+                            done[2], backlog)));
         });
     }
 
     /**
-     * Records the calls among {@code ids} whose stored rows changed (all of them when {@code always}),
-     * from their messages stored since {@code readFrom}; returns how many records were written.
+     * Deletes the oldest changes of the feed, at most {@code maxChanges}, and returns their Call-IDs (a call
+     * once per batch that changed it). Deleted in this pass's transaction: they come back if it fails.
      */
-    private Mono<Long> record(Connection c, List<String> ids, Instant now, Instant readFrom, boolean always) {
+    private Mono<List<String>> takeChanges(Connection c) {
+        Sql s = new Sql();
+        s.append("DELETE FROM call_changes WHERE seq IN (SELECT seq FROM call_changes ORDER BY seq LIMIT ")
+                .append(s.bind(settings.maxChanges())).append(") RETURNING call_id");
+        return rows(c, s, r -> r.get("call_id", String.class));
+    }
+
+    /** Records the calls {@code ids} from their messages stored since {@code readFrom}; returns how many records were written. */
+    private Mono<Long> record(Connection c, List<String> ids, Instant now, Instant readFrom) {
         if (ids.isEmpty()) {
             return Mono.just(0L);
         }
-        String[] callIds = ids.toArray(String[]::new);
-        OffsetDateTime since = utc(readFrom);
-        Sql counts = new Sql();
-        counts.append("SELECT m.call_id, m.n, r.stored_rows FROM (SELECT call_id, count(*) AS n FROM messages_call WHERE call_id = ANY(")
-                .append(counts.bind(callIds)).append(") AND ts >= ").append(counts.bind(since))
-                .append(" GROUP BY call_id) m LEFT JOIN call_records r ON r.call_id = m.call_id");
-        return rows(c, counts, r -> new Object[] {r.get("call_id", String.class), r.get("n", Long.class),
-                r.get("stored_rows", Integer.class)}).flatMap(list -> {
-            List<String> changed = new ArrayList<>();
-            for (Object[] o : list) {
-                if (always || o[2] == null || ((Long) o[1]).intValue() != (Integer) o[2]) {
-                    changed.add((String) o[0]);
-                }
+        Sql read = new Sql();
+        read.append("SELECT ").append(MessageSelect.stored("")).append(" FROM messages_call WHERE call_id = ANY(")
+                .append(read.bind(ids.toArray(String[]::new))).append(") AND ts >= ").append(read.bind(utc(readFrom)));
+        return rows(c, read, MessageSelect::stored).flatMap(messages -> {
+            Map<String, List<CapturedMessage>> byCall = new LinkedHashMap<>();
+            for (CapturedMessage m : messages) {
+                byCall.computeIfAbsent(m.callId(), k -> new ArrayList<>()).add(m);
             }
-            if (changed.isEmpty()) {
-                return Mono.just(0L);
-            }
-            Sql read = new Sql();
-            read.append("SELECT ").append(MessageSelect.stored("")).append(" FROM messages_call WHERE call_id = ANY(")
-                    .append(read.bind(changed.toArray(String[]::new))).append(") AND ts >= ").append(read.bind(since));
-            return rows(c, read, MessageSelect::stored).flatMap(messages -> {
-                Map<String, List<CapturedMessage>> byCall = new LinkedHashMap<>();
-                for (CapturedMessage m : messages) {
-                    byCall.computeIfAbsent(m.callId(), k -> new ArrayList<>()).add(m);
+            long nowMicros = MessageSelect.micros(utc(now));
+            List<Object[]> upserts = new ArrayList<>();
+            byCall.forEach((callId, rows) -> {
+                CallRecord record = DialogRecorder.record(rows, nowMicros, settings.ringTimeout());
+                if (record != null) { // rows without their INVITE (it is older than the lookback) keep the record
+                    upserts.add(values(record, rows.size(), now));
                 }
-                long nowMicros = MessageSelect.micros(utc(now));
-                List<Object[]> upserts = new ArrayList<>();
-                byCall.forEach((callId, rows) -> {
-                    CallRecord record = DialogRecorder.record(rows, nowMicros, settings.ringTimeout());
-                    if (record != null) { // rows without their INVITE (it is older than the lookback) keep the record
-                        upserts.add(values(record, rows.size(), now));
-                    }
-                });
-                return upsert(c, upserts);
             });
+            return upsert(c, upserts);
         });
     }
 
@@ -272,20 +238,6 @@ public final class CallRecordStore {
         Sql s = new Sql();
         s.append("DELETE FROM call_records WHERE started_at < ").append(s.bind(utc(now.minus(settings.retention()))));
         return execute(c, s);
-    }
-
-    /**
-     * Moves the lateness window on; returns the safe id. Timed by the database's clock, which every
-     * collector shares (their own clocks may disagree); held back while a backlog remains.
-     */
-    private Mono<Long> advance(Connection c, long maxSeen, boolean backlog) {
-        Sql s = new Sql();
-        s.append("UPDATE call_record_progress SET safe_id = greatest(safe_id, pending_id), pending_id = greatest(pending_id, ")
-                .append(s.bind(maxSeen)).append("), pending_at = clock_timestamp() WHERE NOT ").append(s.bind(backlog))
-                .append(" AND clock_timestamp() - pending_at >= ").append(s.bind(settings.lateWindow().toMillis()))
-                .append(" * interval '1 millisecond'");
-        return execute(c, s).then(rows(c, new Sql().append("SELECT safe_id FROM call_record_progress"),
-                r -> r.get("safe_id", Long.class))).map(l -> l.isEmpty() ? 0L : l.get(0));
     }
 
     private static Mono<Long> execute(Connection c, Sql s) {

@@ -30,9 +30,11 @@ import java.util.TreeSet;
  * @param discard    the SIP methods not stored
  * @param maxInflatedPayload the largest a gzip payload (HEP chunk 0x0010) may inflate to, in bytes
  * @param censor     what of a SIP body is not stored ({@link BodyCensor#OFF}: everything is)
+ * @param callRecords whether call records are kept: then a writer feeds the calls its batches change
+ *                   to their builder ({@link MessageWriter}'s call changes)
  */
 public record IngestSettings(PartitionPolicy partitions, ExtractionSettings extraction, MethodFilter discard,
-                             int maxInflatedPayload, BodyCensor censor) {
+                             int maxInflatedPayload, BodyCensor censor, boolean callRecords) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -49,14 +51,14 @@ public record IngestSettings(PartitionPolicy partitions, ExtractionSettings extr
     /** What a collector with default configuration runs with. */
     public static IngestSettings defaults() {
         return new IngestSettings(PartitionPolicy.defaults(), ExtractionSettings.DEFAULT, MethodFilter.NONE,
-                HepDecoder.DEFAULT_MAX_INFLATED_PAYLOAD, BodyCensor.OFF);
+                HepDecoder.DEFAULT_MAX_INFLATED_PAYLOAD, BodyCensor.OFF, false);
     }
 
     /**
      * The settings as a JSON object: {@code {"partitionWidth": "PT24H", "partitionsAhead": 2,
      * "futureTolerance": "PT24H", "retention": {"call": "PT336H", ...}, "correlationHeaders": ["X-CID"],
      * "extraHeaders": [], "discardMethods": ["OPTIONS"], "maxInflatedPayload": 262144, "censorBodies": true,
-     * "keepContentTypes": ["application/sdp"]}} (durations in ISO-8601, headers as configured:
+     * "keepContentTypes": ["application/sdp"], "callRecords": true}} (durations in ISO-8601, headers as configured:
      * {@code NAME} or {@code NAME:REGEX}).
      */
     public String toJson() {
@@ -78,6 +80,7 @@ public record IngestSettings(PartitionPolicy partitions, ExtractionSettings extr
         o.put("censorBodies", censor.enabled());
         ArrayNode keep = o.putArray("keepContentTypes");
         censor.keepContentTypes().forEach(keep::add);
+        o.put("callRecords", callRecords);
         return o.toString();
     }
 
@@ -108,9 +111,11 @@ public record IngestSettings(PartitionPolicy partitions, ExtractionSettings extr
                 required(o, "keepContentTypes").forEach(t -> keep.add(t.asText()));
                 censor = BodyCensor.keeping(keep);
             }
+            JsonNode callRecords = o.get("callRecords"); // absent in what collectors before it published
             return new IngestSettings(policy, new ExtractionSettings(headers(required(o, "correlationHeaders")),
                     headers(required(o, "extraHeaders"))), MethodFilter.of(discardMethods),
-                    inflated == null ? HepDecoder.DEFAULT_MAX_INFLATED_PAYLOAD : inflated.asInt(), censor);
+                    inflated == null ? HepDecoder.DEFAULT_MAX_INFLATED_PAYLOAD : inflated.asInt(), censor,
+                    callRecords != null && callRecords.asBoolean());
         } catch (JsonProcessingException | RuntimeException e) {
             throw new IllegalArgumentException("ingest settings " + json + ": " + e.getMessage(), e);
         }

@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -52,6 +53,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>Any other failure (connection lost, permission, schema missing) rolls the transaction back
  *       and fails the returned {@code Mono}: nothing of the batch is stored, or (commit sent, reply
  *       lost) all of it is, and a retry with the same id settles which.</li>
+ *   <li>A writer made to feed call changes also inserts the Call-IDs of the batch's call rows into
+ *       {@code call_changes} in the same transaction: the call records' builder sees a call change
+ *       exactly when its rows become visible.</li>
  * </ul>
  * Thread-safe; one instance per application.
  */
@@ -64,6 +68,8 @@ public final class MessageWriter {
             + "ON CONFLICT (batch_id) DO NOTHING";
     static final String PRIOR_SQL = "SELECT rows, refused::text FROM ingest_batches WHERE batch_id = $1";
     static final String OUTCOME_SQL = "UPDATE ingest_batches SET rows = $2, refused = $3::jsonb WHERE batch_id = $1";
+    /** The change feed of the call records' builder: the batch's Call-IDs, committed with its rows. */
+    static final String CALL_CHANGES_SQL = "INSERT INTO call_changes (call_id) SELECT unnest($1::text[])";
 
     /** The savepoint around each COPY of the bisection (one at a time: released before the next). */
     private static final String SAVEPOINT = "hepstack_rows";
@@ -76,6 +82,7 @@ public final class MessageWriter {
     private final ConnectionFactory connections;
     private final PartitionPolicy policy;
     private final Clock clock;
+    private final boolean feedCallChanges;
     private final Partitions partitions;
     private final ByteBufAllocator allocator = PooledByteBufAllocator.DEFAULT;
     private final Set<PartitionKey> knownPartitions = ConcurrentHashMap.newKeySet();
@@ -86,9 +93,19 @@ public final class MessageWriter {
      * @param clock       the receive-time clock used by the odd-timestamp rule and the ledger
      */
     public MessageWriter(ConnectionFactory connections, PartitionPolicy policy, Clock clock) {
+        this(connections, policy, clock, false);
+    }
+
+    /**
+     * @param feedCallChanges whether each batch also records the Call-IDs of its call rows in
+     *                        {@code call_changes}, in its transaction, for the call records' builder
+     *                        ({@code CallRecordStore}): true where call records are kept
+     */
+    public MessageWriter(ConnectionFactory connections, PartitionPolicy policy, Clock clock, boolean feedCallChanges) {
         this.connections = Objects.requireNonNull(connections, "connections");
         this.policy = Objects.requireNonNull(policy, "policy");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.feedCallChanges = feedCallChanges;
         this.partitions = new Partitions(policy);
     }
 
@@ -141,9 +158,10 @@ public final class MessageWriter {
     private Mono<WriteResult> store(Connection c, PostgresqlConnection pg, UUID id, List<StoredRow> rows, Instant at,
                                     boolean partitionsRechecked) {
         Mono<WriteResult> whole = inTransaction(c, claim(c, id, rows, at)
-                .switchIfEmpty(Mono.defer(() -> pg.copyIn(COPY_SQL, encode(rows)).map(n -> new WriteResult(n, List.of())))));
+                .switchIfEmpty(Mono.defer(() -> callChanges(c, rows)
+                        .then(pg.copyIn(COPY_SQL, encode(rows))).map(n -> new WriteResult(n, List.of())))));
         Mono<WriteResult> isolating = inTransaction(c, claim(c, id, rows, at)
-                .switchIfEmpty(Mono.defer(() -> isolate(c, pg, rows, 0, partitionsRechecked)
+                .switchIfEmpty(Mono.defer(() -> callChanges(c, rows).then(isolate(c, pg, rows, 0, partitionsRechecked))
                         .flatMap(refusals -> recordOutcome(c, id, rows.size() - refusals.size(), refusals)
                                 .thenReturn(result(rows, rows.size() - refusals.size(), refusals, false))))));
         return ensurePartitions(pg, rows)
@@ -180,6 +198,30 @@ public final class MessageWriter {
                         .concatMap(Result::getRowsUpdated)
                         .reduce(0L, Long::sum))
                 .flatMap(claimed -> claimed == 1 ? Mono.empty() : prior(c, id, rows));
+    }
+
+    /**
+     * Records the Call-IDs of the batch's call rows in the change feed, when this writer feeds it. A row
+     * the isolating COPY then refuses leaves its Call-ID there: the builder records that call from the rows
+     * that are stored, which is what it would do anyway.
+     */
+    private Mono<Void> callChanges(Connection c, List<StoredRow> rows) {
+        if (!feedCallChanges) {
+            return Mono.empty();
+        }
+        Set<String> callIds = new LinkedHashSet<>();
+        for (StoredRow r : rows) {
+            CapturedMessage m = r.message();
+            if (m.kind() == MessageKind.SIP_CALL && m.callId() != null) {
+                callIds.add(m.callId());
+            }
+        }
+        if (callIds.isEmpty()) {
+            return Mono.empty();
+        }
+        return Flux.from(c.createStatement(CALL_CHANGES_SQL).bind(0, callIds.toArray(String[]::new)).execute())
+                .concatMap(Result::getRowsUpdated)
+                .then();
     }
 
     private Mono<WriteResult> prior(Connection c, UUID id, List<StoredRow> rows) {

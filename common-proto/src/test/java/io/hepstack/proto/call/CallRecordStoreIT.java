@@ -28,11 +28,14 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The call records of the Kamailio capture, kept by passes over real PostgreSQL: every call recorded once,
- * nothing written again while nothing changed, a call completed by rows that arrive later, one pass at a
- * time across collectors, ringing calls timed out, and a rebuild that writes the same records.
+ * The call records of the Kamailio capture, kept by passes over real PostgreSQL from the writers' change
+ * feed: every call recorded once, nothing written again while nothing changed, a call completed by rows
+ * that arrive later, one pass at a time across collectors, ringing calls timed out, a failed pass's
+ * changes kept for the next, no feed from a writer that keeps no records, and a rebuild that writes the
+ * same records.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CallRecordStoreIT {
@@ -42,7 +45,7 @@ class CallRecordStoreIT {
 
     static final MutableClock CLOCK = new MutableClock(Instant.EPOCH);
     static final CallRecordStore.Settings SETTINGS = new CallRecordStore.Settings(Duration.ofMinutes(3),
-            Duration.ofSeconds(1), Duration.ofHours(24), 5_000, Duration.ofDays(14));
+            Duration.ofHours(24), 20_000, Duration.ofDays(14));
     static List<CapturedMessage> capture;
     static long last;
 
@@ -51,7 +54,12 @@ class CallRecordStoreIT {
         capture = Captures.kamailio(ExtractionSettings.DEFAULT);
         last = capture.stream().mapToLong(m -> m.envelope().timestampMicros()).max().orElseThrow();
         CLOCK.set(Instant.ofEpochSecond(last / 1_000_000 + 60));
-        new MessageWriter(db.connectionFactory(), PartitionPolicy.defaults(), CLOCK).write(capture).block(Duration.ofSeconds(60));
+        writer().write(capture).block(Duration.ofSeconds(60));
+    }
+
+    /** A collector's writer where call records are kept: its batches feed the changed calls. */
+    private static MessageWriter writer() {
+        return new MessageWriter(db.connectionFactory(), PartitionPolicy.defaults(), CLOCK, true);
     }
 
     private static CallRecordStore store() {
@@ -63,7 +71,8 @@ class CallRecordStoreIT {
     void aPassRecordsEveryCallOfTheCaptureOnce() throws Exception {
         CallRecordStore.Pass pass = store().pass().block(Duration.ofSeconds(60));
         assertThat(pass.ran()).isTrue();
-        assertThat(pass.candidates()).isEqualTo(40); // 30 basic calls, 10 busy: registrations and OPTIONS are not calls
+        assertThat(pass.calls()).isEqualTo(40); // 30 basic calls, 10 busy: registrations and OPTIONS are not calls
+        assertThat(pass.changes()).isEqualTo(40); // one batch: each call named once
         assertThat(pass.recorded()).isEqualTo(40);
         assertThat(states()).containsEntry("completed caller 200", 30L).containsEntry("busy callee 486", 10L).hasSize(2);
 
@@ -92,16 +101,11 @@ class CallRecordStoreIT {
 
     @Test
     @Order(2)
-    void aPassWithNothingChangedWritesNothingAndTheWindowMovesOn() throws Exception {
+    void aPassWithNothingChangedWritesNothing() throws Exception {
+        assertThat(feed()).isZero(); // the first pass took every change
         CallRecordStore.Pass again = store().pass().block(Duration.ofSeconds(60));
+        assertThat(again.changes()).isZero();
         assertThat(again.recorded()).isZero();
-        // the lateness window is timed by the database's clock (the collectors' may disagree): 1 s here
-        Thread.sleep(1_100);
-        store().pass().block(Duration.ofSeconds(60)); // the seen ids become pending...
-        Thread.sleep(1_100);
-        CallRecordStore.Pass later = store().pass().block(Duration.ofSeconds(60)); // ...then safe
-        assertThat(later.candidates()).isZero();
-        assertThat(later.safeId()).isPositive();
     }
 
     @Test
@@ -109,7 +113,7 @@ class CallRecordStoreIT {
     void aCallIsRecordedAsItsRowsArriveWhicheverCollectorStoresThem() throws Exception {
         long t = last + 600_000_000L;
         List<CapturedMessage> call = craftedCall("late@test", t);
-        MessageWriter writer = new MessageWriter(db.connectionFactory(), PartitionPolicy.defaults(), CLOCK);
+        MessageWriter writer = writer();
         CLOCK.set(Instant.ofEpochSecond(t / 1_000_000 + 30));
         writer.write(call.subList(0, 2)).block(Duration.ofSeconds(30)); // INVITE and 180: ringing
         store().pass().block(Duration.ofSeconds(60));
@@ -125,8 +129,7 @@ class CallRecordStoreIT {
     void aCallThatOnlyRingsTimesOutWithoutAnotherMessage() throws Exception {
         long t = last + 1_200_000_000L;
         CLOCK.set(Instant.ofEpochSecond(t / 1_000_000 + 5));
-        new MessageWriter(db.connectionFactory(), PartitionPolicy.defaults(), CLOCK)
-                .write(craftedCall("ring@test", t).subList(0, 2)).block(Duration.ofSeconds(30));
+        writer().write(craftedCall("ring@test", t).subList(0, 2)).block(Duration.ofSeconds(30));
         store().pass().block(Duration.ofSeconds(60));
         assertThat(state("ring@test")).isEqualTo("ringing unknown");
         CLOCK.advance(Duration.ofMinutes(4));
@@ -149,11 +152,44 @@ class CallRecordStoreIT {
 
     @Test
     @Order(6)
+    void aPassThatFailsLeavesItsChangesForTheNext() throws Exception {
+        long t = last + 1_800_000_000L;
+        CLOCK.set(Instant.ofEpochSecond(t / 1_000_000 + 30));
+        writer().write(craftedCall("fails@test", t)).block(Duration.ofSeconds(30));
+        try (Connection c = db.openJdbc(); Statement s = c.createStatement()) {
+            // the record's write fails, as a full disk or a lost connection would fail it
+            s.execute("CREATE FUNCTION refuse_record() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                    + "RAISE EXCEPTION 'refused for the test'; END $$");
+            s.execute("CREATE TRIGGER refuse_record BEFORE INSERT ON call_records FOR EACH ROW EXECUTE FUNCTION refuse_record()");
+            assertThatThrownBy(() -> store().pass().block(Duration.ofSeconds(60))).hasMessageContaining("refused for the test");
+            assertThat(feed()).as("the failed pass's changes are back in the feed").isEqualTo(1);
+            s.execute("DROP TRIGGER refuse_record ON call_records");
+            s.execute("DROP FUNCTION refuse_record()");
+        }
+        CallRecordStore.Pass pass = store().pass().block(Duration.ofSeconds(60));
+        assertThat(pass.recorded()).isEqualTo(1);
+        assertThat(state("fails@test")).isEqualTo("completed callee");
+    }
+
+    @Test
+    @Order(7)
+    void aWriterThatKeepsNoRecordsFeedsNothing() throws Exception {
+        long t = last + 2_400_000_000L;
+        CLOCK.set(Instant.ofEpochSecond(t / 1_000_000 + 30));
+        new MessageWriter(db.connectionFactory(), PartitionPolicy.defaults(), CLOCK)
+                .write(craftedCall("unfed@test", t)).block(Duration.ofSeconds(30));
+        assertThat(feed()).isZero();
+        assertThat(store().pass().block(Duration.ofSeconds(60)).recorded()).isZero();
+        assertThat(state("unfed@test")).isNull();
+    }
+
+    @Test
+    @Order(8)
     void aRebuildWritesTheSameRecords() throws Exception {
         Map<String, Long> before = states();
         long rebuilt = store().rebuild(Instant.ofEpochSecond(last / 1_000_000 - 3600),
                 Instant.ofEpochSecond(last / 1_000_000 + 3600)).block(Duration.ofSeconds(60));
-        assertThat(rebuilt).isEqualTo(42); // the capture's 40 and the two crafted calls of the same hour
+        assertThat(rebuilt).isEqualTo(44); // the capture's 40 and the four crafted calls of the same hour
         assertThat(states()).isEqualTo(before);
     }
 
@@ -187,6 +223,15 @@ class CallRecordStoreIT {
 
     private static java.net.InetAddress ip(String literal) {
         return DialogRecorderTest.ip(literal);
+    }
+
+    /** Changes waiting in the feed. */
+    private static long feed() throws Exception {
+        try (Connection c = db.openJdbc(); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("SELECT count(*) FROM call_changes")) {
+            r.next();
+            return r.getLong(1);
+        }
     }
 
     private static String state(String callId) throws Exception {

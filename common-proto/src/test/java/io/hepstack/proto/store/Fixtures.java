@@ -124,6 +124,7 @@ final class Fixtures {
     static void reset(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute("DELETE FROM ingest_batches");
+            s.execute("DELETE FROM call_changes");
             for (String name : timePartitions(c)) {
                 s.execute("DROP TABLE " + name);
             }

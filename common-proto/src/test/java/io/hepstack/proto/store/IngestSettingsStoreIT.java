@@ -30,11 +30,11 @@ class IngestSettingsStoreIT {
         assertThat(none.extraction().correlationHeaders()).extracting(HeaderExtractor::spec).containsExactly("X-CID");
 
         IngestSettings first = new IngestSettings(PartitionPolicy.defaults().withRetention(MessageKind.QOS, Duration.ofDays(30)),
-                new ExtractionSettings(List.of(HeaderExtractor.parse("X-Leg")), List.of()), MethodFilter.NONE, 100_000, BodyCensor.OFF);
+                new ExtractionSettings(List.of(HeaderExtractor.parse("X-Leg")), List.of()), MethodFilter.NONE, 100_000, BodyCensor.OFF, false);
         store.publish(first, "ingest-a").block(Duration.ofSeconds(30));
         IngestSettings second = new IngestSettings(PartitionPolicy.defaults(),
                 new ExtractionSettings(List.of(HeaderExtractor.parse("X-CID")), List.of(HeaderExtractor.parse("User-Agent"))),
-                MethodFilter.of(List.of("OPTIONS")), 200_000, BodyCensor.keeping(List.of("application/sdp")));
+                MethodFilter.of(List.of("OPTIONS")), 200_000, BodyCensor.keeping(List.of("application/sdp")), true);
         store.publish(second, null).block(Duration.ofSeconds(30));
 
         IngestSettings read = store.read().block(Duration.ofSeconds(30));

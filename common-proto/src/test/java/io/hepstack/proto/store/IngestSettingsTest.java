@@ -21,7 +21,7 @@ class IngestSettingsTest {
         return new IngestSettings(policy, new ExtractionSettings(
                 List.of(HeaderExtractor.parse("P-Charging-Vector:icid-value=([^;\\s]+)"), HeaderExtractor.parse("X-CID")),
                 List.of(HeaderExtractor.parse("User-Agent"))), MethodFilter.of(List.of(" options", "NOTIFY ", "")), 65536,
-                BodyCensor.keeping(List.of("application/SDP", "application/isup")));
+                BodyCensor.keeping(List.of("application/SDP", "application/isup")), true);
     }
 
     @Test
@@ -46,6 +46,10 @@ class IngestSettingsTest {
         assertThat(uncensored).doesNotContain("censorBodies");
         assertThat(IngestSettings.fromJson(uncensored).censor()).as("published by a collector before it")
                 .isEqualTo(BodyCensor.OFF);
+        assertThat(read.callRecords()).isTrue();
+        String withoutRecords = custom().toJson().replace(",\"callRecords\":true", "");
+        assertThat(withoutRecords).doesNotContain("callRecords");
+        assertThat(IngestSettings.fromJson(withoutRecords).callRecords()).as("published by a collector before it").isFalse();
         assertThat(IngestSettings.fromJson(IngestSettings.defaults().toJson()).partitions()).isEqualTo(PartitionPolicy.defaults());
         assertThat(custom().toJson()).contains("\"partitionWidth\":\"PT6H\"", "\"call\":\"PT2160H\"");
     }

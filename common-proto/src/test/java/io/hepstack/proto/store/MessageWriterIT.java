@@ -24,6 +24,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.UUID;
 
 import static io.hepstack.proto.store.Fixtures.NOW;
 import static io.hepstack.proto.store.Fixtures.count;
@@ -184,6 +185,29 @@ class MessageWriterIT {
         try (Connection c = db.openJdbc()) {
             assertThat(count(c, "SELECT count(*) FROM messages")).isEqualTo(37);
             assertThat(count(c, "SELECT count(*) FROM messages WHERE capture_id IN (7, 20, 31)")).isZero();
+        }
+    }
+
+    @Test
+    void namesTheCallsOfABatchToTheRecordsBuilderWithItsRowsOnceEvenWhenSomeAreRefused() throws Exception {
+        List<CapturedMessage> batch = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            Fixtures.Builder b = invite(i, NOW).callId("call-" + (i % 5) + "@feed"); // 5 calls, 4 rows each
+            if (i == 7) {
+                b.ports(70_000, 5060); // refused: its call's other rows are stored
+            }
+            batch.add(b.build());
+        }
+        batch.add(invite(99, NOW).kind(MessageKind.SIP_REGISTRATION).callId("reg@feed").build()); // not a call
+        MessageWriter feeding = new MessageWriter(db.connectionFactory(), policy, clock, true);
+        UUID id = UUID.randomUUID();
+        assertThat(feeding.write(id, batch).block().stored()).isEqualTo(20); // 19 calls rows and the registration
+        assertThat(feeding.write(id, batch).block().alreadyStored()).isTrue(); // a retry of a committed batch
+        writer().write(List.of(invite(100, NOW).callId("unfed@feed").build())).block(); // a writer without records
+        try (Connection c = db.openJdbc()) {
+            // once: the first COPY, refused, rolled back with its feed; the isolating one fed again; the retry did not
+            assertThat(count(c, "SELECT count(*) FROM call_changes")).isEqualTo(5);
+            assertThat(count(c, "SELECT count(DISTINCT call_id) FROM call_changes WHERE call_id LIKE 'call-%@feed'")).isEqualTo(5);
         }
     }
 

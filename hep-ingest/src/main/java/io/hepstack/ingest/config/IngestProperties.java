@@ -257,9 +257,10 @@ public record IngestProperties(
     /** Schema and partitions of the database named by {@code spring.r2dbc.*}. */
     /**
      * Call records kept current from the stored messages (docs/architecture.md, "Call records"): every
-     * collector runs passes, one at a time across them (advisory-locked). Off by default until the passes
-     * are cheap at high rates (docs/performance.md: at 20,000 msg/s on 2 cores they fall behind and
-     * double PostgreSQL's CPU per message); {@code hep-tools local} turns them on.
+     * collector feeds the changed calls of its batches to the builder and runs passes, one at a time
+     * across them (advisory-locked). Every collector of a database must have the same {@code enabled}: one
+     * with records off stores calls that no record follows. Off by default (docs/performance.md has its
+     * cost); {@code hep-tools local} turns them on.
      */
     public record Calls(
             @DefaultValue("false") boolean enabled,
@@ -267,16 +268,14 @@ public record IngestProperties(
             @NotNull @DefaultValue("1s") Duration interval,
             /** A call unanswered this long after its INVITE, with no final answer, is not answered (by timeout). */
             @NotNull @DefaultValue("3m") Duration ringTimeout,
-            /** How long after a row is seen a row stored before it may still commit (another collector's batch). */
-            @NotNull @DefaultValue("10s") Duration lateWindow,
             /** How far back a call's messages are read for its record. */
             @NotNull @DefaultValue("1d") Duration lookback,
-            /** The most calls one pass records; more wait for the next pass (a backlog). */
-            @Min(1) @Max(1_000_000) @DefaultValue("5000") int maxCallsPerPass) {
+            /** The most changes (a call's Call-ID per batch that changed it) one pass takes; more wait for the next pass (a backlog). */
+            @Min(1) @Max(1_000_000) @DefaultValue("20000") int maxChangesPerPass) {
 
         /** The store's settings, with the calls' retention of the partition policy. */
         public CallRecordStore.Settings settings(PartitionPolicy policy) {
-            return new CallRecordStore.Settings(ringTimeout, lateWindow, lookback, maxCallsPerPass,
+            return new CallRecordStore.Settings(ringTimeout, lookback, maxChangesPerPass,
                     policy.retentionOf(MessageKind.SIP_CALL));
         }
     }

@@ -85,7 +85,7 @@ public final class CallsCommand {
             ConnectionFactory connections = ConnectionFactories.get(options.build());
             CallRecordStore.Settings d = CallRecordStore.Settings.DEFAULTS;
             CallRecordStore store = new CallRecordStore(connections, Clock.systemUTC(),
-                    new CallRecordStore.Settings(ringTimeout, d.lateWindow(), d.lookback(), d.maxCalls(), d.retention()));
+                    new CallRecordStore.Settings(ringTimeout, d.lookback(), d.maxChanges(), d.retention()));
             Long n = store.rebuild(start, end).block();
             out.println("rebuilt " + n + " call records of calls started from " + start + " to " + end);
             return 0;

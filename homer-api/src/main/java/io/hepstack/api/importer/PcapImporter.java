@@ -152,7 +152,7 @@ public class PcapImporter {
         Run(String sha, String node, IngestSettings settings) {
             this.sha = sha;
             this.node = node;
-            this.writer = new MessageWriter(connections, settings.partitions(), clock);
+            this.writer = new MessageWriter(connections, settings.partitions(), clock, settings.callRecords());
             this.extractor = new MessageExtractor(settings.extraction());
             this.discard = settings.discard();
             this.censor = settings.censor();

@@ -125,7 +125,7 @@ class PcapImportIT extends AdminApiIT {
         // a collector configured with an extra header publishes its settings; the next import uses them
         IngestSettings collectors = new IngestSettings(PartitionPolicy.defaults(), new ExtractionSettings(
                 List.of(HeaderExtractor.parse("X-CID")), List.of(HeaderExtractor.parse("CSeq"))), MethodFilter.NONE,
-                io.hepstack.proto.hep.HepDecoder.DEFAULT_MAX_INFLATED_PAYLOAD, io.hepstack.proto.model.BodyCensor.OFF);
+                io.hepstack.proto.hep.HepDecoder.DEFAULT_MAX_INFLATED_PAYLOAD, io.hepstack.proto.model.BodyCensor.OFF, true);
         new IngestSettingsStore(db.connectionFactory(), Clock.systemUTC()).publish(collectors, "ingest-test")
                 .block(java.time.Duration.ofSeconds(30));
         Path file = dir.resolve("sip.pcap");
@@ -140,6 +140,15 @@ class PcapImportIT extends AdminApiIT {
             assertThat(r.getLong(1)).as("every parsed SIP row of the import carries the collectors' extra header")
                     .isEqualTo(r.getLong(2));
         }
+        try (java.sql.Connection c = db.openJdbc(); java.sql.Statement s = c.createStatement();
+             java.sql.ResultSet r = s.executeQuery("SELECT count(DISTINCT f.call_id), (SELECT count(DISTINCT call_id) "
+                     + "FROM messages_call WHERE node = 'lab-settings') FROM call_changes f JOIN messages_call m "
+                     + "ON m.call_id = f.call_id AND m.node = 'lab-settings'")) {
+            r.next();
+            assertThat(r.getLong(2)).isPositive();
+            assertThat(r.getLong(1)).as("the collectors keep call records: the import names every call it stored to their builder")
+                    .isEqualTo(r.getLong(2));
+        }
         new IngestSettingsStore(db.connectionFactory(), Clock.systemUTC()).publish(IngestSettings.defaults(), null)
                 .block(java.time.Duration.ofSeconds(30));
     }
@@ -149,7 +158,7 @@ class PcapImportIT extends AdminApiIT {
     void skipsTheMethodsTheCollectorsDiscard(@Autowired PcapImporter importer, @TempDir Path dir) throws Exception {
         new IngestSettingsStore(db.connectionFactory(), Clock.systemUTC()).publish(new IngestSettings(PartitionPolicy.defaults(),
                 ExtractionSettings.DEFAULT, MethodFilter.of(List.of("OPTIONS")), io.hepstack.proto.hep.HepDecoder.DEFAULT_MAX_INFLATED_PAYLOAD,
-                io.hepstack.proto.model.BodyCensor.OFF),
+                io.hepstack.proto.model.BodyCensor.OFF, false),
                 "ingest-test").block(java.time.Duration.ofSeconds(30));
         Path file = dir.resolve("hep.pcap");
         Files.write(file, resource("hep.pcap").bytes);
@@ -169,7 +178,7 @@ class PcapImportIT extends AdminApiIT {
         // collectors configured to keep no body but text/plain: the fixture's SDP bodies are censored
         new IngestSettingsStore(db.connectionFactory(), Clock.systemUTC()).publish(new IngestSettings(PartitionPolicy.defaults(),
                 ExtractionSettings.DEFAULT, MethodFilter.NONE, io.hepstack.proto.hep.HepDecoder.DEFAULT_MAX_INFLATED_PAYLOAD,
-                io.hepstack.proto.model.BodyCensor.keeping(List.of("text/plain"))), "ingest-test").block(java.time.Duration.ofSeconds(30));
+                io.hepstack.proto.model.BodyCensor.keeping(List.of("text/plain")), false), "ingest-test").block(java.time.Duration.ofSeconds(30));
         Path file = dir.resolve("hep.pcap");
         Files.write(file, resource("hep.pcap").bytes);
         long withBody = kamailio.stream().filter(m -> new String(m.payload(), java.nio.charset.StandardCharsets.UTF_8)
