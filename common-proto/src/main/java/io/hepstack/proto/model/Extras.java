@@ -30,9 +30,15 @@ final class Extras {
     /** No named extras: what a family without any passes (nothing allocated per message). */
     static final Map<String, Object> NONE = Map.of();
 
-    /** A fresh map for a family's named extras, in the order they are written. */
-    static Map<String, Object> named() {
-        return new LinkedHashMap<>(4);
+    /**
+     * {@code extra} with {@code name} set to {@code value}: a family starts from {@link #NONE} and gets a
+     * map, in the order the extras are named, only when it names one (no allocation for the many
+     * messages that have none).
+     */
+    static Map<String, Object> with(Map<String, Object> extra, String name, Object value) {
+        Map<String, Object> named = extra == NONE ? new LinkedHashMap<>(4) : extra;
+        named.put(name, value);
+        return named;
     }
 
     /** The stored message of {@code p}: its envelope with {@code correlationId}, {@code part} and the extras. */

@@ -26,17 +26,17 @@ final class SipExtractor implements PayloadExtractor {
 
     @Override
     public CapturedMessage extract(HepPacket packet, HepPayloadType type, ExtractionSettings settings) {
-        Map<String, Object> extra = Extras.named();
         SipMessage sip;
         try {
             sip = SipParser.parse(packet.payload());
         } catch (SipParseException e) {
-            extra.put("sipError", e.summary());
-            return Extras.row(packet, type.kind(), packet.correlationId(), MessagePart.OPAQUE, extra);
+            return Extras.row(packet, type.kind(), packet.correlationId(), MessagePart.OPAQUE,
+                    Extras.with(Extras.NONE, "sipError", e.summary()));
         }
+        Map<String, Object> extra = Extras.NONE; // most messages have none: a map only when one is named
         SipParseException damage = sip.damage();
         if (damage != null) {
-            extra.put("sipError", damage.summary());
+            extra = Extras.with(extra, "sipError", damage.summary());
         }
         String correlationId = packet.correlationId();
         if (correlationId == null) {
@@ -59,12 +59,12 @@ final class SipExtractor implements PayloadExtractor {
                 }
             }
             if (!headers.isEmpty()) {
-                extra.put("headers", headers);
+                extra = Extras.with(extra, "headers", headers);
             }
         }
         Sdp sdp = sip.sdp();
         if (sdp != null) {
-            extra.put("sdp", sdp);
+            extra = Extras.with(extra, "sdp", sdp);
         }
         SipFields fields = SipFields.of(sip);
         return Extras.row(packet, MessageExtractor.sipKind(fields.cseqMethod()), correlationId, fields, extra);
