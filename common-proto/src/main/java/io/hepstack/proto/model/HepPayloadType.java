@@ -31,8 +31,11 @@ public final class HepPayloadType implements Comparable<HepPayloadType> {
     public static final HepPayloadType SDP = new HepPayloadType(3, "SDP", MessageKind.OTHER);
     /** RTP (HEP3 type 4). */
     public static final HepPayloadType RTP = new HepPayloadType(4, "RTP", MessageKind.OTHER);
-    /** RTCP, sent by agents as a JSON report (HEP3 type 5). */
-    public static final HepPayloadType RTCP = new HepPayloadType(5, "RTCP", MessageKind.QOS);
+    /**
+     * RTCP (HEP3 type 5): a JSON report from captagent and heplify, or binary RTCP from relays such as
+     * rtpengine; read into {@code extra.rtcp} ({@link QosReport}).
+     */
+    public static final HepPayloadType RTCP = new HepPayloadType(5, "RTCP", MessageKind.QOS, QosExtractor.INSTANCE);
     /** MGCP (HEP3 type 6). */
     public static final HepPayloadType MGCP = new HepPayloadType(6, "MGCP", MessageKind.OTHER);
     /** MEGACO / H.248 (HEP3 type 7). */

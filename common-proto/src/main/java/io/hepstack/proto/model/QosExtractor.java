@@ -1,0 +1,35 @@
+package io.hepstack.proto.model;
+
+import io.hepstack.proto.hep.HepPacket;
+import io.hepstack.proto.media.RtcpDecodeException;
+import io.hepstack.proto.media.RtcpJson;
+import io.hepstack.proto.media.RtcpParser;
+import io.hepstack.proto.media.RtcpReport;
+
+/**
+ * The QoS family ({@link HepPayloadType#RTCP}, HEP type 5): an RTCP report as binary RTCP (rtpengine and
+ * relays mirroring what they forward) or as the JSON captagent and heplify send, read into a
+ * {@link QosReport} with the packet's correlation id (the call's Call-ID, from the agent). A report that
+ * does not read is kept as its bytes with the reason in {@code extra.rtcpError}
+ * ({@code blocks_past_end: packet at 0 (RR): ...}); nothing here fails on any payload.
+ */
+final class QosExtractor implements PayloadExtractor {
+
+    static final QosExtractor INSTANCE = new QosExtractor();
+
+    private QosExtractor() {
+    }
+
+    @Override
+    public CapturedMessage extract(HepPacket packet, HepPayloadType type, ExtractionSettings settings) {
+        byte[] payload = packet.payload();
+        try {
+            RtcpReport report = RtcpParser.looksLikeRtcp(payload) ? RtcpParser.parse(payload) : RtcpJson.parse(payload);
+            return Extras.row(packet, type.kind(), packet.correlationId(), new QosReport(report, packet.timestampMicros()),
+                    Extras.NONE);
+        } catch (RtcpDecodeException e) {
+            return Extras.row(packet, type.kind(), packet.correlationId(), MessagePart.OPAQUE,
+                    Extras.with(Extras.NONE, "rtcpError", e.summary()));
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package io.hepstack.proto.model;
+
+import io.hepstack.proto.hep.HepPacket;
+import io.hepstack.proto.media.ReportBlock;
+import io.hepstack.proto.media.RtcpReport;
+import io.hepstack.proto.media.RtcpWriter;
+import io.hepstack.proto.media.SenderInfo;
+import io.hepstack.proto.media.VoipMetrics;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The QoS family: an RTCP report, binary or JSON, stored with one shape of {@code extra.rtcp}; a bad one kept with its reason. */
+class QosExtractorTest {
+
+    static final long CAPTURED = 1_765_000_000_000_000L;
+
+    private final MessageExtractor extractor = new MessageExtractor(ExtractionSettings.DEFAULT);
+
+    private static HepPacket packet(byte[] payload) throws Exception {
+        return HepPacket.builder().addresses(InetAddress.getByName("10.0.0.10"), 30_001, InetAddress.getByName("10.0.0.30"), 40_001)
+                .ipProto(17).timestampMicros(CAPTURED).protoType(5).captureId(2001).correlationId("call-1@test")
+                .payload(payload).build();
+    }
+
+    /** What the callee's side reports of the caller's stream: 5 % lost, 40 ms of jitter at 8 kHz, 80 ms round trip. */
+    static final RtcpReport REPORT = new RtcpReport(List.of(new RtcpReport.SenderOrReceiver(0x1111L,
+            new SenderInfo(CAPTURED - 20_000, 160_000, 500, 80_000),
+            List.of(new ReportBlock(0x2222L, 13, 42, 70_000, 320, lsr(CAPTURED - 180_000), 6554)))),
+            List.of(new RtcpReport.Extended(0x1111L, new VoipMetrics(0x2222L, 13, 0, 0, 0, 0, 0, 80, 40, 88, 4.2, 4.1, 40))),
+            "bob@10.0.0.30");
+
+    private static long lsr(long micros) {
+        long seconds = micros / 1_000_000 + 2_208_988_800L;
+        return ((seconds & 0xFFFF) << 16) | ((micros % 1_000_000) << 16) / 1_000_000;
+    }
+
+    static final String EXTRA = "{\"rtcp\":{\"reports\":[{\"type\":\"sr\",\"ssrc\":4369,\"sender\":{\"packets\":500,\"octets\":80000},"
+            + "\"blocks\":[{\"source\":8738,\"fractionLost\":13,\"lossPercent\":5.08,\"cumulativeLost\":42,\"highestSeq\":70000,"
+            + "\"jitter\":320,\"rttMs\":80.0}]}],\"voip\":[{\"ssrc\":4369,\"source\":8738,\"lossPercent\":5.08,\"discardPercent\":0.0,"
+            + "\"rttMs\":80,\"endSystemDelayMs\":40,\"rFactor\":88,\"mosLq\":4.2,\"mosCq\":4.1}],\"cname\":\"bob@10.0.0.30\"}}";
+
+    @Test
+    void binaryRtcpIsReadIntoItsReport() throws Exception {
+        CapturedMessage m = extractor.extract(packet(RtcpWriter.write(REPORT)));
+        assertThat(m.kind()).isEqualTo(MessageKind.QOS);
+        assertThat(m.part()).isEqualTo(new QosReport(REPORT, CAPTURED));
+        assertThat(m.envelope().correlationId()).isEqualTo("call-1@test");
+        assertThat(m.extra()).isEqualTo(EXTRA);
+    }
+
+    @Test
+    void anAgentsJsonReportIsStoredInTheSameShape() throws Exception {
+        String json = "{\"sender_information\":{\"ntp_timestamp_sec\":" + (CAPTURED / 1_000_000 + 2_208_988_800L)
+                + ",\"ntp_timestamp_usec\":0,\"octets\":80000,\"rtp_timestamp\":160000,\"packets\":500},\"ssrc\":4369,"
+                + "\"type\":200,\"report_count\":1,\"report_blocks\":[{\"source_ssrc\":8738,\"highest_seq_no\":70000,"
+                + "\"fraction_lost\":13,\"ia_jitter\":320,\"packets_lost\":42,\"lsr\":" + lsr(CAPTURED - 180_000)
+                + ",\"dlsr\":6554}],\"report_blocks_xr\":{\"type\":7,\"id\":8738,\"fraction_lost\":13,\"fraction_discard\":0,"
+                + "\"burst_density\":0,\"gap_density\":0,\"burst_duration\":0,\"gap_duration\":0,\"round_trip_delay\":80,"
+                + "\"end_system_delay\":40},\"sdes_cname\":\"bob@10.0.0.30\"}";
+        CapturedMessage m = extractor.extract(packet(json.getBytes(StandardCharsets.UTF_8)));
+        // JSON carries no R-factor or MOS in its XR object: the rest is the same as the binary report's
+        assertThat(m.extra()).isEqualTo(EXTRA.replace(",\"rFactor\":88,\"mosLq\":4.2,\"mosCq\":4.1", ""));
+    }
+
+    @Test
+    void aReportThatDoesNotReadIsKeptAsItsBytesWithTheReason() throws Exception {
+        byte[] truncated = java.util.HexFormat.of().parseHex("82c90007123456789abcdef04000000a0001002000000050abcd123400018000");
+        CapturedMessage m = extractor.extract(packet(truncated));
+        assertThat(m.kind()).isEqualTo(MessageKind.QOS);
+        assertThat(m.part()).isEqualTo(MessagePart.OPAQUE);
+        assertThat(m.payload()).isEqualTo(truncated);
+        assertThat(m.extra()).isEqualTo("{\"rtcpError\":\"blocks_past_end: packet at 0 (RR): 2 report blocks need 56 bytes, "
+                + "the packet has 32\"}");
+        assertThat(extractor.extract(packet("not a report".getBytes(StandardCharsets.UTF_8))).extra())
+                .startsWith("{\"rtcpError\":\"bad_json: not JSON: ");
+    }
+}
