@@ -30,6 +30,41 @@ public record Codec(String name, int clockRate, double ie, double bpl, boolean f
 
     private static final Codec[] KNOWN = {PCMU, PCMA, G729, G723, GSM_EFR, GSM, ILBC, G722, OPUS};
 
+    /**
+     * The codec of an SDP format as {@code SdpMedia} lists it: an {@code a=rtpmap} encoding
+     * ({@code PCMU/8000}, {@code opus/48000/2}) or a static payload number without one ({@code 0}, {@code 8},
+     * {@code 18}: RFC 3551); {@code null} for what is not a codec ({@code telephone-event}, comfort noise).
+     */
+    public static Codec ofSdp(String format) {
+        if (format == null || format.isEmpty()) {
+            return null;
+        }
+        int slash = format.indexOf('/');
+        if (slash < 0) {
+            return switch (format) {
+                case "0" -> PCMU;
+                case "3" -> GSM;
+                case "4" -> G723;
+                case "8" -> PCMA;
+                case "9" -> G722;
+                case "18" -> G729;
+                default -> null;
+            };
+        }
+        String name = format.substring(0, slash);
+        if (name.equalsIgnoreCase("telephone-event") || name.equalsIgnoreCase("CN")) {
+            return null;
+        }
+        int end = format.indexOf('/', slash + 1);
+        int clock;
+        try {
+            clock = Integer.parseInt(format.substring(slash + 1, end < 0 ? format.length() : end));
+        } catch (NumberFormatException e) {
+            clock = 8000;
+        }
+        return of(name, clock);
+    }
+
     /** The codec of an SDP encoding name and clock ({@code PCMU}, {@code opus}, {@code G729}...); unknown ones as G.711. */
     public static Codec of(String encodingName, int clockRate) {
         String name = encodingName == null ? "" : encodingName.toUpperCase(Locale.ROOT);

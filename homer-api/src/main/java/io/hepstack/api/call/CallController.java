@@ -53,6 +53,15 @@ class CallController {
         return flowOf(request, callId, principal);
     }
 
+    @Operation(summary = "The call's media quality: each stream's loss, jitter, round trip and MOS, and verdicts in words",
+            description = "From the RTCP reports (HEP type 5) of the call and its legs, rated with the codec of its SDP "
+                    + "answer (docs/media.md). Same parameters as the flow.")
+    @GetMapping("/{callId}/qos")
+    Mono<CallQos> qos(ServerHttpRequest request, @AuthenticationPrincipal ApiPrincipal principal, @PathVariable String callId,
+                      @RequestParam(required = false) String from, @RequestParam(required = false) String to) {
+        return flowOf(request, callId, principal).map(flow -> CallQos.of(callId, flow, props.qos().thresholds()));
+    }
+
     @Operation(summary = "The SIP messages of the flow as a pcap file (Ethernet, IPv4/IPv6, UDP/TCP)")
     @GetMapping("/{callId}/pcap")
     @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "200", content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/vnd.tcpdump.pcap"))

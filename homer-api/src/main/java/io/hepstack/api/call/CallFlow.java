@@ -38,9 +38,9 @@ public record CallFlow(
                           @JsonIgnore byte[] payload) {
     }
 
-    /** A QoS report or log line of the flow. */
+    /** A QoS report or log line of the flow, with its payload's bytes for readers on the server. */
     public record Event(String id, Instant timestamp, String legCallId, String correlationId, Integer protoType,
                         String srcIp, Integer srcPort, String dstIp, Integer dstPort, Long captureId, String node,
-                        String logLevel, String raw, String rawEncoding) {
+                        String logLevel, String raw, String rawEncoding, @JsonIgnore byte[] payload) {
     }
 }

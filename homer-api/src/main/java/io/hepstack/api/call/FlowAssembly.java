@@ -45,7 +45,7 @@ final class FlowAssembly {
             } else if (event) {
                 CallFlow.Event e = new CallFlow.Event(i.id(), i.timestamp(), leg, i.correlationId(), type,
                         i.srcIp(), i.srcPort(), i.dstIp(), i.dstPort(), i.captureId(), i.node(), i.logLevel(), m.raw(),
-                        m.rawEncoding());
+                        m.rawEncoding(), m.payload());
                 (payloadType.kind() == MessageKind.LOG ? logs : qos).add(e);
             }
         }

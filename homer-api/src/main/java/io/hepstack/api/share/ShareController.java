@@ -1,6 +1,7 @@
 package io.hepstack.api.share;
 
 import io.hepstack.api.ApiProperties;
+import io.hepstack.api.call.CallQos;
 import io.hepstack.api.auth.ApiPrincipal;
 import io.hepstack.api.auth.Role;
 import io.hepstack.api.call.CallFlow;
@@ -153,6 +154,12 @@ class ShareController {
     @GetMapping("/api/v1/shared/{token}/flow")
     Mono<CallFlow> sharedFlow(@PathVariable String token) {
         return shared(token).map(Shared::flow);
+    }
+
+    @Operation(summary = "The shared call's media quality (no login)")
+    @GetMapping("/api/v1/shared/{token}/qos")
+    Mono<CallQos> sharedQos(@PathVariable String token) {
+        return shared(token).map(s -> CallQos.of(s.share.callId(), s.flow, props.qos().thresholds()));
     }
 
     @Operation(summary = "The shared call flow as pcap (no login)")

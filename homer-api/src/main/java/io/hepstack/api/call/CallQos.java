@@ -1,0 +1,131 @@
+package io.hepstack.api.call;
+
+import io.hepstack.proto.media.CallMedia;
+import io.hepstack.proto.media.Codec;
+import io.hepstack.proto.media.MediaThresholds;
+import io.hepstack.proto.media.RtcpDecodeException;
+import io.hepstack.proto.media.RtcpJson;
+import io.hepstack.proto.media.RtcpParser;
+import io.hepstack.proto.media.RtcpReport;
+import io.hepstack.proto.model.HepPayloadType;
+import io.hepstack.proto.sip.Sdp;
+import io.hepstack.proto.sip.SdpMedia;
+import io.hepstack.proto.sip.SipMessage;
+import io.hepstack.proto.sip.SipParseException;
+import io.hepstack.proto.sip.SipParser;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A call's media quality ({@code GET /api/v1/calls/{callId}/qos}, docs/api.md): its RTCP reports (HEP type 5,
+ * every leg) read by common-proto's RTCP readers and summed up by {@link CallMedia}, rated with the codec
+ * the call's SDP answer chose.
+ *
+ * @param callId        the call asked for
+ * @param codec         the codec the streams are rated with, and whether the SDP named it
+ * @param thresholds    the verdicts' thresholds
+ * @param reports       RTCP reports read
+ * @param unreadReports QoS reports that were not read: other formats (types 34, 35, 58) or ones that do not read
+ * @param streams       what each reporter received of each source; series in time order, {@code atMicros} µs since the epoch
+ * @param verdicts      what is wrong, in words; empty when nothing is
+ * @param units         the units of the figures
+ */
+public record CallQos(String callId, CodecUsed codec, MediaThresholds thresholds, int reports, int unreadReports,
+                      List<CallMedia.Stream> streams, List<CallMedia.Verdict> verdicts, Units units) {
+
+    /**
+     * @param name      SDP encoding name
+     * @param clockRate its RTP clock (jitter in ms uses it)
+     * @param ie        E-model equipment impairment
+     * @param bpl       E-model packet-loss robustness
+     * @param fromSdp   whether the call's SDP named it (else G.711 is assumed)
+     */
+    public record CodecUsed(String name, int clockRate, double ie, double bpl, boolean fromSdp) {
+    }
+
+    /** The units of every figure, named in the response. */
+    public record Units(String loss, String jitter, String rtt, String mos) {
+        static final Units FIXED = new Units("percent of packets", "ms", "ms",
+                "1 to 4.5, ITU-T G.107 E-model (reportedMos: the endpoint's own, RFC 3611)");
+    }
+
+    /** The quality of {@code flow}'s media. */
+    public static CallQos of(String callId, CallFlow flow, MediaThresholds thresholds) {
+        Codec sdpCodec = codec(flow);
+        Codec codec = sdpCodec != null ? sdpCodec : Codec.PCMU;
+        List<CallMedia.Report> reports = new ArrayList<>();
+        int unread = 0;
+        for (CallFlow.Event e : flow.qos()) {
+            if (e.protoType() == null || e.protoType() != HepPayloadType.RTCP.number() || e.payload() == null) {
+                unread++;
+                continue;
+            }
+            try {
+                RtcpReport r = RtcpParser.looksLikeRtcp(e.payload()) ? RtcpParser.parse(e.payload()) : RtcpJson.parse(e.payload());
+                reports.add(new CallMedia.Report(micros(e), address(e.srcIp(), e.srcPort()), address(e.dstIp(), e.dstPort()),
+                        e.legCallId(), r));
+            } catch (RtcpDecodeException bad) {
+                unread++;
+            }
+        }
+        CallMedia.Summary s = CallMedia.summarize(reports, codec, thresholds);
+        return new CallQos(callId, new CodecUsed(codec.name(), codec.clockRate(), codec.ie(), codec.bpl(), sdpCodec != null),
+                thresholds, s.reports(), unread, s.streams(), s.verdicts(), Units.FIXED);
+    }
+
+    /** The first codec of the first audio line of the call's SDP answer (a 2xx to INVITE), else of its offer. */
+    static Codec codec(CallFlow flow) {
+        Codec offered = null;
+        for (CallFlow.Message m : flow.messages()) {
+            String cseq = m.item().cseq();
+            if (m.payload() == null || cseq == null || !cseq.endsWith(" INVITE")) {
+                continue;
+            }
+            Integer status = m.item().status();
+            if (status != null && status >= 200 && status < 300) {
+                Codec answered = firstAudioCodec(m.payload());
+                if (answered != null) {
+                    return answered;
+                }
+            } else if (status == null && offered == null) {
+                offered = firstAudioCodec(m.payload());
+            }
+        }
+        return offered;
+    }
+
+    private static Codec firstAudioCodec(byte[] payload) {
+        try {
+            SipMessage sip = SipParser.parse(payload);
+            Sdp sdp = sip.sdp();
+            if (sdp == null) {
+                return null;
+            }
+            for (SdpMedia media : sdp.media()) {
+                if ("audio".equals(media.type())) {
+                    for (String format : media.codecs()) {
+                        Codec c = Codec.ofSdp(format);
+                        if (c != null) {
+                            return c;
+                        }
+                    }
+                }
+            }
+        } catch (SipParseException e) {
+            return null;
+        }
+        return null;
+    }
+
+    private static long micros(CallFlow.Event e) {
+        return e.timestamp().getEpochSecond() * 1_000_000L + e.timestamp().getNano() / 1_000;
+    }
+
+    private static String address(String ip, Integer port) {
+        if (ip == null) {
+            return "?";
+        }
+        return (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + (port == null ? 0 : port);
+    }
+}

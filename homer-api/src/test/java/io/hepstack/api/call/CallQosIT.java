@@ -1,0 +1,138 @@
+package io.hepstack.api.call;
+
+import io.hepstack.api.AdminApiIT;
+import io.hepstack.api.Fixture;
+import io.hepstack.api.web.Times;
+import io.hepstack.proto.hep.HepPacket;
+import io.hepstack.proto.media.ReportBlock;
+import io.hepstack.proto.media.RtcpReport;
+import io.hepstack.proto.media.RtcpWriter;
+import io.hepstack.proto.model.CapturedMessage;
+import io.hepstack.proto.model.HepPayloadType;
+import io.hepstack.proto.model.MessageExtractor;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.MediaType;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code GET /api/v1/calls/{callId}/qos} over real PostgreSQL: a PCMA call whose caller receives nothing
+ * while the callee receives the caller's media. The caller's side mirrors binary RTCP, the callee's sends
+ * an agent's JSON; both are correlated by HEP chunk 0x0011, as rtpengine and captagent do.
+ */
+@SuppressWarnings("unchecked")
+class CallQosIT extends AdminApiIT {
+
+    static final String CALL = "qos-1@test";
+    static long t0;
+    static String from;
+    static String to;
+
+    @BeforeAll
+    static void storeACallWithOneWayAudio() {
+        t0 = (Clock.systemUTC().millis() - 600_000) * 1000; // ten minutes ago: in every retention and window
+        List<CapturedMessage> rows = new ArrayList<>();
+        String sdp = "v=0\r\no=- 1 1 IN IP4 %s\r\ns=-\r\nc=IN IP4 %s\r\nt=0 0\r\nm=audio %d RTP/AVP 8 0 101\r\n"
+                + "a=rtpmap:8 PCMA/8000\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:101 telephone-event/8000\r\n";
+        String offer = sdp.formatted("10.0.0.10", "10.0.0.10", 30000);
+        String answer = sdp.formatted("10.0.0.30", "10.0.0.30", 40000);
+        String dialog = "Via: SIP/2.0/UDP 10.0.0.10:5060;branch=z9hG4bK-q1\r\nFrom: <sip:alice@test>;tag=a\r\n"
+                + "To: <sip:bob@test>%s\r\nCall-ID: " + CALL + "\r\nCSeq: %s\r\n";
+        rows.add(sip(0, "10.0.0.10", "10.0.0.30", "INVITE sip:bob@10.0.0.30 SIP/2.0\r\n" + dialog.formatted("", "1 INVITE")
+                + "Content-Type: application/sdp\r\nContent-Length: " + offer.length() + "\r\n\r\n" + offer));
+        rows.add(sip(1, "10.0.0.30", "10.0.0.10", "SIP/2.0 200 OK\r\n" + dialog.formatted(";tag=b", "1 INVITE")
+                + "Content-Type: application/sdp\r\nContent-Length: " + answer.length() + "\r\n\r\n" + answer));
+        rows.add(sip(2, "10.0.0.10", "10.0.0.30", "ACK sip:bob@10.0.0.30 SIP/2.0\r\n" + dialog.formatted(";tag=b", "1 ACK")
+                + "Content-Length: 0\r\n\r\n"));
+        for (int i = 0; i < 3; i++) {
+            long at = 5 + i * 5L;
+            // the caller received nothing: its receiver reports have no block
+            rows.add(rtcp(at, "10.0.0.10", 30001, "10.0.0.30", 40001, RtcpWriter.write(new RtcpReport(
+                    List.of(new RtcpReport.SenderOrReceiver(0x1111, null, List.of())), List.of(), "alice"))));
+            // the callee received the caller's stream: no loss, 40 units of jitter at 8 kHz (5 ms)
+            rows.add(rtcp(at, "10.0.0.30", 40001, "10.0.0.10", 30001, ("{\"ssrc\":8738,\"type\":201,\"report_count\":1,"
+                    + "\"report_blocks\":[{\"source_ssrc\":4369,\"highest_seq_no\":" + (250 * (i + 1)) + ",\"fraction_lost\":0,"
+                    + "\"ia_jitter\":40,\"packets_lost\":0,\"lsr\":0,\"dlsr\":0}]}").getBytes(StandardCharsets.UTF_8)));
+        }
+        rows.add(rtcp(20, "10.0.0.30", 40001, "10.0.0.10", 30001, HexFormat.of().parseHex("82c90007123456789abcdef0")));
+        String silent = dialog.replace(CALL, "qos-none@test");
+        rows.add(sip(30, "10.0.0.10", "10.0.0.30", "INVITE sip:bob@10.0.0.30 SIP/2.0\r\n" + silent.formatted("", "1 INVITE")
+                + "Content-Length: 0\r\n\r\n"));
+        rows.add(sip(31, "10.0.0.30", "10.0.0.10", "SIP/2.0 200 OK\r\n" + silent.formatted(";tag=b", "1 INVITE")
+                + "Content-Length: 0\r\n\r\n"));
+        Fixture.store(db.connectionFactory(), rows);
+        from = Times.format(Fixture.instant(t0 - 1_000_000));
+        to = Times.format(Fixture.instant(t0 + 60_000_000));
+    }
+
+    private static CapturedMessage sip(long second, String src, String dst, String text) {
+        return extract(second, src, 5060, dst, 5060, HepPayloadType.SIP, null, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static CapturedMessage rtcp(long second, String src, int srcPort, String dst, int dstPort, byte[] payload) {
+        return extract(second, src, srcPort, dst, dstPort, HepPayloadType.RTCP, CALL, payload);
+    }
+
+    private static CapturedMessage extract(long second, String src, int srcPort, String dst, int dstPort, HepPayloadType type,
+                                           String correlationId, byte[] payload) {
+        long t = t0 + second * 1_000_000L;
+        HepPacket p = HepPacket.builder().addresses(CraftedCalls.ip(src), srcPort, CraftedCalls.ip(dst), dstPort).ipProto(17)
+                .timestampMicros(t).protoType(type.number()).captureId(4001).node("media-node").correlationId(correlationId)
+                .payload(payload).build();
+        return new MessageExtractor(Fixture.SETTINGS).extract(p);
+    }
+
+    private Map<String, Object> qos(org.springframework.test.web.reactive.server.WebTestClient client, String path) {
+        return client.get().uri(path).exchange().expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
+    }
+
+    @Test
+    void theCallsMediaIsRatedWithItsAnsweredCodecAndItsOneWayAudioSaid() {
+        Map<String, Object> q = qos(admin, "/api/v1/calls/" + CALL + "/qos?from=" + from + "&to=" + to);
+        assertThat(q).containsEntry("callId", CALL).containsEntry("reports", 6).containsEntry("unreadReports", 1);
+        assertThat((Map<String, Object>) q.get("codec")).containsEntry("name", "PCMA").containsEntry("clockRate", 8000)
+                .containsEntry("fromSdp", true);
+        List<Map<String, Object>> streams = (List<Map<String, Object>>) q.get("streams");
+        assertThat(streams).singleElement().satisfies(s -> {
+            assertThat(s).containsEntry("from", "10.0.0.10:30001").containsEntry("to", "10.0.0.30:40001")
+                    .containsEntry("sourceSsrc", 4369).containsEntry("reporterSsrc", 8738).containsEntry("leg", CALL)
+                    .containsEntry("reports", 3).containsEntry("jitterMs", 5.0).containsEntry("lossPercent", 0.0);
+            assertThat((Double) s.get("mos")).isBetween(4.3, 4.41);
+            assertThat((List<Object>) s.get("series")).hasSize(3);
+        });
+        assertThat((List<Map<String, Object>>) q.get("verdicts")).singleElement().satisfies(v -> {
+            assertThat(v).containsEntry("code", "one_way_audio");
+            assertThat(v.get("text")).isEqualTo("10.0.0.10:30001 received no media from 10.0.0.30:40001 (3 reports over 10 s), "
+                    + "while media flowed the other way: one-way audio");
+        });
+        assertThat((Map<String, Object>) q.get("units")).containsEntry("jitter", "ms");
+    }
+
+    @Test
+    void aShareLinkShowsTheSameQualityWithoutLogin() {
+        String token = (String) admin.post().uri("/api/v1/shares").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("callId", CALL, "from", from, "to", to)).exchange().expectStatus().isCreated()
+                .expectBody(Map.class).returnResult().getResponseBody().get("token");
+        Map<String, Object> shared = qos(anonymous, "/api/v1/shared/" + token + "/qos");
+        assertThat((List<Map<String, Object>>) shared.get("verdicts")).extracting(v -> v.get("code")).containsExactly("one_way_audio");
+        assertThat(shared).containsEntry("callId", CALL);
+    }
+
+    @Test
+    void aCallWithoutReportsSaysSoAndAnUnknownCallIsNotFound() {
+        Map<String, Object> q = qos(admin, "/api/v1/calls/qos-none@test/qos?from=" + from + "&to=" + to);
+        assertThat(q).containsEntry("reports", 0);
+        assertThat((Map<String, Object>) q.get("codec")).containsEntry("name", "PCMU").containsEntry("fromSdp", false);
+        assertThat((List<Map<String, Object>>) q.get("verdicts")).extracting(v -> v.get("code")).containsExactly("no_media_reports");
+        admin.get().uri("/api/v1/calls/nobody@test/qos?from=" + from + "&to=" + to).exchange().expectStatus().isNotFound()
+                .expectBody(Void.class);
+    }
+}
