@@ -115,7 +115,8 @@ async function showFlow(root, app, signal, callId, range) {
   const t = tabs([
     { id: 'flow', title: 'Flow', render: () => flowPanel(flow) },
     { id: 'messages', title: `Messages (${(flow.messages || []).length})`, render: () => messagesPanel(flow) },
-    { id: 'qos', title: `QoS (${(flow.qos || []).length})`, render: () => qosPanel(flow, signal) },
+    { id: 'qos', title: `QoS (${(flow.qos || []).length})`,
+      render: () => qosPanel(flow, signal, () => json(`/api/v1/calls/${encodeURIComponent(callId)}/qos${query(range)}`, { signal })) },
     { id: 'logs', title: `Logs (${(flow.logs || []).length})`, render: () => logsPanel(flow) },
     { id: 'export', title: 'Export & share', render: () => exportPanel(callId, range, signal) },
   ]);

@@ -1,5 +1,5 @@
 import { h, mount, spinner, errorBox } from './dom.js';
-import { tabs, flowPanel, messagesPanel, callSummary } from './flow.js';
+import { tabs, flowPanel, messagesPanel, qosPanel, callSummary } from './flow.js';
 import { loadPayloadTypes } from './hep.js';
 
 // The shared call view, framed by a customer portal: /embed/{token}. No login, no links elsewhere;
@@ -30,10 +30,18 @@ async function show() {
   const t = tabs([
     { id: 'flow', title: 'Flow', render: () => flowPanel(flow) },
     { id: 'messages', title: `Messages (${(flow.messages || []).length})`, render: () => messagesPanel(flow) },
+    { id: 'qos', title: 'Media quality', render: () => qosPanel(flow, new AbortController().signal, () => sharedQos(base)) },
   ]);
   mount(root, callSummary(flow, callId),
     h('p', { class: 'actions' }, h('a', { href: `${base}/pcap`, download: 'call.pcap', id: 'download-pcap', class: 'button' }, 'Download PCAP')),
     t.element);
+}
+
+/** The shared call's media quality, as the API answers it. */
+async function sharedQos(base) {
+  const res = await fetch(`${base}/qos`, { headers: { Accept: 'application/json' }, credentials: 'omit' });
+  if (!res.ok) throw new Error(`the media quality could not be loaded (${res.status})`);
+  return res.json();
 }
 
 show();

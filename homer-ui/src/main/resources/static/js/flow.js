@@ -2,7 +2,7 @@ import { h, mount, empty, statusClass, levelBadge } from './dom.js';
 import { ladder } from './ladder.js';
 import { messageView } from './message.js';
 import { formatLocal, utcTitle } from './time.js';
-import { qosView } from './qos.js';
+import { qosView, qosDiagnosis } from './qos.js';
 import { rawText } from './sip.js';
 
 /** Accessible tabs: [{id, title, render()}]; panels render on first show. */
@@ -76,9 +76,13 @@ export function logsPanel(flow) {
       h('td', null, h('pre', { class: 'log' }, l.raw !== undefined && l.raw !== null ? rawText(l) : (l.message ?? l.text ?? JSON.stringify(l)))))))));
 }
 
-/** The QoS charts and table; the charts are released when signal (the page's) aborts. */
-export function qosPanel(flow, signal) {
-  return qosView(flow.qos, signal);
+/**
+ * The QoS tab: the diagnosis (load() fetches the call's /qos), then the reports' charts and table; the charts
+ * are released when signal (the page's) aborts.
+ */
+export function qosPanel(flow, signal, load) {
+  const reports = flow.qos || [];
+  return h('div', null, qosDiagnosis(load, signal), reports.length ? qosView(reports, signal) : null);
 }
 
 const STATES = {

@@ -1,5 +1,5 @@
 import uPlot from '/webjars/uplot/dist/uPlot.esm.js';
-import { h, empty } from './dom.js';
+import { h, empty, mount, spinner, errorBox } from './dom.js';
 import { micros, formatLocal, utcTitle } from './time.js';
 import { rawText } from './sip.js';
 
@@ -31,6 +31,50 @@ function flatten(report) {
     } catch { /* not JSON: no metrics from the payload */ }
   }
   return out;
+}
+
+const VERDICTS = {
+  one_way_audio: 'One-way audio', high_loss: 'Packet loss', high_jitter: 'Jitter', high_rtt: 'Round trip',
+  no_media_reports: 'No media reports',
+};
+
+const fixed = (v, digits = 1) => (v === null || v === undefined ? '–' : Number(v).toFixed(digits));
+
+/**
+ * The call's media diagnosis, first on the QoS tab: the verdicts in words, then one row per stream (what one side
+ * received of the other), from GET .../qos, which load() fetches. Filled in when it answers, unless the page is gone.
+ */
+export function qosDiagnosis(load, signal) {
+  const box = h('section', { class: 'qos-diagnosis', 'aria-live': 'polite' }, spinner('Rating the media…'));
+  load().then((q) => { if (!signal.aborted) mount(box, ...diagnosis(q)); })
+    .catch((e) => { if (!signal.aborted) mount(box, errorBox(e)); });
+  return box;
+}
+
+function diagnosis(q) {
+  const verdicts = q.verdicts.length
+    ? h('ul', { class: 'verdicts' }, q.verdicts.map((v) => h('li', { class: `verdict bad ${v.code}` },
+      h('strong', null, VERDICTS[v.code] || v.code), ': ', v.text)))
+    : h('p', { class: 'verdict good' }, h('strong', null, 'Media looks good'), ': ',
+      `${q.streams.length} stream${q.streams.length === 1 ? '' : 's'} within the thresholds (loss ${q.thresholds.lossPercent} %, `
+      + `jitter ${q.thresholds.jitterMs} ms, round trip ${q.thresholds.rttMs} ms).`);
+  const how = h('p', { class: 'hint' }, `Rated as ${q.codec.name}`,
+    q.codec.fromSdp ? ' (the SDP answer’s codec)' : ' (assumed: the SDP names no codec)',
+    ` with the ITU-T G.107 E-model, from ${q.reports} RTCP report${q.reports === 1 ? '' : 's'}`,
+    q.unreadReports ? `; ${q.unreadReports} other QoS report${q.unreadReports === 1 ? '' : 's'} not rated` : '', '.');
+  if (!q.streams.length) return [verdicts, how];
+  const table = h('table', { class: 'list streams' },
+    h('thead', null, h('tr', null, ['Stream (media from → to)', 'Reports', 'Loss % (mean / worst)', 'Jitter ms (mean / worst)',
+      'Round trip ms', 'MOS (mean / worst)', 'MOS reported'].map((t) => h('th', { scope: 'col' }, t)))),
+    h('tbody', null, q.streams.map((st) => h('tr', null,
+      h('td', { class: 'mono', title: `SSRC ${st.sourceSsrc} reported by ${st.reporterSsrc}` }, `${st.from} → ${st.to}`),
+      h('td', { class: 'num' }, String(st.reports)),
+      h('td', { class: 'num' }, `${fixed(st.lossPercent)} / ${fixed(st.maxLossPercent)}`),
+      h('td', { class: 'num' }, `${fixed(st.jitterMs)} / ${fixed(st.maxJitterMs)}`),
+      h('td', { class: 'num' }, fixed(st.rttMs, 0)),
+      h('td', { class: 'num' }, `${fixed(st.mos, 2)} / ${fixed(st.minMos, 2)}`),
+      h('td', { class: 'num' }, fixed(st.reportedMos, 1))))));
+  return [verdicts, how, h('div', { class: 'table-wrap' }, table)];
 }
 
 /** Charts and a table of the QoS reports; an empty state when there are none. The charts go with the page (signal). */

@@ -124,12 +124,14 @@ final class FakeHomerApi implements AutoCloseable {
                         .get("/api/v1/messages/{id}", authed((q, s) -> message(s, param(q, "id"))))
                         .get("/api/v1/calls/{callId}", authed((q, s) -> record(s, param(q, "callId"))))
                         .get("/api/v1/calls/{callId}/flow", authed((q, s) -> flow(s, param(q, "callId"))))
+                        .get("/api/v1/calls/{callId}/qos", authed((q, s) -> qos(s, param(q, "callId"))))
                         .get("/api/v1/calls/{callId}/pcap", authed((q, s) -> pcap(s, param(q, "callId"))))
                         .get("/api/v1/calls/{callId}/text", authed((q, s) -> text(s, param(q, "callId"), "text")))
                         .get("/api/v1/calls/{callId}/sipp", authed((q, s) -> text(s, param(q, "callId"), "sipp")))
                         .get("/api/v1/stream/messages", authed(this::stream))
                         .post("/api/v1/shares", authed(this::share))
                         .get("/api/v1/shared/{token}/flow", (q, s) -> flow(s, shares.get(param(q, "token"))))
+                        .get("/api/v1/shared/{token}/qos", (q, s) -> qos(s, shares.get(param(q, "token"))))
                         .get("/api/v1/shared/{token}/pcap", (q, s) -> pcap(s, shares.get(param(q, "token")))))
                 .bindNow();
     }
@@ -657,6 +659,29 @@ final class FakeHomerApi implements AutoCloseable {
         List<String> callIds = CALL.equals(callId) ? List.of(CALL, B_LEG) : List.of(XSS_CALL);
         return send(s, map("callIds", callIds, "hosts", hosts, "messages", messages, "qos", qos, "logs", logs,
                 "from", ts(-60_000_000), "to", ts(3_600_000_000L), "truncated", false));
+    }
+
+    /**
+     * The call's media quality in the shape of homer-api's {@code CallQos} (docs/api.md): for the main call one
+     * stream whose jitter is above the threshold, from its six RTCP reports; for the others, no report.
+     */
+    private Mono<Void> qos(HttpServerResponse s, String callId) {
+        if (callId == null || flows.get(callId) == null) {
+            return s.status(404).header("Content-Type", "application/json").sendString(Mono.just("{\"error\":\"not found\"}")).then();
+        }
+        boolean main = CALL.equals(callId);
+        var streams = main ? List.of(map("sourceSsrc", 305419896L, "reporterSsrc", 1L, "from", "192.0.2.30:50001",
+                "to", "192.0.2.10:40001", "leg", CALL, "reports", 6, "lossPercent", 0.39, "maxLossPercent", 0.78,
+                "packetsLost", 5, "jitterMs", 7.3, "maxJitterMs", 60.0, "rttMs", null, "mos", 4.21, "minMos", 3.98,
+                "reportedMos", null, "series", List.of())) : List.<Map<String, Object>>of();
+        var verdicts = main
+                ? List.of(map("code", "high_jitter", "text", "192.0.2.30:50001 → 192.0.2.10:40001: jitter up to 60 ms (above 50 ms)", "stream", 0))
+                : List.of(map("code", "no_media_reports", "text", "No RTCP report was captured for this call: its media quality "
+                        + "is unknown (is the media relay or the endpoints' agent sending reports?)", "stream", null));
+        return send(s, map("callId", callId, "codec", map("name", "PCMA", "clockRate", 8000, "ie", 0.0, "bpl", 25.1, "fromSdp", true),
+                "thresholds", map("lossPercent", 5.0, "jitterMs", 50.0, "rttMs", 400.0), "reports", main ? 6 : 0,
+                "unreadReports", 0, "streams", streams, "verdicts", verdicts,
+                "units", map("loss", "percent of packets", "jitter", "ms", "rtt", "ms", "mos", "1 to 4.5")));
     }
 
     private Mono<Void> message(HttpServerResponse s, String id) {

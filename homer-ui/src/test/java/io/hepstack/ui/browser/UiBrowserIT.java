@@ -171,6 +171,13 @@ class UiBrowserIT {
         engineer.screenshot("ladder");
 
         d.findElement(By.id("tab-qos")).click();
+        // the diagnosis first, in words, then one row per stream
+        waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#panel-qos .verdict.high_jitter"),
+                "Jitter: 192.0.2.30:50001 → 192.0.2.10:40001: jitter up to 60 ms (above 50 ms)"));
+        assertThat(d.findElement(By.cssSelector("#panel-qos .qos-diagnosis .hint")).getText())
+                .isEqualTo("Rated as PCMA (the SDP answer\u2019s codec) with the ITU-T G.107 E-model, from 6 RTCP reports.");
+        assertThat(d.findElements(By.cssSelector("#panel-qos table.streams tbody td"))).extracting(WebElement::getText)
+                .containsExactly("192.0.2.30:50001 → 192.0.2.10:40001", "6", "0.4 / 0.8", "7.3 / 60.0", "–", "4.21 / 3.98", "–");
         waiting(d).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#panel-qos figure.chart canvas"), 3));
         assertThat(d.findElements(By.cssSelector("#panel-qos figcaption"))).extracting(WebElement::getText)
                 .containsExactly("report_blocks.0.fraction_lost", "report_blocks.0.packets_lost", "report_blocks.0.ia_jitter");
@@ -212,6 +219,10 @@ class UiBrowserIT {
             // The only link leads to the shared PCAP: nothing navigates into the engineer UI.
             assertThat(d.findElements(By.cssSelector("a"))).extracting(a -> a.getAttribute("href"))
                     .containsExactly(base + "/api/v1/shared/share-1/pcap");
+            // the customer sees the media diagnosis too
+            d.findElement(By.id("tab-qos")).click();
+            waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#panel-qos .verdict.high_jitter"),
+                    "jitter up to 60 ms"));
             d.findElement(By.id("download-pcap")).click();
             assertThat(Files.readAllBytes(awaitDownload(customer.downloads))).isEqualTo(FakeHomerApi.PCAP);
             assertThat(customer.cspViolations()).isEmpty();
