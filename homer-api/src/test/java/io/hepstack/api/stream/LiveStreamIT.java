@@ -1,5 +1,7 @@
 package io.hepstack.api.stream;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hepstack.api.Fixture;
 import io.hepstack.api.Http;
 import io.hepstack.api.TestApp;
@@ -27,6 +29,7 @@ import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 
 
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Clock;
@@ -75,6 +78,8 @@ class LiveStreamIT {
     LiveStreams streams;
     @Autowired
     MeterRegistry meters;
+    @Autowired
+    ObjectMapper json;
     WebTestClient http;
 
     @BeforeEach
@@ -284,6 +289,28 @@ class LiveStreamIT {
         held.add(hold(one)); // a closed stream gives its slot back
         held.forEach(reactor.core.Disposable::dispose);
         awaitUntil(() -> streams.open() == 0);
+    }
+
+    @Test
+    @Order(8)
+    void eventsAreFramedByteForByteAsTheUiReadsThem() throws JsonProcessingException {
+        long t = now();
+        Flux<String> text = http.get().uri("/api/v1/stream/messages?callId=framed-*").accept(MediaType.TEXT_EVENT_STREAM)
+                .exchange().expectStatus().isOk().returnResult(byte[].class).getResponseBody()
+                .map(b -> new String(b, StandardCharsets.UTF_8))
+                .scan("", String::concat)
+                .map(s -> s.replace(":heartbeat\n\n", ""));
+        List<String> got = new ArrayList<>();
+        StepVerifier.create(text.filter(s -> s.equals(":open\n\n") || s.contains("event:message") && s.endsWith("\n\n")))
+                .expectNext(":open\n\n")
+                .then(() -> write(sip("INVITE", "framed-1@test", "node-1", t)))
+                .assertNext(got::add)
+                .thenCancel()
+                .verify(PATIENCE);
+        // the data is the item GET /api/v1/messages returns, written the same way, on one line
+        Map<String, Object> item = searchItems("framed-1@test").get(0);
+        assertThat(got).containsExactly(":open\n\n" + "id:" + item.get("id") + "\nevent:message\ndata:"
+                + json.writeValueAsString(item) + "\n\n");
     }
 
     private double closed(String reason) {
