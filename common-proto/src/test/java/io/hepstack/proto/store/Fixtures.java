@@ -100,6 +100,9 @@ final class Fixtures {
         Builder reply(int code) { method = null; status = code; ruriUser = null; toTag = "as83kd9bs"; return this; }
         Builder status(Integer v) { status = v; return this; }
         Builder fromUser(String v) { fromUser = v; return this; }
+        Builder fromTag(String v) { fromTag = v; return this; }
+        Builder toTag(String v) { toTag = v; return this; }
+        Builder viaBranch(String v) { viaBranch = v; return this; }
         Builder toUser(String v) { toUser = v; return this; }
         Builder ruriUser(String v) { ruriUser = v; return this; }
         Builder userAgent(String v) { userAgent = v; return this; }

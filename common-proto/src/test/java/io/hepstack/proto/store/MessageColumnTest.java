@@ -56,7 +56,8 @@ class MessageColumnTest {
     @Test
     void onlyTheIndexedTextColumnsAreCut() {
         assertThat(MessageColumn.ALL.stream().filter(c -> c.maxChars() < Integer.MAX_VALUE).map(MessageColumn::sqlName))
-                .containsExactly("correlation_id", "call_id", "from_user", "to_user", "ruri_user");
+                .containsExactly("correlation_id", "call_id", "from_user", "from_tag", "to_user", "to_tag", "ruri_user",
+                        "via_branch");
         assertThat(MessageColumn.CALL_ID.maxChars()).isEqualTo(512);
     }
 }

@@ -21,8 +21,11 @@ class SchemaMigratorIT {
     @RegisterExtension
     static final TestDatabase db = TestDatabase.empty();
 
-    /** V1 messages, V2 batch ledger, V3 call-list INVITE index, V4 ingest settings, V5 log-level index, V6 call records. */
-    private static final int MIGRATIONS = 6;
+    /**
+     * V1 messages, V2 batch ledger, V3 call-list INVITE index, V4 ingest settings, V5 log-level index, V6 call records,
+     * V7 tag and Via branch indexes.
+     */
+    private static final int MIGRATIONS = 7;
 
     @Test
     void replicasMigratingAtOnceApplyTheSchemaExactlyOnce() throws Exception {

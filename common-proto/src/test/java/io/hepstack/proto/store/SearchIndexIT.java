@@ -4,6 +4,7 @@ import io.hepstack.proto.model.CapturedMessage;
 import io.hepstack.proto.model.MessageKind;
 import io.hepstack.proto.store.testing.TestDatabase;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -35,6 +36,7 @@ class SearchIndexIT {
         for (int i = 0; i < 2000; i++) {
             batch.add(invite(i, NOW.minusSeconds(i)).callId("call-" + i).correlationId("call-" + i)
                     .fromUser("u" + i).toUser("u" + (i + 1)).ruriUser(i % 10 == 0 ? "contact" + i : "u" + (i + 1))
+                    .fromTag("ft" + i).toTag(i % 2 == 0 ? null : "tt" + i).viaBranch("z9hG4bK-" + i)
                     .ips(ip("10.0." + (i % 200) + "." + (i % 250)), ip("10.1.0.1")).build());
             batch.add(invite(10_000 + i, NOW.minusSeconds(i)).kind(MessageKind.QOS).unparsed()
                     .correlationId("call-" + i).build());
@@ -53,6 +55,10 @@ class SearchIndexIT {
             "From user | from_user = 'u7' | _from_user_idx",
             "To user | to_user = 'u7' | _to_user_idx",
             "R-URI user differing from To | ruri_user = 'contact10' AND ruri_user IS DISTINCT FROM to_user | _ruri_user_idx",
+            "From tag | from_tag = 'ft7' | _from_tag_idx",
+            "To tag | to_tag = 'tt7' | _to_tag_idx",
+            "Via branch | via_branch = 'z9hG4bK-7' | _via_branch_idx",
+            "Via branch prefix (C collation) | via_branch LIKE 'z9hG4bK-12%' | _via_branch_idx",
             "source address | src_ip = '10.0.3.3' | _src_ip_idx",
             "source subnet | src_ip <<= '10.0.3.0/24' | _src_ip_idx",
             "destination address | dst_ip = '10.1.0.1' | _dst_ip_idx",
@@ -70,5 +76,21 @@ class SearchIndexIT {
             }
             assertThat(plan.toString()).as(search).contains(index);
         }
+    }
+
+    /** Prefix searches ({@code LIKE 'abc%'}) use an index only under a byte-wise collation, whatever the database's. */
+    @Test
+    void everyIndexedTextColumnComparesByteWise() throws Exception {
+        List<String> indexed = MessageColumn.ALL.stream().filter(col -> col.maxChars() < Integer.MAX_VALUE)
+                .map(MessageColumn::sqlName).toList();
+        List<String> byteWise = new ArrayList<>();
+        try (Connection c = db.openJdbc(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT column_name FROM information_schema.columns WHERE table_name = 'messages'"
+                     + " AND collation_name = 'C'")) {
+            while (rs.next()) {
+                byteWise.add(rs.getString(1));
+            }
+        }
+        assertThat(byteWise).containsExactlyInAnyOrderElementsOf(indexed);
     }
 }

@@ -3,6 +3,7 @@ package io.hepstack.api.query;
 import io.hepstack.proto.query.Sql;
 import io.hepstack.api.web.ApiException;
 import io.hepstack.api.web.Times;
+import io.hepstack.proto.hep.HepTransport;
 import io.hepstack.proto.model.LogLevel;
 import io.hepstack.proto.model.LogLine;
 import io.hepstack.proto.model.MessageKind;
@@ -12,10 +13,12 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * A search parameter turned into a condition on the {@code messages} table. The parameter names and
@@ -34,15 +37,33 @@ public final class Filter {
      */
     public enum Field {
         CALL_ID("callId", "call_id", Type.TEXT, "Call-ID"),
+        /**
+         * The correlation id (HEP chunk 0x0011, a configured A-leg header, else the Call-ID); its index holds
+         * only the rows where it differs from the Call-ID, the others are found through the Call-ID's.
+         */
+        CORRELATION_ID("correlationId", "correlation_id", "call_id", Type.CORRELATION, "Correlation id"),
         FROM_USER("fromUser", "from_user", Type.TEXT, "From user"),
+        FROM_TAG("fromTag", "from_tag", Type.TEXT, "From tag"),
         TO_USER("toUser", "to_user", Type.TEXT, "To user"),
-        RURI_USER("ruriUser", "ruri_user", Type.RURI, "R-URI user"),
+        TO_TAG("toTag", "to_tag", Type.TEXT, "To tag"),
+        /** The R-URI user; its index holds only the rows where it differs from the To user, the others are found through the To user's. */
+        RURI_USER("ruriUser", "ruri_user", "to_user", Type.RURI, "R-URI user"),
         METHOD("method", "method", Type.TEXT, "Method"),
         STATUS("status", "status", Type.STATUS, "Status"),
+        /** The CSeq number (its method is {@code method}'s for requests). */
+        CSEQ("cseq", "cseq", Type.UINT32, "CSeq number"),
+        /** The branch of the top Via. */
+        VIA_BRANCH("viaBranch", "via_branch", Type.TEXT, "Via branch"),
         SRC_IP("srcIp", "src_ip", Type.INET, "Source IP"),
+        SRC_PORT("srcPort", "src_port", Type.PORT, "Source port"),
         DST_IP("dstIp", "dst_ip", Type.INET, "Destination IP"),
+        DST_PORT("dstPort", "dst_port", Type.PORT, "Destination port"),
+        /** The HEP envelope's transport byte (chunk 0x0002), by {@link HepTransport} name or number. */
+        TRANSPORT("transport", "transport", Type.TRANSPORT, "Transport"),
         USER_AGENT("userAgent", "user_agent", Type.TEXT, "User-Agent"),
         NODE("node", "node", Type.TEXT, "Node"),
+        /** The capture agent's id (HEP chunk 0x000c). */
+        CAPTURE_ID("captureId", "capture_id", Type.UINT32, "Capture agent id"),
         PROTO_TYPE("protoType", "proto_type", Type.BYTE, "Payload type"),
         TEXT("text", "payload_text", Type.PAYLOAD, "Free text"),
         /** A log line's level (the log family, HEP type 100: {@code extra.log.level}); only log rows have one. */
@@ -50,12 +71,13 @@ public final class Filter {
 
         private final String param;
         private final String column;
+        private final String twin;
         private final Type type;
         private final String label;
         private final MessageKind onlyKind;
 
         Field(String param, String column, Type type, String label) {
-            this(param, column, type, label, null);
+            this(param, column, null, type, label, null);
         }
 
         /**
@@ -63,8 +85,21 @@ public final class Filter {
          * so that PostgreSQL reads that kind's partitions (and its index) alone.
          */
         Field(String param, String column, Type type, String label, MessageKind onlyKind) {
+            this(param, column, null, type, label, onlyKind);
+        }
+
+        /**
+         * A field whose partial index leaves out the rows where it equals {@code twin}, an indexed column
+         * too: a positive value is looked for in each index, where it is.
+         */
+        Field(String param, String column, String twin, Type type, String label) {
+            this(param, column, twin, type, label, null);
+        }
+
+        Field(String param, String column, String twin, Type type, String label, MessageKind onlyKind) {
             this.param = param;
             this.column = column;
+            this.twin = twin;
             this.type = type;
             this.label = label;
             this.onlyKind = onlyKind;
@@ -88,23 +123,41 @@ public final class Filter {
     enum Type {
         TEXT("exact value; * matches any characters (+4930*); a,b any of them; !v not v"),
         RURI("as text; matched against the R-URI user, or the To user where they are the same"),
+        CORRELATION("as text; matched against the correlation id, or the Call-ID where they are the same"),
         PAYLOAD("case-insensitive substring of the raw message, * allowed inside; at most "
                 + "homer.api.search.max-text-range of messages"),
-        STATUS("486, a range 400-499, a class 4xx or a prefix 4* / 18*; a,b any of them; !v not v"),
-        BYTE("a number 0-255 or a range 1-5; a,b any of them; !v not v"),
+        STATUS("486, a range 400-499, a class 4xx or a prefix 4* / 18*; a,b any of them; !v not v", 999),
+        BYTE("a number 0-255 or a range 1-5; a,b any of them; !v not v", 255),
+        PORT("a port 0-65535 or a range 5060-5080; a,b any of them; !v not v", 65535),
+        UINT32("a number 0-4294967295 or a range 1-5; a,b any of them; !v not v", 0xFFFF_FFFFL),
+        TRANSPORT(Arrays.stream(HepTransport.values()).map(t -> t.label().toLowerCase(Locale.ROOT))
+                .collect(Collectors.joining(", ")) + " (wss is ws: the agents send no number of their own for it), "
+                + "or the HEP protocol byte 0-255 or a range; a,b any of them; !v not v", HepTransport.MAX_NUMBER),
         INET("an IPv4/IPv6 address, a CIDR block 10.0.0.0/8 or 10.1.* (trailing octets); names are never resolved"),
         LEVEL("emergency, alert, critical, error, warning, notice, info or debug (err, warn, fatal... too); "
                 + "warning+ for warning and every level above it; a,b any of them; !v not v");
 
         private final String syntax;
+        /** The largest value of a numeric type, else 0. */
+        private final long max;
 
         Type(String syntax) {
+            this(syntax, 0);
+        }
+
+        Type(String syntax, long max) {
             this.syntax = syntax;
+            this.max = max;
+        }
+
+        boolean numeric() {
+            return max > 0;
         }
     }
 
-    private static final Pattern INT = Pattern.compile("\\d{1,5}");
-    private static final Pattern INT_RANGE = Pattern.compile("(\\d{1,5})-(\\d{1,5})");
+    private static final Pattern NUMBER = Pattern.compile("\\d{1,10}");
+    private static final Pattern NUMBER_RANGE = Pattern.compile("(\\d{1,10})-(\\d{1,10})");
+    private static final Pattern PREFIX_LENGTH = Pattern.compile("\\d{1,3}");
     private static final Pattern STATUS_CLASS = Pattern.compile("([1-6])[xX]{2}");
     private static final Pattern STATUS_PREFIX = Pattern.compile("([1-6]\\d?)%");
     private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
@@ -139,23 +192,26 @@ public final class Filter {
 
     /** Appends {@code AND (...)} for this filter, on the table alias {@code alias} ("" for none). */
     public void appendTo(Sql sql, String alias) {
-        boolean positive = appendTerms(sql, alias + field.column, alias + "to_user");
+        boolean positive = appendTerms(sql, alias + field.column, field.twin == null ? null : alias + field.twin);
         if (positive && field.onlyKind != null) {
             sql.append(" AND ").append(alias).append("kind = '").append(field.onlyKind.code()).append("'");
         }
     }
 
-    /** Appends {@code AND (...)} for this filter applied to the SQL expression {@code column}. */
-    public void appendTo(Sql sql, String column, String toUserColumn) {
-        appendTerms(sql, column, toUserColumn);
+    /**
+     * Appends {@code AND (...)} for this filter applied to the SQL expression {@code column}, and
+     * {@code twinColumn} for a field that has a twin (R-URI user: the To user).
+     */
+    public void appendTo(Sql sql, String column, String twinColumn) {
+        appendTerms(sql, column, twinColumn);
     }
 
     /** Appends the conditions of the terms on {@code column}; whether there were positive ones. */
-    private boolean appendTerms(Sql sql, String column, String toUserColumn) {
+    private boolean appendTerms(Sql sql, String column, String twinColumn) {
         List<String> positive = new ArrayList<>();
         List<String> negative = new ArrayList<>();
         for (Term t : terms) {
-            String condition = condition(sql, column, toUserColumn, t);
+            String condition = condition(sql, column, twinColumn, t);
             (t.negated() ? negative : positive).add(condition);
         }
         if (!positive.isEmpty()) {
@@ -168,9 +224,10 @@ public final class Filter {
     }
 
     private void validate(Term t) {
+        if (field.type.numeric()) {
+            numbers(t);
+        }
         switch (field.type) {
-            case STATUS -> intRange(t, 999, true);
-            case BYTE -> intRange(t, 255, false);
             case INET -> inet(t);
             case LEVEL -> levels(t);
             default -> {
@@ -178,28 +235,28 @@ public final class Filter {
         }
     }
 
-    private String condition(Sql sql, String col, String toUser, Term t) {
+    private String condition(Sql sql, String col, String twin, Term t) {
         return switch (field.type) {
             case TEXT -> text(sql, col, t);
-            case RURI -> {
+            case RURI, CORRELATION -> {
                 if (t.negated() || t.matchesAnything()) {
                     yield text(sql, col, t);
                 }
-                // the ruri_user index holds only rows whose R-URI user differs from To; the rest are
-                // found through the to_user index (docs/schema.md)
+                // the column's partial index holds only rows where it differs from its twin (ruri_user from
+                // to_user, correlation_id from call_id); the rest are found through the twin's index (docs/schema.md)
                 String op = t.like() == null ? " = " : " LIKE ";
                 String p = sql.bind(t.like() == null ? t.literal() : t.like());
-                yield "((" + col + op + p + " AND " + col + " IS DISTINCT FROM " + toUser + ") OR (" + toUser + op + p
-                        + " AND " + col + " = " + toUser + "))";
+                yield "((" + col + op + p + " AND " + col + " IS DISTINCT FROM " + twin + ") OR (" + twin + op + p
+                        + " AND " + col + " = " + twin + "))";
             }
             case PAYLOAD -> {
                 String p = sql.bind("%" + (t.like() == null ? likeEscape(t.literal()) : t.like()) + "%");
                 yield t.negated() ? "(" + col + " IS NULL OR " + col + " NOT ILIKE " + p + ")" : col + " ILIKE " + p;
             }
-            case STATUS, BYTE -> {
-                int[] r = intRange(t, field.type == Type.STATUS ? 999 : 255, field.type == Type.STATUS);
-                String cond = r[0] == r[1] ? col + " = " + sql.bind(r[0])
-                        : col + " BETWEEN " + sql.bind(r[0]) + " AND " + sql.bind(r[1]);
+            case STATUS, BYTE, PORT, UINT32, TRANSPORT -> {
+                long[] r = numbers(t);
+                String cond = r[0] == r[1] ? col + " = " + sql.bind(bindable(r[0]))
+                        : col + " BETWEEN " + sql.bind(bindable(r[0])) + " AND " + sql.bind(bindable(r[1]));
                 yield t.negated() ? "(" + col + " IS NULL OR NOT (" + cond + "))" : cond;
             }
             case LEVEL -> {
@@ -267,25 +324,41 @@ public final class Filter {
         return b.toString();
     }
 
-    /** {@code [low, high]} of an integer value: {@code 486}, {@code 400-499}, and for status {@code 4xx} or {@code 4*}. */
-    private int[] intRange(Term t, int max, boolean status) {
+    /** A number of this field as bound: a {@code bigint} column's as a long, the smaller ones' as an int. */
+    private Object bindable(long value) {
+        return field.type.max > Integer.MAX_VALUE ? (Object) value : (Object) (int) value;
+    }
+
+    /**
+     * {@code [low, high]} of a numeric value: {@code 486}, {@code 400-499}; for status also {@code 4xx} or
+     * {@code 4*}, for a transport also its name ({@link HepTransport#named}).
+     */
+    private long[] numbers(Term t) {
+        boolean status = field.type == Type.STATUS;
+        long max = field.type.max;
         String v = t.like() == null ? t.literal() : t.like();
         Matcher m;
-        int low;
-        int high;
-        if (t.like() == null && INT.matcher(v).matches()) {
-            low = high = Integer.parseInt(v);
-        } else if (t.like() == null && (m = INT_RANGE.matcher(v)).matches()) {
-            low = Integer.parseInt(m.group(1));
-            high = Integer.parseInt(m.group(2));
+        long low;
+        long high;
+        HepTransport named;
+        if (field.type == Type.TRANSPORT && t.like() == null && (named = HepTransport.named(v)) != null) {
+            low = high = named.number();
+        } else if (t.like() == null && NUMBER.matcher(v).matches()) {
+            low = high = Long.parseLong(v);
+        } else if (t.like() == null && (m = NUMBER_RANGE.matcher(v)).matches()) {
+            low = Long.parseLong(m.group(1));
+            high = Long.parseLong(m.group(2));
         } else if (status && t.like() == null && (m = STATUS_CLASS.matcher(v)).matches()) {
-            low = Integer.parseInt(m.group(1)) * 100;
+            low = Integer.parseInt(m.group(1)) * 100L;
             high = low + 99;
         } else if (status && (m = STATUS_PREFIX.matcher(v)).matches()) {
             int digits = m.group(1).length();
             int scale = digits == 1 ? 100 : 10;
-            low = Integer.parseInt(m.group(1)) * scale;
+            low = Integer.parseInt(m.group(1)) * (long) scale;
             high = low + scale - 1;
+        } else if (field.type == Type.TRANSPORT) {
+            throw ApiException.badRequest(field.param + ": not a transport: " + Times.quote(t.literal())
+                    + " (expected: " + field.type.syntax + ")");
         } else {
             throw ApiException.badRequest(field.param + ": not a number: " + Times.quote(t.literal())
                     + (status ? " (expected: 486, 400-499, 4xx or 4*)" : " (expected: a number or a range a-b)"));
@@ -294,7 +367,7 @@ public final class Filter {
             throw ApiException.badRequest(field.param + ": out of range: " + Times.quote(v.replace('%', '*'))
                     + " (expected: 0 to " + max + ")");
         }
-        return new int[] {low, high};
+        return new long[] {low, high};
     }
 
     /**
@@ -333,7 +406,7 @@ public final class Filter {
         }
         String prefix = v.substring(slash + 1);
         int bits = address instanceof Inet4Address ? 32 : 128;
-        if (!INT.matcher(prefix).matches() || Integer.parseInt(prefix) > bits) {
+        if (!PREFIX_LENGTH.matcher(prefix).matches() || Integer.parseInt(prefix) > bits) {
             throw badAddress(v);
         }
         return new String[] {address.getHostAddress(), String.valueOf(Integer.parseInt(prefix))};

@@ -12,9 +12,14 @@ public enum SearchFamily {
     /** {@code GET /api/v1/messages}: every field. */
     MESSAGES("messages", true, EnumSet.allOf(Filter.Field.class)),
 
-    /** {@code GET /api/v1/calls}: what an INVITE dialog is found by; {@code status} is its final status. */
-    CALLS("calls", true, EnumSet.of(Filter.Field.CALL_ID, Filter.Field.FROM_USER, Filter.Field.TO_USER,
-            Filter.Field.STATUS, Filter.Field.SRC_IP, Filter.Field.DST_IP)),
+    /**
+     * {@code GET /api/v1/calls}: what an INVITE dialog is found by, matched on its INVITEs; {@code status} is
+     * its final status. Not the fields of one transaction or of the answers (To tag, Via branch, CSeq): an
+     * initial INVITE has no To tag, and its branch and CSeq name a transaction, not the call.
+     */
+    CALLS("calls", true, EnumSet.of(Filter.Field.CALL_ID, Filter.Field.CORRELATION_ID, Filter.Field.FROM_USER,
+            Filter.Field.FROM_TAG, Filter.Field.TO_USER, Filter.Field.STATUS, Filter.Field.SRC_IP, Filter.Field.SRC_PORT,
+            Filter.Field.DST_IP, Filter.Field.DST_PORT, Filter.Field.TRANSPORT, Filter.Field.CAPTURE_ID)),
 
     /** {@code GET /api/v1/stream/messages}: every field, no time range or page (a stream starts now). */
     STREAM("stream", false, EnumSet.allOf(Filter.Field.class));

@@ -1,6 +1,7 @@
 package io.hepstack.api.search;
 
 import io.hepstack.api.web.Times;
+import io.hepstack.proto.hep.HepTransport;
 import io.hepstack.proto.model.MessageKind;
 import io.hepstack.proto.query.MessageSelect;
 import io.r2dbc.spi.Readable;
@@ -18,7 +19,7 @@ import static io.hepstack.proto.store.MessageColumn.*;
  * @param cseq          CSeq number and method, {@code "1 INVITE"}
  * @param logLevel      a log line's level ({@code error}, {@code warning}...: the log family's
  *                      {@code extra.log.level}), else {@code null}
- * @param transport     {@code UDP}, {@code TCP}, {@code SCTP}, or {@code IP/<number>}
+ * @param transport     {@code UDP}, {@code TCP}, {@code TLS}, {@code WS}, {@code SCTP} ({@link HepTransport}), or {@code IP/<number>}
  * @param size          payload bytes
  */
 public record MessageItem(
@@ -66,21 +67,11 @@ public record MessageItem(
                 r.get(RURI_USER.sqlName(), String.class), r.get(USER_AGENT.sqlName(), String.class),
                 r.get(MessageSelect.LOG_LEVEL, String.class), r.get(MessageSelect.SRC_HOST, String.class),
                 r.get(SRC_PORT.sqlName(), Integer.class), r.get(MessageSelect.DST_HOST, String.class),
-                r.get(DST_PORT.sqlName(), Integer.class), transportName(transport == null ? 0 : transport),
+                r.get(DST_PORT.sqlName(), Integer.class), HepTransport.labelOf(transport == null ? 0 : transport),
                 proto == null ? null : proto.intValue(), r.get(CAPTURE_ID.sqlName(), Long.class),
                 r.get(NODE.sqlName(), String.class), r.get(MessageSelect.SIZE, Integer.class));
     }
 
-    /** The name of an IP protocol number. */
-    public static String transportName(int protocol) {
-        return switch (protocol) {
-            case 6 -> "TCP";
-            case 17 -> "UDP";
-            case 132 -> "SCTP";
-            case 0 -> null;
-            default -> "IP/" + protocol;
-        };
-    }
 
     /** The public id decoded. */
     public MessageId messageId() {

@@ -89,7 +89,8 @@ class MetaIT extends AdminApiIT {
         List<Map<String, Object>> searches = (List<Map<String, Object>>) body.get("searches");
         assertThat(searches).contains(
                 Map.of("name", "calls", "paged", true,
-                        "fields", List.of("callId", "fromUser", "toUser", "status", "srcIp", "dstIp")),
+                        "fields", List.of("callId", "correlationId", "fromUser", "fromTag", "toUser", "status", "srcIp",
+                                "srcPort", "dstIp", "dstPort", "transport", "captureId")),
                 Map.of("name", "stream", "paged", false,
                         "fields", Arrays.stream(Filter.Field.values()).map(Filter.Field::param).toList()));
         anonymous.get().uri("/api/v1/meta/search").exchange().expectStatus().isUnauthorized().expectBody(Void.class);
@@ -100,7 +101,8 @@ class MetaIT extends AdminApiIT {
         for (Filter.Field f : Filter.Field.values()) {
             String value = switch (f) {
                 case SRC_IP, DST_IP -> "192.0.2.1";
-                case STATUS, PROTO_TYPE -> "1";
+                case STATUS, PROTO_TYPE, CSEQ, SRC_PORT, DST_PORT, CAPTURE_ID -> "1";
+                case TRANSPORT -> "udp";
                 default -> "x";
             };
             int status = admin.get().uri(u -> u.path("/api/v1/calls").queryParam(f.param(), value).build())

@@ -19,6 +19,12 @@ class FilterTest {
         return sql.toString();
     }
 
+    private static List<Object> params(Filter.Field field, String value) {
+        Sql sql = new Sql();
+        Filter.of(field, value, 20, 256).appendTo(sql, "");
+        return sql.params();
+    }
+
     @Test
     void valuesSplitOnCommasNegateWithBangAndEscapeWithBackslash() {
         assertThat(Term.parse("p", "a,!b,c*,\\,x\\*\\!", 20, 256)).containsExactly(
@@ -39,6 +45,49 @@ class FilterTest {
     void ruriUserSearchImpliesThePartialIndexPredicates() {
         assertThat(sql(Filter.Field.RURI_USER, "bob")).isEqualTo(" AND (((ruri_user = $1 AND ruri_user IS DISTINCT FROM "
                 + "to_user) OR (to_user = $1 AND ruri_user = to_user))) -- [bob]");
+    }
+
+    @Test
+    void tagsAndBranchesAreExactKeysWithAPrefixLikeOnTheirIndexes() {
+        assertThat(sql(Filter.Field.FROM_TAG, "10898SIPpTag001")).isEqualTo(" AND (from_tag = $1) -- [10898SIPpTag001]");
+        assertThat(sql(Filter.Field.TO_TAG, "!10892SIPpTag011"))
+                .isEqualTo(" AND to_tag IS DISTINCT FROM $1 -- [10892SIPpTag011]");
+        assertThat(sql(Filter.Field.VIA_BRANCH, "z9hG4bK-10898-1-*")).isEqualTo(" AND (via_branch LIKE $1) -- [z9hG4bK-10898-1-%]");
+    }
+
+    @Test
+    void aCorrelationIdIsLookedForInItsIndexAndWhereItIsTheCallIdInTheCallIds() {
+        assertThat(sql(Filter.Field.CORRELATION_ID, "aleg-1")).isEqualTo(" AND (((correlation_id = $1 AND correlation_id IS "
+                + "DISTINCT FROM call_id) OR (call_id = $1 AND correlation_id = call_id))) -- [aleg-1]");
+        assertThat(sql(Filter.Field.CORRELATION_ID, "aleg-*")).isEqualTo(" AND (((correlation_id LIKE $1 AND correlation_id IS "
+                + "DISTINCT FROM call_id) OR (call_id LIKE $1 AND correlation_id = call_id))) -- [aleg-%]");
+        assertThat(sql(Filter.Field.CORRELATION_ID, "!aleg-1")).isEqualTo(" AND correlation_id IS DISTINCT FROM $1 -- [aleg-1]");
+        Sql aliased = new Sql();
+        Filter.of(Filter.Field.CORRELATION_ID, "x", 20, 256).appendTo(aliased, "m.");
+        assertThat(aliased.toString()).isEqualTo(" AND (((m.correlation_id = $1 AND m.correlation_id IS DISTINCT FROM m.call_id)"
+                + " OR (m.call_id = $1 AND m.correlation_id = m.call_id))) -- [x]");
+    }
+
+    @Test
+    void portsCseqAndCaptureIdsTakeNumbersAndRangesBoundAsTheirColumnsType() {
+        assertThat(sql(Filter.Field.SRC_PORT, "5060")).isEqualTo(" AND (src_port = $1) -- [5060]");
+        assertThat(sql(Filter.Field.DST_PORT, "5080-5083,!5081"))
+                .isEqualTo(" AND (dst_port BETWEEN $1 AND $2) AND (dst_port IS NULL OR NOT (dst_port = $3)) -- [5080, 5083, 5081]");
+        assertThat(sql(Filter.Field.CSEQ, "1-3")).isEqualTo(" AND (cseq BETWEEN $1 AND $2) -- [1, 3]");
+        assertThat(sql(Filter.Field.CAPTURE_ID, "4294967295")).isEqualTo(" AND (capture_id = $1) -- [4294967295]");
+        assertThat(params(Filter.Field.SRC_PORT, "65535")).containsExactly(65535);
+        assertThat(params(Filter.Field.CAPTURE_ID, "2001,0-7")).containsExactly(2001L, 0L, 7L);
+        assertThat(params(Filter.Field.CSEQ, "2147483648")).containsExactly(2147483648L);
+    }
+
+    @Test
+    void aTransportIsNamedOrGivenAsTheHepProtocolByte() {
+        assertThat(sql(Filter.Field.TRANSPORT, "udp,TLS,wss"))
+                .isEqualTo(" AND (transport = $1 OR transport = $2 OR transport = $3) -- [17, 22, 50]");
+        assertThat(sql(Filter.Field.TRANSPORT, "!tcp,!sctp"))
+                .isEqualTo(" AND (transport IS NULL OR NOT (transport = $1)) AND (transport IS NULL OR NOT (transport = $2)) -- [6, 132]");
+        assertThat(sql(Filter.Field.TRANSPORT, "17")).isEqualTo(sql(Filter.Field.TRANSPORT, "UDP"));
+        assertThat(Filter.Field.TRANSPORT.syntax()).startsWith("udp, tcp, tls, sctp, ws (wss is ws");
     }
 
     @Test
@@ -84,6 +133,18 @@ class FilterTest {
             "status|4x|status: not a number",
             "status|600-500|status: out of range",
             "protoType|1*|protoType: not a number",
+            "srcPort|65536|srcPort: out of range: \"65536\" (expected: 0 to 65535)",
+            "srcPort|-1|srcPort: not a number",
+            "srcPort|50*|srcPort: not a number",
+            "dstPort|5080-5060|dstPort: out of range",
+            "dstPort|sip|dstPort: not a number: \"sip\" (expected: a number or a range a-b)",
+            "captureId|4294967296|captureId: out of range: \"4294967296\" (expected: 0 to 4294967295)",
+            "captureId|99999999999|captureId: not a number",
+            "cseq|1.5|cseq: not a number",
+            "transport|quic|transport: not a transport: \"quic\" (expected: udp, tcp, tls, sctp, ws (wss is ws",
+            "transport|udp*|transport: not a transport",
+            "transport|256|transport: out of range",
+            "fromTag|a\\b|fromTag: a backslash escapes only",
             "callId|a\\b|callId: a backslash escapes only",
     })
     void rejectsValuesThatDoNotFitTheField(String param, String value, String message) {

@@ -4,6 +4,7 @@ import io.hepstack.api.AdminApiIT;
 import io.hepstack.api.Fixture;
 import io.hepstack.api.Http;
 import io.hepstack.api.TestApp;
+import io.hepstack.api.query.Filter;
 import io.hepstack.api.web.Times;
 import io.hepstack.proto.model.CapturedMessage;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,6 +17,7 @@ import org.springframework.web.util.UriBuilder;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -187,8 +189,9 @@ class MessageSearchIT extends AdminApiIT {
     void sqlInjectionInAnyParameterIsABadRequestOrMatchesNothingNeverAServerError() {
         List<String> attacks = List.of("' OR '1'='1", "1; DROP TABLE messages; --", "x' UNION SELECT * FROM homer_api.users --",
                 "\\' OR 1=1 --", "%' OR ''='", "1)) OR ((1=1", "$1", "'||pg_sleep(5)||'", "\"; SELECT 1; --", "_%");
-        List<String> params = new ArrayList<>(List.of("callId", "fromUser", "toUser", "ruriUser", "method", "status",
-                "srcIp", "dstIp", "userAgent", "node", "protoType", "text", "logLevel", "from", "to", "limit", "cursor"));
+        // every filter the search takes, and its common parameters
+        List<String> params = new ArrayList<>(Arrays.stream(Filter.Field.values()).map(Filter.Field::param).toList());
+        params.addAll(List.of("from", "to", "limit", "cursor"));
         for (String param : params) {
             for (String attack : attacks) {
                 var result = admin.get().uri(b -> uri(b, withRange(Map.of(param, attack)))).exchange()

@@ -65,6 +65,14 @@ class QueryPlanIT {
             "srcIp    | 127.0.0.1         | _src_ip_idx",
             "dstIp    | 10.9.0.0/16       | _dst_ip_idx",
             "srcIp    | 10.9.*            | _src_ip_idx",
+            "fromTag  | 10898SIPpTag001   | _from_tag_idx",
+            "toTag    | 10892SIPpTag011   | _to_tag_idx",
+            "viaBranch | z9hG4bK4ada.5e8bec945d8e3faab6dc176b80d76799.0 | _via_branch_idx",
+            "viaBranch | z9hG4bK-10898-1-* | _via_branch_idx",
+            "correlationId | aleg-busy-1-10899@127.0.0.1 | _correlation_id_idx",
+            "correlationId | aleg-busy-1-10899@127.0.0.1 | _call_id_idx",
+            "correlationId | busy-1-*       | _correlation_id_idx",
+            "correlationId | busy-1-*       | _call_id_idx",
     })
     void aSearchByAKeyUsesItsIndex(String param, String value, String index) {
         StepVerifier.create(Plans.explain(db.connectionFactory(), MessageStore.searchSql(request(param, value), Scope.ALL)))
@@ -102,6 +110,10 @@ class QueryPlanIT {
     @CsvSource(delimiter = '|', value = {
             "callId   | 1-10898@127.0.0.1 | _call_id_idx",
             "fromUser | sipp              | _from_user_idx",
+            "fromTag  | 10898SIPpTag001   | _from_tag_idx",
+            "toTag    | 10892SIPpTag011   | _to_tag_idx",
+            "viaBranch | z9hG4bK-10898-1-* | _via_branch_idx",
+            "correlationId | aleg-busy-1-10899@127.0.0.1 | _correlation_id_idx",
     })
     void aScopedSearchByAKeyStillUsesItsIndex(String param, String value, String index) {
         StepVerifier.create(Plans.explain(db.connectionFactory(), MessageStore.searchSql(request(param, value), TENANT)))

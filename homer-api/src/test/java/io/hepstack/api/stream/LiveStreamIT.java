@@ -163,6 +163,26 @@ class LiveStreamIT {
     }
 
     @Test
+    @Order(2)
+    void theFieldsOfAMessagesLadderFilterTheStreamToo() {
+        long t = now();
+        // Fixture.sipRequest: From tag a1, Via branch z9hG4bK-<micros>, 5060 to 5060 over UDP, capture agent 4001, CSeq 1
+        StepVerifier.create(open("?fromTag=a1&viaBranch=z9hG4bK-" + (t + 2) + ",z9hG4bK-" + (t + 3)
+                        + "&srcPort=5000-5100&dstPort=!5061&transport=udp&captureId=4001&cseq=1&toTag=!*"))
+                .expectNextMatches(opened())
+                .then(() -> write(
+                        sip("INVITE", "fields-1@test", "node-a", t),           // other branch
+                        sip("INVITE", "fields-2@test", "node-a", t + 1)))      // other branch
+                .then(() -> write(sip("INVITE", "fields-3@test", "node-a", t + 2)))
+                .expectNextMatches(message("fields-3@test", "INVITE"))
+                .thenCancel()
+                .verify(PATIENCE);
+        http.get().uri("/api/v1/stream/messages?srcPort=65536").accept(MediaType.TEXT_EVENT_STREAM)
+                .exchange().expectStatus().isBadRequest()
+                .expectBody(String.class).value(b -> assertThat(b).contains("srcPort: out of range"));
+    }
+
+    @Test
     @Order(3)
     void aRowCommittedLateWithAnOlderCaptureTimeStillArrives() throws Exception {
         long t = now();
