@@ -17,7 +17,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * V7 (tag and Via branch indexes) on a store that already holds messages from before it: rows whose tags
+ * V8 (tag and Via branch indexes) on a store that already holds messages from before it: rows whose tags
  * no btree entry could hold (stored before the writer cut them) are cut to the indexed length, every other
  * value is kept, and the indexes exist on the existing partitions.
  */
@@ -29,7 +29,7 @@ class TagIndexMigrationIT {
     @Test
     void aStoreWithRowsFromBeforeItIsMigratedAndItsOversizedTagsAreCut() throws Exception {
         Flyway.configure().dataSource(db.jdbcUrl(), db.user(), db.password()).locations("classpath:db/migration")
-                .target("6").load().migrate();
+                .target("7").load().migrate();
         // random base64: about 6 bits a character, too long for a btree entry even compressed
         byte[] noise = new byte[6000];
         new SecureRandom().nextBytes(noise);
