@@ -17,6 +17,11 @@ public record RtcpReport(List<SenderOrReceiver> reports, List<Extended> voip, St
         voip = List.copyOf(voip);
     }
 
+    /** The report in a HEP type 5 payload: binary RTCP ({@link RtcpParser}) or an agent's JSON ({@link RtcpJson}). */
+    public static RtcpReport read(byte[] payload) throws RtcpDecodeException {
+        return RtcpParser.looksLikeRtcp(payload) ? RtcpParser.parse(payload) : RtcpJson.parse(payload);
+    }
+
     /**
      * A sender report (packet type 200, with {@code sender}) or a receiver report (201, {@code sender} null).
      *

@@ -2,8 +2,6 @@ package io.hepstack.proto.model;
 
 import io.hepstack.proto.hep.HepPacket;
 import io.hepstack.proto.media.RtcpDecodeException;
-import io.hepstack.proto.media.RtcpJson;
-import io.hepstack.proto.media.RtcpParser;
 import io.hepstack.proto.media.RtcpReport;
 
 /**
@@ -24,7 +22,7 @@ final class QosExtractor implements PayloadExtractor {
     public CapturedMessage extract(HepPacket packet, HepPayloadType type, ExtractionSettings settings) {
         byte[] payload = packet.payload();
         try {
-            RtcpReport report = RtcpParser.looksLikeRtcp(payload) ? RtcpParser.parse(payload) : RtcpJson.parse(payload);
+            RtcpReport report = RtcpReport.read(payload);
             return Extras.row(packet, type.kind(), packet.correlationId(), new QosReport(report, packet.timestampMicros()),
                     Extras.NONE);
         } catch (RtcpDecodeException e) {

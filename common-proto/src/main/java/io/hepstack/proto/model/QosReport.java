@@ -19,9 +19,6 @@ import java.io.IOException;
  */
 public record QosReport(RtcpReport report, long capturedMicros) implements MessagePart {
 
-    /** Where a stored report's fields are, as an SQL expression on a {@code messages} row. */
-    public static final String RTCP_SQL = "extra->'rtcp'";
-
     @Override
     public boolean hasExtra() {
         return true;

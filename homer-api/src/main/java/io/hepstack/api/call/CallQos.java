@@ -1,11 +1,10 @@
 package io.hepstack.api.call;
 
+import io.hepstack.api.web.Times;
 import io.hepstack.proto.media.CallMedia;
 import io.hepstack.proto.media.Codec;
 import io.hepstack.proto.media.MediaThresholds;
 import io.hepstack.proto.media.RtcpDecodeException;
-import io.hepstack.proto.media.RtcpJson;
-import io.hepstack.proto.media.RtcpParser;
 import io.hepstack.proto.media.RtcpReport;
 import io.hepstack.proto.model.HepPayloadType;
 import io.hepstack.proto.sip.Sdp;
@@ -62,9 +61,8 @@ public record CallQos(String callId, CodecUsed codec, MediaThresholds thresholds
                 continue;
             }
             try {
-                RtcpReport r = RtcpParser.looksLikeRtcp(e.payload()) ? RtcpParser.parse(e.payload()) : RtcpJson.parse(e.payload());
-                reports.add(new CallMedia.Report(micros(e), address(e.srcIp(), e.srcPort()), address(e.dstIp(), e.dstPort()),
-                        e.legCallId(), r));
+                reports.add(new CallMedia.Report(Times.micros(e.timestamp()), FlowExport.endpoint(e.srcIp(), e.srcPort()),
+                        FlowExport.endpoint(e.dstIp(), e.dstPort()), e.legCallId(), RtcpReport.read(e.payload())));
             } catch (RtcpDecodeException bad) {
                 unread++;
             }
@@ -116,16 +114,5 @@ public record CallQos(String callId, CodecUsed codec, MediaThresholds thresholds
             return null;
         }
         return null;
-    }
-
-    private static long micros(CallFlow.Event e) {
-        return e.timestamp().getEpochSecond() * 1_000_000L + e.timestamp().getNano() / 1_000;
-    }
-
-    private static String address(String ip, Integer port) {
-        if (ip == null) {
-            return "?";
-        }
-        return (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + (port == null ? 0 : port);
     }
 }

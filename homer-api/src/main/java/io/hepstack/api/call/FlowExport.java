@@ -140,7 +140,8 @@ public final class FlowExport {
         return b.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    private static String endpoint(String ip, Integer port) {
+    /** {@code ip:port}, an IPv6 address in brackets; {@code ?} without an address. */
+    static String endpoint(String ip, Integer port) {
         if (ip == null) {
             return "?";
         }
