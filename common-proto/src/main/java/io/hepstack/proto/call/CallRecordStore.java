@@ -142,7 +142,7 @@ public final class CallRecordStore {
             return Mono.just(0L);
         }
         Sql read = new Sql();
-        read.append("SELECT ").append(MessageSelect.stored("")).append(" FROM messages_call WHERE call_id = ANY(")
+        read.append("SELECT ").append(MessageSelect.stored("", DialogRecorder.PARSED_ROWS_SQL)).append(" FROM messages_call WHERE call_id = ANY(")
                 .append(read.bind(ids.toArray(String[]::new))).append(") AND ts >= ").append(read.bind(utc(readFrom)));
         return rows(c, read, MessageSelect::stored).flatMap(messages -> {
             Map<String, List<CapturedMessage>> byCall = new LinkedHashMap<>();

@@ -39,6 +39,15 @@ import java.util.Set;
  */
 public final class DialogRecorder {
 
+    /**
+     * The stored call rows whose payload {@link #record} parses, as a condition on {@code messages}' unaliased
+     * columns: the INVITEs (display names), BYEs and CANCELs (their {@code Reason}) and the final answers to
+     * an INVITE (phrase, {@code Reason}, the answer's SDP). Every other row is read by its columns alone, so
+     * a reader may leave out their payloads, most of a row's bytes.
+     */
+    public static final String PARSED_ROWS_SQL =
+            "(method IN ('INVITE', 'BYE', 'CANCEL') OR (cseq_method = 'INVITE' AND status >= 200))";
+
     private DialogRecorder() {
     }
 

@@ -53,6 +53,17 @@ public final class MessageSelect {
      * (the addresses as {@value #SRC_HOST} and {@value #DST_HOST}, {@code extra} as {@value #EXTRA_TEXT}).
      */
     public static String stored(String alias) {
+        return stored(alias, null);
+    }
+
+    /**
+     * The select list of {@link #stored(String)}, read back by {@link #stored(Readable)} too, with the payload
+     * only of the rows where the SQL condition {@code payloadWhen} holds (written on the same table alias; the others
+     * read back with an empty payload) and without {@code extra}; {@code payloadWhen} {@code null}: every
+     * payload and {@code extra}. For a reader that parses a few of the rows it reads (the call records'
+     * builder): a payload is most of a row's bytes.
+     */
+    public static String stored(String alias, String payloadWhen) {
         StringBuilder b = new StringBuilder(512);
         for (MessageColumn c : MessageColumn.ALL) {
             if (b.length() > 0) {
@@ -61,7 +72,16 @@ public final class MessageSelect {
             switch (c) {
                 case SRC_IP -> b.append("host(").append(alias).append(c.sqlName()).append(") AS ").append(SRC_HOST);
                 case DST_IP -> b.append("host(").append(alias).append(c.sqlName()).append(") AS ").append(DST_HOST);
-                case EXTRA -> b.append(alias).append(c.sqlName()).append("::text AS ").append(EXTRA_TEXT);
+                case EXTRA -> b.append(payloadWhen == null ? alias + c.sqlName() + "::text" : "NULL::text").append(" AS ")
+                        .append(EXTRA_TEXT);
+                case PAYLOAD_TEXT, PAYLOAD_BYTES -> {
+                    if (payloadWhen == null) {
+                        b.append(alias).append(c.sqlName());
+                    } else {
+                        b.append("CASE WHEN ").append(payloadWhen).append(" THEN ").append(alias).append(c.sqlName())
+                                .append(" END AS ").append(c.sqlName());
+                    }
+                }
                 default -> b.append(alias).append(c.sqlName());
             }
         }

@@ -82,7 +82,8 @@ class CallRecordStoreIT {
                 .forEach(m -> byCall.computeIfAbsent(m.callId(), k -> new ArrayList<>()).add(m));
         try (Connection c = db.openJdbc(); Statement s = c.createStatement();
              ResultSet r = s.executeQuery("SELECT call_id, (extract(epoch FROM started_at) * 1000000)::bigint AS started, "
-                     + "duration_ms, pdd_ms, messages, stored_rows, caller_user, callee_user, host(src_ip) AS src FROM call_records")) {
+                     + "duration_ms, pdd_ms, messages, stored_rows, caller_user, callee_user, host(src_ip) AS src, "
+                     + "caller_name, final_phrase, reason_cause, array_to_string(codecs, ' ') AS codecs FROM call_records")) {
             int n = 0;
             while (r.next()) {
                 CallRecord expected = DialogRecorder.record(byCall.get(r.getString("call_id")), 0, Duration.ofDays(1));
@@ -93,6 +94,12 @@ class CallRecordStoreIT {
                 assertThat(r.getInt("stored_rows")).isEqualTo(byCall.get(r.getString("call_id")).size());
                 assertThat(r.getString("caller_user")).isEqualTo(expected.caller().user());
                 assertThat(r.getString("src")).isEqualTo(expected.source().getAddress().getHostAddress());
+                // read from payloads: the pass reads only those of the rows DialogRecorder parses
+                assertThat(r.getString("caller_name")).isEqualTo(expected.caller().displayName());
+                assertThat(r.getString("final_phrase")).isEqualTo(expected.outcome().finalPhrase()).isNotBlank();
+                assertThat(r.getString("codecs")).isEqualTo(String.join(" ", expected.codecs()));
+                assertThat((Integer) r.getObject("reason_cause"))
+                        .isEqualTo(expected.outcome().reason() == null ? null : expected.outcome().reason().cause());
                 n++;
             }
             assertThat(n).isEqualTo(40);
@@ -122,6 +129,8 @@ class CallRecordStoreIT {
         CallRecordStore.Pass pass = store().pass().block(Duration.ofSeconds(60));
         assertThat(pass.recorded()).isEqualTo(1);
         assertThat(state("late@test")).isEqualTo("completed callee");
+        assertThat(query("SELECT reason_protocol || ' ' || reason_cause || ' ' || reason_text FROM call_records"
+                + " WHERE call_id = 'late@test'")).isEqualTo("Q.850 16 Normal call clearing"); // the BYE's payload was read
     }
 
     @Test
@@ -193,7 +202,7 @@ class CallRecordStoreIT {
         assertThat(states()).isEqualTo(before);
     }
 
-    /** INVITE, 180, 200, ACK from 10.1.0.1 via 10.1.0.5 to 10.1.0.9; the callee's BYE and its 200. */
+    /** INVITE, 180, 200, ACK from 10.1.0.1 via 10.1.0.5 to 10.1.0.9; the callee's BYE (Q.850 cause 16) and its 200. */
     static List<CapturedMessage> craftedCall(String callId, long t) {
         MessageExtractor extractor = new MessageExtractor(ExtractionSettings.DEFAULT);
         String[][] steps = {
@@ -212,7 +221,9 @@ class CallRecordStoreIT {
             String text = s[1] + "\r\nVia: SIP/2.0/UDP " + s[0] + ";branch=z9hG4bK" + i + "\r\nFrom: <sip:"
                     + (callerTagIsFrom ? "alice" : "bob") + "@example.com>;tag=" + s[3] + "\r\nTo: <sip:"
                     + (callerTagIsFrom ? "bob" : "alice") + "@example.com>" + (s[4].isEmpty() ? "" : ";tag=" + s[4])
-                    + "\r\nCall-ID: " + callId + "\r\nCSeq: " + s[2] + "\r\nContent-Length: 0\r\n\r\n";
+                    + "\r\nCall-ID: " + callId + "\r\nCSeq: " + s[2]
+                    + (s[1].startsWith("BYE") ? "\r\nReason: Q.850;cause=16;text=\"Normal call clearing\"" : "")
+                    + "\r\nContent-Length: 0\r\n\r\n";
             HepPacket p = HepPacket.builder().addresses(ip(s[0]), 5060, ip(fromCaller ? "10.1.0.9" : "10.1.0.1"), 5060)
                     .ipProto(17).timestampMicros(t + i * 1_000_000L).protoType(1).captureId(2002)
                     .payload(text.getBytes(StandardCharsets.UTF_8)).build();
@@ -231,6 +242,12 @@ class CallRecordStoreIT {
              ResultSet r = s.executeQuery("SELECT count(*) FROM call_changes")) {
             r.next();
             return r.getLong(1);
+        }
+    }
+
+    private static String query(String sql) throws Exception {
+        try (Connection c = db.openJdbc(); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
+            return r.next() ? r.getString(1) : null;
         }
     }
 

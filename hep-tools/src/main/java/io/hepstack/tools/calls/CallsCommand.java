@@ -11,10 +11,12 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /**
@@ -86,9 +88,21 @@ public final class CallsCommand {
             CallRecordStore.Settings d = CallRecordStore.Settings.DEFAULTS;
             CallRecordStore store = new CallRecordStore(connections, Clock.systemUTC(),
                     new CallRecordStore.Settings(ringTimeout, d.lookback(), d.maxChanges(), d.retention()));
+            long cpu0 = processCpuNanos();
+            long t0 = System.nanoTime();
             Long n = store.rebuild(start, end).block();
-            out.println("rebuilt " + n + " call records of calls started from " + start + " to " + end);
+            long wall = System.nanoTime() - t0;
+            long cpu = processCpuNanos() - cpu0;
+            out.printf(Locale.ROOT, "rebuilt %d call records of calls started from %s to %s in %.2f s; this process's CPU: "
+                    + "%.2f s%s%n", n, start, end, wall / 1e9, cpu / 1e9,
+                    n == null || n == 0 ? "" : String.format(Locale.ROOT, ", %.1f µs per record", cpu / 1e3 / n));
             return 0;
+        }
+
+        /** CPU time this JVM has used, all threads (the rebuild runs on the driver's event loop). */
+        private static long processCpuNanos() {
+            return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                    ? os.getProcessCpuTime() : 0;
         }
 
         private Instant instant(String option, String value) {
