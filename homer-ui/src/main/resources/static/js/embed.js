@@ -17,11 +17,13 @@ async function show() {
   const base = `/api/v1/shared/${encodeURIComponent(decodeURIComponent(token))}`;
   mount(root, spinner('Loading call flow…'));
   let flow;
+  let record;
   try {
+    const recordAsked = sharedRecord(base); // beside the flow, not after it
     const res = await fetch(`${base}/flow`, { headers: { Accept: 'application/json' }, credentials: 'omit' });
     if (res.status === 404 || res.status === 410) throw new Error('this share link has expired or was revoked');
     if (!res.ok) throw new Error(`the call could not be loaded (${res.status})`);
-    [flow] = await Promise.all([res.json(), loadPayloadTypes()]);
+    [flow, , record] = await Promise.all([res.json(), loadPayloadTypes(), recordAsked]);
   } catch (e) {
     mount(root, errorBox(e));
     return;
@@ -32,9 +34,19 @@ async function show() {
     { id: 'messages', title: `Messages (${(flow.messages || []).length})`, render: () => messagesPanel(flow) },
     { id: 'qos', title: 'Media quality', render: () => qosPanel(flow, new AbortController().signal, () => sharedQos(base)) },
   ]);
-  mount(root, callSummary(flow, callId),
+  mount(root, callSummary(flow, callId, record),
     h('p', { class: 'actions' }, h('a', { href: `${base}/pcap`, download: 'call.pcap', id: 'download-pcap', class: 'button' }, 'Download PCAP')),
     t.element);
+}
+
+/** The shared call's record (what happened: result, who ended it, why, times), or null when it has none. */
+async function sharedRecord(base) {
+  try {
+    const res = await fetch(`${base}/record`, { headers: { Accept: 'application/json' }, credentials: 'omit' });
+    return res.ok ? await res.json() : null;
+  } catch (e) {
+    return null; // the flow still shows; the summary is what is missing
+  }
 }
 
 /** The shared call's media quality, as the API answers it. */

@@ -7,12 +7,14 @@ import { resolveRange, rangePicker } from './range.js';
 
 // The whole search lives in the URL (bookmarkable): /?view=calls&range=1h&fromUser=alice&sort=startedAt&dir=desc
 
-// The filters are homer-api's (searchfields.js): every field of the message search, marked "(messages)" when the call
-// list does not take it.
+// The filters are homer-api's (searchfields.js): every field of the message search and of the call list, marked
+// "(messages)" when the call list does not take it and "(calls)" when only the call list does (a call record's
+// state, who hung up, cause, durations: >30s, <2s, 10s-1m).
 
 const CALL_COLUMNS = [
   ['startedAt', 'Started'], ['callId', 'Call-ID'], ['fromUser', 'From'], ['toUser', 'To'],
-  ['finalStatus', 'Status'], ['state', 'Result'], ['durationMs', 'Duration'], ['messageCount', 'Msgs'], ['legs', 'Legs'],
+  ['finalStatus', 'Status'], ['state', 'Result'], ['pddMs', 'PDD'], ['durationMs', 'Duration'], ['messageCount', 'Msgs'],
+  ['legs', 'Legs'],
 ];
 const RESULTS = {
   ringing: 'ringing', answered: 'in progress', completed: 'completed', busy: 'busy', no_answer: 'not answered',
@@ -46,8 +48,9 @@ function compare(a, b, key) {
 /** The search page; app.navigate(url) changes the URL (and so the search); search: the API's search fields. */
 export function searchPage(root, app, signal, search) {
   const callParams = search.searches.calls.params;
-  const fields = search.fields.filter((f) => search.searches.messages.params.has(f.param))
-    .map((f) => ({ ...f, scope: callParams.has(f.param) ? 'both' : 'messages' }));
+  const messageParams = search.searches.messages.params;
+  const fields = search.fields.filter((f) => messageParams.has(f.param) || callParams.has(f.param))
+    .map((f) => ({ ...f, scope: !callParams.has(f.param) ? 'messages' : !messageParams.has(f.param) ? 'calls' : 'both' }));
   const params = new URLSearchParams(location.search);
   const view = params.get('view') === 'messages' ? 'messages' : 'calls';
   const resolved = resolveRange(params);
@@ -57,8 +60,10 @@ export function searchPage(root, app, signal, search) {
   const inputs = {};
   const fieldEls = fields.map(({ param: name, label, syntax, scope }) => {
     inputs[name] = h('input', { id: `f-${name}`, name, type: 'text', value: params.get(name) || '', autocomplete: 'off', spellcheck: 'false', title: syntax });
-    return h('div', { class: ['field', scope === 'messages' && 'messages-only'] },
-      h('label', { for: `f-${name}` }, label, scope === 'messages' ? h('span', { class: 'scope', title: 'Applies to the message list only' }, ' (messages)') : null),
+    return h('div', { class: ['field', scope === 'messages' && 'messages-only', scope === 'calls' && 'calls-only'] },
+      h('label', { for: `f-${name}` }, label,
+        scope === 'messages' ? h('span', { class: 'scope', title: 'Applies to the message list only' }, ' (messages)')
+          : scope === 'calls' ? h('span', { class: 'scope', title: 'Applies to the call list only: a field of the call record' }, ' (calls)') : null),
       inputs[name]);
   });
   const viewInputs = ['calls', 'messages'].map((v) => h('label', { class: 'radio' },
@@ -90,14 +95,14 @@ export function searchPage(root, app, signal, search) {
   if (params.toString() === '') {
     mount(results, empty('Pick a time range and filters, then Search. Recent calls of the last hour are shown by default.'));
   }
-  runSearch(results, params, view, resolved, app, signal, fields, callParams);
+  runSearch(results, params, view, resolved, app, signal, fields);
   return () => {};
 }
 
-async function runSearch(results, params, view, resolved, app, signal, fields, callParams) {
+async function runSearch(results, params, view, resolved, app, signal, fields) {
   const q = { from: resolved.from, to: resolved.to, limit: params.get('limit') || 100, cursor: params.get('cursor') || '' };
-  for (const { param: name } of fields) {
-    if (view === 'calls' && !callParams.has(name)) continue;
+  for (const { param: name, scope } of fields) {
+    if (scope !== 'both' && scope !== view) continue;
     if (params.get(name)) q[name] = params.get(name);
   }
   const rangeText = h('p', { class: 'range', title: `UTC ${resolved.from} – ${resolved.to}` },
@@ -151,6 +156,7 @@ async function runSearch(results, params, view, resolved, app, signal, fields, c
         h('td', null, it.fromUser), h('td', null, it.toUser),
         h('td', null, h('span', { class: ['badge', statusClass(it.finalStatus)] }, it.finalStatus ?? '—')),
         h('td', { class: 'result' }, callResult(it)),
+        h('td', { class: 'num' }, duration(it.pddMs)),
         h('td', { class: 'num' }, duration(it.durationMs)),
         h('td', { class: 'num' }, it.messageCount), h('td', { class: 'num' }, Array.isArray(it.legs) ? it.legs.length : it.legs));
     }

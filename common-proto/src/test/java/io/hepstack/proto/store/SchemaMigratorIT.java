@@ -23,9 +23,9 @@ class SchemaMigratorIT {
 
     /**
      * V1 messages, V2 batch ledger, V3 call-list INVITE index, V4 ingest settings, V5 log-level index, V6 call records,
-     * V7 the call records' change feed, V8 tag and Via branch indexes.
+     * V7 the call records' change feed, V8 tag and Via branch indexes, V10 the call list's index of records.
      */
-    private static final int MIGRATIONS = 8;
+    private static final int MIGRATIONS = 9;
 
     @Test
     void replicasMigratingAtOnceApplyTheSchemaExactlyOnce() throws Exception {

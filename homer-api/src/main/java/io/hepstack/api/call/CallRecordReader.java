@@ -19,7 +19,7 @@ import java.util.List;
  * call's rows around its record.
  */
 @Component
-class CallRecordReader {
+public class CallRecordReader {
 
     private final DatabaseClient db;
 
@@ -28,7 +28,7 @@ class CallRecordReader {
     }
 
     /** The record of {@code callId}, or empty when there is none the scope may see. */
-    Mono<CallRecordView> find(String callId, Scope scope) {
+    public Mono<CallRecordView> find(String callId, Scope scope) {
         return Statements.on(findSql(callId, scope), db).map(CallRecordReader::view).all().collectList()
                 .flatMap(l -> l.isEmpty() ? Mono.empty() : Mono.just(l.get(0)));
     }

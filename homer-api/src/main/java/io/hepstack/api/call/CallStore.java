@@ -78,7 +78,10 @@ public class CallStore {
      * {@code status} filter is on the summary's final status, so with it every call of the range is
      * summarized before the page is cut. Each call's record, when the collectors made one, is looked up by
      * its key ({@code call_records} primary key, a lateral {@code LIMIT 1} so that the lookup stays per call
-     * of the page).
+     * of the page). With a filter on a record's field ({@link Filter.Field#ofRecords()}: state, who hung up,
+     * cause, durations) the page's calls are chosen from {@code call_records} instead, newest first along
+     * {@code call_records_list}, each kept when one of its INVITEs in the range matches the other filters
+     * within the scope: a call without a record is not listed then.
      */
     static Sql listSql(SearchRequest request, Duration callSpan, Scope scope) {
         Sql s = new Sql();
@@ -88,27 +91,52 @@ public class CallStore {
         s.append("""
                 SELECT i.call_id, i.started_at, x.answered_at, x.bye_at, x.failed_at, x.final_status, x.message_count,
                        x.from_user, x.to_user, x.correlation_ids, r.state, r.hangup_by, r.reason_cause, r.pdd_ms
-                FROM (SELECT call_id, min(ts) AS started_at FROM messages_call
-                      WHERE ts >= %s AND ts < %s AND method = 'INVITE' AND call_id IS NOT NULL"""
-                .formatted(from, to));
+                FROM (""");
         Filter status = null;
+        List<Filter> ofRecord = new ArrayList<>();
+        List<Filter> ofInvites = new ArrayList<>();
         for (Filter f : request.filters()) {
             if (f.field() == Filter.Field.STATUS) {
                 status = f;
             } else {
-                f.appendTo(s, "");
+                (f.field().ofRecord() ? ofRecord : ofInvites).add(f);
             }
         }
-        scope.appendTo(s, "");
-        s.append(" GROUP BY call_id");
         Cursor cursor = request.cursor() == null ? null : Cursor.decode(request.cursor(), 'c');
         String limit = s.bind(request.limit() + 1);
-        if (status == null) {
-            if (cursor != null) {
-                s.append(" HAVING ");
-                appendAfter(s, cursor, "min(ts)", "call_id");
+        if (ofRecord.isEmpty()) {
+            s.append("SELECT call_id, min(ts) AS started_at FROM messages_call WHERE ts >= %s AND ts < %s AND method = 'INVITE'"
+                    .formatted(from, to)).append(" AND call_id IS NOT NULL");
+            ofInvites.forEach(f -> f.appendTo(s, ""));
+            scope.appendTo(s, "");
+            s.append(" GROUP BY call_id");
+            if (status == null) {
+                if (cursor != null) {
+                    s.append(" HAVING ");
+                    appendAfter(s, cursor, "min(ts)", "call_id");
+                }
+                s.append(" ORDER BY started_at DESC, call_id DESC LIMIT ").append(limit);
             }
-            s.append(" ORDER BY started_at DESC, call_id DESC LIMIT ").append(limit);
+        } else {
+            // a record's field: the calls are found by their records (call_records_list: started_at, call_id), newest
+            // first, each kept when one of its INVITEs in the range matches the other filters within the scope
+            s.append("SELECT c.call_id, c.started_at FROM call_records c WHERE c.started_at >= %s AND c.started_at < %s"
+                    .formatted(from, to));
+            ofRecord.forEach(f -> f.appendTo(s, "c."));
+            if (!ofInvites.isEmpty() || !scope.all()) {
+                s.append(" AND EXISTS (SELECT 1 FROM messages_call m WHERE m.call_id = c.call_id AND m.ts >= %s AND m.ts < %s"
+                        .formatted(from, to)).append(" AND m.method = 'INVITE'");
+                ofInvites.forEach(f -> f.appendTo(s, "m."));
+                scope.appendTo(s, "m.");
+                s.append(")");
+            }
+            if (status == null) {
+                if (cursor != null) {
+                    s.append(" AND ");
+                    appendAfter(s, cursor, "c.started_at", "c.call_id");
+                }
+                s.append(" ORDER BY c.started_at DESC, c.call_id DESC LIMIT ").append(limit);
+            }
         }
         s.append("""
                 ) i

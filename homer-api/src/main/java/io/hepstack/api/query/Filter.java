@@ -3,6 +3,8 @@ package io.hepstack.api.query;
 import io.hepstack.proto.query.Sql;
 import io.hepstack.api.web.ApiException;
 import io.hepstack.api.web.Times;
+import io.hepstack.proto.call.CallState;
+import io.hepstack.proto.call.HangupBy;
 import io.hepstack.proto.hep.HepTransport;
 import io.hepstack.proto.model.LogLevel;
 import io.hepstack.proto.model.LogLine;
@@ -14,6 +16,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -67,7 +70,21 @@ public final class Filter {
         PROTO_TYPE("protoType", "proto_type", Type.BYTE, "Payload type"),
         TEXT("text", "payload_text", Type.PAYLOAD, "Free text"),
         /** A log line's level (the log family, HEP type 100: {@code extra.log.level}); only log rows have one. */
-        LOG_LEVEL("logLevel", LogLine.LEVEL_SQL, Type.LEVEL, "Log level", MessageKind.LOG);
+        LOG_LEVEL("logLevel", LogLine.LEVEL_SQL, Type.LEVEL, "Log level", MessageKind.LOG),
+
+        // A call record's fields (call_records, kept by the collectors): only the call list takes them.
+        /** The record's state ({@link CallState}). */
+        STATE("state", "state", Type.CALL_STATE, "Call state", true),
+        /** Who ended the call ({@link HangupBy}). */
+        HANGUP_BY("hangupBy", "hangup_by", Type.HANGUP_BY, "Hung up by", true),
+        /** The cause of the ending message's {@code Reason} header (Q.850 for most). */
+        REASON_CAUSE("reasonCause", "reason_cause", Type.CAUSE, "Reason cause (Q.850)", true),
+        /** Answer to end. */
+        DURATION("duration", "duration_ms", Type.DURATION, "Duration", true),
+        /** First INVITE to first 180/183 (post-dial delay). */
+        PDD("pdd", "pdd_ms", Type.DURATION, "Post-dial delay", true),
+        /** First INVITE to the answer. */
+        SETUP("setup", "setup_ms", Type.DURATION, "Setup time", true);
 
         private final String param;
         private final String column;
@@ -75,9 +92,15 @@ public final class Filter {
         private final Type type;
         private final String label;
         private final MessageKind onlyKind;
+        private final boolean ofRecord;
 
         Field(String param, String column, Type type, String label) {
             this(param, column, null, type, label, null);
+        }
+
+        /** A column of a call record ({@code ofRecord} true), not of a message. */
+        Field(String param, String column, Type type, String label, boolean ofRecord) {
+            this(param, column, null, type, label, null, ofRecord);
         }
 
         /**
@@ -97,12 +120,38 @@ public final class Filter {
         }
 
         Field(String param, String column, String twin, Type type, String label, MessageKind onlyKind) {
+            this(param, column, twin, type, label, onlyKind, false);
+        }
+
+        Field(String param, String column, String twin, Type type, String label, MessageKind onlyKind, boolean ofRecord) {
             this.param = param;
             this.column = column;
             this.twin = twin;
             this.type = type;
             this.label = label;
             this.onlyKind = onlyKind;
+            this.ofRecord = ofRecord;
+        }
+
+        /** Whether it is a field of a call record ({@code call_records}) rather than of a message. */
+        public boolean ofRecord() {
+            return ofRecord;
+        }
+
+        /** The fields of a message: every field but a call record's. */
+        public static EnumSet<Field> ofMessages() {
+            EnumSet<Field> fields = EnumSet.noneOf(Field.class);
+            for (Field f : values()) {
+                if (!f.ofRecord) {
+                    fields.add(f);
+                }
+            }
+            return fields;
+        }
+
+        /** The fields of a call record. */
+        public static EnumSet<Field> ofRecords() {
+            return EnumSet.complementOf(ofMessages());
         }
 
         public String param() {
@@ -135,7 +184,13 @@ public final class Filter {
                 + "or the HEP protocol byte 0-255 or a range; a,b any of them; !v not v", HepTransport.MAX_NUMBER),
         INET("an IPv4/IPv6 address, a CIDR block 10.0.0.0/8 or 10.1.* (trailing octets); names are never resolved"),
         LEVEL("emergency, alert, critical, error, warning, notice, info or debug (err, warn, fatal... too); "
-                + "warning+ for warning and every level above it; a,b any of them; !v not v");
+                + "warning+ for warning and every level above it; a,b any of them; !v not v"),
+        CALL_STATE(codes(CallState.values(), CallState::code) + "; a,b any of them; !v not v"),
+        HANGUP_BY(codes(HangupBy.values(), HangupBy::code) + "; a,b any of them; !v not v"),
+        CAUSE("a cause number 0-999 (Q.850: 16 normal clearing, 17 busy, 34 no circuit...) or a range 1-31; "
+                + "a,b any of them; !v not v", 999),
+        DURATION(">30s, >=30s, <2s, <=2s, a range 10s-1m or one value 500ms, in ms, s, m or h; a,b any of them; "
+                + "!v not v (also a call without one)");
 
         private final String syntax;
         /** The largest value of a numeric type, else 0. */
@@ -153,6 +208,10 @@ public final class Filter {
         boolean numeric() {
             return max > 0;
         }
+
+        private static <E> String codes(E[] values, java.util.function.Function<E, String> code) {
+            return Arrays.stream(values).map(code).collect(Collectors.joining(", "));
+        }
     }
 
     private static final Pattern NUMBER = Pattern.compile("\\d{1,10}");
@@ -163,6 +222,9 @@ public final class Filter {
     private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
     private static final Pattern IPV4_WILDCARD = Pattern.compile("((?:\\d{1,3}\\.){1,3})%");
     private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
+    private static final String DURATION_VALUE = "(\\d{1,9})(ms|s|m|h)";
+    private static final Pattern DURATION_BOUND = Pattern.compile("(<=|>=|<|>)?" + DURATION_VALUE);
+    private static final Pattern DURATION_RANGE = Pattern.compile(DURATION_VALUE + "-" + DURATION_VALUE);
 
     private final Field field;
     private final List<Term> terms;
@@ -230,9 +292,66 @@ public final class Filter {
         switch (field.type) {
             case INET -> inet(t);
             case LEVEL -> levels(t);
+            case CALL_STATE, HANGUP_BY -> code(t);
+            case DURATION -> millis(t);
             default -> {
             }
         }
+    }
+
+    /** A value of a field that takes one of a fixed set of codes ({@code completed}, {@code caller}...). */
+    private String code(Term t) {
+        String v = t.like() == null ? t.literal() : null;
+        boolean known = v != null && switch (field.type) {
+            case CALL_STATE -> Arrays.stream(CallState.values()).anyMatch(s -> s.code().equals(v));
+            case HANGUP_BY -> Arrays.stream(HangupBy.values()).anyMatch(h -> h.code().equals(v));
+            default -> false;
+        };
+        if (!known) {
+            throw ApiException.badRequest(field.param + ": not one of the values: " + Times.quote(t.like() == null ? t.literal()
+                    : t.like().replace('%', '*')) + " (expected: " + field.type.syntax + ")");
+        }
+        return v;
+    }
+
+    /**
+     * {@code [low, high]} in milliseconds of a duration value, either bound {@code null} when open:
+     * {@code >30s} is {@code (30000, null]} as {@code [30001, null]}.
+     */
+    private Long[] millis(Term t) {
+        String v = t.like() == null ? t.literal() : "";
+        Matcher m;
+        if ((m = DURATION_RANGE.matcher(v)).matches()) {
+            long low = millis(m.group(1), m.group(2));
+            long high = millis(m.group(3), m.group(4));
+            if (low > high) {
+                throw ApiException.badRequest(field.param + ": empty range: " + Times.quote(v));
+            }
+            return new Long[] {low, high};
+        }
+        if ((m = DURATION_BOUND.matcher(v)).matches()) {
+            long value = millis(m.group(2), m.group(3));
+            String op = m.group(1) == null ? "=" : m.group(1);
+            return switch (op) {
+                case ">" -> new Long[] {value + 1, null};
+                case ">=" -> new Long[] {value, null};
+                case "<" -> new Long[] {null, value - 1};
+                case "<=" -> new Long[] {null, value};
+                default -> new Long[] {value, value};
+            };
+        }
+        throw ApiException.badRequest(field.param + ": not a duration: " + Times.quote(t.like() == null ? t.literal()
+                : t.like().replace('%', '*')) + " (expected: " + field.type.syntax + ")");
+    }
+
+    private static long millis(String amount, String unit) {
+        long n = Long.parseLong(amount);
+        return switch (unit) {
+            case "ms" -> n;
+            case "s" -> n * 1_000;
+            case "m" -> n * 60_000;
+            default -> n * 3_600_000;
+        };
     }
 
     private String condition(Sql sql, String col, String twin, Term t) {
@@ -253,10 +372,18 @@ public final class Filter {
                 String p = sql.bind("%" + (t.like() == null ? likeEscape(t.literal()) : t.like()) + "%");
                 yield t.negated() ? "(" + col + " IS NULL OR " + col + " NOT ILIKE " + p + ")" : col + " ILIKE " + p;
             }
-            case STATUS, BYTE, PORT, UINT32, TRANSPORT -> {
+            case STATUS, BYTE, PORT, UINT32, TRANSPORT, CAUSE -> {
                 long[] r = numbers(t);
                 String cond = r[0] == r[1] ? col + " = " + sql.bind(bindable(r[0]))
                         : col + " BETWEEN " + sql.bind(bindable(r[0])) + " AND " + sql.bind(bindable(r[1]));
+                yield t.negated() ? "(" + col + " IS NULL OR NOT (" + cond + "))" : cond;
+            }
+            case CALL_STATE, HANGUP_BY -> text(sql, col, t);
+            case DURATION -> {
+                Long[] r = millis(t);
+                String cond = r[0] != null && r[0].equals(r[1]) ? col + " = " + sql.bind(r[0])
+                        : r[0] != null && r[1] != null ? col + " BETWEEN " + sql.bind(r[0]) + " AND " + sql.bind(r[1])
+                        : r[0] != null ? col + " >= " + sql.bind(r[0]) : col + " <= " + sql.bind(r[1]);
                 yield t.negated() ? "(" + col + " IS NULL OR NOT (" + cond + "))" : cond;
             }
             case LEVEL -> {

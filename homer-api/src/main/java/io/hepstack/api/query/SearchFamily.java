@@ -10,19 +10,21 @@ import java.util.Set;
 public enum SearchFamily {
 
     /** {@code GET /api/v1/messages}: every field. */
-    MESSAGES("messages", true, EnumSet.allOf(Filter.Field.class)),
+    MESSAGES("messages", true, Filter.Field.ofMessages()),
 
     /**
      * {@code GET /api/v1/calls}: what an INVITE dialog is found by, matched on its INVITEs; {@code status} is
      * its final status. Not the fields of one transaction or of the answers (To tag, Via branch, CSeq): an
-     * initial INVITE has no To tag, and its branch and CSeq name a transaction, not the call.
+     * initial INVITE has no To tag, and its branch and CSeq name a transaction, not the call. And the fields of
+     * its call record ({@link Filter.Field#ofRecords()}: state, who hung up, cause, durations).
      */
-    CALLS("calls", true, EnumSet.of(Filter.Field.CALL_ID, Filter.Field.CORRELATION_ID, Filter.Field.FROM_USER,
+    CALLS("calls", true, with(EnumSet.of(Filter.Field.CALL_ID, Filter.Field.CORRELATION_ID, Filter.Field.FROM_USER,
             Filter.Field.FROM_TAG, Filter.Field.TO_USER, Filter.Field.STATUS, Filter.Field.SRC_IP, Filter.Field.SRC_PORT,
-            Filter.Field.DST_IP, Filter.Field.DST_PORT, Filter.Field.TRANSPORT, Filter.Field.CAPTURE_ID)),
+            Filter.Field.DST_IP, Filter.Field.DST_PORT, Filter.Field.TRANSPORT, Filter.Field.CAPTURE_ID),
+            Filter.Field.ofRecords())),
 
     /** {@code GET /api/v1/stream/messages}: every field, no time range or page (a stream starts now). */
-    STREAM("stream", false, EnumSet.allOf(Filter.Field.class));
+    STREAM("stream", false, Filter.Field.ofMessages());
 
     private final String code;
     private final boolean paged;
@@ -32,6 +34,11 @@ public enum SearchFamily {
         this.code = code;
         this.paged = paged;
         this.fields = java.util.Collections.unmodifiableSet(fields);
+    }
+
+    private static EnumSet<Filter.Field> with(EnumSet<Filter.Field> a, EnumSet<Filter.Field> b) {
+        a.addAll(b);
+        return a;
     }
 
     /** Its name in {@code GET /api/v1/meta/search}. */

@@ -5,6 +5,8 @@ import io.hepstack.api.call.CallQos;
 import io.hepstack.api.auth.ApiPrincipal;
 import io.hepstack.api.auth.Role;
 import io.hepstack.api.call.CallFlow;
+import io.hepstack.api.call.CallRecordReader;
+import io.hepstack.api.call.CallRecordView;
 import io.hepstack.api.call.FlowExport;
 import io.hepstack.api.call.FlowRequest;
 import io.hepstack.api.call.FlowStore;
@@ -45,12 +47,14 @@ class ShareController {
 
     private final ShareStore shares;
     private final FlowStore flows;
+    private final CallRecordReader records;
     private final ApiProperties props;
     private final Clock clock = Clock.systemUTC();
 
-    ShareController(ShareStore shares, FlowStore flows, ApiProperties props) {
+    ShareController(ShareStore shares, FlowStore flows, CallRecordReader records, ApiProperties props) {
         this.shares = shares;
         this.flows = flows;
+        this.records = records;
         this.props = props;
     }
 
@@ -160,6 +164,17 @@ class ShareController {
     @GetMapping("/api/v1/shared/{token}/qos")
     Mono<CallQos> sharedQos(@PathVariable String token) {
         return shared(token).map(s -> CallQos.of(s.share.callId(), s.flow, props.qos().thresholds()));
+    }
+
+    @Operation(summary = "The shared call's record: what happened to it (no login)",
+            description = "As GET /api/v1/calls/{callId}, for the shared Call-ID within the share's scope; 404 when the "
+                    + "link is not live or the call has no record.")
+    @GetMapping("/api/v1/shared/{token}/record")
+    Mono<CallRecordView> sharedRecord(@PathVariable String token) {
+        return shares.findLive(token)
+                .flatMap(s -> records.find(s.callId(), s.scope()))
+                .onErrorMap(ApiException.class, e -> ApiException.notFound("not found"))
+                .switchIfEmpty(Mono.error(() -> ApiException.notFound("not found")));
     }
 
     @Operation(summary = "The shared call flow as pcap (no login)")

@@ -71,10 +71,38 @@ class FlowQueryPlanIT {
                 .verifyComplete();
     }
 
-    private static SearchRequest calls() {
+    @Test
+    void aListByARecordsFieldWalksTheRecordsInTheListsOrderAndCutsThePageFirst() throws Exception {
+        try (java.sql.Connection c = db.openJdbc(); java.sql.Statement st = c.createStatement()) {
+            // 20,000 records over the range, a tenth of them busy
+            st.execute("INSERT INTO call_records (call_id, started_at, state, hangup_by, nodes, codecs, messages, retransmissions,"
+                    + " re_invites, stored_rows, updated_at, duration_ms) SELECT 'plan-' || g, "
+                    + "'" + from + "'::timestamptz + g * interval '100 ms', CASE WHEN g % 10 = 0 THEN 'busy' ELSE 'completed' END,"
+                    + " 'caller', '{}', '{}', 7, 0, 0, 7, now(), g FROM generate_series(1, 20000) g");
+            st.execute("ANALYZE call_records");
+        }
+        StepVerifier.create(Plans.explain(db.connectionFactory(), CallStore.listSql(calls("state", "busy", "duration", ">10s"),
+                        Duration.ofHours(6), Scope.ALL)))
+                .assertNext(plan -> {
+                    assertThat(plan).as(plan).contains("call_records_list").doesNotContain("Seq Scan");
+                    List<String> lines = Arrays.asList(plan.split("\n"));
+                    int loop = indexOf(lines, "Nested Loop  (");
+                    assertThat(loop).as(plan).isPositive();
+                    assertThat(lines.get(loop + 1)).as("the outer side of the summary loop is the cut page\n" + plan)
+                            .contains("Limit");
+                    assertThat(lines.get(loop + 2)).as("the page is read in order from the list's index, not sorted\n" + plan)
+                            .contains("Index Scan Backward using call_records_list");
+                })
+                .verifyComplete();
+    }
+
+    private static SearchRequest calls(String... params) {
         LinkedMultiValueMap<String, String> q = new LinkedMultiValueMap<>();
         q.add("from", from.toString());
         q.add("to", to.toString());
+        for (int i = 0; i < params.length; i += 2) {
+            q.add(params[i], params[i + 1]);
+        }
         ApiProperties.Search limits = new ApiProperties.Search(Duration.ofHours(1), Duration.ofDays(7), 100, 1000, 20, 256,
                 Duration.ofHours(4), Duration.ofHours(6));
         return SearchRequest.parse(q, EnumSet.allOf(Filter.Field.class), limits, Clock.fixed(to, ZoneOffset.UTC));

@@ -90,9 +90,10 @@ class MetaIT extends AdminApiIT {
         assertThat(searches).contains(
                 Map.of("name", "calls", "paged", true,
                         "fields", List.of("callId", "correlationId", "fromUser", "fromTag", "toUser", "status", "srcIp",
-                                "srcPort", "dstIp", "dstPort", "transport", "captureId")),
+                                "srcPort", "dstIp", "dstPort", "transport", "captureId", "state", "hangupBy", "reasonCause",
+                                "duration", "pdd", "setup")),
                 Map.of("name", "stream", "paged", false,
-                        "fields", Arrays.stream(Filter.Field.values()).map(Filter.Field::param).toList()));
+                        "fields", Arrays.stream(Filter.Field.values()).filter(f -> !f.ofRecord()).map(Filter.Field::param).toList()));
         anonymous.get().uri("/api/v1/meta/search").exchange().expectStatus().isUnauthorized().expectBody(Void.class);
     }
 
@@ -103,6 +104,10 @@ class MetaIT extends AdminApiIT {
                 case SRC_IP, DST_IP -> "192.0.2.1";
                 case STATUS, PROTO_TYPE, CSEQ, SRC_PORT, DST_PORT, CAPTURE_ID -> "1";
                 case TRANSPORT -> "udp";
+                case STATE -> "busy";
+                case HANGUP_BY -> "caller";
+                case REASON_CAUSE -> "16";
+                case DURATION, PDD, SETUP -> ">1s";
                 default -> "x";
             };
             int status = admin.get().uri(u -> u.path("/api/v1/calls").queryParam(f.param(), value).build())

@@ -132,6 +132,7 @@ final class FakeHomerApi implements AutoCloseable {
                         .post("/api/v1/shares", authed(this::share))
                         .get("/api/v1/shared/{token}/flow", (q, s) -> flow(s, shares.get(param(q, "token"))))
                         .get("/api/v1/shared/{token}/qos", (q, s) -> qos(s, shares.get(param(q, "token"))))
+                        .get("/api/v1/shared/{token}/record", (q, s) -> record(s, shares.get(param(q, "token"))))
                         .get("/api/v1/shared/{token}/pcap", (q, s) -> pcap(s, shares.get(param(q, "token")))))
                 .bindNow();
     }

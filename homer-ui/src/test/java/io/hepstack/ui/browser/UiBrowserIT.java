@@ -104,14 +104,21 @@ class UiBrowserIT {
         d.findElement(By.id("password")).sendKeys(FakeHomerApi.PASSWORD, Keys.ENTER);
 
         waiting(d).until(ExpectedConditions.presenceOfElementLocated(By.id("search-button")));
-        // The form is the API's (GET /api/v1/meta/search): every field of the message search in its order, its
-        // syntax as the tooltip, "(messages)" on the fields the call list does not take.
+        // The form is the API's (GET /api/v1/meta/search): every field of the message search and of the call list in
+        // its order, its syntax as the tooltip, "(messages)" on the fields the call list does not take, "(calls)" on
+        // those only the call list takes (a call record's: state, who hung up, durations).
+        List<String> formFields = new java.util.ArrayList<>(api.searchParams("messages"));
+        api.searchParams("calls").stream().filter(p -> !formFields.contains(p)).forEach(formFields::add);
+        assertThat(formFields).contains("state", "duration");
         assertThat(d.findElements(By.cssSelector("form.search .grid input")).stream().map(e -> e.getAttribute("name")).toList())
-                .isEqualTo(api.searchParams("messages"));
+                .isEqualTo(formFields);
         assertThat(d.findElement(By.id("f-protoType")).getAttribute("title")).isEqualTo(api.searchSyntax("protoType"));
-        for (String param : api.searchParams("messages")) {
+        assertThat(d.findElement(By.id("f-duration")).getAttribute("title")).isEqualTo(api.searchSyntax("duration"));
+        for (String param : formFields) {
+            boolean calls = api.searchParams("calls").contains(param);
+            boolean messages = api.searchParams("messages").contains(param);
             assertThat(d.findElement(By.cssSelector("label[for=f-" + param + "]")).getText()).as(param)
-                    .endsWith(api.searchParams("calls").contains(param) ? "" : "(messages)");
+                    .endsWith(calls && messages ? "" : calls ? "(calls)" : "(messages)");
         }
         d.findElement(By.id("f-fromUser")).sendKeys("alice");
         d.findElement(By.id("search-button")).click();
@@ -211,6 +218,9 @@ class UiBrowserIT {
             d.switchTo().frame("call");
             List<WebElement> arrows = waiting(d).until(ExpectedConditions.numberOfElementsToBe(
                     By.cssSelector("svg.ladder g.arrow"), api.messageCount(FakeHomerApi.CALL)));
+            // what happened to the call, in words, above the ladder as in the engineer's view
+            assertThat(d.findElement(By.id("call-record")).getText()).contains("Completed: the caller ended it",
+                    "Q.850 cause 16 — Normal call clearing");
             arrows.get(2).click();
             waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.id("detail"), "INVITE sip:bob@192.0.2.30 SIP/2.0"));
             // payload types are named without a login too (a name only the fake's endpoint can have given)
