@@ -224,11 +224,16 @@ public final class CallRecordStore {
         return Flux.from(st.execute()).flatMap(r -> Mono.from(r.getRowsUpdated())).reduce(0L, Long::sum);
     }
 
-    /** Ringing records whose ring timeout has passed with no new message: not answered, by timeout. */
+    /**
+     * Ringing records whose ring timeout has passed with no new message: not answered, by timeout, ended at the
+     * timeout and rung until then, as {@link DialogRecorder} reads the same rows now (a rebuild writes the same).
+     */
     private Mono<Long> timeouts(Connection c, Instant now) {
         Sql s = new Sql();
-        s.append("UPDATE call_records SET state = 'no_answer', hangup_by = 'timeout', ended_at = started_at + ")
-                .append(s.bind(settings.ringTimeout().toMillis())).append(" * interval '1 millisecond', updated_at = ")
+        String end = "started_at + " + s.bind(settings.ringTimeout().toMillis()) + " * interval '1 millisecond'";
+        s.append("UPDATE call_records SET state = 'no_answer', hangup_by = 'timeout', ended_at = ").append(end)
+                .append(", ring_ms = CASE WHEN ringing_at IS NOT NULL THEN greatest(0, floor(extract(epoch FROM ").append(end)
+                .append(" - ringing_at) * 1000000)::bigint) / 1000 END, updated_at = ")
                 .append(s.bind(utc(now))).append(" WHERE state = 'ringing' AND started_at <= ")
                 .append(s.bind(utc(now.minus(settings.ringTimeout()))));
         return execute(c, s);

@@ -145,6 +145,11 @@ class CallRecordStoreIT {
         CallRecordStore.Pass pass = store().pass().block(Duration.ofSeconds(60));
         assertThat(pass.timedOut()).isEqualTo(1);
         assertThat(state("ring@test")).isEqualTo("no_answer timeout");
+        // the sweep writes the record DialogRecorder reads from the rows at that time: ring time to the timeout too
+        String swept = query("SELECT (to_jsonb(r) - 'updated_at')::text FROM call_records r WHERE call_id = 'ring@test'");
+        assertThat(query("SELECT ring_ms FROM call_records WHERE call_id = 'ring@test'")).isEqualTo("179000"); // 180 a second in
+        store().rebuild(Instant.ofEpochSecond(t / 1_000_000 - 1), Instant.ofEpochSecond(t / 1_000_000 + 1)).block(Duration.ofSeconds(60));
+        assertThat(query("SELECT (to_jsonb(r) - 'updated_at')::text FROM call_records r WHERE call_id = 'ring@test'")).isEqualTo(swept);
     }
 
     @Test
