@@ -152,7 +152,8 @@ class LoadBalancedStackIT {
                     "--homer.ingest.udp.host=127.0.0.1", "--homer.ingest.udp.port=" + ingestHep[i],
                     "--homer.ingest.tcp.host=127.0.0.1", "--homer.ingest.tcp.port=" + ingestHep[i],
                     "--homer.ingest.pipeline.batch-age=50ms",
-                    "--homer.ingest.storage.maintenance-interval=2s"));
+                    "--homer.ingest.storage.maintenance-interval=2s",
+                    "--homer.ingest.calls.enabled=true")); // both keep call records: their passes share one feed
             args.addAll(database);
             ingest[i] = started(ChildProcess.java("hep-ingest-" + (i + 1), LOGS, ChildProcess.jar("hepstack.ingest.jar", "hep-ingest"), "192m", args));
         }
@@ -238,6 +239,10 @@ class LoadBalancedStackIT {
         assertThat(metric(1, "hep_packets_dropped_total", "")).as("drops at the collector left running").isZero();
         assertThat(metric(1, "hep_packets_rejected_total", "")).as("rejects at the collector left running").isZero();
 
+        // 5b. the call records both collectors kept, each pass taking the feed both fill, are those one builder
+        // reads from the stored rows alone: a call split across the collectors is recorded whole
+        callRecordsAsOneBuilderReadsThem();
+
         // 6. searchable through the balanced API, both replicas answering; the UI through nginx
         searchThroughTheBalancedApi();
         uiThroughNginx();
@@ -251,6 +256,47 @@ class LoadBalancedStackIT {
                 + "stack up in %.1f s, total %.1f s", expected, perRun, (long) CALLS * ROWS_PER_CALL, stackUpSeconds, seconds());
         System.out.println("LoadBalancedStackIT: " + summary);
         Files.writeString(LOGS.resolve("summary.txt"), summary + System.lineSeparator());
+    }
+
+    // ---- 5b. call records across collectors ----
+
+    /**
+     * Once the change feed is empty (every change taken by a pass of either collector), the records equal what a
+     * rebuild writes from the stored rows alone: the Kamailio run's calls, whose rows came over Kamailio's TCP
+     * connections through the balancer to both collectors, are each recorded once, completed by the caller, from
+     * all their rows; and so are the generator's calls, including those of the collector stopped mid-run.
+     */
+    private void callRecordsAsOneBuilderReadsThem() throws Exception {
+        awaitTrue(() -> count("select count(*) from call_changes") == 0, Duration.ofSeconds(60), "the change feed taken");
+        Thread.sleep(1500); // a pass that took the last changes has committed its records
+        assertThat(count("select count(*) from call_changes")).as("changes left in the feed").isZero();
+        String kamailioCalls = "call_id like '" + callTag + "-%'";
+        assertThat(count("select count(*) from call_records where " + kamailioCalls + " and state = 'completed'"
+                + " and hangup_by = 'caller'")).as("Kamailio's calls recorded completed by the caller").isEqualTo(CALLS);
+        assertThat(count("select count(*) from call_records r where " + kamailioCalls + " and stored_rows = "
+                + "(select count(*) from messages_call m where m.call_id = r.call_id)"))
+                .as("each recorded from all its rows").isEqualTo(CALLS);
+        Map<String, String> kept = callRecords();
+        assertThat(kept.size()).as("records kept").isGreaterThan(CALLS);
+        Long rebuilt = new io.hepstack.proto.call.CallRecordStore(db.connectionFactory(), java.time.Clock.systemUTC(),
+                io.hepstack.proto.call.CallRecordStore.Settings.DEFAULTS)
+                .rebuild(startedAt.minus(Duration.ofHours(1)), Instant.now().plus(Duration.ofMinutes(1))).block(Duration.ofSeconds(120));
+        assertThat(rebuilt).as("records a rebuild wrote").isEqualTo(kept.size());
+        Map<String, String> fromRows = callRecords();
+        assertThat(fromRows).as("records kept by the two collectors' passes = records read again from the rows").isEqualTo(kept);
+        System.out.printf("LoadBalancedStackIT: %d call records kept by two collectors equal a rebuild's%n", kept.size());
+    }
+
+    /** Every call record as text, all of its columns but the time it was written. */
+    private static Map<String, String> callRecords() throws Exception {
+        Map<String, String> out = new TreeMap<>();
+        try (Connection c = db.openJdbc(); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("select call_id, (to_jsonb(r) - 'updated_at')::text from call_records r")) {
+            while (r.next()) {
+                out.put(r.getString(1), r.getString(2));
+            }
+        }
+        return out;
     }
 
     // ---- 1. Kamailio + SIPp ----
