@@ -1,6 +1,7 @@
 import { h, mount, errorBox, empty, statusClass } from './dom.js';
 import { ApiError, call, query } from './api.js';
 import { formatLocal, utcTitle, micros } from './time.js';
+import { fieldValue, setField, copyField, fieldPlaceholder } from './searchfields.js';
 
 // Live view, sngrep in the browser: /live?view=calls|messages&method=INVITE&fromUser=...
 // Streams GET /api/v1/stream/messages (server-sent events). EventSource cannot send the bearer token, so
@@ -77,7 +78,7 @@ export function livePage(root, app, signal, search) {
   const inputs = {};
   const form = h('form', { class: 'search live-filter', role: 'search', 'aria-label': 'Live filter' },
     h('div', { class: 'grid' }, filters.map(({ param: name, label, syntax }) => {
-      inputs[name] = h('input', { id: `l-${name}`, name, value: params.get(name) || '', autocomplete: 'off', spellcheck: 'false', title: syntax });
+      inputs[name] = h('input', { id: `l-${name}`, name, value: fieldValue(params, name), placeholder: fieldPlaceholder(name), autocomplete: 'off', spellcheck: 'false', title: syntax });
       return h('div', { class: 'field' }, h('label', { for: `l-${name}` }, label), inputs[name]);
     })),
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', id: 'live-apply' }, 'Apply filter')));
@@ -85,7 +86,7 @@ export function livePage(root, app, signal, search) {
     e.preventDefault();
     const next = new URLSearchParams();
     if (view === 'messages') next.set('view', view);
-    for (const { param: name } of filters) if (inputs[name].value.trim()) next.set(name, inputs[name].value.trim());
+    for (const { param: name } of filters) setField(next, name, inputs[name].value);
     app.navigate('/live' + (next.toString() ? '?' + next : ''));
   });
 
@@ -262,7 +263,7 @@ export function livePage(root, app, signal, search) {
   const stop = () => stream.abort();
   signal.addEventListener('abort', stop, { once: true });
   const filter = {};
-  for (const { param: name } of filters) if (params.get(name)) filter[name] = params.get(name);
+  for (const { param: name } of filters) copyField(params, name, filter);
 
   (async () => {
     let lastId = null;

@@ -4,6 +4,7 @@ import { loadPayloadTypes } from './hep.js';
 import { json, query } from './api.js';
 import { formatLocal, utcTitle, duration, micros } from './time.js';
 import { resolveRange, rangePicker } from './range.js';
+import { fieldValue, setField, copyField, fieldPlaceholder } from './searchfields.js';
 
 // The whole search lives in the URL (bookmarkable): /?view=calls&range=1h&fromUser=alice&sort=startedAt&dir=desc
 
@@ -59,7 +60,7 @@ export function searchPage(root, app, signal, search) {
 
   const inputs = {};
   const fieldEls = fields.map(({ param: name, label, syntax, scope }) => {
-    inputs[name] = h('input', { id: `f-${name}`, name, type: 'text', value: params.get(name) || '', autocomplete: 'off', spellcheck: 'false', title: syntax });
+    inputs[name] = h('input', { id: `f-${name}`, name, type: 'text', value: fieldValue(params, name), placeholder: fieldPlaceholder(name), autocomplete: 'off', spellcheck: 'false', title: syntax });
     return h('div', { class: ['field', scope === 'messages' && 'messages-only', scope === 'calls' && 'calls-only'] },
       h('label', { for: `f-${name}` }, label,
         scope === 'messages' ? h('span', { class: 'scope', title: 'Applies to the message list only' }, ' (messages)')
@@ -85,7 +86,7 @@ export function searchPage(root, app, signal, search) {
     const next = new URLSearchParams();
     next.set('view', form.querySelector('input[name=view]:checked').value);
     picker.writeTo(next);
-    for (const { param: name } of fields) if (inputs[name].value.trim()) next.set(name, inputs[name].value.trim());
+    for (const { param: name } of fields) setField(next, name, inputs[name].value);
     if (params.get('sort')) { next.set('sort', params.get('sort')); next.set('dir', params.get('dir') || 'asc'); }
     app.navigate('/?' + next.toString());
   });
@@ -103,7 +104,7 @@ async function runSearch(results, params, view, resolved, app, signal, fields) {
   const q = { from: resolved.from, to: resolved.to, limit: params.get('limit') || 100, cursor: params.get('cursor') || '' };
   for (const { param: name, scope } of fields) {
     if (scope !== 'both' && scope !== view) continue;
-    if (params.get(name)) q[name] = params.get(name);
+    copyField(params, name, q);
   }
   const rangeText = h('p', { class: 'range', title: `UTC ${resolved.from} – ${resolved.to}` },
     `${formatLocal(resolved.from)} – ${formatLocal(resolved.to)}`);

@@ -44,3 +44,42 @@ export function withSearchFields(page) {
     return () => dispose();
   };
 }
+
+// One field's parameter carries a name: `header.NAME=value` (any SIP header, GET /api/v1/messages and the
+// stream). Its input takes "NAME: value" ("X-Customer-Id: acme*"; a name alone: the header is present).
+const HEADER = 'header';
+const HEADER_PREFIX = 'header.';
+
+/** What the input of field `name` shows for the URL's parameters. */
+export function fieldValue(params, name) {
+  if (name !== HEADER) return params.get(name) || '';
+  for (const [k, v] of params) if (k.startsWith(HEADER_PREFIX)) return `${k.slice(HEADER_PREFIX.length)}: ${v}`;
+  return '';
+}
+
+/** Sets the URL's parameter of field `name` from its input's text. */
+export function setField(params, name, text) {
+  const t = text.trim();
+  if (!t) return;
+  if (name !== HEADER) {
+    params.set(name, t);
+    return;
+  }
+  const colon = t.indexOf(':');
+  const header = (colon < 0 ? t : t.slice(0, colon)).trim();
+  params.set(HEADER_PREFIX + header, (colon < 0 ? '' : t.slice(colon + 1).trim()) || '*');
+}
+
+/** Copies the URL's parameters of field `name` into the API query `q`. */
+export function copyField(params, name, q) {
+  if (name !== HEADER) {
+    if (params.get(name)) q[name] = params.get(name);
+    return;
+  }
+  for (const [k, v] of params) if (k.startsWith(HEADER_PREFIX)) q[k] = v;
+}
+
+/** A placeholder for field `name`'s input, where its syntax needs an example. */
+export function fieldPlaceholder(name) {
+  return name === HEADER ? 'X-Customer-Id: acme*' : null;
+}

@@ -69,6 +69,11 @@ public final class Filter {
         CAPTURE_ID("captureId", "capture_id", Type.UINT32, "Capture agent id"),
         PROTO_TYPE("protoType", "proto_type", Type.BYTE, "Payload type"),
         TEXT("text", "payload_text", Type.PAYLOAD, "Free text"),
+        /**
+         * Any SIP header by name, given as the parameter {@code header.NAME} ({@code header.X-Customer-Id=acme*}): a
+         * line of the raw message, so bounded like {@code text} (no index serves it).
+         */
+        HEADER("header", "payload_text", Type.HEADER, "SIP header (header.NAME)"),
         /** A log line's level (the log family, HEP type 100: {@code extra.log.level}); only log rows have one. */
         LOG_LEVEL("logLevel", LogLine.LEVEL_SQL, Type.LEVEL, "Log level", MessageKind.LOG),
 
@@ -175,6 +180,9 @@ public final class Filter {
         CORRELATION("as text; matched against the correlation id, or the Call-ID where they are the same"),
         PAYLOAD("case-insensitive substring of the raw message, * allowed inside; at most "
                 + "homer.api.search.max-text-range of messages"),
+        HEADER("as header.NAME=value, NAME any header name (case-insensitive): the header's whole value, exact; * "
+                + "matches any characters (acme*), a lone * any value (the header is present); a,b any of them; !v not v; "
+                + "at most homer.api.search.max-text-range of messages"),
         STATUS("486, a range 400-499, a class 4xx or a prefix 4* / 18*; a,b any of them; !v not v", 999),
         BYTE("a number 0-255 or a range 1-5; a,b any of them; !v not v", 255),
         PORT("a port 0-65535 or a range 5060-5080; a,b any of them; !v not v", 65535),
@@ -226,12 +234,38 @@ public final class Filter {
     private static final Pattern DURATION_BOUND = Pattern.compile("(<=|>=|<|>)?" + DURATION_VALUE);
     private static final Pattern DURATION_RANGE = Pattern.compile(DURATION_VALUE + "-" + DURATION_VALUE);
 
+    /** A header name as RFC 3261 writes them (a token), at most 64 characters. */
+    private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9!%'*+._`~-]{1,64}");
+    /** The prefix of a {@link Field#HEADER} parameter: {@code header.NAME}. */
+    public static final String HEADER_PREFIX = "header.";
+
     private final Field field;
     private final List<Term> terms;
+    /** The header's name of a {@link Field#HEADER} filter, else {@code null}. */
+    private final String header;
 
-    private Filter(Field field, List<Term> terms) {
+    private Filter(Field field, List<Term> terms, String header) {
         this.field = field;
         this.terms = terms;
+        this.header = header;
+    }
+
+    /**
+     * The filter of the request parameter {@code param} of {@code field} ({@link #field(String)}): a header's
+     * parameter names its header ({@code header.X-Customer-Id}).
+     *
+     * @throws ApiException 400 when a value or the header's name does not fit
+     */
+    public static Filter of(String param, Field field, String raw, int maxValues, int maxLength) {
+        if (field != Field.HEADER) {
+            return of(field, raw, maxValues, maxLength);
+        }
+        String name = param.startsWith(HEADER_PREFIX) ? param.substring(HEADER_PREFIX.length()) : "";
+        if (!HEADER_NAME.matcher(name).matches()) {
+            throw ApiException.badRequest(Times.quote(param) + ": not a header name (expected header.NAME, NAME a token "
+                    + "of at most 64 characters: header.X-Customer-Id)");
+        }
+        return new Filter(field, Term.parse(param, raw, maxValues, maxLength), name);
     }
 
     /**
@@ -240,8 +274,11 @@ public final class Filter {
      * @throws ApiException 400 when a value does not fit the field
      */
     public static Filter of(Field field, String raw, int maxValues, int maxLength) {
+        if (field == Field.HEADER) {
+            throw new IllegalArgumentException("a header's filter is made with of(param, field, ...)");
+        }
         List<Term> terms = Term.parse(field.param, raw, maxValues, maxLength);
-        Filter f = new Filter(field, terms);
+        Filter f = new Filter(field, terms, null);
         for (Term t : terms) {
             f.validate(t); // every value is checked before any SQL is written
         }
@@ -372,6 +409,10 @@ public final class Filter {
                 String p = sql.bind("%" + (t.like() == null ? likeEscape(t.literal()) : t.like()) + "%");
                 yield t.negated() ? "(" + col + " IS NULL OR " + col + " NOT ILIKE " + p + ")" : col + " ILIKE " + p;
             }
+            case HEADER -> {
+                String p = sql.bind(headerLine(header, t));
+                yield t.negated() ? "(" + col + " IS NULL OR " + col + " !~ " + p + ")" : col + " ~ " + p;
+            }
             case STATUS, BYTE, PORT, UINT32, TRANSPORT, CAUSE -> {
                 long[] r = numbers(t);
                 String cond = r[0] == r[1] ? col + " = " + sql.bind(bindable(r[0]))
@@ -437,6 +478,45 @@ public final class Filter {
             }
         }
         return levels;
+    }
+
+    /**
+     * The regular expression (PostgreSQL's, newline-sensitive) of a line of the raw message that is header
+     * {@code name} (any case) with the term's value: the whole value, {@code *} for any characters of the line.
+     */
+    static String headerLine(String name, Term t) {
+        StringBuilder re = new StringBuilder("(?n)^");
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (Character.isLetter(c)) {
+                re.append('[').append(Character.toUpperCase(c)).append(Character.toLowerCase(c)).append(']');
+            } else {
+                re.append(regexLiteral(c));
+            }
+        }
+        re.append("[ \t]*:[ \t]*");
+        if (t.like() == null) {
+            for (int i = 0; i < t.literal().length(); i++) {
+                re.append(regexLiteral(t.literal().charAt(i)));
+            }
+        } else { // the LIKE pattern: % any characters, a backslash before a literal % _ or backslash
+            String like = t.like();
+            for (int i = 0; i < like.length(); i++) {
+                char c = like.charAt(i);
+                if (c == '\\' && i + 1 < like.length()) {
+                    re.append(regexLiteral(like.charAt(++i)));
+                } else if (c == '%') {
+                    re.append("[^\r\n]*");
+                } else {
+                    re.append(regexLiteral(c));
+                }
+            }
+        }
+        return re.append("[ \t]*\r?$").toString();
+    }
+
+    private static String regexLiteral(char c) {
+        return Character.isLetterOrDigit(c) || c == ' ' || c > 127 ? String.valueOf(c) : "\\" + c;
     }
 
     static String likeEscape(String s) {
@@ -570,8 +650,11 @@ public final class Filter {
         }
     }
 
-    /** The allowlisted field of a parameter name, or {@code null}. */
+    /** The allowlisted field of a parameter name ({@code header.NAME}: {@link Field#HEADER}), or {@code null}. */
     public static Field field(String param) {
+        if (param.startsWith(HEADER_PREFIX)) {
+            return Field.HEADER;
+        }
         for (Field f : Field.values()) {
             if (f.param.equals(param)) {
                 return f;
@@ -582,6 +665,6 @@ public final class Filter {
 
     @Override
     public String toString() {
-        return field.param.toLowerCase(Locale.ROOT) + terms;
+        return field.param.toLowerCase(Locale.ROOT) + (header == null ? "" : "." + header) + terms;
     }
 }

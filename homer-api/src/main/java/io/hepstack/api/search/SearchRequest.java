@@ -50,14 +50,15 @@ public record SearchRequest(Instant from, Instant to, int limit, String cursor, 
             }
             String raw = String.join(",", query.get(name));
             if (!raw.isEmpty()) {
-                filters.add(Filter.of(field, raw, limits.maxValues(), limits.maxValueLength()));
+                filters.add(Filter.of(name, field, raw, limits.maxValues(), limits.maxValueLength()));
             }
         }
         Instant[] range = range(query.getFirst("from"), query.getFirst("to"), limits.defaultRange(), limits.maxRange(), clock);
-        if (filters.stream().anyMatch(f -> f.field() == Filter.Field.TEXT)
-                && Duration.between(range[0], range[1]).compareTo(limits.maxTextRange()) > 0) {
+        Filter scan = filters.stream().filter(f -> f.field() == Filter.Field.TEXT || f.field() == Filter.Field.HEADER)
+                .findFirst().orElse(null);
+        if (scan != null && Duration.between(range[0], range[1]).compareTo(limits.maxTextRange()) > 0) {
             long minutes = limits.maxTextRange().toMinutes();
-            throw ApiException.badRequest("text: searches at most " + (minutes % 60 == 0 ? minutes / 60 + " h" : minutes + " min")
+            throw ApiException.badRequest(scan.field().param() + ": searches at most " + (minutes % 60 == 0 ? minutes / 60 + " h" : minutes + " min")
                     + " of messages (no index serves it): narrow from/to");
         }
         return new SearchRequest(range[0], range[1], limit(query.getFirst("limit"), limits), blankToNull(query.getFirst("cursor")),

@@ -85,7 +85,7 @@ class StreamController {
             }
             String raw = String.join(",", query.get(name));
             if (!raw.isEmpty()) {
-                filters.add(Filter.of(field, raw, limits.maxValues(), limits.maxValueLength()));
+                filters.add(Filter.of(name, field, raw, limits.maxValues(), limits.maxValueLength()));
             }
         }
         return filters;

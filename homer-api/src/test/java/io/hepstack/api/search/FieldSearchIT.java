@@ -201,6 +201,45 @@ class FieldSearchIT extends AdminApiIT {
 
     // ---- helpers ----
 
+    @Test
+    void anyHeaderIsFoundByNameInAnyCaseAndItsWholeValue() {
+        check("header.X-CID", "aleg-busy-1-10899@127.0.0.1", m -> "aleg-busy-1-10899@127.0.0.1".equals(header(m, "X-CID")));
+        check("header.x-cid", "aleg-*", m -> startsWith(header(m, "X-CID"), "aleg-"));
+        check("header.X-CID", "aleg", m -> false); // the whole value, not a part of it
+        check("header.X-CID", "*", m -> header(m, "X-CID") != null);
+        check("header.X-CID", "!aleg-busy-1-*", m -> !startsWith(header(m, "X-CID"), "aleg-busy-1-"));
+        check("header.Max-Forwards", "69,70", m -> List.of("69", "70").contains(String.valueOf(header(m, "Max-Forwards"))));
+        check("header.Content-Type", "application/sdp", m -> "application/sdp".equals(header(m, "Content-Type")));
+        check("header.CSeq", "7 INVITE", m -> "7 INVITE".equals(header(m, "CSeq"))); // a value with a space: the crafted INVITEs
+        // with another field, as every filter
+        check("header.X-CID", "*", m -> header(m, "X-CID") != null);
+        assertThat(searchAll(Map.of("header.X-CID", "aleg-*", "method", "INVITE"))).isNotEmpty()
+                .allSatisfy(i -> assertThat(i).containsEntry("method", "INVITE"));
+    }
+
+    @Test
+    void aHeaderFilterRefusesABadNameAndAWideRangeAndTheCallListDoesNotTakeIt() {
+        for (String bad : new String[] {"header.", "header.X CID", "header.Bad:Name", "header." + "x".repeat(65)}) {
+            admin.get().uri(b -> b.path("/api/v1/messages").queryParam(bad, "v").build()).exchange().expectStatus().isBadRequest()
+                    .expectBody().jsonPath("$.message").value(m -> assertThat((String) m).contains("not a header name"));
+        }
+        admin.get().uri(b -> b.path("/api/v1/messages").queryParam("from", "2026-01-01T00:00:00Z")
+                        .queryParam("to", "2026-01-02T00:00:00Z").queryParam("header.X-CID", "a").build()).exchange()
+                .expectStatus().isBadRequest().expectBody().jsonPath("$.message")
+                .value(m -> assertThat((String) m).startsWith("header: searches at most 6 h"));
+        admin.get().uri(b -> b.path("/api/v1/calls").queryParam("header.X-CID", "a").build()).exchange().expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.message").value(m -> assertThat((String) m).startsWith("unknown parameter \"header.X-CID\""));
+    }
+
+    /** The first value of a header as the SIP parser reads the stored payload, {@code null} without one or when not SIP. */
+    private static String header(CapturedMessage m, String name) {
+        try {
+            return io.hepstack.proto.sip.SipParser.parse(m.payload()).header(name);
+        } catch (RuntimeException | io.hepstack.proto.sip.SipParseException e) {
+            return null;
+        }
+    }
+
     private void check(String param, String value, Predicate<CapturedMessage> expected) {
         assertThat(signatures(searchAll(Map.of(param, value)))).as("%s=%s", param, value)
                 .containsExactlyInAnyOrderElementsOf(rows.stream().filter(expected).map(FieldSearchIT::signature).toList());

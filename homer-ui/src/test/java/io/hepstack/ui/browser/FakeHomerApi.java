@@ -120,7 +120,10 @@ final class FakeHomerApi implements AutoCloseable {
                             return s.status(204).send().then();
                         }))
                         .get("/api/v1/calls", authed((q, s) -> send(s, Map.of("items", calls()))))
-                        .get("/api/v1/messages", authed((q, s) -> send(s, Map.of("items", allMessages()))))
+                        .get("/api/v1/messages", authed((q, s) -> {
+                            lastMessagesQuery = java.net.URLDecoder.decode(q.uri(), java.nio.charset.StandardCharsets.UTF_8);
+                            return send(s, Map.of("items", allMessages()));
+                        }))
                         .get("/api/v1/messages/{id}", authed((q, s) -> message(s, param(q, "id"))))
                         .get("/api/v1/calls/{callId}", authed((q, s) -> record(s, param(q, "callId"))))
                         .get("/api/v1/calls/{callId}/flow", authed((q, s) -> flow(s, param(q, "callId"))))
@@ -158,6 +161,9 @@ final class FakeHomerApi implements AutoCloseable {
      * One answer held back: {@code received} completes when the request arrives, {@code outcome} when it ends,
      * with {@code "answered"} (after the delay) or {@code "cancelled"} (the client went away first).
      */
+    /** The last message search's request URI, decoded. */
+    volatile String lastMessagesQuery;
+
     record Hold(String path, Duration delay, CompletableFuture<Void> received, CompletableFuture<String> outcome) {
     }
 

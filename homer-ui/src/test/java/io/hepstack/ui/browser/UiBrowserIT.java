@@ -142,6 +142,15 @@ class UiBrowserIT {
         assertThat(d.findElement(By.id("range")).getAttribute("value")).isEqualTo("24h");
         d.findElement(By.cssSelector("#messages-table tbody tr:first-child td:first-child button")).click();
         waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.id("message-detail"), "INVITE sip:bob@192.0.2.20 SIP/2.0"));
+
+        // Any SIP header: the input takes "NAME: value", the URL and the API carry header.NAME=value.
+        WebElement header = d.findElement(By.id("f-header"));
+        assertThat(header.getAttribute("placeholder")).isEqualTo("X-Customer-Id: acme*");
+        header.sendKeys("X-Customer-Id: acme*");
+        d.findElement(By.id("search-button")).click();
+        waiting(d).until(ExpectedConditions.urlContains("header.X-Customer-Id=acme"));
+        waiting(d).until(d2 -> api.lastMessagesQuery != null && api.lastMessagesQuery.contains("header.X-Customer-Id=acme*"));
+        assertThat(d.findElement(By.id("f-header")).getAttribute("value")).isEqualTo("X-Customer-Id: acme*");
     }
 
     @Test
