@@ -45,15 +45,16 @@ export function withSearchFields(page) {
   };
 }
 
-// One field's parameter carries a name: `header.NAME=value` (any SIP header, GET /api/v1/messages and the
-// stream). Its input takes "NAME: value" ("X-Customer-Id: acme*"; a name alone: the header is present).
-const HEADER = 'header';
-const HEADER_PREFIX = 'header.';
+// Two fields' parameters carry a name: `header.NAME=value` (any SIP header) and `json.PATH=value` (a field of a
+// JSON payload), on GET /api/v1/messages and the stream. Their inputs take "NAME: value" ("X-Customer-Id: acme*",
+// "stats.mos: <3.5"; a name alone: present).
+const NAMED = { header: { prefix: 'header.', example: 'X-Customer-Id: acme*' }, json: { prefix: 'json.', example: 'stats.mos: <3.5' } };
 
 /** What the input of field `name` shows for the URL's parameters. */
 export function fieldValue(params, name) {
-  if (name !== HEADER) return params.get(name) || '';
-  for (const [k, v] of params) if (k.startsWith(HEADER_PREFIX)) return `${k.slice(HEADER_PREFIX.length)}: ${v}`;
+  const named = NAMED[name];
+  if (!named) return params.get(name) || '';
+  for (const [k, v] of params) if (k.startsWith(named.prefix)) return `${k.slice(named.prefix.length)}: ${v}`;
   return '';
 }
 
@@ -61,25 +62,27 @@ export function fieldValue(params, name) {
 export function setField(params, name, text) {
   const t = text.trim();
   if (!t) return;
-  if (name !== HEADER) {
+  const named = NAMED[name];
+  if (!named) {
     params.set(name, t);
     return;
   }
   const colon = t.indexOf(':');
-  const header = (colon < 0 ? t : t.slice(0, colon)).trim();
-  params.set(HEADER_PREFIX + header, (colon < 0 ? '' : t.slice(colon + 1).trim()) || '*');
+  const key = (colon < 0 ? t : t.slice(0, colon)).trim();
+  params.set(named.prefix + key, (colon < 0 ? '' : t.slice(colon + 1).trim()) || '*');
 }
 
 /** Copies the URL's parameters of field `name` into the API query `q`. */
 export function copyField(params, name, q) {
-  if (name !== HEADER) {
+  const named = NAMED[name];
+  if (!named) {
     if (params.get(name)) q[name] = params.get(name);
     return;
   }
-  for (const [k, v] of params) if (k.startsWith(HEADER_PREFIX)) q[k] = v;
+  for (const [k, v] of params) if (k.startsWith(named.prefix)) q[k] = v;
 }
 
 /** A placeholder for field `name`'s input, where its syntax needs an example. */
 export function fieldPlaceholder(name) {
-  return name === HEADER ? 'X-Customer-Id: acme*' : null;
+  return NAMED[name] ? NAMED[name].example : null;
 }

@@ -74,6 +74,12 @@ public final class Filter {
          * line of the raw message, so bounded like {@code text} (no index serves it).
          */
         HEADER("header", "payload_text", Type.HEADER, "SIP header (header.NAME)"),
+        /**
+         * A field of a JSON payload (logs, QoS reports, any agent's JSON) by path, given as the parameter {@code
+         * json.PATH} ({@code json.level=error}, {@code json.stats.mos=<3.5}): read from the raw payload, so bounded
+         * like {@code text}.
+         */
+        JSON("json", "payload_text", Type.JSON, "JSON field (json.PATH)"),
         /** A log line's level (the log family, HEP type 100: {@code extra.log.level}); only log rows have one. */
         LOG_LEVEL("logLevel", LogLine.LEVEL_SQL, Type.LEVEL, "Log level", MessageKind.LOG),
 
@@ -183,6 +189,10 @@ public final class Filter {
         HEADER("as header.NAME=value, NAME any header name (case-insensitive): the header's whole value, exact; * "
                 + "matches any characters (acme*), a lone * any value (the header is present); a,b any of them; !v not v; "
                 + "at most homer.api.search.max-text-range of messages"),
+        JSON("as json.PATH=value, PATH keys and array indexes joined by dots (json.stats.mos, json.report_blocks.0.fraction_lost): "
+                + "a number compares as a number (3.5, >3.5, >=3.5, <3.5, <=3.5), true/false as a boolean, anything else as "
+                + "text (exact, * any characters), a lone * any value (the field is present); a,b any of them; !v not v; "
+                + "at most homer.api.search.max-text-range of messages"),
         STATUS("486, a range 400-499, a class 4xx or a prefix 4* / 18*; a,b any of them; !v not v", 999),
         BYTE("a number 0-255 or a range 1-5; a,b any of them; !v not v", 255),
         PORT("a port 0-65535 or a range 5060-5080; a,b any of them; !v not v", 65535),
@@ -238,16 +248,21 @@ public final class Filter {
     private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9!%'*+._`~-]{1,64}");
     /** The prefix of a {@link Field#HEADER} parameter: {@code header.NAME}. */
     public static final String HEADER_PREFIX = "header.";
+    /** The prefix of a {@link Field#JSON} parameter: {@code json.PATH}. */
+    public static final String JSON_PREFIX = "json.";
+    /** A JSON path: up to 8 keys or array indexes joined by dots, each of letters, digits, {@code _} and {@code -}. */
+    private static final Pattern JSON_PATH = Pattern.compile("[A-Za-z0-9_-]{1,64}(\\.[A-Za-z0-9_-]{1,64}){0,7}");
+    private static final Pattern JSON_NUMBER = Pattern.compile("(<=|>=|<|>)?(-?\\d{1,15}(\\.\\d{1,15})?)");
 
     private final Field field;
     private final List<Term> terms;
-    /** The header's name of a {@link Field#HEADER} filter, else {@code null}. */
-    private final String header;
+    /** What the parameter names: the header of a {@link Field#HEADER} filter, the path of a {@link Field#JSON} one, else {@code null}. */
+    private final String key;
 
-    private Filter(Field field, List<Term> terms, String header) {
+    private Filter(Field field, List<Term> terms, String key) {
         this.field = field;
         this.terms = terms;
-        this.header = header;
+        this.key = key;
     }
 
     /**
@@ -257,6 +272,14 @@ public final class Filter {
      * @throws ApiException 400 when a value or the header's name does not fit
      */
     public static Filter of(String param, Field field, String raw, int maxValues, int maxLength) {
+        if (field == Field.JSON) {
+            String path = param.startsWith(JSON_PREFIX) ? param.substring(JSON_PREFIX.length()) : "";
+            if (!JSON_PATH.matcher(path).matches()) {
+                throw ApiException.badRequest(Times.quote(param) + ": not a JSON path (expected json.PATH, PATH up to 8 "
+                        + "keys or array indexes of letters, digits, _ and - joined by dots: json.stats.mos)");
+            }
+            return new Filter(field, Term.parse(param, raw, maxValues, maxLength), path);
+        }
         if (field != Field.HEADER) {
             return of(field, raw, maxValues, maxLength);
         }
@@ -274,8 +297,8 @@ public final class Filter {
      * @throws ApiException 400 when a value does not fit the field
      */
     public static Filter of(Field field, String raw, int maxValues, int maxLength) {
-        if (field == Field.HEADER) {
-            throw new IllegalArgumentException("a header's filter is made with of(param, field, ...)");
+        if (field == Field.HEADER || field == Field.JSON) {
+            throw new IllegalArgumentException("a header's or JSON field's filter is made with of(param, field, ...)");
         }
         List<Term> terms = Term.parse(field.param, raw, maxValues, maxLength);
         Filter f = new Filter(field, terms, null);
@@ -409,8 +432,9 @@ public final class Filter {
                 String p = sql.bind("%" + (t.like() == null ? likeEscape(t.literal()) : t.like()) + "%");
                 yield t.negated() ? "(" + col + " IS NULL OR " + col + " NOT ILIKE " + p + ")" : col + " ILIKE " + p;
             }
+            case JSON -> jsonCondition(sql, col, t);
             case HEADER -> {
-                String p = sql.bind(headerLine(header, t));
+                String p = sql.bind(headerLine(key, t));
                 yield t.negated() ? "(" + col + " IS NULL OR " + col + " !~ " + p + ")" : col + " ~ " + p;
             }
             case STATUS, BYTE, PORT, UINT32, TRANSPORT, CAUSE -> {
@@ -478,6 +502,33 @@ public final class Filter {
             }
         }
         return levels;
+    }
+
+    /**
+     * The condition of a JSON path term on the payload: {@code hep_json_at} (V11) reads the value at the path, or
+     * NULL for a payload that is no JSON; a number value compares numerically with numbers only, {@code true} and
+     * {@code false} with booleans, any other value as text with strings (and numbers and booleans as written).
+     */
+    private String jsonCondition(Sql sql, String col, Term t) {
+        String at = "hep_json_at(" + col + ", " + sql.bind(key.split("\\.")) + ")";
+        String cond;
+        Matcher m;
+        if (t.matchesAnything()) {
+            cond = at + " IS NOT NULL";
+        } else if (t.like() == null && (m = JSON_NUMBER.matcher(t.literal())).matches()) {
+            String op = m.group(1) == null ? "=" : m.group(1);
+            cond = "(jsonb_typeof(" + at + ") = 'number' AND (" + at + " #>> '{}')::numeric " + op + " "
+                    + sql.bind(new java.math.BigDecimal(m.group(2))) + ")";
+        } else if (t.like() == null && (t.literal().equals("true") || t.literal().equals("false"))) {
+            cond = at + " = " + sql.bind(t.literal()) + "::jsonb";
+        } else if (t.like() == null) {
+            cond = "(jsonb_typeof(" + at + ") IN ('string', 'number', 'boolean') AND " + at + " #>> '{}' = "
+                    + sql.bind(t.literal()) + ")";
+        } else {
+            cond = "(jsonb_typeof(" + at + ") IN ('string', 'number', 'boolean') AND " + at + " #>> '{}' LIKE "
+                    + sql.bind(t.like()) + ")";
+        }
+        return t.negated() ? "NOT coalesce(" + cond + ", false)" : cond;
     }
 
     /**
@@ -655,6 +706,9 @@ public final class Filter {
         if (param.startsWith(HEADER_PREFIX)) {
             return Field.HEADER;
         }
+        if (param.startsWith(JSON_PREFIX)) {
+            return Field.JSON;
+        }
         for (Field f : Field.values()) {
             if (f.param.equals(param)) {
                 return f;
@@ -665,6 +719,6 @@ public final class Filter {
 
     @Override
     public String toString() {
-        return field.param.toLowerCase(Locale.ROOT) + (header == null ? "" : "." + header) + terms;
+        return field.param.toLowerCase(Locale.ROOT) + (key == null ? "" : "." + key) + terms;
     }
 }

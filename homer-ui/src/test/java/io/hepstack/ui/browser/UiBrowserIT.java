@@ -151,6 +151,13 @@ class UiBrowserIT {
         waiting(d).until(ExpectedConditions.urlContains("header.X-Customer-Id=acme"));
         waiting(d).until(d2 -> api.lastMessagesQuery != null && api.lastMessagesQuery.contains("header.X-Customer-Id=acme*"));
         assertThat(d.findElement(By.id("f-header")).getAttribute("value")).isEqualTo("X-Customer-Id: acme*");
+        // a field of a JSON payload the same way: json.PATH=value
+        WebElement json = d.findElement(By.id("f-json"));
+        assertThat(json.getAttribute("placeholder")).isEqualTo("stats.mos: <3.5");
+        json.sendKeys("stats.mos: <3.5");
+        d.findElement(By.id("search-button")).click();
+        waiting(d).until(d2 -> api.lastMessagesQuery != null && api.lastMessagesQuery.contains("json.stats.mos=<3.5"));
+        assertThat(d.findElement(By.id("f-json")).getAttribute("value")).isEqualTo("stats.mos: <3.5");
     }
 
     @Test
