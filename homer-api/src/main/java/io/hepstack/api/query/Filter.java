@@ -80,6 +80,23 @@ public final class Filter {
          * like {@code text}.
          */
         JSON("json", "payload_text", Type.JSON, "JSON field (json.PATH)"),
+        // Fields read from a line of the raw SIP message (bounded like text): the value between the two patterns.
+        /** The user of a Contact header ({@code Contact: <sip:USER@host>}, compact form {@code m}). */
+        CONTACT_USER("contactUser", Type.LINE, "Contact user", "(" + anyCase("Contact") + "|[Mm])[ \t]*:[^\r\n]*<?sips?:", "@"),
+        /** The user of the P-Asserted-Identity ({@code sip:USER@host} or {@code tel:USER}). */
+        PAI_USER("paiUser", Type.LINE, "P-Asserted-Identity user", "(" + anyCase("P-Asserted-Identity")
+                + ")[ \t]*:[^\r\n]*(sips?|tel):", "([@;>,]|[ \t]*\r?$)"),
+        /** The user name of an Authorization or Proxy-Authorization header ({@code username="USER"}). */
+        AUTH_USER("authUser", Type.LINE, "Authorization user name", "(" + anyCase("Proxy-") + ")?" + anyCase("Authorization")
+                + "[ \t]*:[^\r\n]*" + anyCase("username") + "[ \t]*=[ \t]*\"", "\""),
+        /** The media type of the body ({@code Content-Type}, compact form {@code c}), without its parameters. */
+        CONTENT_TYPE("contentType", Type.LINE, "Content-Type", "(" + anyCase("Content-Type") + "|[Cc])[ \t]*:[ \t]*",
+                "[ \t]*(;[^\r\n]*)?\r?$"),
+        /** The text of a Reason header ({@code Reason: Q.850;cause=16;text="TEXT"}). */
+        REASON("reason", Type.LINE, "Reason text", "(" + anyCase("Reason") + ")[ \t]*:[^\r\n]*" + anyCase("text")
+                + "[ \t]*=[ \t]*\"", "\""),
+        /** An address of an SDP connection line ({@code c=IN IP4 ADDRESS}): for media questions. */
+        SDP_ADDRESS("sdpAddress", Type.LINE, "SDP address (c=)", "c=IN IP[46] ", "(/[0-9]+)*[ \t]*\r?$"),
         /** A log line's level (the log family, HEP type 100: {@code extra.log.level}); only log rows have one. */
         LOG_LEVEL("logLevel", LogLine.LEVEL_SQL, Type.LEVEL, "Log level", MessageKind.LOG),
 
@@ -104,6 +121,25 @@ public final class Filter {
         private final String label;
         private final MessageKind onlyKind;
         private final boolean ofRecord;
+        /** Of a {@link Type#LINE} field: the patterns of its line before and after the value, else {@code null}. */
+        private final String lineBefore;
+        private final String lineAfter;
+
+        /**
+         * A field read from a line of the raw message: a line that matches {@code lineBefore} (PostgreSQL's
+         * newline-sensitive regular expression, from the line's start), the value, then {@code lineAfter}.
+         */
+        Field(String param, Type type, String label, String lineBefore, String lineAfter) {
+            this.param = param;
+            this.column = "payload_text";
+            this.twin = null;
+            this.type = type;
+            this.label = label;
+            this.onlyKind = null;
+            this.ofRecord = false;
+            this.lineBefore = lineBefore;
+            this.lineAfter = lineAfter;
+        }
 
         Field(String param, String column, Type type, String label) {
             this(param, column, null, type, label, null);
@@ -142,6 +178,13 @@ public final class Filter {
             this.label = label;
             this.onlyKind = onlyKind;
             this.ofRecord = ofRecord;
+            this.lineBefore = null;
+            this.lineAfter = null;
+        }
+
+        /** Whether it reads the raw payloads, which no index serves: its search is bounded by max-text-range. */
+        public boolean readsPayloads() {
+            return "payload_text".equals(column);
         }
 
         /** Whether it is a field of a call record ({@code call_records}) rather than of a message. */
@@ -186,6 +229,8 @@ public final class Filter {
         CORRELATION("as text; matched against the correlation id, or the Call-ID where they are the same"),
         PAYLOAD("case-insensitive substring of the raw message, * allowed inside; at most "
                 + "homer.api.search.max-text-range of messages"),
+        LINE("the exact value as written on its line; * matches any characters (alice*); a lone * any value (the line "
+                + "is there); a,b any of them; !v not v; at most homer.api.search.max-text-range of messages"),
         HEADER("as header.NAME=value, NAME any header name (case-insensitive): the header's whole value, exact; * "
                 + "matches any characters (acme*), a lone * any value (the header is present); a,b any of them; !v not v; "
                 + "at most homer.api.search.max-text-range of messages"),
@@ -433,6 +478,10 @@ public final class Filter {
                 yield t.negated() ? "(" + col + " IS NULL OR " + col + " NOT ILIKE " + p + ")" : col + " ILIKE " + p;
             }
             case JSON -> jsonCondition(sql, col, t);
+            case LINE -> {
+                String p = sql.bind("(?n)^" + field.lineBefore + valuePattern(t) + field.lineAfter);
+                yield t.negated() ? "(" + col + " IS NULL OR " + col + " !~ " + p + ")" : col + " ~ " + p;
+            }
             case HEADER -> {
                 String p = sql.bind(headerLine(key, t));
                 yield t.negated() ? "(" + col + " IS NULL OR " + col + " !~ " + p + ")" : col + " ~ " + p;
@@ -545,7 +594,13 @@ public final class Filter {
                 re.append(regexLiteral(c));
             }
         }
-        re.append("[ \t]*:[ \t]*");
+        re.append("[ \t]*:[ \t]*").append(valuePattern(t));
+        return re.append("[ \t]*\r?$").toString();
+    }
+
+    /** A term's value as a regular expression of one line: its characters literally, {@code *} any characters. */
+    private static String valuePattern(Term t) {
+        StringBuilder re = new StringBuilder();
         if (t.like() == null) {
             for (int i = 0; i < t.literal().length(); i++) {
                 re.append(regexLiteral(t.literal().charAt(i)));
@@ -563,7 +618,21 @@ public final class Filter {
                 }
             }
         }
-        return re.append("[ \t]*\r?$").toString();
+        return re.toString();
+    }
+
+    /** {@code word} as a regular expression of any case: {@code [Cc][Oo]...}. */
+    static String anyCase(String word) {
+        StringBuilder re = new StringBuilder();
+        for (int i = 0; i < word.length(); i++) {
+            char c = word.charAt(i);
+            if (Character.isLetter(c)) {
+                re.append('[').append(Character.toUpperCase(c)).append(Character.toLowerCase(c)).append(']');
+            } else {
+                re.append(regexLiteral(c));
+            }
+        }
+        return re.toString();
     }
 
     private static String regexLiteral(char c) {

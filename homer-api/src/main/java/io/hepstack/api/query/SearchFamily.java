@@ -20,7 +20,7 @@ public enum SearchFamily {
      */
     CALLS("calls", true, with(EnumSet.of(Filter.Field.CALL_ID, Filter.Field.CORRELATION_ID, Filter.Field.FROM_USER,
             Filter.Field.FROM_TAG, Filter.Field.TO_USER, Filter.Field.STATUS, Filter.Field.SRC_IP, Filter.Field.SRC_PORT,
-            Filter.Field.DST_IP, Filter.Field.DST_PORT, Filter.Field.TRANSPORT, Filter.Field.CAPTURE_ID),
+            Filter.Field.DST_IP, Filter.Field.DST_PORT, Filter.Field.TRANSPORT, Filter.Field.CAPTURE_ID, Filter.Field.PAI_USER),
             Filter.Field.ofRecords())),
 
     /** {@code GET /api/v1/stream/messages}: every field, no time range or page (a stream starts now). */

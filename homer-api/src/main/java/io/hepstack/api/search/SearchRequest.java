@@ -54,8 +54,7 @@ public record SearchRequest(Instant from, Instant to, int limit, String cursor, 
             }
         }
         Instant[] range = range(query.getFirst("from"), query.getFirst("to"), limits.defaultRange(), limits.maxRange(), clock);
-        Filter scan = filters.stream().filter(f -> f.field() == Filter.Field.TEXT || f.field() == Filter.Field.HEADER
-                        || f.field() == Filter.Field.JSON)
+        Filter scan = filters.stream().filter(f -> f.field().readsPayloads())
                 .findFirst().orElse(null);
         if (scan != null && Duration.between(range[0], range[1]).compareTo(limits.maxTextRange()) > 0) {
             long minutes = limits.maxTextRange().toMinutes();

@@ -90,7 +90,7 @@ class MetaIT extends AdminApiIT {
         assertThat(searches).contains(
                 Map.of("name", "calls", "paged", true,
                         "fields", List.of("callId", "correlationId", "fromUser", "fromTag", "toUser", "status", "srcIp",
-                                "srcPort", "dstIp", "dstPort", "transport", "captureId", "state", "hangupBy", "reasonCause",
+                                "srcPort", "dstIp", "dstPort", "transport", "captureId", "paiUser", "state", "hangupBy", "reasonCause",
                                 "duration", "pdd", "setup")),
                 Map.of("name", "stream", "paged", false,
                         "fields", Arrays.stream(Filter.Field.values()).filter(f -> !f.ofRecord()).map(Filter.Field::param).toList()));

@@ -64,7 +64,9 @@ class FieldSearchIT extends AdminApiIT {
     private static CapturedMessage crafted(String callId, String fromTag, long micros) {
         String text = "INVITE sip:bob@10.9.0.2 SIP/2.0\r\nVia: SIP/2.0/TLS 10.9.0.1:5061;branch=z9hG4bK-lab-" + micros
                 + "\r\nFrom: <sip:alice@10.9.0.1>;tag=" + fromTag + "\r\nTo: <sip:bob@10.9.0.2>\r\nCall-ID: " + callId
-                + "\r\nCSeq: 7 INVITE\r\nContent-Length: 0\r\n\r\n";
+                + "\r\nCSeq: 7 INVITE\r\nP-Asserted-Identity: \"Lab\" <sip:+4930" + (micros % 1000) + "@lab;user=phone>"
+                + "\r\nProxy-Authorization: Digest username=\"lab-user\", realm=\"lab\", nonce=\"n\", uri=\"sip:bob@10.9.0.2\","
+                + " response=\"r\"\r\nReason: Q.850;cause=16;text=\"Normal call clearing\"\r\nContent-Length: 0\r\n\r\n";
         HepPacket p = HepPacket.builder().addresses(Fixture.ip("10.9.0.1"), 5061, Fixture.ip("10.9.0.2"), 5062)
                 .ipProto(HepTransport.TLS.number()).timestampMicros(micros).protoType(HepPayloadType.SIP.number())
                 .captureId(AGENT).node("lab-1").payload(text.getBytes(StandardCharsets.UTF_8)).build();
@@ -229,6 +231,34 @@ class FieldSearchIT extends AdminApiIT {
                 .value(m -> assertThat((String) m).startsWith("header: searches at most 6 h"));
         admin.get().uri(b -> b.path("/api/v1/calls").queryParam("header.X-CID", "a").build()).exchange().expectStatus().isBadRequest()
                 .expectBody().jsonPath("$.message").value(m -> assertThat((String) m).startsWith("unknown parameter \"header.X-CID\""));
+    }
+
+    @Test
+    void namedLinesOfTheMessageFindTheirRows() {
+        check("contactUser", "alice", m -> "alice".equals(uriUser(header(m, "Contact"))));
+        check("contactUser", "user*", m -> startsWith(uriUser(header(m, "Contact")), "user"));
+        check("contactUser", "sipp,alice", m -> List.of("sipp", "alice").contains(String.valueOf(uriUser(header(m, "Contact")))));
+        check("contactUser", "!sipp", m -> !"sipp".equals(uriUser(header(m, "Contact"))));
+        check("contentType", "application/sdp", m -> "application/sdp".equals(header(m, "Content-Type")));
+        check("sdpAddress", "127.0.0.1", m -> m.payload() != null
+                && new String(m.payload(), StandardCharsets.UTF_8).contains("\r\nc=IN IP4 127.0.0.1\r\n"));
+        check("sdpAddress", "10.*", m -> false);
+        check("paiUser", "+4930*", m -> startsWith(uriUser(header(m, "P-Asserted-Identity")), "+4930"));
+        check("authUser", "lab-user", m -> header(m, "Proxy-Authorization") != null
+                && header(m, "Proxy-Authorization").contains("username=\"lab-user\""));
+        check("authUser", "lab", m -> false); // the whole user name
+        check("reason", "Normal call clearing", m -> header(m, "Reason") != null);
+        check("reason", "Normal*", m -> header(m, "Reason") != null);
+        assertThat(searchAll(Map.of("paiUser", "+4930*"))).hasSize(3);
+    }
+
+    /** The user part of the first sip:, sips: or tel: URI in a header's value, or {@code null}. */
+    private static String uriUser(String value) {
+        if (value == null) {
+            return null;
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?:sips?:([^@;>]+)@|tel:([^;>]+))").matcher(value);
+        return m.find() ? (m.group(1) != null ? m.group(1) : m.group(2)) : null;
     }
 
     /** The first value of a header as the SIP parser reads the stored payload, {@code null} without one or when not SIP. */
