@@ -13,12 +13,14 @@ import io.r2dbc.postgresql.api.PostgresqlConnection;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.Result;
+import io.r2dbc.spi.Statement;
 import io.r2dbc.spi.Wrapped;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -43,7 +45,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *       commit. Ledger entries are kept {@link PartitionMaintainer#DEFAULT_LEDGER_RETENTION} by
  *       default; a retry later than that would store the batch again.</li>
  *   <li>Agent timestamps outside {@code [now - retention(kind), now + futureTolerance]} are stored
- *       at the writer's clock, the original kept in {@code agent_ts_us}.</li>
+ *       at the writer's clock, the original kept in {@code agent_ts_us}. The batches of an imported
+ *       capture ({@link #write(CaptureImport, UUID, List)}) keep their capture times whatever their age,
+ *       under a hold that retention honours.</li>
  *   <li>A missing time partition is created before the transaction ({@code CREATE TABLE IF NOT
  *       EXISTS}, tolerant of concurrent creators).</li>
  *   <li>When the database refuses the COPY for a row's data (SQLSTATE class 22, 23 or 54), the batch
@@ -64,8 +68,19 @@ public final class MessageWriter {
     static final String COPY_SQL = "COPY messages (" + MessageColumn.COPY_LIST + ") FROM STDIN (FORMAT binary)";
 
     /** Records a batch id; does nothing (0 rows) when the id is committed, waits while another session holds it. */
-    static final String CLAIM_SQL = "INSERT INTO ingest_batches (batch_id, stored_at, rows) VALUES ($1, $2, $3) "
+    static final String CLAIM_SQL = "INSERT INTO ingest_batches (batch_id, stored_at, rows, import_id) VALUES ($1, $2, $3, $4) "
             + "ON CONFLICT (batch_id) DO NOTHING";
+    /**
+     * Holds an import's range from retention (V9): taken under the maintainer's advisory lock, shared, so
+     * that no maintenance round that has not seen the hold can be dropping partitions meanwhile.
+     */
+    static final String HOLD_LOCK_SQL = "SELECT pg_advisory_xact_lock_shared(" + PartitionMaintainer.ADVISORY_LOCK_KEY + ")";
+    static final String HOLD_SQL = """
+            INSERT INTO capture_imports (import_id, imported_at, keep_until, first_ts, last_ts) VALUES ($1, $2, $3, $4, $5)
+            ON CONFLICT (import_id) DO UPDATE SET imported_at = EXCLUDED.imported_at,
+                keep_until = GREATEST(capture_imports.keep_until, EXCLUDED.keep_until),
+                first_ts = LEAST(capture_imports.first_ts, EXCLUDED.first_ts),
+                last_ts = GREATEST(capture_imports.last_ts, EXCLUDED.last_ts)""";
     static final String PRIOR_SQL = "SELECT rows, refused::text FROM ingest_batches WHERE batch_id = $1";
     static final String OUTCOME_SQL = "UPDATE ingest_batches SET rows = $2, refused = $3::jsonb WHERE batch_id = $1";
     /** The change feed of the call records' builder: the batch's Call-IDs, committed with its rows. */
@@ -122,6 +137,22 @@ public final class MessageWriter {
      * the same messages in the same order on every retry. Nothing happens until subscription.
      */
     public Mono<WriteResult> write(UUID batchId, List<CapturedMessage> batch) {
+        return write(batchId, batch, null);
+    }
+
+    /**
+     * Stores {@code batch}, part of the imported capture {@code capture}, once under {@code batchId}; see
+     * the class contract, with the import's timestamp rule: a capture time is believed whatever its age
+     * (from 1970 to the future tolerance), the time partitions it needs are created, and before the rows
+     * are copied the capture's hold ({@code capture_imports}) is widened to their times and renewed to
+     * {@code capture.keep()} from now, so that retention keeps them that long. The batch id stays in the
+     * ledger as long as the hold does: a re-import finds it.
+     */
+    public Mono<WriteResult> write(CaptureImport capture, UUID batchId, List<CapturedMessage> batch) {
+        return write(batchId, batch, Objects.requireNonNull(capture, "capture"));
+    }
+
+    private Mono<WriteResult> write(UUID batchId, List<CapturedMessage> batch, CaptureImport capture) {
         Objects.requireNonNull(batchId, "batchId");
         Objects.requireNonNull(batch, "batch");
         return Mono.defer(() -> {
@@ -130,7 +161,7 @@ public final class MessageWriter {
             List<StoredRow> rows = new ArrayList<>(batch.size());
             List<RejectedMessage> refused = new ArrayList<>(0);
             for (CapturedMessage m : batch) {
-                StoredRow row = StoredRow.place(m, policy, now);
+                StoredRow row = capture == null ? StoredRow.place(m, policy, now) : StoredRow.placeImported(m, policy, now);
                 String why = row.unencodable();
                 if (why == null) {
                     rows.add(row);
@@ -143,7 +174,7 @@ public final class MessageWriter {
                 return Mono.just(unencodable); // nothing sent, and the same again on any retry
             }
             return Mono.usingWhen(connections.create(),
-                            c -> store(c, unwrap(c), batchId, rows, at, false),
+                            c -> hold(c, capture, rows, at).then(store(c, unwrap(c), batchId, rows, at, false, capture)),
                             Connection::close,
                             (c, e) -> rollbackQuietly(c).then(Mono.from(c.close())),
                             c -> rollbackQuietly(c).then(Mono.from(c.close())))
@@ -156,11 +187,11 @@ public final class MessageWriter {
      * transaction isolating the refused rows; if a partition vanished, once more after recreating it.
      */
     private Mono<WriteResult> store(Connection c, PostgresqlConnection pg, UUID id, List<StoredRow> rows, Instant at,
-                                    boolean partitionsRechecked) {
-        Mono<WriteResult> whole = inTransaction(c, claim(c, id, rows, at)
+                                    boolean partitionsRechecked, CaptureImport capture) {
+        Mono<WriteResult> whole = inTransaction(c, claim(c, id, rows, at, capture)
                 .switchIfEmpty(Mono.defer(() -> callChanges(c, rows)
                         .then(pg.copyIn(COPY_SQL, encode(rows))).map(n -> new WriteResult(n, List.of())))));
-        Mono<WriteResult> isolating = inTransaction(c, claim(c, id, rows, at)
+        Mono<WriteResult> isolating = inTransaction(c, claim(c, id, rows, at, capture)
                 .switchIfEmpty(Mono.defer(() -> callChanges(c, rows).then(isolate(c, pg, rows, 0, partitionsRechecked))
                         .flatMap(refusals -> recordOutcome(c, id, rows.size() - refusals.size(), refusals)
                                 .thenReturn(result(rows, rows.size() - refusals.size(), refusals, false))))));
@@ -171,7 +202,7 @@ public final class MessageWriter {
                 .onErrorResume(e -> !partitionsRechecked && PgErrors.isMissingPartition(e), e -> {
                     // a partition we believed in is gone (dropped by retention, or by hand)
                     knownPartitions.clear();
-                    return store(c, pg, id, rows, at, true);
+                    return store(c, pg, id, rows, at, true, capture);
                 });
     }
 
@@ -192,12 +223,46 @@ public final class MessageWriter {
      * the transaction that committed it (an INSERT on a key another open transaction inserted waits
      * for that one to end).
      */
-    private Mono<WriteResult> claim(Connection c, UUID id, List<StoredRow> rows, Instant at) {
-        return Mono.defer(() -> Flux.from(c.createStatement(CLAIM_SQL)
-                                .bind(0, id).bind(1, at.atOffset(ZoneOffset.UTC)).bind(2, rows.size()).execute())
+    private Mono<WriteResult> claim(Connection c, UUID id, List<StoredRow> rows, Instant at, CaptureImport capture) {
+        return Mono.defer(() -> Flux.from(importId(c.createStatement(CLAIM_SQL)
+                                .bind(0, id).bind(1, at.atOffset(ZoneOffset.UTC)).bind(2, rows.size()), 3, capture).execute())
                         .concatMap(Result::getRowsUpdated)
                         .reduce(0L, Long::sum))
                 .flatMap(claimed -> claimed == 1 ? Mono.empty() : prior(c, id, rows));
+    }
+
+    private static Statement importId(Statement s, int index, CaptureImport capture) {
+        return capture == null ? s.bindNull(index, String.class) : s.bind(index, capture.id());
+    }
+
+    /**
+     * Widens and renews the hold of an imported capture over the times of {@code rows}, committed before
+     * any partition is created or row copied: a maintenance round either ran before (and the partition it
+     * dropped is created again) or sees the hold. Nothing for a collector's batch.
+     */
+    private Mono<Void> hold(Connection c, CaptureImport capture, List<StoredRow> rows, Instant at) {
+        if (capture == null) {
+            return Mono.empty();
+        }
+        long first = Long.MAX_VALUE;
+        long last = Long.MIN_VALUE;
+        for (StoredRow r : rows) {
+            first = Math.min(first, r.tsMicros());
+            last = Math.max(last, r.tsMicros());
+        }
+        Statement hold = c.createStatement(HOLD_SQL).bind(0, capture.id()).bind(1, at.atOffset(ZoneOffset.UTC))
+                .bind(2, at.plus(capture.keep()).atOffset(ZoneOffset.UTC))
+                .bind(3, offsetDateTime(first)).bind(4, offsetDateTime(last));
+        return Mono.from(c.beginTransaction())
+                .then(Flux.from(c.createStatement(HOLD_LOCK_SQL).execute()).concatMap(r -> r.map((row, meta) -> 1)).then())
+                .then(Flux.from(hold.execute()).concatMap(Result::getRowsUpdated).then())
+                .then(Mono.from(c.commitTransaction()))
+                .onErrorResume(e -> rollbackQuietly(c).then(Mono.error(e)));
+    }
+
+    static OffsetDateTime offsetDateTime(long micros) {
+        return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000)
+                .atOffset(ZoneOffset.UTC);
     }
 
     /**

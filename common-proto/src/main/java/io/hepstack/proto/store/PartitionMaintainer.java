@@ -19,7 +19,7 @@ import java.util.Set;
 /**
  * Keeps the time partitions of {@code messages}: creates the current one and {@link
  * PartitionPolicy#ahead()} after it for every kind, and drops those whose whole range is older than
- * the kind's retention.
+ * the kind's retention, unless an imported capture's hold still covers part of their range.
  *
  * <p>Any number of replicas may call {@link #maintain()} on a schedule: a round first takes the
  * session-level advisory lock {@link #ADVISORY_LOCK_KEY} with {@code pg_try_advisory_lock} and does
@@ -38,10 +38,22 @@ public final class PartitionMaintainer {
      */
     public static final Duration DEFAULT_LEDGER_RETENTION = Duration.ofDays(1);
 
-    static final String PRUNE_LEDGER = "DELETE FROM ingest_batches WHERE stored_at < $1";
+    /** Old entries, except those of an import still remembered (V9): a re-import of it must find them. */
+    static final String PRUNE_LEDGER = "DELETE FROM ingest_batches b WHERE stored_at < $1 AND NOT EXISTS "
+            + "(SELECT 1 FROM capture_imports i WHERE i.import_id = b.import_id)";
+
+    /** The ranges imported captures hold from retention: no partition overlapping one is dropped. */
+    static final String HOLDS = "SELECT (extract(epoch FROM first_ts) * 1000000)::bigint, "
+            + "(extract(epoch FROM last_ts) * 1000000)::bigint FROM capture_imports WHERE keep_until > $1";
+
+    /** Imports whose hold expired and whose last message the longest retention has passed. */
+    static final String FORGET_IMPORTS = "DELETE FROM capture_imports WHERE keep_until <= $1 AND last_ts < $2";
 
     private static final String LIST_PARTITIONS = """
             SELECT k.relname AS parent, p.relname AS name,
+                   (extract(epoch FROM (regexp_match(pg_get_expr(p.relpartbound, p.oid),
+                                                     'FROM \\(''([^'']+)''\\)'))[1]::timestamptz) * 1000000)::bigint
+                       AS lower_micros,
                    (extract(epoch FROM (regexp_match(pg_get_expr(p.relpartbound, p.oid),
                                                      'TO \\(''([^'']+)''\\)'))[1]::timestamptz) * 1000000)::bigint
                        AS upper_micros
@@ -97,9 +109,14 @@ public final class PartitionMaintainer {
         return Flux.from(c.createStatement(LIST_PARTITIONS).execute())
                 .concatMap(r -> r.map((row, meta) -> new Existing(
                         row.get("parent", String.class), row.get("name", String.class),
-                        row.get("upper_micros", Long.class))))
+                        row.get("lower_micros", Long.class), row.get("upper_micros", Long.class))))
                 .collectList()
-                .flatMap(existing -> {
+                .zipWith(Flux.from(c.createStatement(HOLDS).bind(0, MessageWriter.offsetDateTime(now)).execute())
+                        .concatMap(r -> r.map((row, meta) -> new long[] {row.get(0, Long.class), row.get(1, Long.class)}))
+                        .collectList()) // read after the partitions: a hold committed before a partition was created is seen
+                .flatMap(listed -> {
+                    List<Existing> existing = listed.getT1();
+                    List<long[]> holds = listed.getT2();
                     Set<String> names = new HashSet<>();
                     existing.forEach(p -> names.add(p.name()));
                     List<String[]> toCreate = new ArrayList<>(); // {name, sql}
@@ -117,7 +134,8 @@ public final class PartitionMaintainer {
                     for (Existing p : existing) {
                         MessageKind kind = kindOf(p.parent());
                         if (kind != null && p.upperMicros() != null
-                                && p.upperMicros() <= now - Partitions.micros(policy.retentionOf(kind))) {
+                                && p.upperMicros() <= now - Partitions.micros(policy.retentionOf(kind))
+                                && !held(p, holds)) {
                             toDrop.add(p.name());
                         }
                     }
@@ -133,9 +151,32 @@ public final class PartitionMaintainer {
                             .thenMany(Flux.fromIterable(toDrop)
                                     .concatMap(n -> PartitionDdl.execute(c, "DROP TABLE IF EXISTS " + n)
                                             .doOnSuccess(v -> dropped.add(n))))
-                            .then(pruneLedger(c))
-                            .map(pruned -> new MaintenanceReport(true, created, dropped, pruned));
+                            .then(forgetImports(c, now))
+                            .flatMap(forgotten -> pruneLedger(c)
+                                    .map(pruned -> new MaintenanceReport(true, created, dropped, pruned, forgotten)));
                 });
+    }
+
+    /** Whether an import's hold overlaps the partition's range {@code [lower, upper)}. */
+    private static boolean held(Existing p, List<long[]> holds) {
+        for (long[] h : holds) {
+            if (p.lowerMicros() == null || (h[0] < p.upperMicros() && h[1] >= p.lowerMicros())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Mono<Long> forgetImports(Connection c, long now) {
+        long longest = 0;
+        for (MessageKind kind : MessageKind.values()) {
+            longest = Math.max(longest, Partitions.micros(policy.retentionOf(kind)));
+        }
+        long passed = now - longest - partitions.widthMicros();
+        return Mono.defer(() -> Flux.from(c.createStatement(FORGET_IMPORTS)
+                        .bind(0, MessageWriter.offsetDateTime(now)).bind(1, MessageWriter.offsetDateTime(passed)).execute())
+                .concatMap(Result::getRowsUpdated)
+                .reduce(0L, Long::sum));
     }
 
     private Mono<Long> pruneLedger(Connection c) {
@@ -164,6 +205,6 @@ public final class PartitionMaintainer {
                 .single();
     }
 
-    private record Existing(String parent, String name, Long upperMicros) {
+    private record Existing(String parent, String name, Long lowerMicros, Long upperMicros) {
     }
 }

@@ -37,6 +37,20 @@ record StoredRow(CapturedMessage message, long tsMicros, Long agentTsMicros) {
     }
 
     /**
+     * The import's rule: a capture's own time is believed whatever its age, from the epoch on, up to
+     * {@code now + futureTolerance}; a time outside (before 1970, from a clock set years ahead) is
+     * replaced by {@code nowMicros} and kept in {@code agentTsMicros}, as the live rule does.
+     */
+    static StoredRow placeImported(CapturedMessage message, PartitionPolicy policy, long nowMicros) {
+        long agent = message.envelope().timestampMicros();
+        long newest = nowMicros + Partitions.micros(policy.futureTolerance());
+        if (agent >= 0 && agent <= newest) {
+            return new StoredRow(message, agent, null);
+        }
+        return new StoredRow(message, nowMicros, agent);
+    }
+
+    /**
      * Puts every column's value into {@code sink}, in {@link MessageColumn} order: which value of a
      * message is stored in which column, and how a payload is stored (as text when PostgreSQL can keep
      * its bytes as text, else as bytea: exactly one of the two is set).

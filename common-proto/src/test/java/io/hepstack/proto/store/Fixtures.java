@@ -128,6 +128,7 @@ final class Fixtures {
         try (Statement s = c.createStatement()) {
             s.execute("DELETE FROM ingest_batches");
             s.execute("DELETE FROM call_changes");
+            s.execute("DELETE FROM capture_imports");
             for (String name : timePartitions(c)) {
                 s.execute("DROP TABLE " + name);
             }

@@ -23,10 +23,10 @@ class SchemaMigratorIT {
 
     /**
      * V1 messages, V2 batch ledger, V3 call-list INVITE index, V4 ingest settings, V5 log-level index, V6 call records,
-     * V7 the call records' change feed, V8 tag and Via branch indexes, V10 the call list's index of records, V11 the
-     * JSON field reader of the search.
+     * V7 the call records' change feed, V8 tag and Via branch indexes, V9 imported captures' holds, V10 the call
+     * list's index of records, V11 the JSON field reader of the search.
      */
-    private static final int MIGRATIONS = 10;
+    private static final int MIGRATIONS = 11;
 
     @Test
     void replicasMigratingAtOnceApplyTheSchemaExactlyOnce() throws Exception {

@@ -8,6 +8,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
+import java.time.Duration;
+
 /**
  * Settings of {@code POST /api/v1/import/pcap}, bound from {@code homer.api.import.*}; docs/api.md
  * documents each one.
@@ -18,6 +20,9 @@ import org.springframework.validation.annotation.Validated;
  * @param maxInflatedSize    bytes the gzip-compressed HEP payloads of one import may inflate to in all; the
  *                           payloads beyond are skipped ({@code inflated_beyond_import_limit}). Each one is
  *                           also capped by the collectors' {@code homer.ingest.pipeline.max-inflated-payload}.
+ * @param retention          how long an imported capture is kept, counted from its (last) import, whatever the age
+ *                           of its messages and whatever the collectors' retention of their kinds (docs/schema.md,
+ *                           "Imported captures")
  */
 @Validated
 @ConfigurationProperties("homer.api.import")
@@ -25,5 +30,12 @@ public record ImportProperties(
         @NotNull @DefaultValue("100MB") DataSize maxSize,
         @Min(1) @Max(10000) @DefaultValue("1000") int batchSize,
         @Min(1) @Max(64) @DefaultValue("2") int maxConcurrent,
-        @NotNull @DefaultValue("100MB") DataSize maxInflatedSize) {
+        @NotNull @DefaultValue("100MB") DataSize maxInflatedSize,
+        @NotNull @DefaultValue("7d") Duration retention) {
+
+    public ImportProperties {
+        if (retention != null && (retention.isNegative() || retention.isZero())) {
+            throw new IllegalArgumentException("homer.api.import.retention " + retention + " (expected: > 0)");
+        }
+    }
 }

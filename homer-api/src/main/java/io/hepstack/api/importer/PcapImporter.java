@@ -14,6 +14,7 @@ import io.hepstack.proto.pcap.PcapFormatException;
 import io.hepstack.proto.pcap.PcapReader;
 import io.hepstack.proto.pcap.PcapStats;
 import io.hepstack.proto.pcap.SkipReason;
+import io.hepstack.proto.store.CaptureImport;
 import io.hepstack.proto.store.IngestSettings;
 import io.hepstack.proto.store.IngestSettingsStore;
 import io.hepstack.proto.store.MessageWriter;
@@ -52,14 +53,15 @@ import java.util.UUID;
  * Stores what a capture file holds as hep-ingest would have stored it: each HEP packet decoded by
  * {@link HepDecoder}, each plain SIP message wrapped as a HEPv3 packet (payload type 1, capture id
  * 0, the given node), every row made by {@link MessageExtractor} and written in batches by
- * {@link MessageWriter} (partitions created as needed, the odd-timestamp rule, the batch ledger), both
+ * {@link MessageWriter} as an imported capture ({@link CaptureImport}: every message at its capture time
+ * whatever its age, partitions created for it, kept {@code homer.api.import.retention} from the import), both
  * with the collectors' own settings as they published them ({@link IngestSettingsStore}: extraction
  * headers, partition width, retention, discarded methods, counted as skipped {@code discarded_<method>}),
  * read at the start of each import; the defaults when no collector has published yet.
  *
  * <p>Batch {@code i} of a file has the id {@code UUID.nameUUIDFromBytes("hepstack-import:<sha256>:<i>")}:
- * importing the same file again finds every batch in the ledger and stores nothing (while the ledger
- * keeps the ids, one day by default). The file is read on a bounded-elastic worker, one batch in
+ * importing the same file again finds every batch in the ledger and stores nothing (the ledger keeps an
+ * import's batch ids as long as the import may be kept). The file is read on a bounded-elastic worker, one batch in
  * memory at a time: each batch is written before the next is read.
  */
 @Component
@@ -74,6 +76,7 @@ public class PcapImporter {
     private final Clock clock;
     private final int batchSize;
     private final long maxInflatedSize;
+    private final Duration retention;
 
     public PcapImporter(ConnectionFactory connections, ImportProperties props, ObjectProvider<Clock> clock) {
         this.connections = connections;
@@ -81,6 +84,7 @@ public class PcapImporter {
         this.settings = new IngestSettingsStore(connections, this.clock);
         this.batchSize = props.batchSize();
         this.maxInflatedSize = props.maxInflatedSize().toBytes();
+        this.retention = props.retention();
     }
 
     /** Skip reason of a gzip payload beyond the import's {@code max-inflated-size}. */
@@ -131,6 +135,7 @@ public class PcapImporter {
         private final String sha;
         private final String node;
         private final MessageWriter writer;
+        private final CaptureImport capture;
         private final MessageExtractor extractor;
         private final MethodFilter discard;
         private final BodyCensor censor;
@@ -153,6 +158,7 @@ public class PcapImporter {
             this.sha = sha;
             this.node = node;
             this.writer = new MessageWriter(connections, settings.partitions(), clock, settings.callRecords());
+            this.capture = new CaptureImport(sha, retention);
             this.extractor = new MessageExtractor(settings.extraction());
             this.discard = settings.discard();
             this.censor = settings.censor();
@@ -221,7 +227,7 @@ public class PcapImporter {
                 return;
             }
             UUID id = UUID.nameUUIDFromBytes(("hepstack-import:" + sha + ":" + batches).getBytes(StandardCharsets.US_ASCII));
-            WriteResult result = writer.write(id, batch).block(BATCH_TIMEOUT); // on the import's worker thread
+            WriteResult result = writer.write(capture, id, batch).block(BATCH_TIMEOUT); // on the import's worker thread
             batches++;
             if (result.alreadyStored()) {
                 duplicates += batch.size();

@@ -1,0 +1,226 @@
+package io.hepstack.api.importer;
+
+import io.hepstack.api.AdminApiIT;
+import io.hepstack.api.Fixture;
+import io.hepstack.api.web.Times;
+import io.hepstack.proto.hep.HepDecodeException;
+import io.hepstack.proto.hep.HepDecoder;
+import io.hepstack.proto.hep.HepEncoder;
+import io.hepstack.proto.hep.HepPacket;
+import io.hepstack.proto.model.HepPayloadType;
+import io.hepstack.proto.pcap.PcapMessage;
+import io.hepstack.proto.pcap.PcapPacket;
+import io.hepstack.proto.pcap.PcapReader;
+import io.hepstack.proto.pcap.PcapWriter;
+import io.hepstack.proto.pcap.Transport;
+import io.hepstack.proto.store.PartitionMaintainer;
+import io.hepstack.proto.store.PartitionPolicy;
+import io.hepstack.proto.testing.Captures;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Issue 20: a capture three weeks old, of every kind (the Kamailio siptrace capture's calls, REGISTERs and
+ * OPTIONS, the {@code hlog()} call with its log lines, an RTCP report of a call), rebased to the test's
+ * clock, imported through {@link PcapImporter} on the system clock: every message is found at its capture
+ * time, a call's ladder keeps its deltas, a second import stores nothing, and retention removes the import
+ * after {@code homer.api.import.retention} (7 days) and not before.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SuppressWarnings("unchecked")
+class OldCaptureImportIT extends AdminApiIT {
+
+    private static final String RTCP_CALL = "1-10898@127.0.0.1";
+
+    @Override
+    protected Duration patience() {
+        return Duration.ofSeconds(120);
+    }
+
+    /** A HEP packet of the capture being built, at its (rebased) capture time. */
+    private record Hep(long micros, HepPacket packet) {
+    }
+
+    @Test
+    void keepsEveryCaptureTimeOfAThreeWeekOldCaptureAndItsRetentionCountsFromTheImport(
+            @Autowired PcapImporter importer, @TempDir Path dir) throws Exception {
+        Instant importedAt = Instant.now();
+        List<Hep> capture = threeWeeksBefore(importedAt);
+        Path file = dir.resolve("old.pcap");
+        try (OutputStream out = Files.newOutputStream(file)) {
+            PcapWriter w = new PcapWriter(out);
+            for (Hep h : capture) {
+                w.write(new PcapMessage(h.micros(), InetAddress.getByName("127.0.0.1"), 9061,
+                        InetAddress.getByName("127.0.0.1"), 9060, Transport.UDP, HepEncoder.encode(h.packet())));
+            }
+            w.flush();
+        }
+        long first = capture.get(0).micros();
+        long last = capture.get(capture.size() - 1).micros();
+        String from = Times.format(Times.ofMicros(first));
+        String to = Times.format(Times.ofMicros(last + 1));
+
+        ImportResult result = importer.importFile(file, sha("old"), null).block(Duration.ofMinutes(2));
+
+        assertThat(result.messages()).isEqualTo(capture.size()).isEqualTo(580 + 5 + 1);
+        assertThat(result.stored()).isEqualTo(capture.size());
+        // every message is found at its capture time: the times the search returns are the capture's, one by one
+        List<String> expected = capture.stream().map(h -> Times.format(Times.ofMicros(h.micros())))
+                .sorted(Comparator.reverseOrder()).toList();
+        assertThat(searchTimes(from, to)).containsExactlyElementsOf(expected);
+        try (java.sql.Connection c = db.openJdbc(); java.sql.Statement s = c.createStatement();
+             java.sql.ResultSet r = s.executeQuery("SELECT count(DISTINCT kind), count(*) FILTER (WHERE agent_ts_us IS NOT NULL) FROM messages")) {
+            r.next();
+            assertThat(r.getLong(1)).as("call, registration, sip_other, qos, log").isEqualTo(5);
+            assertThat(r.getLong(2)).as("no message re-timed").isZero();
+        }
+        // the ladders: a call with its RTCP report, the hlog() call with its log lines, deltas as captured
+        assertLadder(capture, RTCP_CALL, from, to);
+        assertLadder(capture, Fixture.HLOG_CALL_ID, from, to);
+
+        ImportResult again = importer.importFile(file, sha("old"), null).block(Duration.ofMinutes(2));
+        assertThat(again.stored()).isZero();
+        assertThat(again.duplicates()).isEqualTo(capture.size());
+
+        Clock justBefore = Clock.fixed(importedAt.plus(Duration.ofDays(7)).minus(Duration.ofMinutes(10)), ZoneOffset.UTC);
+        new PartitionMaintainer(db.connectionFactory(), PartitionPolicy.defaults(), justBefore).maintain()
+                .block(Duration.ofSeconds(60));
+        assertThat(storedBetween(first, last)).as("kept until 7 days after the import").isEqualTo(capture.size());
+
+        Clock after = Clock.fixed(importedAt.plus(Duration.ofDays(7)).plus(Duration.ofMinutes(10)), ZoneOffset.UTC);
+        new PartitionMaintainer(db.connectionFactory(), PartitionPolicy.defaults(), after).maintain()
+                .block(Duration.ofSeconds(60));
+        assertThat(storedBetween(first, last)).as("removed once 7 days have passed since the import").isZero();
+    }
+
+    /** The call's flow (SIP, QoS, logs): the same messages at the same times as in the capture. */
+    private void assertLadder(List<Hep> capture, String callId, String from, String to) throws Exception {
+        Map<String, Object> flow = admin.get().uri(b -> b.path("/api/v1/calls/{id}/flow").queryParam("from", "{f}")
+                        .queryParam("to", "{t}").build(callId, from, to))
+                .exchange().expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
+        List<String> times = new ArrayList<>();
+        for (String part : List.of("messages", "qos", "logs")) {
+            for (Map<String, Object> m : (List<Map<String, Object>>) flow.get(part)) {
+                times.add((String) m.get("timestamp"));
+            }
+        }
+        List<Long> captured = new ArrayList<>();
+        for (Hep h : capture) {
+            String cid = h.packet().correlationId();
+            String payload = new String(h.packet().payload(), StandardCharsets.ISO_8859_1);
+            if (callId.equals(cid) || payload.contains("Call-ID: " + callId + "\r\n")) {
+                captured.add(h.micros());
+            }
+        }
+        assertThat(captured).as("the capture's messages of %s", callId).hasSizeGreaterThan(3);
+        assertThat(times.stream().map(t -> Times.micros(Instant.parse(t))).sorted().toList())
+                .as("the ladder of %s", callId).containsExactlyElementsOf(captured.stream().sorted().toList());
+    }
+
+    private List<String> searchTimes(String from, String to) {
+        Map<String, Object> page = admin.get().uri(b -> b.path("/api/v1/messages").queryParam("from", "{f}")
+                        .queryParam("to", "{t}").queryParam("limit", "1000").build(from, to))
+                .exchange().expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
+        return ((List<Map<String, Object>>) page.get("items")).stream().map(m -> (String) m.get("timestamp")).toList();
+    }
+
+    private static long storedBetween(long first, long last) throws Exception {
+        try (java.sql.Connection c = db.openJdbc(); java.sql.PreparedStatement s = c.prepareStatement(
+                "SELECT count(*) FROM messages WHERE ts BETWEEN to_timestamp(?::double precision / 1e6) "
+                        + "AND to_timestamp(?::double precision / 1e6)")) {
+            s.setLong(1, first);
+            s.setLong(2, last);
+            try (java.sql.ResultSet r = s.executeQuery()) {
+                r.next();
+                return r.getLong(1);
+            }
+        }
+    }
+
+    /**
+     * The Kamailio siptrace capture (580 packets), then the {@code hlog()} call (INVITE, three log lines, ACK)
+     * starting a minute after it, and an RTCP report of {@link #RTCP_CALL} two seconds after its INVITE: every
+     * time shifted by one offset so that the capture starts 21 days before {@code now}.
+     */
+    private static List<Hep> threeWeeksBefore(Instant now) throws IOException {
+        List<HepPacket> siptrace = new ArrayList<>();
+        try (InputStream in = resource(Captures.KAMAILIO_HEP_PCAP)) {
+            PcapReader.read(in, (PcapPacket p) -> siptrace.add(decode(p.payload())));
+        }
+        List<HepPacket> hlog = new ArrayList<>();
+        for (String name : List.of("invite.bin", "hlog-error.bin", "hlog-info.bin", "hlog-no-cid.bin", "ack.bin")) {
+            try (InputStream in = resource(Captures.KAMAILIO_HLOG + name)) {
+                hlog.add(decode(in.readAllBytes()));
+            }
+        }
+        long start = Times.micros(now.minus(Duration.ofDays(21)));
+        long shift = start - siptrace.get(0).timestampMicros();
+        List<Hep> out = new ArrayList<>();
+        for (HepPacket p : siptrace) {
+            out.add(at(p, p.timestampMicros() + shift));
+        }
+        long siptraceEnd = out.get(out.size() - 1).micros();
+        long hlogShift = siptraceEnd + 60_000_000L - hlog.get(0).timestampMicros();
+        for (HepPacket p : hlog) {
+            out.add(at(p, p.timestampMicros() + hlogShift));
+        }
+        long invite = out.stream().filter(h -> new String(h.packet().payload(), StandardCharsets.ISO_8859_1)
+                .startsWith("INVITE ") && new String(h.packet().payload(), StandardCharsets.ISO_8859_1)
+                .contains("Call-ID: " + RTCP_CALL + "\r\n")).findFirst().orElseThrow().micros();
+        HepPacket rtcp = HepPacket.builder().addresses(InetAddress.getByName("127.0.0.1"), 6001,
+                        InetAddress.getByName("127.0.0.1"), 6003).ipProto(17).timestampMicros(invite + 2_000_000L)
+                .protoType(HepPayloadType.RTCP.number()).captureId(2001).correlationId(RTCP_CALL)
+                .payload("{\"type\":200,\"ssrc\":1}".getBytes(StandardCharsets.US_ASCII)).build();
+        out.add(new Hep(rtcp.timestampMicros(), rtcp));
+        out.sort(Comparator.comparingLong(Hep::micros));
+        return out;
+    }
+
+    private static Hep at(HepPacket p, long micros) {
+        return new Hep(micros, p.toBuilder().timestampMicros(micros).build());
+    }
+
+    private static HepPacket decode(byte[] bytes) {
+        try {
+            return new HepDecoder().decode(bytes);
+        } catch (HepDecodeException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static InputStream resource(String name) {
+        InputStream in = Captures.class.getResourceAsStream(name);
+        if (in == null) {
+            throw new UncheckedIOException(new IOException("missing test resource " + name));
+        }
+        return in;
+    }
+
+    private static byte[] sha(String name) {
+        byte[] sha = new byte[32];
+        byte[] b = name.getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(b, 0, sha, 0, b.length);
+        return sha;
+    }
+}
