@@ -10,6 +10,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import java.time.Clock;
+
 /** Wires the collector: listeners → pipeline → queue → batcher → writer → {@link BatchSink}. */
 @Configuration(proxyBeanMethods = false)
 class IngestConfiguration {
@@ -48,10 +50,12 @@ class IngestConfiguration {
     IngestPipeline ingestPipeline(IngestProperties props, RowExtractor extractor, SipKpis kpis,
                                   SecurityEvents security, MessageQueue queue, HepForwarder forwarder,
                                   IngestMetrics metrics) {
+        AgentClocks clocks = new AgentClocks(props.storage().clockTolerance(), AgentClocks.MAX_SOURCES,
+                Clock.systemUTC(), metrics.registry());
         return new IngestPipeline(new HepDecoder(props.pipeline().maxInflatedPayloadBytes()), new AuthPolicy(props.auth()), dedup(props.dedup()),
                 forwarder.enabled() ? forwarder : null,
                 props.privacy().censor(),
-                extractor, kpis.andThen(security), props.filter(), queue, metrics);
+                extractor, kpis.andThen(security), props.filter(), queue, metrics, clocks);
     }
 
     static DuplicateFilter dedup(IngestProperties.Dedup d) {

@@ -14,6 +14,7 @@ import io.netty.channel.Channel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetSocketAddress;
 import java.util.function.Consumer;
 
 /**
@@ -36,17 +37,19 @@ public final class IngestPipeline implements HepReceiver {
     private final MethodFilter discard;
     private final MessageQueue queue;
     private final IngestMetrics metrics;
+    private final AgentClocks clocks;
 
     /** {@code dedup} and {@code forwarder} are {@code null} when the feature is off; {@code censor} may be {@link BodyCensor#OFF}. */
     IngestPipeline(HepDecoder decoder, AuthPolicy auth, DuplicateFilter dedup, HepForwarder forwarder,
                    BodyCensor censor, RowExtractor extractor, Consumer<CapturedMessage> observer,
-                   IngestProperties.Filter filter, MessageQueue queue, IngestMetrics metrics) {
+                   IngestProperties.Filter filter, MessageQueue queue, IngestMetrics metrics, AgentClocks clocks) {
         this.decoder = decoder;
         this.auth = auth;
         this.dedup = dedup;
         this.forwarder = forwarder;
         this.censor = censor;
         this.extractor = extractor;
+        this.clocks = clocks;
         this.observer = observer;
         this.discard = filter.discard();
         this.queue = queue;
@@ -55,8 +58,8 @@ public final class IngestPipeline implements HepReceiver {
 
     /** A datagram: queued, or dropped and counted when the queue is full. */
     @Override
-    public void acceptDatagram(ByteBuf datagram, Transport transport) {
-        CapturedMessage m = admit(datagram, transport);
+    public void acceptDatagram(ByteBuf datagram, Transport transport, InetSocketAddress sender) {
+        CapturedMessage m = admit(datagram, transport, sender);
         if (m != null && !queue.offer(m)) {
             metrics.dropped("queue", "full", 1);
         }
@@ -65,7 +68,7 @@ public final class IngestPipeline implements HepReceiver {
     /** A frame of a stream: always queued; the channel stops reading while the queue is high. */
     @Override
     public void acceptFrame(ByteBuf frame, Transport transport, Channel channel) {
-        CapturedMessage m = admit(frame, transport);
+        CapturedMessage m = admit(frame, transport, channel);
         if (m != null) {
             queue.put(m, channel);
         }
@@ -81,9 +84,11 @@ public final class IngestPipeline implements HepReceiver {
     @Override
     public void closed(Channel channel) {
         queue.forget(channel);
+        clocks.forget(channel);
     }
 
-    private CapturedMessage admit(ByteBuf buf, Transport transport) {
+    /** {@code source}: what the agent's clock is tracked by, a UDP sender's address or a stream's channel. */
+    private CapturedMessage admit(ByteBuf buf, Transport transport, Object source) {
         metrics.received(transport, version(buf));
         HepPacket packet;
         try {
@@ -125,7 +130,7 @@ public final class IngestPipeline implements HepReceiver {
             metrics.discarded(IngestMetrics.DISCARD_FILTER, discarded);
             return null;
         }
-        return m;
+        return clocks.place(m, source);
     }
 
     private static int version(ByteBuf buf) {

@@ -12,6 +12,7 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -38,7 +39,8 @@ final class TestCollector implements AutoCloseable {
         IngestPipeline pipeline = new IngestPipeline(new HepDecoder(), new AuthPolicy(props.auth()),
                 IngestConfiguration.dedup(props.dedup()), forwarder.enabled() ? forwarder : null,
                 props.privacy().censor(),
-                new MessageExtractor(ExtractionSettings.DEFAULT)::extract, new SipKpis(registry, props.kpi()), props.filter(), queue, metrics);
+                new MessageExtractor(ExtractionSettings.DEFAULT)::extract, new SipKpis(registry, props.kpi()), props.filter(), queue, metrics,
+                new AgentClocks(props.storage().clockTolerance(), AgentClocks.MAX_SOURCES, Clock.systemUTC(), registry));
         BatchWriter writer = new BatchWriter(sink, props.writer(), metrics);
         listeners = new HepListeners(props, pipeline, metrics);
         lifecycle = new IngestLifecycle(listeners, new Batcher(queue, writer, props.pipeline(), metrics), writer,

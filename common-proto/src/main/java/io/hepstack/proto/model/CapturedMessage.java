@@ -35,6 +35,11 @@ public record CapturedMessage(Envelope envelope, MessageKind kind, MessagePart p
         return new CapturedMessage(envelope.withTimestampMicros(micros), kind, part, payload, extra);
     }
 
+    /** This message placed by the receiver with the agent's clock offset {@code micros} (see {@link Envelope}). */
+    public CapturedMessage withClockOffsetMicros(long micros) {
+        return new CapturedMessage(envelope.withClockOffsetMicros(micros), kind, part, payload, extra);
+    }
+
     /** The SIP fields when the payload parsed as SIP, else {@code null}. */
     public SipFields sip() {
         return part instanceof SipFields s ? s : null;

@@ -20,9 +20,20 @@ import java.net.InetAddress;
  * @param dstPort         destination port
  * @param correlationId   correlation id: HEP chunk 0x0011, else what the payload's extractor names
  *                        (for SIP a configured A-leg header, else the Call-ID), or {@code null}
+ * @param clockOffsetMicros what the receiver adds to {@code timestampMicros} to place the message on its
+ *                        own clock: the agent's clock offset it estimated from arrival times (docs/ingest.md,
+ *                        "Agent clocks"); 0 when the agent's time is believed as it is
  */
 public record Envelope(long timestampMicros, long captureId, String node, int protoType, int ipFamily, int transport,
-                       InetAddress srcIp, int srcPort, InetAddress dstIp, int dstPort, String correlationId) {
+                       InetAddress srcIp, int srcPort, InetAddress dstIp, int dstPort, String correlationId,
+                       long clockOffsetMicros) {
+
+    /** An envelope whose time is believed as the agent sent it (no clock offset). */
+    public Envelope(long timestampMicros, long captureId, String node, int protoType, int ipFamily, int transport,
+                    InetAddress srcIp, int srcPort, InetAddress dstIp, int dstPort, String correlationId) {
+        this(timestampMicros, captureId, node, protoType, ipFamily, transport, srcIp, srcPort, dstIp, dstPort,
+                correlationId, 0);
+    }
 
     /** The envelope of {@code packet}, with {@code correlationId} (the packet's own, or one its payload names). */
     public static Envelope of(HepPacket packet, String correlationId) {
@@ -34,7 +45,13 @@ public record Envelope(long timestampMicros, long captureId, String node, int pr
     /** This envelope captured at {@code micros} instead (a fixture rebased to a test's clock, a re-timed message). */
     public Envelope withTimestampMicros(long micros) {
         return new Envelope(micros, captureId, node, protoType, ipFamily, transport, srcIp, srcPort, dstIp, dstPort,
-                correlationId);
+                correlationId, clockOffsetMicros);
+    }
+
+    /** This envelope with the agent's clock offset the receiver estimated (0: the agent's time is believed). */
+    public Envelope withClockOffsetMicros(long offset) {
+        return new Envelope(timestampMicros, captureId, node, protoType, ipFamily, transport, srcIp, srcPort, dstIp,
+                dstPort, correlationId, offset);
     }
 
     public static Builder builder() {
@@ -54,6 +71,7 @@ public record Envelope(long timestampMicros, long captureId, String node, int pr
         private InetAddress dstIp;
         private int dstPort;
         private String correlationId;
+        private long clockOffsetMicros;
 
         private Builder() {
         }
@@ -67,10 +85,11 @@ public record Envelope(long timestampMicros, long captureId, String node, int pr
         public Builder source(InetAddress ip, int port) { srcIp = ip; srcPort = port; return this; }
         public Builder destination(InetAddress ip, int port) { dstIp = ip; dstPort = port; return this; }
         public Builder correlationId(String v) { correlationId = v; return this; }
+        public Builder clockOffsetMicros(long v) { clockOffsetMicros = v; return this; }
 
         public Envelope build() {
             return new Envelope(timestampMicros, captureId, node, protoType, ipFamily, transport, srcIp, srcPort,
-                    dstIp, dstPort, correlationId);
+                    dstIp, dstPort, correlationId, clockOffsetMicros);
         }
     }
 }

@@ -22,16 +22,27 @@ record StoredRow(CapturedMessage message, long tsMicros, Long agentTsMicros) {
             FROM_TAG, TO_USER, TO_TAG, RURI_USER, USER_AGENT, VIA_BRANCH};
 
     /**
-     * Applies the odd-timestamp rule: an agent timestamp outside
-     * {@code [now - retention(kind), now + futureTolerance]} is replaced by {@code nowMicros} and
-     * kept in {@code agentTsMicros}.
+     * Applies the live rule: the agent's timestamp moved by the clock offset the receiver estimated for
+     * the agent ({@link io.hepstack.proto.model.Envelope#clockOffsetMicros()}, the agent's time kept in
+     * {@code agentTsMicros} when it is not 0); then the odd-timestamp rule: a time still outside
+     * {@code [now - retention(kind), now + futureTolerance]} is replaced by {@code nowMicros}, the agent's
+     * value kept in {@code agentTsMicros}.
      */
     static StoredRow place(CapturedMessage message, PartitionPolicy policy, long nowMicros) {
         long agent = message.envelope().timestampMicros();
+        long offset = message.envelope().clockOffsetMicros();
+        long placed = agent;
+        if (offset != 0) {
+            try {
+                placed = Math.addExact(agent, offset);
+            } catch (ArithmeticException e) {
+                return new StoredRow(message, nowMicros, agent);
+            }
+        }
         long oldest = nowMicros - Partitions.micros(policy.retentionOf(message.kind()));
         long newest = nowMicros + Partitions.micros(policy.futureTolerance());
-        if (agent >= oldest && agent <= newest) {
-            return new StoredRow(message, agent, null);
+        if (placed >= oldest && placed <= newest) {
+            return new StoredRow(message, placed, offset == 0 ? null : agent);
         }
         return new StoredRow(message, nowMicros, agent);
     }
@@ -42,6 +53,7 @@ record StoredRow(CapturedMessage message, long tsMicros, Long agentTsMicros) {
      * replaced by {@code nowMicros} and kept in {@code agentTsMicros}, as the live rule does.
      */
     static StoredRow placeImported(CapturedMessage message, PartitionPolicy policy, long nowMicros) {
+        // a capture's times are its own: no receiver estimated an offset for them
         long agent = message.envelope().timestampMicros();
         long newest = nowMicros + Partitions.micros(policy.futureTolerance());
         if (agent >= 0 && agent <= newest) {

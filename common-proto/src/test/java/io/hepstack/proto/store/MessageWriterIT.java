@@ -149,6 +149,38 @@ class MessageWriterIT {
     }
 
     @Test
+    void storesAMessageOfASkewedAgentAtItsTimeMovedByTheAgentsOffsetWithTheAgentsTimeKept() throws Exception {
+        long threeHours = 3 * 3_600_000_000L;
+        long twoDays = 48 * 3_600_000_000L;
+        long now = micros(NOW);
+        List<CapturedMessage> batch = List.of(
+                invite(1, NOW.minus(Duration.ofHours(3))).build().withClockOffsetMicros(threeHours),
+                invite(2, NOW.minus(Duration.ofHours(3)).plusMillis(250)).kind(MessageKind.SIP_REGISTRATION).build()
+                        .withClockOffsetMicros(threeHours),
+                invite(3, NOW.plus(Duration.ofDays(2))).build().withClockOffsetMicros(-twoDays),   // beyond the future tolerance alone
+                invite(4, NOW.plus(Duration.ofDays(2)).plusMillis(250)).kind(MessageKind.LOG).build()
+                        .withClockOffsetMicros(-twoDays),
+                invite(5, NOW).tsMicros(Long.MAX_VALUE).build().withClockOffsetMicros(1),          // overflows: now
+                invite(6, NOW).tsMicros(0).build().withClockOffsetMicros(threeHours));             // still outside: now
+
+        StepVerifier.create(writer().write(batch))
+                .assertNext(r -> assertThat(r).isEqualTo(new WriteResult(batch.size(), List.of())))
+                .verifyComplete();
+
+        try (Connection c = db.openJdbc()) {
+            assertThat(tsMicros(c, 1)).isEqualTo(now);
+            assertThat(tsMicros(c, 2)).isEqualTo(now + 250_000);
+            assertThat(tsMicros(c, 3)).isEqualTo(now);
+            assertThat(tsMicros(c, 4)).isEqualTo(now + 250_000);
+            assertThat(tsMicros(c, 5)).isEqualTo(now);
+            assertThat(tsMicros(c, 6)).isEqualTo(now);
+            for (CapturedMessage m : batch) {
+                assertThat(agentTs(c, m.envelope().captureId())).isEqualTo(m.envelope().timestampMicros());
+            }
+        }
+    }
+
+    @Test
     void storesEveryOtherRowWhenTheDatabaseRefusesSome() throws Exception {
         List<CapturedMessage> batch = new ArrayList<>();
         for (int i = 0; i < 40; i++) {

@@ -293,12 +293,19 @@ public record IngestProperties(
             @Min(0) @Max(1000) @DefaultValue("2") int partitionsAhead,
             /** How far ahead of the collector's clock an agent timestamp is still believed. */
             @NotNull @DefaultValue("1d") Duration futureTolerance,
-            @Valid @NotNull @DefaultValue Retention retention) {
+            @Valid @NotNull @DefaultValue Retention retention,
+            /**
+             * An agent whose clock is further than this from the collector's at arrival is re-timed by its
+             * offset (docs/ingest.md, "Agent clocks"); within it, its timestamps are believed.
+             */
+            @NotNull @DefaultValue("1m") Duration clockTolerance) {
 
         @AssertTrue(message = "homer.ingest.storage: partition-width must be whole minutes dividing a day or whole "
-                + "days, every retention at least one partition-width, future-tolerance >= 0, ledger-retention > 0")
+                + "days, every retention at least one partition-width, future-tolerance >= 0, ledger-retention > 0, "
+                + "clock-tolerance >= 0")
         boolean isPartitionPolicyValid() {
-            if (ledgerRetention == null || ledgerRetention.isNegative() || ledgerRetention.isZero()) {
+            if (ledgerRetention == null || ledgerRetention.isNegative() || ledgerRetention.isZero()
+                    || clockTolerance == null || clockTolerance.isNegative()) {
                 return false;
             }
             try {

@@ -20,7 +20,7 @@ final class DatagramHandler extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         try {
             if (msg instanceof DatagramPacket packet) {
-                pipeline.acceptDatagram(packet.content(), Transport.UDP);
+                pipeline.acceptDatagram(packet.content(), Transport.UDP, packet.sender());
             }
         } finally {
             ReferenceCountUtil.release(msg);

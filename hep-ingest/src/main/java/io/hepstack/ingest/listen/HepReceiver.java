@@ -1,6 +1,7 @@
 package io.hepstack.ingest.listen;
 
 import io.netty.buffer.ByteBuf;
+import java.net.InetSocketAddress;
 import io.netty.channel.Channel;
 
 /**
@@ -9,8 +10,8 @@ import io.netty.channel.Channel;
  */
 public interface HepReceiver {
 
-    /** A datagram: taken, or dropped and counted when the collector is full. */
-    void acceptDatagram(ByteBuf datagram, Transport transport);
+    /** A datagram from {@code sender}: taken, or dropped and counted when the collector is full. */
+    void acceptDatagram(ByteBuf datagram, Transport transport, InetSocketAddress sender);
 
     /** A frame of a stream: always taken; the channel stops reading while the collector is full. */
     void acceptFrame(ByteBuf frame, Transport transport, Channel channel);
