@@ -38,6 +38,50 @@ public final class HepEncoder {
         return out;
     }
 
+    /**
+     * A copy of the HEPv3 packet {@code packet} whose capture time (chunks 0x0009 and 0x000a, HEP3
+     * §"Chunk types") is {@code micros}, every other byte as it was; {@code null} when {@code packet} is not
+     * HEPv3 with both time chunks of 4 bytes within its announced length (decode and encode it instead).
+     *
+     * @throws IllegalArgumentException when {@code micros} is before the epoch or beyond what 32-bit
+     *                                  seconds hold
+     */
+    public static byte[] retimed(byte[] packet, long micros) {
+        long seconds = Math.floorDiv(micros, 1_000_000L);
+        if (seconds < 0 || seconds > 0xFFFF_FFFFL) {
+            throw new IllegalArgumentException("capture time " + micros + " µs (expected: 0 to 2^32 s since the epoch)");
+        }
+        if (packet.length < 6 || Unpooled.wrappedBuffer(packet).getInt(0) != HEP3_MAGIC) {
+            return null;
+        }
+        ByteBuf in = Unpooled.wrappedBuffer(packet);
+        int total = Math.min(in.getUnsignedShort(4), packet.length);
+        int secAt = -1;
+        int usecAt = -1;
+        for (int at = 6; at + 6 <= total; ) {
+            int vendor = in.getUnsignedShort(at);
+            int type = in.getUnsignedShort(at + 2);
+            int length = in.getUnsignedShort(at + 4);
+            if (length < 6 || at + length > total) {
+                return null;
+            }
+            if (vendor == 0 && length == 10 && type == HepChunkType.TS_SEC.code()) {
+                secAt = at + 6;
+            } else if (vendor == 0 && length == 10 && type == HepChunkType.TS_USEC.code()) {
+                usecAt = at + 6;
+            }
+            at += length;
+        }
+        if (secAt < 0 || usecAt < 0) {
+            return null;
+        }
+        byte[] out = packet.clone();
+        ByteBuf w = Unpooled.wrappedBuffer(out);
+        w.setInt(secAt, (int) seconds);
+        w.setInt(usecAt, (int) Math.floorMod(micros, 1_000_000L));
+        return out;
+    }
+
     /** Encodes into a buffer from {@code alloc}; the caller owns (and releases) the result. */
     public static ByteBuf encode(HepPacket p, ByteBufAllocator alloc) {
         byte[] payload = payloadOnWire(p);

@@ -1,6 +1,8 @@
 package io.hepstack.tools.replay;
 
+import com.sun.net.httpserver.HttpServer;
 import io.hepstack.proto.hep.HepDecoder;
+import io.hepstack.proto.hep.HepEncoder;
 import io.hepstack.proto.hep.HepPacket;
 import io.hepstack.proto.pcap.PcapPacket;
 import io.hepstack.proto.pcap.PcapReader;
@@ -13,11 +15,14 @@ import java.io.PrintStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -78,8 +83,23 @@ class ReplayIT {
         return s;
     }
 
+    /** The shift the replay gave the first packet: received time minus captured time. */
+    private static long shiftOf(byte[] received, byte[] captured) throws Exception {
+        return new HepDecoder().decode(received).timestampMicros() - new HepDecoder().decode(captured).timestampMicros();
+    }
+
+    /** {@code captured} with its HEP time moved by {@code shift}: what an "as now" replay sends. */
+    private static byte[] shifted(byte[] captured, long shift) throws Exception {
+        return HepEncoder.retimed(captured, new HepDecoder().decode(captured).timestampMicros() + shift);
+    }
+
+    private static long nowMicros() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
+    }
+
     @Test
-    void sendsEveryHepDatagramOfTheCaptureByteForByteInCaptureOrder() throws Exception {
+    void sendsEveryHepDatagramOfTheCaptureByteForByteButItsTimeShiftedToNowByOneOffset() throws Exception {
         List<PcapPacket> expected = datagrams("hep.pcap", true);
         assertThat(expected).hasSize(580);
         try (DatagramSocket s = socket()) {
@@ -90,13 +110,17 @@ class ReplayIT {
                     throw new IllegalStateException(e);
                 }
             });
+            long before = nowMicros();
             String summary = replay(fixture("hep.pcap").toString(), "--to", "udp:127.0.0.1:" + s.getLocalPort(),
                     "--speed", "0");
             assertThat(summary).contains("\"hep\":580,\"wrapped\":0,\"skipped\":0");
             List<byte[]> received = got.get(30, TimeUnit.SECONDS);
             assertThat(received).hasSize(580);
+            long shift = shiftOf(received.get(0), expected.get(0).payload());
+            assertThat(expected.get(0).timestampMicros() + shift).as("the first packet's capture time becomes now")
+                    .isBetween(before - 1_000_000, nowMicros() + 1_000_000);
             for (int i = 0; i < 580; i++) {
-                assertThat(received.get(i)).as("datagram %d", i).isEqualTo(expected.get(i).payload());
+                assertThat(received.get(i)).as("datagram %d", i).isEqualTo(shifted(expected.get(i).payload(), shift));
             }
         }
     }
@@ -131,6 +155,7 @@ class ReplayIT {
             List<byte[]> received = got.get(30, TimeUnit.SECONDS);
             assertThat(received).hasSize(580);
             HepDecoder decoder = new HepDecoder();
+            long shift = decoder.decode(received.get(0)).timestampMicros() - sip.get(0).timestampMicros();
             for (int i = 0; i < 580; i++) {
                 HepPacket h = decoder.decode(received.get(i));
                 PcapPacket p = sip.get(i);
@@ -141,7 +166,7 @@ class ReplayIT {
                 assertThat(h.srcPort()).isEqualTo(p.srcPort());
                 assertThat(h.dstIp()).isEqualTo(p.dstIp());
                 assertThat(h.dstPort()).isEqualTo(p.dstPort());
-                assertThat(h.timestampMicros()).isEqualTo(p.timestampMicros());
+                assertThat(h.timestampMicros()).as("one offset for every message").isEqualTo(p.timestampMicros() + shift);
                 assertThat(h.protoType()).isEqualTo(1);
                 assertThat(h.captureId()).isEqualTo(77);
                 assertThat(h.payload()).isEqualTo(p.payload());
@@ -151,10 +176,7 @@ class ReplayIT {
 
     @Test
     void sendsTheHepPacketsBackToBackOnOneTcpConnection() throws Exception {
-        ByteArrayOutputStream expected = new ByteArrayOutputStream();
-        for (PcapPacket p : datagrams("hep.pcap", true)) {
-            expected.write(p.payload());
-        }
+        List<PcapPacket> captured = datagrams("hep.pcap", true);
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             CompletableFuture<byte[]> got = CompletableFuture.supplyAsync(() -> {
                 try (Socket c = server.accept()) {
@@ -164,7 +186,50 @@ class ReplayIT {
                 }
             });
             replay(fixture("hep.pcap").toString(), "--to", "tcp:127.0.0.1:" + server.getLocalPort(), "--speed", "0");
-            assertThat(got.get(30, TimeUnit.SECONDS)).isEqualTo(expected.toByteArray());
+            byte[] stream = got.get(30, TimeUnit.SECONDS);
+            byte[] first = captured.get(0).payload();
+            long shift = shiftOf(Arrays.copyOf(stream, first.length), first);
+            ByteArrayOutputStream expected = new ByteArrayOutputStream();
+            for (PcapPacket p : captured) {
+                expected.write(shifted(p.payload(), shift));
+            }
+            assertThat(stream).isEqualTo(expected.toByteArray());
+        }
+    }
+
+    @Test
+    void importsTheCaptureThroughTheApiWithOriginalTimes() throws Exception {
+        HttpServer api = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        CompletableFuture<String[]> request = new CompletableFuture<>();
+        api.createContext("/", exchange -> {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            request.complete(new String[] {exchange.getRequestMethod() + " " + exchange.getRequestURI(),
+                    exchange.getRequestHeaders().getFirst("Authorization"),
+                    exchange.getRequestHeaders().getFirst("Content-Type"), new String(body, StandardCharsets.ISO_8859_1)});
+            byte[] answer = "{\"messages\":580,\"stored\":580}".getBytes(StandardCharsets.US_ASCII);
+            exchange.sendResponseHeaders(200, answer.length);
+            exchange.getResponseBody().write(answer);
+            exchange.close();
+        });
+        api.start();
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ReplayCommand command = new ReplayCommand(new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+            new CommandLine(command).parseArgs(fixture("hep.pcap").toString(), "--original-times",
+                    "--api", "http://127.0.0.1:" + api.getAddress().getPort() + "/");
+
+            assertThat(command.importAtOriginalTimes("hsk_test")).isZero();
+
+            String[] r = request.get(30, TimeUnit.SECONDS);
+            assertThat(r[0]).isEqualTo("POST /api/v1/import/pcap");
+            assertThat(r[1]).isEqualTo("Bearer hsk_test");
+            assertThat(r[2]).startsWith("multipart/form-data; boundary=");
+            String file = new String(Files.readAllBytes(fixture("hep.pcap")), StandardCharsets.ISO_8859_1);
+            assertThat(r[3]).contains("name=\"file\"; filename=\"hep.pcap\"").contains(file);
+            assertThat(out.toString(StandardCharsets.UTF_8)).contains("{\"messages\":580,\"stored\":580}");
+            assertThat(command.importAtOriginalTimes(null)).as("no token").isEqualTo(2);
+        } finally {
+            api.stop(0);
         }
     }
 }
