@@ -2,6 +2,7 @@
 // Every string child becomes a Text node; attribute values go through setAttribute. There is no
 // innerHTML anywhere in this app. Event handlers are functions only, never strings, and href/src
 // only take URLs of our own origin.
+import { agentClock } from './time.js';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
@@ -97,6 +98,15 @@ export async function answer(box, signal, request, ...before) {
   } finally {
     if (!signal.aborted) box.removeAttribute('aria-busy');
   }
+}
+
+/**
+ * The note beside a message stored away from its agent's own time ("agent clock 3 h 12 min behind"), or null:
+ * wherever a message appears, its reader is told that its time is the collector's estimate.
+ */
+export function clockNote(skewMicros) {
+  const text = agentClock(skewMicros);
+  return text ? h('span', { class: 'clock-note', title: 'Stored at the collector\u2019s time of it: the agent\u2019s clock was off' }, text) : null;
 }
 
 export function empty(message) {

@@ -1,4 +1,4 @@
-import { h, mount, empty, statusClass, levelBadge } from './dom.js';
+import { h, mount, empty, statusClass, levelBadge, clockNote } from './dom.js';
 import { ladder } from './ladder.js';
 import { messageView } from './message.js';
 import { formatLocal, utcTitle } from './time.js';
@@ -57,7 +57,7 @@ export function messagesPanel(flow) {
     h('div', { class: 'table-wrap' }, h('table', { class: 'list' },
       h('thead', null, h('tr', null, ['Time', 'Method / status', 'Source', 'Destination', 'CSeq', 'Call-ID'].map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', null, rows.map((m) => h('tr', { class: statusClass(m.status) },
-        h('td', { title: utcTitle(m.timestamp) }, h('button', { type: 'button', class: 'linkish', onclick: () => mount(detail, messageView(m)) }, formatLocal(m.timestamp))),
+        h('td', { title: utcTitle(m.timestamp) }, h('button', { type: 'button', class: 'linkish', onclick: () => mount(detail, messageView(m)) }, formatLocal(m.timestamp)), clockNote(m.agentClockSkewMicros)),
         h('td', null, h('span', { class: ['badge', statusClass(m.status)] }, m.status ? String(m.status) : m.method)),
         h('td', { class: 'mono' }, `${m.srcIp}:${m.srcPort}`), h('td', { class: 'mono' }, `${m.dstIp}:${m.dstPort}`),
         h('td', null, m.cseq), h('td', { class: 'mono' }, m.legCallId || m.callId)))))),

@@ -1,5 +1,5 @@
 import { h, s } from './dom.js';
-import { formatLocal, delta, micros, utcTitle } from './time.js';
+import { formatLocal, delta, micros, utcTitle, agentClock } from './time.js';
 import { rawText, label } from './sip.js';
 
 const COL_W = 180;
@@ -95,13 +95,15 @@ export function ladder(flow, { onSelect } = {}) {
       : [s('line', { x1, y1: y, x2: x2 - dir * 8, y2: y, class: 'shaft', stroke: colour }),
         s('polygon', { points: `${x2},${y} ${x2 - dir * 10},${y - 5} ${x2 - dir * 10},${y + 5}`, fill: colour })];
     const labelX = from === to ? x1 + 46 : (x1 + x2) / 2;
-    const aria = `${row.label} from ${m.srcIp}:${m.srcPort ?? ''} to ${m.dstIp}:${m.dstPort ?? ''} at ${formatLocal(m.timestamp)}${row.retransmission ? ', retransmission' : ''}`;
+    const clock = agentClock(m.agentClockSkewMicros);
+    const aria = `${row.label} from ${m.srcIp}:${m.srcPort ?? ''} to ${m.dstIp}:${m.dstPort ?? ''} at ${formatLocal(m.timestamp)}${clock ? `, ${clock}` : ''}${row.retransmission ? ', retransmission' : ''}`;
     const g = s('g', {
       class: ['arrow', row.retransmission && 'retrans', `leg-${row.legIndex % LEG_COLOURS.length}`],
       tabindex: '0', role: 'button', 'aria-label': aria, dataset: { id: String(m.id ?? i) },
     },
     s('rect', { class: 'hit', x: LEFT, y: y - ROW_H / 2, width: width - LEFT, height: ROW_H }),
-    s('text', { x: 8, y: y - 2, class: 'ts' }, formatLocal(m.timestamp, { date: false }), s('title', null, utcTitle(m.timestamp))),
+    s('text', { x: 8, y: y - 2, class: ['ts', clock && 'skewed'] }, formatLocal(m.timestamp, { date: false }) + (clock ? ' \u23F1' : ''),
+      s('title', null, utcTitle(m.timestamp) + (clock ? ` \u2014 ${clock}` : ''))),
     s('text', { x: 8, y: y + 12, class: 'dt' }, prev ? delta(prev, m.timestamp) : ''),
     ...shape,
     s('text', { x: labelX, y: y - 6, class: ['label', from === to && 'self'], fill: colour },

@@ -1,4 +1,4 @@
-import { h, mount, errorBox, empty, statusClass } from './dom.js';
+import { h, mount, errorBox, empty, statusClass, clockNote } from './dom.js';
 import { ApiError, call, query } from './api.js';
 import { formatLocal, utcTitle, micros } from './time.js';
 import { fieldValue, setField, copyField, fieldPlaceholder } from './searchfields.js';
@@ -193,7 +193,7 @@ export function livePage(root, app, signal, search) {
   function messageRow(m) {
     const c = calls.get(m.callId) || { callId: m.callId, first: micros(m.timestamp), last: micros(m.timestamp) };
     return h('tr', { class: statusClass(m.status) },
-      h('td', { title: utcTitle(m.timestamp) }, formatLocal(m.timestamp)),
+      h('td', { title: utcTitle(m.timestamp) }, formatLocal(m.timestamp), clockNote(m.agentClockSkewMicros)),
       h('td', null, h('span', { class: ['badge', statusClass(m.status)] }, m.status ? String(m.status) : m.method)),
       h('td', null, m.fromUser), h('td', null, m.toUser),
       h('td', { class: 'mono' }, `${m.srcIp}:${m.srcPort}`), h('td', { class: 'mono' }, `${m.dstIp}:${m.dstPort}`),

@@ -1,4 +1,4 @@
-import { h } from './dom.js';
+import { h, clockNote } from './dom.js';
 import { formatLocal, utcTitle } from './time.js';
 import { rawText, parseSip, KEY_HEADERS } from './sip.js';
 import { payloadType } from './hep.js';
@@ -14,7 +14,8 @@ export function messageView(msg) {
   const { startLine, headers, body } = parseSip(text);
   const type = payloadType(msg.protoType);
   const meta = [
-    ['Time', h('time', { datetime: msg.timestamp, title: utcTitle(msg.timestamp) }, formatLocal(msg.timestamp))],
+    ['Time', [h('time', { datetime: msg.timestamp, title: utcTitle(msg.timestamp) }, formatLocal(msg.timestamp)),
+      clockNote(msg.agentClockSkewMicros)].filter(Boolean)],
     ['From', endpoint(msg.srcIp, msg.srcPort)],
     ['To', endpoint(msg.dstIp, msg.dstPort)],
     ['Transport', msg.transport],

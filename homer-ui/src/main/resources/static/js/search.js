@@ -1,4 +1,4 @@
-import { h, mount, spinner, answer, errorBox, empty, statusClass, levelBadge } from './dom.js';
+import { h, mount, spinner, answer, errorBox, empty, statusClass, levelBadge, clockNote } from './dom.js';
 import { messageView } from './message.js';
 import { loadPayloadTypes } from './hep.js';
 import { json, query } from './api.js';
@@ -162,7 +162,7 @@ async function runSearch(results, params, view, resolved, app, signal, fields) {
         h('td', { class: 'num' }, it.messageCount), h('td', { class: 'num' }, Array.isArray(it.legs) ? it.legs.length : it.legs));
     }
     return h('tr', { class: statusClass(it.status) },
-      h('td', { title: utcTitle(it.timestamp) }, h('button', { type: 'button', class: 'linkish', onclick: () => openMessage(it.id), 'aria-label': `Open message of ${formatLocal(it.timestamp)}` }, formatLocal(it.timestamp))),
+      h('td', { title: utcTitle(it.timestamp) }, h('button', { type: 'button', class: 'linkish', onclick: () => openMessage(it.id), 'aria-label': `Open message of ${formatLocal(it.timestamp)}` }, formatLocal(it.timestamp)), clockNote(it.agentClockSkewMicros)),
       h('td', null, it.logLevel ? levelBadge(it.logLevel) : h('span', { class: ['badge', statusClass(it.status)] }, it.status ? String(it.status) : it.method)),
       h('td', null, it.fromUser), h('td', null, it.toUser),
       h('td', { class: 'mono' }, `${it.srcIp}:${it.srcPort}`), h('td', { class: 'mono' }, `${it.dstIp}:${it.dstPort}`),

@@ -28,6 +28,23 @@ export function utcTitle(iso) {
   return iso ? `UTC ${iso}` : '';
 }
 
+/**
+ * "agent clock 3 h 12 min behind" for a message the collector stored away from its agent's own time (the API's
+ * agentClockSkewMicros: the agent's clock minus the stored time; docs/ingest.md, "Agent clocks"), else ''.
+ */
+export function agentClock(skewMicros) {
+  if (skewMicros === null || skewMicros === undefined) return '';
+  const us = Number(skewMicros);
+  if (!Number.isFinite(us)) return '';
+  const s = Math.round(Math.abs(us) / 1e6);
+  const days = Math.floor(s / 86400);
+  const parts = days >= 365 ? [`${Math.floor(days / 365.25)} years`]
+    : s < 60 ? [`${s} s`]
+      : [days && `${days} d`, Math.floor((s % 86400) / 3600) && `${Math.floor((s % 86400) / 3600)} h`,
+        Math.floor((s % 3600) / 60) && `${Math.floor((s % 3600) / 60)} min`].filter(Boolean);
+  return `agent clock ${parts.join(' ')} ${us < 0 ? 'behind' : 'ahead'}`;
+}
+
 /** "+1.234 s" / "+12.3 ms" between two timestamps. */
 export function delta(fromIso, toIso) {
   const us = micros(toIso) - micros(fromIso);

@@ -40,7 +40,7 @@ public final class MessageSelect {
 
     private static final MessageColumn[] SUMMARY_COLUMNS = {TS, KIND, CALL_ID, CORRELATION_ID, METHOD, STATUS, CSEQ,
             CSEQ_METHOD, FROM_USER, TO_USER, RURI_USER, USER_AGENT, SRC_PORT, DST_PORT, TRANSPORT, PROTO_TYPE, CAPTURE_ID,
-            NODE};
+            NODE, AGENT_TS_US};
 
     /** Alias of {@code extra} as text. */
     public static final String EXTRA_TEXT = "extra_text";

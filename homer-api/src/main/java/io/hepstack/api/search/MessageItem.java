@@ -21,6 +21,9 @@ import static io.hepstack.proto.store.MessageColumn.*;
  *                      {@code extra.log.level}), else {@code null}
  * @param transport     {@code UDP}, {@code TCP}, {@code TLS}, {@code WS}, {@code SCTP} ({@link HepTransport}), or {@code IP/<number>}
  * @param size          payload bytes
+ * @param agentClockSkewMicros the agent's clock minus the stored time, µs, when the message was not stored at
+ *                      the agent's own time (an agent clock off, estimated by the collector, or an odd
+ *                      timestamp: docs/schema.md; negative: the agent was behind), else {@code null}
  */
 public record MessageItem(
         String id,
@@ -43,7 +46,8 @@ public record MessageItem(
         Integer protoType,
         Long captureId,
         String node,
-        Integer size) {
+        Integer size,
+        Long agentClockSkewMicros) {
 
     /** The columns {@link #of} reads, for a SELECT on {@code messages} (optionally aliased): {@link MessageSelect#summary}. */
     public static String columns(String alias) {
@@ -69,7 +73,20 @@ public record MessageItem(
                 r.get(SRC_PORT.sqlName(), Integer.class), r.get(MessageSelect.DST_HOST, String.class),
                 r.get(DST_PORT.sqlName(), Integer.class), HepTransport.labelOf(transport == null ? 0 : transport),
                 proto == null ? null : proto.intValue(), r.get(CAPTURE_ID.sqlName(), Long.class),
-                r.get(NODE.sqlName(), String.class), r.get(MessageSelect.SIZE, Integer.class));
+                r.get(NODE.sqlName(), String.class), r.get(MessageSelect.SIZE, Integer.class),
+                skew(r.get(AGENT_TS_US.sqlName(), Long.class), Times.micros(ts)));
+    }
+
+    /** {@code agent - stored}, saturated: an agent's value may be any 64-bit number. */
+    static Long skew(Long agentMicros, long storedMicros) {
+        if (agentMicros == null) {
+            return null;
+        }
+        try {
+            return Math.subtractExact(agentMicros, storedMicros);
+        } catch (ArithmeticException e) {
+            return agentMicros < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
     }
 
 

@@ -71,7 +71,7 @@ public class MessageStore {
     static Sql findSql(MessageId id, Scope scope) {
         Sql s = new Sql();
         s.append("SELECT ").append(MessageItem.columns("")).append(", ").append(Payloads.COLUMNS)
-                .append(", agent_ts_us, extra::text AS extra FROM messages WHERE id = ").append(s.bind(id.rowId()))
+                .append(", extra::text AS extra FROM messages WHERE id = ").append(s.bind(id.rowId()))
                 .append(" AND ts = ").append(s.bind(utc(id.timestamp()))).append(" AND kind = ").append(s.bind(id.kind().code()));
         scope.appendTo(s, "");
         return s;

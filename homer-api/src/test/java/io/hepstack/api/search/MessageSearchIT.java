@@ -52,7 +52,7 @@ class MessageSearchIT extends AdminApiIT {
         Map<String, Object> first = items.get(0);
         assertThat(first.keySet()).containsExactly("id", "timestamp", "callId", "correlationId", "method", "status",
                 "cseq", "fromUser", "toUser", "ruriUser", "userAgent", "logLevel", "srcIp", "srcPort", "dstIp", "dstPort",
-                "transport", "protoType", "captureId", "node", "size");
+                "transport", "protoType", "captureId", "node", "size", "agentClockSkewMicros");
         assertThat((String) first.get("timestamp")).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}Z");
         assertThat(first.get("transport")).isEqualTo("UDP");
         assertThat(first.get("captureId")).isEqualTo(2001);

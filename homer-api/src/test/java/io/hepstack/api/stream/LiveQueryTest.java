@@ -14,7 +14,7 @@ class LiveQueryTest {
 
     private static LiveQuery.Row row(long id) {
         MessageItem item = new MessageItem("id-" + id, Instant.EPOCH, "c", null, "INVITE", null, null, null, null, null,
-                null, null, null, null, null, null, null, 1, 1L, null, 1);
+                null, null, null, null, null, null, null, 1, 1L, null, 1, null);
         return new LiveQuery.Row(id, item);
     }
 

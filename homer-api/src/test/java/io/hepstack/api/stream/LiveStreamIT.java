@@ -127,7 +127,7 @@ class LiveStreamIT {
         assertThat(got).map(ServerSentEvent::data).containsExactlyInAnyOrderElementsOf(searched);
         assertThat(got.get(0).data().keySet()).containsExactly("id", "timestamp", "callId", "correlationId", "method",
                 "status", "cseq", "fromUser", "toUser", "ruriUser", "userAgent", "logLevel", "srcIp", "srcPort", "dstIp", "dstPort",
-                "transport", "protoType", "captureId", "node", "size");
+                "transport", "protoType", "captureId", "node", "size", "agentClockSkewMicros");
         // the client left: the server ends the stream, frees its slot and counts why
         awaitUntil(() -> closed("client_gone") == gone + 1 && streams.open() == 0);
     }

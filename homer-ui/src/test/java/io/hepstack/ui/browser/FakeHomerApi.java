@@ -814,6 +814,9 @@ final class FakeHomerApi implements AutoCloseable {
 
     private int nextId = 1;
 
+    /** How far behind the collector's clock the B-leg PBX's clock is: 3 h 12 min. */
+    static final long AGENT_BEHIND_MICROS = (3 * 3600L + 12 * 60L) * 1_000_000L;
+
     private Map<String, Object> msg(long offsetMicros, String srcIp, String dstIp, String callId, String method, Integer status,
                                     String cseq, String from, String to, String ua, String raw) {
         String crlf = raw.replace("\n", "\r\n");
@@ -841,6 +844,9 @@ final class FakeHomerApi implements AutoCloseable {
         list.add(msg(2_402_500, p, b, B_LEG, "ACK", null, "1 ACK", "alice", "bob", "kamailio (5.7)", request("ACK", "bob", p, b, B_LEG, "1 ACK", "z9hG4bK-b2", "kamailio (5.7)")));
         list.add(msg(33_000_000, a, p, CALL, "BYE", null, "2 BYE", "alice", "bob", "Linphone/5.2", request("BYE", "bob", a, p, CALL, "2 BYE", "z9hG4bK-a3", "Linphone/5.2")));
         list.add(msg(33_001_000, p, a, CALL, "BYE", 200, "2 BYE", "alice", "bob", "kamailio (5.7)", response(200, "OK", CALL, "2 BYE")));
+        // the PBX's clock is 3 h 12 min behind: the collector stored its messages with its offset (issue 20)
+        list.stream().filter(m -> "Asterisk PBX 20".equals(m.get("userAgent")))
+                .forEach(m -> m.put("agentClockSkewMicros", -AGENT_BEHIND_MICROS));
         return list;
     }
 
