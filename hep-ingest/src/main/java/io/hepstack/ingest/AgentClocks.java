@@ -26,14 +26,20 @@ import java.util.concurrent.atomic.AtomicLong;
  * is not applied: the agent's time is believed. Every message of a source gets the same offset, whatever
  * its kind, so one call's SIP, reports and logs are never split in time.
  *
- * <p>Bounded: at most {@code maxSources} sources are tracked; messages of further ones get no offset (the
- * writer's odd-timestamp rule applies to them) and are counted ({@code hep.agent.clock.untracked}). A
- * connection's entry goes when it closes. Thread-safe.
+ * <p>Bounded: at most {@code maxSources} sources are tracked. A connection's entry goes when it closes; when
+ * the table is full, the sources silent for {@link #IDLE} are forgotten (a sweep at most once a second); messages
+ * of sources still beyond the maximum get no offset (the writer's odd-timestamp rule applies to them) and are
+ * counted ({@code hep.agent.clock.untracked}). Thread-safe.
  */
 final class AgentClocks {
 
     /** Sources tracked at most (UDP senders and open connections): about 100 bytes each. */
     static final int MAX_SOURCES = 10_000;
+
+    /** A source silent this long may be forgotten when the table is full (an agent restarted on a new port). */
+    static final Duration IDLE = Duration.ofMinutes(10);
+
+    private static final long SWEEP_EVERY_MICROS = 1_000_000L;
 
     private final long toleranceMicros;
     private final int maxSources;
@@ -44,6 +50,7 @@ final class AgentClocks {
     private final Map<Long, AtomicLong> skewByCaptureId = new ConcurrentHashMap<>();
     private final Counter untracked;
     private final Counter reanchored;
+    private final AtomicLong lastSweep = new AtomicLong(Long.MIN_VALUE);
 
     AgentClocks(Duration tolerance, int maxSources, Clock clock, MeterRegistry registry) {
         this.toleranceMicros = tolerance.toNanos() / 1000;
@@ -75,15 +82,26 @@ final class AgentClocks {
         Source key = new Source(captureId, source);
         Anchor anchor = anchors.get(key);
         if (anchor == null) {
-            if (anchors.size() >= maxSources) {
+            if (anchors.size() >= maxSources && (!sweep(arrival) || anchors.size() >= maxSources)) {
                 untracked.increment();
                 return message;
             }
             anchor = anchors.computeIfAbsent(key, k -> new Anchor());
         }
-        long offset = anchor.offset(sample);
+        long offset = anchor.offset(sample, arrival);
         skew(captureId).set(offset);
         return Math.abs(offset) > toleranceMicros ? message.withClockOffsetMicros(offset) : message;
+    }
+
+    /** Forgets the sources silent for {@link #IDLE}; false when a sweep ran less than a second ago. */
+    private boolean sweep(long now) {
+        long last = lastSweep.get();
+        if (last != Long.MIN_VALUE && now - last < SWEEP_EVERY_MICROS || !lastSweep.compareAndSet(last, now)) {
+            return false;
+        }
+        long idleBefore = now - IDLE.toNanos() / 1000;
+        anchors.values().removeIf(a -> a.lastSeen() < idleBefore);
+        return true;
     }
 
     /** A connection closed: its sources are no longer tracked. */
@@ -120,8 +138,14 @@ final class AgentClocks {
     private final class Anchor {
         private boolean set;
         private long offset;
+        private volatile long lastSeen;
 
-        synchronized long offset(long sample) {
+        long lastSeen() {
+            return lastSeen;
+        }
+
+        synchronized long offset(long sample, long arrival) {
+            lastSeen = arrival;
             if (!set) {
                 set = true;
                 offset = sample;

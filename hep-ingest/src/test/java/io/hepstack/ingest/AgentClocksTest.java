@@ -104,6 +104,24 @@ class AgentClocksTest {
         assertThat(registry.get("hep.agent.clock.untracked").counter().count()).isEqualTo(2);
     }
 
+    @Test
+    void forgetsSourcesSilentForTenMinutesWhenTheTableIsFull() {
+        clock.now = T0;
+        for (int port = 1; port <= 3; port++) {
+            clocks.place(at(1, micros(T0) - HOUR, MessageKind.SIP_CALL), new InetSocketAddress("192.0.2.9", port));
+        }
+        clock.now = T0.plus(Duration.ofMinutes(5));
+        clocks.place(at(1, micros(clock.now) - HOUR, MessageKind.SIP_CALL), new InetSocketAddress("192.0.2.9", 1));
+        clock.now = T0.plus(Duration.ofMinutes(11)); // ports 2 and 3 silent for 11 minutes, port 1 for 6
+
+        CapturedMessage restarted = at(1, micros(clock.now) - 2 * HOUR, MessageKind.SIP_CALL);
+        assertThat(clocks.place(restarted, new InetSocketAddress("192.0.2.9", 4)).envelope().clockOffsetMicros())
+                .isEqualTo(2 * HOUR);
+        assertThat(clocks.place(at(1, micros(clock.now) - HOUR - 1, MessageKind.SIP_CALL),
+                new InetSocketAddress("192.0.2.9", 1)).envelope().clockOffsetMicros()).as("still anchored").isEqualTo(HOUR);
+        assertThat(registry.get("hep.agent.clock.untracked").counter().count()).isZero();
+    }
+
     private static final class MovingClock extends Clock {
         Instant now = T0;
 
