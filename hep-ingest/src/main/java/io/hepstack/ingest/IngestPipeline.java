@@ -21,7 +21,7 @@ import java.util.function.Consumer;
  * What every listener does with a HEP packet, on its event-loop thread: count it, decode it, check
  * its authentication key, discard it if it is a duplicate (optional), forward it (optional), censor
  * its SIP body (optional), extract the row, observe it for SIP KPIs, drop it if its method is
- * discarded by configuration, and queue it. Never blocks; never throws; does not release buffers.
+ * discarded by configuration, place it by its agent's clock ({@link AgentClocks}), and queue it. Never blocks; never throws; does not release buffers.
  */
 public final class IngestPipeline implements HepReceiver {
 
