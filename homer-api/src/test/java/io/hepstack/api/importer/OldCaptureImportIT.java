@@ -138,11 +138,19 @@ class OldCaptureImportIT extends AdminApiIT {
                 .as("the ladder of %s", callId).containsExactlyElementsOf(captured.stream().sorted().toList());
     }
 
+    /** Every message's time in the range, newest first, page by page (a page of 586 items is more than a client buffers). */
     private List<String> searchTimes(String from, String to) {
-        Map<String, Object> page = admin.get().uri(b -> b.path("/api/v1/messages").queryParam("from", "{f}")
-                        .queryParam("to", "{t}").queryParam("limit", "1000").build(from, to))
-                .exchange().expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
-        return ((List<Map<String, Object>>) page.get("items")).stream().map(m -> (String) m.get("timestamp")).toList();
+        List<String> times = new java.util.ArrayList<>();
+        String cursor = "";
+        do {
+            String after = cursor;
+            Map<String, Object> page = admin.get().uri(b -> b.path("/api/v1/messages").queryParam("from", "{f}")
+                            .queryParam("to", "{t}").queryParam("limit", "200").queryParam("cursor", "{c}").build(from, to, after))
+                    .exchange().expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
+            ((List<Map<String, Object>>) page.get("items")).forEach(m -> times.add((String) m.get("timestamp")));
+            cursor = (String) page.get("nextCursor");
+        } while (cursor != null);
+        return times;
     }
 
     private static long storedBetween(long first, long last) throws Exception {
