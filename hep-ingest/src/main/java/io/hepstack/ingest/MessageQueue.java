@@ -34,6 +34,11 @@ final class MessageQueue {
         this.metrics = metrics;
     }
 
+    /** Messages the queue holds at most for datagrams (streams pause reading before it). */
+    int capacity() {
+        return capacity;
+    }
+
     /** Takes a datagram's message unless the queue is at capacity. */
     boolean offer(CapturedMessage m) {
         if (queue.size() >= capacity) {

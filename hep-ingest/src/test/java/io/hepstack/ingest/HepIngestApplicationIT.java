@@ -56,6 +56,7 @@ class HepIngestApplicationIT {
                 .contains("hep_messages_stored_total")
                 .contains("hep_batch_seconds_bucket")
                 .contains("hep_queue_depth{application=\"hep-ingest\",stage=\"queue\"}")
+                .contains("hep_queue_capacity{application=\"hep-ingest\",stage=\"queue\"} 65536.0")
                 .contains("sip_messages_total{application=\"hep-ingest\",method=\"INVITE\",node=\"2001\",status=\"request\"}")
                 .contains("hep_packets_dropped_total{application=\"hep-ingest\",reason=\"receive_buffer\",stage=\"kernel\"} 0.0");
     }

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -117,6 +118,18 @@ class TlsListenerIT {
             out.write(stream, pos, Math.min(1000, stream.length - pos));
         }
         out.flush();
+    }
+
+    @Test
+    void exportsWhenItsCertificateExpiresForTheExpiryAlert() throws Exception {
+        X509Certificate server;
+        try (InputStream in = Files.newInputStream(pki.resolve("server.crt"))) {
+            server = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+        }
+        try (TestCollector c = collector(sink, "NONE")) {
+            assertThat(c.registry.get("hep.tls.certificate.not.after").gauge().value())
+                    .isEqualTo((double) server.getNotAfter().toInstant().getEpochSecond());
+        }
     }
 
     @Test

@@ -33,6 +33,7 @@ import reactor.netty.udp.UdpServer;
 import javax.net.ssl.SSLException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -88,6 +89,10 @@ public final class HepListeners {
         }
         if (props.tls().enabled()) {
             tls = stream(props.tls().host(), props.tls().port(), Transport.TLS, tlsConnections, sslContext(props.tls()));
+            Instant notAfter = TlsCertificates.firstExpiry(props.tls().certificate());
+            Gauge.builder("hep.tls.certificate.not.after", notAfter, Instant::getEpochSecond).baseUnit("seconds")
+                    .description("When the first certificate of the HEP/TLS chain expires (Unix time)")
+                    .register(metrics.registry());
             log.info("HEP/TLS listening on {} (client-auth {})", tls.address(), props.tls().clientAuth());
         }
     }
