@@ -29,7 +29,8 @@ public record ApiProperties(
         @Valid @NotNull @DefaultValue Qos qos,
         @Valid @NotNull @DefaultValue Share share,
         @Valid @NotNull @DefaultValue Cors cors,
-        @Valid @NotNull @DefaultValue Storage storage) {
+        @Valid @NotNull @DefaultValue Storage storage,
+        @Valid @NotNull @DefaultValue Alerts alerts) {
 
     /** Logins, JWTs and the first admin account. */
     public record Auth(
@@ -147,5 +148,18 @@ public record ApiProperties(
             @DefaultValue("true") boolean migrateSchema,
             /** How long start waits for the database before failing. */
             @NotNull @DefaultValue("60s") Duration startupTimeout) {
+    }
+
+    /** Alerts delivered by Alertmanager's webhook. */
+    public record Alerts(
+            /** A bearer secret that Alertmanager may send instead of an API token (unset: API tokens only). */
+            @jakarta.validation.constraints.Size(min = 16, max = 256,
+                    message = "must be from 16 to 256 characters when set") String webhookSecret,
+            /** How long an alert is kept after it resolved (or after its last delivery while firing). */
+            @NotNull @DefaultValue("30d") Duration retention,
+            /** Alerts one delivery may carry; more: 400 (Alertmanager's webhook_configs max_alerts bounds it). */
+            @Min(1) @Max(10000) @DefaultValue("1000") int maxPerDelivery,
+            /** Range listed without from/to: alerts that fired or ended within it, and every firing one. */
+            @NotNull @DefaultValue("24h") Duration defaultRange) {
     }
 }

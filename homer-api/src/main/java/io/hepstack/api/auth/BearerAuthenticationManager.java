@@ -39,4 +39,16 @@ public class BearerAuthenticationManager implements ReactiveAuthenticationManage
                         .switchIfEmpty(Mono.error(() -> new BadCredentialsException("invalid bearer token")))
                         .map(BearerAuthentication::verified));
     }
+
+    /**
+     * The principal of the request's {@code Authorization: Bearer} token, for an endpoint that the bearer
+     * filter leaves to itself; {@link BadCredentialsException} when there is no token or it is invalid.
+     */
+    public Mono<ApiPrincipal> principalOf(org.springframework.web.server.ServerWebExchange exchange) {
+        String token = SecurityConfiguration.bearerToken(exchange);
+        if (token == null) {
+            return Mono.error(new BadCredentialsException("authentication required: send Authorization: Bearer <token>"));
+        }
+        return authenticate(BearerAuthentication.unverified(token)).map(a -> (ApiPrincipal) a.getPrincipal());
+    }
 }
