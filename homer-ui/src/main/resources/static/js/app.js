@@ -6,9 +6,10 @@ import { callPage } from './call.js';
 import { livePage } from './live.js';
 import { dashboardPage } from './dashboard.js';
 import { adminPage, firstAdminPage } from './admin.js';
+import { alertsPage, firingCount } from './alerts.js';
 
 // The engineer app: /login, / (search; the whole search is in the query string), /call/{callId}?from&to, /live,
-// /dashboard?range&node, /admin/{users|tenants|aliases|tokens|shares}.
+// /dashboard?range&node, /alerts, /admin/{users|tenants|aliases|tokens|shares}.
 //
 // Page lifecycle: a page is page(root, app, signal) → dispose. Every navigation aborts the shown page's
 // AbortController, which cancels its requests (each carries the signal) and tells it to stop (after an await it
@@ -42,12 +43,42 @@ function navLink(href, text) {
   return h('a', { href, 'aria-current': here ? 'page' : false, onclick: (e) => { e.preventDefault(); app.navigate(href); } }, text);
 }
 
+/** How often the header's count of firing alerts is asked again while a page stays open. */
+const ALERT_POLL_MS = 60e3;
+/** The header's alert count: its poll timer and the request in flight, replaced with the header. */
+let alertBadge = null;
+
+/** The count of firing alerts on the Alerts link, asked now and every minute; hidden at 0 or on error. */
+function watchAlerts(badge) {
+  if (alertBadge) {
+    clearInterval(alertBadge.timer);
+    alertBadge.controller.abort();
+  }
+  const controller = new AbortController();
+  const update = () => firingCount(controller.signal).then((n) => {
+    badge.textContent = n > 0 ? String(n) : '';
+    badge.hidden = !(n > 0);
+    badge.setAttribute('aria-label', `${n} firing`);
+  }, () => { badge.hidden = true; });
+  alertBadge = { controller, timer: setInterval(update, ALERT_POLL_MS) };
+  update();
+}
+
 function renderHeader() {
-  const nav = session.token ? h('nav', { class: 'mainnav', 'aria-label': 'Main' }, navLink('/', 'Search'), navLink('/live', 'Live'), navLink('/dashboard', 'Dashboard')) : null;
+  const badge = h('span', { class: 'badge alert-count', id: 'alert-count', hidden: true });
+  const alertsLink = session.token ? navLink('/alerts', 'Alerts') : null;
+  if (alertsLink) alertsLink.append(' ', badge);
+  const nav = session.token ? h('nav', { class: 'mainnav', 'aria-label': 'Main' }, navLink('/', 'Search'), navLink('/live', 'Live'), navLink('/dashboard', 'Dashboard'), alertsLink) : null;
   mount(header,
     h('a', { class: 'brand', href: '/', onclick: (e) => { e.preventDefault(); app.navigate('/'); } }, 'hepstack'),
     nav,
     session.token ? h('button', { type: 'button', class: 'logout', onclick: () => { logout().finally(() => app.navigate('/login')); } }, 'Log out') : null);
+  if (nav) watchAlerts(badge);
+  else if (alertBadge) {
+    clearInterval(alertBadge.timer);
+    alertBadge.controller.abort();
+    alertBadge = null;
+  }
   // The admin link only for a role that may open an admin page (the API refuses the rest anyway).
   if (nav) {
     whoAmI().then((me) => {
@@ -107,6 +138,7 @@ function route() {
   const admin = /^\/admin\/([a-z]+)$/.exec(path);
   if (admin) return (root, app, signal) => adminPage(root, app, signal, admin[1]);
   if (path === '/dashboard') return dashboardPage;
+  if (path === '/alerts') return alertsPage;
   if (path === '/live') return withSearchFields(livePage);
   return withSearchFields(searchPage);
 }

@@ -91,6 +91,7 @@ final class FakeHomerApi implements AutoCloseable {
                         // homer-api's answer, recorded (its MetaIT checks the real one)
                         .get("/api/v1/meta/search", authed((q, s) -> s.header("Content-Type", "application/json")
                                 .sendString(reactor.core.publisher.Mono.just(SEARCH_META)).then()))
+                        .get("/api/v1/alerts", authed(this::alerts))
                         .get("/api/v1/stats/kpi", authed((q, s) -> kpi(q, s)))
                         .get("/api/v1/stats/volume", authed((q, s) -> volume(q, s)))
                         .get("/api/v1/users", admin((q, s) -> send(s, Map.of("items", sorted(users.values(), "username")))))
@@ -557,6 +558,42 @@ final class FakeHomerApi implements AutoCloseable {
     static final int[] DEFECTS = {0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0};
     static final int[] INEFFECTIVE = {0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0};
     static final int[] BYES = {1, 0, 1, 1, 0, 0, 1, 0, 1, 1, 0, 0};
+
+    static final String ALERT_NODE = "kamailio-edge";
+
+    /**
+     * homer-api's alert list: two firing (session defects on a node, a collector down), one resolved (a scanner,
+     * two hours ago), firing first; {@code state=firing} and {@code limit} as homer-api takes them.
+     */
+    private Mono<Void> alerts(HttpServerRequest q, HttpServerResponse s) {
+        Instant now = Instant.now();
+        List<Map<String, Object>> items = List.of(
+                alert(1, "HepNodeSessionDefects", "warning", ALERT_NODE, now.minus(10, ChronoUnit.MINUTES), null,
+                        map("category", "quality", "status_class", "5xx", "method", "INVITE"),
+                        "25 session defects on " + ALERT_NODE + " in 5 minutes"),
+                alert(2, "HepCollectorDown", "critical", null, now.minus(4, ChronoUnit.MINUTES), null,
+                        map("category", "suite", "instance", "hep-ingest-1:9096"), "Collector hep-ingest-1:9096 does not answer Prometheus"),
+                alert(3, "HepSipScanner", "warning", ALERT_NODE, now.minus(3, ChronoUnit.HOURS), now.minus(2, ChronoUnit.HOURS),
+                        map("category", "security", "kind", "scanner_user_agent"), "SIP scanner seen on " + ALERT_NODE + " (40 requests)"));
+        String state = query(q, "state");
+        int limit = query(q, "limit") == null ? 100 : Integer.parseInt(query(q, "limit"));
+        List<Map<String, Object>> shown = items.stream().filter(a -> state == null || state.equals(a.get("status"))).limit(limit).toList();
+        return send(s, map("items", shown, "firing", 2));
+    }
+
+    private static Map<String, Object> alert(long id, String name, String severity, String node, Instant start, Instant end,
+                                             Map<String, Object> more, String summary) {
+        Map<String, Object> labels = map("alertname", name, "severity", severity);
+        if (node != null) {
+            labels.put("node", node);
+        }
+        labels.putAll(more);
+        return map("id", id, "fingerprint", Long.toHexString(0xa1e0 + id), "status", end == null ? "firing" : "resolved",
+                "alertname", name, "severity", severity, "node", node, "startsAt", start.toString(),
+                "endsAt", end == null ? null : end.toString(), "labels", labels,
+                "annotations", map("summary", summary, "runbook", "docs/operations.md#" + name.toLowerCase()),
+                "generatorUrl", "http://prometheus:9090/graph", "receivedAt", start.toString(), "updatedAt", Instant.now().toString());
+    }
 
     private static boolean quiet(HttpServerRequest q) {
         return QUIET_NODE.equals(query(q, "node"));

@@ -831,4 +831,50 @@ class UiBrowserIT {
             assertThat(b.alerts()).isEmpty();
         }
     }
+
+    @Test
+    @Order(17)
+    void theHeaderCountsFiringAlertsThePageListsThemAndEachOpensItsSearchAndDashboard() {
+        var d = engineer.driver;
+        d.get(base + "/");
+        // The badge: homer-api's count of firing alerts, on the Alerts link of every page.
+        waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.id("alert-count"), "2"));
+        d.findElement(By.linkText("Alerts 2")).click();
+        waiting(d).until(ExpectedConditions.urlContains("/alerts"));
+        List<WebElement> firing = waiting(d).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#alerts-firing tbody tr"), 2));
+        assertThat(firing.get(0).getText()).contains("HepNodeSessionDefects").contains("25 session defects on " + FakeHomerApi.ALERT_NODE)
+                .contains("warning").contains("firing");
+        assertThat(firing.get(1).getText()).contains("HepCollectorDown").contains("critical").contains("hep-ingest-1:9096");
+        // a collector's alert names no node: no dashboard link
+        assertThat(firing.get(1).findElements(By.linkText("Dashboard"))).isEmpty();
+        List<WebElement> history = d.findElements(By.cssSelector("#alerts-history tbody tr"));
+        assertThat(history).hasSize(1);
+        assertThat(history.get(0).getText()).contains("HepSipScanner").doesNotContain("firing");
+        assertThat(d.findElement(By.cssSelector("#alerts h2")).getText()).isEqualTo("Firing (2)");
+        engineer.screenshot("alerts");
+
+        // The session defects' search: its window (from 15 minutes before its start to now), node, status class, method.
+        firing.get(0).findElement(By.linkText("Search")).click();
+        waiting(d).until(ExpectedConditions.presenceOfElementLocated(By.id("search-button")));
+        String url = d.getCurrentUrl();
+        assertThat(url).contains("view=messages").contains("range=custom").contains("node=" + FakeHomerApi.ALERT_NODE)
+                .contains("status=5xx").contains("method=INVITE");
+        var params = new io.netty.handler.codec.http.QueryStringDecoder(url).parameters();
+        java.time.Instant from = java.time.Instant.parse(params.get("from").get(0));
+        java.time.Instant to = java.time.Instant.parse(params.get("to").get(0));
+        assertThat(Duration.between(from, to)).isBetween(Duration.ofMinutes(24), Duration.ofMinutes(27));
+        assertThat(d.findElement(By.id("f-node")).getAttribute("value")).isEqualTo(FakeHomerApi.ALERT_NODE);
+        assertThat(d.findElement(By.id("f-status")).getAttribute("value")).isEqualTo("5xx");
+        assertThat(d.findElement(By.id("f-method")).getAttribute("value")).isEqualTo("INVITE");
+        assertThat(d.findElement(By.id("range")).getAttribute("value")).isEqualTo("custom");
+
+        // Its node's dashboard over the same window.
+        d.navigate().back();
+        waiting(d).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#alerts-firing tbody tr"), 2))
+                .get(0).findElement(By.linkText("Dashboard")).click();
+        waiting(d).until(ExpectedConditions.urlContains("/dashboard"));
+        assertThat(d.getCurrentUrl()).contains("node=" + FakeHomerApi.ALERT_NODE).contains("range=custom");
+        waiting(d).until(ExpectedConditions.attributeToBe(By.id("d-node"), "value", FakeHomerApi.ALERT_NODE));
+        assertThat(engineer.cspViolations()).isEmpty();
+    }
 }
