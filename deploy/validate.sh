@@ -60,6 +60,8 @@ nginx)
 compose)
     need_npm
     tally "yamllint compose" yamllint -d "$YAMLLINT_CONF" "$DEPLOY/compose/compose.yaml" "$DEPLOY/compose/prometheus.yml" "$DEPLOY/compose/config/hep-ingest.yaml"
+    need_apt prometheus
+    tally "promtool check config compose/prometheus.yml (rule files at the paths compose mounts)" sh -c "d=\$(mktemp -d) && mkdir -p \$d/etc/prometheus && cp -r '$DEPLOY/prometheus/rules' \$d/etc/prometheus/rules && sed 's|/etc/prometheus/rules|'\$d'/etc/prometheus/rules|' '$DEPLOY/compose/prometheus.yml' > \$d/prometheus.yml && promtool check config \$d/prometheus.yml; rc=\$?; rm -rf \$d; exit \$rc"
     for f in "$DEPLOY"/compose/*.Dockerfile; do
         tally "dockerfile-utils lint $(basename "$f")" "$TOOLS/node_modules/.bin/dockerfile-utils" lint "$f"
     done
@@ -98,6 +100,8 @@ prometheus)
     tally "promtool test rules (every alert fires on its case, quiet on normal traffic)" \
         promtool test rules "$DEPLOY"/prometheus/tests/*.test.yml
     tally "amtool check-config alertmanager.yml" amtool check-config "$DEPLOY/prometheus/alertmanager.yml"
+    tally "PrometheusRule is what kubernetes/monitoring/generate.py makes" sh -c "python3 '$DEPLOY/kubernetes/monitoring/generate.py' && git -C '$REPO' diff --exit-code --stat -- deploy/kubernetes/monitoring/prometheus-rule.yaml"
+    tally "PrometheusRule's groups pass promtool" sh -c "d=\$(mktemp -d) && python3 -c 'import sys, yaml; d = yaml.safe_load(open(sys.argv[1])); print(yaml.safe_dump({\"groups\": d[\"spec\"][\"groups\"]}))' '$DEPLOY/kubernetes/monitoring/prometheus-rule.yaml' > \$d/rules.yml && promtool check rules \$d/rules.yml; rc=\$?; rm -rf \$d; exit \$rc"
     tally "alertmanager routes: critical pages" sh -c "amtool config routes test --config.file='$DEPLOY/prometheus/alertmanager.yml' \
         --verify.receivers=homer-api,oncall severity=critical 2>/dev/null"
     ;;

@@ -49,7 +49,7 @@ def main():
     required = set(re.findall(r"(?<!\$)\$\{([A-Z0-9_]+):\?", text))
     check("every ${VAR} of compose.yaml is in .env.example", used <= documented, f"missing: {sorted(used - documented)}")
     check("required variables are in .env.example", required <= documented and required, f"{sorted(required)}")
-    secrets = [l for l in env_example.splitlines() if re.match(r"^(POSTGRES_PASSWORD|HOMER_ADMIN_PASSWORD|HOMER_API_AUTH_JWT_SECRET)=.+", l)]
+    secrets = [l for l in env_example.splitlines() if re.match(r"^(POSTGRES_PASSWORD|HOMER_ADMIN_PASSWORD|HOMER_API_AUTH_JWT_SECRET|HOMER_API_ALERTS_WEBHOOK_SECRET)=.+", l)]
     check(".env.example holds no secret values", not secrets, str(secrets))
 
     services = doc["services"]
@@ -103,6 +103,29 @@ def main():
         check(f"{m}.Dockerfile: copies {m}/target/{m}.jar", f"COPY --chmod=0644 {m}/target/{m}.jar" in df)
         ign = open(os.path.join(COMPOSE_DIR, f"{m}.Dockerfile.dockerignore")).read().split()
         check(f"{m}.Dockerfile.dockerignore allowlists the jar", "*" in ign and f"!{m}/target/{m}.jar" in ign)
+
+    # alerting (profile monitoring): Prometheus loads deploy/prometheus/rules and sends to Alertmanager, which
+    # delivers to the homer-api address of deploy/prometheus/alertmanager.yml
+    prom = services.get("prometheus", {})
+    check("prometheus mounts deploy/prometheus/rules at /etc/prometheus/rules",
+          "../prometheus/rules:/etc/prometheus/rules:ro" in (prom.get("volumes") or []))
+    prom_cfg = yaml.safe_load(open(os.path.join(COMPOSE_DIR, "prometheus.yml")))
+    check("prometheus.yml loads thresholds, recording and alerting rules",
+          [os.path.basename(f) for f in prom_cfg.get("rule_files", [])] == ["thresholds.yml", "recording.yml", "alerts.yml"])
+    am_targets = [t for a in prom_cfg.get("alerting", {}).get("alertmanagers", []) for c in a.get("static_configs", []) for t in c["targets"]]
+    am = services.get("alertmanager", {})
+    check("prometheus.yml sends to the alertmanager service", am_targets == ["alertmanager:9093"] and am.get("profiles") == ["monitoring"])
+    check("alertmanager mounts deploy/prometheus/alertmanager.yml and its secrets",
+          {"../prometheus/alertmanager.yml:/etc/alertmanager/alertmanager.yml:ro", "./alertmanager-secrets:/etc/alertmanager/secrets:ro"}
+          <= set(am.get("volumes") or []))
+    am_cfg = yaml.safe_load(open(os.path.join(ROOT, "prometheus", "alertmanager.yml")))
+    hooks = [w["url"] for r in am_cfg["receivers"] if r["name"] == "homer-api" for w in r.get("webhook_configs", [])]
+    host = re.match(r"http://([a-z0-9-]+):(\d+)/api/v1/alerts/webhook$", hooks[0]) if hooks else None
+    check("alertmanager.yml's homer-api webhook is an alias of every homer-api replica on its port",
+          host is not None and all(host.group(1) in ((services[n].get("networks") or {}).get("default") or {}).get("aliases", [])
+                                   and host.group(2) + "/tcp" in services[n].get("expose", []) for n in api), str(hooks))
+    check("homer-api replicas take the webhook secret from .env",
+          all(services[n]["environment"].get("HOMER_API_ALERTS_WEBHOOK_SECRET") == "${HOMER_API_ALERTS_WEBHOOK_SECRET:-}" for n in api))
 
     failed = results.count(False)
     print(f"{len(results) - failed} passed, {failed} failed")

@@ -152,9 +152,9 @@ public record ApiProperties(
 
     /** Alerts delivered by Alertmanager's webhook. */
     public record Alerts(
-            /** A bearer secret that Alertmanager may send instead of an API token (unset: API tokens only). */
-            @jakarta.validation.constraints.Size(min = 16, max = 256,
-                    message = "must be from 16 to 256 characters when set") String webhookSecret,
+            /** A bearer secret that Alertmanager may send instead of an API token (unset or empty: API tokens only). */
+            @jakarta.validation.constraints.Pattern(regexp = "|[\\x21-\\x7e]{16,256}",
+                    message = "must be 16 to 256 printable characters without spaces when set") String webhookSecret,
             /** How long an alert is kept after it resolved (or after its last delivery while firing). */
             @NotNull @DefaultValue("30d") Duration retention,
             /** Alerts one delivery may carry; more: 400 (Alertmanager's webhook_configs max_alerts bounds it). */
