@@ -120,6 +120,10 @@ class AlertIT extends AdminApiIT {
         admin.get().uri("/api/v1/alerts/" + id).exchange().expectStatus().isOk()
                 .expectBody().jsonPath("$.alertname").isEqualTo("HepNodeAsrLow").jsonPath("$.labels.node").isEqualTo("list-1");
         admin.get().uri("/api/v1/alerts/999999999").exchange().expectStatus().isNotFound().expectBody(Void.class);
+        anonymous.get().uri("/v3/api-docs").exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.paths['/api/v1/alerts'].get").exists()
+                .jsonPath("$.paths['/api/v1/alerts/{id}'].get").exists()
+                .jsonPath("$.paths['/api/v1/alerts/webhook'].post").exists();
     }
 
     @Test
