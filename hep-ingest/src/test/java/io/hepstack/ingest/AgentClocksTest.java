@@ -1,5 +1,6 @@
 package io.hepstack.ingest;
 
+import io.hepstack.proto.testing.MutableClock;
 import io.hepstack.proto.model.CapturedMessage;
 import io.hepstack.proto.model.Envelope;
 import io.hepstack.proto.model.MessageKind;
@@ -8,11 +9,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetSocketAddress;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,7 +20,7 @@ class AgentClocksTest {
     private static final long HOUR = 3_600_000_000L;
     private static final InetSocketAddress AGENT = new InetSocketAddress("192.0.2.7", 9060);
 
-    private final MovingClock clock = new MovingClock();
+    private final MutableClock clock = new MutableClock(T0);
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final AgentClocks clocks = new AgentClocks(Duration.ofMinutes(1), 3, clock, registry);
 
@@ -37,7 +35,7 @@ class AgentClocksTest {
 
     @Test
     void believesAnAgentWithinTheTolerance() {
-        clock.now = T0;
+        clock.set(T0);
         CapturedMessage m = at(1, micros(T0) - 30_000_000L, MessageKind.SIP_CALL); // 30 s late: a slow network
         assertThat(clocks.place(m, AGENT)).isSameAs(m);
         assertThat(registry.get("hep.agent.clock.skew").tag("capture_id", "1").gauge().value()).isEqualTo(-30.0);
@@ -46,12 +44,12 @@ class AgentClocksTest {
     @Test
     void placesEveryMessageOfASkewedAgentWithTheOffsetOfItsFirstWhateverItsKindKeepingItsSpacing() {
         long agentStart = micros(T0) - 3 * HOUR;
-        clock.now = T0;
+        clock.set(T0);
         long first = clocks.place(at(1, agentStart, MessageKind.SIP_CALL), AGENT).envelope().clockOffsetMicros();
-        clock.now = T0.plusMillis(20); // arrives sooner than the agent's 2 s spacing: deltas are the agent's
+        clock.set(T0.plusMillis(20)); // arrives sooner than the agent's 2 s spacing: deltas are the agent's
         long later = clocks.place(at(1, agentStart + 2_000_000L, MessageKind.SIP_REGISTRATION), AGENT)
                 .envelope().clockOffsetMicros();
-        clock.now = T0.plusSeconds(40); // a late one, within the tolerance of the offset
+        clock.set(T0.plusSeconds(40)); // a late one, within the tolerance of the offset
         long late = clocks.place(at(1, agentStart + 3_000_000L, MessageKind.LOG), AGENT).envelope().clockOffsetMicros();
 
         assertThat(first).isEqualTo(3 * HOUR);
@@ -62,9 +60,9 @@ class AgentClocksTest {
 
     @Test
     void anchorsAgainWhenTheAgentsClockJumpsAndCountsIt() {
-        clock.now = T0;
+        clock.set(T0);
         clocks.place(at(1, micros(T0) + 48 * HOUR, MessageKind.SIP_CALL), AGENT);       // 2 days ahead
-        clock.now = T0.plusSeconds(1);
+        clock.set(T0.plusSeconds(1));
         CapturedMessage set = at(1, micros(T0.plusSeconds(1)), MessageKind.SIP_CALL);    // its clock set right
         assertThat(clocks.place(set, AGENT)).as("believed again").isSameAs(set);
         assertThat(registry.get("hep.agent.clock.reanchored").counter().count()).isEqualTo(1);
@@ -72,7 +70,7 @@ class AgentClocksTest {
 
     @Test
     void tracksEachSourceOfACaptureIdOnItsOwn() {
-        clock.now = T0;
+        clock.set(T0);
         InetSocketAddress other = new InetSocketAddress("192.0.2.8", 9060);
         assertThat(clocks.place(at(1, micros(T0) - HOUR, MessageKind.SIP_CALL), AGENT).envelope().clockOffsetMicros())
                 .isEqualTo(HOUR);
@@ -84,7 +82,7 @@ class AgentClocksTest {
 
     @Test
     void leavesTimestampsNoClockHoldsToTheWritersRule() {
-        clock.now = T0;
+        clock.set(T0);
         for (long odd : new long[] {Long.MIN_VALUE, Long.MIN_VALUE + 1}) {
             CapturedMessage m = at(2, odd, MessageKind.SIP_CALL);
             assertThat(clocks.place(m, AGENT)).isSameAs(m);
@@ -95,7 +93,7 @@ class AgentClocksTest {
 
     @Test
     void tracksAtMostItsMaximumOfSourcesAndCountsTheOthers() {
-        clock.now = T0;
+        clock.set(T0);
         for (int port = 1; port <= 4; port++) {
             clocks.place(at(1, micros(T0) - HOUR, MessageKind.SIP_CALL), new InetSocketAddress("192.0.2.9", port));
         }
@@ -106,38 +104,19 @@ class AgentClocksTest {
 
     @Test
     void forgetsSourcesSilentForTenMinutesWhenTheTableIsFull() {
-        clock.now = T0;
+        clock.set(T0);
         for (int port = 1; port <= 3; port++) {
             clocks.place(at(1, micros(T0) - HOUR, MessageKind.SIP_CALL), new InetSocketAddress("192.0.2.9", port));
         }
-        clock.now = T0.plus(Duration.ofMinutes(5));
-        clocks.place(at(1, micros(clock.now) - HOUR, MessageKind.SIP_CALL), new InetSocketAddress("192.0.2.9", 1));
-        clock.now = T0.plus(Duration.ofMinutes(11)); // ports 2 and 3 silent for 11 minutes, port 1 for 6
+        clock.set(T0.plus(Duration.ofMinutes(5)));
+        clocks.place(at(1, micros(clock.instant()) - HOUR, MessageKind.SIP_CALL), new InetSocketAddress("192.0.2.9", 1));
+        clock.set(T0.plus(Duration.ofMinutes(11))); // ports 2 and 3 silent for 11 minutes, port 1 for 6
 
-        CapturedMessage restarted = at(1, micros(clock.now) - 2 * HOUR, MessageKind.SIP_CALL);
+        CapturedMessage restarted = at(1, micros(clock.instant()) - 2 * HOUR, MessageKind.SIP_CALL);
         assertThat(clocks.place(restarted, new InetSocketAddress("192.0.2.9", 4)).envelope().clockOffsetMicros())
                 .isEqualTo(2 * HOUR);
-        assertThat(clocks.place(at(1, micros(clock.now) - HOUR - 1, MessageKind.SIP_CALL),
+        assertThat(clocks.place(at(1, micros(clock.instant()) - HOUR - 1, MessageKind.SIP_CALL),
                 new InetSocketAddress("192.0.2.9", 1)).envelope().clockOffsetMicros()).as("still anchored").isEqualTo(HOUR);
         assertThat(registry.get("hep.agent.clock.untracked").counter().count()).isZero();
-    }
-
-    private static final class MovingClock extends Clock {
-        Instant now = T0;
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
     }
 }

@@ -585,15 +585,7 @@ public final class Filter {
      * {@code name} (any case) with the term's value: the whole value, {@code *} for any characters of the line.
      */
     static String headerLine(String name, Term t) {
-        StringBuilder re = new StringBuilder("(?n)^");
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (Character.isLetter(c)) {
-                re.append('[').append(Character.toUpperCase(c)).append(Character.toLowerCase(c)).append(']');
-            } else {
-                re.append(regexLiteral(c));
-            }
-        }
+        StringBuilder re = new StringBuilder("(?n)^").append(anyCase(name));
         re.append("[ \t]*:[ \t]*").append(valuePattern(t));
         return re.append("[ \t]*\r?$").toString();
     }
