@@ -63,6 +63,24 @@ export function query(params) {
   return s ? '?' + s : '';
 }
 
+/**
+ * The API URL of one call's resource: its record (kind ''), 'flow', 'qos', 'pcap', 'text' or 'sipp'. The Call-ID
+ * always goes in the callId parameter with "-" in its place in the path, as a path cannot carry every Call-ID
+ * (a "/", "%", "\\" or ";" in it, or "." and "..": docs/api.md).
+ */
+export function callUrl(callId, kind, params) {
+  return `/api/v1/calls/-${kind ? '/' + kind : ''}${query({ callId, ...params })}`;
+}
+
+/**
+ * The page of one call: /call/{callId}?from&to, or /call/-?callId=…&from&to for a Call-ID that is a path step of
+ * its own ("." and "..", which the browser resolves away) or "-".
+ */
+export function callHref(callId, params) {
+  return ['.', '..', '-'].includes(callId) ? `/call/-${query({ callId, ...params })}`
+    : `/call/${encodeURIComponent(callId)}${query(params)}`;
+}
+
 async function errorMessage(res) {
   try {
     const body = await res.clone().json();

@@ -8,8 +8,8 @@ import { dashboardPage } from './dashboard.js';
 import { adminPage, firstAdminPage } from './admin.js';
 import { alertsPage, firingCount } from './alerts.js';
 
-// The engineer app: /login, / (search; the whole search is in the query string), /call/{callId}?from&to, /live,
-// /dashboard?range&node, /alerts, /admin/{users|tenants|aliases|tokens|shares}.
+// The engineer app: /login, / (search; the whole search is in the query string), /call/{callId}?from&to (or
+// /call/-?callId=…&from&to), /live, /dashboard?range&node, /alerts, /admin/{users|tenants|aliases|tokens|shares}.
 //
 // Page lifecycle: a page is page(root, app, signal) → dispose. Every navigation aborts the shown page's
 // AbortController, which cancels its requests (each carries the signal) and tells it to stop (after an await it
@@ -134,7 +134,12 @@ function route() {
     return (root, app, signal) => adminPage(root, app, signal, 'users');
   }
   const call = /^\/call\/([^/]+)$/.exec(path);
-  if (call) return (root, app, signal) => callPage(root, app, signal, decodeURIComponent(call[1]));
+  if (call) {
+    // /call/-?callId=… for a Call-ID a path step cannot be (callHref in api.js)
+    const inQuery = call[1] === '-' ? new URLSearchParams(location.search).get('callId') : null;
+    const callId = inQuery ?? decodeURIComponent(call[1]);
+    return (root, app, signal) => callPage(root, app, signal, callId);
+  }
   const admin = /^\/admin\/([a-z]+)$/.exec(path);
   if (admin) return (root, app, signal) => adminPage(root, app, signal, admin[1]);
   if (path === '/dashboard') return dashboardPage;

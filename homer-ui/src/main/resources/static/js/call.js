@@ -1,5 +1,5 @@
 import { h, mount, spinner, errorBox } from './dom.js';
-import { json, call, download, query } from './api.js';
+import { json, call, download, callUrl } from './api.js';
 import { loadPayloadTypes } from './hep.js';
 import { formatLocal, utcTitle } from './time.js';
 import { tabs, flowPanel, messagesPanel, logsPanel, qosPanel, callSummary } from './flow.js';
@@ -22,8 +22,6 @@ function shareEnd(to) {
 }
 
 function exportPanel(callId, range, signal) {
-  const base = `/api/v1/calls/${encodeURIComponent(callId)}`;
-  const q = query(range);
   const status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite' });
   const preview = h('pre', { class: 'export-text', hidden: true, tabindex: '0' });
   const act = (fn) => async (e) => {
@@ -40,17 +38,17 @@ function exportPanel(callId, range, signal) {
   };
   const downloads = h('div', { class: 'actions' },
     h('button', { type: 'button', id: 'download-pcap', onclick: act(async () => {
-      await download(`${base}/pcap${q}`, `${safeName(callId)}.pcap`, { signal });
+      await download(callUrl(callId, 'pcap', range), `${safeName(callId)}.pcap`, { signal });
       if (!signal.aborted) mount(status, 'PCAP downloaded.');
     }) }, 'Download PCAP'),
     ...[['text', 'Text'], ['sipp', 'SIPp scenario']].map(([kind, title]) => h('button', { type: 'button', id: `show-${kind}`, onclick: act(async () => {
-      const res = await call(`${base}/${kind}${q}`, { signal });
+      const res = await call(callUrl(callId, kind, range), { signal });
       const text = await res.text();
       if (signal.aborted) return;
       preview.textContent = text;
       preview.hidden = false;
       mount(status, h('span', null, `${title} shown below. `),
-        h('button', { type: 'button', class: 'linkish', onclick: () => download(`${base}/${kind}${q}`, `${safeName(callId)}.${kind === 'sipp' ? 'xml' : 'txt'}`, { signal }).catch((err) => { if (!signal.aborted) throw err; }) }, 'Download'));
+        h('button', { type: 'button', class: 'linkish', onclick: () => download(callUrl(callId, kind, range), `${safeName(callId)}.${kind === 'sipp' ? 'xml' : 'txt'}`, { signal }).catch((err) => { if (!signal.aborted) throw err; }) }, 'Download'));
     }) }, title)));
 
   const expiry = h('select', { id: 'share-expiry' }, EXPIRIES.map(([v, t]) => h('option', { value: v, selected: v === '86400' }, t)));
@@ -102,8 +100,8 @@ async function showFlow(root, app, signal, callId, range) {
   let record = null;
   try {
     // the call's record is optional: a call stored before records existed, or not recorded yet, has none (404)
-    const recordOf = json(`/api/v1/calls/${encodeURIComponent(callId)}`, { signal }).catch(() => null);
-    [flow, , record] = await Promise.all([json(`/api/v1/calls/${encodeURIComponent(callId)}/flow${query(range)}`, { signal }),
+    const recordOf = json(callUrl(callId, ''), { signal }).catch(() => null);
+    [flow, , record] = await Promise.all([json(callUrl(callId, 'flow', range), { signal }),
       loadPayloadTypes(), recordOf]);
   } catch (e) {
     if (signal.aborted) return;
@@ -116,7 +114,7 @@ async function showFlow(root, app, signal, callId, range) {
     { id: 'flow', title: 'Flow', render: () => flowPanel(flow) },
     { id: 'messages', title: `Messages (${(flow.messages || []).length})`, render: () => messagesPanel(flow) },
     { id: 'qos', title: `QoS (${(flow.qos || []).length})`,
-      render: () => qosPanel(flow, signal, () => json(`/api/v1/calls/${encodeURIComponent(callId)}/qos${query(range)}`, { signal })) },
+      render: () => qosPanel(flow, signal, () => json(callUrl(callId, 'qos', range), { signal })) },
     { id: 'logs', title: `Logs (${(flow.logs || []).length})`, render: () => logsPanel(flow) },
     { id: 'export', title: 'Export & share', render: () => exportPanel(callId, range, signal) },
   ]);

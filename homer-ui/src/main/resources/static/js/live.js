@@ -1,5 +1,5 @@
 import { h, mount, errorBox, empty, statusClass, clockNote } from './dom.js';
-import { ApiError, call, query } from './api.js';
+import { ApiError, call, query, callHref } from './api.js';
 import { formatLocal, utcTitle, micros } from './time.js';
 import { fieldValue, setField, copyField, fieldPlaceholder } from './searchfields.js';
 
@@ -159,11 +159,11 @@ export function livePage(root, app, signal, search) {
     status.classList.toggle('warn', state === 'reconnecting');
   }
 
-  const callHref = (c) => `/call/${encodeURIComponent(c.callId)}${query({
+  const hrefOf = (c) => callHref(c.callId, {
     from: new Date(Math.floor(c.first / 1000) - 3600e3).toISOString(),
     to: new Date(Math.floor(c.last / 1000) + 3600e3).toISOString(),
-  })}`;
-  const link = (c) => h('a', { href: callHref(c), onclick: (e) => { e.preventDefault(); app.navigate(callHref(c)); } }, c.callId);
+  });
+  const link = (c) => h('a', { href: hrefOf(c), onclick: (e) => { e.preventDefault(); app.navigate(hrefOf(c)); } }, c.callId);
 
   /** The row of a call; its cells are updated in place as messages arrive (focus stays on its link). */
   function callRow(c) {

@@ -1,7 +1,7 @@
 import { h, mount, spinner, answer, errorBox, empty, statusClass, levelBadge, clockNote } from './dom.js';
 import { messageView } from './message.js';
 import { loadPayloadTypes } from './hep.js';
-import { json, query } from './api.js';
+import { json, query, callHref } from './api.js';
 import { formatLocal, utcTitle, duration, micros } from './time.js';
 import { resolveRange, rangePicker } from './range.js';
 import { fieldValue, setField, copyField, fieldPlaceholder } from './searchfields.js';
@@ -132,7 +132,7 @@ async function runSearch(results, params, view, resolved, app, signal, fields) {
         title, active ? (dir === 1 ? ' ▲' : ' ▼') : ''));
   }));
 
-  const callHref = (callId, from, to) => `/call/${encodeURIComponent(callId)}${query({ from, to })}`;
+  const hrefOf = (callId, from, to) => callHref(callId, { from, to });
   const link = (href, text) => h('a', { href, onclick: (e) => { if (!e.ctrlKey && !e.metaKey && !e.shiftKey) { e.preventDefault(); app.navigate(href); } } }, text);
   const margin = 5 * 60e3;
   const detail = h('section', { class: 'detail inline', id: 'message-detail', 'aria-live': 'polite', 'aria-label': 'Selected message' });
@@ -153,7 +153,7 @@ async function runSearch(results, params, view, resolved, app, signal, fields) {
       const to = new Date(Math.floor(micros(it.endedAt || it.startedAt) / 1000) + margin).toISOString();
       return h('tr', { class: statusClass(it.finalStatus) },
         h('td', { title: utcTitle(it.startedAt) }, formatLocal(it.startedAt)),
-        h('td', { class: 'mono' }, link(callHref(it.callId, from, to), it.callId)),
+        h('td', { class: 'mono' }, link(hrefOf(it.callId, from, to), it.callId)),
         h('td', null, it.fromUser), h('td', null, it.toUser),
         h('td', null, h('span', { class: ['badge', statusClass(it.finalStatus)] }, it.finalStatus ?? '—')),
         h('td', { class: 'result' }, callResult(it)),
@@ -167,7 +167,7 @@ async function runSearch(results, params, view, resolved, app, signal, fields) {
       h('td', null, it.fromUser), h('td', null, it.toUser),
       h('td', { class: 'mono' }, `${it.srcIp}:${it.srcPort}`), h('td', { class: 'mono' }, `${it.dstIp}:${it.dstPort}`),
       h('td', null, it.userAgent), h('td', null, it.node),
-      h('td', { class: 'mono' }, link(callHref(it.callId, resolved.from, resolved.to), it.callId)));
+      h('td', { class: 'mono' }, link(hrefOf(it.callId, resolved.from, resolved.to), it.callId)));
   }));
 
   const pager = h('nav', { class: 'pager', 'aria-label': 'Pages' },

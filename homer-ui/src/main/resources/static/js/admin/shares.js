@@ -1,5 +1,5 @@
 import { h } from '../dom.js';
-import { json, query } from '../api.js';
+import { json, callHref } from '../api.js';
 import { time, confirming, act, table, section } from './kit.js';
 
 // Admin section /admin/shares: share links (GET /api/v1/shares, DELETE /api/v1/shares/{id}); an admin's are all
@@ -12,7 +12,7 @@ export function sharesSection(root, { signal, me, app }) {
     form: () => h('p', { class: 'hint' }, me.role === 'admin' ? 'Every share link (you are an admin).' : 'Your share links.',
       ' A revoked link stops working at once; the token cannot be shown again.'),
     render: (items, reload, out) => table('shares-table', ['Call-ID', 'Created by', 'Created', 'Expires', 'Actions'], items.map((s) => {
-      const href = `/call/${encodeURIComponent(s.callId)}${query({ from: s.from, to: s.to })}`;
+      const href = callHref(s.callId, { from: s.from, to: s.to });
       const expired = s.expiresAt && Date.parse(s.expiresAt) <= Date.now();
       return h('tr', { 'data-key': String(s.id), class: expired ? 'disabled' : false },
         h('td', { class: 'mono' }, h('a', { href, onclick: (e) => { e.preventDefault(); app.navigate(href); } }, s.callId)),

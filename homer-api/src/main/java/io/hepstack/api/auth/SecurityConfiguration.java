@@ -20,6 +20,7 @@ import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
 import org.springframework.security.web.server.authentication.AuthenticationWebFilter;
 import org.springframework.security.web.server.authentication.ServerAuthenticationEntryPointFailureHandler;
 import org.springframework.security.web.server.authorization.ServerAccessDeniedHandler;
+import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
 import org.springframework.security.web.server.header.ReferrerPolicyServerHttpHeadersWriter;
 import org.springframework.security.web.server.header.XFrameOptionsServerHttpHeadersWriter;
@@ -51,6 +52,18 @@ class SecurityConfiguration {
     @Bean
     JwtService jwtService(JwtKey key, ApiProperties props) {
         return new JwtService(key, props.auth().tokenTtl(), Clock.systemUTC());
+    }
+
+    /**
+     * A request the firewall refuses (an encoded {@code /}, {@code \\} or {@code %} in the path, {@code ;},
+     * a {@code ..} segment) gets a 400 that says why and, as such a path is usually a Call-ID, where a Call-ID
+     * that a path cannot carry goes instead.
+     */
+    @Bean
+    ServerExchangeRejectedHandler rejectedRequests(ObjectMapper json) {
+        return (exchange, e) -> write(exchange, HttpStatus.BAD_REQUEST, new ApiError("bad_request",
+                "the request path was refused: " + e.getMessage() + "; a Call-ID that a path cannot carry goes in the "
+                        + "callId query parameter, with - in its place: /api/v1/calls/-/flow?callId=<Call-ID>"), json);
     }
 
     @Bean

@@ -18,6 +18,7 @@ import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
 import java.time.Clock;
+import java.util.function.BiFunction;
 
 /** Calls: the list, one call's flow, and the flow as PCAP or text. */
 @RestController
@@ -49,8 +50,9 @@ class CallController {
                     + "homer.api.flow.locate-range); the window then widens around the call by homer.api.flow.widen.")
     @GetMapping("/{callId}/flow")
     Mono<CallFlow> flow(ServerHttpRequest request, @AuthenticationPrincipal ApiPrincipal principal, @PathVariable String callId,
+                        @RequestParam(name = FlowRequest.CALL_ID_PARAMETER, required = false) String callIdInQuery,
                         @RequestParam(required = false) String from, @RequestParam(required = false) String to) {
-        return flowOf(request, callId, principal);
+        return flowOf(request, callId, principal, (id, flow) -> flow);
     }
 
     @Operation(summary = "The call's media quality: each stream's loss, jitter, round trip and MOS, and verdicts in words",
@@ -58,29 +60,34 @@ class CallController {
                     + "answer (docs/media.md). Same parameters as the flow.")
     @GetMapping("/{callId}/qos")
     Mono<CallQos> qos(ServerHttpRequest request, @AuthenticationPrincipal ApiPrincipal principal, @PathVariable String callId,
+                      @RequestParam(name = FlowRequest.CALL_ID_PARAMETER, required = false) String callIdInQuery,
                       @RequestParam(required = false) String from, @RequestParam(required = false) String to) {
-        return flowOf(request, callId, principal).map(flow -> CallQos.of(callId, flow, props.qos().thresholds()));
+        return flowOf(request, callId, principal, (id, flow) -> CallQos.of(id, flow, props.qos().thresholds()));
     }
 
     @Operation(summary = "The SIP messages of the flow as a pcap file (Ethernet, IPv4/IPv6, UDP/TCP)")
     @GetMapping("/{callId}/pcap")
     @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "200", content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/vnd.tcpdump.pcap"))
     Mono<ResponseEntity<byte[]>> pcap(ServerHttpRequest request, @AuthenticationPrincipal ApiPrincipal principal, @PathVariable String callId,
+                                      @RequestParam(name = FlowRequest.CALL_ID_PARAMETER, required = false) String callIdInQuery,
                                       @RequestParam(required = false) String from, @RequestParam(required = false) String to) {
-        return flowOf(request, callId, principal).map(flow -> FlowExport.pcapResponse(callId, flow));
+        return flowOf(request, callId, principal, FlowExport::pcapResponse);
     }
 
     @Operation(summary = "The SIP messages of the flow as plain text")
     @GetMapping("/{callId}/text")
     @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "200", content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "text/plain"))
     Mono<ResponseEntity<byte[]>> text(ServerHttpRequest request, @AuthenticationPrincipal ApiPrincipal principal, @PathVariable String callId,
+                                      @RequestParam(name = FlowRequest.CALL_ID_PARAMETER, required = false) String callIdInQuery,
                                       @RequestParam(required = false) String from, @RequestParam(required = false) String to) {
-        return flowOf(request, callId, principal).map(flow -> FlowExport.textResponse(callId, flow));
+        return flowOf(request, callId, principal, FlowExport::textResponse);
     }
 
-    private Mono<CallFlow> flowOf(ServerHttpRequest request, String callId, ApiPrincipal principal) {
-        return Mono.fromCallable(() -> FlowRequest.of(callId, request.getQueryParams(), props, clock))
-                .flatMap(r -> flows.flow(r.callId(), r.from(), r.to(), principal.scope()));
+    /** The flow of the Call-ID the request names (its path's, or its query's: {@link FlowRequest#IN_QUERY}), shaped with that Call-ID. */
+    private <T> Mono<T> flowOf(ServerHttpRequest request, String pathCallId, ApiPrincipal principal,
+                               BiFunction<String, CallFlow, T> shape) {
+        return Mono.fromCallable(() -> FlowRequest.of(pathCallId, request.getQueryParams(), props, clock))
+                .flatMap(r -> flows.flow(r.callId(), r.from(), r.to(), principal.scope()).map(flow -> shape.apply(r.callId(), flow)));
     }
 
 }

@@ -7,6 +7,8 @@ import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
@@ -25,9 +27,11 @@ class CallRecordController {
             description = "Kept current by the collectors within seconds of the call's last message; 404 when the "
                     + "Call-ID has no record (not an INVITE dialog, not recorded yet, or outside the caller's tenant).")
     @GetMapping("/{callId}")
-    Mono<CallRecordView> record(@AuthenticationPrincipal ApiPrincipal principal, @PathVariable String callId) {
-        FlowRequest.checkCallId(callId);
-        return records.find(callId, principal.scope())
+    Mono<CallRecordView> record(ServerHttpRequest request, @AuthenticationPrincipal ApiPrincipal principal,
+                                @PathVariable String callId,
+                                @RequestParam(name = FlowRequest.CALL_ID_PARAMETER, required = false) String callIdInQuery) {
+        return Mono.fromCallable(() -> FlowRequest.callIdOf(callId, request.getQueryParams()))
+                .flatMap(id -> records.find(id, principal.scope()))
                 .switchIfEmpty(Mono.error(() -> ApiException.notFound("no call record for this Call-ID")));
     }
 }

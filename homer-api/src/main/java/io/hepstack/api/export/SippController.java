@@ -47,11 +47,12 @@ class SippController {
     @GetMapping("/api/v1/calls/{callId}/sipp")
     Mono<ResponseEntity<byte[]>> sipp(ServerHttpRequest request, @AuthenticationPrincipal ApiPrincipal principal,
                                       @PathVariable String callId,
+                                      @RequestParam(name = FlowRequest.CALL_ID_PARAMETER, required = false) String callIdInQuery,
                                       @RequestParam(required = false) String from,
                                       @RequestParam(required = false) String to) {
         return Mono.fromCallable(() -> FlowRequest.of(callId, request.getQueryParams(), props, clock))
-                .flatMap(r -> flows.flow(r.callId(), r.from(), r.to(), principal.scope()))
-                .map(flow -> response(callId, SippScenario.of(callId, flow)));
+                .flatMap(r -> flows.flow(r.callId(), r.from(), r.to(), principal.scope())
+                        .map(flow -> response(r.callId(), SippScenario.of(r.callId(), flow))));
     }
 
     @Operation(summary = "The shared call's caller side as a SIPp scenario (no login)")

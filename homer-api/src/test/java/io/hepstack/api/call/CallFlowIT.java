@@ -44,6 +44,10 @@ class CallFlowIT extends AdminApiIT {
     static CraftedCalls crafted;
     static String from;
     static String to;
+    /** Call-IDs no path segment carries past the request firewall; each stored as one INVITE. */
+    static final List<String> ODD_CALL_IDS = List.of("a/b@test", "..", ".", "50%;x\\y@test", "-");
+    static String oddFrom;
+    static String oddTo;
 
     @BeforeAll
     static void storeTheCaptureAndTheCraftedLegs() {
@@ -53,6 +57,15 @@ class CallFlowIT extends AdminApiIT {
         List<CapturedMessage> all = new ArrayList<>(kamailio);
         all.addAll(crafted.rows);
         Fixture.store(db.connectionFactory(), all);
+        long first = kamailio.stream().mapToLong((CapturedMessage m) -> m.envelope().timestampMicros()).min().orElseThrow();
+        oddFrom = Times.format(Fixture.instant(first - 86_400_000_000L - 1));
+        oddTo = Times.format(Fixture.instant(first - 86_400_000_000L + ODD_CALL_IDS.size() + 1));
+        List<CapturedMessage> odd = new ArrayList<>();
+        for (int i = 0; i < ODD_CALL_IDS.size(); i++) {
+            // a day before the capture: out of every other test's window
+            odd.add(Fixture.sipRequest("INVITE", ODD_CALL_IDS.get(i), "odd-node", first - 86_400_000_000L + i));
+        }
+        Fixture.store(db.connectionFactory(), odd);
         from = Times.format(Fixture.instant(kamailio.stream().mapToLong((CapturedMessage m) -> m.envelope().timestampMicros()).min().orElseThrow()));
         to = Times.format(Fixture.instant(crafted.rows.stream().mapToLong((CapturedMessage m) -> m.envelope().timestampMicros()).max().orElseThrow() + 1));
     }
@@ -243,6 +256,42 @@ class CallFlowIT extends AdminApiIT {
             } while (cursor != null);
             assertThat(paged).as("pages with %s", filter).containsExactlyElementsOf(all);
         }
+    }
+
+    @Test
+    void everyStoredCallIdOpensAndExportsWithTheCallIdParameter() {
+        for (String id : ODD_CALL_IDS) {
+            Map<String, Object> flow = admin.get().uri(b -> b.path("/api/v1/calls/-/flow").queryParam("callId", "{id}")
+                            .queryParam("from", "{f}").queryParam("to", "{t}").build(id, oddFrom, oddTo))
+                    .exchange().expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
+            assertThat((List<Object>) flow.get("callIds")).as(id).containsExactly(id);
+            assertThat(list(flow, "messages")).as(id).singleElement().satisfies(m -> assertThat(m.get("callId")).isEqualTo(id));
+            for (String kind : List.of("pcap", "text", "sipp", "qos")) {
+                admin.get().uri(b -> b.path("/api/v1/calls/-/" + kind).queryParam("callId", "{id}")
+                                .queryParam("from", "{f}").queryParam("to", "{t}").build(id, oddFrom, oddTo))
+                        .exchange().expectStatus().isOk().expectBody(byte[].class)
+                        .value(body -> assertThat(body).as(id + " " + kind).isNotEmpty());
+            }
+            admin.get().uri(b -> b.path("/api/v1/calls/-").queryParam("callId", "{id}").build(id))
+                    .exchange().expectStatus().isNotFound().expectBody().jsonPath("$.message").isEqualTo("no call record for this Call-ID");
+        }
+        // without the parameter "-" is the Call-ID "-"
+        admin.get().uri(b -> b.path("/api/v1/calls/-/text").queryParam("from", "{f}").queryParam("to", "{t}").build(oddFrom, oddTo))
+                .exchange().expectStatus().isOk().expectBody(String.class).value(t -> assertThat(t).startsWith("Call-IDs: -\n"));
+    }
+
+    @Test
+    void aCallIdInThePathThatTheFirewallRefusesGetsAMessageSayingWhereItGoes() {
+        admin.get().uri(b -> b.path("/api/v1/calls/{id}/flow").queryParam("from", "{f}").queryParam("to", "{t}")
+                        .build("a/b@test", oddFrom, oddTo))
+                .exchange().expectStatus().isBadRequest().expectBody()
+                .jsonPath("$.error").isEqualTo("bad_request")
+                .jsonPath("$.message").value(m -> assertThat((String) m).contains("callId query parameter"));
+        admin.get().uri(b -> b.path("/api/v1/calls/x/flow").queryParam("callId", "{id}").build("a/b@test"))
+                .exchange().expectStatus().isBadRequest().expectBody()
+                .jsonPath("$.message").value(m -> assertThat((String) m).contains("not both"));
+        admin.get().uri("/api/v1/calls/-/pcap?callId=a&callId=b").exchange().expectStatus().isBadRequest().expectBody()
+                .jsonPath("$.message").value(m -> assertThat((String) m).contains("one value expected"));
     }
 
     @Test

@@ -45,6 +45,8 @@ final class FakeHomerApi implements AutoCloseable {
     static final String CALL = "a84b4c76e66710@192.0.2.10";
     static final String B_LEG = "b2b-77aa91@192.0.2.20";
     static final String XSS_CALL = "xss-1@evil.example";
+    /** A Call-ID with a "/": homer-api's request firewall refuses it in a path, so it is asked for in the query. */
+    static final String SLASH_CALL = "slash/1@192.0.2.10";
     static final String IMG = "<img src=x onerror=alert(1)>";
     static final String SCRIPT = "<script>alert(2)</script>";
     static final String JS_CONTACT = "javascript:alert(3)";
@@ -58,6 +60,8 @@ final class FakeHomerApi implements AutoCloseable {
     private final ObjectMapper json = new ObjectMapper();
     private final Instant start = Instant.now().minus(10, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS);
     private final Map<String, List<Map<String, Object>>> flows = new LinkedHashMap<>();
+    /** Flows opened by URL only: in no call list or message search. */
+    private final Map<String, List<Map<String, Object>>> unlisted = new LinkedHashMap<>();
     private final Map<String, String> shares = new ConcurrentHashMap<>();
     private final AtomicInteger shareCount = new AtomicInteger();
     private final Map<Long, Map<String, Object>> shareItems = new ConcurrentHashMap<>();
@@ -74,12 +78,16 @@ final class FakeHomerApi implements AutoCloseable {
     FakeHomerApi() {
         flows.put(CALL, b2buaCall());
         flows.put(XSS_CALL, xssCall());
+        unlisted.put(SLASH_CALL, slashCall());
         users.put(USER, account(USER, "admin", false));
         users.put(VIEWER, account(VIEWER, "viewer", false));
         // homer-api refuses such a name; the fake serves one to show that any name renders as text
         users.put(IMG, account(IMG, "user", true));
         server = HttpServer.create().host("127.0.0.1").port(0)
                 .route(r -> r
+                        // homer-api's request firewall: an encoded "/" in a path is refused with an empty 400
+                        .route(q -> q.uri().split("\\?", 2)[0].toLowerCase(java.util.Locale.ROOT).contains("%2f"),
+                                (q, s) -> s.status(400).send())
                         .post("/api/v1/auth/login", this::login)
                         .post("/api/v1/auth/logout", (q, s) -> {
                             loggedOut.add(String.valueOf(token(q)));
@@ -126,12 +134,12 @@ final class FakeHomerApi implements AutoCloseable {
                             return send(s, Map.of("items", allMessages()));
                         }))
                         .get("/api/v1/messages/{id}", authed((q, s) -> message(s, param(q, "id"))))
-                        .get("/api/v1/calls/{callId}", authed((q, s) -> record(s, param(q, "callId"))))
-                        .get("/api/v1/calls/{callId}/flow", authed((q, s) -> flow(s, param(q, "callId"))))
-                        .get("/api/v1/calls/{callId}/qos", authed((q, s) -> qos(s, param(q, "callId"))))
-                        .get("/api/v1/calls/{callId}/pcap", authed((q, s) -> pcap(s, param(q, "callId"))))
-                        .get("/api/v1/calls/{callId}/text", authed((q, s) -> text(s, param(q, "callId"), "text")))
-                        .get("/api/v1/calls/{callId}/sipp", authed((q, s) -> text(s, param(q, "callId"), "sipp")))
+                        .get("/api/v1/calls/{callId}", authed((q, s) -> record(s, callId(q))))
+                        .get("/api/v1/calls/{callId}/flow", authed((q, s) -> flow(s, callId(q))))
+                        .get("/api/v1/calls/{callId}/qos", authed((q, s) -> qos(s, callId(q))))
+                        .get("/api/v1/calls/{callId}/pcap", authed((q, s) -> pcap(s, callId(q))))
+                        .get("/api/v1/calls/{callId}/text", authed((q, s) -> text(s, callId(q), "text")))
+                        .get("/api/v1/calls/{callId}/sipp", authed((q, s) -> text(s, callId(q), "sipp")))
                         .get("/api/v1/stream/messages", authed(this::stream))
                         .post("/api/v1/shares", authed(this::share))
                         .get("/api/v1/shared/{token}/flow", (q, s) -> flow(s, shares.get(param(q, "token"))))
@@ -263,6 +271,18 @@ final class FakeHomerApi implements AutoCloseable {
     private static Mono<Void> error(HttpServerResponse s, int status, String error, String message) {
         String body = "{\"error\":\"" + error + "\",\"message\":\"" + message.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}";
         return s.status(status).header("Content-Type", "application/json").sendString(Mono.just(body)).then();
+    }
+
+    /** The Call-ID of a call request, as homer-api reads it: the path's, or the callId parameter's when the path says "-". */
+    private static String callId(HttpServerRequest q) {
+        String path = param(q, "callId");
+        List<String> inQuery = new io.netty.handler.codec.http.QueryStringDecoder(q.uri()).parameters().get("callId");
+        return "-".equals(path) && inQuery != null ? inQuery.get(0) : path;
+    }
+
+    /** The messages of a call, listed or not; {@code null} for a Call-ID the fake does not know. */
+    private List<Map<String, Object>> messagesOf(String callId) {
+        return callId == null ? null : flows.containsKey(callId) ? flows.get(callId) : unlisted.get(callId);
     }
 
     private static String param(HttpServerRequest q, String name) {
@@ -679,7 +699,7 @@ final class FakeHomerApi implements AutoCloseable {
     }
 
     private Mono<Void> flow(HttpServerResponse s, String callId) {
-        List<Map<String, Object>> messages = callId == null ? null : flows.get(callId);
+        List<Map<String, Object>> messages = messagesOf(callId);
         if (messages == null) {
             return s.status(404).header("Content-Type", "application/json").sendString(Mono.just("{\"error\":\"not found\"}")).then();
         }
@@ -710,7 +730,7 @@ final class FakeHomerApi implements AutoCloseable {
      * stream whose jitter is above the threshold, from its six RTCP reports; for the others, no report.
      */
     private Mono<Void> qos(HttpServerResponse s, String callId) {
-        if (callId == null || flows.get(callId) == null) {
+        if (messagesOf(callId) == null) {
             return s.status(404).header("Content-Type", "application/json").sendString(Mono.just("{\"error\":\"not found\"}")).then();
         }
         boolean main = CALL.equals(callId);
@@ -798,7 +818,7 @@ final class FakeHomerApi implements AutoCloseable {
     }
 
     private Mono<Void> pcap(HttpServerResponse s, String callId) {
-        if (callId == null || !flows.containsKey(callId)) {
+        if (messagesOf(callId) == null) {
             return s.status(404).send().then();
         }
         return s.header("Content-Type", "application/vnd.tcpdump.pcap")
@@ -808,7 +828,7 @@ final class FakeHomerApi implements AutoCloseable {
 
     private Mono<Void> text(HttpServerResponse s, String callId, String kind) {
         var sb = new StringBuilder();
-        for (var m : flows.getOrDefault(callId, List.of())) {
+        for (var m : java.util.Objects.requireNonNullElse(messagesOf(callId), List.<Map<String, Object>>of())) {
             sb.append(kind.equals("sipp") ? "<send><![CDATA[\n" : "").append(m.get("raw")).append(kind.equals("sipp") ? "]]></send>\n" : "\n\n");
         }
         return s.header("Content-Type", "text/plain;charset=utf-8").sendString(Mono.just(sb.toString())).then();
@@ -910,6 +930,21 @@ final class FakeHomerApi implements AutoCloseable {
         var list = new ArrayList<Map<String, Object>>();
         list.add(msg(60_000_000, "192.0.2.10", "192.0.2.20", XSS_CALL, "INVITE", null, "1 INVITE", IMG, SCRIPT, SCRIPT, invite));
         list.add(msg(60_500_000, "192.0.2.20", "192.0.2.10", XSS_CALL, "INVITE", 488, "1 INVITE", IMG, SCRIPT, SCRIPT, reject));
+        return list;
+    }
+
+    private List<Map<String, Object>> slashCall() {
+        String invite = request("INVITE", "bob", "192.0.2.10", "192.0.2.20", SLASH_CALL, "1 INVITE", "z9hG4bK-s1", "slash-phone");
+        String busy = "SIP/2.0 486 Busy Here\n"
+                + "Via: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK-s1\n"
+                + "From: \"Alice\" <sip:alice@example.com>;tag=9fxced76sl\n"
+                + "To: <sip:bob@192.0.2.20>;tag=s2\n"
+                + "Call-ID: " + SLASH_CALL + "\n"
+                + "CSeq: 1 INVITE\n"
+                + "Content-Length: 0\n\n";
+        var list = new ArrayList<Map<String, Object>>();
+        list.add(msg(90_000_000, "192.0.2.10", "192.0.2.20", SLASH_CALL, "INVITE", null, "1 INVITE", "alice", "bob", "slash-phone", invite));
+        list.add(msg(90_100_000, "192.0.2.20", "192.0.2.10", SLASH_CALL, "INVITE", 486, "1 INVITE", "alice", "bob", null, busy));
         return list;
     }
 
