@@ -32,7 +32,11 @@ function apply(el, props) {
       el.setAttribute(key, String(value));
     } else if (key === 'dataset') {
       Object.assign(el.dataset, value);
-    } else if (key === 'value' || key === 'checked' || key === 'selected' || key === 'disabled') {
+    } else if (key === 'selected') {
+      // also the default, so that a form's reset() comes back to the option chosen when it was built
+      el.defaultSelected = value;
+      el.selected = value;
+    } else if (key === 'value' || key === 'checked' || key === 'disabled') {
       el[key] = value;
     } else if (key === 'text') {
       el.textContent = String(value);

@@ -23,19 +23,35 @@ export async function tenantNames(signal) {
   }
 }
 
-/** A tenant select: "none" (value '') and one option per tenant; a value not in the list is kept as an option. */
-export function tenantSelect(id, value, names, label) {
+/** What a tenant select shows for "no tenant". */
+export const NO_TENANT = 'none (sees everything)';
+
+/** The options of a tenant select: "none" (value '') and one per tenant; a value not in the list is kept as one. */
+function tenantOptions(value, names) {
   const all = value && !names.includes(value) ? [...names, value] : names;
-  return h('select', { id, class: 'tenant', 'aria-label': label || false },
-    h('option', { value: '', selected: !value }, 'none (sees everything)'),
-    all.map((n) => h('option', { value: n, selected: n === value }, n)));
+  return [h('option', { value: '', selected: !value }, NO_TENANT),
+    ...all.map((n) => h('option', { value: n, selected: n === value }, n))];
 }
 
-/** Fills a form's tenant select once the names are read (the form is built before). */
+/** A tenant select: "none" (value '') and one option per tenant; a value not in the list is kept as an option. */
+export function tenantSelect(id, value, names, label) {
+  return h('select', { id, class: 'tenant', 'aria-label': label || false }, tenantOptions(value, names));
+}
+
+/**
+ * Fills a form's tenant select once the names are read (the form is built before), keeping its choice ("none" on a
+ * fresh form). The options are made detached, never moved out of another select: a select whose chosen option is
+ * taken out chooses its next one, so moving options one by one from a select would leave the last one chosen.
+ */
 export function fillTenants(select, signal) {
   tenantNames(signal).then((names) => {
-    if (!signal.aborted) mount(select, ...tenantSelect(select.id, select.value, names).childNodes);
+    if (!signal.aborted) mount(select, ...tenantOptions(select.value, names));
   });
+}
+
+/** The tenant of a created account or token in words, for its confirmation. */
+export function tenantInWords(tenant) {
+  return tenant ? `tenant ${tenant}` : 'no tenant: sees everything';
 }
 
 /** "a, b\nc" → ['a', 'b', 'c']: entries separated by commas or new lines, blanks dropped. */

@@ -1,6 +1,6 @@
 import { h, mount } from '../dom.js';
 import { json } from '../api.js';
-import { time, roleSelect, tenantSelect, fillTenants, confirming, field, act, table, section } from './kit.js';
+import { time, roleSelect, tenantSelect, fillTenants, tenantInWords, confirming, field, act, table, section } from './kit.js';
 
 // Admin section /admin/tokens: API tokens (GET/POST /api/v1/tokens, DELETE /api/v1/tokens/{id}); a new token is shown once.
 
@@ -41,7 +41,7 @@ export function tokensSection(root, { signal }) {
           const copied = h('span', { role: 'status' });
           mount(out, h('div', { class: 'token-once', role: 'region', 'aria-label': 'New token' },
             h('p', { class: 'warning' }, h('strong', null, 'Copy this token now: '), 'it is shown only once. homer-api keeps only its hash; if it is lost, delete it and create another.'),
-            h('p', null, 'Token ', h('strong', null, created.name), ' (', created.role, '): '),
+            h('p', { id: 'token-created' }, 'Token ', h('strong', null, created.name), ' (', created.role, ', ', tenantInWords(created.tenant), '): '),
             value, ' ',
             h('button', { type: 'button', id: 'token-copy', onclick: async () => {
               value.select();

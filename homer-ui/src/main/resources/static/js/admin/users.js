@@ -1,6 +1,6 @@
 import { h, mount } from '../dom.js';
 import { json } from '../api.js';
-import { time, roleSelect, tenantNames, tenantSelect, fillTenants, confirming, field, act, table, section } from './kit.js';
+import { time, roleSelect, tenantNames, tenantSelect, fillTenants, tenantInWords, confirming, field, act, table, section } from './kit.js';
 
 // Admin section /admin/users: accounts (GET/POST /api/v1/users, PATCH/DELETE /api/v1/users/{name}).
 
@@ -35,8 +35,9 @@ export function usersSection(root, { signal, me }) {
         act(signal, button, out, async () => {
           const body = { username: name.value.trim(), password: pass.value, role: role.value };
           if (tenant.value) body.tenant = tenant.value;
-          await json('/api/v1/users', { method: 'POST', body, signal });
-          mount(out, h('p', { class: 'ok', role: 'status' }, 'User ', h('strong', null, name.value.trim()), ' created.'));
+          const created = await json('/api/v1/users', { method: 'POST', body, signal });
+          mount(out, h('p', { class: 'ok', role: 'status', id: 'user-created' }, 'User ', h('strong', null, created.username ?? body.username), ' created (',
+            created.role ?? body.role, ', ', tenantInWords(created.tenant), ').'));
           form.reset();
           await reload();
         });

@@ -688,6 +688,16 @@ class UiBrowserIT {
         // A user in tenant acme: created with it, shown in the list and on the tenant.
         d.findElement(By.linkText("Users")).click();
         waiting(d).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#user-tenant option[value=acme]")));
+        // A fresh form chooses no tenant, whatever the tenants are; the confirmation says which was given.
+        assertThat(new org.openqa.selenium.support.ui.Select(d.findElement(By.id("user-tenant"))).getFirstSelectedOption().getText())
+                .isEqualTo("none (sees everything)");
+        d.findElement(By.id("user-name")).sendKeys("erin");
+        d.findElement(By.id("user-password")).sendKeys("a-long-enough-password");
+        loads = loads(d);
+        d.findElement(By.id("user-create")).click();
+        awaitReload(d, loads);
+        assertThat(d.findElement(By.id("user-created")).getText()).isEqualTo("User erin created (user, no tenant: sees everything).");
+        assertThat(api.userItems().get("erin")).containsEntry("tenant", null);
         d.findElement(By.id("user-name")).sendKeys("dave");
         d.findElement(By.id("user-password")).sendKeys("a-long-enough-password");
         new org.openqa.selenium.support.ui.Select(d.findElement(By.id("user-tenant"))).selectByValue("acme");
@@ -698,6 +708,7 @@ class UiBrowserIT {
         WebElement daveTenant = waiting(d).until(ExpectedConditions.presenceOfElementLocated(dave)).findElement(By.cssSelector("select.tenant"));
         assertThat(new org.openqa.selenium.support.ui.Select(daveTenant).getFirstSelectedOption().getText()).isEqualTo("acme");
         assertThat(api.userItems().get("dave")).containsEntry("tenant", "acme");
+        assertThat(d.findElement(By.id("user-created")).getText()).isEqualTo("User dave created (user, tenant acme).");
         // An admin gets no tenant: its select is disabled.
         assertThat(d.findElement(By.cssSelector("#users-table tr[data-key=admin] select.tenant")).isEnabled()).isFalse();
 
@@ -721,11 +732,14 @@ class UiBrowserIT {
         // A token in the tenant with the markup name: the tenant shows as text.
         d.findElement(By.linkText("API tokens")).click();
         waiting(d).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#token-tenant option[value=acme]")));
+        assertThat(new org.openqa.selenium.support.ui.Select(d.findElement(By.id("token-tenant"))).getFirstSelectedOption().getText())
+                .isEqualTo("none (sees everything)");
         d.findElement(By.id("token-name")).sendKeys("acme export");
         new org.openqa.selenium.support.ui.Select(d.findElement(By.id("token-tenant"))).selectByVisibleText(FakeHomerApi.IMG);
         d.findElement(By.id("token-create")).click();
         waiting(d).until(ExpectedConditions.textToBe(By.cssSelector("#tokens-table td.tenant"), FakeHomerApi.IMG));
         assertThat(api.tokenItems()).singleElement().satisfies(t -> assertThat(t).containsEntry("tenant", FakeHomerApi.IMG));
+        assertThat(d.findElement(By.id("token-created")).getText()).isEqualTo("Token acme export (viewer, tenant " + FakeHomerApi.IMG + "):");
 
         // Now acme is unused: deleted.
         d.findElement(By.linkText("Tenants")).click();
