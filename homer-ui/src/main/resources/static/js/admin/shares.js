@@ -14,9 +14,10 @@ export function sharesSection(root, { signal, me, app }) {
     render: (items, reload, out) => table('shares-table', ['Call-ID', 'Created by', 'Created', 'Expires', 'Actions'], items.map((s) => {
       const href = callHref(s.callId, { from: s.from, to: s.to });
       const expired = s.expiresAt && Date.parse(s.expiresAt) <= Date.now();
-      return h('tr', { 'data-key': String(s.id), class: expired ? 'disabled' : false },
+      return h('tr', { 'data-key': String(s.id), class: expired || (s.creator && s.creator !== 'active') ? 'disabled' : false },
         h('td', { class: 'mono' }, h('a', { href, onclick: (e) => { e.preventDefault(); app.navigate(href); } }, s.callId)),
-        h('td', null, s.createdBy),
+        // a link stops with its creator (disabled account, expired or deleted token or account): said beside the name
+        h('td', null, s.createdBy, s.creator && s.creator !== 'active' ? h('span', { class: 'hint' }, ` (${s.creator}: link stopped)`) : null),
         h('td', null, time(s.createdAt)),
         h('td', null, time(s.expiresAt), expired ? ' (expired)' : ''),
         h('td', { class: 'row-actions' }, confirming(signal, 'Revoke', `Revoke the link to ${s.callId}?`, 'Revoke link', () => act(signal, null, out, async () => {

@@ -109,7 +109,7 @@ public class AccountStore {
      */
     public Mono<ApiPrincipal> activePrincipal(String username, UUID session) {
         return db.sql("""
-                        SELECT u.role, u.tenant, t.nodes, t.networks::text[] AS networks
+                        SELECT u.id, u.role, u.tenant, t.nodes, t.networks::text[] AS networks
                         FROM homer_api.sessions s
                         JOIN homer_api.users u ON u.username = s.username AND u.session_generation = s.generation
                         LEFT JOIN homer_api.tenants t ON t.name = u.tenant
@@ -117,7 +117,7 @@ public class AccountStore {
                 .bind(0, session)
                 .bind(1, username)
                 .map(r -> new ApiPrincipal(username, Role.ofCode(r.get("role", String.class)), ApiPrincipal.Kind.ACCOUNT,
-                        scope(r), session))
+                        r.get("id", Long.class), scope(r), session))
                 .one();
     }
 
@@ -205,12 +205,12 @@ public class AccountStore {
     /** The principal of a valid, unexpired API token, empty otherwise. */
     public Mono<ApiPrincipal> findToken(String token) {
         return db.sql("""
-                        SELECT k.name, k.role, k.tenant, t.nodes, t.networks::text[] AS networks
+                        SELECT k.id, k.name, k.role, k.tenant, t.nodes, t.networks::text[] AS networks
                         FROM homer_api.api_tokens k LEFT JOIN homer_api.tenants t ON t.name = k.tenant
                         WHERE k.token_hash = $1 AND (k.expires_at IS NULL OR k.expires_at > now())""")
                 .bind(0, sha256(token))
                 .map(r -> new ApiPrincipal("token:" + r.get("name", String.class), Role.ofCode(r.get("role", String.class)),
-                        ApiPrincipal.Kind.API_TOKEN, scope(r), null))
+                        ApiPrincipal.Kind.API_TOKEN, r.get("id", Long.class), scope(r), null))
                 .one();
     }
 

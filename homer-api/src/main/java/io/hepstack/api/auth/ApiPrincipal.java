@@ -8,10 +8,12 @@ import io.hepstack.api.query.Scope;
  * @param name  the account's user name, or {@code token:<name>} for an API token
  * @param role  what it may do, as stored now (a JWT's role claim is not trusted beyond the account's)
  * @param kind  how it authenticated
+ * @param id    the account's id or the token's id (with {@code kind}, who owns what it creates: a share link);
+ *              a new account of a deleted one's name has another id
  * @param scope   which messages it may read, its tenant's as stored now ({@link Scope#ALL} without a tenant)
  * @param session an account's login session (ended by logout), {@code null} for an API token
  */
-public record ApiPrincipal(String name, Role role, Kind kind, Scope scope, java.util.UUID session) {
+public record ApiPrincipal(String name, Role role, Kind kind, long id, Scope scope, java.util.UUID session) {
 
     /** How a principal authenticated. */
     public enum Kind { ACCOUNT, API_TOKEN }

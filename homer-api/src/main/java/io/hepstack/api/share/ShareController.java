@@ -63,10 +63,12 @@ class ShareController {
                        Long ttlSeconds, Instant expiresAt) {
     }
 
+    /** A share as listed; {@code creator}: active, or disabled, expired (a token) or deleted, when the link no longer works. */
     record ShareView(long id, String callId, Instant from, Instant to, String createdBy, Instant createdAt,
-                     Instant expiresAt) {
+                     Instant expiresAt, ShareStore.CreatorState creator) {
         static ShareView of(ShareStore.Share s) {
-            return new ShareView(s.id(), s.callId(), s.from(), s.to(), s.createdBy(), s.createdAt(), s.expiresAt());
+            return new ShareView(s.id(), s.callId(), s.from(), s.to(), s.createdBy(), s.createdAt(), s.expiresAt(),
+                    s.creator());
         }
     }
 
@@ -94,7 +96,7 @@ class ShareController {
             // the call must exist: a link to nothing is refused now rather than 404 later
             // the call must be visible to its creator, and the link never shows more than the creator sees now
             return flows.flow(request.callId(), range[0], range[1], principal.scope())
-                    .then(shares.create(request.callId(), range[0], range[1], principal.name(), expires, principal.scope()))
+                    .then(shares.create(request.callId(), range[0], range[1], principal, expires))
                     .doOnNext(c -> log.info("share {} of call {} created by {}, expires {}", c.share().id(),
                             c.share().callId(), principal.name(), c.share().expiresAt()))
                     .map(c -> new CreatedShare(c.share().id(), c.share().callId(), c.share().from(), c.share().to(),
@@ -130,10 +132,11 @@ class ShareController {
         return expires;
     }
 
-    @Operation(summary = "Share links: your own, or every one for an admin")
+    @Operation(summary = "Share links: your own (this account's or this token's), or every one for an admin",
+            description = "creator: active, or disabled / expired / deleted when the link stopped working with its creator")
     @GetMapping("/api/v1/shares")
     Mono<ShareList> list(@AuthenticationPrincipal ApiPrincipal principal) {
-        return shares.list(principal.role() == Role.ADMIN ? null : principal.name())
+        return shares.list(principal.role() == Role.ADMIN ? null : ShareStore.Owner.of(principal))
                 .map(ShareView::of).collectList().map(ShareList::new);
     }
 
@@ -146,7 +149,7 @@ class ShareController {
         } catch (NumberFormatException e) {
             return Mono.error(ApiException.notFound("no such share"));
         }
-        return shares.delete(parsed, principal.role() == Role.ADMIN ? null : principal.name()).map(found -> {
+        return shares.delete(parsed, principal.role() == Role.ADMIN ? null : ShareStore.Owner.of(principal)).map(found -> {
             if (!found) {
                 throw ApiException.notFound("no such share");
             }

@@ -1,5 +1,7 @@
 package io.hepstack.api.share;
 
+import com.fasterxml.jackson.annotation.JsonValue;
+import io.hepstack.api.auth.ApiPrincipal;
 import io.hepstack.api.query.Scope;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
@@ -21,6 +23,10 @@ import java.util.regex.Pattern;
  * Share links in {@code homer_api.shares}. A token is 256 random bits (43 base64url characters); the
  * database keeps only its SHA-256, so neither a database leak nor a log of the table yields a usable
  * link. A token that is not exactly that shape is refused without a query.
+ *
+ * <p>A share is owned by the principal that made it, by id ({@link Owner}): an account or an API token.
+ * It works only while its owner does: a disabled account's or an expired token's links stop until the
+ * account is enabled again; a deleted owner's stop for good (the row keeps no owner, and admins still list it).
  */
 @Repository
 public class ShareStore {
@@ -34,26 +40,52 @@ public class ShareStore {
         this.db = db;
     }
 
-    /** A share as stored (never its token). */
+    /** Who owns a share: an account or an API token, by id (never by name). */
+    public record Owner(ApiPrincipal.Kind kind, long id) {
+
+        public static Owner of(ApiPrincipal principal) {
+            return new Owner(principal.kind(), principal.id());
+        }
+
+        private String column() {
+            return kind == ApiPrincipal.Kind.ACCOUNT ? "owner_account" : "owner_token";
+        }
+    }
+
+    /** What became of a share's creator; a link works only while it is {@link #ACTIVE}. */
+    public enum CreatorState {
+        ACTIVE, DISABLED, EXPIRED, DELETED;
+
+        @JsonValue
+        public String code() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** A share as stored (never its token); {@code createdBy} is its creator's name when it was made. */
     public record Share(long id, String callId, Instant from, Instant to, String createdBy, Instant createdAt,
-                        Instant expiresAt, Scope scope) {
+                        Instant expiresAt, Scope scope, CreatorState creator) {
     }
 
     /** A new share and its one-time token. */
     public record Created(Share share, String token) {
     }
 
-    /** A new share; {@code scope} is its creator's, kept as it is now: the link never shows more. */
-    public Mono<Created> create(String callId, Instant from, Instant to, String createdBy, Instant expiresAt, Scope scope) {
+    /** A new share of {@code creator}; its scope is the creator's, kept as it is now: the link never shows more. */
+    public Mono<Created> create(String callId, Instant from, Instant to, ApiPrincipal creator, Instant expiresAt) {
+        Owner owner = Owner.of(creator);
+        String createdBy = creator.name();
+        Scope scope = creator.scope();
         byte[] random = new byte[32];
         RANDOM.nextBytes(random);
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
         DatabaseClient.GenericExecuteSpec spec = db.sql("""
                         INSERT INTO homer_api.shares (token_hash, call_id, from_ts, to_ts, created_by, expires_at,
-                                                      scope_tenant, scope_nodes, scope_networks)
-                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text[], $9::inet[]) RETURNING id, created_at""")
+                                                      scope_tenant, scope_nodes, scope_networks, %s)
+                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text[], $9::inet[], $10) RETURNING id, created_at"""
+                        .formatted(owner.column()))
                 .bind(0, sha256(token)).bind(1, callId).bind(2, utc(from)).bind(3, utc(to)).bind(4, createdBy)
-                .bind(5, utc(expiresAt));
+                .bind(5, utc(expiresAt)).bind(9, owner.id());
         if (scope.all()) {
             spec = spec.bindNull(6, String.class).bindNull(7, String[].class).bindNull(8, String[].class);
         } else {
@@ -61,44 +93,54 @@ public class ShareStore {
                     .bind(8, scope.networks().toArray(String[]::new));
         }
         return spec.map(r -> new Created(new Share(r.get("id", Long.class), callId, from, to, createdBy,
-                        r.get("created_at", OffsetDateTime.class).toInstant(), expiresAt, scope), token))
+                        r.get("created_at", OffsetDateTime.class).toInstant(), expiresAt, scope, CreatorState.ACTIVE), token))
                 .one();
     }
 
-    /** The live (unexpired, unrevoked) share of a token, empty for anything else. */
+    /** The live share of a token (unexpired, unrevoked, its creator active), empty for anything else. */
     public Mono<Share> findLive(String token) {
         if (token == null || !TOKEN.matcher(token).matches()) {
             return Mono.empty();
         }
-        return db.sql("SELECT " + COLUMNS + " FROM homer_api.shares WHERE token_hash = $1 AND expires_at > now()")
-                .bind(0, sha256(token)).map(ShareStore::share).one();
+        return db.sql(SELECT + " WHERE s.token_hash = $1 AND s.expires_at > now()")
+                .bind(0, sha256(token)).map(ShareStore::share).one()
+                .filter(s -> s.creator() == CreatorState.ACTIVE);
     }
 
-    /** Shares created by {@code createdBy}, or every share when it is {@code null}; newest first. */
-    public Flux<Share> list(String createdBy) {
-        return (createdBy == null
-                ? db.sql("SELECT " + COLUMNS + " FROM homer_api.shares ORDER BY id DESC LIMIT 1000")
-                : db.sql("SELECT " + COLUMNS + " FROM homer_api.shares WHERE created_by = $1 ORDER BY id DESC LIMIT 1000")
-                        .bind(0, createdBy))
+    /** Shares owned by {@code owner}, or every share when it is {@code null}; newest first. */
+    public Flux<Share> list(Owner owner) {
+        return (owner == null
+                ? db.sql(SELECT + " ORDER BY s.id DESC LIMIT 1000")
+                : db.sql(SELECT + " WHERE s." + owner.column() + " = $1 ORDER BY s.id DESC LIMIT 1000").bind(0, owner.id()))
                 .map(ShareStore::share).all();
     }
 
-    /** Revokes a share of {@code createdBy} (any share when {@code null}); emits whether one was deleted. */
-    public Mono<Boolean> delete(long id, String createdBy) {
-        DatabaseClient.GenericExecuteSpec spec = createdBy == null
+    /** Revokes a share of {@code owner} (any share when {@code null}); emits whether one was deleted. */
+    public Mono<Boolean> delete(long id, Owner owner) {
+        DatabaseClient.GenericExecuteSpec spec = owner == null
                 ? db.sql("DELETE FROM homer_api.shares WHERE id = $1").bind(0, id)
-                : db.sql("DELETE FROM homer_api.shares WHERE id = $1 AND created_by = $2").bind(0, id).bind(1, createdBy);
+                : db.sql("DELETE FROM homer_api.shares WHERE id = $1 AND " + owner.column() + " = $2")
+                        .bind(0, id).bind(1, owner.id());
         return spec.fetch().rowsUpdated().map(n -> n > 0);
     }
 
-    private static final String COLUMNS = "id, call_id, from_ts, to_ts, created_by, created_at, expires_at, "
-            + "scope_tenant, scope_nodes, scope_networks::text[] AS scope_networks";
+    /** A share with what became of its creator: the owner account (enabled?) or token (unexpired?), or none left. */
+    private static final String SELECT = """
+            SELECT s.id, s.call_id, s.from_ts, s.to_ts, s.created_by, s.created_at, s.expires_at,
+                   s.scope_tenant, s.scope_nodes, s.scope_networks::text[] AS scope_networks,
+                   CASE WHEN u.id IS NOT NULL THEN CASE WHEN u.disabled THEN 'DISABLED' ELSE 'ACTIVE' END
+                        WHEN k.id IS NOT NULL THEN CASE WHEN k.expires_at <= now() THEN 'EXPIRED' ELSE 'ACTIVE' END
+                        ELSE 'DELETED' END AS creator
+            FROM homer_api.shares s
+            LEFT JOIN homer_api.users u ON u.id = s.owner_account
+            LEFT JOIN homer_api.api_tokens k ON k.id = s.owner_token""";
 
     private static Share share(io.r2dbc.spi.Readable r) {
         return new Share(r.get("id", Long.class), r.get("call_id", String.class),
                 r.get("from_ts", OffsetDateTime.class).toInstant(), r.get("to_ts", OffsetDateTime.class).toInstant(),
                 r.get("created_by", String.class), r.get("created_at", OffsetDateTime.class).toInstant(),
-                r.get("expires_at", OffsetDateTime.class).toInstant(), scope(r));
+                r.get("expires_at", OffsetDateTime.class).toInstant(), scope(r),
+                CreatorState.valueOf(r.get("creator", String.class)));
     }
 
     private static Scope scope(io.r2dbc.spi.Readable r) {
