@@ -17,6 +17,14 @@ import java.time.Clock;
 class IngestConfiguration {
 
     @Bean
+    MetricsAccess metricsAccess(IngestProperties props,
+                                @org.springframework.beans.factory.annotation.Value("${server.address:}") String serverAddress,
+                                @org.springframework.beans.factory.annotation.Value("${server.port:9096}") int port) {
+        MetricsAccess.warnWhenOpen(props.metrics(), serverAddress.isEmpty() ? null : serverAddress, port);
+        return new MetricsAccess(props.metrics());
+    }
+
+    @Bean
     IngestMetrics ingestMetrics(MeterRegistry registry) {
         return new IngestMetrics(registry);
     }

@@ -48,6 +48,7 @@ public record IngestProperties(
         @Valid @NotNull @DefaultValue Security security,
         @Valid @NotNull @DefaultValue Storage storage,
         @Valid @NotNull @DefaultValue Calls calls,
+        @Valid @NotNull @DefaultValue Metrics metrics,
         @NotNull @DefaultValue("30s") Duration shutdownTimeout) {
 
     /** HEP over UDP: one packet per datagram; overflow is dropped and counted. */
@@ -157,6 +158,35 @@ public record IngestProperties(
         @Override
         public String toString() {
             return "Auth[" + keys.size() + " keys, defaultKey=" + (defaultKey == null ? "unset" : "set") + "]";
+        }
+    }
+
+    /**
+     * Who may read the actuator's metrics ({@code /actuator/prometheus}, {@code /actuator/metrics}, everything
+     * but {@code /actuator/health}) on {@code server.port}: anyone when neither a bearer token nor a user name
+     * and password is set (the default), else a request with {@code Authorization: Bearer <token>} or HTTP basic
+     * with the user name and password (docs/operations.md, "Metrics access"). Never logged.
+     */
+    public record Metrics(String bearerToken, String username, String password) {
+
+        public boolean protectedAccess() {
+            return bearerToken != null || username != null;
+        }
+
+        @AssertTrue(message = "metrics.username and metrics.password: set both or neither")
+        public boolean isBasicComplete() {
+            return (username == null) == (password == null);
+        }
+
+        @AssertTrue(message = "metrics.bearer-token and metrics.password: at least 16 characters")
+        public boolean isLongEnough() {
+            return (bearerToken == null || bearerToken.length() >= 16) && (password == null || password.length() >= 16);
+        }
+
+        @Override
+        public String toString() {
+            return "Metrics[bearerToken=" + (bearerToken == null ? "unset" : "set") + ", username="
+                    + (username == null ? "unset" : "set") + "]";
         }
     }
 
