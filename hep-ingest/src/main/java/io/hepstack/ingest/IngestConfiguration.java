@@ -60,6 +60,7 @@ class IngestConfiguration {
                                   IngestMetrics metrics) {
         AgentClocks clocks = new AgentClocks(props.storage().clockTolerance(), AgentClocks.MAX_SOURCES,
                 Clock.systemUTC(), metrics.registry());
+        AuthPolicy.warnings(props).forEach(w -> org.slf4j.LoggerFactory.getLogger(AuthPolicy.class).warn(w));
         return new IngestPipeline(new HepDecoder(props.pipeline().maxInflatedPayloadBytes()), new AuthPolicy(props.auth()), dedup(props.dedup()),
                 forwarder.enabled() ? forwarder : null,
                 props.privacy().censor(),

@@ -25,6 +25,10 @@ public final class IngestMetrics implements ListenerMetrics {
     public static final String AUTH_MISSING = "auth_missing";
     /** Reject reason for a packet with a wrong HEP authentication key. */
     public static final String AUTH_WRONG = "auth_wrong";
+    /** Strict mode: a capture id its agent's key does not list. */
+    public static final String AUTH_CAPTURE_ID = "auth_capture_id";
+    /** Strict mode: a node name its agent's key does not list. */
+    public static final String AUTH_NODE = "auth_node";
     /** Reject reason for bytes left unframed when a TCP/TLS connection closed. */
     public static final String STREAM_TRUNCATED = "stream_truncated";
 
@@ -55,6 +59,8 @@ public final class IngestMetrics implements ListenerMetrics {
         }
         rejectedCounter(AUTH_MISSING);
         rejectedCounter(AUTH_WRONG);
+        rejectedCounter(AUTH_CAPTURE_ID);
+        rejectedCounter(AUTH_NODE);
         for (MessageKind k : MessageKind.values()) {
             stored.put(k, Counter.builder("hep.messages.stored").description("Messages stored in the database")
                     .tag("kind", k.code()).register(registry));

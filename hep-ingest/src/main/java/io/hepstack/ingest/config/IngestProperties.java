@@ -143,21 +143,65 @@ public record IngestProperties(
 
     /**
      * HEP authentication (chunk 0x000e). Off when no key is configured. With keys, a packet whose
-     * capture id has a key (or, failing that, the default key) must carry exactly that key.
+     * capture id has a key (or, failing that, the default key) must carry exactly that key. In strict mode
+     * ({@code strict: true}) every packet must carry the key of one of {@code agents}, and may use only that
+     * agent's capture ids and node names (docs/operations.md, "Agent trust").
      */
     public record Auth(
             /** Key per capture id. */
             @NotNull @DefaultValue Map<Long, String> keys,
             /** Key for capture ids not listed in keys; unset: those are accepted without a key. */
-            String defaultKey) {
+            String defaultKey,
+            /** Every packet needs an agent's key, and only that agent's capture ids and node names pass. */
+            @DefaultValue("false") boolean strict,
+            /** The agents of strict mode. */
+            @Valid @NotNull @DefaultValue List<Agent> agents) {
 
         public boolean enabled() {
-            return !keys.isEmpty() || defaultKey != null;
+            return strict || !keys.isEmpty() || defaultKey != null;
+        }
+
+        @AssertTrue(message = "auth.strict: list the agents (auth.agents) and no keys or default-key (their keys go in the agents)")
+        public boolean isStrictComplete() {
+            return !strict || (!agents.isEmpty() && keys.isEmpty() && defaultKey == null);
+        }
+
+        @AssertTrue(message = "auth.agents: only with auth.strict: true")
+        public boolean isAgentsStrict() {
+            return strict || agents.isEmpty();
         }
 
         @Override
         public String toString() {
-            return "Auth[" + keys.size() + " keys, defaultKey=" + (defaultKey == null ? "unset" : "set") + "]";
+            return "Auth[" + keys.size() + " keys, defaultKey=" + (defaultKey == null ? "unset" : "set")
+                    + ", strict=" + strict + ", " + agents.size() + " agents]";
+        }
+    }
+
+    /**
+     * A capture agent of strict mode: its key and what it may claim to be.
+     *
+     * @param name       for people and logs (never the key)
+     * @param key        its HEP auth key (chunk 0x000e), at least 16 characters, unique among the agents
+     * @param captureIds the capture ids (chunk 0x000c) it may send
+     * @param nodes      the node names (chunk 0x0013) it may send; a packet without one is stored without one
+     */
+    public record Agent(@NotNull String name, @NotNull String key, @NotNull @DefaultValue List<Long> captureIds,
+                        @NotNull @DefaultValue List<String> nodes) {
+
+        @AssertTrue(message = "auth.agents[].key: at least 16 characters")
+        public boolean isKeyLongEnough() {
+            return key == null || key.length() >= 16;
+        }
+
+        @AssertTrue(message = "auth.agents[].capture-ids: at least one")
+        public boolean isCapturing() {
+            return captureIds != null && !captureIds.isEmpty();
+        }
+
+        @Override
+        public String toString() {
+            return "Agent[" + name + ", captureIds=" + captureIds + ", nodes=" + nodes + "]";
         }
     }
 

@@ -341,8 +341,35 @@ public final class LocalCommand implements Callable<Integer> {
         for (String[] r : rows) {
             b.append(String.format("  %-12s %s%n", r[0], r[1]));
         }
+        String open = built.contains("hep-ingest") ? openCollectorWarning(System.getenv(), hepPort) : null;
+        if (open != null) {
+            b.append('\n').append(open).append('\n');
+        }
         b.append("\nhepstack: Ctrl-C stops everything; the data is kept.\n");
         return b.toString();
+    }
+
+    /**
+     * The warning printed when the local collector takes HEP from anyone: on every address (no
+     * {@code HOMER_INGEST_UDP_HOST}/{@code TCP_HOST} on the loopback) and without auth keys (no
+     * {@code HOMER_INGEST_AUTH_*} and no {@code auth} in {@code SPRING_APPLICATION_JSON}); {@code null} otherwise.
+     */
+    static String openCollectorWarning(Map<String, String> env, int hepPort) {
+        boolean keys = env.keySet().stream().anyMatch(k -> k.startsWith("HOMER_INGEST_AUTH_"))
+                || env.getOrDefault("SPRING_APPLICATION_JSON", "").contains("\"auth\"");
+        boolean loopback = loopback(env.get("HOMER_INGEST_UDP_HOST")) && loopback(env.get("HOMER_INGEST_TCP_HOST"));
+        if (keys || loopback) {
+            return null;
+        }
+        return "WARNING: the collector takes HEP on port " + hepPort + " of every address of this machine without auth "
+                + "keys: anyone who reaches it can store rows with any capture id and node name, and they show in the "
+                + "tenant views of that node. On a shared network set HOMER_INGEST_UDP_HOST=127.0.0.1 and "
+                + "HOMER_INGEST_TCP_HOST=127.0.0.1, or keys (docs/operations.md, \"Agent trust\").";
+    }
+
+    private static boolean loopback(String host) {
+        return host != null && (host.equals("127.0.0.1") || host.equals("::1") || host.equals("localhost")
+                || host.startsWith("127."));
     }
 
     private boolean embedded() {
