@@ -126,7 +126,9 @@ export function callSummary(flow, callId, record) {
   return h('header', { class: 'call-head' },
     h('h1', null, 'Call ', h('span', { class: 'mono' }, callId)),
     (flow.callIds || []).length > 1 ? h('p', null, `${flow.callIds.length} legs: `, flow.callIds.join(', ')) : null,
-    flow.truncated ? h('p', { class: 'error', role: 'alert' }, 'This flow was cut at the API\'s message limit: narrow the time range to see all of it.') : null,
+    flow.truncated ? h('p', { class: 'error', role: 'alert', id: 'flow-truncated' }, flow.truncatedBy === 'bytes'
+      ? 'This flow was cut at the API\'s size limit (its messages\' bytes): the messages after the cut are not shown; narrow the time range to see them.'
+      : 'This flow was cut at the API\'s message limit: narrow the time range to see all of it.') : null,
     first ? h('p', { class: 'span' }, `${msgs.length} messages, `,
       h('time', { title: utcTitle(first.timestamp) }, formatLocal(first.timestamp)), ' – ',
       h('time', { title: utcTitle(last.timestamp) }, formatLocal(last.timestamp))) : null,

@@ -103,7 +103,13 @@ public record ApiProperties(
             /** Rounds of correlation expansion from the requested Call-ID. */
             @Min(1) @Max(10) @DefaultValue("4") int maxDepth,
             /** Messages (SIP, QoS and logs together) one flow returns at most. */
-            @Min(1) @Max(100000) @DefaultValue("5000") int maxMessages) {
+            @Min(1) @Max(100000) @DefaultValue("5000") int maxMessages,
+            /** Payload bytes one flow (and each of its exports) holds at most; the flow is cut before the message crossing it. */
+            @NotNull @DefaultValue("8MB") org.springframework.util.unit.DataSize maxBytes,
+            /** Flows (with their exports, SIPp scenarios, media quality, share views) read at once per replica. */
+            @Min(1) @Max(1000) @DefaultValue("6") int maxConcurrent,
+            /** Of those, at once for one account, API token or share link. */
+            @Min(1) @Max(1000) @DefaultValue("2") int maxConcurrentPerUser) {
     }
 
     /** Where a call's media quality becomes a verdict (docs/media.md, "Verdicts"). */

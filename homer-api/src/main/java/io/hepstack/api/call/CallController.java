@@ -87,7 +87,7 @@ class CallController {
     private <T> Mono<T> flowOf(ServerHttpRequest request, String pathCallId, ApiPrincipal principal,
                                BiFunction<String, CallFlow, T> shape) {
         return Mono.fromCallable(() -> FlowRequest.of(pathCallId, request.getQueryParams(), props, clock))
-                .flatMap(r -> flows.flow(r.callId(), r.from(), r.to(), principal.scope()).map(flow -> shape.apply(r.callId(), flow)));
+                .flatMap(r -> flows.flow(r.callId(), r.from(), r.to(), principal.scope(), FlowStore.reader(principal)).map(flow -> shape.apply(r.callId(), flow)));
     }
 
 }

@@ -17,7 +17,9 @@ import java.util.List;
  * @param logs      log lines (HEP type 100) correlated to a leg
  * @param from      start of the window searched
  * @param to        end of the window searched (exclusive)
- * @param truncated whether {@code homer.api.flow.max-messages} cut the flow short
+ * @param truncated whether a bound cut the flow short
+ * @param truncatedBy which one: {@code messages} ({@code homer.api.flow.max-messages}) or {@code bytes}
+ *                    ({@code homer.api.flow.max-bytes}); {@code null} when the flow is whole
  */
 public record CallFlow(
         List<String> callIds,
@@ -27,7 +29,13 @@ public record CallFlow(
         List<Event> logs,
         Instant from,
         Instant to,
-        boolean truncated) {
+        boolean truncated,
+        String truncatedBy) {
+
+    /** {@link #truncatedBy} of a flow cut at {@code max-messages}. */
+    public static final String BY_MESSAGES = "messages";
+    /** {@link #truncatedBy} of a flow cut at {@code max-bytes}. */
+    public static final String BY_BYTES = "bytes";
 
     /** An endpoint of the flow; {@code alias} is its configured name, or {@code null}. */
     public record Host(String ip, int port, String alias) {

@@ -24,10 +24,13 @@ final class FlowAssembly {
     /**
      * @param rows        the rows read, in time order, at most {@code maxMessages + 1}
      * @param maxMessages the most messages a flow holds; one row more marks it truncated
+     * @param cutByBytes  whether the rows were cut before the one crossing {@code max-bytes}
      */
-    static CallFlow assemble(List<CallFlow.Message> rows, LegCorrelation legs, int maxMessages, Instant from, Instant to) {
-        boolean truncated = rows.size() > maxMessages;
-        List<CallFlow.Message> all = truncated ? rows.subList(0, maxMessages) : rows;
+    static CallFlow assemble(List<CallFlow.Message> rows, LegCorrelation legs, int maxMessages, boolean cutByBytes,
+                             Instant from, Instant to) {
+        boolean byMessages = rows.size() > maxMessages;
+        List<CallFlow.Message> all = byMessages ? rows.subList(0, maxMessages) : rows;
+        String truncatedBy = byMessages ? CallFlow.BY_MESSAGES : cutByBytes ? CallFlow.BY_BYTES : null;
         List<CallFlow.Message> sip = new ArrayList<>();
         List<CallFlow.Event> qos = new ArrayList<>();
         List<CallFlow.Event> logs = new ArrayList<>();
@@ -49,7 +52,8 @@ final class FlowAssembly {
                 (payloadType.kind() == MessageKind.LOG ? logs : qos).add(e);
             }
         }
-        return new CallFlow(List.copyOf(legs.legs()), List.copyOf(hosts.values()), sip, qos, logs, from, to, truncated);
+        return new CallFlow(List.copyOf(legs.legs()), List.copyOf(hosts.values()), sip, qos, logs, from, to,
+                truncatedBy != null, truncatedBy);
     }
 
     private static void host(Map<String, CallFlow.Host> hosts, String ip, Integer port) {

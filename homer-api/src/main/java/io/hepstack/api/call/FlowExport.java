@@ -26,6 +26,9 @@ public final class FlowExport {
     private FlowExport() {
     }
 
+    /** Says whether the export was cut with its flow: {@code no}, {@code messages} or {@code bytes}. */
+    public static final String TRUNCATED_HEADER = "X-Hepstack-Truncated";
+
     /** The flow's pcap as a download. */
     public static ResponseEntity<byte[]> pcapResponse(String callId, CallFlow flow) {
         Pcap pcap = pcap(flow);
@@ -33,6 +36,7 @@ public final class FlowExport {
                 .contentType(PCAP)
                 .header(HttpHeaders.CONTENT_DISPOSITION, attachment(callId, ".pcap"))
                 .header("X-Hepstack-Skipped-Messages", Integer.toString(pcap.skipped()))
+                .header(TRUNCATED_HEADER, flow.truncated() ? flow.truncatedBy() : "no")
                 .body(pcap.bytes());
     }
 
@@ -41,6 +45,7 @@ public final class FlowExport {
         return ResponseEntity.ok()
                 .contentType(new MediaType(MediaType.TEXT_PLAIN, StandardCharsets.UTF_8))
                 .header(HttpHeaders.CONTENT_DISPOSITION, attachment(callId, ".txt"))
+                .header(TRUNCATED_HEADER, flow.truncated() ? flow.truncatedBy() : "no")
                 .body(text(flow));
     }
 
@@ -119,7 +124,8 @@ public final class FlowExport {
         b.append("Window: ").append(Times.format(flow.from())).append(" - ").append(Times.format(flow.to())).append('\n');
         b.append("Messages: ").append(flow.messages().size());
         if (flow.truncated()) {
-            b.append(" (truncated)");
+            b.append(" (truncated at the flow's ").append(CallFlow.BY_BYTES.equals(flow.truncatedBy())
+                    ? "size limit, homer.api.flow.max-bytes" : "message limit, homer.api.flow.max-messages").append(')');
         }
         b.append("\n\n");
         int n = 0;

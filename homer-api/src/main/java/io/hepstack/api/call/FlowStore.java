@@ -33,11 +33,18 @@ public class FlowStore {
     private final DatabaseClient db;
     private final ApiProperties.Flow limits;
     private final AliasStore aliases;
+    private final FlowGate gate;
 
-    public FlowStore(DatabaseClient db, ApiProperties props, AliasStore aliases) {
+    public FlowStore(DatabaseClient db, ApiProperties props, AliasStore aliases, io.micrometer.core.instrument.MeterRegistry meters) {
         this.db = db;
         this.limits = props.flow();
         this.aliases = aliases;
+        this.gate = new FlowGate(props.flow(), meters);
+    }
+
+    /** Who reads a flow, for {@link FlowGate}: an account, an API token ({@code principal.kind():id}) or a share link. */
+    public static String reader(io.hepstack.api.auth.ApiPrincipal principal) {
+        return principal.kind() + ":" + principal.id();
     }
 
     /**
@@ -45,10 +52,14 @@ public class FlowStore {
      * statement (locating, each correlation round, the read) sees only the scope's messages, so a leg
      * linked only through messages outside it is not followed.
      *
+     * {@code reader} names who asks ({@link #reader}, or {@code share:<id>}): a reader with
+     * {@code homer.api.flow.max-concurrent-per-user} flows open, or a replica with {@code max-concurrent}, is
+     * refused with 429 ({@link FlowGate}).
+     *
      * @return the flow, or an {@link ApiException} 404 when the Call-ID has no message in the range and scope
      */
-    public Mono<CallFlow> flow(String callId, Instant from, Instant to, Scope scope) {
-        return flow(callId, from, to, scope, false);
+    public Mono<CallFlow> flow(String callId, Instant from, Instant to, Scope scope, String reader) {
+        return gate.around(reader, flow(callId, from, to, scope, false));
     }
 
     /**
@@ -56,8 +67,8 @@ public class FlowStore {
      * the call only within it, and legs are read only within it. A share link shows this, so that what a
      * customer sees is what was captured up to the link's creation, whatever comes later with the same Call-ID.
      */
-    public Mono<CallFlow> flowWithin(String callId, Instant from, Instant to, Scope scope) {
-        return flow(callId, from, to, scope, true);
+    public Mono<CallFlow> flowWithin(String callId, Instant from, Instant to, Scope scope, String reader) {
+        return gate.around(reader, flow(callId, from, to, scope, true));
     }
 
     private Mono<CallFlow> flow(String callId, Instant from, Instant to, Scope scope, boolean within) {
@@ -128,25 +139,39 @@ public class FlowStore {
         return s;
     }
 
+    /** The row that crosses max-bytes: read to know the flow is cut, never kept. */
+    private static final CallFlow.Message CUT = new CallFlow.Message(null, null, null, null, new byte[0]);
+
     private Mono<CallFlow> read(LegCorrelation c, Instant from, Instant to, Scope scope) {
         Sql s = new Sql();
         String legs = s.bind(c.legs().toArray(String[]::new));
-        s.append("SELECT ").append(MessageItem.columns("")).append(", ").append(Payloads.COLUMNS)
+        // the payload bytes so far, in flow order: rows past max-bytes are never sent (nor detoasted); the one
+        // crossing it is, so that the cut is known
+        s.append("SELECT * FROM (SELECT ").append(MessageItem.columns("")).append(", ").append(Payloads.COLUMNS)
+                .append(", sum(coalesce(octet_length(payload_bytes), octet_length(payload_text), 0)) OVER (ORDER BY ts, id)")
+                .append(" AS flow_bytes")
                 .append(" FROM messages WHERE ts >= ").append(s.bind(CallStore.utc(from)))
                 .append(" AND ts < ").append(s.bind(CallStore.utc(to)))
                 .append(" AND (call_id = ANY(").append(legs).append(") OR (correlation_id = ANY(")
                 .append(s.bind(c.keysAndLegs().toArray(String[]::new)))
                 .append(") AND correlation_id IS NOT NULL AND correlation_id IS DISTINCT FROM call_id))");
         scope.appendTo(s, "");
-        s.append(" ORDER BY ts, id LIMIT ").append(s.bind(limits.maxMessages() + 1));
+        long maxBytes = limits.maxBytes().toBytes();
+        s.append(" ORDER BY ts, id LIMIT ").append(s.bind(limits.maxMessages() + 1)).append(") f WHERE flow_bytes - coalesce(")
+                .append(io.hepstack.proto.query.MessageSelect.SIZE).append(", 0) <= ").append(s.bind(maxBytes)).append(" ORDER BY ts, id");
+        boolean[] cut = {false};
         return Statements.on(s, db).map(r -> {
+                    if (r.get("flow_bytes", Long.class) > maxBytes) {
+                        cut[0] = true;
+                        return CUT;
+                    }
                     MessageItem item = MessageItem.of(r);
                     byte[] payload = Payloads.bytes(r);
                     String[] raw = Payloads.raw(r, payload);
                     return new CallFlow.Message(item, raw[0], raw[1], null, payload);
                 })
-                .all().collectList()
-                .map(rows -> FlowAssembly.assemble(rows, c, limits.maxMessages(), from, to))
+                .all().filter(m -> m != CUT).collectList()
+                .map(rows -> FlowAssembly.assemble(rows, c, limits.maxMessages(), cut[0], from, to))
                 .flatMap(this::named);
     }
 
@@ -164,7 +189,7 @@ public class FlowStore {
                 hosts.add(new CallFlow.Host(h.ip(), h.port(), found.get(i)));
             }
             return new CallFlow(flow.callIds(), List.copyOf(hosts), flow.messages(), flow.qos(), flow.logs(), flow.from(),
-                    flow.to(), flow.truncated());
+                    flow.to(), flow.truncated(), flow.truncatedBy());
         });
     }
 }

@@ -51,7 +51,7 @@ class SippController {
                                       @RequestParam(required = false) String from,
                                       @RequestParam(required = false) String to) {
         return Mono.fromCallable(() -> FlowRequest.of(callId, request.getQueryParams(), props, clock))
-                .flatMap(r -> flows.flow(r.callId(), r.from(), r.to(), principal.scope())
+                .flatMap(r -> flows.flow(r.callId(), r.from(), r.to(), principal.scope(), FlowStore.reader(principal))
                         .map(flow -> response(r.callId(), SippScenario.of(r.callId(), flow))));
     }
 
@@ -60,7 +60,7 @@ class SippController {
     @GetMapping("/api/v1/shared/{token}/sipp")
     Mono<ResponseEntity<byte[]>> sharedSipp(@PathVariable String token) {
         return shares.findLive(token)
-                .flatMap(s -> flows.flow(s.callId(), s.from(), s.to(), s.scope()).map(f -> new Shared(s.callId(), f)))
+                .flatMap(s -> flows.flowWithin(s.callId(), s.from(), s.to(), s.scope(), "share:" + s.id()).map(f -> new Shared(s.callId(), f)))
                 .onErrorMap(ApiException.class, e -> ApiException.notFound("not found"))
                 .switchIfEmpty(Mono.error(() -> ApiException.notFound("not found")))
                 .map(s -> response(s.callId(), SippScenario.of(s.callId(), s.flow())));

@@ -95,7 +95,7 @@ class ShareController {
             Instant[] range = {flow.from(), flow.to().isAfter(now) ? now : flow.to()};
             // the call must exist: a link to nothing is refused now rather than 404 later
             // the call must be visible to its creator, and the link never shows more than the creator sees now
-            return flows.flow(request.callId(), range[0], range[1], principal.scope())
+            return flows.flow(request.callId(), range[0], range[1], principal.scope(), FlowStore.reader(principal))
                     .then(shares.create(request.callId(), range[0], range[1], principal, expires))
                     .doOnNext(c -> log.info("share {} of call {} created by {}, expires {}", c.share().id(),
                             c.share().callId(), principal.name(), c.share().expiresAt()))
@@ -199,7 +199,7 @@ class ShareController {
 
     private Mono<Shared> shared(String token) {
         return shares.findLive(token)
-                .flatMap(s -> flows.flowWithin(s.callId(), s.from(), s.to(), s.scope()).map(f -> new Shared(s, f)))
+                .flatMap(s -> flows.flowWithin(s.callId(), s.from(), s.to(), s.scope(), "share:" + s.id()).map(f -> new Shared(s, f)))
                 .onErrorMap(ApiException.class, e -> ApiException.notFound("not found"))
                 .switchIfEmpty(Mono.error(() -> ApiException.notFound("not found")));
     }
