@@ -722,7 +722,9 @@ final class FakeHomerApi implements AutoCloseable {
                 "logLevel", "error", "raw", "routing INVITE for " + IMG, "rawEncoding", "utf8"));
         List<String> callIds = CALL.equals(callId) ? List.of(CALL, B_LEG) : List.of(XSS_CALL);
         return send(s, map("callIds", callIds, "hosts", hosts, "messages", messages, "qos", qos, "logs", logs,
-                "from", ts(-60_000_000), "to", ts(3_600_000_000L), "truncated", false));
+                "from", ts(-60_000_000), "to", ts(3_600_000_000L), "truncated", SLASH_CALL.equals(callId),
+                // homer-api cuts a flow at homer.api.flow.max-bytes: the slash call is served as cut there
+                "truncatedBy", SLASH_CALL.equals(callId) ? "bytes" : null));
     }
 
     /**

@@ -241,6 +241,8 @@ class UiBrowserIT {
         waiting(d).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("svg.ladder g.arrow"), 2));
         assertThat(d.findElements(By.cssSelector("svg.ladder g.arrow text.label"))).extracting(WebElement::getText)
                 .containsExactly("INVITE", "486 Busy Here");
+        // a flow cut at the API's byte bound says so
+        assertThat(d.findElement(By.id("flow-truncated")).getText()).startsWith("This flow was cut at the API's size limit");
         d.findElement(By.id("tab-export")).click();
         d.findElement(By.id("show-text")).click();
         waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("pre.export-text"),
