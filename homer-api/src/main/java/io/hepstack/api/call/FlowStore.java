@@ -34,12 +34,18 @@ public class FlowStore {
     private final ApiProperties.Flow limits;
     private final AliasStore aliases;
     private final FlowGate gate;
+    private final io.micrometer.core.instrument.Counter truncatedByMessages;
+    private final io.micrometer.core.instrument.Counter truncatedByBytes;
 
     public FlowStore(DatabaseClient db, ApiProperties props, AliasStore aliases, io.micrometer.core.instrument.MeterRegistry meters) {
         this.db = db;
         this.limits = props.flow();
         this.aliases = aliases;
         this.gate = new FlowGate(props.flow(), meters);
+        this.truncatedByMessages = io.micrometer.core.instrument.Counter.builder("homer.api.flow.truncated")
+                .tag("by", CallFlow.BY_MESSAGES).description("Flows cut at homer.api.flow.max-messages").register(meters);
+        this.truncatedByBytes = io.micrometer.core.instrument.Counter.builder("homer.api.flow.truncated")
+                .tag("by", CallFlow.BY_BYTES).description("Flows cut at homer.api.flow.max-bytes").register(meters);
     }
 
     /** Who reads a flow, for {@link FlowGate}: an account, an API token ({@code principal.kind():id}) or a share link. */
@@ -172,6 +178,11 @@ public class FlowStore {
                 })
                 .all().filter(m -> m != CUT).collectList()
                 .map(rows -> FlowAssembly.assemble(rows, c, limits.maxMessages(), cut[0], from, to))
+                .doOnNext(flow -> {
+                    if (flow.truncated()) {
+                        (CallFlow.BY_BYTES.equals(flow.truncatedBy()) ? truncatedByBytes : truncatedByMessages).increment();
+                    }
+                })
                 .flatMap(this::named);
     }
 

@@ -50,11 +50,17 @@ class ImportController {
     private final PcapImporter importer;
     private final long maxSize;
     private final Semaphore running;
+    private final io.micrometer.core.instrument.Counter refusedTooLarge;
+    private final io.micrometer.core.instrument.Counter refusedBusy;
 
-    ImportController(PcapImporter importer, ImportProperties props) {
+    ImportController(PcapImporter importer, ImportProperties props, io.micrometer.core.instrument.MeterRegistry meters) {
         this.importer = importer;
         this.maxSize = props.maxSize().toBytes();
         this.running = new Semaphore(props.maxConcurrent());
+        this.refusedTooLarge = io.micrometer.core.instrument.Counter.builder("homer.api.import.refused").tag("reason", "too_large")
+                .description("Imports refused: the capture is larger than homer.api.import.max-size").register(meters);
+        this.refusedBusy = io.micrometer.core.instrument.Counter.builder("homer.api.import.refused").tag("reason", "busy")
+                .description("Imports refused: homer.api.import.max-concurrent were running").register(meters);
     }
 
     /** The form, for the OpenAPI document only (the body is read as a stream of part events). */
@@ -80,6 +86,7 @@ class ImportController {
             return Mono.error(tooLarge());
         }
         if (!running.tryAcquire()) {
+            refusedBusy.increment();
             return Mono.error(new ApiException(HttpStatus.TOO_MANY_REQUESTS,
                     "too many imports running at once (homer.api.import.max-concurrent): try again when one has finished"));
         }
@@ -128,6 +135,7 @@ class ImportController {
     }
 
     private ApiException tooLarge() {
+        refusedTooLarge.increment();
         return new ApiException(HttpStatus.PAYLOAD_TOO_LARGE, "the capture is larger than the "
                 + maxSize + " bytes an import may hold (homer.api.import.max-size): split it (editcap -c) and import the parts");
     }

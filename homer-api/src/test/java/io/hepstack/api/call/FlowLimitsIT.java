@@ -49,7 +49,9 @@ class FlowLimitsIT extends AdminApiIT {
     }
 
     @Test
-    void aFlowIsCutBeforeTheMessageThatWouldCrossMaxBytes() {
+    void aFlowIsCutBeforeTheMessageThatWouldCrossMaxBytes(@org.springframework.beans.factory.annotation.Autowired
+                                                         io.micrometer.core.instrument.MeterRegistry meters) {
+        double cutBefore = meters.counter("homer.api.flow.truncated", "by", "bytes").count();
         Map<String, Object> flow = admin.get().uri(b -> b.path("/api/v1/calls/{id}/flow").queryParam("from", "{f}")
                         .queryParam("to", "{t}").build(BIG_CALL, from, to))
                 .exchange().expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
@@ -57,6 +59,7 @@ class FlowLimitsIT extends AdminApiIT {
         assertThat(messages).hasSize(4096 / PAYLOAD);
         assertThat(messages.stream().mapToInt(m -> ((String) m.get("raw")).length()).sum()).isLessThanOrEqualTo(4096);
         assertThat(flow).containsEntry("truncated", true).containsEntry("truncatedBy", "bytes");
+        assertThat(meters.counter("homer.api.flow.truncated", "by", "bytes").count()).isEqualTo(cutBefore + 1);
 
         admin.get().uri(b -> b.path("/api/v1/calls/{id}/text").queryParam("from", "{f}").queryParam("to", "{t}")
                         .build(BIG_CALL, from, to))

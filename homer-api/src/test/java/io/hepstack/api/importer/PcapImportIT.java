@@ -247,12 +247,14 @@ class PcapImportIT extends AdminApiIT {
     }
 
     @Test
-    void refusesACaptureLargerThanTheLimitWith413() {
+    void refusesACaptureLargerThanTheLimitWith413(@Autowired io.micrometer.core.instrument.MeterRegistry meters) {
+        double before = meters.counter("homer.api.import.refused", "reason", "too_large").count();
         byte[] big = new byte[1024 * 1024 + 1];
         Map<String, Object> error = upload(admin, new Named(big, "big.pcap"), null).expectStatus().isEqualTo(413)
                 .expectBody(Map.class).returnResult().getResponseBody();
         assertThat(error).containsEntry("error", "payload_too_large");
         assertThat((String) error.get("message")).startsWith("the capture is larger than the 1048576 bytes");
+        assertThat(meters.counter("homer.api.import.refused", "reason", "too_large").count()).isEqualTo(before + 1);
     }
 
     @Test
