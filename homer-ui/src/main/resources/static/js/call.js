@@ -113,7 +113,7 @@ async function showFlow(root, app, signal, callId, range) {
   }
   if (signal.aborted) return;
   const t = tabs([
-    { id: 'flow', title: 'Flow', render: () => flowPanel(flow) },
+    { id: 'flow', title: 'Flow', render: () => flowPanel(flow, signal) },
     { id: 'messages', title: `Messages (${(flow.messages || []).length})`, render: () => messagesPanel(flow) },
     { id: 'qos', title: `QoS (${(flow.qos || []).length})`,
       render: () => qosPanel(flow, signal, () => json(`/api/v1/calls/${encodeURIComponent(callId)}/qos${query(range)}`, { signal })) },

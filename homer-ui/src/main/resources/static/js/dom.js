@@ -103,12 +103,12 @@ export function empty(message) {
   return h('div', { class: 'empty' }, message);
 }
 
-/** Colour class of a SIP status or request: 1xx provisional, 2xx success, 3xx redirect, 4xx/5xx/6xx failure. */
 /** The badge of a log line's level ("error", "warning"...: homer-api's logLevel), or null when it names none. */
 export function levelBadge(level) {
   return level ? h('span', { class: ['badge', `lv-${level}`], title: 'Log level' }, level) : null;
 }
 
+/** Colour class of a SIP status or request: 1xx provisional, 2xx success, 3xx redirect, 4xx, 5xx and 6xx failure. */
 export function statusClass(status) {
   const n = Number(status);
   if (!n) return 'st-req';
@@ -116,5 +116,6 @@ export function statusClass(status) {
   if (n < 300) return 'st-2xx';
   if (n < 400) return 'st-3xx';
   if (n < 500) return 'st-4xx';
-  return 'st-5xx';
+  if (n < 600) return 'st-5xx';
+  return 'st-6xx';
 }

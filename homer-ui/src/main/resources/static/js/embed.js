@@ -30,7 +30,7 @@ async function show() {
   }
   const callId = (flow.callIds && flow.callIds[0]) || (flow.messages && flow.messages[0] && flow.messages[0].callId) || '';
   const t = tabs([
-    { id: 'flow', title: 'Flow', render: () => flowPanel(flow) },
+    { id: 'flow', title: 'Flow', render: () => flowPanel(flow, null) },
     { id: 'messages', title: `Messages (${(flow.messages || []).length})`, render: () => messagesPanel(flow) },
     { id: 'qos', title: 'Media quality', render: () => qosPanel(flow, new AbortController().signal, () => sharedQos(base)) },
   ]);

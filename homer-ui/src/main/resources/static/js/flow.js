@@ -5,8 +5,12 @@ import { formatLocal, utcTitle } from './time.js';
 import { qosView, qosDiagnosis } from './qos.js';
 import { rawText } from './sip.js';
 
-/** Accessible tabs: [{id, title, render()}]; panels render on first show. */
-export function tabs(list, { initial } = {}) {
+/**
+ * Accessible tabs: [{id, title, render()}]; panels render on first show. The tab shown is the URL's `tab`
+ * parameter (the first tab when it is absent or names no tab), and showing another one writes it there (the URL
+ * is replaced, not pushed: Back still leaves the page), so a tab can be linked.
+ */
+export function tabs(list) {
   const bar = h('div', { class: 'tabs', role: 'tablist' });
   const panels = h('div', { class: 'panels' });
   const entries = list.map((t) => {
@@ -25,6 +29,10 @@ export function tabs(list, { initial } = {}) {
       if (on && !e.rendered) { e.rendered = true; mount(e.panel, e.render()); }
       if (on && focus) e.tab.focus();
     }
+    const url = new URL(location.href);
+    if (id === entries[0].id) url.searchParams.delete('tab');
+    else url.searchParams.set('tab', id);
+    if (url.href !== location.href) history.replaceState(history.state, '', url);
   };
   entries.forEach((e, i) => {
     e.tab.addEventListener('click', () => show(e.id));
@@ -35,18 +43,36 @@ export function tabs(list, { initial } = {}) {
       }
     });
   });
-  show(initial || entries[0].id);
+  const asked = new URLSearchParams(location.search).get('tab');
+  show(entries.some((e) => e.id === asked) ? asked : entries[0].id);
   return { element: h('div', { class: 'tabbed' }, bar, panels), show };
 }
 
-/** Ladder diagram with the selected message beside it. */
-export function flowPanel(flow) {
+/**
+ * Ladder diagram with the selected message beside it, or below it when both do not fit side by side (the pane
+ * never covers the ladder's last column); the layout follows the width until signal (the page's) aborts.
+ */
+export function flowPanel(flow, signal) {
   const detail = h('aside', { class: 'detail', id: 'detail', 'aria-live': 'polite', 'aria-label': 'Selected message' },
     empty('Select an arrow (click, or Tab then Enter) to read the full message.'));
-  const diagram = ladder(flow, { onSelect: (m) => mount(detail, messageView(m)) });
+  const diagram = ladder(flow, { onSelect: (m) => {
+    mount(detail, messageView(m));
+    if (panel.classList.contains('stacked')) detail.scrollIntoView({ block: 'nearest' });
+  } });
   if (!diagram.rows.length) return empty('No messages were captured for this call in the time range.');
-  return h('div', { class: 'flow' }, diagram.element, detail);
+  const panel = h('div', { class: 'flow' }, diagram.element, detail);
+  const svg = diagram.element.querySelector('svg');
+  // side by side only when the whole ladder (its width plus the scroll box's border) and the pane's least width fit
+  const fit = () => panel.classList.toggle('stacked', panel.clientWidth < svg.width.baseVal.value + 2 + DETAIL_MIN + GAP);
+  const watch = new ResizeObserver(fit);
+  watch.observe(panel);
+  signal?.addEventListener('abort', () => watch.disconnect(), { once: true });
+  return panel;
 }
+
+/** Least width of the message pane beside the ladder, and the gap between them (px, as in app.css). */
+const DETAIL_MIN = 340;
+const GAP = 12;
 
 /** Table of the call's messages; a row click opens it in the detail pane. */
 export function messagesPanel(flow) {

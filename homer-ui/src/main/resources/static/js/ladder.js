@@ -1,6 +1,6 @@
-import { h, s } from './dom.js';
+import { h, s, statusClass } from './dom.js';
 import { formatLocal, delta, micros, utcTitle } from './time.js';
-import { rawText, label } from './sip.js';
+import { rawText, label, failureKind, sdpOf } from './sip.js';
 
 const COL_W = 180;
 const LEFT = 170;
@@ -32,29 +32,65 @@ function columns(flow) {
   return { cols, find };
 }
 
+/** The CSeq of a message as "number METHOD" (the API's cseq, else read from the text). */
+function cseqOf(m, text) {
+  if (m.cseq) return String(m.cseq).trim().replace(/\s+/g, ' ').toUpperCase();
+  const line = /^(?:CSeq)\s*:\s*(.+)$/im.exec(text || '');
+  return line ? line[1].trim().replace(/\s+/g, ' ').toUpperCase() : '';
+}
+
 /**
- * Messages in time order with their leg colour and whether each repeats an earlier one (a retransmission:
- * the same bytes between the same endpoints).
+ * Messages in time order, each with its leg, whether it repeats an earlier one (a retransmission: the same bytes
+ * between the same endpoints) and which one (1, 2…), how often it was sent in all (`sent`, on the first
+ * transmission), what SDP it carries (`sdp`: codec and direction), the class of a failure response in words
+ * (`failure`) and, for a request other than ACK, whether no final response of its transaction (same leg and
+ * CSeq) was captured (`noResponse`).
  */
 export function rows(flow) {
   const legs = new Map((flow.callIds || []).map((id, i) => [id, i]));
-  const seen = new Set();
-  return [...(flow.messages || [])]
+  const firsts = new Map();
+  const answered = new Set();
+  const list = [...(flow.messages || [])]
     .sort((a, b) => micros(a.timestamp) - micros(b.timestamp))
     .map((m) => {
       const text = rawText(m);
       const leg = m.legCallId || m.callId;
       if (!legs.has(leg)) legs.set(leg, legs.size);
+      const cseq = cseqOf(m, text);
+      if (m.status >= 200) answered.add(`${leg}\u0000${cseq}`);
       const key = [m.srcIp, m.srcPort, m.dstIp, m.dstPort, text || [m.callId, m.cseq, m.method, m.status].join('|')].join('\u0000');
-      const retransmission = seen.has(key);
-      seen.add(key);
-      return { m, text, leg, legIndex: legs.get(leg), retransmission, label: label(m, text) };
+      const first = firsts.get(key);
+      const row = {
+        m, text, leg, cseq, legIndex: legs.get(leg), label: label(m, text), retransmission: 0, sent: 1,
+        sdp: sdpOf(text), failure: failureKind(m.status), provisional: m.status >= 100 && m.status < 200,
+      };
+      if (first) row.retransmission = ++first.sent - 1;
+      else firsts.set(key, row);
+      return row;
     });
+  for (const row of list) {
+    row.noResponse = !row.m.status && Boolean(row.m.method) && !row.retransmission && row.cseq !== '' && !/ ACK$/.test(row.cseq)
+      && !answered.has(`${row.leg}\u0000${row.cseq}`);
+  }
+  return list;
+}
+
+/** The marks under an arrow, in words: failure class, SDP, transmissions, a missing response. */
+function notes(row) {
+  const out = [];
+  if (row.failure) out.push(row.failure);
+  if (row.sdp) out.push(['SDP', row.sdp.codec, row.sdp.direction].filter(Boolean).join(' '));
+  if (!row.retransmission && row.sent > 1) out.push(`sent ${row.sent}×`);
+  if (row.noResponse) out.push('no response');
+  return out;
 }
 
 /**
  * The SVG ladder diagram: one column per host, one arrow per message (labelled with method or status,
- * coloured by leg, dashed when a retransmission), time and delta to the previous message on the left.
+ * coloured by leg, dashed when a retransmission), time and delta to the previous message on the left. A failure
+ * response (4xx, 5xx, 6xx) is drawn in its class's colour on a tinted row, its class in words under it; a
+ * provisional response is lighter; under an arrow its SDP (codec, direction), how often it was sent and
+ * "no response" for a request whose transaction never got a final response.
  * Arrows are focusable buttons; Enter/click calls onSelect(message), arrow keys move between them.
  */
 export function ladder(flow, { onSelect } = {}) {
@@ -90,22 +126,26 @@ export function ladder(flow, { onSelect } = {}) {
     const x2 = cx(to);
     const dir = x2 >= x1 ? 1 : -1;
     const shape = from === to
-      ? [s('path', { d: `M${x1} ${y - 8} h40 v14 h-36`, class: 'shaft', stroke: colour }),
-        s('polygon', { points: `${x1 + 2},${y + 6} ${x1 + 10},${y + 2} ${x1 + 10},${y + 10}`, fill: colour })]
-      : [s('line', { x1, y1: y, x2: x2 - dir * 8, y2: y, class: 'shaft', stroke: colour }),
-        s('polygon', { points: `${x2},${y} ${x2 - dir * 10},${y - 5} ${x2 - dir * 10},${y + 5}`, fill: colour })];
+      ? [s('path', { d: `M${x1} ${y - 8} h40 v14 h-36`, class: 'shaft', stroke: row.failure ? null : colour }),
+        s('polygon', { class: 'head', points: `${x1 + 2},${y + 6} ${x1 + 10},${y + 2} ${x1 + 10},${y + 10}`, fill: row.failure ? null : colour })]
+      : [s('line', { x1, y1: y, x2: x2 - dir * 8, y2: y, class: 'shaft', stroke: row.failure ? null : colour }),
+        s('polygon', { class: 'head', points: `${x2},${y} ${x2 - dir * 10},${y - 5} ${x2 - dir * 10},${y + 5}`, fill: row.failure ? null : colour })];
     const labelX = from === to ? x1 + 46 : (x1 + x2) / 2;
-    const aria = `${row.label} from ${m.srcIp}:${m.srcPort ?? ''} to ${m.dstIp}:${m.dstPort ?? ''} at ${formatLocal(m.timestamp)}${row.retransmission ? ', retransmission' : ''}`;
+    const marks = notes(row);
+    const aria = `${row.label} from ${m.srcIp}:${m.srcPort ?? ''} to ${m.dstIp}:${m.dstPort ?? ''} at ${formatLocal(m.timestamp)}`
+      + `${row.retransmission ? `, retransmission ${row.retransmission}` : ''}${marks.length ? ', ' + marks.join(', ') : ''}`;
     const g = s('g', {
-      class: ['arrow', row.retransmission && 'retrans', `leg-${row.legIndex % LEG_COLOURS.length}`],
+      class: ['arrow', row.retransmission && 'retrans', `leg-${row.legIndex % LEG_COLOURS.length}`, statusClass(m.status),
+        row.provisional && 'prov', row.failure && 'failure', row.noResponse && 'no-response'],
       tabindex: '0', role: 'button', 'aria-label': aria, dataset: { id: String(m.id ?? i) },
     },
     s('rect', { class: 'hit', x: LEFT, y: y - ROW_H / 2, width: width - LEFT, height: ROW_H }),
     s('text', { x: 8, y: y - 2, class: 'ts' }, formatLocal(m.timestamp, { date: false }), s('title', null, utcTitle(m.timestamp))),
     s('text', { x: 8, y: y + 12, class: 'dt' }, prev ? delta(prev, m.timestamp) : ''),
     ...shape,
-    s('text', { x: labelX, y: y - 6, class: ['label', from === to && 'self'], fill: colour },
-      row.label + (row.retransmission ? ' (retransmission)' : '')));
+    s('text', { x: labelX, y: y - 6, class: ['label', from === to && 'self'], fill: row.failure ? null : colour },
+      row.label + (row.retransmission ? ` (retransmission ${row.retransmission})` : '')),
+    marks.length ? s('text', { x: labelX, y: y + 13, class: ['notes', from === to && 'self'] }, marks.join(' · ')) : null);
     const select = () => {
       svg.querySelectorAll('.arrow.sel').forEach((a) => a.classList.remove('sel'));
       g.classList.add('sel');

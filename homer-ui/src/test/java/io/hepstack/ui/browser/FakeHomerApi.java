@@ -45,6 +45,12 @@ final class FakeHomerApi implements AutoCloseable {
     static final String CALL = "a84b4c76e66710@192.0.2.10";
     static final String B_LEG = "b2b-77aa91@192.0.2.20";
     static final String XSS_CALL = "xss-1@evil.example";
+    /**
+     * A call that fails every way a ladder must show (reachable by its URL only, not listed by the search): a 407
+     * challenge, an INVITE to one PBX sent four times without any answer, early media announced sendonly and then
+     * 603 Decline from another, 503 to the caller.
+     */
+    static final String FAILED_CALL = "fail-1@192.0.2.10";
     static final String IMG = "<img src=x onerror=alert(1)>";
     static final String SCRIPT = "<script>alert(2)</script>";
     static final String JS_CONTACT = "javascript:alert(3)";
@@ -74,6 +80,7 @@ final class FakeHomerApi implements AutoCloseable {
     FakeHomerApi() {
         flows.put(CALL, b2buaCall());
         flows.put(XSS_CALL, xssCall());
+        flows.put(FAILED_CALL, failedCall());
         users.put(USER, account(USER, "admin", false));
         users.put(VIEWER, account(VIEWER, "viewer", false));
         // homer-api refuses such a name; the fake serves one to show that any name renders as text
@@ -642,7 +649,7 @@ final class FakeHomerApi implements AutoCloseable {
         }
         var hosts = new ArrayList<Map<String, Object>>();
         hosts.add(host("192.0.2.10", 5060, "alice-phone"));
-        hosts.add(host("192.0.2.20", 5060, CALL.equals(callId) ? "kamailio-edge" : IMG));
+        hosts.add(host("192.0.2.20", 5060, XSS_CALL.equals(callId) ? IMG : "kamailio-edge"));
         hosts.add(host("192.0.2.30", 5060, "bob-pbx"));
         var qos = new ArrayList<Map<String, Object>>();
         if (CALL.equals(callId)) {
@@ -657,7 +664,8 @@ final class FakeHomerApi implements AutoCloseable {
         }
         var logs = List.of(map("id", "l1", "timestamp", ts(1_000), "legCallId", callId, "protoType", 100, "node", "kamailio-edge",
                 "logLevel", "error", "raw", "routing INVITE for " + IMG, "rawEncoding", "utf8"));
-        List<String> callIds = CALL.equals(callId) ? List.of(CALL, B_LEG) : List.of(XSS_CALL);
+        List<String> callIds = CALL.equals(callId) ? List.of(CALL, B_LEG)
+                : FAILED_CALL.equals(callId) ? List.of(FAILED_CALL, FAILED_B, FAILED_C) : List.of(XSS_CALL);
         return send(s, map("callIds", callIds, "hosts", hosts, "messages", messages, "qos", qos, "logs", logs,
                 "from", ts(-60_000_000), "to", ts(3_600_000_000L), "truncated", false));
     }
@@ -733,6 +741,11 @@ final class FakeHomerApi implements AutoCloseable {
     /** The messages the live stream serves, in order: the first call's (both legs). */
     List<Map<String, Object>> liveItems() {
         return allMessages().subList(0, messageCount(CALL));
+    }
+
+    /** The raw text (CRLF line ends) of a call's message, the index-th in time order. */
+    String raw(String callId, int index) {
+        return (String) flows.get(callId).get(index).get("raw");
     }
 
     /** The bearer token of every logout request so far. */
@@ -838,6 +851,40 @@ final class FakeHomerApi implements AutoCloseable {
         return list;
     }
 
+    static final String FAILED_B = "fail-1-b@192.0.2.20";
+    static final String FAILED_C = "fail-1-c@192.0.2.20";
+
+    private List<Map<String, Object>> failedCall() {
+        String a = "192.0.2.10", p = "192.0.2.20", b = "192.0.2.30", c = "192.0.2.40";
+        String ua = "Linphone/5.2", k = "kamailio (5.7)";
+        String toB = request("INVITE", "bob", p, b, FAILED_B, "1 INVITE", "z9hG4bK-fb1", k);
+        var list = new ArrayList<Map<String, Object>>();
+        list.add(msg(0, a, p, FAILED_CALL, "INVITE", null, "1 INVITE", "alice", "bob", ua, request("INVITE", "bob", a, p, FAILED_CALL, "1 INVITE", "z9hG4bK-f1", ua)));
+        list.add(msg(800, p, a, FAILED_CALL, "INVITE", 407, "1 INVITE", "alice", "bob", k, response(407, "Proxy Authentication Required", FAILED_CALL, "1 INVITE")));
+        list.add(msg(20_000, a, p, FAILED_CALL, "ACK", null, "1 ACK", "alice", "bob", ua, request("ACK", "bob", a, p, FAILED_CALL, "1 ACK", "z9hG4bK-f1", ua)));
+        list.add(msg(25_000, a, p, FAILED_CALL, "INVITE", null, "2 INVITE", "alice", "bob", ua, request("INVITE", "bob", a, p, FAILED_CALL, "2 INVITE", "z9hG4bK-f2", ua)));
+        list.add(msg(26_000, p, a, FAILED_CALL, "INVITE", 100, "2 INVITE", "alice", "bob", k, response(100, "Trying", FAILED_CALL, "2 INVITE")));
+        // RFC 3261 timer A: the same bytes again after 0.5, 1 and 2 s; bob-pbx never answers
+        for (long at : new long[] {28_000, 528_000, 1_528_000, 3_528_000}) {
+            list.add(msg(at, p, b, FAILED_B, "INVITE", null, "1 INVITE", "alice", "bob", k, toB));
+        }
+        list.add(msg(4_030_000, p, c, FAILED_C, "INVITE", null, "1 INVITE", "alice", "bob", k, request("INVITE", "bob", p, c, FAILED_C, "1 INVITE", "z9hG4bK-fc1", k)));
+        list.add(msg(4_090_000, c, p, FAILED_C, "INVITE", 183, "1 INVITE", "alice", "bob", "Asterisk PBX 20",
+                response(183, "Session Progress", FAILED_C, "1 INVITE", sdp(c, 8, "PCMA", "sendonly"))));
+        list.add(msg(6_500_000, c, p, FAILED_C, "INVITE", 603, "1 INVITE", "alice", "bob", "Asterisk PBX 20", response(603, "Decline", FAILED_C, "1 INVITE")));
+        list.add(msg(6_501_000, p, c, FAILED_C, "ACK", null, "1 ACK", "alice", "bob", k, request("ACK", "bob", p, c, FAILED_C, "1 ACK", "z9hG4bK-fc1", k)));
+        list.add(msg(6_502_000, p, a, FAILED_CALL, "INVITE", 503, "2 INVITE", "alice", "bob", k, response(503, "Service Unavailable", FAILED_CALL, "2 INVITE")));
+        list.add(msg(6_560_000, a, p, FAILED_CALL, "ACK", null, "2 ACK", "alice", "bob", ua, request("ACK", "bob", a, p, FAILED_CALL, "2 ACK", "z9hG4bK-f2", ua)));
+        return list;
+    }
+
+    /** An SDP body with one audio stream of one codec (RFC 4566) and, unless null, a direction attribute (RFC 3264). */
+    private static String sdp(String ip, int pt, String codec, String direction) {
+        return "v=0\no=- 2890844527 2890844527 IN IP4 " + ip + "\ns=-\nc=IN IP4 " + ip + "\nt=0 0\nm=audio 50000 RTP/AVP " + pt
+                + " 101\na=rtpmap:" + pt + " " + codec + "/8000\na=rtpmap:101 telephone-event/8000\n"
+                + (direction == null ? "" : "a=" + direction + "\n");
+    }
+
     private List<Map<String, Object>> xssCall() {
         String invite = "INVITE sip:" + SCRIPT + "@192.0.2.20 SIP/2.0\n"
                 + "Via: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK-x1\n"
@@ -881,13 +928,18 @@ final class FakeHomerApi implements AutoCloseable {
     }
 
     private static String response(int status, String reason, String callId, String cseq) {
+        return response(status, reason, callId, cseq, "");
+    }
+
+    private static String response(int status, String reason, String callId, String cseq, String sdp) {
         return "SIP/2.0 " + status + " " + reason + "\n"
                 + "Via: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK-a1\n"
                 + "From: \"Alice\" <sip:alice@example.com>;tag=9fxced76sl\n"
                 + "To: <sip:bob@example.com>" + (status > 100 ? ";tag=314159" : "") + "\n"
                 + "Call-ID: " + callId + "\n"
                 + "CSeq: " + cseq + "\n"
-                + "Content-Length: 0\n\n";
+                + (sdp.isEmpty() ? "Content-Length: 0\n\n"
+                    : "Content-Type: application/sdp\nContent-Length: " + sdp.length() + "\n\n" + sdp);
     }
 
     private String ts(long offsetMicros) {

@@ -156,7 +156,7 @@ class UiBrowserIT {
         assertThat(d.findElements(By.cssSelector("svg.ladder .host-name"))).extracting(WebElement::getText)
                 .containsExactly("alice-phone", "kamailio-edge", "bob-pbx");
         assertThat(arrows).extracting(a -> a.findElement(By.cssSelector("text.label")).getText())
-                .startsWith("INVITE", "100 Trying", "INVITE", "INVITE (retransmission)", "180 Ringing");
+                .startsWith("INVITE", "100 Trying", "INVITE", "INVITE (retransmission 1)", "180 Ringing");
         assertThat(d.findElements(By.cssSelector(".legs li"))).hasSize(2);
         // The call's record above the ladder, in words.
         assertThat(d.findElement(By.id("call-record")).getText()).contains("Completed: the caller ended it",
@@ -805,6 +805,154 @@ class UiBrowserIT {
             d.get(base + "/dashboard");
             waiting(d).until(ExpectedConditions.urlContains("/login"));
             assertThat(b.alerts()).isEmpty();
+        }
+    }
+
+    /** A fresh browser of the given width, logged in as the admin. */
+    static Browser loggedIn(int width) {
+        Browser b = new Browser();
+        b.driver.manage().window().setSize(new org.openqa.selenium.Dimension(width, 1000));
+        b.driver.get(base + "/login");
+        b.driver.findElement(By.id("username")).sendKeys(FakeHomerApi.USER);
+        b.driver.findElement(By.id("password")).sendKeys(FakeHomerApi.PASSWORD, Keys.ENTER);
+        waiting(b.driver).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("button.logout")));
+        return b;
+    }
+
+    static String callUrl(String callId, String query) {
+        return base + "/call/" + URLEncoder.encode(callId, StandardCharsets.UTF_8) + query;
+    }
+
+    static Object js(WebDriver d, String script, Object... args) {
+        return ((JavascriptExecutor) d).executeScript(script, args);
+    }
+
+    @Test
+    @Order(17)
+    void drawsFailuresApartAndMarksSdpRetransmissionsAndRequestsWithoutAResponse() {
+        try (Browser b = loggedIn(1400)) {
+            var d = b.driver;
+            d.get(callUrl(FakeHomerApi.FAILED_CALL, ""));
+            List<WebElement> arrows = waiting(d).until(ExpectedConditions.numberOfElementsToBe(
+                    By.cssSelector("svg.ladder g.arrow"), api.messageCount(FakeHomerApi.FAILED_CALL)));
+            assertThat(arrows).extracting(a -> a.findElement(By.cssSelector("text.label")).getText()).containsExactly(
+                    "INVITE", "407 Proxy Authentication Requir…", "ACK", "INVITE", "100 Trying",
+                    "INVITE", "INVITE (retransmission 1)", "INVITE (retransmission 2)", "INVITE (retransmission 3)",
+                    "INVITE", "183 Session Progress", "603 Decline", "ACK", "503 Service Unavailable", "ACK");
+            // The marks under each arrow, in words: the failure's class, the SDP (codec, direction), how often a
+            // request was sent and that it never got an answer; nothing under the others.
+            assertThat(arrows).extracting(a -> a.findElements(By.cssSelector("text.notes")).stream().map(WebElement::getText).findFirst().orElse(""))
+                    .containsExactly("SDP PCMU", "client error", "", "SDP PCMU", "",
+                            "SDP PCMU · sent 4× · no response", "SDP PCMU", "SDP PCMU", "SDP PCMU",
+                            "SDP PCMU", "SDP PCMA sendonly", "global failure", "", "server error", "");
+            assertThat(d.findElements(By.cssSelector("svg.ladder g.arrow.retrans"))).hasSize(3);
+            assertThat(arrows.get(5).getAttribute("aria-label")).contains("sent 4×, no response");
+            assertThat(arrows.get(13).getAttribute("aria-label")).contains("server error");
+
+            // 4xx, 5xx and 6xx each in its own colour, none the colour of a request; provisional responses lighter.
+            java.util.function.Function<WebElement, String> stroke = a -> (String) js(d,
+                    "return getComputedStyle(arguments[0].querySelector('.shaft')).stroke", a);
+            java.util.function.Function<WebElement, String> tint = a -> (String) js(d,
+                    "return getComputedStyle(arguments[0].querySelector('.hit')).fill", a);
+            assertThat(List.of(stroke.apply(arrows.get(1)), stroke.apply(arrows.get(13)), stroke.apply(arrows.get(11)), stroke.apply(arrows.get(0))))
+                    .doesNotHaveDuplicates();
+            assertThat(List.of(tint.apply(arrows.get(1)), tint.apply(arrows.get(13)), tint.apply(arrows.get(11)), tint.apply(arrows.get(0))))
+                    .doesNotHaveDuplicates();
+            assertThat(arrows.get(1).getAttribute("class")).contains("st-4xx", "failure");
+            assertThat(arrows.get(13).getAttribute("class")).contains("st-5xx", "failure");
+            assertThat(arrows.get(11).getAttribute("class")).contains("st-6xx", "failure");
+            java.util.function.Function<WebElement, Double> opacity = a -> Double.valueOf((String) js(d,
+                    "return getComputedStyle(arguments[0].querySelector('text.label')).opacity", a));
+            assertThat(opacity.apply(arrows.get(4))).isLessThan(1.0);
+            assertThat(opacity.apply(arrows.get(10))).isLessThan(1.0);
+            assertThat(opacity.apply(arrows.get(13))).isEqualTo(1.0);
+            assertThat(opacity.apply(arrows.get(0))).isEqualTo(1.0);
+            // the message pane beside the ladder at 1400 px: it covers no column
+            arrows.get(13).click();
+            waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.id("detail"), "SIP/2.0 503 Service Unavailable"));
+            assertThat(d.findElement(By.cssSelector(".flow")).getAttribute("class")).doesNotContain("stacked");
+            assertWholeLadderVisible(d);
+            assertThat(d.findElement(By.id("detail")).getRect().getX())
+                    .isGreaterThanOrEqualTo(d.findElement(By.cssSelector(".ladder-scroll")).getRect().getX()
+                            + d.findElement(By.cssSelector(".ladder-scroll")).getRect().getWidth());
+            b.screenshot("ladder-failures");
+            assertThat(b.cspViolations()).isEmpty();
+        }
+    }
+
+    /** The ladder's scroll box shows all of the diagram's width: the last column is not cut. */
+    static void assertWholeLadderVisible(WebDriver d) {
+        WebElement scroll = d.findElement(By.cssSelector(".ladder-scroll"));
+        long scrollWidth = (Long) js(d, "return arguments[0].scrollWidth", scroll);
+        long clientWidth = (Long) js(d, "return arguments[0].clientWidth", scroll);
+        assertThat(scrollWidth).as("ladder width %d shown in %d", scrollWidth, clientWidth).isLessThanOrEqualTo(clientWidth);
+    }
+
+    @Test
+    @Order(18)
+    void eachCallTabHasItsOwnUrl() {
+        try (Browser b = loggedIn(1400)) {
+            var d = b.driver;
+            d.get(callUrl(FakeHomerApi.CALL, "?from=x"));
+            waiting(d).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("svg.ladder g.arrow")));
+            assertThat(d.getCurrentUrl()).doesNotContain("tab=");
+            d.findElement(By.id("tab-messages")).click();
+            waiting(d).until(ExpectedConditions.urlContains("tab=messages"));
+            assertThat(d.getCurrentUrl()).contains("from=x");
+            // the linked tab opens as it was left, after a reload and from a pasted link
+            d.navigate().refresh();
+            waiting(d).until(ExpectedConditions.attributeToBe(By.id("tab-messages"), "aria-selected", "true"));
+            assertThat(d.findElement(By.id("panel-messages")).isDisplayed()).isTrue();
+            assertThat(d.findElement(By.id("panel-flow")).isDisplayed()).isFalse();
+            d.get(callUrl(FakeHomerApi.CALL, "?tab=logs"));
+            waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.id("panel-logs"), "routing INVITE"));
+            assertThat(d.findElement(By.id("tab-logs")).getAttribute("aria-selected")).isEqualTo("true");
+            // keyboard: ← goes to the QoS tab and its URL
+            d.findElement(By.id("tab-logs")).sendKeys(Keys.ARROW_LEFT);
+            waiting(d).until(ExpectedConditions.urlContains("tab=qos"));
+            d.findElement(By.id("tab-flow")).click();
+            waiting(d).until(x -> !x.getCurrentUrl().contains("tab="));
+            // a tab that does not exist shows the ladder
+            d.get(callUrl(FakeHomerApi.CALL, "?tab=nonsense"));
+            waiting(d).until(ExpectedConditions.attributeToBe(By.id("tab-flow"), "aria-selected", "true"));
+        }
+    }
+
+    @Test
+    @Order(19)
+    void copiesTheRawMessageAndStacksItsPaneUnderTheLadderAt1024Px() throws IOException {
+        try (Browser b = loggedIn(1024)) {
+            var d = b.driver;
+            d.get(callUrl(FakeHomerApi.FAILED_CALL, ""));
+            List<WebElement> arrows = waiting(d).until(ExpectedConditions.numberOfElementsToBe(
+                    By.cssSelector("svg.ladder g.arrow"), api.messageCount(FakeHomerApi.FAILED_CALL)));
+            waiting(d).until(ExpectedConditions.attributeContains(By.cssSelector(".flow"), "class", "stacked"));
+            arrows.get(10).sendKeys(Keys.ENTER);
+            waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.id("detail"), "SIP/2.0 183 Session Progress"));
+            // all four columns visible, the message below the ladder
+            assertWholeLadderVisible(d);
+            var ladder = d.findElement(By.cssSelector(".ladder-scroll")).getRect();
+            assertThat(d.findElement(By.id("detail")).getRect().getY()).isGreaterThanOrEqualTo(ladder.getY() + ladder.getHeight());
+            b.screenshot("ladder-1024");
+
+            // Copy raw message: the text as captured, CRLF and SDP included (the clipboard is recorded, not read:
+            // reading it needs a permission prompt)
+            js(d, "window.__copied = null; navigator.clipboard.writeText = (t) => { window.__copied = t; return Promise.resolve(); };");
+            d.findElement(By.cssSelector("#detail button.copy-raw")).click();
+            waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#detail .copied"), "Copied."));
+            // compared as JSON: WebDriver hands strings back with their CR LF turned into LF
+            assertThat(js(d, "return JSON.stringify(window.__copied)"))
+                    .isEqualTo(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(api.raw(FakeHomerApi.FAILED_CALL, 10)));
+            // refused by the browser: the text is selected for Ctrl+C instead
+            js(d, "navigator.clipboard.writeText = () => Promise.reject(new Error('denied'));");
+            d.findElement(By.cssSelector("#detail button.copy-raw")).click();
+            waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#detail .copied"), "press Ctrl+C"));
+            assertThat((String) js(d, "return String(getSelection())")).startsWith("SIP/2.0 183 Session Progress").contains("a=sendonly");
+
+            // widened to 1400 px, the pane goes beside the ladder again
+            d.manage().window().setSize(new org.openqa.selenium.Dimension(1400, 1000));
+            waiting(d).until(x -> !x.findElement(By.cssSelector(".flow")).getAttribute("class").contains("stacked"));
+            assertWholeLadderVisible(d);
         }
     }
 }
