@@ -6,6 +6,7 @@ import { callPage } from './call.js';
 import { livePage } from './live.js';
 import { dashboardPage } from './dashboard.js';
 import { adminPage, firstAdminPage } from './admin.js';
+import { browserZone, zoneSetting, setZoneSetting, setClockUser } from './time.js';
 
 // The engineer app: /login, / (search; the whole search is in the query string), /call/{callId}?from&to, /live,
 // /dashboard?range&node, /admin/{users|tenants|aliases|tokens|shares}.
@@ -42,11 +43,29 @@ function navLink(href, text) {
   return h('a', { href, 'aria-current': here ? 'page' : false, onclick: (e) => { e.preventDefault(); app.navigate(href); } }, text);
 }
 
+/** The clock's setting in the header: the browser's zone, UTC or any IANA zone; a change shows the page again. */
+function clockPicker() {
+  const current = zoneSetting();
+  const zones = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
+  if (current !== 'local' && current !== 'UTC' && !zones.includes(current)) zones.unshift(current);
+  const select = h('select', { id: 'time-zone', title: 'The time zone of every time shown, kept for your account in this browser' },
+    h('option', { value: 'local', selected: current === 'local' }, `Browser (${browserZone()})`),
+    h('option', { value: 'UTC', selected: current === 'UTC' }, 'UTC'),
+    zones.filter((z) => z !== 'UTC').map((z) => h('option', { value: z, selected: current === z }, z)));
+  select.addEventListener('change', () => {
+    setZoneSetting(select.value);
+    render();
+  });
+  return h('span', { class: 'clock' }, h('label', { for: 'time-zone' }, 'Time zone'), select);
+}
+
 function renderHeader() {
+  setClockUser(session.token ? session.user : null);
   const nav = session.token ? h('nav', { class: 'mainnav', 'aria-label': 'Main' }, navLink('/', 'Search'), navLink('/live', 'Live'), navLink('/dashboard', 'Dashboard')) : null;
   mount(header,
     h('a', { class: 'brand', href: '/', onclick: (e) => { e.preventDefault(); app.navigate('/'); } }, 'hepstack'),
     nav,
+    session.token ? clockPicker() : null,
     session.token ? h('button', { type: 'button', class: 'logout', onclick: () => { logout().finally(() => app.navigate('/login')); } }, 'Log out') : null);
   // The admin link only for a role that may open an admin page (the API refuses the rest anyway).
   if (nav) {

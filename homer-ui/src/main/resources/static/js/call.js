@@ -77,7 +77,7 @@ function exportPanel(callId, range, signal) {
           try { await navigator.clipboard.writeText(url); copied.textContent = ' Copied.'; }
           catch { copied.textContent = ' Press Ctrl+C to copy.'; }
         } }, 'Copy'), copied,
-        h('p', { class: 'hint' }, 'Expires ', h('time', { title: utcTitle(res.expiresAt) }, formatLocal(res.expiresAt)), '. Embed it with ',
+        h('p', { class: 'hint' }, 'Expires ', h('time', { title: utcTitle(res.expiresAt) }, formatLocal(res.expiresAt, { digits: 0 })), '. Embed it with ',
           h('code', null, `<iframe src="${url}"></iframe>`), ' from an origin listed in homer.ui.embed.allowed-origins.'));
       field.select();
     } catch (err) {

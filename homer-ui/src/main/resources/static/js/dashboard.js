@@ -1,7 +1,7 @@
 import uPlot from '/webjars/uplot/dist/uPlot.esm.js';
 import { h, mount, spinner, answer, empty, statusClass } from './dom.js';
 import { json, query } from './api.js';
-import { formatLocal, utcTitle, duration } from './time.js';
+import { formatLocal, utcTitle, duration, timeAxis } from './time.js';
 import { resolveRange, rangePicker } from './range.js';
 
 // KPI dashboard: /dashboard?range=1h&node=kamailio-1 (or range=custom&from&to). The state lives in the URL.
@@ -29,7 +29,7 @@ function chart(id, title, times, isoTimes, series, signal, { format = (v) => (v 
   const table = h('table', { class: 'list data' },
     h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Time'), series.map((s) => h('th', { scope: 'col' }, s.label)))),
     h('tbody', null, isoTimes.map((t, i) => h('tr', null,
-      h('td', { title: utcTitle(t) }, formatLocal(t)),
+      h('td', { title: utcTitle(t) }, formatLocal(t, { digits: 0 })),
       series.map((s) => h('td', { class: 'num' }, format(s.values[i])))))));
   const figure = h('figure', { class: 'chart', id },
     h('figcaption', null, title), box,
@@ -37,10 +37,11 @@ function chart(id, title, times, isoTimes, series, signal, { format = (v) => (v 
   requestAnimationFrame(() => {
     if (signal.aborted) return;
     // uPlot builds its DOM with createElement/textContent and styles via CSSOM (allowed by our CSP).
+    const axis = timeAxis(uPlot);
     const plot = new uPlot({
-      width: Math.max(320, Math.min(640, box.clientWidth || 560)), height: 200,
+      width: Math.max(320, Math.min(640, box.clientWidth || 560)), height: 200, tzDate: axis.tzDate,
       series: [{}, ...series.map((s, i) => ({ label: s.label, stroke: s.colour || COLOURS[i % COLOURS.length], width: 2, points: { show: times.length < 60 } }))],
-      scales: { x: { time: true }, ...(yRange ? { y: { range: yRange } } : {}) },
+      scales: { x: axis.x, ...(yRange ? { y: { range: yRange } } : {}) },
       axes: [{}, { size: 56 }],
     }, [times, ...series.map((s) => s.values)], box);
     // uPlot keeps every chart in a global set, listening on window, until it is destroyed.
@@ -103,7 +104,7 @@ export function dashboardPage(root, app, signal) {
 }
 
 async function load(results, q, nodeList, signal) {
-  const rangeText = h('p', { class: 'range', title: `UTC ${q.from} – ${q.to}` }, `${formatLocal(q.from)} – ${formatLocal(q.to)}`);
+  const rangeText = h('p', { class: 'range', title: `UTC ${q.from} – ${q.to}` }, `${formatLocal(q.from, { digits: 0 })} – ${formatLocal(q.to, { digits: 0 })}`);
   mount(results, rangeText, spinner('Loading statistics…'));
   const both = await answer(results, signal, Promise.all([json(`/api/v1/stats/kpi${query(q)}`, { signal }),
     json(`/api/v1/stats/volume${query(q)}`, { signal })]), rangeText);
@@ -115,7 +116,7 @@ async function load(results, q, nodeList, signal) {
   const volSeries = volume.series || [];
   const messages = volSeries.reduce((sum, b) => sum + (b.total || 0), 0);
   const head = h('p', { class: 'range', title: `UTC ${kpi.from} – ${kpi.to}` },
-    `${formatLocal(kpi.from)} – ${formatLocal(kpi.to)}`, kpi.stepSeconds ? ` · buckets of ${stepText(kpi.stepSeconds)}` : '',
+    `${formatLocal(kpi.from, { digits: 0 })} – ${formatLocal(kpi.to, { digits: 0 })}`, kpi.stepSeconds ? ` · buckets of ${stepText(kpi.stepSeconds)}` : '',
     q.node ? ` · node ${q.node}` : '');
   if (!total.invites && !messages) {
     mount(results, head, empty('No calls and no messages in this range' + (q.node ? ' on this node' : '') + '. Pick a longer range or another node.'));

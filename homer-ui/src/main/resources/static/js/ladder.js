@@ -1,5 +1,5 @@
 import { h, s, statusClass } from './dom.js';
-import { formatLocal, delta, micros, utcTitle } from './time.js';
+import { formatLocal, delta, micros, utcTitle, timeZone, zoneLabel } from './time.js';
 import { rawText, label, failureKind, sdpOf } from './sip.js';
 
 const COL_W = 180;
@@ -104,6 +104,8 @@ export function ladder(flow, { onSelect } = {}) {
     class: 'ladder', width, height, viewBox: `0 0 ${width} ${height}`, role: 'group',
     'aria-label': `Call flow: ${list.length} messages between ${cols.length} hosts`,
   });
+  svg.appendChild(s('text', { x: 8, y: 24, class: 'zone' }, 'Time', s('title', null, `Times in ${zoneLabel()}`)));
+  svg.appendChild(s('text', { x: 8, y: 40, class: 'zone' }, timeZone()));
   cols.forEach((c, i) => {
     const name = c.alias || c.ip;
     svg.appendChild(s('g', { class: 'host' },
@@ -140,7 +142,7 @@ export function ladder(flow, { onSelect } = {}) {
       tabindex: '0', role: 'button', 'aria-label': aria, dataset: { id: String(m.id ?? i) },
     },
     s('rect', { class: 'hit', x: LEFT, y: y - ROW_H / 2, width: width - LEFT, height: ROW_H }),
-    s('text', { x: 8, y: y - 2, class: 'ts' }, formatLocal(m.timestamp, { date: false }), s('title', null, utcTitle(m.timestamp))),
+    s('text', { x: 8, y: y - 2, class: 'ts' }, formatLocal(m.timestamp, { date: false, digits: 6 }), s('title', null, utcTitle(m.timestamp))),
     s('text', { x: 8, y: y + 12, class: 'dt' }, prev ? delta(prev, m.timestamp) : ''),
     ...shape,
     s('text', { x: labelX, y: y - 6, class: ['label', from === to && 'self'], fill: row.failure ? null : colour },

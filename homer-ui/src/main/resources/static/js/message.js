@@ -35,7 +35,7 @@ export function messageView(msg) {
   const { startLine, headers, body } = parseSip(text);
   const type = payloadType(msg.protoType);
   const meta = [
-    ['Time', h('time', { datetime: msg.timestamp, title: utcTitle(msg.timestamp) }, formatLocal(msg.timestamp))],
+    ['Time', h('time', { datetime: msg.timestamp, title: utcTitle(msg.timestamp) }, formatLocal(msg.timestamp, { digits: 6 }))],
     ['From', endpoint(msg.srcIp, msg.srcPort)],
     ['To', endpoint(msg.dstIp, msg.dstPort)],
     ['Transport', msg.transport],

@@ -106,7 +106,7 @@ async function runSearch(results, params, view, resolved, app, signal, fields) {
     if (params.get(name)) q[name] = params.get(name);
   }
   const rangeText = h('p', { class: 'range', title: `UTC ${resolved.from} – ${resolved.to}` },
-    `${formatLocal(resolved.from)} – ${formatLocal(resolved.to)}`);
+    `${formatLocal(resolved.from, { digits: 0 })} – ${formatLocal(resolved.to, { digits: 0 })}`);
   mount(results, rangeText, spinner('Searching…'));
   const page = await answer(results, signal, json(`/api/v1/${view}${query(q)}`, { signal }), rangeText);
   if (page === undefined) return;

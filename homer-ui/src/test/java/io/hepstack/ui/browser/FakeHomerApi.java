@@ -743,6 +743,11 @@ final class FakeHomerApi implements AutoCloseable {
         return allMessages().subList(0, messageCount(CALL));
     }
 
+    /** The capture time (ISO-8601 UTC, microseconds) of a call's message, the index-th in time order. */
+    String timestamp(String callId, int index) {
+        return (String) flows.get(callId).get(index).get("timestamp");
+    }
+
     /** The raw text (CRLF line ends) of a call's message, the index-th in time order. */
     String raw(String callId, int index) {
         return (String) flows.get(callId).get(index).get("raw");

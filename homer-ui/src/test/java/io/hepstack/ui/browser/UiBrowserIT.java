@@ -27,6 +27,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -226,6 +229,9 @@ class UiBrowserIT {
             // payload types are named without a login too (a name only the fake's endpoint can have given)
             assertThat(d.findElement(By.cssSelector("#detail abbr.hep-type")).getText()).isEqualTo("SIP");
             assertThat(d.findElements(By.id("username"))).isEmpty();
+            // the embed names the zone of its times: the customer's browser's
+            String zone = (String) js(d, "return Intl.DateTimeFormat().resolvedOptions().timeZone");
+            assertThat(d.findElement(By.id("embed-zone")).getText()).startsWith("Times are in " + zone);
             // The only link leads to the shared PCAP: nothing navigates into the engineer UI.
             assertThat(d.findElements(By.cssSelector("a"))).extracting(a -> a.getAttribute("href"))
                     .containsExactly(base + "/api/v1/shared/share-1/pcap");
@@ -953,6 +959,67 @@ class UiBrowserIT {
             d.manage().window().setSize(new org.openqa.selenium.Dimension(1400, 1000));
             waiting(d).until(x -> !x.findElement(By.cssSelector(".flow")).getAttribute("class").contains("stacked"));
             assertWholeLadderVisible(d);
+        }
+    }
+
+    @Test
+    @Order(20)
+    void showsEveryTimeInTheZoneTheUserChoseAndRemembersItPerUser() throws Exception {
+        try (Browser b = loggedIn(1400)) {
+            var d = b.driver;
+            String browserZone = (String) js(d, "return Intl.DateTimeFormat().resolvedOptions().timeZone");
+            // a zone without summer time and half an hour off (as the browser lists it: ICU's canonical names), so the test holds on any date and is not the browser's
+            ZoneId darwin = ZoneId.of("Australia/Darwin");
+            assertThat(browserZone).isNotEqualTo(darwin.getId());
+            String ts = api.timestamp(FakeHomerApi.CALL, 0);
+            Instant first = Instant.parse(ts);
+            DateTimeFormatter clock = DateTimeFormatter.ofPattern("HH:mm:ss.SSSSSS");
+            DateTimeFormatter full = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS");
+
+            d.get(callUrl(FakeHomerApi.CALL, ""));
+            waiting(d).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("svg.ladder g.arrow")));
+            assertThat(new org.openqa.selenium.support.ui.Select(d.findElement(By.id("time-zone"))).getFirstSelectedOption().getAttribute("value"))
+                    .isEqualTo("local");
+            assertThat(d.findElement(By.cssSelector("svg.ladder g.arrow text.ts")).getText())
+                    .isEqualTo(clock.format(first.atZone(ZoneId.of(browserZone))));
+            new org.openqa.selenium.support.ui.Select(d.findElement(By.id("time-zone"))).selectByValue(darwin.getId());
+            // the page is shown again in the zone chosen: the ladder's times (microseconds), its zone, the message's time
+            waiting(d).until(ExpectedConditions.textToBe(By.cssSelector("svg.ladder g.arrow text.ts"), clock.format(first.atZone(darwin))));
+            assertThat(d.findElement(By.cssSelector("svg.ladder text.zone:nth-of-type(2)")).getText()).isEqualTo("Australia/Darwin");
+            d.findElement(By.cssSelector("svg.ladder g.arrow")).click();
+            waiting(d).until(ExpectedConditions.textToBe(By.cssSelector("#detail dl.meta time"), full.format(first.atZone(darwin)) + " GMT+9:30"));
+            // remembered across a reload
+            d.navigate().refresh();
+            waiting(d).until(ExpectedConditions.textToBe(By.cssSelector("svg.ladder g.arrow text.ts"), clock.format(first.atZone(darwin))));
+            // the messages tab (milliseconds, the zone named)
+            d.findElement(By.id("tab-messages")).click();
+            assertThat(d.findElement(By.cssSelector("#panel-messages tbody tr td")).getText())
+                    .isEqualTo(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS").format(first.atZone(darwin)) + " GMT+9:30");
+
+            // the custom range is entered and shown in the zone too
+            d.get(base + "/?view=calls&range=custom&from=2026-01-01T04:30:15.000Z&to=2026-01-01T05:30:00.000Z");
+            waiting(d).until(ExpectedConditions.presenceOfElementLocated(By.id("search-button")));
+            assertThat(d.findElement(By.id("from")).getAttribute("value")).isEqualTo("2026-01-01T14:00:15");
+            assertThat(d.findElement(By.id("range-zone")).getText()).isEqualTo("Australia/Darwin, GMT+9:30");
+            js(d, "document.getElementById('from').value = '2026-02-01T09:15:00'");
+            d.findElement(By.id("search-button")).click();
+            waiting(d).until(x -> java.net.URLDecoder.decode(x.getCurrentUrl(), StandardCharsets.UTF_8).contains("from=2026-01-31T23:45:00.000Z"));
+
+            // a chart's time axis around a single point spans two minutes, not years
+            Object span = ((JavascriptExecutor) d).executeAsyncScript("const done = arguments[0];"
+                    + "import('/js/time.js').then((t) => { const r = t.timeAxis({}).x.range(null, 1700000000, 1700000000); done(r[1] - r[0]); });");
+            assertThat(((Number) span).longValue()).isEqualTo(120);
+
+            // another user of this browser keeps their own setting: the browser's zone
+            d.findElement(By.cssSelector("button.logout")).click();
+            waiting(d).until(ExpectedConditions.urlContains("/login"));
+            d.findElement(By.id("username")).sendKeys(FakeHomerApi.VIEWER);
+            d.findElement(By.id("password")).sendKeys(FakeHomerApi.VIEWER_PASSWORD, Keys.ENTER);
+            waiting(d).until(ExpectedConditions.presenceOfElementLocated(By.id("time-zone")));
+            d.get(callUrl(FakeHomerApi.CALL, ""));
+            waiting(d).until(ExpectedConditions.textToBe(By.cssSelector("svg.ladder g.arrow text.ts"), clock.format(first.atZone(ZoneId.of(browserZone)))));
+            assertThat(new org.openqa.selenium.support.ui.Select(d.findElement(By.id("time-zone"))).getFirstSelectedOption().getAttribute("value"))
+                    .isEqualTo("local");
         }
     }
 }
