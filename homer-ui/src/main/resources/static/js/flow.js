@@ -4,6 +4,7 @@ import { messageView } from './message.js';
 import { formatLocal, utcTitle } from './time.js';
 import { qosView, qosDiagnosis } from './qos.js';
 import { rawText } from './sip.js';
+import { payloadType } from './hep.js';
 
 /**
  * Accessible tabs: [{id, title, render()}]; panels render on first show. The tab shown is the URL's `tab`
@@ -48,22 +49,82 @@ export function tabs(list) {
   return { element: h('div', { class: 'tabbed' }, bar, panels), show };
 }
 
+/** The ladder's view (ladder.js ALL) from the URL: leg, host, payload, method, compact=1, merge=1. */
+function viewFromUrl() {
+  const q = new URLSearchParams(location.search);
+  return { leg: q.get('leg') || '', host: q.get('host') || '', payload: q.get('payload') || '', method: (q.get('method') || '').toUpperCase(),
+    compact: q.get('compact') === '1', merge: q.get('merge') === '1' };
+}
+
+/** Writes the view into the URL (replaced: the filters are state of this page, not steps of the history). */
+function viewToUrl(view) {
+  const url = new URL(location.href);
+  for (const key of ['leg', 'host', 'payload', 'method']) {
+    if (view[key]) url.searchParams.set(key, view[key]);
+    else url.searchParams.delete(key);
+  }
+  for (const key of ['compact', 'merge']) {
+    if (view[key]) url.searchParams.set(key, '1');
+    else url.searchParams.delete(key);
+  }
+  if (url.href !== location.href) history.replaceState(history.state, '', url);
+}
+
+/** The ladder's filters: a select per leg, host, payload type and method (those of the call), compact and merge. */
+function ladderFilters(flow, view, onChange) {
+  const msgs = flow.messages || [];
+  const unique = (values) => [...new Set(values.filter((v) => v !== undefined && v !== null && v !== ''))];
+  const aliases = new Map((flow.hosts || []).filter((x) => x.alias).map((x) => [x.ip, x.alias]));
+  const select = (key, title, options) => {
+    const el = h('select', { id: `ladder-${key}`, name: key },
+      h('option', { value: '', selected: !view[key] }, 'All'),
+      options.map(([value, text]) => h('option', { value: String(value), selected: String(view[key]) === String(value) }, text)));
+    el.addEventListener('change', () => onChange({ ...view, [key]: el.value }, el.id));
+    return h('span', { class: 'field inline' }, h('label', { for: el.id }, title), el);
+  };
+  const check = (key, title, hint) => {
+    const el = h('input', { type: 'checkbox', id: `ladder-${key}`, name: key, checked: view[key] });
+    el.addEventListener('change', () => onChange({ ...view, [key]: el.checked }, el.id));
+    return h('span', { class: 'radio', title: hint }, el, h('label', { for: el.id }, title));
+  };
+  return h('div', { class: 'ladder-filters', role: 'group', 'aria-label': 'Ladder filters' },
+    (flow.callIds || []).length > 1 ? select('leg', 'Leg', flow.callIds.map((id) => [id, id])) : null,
+    select('host', 'Host', unique([...msgs.map((m) => m.srcIp), ...msgs.map((m) => m.dstIp)])
+      .map((ip) => [ip, aliases.has(ip) ? `${aliases.get(ip)} (${ip})` : ip])),
+    select('payload', 'Payload', unique(msgs.map((m) => m.protoType)).map((n) => [n, payloadType(n).name])),
+    select('method', 'Method', unique(msgs.map((m) => (m.method || '').toUpperCase())).map((m) => [m, m])),
+    check('compact', 'Compact', 'Fold retransmissions and provisional (1xx) responses'),
+    check('merge', 'Merge ports', 'One column per address, whatever the port'));
+}
+
 /**
- * Ladder diagram with the selected message beside it, or below it when both do not fit side by side (the pane
- * never covers the ladder's last column); the layout follows the width until signal (the page's) aborts.
+ * Ladder diagram with its filters (kept in the URL) and the selected message beside it, or below it when both do
+ * not fit side by side (the pane never covers the ladder's last column); the layout follows the width until
+ * signal (the page's) aborts.
  */
 export function flowPanel(flow, signal) {
+  if (!(flow.messages || []).length) return empty('No messages were captured for this call in the time range.');
   const detail = h('aside', { class: 'detail', id: 'detail', 'aria-live': 'polite', 'aria-label': 'Selected message' },
     empty('Select an arrow (click, or Tab then Enter) to read the full message.'));
-  const diagram = ladder(flow, { onSelect: (m) => {
-    mount(detail, messageView(m));
-    if (panel.classList.contains('stacked')) detail.scrollIntoView({ block: 'nearest' });
-  } });
-  if (!diagram.rows.length) return empty('No messages were captured for this call in the time range.');
-  const panel = h('div', { class: 'flow' }, diagram.element, detail);
-  const svg = diagram.element.querySelector('svg');
+  const board = h('div', { class: 'ladder-board' });
+  const panel = h('div', { class: 'flow' }, board, detail);
+  let svg = null;
   // side by side only when the whole ladder (its width plus the scroll box's border) and the pane's least width fit
-  const fit = () => panel.classList.toggle('stacked', panel.clientWidth < svg.width.baseVal.value + 2 + DETAIL_MIN + GAP);
+  const fit = () => panel.classList.toggle('stacked', Boolean(svg) && panel.clientWidth < svg.width.baseVal.value + 2 + DETAIL_MIN + GAP);
+  // a filter changed redraws the board: the control keeps the keyboard focus
+  const draw = (view, focus) => {
+    viewToUrl(view);
+    const diagram = ladder(flow, { view, onSelect: (m) => {
+      mount(detail, messageView(m));
+      if (panel.classList.contains('stacked')) detail.scrollIntoView({ block: 'nearest' });
+    } });
+    svg = diagram.rows.length ? diagram.element.querySelector('svg') : null;
+    mount(board, ladderFilters(flow, view, draw),
+      diagram.rows.length ? diagram.element : empty('No message of this call matches these filters.'));
+    fit();
+    if (focus) board.querySelector(`#${focus}`)?.focus();
+  };
+  draw(viewFromUrl());
   const watch = new ResizeObserver(fit);
   watch.observe(panel);
   signal?.addEventListener('abort', () => watch.disconnect(), { once: true });

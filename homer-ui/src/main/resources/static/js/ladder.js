@@ -8,28 +8,64 @@ const TOP = 64;
 const ROW_H = 36;
 const LEG_COLOURS = ['#1f6feb', '#8250df', '#bf3989', '#1a7f37', '#bc4c00', '#0a7ea4'];
 
+/** A merged column's address line: "10.0.0.1:5060,5080" (ports beyond two as "+N"). */
+function portsOf(c) {
+  const ports = [...c.ports].sort((a, b) => a - b);
+  if (!ports.length) return c.ip;
+  return `${c.ip}:${ports.slice(0, 2).join(',')}${ports.length > 2 ? ` +${ports.length - 2}` : ''}`;
+}
+
 function hostKey(ip, port) {
   return `${ip}|${port ?? ''}`;
 }
 
-/** Columns of the diagram: the flow's hosts (with aliases), plus any endpoint only seen in a message. */
-function columns(flow) {
-  const cols = [];
+/**
+ * Columns of the diagram for the messages shown: the flow's hosts (with aliases) and any endpoint only seen in a
+ * message, in that order, those no shown message touches left out. `merge`: one column per address, whatever
+ * the port (a host seen on several ports), the ports listed under it.
+ */
+function columns(flow, messages, merge) {
+  const known = [];
   const index = new Map();
+  const keyOf = (ip, port) => (merge ? hostKey(ip, '') : hostKey(ip, port));
   const add = (ip, port, alias) => {
-    const key = hostKey(ip, port);
+    const key = keyOf(ip, port);
     if (!index.has(key)) {
-      index.set(key, cols.length);
-      cols.push({ ip, port, alias });
+      index.set(key, known.length);
+      known.push({ ip, port: merge ? '' : port, alias, ports: new Set(), used: false });
     }
   };
   for (const host of flow.hosts || []) add(host.ip, host.port, host.alias);
-  for (const m of flow.messages || []) {
-    if (!index.has(hostKey(m.srcIp, m.srcPort)) && !index.has(hostKey(m.srcIp, ''))) add(m.srcIp, m.srcPort);
-    if (!index.has(hostKey(m.dstIp, m.dstPort)) && !index.has(hostKey(m.dstIp, ''))) add(m.dstIp, m.dstPort);
+  const find = (ip, port) => index.get(keyOf(ip, port)) ?? index.get(hostKey(ip, ''));
+  for (const m of messages) {
+    if (find(m.srcIp, m.srcPort) === undefined) add(m.srcIp, m.srcPort);
+    if (find(m.dstIp, m.dstPort) === undefined) add(m.dstIp, m.dstPort);
+    for (const [ip, port] of [[m.srcIp, m.srcPort], [m.dstIp, m.dstPort]]) {
+      const col = known[find(ip, port)];
+      col.used = true;
+      if (port !== undefined && port !== null && port !== '') col.ports.add(port);
+    }
   }
-  const find = (ip, port) => index.get(hostKey(ip, port)) ?? index.get(hostKey(ip, ''));
-  return { cols, find };
+  const cols = known.filter((c) => c.used);
+  const position = new Map(known.map((c, i) => [i, cols.indexOf(c)]));
+  return { cols, find: (ip, port) => position.get(find(ip, port)) };
+}
+
+/**
+ * What the ladder shows of a call (the flow panel's filters): `leg` (a Call-ID), `host` (an address: the messages
+ * from or to it), `payload` (a HEP payload type number), `method` (a request's method, with the responses to it),
+ * '' for all; `compact` folds retransmissions and provisional responses; `merge` draws one column per address.
+ */
+export const ALL = { leg: '', host: '', payload: '', method: '', compact: false, merge: false };
+
+/** Whether a row passes the view's filters. */
+function shown(row, view) {
+  const { m } = row;
+  return (!view.leg || row.leg === view.leg)
+    && (!view.host || m.srcIp === view.host || m.dstIp === view.host)
+    && (!view.payload || String(m.protoType ?? '') === String(view.payload))
+    && (!view.method || (m.method || '').toUpperCase() === view.method)
+    && (!view.compact || (!row.retransmission && !row.provisional));
 }
 
 /** The CSeq of a message as "number METHOD" (the API's cseq, else read from the text). */
@@ -93,16 +129,17 @@ function notes(row) {
  * "no response" for a request whose transaction never got a final response.
  * Arrows are focusable buttons; Enter/click calls onSelect(message), arrow keys move between them.
  */
-export function ladder(flow, { onSelect } = {}) {
-  const { cols, find } = columns(flow);
-  const list = rows(flow);
+export function ladder(flow, { onSelect, view = ALL } = {}) {
+  const all = rows(flow);
+  const list = all.filter((row) => shown(row, view));
+  const { cols, find } = columns(flow, list.map((row) => row.m), view.merge);
   const width = LEFT + Math.max(cols.length, 1) * COL_W;
   const height = TOP + list.length * ROW_H + 24;
   const cx = (i) => LEFT + i * COL_W + COL_W / 2;
 
   const svg = s('svg', {
     class: 'ladder', width, height, viewBox: `0 0 ${width} ${height}`, role: 'group',
-    'aria-label': `Call flow: ${list.length} messages between ${cols.length} hosts`,
+    'aria-label': `Call flow: ${list.length} of ${all.length} messages between ${cols.length} hosts`,
   });
   svg.appendChild(s('text', { x: 8, y: 24, class: 'zone' }, 'Time', s('title', null, `Times in ${zoneLabel()}`)));
   svg.appendChild(s('text', { x: 8, y: 40, class: 'zone' }, timeZone()));
@@ -111,8 +148,8 @@ export function ladder(flow, { onSelect } = {}) {
     svg.appendChild(s('g', { class: 'host' },
       s('rect', { x: cx(i) - COL_W / 2 + 8, y: 6, width: COL_W - 16, height: 42, rx: 6 }),
       s('text', { x: cx(i), y: 24, class: 'host-name' }, name.length > 24 ? name.slice(0, 23) + '…' : name),
-      s('text', { x: cx(i), y: 40, class: 'host-addr' }, c.port ? `${c.ip}:${c.port}` : c.ip),
-      s('title', null, `${c.alias ? c.alias + ' — ' : ''}${c.ip}${c.port ? ':' + c.port : ''}`),
+      s('text', { x: cx(i), y: 40, class: 'host-addr' }, c.port ? `${c.ip}:${c.port}` : portsOf(c)),
+      s('title', null, `${c.alias ? c.alias + ' — ' : ''}${c.ip}${c.port ? ':' + c.port : c.ports.size ? ' ports ' + [...c.ports].join(', ') : ''}`),
       s('line', { class: 'lifeline', x1: cx(i), x2: cx(i), y1: 48, y2: height - 8 })));
   });
 

@@ -47,8 +47,8 @@ final class FakeHomerApi implements AutoCloseable {
     static final String XSS_CALL = "xss-1@evil.example";
     /**
      * A call that fails every way a ladder must show (reachable by its URL only, not listed by the search): a 407
-     * challenge, an INVITE to one PBX sent four times without any answer, early media announced sendonly and then
-     * 603 Decline from another, 503 to the caller.
+     * challenge, an INVITE to bob-pbx sent four times without any answer, then to the same address on another port
+     * (5062: one host, two columns unless merged) early media announced sendonly and 603 Decline, 503 to the caller.
      */
     static final String FAILED_CALL = "fail-1@192.0.2.10";
     static final String IMG = "<img src=x onerror=alert(1)>";
@@ -860,7 +860,7 @@ final class FakeHomerApi implements AutoCloseable {
     static final String FAILED_C = "fail-1-c@192.0.2.20";
 
     private List<Map<String, Object>> failedCall() {
-        String a = "192.0.2.10", p = "192.0.2.20", b = "192.0.2.30", c = "192.0.2.40";
+        String a = "192.0.2.10", p = "192.0.2.20", b = "192.0.2.30", c = "192.0.2.30";
         String ua = "Linphone/5.2", k = "kamailio (5.7)";
         String toB = request("INVITE", "bob", p, b, FAILED_B, "1 INVITE", "z9hG4bK-fb1", k);
         var list = new ArrayList<Map<String, Object>>();
@@ -873,14 +873,20 @@ final class FakeHomerApi implements AutoCloseable {
         for (long at : new long[] {28_000, 528_000, 1_528_000, 3_528_000}) {
             list.add(msg(at, p, b, FAILED_B, "INVITE", null, "1 INVITE", "alice", "bob", k, toB));
         }
-        list.add(msg(4_030_000, p, c, FAILED_C, "INVITE", null, "1 INVITE", "alice", "bob", k, request("INVITE", "bob", p, c, FAILED_C, "1 INVITE", "z9hG4bK-fc1", k)));
-        list.add(msg(4_090_000, c, p, FAILED_C, "INVITE", 183, "1 INVITE", "alice", "bob", "Asterisk PBX 20",
-                response(183, "Session Progress", FAILED_C, "1 INVITE", sdp(c, 8, "PCMA", "sendonly"))));
-        list.add(msg(6_500_000, c, p, FAILED_C, "INVITE", 603, "1 INVITE", "alice", "bob", "Asterisk PBX 20", response(603, "Decline", FAILED_C, "1 INVITE")));
-        list.add(msg(6_501_000, p, c, FAILED_C, "ACK", null, "1 ACK", "alice", "bob", k, request("ACK", "bob", p, c, FAILED_C, "1 ACK", "z9hG4bK-fc1", k)));
+        list.add(onPort(msg(4_030_000, p, c, FAILED_C, "INVITE", null, "1 INVITE", "alice", "bob", k, request("INVITE", "bob", p, c, FAILED_C, "1 INVITE", "z9hG4bK-fc1", k)), "dstPort", 5062));
+        list.add(onPort(msg(4_090_000, c, p, FAILED_C, "INVITE", 183, "1 INVITE", "alice", "bob", "Asterisk PBX 20",
+                response(183, "Session Progress", FAILED_C, "1 INVITE", sdp(c, 8, "PCMA", "sendonly"))), "srcPort", 5062));
+        list.add(onPort(msg(6_500_000, c, p, FAILED_C, "INVITE", 603, "1 INVITE", "alice", "bob", "Asterisk PBX 20", response(603, "Decline", FAILED_C, "1 INVITE")), "srcPort", 5062));
+        list.add(onPort(msg(6_501_000, p, c, FAILED_C, "ACK", null, "1 ACK", "alice", "bob", k, request("ACK", "bob", p, c, FAILED_C, "1 ACK", "z9hG4bK-fc1", k)), "dstPort", 5062));
         list.add(msg(6_502_000, p, a, FAILED_CALL, "INVITE", 503, "2 INVITE", "alice", "bob", k, response(503, "Service Unavailable", FAILED_CALL, "2 INVITE")));
         list.add(msg(6_560_000, a, p, FAILED_CALL, "ACK", null, "2 ACK", "alice", "bob", ua, request("ACK", "bob", a, p, FAILED_CALL, "2 ACK", "z9hG4bK-f2", ua)));
         return list;
+    }
+
+    /** The message with one of its ports changed. */
+    private static Map<String, Object> onPort(Map<String, Object> message, String key, int port) {
+        message.put(key, port);
+        return message;
     }
 
     /** An SDP body with one audio stream of one codec (RFC 4566) and, unless null, a direction attribute (RFC 3264). */

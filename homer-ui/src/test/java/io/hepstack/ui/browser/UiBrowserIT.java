@@ -1022,4 +1022,78 @@ class UiBrowserIT {
                     .isEqualTo("local");
         }
     }
+
+    static List<String> hostNames(WebDriver d) {
+        return d.findElements(By.cssSelector("svg.ladder .host-name")).stream().map(WebElement::getText).toList();
+    }
+
+    static int arrowCount(WebDriver d) {
+        return d.findElements(By.cssSelector("svg.ladder g.arrow")).size();
+    }
+
+    @Test
+    @Order(21)
+    void filtersTheLadderByLegHostPayloadAndMethodFoldsItAndMergesPorts() {
+        try (Browser b = loggedIn(1400)) {
+            var d = b.driver;
+            d.get(callUrl(FakeHomerApi.FAILED_CALL, ""));
+            int all = api.messageCount(FakeHomerApi.FAILED_CALL);
+            waiting(d).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("svg.ladder g.arrow"), all));
+            // bob-pbx answered on a second port: a column of its own until merged
+            assertThat(hostNames(d)).containsExactly("alice-phone", "kamailio-edge", "bob-pbx", "192.0.2.30");
+
+            // Compact: no retransmission (3) and no provisional response (100, 183); the count stays on the first
+            // transmission. Kept in the URL, so a reload keeps it; the checkbox keeps the keyboard focus.
+            d.findElement(By.id("ladder-compact")).sendKeys(Keys.SPACE);
+            waiting(d).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("svg.ladder g.arrow"), all - 5));
+            assertThat(d.switchTo().activeElement().getAttribute("id")).isEqualTo("ladder-compact");
+            assertThat(d.findElements(By.cssSelector("svg.ladder g.arrow text.notes"))).extracting(WebElement::getText)
+                    .contains("SDP PCMU · sent 4× · no response");
+            assertThat(d.findElements(By.cssSelector("svg.ladder g.arrow.retrans, svg.ladder g.arrow.prov"))).isEmpty();
+            assertThat(d.getCurrentUrl()).contains("compact=1");
+            d.navigate().refresh();
+            waiting(d).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("svg.ladder g.arrow"), all - 5));
+            assertThat(d.findElement(By.id("ladder-compact")).isSelected()).isTrue();
+            d.findElement(By.id("ladder-compact")).click();
+            waiting(d).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("svg.ladder g.arrow"), all));
+
+            // One leg: its four messages between its two columns.
+            var leg = new org.openqa.selenium.support.ui.Select(d.findElement(By.id("ladder-leg")));
+            leg.selectByValue(FakeHomerApi.FAILED_C);
+            waiting(d).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("svg.ladder g.arrow"), 4));
+            assertThat(hostNames(d)).containsExactly("kamailio-edge", "192.0.2.30");
+            assertThat(d.getCurrentUrl()).contains("leg=");
+            new org.openqa.selenium.support.ui.Select(d.findElement(By.id("ladder-leg"))).selectByValue("");
+
+            // One host (by its alias): the messages from or to its address, on either port.
+            var host = new org.openqa.selenium.support.ui.Select(d.findElement(By.id("ladder-host")));
+            assertThat(host.getOptions()).extracting(WebElement::getText).contains("bob-pbx (192.0.2.30)");
+            host.selectByValue("192.0.2.30");
+            waiting(d).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("svg.ladder g.arrow"), 8));
+            new org.openqa.selenium.support.ui.Select(d.findElement(By.id("ladder-host"))).selectByValue("");
+
+            // One method: its requests and the responses to them.
+            new org.openqa.selenium.support.ui.Select(d.findElement(By.id("ladder-method"))).selectByValue("ACK");
+            waiting(d).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("svg.ladder g.arrow"), 3));
+            assertThat(d.findElements(By.cssSelector("svg.ladder g.arrow text.label"))).extracting(WebElement::getText).containsOnly("ACK");
+            new org.openqa.selenium.support.ui.Select(d.findElement(By.id("ladder-method"))).selectByValue("");
+
+            // Payload type by name (the API's): every message of this call is SIP.
+            var payload = new org.openqa.selenium.support.ui.Select(d.findElement(By.id("ladder-payload")));
+            assertThat(payload.getOptions()).extracting(WebElement::getText).containsExactly("All", "SIP");
+            payload.selectByVisibleText("SIP");
+            waiting(d).until(ExpectedConditions.urlContains("payload=1"));
+            assertThat(arrowCount(d)).isEqualTo(all);
+
+            // Merge ports: one column per address, its ports listed.
+            d.findElement(By.id("ladder-merge")).click();
+            waiting(d).until(x -> hostNames(x).size() == 3);
+            assertThat(hostNames(d)).containsExactly("alice-phone", "kamailio-edge", "bob-pbx");
+            assertThat(d.findElements(By.cssSelector("svg.ladder .host-addr"))).extracting(WebElement::getText)
+                    .containsExactly("192.0.2.10:5060", "192.0.2.20:5060", "192.0.2.30:5060,5062");
+            assertThat(arrowCount(d)).isEqualTo(all);
+            b.screenshot("ladder-filters");
+            assertThat(b.cspViolations()).isEmpty();
+        }
+    }
 }
