@@ -130,6 +130,21 @@ function route() {
   return withSearchFields(searchPage);
 }
 
+const ADMIN_TITLES = { users: 'Users', tenants: 'Tenants', aliases: 'Host aliases', tokens: 'API tokens', shares: 'Share links' };
+
+/** The tab's title for the URL shown, so that several tabs of the app differ: "Call 1-123@host — hepstack". */
+function titleOf(path) {
+  const call = /^\/call\/([^/]+)$/.exec(path);
+  let what = 'Search';
+  if (call) {
+    try { what = `Call ${decodeURIComponent(call[1])}`; } catch { what = 'Call'; }
+  } else if (path === '/login') what = 'Log in';
+  else if (path === '/live') what = 'Live';
+  else if (path === '/dashboard') what = 'Dashboard';
+  else if (path.startsWith('/admin')) what = `${ADMIN_TITLES[path.split('/')[2]] || 'Admin'} (admin)`;
+  return `${what} — hepstack`;
+}
+
 /** Leaves the page shown (aborts its signal, then disposes it) and shows the page of the URL. */
 function render() {
   if (current) {
@@ -138,6 +153,7 @@ function render() {
     current = null;
   }
   const page = route();
+  document.title = titleOf(location.pathname);
   renderHeader();
   const controller = new AbortController();
   let dispose = () => {};

@@ -1,6 +1,6 @@
 import { h, mount, empty, statusClass, levelBadge } from './dom.js';
 import { ladder } from './ladder.js';
-import { messageView } from './message.js';
+import { messageView, compareView } from './message.js';
 import { formatLocal, utcTitle } from './time.js';
 import { qosView, qosDiagnosis } from './qos.js';
 import { rawText } from './sip.js';
@@ -109,13 +109,30 @@ export function flowPanel(flow, signal) {
   const board = h('div', { class: 'ladder-board' });
   const panel = h('div', { class: 'flow' }, board, detail);
   let svg = null;
+  // Compare: "Compare with…" on a message remembers it; the next message selected is compared with it.
+  let first = null;
+  const show = (m) => mount(detail, messageView(m, { onCompare: (a) => {
+    first = a;
+    mount(detail, h('p', { class: 'compare-hint', role: 'status' }, 'Now select the message to compare it with (click an arrow, or Tab then Enter).'),
+      messageView(a));
+  } }));
+  const select = (m) => {
+    if (first && first !== m) {
+      const a = first;
+      first = null;
+      mount(detail, compareView(a, m, { onClose: () => show(m) }));
+    } else {
+      first = null;
+      show(m);
+    }
+  };
   // side by side only when the whole ladder (its width plus the scroll box's border) and the pane's least width fit
   const fit = () => panel.classList.toggle('stacked', Boolean(svg) && panel.clientWidth < svg.width.baseVal.value + 2 + DETAIL_MIN + GAP);
   // a filter changed redraws the board: the control keeps the keyboard focus
   const draw = (view, focus) => {
     viewToUrl(view);
     const diagram = ladder(flow, { view, onSelect: (m) => {
-      mount(detail, messageView(m));
+      select(m);
       if (panel.classList.contains('stacked')) detail.scrollIntoView({ block: 'nearest' });
     } });
     svg = diagram.rows.length ? diagram.element.querySelector('svg') : null;

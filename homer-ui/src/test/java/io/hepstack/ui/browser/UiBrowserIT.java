@@ -902,6 +902,8 @@ class UiBrowserIT {
             d.get(callUrl(FakeHomerApi.CALL, "?from=x"));
             waiting(d).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("svg.ladder g.arrow")));
             assertThat(d.getCurrentUrl()).doesNotContain("tab=");
+            // each page's title says what it shows, so that tabs differ
+            assertThat(d.getTitle()).isEqualTo("Call " + FakeHomerApi.CALL + " — hepstack");
             d.findElement(By.id("tab-messages")).click();
             waiting(d).until(ExpectedConditions.urlContains("tab=messages"));
             assertThat(d.getCurrentUrl()).contains("from=x");
@@ -918,6 +920,12 @@ class UiBrowserIT {
             waiting(d).until(ExpectedConditions.urlContains("tab=qos"));
             d.findElement(By.id("tab-flow")).click();
             waiting(d).until(x -> !x.getCurrentUrl().contains("tab="));
+            d.findElement(By.cssSelector(".mainnav a[href='/dashboard']")).click();
+            waiting(d).until(ExpectedConditions.titleIs("Dashboard — hepstack"));
+            d.get(base + "/admin/aliases");
+            waiting(d).until(ExpectedConditions.titleIs("Host aliases (admin) — hepstack"));
+            d.get(base + "/?view=calls");
+            waiting(d).until(ExpectedConditions.titleIs("Search — hepstack"));
             // a tab that does not exist shows the ladder
             d.get(callUrl(FakeHomerApi.CALL, "?tab=nonsense"));
             waiting(d).until(ExpectedConditions.attributeToBe(By.id("tab-flow"), "aria-selected", "true"));
@@ -1093,6 +1101,44 @@ class UiBrowserIT {
                     .containsExactly("192.0.2.10:5060", "192.0.2.20:5060", "192.0.2.30:5060,5062");
             assertThat(arrowCount(d)).isEqualTo(all);
             b.screenshot("ladder-filters");
+            assertThat(b.cspViolations()).isEmpty();
+        }
+    }
+
+    @Test
+    @Order(22)
+    void comparesTwoMessagesLineByLine() {
+        try (Browser b = loggedIn(1400)) {
+            var d = b.driver;
+            d.get(callUrl(FakeHomerApi.FAILED_CALL, ""));
+            List<WebElement> arrows = waiting(d).until(ExpectedConditions.numberOfElementsToBe(
+                    By.cssSelector("svg.ladder g.arrow"), api.messageCount(FakeHomerApi.FAILED_CALL)));
+            // the challenged INVITE, then by keyboard "Compare with…" and the INVITE sent again with credentials' CSeq
+            arrows.get(0).sendKeys(Keys.ENTER);
+            WebElement compare = waiting(d).until(ExpectedConditions.elementToBeClickable(By.cssSelector("#detail button.compare")));
+            compare.sendKeys(Keys.ENTER);
+            waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#detail .compare-hint"), "Now select the message"));
+            arrows.get(3).sendKeys(Keys.ENTER);
+            waiting(d).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#detail pre.diff")));
+            // only what differs is marked: the Via branch and the CSeq; the rest (SDP body included) is common
+            assertThat(d.findElements(By.cssSelector("#detail pre.diff .del"))).extracting(WebElement::getText)
+                    .containsExactly("− Via: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK-f1", "− CSeq: 1 INVITE");
+            assertThat(d.findElements(By.cssSelector("#detail pre.diff .add"))).extracting(WebElement::getText)
+                    .containsExactly("+ Via: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK-f2", "+ CSeq: 2 INVITE");
+            assertThat(d.findElements(By.cssSelector("#detail pre.diff .diff-line"))).extracting(WebElement::getText)
+                    .contains("  m=audio 40000 RTP/AVP 0 8", "  Call-ID: " + FakeHomerApi.FAILED_CALL);
+            assertThat(d.findElement(By.cssSelector("#detail [role=status]")).getText()).isEqualTo("2 lines only in −, 2 only in +.");
+            b.screenshot("compare");
+            // back to the second message alone
+            d.findElement(By.cssSelector("#detail button.compare-close")).click();
+            waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#detail pre.sip"), "CSeq: 2 INVITE"));
+
+            // a retransmission is the same message
+            arrows.get(5).click();
+            waiting(d).until(ExpectedConditions.elementToBeClickable(By.cssSelector("#detail button.compare"))).click();
+            arrows.get(6).click();
+            waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#detail [role=status]"), "The two messages are identical."));
+            assertThat(d.findElements(By.cssSelector("#detail pre.diff .del, #detail pre.diff .add"))).isEmpty();
             assertThat(b.cspViolations()).isEmpty();
         }
     }
