@@ -80,6 +80,40 @@ final class Browser implements AutoCloseable {
         return (List<String>) driver.executeScript("return window.__csp || []");
     }
 
+    /** axe-core's script, from its WebJar on the test classpath (found by the WebJar locator, whatever its version). */
+    private static final String AXE = axeSource();
+
+    private static String axeSource() {
+        String path = new org.webjars.WebJarVersionLocator().fullPath("axe-core", "axe.min.js");
+        if (path == null) {
+            throw new IllegalStateException("axe-core is not on the test classpath (homer-ui/pom.xml, test scope)");
+        }
+        try (var in = Browser.class.getClassLoader().getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IllegalStateException("axe-core is not on the test classpath: " + path);
+            }
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The serious and critical accessibility violations axe-core finds in the current document (or frame), each as
+     * "rule: element, element" (WCAG 2.x A and AA rules and axe's best practices).
+     */
+    @SuppressWarnings("unchecked")
+    List<String> accessibilityViolations() {
+        driver.executeScript(AXE);
+        return (List<String>) driver.executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                axe.run(document, { resultTypes: ['violations'] }).then((r) => done(r.violations
+                    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+                    .map((v) => v.id + ': ' + v.nodes.slice(0, 5).map((n) => n.target.join(' ')).join(', '))),
+                  (e) => done(['axe failed: ' + e]));
+                """);
+    }
+
     void screenshot(String name) {
         try {
             Files.createDirectories(SCREENSHOTS);

@@ -104,6 +104,11 @@ class UiBrowserIT {
         d.findElement(By.id("password")).sendKeys("wrong");
         d.findElement(By.id("login-button")).click();
         waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("[role=alert]"), "wrong user name or password"));
+        assertAccessible(engineer, "login");
+        // the check sees a violation: an input without a label (axe rule "label", critical)
+        js(d, "const i = document.createElement('input'); i.id = 'axe-probe'; document.body.appendChild(i);");
+        assertThat(engineer.accessibilityViolations()).anyMatch(v -> v.startsWith("label: #axe-probe"));
+        js(d, "document.getElementById('axe-probe').remove();");
         d.findElement(By.id("password")).sendKeys(FakeHomerApi.PASSWORD, Keys.ENTER);
 
         waiting(d).until(ExpectedConditions.presenceOfElementLocated(By.id("search-button")));
@@ -138,6 +143,7 @@ class UiBrowserIT {
         waiting(d).until(ExpectedConditions.urlContains("sort=finalStatus"));
         waiting(d).until(ExpectedConditions.attributeContains(By.cssSelector("#calls-table tbody tr:first-child"), "class", "st-2xx"));
         engineer.screenshot("search");
+        assertAccessible(engineer, "search");
 
         // A bookmarked search reproduces the page.
         d.get(base + "/?view=messages&range=24h");
@@ -179,6 +185,7 @@ class UiBrowserIT {
         arrows.get(7).click();
         waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.id("detail"), "SIP/2.0 200 OK"));
         engineer.screenshot("ladder");
+        assertAccessible(engineer, "call flow");
 
         d.findElement(By.id("tab-qos")).click();
         // the diagnosis first, in words, then one row per stream
@@ -192,6 +199,7 @@ class UiBrowserIT {
         assertThat(d.findElements(By.cssSelector("#panel-qos figcaption"))).extracting(WebElement::getText)
                 .containsExactly("report_blocks.0.fraction_lost", "report_blocks.0.packets_lost", "report_blocks.0.ia_jitter");
         engineer.screenshot("qos");
+        assertAccessible(engineer, "QoS tab");
         assertThat(engineer.cspViolations()).isEmpty();
     }
 
@@ -242,6 +250,7 @@ class UiBrowserIT {
             d.findElement(By.id("download-pcap")).click();
             assertThat(Files.readAllBytes(awaitDownload(customer.downloads))).isEqualTo(FakeHomerApi.PCAP);
             assertThat(customer.cspViolations()).isEmpty();
+            assertAccessible(customer, "embed");
             d.switchTo().defaultContent();
             customer.screenshot("embed");
         }
@@ -343,6 +352,7 @@ class UiBrowserIT {
         assertThat(d.findElements(By.cssSelector("#live-messages tbody tr"))).hasSize(items.size());
         assertThat(d.findElement(By.cssSelector("#live-messages tbody tr:first-child")).getText()).contains("200").contains("192.0.2.20:5060");
         engineer.screenshot("live");
+        assertAccessible(engineer, "live");
 
         // Keyboard: ↓ moves between calls, Enter opens one.
         d.findElement(By.id("live-view-calls")).click();
@@ -393,6 +403,7 @@ class UiBrowserIT {
         }
         assertThat(dataTable(d, "chart-methods").get(2).subList(1, 4)).containsExactly("4", "2", "3");
         engineer.screenshot("dashboard");
+        assertAccessible(engineer, "dashboard");
 
         // The range and node are in the URL, and a reload shows the same page.
         new org.openqa.selenium.support.ui.Select(d.findElement(By.id("range"))).selectByVisibleText("Last 24 h");
@@ -481,6 +492,7 @@ class UiBrowserIT {
         assertThat(d.findElements(carol)).isEmpty();
         assertThat(api.userItems()).doesNotContainKey("carol");
         engineer.screenshot("admin-users");
+        assertAccessible(engineer, "admin users");
         assertNoMarkup(engineer);
     }
 
@@ -545,6 +557,7 @@ class UiBrowserIT {
         waiting(d).until(ExpectedConditions.textMatches(By.cssSelector(".token-once [role=status]"), java.util.regex.Pattern.compile("Copied|Ctrl\\+C")));
         waiting(d).until(ExpectedConditions.textToBe(By.cssSelector("#tokens-table td.name"), FakeHomerApi.IMG));
         engineer.screenshot("admin-tokens");
+        assertAccessible(engineer, "admin tokens");
 
         d.findElement(By.cssSelector("#tokens-table button.danger")).click();
         d.findElement(By.cssSelector("#tokens-table button.confirm")).click();
@@ -696,6 +709,7 @@ class UiBrowserIT {
         d.findElement(By.linkText("Tenants")).click();
         waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#tenants-table"), "token acme export"));
         engineer.screenshot("admin-tenants");
+        assertAccessible(engineer, "admin tenants");
         d.findElement(acme).findElement(By.cssSelector("button.danger")).click();
         loads = loads(d);
         d.findElement(acme).findElement(By.cssSelector("button.confirm")).click();
@@ -814,6 +828,11 @@ class UiBrowserIT {
         }
     }
 
+    /** No serious or critical violation of axe-core's rules on the page (or frame) shown. */
+    static void assertAccessible(Browser b, String page) {
+        assertThat(b.accessibilityViolations()).as("accessibility of the %s page", page).isEmpty();
+    }
+
     /** A fresh browser of the given width, logged in as the admin. */
     static Browser loggedIn(int width) {
         Browser b = new Browser();
@@ -882,6 +901,7 @@ class UiBrowserIT {
                     .isGreaterThanOrEqualTo(d.findElement(By.cssSelector(".ladder-scroll")).getRect().getX()
                             + d.findElement(By.cssSelector(".ladder-scroll")).getRect().getWidth());
             b.screenshot("ladder-failures");
+            assertAccessible(b, "failed call's ladder");
             assertThat(b.cspViolations()).isEmpty();
         }
     }
@@ -948,6 +968,7 @@ class UiBrowserIT {
             var ladder = d.findElement(By.cssSelector(".ladder-scroll")).getRect();
             assertThat(d.findElement(By.id("detail")).getRect().getY()).isGreaterThanOrEqualTo(ladder.getY() + ladder.getHeight());
             b.screenshot("ladder-1024");
+            assertAccessible(b, "ladder at 1024 px");
 
             // Copy raw message: the text as captured, CRLF and SDP included (the clipboard is recorded, not read:
             // reading it needs a permission prompt)
@@ -1101,6 +1122,7 @@ class UiBrowserIT {
                     .containsExactly("192.0.2.10:5060", "192.0.2.20:5060", "192.0.2.30:5060,5062");
             assertThat(arrowCount(d)).isEqualTo(all);
             b.screenshot("ladder-filters");
+            assertAccessible(b, "ladder filters");
             assertThat(b.cspViolations()).isEmpty();
         }
     }
@@ -1129,6 +1151,7 @@ class UiBrowserIT {
                     .contains("  m=audio 40000 RTP/AVP 0 8", "  Call-ID: " + FakeHomerApi.FAILED_CALL);
             assertThat(d.findElement(By.cssSelector("#detail [role=status]")).getText()).isEqualTo("2 lines only in −, 2 only in +.");
             b.screenshot("compare");
+            assertAccessible(b, "compared messages");
             // back to the second message alone
             d.findElement(By.cssSelector("#detail button.compare-close")).click();
             waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#detail pre.sip"), "CSeq: 2 INVITE"));
