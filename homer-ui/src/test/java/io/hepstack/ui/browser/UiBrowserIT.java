@@ -420,6 +420,21 @@ class UiBrowserIT {
         waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#dashboard .empty"), "No calls"));
         assertThat(d.findElements(By.cssSelector("#dashboard figure.chart"))).isEmpty();
         assertThat(engineer.cspViolations()).isEmpty();
+
+        // Each tile opens the matching search over the same range: the 503 of the status mix, the calls with final
+        // status 503 (the form shows the filter); with a node (a filter of messages only), that node's messages.
+        d.get(base + "/dashboard?range=custom&from=2026-01-01T10:00:00.000Z&to=2026-01-01T11:00:00.000Z");
+        waiting(d).until(ExpectedConditions.elementToBeClickable(By.xpath("//*[@id='tile-status']//a[contains(., '503')]"))).click();
+        waiting(d).until(ExpectedConditions.presenceOfElementLocated(By.id("f-status")));
+        String url = java.net.URLDecoder.decode(d.getCurrentUrl(), StandardCharsets.UTF_8);
+        assertThat(url).startsWith(base + "/?").contains("view=calls", "status=503", "range=custom",
+                "from=2026-01-01T10:00:00.000Z", "to=2026-01-01T11:00:00.000Z");
+        assertThat(d.findElement(By.id("f-status")).getAttribute("value")).isEqualTo("503");
+        d.get(base + "/dashboard?range=custom&from=2026-01-01T10:00:00.000Z&to=2026-01-01T11:00:00.000Z&node=kamailio-edge");
+        waiting(d).until(ExpectedConditions.elementToBeClickable(By.cssSelector("#tile-calls a"))).click();
+        waiting(d).until(ExpectedConditions.urlContains("view=messages"));
+        assertThat(java.net.URLDecoder.decode(d.getCurrentUrl(), StandardCharsets.UTF_8)).contains("node=kamailio-edge", "from=2026-01-01T10:00:00.000Z");
+        assertThat(d.findElement(By.id("f-node")).getAttribute("value")).isEqualTo("kamailio-edge");
     }
 
     private static String tileValue(WebDriver d, String id) {
