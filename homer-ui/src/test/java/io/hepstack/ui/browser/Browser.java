@@ -114,7 +114,31 @@ final class Browser implements AutoCloseable {
                 """);
     }
 
+    /** The narrow width every screenshot is also taken at (the docs' second set). */
+    static final int NARROW = 1024;
+
+    /**
+     * Saves the page as {@code name.png} and, when the window is wider, at {@link #NARROW} px as
+     * {@code name-1024.png} (the window is narrowed for it, laid out again, and widened back).
+     */
     void screenshot(String name) {
+        save(name);
+        var size = driver.manage().window().getSize();
+        if (size.getWidth() > NARROW) {
+            driver.manage().window().setSize(new org.openqa.selenium.Dimension(NARROW, size.getHeight()));
+            settle();
+            save(name + "-" + NARROW);
+            driver.manage().window().setSize(size);
+            settle();
+        }
+    }
+
+    /** Waits two animation frames: the layout (and ResizeObserver callbacks) after a resize are done. */
+    private void settle() {
+        driver.executeAsyncScript("const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done()));");
+    }
+
+    private void save(String name) {
         try {
             Files.createDirectories(SCREENSHOTS);
             File shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);

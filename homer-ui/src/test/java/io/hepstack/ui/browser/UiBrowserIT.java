@@ -982,7 +982,7 @@ class UiBrowserIT {
             assertWholeLadderVisible(d);
             var ladder = d.findElement(By.cssSelector(".ladder-scroll")).getRect();
             assertThat(d.findElement(By.id("detail")).getRect().getY()).isGreaterThanOrEqualTo(ladder.getY() + ladder.getHeight());
-            b.screenshot("ladder-1024");
+            b.screenshot("ladder-stacked");
             assertAccessible(b, "ladder at 1024 px");
 
             // Copy raw message: the text as captured, CRLF and SDP included (the clipboard is recorded, not read:
