@@ -64,6 +64,8 @@ final class FakeHomerApi implements AutoCloseable {
     private final ObjectMapper json = new ObjectMapper();
     private final Instant start = Instant.now().minus(10, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS);
     private final Map<String, List<Map<String, Object>>> flows = new LinkedHashMap<>();
+    /** Traffic only the live stream serves, after the first call's: a registration and an OPTIONS ping. */
+    private final List<Map<String, Object>> liveOthers = new ArrayList<>();
     private final Map<String, String> shares = new ConcurrentHashMap<>();
     private final AtomicInteger shareCount = new AtomicInteger();
     private final Map<Long, Map<String, Object>> shareItems = new ConcurrentHashMap<>();
@@ -81,6 +83,7 @@ final class FakeHomerApi implements AutoCloseable {
         flows.put(CALL, b2buaCall());
         flows.put(XSS_CALL, xssCall());
         flows.put(FAILED_CALL, failedCall());
+        liveOthers.addAll(registrationAndOptions());
         users.put(USER, account(USER, "admin", false));
         users.put(VIEWER, account(VIEWER, "viewer", false));
         // homer-api refuses such a name; the fake serves one to show that any name renders as text
@@ -738,9 +741,33 @@ final class FakeHomerApi implements AutoCloseable {
         return s.header("Content-Type", "text/event-stream").sendString(body).then();
     }
 
-    /** The messages the live stream serves, in order: the first call's (both legs). */
+    /** The messages the live stream serves, in order: the first call's (both legs), a registration, an OPTIONS ping. */
     List<Map<String, Object>> liveItems() {
-        return allMessages().subList(0, messageCount(CALL));
+        var items = new ArrayList<>(allMessages().subList(0, messageCount(CALL)));
+        for (var m : liveOthers) {
+            var item = new LinkedHashMap<>(m);
+            item.remove("raw");
+            item.remove("rawEncoding");
+            item.remove("legCallId");
+            items.add(item);
+        }
+        return items;
+    }
+
+    static final String REGISTRATION = "reg-1@192.0.2.10";
+    static final String OPTIONS_PING = "ping-1@192.0.2.20";
+
+    private List<Map<String, Object>> registrationAndOptions() {
+        String a = "192.0.2.10", p = "192.0.2.20", b = "192.0.2.30";
+        return List.of(
+                msg(40_000_000, a, p, REGISTRATION, "REGISTER", null, "1 REGISTER", "alice", "alice", "Linphone/5.2",
+                        request("REGISTER", "alice", a, p, REGISTRATION, "1 REGISTER", "z9hG4bK-r1", "Linphone/5.2")),
+                msg(40_001_000, p, a, REGISTRATION, "REGISTER", 200, "1 REGISTER", "alice", "alice", "kamailio (5.7)",
+                        response(200, "OK", REGISTRATION, "1 REGISTER")),
+                msg(41_000_000, p, b, OPTIONS_PING, "OPTIONS", null, "1 OPTIONS", "kamailio", "bob-pbx", "kamailio (5.7)",
+                        request("OPTIONS", "bob-pbx", p, b, OPTIONS_PING, "1 OPTIONS", "z9hG4bK-o1", "kamailio (5.7)")),
+                msg(41_000_900, b, p, OPTIONS_PING, "OPTIONS", 200, "1 OPTIONS", "kamailio", "bob-pbx", "Asterisk PBX 20",
+                        response(200, "OK", OPTIONS_PING, "1 OPTIONS")));
     }
 
     /** The capture time (ISO-8601 UTC, microseconds) of a call's message, the index-th in time order. */

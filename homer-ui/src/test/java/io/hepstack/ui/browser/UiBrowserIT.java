@@ -1180,4 +1180,44 @@ class UiBrowserIT {
             assertThat(b.cspViolations()).isEmpty();
         }
     }
+
+    /** The Call-IDs of the rows shown (not hidden) in a live table. */
+    static List<String> shownRows(WebDriver d, String table) {
+        return d.findElements(By.cssSelector("#" + table + " tbody tr")).stream().filter(WebElement::isDisplayed)
+                .map(r -> r.getAttribute("data-call-id") != null ? r.getAttribute("data-call-id") : r.findElement(By.cssSelector("td:last-child")).getText())
+                .toList();
+    }
+
+    @Test
+    @Order(23)
+    void showsCallsRegistrationsOptionsOrOtherTrafficAloneInTheLiveView() {
+        var items = api.liveItems();
+        try (Browser b = loggedIn(1400)) {
+            var d = b.driver;
+            d.get(base + "/live?traffic=registrations");
+            waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.id("live-count"), items.size() + " received"));
+            // every message is received and counted; only the registration is shown, with its method and addresses
+            assertThat(shownRows(d, "live-calls")).containsExactly(FakeHomerApi.REGISTRATION);
+            WebElement reg = d.findElement(By.cssSelector("#live-calls tr[data-call-id='" + FakeHomerApi.REGISTRATION + "']"));
+            assertThat(reg.findElement(By.cssSelector("td.method")).getText()).isEqualTo("REGISTER");
+            assertThat(reg.findElement(By.cssSelector("td.address")).getText()).isEqualTo("192.0.2.10:5060 → 192.0.2.20:5060");
+            assertThat(d.findElement(By.id("live-traffic-registrations")).getAttribute("aria-pressed")).isEqualTo("true");
+
+            d.findElement(By.id("live-traffic-options")).click();
+            waiting(d).until(ExpectedConditions.urlContains("traffic=options"));
+            assertThat(shownRows(d, "live-calls")).containsExactly(FakeHomerApi.OPTIONS_PING);
+            d.findElement(By.id("live-traffic-calls")).click();
+            assertThat(shownRows(d, "live-calls")).containsExactlyInAnyOrder(FakeHomerApi.CALL, FakeHomerApi.B_LEG);
+            d.findElement(By.id("live-traffic-other")).click();
+            assertThat(shownRows(d, "live-calls")).isEmpty();
+            // the messages view shows the same traffic: the ping and its answer
+            d.findElement(By.id("live-traffic-options")).click();
+            d.findElement(By.id("live-view-messages")).click();
+            assertThat(shownRows(d, "live-messages")).containsExactly(FakeHomerApi.OPTIONS_PING, FakeHomerApi.OPTIONS_PING);
+            d.findElement(By.id("live-traffic-all")).click();
+            waiting(d).until(x -> !x.getCurrentUrl().contains("traffic="));
+            assertThat(shownRows(d, "live-messages")).hasSize(items.size());
+            assertAccessible(b, "live traffic");
+        }
+    }
 }
