@@ -99,6 +99,21 @@ export async function answer(box, signal, request, ...before) {
   }
 }
 
+/**
+ * A detail opened directly under a table row (one row spanning the table's `columns`), not after the whole table:
+ * `open(tr)` moves it under that row and returns its content box (`props` on it: id, aria-…).
+ */
+export function rowDetail(columns, props) {
+  const box = h('section', { class: 'detail inline', ...props });
+  const row = h('tr', { class: 'detail-row' }, h('td', { colspan: String(columns) }, box));
+  return {
+    open(tr) {
+      tr.after(row);
+      return box;
+    },
+  };
+}
+
 export function empty(message) {
   return h('div', { class: 'empty' }, message);
 }

@@ -1,4 +1,4 @@
-import { h, mount, empty, statusClass, levelBadge } from './dom.js';
+import { h, mount, empty, statusClass, levelBadge, rowDetail } from './dom.js';
 import { ladder } from './ladder.js';
 import { messageView, compareView } from './message.js';
 import { formatLocal, utcTitle } from './time.js';
@@ -152,20 +152,21 @@ export function flowPanel(flow, signal) {
 const DETAIL_MIN = 340;
 const GAP = 12;
 
-/** Table of the call's messages; a row click opens it in the detail pane. */
+/** Table of the call's messages; a message's time opens it directly under its row. */
 export function messagesPanel(flow) {
-  const detail = h('div', { class: 'detail inline' });
+  const columns = ['Time', 'Method / status', 'Source', 'Destination', 'CSeq', 'Call-ID'];
+  // a message opens directly under its row
+  const under = rowDetail(columns.length, { 'aria-live': 'polite', 'aria-label': 'Selected message' });
   const rows = [...(flow.messages || [])];
   if (!rows.length) return empty('No messages.');
   return h('div', null,
-    h('div', { class: 'table-wrap' }, h('table', { class: 'list' },
-      h('thead', null, h('tr', null, ['Time', 'Method / status', 'Source', 'Destination', 'CSeq', 'Call-ID'].map((t) => h('th', { scope: 'col' }, t)))),
+    h('div', { class: 'table-wrap' }, h('table', { class: 'list', id: 'call-messages' },
+      h('thead', null, h('tr', null, columns.map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', null, rows.map((m) => h('tr', { class: statusClass(m.status) },
-        h('td', { title: utcTitle(m.timestamp) }, h('button', { type: 'button', class: 'linkish', onclick: () => mount(detail, messageView(m)) }, formatLocal(m.timestamp))),
+        h('td', { title: utcTitle(m.timestamp) }, h('button', { type: 'button', class: 'linkish', onclick: (e) => mount(under.open(e.currentTarget.closest('tr')), messageView(m)) }, formatLocal(m.timestamp))),
         h('td', null, h('span', { class: ['badge', statusClass(m.status)] }, m.status ? String(m.status) : m.method)),
         h('td', { class: 'mono' }, `${m.srcIp}:${m.srcPort}`), h('td', { class: 'mono' }, `${m.dstIp}:${m.dstPort}`),
-        h('td', null, m.cseq), h('td', { class: 'mono' }, m.legCallId || m.callId)))))),
-    detail);
+        h('td', null, m.cseq), h('td', { class: 'mono' }, m.legCallId || m.callId)))))));
 }
 
 export function logsPanel(flow) {

@@ -1,4 +1,4 @@
-import { h, mount, spinner, answer, errorBox, empty, statusClass, levelBadge } from './dom.js';
+import { h, mount, spinner, answer, errorBox, empty, statusClass, levelBadge, rowDetail } from './dom.js';
 import { messageView } from './message.js';
 import { loadPayloadTypes } from './hep.js';
 import { json, query } from './api.js';
@@ -134,8 +134,10 @@ async function runSearch(results, params, view, resolved, app, signal, fields) {
   const callHref = (callId, from, to) => `/call/${encodeURIComponent(callId)}${query({ from, to })}`;
   const link = (href, text) => h('a', { href, onclick: (e) => { if (!e.ctrlKey && !e.metaKey && !e.shiftKey) { e.preventDefault(); app.navigate(href); } } }, text);
   const margin = 5 * 60e3;
-  const detail = h('section', { class: 'detail inline', id: 'message-detail', 'aria-live': 'polite', 'aria-label': 'Selected message' });
-  const openMessage = async (id) => {
+  // a message opens directly under its row
+  const under = rowDetail(columns.length, { id: 'message-detail', 'aria-live': 'polite', 'aria-label': 'Selected message' });
+  const openMessage = async (id, tr) => {
+    const detail = under.open(tr);
     mount(detail, spinner('Loading message…'));
     try {
       const [msg] = await Promise.all([json(`/api/v1/messages/${encodeURIComponent(id)}`, { signal }), loadPayloadTypes()]);
@@ -161,7 +163,7 @@ async function runSearch(results, params, view, resolved, app, signal, fields) {
         h('td', { class: 'num' }, it.messageCount), h('td', { class: 'num' }, Array.isArray(it.legs) ? it.legs.length : it.legs));
     }
     return h('tr', { class: statusClass(it.status) },
-      h('td', { title: utcTitle(it.timestamp) }, h('button', { type: 'button', class: 'linkish', onclick: () => openMessage(it.id), 'aria-label': `Open message of ${formatLocal(it.timestamp)}` }, formatLocal(it.timestamp))),
+      h('td', { title: utcTitle(it.timestamp) }, h('button', { type: 'button', class: 'linkish', onclick: (e) => openMessage(it.id, e.currentTarget.closest('tr')), 'aria-label': `Open message of ${formatLocal(it.timestamp)}` }, formatLocal(it.timestamp))),
       h('td', null, it.logLevel ? levelBadge(it.logLevel) : h('span', { class: ['badge', statusClass(it.status)] }, it.status ? String(it.status) : it.method)),
       h('td', null, it.fromUser), h('td', null, it.toUser),
       h('td', { class: 'mono' }, `${it.srcIp}:${it.srcPort}`), h('td', { class: 'mono' }, `${it.dstIp}:${it.dstPort}`),
@@ -175,5 +177,5 @@ async function runSearch(results, params, view, resolved, app, signal, fields) {
   mount(results, rangeText,
     h('p', { class: 'count' }, `${items.length} ${view}${page.nextCursor ? ' (more available)' : ''}`),
     h('div', { class: 'table-wrap' }, h('table', { class: ['list', view], id: `${view}-table` }, h('thead', null, head), body)),
-    pager, view === 'messages' ? detail : null);
+    pager);
 }

@@ -151,6 +151,14 @@ class UiBrowserIT {
         assertThat(d.findElement(By.id("range")).getAttribute("value")).isEqualTo("24h");
         d.findElement(By.cssSelector("#messages-table tbody tr:first-child td:first-child button")).click();
         waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.id("message-detail"), "INVITE sip:bob@192.0.2.20 SIP/2.0"));
+        // the message opens directly under its row, not after the table: under the first, then under the third
+        assertThat(js(d, "return document.getElementById('message-detail').closest('tr').previousElementSibling"
+                + " === document.querySelector('#messages-table tbody tr:first-child')")).isEqualTo(true);
+        WebElement third = d.findElements(By.cssSelector("#messages-table tbody tr:not(.detail-row)")).get(2);
+        third.findElement(By.cssSelector("td:first-child button")).click();
+        waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.id("message-detail"), "INVITE sip:bob@192.0.2.30 SIP/2.0"));
+        assertThat(js(d, "return document.getElementById('message-detail').closest('tr').previousElementSibling === arguments[0]", third)).isEqualTo(true);
+        assertThat(d.findElements(By.id("message-detail"))).hasSize(1);
     }
 
     @Test
@@ -947,6 +955,12 @@ class UiBrowserIT {
             waiting(d).until(ExpectedConditions.attributeToBe(By.id("tab-messages"), "aria-selected", "true"));
             assertThat(d.findElement(By.id("panel-messages")).isDisplayed()).isTrue();
             assertThat(d.findElement(By.id("panel-flow")).isDisplayed()).isFalse();
+            // in the messages tab too, a message opens under its row
+            WebElement row = d.findElements(By.cssSelector("#call-messages tbody tr")).get(2);
+            row.findElement(By.cssSelector("td:first-child button")).click();
+            WebElement under = waiting(d).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#call-messages tr.detail-row")));
+            assertThat(js(d, "return arguments[0].previousElementSibling === arguments[1]", under, row)).isEqualTo(true);
+            assertThat(under.getText()).contains("INVITE sip:bob@192.0.2.30 SIP/2.0");
             d.get(callUrl(FakeHomerApi.CALL, "?tab=logs"));
             waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.id("panel-logs"), "routing INVITE"));
             assertThat(d.findElement(By.id("tab-logs")).getAttribute("aria-selected")).isEqualTo("true");
