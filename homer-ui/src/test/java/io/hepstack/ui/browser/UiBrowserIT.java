@@ -226,6 +226,9 @@ class UiBrowserIT {
         WebElement url = waiting(d).until(ExpectedConditions.presenceOfElementLocated(By.id("share-url")));
         shareUrl = url.getAttribute("value");
         assertThat(shareUrl).isEqualTo(base + "/embed/share-1");
+        // the dialog names the sites that may frame the link (homer.ui.embed.allowed-origins)
+        assertThat(d.findElement(By.id("share-origins")).getText())
+                .isEqualTo("May be framed by: http://127.0.0.2:" + allowedPortal.port() + " (homer.ui.embed.allowed-origins).");
     }
 
     @Test
