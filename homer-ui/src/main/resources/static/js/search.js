@@ -67,7 +67,19 @@ export function searchPage(root, app, signal, search) {
       inputs[name]);
   });
   const viewInputs = ['calls', 'messages'].map((v) => h('label', { class: 'radio' },
-    h('input', { type: 'radio', name: 'view', value: v, checked: view === v }), v === 'calls' ? 'Calls' : 'Messages'));
+    h('input', { type: 'radio', name: 'view', value: v, checked: view === v, onchange: () => applyScope(v) }), v === 'calls' ? 'Calls' : 'Messages'));
+  // A filter the chosen list does not take is disabled, its tooltip says why; it is not sent nor kept in the URL.
+  const LIST = { calls: 'call list', messages: 'message list' };
+  const applyScope = (v) => {
+    for (const { param: name, syntax, scope } of fields) {
+      const off = scope !== 'both' && scope !== v;
+      inputs[name].disabled = off;
+      inputs[name].title = off ? `Not taken by the ${LIST[v]}: show ${scope === 'messages' ? 'Messages' : 'Calls'} to use it` : syntax;
+    }
+  };
+  applyScope(view);
+  // A link that carries such a filter (an old bookmark) says that the list shown ignores it.
+  const ignored = fields.filter(({ param: name, scope }) => scope !== 'both' && scope !== view && params.get(name));
 
   const form = h('form', { class: 'search', role: 'search', 'aria-label': 'Search captured SIP' },
     h('div', { class: 'row' },
@@ -76,6 +88,8 @@ export function searchPage(root, app, signal, search) {
       h('fieldset', { class: 'view' }, h('legend', null, 'Show'), viewInputs)),
     h('div', { class: 'grid' }, fieldEls),
     h('p', { class: 'hint' }, 'Exact match; * is a wildcard, a leading ! negates, a comma separates alternatives.'),
+    ignored.length ? h('p', { class: 'hint warn-text', id: 'ignored-filters', role: 'note' }, `Not applied to the ${LIST[view]}: `,
+      ignored.map(({ label, param: name }) => `${label} = ${params.get(name)}`).join(', '), '.') : null,
     h('div', { class: 'actions' },
       h('button', { type: 'submit', class: 'primary', id: 'search-button' }, 'Search'),
       h('button', { type: 'reset', onclick: (e) => { e.preventDefault(); app.navigate('/'); } }, 'Clear')));
@@ -85,7 +99,7 @@ export function searchPage(root, app, signal, search) {
     const next = new URLSearchParams();
     next.set('view', form.querySelector('input[name=view]:checked').value);
     picker.writeTo(next);
-    for (const { param: name } of fields) if (inputs[name].value.trim()) next.set(name, inputs[name].value.trim());
+    for (const { param: name } of fields) if (!inputs[name].disabled && inputs[name].value.trim()) next.set(name, inputs[name].value.trim());
     if (params.get('sort')) { next.set('sort', params.get('sort')); next.set('dir', params.get('dir') || 'asc'); }
     app.navigate('/?' + next.toString());
   });

@@ -120,8 +120,16 @@ class UiBrowserIT {
         assertThat(formFields).contains("state", "duration");
         assertThat(d.findElements(By.cssSelector("form.search .grid input")).stream().map(e -> e.getAttribute("name")).toList())
                 .isEqualTo(formFields);
-        assertThat(d.findElement(By.id("f-protoType")).getAttribute("title")).isEqualTo(api.searchSyntax("protoType"));
+        // A filter the call list does not take is disabled, its tooltip says why; Messages enables it (and its syntax).
+        assertThat(d.findElement(By.id("f-protoType")).isEnabled()).isFalse();
+        assertThat(d.findElement(By.id("f-protoType")).getAttribute("title")).isEqualTo("Not taken by the call list: show Messages to use it");
         assertThat(d.findElement(By.id("f-duration")).getAttribute("title")).isEqualTo(api.searchSyntax("duration"));
+        d.findElement(By.cssSelector("input[name=view][value=messages]")).click();
+        assertThat(d.findElement(By.id("f-protoType")).isEnabled()).isTrue();
+        assertThat(d.findElement(By.id("f-protoType")).getAttribute("title")).isEqualTo(api.searchSyntax("protoType"));
+        assertThat(d.findElement(By.id("f-duration")).isEnabled()).isFalse();
+        d.findElement(By.id("f-protoType")).sendKeys("1");
+        d.findElement(By.cssSelector("input[name=view][value=calls]")).click();
         for (String param : formFields) {
             boolean calls = api.searchParams("calls").contains(param);
             boolean messages = api.searchParams("messages").contains(param);
@@ -131,6 +139,8 @@ class UiBrowserIT {
         d.findElement(By.id("f-fromUser")).sendKeys("alice");
         d.findElement(By.id("search-button")).click();
         waiting(d).until(ExpectedConditions.urlContains("fromUser=alice"));
+        // the disabled filter was neither sent nor kept in the URL
+        assertThat(d.getCurrentUrl()).doesNotContain("protoType");
         List<WebElement> rows = waiting(d).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#calls-table tbody tr"), 2));
         assertThat(d.getCurrentUrl()).contains("view=calls").contains("range=1h");
         assertThat(rows.get(0).getText()).contains("alice");
@@ -145,7 +155,11 @@ class UiBrowserIT {
         engineer.screenshot("search");
         assertAccessible(engineer, "search");
 
-        // A bookmarked search reproduces the page.
+        // An old link with a filter the call list does not take says so instead of ignoring it silently.
+        d.get(base + "/?view=calls&range=1h&method=INVITE");
+        waiting(d).until(ExpectedConditions.textToBe(By.id("ignored-filters"), "Not applied to the call list: Method = INVITE."));
+
+                // A bookmarked search reproduces the page.
         d.get(base + "/?view=messages&range=24h");
         waiting(d).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#messages-table tbody tr"), api.totalMessages()));
         assertThat(d.findElement(By.id("range")).getAttribute("value")).isEqualTo("24h");
