@@ -26,8 +26,16 @@ export const session = {
       return null;
     }
   },
-  set(token, expiresAt) {
-    sessionStorage.setItem(TOKEN_KEY, JSON.stringify({ token, expiresAt }));
+  /** The user name given at login (its settings, such as the time zone, are kept under it), or ''. */
+  get user() {
+    try {
+      return JSON.parse(sessionStorage.getItem(TOKEN_KEY) || '{}').user || '';
+    } catch {
+      return '';
+    }
+  },
+  set(token, expiresAt, user) {
+    sessionStorage.setItem(TOKEN_KEY, JSON.stringify({ token, expiresAt, user }));
   },
   clear() {
     sessionStorage.removeItem(TOKEN_KEY);
@@ -133,7 +141,7 @@ export async function login(username, password) {
   if (res.status === 401 || res.status === 403) throw new ApiError(res.status, 'wrong user name or password');
   if (!res.ok) throw new ApiError(res.status, await errorMessage(res));
   const body = await res.json();
-  session.set(body.token, body.expiresAt);
+  session.set(body.token, body.expiresAt, username);
   return body;
 }
 

@@ -7,6 +7,7 @@ import { livePage } from './live.js';
 import { dashboardPage } from './dashboard.js';
 import { adminPage, firstAdminPage } from './admin.js';
 import { alertsPage, firingCount } from './alerts.js';
+import { browserZone, zoneSetting, setZoneSetting, setClockUser } from './time.js';
 
 // The engineer app: /login, / (search; the whole search is in the query string), /call/{callId}?from&to (or
 // /call/-?callId=…&from&to), /live, /dashboard?range&node, /alerts, /admin/{users|tenants|aliases|tokens|shares}.
@@ -64,7 +65,24 @@ function watchAlerts(badge) {
   update();
 }
 
+/** The clock's setting in the header: the browser's zone, UTC or any IANA zone; a change shows the page again. */
+function clockPicker() {
+  const current = zoneSetting();
+  const zones = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
+  if (current !== 'local' && current !== 'UTC' && !zones.includes(current)) zones.unshift(current);
+  const select = h('select', { id: 'time-zone', title: 'The time zone of every time shown, kept for your account in this browser' },
+    h('option', { value: 'local', selected: current === 'local' }, `Browser (${browserZone()})`),
+    h('option', { value: 'UTC', selected: current === 'UTC' }, 'UTC'),
+    zones.filter((z) => z !== 'UTC').map((z) => h('option', { value: z, selected: current === z }, z)));
+  select.addEventListener('change', () => {
+    setZoneSetting(select.value);
+    render();
+  });
+  return h('span', { class: 'clock' }, h('label', { for: 'time-zone' }, 'Time zone'), select);
+}
+
 function renderHeader() {
+  setClockUser(session.token ? session.user : null);
   const badge = h('span', { class: 'badge alert-count', id: 'alert-count', hidden: true });
   const alertsLink = session.token ? navLink('/alerts', 'Alerts') : null;
   if (alertsLink) alertsLink.append(' ', badge);
@@ -72,6 +90,7 @@ function renderHeader() {
   mount(header,
     h('a', { class: 'brand', href: '/', onclick: (e) => { e.preventDefault(); app.navigate('/'); } }, 'hepstack'),
     nav,
+    session.token ? clockPicker() : null,
     session.token ? h('button', { type: 'button', class: 'logout', onclick: () => { logout().finally(() => app.navigate('/login')); } }, 'Log out') : null);
   if (nav) watchAlerts(badge);
   else if (alertBadge) {
@@ -148,6 +167,21 @@ function route() {
   return withSearchFields(searchPage);
 }
 
+const ADMIN_TITLES = { users: 'Users', tenants: 'Tenants', aliases: 'Host aliases', tokens: 'API tokens', shares: 'Share links' };
+
+/** The tab's title for the URL shown, so that several tabs of the app differ: "Call 1-123@host — hepstack". */
+function titleOf(path) {
+  const call = /^\/call\/([^/]+)$/.exec(path);
+  let what = 'Search';
+  if (call) {
+    try { what = `Call ${decodeURIComponent(call[1])}`; } catch { what = 'Call'; }
+  } else if (path === '/login') what = 'Log in';
+  else if (path === '/live') what = 'Live';
+  else if (path === '/dashboard') what = 'Dashboard';
+  else if (path.startsWith('/admin')) what = `${ADMIN_TITLES[path.split('/')[2]] || 'Admin'} (admin)`;
+  return `${what} — hepstack`;
+}
+
 /** Leaves the page shown (aborts its signal, then disposes it) and shows the page of the URL. */
 function render() {
   if (current) {
@@ -156,6 +190,7 @@ function render() {
     current = null;
   }
   const page = route();
+  document.title = titleOf(location.pathname);
   renderHeader();
   const controller = new AbortController();
   let dispose = () => {};

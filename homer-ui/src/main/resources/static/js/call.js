@@ -53,12 +53,19 @@ function exportPanel(callId, range, signal) {
 
   const expiry = h('select', { id: 'share-expiry' }, EXPIRIES.map(([v, t]) => h('option', { value: v, selected: v === '86400' }, t)));
   const shareOut = h('div', { class: 'share-out', 'aria-live': 'polite' });
+  const framers = h('p', { class: 'hint', id: 'share-origins' });
+  embedOrigins().then((origins) => {
+    if (signal.aborted) return;
+    if (origins === null) mount(framers, 'Which sites may frame the link could not be read.');
+    else if (!origins.length) mount(framers, h('strong', { class: 'warn-text' }, 'No site may frame this link: '), 'it opens on its own, but an iframe of another product shows nothing until homer.ui.embed.allowed-origins lists that product\'s origin.');
+    else mount(framers, 'May be framed by: ', origins.map((o, i) => [i ? ', ' : '', h('code', null, o)]), ' (homer.ui.embed.allowed-origins).');
+  });
   const share = h('form', { class: 'share', onsubmit: (e) => { e.preventDefault(); createShare(); } },
     h('h2', null, 'Share this call'),
     h('p', { class: 'hint' }, 'Anyone with the link sees this one call (ladder, messages, PCAP) without logging in, until it expires.'),
     h('label', { for: 'share-expiry' }, 'Expires after '), expiry, ' ',
     h('button', { type: 'submit', id: 'create-share' }, 'Create share link'),
-    shareOut);
+    framers, shareOut);
   async function createShare() {
     mount(shareOut, spinner('Creating link…'));
     try {
@@ -75,14 +82,24 @@ function exportPanel(callId, range, signal) {
           try { await navigator.clipboard.writeText(url); copied.textContent = ' Copied.'; }
           catch { copied.textContent = ' Press Ctrl+C to copy.'; }
         } }, 'Copy'), copied,
-        h('p', { class: 'hint' }, 'Expires ', h('time', { title: utcTitle(res.expiresAt) }, formatLocal(res.expiresAt)), '. Embed it with ',
-          h('code', null, `<iframe src="${url}"></iframe>`), ' from an origin listed in homer.ui.embed.allowed-origins.'));
+        h('p', { class: 'hint' }, 'Expires ', h('time', { title: utcTitle(res.expiresAt) }, formatLocal(res.expiresAt, { digits: 0 })), '. Embed it with ',
+          h('code', null, `<iframe src="${url}"></iframe>`), ' from a site listed above.'));
       field.select();
     } catch (err) {
       if (!signal.aborted) mount(shareOut, errorBox(err));
     }
   }
   return h('div', { class: 'export' }, h('h2', null, 'Export'), downloads, status, preview, share);
+}
+
+/** The origins that may frame the embed (homer-ui's homer.ui.embed.allowed-origins, GET /ui/embed), or null. */
+async function embedOrigins() {
+  try {
+    const res = await fetch('/ui/embed', { headers: { Accept: 'application/json' }, credentials: 'omit' });
+    return res.ok ? (await res.json()).allowedOrigins || [] : null;
+  } catch {
+    return null;
+  }
 }
 
 /** The call view: /call/{callId}?from&to. */
@@ -111,7 +128,7 @@ async function showFlow(root, app, signal, callId, range) {
   }
   if (signal.aborted) return;
   const t = tabs([
-    { id: 'flow', title: 'Flow', render: () => flowPanel(flow) },
+    { id: 'flow', title: 'Flow', render: () => flowPanel(flow, signal) },
     { id: 'messages', title: `Messages (${(flow.messages || []).length})`, render: () => messagesPanel(flow) },
     { id: 'qos', title: `QoS (${(flow.qos || []).length})`,
       render: () => qosPanel(flow, signal, () => json(callUrl(callId, 'qos', range), { signal })) },

@@ -1,7 +1,7 @@
 import uPlot from '/webjars/uplot/dist/uPlot.esm.js';
 import { h, mount, spinner, answer, empty, statusClass } from './dom.js';
 import { json, query } from './api.js';
-import { formatLocal, utcTitle, duration } from './time.js';
+import { formatLocal, utcTitle, duration, timeAxis } from './time.js';
 import { resolveRange, rangePicker } from './range.js';
 
 // KPI dashboard: /dashboard?range=1h&node=kamailio-1 (or range=custom&from&to). The state lives in the URL.
@@ -29,7 +29,7 @@ function chart(id, title, times, isoTimes, series, signal, { format = (v) => (v 
   const table = h('table', { class: 'list data' },
     h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Time'), series.map((s) => h('th', { scope: 'col' }, s.label)))),
     h('tbody', null, isoTimes.map((t, i) => h('tr', null,
-      h('td', { title: utcTitle(t) }, formatLocal(t)),
+      h('td', { title: utcTitle(t) }, formatLocal(t, { digits: 0 })),
       series.map((s) => h('td', { class: 'num' }, format(s.values[i])))))));
   const figure = h('figure', { class: 'chart', id },
     h('figcaption', null, title), box,
@@ -37,10 +37,11 @@ function chart(id, title, times, isoTimes, series, signal, { format = (v) => (v 
   requestAnimationFrame(() => {
     if (signal.aborted) return;
     // uPlot builds its DOM with createElement/textContent and styles via CSSOM (allowed by our CSP).
+    const axis = timeAxis(uPlot);
     const plot = new uPlot({
-      width: Math.max(320, Math.min(640, box.clientWidth || 560)), height: 200,
+      width: Math.max(320, Math.min(640, box.clientWidth || 560)), height: 200, tzDate: axis.tzDate,
       series: [{}, ...series.map((s, i) => ({ label: s.label, stroke: s.colour || COLOURS[i % COLOURS.length], width: 2, points: { show: times.length < 60 } }))],
-      scales: { x: { time: true }, ...(yRange ? { y: { range: yRange } } : {}) },
+      scales: { x: axis.x, ...(yRange ? { y: { range: yRange } } : {}) },
       axes: [{}, { size: 56 }],
     }, [times, ...series.map((s) => s.values)], box);
     // uPlot keeps every chart in a global set, listening on window, until it is destroyed.
@@ -54,10 +55,22 @@ function tile(id, label, value, title) {
     h('div', { class: 'tile-label' }, label), h('div', { class: 'tile-value' }, value));
 }
 
-function tiles(total) {
+/**
+ * The search showing what a tile counts, over the dashboard's range: the call list (`extra` filters: a final
+ * status), or, for a capture node (a filter the call list does not take), the message list of that node.
+ */
+function searchOf(q, extra = {}) {
+  const p = new URLSearchParams({ view: q.node ? 'messages' : 'calls', range: 'custom', from: q.from, to: q.to });
+  if (q.node) p.set('node', q.node);
+  for (const [k, v] of Object.entries(extra)) p.set(k, v);
+  return '/?' + p.toString();
+}
+
+function tiles(total, q, app) {
+  const go = (href, text, title) => h('a', { href, title, onclick: (e) => { e.preventDefault(); app.navigate(href); } }, text);
   const statuses = Object.entries(total.finalStatus || {}).sort((a, b) => b[1] - a[1]);
   return h('section', { class: 'tiles', 'aria-label': 'Totals' },
-    tile('calls', 'Calls', count(total.invites), 'Call-IDs with an INVITE'),
+    tile('calls', 'Calls', go(searchOf(q), count(total.invites), q.node ? 'The messages of this node in the range' : 'The calls of the range'), 'Call-IDs with an INVITE'),
     tile('answered', 'Answered', count(total.answered), '2xx to the last INVITE'),
     tile('asr', 'ASR', percent(total.asr), 'Answer-seizure ratio: answered / attempts (RFC 6076)'),
     tile('ner', 'NER', percent(total.ner), 'Network effectiveness ratio: (2xx, 486, 487, 603) / attempts'),
@@ -69,7 +82,8 @@ function tiles(total) {
       h('div', { class: 'tile-label' }, 'Final status'),
       statuses.length
         ? h('ul', { class: 'status-mix' }, statuses.map(([code, n]) =>
-          h('li', null, h('span', { class: ['badge', statusClass(code)] }, code), ' ', count(n))))
+          h('li', null, go(searchOf(q, { status: code }), [h('span', { class: ['badge', statusClass(code)] }, code), ' ', count(n)],
+            q.node ? `The ${code} replies of this node in the range` : `The calls whose final status is ${code}, in the range`))))
         : h('div', { class: 'tile-value' }, '—')));
 }
 
@@ -98,12 +112,12 @@ export function dashboardPage(root, app, signal) {
 
   const results = h('section', { class: 'results dashboard', id: 'dashboard', 'aria-live': 'polite', 'aria-label': 'Dashboard' });
   mount(root, h('h1', { class: 'sr-only' }, 'Dashboard'), form, results);
-  load(results, { from: resolved.from, to: resolved.to, node: params.get('node') || '' }, nodes, signal);
+  load(results, { from: resolved.from, to: resolved.to, node: params.get('node') || '' }, nodes, signal, app);
   return () => {};
 }
 
-async function load(results, q, nodeList, signal) {
-  const rangeText = h('p', { class: 'range', title: `UTC ${q.from} – ${q.to}` }, `${formatLocal(q.from)} – ${formatLocal(q.to)}`);
+async function load(results, q, nodeList, signal, app) {
+  const rangeText = h('p', { class: 'range', title: `UTC ${q.from} – ${q.to}` }, `${formatLocal(q.from, { digits: 0 })} – ${formatLocal(q.to, { digits: 0 })}`);
   mount(results, rangeText, spinner('Loading statistics…'));
   const both = await answer(results, signal, Promise.all([json(`/api/v1/stats/kpi${query(q)}`, { signal }),
     json(`/api/v1/stats/volume${query(q)}`, { signal })]), rangeText);
@@ -115,7 +129,7 @@ async function load(results, q, nodeList, signal) {
   const volSeries = volume.series || [];
   const messages = volSeries.reduce((sum, b) => sum + (b.total || 0), 0);
   const head = h('p', { class: 'range', title: `UTC ${kpi.from} – ${kpi.to}` },
-    `${formatLocal(kpi.from)} – ${formatLocal(kpi.to)}`, kpi.stepSeconds ? ` · buckets of ${stepText(kpi.stepSeconds)}` : '',
+    `${formatLocal(kpi.from, { digits: 0 })} – ${formatLocal(kpi.to, { digits: 0 })}`, kpi.stepSeconds ? ` · buckets of ${stepText(kpi.stepSeconds)}` : '',
     q.node ? ` · node ${q.node}` : '');
   if (!total.invites && !messages) {
     mount(results, head, empty('No calls and no messages in this range' + (q.node ? ' on this node' : '') + '. Pick a longer range or another node.'));
@@ -149,7 +163,7 @@ async function load(results, q, nodeList, signal) {
       chart('chart-methods', 'Messages by method', t, iso, methods.map((m) => ({ label: m, values: volSeries.map((b) => (b.methods || {})[m] ?? 0) })), signal),
       chart('chart-statuses', 'Replies by class', t, iso, STATUS_CLASSES.map((c) => ({ label: c, colour: STATUS_COLOURS[c], values: volSeries.map((b) => (b.statuses || {})[c] ?? 0) })), signal));
   }
-  mount(results, head, tiles(total),
+  mount(results, head, tiles(total, q, app),
     total.invites ? null : empty('No calls in this range' + (q.node ? ' on this node' : '') + ': only other messages were captured.'),
     charts);
 }

@@ -113,16 +113,31 @@ export function clockNote(skewMicros) {
   return text ? h('span', { class: 'clock-note', title: 'Stored at the collector\u2019s time of it: the agent\u2019s clock was off' }, text) : null;
 }
 
+/**
+ * A detail opened directly under a table row (one row spanning the table's `columns`), not after the whole table:
+ * `open(tr)` moves it under that row and returns its content box (`props` on it: id, aria-…).
+ */
+export function rowDetail(columns, props) {
+  const box = h('section', { class: 'detail inline', ...props });
+  const row = h('tr', { class: 'detail-row' }, h('td', { colspan: String(columns) }, box));
+  return {
+    open(tr) {
+      tr.after(row);
+      return box;
+    },
+  };
+}
+
 export function empty(message) {
   return h('div', { class: 'empty' }, message);
 }
 
-/** Colour class of a SIP status or request: 1xx provisional, 2xx success, 3xx redirect, 4xx/5xx/6xx failure. */
 /** The badge of a log line's level ("error", "warning"...: homer-api's logLevel), or null when it names none. */
 export function levelBadge(level) {
   return level ? h('span', { class: ['badge', `lv-${level}`], title: 'Log level' }, level) : null;
 }
 
+/** Colour class of a SIP status or request: 1xx provisional, 2xx success, 3xx redirect, 4xx, 5xx and 6xx failure. */
 export function statusClass(status) {
   const n = Number(status);
   if (!n) return 'st-req';
@@ -130,5 +145,6 @@ export function statusClass(status) {
   if (n < 300) return 'st-2xx';
   if (n < 400) return 'st-3xx';
   if (n < 500) return 'st-4xx';
-  return 'st-5xx';
+  if (n < 600) return 'st-5xx';
+  return 'st-6xx';
 }

@@ -1,6 +1,7 @@
 import { h, mount, spinner, errorBox } from './dom.js';
 import { tabs, flowPanel, messagesPanel, qosPanel, callSummary } from './flow.js';
 import { loadPayloadTypes } from './hep.js';
+import { zoneLabel } from './time.js';
 
 // The shared call view, framed by a customer portal: /embed/{token}. No login, no links elsewhere;
 // everything comes from /api/v1/shared/{token}/...
@@ -30,11 +31,12 @@ async function show() {
   }
   const callId = (flow.callIds && flow.callIds[0]) || (flow.messages && flow.messages[0] && flow.messages[0].callId) || '';
   const t = tabs([
-    { id: 'flow', title: 'Flow', render: () => flowPanel(flow) },
+    { id: 'flow', title: 'Flow', render: () => flowPanel(flow, null) },
     { id: 'messages', title: `Messages (${(flow.messages || []).length})`, render: () => messagesPanel(flow) },
     { id: 'qos', title: 'Media quality', render: () => qosPanel(flow, new AbortController().signal, () => sharedQos(base)) },
   ]);
   mount(root, callSummary(flow, callId, record),
+    h('p', { class: 'hint', id: 'embed-zone' }, `Times are in ${zoneLabel()}, this browser's time zone.`),
     h('p', { class: 'actions' }, h('a', { href: `${base}/pcap`, download: 'call.pcap', id: 'download-pcap', class: 'button' }, 'Download PCAP')),
     t.element);
 }

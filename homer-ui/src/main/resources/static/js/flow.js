@@ -1,12 +1,17 @@
-import { h, mount, empty, statusClass, levelBadge, clockNote } from './dom.js';
+import { h, mount, empty, statusClass, levelBadge, clockNote, rowDetail } from './dom.js';
 import { ladder } from './ladder.js';
-import { messageView } from './message.js';
+import { messageView, compareView } from './message.js';
 import { formatLocal, utcTitle } from './time.js';
 import { qosView, qosDiagnosis } from './qos.js';
 import { rawText } from './sip.js';
+import { payloadType } from './hep.js';
 
-/** Accessible tabs: [{id, title, render()}]; panels render on first show. */
-export function tabs(list, { initial } = {}) {
+/**
+ * Accessible tabs: [{id, title, render()}]; panels render on first show. The tab shown is the URL's `tab`
+ * parameter (the first tab when it is absent or names no tab), and showing another one writes it there (the URL
+ * is replaced, not pushed: Back still leaves the page), so a tab can be linked.
+ */
+export function tabs(list) {
   const bar = h('div', { class: 'tabs', role: 'tablist' });
   const panels = h('div', { class: 'panels' });
   const entries = list.map((t) => {
@@ -25,6 +30,10 @@ export function tabs(list, { initial } = {}) {
       if (on && !e.rendered) { e.rendered = true; mount(e.panel, e.render()); }
       if (on && focus) e.tab.focus();
     }
+    const url = new URL(location.href);
+    if (id === entries[0].id) url.searchParams.delete('tab');
+    else url.searchParams.set('tab', id);
+    if (url.href !== location.href) history.replaceState(history.state, '', url);
   };
   entries.forEach((e, i) => {
     e.tab.addEventListener('click', () => show(e.id));
@@ -35,33 +44,129 @@ export function tabs(list, { initial } = {}) {
       }
     });
   });
-  show(initial || entries[0].id);
+  const asked = new URLSearchParams(location.search).get('tab');
+  show(entries.some((e) => e.id === asked) ? asked : entries[0].id);
   return { element: h('div', { class: 'tabbed' }, bar, panels), show };
 }
 
-/** Ladder diagram with the selected message beside it. */
-export function flowPanel(flow) {
-  const detail = h('aside', { class: 'detail', id: 'detail', 'aria-live': 'polite', 'aria-label': 'Selected message' },
-    empty('Select an arrow (click, or Tab then Enter) to read the full message.'));
-  const diagram = ladder(flow, { onSelect: (m) => mount(detail, messageView(m)) });
-  if (!diagram.rows.length) return empty('No messages were captured for this call in the time range.');
-  return h('div', { class: 'flow' }, diagram.element, detail);
+/** The ladder's view (ladder.js ALL) from the URL: leg, host, payload, method, compact=1, merge=1. */
+function viewFromUrl() {
+  const q = new URLSearchParams(location.search);
+  return { leg: q.get('leg') || '', host: q.get('host') || '', payload: q.get('payload') || '', method: (q.get('method') || '').toUpperCase(),
+    compact: q.get('compact') === '1', merge: q.get('merge') === '1' };
 }
 
-/** Table of the call's messages; a row click opens it in the detail pane. */
+/** Writes the view into the URL (replaced: the filters are state of this page, not steps of the history). */
+function viewToUrl(view) {
+  const url = new URL(location.href);
+  for (const key of ['leg', 'host', 'payload', 'method']) {
+    if (view[key]) url.searchParams.set(key, view[key]);
+    else url.searchParams.delete(key);
+  }
+  for (const key of ['compact', 'merge']) {
+    if (view[key]) url.searchParams.set(key, '1');
+    else url.searchParams.delete(key);
+  }
+  if (url.href !== location.href) history.replaceState(history.state, '', url);
+}
+
+/** The ladder's filters: a select per leg, host, payload type and method (those of the call), compact and merge. */
+function ladderFilters(flow, view, onChange) {
+  const msgs = flow.messages || [];
+  const unique = (values) => [...new Set(values.filter((v) => v !== undefined && v !== null && v !== ''))];
+  const aliases = new Map((flow.hosts || []).filter((x) => x.alias).map((x) => [x.ip, x.alias]));
+  const select = (key, title, options) => {
+    const el = h('select', { id: `ladder-${key}`, name: key },
+      h('option', { value: '', selected: !view[key] }, 'All'),
+      options.map(([value, text]) => h('option', { value: String(value), selected: String(view[key]) === String(value) }, text)));
+    el.addEventListener('change', () => onChange({ ...view, [key]: el.value }, el.id));
+    return h('span', { class: 'field inline' }, h('label', { for: el.id }, title), el);
+  };
+  const check = (key, title, hint) => {
+    const el = h('input', { type: 'checkbox', id: `ladder-${key}`, name: key, checked: view[key] });
+    el.addEventListener('change', () => onChange({ ...view, [key]: el.checked }, el.id));
+    return h('span', { class: 'radio', title: hint }, el, h('label', { for: el.id }, title));
+  };
+  return h('div', { class: 'ladder-filters', role: 'group', 'aria-label': 'Ladder filters' },
+    (flow.callIds || []).length > 1 ? select('leg', 'Leg', flow.callIds.map((id) => [id, id])) : null,
+    select('host', 'Host', unique([...msgs.map((m) => m.srcIp), ...msgs.map((m) => m.dstIp)])
+      .map((ip) => [ip, aliases.has(ip) ? `${aliases.get(ip)} (${ip})` : ip])),
+    select('payload', 'Payload', unique(msgs.map((m) => m.protoType)).map((n) => [n, payloadType(n).name])),
+    select('method', 'Method', unique(msgs.map((m) => (m.method || '').toUpperCase())).map((m) => [m, m])),
+    check('compact', 'Compact', 'Fold retransmissions and provisional (1xx) responses'),
+    check('merge', 'Merge ports', 'One column per address, whatever the port'));
+}
+
+/**
+ * Ladder diagram with its filters (kept in the URL) and the selected message beside it, or below it when both do
+ * not fit side by side (the pane never covers the ladder's last column); the layout follows the width until
+ * signal (the page's) aborts.
+ */
+export function flowPanel(flow, signal) {
+  if (!(flow.messages || []).length) return empty('No messages were captured for this call in the time range.');
+  const detail = h('aside', { class: 'detail', id: 'detail', 'aria-live': 'polite', 'aria-label': 'Selected message' },
+    empty('Select an arrow (click, or Tab then Enter) to read the full message.'));
+  const board = h('div', { class: 'ladder-board' });
+  const panel = h('div', { class: 'flow' }, board, detail);
+  let svg = null;
+  // Compare: "Compare with…" on a message remembers it; the next message selected is compared with it.
+  let first = null;
+  const show = (m) => mount(detail, messageView(m, { onCompare: (a) => {
+    first = a;
+    mount(detail, h('p', { class: 'compare-hint', role: 'status' }, 'Now select the message to compare it with (click an arrow, or Tab then Enter).'),
+      messageView(a));
+  } }));
+  const select = (m) => {
+    if (first && first !== m) {
+      const a = first;
+      first = null;
+      mount(detail, compareView(a, m, { onClose: () => show(m) }));
+    } else {
+      first = null;
+      show(m);
+    }
+  };
+  // side by side only when the whole ladder (its width plus the scroll box's border) and the pane's least width fit
+  const fit = () => panel.classList.toggle('stacked', Boolean(svg) && panel.clientWidth < svg.width.baseVal.value + 2 + DETAIL_MIN + GAP);
+  // a filter changed redraws the board: the control keeps the keyboard focus
+  const draw = (view, focus) => {
+    viewToUrl(view);
+    const diagram = ladder(flow, { view, onSelect: (m) => {
+      select(m);
+      if (panel.classList.contains('stacked')) detail.scrollIntoView({ block: 'nearest' });
+    } });
+    svg = diagram.rows.length ? diagram.element.querySelector('svg') : null;
+    mount(board, ladderFilters(flow, view, draw),
+      diagram.rows.length ? diagram.element : empty('No message of this call matches these filters.'));
+    fit();
+    if (focus) board.querySelector(`#${focus}`)?.focus();
+  };
+  draw(viewFromUrl());
+  const watch = new ResizeObserver(fit);
+  watch.observe(panel);
+  signal?.addEventListener('abort', () => watch.disconnect(), { once: true });
+  return panel;
+}
+
+/** Least width of the message pane beside the ladder, and the gap between them (px, as in app.css). */
+const DETAIL_MIN = 340;
+const GAP = 12;
+
+/** Table of the call's messages; a message's time opens it directly under its row. */
 export function messagesPanel(flow) {
-  const detail = h('div', { class: 'detail inline' });
+  const columns = ['Time', 'Method / status', 'Source', 'Destination', 'CSeq', 'Call-ID'];
+  // a message opens directly under its row
+  const under = rowDetail(columns.length, { 'aria-live': 'polite', 'aria-label': 'Selected message' });
   const rows = [...(flow.messages || [])];
   if (!rows.length) return empty('No messages.');
   return h('div', null,
-    h('div', { class: 'table-wrap' }, h('table', { class: 'list' },
-      h('thead', null, h('tr', null, ['Time', 'Method / status', 'Source', 'Destination', 'CSeq', 'Call-ID'].map((t) => h('th', { scope: 'col' }, t)))),
+    h('div', { class: 'table-wrap' }, h('table', { class: 'list', id: 'call-messages' },
+      h('thead', null, h('tr', null, columns.map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', null, rows.map((m) => h('tr', { class: statusClass(m.status) },
-        h('td', { title: utcTitle(m.timestamp) }, h('button', { type: 'button', class: 'linkish', onclick: () => mount(detail, messageView(m)) }, formatLocal(m.timestamp)), clockNote(m.agentClockSkewMicros)),
+        h('td', { title: utcTitle(m.timestamp) }, h('button', { type: 'button', class: 'linkish', onclick: (e) => mount(under.open(e.currentTarget.closest('tr')), messageView(m)) }, formatLocal(m.timestamp)), clockNote(m.agentClockSkewMicros)),
         h('td', null, h('span', { class: ['badge', statusClass(m.status)] }, m.status ? String(m.status) : m.method)),
         h('td', { class: 'mono' }, `${m.srcIp}:${m.srcPort}`), h('td', { class: 'mono' }, `${m.dstIp}:${m.dstPort}`),
-        h('td', null, m.cseq), h('td', { class: 'mono' }, m.legCallId || m.callId)))))),
-    detail);
+        h('td', null, m.cseq), h('td', { class: 'mono' }, m.legCallId || m.callId)))))));
 }
 
 export function logsPanel(flow) {

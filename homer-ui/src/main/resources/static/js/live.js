@@ -3,7 +3,7 @@ import { ApiError, call, query, callHref } from './api.js';
 import { formatLocal, utcTitle, micros } from './time.js';
 import { fieldValue, setField, copyField, fieldPlaceholder } from './searchfields.js';
 
-// Live view, sngrep in the browser: /live?view=calls|messages&method=INVITE&fromUser=...
+// Live view, sngrep in the browser: /live?view=calls|messages&traffic=calls|registrations|options|other&method=INVITE&fromUser=...
 // Streams GET /api/v1/stream/messages (server-sent events). EventSource cannot send the bearer token, so
 // the stream is read with fetch() and parsed here. When the stream drops (server closed it, network, 429,
 // 5xx) the page reconnects with back-off and Last-Event-ID; events are de-duplicated by id.
@@ -55,6 +55,15 @@ const sleep = (ms, signal) => new Promise((resolve) => {
   signal.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
 });
 
+/** The kinds of traffic the view can show alone, by the method of a Call-ID's first request. */
+export const TRAFFIC = [['', 'All'], ['calls', 'Calls'], ['registrations', 'Registrations'], ['options', 'OPTIONS'], ['other', 'Other']];
+
+/** The kind of a Call-ID's traffic from its first request's method: INVITE a call, REGISTER, OPTIONS, else other. */
+function kindOf(method) {
+  const m = (method || '').toUpperCase();
+  return m === 'INVITE' ? 'calls' : m === 'REGISTER' ? 'registrations' : m === 'OPTIONS' ? 'options' : 'other';
+}
+
 /** ↑/↓ move between the rows' links of a table body (Enter follows the link). */
 function arrowKeys(tbody) {
   tbody.addEventListener('keydown', (e) => {
@@ -75,6 +84,7 @@ export function livePage(root, app, signal, search) {
   const filters = search.fields.filter((f) => search.searches.stream.params.has(f.param));
   const params = new URLSearchParams(location.search);
   let view = params.get('view') === 'messages' ? 'messages' : 'calls';
+  let traffic = TRAFFIC.some(([k]) => k && k === params.get('traffic')) ? params.get('traffic') : '';
   const inputs = {};
   const form = h('form', { class: 'search live-filter', role: 'search', 'aria-label': 'Live filter' },
     h('div', { class: 'grid' }, filters.map(({ param: name, label, syntax }) => {
@@ -86,6 +96,7 @@ export function livePage(root, app, signal, search) {
     e.preventDefault();
     const next = new URLSearchParams();
     if (view === 'messages') next.set('view', view);
+    if (traffic) next.set('traffic', traffic);
     for (const { param: name } of filters) setField(next, name, inputs[name].value);
     app.navigate('/live' + (next.toString() ? '?' + next : ''));
   });
@@ -97,7 +108,7 @@ export function livePage(root, app, signal, search) {
   arrowKeys(callRows);
   arrowKeys(messageRows);
   const callsTable = h('table', { class: 'list', id: 'live-calls', 'aria-label': 'Live calls' },
-    h('thead', null, h('tr', null, ['First', 'Last', 'Call-ID', 'From', 'To', 'Status', 'Messages'].map((t) => h('th', { scope: 'col' }, t)))),
+    h('thead', null, h('tr', null, ['First', 'Last', 'Call-ID', 'Method', 'From', 'To', 'Address', 'Status', 'Messages'].map((t) => h('th', { scope: 'col' }, t)))),
     callRows);
   const messagesTable = h('table', { class: 'list', id: 'live-messages', 'aria-label': 'Live messages' },
     h('thead', null, h('tr', null, ['Time', 'Method / status', 'From', 'To', 'Source', 'Destination', 'Call-ID'].map((t) => h('th', { scope: 'col' }, t)))),
@@ -118,9 +129,13 @@ export function livePage(root, app, signal, search) {
   const viewMessages = h('button', { type: 'button', id: 'live-view-messages', 'aria-pressed': String(view === 'messages'), onclick: () => setView('messages') }, 'Messages');
   const pause = h('button', { type: 'button', id: 'live-pause', 'aria-pressed': 'false', onclick: () => togglePause() }, 'Pause');
   const errors = h('div', { class: 'live-errors' });
-  const body = h('div', { class: 'live', 'data-reconnects': '0' },
+  // the traffic shown: rows of other kinds are hidden by the stylesheet (.live[data-traffic]), not dropped
+  const trafficButtons = TRAFFIC.map(([kind, title]) => h('button', { type: 'button', id: `live-traffic-${kind || 'all'}`,
+    'aria-pressed': String(traffic === kind), onclick: () => setTraffic(kind) }, title));
+  const body = h('div', { class: 'live', 'data-reconnects': '0', 'data-traffic': traffic },
     h('div', { class: 'actions' },
       h('div', { class: 'segmented', role: 'group', 'aria-label': 'Show' }, viewCalls, viewMessages),
+      h('div', { class: 'segmented', role: 'group', 'aria-label': 'Traffic' }, trafficButtons),
       pause, status, count),
     errors, callsWrap, messagesWrap);
   const placeholder = empty('Waiting for messages that match the filter…');
@@ -134,6 +149,15 @@ export function livePage(root, app, signal, search) {
     messagesWrap.hidden = view !== 'messages';
     const url = new URLSearchParams(location.search);
     if (view === 'messages') url.set('view', view); else url.delete('view');
+    history.replaceState(history.state, '', '/live' + (url.toString() ? '?' + url : ''));
+  }
+
+  function setTraffic(next) {
+    traffic = next;
+    body.dataset.traffic = traffic;
+    trafficButtons.forEach((b, i) => b.setAttribute('aria-pressed', String(TRAFFIC[i][0] === traffic)));
+    const url = new URLSearchParams(location.search);
+    if (traffic) url.set('traffic', traffic); else url.delete('traffic');
     history.replaceState(history.state, '', '/live' + (url.toString() ? '?' + url : ''));
   }
 
@@ -169,7 +193,8 @@ export function livePage(root, app, signal, search) {
   function callRow(c) {
     c.cells = {
       first: h('td', { class: 'first' }), last: h('td', { class: 'last' }), link: h('td', { class: 'mono callid' }, link(c)),
-      from: h('td', { class: 'from' }), to: h('td', { class: 'to' }), status: h('td', { class: 'status' }), count: h('td', { class: 'num msgs' }),
+      method: h('td', { class: 'method' }), from: h('td', { class: 'from' }), to: h('td', { class: 'to' }),
+      address: h('td', { class: 'mono address' }), status: h('td', { class: 'status' }), count: h('td', { class: 'num msgs' }),
     };
     c.row = h('tr', null, Object.values(c.cells));
     c.row.dataset.callId = c.callId;
@@ -185,14 +210,17 @@ export function livePage(root, app, signal, search) {
     cells.last.title = utcTitle(c.lastIso);
     cells.from.textContent = c.fromUser || '';
     cells.to.textContent = c.toUser || '';
+    cells.method.textContent = c.method || '';
+    cells.address.textContent = c.address || '';
     mount(cells.status, h('span', { class: ['badge', statusClass(c.status)] }, c.status ? String(c.status) : (c.method || '')));
     cells.count.textContent = String(c.count);
     c.row.className = statusClass(c.status);
+    c.row.dataset.kind = kindOf(c.method);
   }
 
   function messageRow(m) {
     const c = calls.get(m.callId) || { callId: m.callId, first: micros(m.timestamp), last: micros(m.timestamp) };
-    return h('tr', { class: statusClass(m.status) },
+    return h('tr', { class: statusClass(m.status), dataset: { kind: kindOf(c.method || m.method) } },
       h('td', { title: utcTitle(m.timestamp) }, formatLocal(m.timestamp), clockNote(m.agentClockSkewMicros)),
       h('td', null, h('span', { class: ['badge', statusClass(m.status)] }, m.status ? String(m.status) : m.method)),
       h('td', null, m.fromUser), h('td', null, m.toUser),
@@ -229,6 +257,7 @@ export function livePage(root, app, signal, search) {
       // From/To of the earliest request; the status of the latest reply (else the first request's method).
       if (m.method && (!c.method || t <= c.methodAt)) {
         c.method = m.method; c.methodAt = t; c.fromUser = m.fromUser; c.toUser = m.toUser;
+        c.address = `${m.srcIp}:${m.srcPort ?? ''} → ${m.dstIp}:${m.dstPort ?? ''}`;
       } else if (!c.fromUser && !c.method) {
         c.fromUser = m.fromUser; c.toUser = m.toUser;
       }

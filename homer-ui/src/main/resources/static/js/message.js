@@ -8,13 +8,34 @@ function endpoint(ip, port) {
   return ip.includes(':') ? `[${ip}]:${port ?? ''}` : `${ip}:${port ?? ''}`;
 }
 
-/** The full captured message: its metadata, then start line, headers (names highlighted) and body, as text. */
-export function messageView(msg) {
+/**
+ * A button (class `name`) copying text to the clipboard; where the browser refuses (no permission, not a secure context) it
+ * selects `fallback`'s text for Ctrl+C instead. Its status says which.
+ */
+export function copyButton(text, fallback, { name, title = 'Copy' } = {}) {
+  const said = h('span', { class: 'copied', role: 'status' });
+  const button = h('button', { type: 'button', class: name, onclick: async () => {
+    try {
+      await navigator.clipboard.writeText(text);
+      said.textContent = ' Copied.';
+    } catch {
+      getSelection().selectAllChildren(fallback);
+      said.textContent = ' Selected: press Ctrl+C to copy.';
+    }
+  } }, title);
+  return h('span', { class: 'copy' }, button, said);
+}
+
+/**
+ * The full captured message: its metadata, then start line, headers (names highlighted) and body, as text, with
+ * a button copying it as captured (CRLF line ends kept).
+ */
+export function messageView(msg, { onCompare } = {}) {
   const text = rawText(msg);
   const { startLine, headers, body } = parseSip(text);
   const type = payloadType(msg.protoType);
   const meta = [
-    ['Time', [h('time', { datetime: msg.timestamp, title: utcTitle(msg.timestamp) }, formatLocal(msg.timestamp)),
+    ['Time', [h('time', { datetime: msg.timestamp, title: utcTitle(msg.timestamp) }, formatLocal(msg.timestamp, { digits: 6 })),
       clockNote(msg.agentClockSkewMicros)].filter(Boolean)],
     ['From', endpoint(msg.srcIp, msg.srcPort)],
     ['To', endpoint(msg.dstIp, msg.dstPort)],
@@ -24,15 +45,72 @@ export function messageView(msg) {
     ['Node', [msg.node, msg.captureId].filter((v) => v !== undefined && v !== null && v !== '').join(' / ')],
     ['Size', msg.size !== undefined ? `${msg.size} bytes` : ''],
   ].filter(([, v]) => v !== '' && v !== undefined && v !== null);
+  const pre = h('pre', { class: 'sip', tabindex: '0' },
+    h('span', { class: 'sip-start' }, startLine), '\n',
+    headers.map(({ name, value }) => [
+      name ? h('span', { class: KEY_HEADERS.has(name.toLowerCase()) ? 'hn hk' : 'hn' }, name) : null,
+      name ? ': ' : null,
+      h('span', { class: 'hv' }, value), '\n',
+    ]),
+    body ? ['\n', h('span', { class: 'sip-body' }, body)] : null);
   return h('article', { class: 'message', 'aria-label': 'Captured message' },
     h('dl', { class: 'meta' }, meta.map(([k, v]) => [h('dt', null, k), h('dd', null, v)])),
-    h('pre', { class: 'sip', tabindex: '0' },
-      h('span', { class: 'sip-start' }, startLine), '\n',
-      headers.map(({ name, value }) => [
-        name ? h('span', { class: KEY_HEADERS.has(name.toLowerCase()) ? 'hn hk' : 'hn' }, name) : null,
-        name ? ': ' : null,
-        h('span', { class: 'hv' }, value), '\n',
-      ]),
-      body ? ['\n', h('span', { class: 'sip-body' }, body)] : null),
+    h('div', { class: 'message-actions' }, copyButton(text, pre, { name: 'copy-raw', title: 'Copy raw message' }),
+      onCompare ? h('button', { type: 'button', class: 'compare', onclick: () => onCompare(msg) }, 'Compare with…') : null),
+    pre,
     msg.rawEncoding === 'base64' ? h('p', { class: 'note' }, 'Stored as binary; shown decoded as UTF-8.') : null);
+}
+
+/**
+ * The lines of two texts as an edit script from a to b: [{op: ' ' | '-' | '+', text}], common lines once (the
+ * longest common subsequence of lines, as diff does), a changed line's old form before its new one. Line ends (CRLF or LF) are not part of a line.
+ */
+export function diffLines(a, b) {
+  const x = a.split(/\r?\n/);
+  const y = b.split(/\r?\n/);
+  const n = x.length;
+  const m = y.length;
+  // lcs[i][j]: length of the longest common subsequence of x[i..] and y[j..]
+  const lcs = Array.from({ length: n + 1 }, () => new Uint16Array(m + 1));
+  for (let i = n - 1; i >= 0; i--) {
+    for (let j = m - 1; j >= 0; j--) {
+      lcs[i][j] = x[i] === y[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+    }
+  }
+  const out = [];
+  let i = 0;
+  let j = 0;
+  while (i < n || j < m) {
+    if (i < n && j < m && x[i] === y[j]) { out.push({ op: ' ', text: x[i] }); i++; j++; }
+    else if (j < m && (i === n || lcs[i][j + 1] > lcs[i + 1][j])) { out.push({ op: '+', text: y[j] }); j++; }
+    else { out.push({ op: '-', text: x[i] }); i++; }
+  }
+  return out;
+}
+
+/** A message named for the comparison's heading: "INVITE 02:04:44.000000 192.0.2.10:5060 → 192.0.2.20:5060". */
+function nameOf(msg) {
+  const start = parseSip(rawText(msg)).startLine;
+  return `${start.length > 48 ? start.slice(0, 47) + '…' : start} · ${formatLocal(msg.timestamp, { date: false, digits: 6 })} · `
+    + `${endpoint(msg.srcIp, msg.srcPort)} → ${endpoint(msg.dstIp, msg.dstPort)}`;
+}
+
+/**
+ * Two captured messages compared, as sngrep does: their start lines, headers and bodies as one diff, the lines
+ * only the first has marked "−", those only the second has "+" (in words for screen readers, colour besides).
+ */
+export function compareView(a, b, { onClose } = {}) {
+  const lines = diffLines(rawText(a), rawText(b));
+  const changed = lines.filter((l) => l.op !== ' ').length;
+  return h('article', { class: 'compare-view', 'aria-label': 'Two messages compared' },
+    h('h3', null, 'Compared'),
+    h('p', { class: 'compare-a' }, h('span', { class: 'diff-sign del' }, '−'), ' ', nameOf(a)),
+    h('p', { class: 'compare-b' }, h('span', { class: 'diff-sign add' }, '+'), ' ', nameOf(b)),
+    h('p', { class: 'hint', role: 'status' }, changed ? `${lines.filter((l) => l.op === '-').length} lines only in −, `
+      + `${lines.filter((l) => l.op === '+').length} only in +.` : 'The two messages are identical.'),
+    onClose ? h('div', { class: 'message-actions' }, h('button', { type: 'button', class: 'compare-close', onclick: onClose }, 'Show the second message alone')) : null,
+    h('pre', { class: 'sip diff', tabindex: '0' }, lines.map((l) => h('span', {
+      class: ['diff-line', l.op === '-' && 'del', l.op === '+' && 'add'],
+      title: l.op === '-' ? 'only in the first message' : l.op === '+' ? 'only in the second message' : null,
+    }, `${l.op === '-' ? '−' : l.op} ${l.text}\n`))));
 }

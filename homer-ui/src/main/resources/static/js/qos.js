@@ -1,6 +1,6 @@
 import uPlot from '/webjars/uplot/dist/uPlot.esm.js';
 import { h, empty, mount, spinner, errorBox } from './dom.js';
-import { micros, formatLocal, utcTitle } from './time.js';
+import { micros, formatLocal, utcTitle, timeAxis } from './time.js';
 import { rawText } from './sip.js';
 
 // QoS reports (RTCP, RTP agent stats) of a call: one chart per numeric metric, one series per stream.
@@ -103,10 +103,11 @@ export function qosView(reports, signal) {
     requestAnimationFrame(() => {
       if (signal.aborted) return;
       // uPlot builds its DOM with createElement/textContent and styles via CSSOM (allowed by our CSP).
+      const axis = timeAxis(uPlot);
       const plot = new uPlot({
-        width: Math.max(320, Math.min(560, box.clientWidth || 480)), height: 180,
+        width: Math.max(320, Math.min(560, box.clientWidth || 480)), height: 180, tzDate: axis.tzDate,
         series: [{}, ...names.map((n, i) => ({ label: n, stroke: colours[i % colours.length], width: 2, spanGaps: true, points: { show: true } }))],
-        scales: { x: { time: true } },
+        scales: { x: axis.x },
       }, data, box);
       // uPlot keeps every chart in a global set, listening on window, until it is destroyed.
       signal.addEventListener('abort', () => plot.destroy(), { once: true });

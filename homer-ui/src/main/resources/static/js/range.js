@@ -1,8 +1,8 @@
 import { h } from './dom.js';
-import { RANGES, toLocalInput, fromLocalInput } from './time.js';
+import { RANGES, toLocalInput, fromLocalInput, zoneLabel } from './time.js';
 
 // The time-range picker the search page and the dashboard share: quick picks (15 min, 1 h, 24 h) or a
-// custom range in the browser's time zone. The URL holds the state (range=1h, or range=custom&from&to).
+// custom range in the clock's time zone (time.js). The URL holds the state (range=1h, or range=custom&from&to).
 
 /** Absolute from/to (ISO UTC) of the range in params: a quick pick resolved now, or the custom range. */
 export function resolveRange(params) {
@@ -28,7 +28,7 @@ export function rangePicker(resolved) {
   const toInput = input('to', resolved.to);
   const custom = h('div', { class: 'custom-range', hidden: resolved.range !== 'custom' },
     h('label', { for: 'from' }, 'From'), fromInput, h('label', { for: 'to' }, 'To'), toInput,
-    h('span', { class: 'tz' }, Intl.DateTimeFormat().resolvedOptions().timeZone));
+    h('span', { class: 'tz', id: 'range-zone' }, zoneLabel()));
   select.addEventListener('change', () => {
     custom.hidden = select.value !== 'custom';
     if (select.value === 'custom' && !fromInput.value) {

@@ -1,4 +1,4 @@
-import { h, mount, spinner, answer, errorBox, empty, statusClass, levelBadge, clockNote } from './dom.js';
+import { h, mount, spinner, answer, errorBox, empty, statusClass, levelBadge, clockNote, rowDetail } from './dom.js';
 import { messageView } from './message.js';
 import { loadPayloadTypes } from './hep.js';
 import { json, query, callHref } from './api.js';
@@ -68,7 +68,19 @@ export function searchPage(root, app, signal, search) {
       inputs[name]);
   });
   const viewInputs = ['calls', 'messages'].map((v) => h('label', { class: 'radio' },
-    h('input', { type: 'radio', name: 'view', value: v, checked: view === v }), v === 'calls' ? 'Calls' : 'Messages'));
+    h('input', { type: 'radio', name: 'view', value: v, checked: view === v, onchange: () => applyScope(v) }), v === 'calls' ? 'Calls' : 'Messages'));
+  // A filter the chosen list does not take is disabled, its tooltip says why; it is not sent nor kept in the URL.
+  const LIST = { calls: 'call list', messages: 'message list' };
+  const applyScope = (v) => {
+    for (const { param: name, syntax, scope } of fields) {
+      const off = scope !== 'both' && scope !== v;
+      inputs[name].disabled = off;
+      inputs[name].title = off ? `Not taken by the ${LIST[v]}: show ${scope === 'messages' ? 'Messages' : 'Calls'} to use it` : syntax;
+    }
+  };
+  applyScope(view);
+  // A link that carries such a filter (an old bookmark) says that the list shown ignores it.
+  const ignored = fields.filter(({ param: name, scope }) => scope !== 'both' && scope !== view && params.get(name));
 
   const form = h('form', { class: 'search', role: 'search', 'aria-label': 'Search captured SIP' },
     h('div', { class: 'row' },
@@ -77,6 +89,8 @@ export function searchPage(root, app, signal, search) {
       h('fieldset', { class: 'view' }, h('legend', null, 'Show'), viewInputs)),
     h('div', { class: 'grid' }, fieldEls),
     h('p', { class: 'hint' }, 'Exact match; * is a wildcard, a leading ! negates, a comma separates alternatives.'),
+    ignored.length ? h('p', { class: 'hint warn-text', id: 'ignored-filters', role: 'note' }, `Not applied to the ${LIST[view]}: `,
+      ignored.map(({ label, param: name }) => `${label} = ${params.get(name)}`).join(', '), '.') : null,
     h('div', { class: 'actions' },
       h('button', { type: 'submit', class: 'primary', id: 'search-button' }, 'Search'),
       h('button', { type: 'reset', onclick: (e) => { e.preventDefault(); app.navigate('/'); } }, 'Clear')));
@@ -86,7 +100,7 @@ export function searchPage(root, app, signal, search) {
     const next = new URLSearchParams();
     next.set('view', form.querySelector('input[name=view]:checked').value);
     picker.writeTo(next);
-    for (const { param: name } of fields) setField(next, name, inputs[name].value);
+    for (const { param: name } of fields) if (!inputs[name].disabled) setField(next, name, inputs[name].value);
     if (params.get('sort')) { next.set('sort', params.get('sort')); next.set('dir', params.get('dir') || 'asc'); }
     app.navigate('/?' + next.toString());
   });
@@ -107,7 +121,7 @@ async function runSearch(results, params, view, resolved, app, signal, fields) {
     copyField(params, name, q);
   }
   const rangeText = h('p', { class: 'range', title: `UTC ${resolved.from} – ${resolved.to}` },
-    `${formatLocal(resolved.from)} – ${formatLocal(resolved.to)}`);
+    `${formatLocal(resolved.from, { digits: 0 })} – ${formatLocal(resolved.to, { digits: 0 })}`);
   mount(results, rangeText, spinner('Searching…'));
   const page = await answer(results, signal, json(`/api/v1/${view}${query(q)}`, { signal }), rangeText);
   if (page === undefined) return;
@@ -135,8 +149,10 @@ async function runSearch(results, params, view, resolved, app, signal, fields) {
   const hrefOf = (callId, from, to) => callHref(callId, { from, to });
   const link = (href, text) => h('a', { href, onclick: (e) => { if (!e.ctrlKey && !e.metaKey && !e.shiftKey) { e.preventDefault(); app.navigate(href); } } }, text);
   const margin = 5 * 60e3;
-  const detail = h('section', { class: 'detail inline', id: 'message-detail', 'aria-live': 'polite', 'aria-label': 'Selected message' });
-  const openMessage = async (id) => {
+  // a message opens directly under its row
+  const under = rowDetail(columns.length, { id: 'message-detail', 'aria-live': 'polite', 'aria-label': 'Selected message' });
+  const openMessage = async (id, tr) => {
+    const detail = under.open(tr);
     mount(detail, spinner('Loading message…'));
     try {
       const [msg] = await Promise.all([json(`/api/v1/messages/${encodeURIComponent(id)}`, { signal }), loadPayloadTypes()]);
@@ -162,7 +178,7 @@ async function runSearch(results, params, view, resolved, app, signal, fields) {
         h('td', { class: 'num' }, it.messageCount), h('td', { class: 'num' }, Array.isArray(it.legs) ? it.legs.length : it.legs));
     }
     return h('tr', { class: statusClass(it.status) },
-      h('td', { title: utcTitle(it.timestamp) }, h('button', { type: 'button', class: 'linkish', onclick: () => openMessage(it.id), 'aria-label': `Open message of ${formatLocal(it.timestamp)}` }, formatLocal(it.timestamp)), clockNote(it.agentClockSkewMicros)),
+      h('td', { title: utcTitle(it.timestamp) }, h('button', { type: 'button', class: 'linkish', onclick: (e) => openMessage(it.id, e.currentTarget.closest('tr')), 'aria-label': `Open message of ${formatLocal(it.timestamp)}` }, formatLocal(it.timestamp)), clockNote(it.agentClockSkewMicros)),
       h('td', null, it.logLevel ? levelBadge(it.logLevel) : h('span', { class: ['badge', statusClass(it.status)] }, it.status ? String(it.status) : it.method)),
       h('td', null, it.fromUser), h('td', null, it.toUser),
       h('td', { class: 'mono' }, `${it.srcIp}:${it.srcPort}`), h('td', { class: 'mono' }, `${it.dstIp}:${it.dstPort}`),
@@ -176,5 +192,5 @@ async function runSearch(results, params, view, resolved, app, signal, fields) {
   mount(results, rangeText,
     h('p', { class: 'count' }, `${items.length} ${view}${page.nextCursor ? ' (more available)' : ''}`),
     h('div', { class: 'table-wrap' }, h('table', { class: ['list', view], id: `${view}-table` }, h('thead', null, head), body)),
-    pager, view === 'messages' ? detail : null);
+    pager);
 }

@@ -51,3 +51,42 @@ export function label(msg, text) {
 /** Headers whose names are shown highlighted: the ones a ladder is read with. */
 export const KEY_HEADERS = new Set(['call-id', 'i', 'from', 'f', 'to', 't', 'cseq', 'via', 'v', 'contact', 'm',
   'user-agent', 'server', 'reason', 'x-cid', 'p-asserted-identity', 'record-route', 'route']);
+
+/** The class of a final response in words (RFC 3261 §21), shown beside its colour; null below 400. */
+export function failureKind(status) {
+  const n = Number(status);
+  if (n >= 600 && n < 700) return 'global failure';
+  if (n >= 500) return 'server error';
+  if (n >= 400) return 'client error';
+  return null;
+}
+
+// RTP/AVP static payload types (RFC 3551 table 4), for an m= line without a=rtpmap
+const STATIC_RTP = { 0: 'PCMU', 3: 'GSM', 4: 'G723', 8: 'PCMA', 9: 'G722', 13: 'CN', 18: 'G729' };
+const DIRECTIONS = new Set(['sendrecv', 'sendonly', 'recvonly', 'inactive']);
+
+/**
+ * What an SDP body in the message offers or answers (RFC 4566): the first media line's first codec and the
+ * direction attribute (RFC 3264 §5.1; the media line's own, else the session's), or null without SDP.
+ * { codec: 'PCMA', direction: 'sendonly' | null }
+ */
+export function sdpOf(text) {
+  const { headers, body } = parseSip(text || '');
+  const type = headers.find((x) => /^(content-type|c)$/i.test(x.name));
+  if (!body || !(type ? /application\/sdp|multipart\//i.test(type.value) : /^v=0/m.test(body))) return null;
+  const lines = body.split(/\r?\n/);
+  const first = lines.findIndex((l) => l.startsWith('m='));
+  if (first < 0 && !/^v=0/m.test(body)) return null;
+  const session = first < 0 ? lines : lines.slice(0, first);
+  let end = lines.findIndex((l, i) => i > first && l.startsWith('m='));
+  if (end < 0) end = lines.length;
+  const media = first < 0 ? [] : lines.slice(first, end);
+  const direction = (ls) => ls.map((l) => /^a=([a-z]+)\s*$/.exec(l)).find((m) => m && DIRECTIONS.has(m[1]))?.[1] || null;
+  let codec = null;
+  if (media.length) {
+    const pt = media[0].trim().split(/\s+/)[3];
+    const map = media.map((l) => /^a=rtpmap:(\d+)\s+([^/\s]+)/.exec(l)).find((m) => m && m[1] === pt);
+    codec = map ? map[2] : (STATIC_RTP[pt] || (pt !== undefined ? `PT ${pt}` : null));
+  }
+  return { codec, direction: direction(media) || direction(session) };
+}

@@ -1,5 +1,5 @@
 // Times from the API are ISO-8601 UTC with microseconds ("2024-05-01T10:00:00.123456Z").
-// Shown in the browser's time zone; the UTC value is the title (hover).
+// Shown in the clock's time zone (below); the UTC value is the title (hover).
 
 /** Microseconds since the epoch of an ISO-8601 timestamp, keeping the sub-millisecond digits. */
 export function micros(iso) {
@@ -13,14 +13,86 @@ export function micros(iso) {
 
 const pad = (n, w = 2) => String(n).padStart(w, '0');
 
-/** "2024-05-01 12:00:00.123456" in the browser's time zone. */
-export function formatLocal(iso, { date = true } = {}) {
+// The clock: one time zone for every time the app shows — the browser's ('local', the default), 'UTC' or an IANA
+// zone — chosen in the header and kept in localStorage per user (homer-api stores no preferences).
+
+const ZONE_KEY = 'hepstack.timeZone';
+let clockUser = null;
+
+/** The browser's own IANA zone. */
+export function browserZone() {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+}
+
+/** True for 'local', 'UTC' or an IANA zone this browser knows. */
+export function isZoneSetting(value) {
+  if (value === 'local') return true;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: value });
+    return typeof value === 'string' && value !== '';
+  } catch {
+    return false;
+  }
+}
+
+/** Whose setting the clock reads and writes: the logged-in user's name; null (the embed, logged out): the browser's zone. */
+export function setClockUser(name) {
+  clockUser = name === null || name === undefined ? null : String(name);
+}
+
+/** The setting: 'local', 'UTC' or an IANA zone ('local' when none or an unknown one is stored). */
+export function zoneSetting() {
+  const stored = clockUser === null ? null : localStorage.getItem(`${ZONE_KEY}:${clockUser}`);
+  return stored && isZoneSetting(stored) ? stored : 'local';
+}
+
+/** Stores the setting of the current user; refuses what is not a zone. */
+export function setZoneSetting(value) {
+  if (!isZoneSetting(value)) throw new RangeError(`not a time zone: ${value} (expected: local, UTC or an IANA name such as Europe/Berlin)`);
+  if (clockUser !== null) localStorage.setItem(`${ZONE_KEY}:${clockUser}`, value);
+}
+
+/** The IANA zone times are shown in. */
+export function timeZone() {
+  const setting = zoneSetting();
+  return setting === 'local' ? browserZone() : setting;
+}
+
+const formatters = new Map();
+
+/** Wall-clock fields of an instant (ms) in the clock's zone, and the zone's offset name ("GMT+5:30"). */
+function wall(ms) {
+  const tz = timeZone();
+  let f = formatters.get(tz);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone: tz, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit',
+      hour: '2-digit', minute: '2-digit', second: '2-digit', timeZoneName: 'shortOffset' });
+    formatters.set(tz, f);
+  }
+  const o = {};
+  for (const part of f.formatToParts(new Date(ms))) o[part.type] = part.value;
+  o.zone = tz === 'UTC' ? 'UTC' : o.timeZoneName;
+  return o;
+}
+
+/** The zone as shown beside times: "UTC", or its name and current offset ("Asia/Kolkata, GMT+5:30"). */
+export function zoneLabel() {
+  const tz = timeZone();
+  return tz === 'UTC' ? 'UTC' : `${tz}, ${wall(Date.now()).zone}`;
+}
+
+/**
+ * An absolute time in the clock's zone, the one format of the app: "2024-05-01 12:00:00.123 GMT+2" — `digits`
+ * of the second (6 where they matter: the ladder, a message; 3 in lists; 0 for expiries), the zone named unless
+ * `date` is false (the ladder's column names it once).
+ */
+export function formatLocal(iso, { date = true, digits = 3 } = {}) {
   const us = micros(iso);
   if (Number.isNaN(us)) return iso || '';
-  const d = new Date(Math.floor(us / 1000));
-  const frac = pad(((us % 1_000_000) + 1_000_000) % 1_000_000, 6);
-  const time = `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${frac}`;
-  return date ? `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${time}` : time;
+  const p = wall(Math.floor(us / 1000));
+  const frac = digits ? '.' + pad(((us % 1_000_000) + 1_000_000) % 1_000_000, 6).slice(0, digits) : '';
+  const time = `${p.hour}:${p.minute}:${p.second}${frac}`;
+  return date ? `${p.year}-${p.month}-${p.day} ${time} ${p.zone}` : time;
 }
 
 /** The UTC form for a title attribute. */
@@ -70,16 +142,39 @@ export function iso(date) {
   return date.toISOString();
 }
 
-/** Value for <input type="datetime-local"> (browser time zone) of an ISO string. */
+/** Value for <input type="datetime-local"> (in the clock's zone) of an ISO string. */
 export function toLocalInput(isoString) {
-  const d = new Date(isoString);
-  if (Number.isNaN(d.getTime())) return '';
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  const ms = Date.parse(isoString);
+  if (Number.isNaN(ms)) return '';
+  const p = wall(ms);
+  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}:${p.second}`;
 }
 
-/** ISO UTC of a datetime-local input value (read in the browser time zone). */
+/** Offset (ms) of the clock's zone at an instant: its wall time read as UTC, minus the instant. */
+function offsetAt(ms) {
+  const p = wall(ms);
+  return Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second))
+    - Math.floor(ms / 1000) * 1000;
+}
+
+/** ISO UTC of a datetime-local input value, read as a wall time in the clock's zone. */
 export function fromLocalInput(value) {
-  if (!value) return '';
-  const d = new Date(value);
-  return Number.isNaN(d.getTime()) ? '' : d.toISOString();
+  const m = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d)(?::(\d\d))?/.exec(value || '');
+  if (!m) return '';
+  const asUtc = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] || 0));
+  // the offset at the wall time's instant, corrected once for a change of offset (summer time) in between
+  const first = asUtc - offsetAt(asUtc);
+  return new Date(asUtc - offsetAt(first)).toISOString();
+}
+
+/**
+ * uPlot options of a time axis in the clock's zone: `tzDate` for the chart, `x` for its scales. A single point
+ * gets a window of two minutes around it, never an axis of years.
+ */
+export function timeAxis(uPlot) {
+  const tz = timeZone();
+  return {
+    tzDate: (ts) => uPlot.tzDate(new Date(ts * 1e3), tz),
+    x: { time: true, range: (u, min, max) => (min === max ? [min - 60, max + 60] : [min, max]) },
+  };
 }

@@ -8,7 +8,7 @@ import { formatLocal, utcTitle } from '../time.js';
 
 export const ROLES = ['viewer', 'user', 'admin'];
 
-export const time = (iso) => (iso ? h('time', { datetime: iso, title: utcTitle(iso) }, formatLocal(iso)) : '—');
+export const time = (iso) => (iso ? h('time', { datetime: iso, title: utcTitle(iso) }, formatLocal(iso, { digits: 0 })) : '—');
 
 export function roleSelect(id, value, label) {
   return h('select', { id, 'aria-label': label || false }, ROLES.map((r) => h('option', { value: r, selected: r === value }, r)));

@@ -80,7 +80,65 @@ final class Browser implements AutoCloseable {
         return (List<String>) driver.executeScript("return window.__csp || []");
     }
 
+    /** axe-core's script, from its WebJar on the test classpath (found by the WebJar locator, whatever its version). */
+    private static final String AXE = axeSource();
+
+    private static String axeSource() {
+        String path = new org.webjars.WebJarVersionLocator().fullPath("axe-core", "axe.min.js");
+        if (path == null) {
+            throw new IllegalStateException("axe-core is not on the test classpath (homer-ui/pom.xml, test scope)");
+        }
+        try (var in = Browser.class.getClassLoader().getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IllegalStateException("axe-core is not on the test classpath: " + path);
+            }
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The serious and critical accessibility violations axe-core finds in the current document (or frame), each as
+     * "rule: element, element" (WCAG 2.x A and AA rules and axe's best practices).
+     */
+    @SuppressWarnings("unchecked")
+    List<String> accessibilityViolations() {
+        driver.executeScript(AXE);
+        return (List<String>) driver.executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                axe.run(document, { resultTypes: ['violations'] }).then((r) => done(r.violations
+                    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+                    .map((v) => v.id + ': ' + v.nodes.slice(0, 5).map((n) => n.target.join(' ')).join(', '))),
+                  (e) => done(['axe failed: ' + e]));
+                """);
+    }
+
+    /** The narrow width every screenshot is also taken at (the docs' second set). */
+    static final int NARROW = 1024;
+
+    /**
+     * Saves the page as {@code name.png} and, when the window is wider, at {@link #NARROW} px as
+     * {@code name-1024.png} (the window is narrowed for it, laid out again, and widened back).
+     */
     void screenshot(String name) {
+        save(name);
+        var size = driver.manage().window().getSize();
+        if (size.getWidth() > NARROW) {
+            driver.manage().window().setSize(new org.openqa.selenium.Dimension(NARROW, size.getHeight()));
+            settle();
+            save(name + "-" + NARROW);
+            driver.manage().window().setSize(size);
+            settle();
+        }
+    }
+
+    /** Waits two animation frames: the layout (and ResizeObserver callbacks) after a resize are done. */
+    private void settle() {
+        driver.executeAsyncScript("const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done()));");
+    }
+
+    private void save(String name) {
         try {
             Files.createDirectories(SCREENSHOTS);
             File shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);

@@ -47,6 +47,12 @@ final class FakeHomerApi implements AutoCloseable {
     static final String XSS_CALL = "xss-1@evil.example";
     /** A Call-ID with a "/": homer-api's request firewall refuses it in a path, so it is asked for in the query. */
     static final String SLASH_CALL = "slash/1@192.0.2.10";
+    /**
+     * A call that fails every way a ladder must show (reachable by its URL only, not listed by the search): a 407
+     * challenge, an INVITE to bob-pbx sent four times without any answer, then to the same address on another port
+     * (5062: one host, two columns unless merged) early media announced sendonly and 603 Decline, 503 to the caller.
+     */
+    static final String FAILED_CALL = "fail-1@192.0.2.10";
     static final String IMG = "<img src=x onerror=alert(1)>";
     static final String SCRIPT = "<script>alert(2)</script>";
     static final String JS_CONTACT = "javascript:alert(3)";
@@ -62,6 +68,8 @@ final class FakeHomerApi implements AutoCloseable {
     private final Map<String, List<Map<String, Object>>> flows = new LinkedHashMap<>();
     /** Flows opened by URL only: in no call list or message search. */
     private final Map<String, List<Map<String, Object>>> unlisted = new LinkedHashMap<>();
+    /** Traffic only the live stream serves, after the first call's: a registration and an OPTIONS ping. */
+    private final List<Map<String, Object>> liveOthers = new ArrayList<>();
     private final Map<String, String> shares = new ConcurrentHashMap<>();
     private final AtomicInteger shareCount = new AtomicInteger();
     private final Map<Long, Map<String, Object>> shareItems = new ConcurrentHashMap<>();
@@ -79,6 +87,8 @@ final class FakeHomerApi implements AutoCloseable {
         flows.put(CALL, b2buaCall());
         flows.put(XSS_CALL, xssCall());
         unlisted.put(SLASH_CALL, slashCall());
+        flows.put(FAILED_CALL, failedCall());
+        liveOthers.addAll(registrationAndOptions());
         users.put(USER, account(USER, "admin", false));
         users.put(VIEWER, account(VIEWER, "viewer", false));
         // homer-api refuses such a name; the fake serves one to show that any name renders as text
@@ -705,7 +715,7 @@ final class FakeHomerApi implements AutoCloseable {
         }
         var hosts = new ArrayList<Map<String, Object>>();
         hosts.add(host("192.0.2.10", 5060, "alice-phone"));
-        hosts.add(host("192.0.2.20", 5060, CALL.equals(callId) ? "kamailio-edge" : IMG));
+        hosts.add(host("192.0.2.20", 5060, XSS_CALL.equals(callId) ? IMG : "kamailio-edge"));
         hosts.add(host("192.0.2.30", 5060, "bob-pbx"));
         var qos = new ArrayList<Map<String, Object>>();
         if (CALL.equals(callId)) {
@@ -720,7 +730,8 @@ final class FakeHomerApi implements AutoCloseable {
         }
         var logs = List.of(map("id", "l1", "timestamp", ts(1_000), "legCallId", callId, "protoType", 100, "node", "kamailio-edge",
                 "logLevel", "error", "raw", "routing INVITE for " + IMG, "rawEncoding", "utf8"));
-        List<String> callIds = CALL.equals(callId) ? List.of(CALL, B_LEG) : List.of(XSS_CALL);
+        List<String> callIds = CALL.equals(callId) ? List.of(CALL, B_LEG)
+                : FAILED_CALL.equals(callId) ? List.of(FAILED_CALL, FAILED_B, FAILED_C) : List.of(XSS_CALL);
         return send(s, map("callIds", callIds, "hosts", hosts, "messages", messages, "qos", qos, "logs", logs,
                 "from", ts(-60_000_000), "to", ts(3_600_000_000L), "truncated", SLASH_CALL.equals(callId),
                 // homer-api cuts a flow at homer.api.flow.max-bytes: the slash call is served as cut there
@@ -795,9 +806,43 @@ final class FakeHomerApi implements AutoCloseable {
         return s.header("Content-Type", "text/event-stream").sendString(body).then();
     }
 
-    /** The messages the live stream serves, in order: the first call's (both legs). */
+    /** The messages the live stream serves, in order: the first call's (both legs), a registration, an OPTIONS ping. */
     List<Map<String, Object>> liveItems() {
-        return allMessages().subList(0, messageCount(CALL));
+        var items = new ArrayList<>(allMessages().subList(0, messageCount(CALL)));
+        for (var m : liveOthers) {
+            var item = new LinkedHashMap<>(m);
+            item.remove("raw");
+            item.remove("rawEncoding");
+            item.remove("legCallId");
+            items.add(item);
+        }
+        return items;
+    }
+
+    static final String REGISTRATION = "reg-1@192.0.2.10";
+    static final String OPTIONS_PING = "ping-1@192.0.2.20";
+
+    private List<Map<String, Object>> registrationAndOptions() {
+        String a = "192.0.2.10", p = "192.0.2.20", b = "192.0.2.30";
+        return List.of(
+                msg(40_000_000, a, p, REGISTRATION, "REGISTER", null, "1 REGISTER", "alice", "alice", "Linphone/5.2",
+                        request("REGISTER", "alice", a, p, REGISTRATION, "1 REGISTER", "z9hG4bK-r1", "Linphone/5.2")),
+                msg(40_001_000, p, a, REGISTRATION, "REGISTER", 200, "1 REGISTER", "alice", "alice", "kamailio (5.7)",
+                        response(200, "OK", REGISTRATION, "1 REGISTER")),
+                msg(41_000_000, p, b, OPTIONS_PING, "OPTIONS", null, "1 OPTIONS", "kamailio", "bob-pbx", "kamailio (5.7)",
+                        request("OPTIONS", "bob-pbx", p, b, OPTIONS_PING, "1 OPTIONS", "z9hG4bK-o1", "kamailio (5.7)")),
+                msg(41_000_900, b, p, OPTIONS_PING, "OPTIONS", 200, "1 OPTIONS", "kamailio", "bob-pbx", "Asterisk PBX 20",
+                        response(200, "OK", OPTIONS_PING, "1 OPTIONS")));
+    }
+
+    /** The capture time (ISO-8601 UTC, microseconds) of a call's message, the index-th in time order. */
+    String timestamp(String callId, int index) {
+        return (String) flows.get(callId).get(index).get("timestamp");
+    }
+
+    /** The raw text (CRLF line ends) of a call's message, the index-th in time order. */
+    String raw(String callId, int index) {
+        return (String) flows.get(callId).get(index).get("raw");
     }
 
     /** The bearer token of every logout request so far. */
@@ -909,6 +954,46 @@ final class FakeHomerApi implements AutoCloseable {
         return list;
     }
 
+    static final String FAILED_B = "fail-1-b@192.0.2.20";
+    static final String FAILED_C = "fail-1-c@192.0.2.20";
+
+    private List<Map<String, Object>> failedCall() {
+        String a = "192.0.2.10", p = "192.0.2.20", b = "192.0.2.30", c = "192.0.2.30";
+        String ua = "Linphone/5.2", k = "kamailio (5.7)";
+        String toB = request("INVITE", "bob", p, b, FAILED_B, "1 INVITE", "z9hG4bK-fb1", k);
+        var list = new ArrayList<Map<String, Object>>();
+        list.add(msg(0, a, p, FAILED_CALL, "INVITE", null, "1 INVITE", "alice", "bob", ua, request("INVITE", "bob", a, p, FAILED_CALL, "1 INVITE", "z9hG4bK-f1", ua)));
+        list.add(msg(800, p, a, FAILED_CALL, "INVITE", 407, "1 INVITE", "alice", "bob", k, response(407, "Proxy Authentication Required", FAILED_CALL, "1 INVITE")));
+        list.add(msg(20_000, a, p, FAILED_CALL, "ACK", null, "1 ACK", "alice", "bob", ua, request("ACK", "bob", a, p, FAILED_CALL, "1 ACK", "z9hG4bK-f1", ua)));
+        list.add(msg(25_000, a, p, FAILED_CALL, "INVITE", null, "2 INVITE", "alice", "bob", ua, request("INVITE", "bob", a, p, FAILED_CALL, "2 INVITE", "z9hG4bK-f2", ua)));
+        list.add(msg(26_000, p, a, FAILED_CALL, "INVITE", 100, "2 INVITE", "alice", "bob", k, response(100, "Trying", FAILED_CALL, "2 INVITE")));
+        // RFC 3261 timer A: the same bytes again after 0.5, 1 and 2 s; bob-pbx never answers
+        for (long at : new long[] {28_000, 528_000, 1_528_000, 3_528_000}) {
+            list.add(msg(at, p, b, FAILED_B, "INVITE", null, "1 INVITE", "alice", "bob", k, toB));
+        }
+        list.add(onPort(msg(4_030_000, p, c, FAILED_C, "INVITE", null, "1 INVITE", "alice", "bob", k, request("INVITE", "bob", p, c, FAILED_C, "1 INVITE", "z9hG4bK-fc1", k)), "dstPort", 5062));
+        list.add(onPort(msg(4_090_000, c, p, FAILED_C, "INVITE", 183, "1 INVITE", "alice", "bob", "Asterisk PBX 20",
+                response(183, "Session Progress", FAILED_C, "1 INVITE", sdp(c, 8, "PCMA", "sendonly"))), "srcPort", 5062));
+        list.add(onPort(msg(6_500_000, c, p, FAILED_C, "INVITE", 603, "1 INVITE", "alice", "bob", "Asterisk PBX 20", response(603, "Decline", FAILED_C, "1 INVITE")), "srcPort", 5062));
+        list.add(onPort(msg(6_501_000, p, c, FAILED_C, "ACK", null, "1 ACK", "alice", "bob", k, request("ACK", "bob", p, c, FAILED_C, "1 ACK", "z9hG4bK-fc1", k)), "dstPort", 5062));
+        list.add(msg(6_502_000, p, a, FAILED_CALL, "INVITE", 503, "2 INVITE", "alice", "bob", k, response(503, "Service Unavailable", FAILED_CALL, "2 INVITE")));
+        list.add(msg(6_560_000, a, p, FAILED_CALL, "ACK", null, "2 ACK", "alice", "bob", ua, request("ACK", "bob", a, p, FAILED_CALL, "2 ACK", "z9hG4bK-f2", ua)));
+        return list;
+    }
+
+    /** The message with one of its ports changed. */
+    private static Map<String, Object> onPort(Map<String, Object> message, String key, int port) {
+        message.put(key, port);
+        return message;
+    }
+
+    /** An SDP body with one audio stream of one codec (RFC 4566) and, unless null, a direction attribute (RFC 3264). */
+    private static String sdp(String ip, int pt, String codec, String direction) {
+        return "v=0\no=- 2890844527 2890844527 IN IP4 " + ip + "\ns=-\nc=IN IP4 " + ip + "\nt=0 0\nm=audio 50000 RTP/AVP " + pt
+                + " 101\na=rtpmap:" + pt + " " + codec + "/8000\na=rtpmap:101 telephone-event/8000\n"
+                + (direction == null ? "" : "a=" + direction + "\n");
+    }
+
     private List<Map<String, Object>> xssCall() {
         String invite = "INVITE sip:" + SCRIPT + "@192.0.2.20 SIP/2.0\n"
                 + "Via: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK-x1\n"
@@ -967,13 +1052,18 @@ final class FakeHomerApi implements AutoCloseable {
     }
 
     private static String response(int status, String reason, String callId, String cseq) {
+        return response(status, reason, callId, cseq, "");
+    }
+
+    private static String response(int status, String reason, String callId, String cseq, String sdp) {
         return "SIP/2.0 " + status + " " + reason + "\n"
                 + "Via: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK-a1\n"
                 + "From: \"Alice\" <sip:alice@example.com>;tag=9fxced76sl\n"
                 + "To: <sip:bob@example.com>" + (status > 100 ? ";tag=314159" : "") + "\n"
                 + "Call-ID: " + callId + "\n"
                 + "CSeq: " + cseq + "\n"
-                + "Content-Length: 0\n\n";
+                + (sdp.isEmpty() ? "Content-Length: 0\n\n"
+                    : "Content-Type: application/sdp\nContent-Length: " + sdp.length() + "\n\n" + sdp);
     }
 
     private String ts(long offsetMicros) {

@@ -27,6 +27,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -101,6 +104,11 @@ class UiBrowserIT {
         d.findElement(By.id("password")).sendKeys("wrong");
         d.findElement(By.id("login-button")).click();
         waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("[role=alert]"), "wrong user name or password"));
+        assertAccessible(engineer, "login");
+        // the check sees a violation: an input without a label (axe rule "label", critical)
+        js(d, "const i = document.createElement('input'); i.id = 'axe-probe'; document.body.appendChild(i);");
+        assertThat(engineer.accessibilityViolations()).anyMatch(v -> v.startsWith("label: #axe-probe"));
+        js(d, "document.getElementById('axe-probe').remove();");
         d.findElement(By.id("password")).sendKeys(FakeHomerApi.PASSWORD, Keys.ENTER);
 
         waiting(d).until(ExpectedConditions.presenceOfElementLocated(By.id("search-button")));
@@ -112,8 +120,16 @@ class UiBrowserIT {
         assertThat(formFields).contains("state", "duration");
         assertThat(d.findElements(By.cssSelector("form.search .grid input")).stream().map(e -> e.getAttribute("name")).toList())
                 .isEqualTo(formFields);
-        assertThat(d.findElement(By.id("f-protoType")).getAttribute("title")).isEqualTo(api.searchSyntax("protoType"));
+        // A filter the call list does not take is disabled, its tooltip says why; Messages enables it (and its syntax).
+        assertThat(d.findElement(By.id("f-protoType")).isEnabled()).isFalse();
+        assertThat(d.findElement(By.id("f-protoType")).getAttribute("title")).isEqualTo("Not taken by the call list: show Messages to use it");
         assertThat(d.findElement(By.id("f-duration")).getAttribute("title")).isEqualTo(api.searchSyntax("duration"));
+        d.findElement(By.cssSelector("input[name=view][value=messages]")).click();
+        assertThat(d.findElement(By.id("f-protoType")).isEnabled()).isTrue();
+        assertThat(d.findElement(By.id("f-protoType")).getAttribute("title")).isEqualTo(api.searchSyntax("protoType"));
+        assertThat(d.findElement(By.id("f-duration")).isEnabled()).isFalse();
+        d.findElement(By.id("f-protoType")).sendKeys("1");
+        d.findElement(By.cssSelector("input[name=view][value=calls]")).click();
         for (String param : formFields) {
             boolean calls = api.searchParams("calls").contains(param);
             boolean messages = api.searchParams("messages").contains(param);
@@ -123,6 +139,8 @@ class UiBrowserIT {
         d.findElement(By.id("f-fromUser")).sendKeys("alice");
         d.findElement(By.id("search-button")).click();
         waiting(d).until(ExpectedConditions.urlContains("fromUser=alice"));
+        // the disabled filter was neither sent nor kept in the URL
+        assertThat(d.getCurrentUrl()).doesNotContain("protoType");
         List<WebElement> rows = waiting(d).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#calls-table tbody tr"), 2));
         assertThat(d.getCurrentUrl()).contains("view=calls").contains("range=1h");
         assertThat(rows.get(0).getText()).contains("alice");
@@ -135,13 +153,26 @@ class UiBrowserIT {
         waiting(d).until(ExpectedConditions.urlContains("sort=finalStatus"));
         waiting(d).until(ExpectedConditions.attributeContains(By.cssSelector("#calls-table tbody tr:first-child"), "class", "st-2xx"));
         engineer.screenshot("search");
+        assertAccessible(engineer, "search");
 
-        // A bookmarked search reproduces the page.
+        // An old link with a filter the call list does not take says so instead of ignoring it silently.
+        d.get(base + "/?view=calls&range=1h&method=INVITE");
+        waiting(d).until(ExpectedConditions.textToBe(By.id("ignored-filters"), "Not applied to the call list: Method = INVITE."));
+
+                // A bookmarked search reproduces the page.
         d.get(base + "/?view=messages&range=24h");
         waiting(d).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#messages-table tbody tr"), api.totalMessages()));
         assertThat(d.findElement(By.id("range")).getAttribute("value")).isEqualTo("24h");
         d.findElement(By.cssSelector("#messages-table tbody tr:first-child td:first-child button")).click();
         waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.id("message-detail"), "INVITE sip:bob@192.0.2.20 SIP/2.0"));
+        // the message opens directly under its row, not after the table: under the first, then under the third
+        assertThat(js(d, "return document.getElementById('message-detail').closest('tr').previousElementSibling"
+                + " === document.querySelector('#messages-table tbody tr:first-child')")).isEqualTo(true);
+        WebElement third = d.findElements(By.cssSelector("#messages-table tbody tr:not(.detail-row)")).get(2);
+        third.findElement(By.cssSelector("td:first-child button")).click();
+        waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.id("message-detail"), "INVITE sip:bob@192.0.2.30 SIP/2.0"));
+        assertThat(js(d, "return document.getElementById('message-detail').closest('tr').previousElementSibling === arguments[0]", third)).isEqualTo(true);
+        assertThat(d.findElements(By.id("message-detail"))).hasSize(1);
 
         // Any SIP header: the input takes "NAME: value", the URL and the API carry header.NAME=value.
         WebElement header = d.findElement(By.id("f-header"));
@@ -172,7 +203,7 @@ class UiBrowserIT {
         assertThat(d.findElements(By.cssSelector("svg.ladder .host-name"))).extracting(WebElement::getText)
                 .containsExactly("alice-phone", "kamailio-edge", "bob-pbx");
         assertThat(arrows).extracting(a -> a.findElement(By.cssSelector("text.label")).getText())
-                .startsWith("INVITE", "100 Trying", "INVITE", "INVITE (retransmission)", "180 Ringing");
+                .startsWith("INVITE", "100 Trying", "INVITE", "INVITE (retransmission 1)", "180 Ringing");
         assertThat(d.findElements(By.cssSelector(".legs li"))).hasSize(2);
         // The call's record above the ladder, in words.
         assertThat(d.findElement(By.id("call-record")).getText()).contains("Completed: the caller ended it",
@@ -200,6 +231,7 @@ class UiBrowserIT {
         waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.id("detail"), "SIP/2.0 200 OK"));
         assertThat(d.findElements(By.cssSelector("#detail .clock-note"))).isEmpty();
         engineer.screenshot("ladder");
+        assertAccessible(engineer, "call flow");
 
         d.findElement(By.id("tab-qos")).click();
         // the diagnosis first, in words, then one row per stream
@@ -213,6 +245,7 @@ class UiBrowserIT {
         assertThat(d.findElements(By.cssSelector("#panel-qos figcaption"))).extracting(WebElement::getText)
                 .containsExactly("report_blocks.0.fraction_lost", "report_blocks.0.packets_lost", "report_blocks.0.ia_jitter");
         engineer.screenshot("qos");
+        assertAccessible(engineer, "QoS tab");
         assertThat(engineer.cspViolations()).isEmpty();
     }
 
@@ -231,6 +264,9 @@ class UiBrowserIT {
         WebElement url = waiting(d).until(ExpectedConditions.presenceOfElementLocated(By.id("share-url")));
         shareUrl = url.getAttribute("value");
         assertThat(shareUrl).isEqualTo(base + "/embed/share-1");
+        // the dialog names the sites that may frame the link (homer.ui.embed.allowed-origins)
+        assertThat(d.findElement(By.id("share-origins")).getText())
+                .isEqualTo("May be framed by: http://127.0.0.2:" + allowedPortal.port() + " (homer.ui.embed.allowed-origins).");
     }
 
     @Test
@@ -269,6 +305,9 @@ class UiBrowserIT {
             // payload types are named without a login too (a name only the fake's endpoint can have given)
             assertThat(d.findElement(By.cssSelector("#detail abbr.hep-type")).getText()).isEqualTo("SIP");
             assertThat(d.findElements(By.id("username"))).isEmpty();
+            // the embed names the zone of its times: the customer's browser's
+            String zone = (String) js(d, "return Intl.DateTimeFormat().resolvedOptions().timeZone");
+            assertThat(d.findElement(By.id("embed-zone")).getText()).startsWith("Times are in " + zone);
             // The only link leads to the shared PCAP: nothing navigates into the engineer UI.
             assertThat(d.findElements(By.cssSelector("a"))).extracting(a -> a.getAttribute("href"))
                     .containsExactly(base + "/api/v1/shared/share-1/pcap");
@@ -279,6 +318,7 @@ class UiBrowserIT {
             d.findElement(By.id("download-pcap")).click();
             assertThat(Files.readAllBytes(awaitDownload(customer.downloads))).isEqualTo(FakeHomerApi.PCAP);
             assertThat(customer.cspViolations()).isEmpty();
+            assertAccessible(customer, "embed");
             d.switchTo().defaultContent();
             customer.screenshot("embed");
         }
@@ -380,6 +420,7 @@ class UiBrowserIT {
         assertThat(d.findElements(By.cssSelector("#live-messages tbody tr"))).hasSize(items.size());
         assertThat(d.findElement(By.cssSelector("#live-messages tbody tr:first-child")).getText()).contains("200").contains("192.0.2.20:5060");
         engineer.screenshot("live");
+        assertAccessible(engineer, "live");
 
         // Keyboard: ↓ moves between calls, Enter opens one.
         d.findElement(By.id("live-view-calls")).click();
@@ -430,6 +471,7 @@ class UiBrowserIT {
         }
         assertThat(dataTable(d, "chart-methods").get(2).subList(1, 4)).containsExactly("4", "2", "3");
         engineer.screenshot("dashboard");
+        assertAccessible(engineer, "dashboard");
 
         // The range and node are in the URL, and a reload shows the same page.
         new org.openqa.selenium.support.ui.Select(d.findElement(By.id("range"))).selectByVisibleText("Last 24 h");
@@ -446,6 +488,21 @@ class UiBrowserIT {
         waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#dashboard .empty"), "No calls"));
         assertThat(d.findElements(By.cssSelector("#dashboard figure.chart"))).isEmpty();
         assertThat(engineer.cspViolations()).isEmpty();
+
+        // Each tile opens the matching search over the same range: the 503 of the status mix, the calls with final
+        // status 503 (the form shows the filter); with a node (a filter of messages only), that node's messages.
+        d.get(base + "/dashboard?range=custom&from=2026-01-01T10:00:00.000Z&to=2026-01-01T11:00:00.000Z");
+        waiting(d).until(ExpectedConditions.elementToBeClickable(By.xpath("//*[@id='tile-status']//a[contains(., '503')]"))).click();
+        waiting(d).until(ExpectedConditions.presenceOfElementLocated(By.id("f-status")));
+        String url = java.net.URLDecoder.decode(d.getCurrentUrl(), StandardCharsets.UTF_8);
+        assertThat(url).startsWith(base + "/?").contains("view=calls", "status=503", "range=custom",
+                "from=2026-01-01T10:00:00.000Z", "to=2026-01-01T11:00:00.000Z");
+        assertThat(d.findElement(By.id("f-status")).getAttribute("value")).isEqualTo("503");
+        d.get(base + "/dashboard?range=custom&from=2026-01-01T10:00:00.000Z&to=2026-01-01T11:00:00.000Z&node=kamailio-edge");
+        waiting(d).until(ExpectedConditions.elementToBeClickable(By.cssSelector("#tile-calls a"))).click();
+        waiting(d).until(ExpectedConditions.urlContains("view=messages"));
+        assertThat(java.net.URLDecoder.decode(d.getCurrentUrl(), StandardCharsets.UTF_8)).contains("node=kamailio-edge", "from=2026-01-01T10:00:00.000Z");
+        assertThat(d.findElement(By.id("f-node")).getAttribute("value")).isEqualTo("kamailio-edge");
     }
 
     private static String tileValue(WebDriver d, String id) {
@@ -518,6 +575,7 @@ class UiBrowserIT {
         assertThat(d.findElements(carol)).isEmpty();
         assertThat(api.userItems()).doesNotContainKey("carol");
         engineer.screenshot("admin-users");
+        assertAccessible(engineer, "admin users");
         assertNoMarkup(engineer);
     }
 
@@ -582,6 +640,7 @@ class UiBrowserIT {
         waiting(d).until(ExpectedConditions.textMatches(By.cssSelector(".token-once [role=status]"), java.util.regex.Pattern.compile("Copied|Ctrl\\+C")));
         waiting(d).until(ExpectedConditions.textToBe(By.cssSelector("#tokens-table td.name"), FakeHomerApi.IMG));
         engineer.screenshot("admin-tokens");
+        assertAccessible(engineer, "admin tokens");
 
         d.findElement(By.cssSelector("#tokens-table button.danger")).click();
         d.findElement(By.cssSelector("#tokens-table button.confirm")).click();
@@ -747,6 +806,7 @@ class UiBrowserIT {
         d.findElement(By.linkText("Tenants")).click();
         waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#tenants-table"), "token acme export"));
         engineer.screenshot("admin-tenants");
+        assertAccessible(engineer, "admin tenants");
         d.findElement(acme).findElement(By.cssSelector("button.danger")).click();
         loads = loads(d);
         d.findElement(acme).findElement(By.cssSelector("button.confirm")).click();
@@ -867,7 +927,7 @@ class UiBrowserIT {
     }
 
     @Test
-    @Order(17)
+    @Order(18)
     void theHeaderCountsFiringAlertsThePageListsThemAndEachOpensItsSearchAndDashboard() {
         var d = engineer.driver;
         d.get(base + "/");
@@ -910,5 +970,389 @@ class UiBrowserIT {
         assertThat(d.getCurrentUrl()).contains("node=" + FakeHomerApi.ALERT_NODE).contains("range=custom");
         waiting(d).until(ExpectedConditions.attributeToBe(By.id("d-node"), "value", FakeHomerApi.ALERT_NODE));
         assertThat(engineer.cspViolations()).isEmpty();
+    }
+
+    /** No serious or critical violation of axe-core's rules on the page (or frame) shown. */
+    static void assertAccessible(Browser b, String page) {
+        assertThat(b.accessibilityViolations()).as("accessibility of the %s page", page).isEmpty();
+    }
+
+    /** A fresh browser of the given width, logged in as the admin. */
+    static Browser loggedIn(int width) {
+        Browser b = new Browser();
+        b.driver.manage().window().setSize(new org.openqa.selenium.Dimension(width, 1000));
+        b.driver.get(base + "/login");
+        b.driver.findElement(By.id("username")).sendKeys(FakeHomerApi.USER);
+        b.driver.findElement(By.id("password")).sendKeys(FakeHomerApi.PASSWORD, Keys.ENTER);
+        waiting(b.driver).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("button.logout")));
+        return b;
+    }
+
+    static String callUrl(String callId, String query) {
+        return base + "/call/" + URLEncoder.encode(callId, StandardCharsets.UTF_8) + query;
+    }
+
+    static Object js(WebDriver d, String script, Object... args) {
+        return ((JavascriptExecutor) d).executeScript(script, args);
+    }
+
+    @Test
+    @Order(19)
+    void drawsFailuresApartAndMarksSdpRetransmissionsAndRequestsWithoutAResponse() {
+        try (Browser b = loggedIn(1400)) {
+            var d = b.driver;
+            d.get(callUrl(FakeHomerApi.FAILED_CALL, ""));
+            List<WebElement> arrows = waiting(d).until(ExpectedConditions.numberOfElementsToBe(
+                    By.cssSelector("svg.ladder g.arrow"), api.messageCount(FakeHomerApi.FAILED_CALL)));
+            assertThat(arrows).extracting(a -> a.findElement(By.cssSelector("text.label")).getText()).containsExactly(
+                    "INVITE", "407 Proxy Authentication Requir…", "ACK", "INVITE", "100 Trying",
+                    "INVITE", "INVITE (retransmission 1)", "INVITE (retransmission 2)", "INVITE (retransmission 3)",
+                    "INVITE", "183 Session Progress", "603 Decline", "ACK", "503 Service Unavailable", "ACK");
+            // The marks under each arrow, in words: the failure's class, the SDP (codec, direction), how often a
+            // request was sent and that it never got an answer; nothing under the others.
+            assertThat(arrows).extracting(a -> a.findElements(By.cssSelector("text.notes")).stream().map(WebElement::getText).findFirst().orElse(""))
+                    .containsExactly("SDP PCMU", "client error", "", "SDP PCMU", "",
+                            "SDP PCMU · sent 4× · no response", "SDP PCMU", "SDP PCMU", "SDP PCMU",
+                            "SDP PCMU", "SDP PCMA sendonly", "global failure", "", "server error", "");
+            assertThat(d.findElements(By.cssSelector("svg.ladder g.arrow.retrans"))).hasSize(3);
+            assertThat(arrows.get(5).getAttribute("aria-label")).contains("sent 4×, no response");
+            assertThat(arrows.get(13).getAttribute("aria-label")).contains("server error");
+
+            // 4xx, 5xx and 6xx each in its own colour, none the colour of a request; provisional responses lighter.
+            java.util.function.Function<WebElement, String> stroke = a -> (String) js(d,
+                    "return getComputedStyle(arguments[0].querySelector('.shaft')).stroke", a);
+            java.util.function.Function<WebElement, String> tint = a -> (String) js(d,
+                    "return getComputedStyle(arguments[0].querySelector('.hit')).fill", a);
+            assertThat(List.of(stroke.apply(arrows.get(1)), stroke.apply(arrows.get(13)), stroke.apply(arrows.get(11)), stroke.apply(arrows.get(0))))
+                    .doesNotHaveDuplicates();
+            assertThat(List.of(tint.apply(arrows.get(1)), tint.apply(arrows.get(13)), tint.apply(arrows.get(11)), tint.apply(arrows.get(0))))
+                    .doesNotHaveDuplicates();
+            assertThat(arrows.get(1).getAttribute("class")).contains("st-4xx", "failure");
+            assertThat(arrows.get(13).getAttribute("class")).contains("st-5xx", "failure");
+            assertThat(arrows.get(11).getAttribute("class")).contains("st-6xx", "failure");
+            java.util.function.Function<WebElement, Double> opacity = a -> Double.valueOf((String) js(d,
+                    "return getComputedStyle(arguments[0].querySelector('text.label')).opacity", a));
+            assertThat(opacity.apply(arrows.get(4))).isLessThan(1.0);
+            assertThat(opacity.apply(arrows.get(10))).isLessThan(1.0);
+            assertThat(opacity.apply(arrows.get(13))).isEqualTo(1.0);
+            assertThat(opacity.apply(arrows.get(0))).isEqualTo(1.0);
+            // the message pane beside the ladder at 1400 px: it covers no column
+            arrows.get(13).click();
+            waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.id("detail"), "SIP/2.0 503 Service Unavailable"));
+            assertThat(d.findElement(By.cssSelector(".flow")).getAttribute("class")).doesNotContain("stacked");
+            assertWholeLadderVisible(d);
+            assertThat(d.findElement(By.id("detail")).getRect().getX())
+                    .isGreaterThanOrEqualTo(d.findElement(By.cssSelector(".ladder-scroll")).getRect().getX()
+                            + d.findElement(By.cssSelector(".ladder-scroll")).getRect().getWidth());
+            b.screenshot("ladder-failures");
+            assertAccessible(b, "failed call's ladder");
+            assertThat(b.cspViolations()).isEmpty();
+        }
+    }
+
+    /** The ladder's scroll box shows all of the diagram's width: the last column is not cut. */
+    static void assertWholeLadderVisible(WebDriver d) {
+        WebElement scroll = d.findElement(By.cssSelector(".ladder-scroll"));
+        long scrollWidth = (Long) js(d, "return arguments[0].scrollWidth", scroll);
+        long clientWidth = (Long) js(d, "return arguments[0].clientWidth", scroll);
+        assertThat(scrollWidth).as("ladder width %d shown in %d", scrollWidth, clientWidth).isLessThanOrEqualTo(clientWidth);
+    }
+
+    @Test
+    @Order(20)
+    void eachCallTabHasItsOwnUrl() {
+        try (Browser b = loggedIn(1400)) {
+            var d = b.driver;
+            d.get(callUrl(FakeHomerApi.CALL, "?from=x"));
+            waiting(d).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("svg.ladder g.arrow")));
+            assertThat(d.getCurrentUrl()).doesNotContain("tab=");
+            // each page's title says what it shows, so that tabs differ
+            assertThat(d.getTitle()).isEqualTo("Call " + FakeHomerApi.CALL + " — hepstack");
+            d.findElement(By.id("tab-messages")).click();
+            waiting(d).until(ExpectedConditions.urlContains("tab=messages"));
+            assertThat(d.getCurrentUrl()).contains("from=x");
+            // the linked tab opens as it was left, after a reload and from a pasted link
+            d.navigate().refresh();
+            waiting(d).until(ExpectedConditions.attributeToBe(By.id("tab-messages"), "aria-selected", "true"));
+            assertThat(d.findElement(By.id("panel-messages")).isDisplayed()).isTrue();
+            assertThat(d.findElement(By.id("panel-flow")).isDisplayed()).isFalse();
+            // in the messages tab too, a message opens under its row
+            WebElement row = d.findElements(By.cssSelector("#call-messages tbody tr")).get(2);
+            row.findElement(By.cssSelector("td:first-child button")).click();
+            WebElement under = waiting(d).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#call-messages tr.detail-row")));
+            assertThat(js(d, "return arguments[0].previousElementSibling === arguments[1]", under, row)).isEqualTo(true);
+            assertThat(under.getText()).contains("INVITE sip:bob@192.0.2.30 SIP/2.0");
+            d.get(callUrl(FakeHomerApi.CALL, "?tab=logs"));
+            waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.id("panel-logs"), "routing INVITE"));
+            assertThat(d.findElement(By.id("tab-logs")).getAttribute("aria-selected")).isEqualTo("true");
+            // keyboard: ← goes to the QoS tab and its URL
+            d.findElement(By.id("tab-logs")).sendKeys(Keys.ARROW_LEFT);
+            waiting(d).until(ExpectedConditions.urlContains("tab=qos"));
+            d.findElement(By.id("tab-flow")).click();
+            waiting(d).until(x -> !x.getCurrentUrl().contains("tab="));
+            d.findElement(By.cssSelector(".mainnav a[href='/dashboard']")).click();
+            waiting(d).until(ExpectedConditions.titleIs("Dashboard — hepstack"));
+            d.get(base + "/admin/aliases");
+            waiting(d).until(ExpectedConditions.titleIs("Host aliases (admin) — hepstack"));
+            d.get(base + "/?view=calls");
+            waiting(d).until(ExpectedConditions.titleIs("Search — hepstack"));
+            // a tab that does not exist shows the ladder
+            d.get(callUrl(FakeHomerApi.CALL, "?tab=nonsense"));
+            waiting(d).until(ExpectedConditions.attributeToBe(By.id("tab-flow"), "aria-selected", "true"));
+        }
+    }
+
+    @Test
+    @Order(21)
+    void copiesTheRawMessageAndStacksItsPaneUnderTheLadderAt1024Px() throws IOException {
+        try (Browser b = loggedIn(1024)) {
+            var d = b.driver;
+            d.get(callUrl(FakeHomerApi.FAILED_CALL, ""));
+            List<WebElement> arrows = waiting(d).until(ExpectedConditions.numberOfElementsToBe(
+                    By.cssSelector("svg.ladder g.arrow"), api.messageCount(FakeHomerApi.FAILED_CALL)));
+            waiting(d).until(ExpectedConditions.attributeContains(By.cssSelector(".flow"), "class", "stacked"));
+            arrows.get(10).sendKeys(Keys.ENTER);
+            waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.id("detail"), "SIP/2.0 183 Session Progress"));
+            // all four columns visible, the message below the ladder
+            assertWholeLadderVisible(d);
+            var ladder = d.findElement(By.cssSelector(".ladder-scroll")).getRect();
+            assertThat(d.findElement(By.id("detail")).getRect().getY()).isGreaterThanOrEqualTo(ladder.getY() + ladder.getHeight());
+            b.screenshot("ladder-stacked");
+            assertAccessible(b, "ladder at 1024 px");
+
+            // Copy raw message: the text as captured, CRLF and SDP included (the clipboard is recorded, not read:
+            // reading it needs a permission prompt)
+            js(d, "window.__copied = null; navigator.clipboard.writeText = (t) => { window.__copied = t; return Promise.resolve(); };");
+            d.findElement(By.cssSelector("#detail button.copy-raw")).click();
+            waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#detail .copied"), "Copied."));
+            // compared as JSON: WebDriver hands strings back with their CR LF turned into LF
+            assertThat(js(d, "return JSON.stringify(window.__copied)"))
+                    .isEqualTo(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(api.raw(FakeHomerApi.FAILED_CALL, 10)));
+            // refused by the browser: the text is selected for Ctrl+C instead
+            js(d, "navigator.clipboard.writeText = () => Promise.reject(new Error('denied'));");
+            d.findElement(By.cssSelector("#detail button.copy-raw")).click();
+            waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#detail .copied"), "press Ctrl+C"));
+            assertThat((String) js(d, "return String(getSelection())")).startsWith("SIP/2.0 183 Session Progress").contains("a=sendonly");
+
+            // widened to 1400 px, the pane goes beside the ladder again
+            d.manage().window().setSize(new org.openqa.selenium.Dimension(1400, 1000));
+            waiting(d).until(x -> !x.findElement(By.cssSelector(".flow")).getAttribute("class").contains("stacked"));
+            assertWholeLadderVisible(d);
+        }
+    }
+
+    @Test
+    @Order(22)
+    void showsEveryTimeInTheZoneTheUserChoseAndRemembersItPerUser() throws Exception {
+        try (Browser b = loggedIn(1400)) {
+            var d = b.driver;
+            String browserZone = (String) js(d, "return Intl.DateTimeFormat().resolvedOptions().timeZone");
+            // a zone without summer time and half an hour off (as the browser lists it: ICU's canonical names), so the test holds on any date and is not the browser's
+            ZoneId darwin = ZoneId.of("Australia/Darwin");
+            assertThat(browserZone).isNotEqualTo(darwin.getId());
+            String ts = api.timestamp(FakeHomerApi.CALL, 0);
+            Instant first = Instant.parse(ts);
+            DateTimeFormatter clock = DateTimeFormatter.ofPattern("HH:mm:ss.SSSSSS");
+            DateTimeFormatter full = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS");
+
+            d.get(callUrl(FakeHomerApi.CALL, ""));
+            waiting(d).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("svg.ladder g.arrow")));
+            assertThat(new org.openqa.selenium.support.ui.Select(d.findElement(By.id("time-zone"))).getFirstSelectedOption().getAttribute("value"))
+                    .isEqualTo("local");
+            assertThat(d.findElement(By.cssSelector("svg.ladder g.arrow text.ts")).getText())
+                    .isEqualTo(clock.format(first.atZone(ZoneId.of(browserZone))));
+            new org.openqa.selenium.support.ui.Select(d.findElement(By.id("time-zone"))).selectByValue(darwin.getId());
+            // the page is shown again in the zone chosen: the ladder's times (microseconds), its zone, the message's time
+            waiting(d).until(ExpectedConditions.textToBe(By.cssSelector("svg.ladder g.arrow text.ts"), clock.format(first.atZone(darwin))));
+            assertThat(d.findElement(By.cssSelector("svg.ladder text.zone:nth-of-type(2)")).getText()).isEqualTo("Australia/Darwin");
+            d.findElement(By.cssSelector("svg.ladder g.arrow")).click();
+            waiting(d).until(ExpectedConditions.textToBe(By.cssSelector("#detail dl.meta time"), full.format(first.atZone(darwin)) + " GMT+9:30"));
+            // remembered across a reload
+            d.navigate().refresh();
+            waiting(d).until(ExpectedConditions.textToBe(By.cssSelector("svg.ladder g.arrow text.ts"), clock.format(first.atZone(darwin))));
+            // the messages tab (milliseconds, the zone named)
+            d.findElement(By.id("tab-messages")).click();
+            assertThat(d.findElement(By.cssSelector("#panel-messages tbody tr td")).getText())
+                    .isEqualTo(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS").format(first.atZone(darwin)) + " GMT+9:30");
+
+            // the custom range is entered and shown in the zone too
+            d.get(base + "/?view=calls&range=custom&from=2026-01-01T04:30:15.000Z&to=2026-01-01T05:30:00.000Z");
+            waiting(d).until(ExpectedConditions.presenceOfElementLocated(By.id("search-button")));
+            assertThat(d.findElement(By.id("from")).getAttribute("value")).isEqualTo("2026-01-01T14:00:15");
+            assertThat(d.findElement(By.id("range-zone")).getText()).isEqualTo("Australia/Darwin, GMT+9:30");
+            js(d, "document.getElementById('from').value = '2026-02-01T09:15:00'");
+            d.findElement(By.id("search-button")).click();
+            waiting(d).until(x -> java.net.URLDecoder.decode(x.getCurrentUrl(), StandardCharsets.UTF_8).contains("from=2026-01-31T23:45:00.000Z"));
+
+            // a chart's time axis around a single point spans two minutes, not years
+            Object span = ((JavascriptExecutor) d).executeAsyncScript("const done = arguments[0];"
+                    + "import('/js/time.js').then((t) => { const r = t.timeAxis({}).x.range(null, 1700000000, 1700000000); done(r[1] - r[0]); });");
+            assertThat(((Number) span).longValue()).isEqualTo(120);
+
+            // another user of this browser keeps their own setting: the browser's zone
+            d.findElement(By.cssSelector("button.logout")).click();
+            waiting(d).until(ExpectedConditions.urlContains("/login"));
+            d.findElement(By.id("username")).sendKeys(FakeHomerApi.VIEWER);
+            d.findElement(By.id("password")).sendKeys(FakeHomerApi.VIEWER_PASSWORD, Keys.ENTER);
+            waiting(d).until(ExpectedConditions.presenceOfElementLocated(By.id("time-zone")));
+            d.get(callUrl(FakeHomerApi.CALL, ""));
+            waiting(d).until(ExpectedConditions.textToBe(By.cssSelector("svg.ladder g.arrow text.ts"), clock.format(first.atZone(ZoneId.of(browserZone)))));
+            assertThat(new org.openqa.selenium.support.ui.Select(d.findElement(By.id("time-zone"))).getFirstSelectedOption().getAttribute("value"))
+                    .isEqualTo("local");
+        }
+    }
+
+    static List<String> hostNames(WebDriver d) {
+        return d.findElements(By.cssSelector("svg.ladder .host-name")).stream().map(WebElement::getText).toList();
+    }
+
+    static int arrowCount(WebDriver d) {
+        return d.findElements(By.cssSelector("svg.ladder g.arrow")).size();
+    }
+
+    @Test
+    @Order(23)
+    void filtersTheLadderByLegHostPayloadAndMethodFoldsItAndMergesPorts() {
+        try (Browser b = loggedIn(1400)) {
+            var d = b.driver;
+            d.get(callUrl(FakeHomerApi.FAILED_CALL, ""));
+            int all = api.messageCount(FakeHomerApi.FAILED_CALL);
+            waiting(d).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("svg.ladder g.arrow"), all));
+            // bob-pbx answered on a second port: a column of its own until merged
+            assertThat(hostNames(d)).containsExactly("alice-phone", "kamailio-edge", "bob-pbx", "192.0.2.30");
+
+            // Compact: no retransmission (3) and no provisional response (100, 183); the count stays on the first
+            // transmission. Kept in the URL, so a reload keeps it; the checkbox keeps the keyboard focus.
+            d.findElement(By.id("ladder-compact")).sendKeys(Keys.SPACE);
+            waiting(d).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("svg.ladder g.arrow"), all - 5));
+            assertThat(d.switchTo().activeElement().getAttribute("id")).isEqualTo("ladder-compact");
+            assertThat(d.findElements(By.cssSelector("svg.ladder g.arrow text.notes"))).extracting(WebElement::getText)
+                    .contains("SDP PCMU · sent 4× · no response");
+            assertThat(d.findElements(By.cssSelector("svg.ladder g.arrow.retrans, svg.ladder g.arrow.prov"))).isEmpty();
+            assertThat(d.getCurrentUrl()).contains("compact=1");
+            d.navigate().refresh();
+            waiting(d).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("svg.ladder g.arrow"), all - 5));
+            assertThat(d.findElement(By.id("ladder-compact")).isSelected()).isTrue();
+            d.findElement(By.id("ladder-compact")).click();
+            waiting(d).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("svg.ladder g.arrow"), all));
+
+            // One leg: its four messages between its two columns.
+            var leg = new org.openqa.selenium.support.ui.Select(d.findElement(By.id("ladder-leg")));
+            leg.selectByValue(FakeHomerApi.FAILED_C);
+            waiting(d).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("svg.ladder g.arrow"), 4));
+            assertThat(hostNames(d)).containsExactly("kamailio-edge", "192.0.2.30");
+            assertThat(d.getCurrentUrl()).contains("leg=");
+            new org.openqa.selenium.support.ui.Select(d.findElement(By.id("ladder-leg"))).selectByValue("");
+
+            // One host (by its alias): the messages from or to its address, on either port.
+            var host = new org.openqa.selenium.support.ui.Select(d.findElement(By.id("ladder-host")));
+            assertThat(host.getOptions()).extracting(WebElement::getText).contains("bob-pbx (192.0.2.30)");
+            host.selectByValue("192.0.2.30");
+            waiting(d).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("svg.ladder g.arrow"), 8));
+            new org.openqa.selenium.support.ui.Select(d.findElement(By.id("ladder-host"))).selectByValue("");
+
+            // One method: its requests and the responses to them.
+            new org.openqa.selenium.support.ui.Select(d.findElement(By.id("ladder-method"))).selectByValue("ACK");
+            waiting(d).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("svg.ladder g.arrow"), 3));
+            assertThat(d.findElements(By.cssSelector("svg.ladder g.arrow text.label"))).extracting(WebElement::getText).containsOnly("ACK");
+            new org.openqa.selenium.support.ui.Select(d.findElement(By.id("ladder-method"))).selectByValue("");
+
+            // Payload type by name (the API's): every message of this call is SIP.
+            var payload = new org.openqa.selenium.support.ui.Select(d.findElement(By.id("ladder-payload")));
+            assertThat(payload.getOptions()).extracting(WebElement::getText).containsExactly("All", "SIP");
+            payload.selectByVisibleText("SIP");
+            waiting(d).until(ExpectedConditions.urlContains("payload=1"));
+            assertThat(arrowCount(d)).isEqualTo(all);
+
+            // Merge ports: one column per address, its ports listed.
+            d.findElement(By.id("ladder-merge")).click();
+            waiting(d).until(x -> hostNames(x).size() == 3);
+            assertThat(hostNames(d)).containsExactly("alice-phone", "kamailio-edge", "bob-pbx");
+            assertThat(d.findElements(By.cssSelector("svg.ladder .host-addr"))).extracting(WebElement::getText)
+                    .containsExactly("192.0.2.10:5060", "192.0.2.20:5060", "192.0.2.30:5060,5062");
+            assertThat(arrowCount(d)).isEqualTo(all);
+            b.screenshot("ladder-filters");
+            assertAccessible(b, "ladder filters");
+            assertThat(b.cspViolations()).isEmpty();
+        }
+    }
+
+    @Test
+    @Order(24)
+    void comparesTwoMessagesLineByLine() {
+        try (Browser b = loggedIn(1400)) {
+            var d = b.driver;
+            d.get(callUrl(FakeHomerApi.FAILED_CALL, ""));
+            List<WebElement> arrows = waiting(d).until(ExpectedConditions.numberOfElementsToBe(
+                    By.cssSelector("svg.ladder g.arrow"), api.messageCount(FakeHomerApi.FAILED_CALL)));
+            // the challenged INVITE, then by keyboard "Compare with…" and the INVITE sent again with credentials' CSeq
+            arrows.get(0).sendKeys(Keys.ENTER);
+            WebElement compare = waiting(d).until(ExpectedConditions.elementToBeClickable(By.cssSelector("#detail button.compare")));
+            compare.sendKeys(Keys.ENTER);
+            waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#detail .compare-hint"), "Now select the message"));
+            arrows.get(3).sendKeys(Keys.ENTER);
+            waiting(d).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#detail pre.diff")));
+            // only what differs is marked: the Via branch and the CSeq; the rest (SDP body included) is common
+            assertThat(d.findElements(By.cssSelector("#detail pre.diff .del"))).extracting(WebElement::getText)
+                    .containsExactly("− Via: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK-f1", "− CSeq: 1 INVITE");
+            assertThat(d.findElements(By.cssSelector("#detail pre.diff .add"))).extracting(WebElement::getText)
+                    .containsExactly("+ Via: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK-f2", "+ CSeq: 2 INVITE");
+            assertThat(d.findElements(By.cssSelector("#detail pre.diff .diff-line"))).extracting(WebElement::getText)
+                    .contains("  m=audio 40000 RTP/AVP 0 8", "  Call-ID: " + FakeHomerApi.FAILED_CALL);
+            assertThat(d.findElement(By.cssSelector("#detail [role=status]")).getText()).isEqualTo("2 lines only in −, 2 only in +.");
+            b.screenshot("compare");
+            assertAccessible(b, "compared messages");
+            // back to the second message alone
+            d.findElement(By.cssSelector("#detail button.compare-close")).click();
+            waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#detail pre.sip"), "CSeq: 2 INVITE"));
+
+            // a retransmission is the same message
+            arrows.get(5).click();
+            waiting(d).until(ExpectedConditions.elementToBeClickable(By.cssSelector("#detail button.compare"))).click();
+            arrows.get(6).click();
+            waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#detail [role=status]"), "The two messages are identical."));
+            assertThat(d.findElements(By.cssSelector("#detail pre.diff .del, #detail pre.diff .add"))).isEmpty();
+            assertThat(b.cspViolations()).isEmpty();
+        }
+    }
+
+    /** The Call-IDs of the rows shown (not hidden) in a live table. */
+    static List<String> shownRows(WebDriver d, String table) {
+        return d.findElements(By.cssSelector("#" + table + " tbody tr")).stream().filter(WebElement::isDisplayed)
+                .map(r -> r.getAttribute("data-call-id") != null ? r.getAttribute("data-call-id") : r.findElement(By.cssSelector("td:last-child")).getText())
+                .toList();
+    }
+
+    @Test
+    @Order(25)
+    void showsCallsRegistrationsOptionsOrOtherTrafficAloneInTheLiveView() {
+        var items = api.liveItems();
+        try (Browser b = loggedIn(1400)) {
+            var d = b.driver;
+            d.get(base + "/live?traffic=registrations");
+            waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.id("live-count"), items.size() + " received"));
+            // every message is received and counted; only the registration is shown, with its method and addresses
+            assertThat(shownRows(d, "live-calls")).containsExactly(FakeHomerApi.REGISTRATION);
+            WebElement reg = d.findElement(By.cssSelector("#live-calls tr[data-call-id='" + FakeHomerApi.REGISTRATION + "']"));
+            assertThat(reg.findElement(By.cssSelector("td.method")).getText()).isEqualTo("REGISTER");
+            assertThat(reg.findElement(By.cssSelector("td.address")).getText()).isEqualTo("192.0.2.10:5060 → 192.0.2.20:5060");
+            assertThat(d.findElement(By.id("live-traffic-registrations")).getAttribute("aria-pressed")).isEqualTo("true");
+
+            d.findElement(By.id("live-traffic-options")).click();
+            waiting(d).until(ExpectedConditions.urlContains("traffic=options"));
+            assertThat(shownRows(d, "live-calls")).containsExactly(FakeHomerApi.OPTIONS_PING);
+            d.findElement(By.id("live-traffic-calls")).click();
+            assertThat(shownRows(d, "live-calls")).containsExactlyInAnyOrder(FakeHomerApi.CALL, FakeHomerApi.B_LEG);
+            d.findElement(By.id("live-traffic-other")).click();
+            assertThat(shownRows(d, "live-calls")).isEmpty();
+            // the messages view shows the same traffic: the ping and its answer
+            d.findElement(By.id("live-traffic-options")).click();
+            d.findElement(By.id("live-view-messages")).click();
+            assertThat(shownRows(d, "live-messages")).containsExactly(FakeHomerApi.OPTIONS_PING, FakeHomerApi.OPTIONS_PING);
+            d.findElement(By.id("live-traffic-all")).click();
+            waiting(d).until(x -> !x.getCurrentUrl().contains("traffic="));
+            assertThat(shownRows(d, "live-messages")).hasSize(items.size());
+            assertAccessible(b, "live traffic");
+        }
     }
 }

@@ -22,4 +22,11 @@ class DefaultEmbedPolicyTest {
                 .expectHeader().value("Content-Security-Policy", csp -> assertThat(csp).endsWith("frame-ancestors 'none'"))
                 .expectHeader().doesNotExist("X-Frame-Options").expectBody(Void.class);
     }
+
+    @Test
+    void tellsTheShareDialogThatNoOriginMayFrameTheEmbed() {
+        web.get().uri("/ui/embed").exchange()
+                .expectStatus().isOk()
+                .expectBody().json("{\"allowedOrigins\": []}", true);
+    }
 }

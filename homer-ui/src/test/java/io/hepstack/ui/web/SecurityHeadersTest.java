@@ -116,4 +116,11 @@ class SecurityHeadersTest {
                 .expectStatus().isNotFound()
                 .expectHeader().valueEquals("X-Frame-Options", "DENY").expectBody(Void.class);
     }
+
+    @Test
+    void tellsTheShareDialogWhichOriginsMayFrameTheEmbed() {
+        web.get().uri("/ui/embed").exchange()
+                .expectStatus().isOk()
+                .expectBody().json("{\"allowedOrigins\": [\"https://portal.example.com\", \"http://127.0.0.2:8443\"]}", true);
+    }
 }
