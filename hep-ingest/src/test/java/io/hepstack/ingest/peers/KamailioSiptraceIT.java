@@ -172,7 +172,9 @@ class KamailioSiptraceIT {
             assertThat(count("select count(*) from messages where " + like + " and status = 100"))
                     .isEqualTo(CALLS);
             // the collector's call records: each call completed by the caller's BYE, its copies at the proxy
-            // counted once (INVITE, 100, 180, 200, ACK, BYE, 200), its 100 ms of talk (sipp -d 100) measured
+            // counted once (INVITE, 100, 180, 200, ACK, BYE, 200), its 100 ms of talk (sipp -d 100) measured: at
+            // least 90 ms, as SIPp's pause timer may fire before the full 100 ms have passed (one call of a CI run
+            // measured 99 ms, the answer's and the BYE's capture times cut to whole ms)
             long recordsDeadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (count("select count(*) from call_records where " + like + " and state = 'completed'") < CALLS
                     && System.nanoTime() < recordsDeadline) {
@@ -180,7 +182,7 @@ class KamailioSiptraceIT {
             }
             assertThat(count("select count(*) from call_records where " + like + " and state = 'completed'"
                     + " and hangup_by = 'caller' and final_status = 200 and messages = 7 and retransmissions = 0"
-                    + " and stored_rows = " + ROWS_PER_CALL + " and duration_ms >= 100 and pdd_ms >= 0"
+                    + " and stored_rows = " + ROWS_PER_CALL + " and duration_ms >= 90 and pdd_ms >= 0"
                     + " and caller_user = 'sipp' and nodes = '{2001}'"))
                     .as("call records: %s", perCallRecord(like)).isEqualTo(CALLS);
         }
