@@ -1,5 +1,6 @@
 package io.hepstack.ingest;
 
+import io.hepstack.proto.model.Envelope;
 import io.hepstack.proto.model.CapturedMessage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -7,7 +8,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -71,7 +71,7 @@ final class AgentClocks {
      */
     CapturedMessage place(CapturedMessage message, Object source) {
         long agent = message.envelope().timestampMicros();
-        long arrival = micros(clock.instant());
+        long arrival = Envelope.micros(clock.instant());
         long sample;
         try {
             sample = Math.subtractExact(arrival, agent);
@@ -125,10 +125,6 @@ final class AgentClocks {
             });
         }
         return v;
-    }
-
-    private static long micros(Instant t) {
-        return t.getEpochSecond() * 1_000_000L + t.getNano() / 1000;
     }
 
     private record Source(long captureId, Object source) {

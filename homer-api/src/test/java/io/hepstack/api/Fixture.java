@@ -62,6 +62,22 @@ public final class Fixture {
     /** The Call-ID of the {@code hlog()} capture's call. */
     public static final String HLOG_CALL_ID = "1-17738@127.0.0.1";
 
+    /**
+     * A SIP MESSAGE of exactly {@code size} bytes (an X-Pad header fills it) from 10.9.0.1 to 10.9.0.2 at {@code micros},
+     * captured by agent 4001 named {@code node}, as the collector stores it: large flows for the byte bounds.
+     */
+    public static CapturedMessage paddedSip(String callId, long micros, int size, String node) {
+        String head = "MESSAGE sip:bob@10.9.0.2 SIP/2.0\r\nVia: SIP/2.0/UDP 10.9.0.1:5060;branch=z9hG4bK-" + micros
+                + "\r\nFrom: <sip:alice@10.9.0.1>;tag=a1\r\nTo: <sip:bob@10.9.0.2>\r\nCall-ID: " + callId
+                + "\r\nCSeq: 1 MESSAGE\r\nContent-Length: 0\r\nX-Pad: ";
+        String text = head + "x".repeat(size - head.length() - 4) + "\r\n\r\n";
+        io.hepstack.proto.hep.HepPacket p = io.hepstack.proto.hep.HepPacket.builder()
+                .addresses(ip("10.9.0.1"), 5060, ip("10.9.0.2"), 5060).ipProto(17).timestampMicros(micros)
+                .protoType(io.hepstack.proto.model.HepPayloadType.SIP.number()).captureId(4001).node(node)
+                .payload(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)).build();
+        return new io.hepstack.proto.model.MessageExtractor(SETTINGS).extract(p);
+    }
+
     /** Stores {@code rows} as the collector would have, at their own timestamps. */
     public static void store(ConnectionFactory connections, List<CapturedMessage> rows) {
         long latest = rows.stream().mapToLong((CapturedMessage m) -> m.envelope().timestampMicros()).max().orElseThrow();

@@ -42,6 +42,16 @@ public record Envelope(long timestampMicros, long captureId, String node, int pr
                 packet.dstPort(), correlationId);
     }
 
+    /**
+     * {@code instant} in the envelope's unit, microseconds since the epoch: how a receiver's or writer's clock is
+     * compared with {@link #timestampMicros()}.
+     *
+     * @throws ArithmeticException for an instant beyond the range of a {@code long} of microseconds
+     */
+    public static long micros(java.time.Instant instant) {
+        return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1000);
+    }
+
     /** This envelope captured at {@code micros} instead (a fixture rebased to a test's clock, a re-timed message). */
     public Envelope withTimestampMicros(long micros) {
         return new Envelope(micros, captureId, node, protoType, ipFamily, transport, srcIp, srcPort, dstIp, dstPort,

@@ -1,5 +1,6 @@
 package io.hepstack.proto.store;
 
+import io.hepstack.proto.model.Envelope;
 import io.hepstack.proto.model.CapturedMessage;
 import io.hepstack.proto.model.MessageKind;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -157,7 +158,7 @@ public final class MessageWriter {
         Objects.requireNonNull(batch, "batch");
         return Mono.defer(() -> {
             Instant at = clock.instant();
-            long now = micros(at);
+            long now = Envelope.micros(at);
             List<StoredRow> rows = new ArrayList<>(batch.size());
             List<RejectedMessage> refused = new ArrayList<>(0);
             for (CapturedMessage m : batch) {
@@ -405,10 +406,6 @@ public final class MessageWriter {
             return pg;
         }
         throw new IllegalArgumentException("not an r2dbc-postgresql connection: " + connection.getClass().getName());
-    }
-
-    static long micros(Instant instant) {
-        return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1000);
     }
 
     private record PartitionKey(MessageKind kind, long startMicros) {

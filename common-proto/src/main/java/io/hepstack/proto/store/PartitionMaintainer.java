@@ -105,7 +105,7 @@ public final class PartitionMaintainer {
     }
 
     private Mono<MaintenanceReport> maintainLocked(Connection c) {
-        long now = MessageWriter.micros(clock.instant());
+        long now = io.hepstack.proto.model.Envelope.micros(clock.instant());
         return Flux.from(c.createStatement(LIST_PARTITIONS).execute())
                 .concatMap(r -> r.map((row, meta) -> new Existing(
                         row.get("parent", String.class), row.get("name", String.class),

@@ -39,7 +39,7 @@ final class Fixtures {
     }
 
     static long micros(Instant i) {
-        return MessageWriter.micros(i);
+        return io.hepstack.proto.model.Envelope.micros(i);
     }
 
     static InetAddress ip(String literal) {

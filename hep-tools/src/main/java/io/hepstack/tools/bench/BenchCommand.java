@@ -184,8 +184,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private static long nowMicros() {
-        java.time.Instant now = java.time.Instant.now();
-        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
+        return io.hepstack.proto.model.Envelope.micros(java.time.Instant.now());
     }
 
     /** {@code udp:host:port} / {@code tcp:host:port}. */

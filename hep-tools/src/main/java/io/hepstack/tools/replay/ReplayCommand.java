@@ -1,5 +1,6 @@
 package io.hepstack.tools.replay;
 
+import io.hepstack.proto.model.Envelope;
 import io.hepstack.proto.capture.CaptureSplitter;
 import io.hepstack.proto.hep.HepDecodeException;
 import io.hepstack.proto.hep.HepDecoder;
@@ -226,8 +227,7 @@ public final class ReplayCommand implements Callable<Integer> {
         /** The offset of every message, fixed by the first one: now minus its capture time. */
         private long shifted(long captureMicros) {
             if (shift == Long.MIN_VALUE) {
-                Instant now = Instant.now();
-                shift = now.getEpochSecond() * 1_000_000L + now.getNano() / 1000 - captureMicros;
+                shift = Envelope.micros(Instant.now()) - captureMicros;
             }
             return shift;
         }

@@ -7,8 +7,6 @@ import io.hepstack.api.web.Times;
 import io.hepstack.proto.hep.HepEncoder;
 import io.hepstack.proto.hep.HepPacket;
 import io.hepstack.proto.model.CapturedMessage;
-import io.hepstack.proto.model.HepPayloadType;
-import io.hepstack.proto.model.MessageExtractor;
 import io.hepstack.proto.pcap.PcapMessage;
 import io.hepstack.proto.pcap.PcapWriter;
 import io.hepstack.proto.pcap.Transport;
@@ -260,14 +258,6 @@ class AbuseIT extends AdminApiIT {
     }
 
     private static CapturedMessage padded(String callId, long micros, int size) {
-        String head = "MESSAGE sip:bob@10.9.0.2 SIP/2.0\r\nVia: SIP/2.0/UDP 10.9.0.1:5060;branch=z9hG4bK-" + micros
-                + "\r\nFrom: <sip:alice@10.9.0.1>;tag=a1\r\nTo: <sip:bob@10.9.0.2>\r\nCall-ID: " + callId
-                + "\r\nCSeq: 1 MESSAGE\r\nContent-Length: 0\r\nX-Pad: ";
-        String text = head + "x".repeat(size - head.length() - 4) + "\r\n\r\n";
-        HepPacket p = HepPacket.builder()
-                .addresses(Fixture.ip("10.9.0.1"), 5060, Fixture.ip("10.9.0.2"), 5060).ipProto(17).timestampMicros(micros)
-                .protoType(HepPayloadType.SIP.number()).captureId(4001).node("abuse-node")
-                .payload(text.getBytes(StandardCharsets.UTF_8)).build();
-        return new MessageExtractor(Fixture.SETTINGS).extract(p);
+        return Fixture.paddedSip(callId, micros, size, "abuse-node");
     }
 }

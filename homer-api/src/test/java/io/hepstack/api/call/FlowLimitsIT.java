@@ -3,15 +3,11 @@ package io.hepstack.api.call;
 import io.hepstack.api.AdminApiIT;
 import io.hepstack.api.Fixture;
 import io.hepstack.api.web.Times;
-import io.hepstack.proto.hep.HepPacket;
 import io.hepstack.proto.model.CapturedMessage;
-import io.hepstack.proto.model.HepPayloadType;
-import io.hepstack.proto.model.MessageExtractor;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -83,14 +79,6 @@ class FlowLimitsIT extends AdminApiIT {
 
     /** A SIP request of exactly {@link #PAYLOAD} bytes (an X-Pad header fills it). */
     private static CapturedMessage padded(String callId, long micros) {
-        String head = "MESSAGE sip:bob@10.9.0.2 SIP/2.0\r\nVia: SIP/2.0/UDP 10.9.0.1:5060;branch=z9hG4bK-" + micros
-                + "\r\nFrom: <sip:alice@10.9.0.1>;tag=a1\r\nTo: <sip:bob@10.9.0.2>\r\nCall-ID: " + callId
-                + "\r\nCSeq: 1 MESSAGE\r\nContent-Length: 0\r\nX-Pad: ";
-        String text = head + "x".repeat(PAYLOAD - head.length() - 4) + "\r\n\r\n";
-        HepPacket p = HepPacket.builder()
-                .addresses(Fixture.ip("10.9.0.1"), 5060, Fixture.ip("10.9.0.2"), 5060).ipProto(17).timestampMicros(micros)
-                .protoType(HepPayloadType.SIP.number()).captureId(4001).node("big-node")
-                .payload(text.getBytes(StandardCharsets.UTF_8)).build();
-        return new MessageExtractor(Fixture.SETTINGS).extract(p);
+        return Fixture.paddedSip(callId, micros, PAYLOAD, "big-node");
     }
 }
