@@ -2,7 +2,7 @@ import { h, mount, empty, statusClass, levelBadge, clockNote, rowDetail } from '
 import { ladder } from './ladder.js';
 import { messageView, compareView } from './message.js';
 import { formatLocal, utcTitle } from './time.js';
-import { qosView, qosDiagnosis } from './qos.js';
+import { qosView, qosDiagnosis, mediaCell } from './qos.js';
 import { rawText } from './sip.js';
 import { payloadType } from './hep.js';
 
@@ -187,7 +187,7 @@ export function logsPanel(flow) {
  */
 export function qosPanel(flow, signal, load) {
   const reports = flow.qos || [];
-  return h('div', null, qosDiagnosis(load, signal), reports.length ? qosView(reports, signal) : null);
+  return h('div', null, qosDiagnosis(load, signal), reports.length ? qosView(reports) : null);
 }
 
 const STATES = {
@@ -199,6 +199,16 @@ const HANGUP = { caller: 'the caller ended it', callee: 'the callee ended it', n
 
 function seconds(ms) {
   return ms === null || ms === undefined ? null : (ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`);
+}
+
+/** A record's media: MOS and verdicts, then the worst stream's loss, jitter and round trip; null with nothing to say. */
+function recordMedia(m) {
+  const cell = mediaCell(m.mos, m.verdicts);
+  if (!cell) return null;
+  if (m.mos === null || m.mos === undefined) return cell;
+  const parts = [`loss ${m.lossPercent.toFixed(1)} %`, `jitter ${Math.round(m.jitterMs)} ms`];
+  if (m.rttMs !== null && m.rttMs !== undefined) parts.push(`round trip ${Math.round(m.rttMs)} ms`);
+  return h('span', { id: 'record-media' }, cell, h('span', { class: 'muted' }, ` (worst stream: ${parts.join(', ')}; ${m.reports} report${m.reports === 1 ? '' : 's'})`));
 }
 
 /** The call's record in words (GET /api/v1/calls/{callId}), or null without one. */
@@ -217,6 +227,7 @@ function recordSummary(r) {
     ['Ringing', seconds(r.ringMs)],
     ['Talk time', seconds(r.durationMs)],
     ['Codecs', (r.codecs || []).join(', ') || null],
+    ['Media', r.media ? recordMedia(r.media) : null],
     ['Messages', `${r.messages}${r.retransmissions ? `, ${r.retransmissions} retransmitted` : ''}${r.reInvites ? `, ${r.reInvites} re-INVITE${r.reInvites > 1 ? 's' : ''}` : ''}`],
   ].filter(([, v]) => v !== null && v !== undefined && v !== '');
   return h('dl', { class: ['call-record', `state-${r.state}`], id: 'call-record' },

@@ -38,6 +38,25 @@ const VERDICTS = {
   no_media_reports: 'No media reports',
 };
 
+/** A MOS in a word: good from 4, fair from 3.6, else poor (ITU-T G.107 Annex B's satisfaction bands, rounded). */
+export function mosGrade(mos) {
+  return mos === null || mos === undefined ? null : mos >= 4 ? 'good' : mos >= 3.6 ? 'fair' : 'poor';
+}
+
+/**
+ * A call record's media in one cell (the call list, the call's summary): its MOS with its grade in words, and its
+ * verdicts named; "no reports" when media was due and none came, empty without anything to say.
+ */
+export function mediaCell(mos, verdicts) {
+  const named = (verdicts || []).filter((v) => v !== 'no_media_reports').map((v) => VERDICTS[v] || v);
+  if (mos === null || mos === undefined) {
+    return (verdicts || []).includes('no_media_reports') ? h('span', { class: 'muted', title: 'Answered, but no media report was captured' }, 'no reports') : null;
+  }
+  const grade = mosGrade(mos);
+  return h('span', { class: ['mos', grade], title: `MOS ${fixed(mos, 2)} (${grade}), the worse direction's mean` },
+    fixed(mos, 2), named.length ? h('span', { class: 'verdict-names' }, ' · ', named.join(', ')) : null);
+}
+
 const fixed = (v, digits = 1) => (v === null || v === undefined ? '–' : Number(v).toFixed(digits));
 
 /**
@@ -46,12 +65,12 @@ const fixed = (v, digits = 1) => (v === null || v === undefined ? '–' : Number
  */
 export function qosDiagnosis(load, signal) {
   const box = h('section', { class: 'qos-diagnosis', 'aria-live': 'polite' }, spinner('Rating the media…'));
-  load().then((q) => { if (!signal.aborted) mount(box, ...diagnosis(q)); })
+  load().then((q) => { if (!signal.aborted) mount(box, ...diagnosis(q, signal)); })
     .catch((e) => { if (!signal.aborted) mount(box, errorBox(e)); });
   return box;
 }
 
-function diagnosis(q) {
+function diagnosis(q, signal) {
   const verdicts = q.verdicts.length
     ? h('ul', { class: 'verdicts' }, q.verdicts.map((v) => h('li', { class: `verdict bad ${v.code}` },
       h('strong', null, VERDICTS[v.code] || v.code), ': ', v.text)))
@@ -60,7 +79,7 @@ function diagnosis(q) {
       + `jitter ${q.thresholds.jitterMs} ms, round trip ${q.thresholds.rttMs} ms).`);
   const how = h('p', { class: 'hint' }, `Rated as ${q.codec.name}`,
     q.codec.fromSdp ? ' (the SDP answer’s codec)' : ' (assumed: the SDP names no codec)',
-    ` with the ITU-T G.107 E-model, from ${q.reports} RTCP report${q.reports === 1 ? '' : 's'}`,
+    ` with the ITU-T G.107 E-model, from ${q.reports} media report${q.reports === 1 ? '' : 's'}`,
     q.unreadReports ? `; ${q.unreadReports} other QoS report${q.unreadReports === 1 ? '' : 's'} not rated` : '', '.');
   if (!q.streams.length) return [verdicts, how];
   const table = h('table', { class: 'list streams' },
@@ -74,49 +93,67 @@ function diagnosis(q) {
       h('td', { class: 'num' }, fixed(st.rttMs, 0)),
       h('td', { class: 'num' }, `${fixed(st.mos, 2)} / ${fixed(st.minMos, 2)}`),
       h('td', { class: 'num' }, fixed(st.reportedMos, 1))))));
-  return [verdicts, how, h('div', { class: 'table-wrap' }, table)];
+  return [verdicts, how, h('div', { class: 'table-wrap' }, table), streamCharts(q, signal)];
 }
 
-/** Charts and a table of the QoS reports; an empty state when there are none. The charts go with the page (signal). */
-export function qosView(reports, signal) {
+const COLOURS = ['#1f6feb', '#bf3989', '#1a7f37', '#bc4c00', '#8250df', '#0a7ea4'];
+
+/**
+ * One chart per figure of the streams' reports (GET .../qos series: loss, jitter, round trip, MOS), a line per
+ * stream and the threshold its verdict uses drawn dashed (MOS: poor below 3.6), units in the title, the time axis in
+ * the chosen zone (one report: two minutes around it). Round trip only when a report had one.
+ */
+function streamCharts(q, signal) {
+  const withSeries = q.streams.filter((st) => (st.series || []).length);
+  if (!withSeries.length) return null;
+  const times = [...new Set(withSeries.flatMap((st) => st.series.map((p) => p.atMicros / 1e6)))].sort((a, b) => a - b);
+  const figures = [
+    { id: 'loss', title: 'Loss (%)', value: (p) => p.lossPercent, threshold: q.thresholds.lossPercent, label: `high loss above ${q.thresholds.lossPercent} %`, min: 0 },
+    { id: 'jitter', title: 'Jitter (ms)', value: (p) => p.jitterMs, threshold: q.thresholds.jitterMs, label: `high jitter above ${q.thresholds.jitterMs} ms`, min: 0 },
+    { id: 'rtt', title: 'Round trip (ms)', value: (p) => p.rttMs, threshold: q.thresholds.rttMs, label: `high above ${q.thresholds.rttMs} ms`, min: 0 },
+    { id: 'mos', title: 'MOS (E-model, 1 to 4.5)', value: (p) => p.mos, threshold: 3.6, label: 'poor below 3.6', min: 1, max: 4.5 },
+  ].filter((f) => withSeries.some((st) => st.series.some((p) => f.value(p) !== null && f.value(p) !== undefined)));
+  const charts = h('div', { class: 'charts stream-charts' });
+  for (const f of figures) {
+    const data = [times, ...withSeries.map((st) => times.map((t) => {
+      const p = st.series.find((x) => x.atMicros / 1e6 === t);
+      const v = p ? f.value(p) : null;
+      return v === undefined ? null : v;
+    })), times.map(() => f.threshold)];
+    const box = h('figure', { class: 'chart', id: `qos-chart-${f.id}` }, h('figcaption', null, f.title));
+    charts.appendChild(box);
+    requestAnimationFrame(() => {
+      if (signal.aborted) return;
+      const axis = timeAxis(uPlot);
+      const top = Math.max(f.threshold, ...data.slice(1, -1).flat().filter((v) => v !== null));
+      const plot = new uPlot({
+        width: Math.max(320, Math.min(560, box.clientWidth || 480)), height: 180, tzDate: axis.tzDate,
+        series: [{}, ...withSeries.map((st, i) => ({ label: `${st.from} → ${st.to}`, stroke: COLOURS[i % COLOURS.length], width: 2,
+          spanGaps: true, points: { show: true } })),
+        { label: f.label, stroke: '#cf222e', dash: [6, 4], width: 1, points: { show: false } }],
+        scales: { x: axis.x, y: { range: () => [f.min, f.max ?? top * 1.15 + 0.001] } },
+      }, data, box);
+      signal.addEventListener('abort', () => plot.destroy(), { once: true });
+    });
+  }
+  return charts;
+}
+
+/** The QoS reports as captured (every field of their JSON), folded under the diagnosis; an empty state when there are none. */
+export function qosView(reports) {
   if (!reports || !reports.length) return empty('No QoS reports were captured for this call.');
-  const streams = new Map();
   const metrics = new Set();
   const points = reports.map((r) => {
     const values = flatten(r);
     Object.keys(values).forEach((k) => metrics.add(k));
-    const name = streamName(r);
-    if (!streams.has(name)) streams.set(name, streams.size);
-    return { t: micros(r.timestamp) / 1e6, stream: name, values, r };
+    return { t: micros(r.timestamp) / 1e6, stream: streamName(r), values, r };
   }).filter((p) => Number.isFinite(p.t)).sort((a, b) => a.t - b.t);
-  const times = [...new Set(points.map((p) => p.t))];
-  const names = [...streams.keys()];
-  const colours = ['#1f6feb', '#bf3989', '#1a7f37', '#bc4c00', '#8250df', '#0a7ea4'];
-  const charts = h('div', { class: 'charts' });
-  for (const metric of metrics) {
-    const data = [times, ...names.map((n) => times.map((t) => {
-      const p = points.find((q) => q.t === t && q.stream === n && metric in q.values);
-      return p ? p.values[metric] : null;
-    }))];
-    const box = h('figure', { class: 'chart' }, h('figcaption', null, metric));
-    charts.appendChild(box);
-    requestAnimationFrame(() => {
-      if (signal.aborted) return;
-      // uPlot builds its DOM with createElement/textContent and styles via CSSOM (allowed by our CSP).
-      const axis = timeAxis(uPlot);
-      const plot = new uPlot({
-        width: Math.max(320, Math.min(560, box.clientWidth || 480)), height: 180, tzDate: axis.tzDate,
-        series: [{}, ...names.map((n, i) => ({ label: n, stroke: colours[i % colours.length], width: 2, spanGaps: true, points: { show: true } }))],
-        scales: { x: axis.x },
-      }, data, box);
-      // uPlot keeps every chart in a global set, listening on window, until it is destroyed.
-      signal.addEventListener('abort', () => plot.destroy(), { once: true });
-    });
-  }
   const table = h('table', { class: 'list' },
     h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Time'), h('th', { scope: 'col' }, 'Stream'), [...metrics].map((m) => h('th', { scope: 'col' }, m)))),
     h('tbody', null, points.map((p) => h('tr', null,
       h('td', { title: utcTitle(p.r.timestamp) }, formatLocal(p.r.timestamp)), h('td', { class: 'mono' }, p.stream),
       [...metrics].map((m) => h('td', { class: 'num' }, m in p.values ? String(p.values[m]) : ''))))));
-  return h('div', { class: 'qos' }, metrics.size ? charts : null, h('div', { class: 'table-wrap' }, table));
+  // the reports as captured, every field of their JSON: the charts above are the rated figures
+  return h('details', { class: 'qos raw-reports' }, h('summary', null, `The ${points.length} reports as captured`),
+    h('div', { class: 'table-wrap' }, table));
 }

@@ -5,6 +5,7 @@ import { json, query, callHref } from './api.js';
 import { formatLocal, utcTitle, duration, micros } from './time.js';
 import { resolveRange, rangePicker } from './range.js';
 import { fieldValue, setField, copyField, fieldPlaceholder } from './searchfields.js';
+import { mediaCell } from './qos.js';
 
 // The whole search lives in the URL (bookmarkable): /?view=calls&range=1h&fromUser=alice&sort=startedAt&dir=desc
 
@@ -14,7 +15,7 @@ import { fieldValue, setField, copyField, fieldPlaceholder } from './searchfield
 
 const CALL_COLUMNS = [
   ['startedAt', 'Started'], ['callId', 'Call-ID'], ['fromUser', 'From'], ['toUser', 'To'],
-  ['finalStatus', 'Status'], ['state', 'Result'], ['pddMs', 'PDD'], ['durationMs', 'Duration'], ['messageCount', 'Msgs'],
+  ['finalStatus', 'Status'], ['state', 'Result'], ['pddMs', 'PDD'], ['durationMs', 'Duration'], ['mos', 'MOS'], ['messageCount', 'Msgs'],
   ['legs', 'Legs'],
 ];
 const RESULTS = {
@@ -175,6 +176,7 @@ async function runSearch(results, params, view, resolved, app, signal, fields) {
         h('td', { class: 'result' }, callResult(it)),
         h('td', { class: 'num' }, duration(it.pddMs)),
         h('td', { class: 'num' }, duration(it.durationMs)),
+        h('td', { class: 'media' }, mediaCell(it.mos, it.verdicts)),
         h('td', { class: 'num' }, it.messageCount), h('td', { class: 'num' }, Array.isArray(it.legs) ? it.legs.length : it.legs));
     }
     return h('tr', { class: statusClass(it.status) },

@@ -2,6 +2,7 @@ package io.hepstack.ingest;
 
 import io.hepstack.ingest.config.IngestProperties;
 import io.hepstack.ingest.listen.HepListeners;
+import io.hepstack.ingest.media.MediaKpis;
 import io.hepstack.ingest.sip.SecurityEvents;
 import io.hepstack.ingest.sip.SipKpis;
 import io.hepstack.proto.hep.HepDecoder;
@@ -45,6 +46,11 @@ class IngestConfiguration {
     }
 
     @Bean
+    MediaKpis mediaKpis(MeterRegistry registry, IngestProperties props) {
+        return new MediaKpis(registry, props.kpi());
+    }
+
+    @Bean
     MessageQueue messageQueue(IngestProperties props, IngestMetrics metrics) {
         return new MessageQueue(props.pipeline(), metrics);
     }
@@ -56,7 +62,7 @@ class IngestConfiguration {
 
     @Bean
     IngestPipeline ingestPipeline(IngestProperties props, RowExtractor extractor, SipKpis kpis,
-                                  SecurityEvents security, MessageQueue queue, HepForwarder forwarder,
+                                  SecurityEvents security, MediaKpis media, MessageQueue queue, HepForwarder forwarder,
                                   IngestMetrics metrics) {
         AgentClocks clocks = new AgentClocks(props.storage().clockTolerance(), AgentClocks.MAX_SOURCES,
                 Clock.systemUTC(), metrics.registry());
@@ -64,7 +70,7 @@ class IngestConfiguration {
         return new IngestPipeline(new HepDecoder(props.pipeline().maxInflatedPayloadBytes()), new AuthPolicy(props.auth()), dedup(props.dedup()),
                 forwarder.enabled() ? forwarder : null,
                 props.privacy().censor(),
-                extractor, kpis.andThen(security), props.filter(), queue, metrics, clocks);
+                extractor, kpis.andThen(security).andThen(media), props.filter(), queue, metrics, clocks);
     }
 
     static DuplicateFilter dedup(IngestProperties.Dedup d) {

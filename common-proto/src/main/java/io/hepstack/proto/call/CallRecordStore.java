@@ -1,6 +1,11 @@
 package io.hepstack.proto.call;
 
+import io.hepstack.proto.media.CallMedia;
+import io.hepstack.proto.media.Codec;
+import io.hepstack.proto.media.MediaThresholds;
+import io.hepstack.proto.media.RtcpDecodeException;
 import io.hepstack.proto.model.CapturedMessage;
+import io.hepstack.proto.model.HepPayloadType;
 import io.hepstack.proto.query.MessageSelect;
 import io.hepstack.proto.query.Sql;
 import io.r2dbc.spi.Connection;
@@ -17,6 +22,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -51,11 +57,18 @@ public final class CallRecordStore {
      * @param maxChanges  the most changes a pass takes from the feed (each names one call; a call changed
      *                    by several batches is named several times); the rest wait for the next pass
      * @param retention   records of calls started longer ago are deleted
+     * @param mediaThresholds the thresholds of the media verdicts in a record ({@link CallMedia})
      */
-    public record Settings(Duration ringTimeout, Duration lookback, int maxChanges, Duration retention) {
+    public record Settings(Duration ringTimeout, Duration lookback, int maxChanges, Duration retention,
+                           MediaThresholds mediaThresholds) {
 
         public static final Settings DEFAULTS = new Settings(Duration.ofMinutes(3), Duration.ofHours(24), 20_000,
-                Duration.ofDays(14));
+                Duration.ofDays(14), MediaThresholds.DEFAULTS);
+
+        /** The settings with the media verdicts' thresholds before they could be set. */
+        public Settings(Duration ringTimeout, Duration lookback, int maxChanges, Duration retention) {
+            this(ringTimeout, lookback, maxChanges, retention, MediaThresholds.DEFAULTS);
+        }
     }
 
     /**
@@ -144,21 +157,51 @@ public final class CallRecordStore {
         Sql read = new Sql();
         read.append("SELECT ").append(MessageSelect.stored("", DialogRecorder.PARSED_ROWS_SQL)).append(" FROM messages_call WHERE call_id = ANY(")
                 .append(read.bind(ids.toArray(String[]::new))).append(") AND ts >= ").append(read.bind(utc(readFrom)));
-        return rows(c, read, MessageSelect::stored).flatMap(messages -> {
+        Sql media = new Sql();
+        media.append("SELECT ").append(MessageSelect.stored("")).append(" FROM messages_qos WHERE correlation_id = ANY(")
+                .append(media.bind(ids.toArray(String[]::new)))
+                .append(") AND correlation_id IS NOT NULL AND correlation_id IS DISTINCT FROM call_id AND ts >= ")
+                .append(media.bind(utc(readFrom))).append(" AND proto_type IN (").append(MEDIA_PAYLOAD_TYPES).append(")");
+        return rows(c, read, MessageSelect::stored).zipWith(Mono.defer(() -> rows(c, media, MessageSelect::stored)))
+                .flatMap(both -> {
             Map<String, List<CapturedMessage>> byCall = new LinkedHashMap<>();
-            for (CapturedMessage m : messages) {
+            for (CapturedMessage m : both.getT1()) {
                 byCall.computeIfAbsent(m.callId(), k -> new ArrayList<>()).add(m);
+            }
+            Map<String, List<CallMedia.Report>> reportsByCall = new HashMap<>();
+            for (CapturedMessage m : both.getT2()) {
+                try {
+                    reportsByCall.computeIfAbsent(m.envelope().correlationId(), k -> new ArrayList<>()).add(MediaReports.read(m));
+                } catch (RtcpDecodeException unread) {
+                    // kept as stored, counted where it was received; not part of the summary
+                }
             }
             long nowMicros = MessageSelect.micros(utc(now));
             List<Object[]> upserts = new ArrayList<>();
             byCall.forEach((callId, rows) -> {
                 CallRecord record = DialogRecorder.record(rows, nowMicros, settings.ringTimeout());
                 if (record != null) { // rows without their INVITE (it is older than the lookback) keep the record
-                    upserts.add(values(record, rows.size(), now));
+                    upserts.add(values(record, media(record, reportsByCall.getOrDefault(callId, List.of())), rows.size(), now));
                 }
             });
             return upsert(c, upserts);
         });
+    }
+
+    /** The HEP payload types of the stored rows {@link MediaReports} reads, as SQL. */
+    private static final String MEDIA_PAYLOAD_TYPES = HepPayloadType.RTCP.number() + ", " + HepPayloadType.SIP.number();
+
+    /** The record's media quality, rated with the first codec of the answer's SDP (else G.711). */
+    private CallMediaSummary media(CallRecord record, List<CallMedia.Report> reports) {
+        Codec codec = null;
+        for (String format : record.codecs()) {
+            codec = Codec.ofSdp(format);
+            if (codec != null) {
+                break;
+            }
+        }
+        CallMedia.Summary s = CallMedia.summarize(reports, codec != null ? codec : Codec.PCMU, settings.mediaThresholds());
+        return CallMediaSummary.of(s, record.times().answeredAt() != null);
     }
 
     private static final String UPSERT = """
@@ -166,9 +209,9 @@ public final class CallRecordStore {
                 reason_cause, reason_text, caller_user, caller_name, caller_agent, callee_user, callee_name, callee_agent,
                 ruri_user, src_ip, src_port, dst_ip, dst_port, nodes, first_provisional_at, ringing_at, answered_at,
                 ended_at, pdd_ms, setup_ms, ring_ms, duration_ms, codecs, messages, retransmissions, re_invites,
-                stored_rows, updated_at)
+                stored_rows, updated_at, media_reports, mos, mos_min, loss_percent, jitter_ms, rtt_ms, verdicts)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17::inet, $18, $19::inet, $20,
-                $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35)
+                $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39, $40, $41, $42)
             ON CONFLICT (call_id) DO UPDATE SET started_at = EXCLUDED.started_at, state = EXCLUDED.state,
                 hangup_by = EXCLUDED.hangup_by, final_status = EXCLUDED.final_status, final_phrase = EXCLUDED.final_phrase,
                 reason_protocol = EXCLUDED.reason_protocol, reason_cause = EXCLUDED.reason_cause,
@@ -180,11 +223,14 @@ public final class CallRecordStore {
                 answered_at = EXCLUDED.answered_at, ended_at = EXCLUDED.ended_at, pdd_ms = EXCLUDED.pdd_ms,
                 setup_ms = EXCLUDED.setup_ms, ring_ms = EXCLUDED.ring_ms, duration_ms = EXCLUDED.duration_ms,
                 codecs = EXCLUDED.codecs, messages = EXCLUDED.messages, retransmissions = EXCLUDED.retransmissions,
-                re_invites = EXCLUDED.re_invites, stored_rows = EXCLUDED.stored_rows, updated_at = EXCLUDED.updated_at
+                re_invites = EXCLUDED.re_invites, stored_rows = EXCLUDED.stored_rows, updated_at = EXCLUDED.updated_at,
+                media_reports = EXCLUDED.media_reports, mos = EXCLUDED.mos, mos_min = EXCLUDED.mos_min,
+                loss_percent = EXCLUDED.loss_percent, jitter_ms = EXCLUDED.jitter_ms, rtt_ms = EXCLUDED.rtt_ms,
+                verdicts = EXCLUDED.verdicts
             """;
 
     /** The bind values of {@link #UPSERT} for a record ({@code Class} for a typed null). */
-    private static Object[] values(CallRecord r, int storedRows, Instant now) {
+    private static Object[] values(CallRecord r, CallMediaSummary m, int storedRows, Instant now) {
         CallRecord.Times t = r.times();
         CallRecord.Outcome o = r.outcome();
         Reason reason = o.reason();
@@ -200,7 +246,9 @@ public final class CallRecordStore {
                 or(at(t.answeredAt()), OffsetDateTime.class), or(at(t.endedAt()), OffsetDateTime.class),
                 or(t.pddMs(), Long.class), or(t.setupMs(), Long.class), or(t.ringMs(), Long.class), or(t.durationMs(), Long.class),
                 r.codecs().toArray(String[]::new), r.counts().messages(), r.counts().retransmissions(), r.counts().reInvites(),
-                storedRows, utc(now)};
+                storedRows, utc(now), m.reports(), or(real(m.mos()), Float.class), or(real(m.minMos()), Float.class),
+                or(real(m.lossPercent()), Float.class), or(real(m.jitterMs()), Float.class), or(real(m.rttMs()), Float.class),
+                m.verdicts().toArray(String[]::new)};
     }
 
     private Mono<Long> upsert(Connection c, List<Object[]> upserts) {
@@ -253,6 +301,10 @@ public final class CallRecordStore {
     private static <T> Mono<List<T>> rows(Connection c, Sql s, java.util.function.Function<Readable, T> mapper) {
         return Flux.from(s.bindTo(c.createStatement(s.text())).execute())
                 .concatMap(r -> r.map((Readable row) -> mapper.apply(row))).collectList();
+    }
+
+    private static Float real(Double d) {
+        return d == null ? null : d.floatValue();
     }
 
     private static Object or(Object value, Class<?> type) {

@@ -20,6 +20,15 @@ public final class CallMedia {
     /** Packetisation and codec delay assumed in every mouth-to-ear delay. */
     static final double PACKETISATION_MS = 20;
 
+    /** The verdicts' codes. */
+    public static final String ONE_WAY_AUDIO = "one_way_audio";
+    public static final String HIGH_LOSS = "high_loss";
+    public static final String HIGH_JITTER = "high_jitter";
+    public static final String HIGH_RTT = "high_rtt";
+    public static final String NO_MEDIA_REPORTS = "no_media_reports";
+    /** Every verdict code, worst first. */
+    public static final List<String> VERDICTS = List.of(ONE_WAY_AUDIO, HIGH_LOSS, HIGH_JITTER, HIGH_RTT, NO_MEDIA_REPORTS);
+
     private CallMedia() {
     }
 
@@ -83,6 +92,34 @@ public final class CallMedia {
     public record Summary(Codec codec, List<Stream> streams, List<Verdict> verdicts, int reports) {
     }
 
+    /**
+     * One report block of {@code report}, captured at {@code at}, rated with {@code codec}: its loss, its jitter in ms
+     * by the codec's clock, its round trip (from LSR and DLSR, else the one the reporter's extended report about the
+     * same source measured, else unknown), and the E-model MOS of a mouth-to-ear delay of half the round trip (0 when
+     * unknown) plus a jitter buffer of twice the jitter plus 20 ms of packetisation.
+     */
+    public static Point rate(long at, ReportBlock b, Codec codec, RtcpReport report) {
+        double jitter = b.jitterMs(codec.clockRate());
+        Double rtt = b.roundTripMs(at);
+        if (rtt == null) {
+            for (RtcpReport.Extended x : report.voip()) {
+                if (x.metrics().sourceSsrc() == b.sourceSsrc() && x.metrics().roundTripDelayMs() != null) {
+                    rtt = (double) x.metrics().roundTripDelayMs();
+                }
+            }
+        }
+        double delay = (rtt == null ? 0 : rtt / 2) + 2 * jitter + PACKETISATION_MS;
+        return new Point(at, b.lossPercent(), jitter, rtt, EModel.mos(EModel.rating(codec, b.lossPercent(), delay)));
+    }
+
+    /** A media end as reports name it: {@code ip:port}, {@code [v6]:port}, {@code ?} without an address. */
+    public static String endpoint(String ip, Integer port) {
+        if (ip == null) {
+            return "?";
+        }
+        return (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + (port == null ? 0 : port);
+    }
+
     /** The summary of {@code reports} (in any order), rated with {@code codec}. */
     public static Summary summarize(List<Report> reports, Codec codec, MediaThresholds limits) {
         List<Report> sorted = new ArrayList<>(reports);
@@ -107,14 +144,14 @@ public final class CallMedia {
         streams.values().forEach(a -> out.add(a.stream()));
         List<Verdict> verdicts = new ArrayList<>();
         if (sorted.isEmpty()) {
-            verdicts.add(new Verdict("no_media_reports", "No RTCP report was captured for this call: its media "
+            verdicts.add(new Verdict(NO_MEDIA_REPORTS, "No RTCP report was captured for this call: its media "
                     + "quality is unknown (is the media relay or the endpoints' agent sending reports?)", null));
         }
         // one-way audio: a reporter that never received anything, while media did flow the other way
         for (Silence s : reporters.values()) {
             boolean receivedLater = streams.values().stream().anyMatch(a -> a.reporterSsrc == s.ssrc && a.to.equals(s.reporter));
             if (!receivedLater && !out.isEmpty()) {
-                verdicts.add(new Verdict("one_way_audio", s.reporter + " received no media from " + s.peer + " ("
+                verdicts.add(new Verdict(ONE_WAY_AUDIO, s.reporter + " received no media from " + s.peer + " ("
                         + s.count + " report" + (s.count == 1 ? "" : "s") + " over " + seconds(s.last - s.first)
                         + "), while media flowed the other way: one-way audio", null));
             }
@@ -123,18 +160,18 @@ public final class CallMedia {
             Stream st = out.get(i);
             String path = st.from() + " → " + st.to();
             if (st.lossPercent() >= 99) {
-                verdicts.add(new Verdict("one_way_audio", path + ": every packet lost (" + st.reports()
+                verdicts.add(new Verdict(ONE_WAY_AUDIO, path + ": every packet lost (" + st.reports()
                         + " reports): one-way audio", i));
             } else if (st.lossPercent() > limits.lossPercent()) {
-                verdicts.add(new Verdict("high_loss", path + ": " + pct(st.lossPercent()) + " of packets lost on average (worst "
+                verdicts.add(new Verdict(HIGH_LOSS, path + ": " + pct(st.lossPercent()) + " of packets lost on average (worst "
                         + pct(st.maxLossPercent()) + "; above " + pct(limits.lossPercent()) + ")", i));
             }
             if (st.maxJitterMs() > limits.jitterMs()) {
-                verdicts.add(new Verdict("high_jitter", path + ": jitter up to " + ms(st.maxJitterMs()) + " (above "
+                verdicts.add(new Verdict(HIGH_JITTER, path + ": jitter up to " + ms(st.maxJitterMs()) + " (above "
                         + ms(limits.jitterMs()) + ")", i));
             }
             if (st.rttMs() != null && st.rttMs() > limits.rttMs()) {
-                verdicts.add(new Verdict("high_rtt", path + ": round trip " + ms(st.rttMs()) + " on average (above "
+                verdicts.add(new Verdict(HIGH_RTT, path + ": round trip " + ms(st.rttMs()) + " on average (above "
                         + ms(limits.rttMs()) + ")", i));
             }
         }
@@ -198,14 +235,11 @@ public final class CallMedia {
         }
 
         void add(long at, ReportBlock b, Codec codec, RtcpReport report) {
-            double jitter = b.jitterMs(codec.clockRate());
-            Double rtt = b.roundTripMs(at);
-            double delay = (rtt == null ? 0 : rtt / 2) + 2 * jitter + PACKETISATION_MS;
-            double mos = EModel.mos(EModel.rating(codec, b.lossPercent(), delay));
-            series.add(new Point(at, b.lossPercent(), jitter, rtt, mos));
+            Point p = rate(at, b, codec, report);
+            series.add(p);
             packetsLost = b.cumulativeLost();
-            if (rtt != null) {
-                rttSum += rtt;
+            if (p.rttMs() != null) {
+                rttSum += p.rttMs();
                 rttCount++;
             }
             for (RtcpReport.Extended x : report.voip()) {

@@ -27,7 +27,9 @@ public final class RtcpDecodeException extends Exception {
         /** A JSON report of the wrong shape: not an object, a field of the wrong type, a value out of range. */
         WRONG_SHAPE,
         /** Nothing to read: no sender, receiver or extended report. */
-        NO_REPORT;
+        NO_REPORT,
+        /** A voice-quality report in SIP (RFC 6035) without its call, its reporter or any metrics, or with a bad number. */
+        BAD_VQ_REPORT;
 
         /** {@code blocks_past_end}. */
         public String code() {

@@ -11,7 +11,7 @@ public enum MessageKind {
     SIP_REGISTRATION("registration"),
     /** Any other SIP (OPTIONS, NOTIFY, SUBSCRIBE, MESSAGE, PUBLISH...) and unparsed SIP. */
     SIP_OTHER("sip_other"),
-    /** RTCP and QoS reports (HEP payload types 5, 34, 35, 58: see {@link HepPayloadType}). */
+    /** RTCP and QoS reports (HEP payload types 5, 34, 35, 58: see {@link HepPayloadType}), and SIP voice-quality reports (RFC 6035). */
     QOS("qos"),
     /** Log lines (HEP payload type 100). */
     LOG("log"),

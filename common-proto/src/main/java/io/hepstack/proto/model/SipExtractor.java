@@ -1,6 +1,8 @@
 package io.hepstack.proto.model;
 
 import io.hepstack.proto.hep.HepPacket;
+import io.hepstack.proto.media.RtcpDecodeException;
+import io.hepstack.proto.media.VqReport;
 import io.hepstack.proto.sip.HeaderExtractor;
 import io.hepstack.proto.sip.Sdp;
 import io.hepstack.proto.sip.SipMessage;
@@ -14,7 +16,8 @@ import java.util.Map;
  * The SIP family ({@link HepPayloadType#SIP}): parses the payload for the {@link SipFields} columns,
  * stores it as a call, registration or other SIP by its CSeq method ({@link MessageExtractor#sipKind}),
  * picks the correlation id (HEP chunk 0x0011, else the first configured A-leg header with a value, else
- * the Call-ID) and gathers the extras: configured headers, SDP media, and the damage of SIP damaged at
+ * the Call-ID; for a voice-quality report, {@code application/vq-rtcpxr}, the {@code CallID} its body names,
+ * and it is stored as a QoS report: {@link VqReport}) and gathers the extras: configured headers, SDP media, and the damage of SIP damaged at
  * its end. SIP that does not parse is kept opaque, kind {@code sip_other}, with {@code extra.sipError}.
  */
 final class SipExtractor implements PayloadExtractor {
@@ -47,6 +50,20 @@ final class SipExtractor implements PayloadExtractor {
                 }
             }
         }
+        SipFields fields = SipFields.of(sip);
+        MessageKind kind = MessageExtractor.sipKind(fields.cseqMethod());
+        if (VqReport.isVqContentType(sip.contentType())) {
+            // a voice-quality report (RFC 6035) is a QoS report about the call its body names
+            kind = MessageKind.QOS;
+            try {
+                VqReport vq = VqReport.parse(sip.bodyBytes());
+                if (correlationId == null) {
+                    correlationId = vq.callId();
+                }
+            } catch (RtcpDecodeException e) {
+                extra = Extras.with(extra, "rtcpError", e.summary());
+            }
+        }
         if (correlationId == null) {
             correlationId = sip.callId();
         }
@@ -66,7 +83,6 @@ final class SipExtractor implements PayloadExtractor {
         if (sdp != null) {
             extra = Extras.with(extra, "sdp", sdp);
         }
-        SipFields fields = SipFields.of(sip);
-        return Extras.row(packet, MessageExtractor.sipKind(fields.cseqMethod()), correlationId, fields, extra);
+        return Extras.row(packet, kind, correlationId, fields, extra);
     }
 }

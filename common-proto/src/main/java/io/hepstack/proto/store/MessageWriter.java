@@ -59,7 +59,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *       and fails the returned {@code Mono}: nothing of the batch is stored, or (commit sent, reply
  *       lost) all of it is, and a retry with the same id settles which.</li>
  *   <li>A writer made to feed call changes also inserts the Call-IDs of the batch's call rows into
- *       {@code call_changes} in the same transaction: the call records' builder sees a call change
+ *       {@code call_changes} in the same transaction (and the calls its media reports name): the call records' builder sees a call change
  *       exactly when its rows become visible.</li>
  * </ul>
  * Thread-safe; one instance per application.
@@ -267,7 +267,8 @@ public final class MessageWriter {
     }
 
     /**
-     * Records the Call-IDs of the batch's call rows in the change feed, when this writer feeds it. A row
+     * Records the Call-IDs of the batch's call rows, and the calls its media reports name (their correlation
+     * id), in the change feed, when this writer feeds it. A row
      * the isolating COPY then refuses leaves its Call-ID there: the builder records that call from the rows
      * that are stored, which is what it would do anyway.
      */
@@ -280,6 +281,8 @@ public final class MessageWriter {
             CapturedMessage m = r.message();
             if (m.kind() == MessageKind.SIP_CALL && m.callId() != null) {
                 callIds.add(m.callId());
+            } else if (m.kind() == MessageKind.QOS && m.envelope().correlationId() != null) {
+                callIds.add(m.envelope().correlationId()); // a media report: its call's record sums it up
             }
         }
         if (callIds.isEmpty()) {

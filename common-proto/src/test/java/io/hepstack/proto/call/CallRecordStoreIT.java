@@ -1,6 +1,11 @@
 package io.hepstack.proto.call;
 
 import io.hepstack.proto.hep.HepPacket;
+import io.hepstack.proto.media.Codec;
+import io.hepstack.proto.media.EModel;
+import io.hepstack.proto.media.ReportBlock;
+import io.hepstack.proto.media.RtcpReport;
+import io.hepstack.proto.media.RtcpWriter;
 import io.hepstack.proto.model.CapturedMessage;
 import io.hepstack.proto.model.ExtractionSettings;
 import io.hepstack.proto.model.MessageExtractor;
@@ -29,13 +34,15 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 /**
  * The call records of the Kamailio capture, kept by passes over real PostgreSQL from the writers' change
  * feed: every call recorded once, nothing written again while nothing changed, a call completed by rows
  * that arrive later, one pass at a time across collectors, ringing calls timed out, a failed pass's
  * changes kept for the next, no feed from a writer that keeps no records, and a rebuild that writes the
- * same records.
+ * same records; media reports (RTCP, and voice-quality reports in SIP) that arrive after the call ended reach its
+ * record.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CallRecordStoreIT {
@@ -205,6 +212,74 @@ class CallRecordStoreIT {
                 Instant.ofEpochSecond(last / 1_000_000 + 3600)).block(Duration.ofSeconds(60));
         assertThat(rebuilt).isEqualTo(44); // the capture's 40 and the four crafted calls of the same hour
         assertThat(states()).isEqualTo(before);
+    }
+
+    @Test
+    @Order(9)
+    void mediaReportsThatArriveAfterTheByeReachTheRecord() throws Exception {
+        long t = last + 3 * 3_600_000_000L;
+        CLOCK.set(Instant.ofEpochSecond(t / 1_000_000 + 60));
+        writer().write(craftedCall("media@test", t)).block(Duration.ofSeconds(30));
+        store().pass().block(Duration.ofSeconds(60));
+        // answered and no report yet: media was due and none came
+        assertThat(query("SELECT media_reports || ' ' || coalesce(mos::text, '-') || ' ' || array_to_string(verdicts, ',')"
+                + " FROM call_records WHERE call_id = 'media@test'")).isEqualTo("0 - no_media_reports");
+
+        // after the BYE: the caller's RTCP (10 % lost of the callee's stream, jitter 160 = 20 ms at 8 kHz), the
+        // callee's receiver reports with no block (it received nothing), and the caller's voice-quality PUBLISH
+        MessageExtractor extractor = new MessageExtractor(ExtractionSettings.DEFAULT);
+        List<CapturedMessage> reports = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            reports.add(extractor.extract(rtcp("10.1.0.1", "10.1.0.9", new RtcpReport(List.of(new RtcpReport.SenderOrReceiver(
+                    0x1111, null, List.of(new ReportBlock(0x2222, 26, 10 * (i + 1), 100 * (i + 1), 160, 0, 0)))), List.of(), null),
+                    t + (6 + i) * 1_000_000L)));
+            reports.add(extractor.extract(rtcp("10.1.0.9", "10.1.0.1", new RtcpReport(List.of(new RtcpReport.SenderOrReceiver(
+                    0x2222, null, List.of())), List.of(), null), t + (6 + i) * 1_000_000L + 1)));
+        }
+        String vq = "VQSessionReport: CallTerm\r\nCallID: media@test\r\nLocalAddr: IP=10.1.0.1 PORT=4000 SSRC=0x1111\r\n"
+                + "RemoteAddr: IP=10.1.0.9 PORT=4002 SSRC=0x2222\r\nLocalMetrics:\r\nPacketLoss: NLR=10.0\r\n"
+                + "Delay: RTD=120 IAJ=20\r\nQualityEst: MOSLQ=3.6\r\n";
+        String publish = "PUBLISH sip:collector@example.com SIP/2.0\r\nVia: SIP/2.0/UDP 10.1.0.1;branch=z9hG4bKvq\r\n"
+                + "From: <sip:alice@example.com>;tag=vq\r\nTo: <sip:collector@example.com>\r\nCall-ID: vq-1@10.1.0.1\r\n"
+                + "CSeq: 1 PUBLISH\r\nEvent: vq-rtcpxr\r\nContent-Type: application/vq-rtcpxr\r\nContent-Length: "
+                + vq.length() + "\r\n\r\n" + vq;
+        CapturedMessage published = extractor.extract(HepPacket.builder().addresses(ip("10.1.0.1"), 5060, ip("10.1.0.50"), 5060)
+                .ipProto(17).timestampMicros(t + 10_000_000L).protoType(1).captureId(2002)
+                .payload(publish.getBytes(StandardCharsets.UTF_8)).build());
+        assertThat(published.kind()).isEqualTo(io.hepstack.proto.model.MessageKind.QOS);
+        assertThat(published.envelope().correlationId()).isEqualTo("media@test"); // the call its body names
+        reports.add(published);
+        writer().write(reports).block(Duration.ofSeconds(30));
+        assertThat(feed()).isEqualTo(1); // the batch names the call once
+
+        CallRecordStore.Pass pass = store().pass().block(Duration.ofSeconds(60));
+        assertThat(pass.recorded()).isEqualTo(1);
+        // the worse stream is the one the PUBLISH reports: the same loss and jitter, and its round trip of 120 ms adds
+        // half of it to the mouth-to-ear delay (docs/media.md); G.711 for a call without SDP
+        double expectedMos = EModel.mos(EModel.rating(Codec.PCMU, 26 * 100.0 / 256, 120 / 2.0 + 2 * 20.0 + 20));
+        try (Connection c = db.openJdbc(); Statement st = c.createStatement();
+             ResultSet r = st.executeQuery("SELECT media_reports, mos, mos_min, loss_percent, jitter_ms, rtt_ms,"
+                     + " array_to_string(verdicts, ',') AS verdicts, state FROM call_records WHERE call_id = 'media@test'")) {
+            assertThat(r.next()).isTrue();
+            assertThat(r.getString("state")).isEqualTo("completed"); // the SIP part is unchanged
+            assertThat(r.getInt("media_reports")).isEqualTo(7);
+            assertThat(r.getDouble("mos")).isCloseTo(expectedMos, within(0.01)).isLessThan(4.0);
+            assertThat(r.getDouble("loss_percent")).isCloseTo(10.16, within(0.01));
+            assertThat(r.getDouble("jitter_ms")).isEqualTo(20.0);
+            assertThat(r.getDouble("rtt_ms")).isEqualTo(120.0); // the voice-quality report's own round trip
+            assertThat(r.getString("verdicts")).isEqualTo("one_way_audio,high_loss");
+        }
+        String before = query("SELECT media_reports || ' ' || mos || ' ' || array_to_string(verdicts, ',') FROM call_records"
+                + " WHERE call_id = 'media@test'");
+        store().rebuild(Instant.ofEpochSecond(t / 1_000_000 - 60), Instant.ofEpochSecond(t / 1_000_000 + 60))
+                .block(Duration.ofSeconds(60));
+        assertThat(query("SELECT media_reports || ' ' || mos || ' ' || array_to_string(verdicts, ',') FROM call_records"
+                + " WHERE call_id = 'media@test'")).isEqualTo(before);
+    }
+
+    private static HepPacket rtcp(String from, String to, RtcpReport report, long at) {
+        return HepPacket.builder().addresses(ip(from), 4001, ip(to), 4003).ipProto(17).timestampMicros(at).protoType(5)
+                .captureId(2002).correlationId("media@test").payload(RtcpWriter.write(report)).build();
     }
 
     /** INVITE, 180, 200, ACK from 10.1.0.1 via 10.1.0.5 to 10.1.0.9; the callee's BYE (Q.850 cause 16) and its 200. */

@@ -14,7 +14,10 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The QoS family: an RTCP report, binary or JSON, stored with one shape of {@code extra.rtcp}; a bad one kept with its reason. */
+/**
+ * The QoS family: an RTCP report, binary or JSON, stored with one shape of {@code extra.rtcp}; a bad one kept with its reason;
+ * a voice-quality report in SIP (RFC 6035) stored as QoS about the call its body names.
+ */
 class QosExtractorTest {
 
     static final long CAPTURED = 1_765_000_000_000_000L;
@@ -78,5 +81,33 @@ class QosExtractorTest {
                 + "the packet has 32\"}");
         assertThat(extractor.extract(packet("not a report".getBytes(StandardCharsets.UTF_8))).extra())
                 .startsWith("{\"rtcpError\":\"bad_json: not JSON: ");
+    }
+
+    @Test
+    void aVoiceQualityReportInSipIsAQosReportAboutTheCallItsBodyNames() throws Exception {
+        String body = "VQSessionReport: CallTerm\r\nCallID: call-7@test\r\nLocalAddr: IP=10.0.0.10 PORT=30000\r\n"
+                + "LocalMetrics:\r\nQualityEst: MOSLQ=4.1\r\n";
+        CapturedMessage m = extractor.extract(publish(body, null));
+        assertThat(m.kind()).isEqualTo(MessageKind.QOS);
+        assertThat(m.envelope().correlationId()).isEqualTo("call-7@test");
+        assertThat(m.sip().method()).isEqualTo("PUBLISH"); // still SIP: its columns are filled
+        assertThat(m.callId()).isEqualTo("pub-1@10.0.0.10");
+        assertThat(m.extra()).isNull();
+        // the agent's own correlation id comes first
+        assertThat(extractor.extract(publish(body, "agent-said")).envelope().correlationId()).isEqualTo("agent-said");
+        // a body that does not read: kept as SIP with the reason, tied to nothing but its own Call-ID
+        CapturedMessage bad = extractor.extract(publish("VQSessionReport: CallTerm\r\nCallID: call-7@test\r\n", null));
+        assertThat(bad.kind()).isEqualTo(MessageKind.QOS);
+        assertThat(bad.envelope().correlationId()).isEqualTo("pub-1@10.0.0.10");
+        assertThat(bad.extra()).isEqualTo("{\"rtcpError\":\"bad_vq_report: no LocalAddr line\"}");
+    }
+
+    private static HepPacket publish(String body, String correlationId) throws Exception {
+        String text = "PUBLISH sip:collector@10.0.0.99 SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.10;branch=z9hG4bK1\r\n"
+                + "From: <sip:alice@test>;tag=p\r\nTo: <sip:collector@test>\r\nCall-ID: pub-1@10.0.0.10\r\nCSeq: 1 PUBLISH\r\n"
+                + "Event: vq-rtcpxr\r\nContent-Type: application/vq-rtcpxr\r\nContent-Length: " + body.length() + "\r\n\r\n" + body;
+        return HepPacket.builder().addresses(InetAddress.getByName("10.0.0.10"), 5060, InetAddress.getByName("10.0.0.99"), 5060)
+                .ipProto(17).timestampMicros(CAPTURED).protoType(1).captureId(2001).correlationId(correlationId)
+                .payload(text.getBytes(StandardCharsets.UTF_8)).build();
     }
 }

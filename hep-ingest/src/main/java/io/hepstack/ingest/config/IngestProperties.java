@@ -1,6 +1,7 @@
 package io.hepstack.ingest.config;
 
 import io.hepstack.proto.call.CallRecordStore;
+import io.hepstack.proto.media.MediaThresholds;
 import io.hepstack.proto.model.BodyCensor;
 import io.hepstack.proto.model.ExtractionSettings;
 import io.hepstack.proto.model.MessageKind;
@@ -8,6 +9,8 @@ import io.hepstack.proto.store.PartitionPolicy;
 import io.hepstack.proto.sip.HeaderExtractor;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -345,12 +348,30 @@ public record IngestProperties(
             /** How far back a call's messages are read for its record. */
             @NotNull @DefaultValue("1d") Duration lookback,
             /** The most changes (a call's Call-ID per batch that changed it) one pass takes; more wait for the next pass (a backlog). */
-            @Min(1) @Max(1_000_000) @DefaultValue("20000") int maxChangesPerPass) {
+            @Min(1) @Max(1_000_000) @DefaultValue("20000") int maxChangesPerPass,
+            /** Where a record's media quality becomes a verdict; keep them equal to homer-api's {@code homer.api.qos.*}. */
+            @Valid @NotNull @DefaultValue Qos qos) {
 
         /** The store's settings, with the calls' retention of the partition policy. */
         public CallRecordStore.Settings settings(PartitionPolicy policy) {
             return new CallRecordStore.Settings(ringTimeout, lookback, maxChangesPerPass,
-                    policy.retentionOf(MessageKind.SIP_CALL));
+                    policy.retentionOf(MessageKind.SIP_CALL), qos.thresholds());
+        }
+
+        /** The media verdicts' thresholds (docs/media.md, "Verdicts"); each unset one is {@link MediaThresholds#DEFAULTS}'. */
+        public record Qos(
+                /** Mean loss of a stream above this (percent): high_loss. */
+                @DecimalMin("0") @DecimalMax("100") Double lossPercent,
+                /** Highest jitter of a stream above this (ms): high_jitter. */
+                @DecimalMin("0") Double jitterMs,
+                /** Mean round trip of a stream above this (ms): high_rtt. */
+                @DecimalMin("0") Double rttMs) {
+
+            public MediaThresholds thresholds() {
+                MediaThresholds d = MediaThresholds.DEFAULTS;
+                return new MediaThresholds(lossPercent != null ? lossPercent : d.lossPercent(),
+                        jitterMs != null ? jitterMs : d.jitterMs(), rttMs != null ? rttMs : d.rttMs());
+            }
         }
     }
 

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * {@value #OTHER}; a name longer than {@value #MAX_LENGTH} characters or with a character outside
  * {@code A-Z a-z 0-9 . _ : @ -} is {@value #INVALID}. Thread-safe.
  */
-final class NodeLabels {
+public final class NodeLabels {
 
     static final String OTHER = "other";
     static final String INVALID = "invalid";
@@ -23,11 +23,11 @@ final class NodeLabels {
     private final int max;
     private final Set<String> names = ConcurrentHashMap.newKeySet();
 
-    NodeLabels(int max) {
+    public NodeLabels(int max) {
         this.max = max;
     }
 
-    String of(CapturedMessage m) {
+    public String of(CapturedMessage m) {
         Envelope e = m.envelope();
         String node = e.node() != null ? e.node() : Long.toString(e.captureId());
         if (names.contains(node)) {

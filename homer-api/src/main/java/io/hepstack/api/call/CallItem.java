@@ -20,6 +20,8 @@ import java.util.List;
  * @param hangupBy     the record's {@code caller}, {@code callee}, {@code network}, {@code timeout} or {@code unknown}
  * @param reasonCause  the cause of the ending message's Reason header (Q.850 number), or {@code null}
  * @param pddMs        the record's post-dial delay, or {@code null}
+ * @param mos          the record's media quality: the worse direction's mean MOS, or {@code null} without a report
+ * @param verdicts     the record's media verdicts ({@code one_way_audio}...), empty without any
  */
 public record CallItem(
         String callId,
@@ -35,5 +37,7 @@ public record CallItem(
         String state,
         String hangupBy,
         Integer reasonCause,
-        Long pddMs) {
+        Long pddMs,
+        Double mos,
+        List<String> verdicts) {
 }

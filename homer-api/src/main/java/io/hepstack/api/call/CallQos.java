@@ -1,11 +1,12 @@
 package io.hepstack.api.call;
 
+import io.hepstack.api.search.MessageItem;
 import io.hepstack.api.web.Times;
+import io.hepstack.proto.call.MediaReports;
 import io.hepstack.proto.media.CallMedia;
 import io.hepstack.proto.media.Codec;
 import io.hepstack.proto.media.MediaThresholds;
 import io.hepstack.proto.media.RtcpDecodeException;
-import io.hepstack.proto.media.RtcpReport;
 import io.hepstack.proto.model.HepPayloadType;
 import io.hepstack.proto.sip.Sdp;
 import io.hepstack.proto.sip.SdpMedia;
@@ -18,8 +19,8 @@ import java.util.List;
 
 /**
  * A call's media quality ({@code GET /api/v1/calls/{callId}/qos}, docs/api.md): its RTCP reports (HEP type 5,
- * every leg) read by common-proto's RTCP readers and summed up by {@link CallMedia}, rated with the codec
- * the call's SDP answer chose.
+ * every leg) and voice-quality reports in SIP (RFC 6035 PUBLISH) read by common-proto's {@link MediaReports}
+ * and summed up by {@link CallMedia}, rated with the codec the call's SDP answer chose.
  *
  * @param callId        the call asked for
  * @param codec         the codec the streams are rated with, and whether the SDP named it
@@ -49,6 +50,9 @@ public record CallQos(String callId, CodecUsed codec, MediaThresholds thresholds
                 "1 to 4.5, ITU-T G.107 E-model (reportedMos: the endpoint's own, RFC 3611)");
     }
 
+    /** The SIP methods that carry voice-quality reports (RFC 6035: PUBLISH, or NOTIFY of a subscription). */
+    private static final java.util.Set<String> VQ_METHODS = java.util.Set.of("PUBLISH", "NOTIFY");
+
     /** The quality of {@code flow}'s media. */
     public static CallQos of(String callId, CallFlow flow, MediaThresholds thresholds) {
         Codec sdpCodec = codec(flow);
@@ -56,15 +60,30 @@ public record CallQos(String callId, CodecUsed codec, MediaThresholds thresholds
         List<CallMedia.Report> reports = new ArrayList<>();
         int unread = 0;
         for (CallFlow.Event e : flow.qos()) {
-            if (e.protoType() == null || e.protoType() != HepPayloadType.RTCP.number() || e.payload() == null) {
+            if (e.protoType() == null || !MediaReports.readable(e.protoType()) || e.payload() == null) {
                 unread++;
                 continue;
             }
             try {
-                reports.add(new CallMedia.Report(Times.micros(e.timestamp()), FlowExport.endpoint(e.srcIp(), e.srcPort()),
-                        FlowExport.endpoint(e.dstIp(), e.dstPort()), e.legCallId(), RtcpReport.read(e.payload())));
+                reports.add(MediaReports.read(Times.micros(e.timestamp()), e.protoType(), e.payload(),
+                        FlowExport.endpoint(e.srcIp(), e.srcPort()), FlowExport.endpoint(e.dstIp(), e.dstPort()), e.legCallId()));
             } catch (RtcpDecodeException bad) {
                 unread++;
+            }
+        }
+        for (CallFlow.Message m : flow.messages()) { // voice-quality reports in SIP (RFC 6035) are in the ladder
+            MessageItem item = m.item();
+            if (m.payload() == null || item.method() == null || !VQ_METHODS.contains(item.method())) {
+                continue;
+            }
+            try {
+                reports.add(MediaReports.read(Times.micros(item.timestamp()), HepPayloadType.SIP.number(), m.payload(),
+                        FlowExport.endpoint(item.srcIp(), item.srcPort()), FlowExport.endpoint(item.dstIp(), item.dstPort()),
+                        m.legCallId()));
+            } catch (RtcpDecodeException notReport) {
+                if (notReport.reason() == RtcpDecodeException.Reason.BAD_VQ_REPORT) {
+                    unread++;
+                }
             }
         }
         CallMedia.Summary s = CallMedia.summarize(reports, codec, thresholds);

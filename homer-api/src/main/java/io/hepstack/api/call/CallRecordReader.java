@@ -66,7 +66,16 @@ public class CallRecordReader {
                 at(r, "ringing_at"), at(r, "answered_at"), at(r, "ended_at"), r.get("pdd_ms", Long.class),
                 r.get("setup_ms", Long.class), r.get("ring_ms", Long.class), r.get("duration_ms", Long.class),
                 list(r.get("codecs", String[].class)), r.get("messages", Integer.class),
-                r.get("retransmissions", Integer.class), r.get("re_invites", Integer.class), at(r, "updated_at"));
+                r.get("retransmissions", Integer.class), r.get("re_invites", Integer.class),
+                new CallRecordView.Media(r.get("media_reports", Integer.class), real(r, "mos"), real(r, "mos_min"),
+                        real(r, "loss_percent"), real(r, "jitter_ms"), real(r, "rtt_ms"), list(r.get("verdicts", String[].class))),
+                at(r, "updated_at"));
+    }
+
+    /** A {@code real} column, rounded to what it holds (a float read as a double shows binary noise). */
+    static Double real(Readable r, String column) {
+        Float f = r.get(column, Float.class);
+        return f == null ? null : Double.valueOf(Float.toString(f));
     }
 
     private static CallRecordView.Endpoint endpoint(String ip, Integer port) {

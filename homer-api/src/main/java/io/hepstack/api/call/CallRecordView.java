@@ -12,7 +12,23 @@ public record CallRecordView(String callId, String state, String hangupBy, Integ
                              Endpoint target, List<String> nodes, Instant startedAt, Instant firstProvisionalAt,
                              Instant ringingAt, Instant answeredAt, Instant endedAt, Long pddMs, Long setupMs,
                              Long ringMs, Long durationMs, List<String> codecs, int messages, int retransmissions,
-                             int reInvites, Instant updatedAt) {
+                             int reInvites, Media media, Instant updatedAt) {
+
+    /**
+     * The call's media quality from its RTCP and voice-quality reports (docs/media.md, "In the call record"): the
+     * worst stream's figures, {@code null} without a report; {@code GET /api/v1/calls/{callId}/qos} has every stream.
+     *
+     * @param reports     media reports read
+     * @param mos         the lowest of the streams' mean MOS (E-model, 1 to 4.5)
+     * @param minMos      the lowest MOS of one report
+     * @param lossPercent the highest of the streams' mean loss, percent
+     * @param jitterMs    the highest jitter of one report, ms
+     * @param rttMs       the highest of the streams' mean round trip, ms
+     * @param verdicts    {@code one_way_audio}, {@code high_loss}, {@code high_jitter}, {@code high_rtt}, {@code no_media_reports}
+     */
+    public record Media(int reports, Double mos, Double minMos, Double lossPercent, Double jitterMs, Double rttMs,
+                        List<String> verdicts) {
+    }
 
     /** The {@code Reason} header of the message that ended the call: {@code Q.850}, cause 16, its text. */
     public record Reason(String protocol, Integer cause, String text) {

@@ -56,7 +56,9 @@ public class CallStore {
                         r.get("state", String.class),
                         r.get("hangup_by", String.class),
                         r.get("reason_cause", Integer.class),
-                        r.get("pdd_ms", Long.class)))
+                        r.get("pdd_ms", Long.class),
+                        CallRecordReader.real(r, "mos"),
+                        r.get("verdicts", String[].class)))
                 .all().collectList()
                 .flatMap(rows -> {
                     boolean more = rows.size() > request.limit();
@@ -90,7 +92,8 @@ public class CallStore {
         String spanTo = s.bind(utc(request.to().plus(callSpan)));
         s.append("""
                 SELECT i.call_id, i.started_at, x.answered_at, x.bye_at, x.failed_at, x.final_status, x.message_count,
-                       x.from_user, x.to_user, x.correlation_ids, r.state, r.hangup_by, r.reason_cause, r.pdd_ms
+                       x.from_user, x.to_user, x.correlation_ids, r.state, r.hangup_by, r.reason_cause, r.pdd_ms,
+                       r.mos, r.verdicts
                 FROM (""");
         Filter status = null;
         List<Filter> ofRecord = new ArrayList<>();
@@ -152,7 +155,7 @@ public class CallStore {
                                                                      AND m.correlation_id IS DISTINCT FROM m.call_id) AS correlation_ids
                   FROM messages m
                   WHERE m.kind = 'call' AND m.call_id = i.call_id AND m.ts >= %s AND m.ts < %s%s) x
-                LEFT JOIN LATERAL (SELECT state, hangup_by, reason_cause, pdd_ms FROM call_records
+                LEFT JOIN LATERAL (SELECT state, hangup_by, reason_cause, pdd_ms, mos, verdicts FROM call_records
                                    WHERE call_id = i.call_id LIMIT 1) r ON true
                 WHERE true""".formatted(from, spanTo, scope.condition(s, "m.")));
         if (status != null) {
@@ -226,7 +229,7 @@ public class CallStore {
 
     private record Row(String callId, Instant startedAt, Instant answeredAt, Instant byeAt, Instant failedAt,
                        Short finalStatus, Long messageCount, String fromUser, String toUser, String[] correlationIds,
-                       String state, String hangupBy, Integer reasonCause, Long pddMs) {
+                       String state, String hangupBy, Integer reasonCause, Long pddMs, Double mos, String[] verdicts) {
 
         CallItem item(Map<String, Set<String>> legs) {
             Instant ended = answeredAt != null ? byeAt : failedAt;
@@ -234,7 +237,7 @@ public class CallStore {
             return new CallItem(callId, startedAt, answeredAt, ended, fromUser, toUser,
                     finalStatus == null ? null : finalStatus.intValue(), duration,
                     messageCount == null ? 0 : messageCount, new ArrayList<>(legs.getOrDefault(callId, Set.of())),
-                    state, hangupBy, reasonCause, pddMs);
+                    state, hangupBy, reasonCause, pddMs, mos, verdicts == null ? List.of() : List.of(verdicts));
         }
     }
 

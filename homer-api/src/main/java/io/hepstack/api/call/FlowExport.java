@@ -1,6 +1,7 @@
 package io.hepstack.api.call;
 
 import io.hepstack.api.web.Times;
+import io.hepstack.proto.media.CallMedia;
 import io.hepstack.proto.pcap.PcapMessage;
 import io.hepstack.proto.pcap.PcapWriter;
 import io.hepstack.proto.pcap.Transport;
@@ -148,9 +149,6 @@ public final class FlowExport {
 
     /** {@code ip:port}, an IPv6 address in brackets; {@code ?} without an address. */
     static String endpoint(String ip, Integer port) {
-        if (ip == null) {
-            return "?";
-        }
-        return (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + (port == null ? 0 : port);
+        return CallMedia.endpoint(ip, port);
     }
 }

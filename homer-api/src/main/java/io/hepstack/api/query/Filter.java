@@ -5,6 +5,7 @@ import io.hepstack.api.web.ApiException;
 import io.hepstack.api.web.Times;
 import io.hepstack.proto.call.CallState;
 import io.hepstack.proto.call.HangupBy;
+import io.hepstack.proto.media.CallMedia;
 import io.hepstack.proto.hep.HepTransport;
 import io.hepstack.proto.model.LogLevel;
 import io.hepstack.proto.model.LogLine;
@@ -112,7 +113,15 @@ public final class Filter {
         /** First INVITE to first 180/183 (post-dial delay). */
         PDD("pdd", "pdd_ms", Type.DURATION, "Post-dial delay", true),
         /** First INVITE to the answer. */
-        SETUP("setup", "setup_ms", Type.DURATION, "Setup time", true);
+        SETUP("setup", "setup_ms", Type.DURATION, "Setup time", true),
+        /** The worse direction's mean MOS (docs/media.md, "In the call record"). */
+        MOS("mos", "mos", Type.DECIMAL, "MOS (worse direction)", true),
+        /** The highest of the streams' mean packet loss, percent. */
+        LOSS("loss", "loss_percent", Type.PERCENT, "Packet loss (worst stream)", true),
+        /** The highest jitter of one media report. */
+        JITTER("jitter", "jitter_ms", Type.DURATION, "Jitter (worst report)", true),
+        /** A media verdict of the call. */
+        VERDICT("verdict", "verdicts", Type.VERDICT, "Media verdict", true);
 
         private final String param;
         private final String column;
@@ -253,7 +262,12 @@ public final class Filter {
         CAUSE("a cause number 0-999 (Q.850: 16 normal clearing, 17 busy, 34 no circuit...) or a range 1-31; "
                 + "a,b any of them; !v not v", 999),
         DURATION(">30s, >=30s, <2s, <=2s, a range 10s-1m or one value 500ms, in ms, s, m or h; a,b any of them; "
-                + "!v not v (also a call without one)");
+                + "!v not v (also a call without one)"),
+        DECIMAL("<3.5, <=3.5, >4, >=4, a range 3-3.6 or one value 4.1 (to two decimals); a,b any of them; "
+                + "!v not v (also a call without media reports)"),
+        PERCENT(">5%, >=5%, <1%, <=1%, a range 1%-5% or one value 0% (the % may be left out); a,b any of them; "
+                + "!v not v (also a call without media reports)"),
+        VERDICT(String.join(", ", CallMedia.VERDICTS) + "; a,b any of them; !v not v");
 
         private final String syntax;
         /** The largest value of a numeric type, else 0. */
@@ -288,6 +302,11 @@ public final class Filter {
     private static final String DURATION_VALUE = "(\\d{1,9})(ms|s|m|h)";
     private static final Pattern DURATION_BOUND = Pattern.compile("(<=|>=|<|>)?" + DURATION_VALUE);
     private static final Pattern DURATION_RANGE = Pattern.compile(DURATION_VALUE + "-" + DURATION_VALUE);
+    private static final String DECIMAL_VALUE = "(\\d{1,6}(?:\\.\\d{1,6})?)";
+    private static final Pattern DECIMAL_BOUND = Pattern.compile("(<=|>=|<|>)?" + DECIMAL_VALUE);
+    private static final Pattern DECIMAL_RANGE = Pattern.compile(DECIMAL_VALUE + "-" + DECIMAL_VALUE);
+    private static final Pattern PERCENT_BOUND = Pattern.compile("(<=|>=|<|>)?" + DECIMAL_VALUE + "%?");
+    private static final Pattern PERCENT_RANGE = Pattern.compile(DECIMAL_VALUE + "%?-" + DECIMAL_VALUE + "%?");
 
     /** A header name as RFC 3261 writes them (a token), at most 64 characters. */
     private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9!%'*+._`~-]{1,64}");
@@ -397,8 +416,9 @@ public final class Filter {
         switch (field.type) {
             case INET -> inet(t);
             case LEVEL -> levels(t);
-            case CALL_STATE, HANGUP_BY -> code(t);
+            case CALL_STATE, HANGUP_BY, VERDICT -> code(t);
             case DURATION -> millis(t);
+            case DECIMAL, PERCENT -> decimals(t);
             default -> {
             }
         }
@@ -410,6 +430,7 @@ public final class Filter {
         boolean known = v != null && switch (field.type) {
             case CALL_STATE -> Arrays.stream(CallState.values()).anyMatch(s -> s.code().equals(v));
             case HANGUP_BY -> Arrays.stream(HangupBy.values()).anyMatch(h -> h.code().equals(v));
+            case VERDICT -> CallMedia.VERDICTS.contains(v);
             default -> false;
         };
         if (!known) {
@@ -447,6 +468,37 @@ public final class Filter {
         }
         throw ApiException.badRequest(field.param + ": not a duration: " + Times.quote(t.like() == null ? t.literal()
                 : t.like().replace('%', '*')) + " (expected: " + field.type.syntax + ")");
+    }
+
+    /**
+     * {@code [low, high]} of a decimal value, either bound {@code null} when open, with whether each is
+     * exclusive: {@code <3.5} is {@code [null, 3.5)}; one value {@code v} is {@code [v - 0.005, v + 0.005)}.
+     */
+    private Object[] decimals(Term t) {
+        String v = t.like() == null ? t.literal() : "";
+        boolean percent = field.type == Type.PERCENT;
+        Matcher m;
+        if ((m = (percent ? PERCENT_RANGE : DECIMAL_RANGE).matcher(v)).matches()) {
+            double low = Double.parseDouble(m.group(1));
+            double high = Double.parseDouble(m.group(2));
+            if (low > high) {
+                throw ApiException.badRequest(field.param + ": empty range: " + Times.quote(v));
+            }
+            return new Object[] {low, false, high, false};
+        }
+        if ((m = (percent ? PERCENT_BOUND : DECIMAL_BOUND).matcher(v)).matches()) {
+            double value = Double.parseDouble(m.group(2));
+            String op = m.group(1) == null ? "=" : m.group(1);
+            return switch (op) {
+                case ">" -> new Object[] {value, true, null, false};
+                case ">=" -> new Object[] {value, false, null, false};
+                case "<" -> new Object[] {null, false, value, true};
+                case "<=" -> new Object[] {null, false, value, false};
+                default -> new Object[] {value - 0.005, false, value + 0.005, true};
+            };
+        }
+        throw ApiException.badRequest(field.param + ": not " + (percent ? "a percentage" : "a number") + ": "
+                + Times.quote(t.like() == null ? t.literal() : t.like().replace('%', '*')) + " (expected: " + field.type.syntax + ")");
     }
 
     private static long millis(String amount, String unit) {
@@ -493,6 +545,22 @@ public final class Filter {
                 yield t.negated() ? "(" + col + " IS NULL OR NOT (" + cond + "))" : cond;
             }
             case CALL_STATE, HANGUP_BY -> text(sql, col, t);
+            case VERDICT -> {
+                String cond = col + " @> ARRAY[" + sql.bind(code(t)) + "]::text[]";
+                yield t.negated() ? "NOT (" + cond + ")" : cond;
+            }
+            case DECIMAL, PERCENT -> {
+                Object[] r = decimals(t);
+                List<String> parts = new ArrayList<>(2);
+                if (r[0] != null) {
+                    parts.add(col + ((Boolean) r[1] ? " > " : " >= ") + sql.bind(r[0]));
+                }
+                if (r[2] != null) {
+                    parts.add(col + ((Boolean) r[3] ? " < " : " <= ") + sql.bind(r[2]));
+                }
+                String cond = String.join(" AND ", parts);
+                yield t.negated() ? "(" + col + " IS NULL OR NOT (" + cond + "))" : "(" + cond + ")";
+            }
             case DURATION -> {
                 Long[] r = millis(t);
                 String cond = r[0] != null && r[0].equals(r[1]) ? col + " = " + sql.bind(r[0])

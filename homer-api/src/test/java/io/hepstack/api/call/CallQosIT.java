@@ -32,6 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CallQosIT extends AdminApiIT {
 
     static final String CALL = "qos-1@test";
+    static final String VQ_CALL = "qos-vq@test";
     static long t0;
     static String from;
     static String to;
@@ -68,9 +69,28 @@ class CallQosIT extends AdminApiIT {
                 + "Content-Length: 0\r\n\r\n"));
         rows.add(sip(31, "10.0.0.30", "10.0.0.10", "SIP/2.0 200 OK\r\n" + silent.formatted(";tag=b", "1 INVITE")
                 + "Content-Length: 0\r\n\r\n"));
+        // a call whose caller's phone reports its quality in a PUBLISH (RFC 6035), and a second PUBLISH whose body does
+        // not read, tied to the call by its agent's correlation id
+        String vqDialog = dialog.replace(CALL, VQ_CALL);
+        rows.add(sip(40, "10.0.0.10", "10.0.0.30", "INVITE sip:bob@10.0.0.30 SIP/2.0\r\n" + vqDialog.formatted("", "1 INVITE")
+                + "Content-Type: application/sdp\r\nContent-Length: " + offer.length() + "\r\n\r\n" + offer));
+        rows.add(sip(41, "10.0.0.30", "10.0.0.10", "SIP/2.0 200 OK\r\n" + vqDialog.formatted(";tag=b", "1 INVITE")
+                + "Content-Type: application/sdp\r\nContent-Length: " + answer.length() + "\r\n\r\n" + answer));
+        String vq = "VQSessionReport: CallTerm\r\nCallID: " + VQ_CALL + "\r\nLocalAddr: IP=10.0.0.10 PORT=30000 SSRC=0x1111\r\n"
+                + "RemoteAddr: IP=10.0.0.30 PORT=40000 SSRC=0x2222\r\nLocalMetrics:\r\nSessionDesc: PT=8 PD=PCMA SR=8000\r\n"
+                + "PacketLoss: NLR=8.0 JDR=1.0\r\nDelay: RTD=150 ESD=60 IAJ=30\r\nQualityEst: RLQ=70 MOSLQ=3.4 MOSCQ=3.3\r\n";
+        rows.add(sip(50, "10.0.0.10", "10.0.0.99", publish("vq-1@10.0.0.10", vq)));
+        rows.add(extract(51, "10.0.0.10", 5060, "10.0.0.99", 5060, HepPayloadType.SIP, VQ_CALL,
+                publish("vq-2@10.0.0.10", "VQSessionReport: CallTerm\r\nCallID: " + VQ_CALL + "\r\n").getBytes(StandardCharsets.UTF_8)));
         Fixture.store(db.connectionFactory(), rows);
         from = Times.format(Fixture.instant(t0 - 1_000_000));
         to = Times.format(Fixture.instant(t0 + 60_000_000));
+    }
+
+    private static String publish(String callId, String body) {
+        return "PUBLISH sip:collector@10.0.0.99 SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.10:5060;branch=z9hG4bK-" + callId.hashCode()
+                + "\r\nFrom: <sip:alice@test>;tag=p\r\nTo: <sip:collector@test>\r\nCall-ID: " + callId + "\r\nCSeq: 1 PUBLISH\r\n"
+                + "Event: vq-rtcpxr\r\nContent-Type: application/vq-rtcpxr\r\nContent-Length: " + body.length() + "\r\n\r\n" + body;
     }
 
     private static CapturedMessage sip(long second, String src, String dst, String text) {
@@ -114,6 +134,21 @@ class CallQosIT extends AdminApiIT {
                     + "while media flowed the other way: one-way audio");
         });
         assertThat((Map<String, Object>) q.get("units")).containsEntry("jitter", "ms");
+    }
+
+    @Test
+    void aVoiceQualityReportInSipIsReadAsTheStreamItMeasured() {
+        Map<String, Object> q = qos(admin, "/api/v1/calls/" + VQ_CALL + "/qos?from=" + from + "&to=" + to);
+        assertThat(q).containsEntry("reports", 1).containsEntry("unreadReports", 1); // the PUBLISH whose body does not read
+        List<Map<String, Object>> streams = (List<Map<String, Object>>) q.get("streams");
+        assertThat(streams).singleElement().satisfies(s -> {
+            // the media ends the body names, not the PUBLISH's signalling addresses
+            assertThat(s).containsEntry("from", "10.0.0.30:40000").containsEntry("to", "10.0.0.10:30000")
+                    .containsEntry("leg", VQ_CALL).containsEntry("reportedMos", 3.4).containsEntry("rttMs", 150.0)
+                    .containsEntry("jitterMs", 30.0);
+            assertThat((Double) s.get("lossPercent")).isEqualTo(7.8125); // 8 % as RTCP carries it: 20/256
+        });
+        assertThat((List<Map<String, Object>>) q.get("verdicts")).extracting(v -> v.get("code")).containsExactly("high_loss");
     }
 
     @Test

@@ -28,10 +28,25 @@ class CallRecordIT extends AdminApiIT {
 
     static List<CapturedMessage> kamailio;
 
+    /** Completed calls of the capture given RTCP reports: clean media, 10 % loss both ways, and one-way audio. */
+    static String clean;
+    static String lossy;
+    static String oneWay;
+
     @BeforeAll
     static void storeTheCaptureAndRecordItsCalls() {
         kamailio = Fixture.kamailio();
         Fixture.store(db.connectionFactory(), kamailio);
+        List<String> completed = kamailio.stream().filter(m -> "INVITE".equals(m.sip().method()) && !m.callId().startsWith("busy"))
+                .map(CapturedMessage::callId).distinct().toList();
+        clean = completed.get(0);
+        lossy = completed.get(1);
+        oneWay = completed.get(2);
+        List<CapturedMessage> reports = new java.util.ArrayList<>();
+        reports.addAll(rtcp(clean, 0, 0));
+        reports.addAll(rtcp(lossy, 26, 26));
+        reports.addAll(rtcp(oneWay, 0, -1));
+        Fixture.store(db.connectionFactory(), reports);
         long last = kamailio.stream().mapToLong((CapturedMessage m) -> m.envelope().timestampMicros()).max().orElseThrow();
         Clock clock = Clock.fixed(Instant.ofEpochSecond(last / 1_000_000 + 60), ZoneOffset.UTC);
         // the fixture is stored as a writer of a collector without records stores it: a rebuild records its calls
@@ -218,6 +233,74 @@ class CallRecordIT extends AdminApiIT {
         }
         anonymous.get().uri("/api/v1/shared/{t}/record", "no-such-token").exchange().expectStatus().isNotFound()
                 .expectBody(Void.class);
+    }
+
+    @Test
+    void aRecordSaysHowTheMediaWasAndTheCallListIsFilteredByIt() {
+        Map<String, Object> media = (Map<String, Object>) record(admin, lossy).expectStatus().isOk().expectBody(Map.class)
+                .returnResult().getResponseBody().get("media");
+        assertThat(media).containsEntry("reports", 2).containsEntry("verdicts", List.of("high_loss"));
+        assertThat(((Number) media.get("mos")).doubleValue()).isBetween(2.5, 4.0);
+        assertThat(((Number) media.get("lossPercent")).doubleValue()).isEqualTo(10.15625); // 26/256
+        assertThat(((Number) media.get("jitterMs")).doubleValue()).isEqualTo(1.0);
+        record(admin, oneWay).expectStatus().isOk().expectBody().jsonPath("$.media.verdicts[0]").isEqualTo("one_way_audio");
+        record(admin, clean).expectStatus().isOk().expectBody().jsonPath("$.media.verdicts").isEmpty()
+                .jsonPath("$.media.mos").value(m -> assertThat(((Number) m).doubleValue()).isGreaterThan(4.3));
+
+        assertThat(callIds(Map.of("verdict", "one_way_audio"))).containsExactly(oneWay);
+        assertThat(callIds(Map.of("verdict", "high_loss,one_way_audio"))).containsExactlyInAnyOrder(lossy, oneWay);
+        assertThat(callIds(Map.of("verdict", "no_media_reports"))).hasSize(27); // answered without a report
+        assertThat(callIds(Map.of("verdict", "!no_media_reports"))).hasSize(13).contains(clean, lossy, oneWay);
+        assertThat(callIds(Map.of("mos", "<4"))).containsExactly(lossy);
+        assertThat(callIds(Map.of("mos", ">=4"))).containsExactlyInAnyOrder(clean, oneWay);
+        assertThat(callIds(Map.of("mos", "!<4"))).hasSize(39); // a call without reports is not below 4
+        assertThat(callIds(Map.of("mos", "1-3.99"))).containsExactly(lossy);
+        assertThat(callIds(Map.of("loss", ">5%"))).containsExactly(lossy);
+        assertThat(callIds(Map.of("loss", "<=1"))).containsExactlyInAnyOrder(clean, oneWay);
+        assertThat(callIds(Map.of("jitter", ">=1ms", "state", "completed"))).hasSize(3);
+        // the list shows each call's MOS and verdicts
+        Map<String, Object> item = calls(admin, Map.of("verdict", "high_loss")).get(0);
+        assertThat(((Number) item.get("mos")).doubleValue()).isBetween(2.5, 4.0);
+        assertThat(item).containsEntry("verdicts", List.of("high_loss"));
+
+        for (String[] bad : new String[][] {{"mos", "good", "mos: not a number: \"good\""},
+                {"mos", "4-3", "mos: empty range: \"4-3\""},
+                {"loss", "5%%", "loss: not a percentage: \"5%%\""},
+                {"verdict", "choppy", "verdict: not one of the values: \"choppy\""},
+                {"jitter", "30", "jitter: not a duration: \"30\""}}) {
+            admin.get().uri(b -> b.path("/api/v1/calls").queryParam(bad[0], "{v}").build(bad[1])).exchange()
+                    .expectStatus().isBadRequest().expectBody().jsonPath("$.message").value(m -> assertThat((String) m).startsWith(bad[2]));
+        }
+    }
+
+    /**
+     * Two receiver reports in the middle of {@code callId}'s talk time, correlated to it as a relay sends them: the
+     * caller's about the callee's stream with {@code callerLoss} (of 256) lost, and the callee's with
+     * {@code calleeLoss} lost, or no block at all when it is -1 (it received nothing); jitter 8 (1 ms at 8 kHz).
+     */
+    private static List<CapturedMessage> rtcp(String callId, int callerLoss, int calleeLoss) {
+        List<CapturedMessage> rows = kamailio.stream().filter(m -> callId.equals(m.callId())).toList();
+        long at = (rows.get(0).envelope().timestampMicros() + rows.get(rows.size() - 1).envelope().timestampMicros()) / 2;
+        io.hepstack.proto.model.MessageExtractor extractor =
+                new io.hepstack.proto.model.MessageExtractor(io.hepstack.proto.model.ExtractionSettings.DEFAULT);
+        List<CapturedMessage> out = new java.util.ArrayList<>();
+        long[][] ends = {{0xA, 0xB, callerLoss, 1}, {0xB, 0xA, calleeLoss, 2}};
+        for (long[] e : ends) {
+            List<io.hepstack.proto.media.ReportBlock> blocks = e[2] < 0 ? List.of()
+                    : List.of(new io.hepstack.proto.media.ReportBlock(e[1], (int) e[2], 0, 500, 8, 0, 0));
+            byte[] payload = io.hepstack.proto.media.RtcpWriter.write(new io.hepstack.proto.media.RtcpReport(
+                    List.of(new io.hepstack.proto.media.RtcpReport.SenderOrReceiver(e[0], null, blocks)), List.of(), null));
+            out.add(extractor.extract(io.hepstack.proto.hep.HepPacket.builder()
+                    .addresses(java.net.InetAddress.getLoopbackAddress(), 4000 + (int) e[3] * 2 + 1,
+                            java.net.InetAddress.getLoopbackAddress(), 4000 + (3 - (int) e[3]) * 2 + 1)
+                    .ipProto(17).timestampMicros(at + e[3]).protoType(5).captureId(2001).correlationId(callId)
+                    .payload(payload).build()));
+        }
+        return out;
+    }
+
+    private List<String> callIds(Map<String, String> params) {
+        return calls(admin, params).stream().map(i -> (String) i.get("callId")).toList();
     }
 
     /** Every call of the capture's range with these parameters, in one page of up to 100. */

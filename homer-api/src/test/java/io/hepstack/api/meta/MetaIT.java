@@ -91,7 +91,7 @@ class MetaIT extends AdminApiIT {
                 Map.of("name", "calls", "paged", true,
                         "fields", List.of("callId", "correlationId", "fromUser", "fromTag", "toUser", "status", "srcIp",
                                 "srcPort", "dstIp", "dstPort", "transport", "captureId", "paiUser", "state", "hangupBy", "reasonCause",
-                                "duration", "pdd", "setup")),
+                                "duration", "pdd", "setup", "mos", "loss", "jitter", "verdict")),
                 Map.of("name", "stream", "paged", false,
                         "fields", Arrays.stream(Filter.Field.values()).filter(f -> !f.ofRecord()).map(Filter.Field::param).toList()));
         anonymous.get().uri("/api/v1/meta/search").exchange().expectStatus().isUnauthorized().expectBody(Void.class);
@@ -107,7 +107,10 @@ class MetaIT extends AdminApiIT {
                 case STATE -> "busy";
                 case HANGUP_BY -> "caller";
                 case REASON_CAUSE -> "16";
-                case DURATION, PDD, SETUP -> ">1s";
+                case DURATION, PDD, SETUP, JITTER -> ">1s";
+                case MOS -> "<3.5";
+                case LOSS -> ">5%";
+                case VERDICT -> "one_way_audio";
                 default -> "x";
             };
             int status = admin.get().uri(u -> u.path("/api/v1/calls").queryParam(f.param(), value).build())

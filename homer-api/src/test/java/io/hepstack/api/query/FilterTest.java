@@ -120,8 +120,30 @@ class FilterTest {
         assertThat(aliased.toString()).isEqualTo(" AND (m.extra->'log'->>'level' = $1) AND m.kind = 'log' -- [notice]");
     }
 
+    @Test
+    void aRecordsMediaFieldsCompareNumbersAndVerdictsAreArrayMembers() {
+        assertThat(sql(Filter.Field.MOS, "<3.5")).isEqualTo(" AND ((mos < $1)) -- [3.5]");
+        assertThat(sql(Filter.Field.MOS, "3-3.6")).isEqualTo(" AND ((mos >= $1 AND mos <= $2)) -- [3.0, 3.6]");
+        assertThat(sql(Filter.Field.MOS, "!>=4")).isEqualTo(" AND (mos IS NULL OR NOT (mos >= $1)) -- [4.0]");
+        assertThat(sql(Filter.Field.LOSS, ">5%,0")).isEqualTo(" AND ((loss_percent > $1) OR (loss_percent >= $2 AND "
+                + "loss_percent < $3)) -- [5.0, -0.005, 0.005]");
+        assertThat(sql(Filter.Field.JITTER, ">30ms")).isEqualTo(" AND (jitter_ms >= $1) -- [31]");
+        assertThat(sql(Filter.Field.VERDICT, "one_way_audio,high_loss"))
+                .isEqualTo(" AND (verdicts @> ARRAY[$1]::text[] OR verdicts @> ARRAY[$2]::text[]) -- [one_way_audio, high_loss]");
+        assertThat(sql(Filter.Field.VERDICT, "!no_media_reports"))
+                .isEqualTo(" AND NOT (verdicts @> ARRAY[$1]::text[]) -- [no_media_reports]");
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
+            "mos|good|mos: not a number: \"good\" (expected: <3.5",
+            "mos|<|mos: not a number",
+            "mos|-1|mos: not a number",
+            "mos|4-3|mos: empty range",
+            "loss|5%%|loss: not a percentage",
+            "loss|>5 %|loss: not a percentage",
+            "verdict|choppy|verdict: not one of the values: \"choppy\" (expected: one_way_audio, high_loss",
+            "verdict|one_way*|verdict: not one of the values",
             "logLevel|loud|logLevel: not a log level: \"loud\" (expected: emergency, alert",
             "logLevel|err*|logLevel: not a log level: \"err*\"",
             "logLevel|+|logLevel: not a log level",

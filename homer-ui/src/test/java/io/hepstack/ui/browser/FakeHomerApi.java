@@ -705,6 +705,8 @@ final class FakeHomerApi implements AutoCloseable {
         record.put("messages", 9);
         record.put("retransmissions", 1);
         record.put("reInvites", 0);
+        record.put("media", map("reports", 12, "mos", 3.42, "minMos", 2.9, "lossPercent", 6.4, "jitterMs", 18.0, "rttMs", 85.0,
+                "verdicts", List.of("high_loss")));
         return send(s, record);
     }
 
@@ -742,6 +744,19 @@ final class FakeHomerApi implements AutoCloseable {
      * The call's media quality in the shape of homer-api's {@code CallQos} (docs/api.md): for the main call one
      * stream whose jitter is above the threshold, from its six RTCP reports; for the others, no report.
      */
+    /** The stream's six reports as rated points, 5 s apart: jitter rising to 60 ms at the fourth, no round trip. */
+    private List<Map<String, Object>> series() {
+        double[] loss = {0, 0.39, 0.78, 0.39, 0.39, 0.39};
+        double[] jitter = {2.5, 3.1, 4.0, 60.0, 8.1, 6.1};
+        double[] mos = {4.38, 4.31, 4.27, 3.98, 4.16, 4.2};
+        List<Map<String, Object>> points = new ArrayList<>();
+        for (int i = 0; i < loss.length; i++) {
+            long at = java.time.temporal.ChronoUnit.MICROS.between(Instant.EPOCH, start) + 3_000_000L + i * 5_000_000L;
+            points.add(map("atMicros", at, "lossPercent", loss[i], "jitterMs", jitter[i], "rttMs", null, "mos", mos[i]));
+        }
+        return points;
+    }
+
     private Mono<Void> qos(HttpServerResponse s, String callId) {
         if (messagesOf(callId) == null) {
             return s.status(404).header("Content-Type", "application/json").sendString(Mono.just("{\"error\":\"not found\"}")).then();
@@ -750,7 +765,7 @@ final class FakeHomerApi implements AutoCloseable {
         var streams = main ? List.of(map("sourceSsrc", 305419896L, "reporterSsrc", 1L, "from", "192.0.2.30:50001",
                 "to", "192.0.2.10:40001", "leg", CALL, "reports", 6, "lossPercent", 0.39, "maxLossPercent", 0.78,
                 "packetsLost", 5, "jitterMs", 7.3, "maxJitterMs", 60.0, "rttMs", null, "mos", 4.21, "minMos", 3.98,
-                "reportedMos", null, "series", List.of())) : List.<Map<String, Object>>of();
+                "reportedMos", null, "series", series())) : List.<Map<String, Object>>of();
         var verdicts = main
                 ? List.of(map("code", "high_jitter", "text", "192.0.2.30:50001 → 192.0.2.10:40001: jitter up to 60 ms (above 50 ms)", "stream", 0))
                 : List.of(map("code", "no_media_reports", "text", "No RTCP report was captured for this call: its media quality "
@@ -895,10 +910,12 @@ final class FakeHomerApi implements AutoCloseable {
         var calls = new ArrayList<Map<String, Object>>();
         calls.add(map("callId", CALL, "startedAt", ts(0), "answeredAt", ts(2_345_678), "endedAt", ts(33_000_000),
                 "fromUser", "alice", "toUser", "bob", "finalStatus", 200, "durationMs", 30654, "messageCount", messageCount(CALL),
-                "legs", List.of(CALL, B_LEG), "state", "completed", "hangupBy", "caller", "reasonCause", 16, "pddMs", 120));
+                "legs", List.of(CALL, B_LEG), "state", "completed", "hangupBy", "caller", "reasonCause", 16, "pddMs", 120,
+                "mos", 3.42, "verdicts", List.of("high_loss")));
         calls.add(map("callId", XSS_CALL, "startedAt", ts(60_000_000), "answeredAt", null, "endedAt", ts(60_500_000),
                 "fromUser", IMG, "toUser", SCRIPT, "finalStatus", 488, "durationMs", 0, "messageCount", messageCount(XSS_CALL),
-                "legs", List.of(XSS_CALL), "state", IMG, "hangupBy", null, "reasonCause", null, "pddMs", null));
+                "legs", List.of(XSS_CALL), "state", IMG, "hangupBy", null, "reasonCause", null, "pddMs", null,
+                "mos", null, "verdicts", List.of()));
         return calls;
     }
 

@@ -147,6 +147,10 @@ class UiBrowserIT {
         // Each call's result from its record: in words, who ended it, the Q.850 cause.
         assertThat(d.findElements(By.cssSelector("#calls-table tbody td.result"))).extracting(WebElement::getText)
                 .contains("completed, by caller, cause 16");
+        // ... and its media: the MOS graded, the verdicts named (a call without reports has nothing to say)
+        assertThat(d.findElements(By.cssSelector("#calls-table tbody td.media"))).extracting(WebElement::getText)
+                .containsExactlyInAnyOrder("3.42 · Packet loss", "");
+        assertThat(d.findElement(By.cssSelector("#calls-table tbody td.media .mos")).getAttribute("class")).contains("poor");
 
         // Sorting is part of the URL too.
         d.findElement(By.xpath("//th/button[contains(., 'Status')]")).click();
@@ -208,7 +212,7 @@ class UiBrowserIT {
         // The call's record above the ladder, in words.
         assertThat(d.findElement(By.id("call-record")).getText()).contains("Completed: the caller ended it",
                 "Q.850 cause 16 — Normal call clearing", "\"Alice\" alice → bob", "120 ms", "2.3 s", "61.0 s", "PCMA/8000",
-                "9, 1 retransmitted");
+                "9, 1 retransmitted", "3.42 · Packet loss (worst stream: loss 6.4 %, jitter 18 ms, round trip 85 ms; 12 reports)");
 
         // Keyboard: focus the first arrow, Enter opens it, ArrowDown moves on.
         arrows.get(0).sendKeys(Keys.ENTER);
@@ -238,12 +242,17 @@ class UiBrowserIT {
         waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#panel-qos .verdict.high_jitter"),
                 "Jitter: 192.0.2.30:50001 → 192.0.2.10:40001: jitter up to 60 ms (above 50 ms)"));
         assertThat(d.findElement(By.cssSelector("#panel-qos .qos-diagnosis .hint")).getText())
-                .isEqualTo("Rated as PCMA (the SDP answer\u2019s codec) with the ITU-T G.107 E-model, from 6 RTCP reports.");
+                .isEqualTo("Rated as PCMA (the SDP answer\u2019s codec) with the ITU-T G.107 E-model, from 6 media reports.");
         assertThat(d.findElements(By.cssSelector("#panel-qos table.streams tbody td"))).extracting(WebElement::getText)
                 .containsExactly("192.0.2.30:50001 → 192.0.2.10:40001", "6", "0.4 / 0.8", "7.3 / 60.0", "–", "4.21 / 3.98", "–");
+        // the rated figures charted per stream with the verdicts' thresholds (no round trip: no report had one)
         waiting(d).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#panel-qos figure.chart canvas"), 3));
         assertThat(d.findElements(By.cssSelector("#panel-qos figcaption"))).extracting(WebElement::getText)
-                .containsExactly("report_blocks.0.fraction_lost", "report_blocks.0.packets_lost", "report_blocks.0.ia_jitter");
+                .containsExactly("Loss (%)", "Jitter (ms)", "MOS (E-model, 1 to 4.5)");
+        assertThat(legend(d, "qos-chart-jitter")).containsExactly("192.0.2.30:50001 → 192.0.2.10:40001", "high jitter above 50 ms");
+        assertThat(legend(d, "qos-chart-mos")).containsExactly("192.0.2.30:50001 → 192.0.2.10:40001", "poor below 3.6");
+        // the reports as captured, folded below
+        assertThat(d.findElement(By.cssSelector("#panel-qos details.raw-reports summary")).getText()).isEqualTo("The 6 reports as captured");
         engineer.screenshot("qos");
         assertAccessible(engineer, "QoS tab");
         assertThat(engineer.cspViolations()).isEmpty();
