@@ -1,5 +1,7 @@
 package io.hepstack.api.call;
 
+import io.hepstack.proto.call.MediaEndpoints;
+import io.hepstack.proto.model.HepPayloadType;
 import io.hepstack.api.ApiProperties;
 import io.hepstack.api.alias.AliasStore;
 import io.hepstack.api.search.MessageItem;
@@ -177,6 +179,15 @@ public class FlowStore {
                     return new CallFlow.Message(item, raw[0], raw[1], null, payload);
                 })
                 .all().filter(m -> m != CUT).collectList()
+                .flatMap(rows -> uncorrelatedReports(rows, scope).map(reports -> {
+                    if (reports.isEmpty()) {
+                        return rows;
+                    }
+                    List<CallFlow.Message> all = new ArrayList<>(rows);
+                    all.addAll(reports);
+                    all.sort(java.util.Comparator.comparing((CallFlow.Message m) -> m.item().timestamp()));
+                    return all;
+                }))
                 .map(rows -> FlowAssembly.assemble(rows, c, limits.maxMessages(), cut[0], from, to))
                 .doOnNext(flow -> {
                     if (flow.truncated()) {
@@ -184,6 +195,53 @@ public class FlowStore {
                     }
                 })
                 .flatMap(this::named);
+    }
+
+    /** How long after a call's last SIP message its media reports are still looked for by address (the last RTCP). */
+    static final Duration REPORTS_AFTER = Duration.ofMinutes(1);
+
+    /**
+     * The media reports that name no call (no correlation id: a PCAP import, an agent that does not correlate) sent
+     * from or to the media ends the flow's SDP names ({@link MediaEndpoints}), between its first SIP message and one
+     * minute after its last: the QoS family's rows found by address ({@code messages_src_ip}, {@code messages_dst_ip})
+     * and port, then matched end by end. At most as many as the flow has room for (max-messages); none when the flow
+     * was cut or its SDP names no end (docs/media.md, "Streams without a correlation id").
+     */
+    private Mono<List<CallFlow.Message>> uncorrelatedReports(List<CallFlow.Message> rows, Scope scope) {
+        int room = limits.maxMessages() - rows.size();
+        MediaEndpoints ends = new MediaEndpoints();
+        Instant first = null;
+        Instant last = null;
+        for (CallFlow.Message m : rows) {
+            MessageItem i = m.item();
+            if (i.protoType() != null && i.protoType() == HepPayloadType.SIP.number()) {
+                ends.add(m.payload());
+                first = first == null || i.timestamp().isBefore(first) ? i.timestamp() : first;
+                last = last == null || i.timestamp().isAfter(last) ? i.timestamp() : last;
+            }
+        }
+        if (room <= 0 || ends.ends().isEmpty()) {
+            return Mono.just(List.of());
+        }
+        Sql s = new Sql();
+        String ips = s.bind(ends.addresses().toArray(String[]::new));
+        String ports = s.bind(ends.ports().toArray(Integer[]::new));
+        s.append("SELECT ").append(MessageItem.columns("")).append(", ").append(Payloads.COLUMNS)
+                .append(" FROM messages WHERE kind = 'qos' AND correlation_id IS NULL AND ts >= ")
+                .append(s.bind(CallStore.utc(first))).append(" AND ts < ").append(s.bind(CallStore.utc(last.plus(REPORTS_AFTER))))
+                .append(" AND ((src_ip = ANY(").append(ips).append("::inet[]) AND src_port = ANY(").append(ports)
+                .append(")) OR (dst_ip = ANY(").append(ips).append("::inet[]) AND dst_port = ANY(").append(ports).append(")))");
+        scope.appendTo(s, "");
+        s.append(" ORDER BY ts, id LIMIT ").append(s.bind(room));
+        return Statements.on(s, db).map(r -> {
+                    MessageItem item = MessageItem.of(r);
+                    byte[] payload = Payloads.bytes(r);
+                    String[] raw = Payloads.raw(r, payload);
+                    return new CallFlow.Message(item, raw[0], raw[1], null, payload);
+                }).all()
+                .filter(m -> ends.covers(FlowExport.endpoint(m.item().srcIp(), m.item().srcPort()),
+                        FlowExport.endpoint(m.item().dstIp(), m.item().dstPort())))
+                .collectList();
     }
 
     /** The flow with each host's alias, the most specific one that covers it (see {@link AliasStore}). */
