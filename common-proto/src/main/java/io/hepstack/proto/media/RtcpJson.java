@@ -18,7 +18,9 @@ import java.util.List;
  * "packets", "octets"}, "report_blocks": [{"source_ssrc",
  * "fraction_lost", "packets_lost" (or "packet_lost"), "highest_seq_no", "ia_jitter", "lsr", "dlsr"}],
  * "report_blocks_xr": {"type": 7, "id" (the source's SSRC; or "source_ssrc"), "fraction_lost", "fraction_discard", "burst_density", "gap_density",
- * "burst_duration", "gap_duration", "round_trip_delay", "end_system_delay"}, "sdes_cname": "..."}}.
+ * "burst_duration", "gap_duration", "round_trip_delay", "end_system_delay"}, "sdes_cname": "..."}}, or rtpengine's
+ * {@code "sdes_information": [{"sdes_chunk_ssrc", "type": 1, "text": "..."}]} for the CNAME. The cumulative loss is
+ * read as the signed 24-bit number it is, also when an agent printed its bits unsigned (rtpengine).
  * Type 200 with {@code sender_information} is a sender report, else a receiver report. A number out of
  * its field's range, or a field of the wrong JSON type, fails the report ({@link Reason#WRONG_SHAPE});
  * fields not named here are ignored. Stateless.
@@ -76,7 +78,7 @@ public final class RtcpJson {
                     String lost = rb.has("packets_lost") ? "packets_lost" : "packet_lost";
                     blocks.add(new ReportBlock(number(rb, "source_ssrc", 0, U32, at),
                             (int) number(rb, "fraction_lost", 0, 255, at),
-                            (int) number(rb, lost, -0x80_0000, 0xFF_FFFF, at),
+                            cumulativeLost(number(rb, lost, -0x80_0000, 0xFF_FFFF, at)),
                             number(rb, "highest_seq_no", 0, U32, at), number(rb, "ia_jitter", 0, U32, at),
                             number(rb, "lsr", 0, U32, at), number(rb, "dlsr", 0, U32, at)));
                 }
@@ -99,8 +101,34 @@ public final class RtcpJson {
         if (reports.isEmpty() && voip.isEmpty()) {
             throw new RtcpDecodeException(Reason.NO_REPORT, "no report_blocks, sender_information or report_blocks_xr");
         }
+        return new RtcpReport(reports, voip, cname(o));
+    }
+
+    /**
+     * The cumulative number of packets lost, a signed 24-bit field (RFC 3550 section 6.4.1): agents that print
+     * the field's bits unsigned (rtpengine: {@code -2} as {@code 16777214}) are read back to the negative count.
+     */
+    private static int cumulativeLost(long v) {
+        return (int) (v > 0x7F_FFFF ? v - 0x100_0000 : v);
+    }
+
+    /** {@code sdes_cname} (heplify), else the first CNAME item (type 1) of {@code sdes_information} (rtpengine). */
+    private static String cname(JsonNode o) {
         JsonNode cname = o.get("sdes_cname");
-        return new RtcpReport(reports, voip, cname != null && cname.isTextual() ? cname.asText() : null);
+        if (cname != null && cname.isTextual()) {
+            return cname.asText();
+        }
+        JsonNode items = o.get("sdes_information");
+        if (items != null && items.isArray()) {
+            for (JsonNode item : items) {
+                JsonNode type = item.get("type");
+                JsonNode text = item.get("text");
+                if (type != null && type.isIntegralNumber() && type.asInt() == 1 && text != null && text.isTextual()) {
+                    return text.asText();
+                }
+            }
+        }
+        return null;
     }
 
     private static long number(JsonNode o, String field, long min, long max, String at) throws RtcpDecodeException {
