@@ -116,6 +116,34 @@ class RtcpJsonTest {
     }
 
     @Test
+    void readsEachReportOfACompoundPacketThatRtpengineWroteIntoOneObject() throws Exception {
+        // rtpengine 10.5.3.5 for a compound packet SR + RR + SDES (crafted, relayed by it): every packet's fields
+        // in the same object, so ssrc, type, report_count and report_blocks come twice
+        RtcpReport r = parse("""
+                { "sender_information":{"ntp_timestamp_sec":1,"ntp_timestamp_usec":2,"octets":5,"rtp_timestamp":3, \
+                "packets":4},"ssrc":17,"type":200,"report_count":1,"report_blocks":[{"source_ssrc":34,"highest_seq_no":100,\
+                "fraction_lost":10,"ia_jitter":40,"packets_lost":5,"lsr":0,"dlsr":0}],"ssrc":17,"type":201,"report_count":1,\
+                "report_blocks":[{"source_ssrc":51,"highest_seq_no":200,"fraction_lost":20,"ia_jitter":80,"packets_lost":7,\
+                "lsr":0,"dlsr":0}],"sdes_report_count":1,"sdes_information": [ {"sdes_chunk_ssrc":17,"type":1,"text":"test"}] }""");
+        assertThat(r.reports()).hasSize(2);
+        assertThat(r.reports().get(0).packetType()).isEqualTo(200);
+        assertThat(r.reports().get(0).sender()).extracting(SenderInfo::rtpTimestamp, SenderInfo::packets, SenderInfo::octets)
+                .containsExactly(3L, 4L, 5L);
+        assertThat(r.reports().get(0).blocks()).containsExactly(new ReportBlock(34, 10, 5, 100, 40, 0, 0));
+        assertThat(r.reports().get(1).packetType()).isEqualTo(201);
+        assertThat(r.reports().get(1).ssrc()).isEqualTo(17);
+        assertThat(r.reports().get(1).blocks()).containsExactly(new ReportBlock(51, 20, 7, 200, 80, 0, 0));
+        assertThat(r.cname()).isEqualTo("test");
+    }
+
+    @Test
+    void rtpenginesSourceDescriptionAloneIsNoReport() {
+        assertThatThrownBy(() -> parse("""
+                { "sdes_report_count":1,"sdes_information": [ {"sdes_chunk_ssrc":17,"type":1,"text":"test"}] }"""))
+                .isInstanceOfSatisfying(RtcpDecodeException.class, e -> assertThat(e.reason()).isEqualTo(Reason.NO_REPORT));
+    }
+
+    @Test
     void aCumulativeLossPrintedSignedOrUnsignedIsTheSameCount() throws Exception {
         for (String lost : new String[] {"-8388608", "8388608"}) {
             assertThat(parse("{\"ssrc\":1,\"report_blocks\":[{\"source_ssrc\":2,\"packets_lost\":" + lost + "}]}")
