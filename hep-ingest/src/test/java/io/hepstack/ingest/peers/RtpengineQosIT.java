@@ -201,12 +201,20 @@ class RtpengineQosIT {
                 b2.sendRtcp(block(a2.ssrc, SILENT_CALLEE_SAYS.get(n), b2), "dave-" + run, now);
             }
         }
-        long settle = System.nanoTime() + 300_000_000L; // the last reports relayed
-        while (System.nanoTime() < settle) {
-            for (MediaEndpoint e : List.of(a1, b1, a2, b2)) {
-                e.drain();
-            }
+        // the last reports relayed to the far side (or 5 s, and the relay test says what is missing), then 100 ms more
+        long settle = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (System.nanoTime() < settle
+                && List.of(a1, b1, a2, b2).stream().anyMatch(e -> e.rtcpReceived().size() < REPORTS)) {
+            drain(a1, b1, a2, b2);
             LockSupport.parkNanos(10_000_000L);
+        }
+        LockSupport.parkNanos(100_000_000L);
+        drain(a1, b1, a2, b2);
+    }
+
+    private static void drain(MediaEndpoint... endpoints) throws IOException {
+        for (MediaEndpoint e : endpoints) {
+            e.drain();
         }
     }
 
