@@ -251,6 +251,8 @@ class RtpengineQosIT {
             assertThat(rows).allSatisfy(r -> {
                 assertThat(r.payload[0]).as("rtpengine renders RTCP as JSON").isEqualTo((byte) '{');
                 assertThat(r.correlationId).isEqualTo(c.callId);
+                assertThat(r.transport).as("IP protocol chunk: UDP").isEqualTo(17);
+                assertThat(r.node).as("no node name chunk").isNull();
                 assertThat(r.extra).contains("\"rtcp\"").doesNotContain("rtcpError");
             });
             assertThat(sipRows(c.callId)).as("Kamailio's siptrace of the same call").isPositive();
@@ -319,7 +321,7 @@ class RtpengineQosIT {
     // the stored rows
 
     record Row(long micros, String src, int srcPort, String dst, int dstPort, String correlationId, byte[] payload,
-               String extra) {
+               String extra, int transport, String node) {
     }
 
     /** rtpengine's rows of {@code callId}, once every report sent is stored (or after 20 s). */
@@ -347,13 +349,14 @@ class RtpengineQosIT {
         List<Row> out = new ArrayList<>();
         try (Connection c = db.openJdbc(); PreparedStatement st = c.prepareStatement("select (extract(epoch from ts) * 1e6)::bigint,"
                 + " host(src_ip), src_port, host(dst_ip), dst_port, correlation_id, coalesce(payload_bytes, convert_to(payload_text, 'UTF8')),"
-                + " extra::text from messages where correlation_id = ? and proto_type = 5 and capture_id = ? order by ts")) {
+                + " extra::text, transport, node from messages where correlation_id = ? and proto_type = 5 and capture_id = ?"
+                + " order by ts")) {
             st.setString(1, callId);
             st.setInt(2, RTPENGINE_CAPTURE_ID);
             try (ResultSet r = st.executeQuery()) {
                 while (r.next()) {
                     out.add(new Row(r.getLong(1), r.getString(2), r.getInt(3), r.getString(4), r.getInt(5), r.getString(6),
-                            r.getBytes(7), r.getString(8)));
+                            r.getBytes(7), r.getString(8), r.getInt(9), r.getString(10)));
                 }
             }
         }
