@@ -440,12 +440,16 @@ class RtpengineQosIT {
                 """.formatted(proxyPort, ngPort, hepPort);
     }
 
-    /** The first of {@code size} consecutive ports free for UDP on 127.0.0.1, from a random start. */
+    /**
+     * The first of {@code size} consecutive ports free for UDP on 127.0.0.1, from a random even start between
+     * 20000 and 32000: below Linux's default ephemeral ports (32768-60999), where the endpoints, Kamailio and
+     * other tests' sockets get theirs.
+     */
     private static int freeRange(int size) throws IOException {
         InetAddress lo = InetAddress.getLoopbackAddress();
         java.util.Random random = new java.util.Random();
         for (int attempt = 0; attempt < 50; attempt++) {
-            int from = 20_000 + 2 * random.nextInt(10_000);
+            int from = 20_000 + 2 * random.nextInt(6_000);
             List<DatagramSocket> held = new ArrayList<>();
             try {
                 for (int p = from; p < from + size; p++) {
