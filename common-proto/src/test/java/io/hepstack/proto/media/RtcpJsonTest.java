@@ -71,7 +71,7 @@ class RtcpJsonTest {
 
     /**
      * What rtpengine 10.5 ({@code --homer}, Debian's 10.5.3.5) sent for the sender report an endpoint of
-     * RtpengineQosIT wrote with a cumulative loss of -2 (duplicates): the 24-bit field printed unsigned, and
+     * RtpengineQosIT wrote with a cumulative loss of -2 (packets received twice): the 24-bit field printed unsigned, and
      * the CNAME in {@code sdes_information}, not {@code sdes_cname}.
      */
     static final String RTPENGINE_SENDER_REPORT = """

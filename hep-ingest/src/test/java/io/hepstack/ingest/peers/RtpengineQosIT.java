@@ -91,7 +91,7 @@ class RtpengineQosIT {
      * What one report block says.
      *
      * @param fractionLost   lost since the last report, in 1/256
-     * @param cumulativeLost lost since the start (negative: duplicates)
+     * @param cumulativeLost lost since the start (negative: more received than expected, some twice)
      * @param jitter         interarrival jitter in RTP units (8 kHz: 8 a ms)
      */
     record Says(int fractionLost, int cumulativeLost, int jitter) {
@@ -104,7 +104,7 @@ class RtpengineQosIT {
         }
     }
 
-    /** The two-way call's caller about the callee's stream, report by report (the first with duplicates: -2). */
+    /** The two-way call's caller about the callee's stream, report by report (the first below zero: -2, packets received twice). */
     static final List<Says> CALLER_SAYS = List.of(new Says(0, -2, 40), new Says(5, 1, 80), new Says(10, 3, 120));
     /** The two-way call's callee about the caller's stream: 2.3 %, 3.5 %, 4.7 % lost; 20, 25, 30 ms of jitter. */
     static final List<Says> CALLEE_SAYS = List.of(new Says(6, 4, 160), new Says(9, 10, 200), new Says(12, 17, 240));
@@ -257,7 +257,7 @@ class RtpengineQosIT {
             });
             assertThat(sipRows(c.callId)).as("Kamailio's siptrace of the same call").isPositive();
         }
-        // the caller's first report said -2 (duplicates); rtpengine prints the 24-bit field unsigned (16777214)
+        // the caller's first report said -2 (packets received twice); rtpengine prints the 24-bit field unsigned (16777214)
         CallMedia.Report first = reports(twoWay.callId).stream()
                 .filter(r -> r.reporter().endsWith(":" + twoWay.caller.rtcpPort())).findFirst().orElseThrow();
         assertThat(first.report().reports().get(0).blocks().get(0).cumulativeLost()).isEqualTo(-2);
