@@ -7,8 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads a binary RTCP compound packet (RFC 3550 section 6; extended reports RFC 3611), as rtpengine and
- * other relays mirror it in HEP type 5: its sender and receiver reports with every report block, the
+ * Reads a binary RTCP compound packet (RFC 3550 section 6; extended reports RFC 3611), as an agent copies it
+ * off the wire into HEP type 5 (rtpengine renders it as JSON instead, {@link RtcpJson}): its sender and receiver reports with every report block, the
  * VoIP metrics blocks of its extended reports, the first CNAME. Other packet types (BYE, APP, feedback)
  * and other extended report blocks are skipped by their length. Every length is checked against the bytes
  * there are before it is used; a packet that breaks one fails the whole report with a precise

@@ -32,8 +32,8 @@ public final class HepPayloadType implements Comparable<HepPayloadType> {
     /** RTP (HEP3 type 4). */
     public static final HepPayloadType RTP = new HepPayloadType(4, "RTP", MessageKind.OTHER);
     /**
-     * RTCP (HEP3 type 5): a JSON report from captagent and heplify, or binary RTCP from relays such as
-     * rtpengine; read into {@code extra.rtcp} ({@link QosReport}).
+     * RTCP (HEP3 type 5): a JSON report from captagent, heplify and rtpengine ({@code --homer}), or binary RTCP
+     * copied off the wire; read into {@code extra.rtcp} ({@link QosReport}).
      */
     public static final HepPayloadType RTCP = new HepPayloadType(5, "RTCP", MessageKind.QOS, QosExtractor.INSTANCE);
     /** MGCP (HEP3 type 6). */

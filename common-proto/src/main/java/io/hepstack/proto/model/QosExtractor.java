@@ -5,8 +5,8 @@ import io.hepstack.proto.media.RtcpDecodeException;
 import io.hepstack.proto.media.RtcpReport;
 
 /**
- * The QoS family ({@link HepPayloadType#RTCP}, HEP type 5): an RTCP report as binary RTCP (rtpengine and
- * relays mirroring what they forward) or as the JSON captagent and heplify send, read into a
+ * The QoS family ({@link HepPayloadType#RTCP}, HEP type 5): an RTCP report as binary RTCP (copied off the
+ * wire) or as the JSON captagent, heplify and rtpengine send, read into a
  * {@link QosReport} with the packet's correlation id (the call's Call-ID, from the agent). A report that
  * does not read is kept as its bytes with the reason in {@code extra.rtcpError}
  * ({@code blocks_past_end: packet at 0 (RR): ...}); nothing here fails on any payload.

@@ -69,6 +69,90 @@ class RtcpJsonTest {
         assertThat(RtcpParser.parse(RtcpWriter.write(fromJson))).isEqualTo(fromJson);
     }
 
+    /**
+     * What rtpengine 10.5 ({@code --homer}, Debian's 10.5.3.5) sent for the sender report an endpoint of
+     * RtpengineQosIT wrote with a cumulative loss of -2 (packets received twice): the 24-bit field printed unsigned, and
+     * the CNAME in {@code sdes_information}, not {@code sdes_cname}.
+     */
+    static final String RTPENGINE_SENDER_REPORT = """
+            { "sender_information":{"ntp_timestamp_sec":4005609587,"ntp_timestamp_usec":450971566,"octets":8000,\
+            "rtp_timestamp":8001, "packets":50},"ssrc":286326785,"type":200,"report_count":1,"report_blocks":[\
+            {"source_ssrc":572653569,"highest_seq_no":49,"fraction_lost":0,"ia_jitter":40,"packets_lost":16777214,\
+            "lsr":0,"dlsr":0}],"sdes_report_count":1,"sdes_information": [ {"sdes_chunk_ssrc":286326785,"type":1,\
+            "text":"alice-dcb56e38"}] }""";
+
+    @Test
+    void readsRtpenginesUnsignedCumulativeLossAsTheNegativeCountItIsAndItsCname() throws Exception {
+        RtcpReport r = parse(RTPENGINE_SENDER_REPORT);
+        assertThat(r.reports()).singleElement().satisfies(sr -> {
+            assertThat(sr.ssrc()).isEqualTo(286326785L);
+            assertThat(sr.sender().packets()).isEqualTo(50);
+            assertThat(sr.sender().octets()).isEqualTo(8000);
+            assertThat(sr.blocks()).containsExactly(new ReportBlock(572653569L, 0, -2, 49, 40, 0, 0));
+        });
+        assertThat(r.cname()).isEqualTo("alice-dcb56e38");
+        assertThat(RtcpParser.parse(RtcpWriter.write(r))).as("the same report as binary RTCP").isEqualTo(r);
+    }
+
+    @Test
+    void readsRtpenginesReceiverReportAndItsSenderReportOfAnEndpointThatReceivedNothing() throws Exception {
+        RtcpReport rr = parse("""
+                { "ssrc":572653570,"type":201,"report_count":1,"report_blocks":[{"source_ssrc":286326786,\
+                "highest_seq_no":51,"fraction_lost":0,"ia_jitter":16,"packets_lost":0,"lsr":0,"dlsr":0}],\
+                "sdes_report_count":1,"sdes_information": [ {"sdes_chunk_ssrc":572653570,"type":1,"text":"dave-dcb56e38"}] }""");
+        assertThat(rr.reports()).singleElement().satisfies(r -> {
+            assertThat(r.packetType()).isEqualTo(201);
+            assertThat(r.blocks()).containsExactly(new ReportBlock(286326786L, 0, 0, 51, 16, 0, 0));
+        });
+        RtcpReport empty = parse("""
+                { "sender_information":{"ntp_timestamp_sec":4005609587,"ntp_timestamp_usec":450971566,"octets":8000,\
+                "rtp_timestamp":8002, "packets":50},"ssrc":286326786,"type":200,"report_count":0,"report_blocks":[],\
+                "sdes_report_count":1,"sdes_information": [ {"sdes_chunk_ssrc":286326786,"type":1,"text":"carol-dcb56e38"}] }""");
+        assertThat(empty.reports()).singleElement().satisfies(r -> {
+            assertThat(r.packetType()).isEqualTo(200);
+            assertThat(r.blocks()).as("received nothing").isEmpty();
+        });
+        assertThat(empty.cname()).isEqualTo("carol-dcb56e38");
+    }
+
+    @Test
+    void readsEachReportOfACompoundPacketThatRtpengineWroteIntoOneObject() throws Exception {
+        // rtpengine 10.5.3.5 for a compound packet SR + RR + SDES (crafted, relayed by it): every packet's fields
+        // in the same object, so ssrc, type, report_count and report_blocks come twice
+        RtcpReport r = parse("""
+                { "sender_information":{"ntp_timestamp_sec":1,"ntp_timestamp_usec":2,"octets":5,"rtp_timestamp":3, \
+                "packets":4},"ssrc":17,"type":200,"report_count":1,"report_blocks":[{"source_ssrc":34,"highest_seq_no":100,\
+                "fraction_lost":10,"ia_jitter":40,"packets_lost":5,"lsr":0,"dlsr":0}],"ssrc":17,"type":201,"report_count":1,\
+                "report_blocks":[{"source_ssrc":51,"highest_seq_no":200,"fraction_lost":20,"ia_jitter":80,"packets_lost":7,\
+                "lsr":0,"dlsr":0}],"sdes_report_count":1,"sdes_information": [ {"sdes_chunk_ssrc":17,"type":1,"text":"test"}] }""");
+        assertThat(r.reports()).hasSize(2);
+        assertThat(r.reports().get(0).packetType()).isEqualTo(200);
+        assertThat(r.reports().get(0).sender()).extracting(SenderInfo::rtpTimestamp, SenderInfo::packets, SenderInfo::octets)
+                .containsExactly(3L, 4L, 5L);
+        assertThat(r.reports().get(0).blocks()).containsExactly(new ReportBlock(34, 10, 5, 100, 40, 0, 0));
+        assertThat(r.reports().get(1).packetType()).isEqualTo(201);
+        assertThat(r.reports().get(1).ssrc()).isEqualTo(17);
+        assertThat(r.reports().get(1).blocks()).containsExactly(new ReportBlock(51, 20, 7, 200, 80, 0, 0));
+        assertThat(r.cname()).isEqualTo("test");
+    }
+
+    @Test
+    void rtpenginesSourceDescriptionAloneIsNoReport() {
+        assertThatThrownBy(() -> parse("""
+                { "sdes_report_count":1,"sdes_information": [ {"sdes_chunk_ssrc":17,"type":1,"text":"test"}] }"""))
+                .isInstanceOfSatisfying(RtcpDecodeException.class, e -> assertThat(e.reason()).isEqualTo(Reason.NO_REPORT));
+    }
+
+    @Test
+    void aCumulativeLossPrintedSignedOrUnsignedIsTheSameCount() throws Exception {
+        for (String lost : new String[] {"-8388608", "8388608"}) {
+            assertThat(parse("{\"ssrc\":1,\"report_blocks\":[{\"source_ssrc\":2,\"packets_lost\":" + lost + "}]}")
+                    .reports().get(0).blocks().get(0).cumulativeLost()).as(lost).isEqualTo(-8_388_608);
+        }
+        assertThat(parse("{\"ssrc\":1,\"report_blocks\":[{\"source_ssrc\":2,\"packets_lost\":8388607}]}")
+                .reports().get(0).blocks().get(0).cumulativeLost()).isEqualTo(8_388_607);
+    }
+
     static Stream<Arguments> wrongShapes() {
         return Stream.of(
                 Arguments.of("{\"ssrc\": 1, ", Reason.BAD_JSON, "not JSON: Unexpected end-of-input"),
