@@ -176,16 +176,77 @@ public final class CallRecordStore {
                     // kept as stored, counted where it was received; not part of the summary
                 }
             }
-            long nowMicros = MessageSelect.micros(utc(now));
-            List<Object[]> upserts = new ArrayList<>();
-            byCall.forEach((callId, rows) -> {
-                CallRecord record = DialogRecorder.record(rows, nowMicros, settings.ringTimeout());
-                if (record != null) { // rows without their INVITE (it is older than the lookback) keep the record
-                    upserts.add(values(record, media(record, reportsByCall.getOrDefault(callId, List.of())), rows.size(), now));
-                }
-            });
-            return upsert(c, upserts);
+            return uncorrelated(c, byCall, reportsByCall, readFrom).then(Mono.defer(() -> {
+                long nowMicros = MessageSelect.micros(utc(now));
+                List<Object[]> upserts = new ArrayList<>();
+                byCall.forEach((callId, rows) -> {
+                    CallRecord record = DialogRecorder.record(rows, nowMicros, settings.ringTimeout());
+                    if (record != null) { // rows without their INVITE (it is older than the lookback) keep the record
+                        upserts.add(values(record, media(record, reportsByCall.getOrDefault(callId, List.of())), rows.size(), now));
+                    }
+                });
+                return upsert(c, upserts);
+            }));
         });
+    }
+
+    /**
+     * Adds to {@code reportsByCall} the media reports that name no call, tied to a call by its SDP's media ends
+     * ({@link MediaEndpoints}: sent from or to one of them between its first row and {@link MediaEndpoints#REPORTS_AFTER}
+     * after its last), as a call's flow ties them. One statement for every call of the pass.
+     */
+    private Mono<Void> uncorrelated(Connection c, Map<String, List<CapturedMessage>> byCall,
+                                    Map<String, List<CallMedia.Report>> reportsByCall, Instant readFrom) {
+        Map<String, List<String>> callsByEnd = new HashMap<>();
+        Map<String, long[]> windows = new HashMap<>();
+        java.util.Set<String> addresses = new java.util.LinkedHashSet<>();
+        java.util.Set<Integer> ports = new java.util.LinkedHashSet<>();
+        byCall.forEach((callId, rows) -> {
+            MediaEndpoints ends = new MediaEndpoints();
+            long first = Long.MAX_VALUE;
+            long last = Long.MIN_VALUE;
+            for (CapturedMessage m : rows) {
+                ends.add(m.payload());
+                first = Math.min(first, m.envelope().timestampMicros());
+                last = Math.max(last, m.envelope().timestampMicros());
+            }
+            if (!ends.ends().isEmpty()) {
+                windows.put(callId, new long[] {first, last + MediaEndpoints.REPORTS_AFTER.toNanos() / 1000});
+                ends.ends().forEach(e -> callsByEnd.computeIfAbsent(e, k -> new ArrayList<>()).add(callId));
+                addresses.addAll(ends.addresses());
+                ports.addAll(ends.ports());
+            }
+        });
+        if (windows.isEmpty()) {
+            return Mono.empty();
+        }
+        long from = windows.values().stream().mapToLong(w -> w[0]).min().orElseThrow();
+        long to = windows.values().stream().mapToLong(w -> w[1]).max().orElseThrow();
+        Sql loose = new Sql();
+        loose.append("SELECT ").append(MessageSelect.stored("")).append(" FROM messages_qos WHERE correlation_id IS NULL AND ts >= ")
+                .append(loose.bind(at(Math.max(from, MessageSelect.micros(utc(readFrom)))))).append(" AND ts <= ")
+                .append(loose.bind(at(to))).append(" AND proto_type IN (").append(MEDIA_PAYLOAD_TYPES).append(") AND ")
+                .append(MediaEndpoints.addressCondition(loose, "", addresses, ports));
+        return rows(c, loose, MessageSelect::stored).doOnNext(found -> {
+            for (CapturedMessage m : found) {
+                CallMedia.Report report;
+                try {
+                    report = MediaReports.read(m);
+                } catch (RtcpDecodeException unread) {
+                    continue;
+                }
+                long at = m.envelope().timestampMicros();
+                java.util.Set<String> calls = new java.util.LinkedHashSet<>();
+                calls.addAll(callsByEnd.getOrDefault(report.reporter(), List.of()));
+                calls.addAll(callsByEnd.getOrDefault(report.peer(), List.of()));
+                for (String callId : calls) {
+                    long[] w = windows.get(callId);
+                    if (at >= w[0] && at <= w[1]) {
+                        reportsByCall.computeIfAbsent(callId, k -> new ArrayList<>()).add(report);
+                    }
+                }
+            }
+        }).then();
     }
 
     /** The HEP payload types of the stored rows {@link MediaReports} reads, as SQL. */

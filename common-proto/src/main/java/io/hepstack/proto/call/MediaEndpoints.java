@@ -20,6 +20,9 @@ import java.util.Set;
  */
 public final class MediaEndpoints {
 
+    /** How long after a call's last SIP message its media reports are still looked for by address (the last RTCP). */
+    public static final java.time.Duration REPORTS_AFTER = java.time.Duration.ofMinutes(1);
+
     /** The most ends one call may name: a call with more (a conference bridge's SDP) is cut, not read whole. */
     public static final int MAX = 64;
 
@@ -81,6 +84,18 @@ public final class MediaEndpoints {
             out.add(Integer.parseInt(e.substring(e.lastIndexOf(':') + 1)));
         }
         return out;
+    }
+
+    /**
+     * The SQL condition (on table alias {@code alias}, "" for none) that finds rows sent from or to any of
+     * {@code ends}' addresses and ports, indexed by address ({@code messages_src_ip}, {@code messages_dst_ip}); an
+     * address and a port of two different ends match too: {@link #covers} decides each row.
+     */
+    public static String addressCondition(io.hepstack.proto.query.Sql s, String alias, Set<String> addresses, Set<Integer> ports) {
+        String ips = s.bind(addresses.toArray(String[]::new));
+        String ps = s.bind(ports.toArray(Integer[]::new));
+        return "((" + alias + "src_ip = ANY(" + ips + "::inet[]) AND " + alias + "src_port = ANY(" + ps + ")) OR ("
+                + alias + "dst_ip = ANY(" + ips + "::inet[]) AND " + alias + "dst_port = ANY(" + ps + ")))";
     }
 
     /** Whether a report from {@code source} to {@code destination} ({@code ip:port} each) belongs to these ends. */

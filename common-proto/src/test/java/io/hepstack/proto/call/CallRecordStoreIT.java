@@ -277,13 +277,42 @@ class CallRecordStoreIT {
                 + " WHERE call_id = 'media@test'")).isEqualTo(before);
     }
 
+    @Test
+    @Order(10)
+    void reportsWithoutACorrelationIdReachTheRecordOfTheCallWhoseSdpNamesTheirEnds() throws Exception {
+        long t = last + 4 * 3_600_000_000L;
+        CLOCK.set(Instant.ofEpochSecond(t / 1_000_000 + 60));
+        MessageExtractor extractor = new MessageExtractor(ExtractionSettings.DEFAULT);
+        RtcpReport lossy = new RtcpReport(List.of(new RtcpReport.SenderOrReceiver(0x5555, null,
+                List.of(new ReportBlock(0x6666, 26, 5, 300, 80, 0, 0)))), List.of(), null);
+        List<CapturedMessage> rows = new ArrayList<>(craftedCall("sdp@test", t, "10.1.0.1:30000", "10.1.0.9:40000"));
+        // during the call, from the caller's RTCP port to the callee's; the same relay's other stream; one long after
+        rows.add(extractor.extract(rtcp("10.1.0.1", 30001, "10.1.0.9", 40001, lossy, t + 3_500_000L, null)));
+        rows.add(extractor.extract(rtcp("10.1.0.1", 30051, "10.1.0.9", 40051, lossy, t + 3_600_000L, null)));
+        rows.add(extractor.extract(rtcp("10.1.0.1", 30001, "10.1.0.9", 40001, lossy, t + 600_000_000L, null)));
+        writer().write(rows).block(Duration.ofSeconds(30));
+        CLOCK.set(Instant.ofEpochSecond(t / 1_000_000 + 700));
+        assertThat(store().pass().block(Duration.ofSeconds(60)).recorded()).isEqualTo(1);
+        assertThat(query("SELECT media_reports || ' ' || round(loss_percent::numeric, 2) || ' ' || array_to_string(verdicts, ',')"
+                + " FROM call_records WHERE call_id = 'sdp@test'")).isEqualTo("1 10.16 high_loss");
+    }
+
     private static HepPacket rtcp(String from, String to, RtcpReport report, long at) {
-        return HepPacket.builder().addresses(ip(from), 4001, ip(to), 4003).ipProto(17).timestampMicros(at).protoType(5)
-                .captureId(2002).correlationId("media@test").payload(RtcpWriter.write(report)).build();
+        return rtcp(from, 4001, to, 4003, report, at, "media@test");
+    }
+
+    private static HepPacket rtcp(String from, int fromPort, String to, int toPort, RtcpReport report, long at, String call) {
+        return HepPacket.builder().addresses(ip(from), fromPort, ip(to), toPort).ipProto(17).timestampMicros(at).protoType(5)
+                .captureId(2002).correlationId(call).payload(RtcpWriter.write(report)).build();
     }
 
     /** INVITE, 180, 200, ACK from 10.1.0.1 via 10.1.0.5 to 10.1.0.9; the callee's BYE (Q.850 cause 16) and its 200. */
     static List<CapturedMessage> craftedCall(String callId, long t) {
+        return craftedCall(callId, t, null, null);
+    }
+
+    /** The same call, its INVITE offering audio at {@code offer} and its 200 answering at {@code answer} (ip:port) when given. */
+    static List<CapturedMessage> craftedCall(String callId, long t, String offer, String answer) {
         MessageExtractor extractor = new MessageExtractor(ExtractionSettings.DEFAULT);
         String[][] steps = {
                 {"10.1.0.1", "INVITE sip:bob@example.com SIP/2.0", "1 INVITE", "a", ""},
@@ -303,13 +332,23 @@ class CallRecordStoreIT {
                     + (callerTagIsFrom ? "bob" : "alice") + "@example.com>" + (s[4].isEmpty() ? "" : ";tag=" + s[4])
                     + "\r\nCall-ID: " + callId + "\r\nCSeq: " + s[2]
                     + (s[1].startsWith("BYE") ? "\r\nReason: Q.850;cause=16;text=\"Normal call clearing\"" : "")
-                    + "\r\nContent-Length: 0\r\n\r\n";
+                    + body(i == 0 ? offer : i == 2 ? answer : null);
             HepPacket p = HepPacket.builder().addresses(ip(s[0]), 5060, ip(fromCaller ? "10.1.0.9" : "10.1.0.1"), 5060)
                     .ipProto(17).timestampMicros(t + i * 1_000_000L).protoType(1).captureId(2002)
                     .payload(text.getBytes(StandardCharsets.UTF_8)).build();
             out.add(extractor.extract(p));
         }
         return out;
+    }
+
+    private static String body(String media) {
+        if (media == null) {
+            return "\r\nContent-Length: 0\r\n\r\n";
+        }
+        String[] end = media.split(":");
+        String sdp = "v=0\r\no=- 1 1 IN IP4 " + end[0] + "\r\ns=-\r\nc=IN IP4 " + end[0] + "\r\nt=0 0\r\nm=audio " + end[1]
+                + " RTP/AVP 8\r\na=rtpmap:8 PCMA/8000\r\n";
+        return "\r\nContent-Type: application/sdp\r\nContent-Length: " + sdp.length() + "\r\n\r\n" + sdp;
     }
 
     private static java.net.InetAddress ip(String literal) {

@@ -197,9 +197,6 @@ public class FlowStore {
                 .flatMap(this::named);
     }
 
-    /** How long after a call's last SIP message its media reports are still looked for by address (the last RTCP). */
-    static final Duration REPORTS_AFTER = Duration.ofMinutes(1);
-
     /**
      * The media reports that name no call (no correlation id: a PCAP import, an agent that does not correlate) sent
      * from or to the media ends the flow's SDP names ({@link MediaEndpoints}), between its first SIP message and one
@@ -224,13 +221,11 @@ public class FlowStore {
             return Mono.just(List.of());
         }
         Sql s = new Sql();
-        String ips = s.bind(ends.addresses().toArray(String[]::new));
-        String ports = s.bind(ends.ports().toArray(Integer[]::new));
         s.append("SELECT ").append(MessageItem.columns("")).append(", ").append(Payloads.COLUMNS)
                 .append(" FROM messages WHERE kind = 'qos' AND correlation_id IS NULL AND ts >= ")
-                .append(s.bind(CallStore.utc(first))).append(" AND ts < ").append(s.bind(CallStore.utc(last.plus(REPORTS_AFTER))))
-                .append(" AND ((src_ip = ANY(").append(ips).append("::inet[]) AND src_port = ANY(").append(ports)
-                .append(")) OR (dst_ip = ANY(").append(ips).append("::inet[]) AND dst_port = ANY(").append(ports).append(")))");
+                .append(s.bind(CallStore.utc(first))).append(" AND ts < ")
+                .append(s.bind(CallStore.utc(last.plus(MediaEndpoints.REPORTS_AFTER)))).append(" AND ")
+                .append(MediaEndpoints.addressCondition(s, "", ends.addresses(), ends.ports()));
         scope.appendTo(s, "");
         s.append(" ORDER BY ts, id LIMIT ").append(s.bind(room));
         return Statements.on(s, db).map(r -> {

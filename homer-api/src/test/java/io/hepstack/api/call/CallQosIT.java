@@ -33,6 +33,7 @@ class CallQosIT extends AdminApiIT {
 
     static final String CALL = "qos-1@test";
     static final String VQ_CALL = "qos-vq@test";
+    static final String SDP_CALL = "qos-sdp@test";
     static long t0;
     static String from;
     static String to;
@@ -82,9 +83,25 @@ class CallQosIT extends AdminApiIT {
         rows.add(sip(50, "10.0.0.10", "10.0.0.99", publish("vq-1@10.0.0.10", vq)));
         rows.add(extract(51, "10.0.0.10", 5060, "10.0.0.99", 5060, HepPayloadType.SIP, VQ_CALL,
                 publish("vq-2@10.0.0.10", "VQSessionReport: CallTerm\r\nCallID: " + VQ_CALL + "\r\n").getBytes(StandardCharsets.UTF_8)));
+        // a call whose reports carry no correlation id (a PCAP import): tied to it by its SDP's media ends; a report
+        // of another stream of the same relay (another port) and one long after the call are not its own
+        String sdpDialog = dialog.replace(CALL, SDP_CALL);
+        String sdpOffer = sdp.formatted("10.0.0.11", "10.0.0.11", 31000);
+        String sdpAnswer = sdp.formatted("10.0.0.31", "10.0.0.31", 41000);
+        rows.add(sip(60, "10.0.0.11", "10.0.0.31", "INVITE sip:bob@10.0.0.31 SIP/2.0\r\n" + sdpDialog.formatted("", "1 INVITE")
+                + "Content-Type: application/sdp\r\nContent-Length: " + sdpOffer.length() + "\r\n\r\n" + sdpOffer));
+        rows.add(sip(61, "10.0.0.31", "10.0.0.11", "SIP/2.0 200 OK\r\n" + sdpDialog.formatted(";tag=b", "1 INVITE")
+                + "Content-Type: application/sdp\r\nContent-Length: " + sdpAnswer.length() + "\r\n\r\n" + sdpAnswer));
+        byte[] received = RtcpWriter.write(new RtcpReport(List.of(new RtcpReport.SenderOrReceiver(0x3333, null,
+                List.of(new ReportBlock(0x4444, 13, 0, 500, 80, 0, 0)))), List.of(), null)); // 5 % lost, 10 ms of jitter
+        for (long at : new long[] {65, 70}) {
+            rows.add(extract(at, "10.0.0.11", 31001, "10.0.0.31", 41001, HepPayloadType.RTCP, null, received));
+        }
+        rows.add(extract(66, "10.0.0.11", 31051, "10.0.0.31", 41051, HepPayloadType.RTCP, null, received));
+        rows.add(extract(300, "10.0.0.11", 31001, "10.0.0.31", 41001, HepPayloadType.RTCP, null, received));
         Fixture.store(db.connectionFactory(), rows);
         from = Times.format(Fixture.instant(t0 - 1_000_000));
-        to = Times.format(Fixture.instant(t0 + 60_000_000));
+        to = Times.format(Fixture.instant(t0 + 600_000_000));
     }
 
     private static String publish(String callId, String body) {
@@ -149,6 +166,21 @@ class CallQosIT extends AdminApiIT {
             assertThat((Double) s.get("lossPercent")).isEqualTo(7.8125); // 8 % as RTCP carries it: 20/256
         });
         assertThat((List<Map<String, Object>>) q.get("verdicts")).extracting(v -> v.get("code")).containsExactly("high_loss");
+    }
+
+    @Test
+    void reportsWithoutACorrelationIdAreTiedToTheCallByItsSdp() {
+        Map<String, Object> q = qos(admin, "/api/v1/calls/" + SDP_CALL + "/qos?from=" + from + "&to=" + to);
+        assertThat(q).containsEntry("reports", 2);
+        assertThat((List<Map<String, Object>>) q.get("streams")).singleElement().satisfies(s -> assertThat(s)
+                .containsEntry("from", "10.0.0.31:41001").containsEntry("to", "10.0.0.11:31001").containsEntry("reports", 2)
+                .containsEntry("jitterMs", 10.0));
+        // the flow shows them with the call's messages, in time order
+        Map<String, Object> flow = qos(admin, "/api/v1/calls/" + SDP_CALL + "/flow?from=" + from + "&to=" + to);
+        assertThat((List<Map<String, Object>>) flow.get("qos")).hasSize(2)
+                .allSatisfy(e -> assertThat(e).containsEntry("srcPort", 31001).containsEntry("correlationId", null));
+        // a correlated call does not take them: its SDP names other ends
+        assertThat(qos(admin, "/api/v1/calls/" + CALL + "/qos?from=" + from + "&to=" + to)).containsEntry("reports", 6);
     }
 
     @Test
