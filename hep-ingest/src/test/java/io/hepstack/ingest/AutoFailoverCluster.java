@@ -169,14 +169,20 @@ final class AutoFailoverCluster implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        for (int i = processes.size() - 1; i >= 0; i--) {
-            ChildProcess p = processes.get(i);
+        // every node at once, fast (SIGTERM would be PostgreSQL's smart shutdown, waiting for every client)
+        List<ChildProcess> stops = new ArrayList<>();
+        for (ChildProcess p : processes) {
             if (p.isAlive()) {
-                // fast shutdown (SIGTERM would be PostgreSQL's smart one, waiting for every client to leave)
-                DebianPostgres.run(dir, Duration.ofSeconds(30), "pg_autoctl", "stop", "--fast",
-                        "--pgdata", dir.resolve(p.name()).toString());
+                stops.add(DebianPostgres.start(dir, "stop-" + p.name(), "pg_autoctl", "stop", "--fast",
+                        "--pgdata", dir.resolve(p.name()).toString()));
             }
-            p.close();
+        }
+        for (ChildProcess stop : stops) {
+            stop.await(Duration.ofSeconds(30));
+            stop.close();
+        }
+        for (int i = processes.size() - 1; i >= 0; i--) {
+            processes.get(i).close();
         }
         DebianPostgres.remove(dir);
     }
