@@ -45,7 +45,9 @@ class StorageConfiguration {
     }
 
     @Bean
-    BatchSink batchSink(ConnectionFactory connections, PartitionPolicy policy, IngestProperties props) {
+    BatchSink batchSink(ConnectionFactory connections, PartitionPolicy policy, IngestProperties props, R2dbcProperties r2dbc) {
+        // several hosts: the primary only, wherever it is after a failover (docs/operations.md, "Failover")
+        SchemaMigrator.requireWriterUrl(r2dbc.getUrl());
         // where call records are kept, each batch names its changed calls to their builder (call_changes)
         return new PostgresSink(new MessageWriter(connections, policy, Clock.systemUTC(), props.calls().enabled()));
     }

@@ -20,7 +20,8 @@ class DocumentedDefaultsTest {
         List<DocumentedDefaults.Setting> checked = DocumentedDefaults.check(documented, Map.of(
                 "homer.api", ApiProperties.class,
                 "homer.api.import", ImportProperties.class,
-                "homer.api.stream", StreamProperties.class));
+                "homer.api.stream", StreamProperties.class,
+                "homer.api.read", io.hepstack.api.store.ReadProperties.class));
         assertThat(checked).extracting(DocumentedDefaults.Setting::key)
                 .contains("homer.api.flow.locate-range", "homer.api.import.batch-size", "homer.api.stream.max-streams")
                 .hasSizeGreaterThan(30);

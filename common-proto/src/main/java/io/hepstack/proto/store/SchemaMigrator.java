@@ -21,6 +21,9 @@ public final class SchemaMigrator {
             "initialsize", "maxacquiretime", "maxcreateconnectiontime", "maxidletime", "maxlifetime", "maxsize",
             "maxvalidationtime", "minidle", "poolname", "registerjmx", "validationdepth", "validationquery");
 
+    /** r2dbc-postgresql options the JDBC driver names otherwise or not at all (its own is hostRecheckSeconds). */
+    private static final Set<String> R2DBC_ONLY_OPTIONS = Set.of("hostrechecktime");
+
     private final String jdbcUrl;
     private final String user;
     private final String password;
@@ -48,9 +51,39 @@ public final class SchemaMigrator {
     }
 
     /**
+     * Refuses an R2DBC URL of a writer (a collector, the API's primary) that could connect to a standby:
+     * several hosts without {@code targetServerType=primary}. r2dbc-postgresql's default for several hosts
+     * is {@code any}, which would send writes, migrations and partition maintenance to whichever node
+     * answers first, and a standby refuses them for as long as it is one.
+     *
+     * @return the URL, when it names one host or the primary of several
+     * @throws IllegalArgumentException naming the option otherwise
+     */
+    public static String requireWriterUrl(String r2dbcUrl) {
+        String jdbc = jdbcUrl(r2dbcUrl).substring("jdbc:postgresql://".length());
+        int q = jdbc.indexOf('?');
+        int slash = jdbc.indexOf('/');
+        String hosts = jdbc.substring(0, slash >= 0 ? slash : q >= 0 ? q : jdbc.length());
+        if (!hosts.contains(",")) {
+            return r2dbcUrl;
+        }
+        String query = q >= 0 ? jdbc.substring(q + 1) : "";
+        for (String option : query.split("&")) {
+            if (option.equalsIgnoreCase("targetServerType=primary") || option.equalsIgnoreCase("targetServerType=master")) {
+                return r2dbcUrl;
+            }
+        }
+        throw new IllegalArgumentException("URL " + r2dbcUrl + " names several hosts (expected: targetServerType=primary,"
+                + " so that writes, migrations and partition maintenance go to the primary)");
+    }
+
+    /**
      * The JDBC URL of the database an R2DBC URL names: {@code r2dbc:postgresql://host:5432/db?sslmode=require}
      * and {@code r2dbc:pool:postgresql://...} give {@code jdbc:postgresql://host:5432/db?sslmode=require}.
-     * Hosts (several, IPv6 in brackets), port, database and driver options are kept; user and
+     * Several hosts are written {@code r2dbc:postgresql:failover://a:5432,b:5432/db?targetServerType=primary}
+     * (r2dbc-postgresql's multi-host form) and give {@code jdbc:postgresql://a:5432,b:5432/db?targetServerType=primary}:
+     * the JDBC driver takes the same {@code targetServerType} values, so the migration runs where the writes go.
+     * Hosts (IPv6 in brackets), port, database and driver options are kept; user and
      * password in the authority become {@code user=} and {@code password=} options; {@code r2dbcs:}
      * (SSL) becomes {@code sslmode=require} unless an sslmode is given; r2dbc-pool options are dropped.
      *
@@ -74,7 +107,10 @@ public final class SchemaMigrator {
             rest = rest.substring("pool:".length());
         }
         String driverPrefix = "postgresql://";
-        if (!rest.toLowerCase(Locale.ROOT).startsWith(driverPrefix)) {
+        boolean failover = rest.toLowerCase(Locale.ROOT).startsWith("postgresql:failover://");
+        if (failover) {
+            rest = "postgresql://" + rest.substring("postgresql:failover://".length());
+        } else if (!rest.toLowerCase(Locale.ROOT).startsWith(driverPrefix)) {
             throw new IllegalArgumentException("URL " + r2dbcUrl + " (expected: driver postgresql, as r2dbc:postgresql://...)");
         }
         rest = rest.substring(driverPrefix.length());
@@ -105,13 +141,17 @@ public final class SchemaMigrator {
         if (authority.isEmpty()) {
             throw new IllegalArgumentException("URL " + r2dbcUrl + " (expected: a host after postgresql://)");
         }
+        if (authority.contains(",") && !failover) {
+            // r2dbc-postgresql would take "a:5432,b:5432" for one host name and never connect
+            throw new IllegalArgumentException("URL " + r2dbcUrl + " (expected: several hosts as r2dbc:postgresql:failover://a:5432,b:5432/...)");
+        }
         boolean hasSslMode = false;
         for (String option : query.split("&")) {
             if (option.isEmpty()) {
                 continue;
             }
             String name = option.substring(0, option.indexOf('=') >= 0 ? option.indexOf('=') : option.length());
-            if (POOL_OPTIONS.contains(name.toLowerCase(Locale.ROOT))) {
+            if (POOL_OPTIONS.contains(name.toLowerCase(Locale.ROOT)) || R2DBC_ONLY_OPTIONS.contains(name.toLowerCase(Locale.ROOT))) {
                 continue;
             }
             hasSslMode |= name.equalsIgnoreCase("sslmode");

@@ -33,14 +33,17 @@ import java.util.Set;
 public class FlowStore {
 
     private final DatabaseClient db;
+    private final io.hepstack.api.store.ReadRouting routing;
     private final ApiProperties.Flow limits;
     private final AliasStore aliases;
     private final FlowGate gate;
     private final io.micrometer.core.instrument.Counter truncatedByMessages;
     private final io.micrometer.core.instrument.Counter truncatedByBytes;
 
-    public FlowStore(DatabaseClient db, ApiProperties props, AliasStore aliases, io.micrometer.core.instrument.MeterRegistry meters) {
+    public FlowStore(DatabaseClient db, io.hepstack.api.store.ReadRouting routing, ApiProperties props, AliasStore aliases,
+                     io.micrometer.core.instrument.MeterRegistry meters) {
         this.db = db;
+        this.routing = routing;
         this.limits = props.flow();
         this.aliases = aliases;
         this.gate = new FlowGate(props.flow(), meters);
@@ -79,7 +82,13 @@ public class FlowStore {
         return gate.around(reader, flow(callId, from, to, scope, true));
     }
 
+    /** A flow a lagging standby does not have yet (a call younger than its lag) is read on the primary. */
     private Mono<CallFlow> flow(String callId, Instant from, Instant to, Scope scope, boolean within) {
+        return routing.orOnPrimary(Mono.defer(() -> find(callId, from, to, scope, within)),
+                e -> e instanceof ApiException a && a.status() == org.springframework.http.HttpStatus.NOT_FOUND);
+    }
+
+    private Mono<CallFlow> find(String callId, Instant from, Instant to, Scope scope, boolean within) {
         Sql locate = new Sql();
         locate.append("SELECT min(ts) AS first, max(ts) AS last FROM messages WHERE call_id = ")
                 .append(locate.bind(callId)).append(" AND ts >= ").append(locate.bind(CallStore.utc(from)))

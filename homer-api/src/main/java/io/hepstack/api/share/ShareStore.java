@@ -102,9 +102,10 @@ public class ShareStore {
         if (token == null || !TOKEN.matcher(token).matches()) {
             return Mono.empty();
         }
-        return db.sql(SELECT + " WHERE s.token_hash = $1 AND s.expires_at > now()")
+        // on the primary even in a shared view routed to the reads: a link is used as soon as it is made
+        return io.hepstack.api.store.ReadRouting.primary(db.sql(SELECT + " WHERE s.token_hash = $1 AND s.expires_at > now()")
                 .bind(0, sha256(token)).map(ShareStore::share).one()
-                .filter(s -> s.creator() == CreatorState.ACTIVE);
+                .filter(s -> s.creator() == CreatorState.ACTIVE));
     }
 
     /** Shares owned by {@code owner}, or every share when it is {@code null}; newest first. */

@@ -1,0 +1,159 @@
+package io.hepstack.api.store;
+
+import io.hepstack.api.Fixture;
+import io.hepstack.api.Http;
+import io.hepstack.api.TestApp;
+import io.hepstack.api.web.Times;
+import io.hepstack.proto.model.CapturedMessage;
+import io.hepstack.proto.testing.DebianPostgres;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.r2dbc.pool.ConnectionPool;
+import io.r2dbc.pool.ConnectionPoolConfiguration;
+import io.r2dbc.spi.ConnectionFactories;
+import io.r2dbc.spi.ConnectionFactoryOptions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.http.MediaType;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * homer-api with a read configuration on a hot standby of Debian's PostgreSQL 15 ({@link StreamingReplica}):
+ * the reads of captured traffic run on the standby and the API's own writes on the primary, counted per node
+ * with {@code pg_stat_statements}; the replay lag is a gauge and a header of the reads; a flow the paused
+ * standby has not replayed is read on the primary instead of answering 404.
+ */
+@DirtiesContext
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "homer.api.read.lag-interval=200ms")
+class ReadReplicaIT {
+
+    /** Statements on captured traffic: every search, flow and statistic reads the messages table. */
+    private static final String READS_OF_MESSAGES = "SELECT coalesce(sum(calls), 0) FROM pg_stat_statements"
+            + " WHERE query ILIKE '%FROM messages%' AND query NOT ILIKE '%pg_stat_statements%'";
+    private static final String ALIAS_INSERTS = "SELECT coalesce(sum(calls), 0) FROM pg_stat_statements"
+            + " WHERE query ILIKE 'INSERT INTO homer_api.aliases%'";
+
+    private static StreamingReplica pair;
+    private static List<CapturedMessage> kamailio;
+    private static String from;
+    private static String to;
+
+    @Autowired
+    private WebTestClient client;
+    @Autowired
+    private MeterRegistry meters;
+    private WebTestClient admin;
+
+    @DynamicPropertySource
+    static void databases(DynamicPropertyRegistry registry) throws Exception {
+        pair = StreamingReplica.start();
+        kamailio = Fixture.kamailio();
+        ConnectionPool primary = new ConnectionPool(ConnectionPoolConfiguration.builder(ConnectionFactories.get(
+                ConnectionFactoryOptions.parse(pair.primaryUrl()).mutate()
+                        .option(ConnectionFactoryOptions.USER, DebianPostgres.superuser()).build())).maxSize(2).build());
+        try {
+            Fixture.store(primary, kamailio);
+        } finally {
+            primary.dispose();
+        }
+        long first = kamailio.stream().mapToLong(m -> m.envelope().timestampMicros()).min().orElseThrow();
+        long last = kamailio.stream().mapToLong(m -> m.envelope().timestampMicros()).max().orElseThrow();
+        from = Times.format(Fixture.instant(first));
+        to = Times.format(Fixture.instant(last + 1));
+        await().atMost(Duration.ofSeconds(60)).until(() ->
+                StreamingReplica.query(pair.openStandby(), "SELECT count(*) FROM messages") == kamailio.size());
+        registry.add("spring.r2dbc.url", pair::primaryUrl);
+        registry.add("spring.r2dbc.username", DebianPostgres::superuser);
+        registry.add("spring.r2dbc.password", () -> "");
+        registry.add("homer.api.read.url", pair::readUrl);
+        registry.add("homer.api.auth.bcrypt-strength", () -> "4");
+        registry.add("homer.api.auth.admin-password", () -> TestApp.ADMIN_PASSWORD);
+        registry.add("server.address", () -> "127.0.0.1");
+    }
+
+    @AfterAll
+    static void stopDatabases() throws Exception {
+        pair.close();
+    }
+
+    @BeforeEach
+    void login() {
+        WebTestClient patient = client.mutate().responseTimeout(Duration.ofSeconds(60)).build();
+        admin = Http.as(patient, Http.login(patient, "admin", TestApp.ADMIN_PASSWORD));
+    }
+
+    @Test
+    void readsOfCapturedTrafficRunOnTheStandbyAndWritesOnThePrimary() throws Exception {
+        StreamingReplica.execute(pair.openPrimary(), "SELECT pg_stat_statements_reset()");
+        StreamingReplica.execute(pair.openStandby(), "SELECT pg_stat_statements_reset()");
+        String callId = kamailio.stream().map(CapturedMessage::callId).filter(java.util.Objects::nonNull).findFirst().orElseThrow();
+
+        String lag = admin.get().uri(b -> b.path("/api/v1/messages").queryParam("from", "{f}").queryParam("to", "{t}").build(from, to))
+                .exchange().expectStatus().isOk()
+                .expectBody(Map.class).returnResult().getResponseHeaders().getFirst(ReadRoutingFilter.LAG_HEADER);
+        assertThat(lag).as("the reads' lag header").matches("unknown|\\d+\\.\\d{3}");
+        admin.get().uri(b -> b.path("/api/v1/calls").queryParam("from", "{f}").queryParam("to", "{t}").build(from, to))
+                .exchange().expectStatus().isOk().expectBody(Map.class);
+        Map<?, ?> flow = admin.get().uri(b -> b.path("/api/v1/calls/-/flow").queryParam("callId", "{id}")
+                        .queryParam("from", "{f}").queryParam("to", "{t}").build(callId, from, to))
+                .exchange().expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
+        assertThat((List<?>) flow.get("messages")).isNotEmpty();
+        admin.get().uri(b -> b.path("/api/v1/stats/volume").queryParam("from", "{f}").queryParam("to", "{t}").build(from, to))
+                .exchange().expectStatus().isOk().expectBody(Map.class);
+        admin.post().uri("/api/v1/aliases").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("ip", "10.77.0.1", "alias", "replica-test"))
+                .exchange().expectStatus().isCreated().expectBody(Map.class);
+
+        long standbyReads = StreamingReplica.query(pair.openStandby(), READS_OF_MESSAGES);
+        long primaryReads = StreamingReplica.query(pair.openPrimary(), READS_OF_MESSAGES);
+        long primaryWrites = StreamingReplica.query(pair.openPrimary(), ALIAS_INSERTS);
+        System.out.printf("reads of messages: standby %d, primary %d; alias inserts on the primary: %d%n",
+                standbyReads, primaryReads, primaryWrites);
+        assertThat(standbyReads).as("statements on messages run on the standby").isGreaterThanOrEqualTo(4);
+        assertThat(primaryReads).as("statements on messages run on the primary").isZero();
+        assertThat(primaryWrites).as("the alias is written on the primary").isEqualTo(1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> !Double.isNaN(meters.get("homer.api.replica.lag").gauge().value()));
+    }
+
+    @Test
+    void aFlowTheStandbyHasNotReplayedIsReadOnThePrimary() throws Exception {
+        StreamingReplica.execute(pair.openStandby(), "SELECT pg_wal_replay_pause()");
+        try {
+            long at = kamailio.stream().mapToLong(m -> m.envelope().timestampMicros()).max().orElseThrow() + 5_000_000L;
+            ConnectionPool primary = new ConnectionPool(ConnectionPoolConfiguration.builder(ConnectionFactories.get(
+                    ConnectionFactoryOptions.parse(pair.primaryUrl()).mutate()
+                            .option(ConnectionFactoryOptions.USER, DebianPostgres.superuser()).build())).maxSize(2).build());
+            try {
+                Fixture.store(primary, List.of(Fixture.sipRequest("INVITE", "younger-than-the-lag@test", "replica-node", at)));
+            } finally {
+                primary.dispose();
+            }
+            assertThat(StreamingReplica.query(pair.openStandby(),
+                    "SELECT count(*) FROM messages WHERE call_id = 'younger-than-the-lag@test'")).as("not on the standby yet").isZero();
+            double fallbacksBefore = meters.get("homer.api.reads.fallback").counter().count();
+
+            Map<?, ?> flow = admin.get().uri(b -> b.path("/api/v1/calls/-/flow").queryParam("callId", "{id}")
+                            .queryParam("from", "{f}").queryParam("to", "{t}")
+                            .build("younger-than-the-lag@test", from, Times.format(Fixture.instant(at + 1))))
+                    .exchange().expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
+
+            assertThat((List<?>) flow.get("messages")).hasSize(1);
+            assertThat(meters.get("homer.api.reads.fallback").counter().count()).isEqualTo(fallbacksBefore + 1);
+            await().atMost(Duration.ofSeconds(30)).until(() -> meters.get("homer.api.replica.lag").gauge().value() > 0);
+        } finally {
+            StreamingReplica.execute(pair.openStandby(), "SELECT pg_wal_replay_resume()");
+        }
+    }
+}
