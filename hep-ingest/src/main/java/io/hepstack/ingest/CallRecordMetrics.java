@@ -17,6 +17,7 @@ final class CallRecordMetrics {
     private final Counter written;
     private final Counter timedOut;
     private final AtomicLong backlog = new AtomicLong();
+    private final java.util.Map<String, Counter> verdicts = new java.util.HashMap<>();
 
     CallRecordMetrics(MeterRegistry registry) {
         String passes = "hep.call.records.passes";
@@ -30,6 +31,11 @@ final class CallRecordMetrics {
                 .register(registry);
         timedOut = Counter.builder("hep.call.records.timed.out")
                 .description("Ringing calls recorded as not answered when their ring timeout passed").register(registry);
+        for (String v : io.hepstack.proto.media.CallMedia.VERDICTS) {
+            verdicts.put(v, Counter.builder("hep.call.media.verdicts")
+                    .description("Ended calls whose record got this media verdict (when the call ended, or from a later report)")
+                    .tag("verdict", v).register(registry));
+        }
         Gauge.builder("hep.call.records.backlog", backlog, AtomicLong::get)
                 .description("1 while the last pass of this collector took as many changes as it may (max-changes-per-pass)")
                 .register(registry);
@@ -45,6 +51,12 @@ final class CallRecordMetrics {
         written.increment(p.recorded());
         timedOut.increment(p.timedOut());
         backlog.set(p.backlog() ? 1 : 0);
+        p.verdicts().forEach((v, n) -> {
+            Counter c = verdicts.get(v);
+            if (c != null) {
+                c.increment(n);
+            }
+        });
     }
 
     void failed() {

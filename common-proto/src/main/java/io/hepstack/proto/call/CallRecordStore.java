@@ -81,10 +81,17 @@ public final class CallRecordStore {
      * @param timedOut ringing records turned into no answer
      * @param deleted  records past retention deleted
      * @param backlog  whether the pass took as many changes as it may (more may be waiting)
+     * @param verdicts media verdicts this pass gave ended calls, by code: how many ended calls have one their record
+     *                 did not have before (a call ending with it, or a later report adding it)
      */
-    public record Pass(boolean ran, int changes, int calls, int recorded, long timedOut, long deleted, boolean backlog) {
+    public record Pass(boolean ran, int changes, int calls, int recorded, long timedOut, long deleted, boolean backlog,
+                       Map<String, Integer> verdicts) {
 
-        static final Pass SKIPPED = new Pass(false, 0, 0, 0, 0, 0, false);
+        static final Pass SKIPPED = new Pass(false, 0, 0, 0, 0, 0, false, Map.of());
+
+        public Pass {
+            verdicts = Map.copyOf(verdicts);
+        }
     }
 
     public CallRecordStore(ConnectionFactory connections, Clock clock, Settings settings) {
@@ -113,7 +120,7 @@ public final class CallRecordStore {
                 .append(s.bind(utc(from))).append(" AND ts < ").append(s.bind(utc(to)));
         return Mono.usingWhen(connections.create(), c -> rows(c, s, r -> r.get("call_id", String.class))
                         .flatMapMany(Flux::fromIterable).buffer(settings.maxChanges())
-                        .concatMap(ids -> record(c, ids, clock.instant(), from.minus(REBUILD_MARGIN)))
+                        .concatMap(ids -> record(c, ids, clock.instant(), from.minus(REBUILD_MARGIN), null))
                         .reduce(0L, Long::sum),
                 Connection::close);
     }
@@ -130,11 +137,12 @@ public final class CallRecordStore {
             List<String> calls = new ArrayList<>(new LinkedHashSet<>(taken));
             boolean backlog = taken.size() >= settings.maxChanges();
             long[] done = new long[3]; // recorded, timed out, deleted
-            return record(c, calls, now, now.minus(settings.lookback())).doOnNext(n -> done[0] = n)
+            Map<String, Integer> verdicts = new HashMap<>();
+            return record(c, calls, now, now.minus(settings.lookback()), verdicts).doOnNext(n -> done[0] = n)
                     .then(Mono.defer(() -> timeouts(c, now))).doOnNext(n -> done[1] = n)
                     .then(Mono.defer(() -> prune(c, now))).doOnNext(n -> done[2] = n)
                     .then(Mono.fromSupplier(() -> new Pass(true, taken.size(), calls.size(), (int) done[0], done[1],
-                            done[2], backlog)));
+                            done[2], backlog, verdicts)));
         });
     }
 
@@ -149,8 +157,12 @@ public final class CallRecordStore {
         return rows(c, s, r -> r.get("call_id", String.class));
     }
 
-    /** Records the calls {@code ids} from their messages stored since {@code readFrom}; returns how many records were written. */
-    private Mono<Long> record(Connection c, List<String> ids, Instant now, Instant readFrom) {
+    /**
+     * Records the calls {@code ids} from their messages stored since {@code readFrom}; returns how many records were
+     * written. With {@code verdicts}, counts there the media verdicts the written records give ended calls that their
+     * records before did not (read in the same transaction, before the upsert).
+     */
+    private Mono<Long> record(Connection c, List<String> ids, Instant now, Instant readFrom, Map<String, Integer> verdicts) {
         if (ids.isEmpty()) {
             return Mono.just(0L);
         }
@@ -176,17 +188,24 @@ public final class CallRecordStore {
                     // kept as stored, counted where it was received; not part of the summary
                 }
             }
-            return uncorrelated(c, byCall, reportsByCall, readFrom).then(Mono.defer(() -> {
+            return uncorrelated(c, byCall, reportsByCall, readFrom)
+                    .then(Mono.defer(() -> verdicts == null ? Mono.just(Map.<String, List<String>>of()) : endedVerdicts(c, ids)))
+                    .flatMap(before -> {
                 long nowMicros = MessageSelect.micros(utc(now));
                 List<Object[]> upserts = new ArrayList<>();
                 byCall.forEach((callId, rows) -> {
                     CallRecord record = DialogRecorder.record(rows, nowMicros, settings.ringTimeout());
                     if (record != null) { // rows without their INVITE (it is older than the lookback) keep the record
-                        upserts.add(values(record, media(record, reportsByCall.getOrDefault(callId, List.of())), rows.size(), now));
+                        CallMediaSummary summary = media(record, reportsByCall.getOrDefault(callId, List.of()));
+                        if (verdicts != null && record.times().endedAt() != null) {
+                            List<String> had = before.getOrDefault(callId, List.of());
+                            summary.verdicts().stream().filter(v -> !had.contains(v)).forEach(v -> verdicts.merge(v, 1, Integer::sum));
+                        }
+                        upserts.add(values(record, summary, rows.size(), now));
                     }
                 });
                 return upsert(c, upserts);
-            }));
+            });
         });
     }
 
@@ -247,6 +266,19 @@ public final class CallRecordStore {
                 }
             }
         }).then();
+    }
+
+    /** The media verdicts of the records of {@code ids} that had ended, by Call-ID. */
+    private static Mono<Map<String, List<String>>> endedVerdicts(Connection c, List<String> ids) {
+        Sql s = new Sql();
+        s.append("SELECT call_id, verdicts FROM call_records WHERE ended_at IS NOT NULL AND call_id = ANY(")
+                .append(s.bind(ids.toArray(String[]::new))).append(")");
+        return rows(c, s, r -> Map.entry(r.get("call_id", String.class), List.of(r.get("verdicts", String[].class))))
+                .map(entries -> {
+                    Map<String, List<String>> out = new HashMap<>();
+                    entries.forEach(e -> out.put(e.getKey(), e.getValue()));
+                    return out;
+                });
     }
 
     /** The HEP payload types of the stored rows {@link MediaReports} reads, as SQL. */

@@ -220,7 +220,8 @@ class CallRecordStoreIT {
         long t = last + 3 * 3_600_000_000L;
         CLOCK.set(Instant.ofEpochSecond(t / 1_000_000 + 60));
         writer().write(craftedCall("media@test", t)).block(Duration.ofSeconds(30));
-        store().pass().block(Duration.ofSeconds(60));
+        // the call ended with no report: its verdict is counted once, as it ends
+        assertThat(store().pass().block(Duration.ofSeconds(60)).verdicts()).isEqualTo(Map.of("no_media_reports", 1));
         // answered and no report yet: media was due and none came
         assertThat(query("SELECT media_reports || ' ' || coalesce(mos::text, '-') || ' ' || array_to_string(verdicts, ',')"
                 + " FROM call_records WHERE call_id = 'media@test'")).isEqualTo("0 - no_media_reports");
@@ -254,6 +255,7 @@ class CallRecordStoreIT {
 
         CallRecordStore.Pass pass = store().pass().block(Duration.ofSeconds(60));
         assertThat(pass.recorded()).isEqualTo(1);
+        assertThat(pass.verdicts()).isEqualTo(Map.of("one_way_audio", 1, "high_loss", 1)); // what the late reports added
         // the worse stream is the one the PUBLISH reports: the same loss and jitter, and its round trip of 120 ms adds
         // half of it to the mouth-to-ear delay (docs/media.md); G.711 for a call without SDP
         double expectedMos = EModel.mos(EModel.rating(Codec.PCMU, 26 * 100.0 / 256, 120 / 2.0 + 2 * 20.0 + 20));
