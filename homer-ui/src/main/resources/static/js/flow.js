@@ -3,7 +3,7 @@ import { ladder } from './ladder.js';
 import { messageView, compareView } from './message.js';
 import { formatLocal, utcTitle } from './time.js';
 import { qosView, qosDiagnosis, mediaCell } from './qos.js';
-import { rawText } from './sip.js';
+import { rawText, parseSip, sdpOf } from './sip.js';
 import { payloadType } from './hep.js';
 
 /**
@@ -187,7 +187,18 @@ export function logsPanel(flow) {
  */
 export function qosPanel(flow, signal, load) {
   const reports = flow.qos || [];
-  return h('div', null, qosDiagnosis(load, signal), reports.length ? qosView(reports) : null);
+  return h('div', null, qosDiagnosis(load, signal, mediaChanges(flow)), reports.length ? qosView(reports) : null);
+}
+
+/** The re-INVITEs that carry SDP (an INVITE with a To tag: within the dialog), where the media may have moved. */
+function mediaChanges(flow) {
+  return (flow.messages || []).filter((m) => m.method === 'INVITE' && !m.status).flatMap((m) => {
+    const text = rawText(m);
+    const to = parseSip(text).headers.find((x) => /^(to|t)$/i.test(x.name));
+    const sdp = sdpOf(text);
+    if (!to || !/;\s*tag=/i.test(to.value) || !sdp) return [];
+    return [{ timestamp: m.timestamp, label: `re-INVITE (SDP ${[sdp.codec, sdp.direction].filter(Boolean).join(' ')})` }];
+  });
 }
 
 const STATES = {

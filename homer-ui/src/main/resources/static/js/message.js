@@ -30,6 +30,40 @@ export function copyButton(text, fallback, { name, title = 'Copy' } = {}) {
  * The full captured message: its metadata, then start line, headers (names highlighted) and body, as text, with
  * a button copying it as captured (CRLF line ends kept).
  */
+/** Escapes a value for a search filter (docs/api.md, Conventions): a backslash before \\, , and *, and a leading !. */
+export function filterValue(v) {
+  return v.replace(/[\\,*]/g, (c) => '\\' + c).replace(/^!/, '\\!');
+}
+
+// headers searched by a field of their own (its user part, or the whole value), else as header.NAME
+const FIELD_OF = {
+  'call-id': ['callId', (v) => v], i: ['callId', (v) => v],
+  from: ['fromUser', userOf], f: ['fromUser', userOf], to: ['toUser', userOf], t: ['toUser', userOf],
+  contact: ['contactUser', userOf], m: ['contactUser', userOf], 'p-asserted-identity': ['paiUser', userOf],
+  'user-agent': ['userAgent', (v) => v],
+};
+
+function userOf(v) {
+  const m = /sips?:([^@;>\s]+)@/i.exec(v);
+  return m ? m[1] : null;
+}
+
+/**
+ * The message search for a header's value, within an hour of the message (the logged-in UI only, not the
+ * customer embed): its own field where there is one (From → fromUser=alice), else header.NAME=value.
+ */
+function searchHref(msg, name, value) {
+  if (document.body.classList.contains('embedded') || !name || !value || value.length > 256 || !msg.timestamp) return null;
+  const [field, pick] = FIELD_OF[name.toLowerCase()] || [`header.${name}`, (v) => v];
+  const v = pick(value);
+  if (!v) return null;
+  const t = Date.parse(msg.timestamp);
+  const p = new URLSearchParams({ view: 'messages', range: 'custom', from: new Date(t - 3600e3).toISOString(),
+    to: new Date(t + 3600e3).toISOString() });
+  p.set(field, filterValue(v));
+  return '/?' + p.toString();
+}
+
 export function messageView(msg, { onCompare } = {}) {
   const text = rawText(msg);
   const { startLine, headers, body } = parseSip(text);
@@ -50,7 +84,7 @@ export function messageView(msg, { onCompare } = {}) {
     headers.map(({ name, value }) => [
       name ? h('span', { class: KEY_HEADERS.has(name.toLowerCase()) ? 'hn hk' : 'hn' }, name) : null,
       name ? ': ' : null,
-      h('span', { class: 'hv' }, value), '\n',
+      headerValue(msg, name, value), '\n',
     ]),
     body ? ['\n', h('span', { class: 'sip-body' }, body)] : null);
   return h('article', { class: 'message', 'aria-label': 'Captured message' },
@@ -59,6 +93,13 @@ export function messageView(msg, { onCompare } = {}) {
       onCompare ? h('button', { type: 'button', class: 'compare', onclick: () => onCompare(msg) }, 'Compare with…') : null),
     pre,
     msg.rawEncoding === 'base64' ? h('p', { class: 'note' }, 'Stored as binary; shown decoded as UTF-8.') : null);
+}
+
+/** A header's value, a link to the messages with the same value when it can be searched. */
+function headerValue(msg, name, value) {
+  const href = searchHref(msg, name, value);
+  return href ? h('a', { class: 'hv search-value', href, title: `Search messages with this ${name}` }, value)
+    : h('span', { class: 'hv' }, value);
 }
 
 /**

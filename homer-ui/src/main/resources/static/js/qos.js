@@ -63,14 +63,14 @@ const fixed = (v, digits = 1) => (v === null || v === undefined ? '–' : Number
  * The call's media diagnosis, first on the QoS tab: the verdicts in words, then one row per stream (what one side
  * received of the other), from GET .../qos, which load() fetches. Filled in when it answers, unless the page is gone.
  */
-export function qosDiagnosis(load, signal) {
+export function qosDiagnosis(load, signal, changes = []) {
   const box = h('section', { class: 'qos-diagnosis', 'aria-live': 'polite' }, spinner('Rating the media…'));
-  load().then((q) => { if (!signal.aborted) mount(box, ...diagnosis(q, signal)); })
+  load().then((q) => { if (!signal.aborted) mount(box, ...diagnosis(q, signal, changes)); })
     .catch((e) => { if (!signal.aborted) mount(box, errorBox(e)); });
   return box;
 }
 
-function diagnosis(q, signal) {
+function diagnosis(q, signal, changes) {
   const verdicts = q.verdicts.length
     ? h('ul', { class: 'verdicts' }, q.verdicts.map((v) => h('li', { class: `verdict bad ${v.code}` },
       h('strong', null, VERDICTS[v.code] || v.code), ': ', v.text)))
@@ -93,7 +93,7 @@ function diagnosis(q, signal) {
       h('td', { class: 'num' }, fixed(st.rttMs, 0)),
       h('td', { class: 'num' }, `${fixed(st.mos, 2)} / ${fixed(st.minMos, 2)}`),
       h('td', { class: 'num' }, fixed(st.reportedMos, 1))))));
-  return [verdicts, how, h('div', { class: 'table-wrap' }, table), streamCharts(q, signal)];
+  return [verdicts, how, h('div', { class: 'table-wrap' }, table), streamCharts(q, signal, changes)];
 }
 
 const COLOURS = ['#1f6feb', '#bf3989', '#1a7f37', '#bc4c00', '#8250df', '#0a7ea4'];
@@ -103,9 +103,26 @@ const COLOURS = ['#1f6feb', '#bf3989', '#1a7f37', '#bc4c00', '#8250df', '#0a7ea4
  * stream and the threshold its verdict uses drawn dashed (MOS: poor below 3.6), units in the title, the time axis in
  * the chosen zone (one report: two minutes around it). Round trip only when a report had one.
  */
-function streamCharts(q, signal) {
+function streamCharts(q, signal, changes) {
   const withSeries = q.streams.filter((st) => (st.series || []).length);
   if (!withSeries.length) return null;
+  // where a re-INVITE may have moved the media: a dotted line on every chart, named below them
+  const marks = changes.map((c) => ({ ...c, t: micros(c.timestamp) / 1e6 }));
+  const drawMarks = (u) => {
+    const ctx = u.ctx;
+    ctx.save();
+    ctx.strokeStyle = '#6e7781';
+    ctx.setLineDash([2, 3]);
+    for (const m of marks) {
+      const x = Math.round(u.valToPos(m.t, 'x', true));
+      if (x < u.bbox.left || x > u.bbox.left + u.bbox.width) continue;
+      ctx.beginPath();
+      ctx.moveTo(x, u.bbox.top);
+      ctx.lineTo(x, u.bbox.top + u.bbox.height);
+      ctx.stroke();
+    }
+    ctx.restore();
+  };
   const times = [...new Set(withSeries.flatMap((st) => st.series.map((p) => p.atMicros / 1e6)))].sort((a, b) => a - b);
   const figures = [
     { id: 'loss', title: 'Loss (%)', value: (p) => p.lossPercent, threshold: q.thresholds.lossPercent, label: `high loss above ${q.thresholds.lossPercent} %`, min: 0 },
@@ -132,11 +149,14 @@ function streamCharts(q, signal) {
           spanGaps: true, points: { show: true } })),
         { label: f.label, stroke: '#cf222e', dash: [6, 4], width: 1, points: { show: false } }],
         scales: { x: axis.x, y: { range: () => [f.min, f.max ?? top * 1.15 + 0.001] } },
+        hooks: { draw: [drawMarks] },
       }, data, box);
       signal.addEventListener('abort', () => plot.destroy(), { once: true });
     });
   }
-  return charts;
+  if (!marks.length) return charts;
+  return h('div', null, charts, h('p', { class: 'hint chart-marks' }, 'Dotted lines: ',
+    marks.map((m, i) => [i ? '; ' : '', m.label, ' at ', h('time', { title: utcTitle(m.timestamp) }, formatLocal(m.timestamp))])));
 }
 
 /** The QoS reports as captured (every field of their JSON), folded under the diagnosis; an empty state when there are none. */

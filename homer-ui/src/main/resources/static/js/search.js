@@ -4,7 +4,7 @@ import { loadPayloadTypes } from './hep.js';
 import { json, query, callHref } from './api.js';
 import { formatLocal, utcTitle, duration, micros } from './time.js';
 import { resolveRange, rangePicker } from './range.js';
-import { fieldValue, setField, copyField, fieldPlaceholder } from './searchfields.js';
+import { fieldValue, setField, copyField, fieldPlaceholder, jsonPathSuggestions } from './searchfields.js';
 import { mediaCell } from './qos.js';
 
 // The whole search lives in the URL (bookmarkable): /?view=calls&range=1h&fromUser=alice&sort=startedAt&dir=desc
@@ -66,7 +66,7 @@ export function searchPage(root, app, signal, search) {
       h('label', { for: `f-${name}` }, label,
         scope === 'messages' ? h('span', { class: 'scope', title: 'Applies to the message list only' }, ' (messages)')
           : scope === 'calls' ? h('span', { class: 'scope', title: 'Applies to the call list only: a field of the call record' }, ' (calls)') : null),
-      inputs[name]);
+      inputs[name], name === 'json' ? jsonPathSuggestions(inputs[name]) : null);
   });
   const viewInputs = ['calls', 'messages'].map((v) => h('label', { class: 'radio' },
     h('input', { type: 'radio', name: 'view', value: v, checked: view === v, onchange: () => applyScope(v) }), v === 'calls' ? 'Calls' : 'Messages'));

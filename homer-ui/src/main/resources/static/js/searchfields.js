@@ -1,5 +1,5 @@
 import { json } from './api.js';
-import { mount, spinner, errorBox } from './dom.js';
+import { h, mount, spinner, errorBox } from './dom.js';
 
 // The search filters, as homer-api defines them (GET /api/v1/meta/search): the search form and the live filters are
 // built from it, so a filter added to the API appears in both without a change here. Asked once per page load.
@@ -80,6 +80,28 @@ export function copyField(params, name, q) {
     return;
   }
   for (const [k, v] of params) if (k.startsWith(named.prefix)) q[k] = v;
+}
+
+/**
+ * Offers the paths of the JSON payloads stored in the last hour (GET /api/v1/meta/json-fields, asked once, when
+ * the input is first focused) as the JSON field input's suggestions: "stats.mos: ", with the payload types that
+ * carry each path and its value types. The input stays free text: a path not sampled can still be typed.
+ */
+export function jsonPathSuggestions(input) {
+  const list = h('datalist', { id: 'json-paths' });
+  input.setAttribute('list', 'json-paths');
+  let asked = false;
+  input.addEventListener('focus', () => {
+    if (asked) return;
+    asked = true;
+    json('/api/v1/meta/json-fields').then((body) => {
+      for (const f of body.fields) {
+        list.appendChild(h('option', { value: `${f.path}: ` },
+          `${f.valueTypes.join('/')} · payload type ${f.payloadTypes.join(', ')} · in ${f.payloads} of ${body.sampled} sampled`));
+      }
+    }).catch(() => { asked = false; });
+  });
+  return list;
 }
 
 /** A placeholder for field `name`'s input, where its syntax needs an example. */

@@ -1,6 +1,12 @@
 package io.hepstack.api.meta;
 
+import io.hepstack.api.auth.ApiPrincipal;
 import io.hepstack.api.query.Filter;
+import io.hepstack.api.web.ApiException;
+import io.hepstack.api.web.Times;
+import io.swagger.v3.oas.annotations.Parameter;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.RequestParam;
 import io.hepstack.api.query.SearchFamily;
 import io.hepstack.proto.model.HepPayloadType;
 import io.swagger.v3.oas.annotations.Operation;
@@ -9,6 +15,8 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 
@@ -20,6 +28,13 @@ import java.util.List;
  */
 @RestController
 class MetaController {
+
+    private final JsonFields jsonFields;
+    private final java.time.Clock clock = java.time.Clock.systemUTC();
+
+    MetaController(JsonFields jsonFields) {
+        this.jsonFields = jsonFields;
+    }
 
     /** One known HEP payload type. */
     @Schema(description = "A HEP payload type (HEP3 chunk 0x000b)")
@@ -75,5 +90,21 @@ class MetaController {
     @GetMapping("/api/v1/meta/search")
     Mono<SearchMeta> search() {
         return Mono.just(SEARCH);
+    }
+
+    @Operation(summary = "The paths of the JSON payloads stored in a range (a sample), with the payload types that "
+            + "carry each: what json.PATH searches can name")
+    @GetMapping("/api/v1/meta/json-fields")
+    Mono<JsonFields.JsonFieldList> jsonFields(@AuthenticationPrincipal ApiPrincipal principal,
+                                              @Parameter(description = "ISO-8601 or epoch ms; default: to - 1h") @RequestParam(required = false) String from,
+                                              @Parameter(description = "ISO-8601 or epoch ms; default: now") @RequestParam(required = false) String to) {
+        return Mono.fromCallable(() -> {
+            Instant end = to == null ? clock.instant() : Times.parse("to", to);
+            Instant start = from == null ? end.minus(Duration.ofHours(1)) : Times.parse("from", from);
+            if (!start.isBefore(end)) {
+                throw ApiException.badRequest("from: must be before to");
+            }
+            return new Instant[] {start, end};
+        }).flatMap(r -> jsonFields.sample(r[0], r[1], principal.scope()));
     }
 }

@@ -59,6 +59,27 @@ class JsonFieldSearchIT extends AdminApiIT {
     }
 
     @Test
+    void theMetaEndpointListsThePathsOfTheStoredJsonWithThePayloadTypesThatCarryThem() {
+        Map<String, Object> body = admin.get().uri("/api/v1/meta/json-fields?from={f}&to={t}", from, to).exchange()
+                .expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
+        assertThat((Integer) body.get("sampled")).isGreaterThanOrEqualTo(4); // three log lines and the report; not the cut one
+        Map<String, Map<String, Object>> byPath = new java.util.HashMap<>();
+        ((List<Map<String, Object>>) body.get("fields")).forEach(f -> byPath.put((String) f.get("path"), f));
+        assertThat(byPath.get("stats.mos")).containsEntry("payloadTypes", List.of(100))
+                .containsEntry("valueTypes", List.of("number", "string")).containsEntry("payloads", 3);
+        assertThat(byPath.get("report_blocks.0.fraction_lost")).containsEntry("payloadTypes", List.of(5))
+                .containsEntry("valueTypes", List.of("number"));
+        assertThat(byPath.get("ok")).containsEntry("valueTypes", List.of("boolean"));
+        assertThat(byPath.get("tags.0")).containsEntry("valueTypes", List.of("string"));
+        assertThat(byPath).doesNotContainKey("tags.1"); // an array's first element stands for the rest
+        // every listed path finds what it names
+        assertThat(found("json.report_blocks.0.fraction_lost", "*")).containsExactly("j-qos");
+        admin.get().uri("/api/v1/meta/json-fields?from={f}&to={t}", to, from).exchange().expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.message").isEqualTo("from: must be before to");
+        anonymous.get().uri("/api/v1/meta/json-fields").exchange().expectStatus().isUnauthorized().expectBody(Void.class);
+    }
+
+    @Test
     void numbersBooleansAndTextCompareAsWhatTheyAre() {
         assertThat(found("json.level", "error")).containsExactlyInAnyOrder("j-error", "j-string");
         assertThat(found("json.stats.mos", "<3.5")).containsExactly("j-error");

@@ -109,6 +109,12 @@ final class FakeHomerApi implements AutoCloseable {
                         // homer-api's answer, recorded (its MetaIT checks the real one)
                         .get("/api/v1/meta/search", authed((q, s) -> s.header("Content-Type", "application/json")
                                 .sendString(reactor.core.publisher.Mono.just(SEARCH_META)).then()))
+                        // homer-api's JsonFields shape: the paths of a sample of stored JSON payloads
+                        .get("/api/v1/meta/json-fields", authed((q, s) -> send(s, map("sampled", 40, "truncated", false,
+                                "fields", List.of(map("path", "level", "payloadTypes", List.of(100), "valueTypes", List.of("string"),
+                                                "payloads", 25),
+                                        map("path", "stats.mos", "payloadTypes", List.of(100), "valueTypes", List.of("number"),
+                                                "payloads", 12))))))
                         .get("/api/v1/alerts", authed(this::alerts))
                         .get("/api/v1/stats/kpi", authed((q, s) -> kpi(q, s)))
                         .get("/api/v1/stats/volume", authed((q, s) -> volume(q, s)))
@@ -963,6 +969,13 @@ final class FakeHomerApi implements AutoCloseable {
         list.add(msg(2_345_678, p, a, CALL, "INVITE", 200, "1 INVITE", "alice", "bob", "kamailio (5.7)", response(200, "OK", CALL, "1 INVITE")));
         list.add(msg(2_401_000, a, p, CALL, "ACK", null, "1 ACK", "alice", "bob", "Linphone/5.2", request("ACK", "bob", a, p, CALL, "1 ACK", "z9hG4bK-a2", "Linphone/5.2")));
         list.add(msg(2_402_500, p, b, B_LEG, "ACK", null, "1 ACK", "alice", "bob", "kamailio (5.7)", request("ACK", "bob", p, b, B_LEG, "1 ACK", "z9hG4bK-b2", "kamailio (5.7)")));
+        // alice puts bob on hold at 20 s: a re-INVITE (To tag: within the dialog) whose SDP is sendonly, and its 200
+        String hold = "INVITE sip:bob@" + p + " SIP/2.0\nVia: SIP/2.0/UDP " + a + ":5060;branch=z9hG4bK-a4\nMax-Forwards: 70\n"
+                + "From: \"Alice\" <sip:alice@example.com>;tag=9fxced76sl\nTo: <sip:bob@example.com>;tag=b0b\nCall-ID: " + CALL
+                + "\nCSeq: 3 INVITE\nContent-Type: application/sdp\nContent-Length: 140\n\nv=0\no=alice 2890844526 2890844527 IN IP4 "
+                + a + "\ns=-\nc=IN IP4 " + a + "\nt=0 0\nm=audio 40000 RTP/AVP 0\na=rtpmap:0 PCMU/8000\na=sendonly\n";
+        list.add(msg(20_000_000, a, p, CALL, "INVITE", null, "3 INVITE", "alice", "bob", "Linphone/5.2", hold));
+        list.add(msg(20_001_000, p, a, CALL, "INVITE", 200, "3 INVITE", "alice", "bob", "kamailio (5.7)", response(200, "OK", CALL, "3 INVITE")));
         list.add(msg(33_000_000, a, p, CALL, "BYE", null, "2 BYE", "alice", "bob", "Linphone/5.2", request("BYE", "bob", a, p, CALL, "2 BYE", "z9hG4bK-a3", "Linphone/5.2")));
         list.add(msg(33_001_000, p, a, CALL, "BYE", 200, "2 BYE", "alice", "bob", "kamailio (5.7)", response(200, "OK", CALL, "2 BYE")));
         // the PBX's clock is 3 h 12 min behind: the collector stored its messages with its offset (issue 20)

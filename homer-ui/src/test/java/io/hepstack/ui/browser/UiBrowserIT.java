@@ -189,6 +189,13 @@ class UiBrowserIT {
         // a field of a JSON payload the same way: json.PATH=value
         WebElement json = d.findElement(By.id("f-json"));
         assertThat(json.getAttribute("placeholder")).isEqualTo("stats.mos: <3.5");
+        // its suggestions: the paths of the stored JSON payloads (GET /api/v1/meta/json-fields), asked on focus
+        json.click();
+        waiting(d).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("datalist#json-paths option"), 2));
+        assertThat(d.findElements(By.cssSelector("datalist#json-paths option"))).extracting(o -> o.getAttribute("value"))
+                .containsExactly("level: ", "stats.mos: ");
+        assertThat(d.findElement(By.cssSelector("datalist#json-paths option[value='stats.mos: ']")).getAttribute("textContent"))
+                .isEqualTo("number · payload type 100 · in 12 of 40 sampled");
         json.sendKeys("stats.mos: <3.5");
         d.findElement(By.id("search-button")).click();
         waiting(d).until(d2 -> api.lastMessagesQuery != null && api.lastMessagesQuery.contains("json.stats.mos=<3.5"));
@@ -222,6 +229,15 @@ class UiBrowserIT {
         WebElement type = d.findElement(By.cssSelector("#detail abbr.hep-type"));
         assertThat(type.getText()).isEqualTo("SIP");
         assertThat(type.getAttribute("title")).isEqualTo("HEP payload type 1");
+        // A header's value searches the messages with the same value, an hour either side: by its own field where
+        // there is one (From: its user), else as header.NAME
+        WebElement from = d.findElement(By.xpath("//aside[@id='detail']//a[contains(@class,'search-value')][contains(., 'alice@example.com')]"));
+        assertThat(from.getAttribute("title")).isEqualTo("Search messages with this From");
+        assertThat(java.net.URLDecoder.decode(from.getAttribute("href"), java.nio.charset.StandardCharsets.UTF_8))
+                .contains("view=messages", "range=custom", "fromUser=alice");
+        WebElement forwards = d.findElement(By.xpath("//aside[@id='detail']//a[contains(@class,'search-value')][.='70']"));
+        assertThat(java.net.URLDecoder.decode(forwards.getAttribute("href"), java.nio.charset.StandardCharsets.UTF_8))
+                .contains("header.Max-Forwards=70");
         arrows.get(0).sendKeys(Keys.ARROW_DOWN);
         waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.id("detail"), "SIP/2.0 100 Trying"));
         // The PBX's clock is 3 h 12 min behind (issue 20): its arrows and its messages say so, the others do not.
@@ -251,6 +267,9 @@ class UiBrowserIT {
                 .containsExactly("Loss (%)", "Jitter (ms)", "MOS (E-model, 1 to 4.5)");
         assertThat(legend(d, "qos-chart-jitter")).containsExactly("192.0.2.30:50001 → 192.0.2.10:40001", "high jitter above 50 ms");
         assertThat(legend(d, "qos-chart-mos")).containsExactly("192.0.2.30:50001 → 192.0.2.10:40001", "poor below 3.6");
+        // the hold re-INVITE at 20 s, where the media may have moved, marked on the charts and named below them
+        assertThat(d.findElement(By.cssSelector("#panel-qos .chart-marks")).getText())
+                .startsWith("Dotted lines: re-INVITE (SDP PCMU sendonly) at ");
         // the reports as captured, folded below
         assertThat(d.findElement(By.cssSelector("#panel-qos details.raw-reports summary")).getText()).isEqualTo("The 6 reports as captured");
         engineer.screenshot("qos");
