@@ -43,8 +43,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A bounded abuse run on the loopback (docs/operations.md, "Limits"): parallel logins, idle TCP connections,
- * live-stream slots, a gzip bomb and an oversized upload in an import, and oversized flows asked for in
- * parallel, each a fixed number of requests. Throughout, a normal user's requests are answered, no refusal is a
+ * live-stream slots (refusals read, and left while they are written), a gzip bomb in an import, uploads beyond
+ * the import's size, and oversized flows asked for in parallel, each a fixed number of requests. Throughout, a normal user's requests are answered, no refusal is a
  * 500, and the heap's live set (measured after a full collection every 250 ms) grows by less than
  * {@link #LIVE_GROWTH}. Without the flow bounds (max-bytes, max-concurrent-per-user) it fails: the 20 MB call's
  * flow is answered whole.
@@ -83,7 +83,8 @@ class AbuseIT extends AdminApiIT {
         account("abuser", "user");
         account("normal", "viewer");
         account("victim", "viewer");
-        WebTestClient abuser = Http.as(anonymous, Http.login(anonymous, "abuser", PASSWORD));
+        String abuserToken = Http.login(anonymous, "abuser", PASSWORD);
+        WebTestClient abuser = Http.as(anonymous, abuserToken);
         WebTestClient normal = Http.as(anonymous, Http.login(anonymous, "normal", PASSWORD));
         long baseline = liveHeap();
         AtomicLong peak = new AtomicLong(baseline);
@@ -99,8 +100,9 @@ class AbuseIT extends AdminApiIT {
             parallelLogins();
             servesTheNormalUser(normal);
             idleConnections(normal);
-            streamSlots(abuser, normal);
+            streamSlots(abuser, abuserToken, normal);
             importBombs(abuser);
+            oversizedUploads(abuser);
             servesTheNormalUser(normal);
             oversizedFlows(abuser, normal);
             servesTheNormalUser(normal);
@@ -145,8 +147,11 @@ class AbuseIT extends AdminApiIT {
         }
     }
 
-    /** The abuser takes its live-stream slots and asks for more; the normal user still gets one. */
-    private void streamSlots(WebTestClient abuser, WebTestClient normal) {
+    /**
+     * The abuser takes its live-stream slots and asks for more, 5 times reading the refusal and 50 times leaving
+     * while it is written; the normal user still gets one.
+     */
+    private void streamSlots(WebTestClient abuser, String abuserToken, WebTestClient normal) throws Exception {
         List<Disposable> held = new ArrayList<>();
         try {
             for (int i = 0; i < 2; i++) {
@@ -154,10 +159,17 @@ class AbuseIT extends AdminApiIT {
             }
             for (int i = 0; i < 5; i++) {
                 abuser.get().uri("/api/v1/stream/messages").accept(MediaType.TEXT_EVENT_STREAM).exchange()
-                        // read to its end: a client leaving before the refusal is written can leak the server's buffer
-                        // (its JSON is encoded as an event into a pooled buffer: spring-framework#36438)
                         .expectStatus().isEqualTo(HttpStatus.TOO_MANY_REQUESTS).expectBody(String.class)
                         .value(b -> assertThat(b).contains("too_many_requests"));
+            }
+            for (int i = 0; i < 50; i++) {
+                try (Socket client = new Socket()) {
+                    client.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5000);
+                    client.setSoLinger(true, 0); // leaves with a reset
+                    client.getOutputStream().write(("GET /api/v1/stream/messages HTTP/1.1\r\nHost: localhost\r\n"
+                            + "Authorization: Bearer " + abuserToken + "\r\nAccept: text/event-stream\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+                }
             }
             held.add(stream(normal));
             servesTheNormalUser(normal);
@@ -171,7 +183,7 @@ class AbuseIT extends AdminApiIT {
                 .exchange().expectStatus().isOk().returnResult(String.class).getResponseBody().subscribe(e -> { }, e -> { });
     }
 
-    /** A capture of gzip payloads that inflate far beyond the bounds (an upload beyond max-size: PcapImportIT). */
+    /** A capture of gzip payloads that inflate far beyond the bounds. */
     private void importBombs(WebTestClient abuser) throws Exception {
         List<PcapMessage> frames = new ArrayList<>();
         InetAddress agent = InetAddress.getByName("192.0.2.10");
@@ -190,6 +202,15 @@ class AbuseIT extends AdminApiIT {
         Map<String, Object> result = upload(abuser, out.toByteArray()).expectStatus().isOk()
                 .expectBody(Map.class).returnResult().getResponseBody();
         assertThat(String.valueOf(result.get("skipped"))).contains("inflated_beyond_import_limit").contains("hep_payload_too_large");
+    }
+
+    /** Uploads of twice max-size, sent without a length: each refused with 413 once the bound is crossed. */
+    private void oversizedUploads(WebTestClient abuser) {
+        byte[] big = new byte[2 << 20];
+        for (int i = 0; i < 5; i++) {
+            upload(abuser, big).expectStatus().isEqualTo(HttpStatus.PAYLOAD_TOO_LARGE).expectBody(Map.class)
+                    .value(e -> assertThat(e).containsEntry("error", "payload_too_large"));
+        }
     }
 
     private static WebTestClient.ResponseSpec upload(WebTestClient client, byte[] file) {

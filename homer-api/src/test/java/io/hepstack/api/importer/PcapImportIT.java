@@ -257,6 +257,23 @@ class PcapImportIT extends AdminApiIT {
         assertThat(meters.counter("homer.api.import.refused", "reason", "too_large").count()).isEqualTo(before + 1);
     }
 
+    /**
+     * An upload twice the limit, sent without a length (as browsers and WebTestClient send a form): refused with 413
+     * when the bound is crossed, and the multipart parser's buffers of what was not read are released.
+     */
+    @Test
+    void refusesAnUploadFarBeyondTheLimitLeavingNoBufferBehind() {
+        int leaksBefore = io.hepstack.proto.testing.NettyLeaks.count();
+        byte[] big = new byte[2 * 1024 * 1024];
+        for (int i = 0; i < 3; i++) {
+            upload(admin, new Named(big, "big.pcap"), null).expectStatus().isEqualTo(413)
+                    .expectBody(Map.class).value(e -> assertThat(e).containsEntry("error", "payload_too_large"));
+        }
+        io.hepstack.proto.testing.NettyLeaks.collect();
+        List<String> leaks = io.hepstack.proto.testing.NettyLeaks.take(leaksBefore);
+        assertThat(leaks).as("Netty reported %d leaked buffer(s):%n%s", leaks.size(), String.join("\n", leaks)).isEmpty();
+    }
+
     @Test
     void refusesAFormWithoutTheFilePart() {
         MultipartBodyBuilder form = new MultipartBodyBuilder();
