@@ -43,7 +43,8 @@ import java.util.concurrent.Semaphore;
  * field {@code node}) is streamed to a temporary file, at most {@code homer.api.import.max-size}
  * bytes (413 beyond), hashed on the way, then stored by {@link PcapImporter}. The temporary file is
  * deleted whatever happens. An upload beyond the size is read to the bound ({@link BoundedUpload}) and then
- * refused, never cancelled inside the multipart reader.
+ * refused, never cancelled inside the multipart reader. Imports per replica ({@code max-concurrent}) and per
+ * caller ({@link ImportQuota}) are bounded; beyond them, 429 with {@code Retry-After}.
  */
 @RestController
 class ImportController {
@@ -60,6 +61,7 @@ class ImportController {
     private final io.micrometer.core.instrument.Counter refusedBusy;
 
     private final PartEventHttpMessageReader partReader;
+    private final ImportQuota quota;
 
     ImportController(PcapImporter importer, ImportProperties props, io.micrometer.core.instrument.MeterRegistry meters,
                      ServerCodecConfigurer codecs) {
@@ -69,6 +71,7 @@ class ImportController {
                 .map(PartEventHttpMessageReader.class::cast).findFirst().orElseGet(PartEventHttpMessageReader::new);
         this.maxSize = props.maxSize().toBytes();
         this.running = new Semaphore(props.maxConcurrent());
+        this.quota = new ImportQuota(props, meters, java.time.Clock.systemUTC());
         this.refusedTooLarge = io.micrometer.core.instrument.Counter.builder("homer.api.import.refused").tag("reason", "too_large")
                 .description("Imports refused: the capture is larger than homer.api.import.max-size").register(meters);
         this.refusedBusy = io.micrometer.core.instrument.Counter.builder("homer.api.import.refused").tag("reason", "busy")
@@ -100,11 +103,20 @@ class ImportController {
         if (body == null) {
             return Mono.error(ApiException.badRequest("Content-Type: a multipart/form-data boundary is required"));
         }
-        if (!running.tryAcquire()) {
-            refusedBusy.increment();
-            return Mono.error(new ApiException(HttpStatus.TOO_MANY_REQUESTS,
-                    "too many imports running at once (homer.api.import.max-concurrent): try again when one has finished"));
+        ImportQuota.Import mine;
+        try {
+            mine = quota.start(principal == null ? "anonymous" : principal.key());
+        } catch (ApiException e) {
+            return Mono.error(e);
         }
+        if (!running.tryAcquire()) {
+            mine.end(0);
+            refusedBusy.increment();
+            return Mono.error(ApiException.tooManyRequests(
+                    "too many imports running at once (homer.api.import.max-concurrent): try again when one has finished",
+                    java.time.Duration.ofSeconds(1)));
+        }
+        java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
         return Mono.usingWhen(
                         Mono.fromCallable(Upload::new).subscribeOn(Schedulers.boundedElastic()),
                         upload -> receive(partReader.read(PART_EVENT, body, Map.of()), upload).then(Mono.defer(() -> {
@@ -119,10 +131,21 @@ class ImportController {
                                     upload.size, upload.node);
                             return importer.importFile(upload.path, upload.digest.digest(), upload.node);
                         })),
-                        upload -> Mono.fromRunnable(upload::delete).subscribeOn(Schedulers.boundedElastic()),
-                        (upload, e) -> Mono.fromRunnable(upload::delete).subscribeOn(Schedulers.boundedElastic()),
-                        upload -> Mono.fromRunnable(upload::delete).subscribeOn(Schedulers.boundedElastic()))
-                .doFinally(s -> running.release());
+                        upload -> finish(upload, received),
+                        (upload, e) -> finish(upload, received),
+                        upload -> finish(upload, received))
+                .doFinally(s -> {
+                    running.release();
+                    mine.end(received.get());
+                });
+    }
+
+    /** Deletes the upload's file, keeping its size for the caller's quota. */
+    private static Mono<Void> finish(Upload upload, java.util.concurrent.atomic.AtomicLong received) {
+        return Mono.<Void>fromRunnable(() -> {
+            received.set(upload.size);
+            upload.delete();
+        }).subscribeOn(Schedulers.boundedElastic());
     }
 
     /**

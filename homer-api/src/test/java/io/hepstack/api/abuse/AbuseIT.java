@@ -51,7 +51,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "homer.api.flow.max-bytes=2MB", "homer.api.stream.max-streams-per-user=2",
-        "homer.api.import.max-size=1MB", "homer.api.import.max-inflated-size=3MB"})
+        "homer.api.import.max-size=1MB", "homer.api.import.max-inflated-size=3MB",
+        "homer.api.import.max-bytes-per-user=4MB"})
 class AbuseIT extends AdminApiIT {
 
     static final long LIVE_GROWTH = 200L << 20;
@@ -204,13 +205,23 @@ class AbuseIT extends AdminApiIT {
         assertThat(String.valueOf(result.get("skipped"))).contains("inflated_beyond_import_limit").contains("hep_payload_too_large");
     }
 
-    /** Uploads of twice max-size, sent without a length: each refused with 413 once the bound is crossed. */
+    /**
+     * Uploads of twice max-size, sent without a length: each refused with 413 once the bound is crossed, until what
+     * was read of them reaches the abuser's bytes per hour (max-bytes-per-user): then 429 before anything is read.
+     */
     private void oversizedUploads(WebTestClient abuser) {
         byte[] big = new byte[2 << 20];
-        for (int i = 0; i < 5; i++) {
-            upload(abuser, big).expectStatus().isEqualTo(HttpStatus.PAYLOAD_TOO_LARGE).expectBody(Map.class)
-                    .value(e -> assertThat(e).containsEntry("error", "payload_too_large"));
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            var result = upload(abuser, big).expectBody(Map.class).returnResult();
+            statuses.add(result.getStatus().value());
+            if (result.getStatus().value() == 429) {
+                assertThat(result.getResponseHeaders().getFirst("Retry-After")).isNotNull();
+                assertThat(String.valueOf(result.getResponseBody().get("message"))).contains("max-bytes-per-user");
+            }
         }
+        assertThat(statuses).as("statuses of the uploads in turn").startsWith(413, 413, 413).endsWith(429, 429)
+                .containsOnly(413, 429);
     }
 
     private static WebTestClient.ResponseSpec upload(WebTestClient client, byte[] file) {
