@@ -123,6 +123,9 @@ class ImportController {
                             if (upload.tooLarge || body.cut()) {
                                 return Mono.error(tooLarge());
                             }
+                            if (upload.refusal != null) {
+                                return Mono.error(upload.refusal);
+                            }
                             if (!upload.sawFile) {
                                 return Mono.error(ApiException.badRequest(
                                         "multipart part \"file\" missing: send the capture as form field \"file\""));
@@ -150,7 +153,8 @@ class ImportController {
 
     /**
      * Writes the file part to the upload (blocking writes on a bounded-elastic worker), keeps the node field. Reads
-     * every part to its end: beyond max-size the content is released unwritten.
+     * every part to its end (beyond max-size the content is released unwritten, a bad node field is refused once the
+     * form is read): an error thrown here would cancel the multipart reader, which leaks its queued buffers.
      */
     private Mono<Void> receive(Flux<PartEvent> parts, Upload upload) {
         return parts.publishOn(Schedulers.boundedElastic(), 16).doOnNext(event -> {
@@ -160,7 +164,11 @@ class ImportController {
                     upload.sawFile = true;
                     upload.append(content);
                 } else if (event instanceof FormPartEvent form && "node".equals(event.name())) {
-                    upload.node = node(form.value());
+                    try {
+                        upload.node = node(form.value());
+                    } catch (ApiException e) {
+                        upload.refusal = e;
+                    }
                 }
             } finally {
                 DataBufferUtils.release(content);
@@ -194,6 +202,8 @@ class ImportController {
         boolean sawFile;
         /** Beyond max-size: the rest is not written, the import refused once the form is read. */
         boolean tooLarge;
+        /** A field refused (the node), answered once the form is read. */
+        ApiException refusal;
         String node;
 
         Upload() throws IOException {

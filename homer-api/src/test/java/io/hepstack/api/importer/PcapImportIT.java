@@ -274,6 +274,28 @@ class PcapImportIT extends AdminApiIT {
         assertThat(leaks).as("Netty reported %d leaked buffer(s):%n%s", leaks.size(), String.join("\n", leaks)).isEmpty();
     }
 
+    /** A node field refused (too long) before a large file part: 400 once the form is read, no buffer left behind. */
+    @Test
+    void refusesABadNodeFieldBeforeALargeFileLeavingNoBufferBehind() {
+        int leaksBefore = io.hepstack.proto.testing.NettyLeaks.count();
+        for (int i = 0; i < 3; i++) {
+            MultipartBodyBuilder form = new MultipartBodyBuilder();
+            form.part("node", "n".repeat(300));
+            form.part("file", new ByteArrayResource(new byte[900 * 1024]) {
+                @Override
+                public String getFilename() {
+                    return "after-the-node.pcap";
+                }
+            }).contentType(MediaType.APPLICATION_OCTET_STREAM);
+            admin.post().uri("/api/v1/import/pcap").contentType(MediaType.MULTIPART_FORM_DATA)
+                    .body(BodyInserters.fromMultipartData(form.build())).exchange().expectStatus().isBadRequest()
+                    .expectBody().jsonPath("$.message").isEqualTo("node: at most 256 characters, no control characters");
+        }
+        io.hepstack.proto.testing.NettyLeaks.collect();
+        List<String> leaks = io.hepstack.proto.testing.NettyLeaks.take(leaksBefore);
+        assertThat(leaks).as("Netty reported %d leaked buffer(s):%n%s", leaks.size(), String.join("\n", leaks)).isEmpty();
+    }
+
     @Test
     void refusesAFormWithoutTheFilePart() {
         MultipartBodyBuilder form = new MultipartBodyBuilder();
