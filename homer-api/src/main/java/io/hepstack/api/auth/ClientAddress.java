@@ -44,11 +44,12 @@ final class ClientAddress {
     }
 
     /**
-     * Whether the request came over TLS: to this server directly, or to a trusted proxy that says so with
-     * {@code X-Forwarded-Proto: https} (its first value: the proxy nearest the client).
+     * Whether the request came over TLS: to this server directly, to a proxy the server is told to believe
+     * ({@code server.forward-headers-strategy}, which makes the request's scheme https), or to a trusted proxy that
+     * says so with {@code X-Forwarded-Proto: https} (its first value: the proxy nearest the client).
      */
     boolean overTls(ServerHttpRequest request) {
-        if (request.getSslInfo() != null) {
+        if (request.getSslInfo() != null || "https".equalsIgnoreCase(request.getURI().getScheme())) {
             return true;
         }
         InetSocketAddress remote = request.getRemoteAddress();
