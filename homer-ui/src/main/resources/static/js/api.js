@@ -1,7 +1,19 @@
-// Calls to homer-api through our own origin (/api/v1/...). The bearer token lives in sessionStorage
-// (this tab only) and is dropped on 401.
+// Calls to homer-api through our own origin (/api/v1/...). The session is homer-api's cookie (HttpOnly: no
+// script here can read it; every tab shares it); a request that changes something carries the CSRF token that
+// homer-api sets beside it in the readable cookie hepstack_csrf (docs/api.md, "Browser sessions").
 
-const TOKEN_KEY = 'hepstack.token';
+const CSRF_COOKIE = 'hepstack_csrf';
+const USER_KEY = 'hepstack.user';
+const SAFE_METHODS = ['GET', 'HEAD', 'OPTIONS'];
+
+/** The value of the readable CSRF cookie, or null when there is no session. */
+function csrfToken() {
+  for (const part of document.cookie.split(';')) {
+    const [name, ...value] = part.trim().split('=');
+    if (name === CSRF_COOKIE && value.join('=')) return value.join('=');
+  }
+  return null;
+}
 
 export class ApiError extends Error {
   constructor(status, message) {
@@ -11,43 +23,30 @@ export class ApiError extends Error {
 }
 
 export const session = {
-  get token() {
-    const raw = sessionStorage.getItem(TOKEN_KEY);
-    if (!raw) return null;
-    try {
-      const { token, expiresAt } = JSON.parse(raw);
-      if (expiresAt && Date.parse(expiresAt) <= Date.now()) {
-        sessionStorage.removeItem(TOKEN_KEY);
-        return null;
-      }
-      return token;
-    } catch {
-      sessionStorage.removeItem(TOKEN_KEY);
-      return null;
-    }
+  /** Whether this browser has a session (its CSRF cookie lives as long as the session cookie). */
+  get active() {
+    return csrfToken() !== null;
   },
   /** The user name given at login (its settings, such as the time zone, are kept under it), or ''. */
   get user() {
-    try {
-      return JSON.parse(sessionStorage.getItem(TOKEN_KEY) || '{}').user || '';
-    } catch {
-      return '';
-    }
+    return localStorage.getItem(USER_KEY) || '';
   },
-  set(token, expiresAt, user) {
-    sessionStorage.setItem(TOKEN_KEY, JSON.stringify({ token, expiresAt, user }));
+  set(user) {
+    localStorage.setItem(USER_KEY, user);
   },
+  /** Forgets the session here (the HttpOnly session cookie is homer-api's to clear). */
   clear() {
-    sessionStorage.removeItem(TOKEN_KEY);
+    document.cookie = `${CSRF_COOKIE}=; Max-Age=0; Path=/; SameSite=Strict`;
+    localStorage.removeItem(USER_KEY);
     me = null;
   },
 };
 
 let me = null;
 
-/** {name, role, kind} of the logged-in caller (GET /api/v1/auth/me), asked once per token. */
+/** {name, role, kind} of the logged-in caller (GET /api/v1/auth/me), asked once per session. */
 export function whoAmI() {
-  const token = session.token;
+  const token = csrfToken();
   if (!me || me.token !== token) {
     const promise = json('/api/v1/auth/me');
     me = { token, promise };
@@ -99,18 +98,21 @@ async function errorMessage(res) {
 }
 
 /**
- * fetch() to the API with the bearer token (and extra headers); throws ApiError for non-2xx, ApiError(0) when unreachable.
- * signal is the page's AbortSignal: leaving the page cancels the request (and the reading of its body), which then
- * rejects with the AbortError, never an ApiError.
+ * fetch() to the API with the session cookie (and, when it changes something, the CSRF token; and extra headers);
+ * throws ApiError for non-2xx, ApiError(0) when unreachable. signal is the page's AbortSignal: leaving the page
+ * cancels the request (and the reading of its body), which then rejects with the AbortError, never an ApiError.
  */
 export async function call(path, { method = 'GET', body, auth = true, signal, headers: extra } = {}) {
   const headers = { Accept: 'application/json', ...extra };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const token = auth ? session.token : null;
-  if (token) headers.Authorization = 'Bearer ' + token;
+  const csrf = csrfToken();
+  if (auth && csrf && !SAFE_METHODS.includes(method.toUpperCase())) headers['X-CSRF-Token'] = csrf;
   let res;
   try {
-    res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal });
+    res = await fetch(path, {
+      method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal,
+      credentials: auth ? 'same-origin' : 'omit',
+    });
   } catch (e) {
     if (e.name === 'AbortError') throw e;
     throw new ApiError(0, 'cannot reach the server (' + e.message + ')');
@@ -134,29 +136,32 @@ export async function login(username, password) {
   const res = await fetch('/api/v1/auth/login', {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-    body: JSON.stringify({ username, password }),
+    body: JSON.stringify({ username, password, cookie: true }),
   }).catch((e) => {
     throw new ApiError(0, 'cannot reach the server (' + e.message + ')');
   });
   if (res.status === 401 || res.status === 403) throw new ApiError(res.status, 'wrong user name or password');
   if (!res.ok) throw new ApiError(res.status, await errorMessage(res));
   const body = await res.json();
-  session.set(body.token, body.expiresAt, username);
+  me = null;
+  session.set(username);
   return body;
 }
 
 /**
- * Ends the session on the server (POST /api/v1/auth/logout: the token is refused from then on, on every
- * replica), then forgets it here. The token is forgotten even when the server cannot be reached.
+ * Ends the session on the server (POST /api/v1/auth/logout: its cookie is refused from then on, on every
+ * replica, and cleared), then forgets it here, even when the server cannot be reached.
  */
 export async function logout() {
-  const token = session.token;
+  const csrf = csrfToken();
+  if (csrf) {
+    await fetch('/api/v1/auth/logout', { method: 'POST', headers: { 'X-CSRF-Token': csrf }, credentials: 'same-origin' })
+      .catch(() => {});
+  }
   session.clear();
-  if (!token) return;
-  await fetch('/api/v1/auth/logout', { method: 'POST', headers: { Authorization: 'Bearer ' + token } }).catch(() => {});
 }
 
-/** Downloads a response body as a file (the request carries the bearer token, so a plain link can't). */
+/** Downloads a response body as a file (through fetch, so that its errors are shown rather than a broken page). */
 export async function download(path, filename, options) {
   const res = await call(path, options);
   const blob = await res.blob();

@@ -82,16 +82,16 @@ function clockPicker() {
 }
 
 function renderHeader() {
-  setClockUser(session.token ? session.user : null);
+  setClockUser(session.active ? session.user : null);
   const badge = h('span', { class: 'badge alert-count', id: 'alert-count', hidden: true });
-  const alertsLink = session.token ? navLink('/alerts', 'Alerts') : null;
+  const alertsLink = session.active ? navLink('/alerts', 'Alerts') : null;
   if (alertsLink) alertsLink.append(' ', badge);
-  const nav = session.token ? h('nav', { class: 'mainnav', 'aria-label': 'Main' }, navLink('/', 'Search'), navLink('/live', 'Live'), navLink('/dashboard', 'Dashboard'), alertsLink) : null;
+  const nav = session.active ? h('nav', { class: 'mainnav', 'aria-label': 'Main' }, navLink('/', 'Search'), navLink('/live', 'Live'), navLink('/dashboard', 'Dashboard'), alertsLink) : null;
   mount(header,
     h('a', { class: 'brand', href: '/', onclick: (e) => { e.preventDefault(); app.navigate('/'); } }, 'hepstack'),
     nav,
-    session.token ? clockPicker() : null,
-    session.token ? h('button', { type: 'button', class: 'logout', onclick: () => { logout().finally(() => app.navigate('/login')); } }, 'Log out') : null);
+    session.active ? clockPicker() : null,
+    session.active ? h('button', { type: 'button', class: 'logout', onclick: () => { logout().finally(() => app.navigate('/login')); } }, 'Log out') : null);
   if (nav) watchAlerts(badge);
   else if (alertBadge) {
     clearInterval(alertBadge.timer);
@@ -144,7 +144,7 @@ function loginPage(root, app, signal) {
 function route() {
   const path = location.pathname;
   if (path === '/login') return loginPage;
-  if (!session.token) {
+  if (!session.active) {
     history.replaceState(null, '', '/login?next=' + encodeURIComponent(path + location.search));
     return loginPage;
   }

@@ -4,7 +4,7 @@ import { formatLocal, utcTitle, micros } from './time.js';
 import { fieldValue, setField, copyField, fieldPlaceholder } from './searchfields.js';
 
 // Live view, sngrep in the browser: /live?view=calls|messages&traffic=calls|registrations|options|other&method=INVITE&fromUser=...
-// Streams GET /api/v1/stream/messages (server-sent events). EventSource cannot send the bearer token, so
+// Streams GET /api/v1/stream/messages (server-sent events). EventSource hides a refusal's status and message, so
 // the stream is read with fetch() and parsed here. When the stream drops (server closed it, network, 429,
 // 5xx) the page reconnects with back-off and Last-Event-ID; events are de-duplicated by id.
 

@@ -55,7 +55,12 @@ public record ApiProperties(
              * proxy, nginx): the login throttle counts per client address behind them.
              */
             @NotNull @DefaultValue({"127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"})
-            List<String> trustedProxies) {
+            List<String> trustedProxies,
+            /**
+             * The browser session's cookies are always {@code Secure}; false: when the request came over TLS (directly,
+             * or X-Forwarded-Proto: https from a trusted proxy). Set it behind a TLS proxy that does not say so.
+             */
+            @DefaultValue("false") boolean secureCookie) {
 
         @AssertTrue(message = "homer.api.auth.jwt-secret must be at least 32 bytes (256 bits) when set")
         boolean isSecretLongEnough() {
@@ -68,7 +73,8 @@ public record ApiProperties(
                     + tokenTtl + ", adminPassword=" + (adminPassword == null || adminPassword.isEmpty() ? "unset" : "set")
                     + ", bcryptStrength=" + bcryptStrength + ", maxFailedLogins=" + maxFailedLogins
                     + ", maxFailedLoginsPerAddress=" + maxFailedLoginsPerAddress + ", failedLoginWindow=" + failedLoginWindow
-                    + ", maxConcurrentPasswordChecks=" + maxConcurrentPasswordChecks + ", trustedProxies=" + trustedProxies + "]";
+                    + ", maxConcurrentPasswordChecks=" + maxConcurrentPasswordChecks + ", trustedProxies=" + trustedProxies
+                    + ", secureCookie=" + secureCookie + "]";
         }
     }
 

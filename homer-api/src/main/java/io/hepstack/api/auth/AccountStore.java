@@ -1,6 +1,7 @@
 package io.hepstack.api.auth;
 
 import io.hepstack.api.query.Scope;
+import io.hepstack.api.query.Statements;
 import io.hepstack.api.web.ApiException;
 import io.hepstack.api.web.Times;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -105,10 +106,11 @@ public class AccountStore {
     /**
      * The principal (role and tenant scope as stored now) of {@code username}'s {@code session} when the
      * session is stored, unexpired and of the account's current generation, and the account enabled; empty
-     * otherwise.
+     * otherwise. Asked for every request, and run to its end when the request's client leaves
+     * ({@link Statements#whole}).
      */
     public Mono<ApiPrincipal> activePrincipal(String username, UUID session) {
-        return db.sql("""
+        return Statements.whole(db.sql("""
                         SELECT u.id, u.role, u.tenant, t.nodes, t.networks::text[] AS networks
                         FROM homer_api.sessions s
                         JOIN homer_api.users u ON u.username = s.username AND u.session_generation = s.generation
@@ -118,7 +120,7 @@ public class AccountStore {
                 .bind(1, username)
                 .map(r -> new ApiPrincipal(username, Role.ofCode(r.get("role", String.class)), ApiPrincipal.Kind.ACCOUNT,
                         r.get("id", Long.class), scope(r), session))
-                .one();
+                .one());
     }
 
     /** Ends one session (logout); emits whether it was open. */
@@ -202,16 +204,16 @@ public class AccountStore {
                 .map(n -> n > 0);
     }
 
-    /** The principal of a valid, unexpired API token, empty otherwise. */
+    /** The principal of a valid, unexpired API token, empty otherwise; run to its end when the client leaves. */
     public Mono<ApiPrincipal> findToken(String token) {
-        return db.sql("""
+        return Statements.whole(db.sql("""
                         SELECT k.id, k.name, k.role, k.tenant, t.nodes, t.networks::text[] AS networks
                         FROM homer_api.api_tokens k LEFT JOIN homer_api.tenants t ON t.name = k.tenant
                         WHERE k.token_hash = $1 AND (k.expires_at IS NULL OR k.expires_at > now())""")
                 .bind(0, sha256(token))
                 .map(r -> new ApiPrincipal("token:" + r.get("name", String.class), Role.ofCode(r.get("role", String.class)),
                         ApiPrincipal.Kind.API_TOKEN, r.get("id", Long.class), scope(r), null))
-                .one();
+                .one());
     }
 
     /** Creates a token; the result holds the token itself, which is not kept. */

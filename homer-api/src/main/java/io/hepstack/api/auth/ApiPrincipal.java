@@ -15,6 +15,14 @@ import io.hepstack.api.query.Scope;
  */
 public record ApiPrincipal(String name, Role role, Kind kind, long id, Scope scope, java.util.UUID session) {
 
+    /**
+     * The caller as the per-caller bounds count it (flows read at once, imports): an account or an API token,
+     * by id, so two tokens of one name, or an account and a later one of its name, are two callers.
+     */
+    public String key() {
+        return kind + ":" + id;
+    }
+
     /** How a principal authenticated. */
     public enum Kind { ACCOUNT, API_TOKEN }
 }

@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -22,7 +23,7 @@ import reactor.core.scheduler.Schedulers;
 import java.time.Instant;
 import java.util.Optional;
 
-/** Login: a user name and password for a JWT. */
+/** Login: a user name and password for a JWT (a script's bearer token, or a browser's session cookie); logout; who am I. */
 @RestController
 @RequestMapping("/api/v1/auth")
 class AuthController {
@@ -36,17 +37,24 @@ class AuthController {
     /** Compared against when the account does not exist, so that both cases take as long. */
     private final String decoyHash;
 
-    AuthController(AccountStore accounts, PasswordEncoder passwords, JwtService jwt, LoginThrottle throttle) {
+    private final SessionCookies cookies;
+
+    AuthController(AccountStore accounts, PasswordEncoder passwords, JwtService jwt, LoginThrottle throttle,
+                   SessionCookies cookies) {
         this.accounts = accounts;
+        this.cookies = cookies;
         this.passwords = passwords;
         this.jwt = jwt;
         this.throttle = throttle;
         this.decoyHash = passwords.encode("decoy password that matches no account");
     }
 
-    record LoginRequest(@NotBlank @Size(max = 64) String username, @NotBlank @Size(max = 1024) String password) {
+    /** {@code cookie}: the browser's session, in cookies instead of the answer (docs/api.md, "Browser sessions"). */
+    record LoginRequest(@NotBlank @Size(max = 64) String username, @NotBlank @Size(max = 1024) String password,
+                        Boolean cookie) {
     }
 
+    /** {@code token} is null for a cookie session: no script of the page sees it. */
     record LoginResponse(String token, Instant expiresAt) {
     }
 
@@ -54,11 +62,17 @@ class AuthController {
     }
 
     @PostMapping("/login")
-    Mono<LoginResponse> login(@Valid @RequestBody LoginRequest request, ServerHttpRequest http) {
-        return Mono.defer(() -> login(request, throttle.begin(request.username(), http)));
+    Mono<LoginResponse> login(@Valid @RequestBody LoginRequest request, ServerHttpRequest http, ServerHttpResponse response) {
+        return Mono.defer(() -> login(request, throttle.begin(request.username(), http))).map(issued -> {
+            if (Boolean.TRUE.equals(request.cookie())) {
+                cookies.open(http, response, issued.token(), issued.expiresAt());
+                return new LoginResponse(null, issued.expiresAt());
+            }
+            return new LoginResponse(issued.token(), issued.expiresAt());
+        });
     }
 
-    private Mono<LoginResponse> login(LoginRequest request, LoginThrottle.Attempt attempt) {
+    private Mono<JwtService.Issued> login(LoginRequest request, LoginThrottle.Attempt attempt) {
         return accounts.findAccount(request.username())
                 .map(Optional::of)
                 .defaultIfEmpty(Optional.empty())
@@ -86,7 +100,7 @@ class AuthController {
                             throw refused(request.username());
                         }
                         log.info("login of user {}", account.username());
-                        return new LoginResponse(issued.token(), issued.expiresAt());
+                        return issued;
                     });
                 })
                 .doFinally(signal -> attempt.close());
@@ -97,11 +111,15 @@ class AuthController {
         return new ApiException(HttpStatus.UNAUTHORIZED, "invalid username or password");
     }
 
-    /** Ends the caller's session: its token is refused from now on, on every replica. */
+    /** Ends the caller's session: its token is refused from now on, on every replica; a browser's cookies are cleared. */
     @PostMapping("/logout")
-    Mono<ResponseEntity<Void>> logout(@AuthenticationPrincipal ApiPrincipal principal) {
+    Mono<ResponseEntity<Void>> logout(@AuthenticationPrincipal ApiPrincipal principal, ServerHttpRequest http,
+                                      ServerHttpResponse response) {
         if (principal.session() == null) {
             return Mono.error(ApiException.badRequest("an API token has no session: an admin deletes it with DELETE /api/v1/tokens/{id}"));
+        }
+        if (SessionCookies.session(http) != null) {
+            cookies.clear(http, response);
         }
         return accounts.closeSession(principal.name(), principal.session()).map(closed -> {
             log.info("logout of user {}", principal.name());

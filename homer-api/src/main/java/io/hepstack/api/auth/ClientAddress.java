@@ -43,6 +43,21 @@ final class ClientAddress {
         return client.getHostAddress();
     }
 
+    /**
+     * Whether the request came over TLS: to this server directly, to a proxy the server is told to believe
+     * ({@code server.forward-headers-strategy}, which makes the request's scheme https), or to a trusted proxy that
+     * says so with {@code X-Forwarded-Proto: https} (its first value: the proxy nearest the client).
+     */
+    boolean overTls(ServerHttpRequest request) {
+        if (request.getSslInfo() != null || "https".equalsIgnoreCase(request.getURI().getScheme())) {
+            return true;
+        }
+        InetSocketAddress remote = request.getRemoteAddress();
+        InetAddress peer = remote == null ? null : remote.getAddress();
+        String proto = request.getHeaders().getFirst("X-Forwarded-Proto");
+        return peer != null && trusted(peer) && proto != null && proto.split(",")[0].trim().equalsIgnoreCase("https");
+    }
+
     private boolean trusted(InetAddress address) {
         for (Network n : trusted) {
             if (n.contains(address)) {

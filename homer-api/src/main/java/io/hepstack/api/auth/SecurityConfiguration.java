@@ -36,10 +36,11 @@ import java.time.Clock;
 import java.util.List;
 
 /**
- * Who may call what. Stateless bearer authentication (login JWT or API token) on every path except
- * login, the OpenAPI document and health; role rules per path; security headers on every response;
- * CORS only for configured origins. No sessions, cookies, form login or HTTP basic: with credentials
- * only in the Authorization header there is nothing for CSRF to abuse.
+ * Who may call what. Stateless authentication on every path except login, the shared links, the OpenAPI
+ * document and health: a bearer token (login JWT or API token) in the Authorization header, or else a browser's
+ * session cookie ({@link SessionCookies}), whose state-changing requests must carry its CSRF token (403 without);
+ * role rules per path; security headers on every response; CORS (without credentials) only for configured
+ * origins. No server-side session store, form login or HTTP basic.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebFluxSecurity
@@ -68,17 +69,25 @@ class SecurityConfiguration {
 
     @Bean
     SecurityWebFilterChain apiSecurity(ServerHttpSecurity http, BearerAuthenticationManager manager,
-                                       ApiProperties props, ObjectMapper json) {
+                                       ApiProperties props, ObjectMapper json, SessionCookies cookies) {
         ServerAuthenticationEntryPoint unauthorized = (exchange, e) -> write(exchange, HttpStatus.UNAUTHORIZED,
                 new ApiError("unauthorized", message(e)), json);
         ServerAccessDeniedHandler forbidden = (exchange, e) -> write(exchange, HttpStatus.FORBIDDEN,
                 new ApiError("forbidden", "your role may not do this"), json);
 
         AuthenticationWebFilter bearer = new AuthenticationWebFilter(manager);
-        bearer.setRequiresAuthenticationMatcher(SecurityConfiguration::hasBearer);
-        bearer.setServerAuthenticationConverter(exchange -> Mono.justOrEmpty(bearerToken(exchange))
-                .map(BearerAuthentication::unverified));
-        bearer.setAuthenticationFailureHandler(new ServerAuthenticationEntryPointFailureHandler(unauthorized));
+        bearer.setRequiresAuthenticationMatcher(SecurityConfiguration::hasCredentials);
+        bearer.setServerAuthenticationConverter(exchange -> Mono.fromCallable(() -> credentials(exchange, cookies)));
+        bearer.setAuthenticationFailureHandler((webFilterExchange, e) -> {
+            ServerWebExchange exchange = webFilterExchange.getExchange();
+            if (e instanceof CsrfRefused) {
+                return write(exchange, HttpStatus.FORBIDDEN, new ApiError("forbidden", e.getMessage()), json);
+            }
+            if (bearerToken(exchange) == null && SessionCookies.session(exchange.getRequest()) != null) {
+                cookies.clear(exchange.getRequest(), exchange.getResponse()); // an ended session's cookies go
+            }
+            return unauthorized.commence(exchange, e);
+        });
         bearer.setSecurityContextRepository(NoOpServerSecurityContextRepository.getInstance());
 
         http.csrf(ServerHttpSecurity.CsrfSpec::disable)
@@ -136,10 +145,55 @@ class SecurityConfiguration {
     /** Alertmanager's webhook authenticates itself (an API token or the webhook secret: AlertWebhookController). */
     static final String ALERT_WEBHOOK = "/api/v1/alerts/webhook";
 
-    private static Mono<ServerWebExchangeMatcher.MatchResult> hasBearer(ServerWebExchange exchange) {
-        return bearerToken(exchange) != null && !exchange.getRequest().getPath().value().equals(ALERT_WEBHOOK)
-                ? ServerWebExchangeMatcher.MatchResult.match()
-                : ServerWebExchangeMatcher.MatchResult.notMatch();
+    /**
+     * Paths that need no login, where a session cookie is not read: an ended session's cookie must not stand in
+     * the way of a new login, nor of a share link opened in the same browser.
+     */
+    private static final ServerWebExchangeMatcher PUBLIC = new org.springframework.security.web.server.util.matcher.OrServerWebExchangeMatcher(
+            org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers.pathMatchers(
+                    "/api/v1/auth/login", "/api/v1/shared/**", "/api/v1/meta/payload-types", ALERT_WEBHOOK,
+                    "/v3/api-docs", "/v3/api-docs/**", "/actuator/**"));
+
+    private static Mono<ServerWebExchangeMatcher.MatchResult> hasCredentials(ServerWebExchange exchange) {
+        if (exchange.getRequest().getPath().value().equals(ALERT_WEBHOOK)) {
+            return ServerWebExchangeMatcher.MatchResult.notMatch();
+        }
+        if (bearerToken(exchange) != null) {
+            return ServerWebExchangeMatcher.MatchResult.match();
+        }
+        if (SessionCookies.session(exchange.getRequest()) == null) {
+            return ServerWebExchangeMatcher.MatchResult.notMatch();
+        }
+        return PUBLIC.matches(exchange).flatMap(m -> m.isMatch() ? ServerWebExchangeMatcher.MatchResult.notMatch()
+                : ServerWebExchangeMatcher.MatchResult.match());
+    }
+
+    /**
+     * The request's credentials: its bearer token, or else its session cookie, whose CSRF token must come with a
+     * state-changing request ({@link CsrfRefused} otherwise).
+     */
+    private static BearerAuthentication credentials(ServerWebExchange exchange, SessionCookies cookies) {
+        String bearer = bearerToken(exchange);
+        if (bearer != null) {
+            return BearerAuthentication.unverified(bearer);
+        }
+        String session = SessionCookies.session(exchange.getRequest());
+        if (session.startsWith(AccountStore.TOKEN_PREFIX)) {
+            throw new org.springframework.security.authentication.BadCredentialsException("invalid session cookie");
+        }
+        if (SessionCookies.changesState(exchange.getRequest())
+                && !cookies.csrfMatches(session, exchange.getRequest().getHeaders().getFirst(SessionCookies.CSRF_HEADER))) {
+            throw new CsrfRefused();
+        }
+        return BearerAuthentication.unverified(session);
+    }
+
+    /** A state-changing request authenticated by the session cookie came without its CSRF token. */
+    static final class CsrfRefused extends AuthenticationException {
+        CsrfRefused() {
+            super("missing or wrong " + SessionCookies.CSRF_HEADER + " header: a request that changes something must "
+                    + "send the value of the " + SessionCookies.CSRF + " cookie in it (or use Authorization: Bearer)");
+        }
     }
 
     /** The token of an {@code Authorization: Bearer <token>} header, or {@code null}. */
@@ -160,7 +214,7 @@ class SecurityConfiguration {
                 || e instanceof UsernameNotFoundException) {
             return "invalid bearer token";
         }
-        return "authentication required: send Authorization: Bearer <token> (POST /api/v1/auth/login)";
+        return "authentication required: send Authorization: Bearer <token> (POST /api/v1/auth/login), or log in again";
     }
 
     private static Mono<Void> write(ServerWebExchange exchange, HttpStatus status, ApiError body, ObjectMapper json) {

@@ -7,6 +7,7 @@ import io.hepstack.api.search.SearchQuery;
 import io.hepstack.api.search.SearchRequest;
 import io.hepstack.api.query.SearchFamily;
 import io.swagger.v3.oas.annotations.Operation;
+import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -15,6 +16,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import java.time.Clock;
@@ -68,7 +70,7 @@ class CallController {
     @Operation(summary = "The SIP messages of the flow as a pcap file (Ethernet, IPv4/IPv6, UDP/TCP)")
     @GetMapping("/{callId}/pcap")
     @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "200", content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/vnd.tcpdump.pcap"))
-    Mono<ResponseEntity<byte[]>> pcap(ServerHttpRequest request, @AuthenticationPrincipal ApiPrincipal principal, @PathVariable String callId,
+    Mono<ResponseEntity<Flux<DataBuffer>>> pcap(ServerHttpRequest request, @AuthenticationPrincipal ApiPrincipal principal, @PathVariable String callId,
                                       @RequestParam(name = FlowRequest.CALL_ID_PARAMETER, required = false) String callIdInQuery,
                                       @RequestParam(required = false) String from, @RequestParam(required = false) String to) {
         return flowOf(request, callId, principal, FlowExport::pcapResponse);
@@ -77,7 +79,7 @@ class CallController {
     @Operation(summary = "The SIP messages of the flow as plain text")
     @GetMapping("/{callId}/text")
     @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "200", content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "text/plain"))
-    Mono<ResponseEntity<byte[]>> text(ServerHttpRequest request, @AuthenticationPrincipal ApiPrincipal principal, @PathVariable String callId,
+    Mono<ResponseEntity<Flux<DataBuffer>>> text(ServerHttpRequest request, @AuthenticationPrincipal ApiPrincipal principal, @PathVariable String callId,
                                       @RequestParam(name = FlowRequest.CALL_ID_PARAMETER, required = false) String callIdInQuery,
                                       @RequestParam(required = false) String from, @RequestParam(required = false) String to) {
         return flowOf(request, callId, principal, FlowExport::textResponse);

@@ -5,10 +5,14 @@ import io.hepstack.proto.media.CallMedia;
 import io.hepstack.proto.pcap.PcapMessage;
 import io.hepstack.proto.pcap.PcapWriter;
 import io.hepstack.proto.pcap.Transport;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -17,6 +21,9 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** A {@link CallFlow} as a capture file or as plain text. */
 public final class FlowExport {
@@ -30,19 +37,28 @@ public final class FlowExport {
     /** Says whether the export was cut with its flow: {@code no}, {@code messages} or {@code bytes}. */
     public static final String TRUNCATED_HEADER = "X-Hepstack-Truncated";
 
-    /** The flow's pcap as a download. */
-    public static ResponseEntity<byte[]> pcapResponse(String callId, CallFlow flow) {
-        Pcap pcap = pcap(flow);
+    /**
+     * The flow's pcap as a download, written one message at a time as the client takes it: the file is never
+     * whole in memory (the flow it is made of is, bounded by {@code homer.api.flow.max-bytes}).
+     */
+    public static ResponseEntity<Flux<DataBuffer>> pcapResponse(String callId, CallFlow flow) {
+        List<PcapMessage> packets = new ArrayList<>(flow.messages().size());
+        for (CallFlow.Message m : flow.messages()) {
+            PcapMessage packet = packet(m);
+            if (packet != null) {
+                packets.add(packet);
+            }
+        }
         return ResponseEntity.ok()
                 .contentType(PCAP)
                 .header(HttpHeaders.CONTENT_DISPOSITION, attachment(callId, ".pcap"))
-                .header("X-Hepstack-Skipped-Messages", Integer.toString(pcap.skipped()))
+                .header("X-Hepstack-Skipped-Messages", Integer.toString(flow.messages().size() - packets.size()))
                 .header(TRUNCATED_HEADER, flow.truncated() ? flow.truncatedBy() : "no")
-                .body(pcap.bytes());
+                .body(pcap(packets));
     }
 
-    /** The flow's text as a download. */
-    public static ResponseEntity<byte[]> textResponse(String callId, CallFlow flow) {
+    /** The flow's text as a download, written one message at a time as the client takes it. */
+    public static ResponseEntity<Flux<DataBuffer>> textResponse(String callId, CallFlow flow) {
         return ResponseEntity.ok()
                 .contentType(new MediaType(MediaType.TEXT_PLAIN, StandardCharsets.UTF_8))
                 .header(HttpHeaders.CONTENT_DISPOSITION, attachment(callId, ".txt"))
@@ -59,35 +75,53 @@ public final class FlowExport {
         return ContentDisposition.attachment().filename("call-" + safe + extension).build().toString();
     }
 
-    /** What {@link #pcap} wrote. */
-    public record Pcap(byte[] bytes, int written, int skipped) {
+    /**
+     * The packets as a classic pcap ({@link PcapWriter}): the global header, then one chunk per message, each made
+     * when the client asks for it. Chunks are heap buffers: one dropped by a client that leaves holds no pooled memory.
+     */
+    static Flux<DataBuffer> pcap(List<PcapMessage> packets) {
+        return Flux.defer(() -> {
+            Chunks out = new Chunks();
+            PcapWriter writer = Chunks.unchecked(() -> new PcapWriter(out));
+            return Flux.concat(Mono.fromCallable(() -> out.take(writer)),
+                    Flux.fromIterable(packets).map(p -> Chunks.unchecked(() -> {
+                        writer.write(p);
+                        return out.take(writer);
+                    })));
+        });
+    }
+
+    /** What a {@link PcapWriter} wrote since the last take, as one heap buffer. */
+    private static final class Chunks extends ByteArrayOutputStream {
+        Chunks() {
+            super(16 * 1024);
+        }
+
+        DataBuffer take(PcapWriter writer) throws IOException {
+            writer.flush();
+            DataBuffer chunk = DefaultDataBufferFactory.sharedInstance.wrap(toByteArray());
+            reset();
+            return chunk;
+        }
+
+        interface Io<T> {
+            T run() throws IOException;
+        }
+
+        static <T> T unchecked(Io<T> io) {
+            try {
+                return io.run();
+            } catch (IOException e) {
+                throw new UncheckedIOException("writing to memory", e);
+            }
+        }
     }
 
     /**
-     * The SIP messages as a classic pcap ({@link PcapWriter}): each with its original addresses,
-     * ports, transport (TCP when captured over TCP, else UDP) and timestamp. Messages without both
-     * addresses, or with addresses of two families, cannot be packets and are skipped (counted).
+     * A SIP message as a packet with its original addresses, ports, transport (TCP when captured over TCP, else UDP)
+     * and timestamp; {@code null} for one without both addresses, or with addresses of two families, which cannot be
+     * a packet (skipped and counted).
      */
-    public static Pcap pcap(CallFlow flow) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
-        int written = 0;
-        int skipped = 0;
-        try (PcapWriter writer = new PcapWriter(out)) {
-            for (CallFlow.Message m : flow.messages()) {
-                PcapMessage packet = packet(m);
-                if (packet == null) {
-                    skipped++;
-                    continue;
-                }
-                writer.write(packet);
-                written++;
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("writing to memory", e);
-        }
-        return new Pcap(out.toByteArray(), written, skipped);
-    }
-
     private static PcapMessage packet(CallFlow.Message m) {
         InetAddress src = address(m.item().srcIp());
         InetAddress dst = address(m.item().dstIp());
@@ -118,33 +152,45 @@ public final class FlowExport {
         }
     }
 
-    /** The flow as text: a header, then each SIP message under a line of time, addresses and leg. */
-    public static byte[] text(CallFlow flow) {
-        StringBuilder b = new StringBuilder(16 * 1024);
-        b.append("Call-IDs: ").append(String.join(", ", flow.callIds())).append('\n');
-        b.append("Window: ").append(Times.format(flow.from())).append(" - ").append(Times.format(flow.to())).append('\n');
-        b.append("Messages: ").append(flow.messages().size());
+    /**
+     * The flow as text: a header, then each SIP message under a line of time, addresses and leg; one heap buffer per
+     * message, each made when the client asks for it.
+     */
+    static Flux<DataBuffer> text(CallFlow flow) {
+        StringBuilder head = new StringBuilder(256);
+        head.append("Call-IDs: ").append(String.join(", ", flow.callIds())).append('\n');
+        head.append("Window: ").append(Times.format(flow.from())).append(" - ").append(Times.format(flow.to())).append('\n');
+        head.append("Messages: ").append(flow.messages().size());
         if (flow.truncated()) {
-            b.append(" (truncated at the flow's ").append(CallFlow.BY_BYTES.equals(flow.truncatedBy())
+            head.append(" (truncated at the flow's ").append(CallFlow.BY_BYTES.equals(flow.truncatedBy())
                     ? "size limit, homer.api.flow.max-bytes" : "message limit, homer.api.flow.max-messages").append(')');
         }
-        b.append("\n\n");
-        int n = 0;
-        for (CallFlow.Message m : flow.messages()) {
-            var i = m.item();
-            b.append("[").append(++n).append("] ").append(Times.format(i.timestamp())).append("  ")
-                    .append(endpoint(i.srcIp(), i.srcPort())).append(" -> ").append(endpoint(i.dstIp(), i.dstPort()))
-                    .append("  ").append(i.transport() == null ? "?" : i.transport())
-                    .append("  leg ").append(m.legCallId()).append('\n');
-            String raw = "base64".equals(m.rawEncoding()) ? "(binary payload, " + m.payload().length + " bytes, base64)\n"
-                    + m.raw() : m.raw();
-            b.append(raw.replace("\r\n", "\n"));
-            if (!raw.endsWith("\n")) {
-                b.append('\n');
-            }
+        head.append("\n\n");
+        return Flux.defer(() -> {
+            AtomicInteger n = new AtomicInteger();
+            return Flux.concat(Mono.fromCallable(() -> chunk(head)),
+                    Flux.fromIterable(flow.messages()).map(m -> chunk(message(n.incrementAndGet(), m))));
+        });
+    }
+
+    private static StringBuilder message(int n, CallFlow.Message m) {
+        var i = m.item();
+        StringBuilder b = new StringBuilder(m.payload().length + 160);
+        b.append("[").append(n).append("] ").append(Times.format(i.timestamp())).append("  ")
+                .append(endpoint(i.srcIp(), i.srcPort())).append(" -> ").append(endpoint(i.dstIp(), i.dstPort()))
+                .append("  ").append(i.transport() == null ? "?" : i.transport())
+                .append("  leg ").append(m.legCallId()).append('\n');
+        String raw = "base64".equals(m.rawEncoding()) ? "(binary payload, " + m.payload().length + " bytes, base64)\n"
+                + m.raw() : m.raw();
+        b.append(raw.replace("\r\n", "\n"));
+        if (!raw.endsWith("\n")) {
             b.append('\n');
         }
-        return b.toString().getBytes(StandardCharsets.UTF_8);
+        return b.append('\n');
+    }
+
+    private static DataBuffer chunk(CharSequence text) {
+        return DefaultDataBufferFactory.sharedInstance.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     /** {@code ip:port}, an IPv6 address in brackets; {@code ?} without an address. */

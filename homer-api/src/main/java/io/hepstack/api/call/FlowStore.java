@@ -55,7 +55,7 @@ public class FlowStore {
 
     /** Who reads a flow, for {@link FlowGate}: an account, an API token ({@code principal.kind():id}) or a share link. */
     public static String reader(io.hepstack.api.auth.ApiPrincipal principal) {
-        return principal.kind() + ":" + principal.id();
+        return principal.key();
     }
 
     /**

@@ -7,17 +7,20 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.ResolvableType;
+import org.springframework.core.codec.DecodingException;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.multipart.FilePartEvent;
 import org.springframework.http.codec.multipart.FormPartEvent;
+import org.springframework.http.codec.ServerCodecConfigurer;
 import org.springframework.http.codec.multipart.PartEvent;
+import org.springframework.http.codec.multipart.PartEventHttpMessageReader;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -32,13 +35,16 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Map;
 import java.util.concurrent.Semaphore;
 
 /**
  * {@code POST /api/v1/import/pcap}: a capture uploaded as multipart part {@code file} (optional form
  * field {@code node}) is streamed to a temporary file, at most {@code homer.api.import.max-size}
  * bytes (413 beyond), hashed on the way, then stored by {@link PcapImporter}. The temporary file is
- * deleted whatever happens.
+ * deleted whatever happens. An upload beyond the size is read to the bound ({@link BoundedUpload}) and then
+ * refused, never cancelled inside the multipart reader. Imports per replica ({@code max-concurrent}) and per
+ * caller ({@link ImportQuota}) are bounded; beyond them, 429 with {@code Retry-After}.
  */
 @RestController
 class ImportController {
@@ -46,6 +52,7 @@ class ImportController {
     private static final Logger log = LoggerFactory.getLogger(ImportController.class);
     /** Multipart framing and the node field on top of the file itself. */
     private static final long FRAMING = 64 * 1024;
+    private static final ResolvableType PART_EVENT = ResolvableType.forClass(PartEvent.class);
 
     private final PcapImporter importer;
     private final long maxSize;
@@ -53,10 +60,18 @@ class ImportController {
     private final io.micrometer.core.instrument.Counter refusedTooLarge;
     private final io.micrometer.core.instrument.Counter refusedBusy;
 
-    ImportController(PcapImporter importer, ImportProperties props, io.micrometer.core.instrument.MeterRegistry meters) {
+    private final PartEventHttpMessageReader partReader;
+    private final ImportQuota quota;
+
+    ImportController(PcapImporter importer, ImportProperties props, io.micrometer.core.instrument.MeterRegistry meters,
+                     ServerCodecConfigurer codecs) {
         this.importer = importer;
+        // the reader Spring would use for @RequestBody Flux<PartEvent>, with its spring.codec.* settings
+        this.partReader = codecs.getReaders().stream().filter(PartEventHttpMessageReader.class::isInstance)
+                .map(PartEventHttpMessageReader.class::cast).findFirst().orElseGet(PartEventHttpMessageReader::new);
         this.maxSize = props.maxSize().toBytes();
         this.running = new Semaphore(props.maxConcurrent());
+        this.quota = new ImportQuota(props, meters, java.time.Clock.systemUTC());
         this.refusedTooLarge = io.micrometer.core.instrument.Counter.builder("homer.api.import.refused").tag("reason", "too_large")
                 .description("Imports refused: the capture is larger than homer.api.import.max-size").register(meters);
         this.refusedBusy = io.micrometer.core.instrument.Counter.builder("homer.api.import.refused").tag("reason", "busy")
@@ -74,8 +89,7 @@ class ImportController {
             requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(
                     mediaType = MediaType.MULTIPART_FORM_DATA_VALUE, schema = @Schema(implementation = ImportForm.class))))
     @PostMapping(path = "/api/v1/import/pcap", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
-    Mono<ImportResult> importPcap(ServerHttpRequest request, @RequestBody Flux<PartEvent> parts,
-                                  @AuthenticationPrincipal ApiPrincipal principal) {
+    Mono<ImportResult> importPcap(ServerHttpRequest request, @AuthenticationPrincipal ApiPrincipal principal) {
         if (principal != null && !principal.scope().all()) {
             // an import writes messages for every tenant to see; a scoped caller could plant rows in another's scope
             return Mono.error(new ApiException(HttpStatus.FORBIDDEN,
@@ -85,14 +99,33 @@ class ImportController {
         if (declared > maxSize + FRAMING) {
             return Mono.error(tooLarge());
         }
-        if (!running.tryAcquire()) {
-            refusedBusy.increment();
-            return Mono.error(new ApiException(HttpStatus.TOO_MANY_REQUESTS,
-                    "too many imports running at once (homer.api.import.max-concurrent): try again when one has finished"));
+        BoundedUpload body = BoundedUpload.of(request, maxSize + FRAMING);
+        if (body == null) {
+            return Mono.error(ApiException.badRequest("Content-Type: a multipart/form-data boundary is required"));
         }
+        ImportQuota.Import mine;
+        try {
+            mine = quota.start(principal == null ? "anonymous" : principal.key());
+        } catch (ApiException e) {
+            return Mono.error(e);
+        }
+        if (!running.tryAcquire()) {
+            mine.end(0);
+            refusedBusy.increment();
+            return Mono.error(ApiException.tooManyRequests(
+                    "too many imports running at once (homer.api.import.max-concurrent): try again when one has finished",
+                    java.time.Duration.ofSeconds(1)));
+        }
+        java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
         return Mono.usingWhen(
                         Mono.fromCallable(Upload::new).subscribeOn(Schedulers.boundedElastic()),
-                        upload -> receive(parts, upload).then(Mono.defer(() -> {
+                        upload -> receive(partReader.read(PART_EVENT, body, Map.of()), upload).then(Mono.defer(() -> {
+                            if (upload.tooLarge || body.cut()) {
+                                return Mono.error(tooLarge());
+                            }
+                            if (upload.refusal != null) {
+                                return Mono.error(upload.refusal);
+                            }
                             if (!upload.sawFile) {
                                 return Mono.error(ApiException.badRequest(
                                         "multipart part \"file\" missing: send the capture as form field \"file\""));
@@ -101,13 +134,28 @@ class ImportController {
                                     upload.size, upload.node);
                             return importer.importFile(upload.path, upload.digest.digest(), upload.node);
                         })),
-                        upload -> Mono.fromRunnable(upload::delete).subscribeOn(Schedulers.boundedElastic()),
-                        (upload, e) -> Mono.fromRunnable(upload::delete).subscribeOn(Schedulers.boundedElastic()),
-                        upload -> Mono.fromRunnable(upload::delete).subscribeOn(Schedulers.boundedElastic()))
-                .doFinally(s -> running.release());
+                        upload -> finish(upload, received),
+                        (upload, e) -> finish(upload, received),
+                        upload -> finish(upload, received))
+                .doFinally(s -> {
+                    running.release();
+                    mine.end(received.get());
+                });
     }
 
-    /** Writes the file part to the upload (blocking writes on a bounded-elastic worker), keeps the node field. */
+    /** Deletes the upload's file, keeping its size for the caller's quota. */
+    private static Mono<Void> finish(Upload upload, java.util.concurrent.atomic.AtomicLong received) {
+        return Mono.<Void>fromRunnable(() -> {
+            received.set(upload.size);
+            upload.delete();
+        }).subscribeOn(Schedulers.boundedElastic());
+    }
+
+    /**
+     * Writes the file part to the upload (blocking writes on a bounded-elastic worker), keeps the node field. Reads
+     * every part to its end (beyond max-size the content is released unwritten, a bad node field is refused once the
+     * form is read): an error thrown here would cancel the multipart reader, which leaks its queued buffers.
+     */
     private Mono<Void> receive(Flux<PartEvent> parts, Upload upload) {
         return parts.publishOn(Schedulers.boundedElastic(), 16).doOnNext(event -> {
             DataBuffer content = event.content();
@@ -116,12 +164,17 @@ class ImportController {
                     upload.sawFile = true;
                     upload.append(content);
                 } else if (event instanceof FormPartEvent form && "node".equals(event.name())) {
-                    upload.node = node(form.value());
+                    try {
+                        upload.node = node(form.value());
+                    } catch (ApiException e) {
+                        upload.refusal = e;
+                    }
                 }
             } finally {
                 DataBufferUtils.release(content);
             }
-        }).doOnDiscard(PartEvent.class, e -> DataBufferUtils.release(e.content())).then();
+        }).doOnDiscard(PartEvent.class, e -> DataBufferUtils.release(e.content())).then()
+                .onErrorMap(DecodingException.class, e -> ApiException.badRequest("not a readable multipart form: " + e.getMessage()));
     }
 
     private static String node(String value) {
@@ -147,6 +200,10 @@ class ImportController {
         final MessageDigest digest;
         long size;
         boolean sawFile;
+        /** Beyond max-size: the rest is not written, the import refused once the form is read. */
+        boolean tooLarge;
+        /** A field refused (the node), answered once the form is read. */
+        ApiException refusal;
         String node;
 
         Upload() throws IOException {
@@ -162,7 +219,10 @@ class ImportController {
         void append(DataBuffer content) {
             size += content.readableByteCount();
             if (size > maxSize) {
-                throw tooLarge();
+                tooLarge = true;
+            }
+            if (tooLarge) {
+                return;
             }
             try (DataBuffer.ByteBufferIterator it = content.readableByteBuffers()) {
                 while (it.hasNext()) {

@@ -23,6 +23,10 @@ import java.time.Duration;
  * @param retention          how long an imported capture is kept, counted from its (last) import, whatever the age
  *                           of its messages and whatever the collectors' retention of their kinds (docs/schema.md,
  *                           "Imported captures")
+ * @param maxConcurrentPerUser imports running at once for one account or API token; more are refused with 429
+ * @param maxBytesPerUser    bytes one account or API token may upload within {@code userWindow}: an import starts
+ *                           only while the caller's uploads of the window are below it (429 with the wait otherwise)
+ * @param userWindow         the window of {@code maxBytesPerUser}
  */
 @Validated
 @ConfigurationProperties("homer.api.import")
@@ -31,11 +35,17 @@ public record ImportProperties(
         @Min(1) @Max(10000) @DefaultValue("1000") int batchSize,
         @Min(1) @Max(64) @DefaultValue("2") int maxConcurrent,
         @NotNull @DefaultValue("100MB") DataSize maxInflatedSize,
-        @NotNull @DefaultValue("7d") Duration retention) {
+        @NotNull @DefaultValue("7d") Duration retention,
+        @Min(1) @Max(64) @DefaultValue("1") int maxConcurrentPerUser,
+        @NotNull @DefaultValue("1GB") DataSize maxBytesPerUser,
+        @NotNull @DefaultValue("1h") Duration userWindow) {
 
     public ImportProperties {
         if (retention != null && (retention.isNegative() || retention.isZero())) {
             throw new IllegalArgumentException("homer.api.import.retention " + retention + " (expected: > 0)");
+        }
+        if (userWindow != null && (userWindow.isNegative() || userWindow.isZero())) {
+            throw new IllegalArgumentException("homer.api.import.user-window " + userWindow + " (expected: > 0)");
         }
     }
 }

@@ -18,4 +18,15 @@ public final class Statements {
         }
         return spec;
     }
+
+    /**
+     * A statement that, once started, runs to its end even when its subscriber cancels (the client left): its
+     * answer is then dropped. A statement cancelled while r2dbc-postgresql encodes its parameters or reads its rows
+     * can leak their buffers (docs/architecture.md, "Reading rows: whole, and safe to abandon"); for the small
+     * statements that run all the time and are abandoned all the time (a live stream's polls, the authentication
+     * of every request), finishing them costs little.
+     */
+    public static <T> reactor.core.publisher.Mono<T> whole(reactor.core.publisher.Mono<T> statement) {
+        return reactor.core.publisher.Mono.fromFuture(statement::toFuture, true);
+    }
 }

@@ -17,6 +17,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -27,6 +28,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import java.time.Clock;
@@ -183,14 +185,14 @@ class ShareController {
     @Operation(summary = "The shared call flow as pcap (no login)")
     @GetMapping("/api/v1/shared/{token}/pcap")
     @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "200", content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/vnd.tcpdump.pcap"))
-    Mono<ResponseEntity<byte[]>> sharedPcap(@PathVariable String token) {
+    Mono<ResponseEntity<Flux<DataBuffer>>> sharedPcap(@PathVariable String token) {
         return shared(token).map(s -> FlowExport.pcapResponse(s.share.callId(), s.flow));
     }
 
     @Operation(summary = "The shared call flow as text (no login)")
     @GetMapping("/api/v1/shared/{token}/text")
     @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "200", content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "text/plain"))
-    Mono<ResponseEntity<byte[]>> sharedText(@PathVariable String token) {
+    Mono<ResponseEntity<Flux<DataBuffer>>> sharedText(@PathVariable String token) {
         return shared(token).map(s -> FlowExport.textResponse(s.share.callId(), s.flow));
     }
 

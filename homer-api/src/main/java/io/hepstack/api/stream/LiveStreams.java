@@ -182,7 +182,7 @@ class LiveStreams implements SmartLifecycle {
             // at the last maxPending ids too, skipping the matching rows already stored
             long floor = Math.max(0, now - props.maxPending());
             LiveQuery probe = new LiveQuery(filters, scope, floor, lookback, props.rowsPerPoll(), props.maxPending());
-            return whole(Statements.on(probe.presentSql(oldestCapture(), now), db).map(r -> r.get("id", Long.class)).all()
+            return Statements.whole(Statements.on(probe.presentSql(oldestCapture(), now), db).map(r -> r.get("id", Long.class)).all()
                             .collectList())
                     .map(present -> {
                         // present is newest first; when it is full, older ids are not known: start above them
@@ -200,7 +200,7 @@ class LiveStreams implements SmartLifecycle {
         AtomicReference<Boolean> full = new AtomicReference<>(false);
         Mono<List<MessageItem>> round = Mono.defer(() -> sequence().flatMap(seq -> {
             long now = clock.millis();
-            return whole(Statements.on(q.pollSql(oldestCapture()), db)
+            return Statements.whole(Statements.on(q.pollSql(oldestCapture()), db)
                             .map(r -> new LiveQuery.Row(r.get("id", Long.class), MessageItem.of(r))).all().collectList())
                     .map(rows -> {
                         full.set(rows.size() >= props.rowsPerPoll());
@@ -218,18 +218,7 @@ class LiveStreams implements SmartLifecycle {
     }
 
     private Mono<Long> sequence() {
-        return whole(db.sql(LiveQuery.SEQUENCE_SQL).map(r -> r.get("v", Long.class)).one());
-    }
-
-    /**
-     * A statement that, once started, runs to its end even when the stream is cancelled (the client left):
-     * its answer is then dropped. A statement cancelled while the driver encodes its parameters or reads its
-     * rows can leak their buffers (r2dbc-postgresql, docs/architecture.md "Reading rows: whole, and safe to
-     * abandon"); a live stream's statements are small (one poll of at most rows-per-poll rows), so finishing
-     * them costs little, and streams end all the time.
-     */
-    private static <T> Mono<T> whole(Mono<T> statement) {
-        return Mono.fromFuture(statement::toFuture, true);
+        return Statements.whole(db.sql(LiveQuery.SEQUENCE_SQL).map(r -> r.get("v", Long.class)).one());
     }
 
     private Instant oldestCapture() {

@@ -4,6 +4,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -18,6 +19,11 @@ import java.util.stream.Collectors;
 /**
  * Turns every failure of a handler into a JSON {@link ApiError}: client mistakes into 4xx with a
  * clear message, anything unexpected into a 500 that says nothing about internals (and is logged).
+ *
+ * <p>The answer is {@code application/json} whatever the request accepts: a refused live stream (its request
+ * accepts {@code text/event-stream} only) was otherwise written by Spring's SSE writer as one event, its JSON
+ * encoded into a pooled buffer that a client leaving at that moment leaked (spring-framework#36438;
+ * docs/architecture.md, "The live stream and Netty buffers"), and the UI could not read its message.
  */
 @RestControllerAdvice
 class ErrorHandler {
@@ -26,7 +32,7 @@ class ErrorHandler {
 
     @ExceptionHandler(ApiException.class)
     ResponseEntity<ApiError> api(ApiException e) {
-        ResponseEntity.BodyBuilder response = ResponseEntity.status(e.status());
+        ResponseEntity.BodyBuilder response = ResponseEntity.status(e.status()).contentType(MediaType.APPLICATION_JSON);
         if (e.retryAfter() != null) { // whole seconds, at least one
             response.header(org.springframework.http.HttpHeaders.RETRY_AFTER,
                     Long.toString(Math.max(1, (e.retryAfter().toMillis() + 999) / 1000)));
@@ -92,7 +98,7 @@ class ErrorHandler {
     }
 
     static ResponseEntity<ApiError> error(HttpStatusCode status, String message) {
-        return ResponseEntity.status(status).body(new ApiError(code(status), message));
+        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON).body(new ApiError(code(status), message));
     }
 
     /** The {@link ApiError#error()} code of a status. */

@@ -43,15 +43,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A bounded abuse run on the loopback (docs/operations.md, "Limits"): parallel logins, idle TCP connections,
- * live-stream slots, a gzip bomb and an oversized upload in an import, and oversized flows asked for in
- * parallel, each a fixed number of requests. Throughout, a normal user's requests are answered, no refusal is a
+ * live-stream slots (refusals read, and left while they are written), a gzip bomb in an import, uploads beyond
+ * the import's size, and oversized flows asked for in parallel, each a fixed number of requests. Throughout, a normal user's requests are answered, no refusal is a
  * 500, and the heap's live set (measured after a full collection every 250 ms) grows by less than
  * {@link #LIVE_GROWTH}. Without the flow bounds (max-bytes, max-concurrent-per-user) it fails: the 20 MB call's
  * flow is answered whole.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "homer.api.flow.max-bytes=2MB", "homer.api.stream.max-streams-per-user=2",
-        "homer.api.import.max-size=1MB", "homer.api.import.max-inflated-size=3MB"})
+        "homer.api.import.max-size=1MB", "homer.api.import.max-inflated-size=3MB",
+        "homer.api.import.max-bytes-per-user=4MB"})
 class AbuseIT extends AdminApiIT {
 
     static final long LIVE_GROWTH = 200L << 20;
@@ -83,7 +84,8 @@ class AbuseIT extends AdminApiIT {
         account("abuser", "user");
         account("normal", "viewer");
         account("victim", "viewer");
-        WebTestClient abuser = Http.as(anonymous, Http.login(anonymous, "abuser", PASSWORD));
+        String abuserToken = Http.login(anonymous, "abuser", PASSWORD);
+        WebTestClient abuser = Http.as(anonymous, abuserToken);
         WebTestClient normal = Http.as(anonymous, Http.login(anonymous, "normal", PASSWORD));
         long baseline = liveHeap();
         AtomicLong peak = new AtomicLong(baseline);
@@ -99,8 +101,9 @@ class AbuseIT extends AdminApiIT {
             parallelLogins();
             servesTheNormalUser(normal);
             idleConnections(normal);
-            streamSlots(abuser, normal);
+            streamSlots(abuser, abuserToken, normal);
             importBombs(abuser);
+            oversizedUploads(abuser);
             servesTheNormalUser(normal);
             oversizedFlows(abuser, normal);
             servesTheNormalUser(normal);
@@ -145,8 +148,11 @@ class AbuseIT extends AdminApiIT {
         }
     }
 
-    /** The abuser takes its live-stream slots and asks for more; the normal user still gets one. */
-    private void streamSlots(WebTestClient abuser, WebTestClient normal) {
+    /**
+     * The abuser takes its live-stream slots and asks for more, 5 times reading the refusal and 50 times leaving
+     * while it is written; the normal user still gets one.
+     */
+    private void streamSlots(WebTestClient abuser, String abuserToken, WebTestClient normal) throws Exception {
         List<Disposable> held = new ArrayList<>();
         try {
             for (int i = 0; i < 2; i++) {
@@ -154,10 +160,17 @@ class AbuseIT extends AdminApiIT {
             }
             for (int i = 0; i < 5; i++) {
                 abuser.get().uri("/api/v1/stream/messages").accept(MediaType.TEXT_EVENT_STREAM).exchange()
-                        // read to its end: a client leaving before the refusal is written can leak the server's buffer
-                        // (its JSON is encoded as an event into a pooled buffer: spring-framework#36438)
                         .expectStatus().isEqualTo(HttpStatus.TOO_MANY_REQUESTS).expectBody(String.class)
                         .value(b -> assertThat(b).contains("too_many_requests"));
+            }
+            for (int i = 0; i < 50; i++) {
+                try (Socket client = new Socket()) {
+                    client.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5000);
+                    client.setSoLinger(true, 0); // leaves with a reset
+                    client.getOutputStream().write(("GET /api/v1/stream/messages HTTP/1.1\r\nHost: localhost\r\n"
+                            + "Authorization: Bearer " + abuserToken + "\r\nAccept: text/event-stream\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+                }
             }
             held.add(stream(normal));
             servesTheNormalUser(normal);
@@ -171,7 +184,7 @@ class AbuseIT extends AdminApiIT {
                 .exchange().expectStatus().isOk().returnResult(String.class).getResponseBody().subscribe(e -> { }, e -> { });
     }
 
-    /** A capture of gzip payloads that inflate far beyond the bounds (an upload beyond max-size: PcapImportIT). */
+    /** A capture of gzip payloads that inflate far beyond the bounds. */
     private void importBombs(WebTestClient abuser) throws Exception {
         List<PcapMessage> frames = new ArrayList<>();
         InetAddress agent = InetAddress.getByName("192.0.2.10");
@@ -190,6 +203,25 @@ class AbuseIT extends AdminApiIT {
         Map<String, Object> result = upload(abuser, out.toByteArray()).expectStatus().isOk()
                 .expectBody(Map.class).returnResult().getResponseBody();
         assertThat(String.valueOf(result.get("skipped"))).contains("inflated_beyond_import_limit").contains("hep_payload_too_large");
+    }
+
+    /**
+     * Uploads of twice max-size, sent without a length: each refused with 413 once the bound is crossed, until what
+     * was read of them reaches the abuser's bytes per hour (max-bytes-per-user): then 429 before anything is read.
+     */
+    private void oversizedUploads(WebTestClient abuser) {
+        byte[] big = new byte[2 << 20];
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            var result = upload(abuser, big).expectBody(Map.class).returnResult();
+            statuses.add(result.getStatus().value());
+            if (result.getStatus().value() == 429) {
+                assertThat(result.getResponseHeaders().getFirst("Retry-After")).isNotNull();
+                assertThat(String.valueOf(result.getResponseBody().get("message"))).contains("max-bytes-per-user");
+            }
+        }
+        assertThat(statuses).as("statuses of the uploads in turn").startsWith(413, 413, 413).endsWith(429, 429)
+                .containsOnly(413, 429);
     }
 
     private static WebTestClient.ResponseSpec upload(WebTestClient client, byte[] file) {

@@ -361,6 +361,85 @@ class AuthIT extends ApiIT {
         assertThat(statuses.stream().filter(s -> s != 429).count()).isLessThanOrEqualTo(10);
     }
 
+    /** A browser's login: the session's cookies, as the browser sends them back ("name=value"). */
+    private Map<String, org.springframework.http.ResponseCookie> cookieLogin(WebTestClient client, String username, String password) {
+        var result = client.post().uri("/api/v1/auth/login").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("username", username, "password", password, "cookie", true))
+                .exchange().expectStatus().isOk().expectBody(Map.class).returnResult();
+        assertThat(result.getResponseBody()).containsEntry("token", null).containsKey("expiresAt");
+        return result.getResponseCookies().toSingleValueMap();
+    }
+
+    @Test
+    void aBrowserLoginSetsAnHttpOnlyStrictSessionCookieAndAReadableCsrfCookieAndNoToken() {
+        var cookies = cookieLogin(http, "admin", TestApp.ADMIN_PASSWORD);
+        var session = cookies.get("hepstack_session");
+        assertThat(session.isHttpOnly()).isTrue();
+        assertThat(session.getSameSite()).isEqualTo("Strict");
+        assertThat(session.getPath()).isEqualTo("/api");
+        assertThat(session.isSecure()).as("plain HTTP on the loopback").isFalse();
+        assertThat(session.getMaxAge()).isBetween(java.time.Duration.ofHours(7), java.time.Duration.ofHours(8));
+        var csrf = cookies.get("hepstack_csrf");
+        assertThat(csrf.isHttpOnly()).isFalse();
+        assertThat(csrf.getSameSite()).isEqualTo("Strict");
+        assertThat(csrf.getPath()).isEqualTo("/");
+        assertThat(csrf.getValue()).matches("[\\w-]{43}").isNotEqualTo(session.getValue());
+        // a TLS proxy in front (a trusted address saying so): Secure
+        var secure = http.post().uri("/api/v1/auth/login").contentType(MediaType.APPLICATION_JSON)
+                .header("X-Forwarded-Proto", "https")
+                .bodyValue(Map.of("username", "admin", "password", TestApp.ADMIN_PASSWORD, "cookie", true))
+                .exchange().expectStatus().isOk().expectBody(Void.class).returnResult().getResponseCookies().toSingleValueMap();
+        assertThat(secure.get("hepstack_session").isSecure()).isTrue();
+        assertThat(secure.get("hepstack_csrf").isSecure()).isTrue();
+    }
+
+    @Test
+    void theSessionCookieReadsFreelyButChangesNothingWithoutItsCsrfToken() {
+        var cookies = cookieLogin(http, "admin", TestApp.ADMIN_PASSWORD);
+        String session = cookies.get("hepstack_session").getValue();
+        String csrf = cookies.get("hepstack_csrf").getValue();
+        WebTestClient browser = http.mutate().defaultCookie("hepstack_session", session).build();
+        browser.get().uri("/api/v1/auth/me").exchange().expectStatus().isOk().expectBody().jsonPath("$.name").isEqualTo("admin");
+        Map<String, String> carol = Map.of("username", "carol.cookie", "password", "carol-cookie-password", "role", "viewer");
+        for (String header : new String[] {null, "", "forged", cookieLogin(http, "admin", TestApp.ADMIN_PASSWORD).get("hepstack_csrf").getValue()}) {
+            var request = browser.post().uri("/api/v1/users").contentType(MediaType.APPLICATION_JSON);
+            if (header != null) {
+                request = request.header("X-CSRF-Token", header);
+            }
+            request.bodyValue(carol).exchange().expectStatus().isForbidden().expectBody()
+                    .jsonPath("$.message").value(m -> assertThat((String) m).startsWith("missing or wrong X-CSRF-Token header"));
+        }
+        http.get().uri("/api/v1/users").header("Authorization", "Bearer " + Http.login(http, "admin", TestApp.ADMIN_PASSWORD))
+                .exchange().expectStatus().isOk().expectBody().jsonPath("$.items[?(@.username == 'carol.cookie')]").doesNotExist();
+        browser.post().uri("/api/v1/users").contentType(MediaType.APPLICATION_JSON).header("X-CSRF-Token", csrf)
+                .bodyValue(carol).exchange().expectStatus().isCreated().expectBody(Void.class);
+        // a script's bearer token needs no CSRF token, with or without a cookie beside it
+        WebTestClient script = Http.as(http, Http.login(http, "admin", TestApp.ADMIN_PASSWORD));
+        script.delete().uri("/api/v1/users/carol.cookie").cookie("hepstack_session", "stale").exchange()
+                .expectStatus().isNoContent().expectBody(Void.class);
+    }
+
+    @Test
+    void logoutWithTheCookieEndsTheSessionClearsBothCookiesAndAnEndedCookieBlocksNoLogin() {
+        var cookies = cookieLogin(http, "admin", TestApp.ADMIN_PASSWORD);
+        String session = cookies.get("hepstack_session").getValue();
+        WebTestClient browser = http.mutate().defaultCookie("hepstack_session", session).build();
+        var cleared = browser.post().uri("/api/v1/auth/logout").header("X-CSRF-Token", cookies.get("hepstack_csrf").getValue())
+                .exchange().expectStatus().isNoContent().expectBody(Void.class).returnResult().getResponseCookies().toSingleValueMap();
+        assertThat(cleared.get("hepstack_session").getMaxAge()).isZero();
+        assertThat(cleared.get("hepstack_csrf").getMaxAge()).isZero();
+        // the ended session's cookie is refused, and cleared again
+        var refused = browser.get().uri("/api/v1/auth/me").exchange().expectStatus().isUnauthorized().expectBody(Void.class)
+                .returnResult().getResponseCookies().toSingleValueMap();
+        assertThat(refused.get("hepstack_session").getMaxAge()).isZero();
+        // but it stands in the way of neither a new login nor a public path
+        browser.post().uri("/api/v1/auth/login").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("username", "admin", "password", TestApp.ADMIN_PASSWORD, "cookie", true))
+                .exchange().expectStatus().isOk().expectBody(Void.class);
+        browser.get().uri("/api/v1/meta/payload-types").exchange().expectStatus().isOk().expectBody(Void.class);
+        browser.get().uri("/api/v1/shared/no-such-link/flow").exchange().expectStatus().isNotFound().expectBody(Void.class);
+    }
+
     private static void createUser(WebTestClient admin, String username, String password, String role) {
         admin.post().uri("/api/v1/users").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("username", username, "password", password, "role", role))

@@ -52,6 +52,21 @@ class ClientAddressTest {
     }
 
     @Test
+    void overTlsWhenTheSchemeIsHttpsOrATrustedProxySaysSoFirst() {
+        ClientAddress addresses = new ClientAddress(List.of("10.0.0.0/8"));
+        InetSocketAddress proxy = new InetSocketAddress("10.1.2.3", 1);
+        InetSocketAddress stranger = new InetSocketAddress("198.51.100.7", 1);
+        assertThat(addresses.overTls(MockServerHttpRequest.post("https://homer.example.com/api/v1/auth/login").build())).isTrue();
+        assertThat(addresses.overTls(MockServerHttpRequest.post("/").remoteAddress(proxy)
+                .header("X-Forwarded-Proto", "https, http").build())).isTrue();
+        assertThat(addresses.overTls(MockServerHttpRequest.post("/").remoteAddress(proxy)
+                .header("X-Forwarded-Proto", "http").build())).isFalse();
+        assertThat(addresses.overTls(MockServerHttpRequest.post("/").remoteAddress(stranger)
+                .header("X-Forwarded-Proto", "https").build())).as("from an address not trusted").isFalse();
+        assertThat(addresses.overTls(MockServerHttpRequest.post("/").remoteAddress(proxy).build())).isFalse();
+    }
+
+    @Test
     void aBadTrustedNetworkIsRefusedByName() {
         for (String bad : List.of("10.0.0.0", "10.0.0.0/33", "proxy.example.com/8", "::/129", "10.0.0.0/x")) {
             assertThatThrownBy(() -> new ClientAddress(List.of(bad)))

@@ -26,7 +26,7 @@ class LoginThrottleTest {
 
     private LoginThrottle throttle(int perName, int perAddress, int concurrent) {
         ApiProperties.Auth auth = new ApiProperties.Auth(null, Duration.ofHours(8), null, 4, perName, perAddress,
-                Duration.ofMinutes(15), concurrent, List.of("127.0.0.0/8"));
+                Duration.ofMinutes(15), concurrent, List.of("127.0.0.0/8"), false);
         return new LoginThrottle(auth, meters, clock);
     }
 

@@ -257,6 +257,45 @@ class PcapImportIT extends AdminApiIT {
         assertThat(meters.counter("homer.api.import.refused", "reason", "too_large").count()).isEqualTo(before + 1);
     }
 
+    /**
+     * An upload twice the limit, sent without a length (as browsers and WebTestClient send a form): refused with 413
+     * when the bound is crossed, and the multipart parser's buffers of what was not read are released.
+     */
+    @Test
+    void refusesAnUploadFarBeyondTheLimitLeavingNoBufferBehind() {
+        int leaksBefore = io.hepstack.proto.testing.NettyLeaks.count();
+        byte[] big = new byte[2 * 1024 * 1024];
+        for (int i = 0; i < 3; i++) {
+            upload(admin, new Named(big, "big.pcap"), null).expectStatus().isEqualTo(413)
+                    .expectBody(Map.class).value(e -> assertThat(e).containsEntry("error", "payload_too_large"));
+        }
+        io.hepstack.proto.testing.NettyLeaks.collect();
+        List<String> leaks = io.hepstack.proto.testing.NettyLeaks.take(leaksBefore);
+        assertThat(leaks).as("Netty reported %d leaked buffer(s):%n%s", leaks.size(), String.join("\n", leaks)).isEmpty();
+    }
+
+    /** A node field refused (too long) before a large file part: 400 once the form is read, no buffer left behind. */
+    @Test
+    void refusesABadNodeFieldBeforeALargeFileLeavingNoBufferBehind() {
+        int leaksBefore = io.hepstack.proto.testing.NettyLeaks.count();
+        for (int i = 0; i < 3; i++) {
+            MultipartBodyBuilder form = new MultipartBodyBuilder();
+            form.part("node", "n".repeat(300));
+            form.part("file", new ByteArrayResource(new byte[900 * 1024]) {
+                @Override
+                public String getFilename() {
+                    return "after-the-node.pcap";
+                }
+            }).contentType(MediaType.APPLICATION_OCTET_STREAM);
+            admin.post().uri("/api/v1/import/pcap").contentType(MediaType.MULTIPART_FORM_DATA)
+                    .body(BodyInserters.fromMultipartData(form.build())).exchange().expectStatus().isBadRequest()
+                    .expectBody().jsonPath("$.message").isEqualTo("node: at most 256 characters, no control characters");
+        }
+        io.hepstack.proto.testing.NettyLeaks.collect();
+        List<String> leaks = io.hepstack.proto.testing.NettyLeaks.take(leaksBefore);
+        assertThat(leaks).as("Netty reported %d leaked buffer(s):%n%s", leaks.size(), String.join("\n", leaks)).isEmpty();
+    }
+
     @Test
     void refusesAFormWithoutTheFilePart() {
         MultipartBodyBuilder form = new MultipartBodyBuilder();

@@ -272,6 +272,8 @@ class LiveStreamIT {
         client.get().uri("/api/v1/stream/messages").accept(MediaType.TEXT_EVENT_STREAM).exchange()
                 .expectStatus().isEqualTo(429)
                 .expectHeader().valueEquals("Retry-After", "10")
+                // an error is JSON, not an event, even to a request that accepts text/event-stream only
+                .expectHeader().contentType(MediaType.APPLICATION_JSON)
                 .expectBody(String.class).value(b -> assertThat(b).contains("too_many_requests").contains(message));
     }
 

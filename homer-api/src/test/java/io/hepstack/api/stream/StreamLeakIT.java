@@ -59,6 +59,8 @@ class StreamLeakIT {
     private static final int CLIENTS = 5;
     /** Far more events than a stalled stream's writer, pipeline and buffer hold. */
     private static final int ROWS = 300;
+    /** Refused clients that leave at once. */
+    private static final int REFUSED = 200;
 
     @RegisterExtension
     static final TestDatabase db = TestDatabase.migrated();
@@ -117,6 +119,46 @@ class StreamLeakIT {
         NettyLeaks.collect();
         List<String> leaks = NettyLeaks.take(leaksBefore);
         assertThat(leaks).as("Netty reported %d leaked buffer(s) of %d clients that left:%n%s", leaks.size(), CLIENTS,
+                String.join("\n", leaks)).isEmpty();
+    }
+
+    /**
+     * Clients refused a stream (429: the account's streams are all taken) that leave while the refusal is written:
+     * the refusal leaves no buffer behind. Each asks and closes its connection at once, so that the server writes
+     * its answer to a client that is going or gone.
+     */
+    @Test
+    void refusedClientsLeavingWhileTheRefusalIsWrittenLeaveNoBufferBehind() throws Exception {
+        String token = Http.login(anonymous, "admin", TestApp.ADMIN_PASSWORD);
+        List<Socket> held = new ArrayList<>();
+        int leaksBefore = NettyLeaks.count();
+        double refusedBefore = meters.counter("homer.api.stream.refused").count();
+        try {
+            for (int i = 0; i < CLIENTS; i++) {
+                held.add(open(token, "nothing-*"));
+            }
+            for (int i = 0; i < REFUSED; i++) {
+                try (Socket client = new Socket()) {
+                    client.connect(new InetSocketAddress("127.0.0.1", port));
+                    client.setSoLinger(true, 0); // leaves with a reset, as a closed tab does
+                    client.getOutputStream().write(("GET /api/v1/stream/messages?callId=nothing-* HTTP/1.1\r\n"
+                            + "Host: 127.0.0.1:" + port + "\r\nAuthorization: Bearer " + token + "\r\n"
+                            + "Accept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    if (i % 2 == 1) {
+                        client.getInputStream().read(); // the answer has started
+                    }
+                }
+            }
+            awaitUntil(() -> meters.counter("homer.api.stream.refused").count() >= refusedBefore + REFUSED / 2.0);
+        } finally {
+            for (Socket client : held) {
+                client.close();
+            }
+        }
+        Thread.sleep(500);
+        NettyLeaks.collect();
+        List<String> leaks = NettyLeaks.take(leaksBefore);
+        assertThat(leaks).as("Netty reported %d leaked buffer(s) of refused clients that left:%n%s", leaks.size(),
                 String.join("\n", leaks)).isEmpty();
     }
 

@@ -127,7 +127,10 @@ class ApiProxy implements WebFilter {
             String client = remote.getAddress().getHostAddress();
             headers.set("X-Forwarded-For", prior == null ? client : prior + ", " + client);
         }
-        String scheme = request.getURI().getScheme();
+        // the scheme the client used: a TLS proxy's in front of this one (homer-api makes its session cookies Secure
+        // by it), else our own
+        String prior = request.getHeaders().getFirst("X-Forwarded-Proto");
+        String scheme = prior != null && !prior.isBlank() ? prior.split(",")[0].trim() : request.getURI().getScheme();
         if (scheme != null) {
             headers.set("X-Forwarded-Proto", scheme);
         }

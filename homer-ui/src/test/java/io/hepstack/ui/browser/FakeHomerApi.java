@@ -36,6 +36,8 @@ final class FakeHomerApi implements AutoCloseable {
     static final String USER = "admin";
     static final String PASSWORD = "admin-pass";
     static final String TOKEN = "fake-token-1";
+    static final String SESSION_COOKIE = "hepstack_session";
+    static final String CSRF_COOKIE = "hepstack_csrf";
     static final String VIEWER = "watcher";
     static final String VIEWER_PASSWORD = "viewer-pass";
     static final String VIEWER_TOKEN = "fake-token-viewer";
@@ -80,6 +82,7 @@ final class FakeHomerApi implements AutoCloseable {
     private final AtomicInteger ids = new AtomicInteger(100);
     private final List<String> streamRequests = java.util.Collections.synchronizedList(new ArrayList<>());
     private final List<String> loggedOut = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final List<String> csrfRefusals = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final AtomicReference<Hold> hold = new AtomicReference<>();
     private final DisposableServer server;
 
@@ -100,8 +103,14 @@ final class FakeHomerApi implements AutoCloseable {
                                 (q, s) -> s.status(400).send())
                         .post("/api/v1/auth/login", this::login)
                         .post("/api/v1/auth/logout", (q, s) -> {
+                            if (role(q) == null) {
+                                return unauthorized(s);
+                            }
+                            if (csrfRefused(q)) {
+                                return csrfRefusal(q, s);
+                            }
                             loggedOut.add(String.valueOf(token(q)));
-                            return role(q) == null ? unauthorized(s) : s.status(204).send().then();
+                            return clearCookies(s).status(204).send().then();
                         })
                         .get("/api/v1/auth/me", (q, s) -> role(q) == null ? unauthorized(s)
                                 : send(s, map("name", VIEWER_TOKEN.equals(token(q)) ? VIEWER : USER, "role", role(q), "kind", "ACCOUNT")))
@@ -261,18 +270,61 @@ final class FakeHomerApi implements AutoCloseable {
     }
 
     private java.util.function.BiFunction<HttpServerRequest, HttpServerResponse, org.reactivestreams.Publisher<Void>> authed(Handler h) {
-        return (q, s) -> role(q) != null ? answer(q, h, s) : unauthorized(s);
+        return (q, s) -> role(q) == null ? unauthorized(s) : csrfRefused(q) ? csrfRefusal(q, s) : answer(q, h, s);
     }
 
     /** Admin-only, as homer-api: 403 for any other role. */
-    private static java.util.function.BiFunction<HttpServerRequest, HttpServerResponse, org.reactivestreams.Publisher<Void>> admin(Handler h) {
-        return (q, s) -> role(q) == null ? unauthorized(s)
+    private java.util.function.BiFunction<HttpServerRequest, HttpServerResponse, org.reactivestreams.Publisher<Void>> admin(Handler h) {
+        return (q, s) -> role(q) == null ? unauthorized(s) : csrfRefused(q) ? csrfRefusal(q, s)
                 : "admin".equals(role(q)) ? h.handle(q, s) : error(s, 403, "forbidden", "forbidden");
     }
 
+    /** The request's token, as homer-api reads it: its bearer token, or else its session cookie. */
     private static String token(HttpServerRequest q) {
         String auth = q.requestHeaders().get("Authorization");
-        return auth != null && auth.startsWith("Bearer ") ? auth.substring(7) : null;
+        if (auth != null && auth.startsWith("Bearer ")) {
+            return auth.substring(7);
+        }
+        return sessionCookie(q);
+    }
+
+    private static String sessionCookie(HttpServerRequest q) {
+        var cookies = q.cookies().get(SESSION_COOKIE);
+        return cookies == null || cookies.isEmpty() ? null : cookies.iterator().next().value();
+    }
+
+    /** The CSRF token the fake gives a session: homer-api's is an HMAC, any value only the session yields will do. */
+    static String csrfOf(String token) {
+        return "csrf-" + token;
+    }
+
+    /**
+     * As homer-api: a request authenticated by the session cookie that changes something without the session's CSRF
+     * token in X-CSRF-Token.
+     */
+    private static boolean csrfRefused(HttpServerRequest q) {
+        String auth = q.requestHeaders().get("Authorization");
+        if (auth != null && auth.startsWith("Bearer ") || sessionCookie(q) == null
+                || List.of("GET", "HEAD", "OPTIONS").contains(q.method().name())) {
+            return false;
+        }
+        return !csrfOf(sessionCookie(q)).equals(q.requestHeaders().get("X-CSRF-Token"));
+    }
+
+    private Mono<Void> csrfRefusal(HttpServerRequest q, HttpServerResponse s) {
+        csrfRefusals.add(q.method().name() + " " + q.uri());
+        return error(s, 403, "forbidden", "missing or wrong X-CSRF-Token header");
+    }
+
+    /** homer-api's session cookies for {@code token}: the session HttpOnly, its CSRF token readable. */
+    private static HttpServerResponse sessionCookies(HttpServerResponse s, String token) {
+        return s.addHeader("Set-Cookie", SESSION_COOKIE + "=" + token + "; Path=/api; Max-Age=3600; HttpOnly; SameSite=Strict")
+                .addHeader("Set-Cookie", CSRF_COOKIE + "=" + csrfOf(token) + "; Path=/; Max-Age=3600; SameSite=Strict");
+    }
+
+    private static HttpServerResponse clearCookies(HttpServerResponse s) {
+        return s.addHeader("Set-Cookie", SESSION_COOKIE + "=; Path=/api; Max-Age=0; HttpOnly; SameSite=Strict")
+                .addHeader("Set-Cookie", CSRF_COOKIE + "=; Path=/; Max-Age=0; SameSite=Strict");
     }
 
     private static String role(HttpServerRequest q) {
@@ -310,11 +362,14 @@ final class FakeHomerApi implements AutoCloseable {
         return q.receive().aggregate().asString().defaultIfEmpty("{}").flatMap(body -> {
             try {
                 Map<?, ?> m = json.readValue(body, Map.class);
-                if (USER.equals(m.get("username")) && PASSWORD.equals(m.get("password"))) {
-                    return send(s, Map.of("token", TOKEN, "expiresAt", Instant.now().plus(1, ChronoUnit.HOURS).toString()));
-                }
-                if (VIEWER.equals(m.get("username")) && VIEWER_PASSWORD.equals(m.get("password"))) {
-                    return send(s, Map.of("token", VIEWER_TOKEN, "expiresAt", Instant.now().plus(1, ChronoUnit.HOURS).toString()));
+                String token = USER.equals(m.get("username")) && PASSWORD.equals(m.get("password")) ? TOKEN
+                        : VIEWER.equals(m.get("username")) && VIEWER_PASSWORD.equals(m.get("password")) ? VIEWER_TOKEN : null;
+                if (token != null) {
+                    String expiresAt = Instant.now().plus(1, ChronoUnit.HOURS).toString();
+                    if (Boolean.TRUE.equals(m.get("cookie"))) { // a browser: the session in cookies, no token in the answer
+                        return send(sessionCookies(s, token), map("token", null, "expiresAt", expiresAt));
+                    }
+                    return send(s, Map.of("token", token, "expiresAt", expiresAt));
                 }
             } catch (JsonProcessingException e) {
                 // falls through to 401
@@ -866,9 +921,14 @@ final class FakeHomerApi implements AutoCloseable {
         return (String) flows.get(callId).get(index).get("raw");
     }
 
-    /** The bearer token of every logout request so far. */
+    /** The session (cookie or bearer token) of every logout request so far. */
     List<String> loggedOut() {
         return List.copyOf(loggedOut);
+    }
+
+    /** Every request refused for a missing or wrong CSRF token ("METHOD uri"). */
+    List<String> csrfRefusals() {
+        return List.copyOf(csrfRefusals);
     }
 
     /** The Last-Event-ID of every stream request so far ("" when none was sent). */

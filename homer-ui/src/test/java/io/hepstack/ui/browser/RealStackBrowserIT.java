@@ -342,6 +342,8 @@ class RealStackBrowserIT {
         d.findElement(By.id("password")).sendKeys(ADMIN_PASSWORD, Keys.ENTER);
 
         waiting(d).until(ExpectedConditions.presenceOfElementLocated(By.id("search-button")));
+        // the real session: homer-api's HttpOnly cookie through homer-ui's proxy; the page sees only its CSRF token
+        assertThat((String) UiBrowserIT.js(d, "return document.cookie")).contains("hepstack_csrf=").doesNotContain("hepstack_session");
         List<WebElement> rows = waiting(d).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#calls-table tbody tr"), calls));
         assertThat(d.findElement(By.id("calls-table")).getText()).contains(basicCall).contains(XSS_CALL);
         assertThat(rows).isNotEmpty();
@@ -736,6 +738,37 @@ class RealStackBrowserIT {
     /** The dashboard's text of a ratio: "66.7 %", or "—" when the API has none. */
     static String percent(JsonNode ratio) {
         return ratio == null || ratio.isNull() ? "—" : String.format(java.util.Locale.ROOT, "%.1f %%", ratio.asDouble() * 100);
+    }
+
+    /**
+     * The real session cookie: a new tab is logged in; its logout (a state-changing request through homer-ui's proxy,
+     * so with the CSRF token) ends the session in homer-api, where the old cookie is refused from then on.
+     */
+    @Test
+    @Order(13)
+    void aNewTabSharesTheSessionAndItsLogoutEndsItInHomerApi() throws Exception {
+        var d = engineer.driver;
+        String first = d.getWindowHandle();
+        d.switchTo().newWindow(org.openqa.selenium.WindowType.TAB);
+        try {
+            d.get(base + "/dashboard");
+            waiting(d).until(ExpectedConditions.elementToBeClickable(By.cssSelector("button.logout")));
+            d.get(base + "/api/v1/auth/me"); // the session cookie's path: WebDriver shows it here
+            String session = d.manage().getCookieNamed("hepstack_session").getValue();
+            assertThat(meWithCookie(session)).isEqualTo(200);
+            d.get(base + "/dashboard");
+            waiting(d).until(ExpectedConditions.elementToBeClickable(By.cssSelector("button.logout"))).click();
+            waiting(d).until(ExpectedConditions.urlContains("/login"));
+            assertThat(meWithCookie(session)).isEqualTo(401);
+        } finally {
+            d.close();
+            d.switchTo().window(first);
+        }
+    }
+
+    private static int meWithCookie(String session) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(apiUrl + "/api/v1/auth/me")).header("Cookie", "hepstack_session=" + session)
+                .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     static void awaitLive(WebDriver d) {

@@ -937,17 +937,39 @@ class UiBrowserIT {
         throw new AssertionError("no download in " + dir);
     }
 
+    /**
+     * The session is homer-api's HttpOnly cookie: no script of the page reads it, a new tab shares it, a logout
+     * (a state-changing request, so with the CSRF token) in one tab ends it on the server and in every tab.
+     */
     @Test
     @Order(17)
-    void loggingOutEndsTheSessionOnTheServerAndAsksForALoginAgain() {
+    void theSessionIsACookieNoScriptReadsThatEveryTabSharesUntilALogoutEndsItOnTheServer() {
         try (Browser b = new Browser()) {
             var d = b.driver;
             d.get(base + "/login");
             d.findElement(By.id("username")).sendKeys(FakeHomerApi.VIEWER);
             d.findElement(By.id("password")).sendKeys(FakeHomerApi.VIEWER_PASSWORD, Keys.ENTER);
-            waiting(d).until(ExpectedConditions.elementToBeClickable(By.cssSelector("button.logout"))).click();
+            waiting(d).until(ExpectedConditions.elementToBeClickable(By.cssSelector("button.logout")));
+            String first = d.getWindowHandle();
+            assertThat((String) js(d, "return document.cookie")).contains(FakeHomerApi.CSRF_COOKIE + "=")
+                    .doesNotContain(FakeHomerApi.SESSION_COOKIE);
+            assertThat((String) js(d, "return JSON.stringify(sessionStorage) + JSON.stringify(localStorage)"))
+                    .doesNotContain(FakeHomerApi.VIEWER_TOKEN);
+
+            // a new tab (a Ctrl-click, a bookmark) is logged in already
+            d.switchTo().newWindow(org.openqa.selenium.WindowType.TAB);
+            d.get(base + "/dashboard");
+            waiting(d).until(ExpectedConditions.elementToBeClickable(By.cssSelector("button.logout")));
+            assertThat(d.getCurrentUrl()).endsWith("/dashboard");
+
+            d.findElement(By.cssSelector("button.logout")).click();
             waiting(d).until(ExpectedConditions.urlContains("/login"));
             assertThat(api.loggedOut()).containsOnly(FakeHomerApi.VIEWER_TOKEN);
+            assertThat(api.csrfRefusals()).isEmpty();
+            assertThat((String) js(d, "return document.cookie")).doesNotContain(FakeHomerApi.CSRF_COOKIE);
+
+            // the first tab's session is gone too
+            d.switchTo().window(first);
             d.get(base + "/dashboard");
             waiting(d).until(ExpectedConditions.urlContains("/login"));
             assertThat(b.alerts()).isEmpty();

@@ -52,6 +52,8 @@ class ApiProxyTest {
                                 .sendString(Mono.just("{\"method\":\"GET\",\"uri\":\"" + req.uri()
                                         + "\",\"authorization\":\"" + req.requestHeaders().get("Authorization")
                                         + "\",\"forwardedFor\":\"" + req.requestHeaders().get("X-Forwarded-For")
+                                        + "\",\"forwardedProto\":\"" + req.requestHeaders().get("X-Forwarded-Proto")
+                                        + "\",\"cookie\":\"" + req.requestHeaders().get("Cookie")
                                         + "\",\"connection\":\"" + req.requestHeaders().get("X-Hop")  + "\"}")))
                         .post("/api/v1/echo", (req, res) -> res
                                 .status(201)
@@ -105,7 +107,21 @@ class ApiProxyTest {
                 .jsonPath("$.uri").isEqualTo("/api/v1/echo/x?callId=a@b&fromUser=!alice,bob*")
                 .jsonPath("$.authorization").isEqualTo("Bearer abc.def")
                 .jsonPath("$.connection").isEqualTo("null")
-                .jsonPath("$.forwardedFor").isEqualTo("127.0.0.1");
+                .jsonPath("$.forwardedFor").isEqualTo("127.0.0.1")
+                .jsonPath("$.forwardedProto").isEqualTo("http");
+    }
+
+    /** The browser's session cookie passes, and a TLS proxy's scheme in front of the UI reaches homer-api. */
+    @Test
+    void forwardsTheSessionCookieAndTheSchemeOfAProxyInFront() {
+        web.get().uri("/api/v1/echo/x")
+                .cookie("hepstack_session", "abc.def.ghi")
+                .header("X-Forwarded-Proto", "https")
+                .exchange()
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.cookie").isEqualTo("hepstack_session=abc.def.ghi")
+                .jsonPath("$.forwardedProto").isEqualTo("https");
     }
 
     @Test
