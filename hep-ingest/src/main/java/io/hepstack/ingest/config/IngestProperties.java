@@ -358,19 +358,17 @@ public record IngestProperties(
                     policy.retentionOf(MessageKind.SIP_CALL), qos.thresholds());
         }
 
-        /** The media verdicts' thresholds (docs/media.md, "Verdicts"); each unset one is {@link MediaThresholds#DEFAULTS}'. */
+        /** The media verdicts' thresholds (docs/media.md, "Verdicts"), as homer-api's {@code homer.api.qos.*}. */
         public record Qos(
                 /** Mean loss of a stream above this (percent): high_loss. */
-                @DecimalMin("0") @DecimalMax("100") Double lossPercent,
+                @DecimalMin("0") @DecimalMax("100") @DefaultValue("5") double lossPercent,
                 /** Highest jitter of a stream above this (ms): high_jitter. */
-                @DecimalMin("0") Double jitterMs,
+                @DecimalMin("0") @DefaultValue("50") double jitterMs,
                 /** Mean round trip of a stream above this (ms): high_rtt. */
-                @DecimalMin("0") Double rttMs) {
+                @DecimalMin("0") @DefaultValue("400") double rttMs) {
 
             public MediaThresholds thresholds() {
-                MediaThresholds d = MediaThresholds.DEFAULTS;
-                return new MediaThresholds(lossPercent != null ? lossPercent : d.lossPercent(),
-                        jitterMs != null ? jitterMs : d.jitterMs(), rttMs != null ? rttMs : d.rttMs());
+                return new MediaThresholds(lossPercent, jitterMs, rttMs);
             }
         }
     }
