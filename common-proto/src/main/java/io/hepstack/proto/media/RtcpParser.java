@@ -27,6 +27,7 @@ public final class RtcpParser {
 
     private static final int BLOCK_BYTES = 24;
     private static final int XR_VOIP_METRICS = 7;
+    private static final int XR_STATISTICS_SUMMARY = 6;
     private static final int SDES_CNAME = 1;
 
     private RtcpParser() {
@@ -41,6 +42,7 @@ public final class RtcpParser {
     public static RtcpReport parse(byte[] b) throws RtcpDecodeException {
         List<RtcpReport.SenderOrReceiver> reports = new ArrayList<>(2);
         List<RtcpReport.Extended> voip = new ArrayList<>(0);
+        List<RtcpReport.Summary> summaries = new ArrayList<>(0);
         String cname = null;
         int at = 0;
         if (b.length < 4) {
@@ -66,7 +68,7 @@ public final class RtcpParser {
             switch (type) {
                 case SR -> reports.add(senderOrReceiver(b, at, end, count, true));
                 case RR -> reports.add(senderOrReceiver(b, at, end, count, false));
-                case XR -> extended(b, at, end, voip);
+                case XR -> extended(b, at, end, voip, summaries);
                 case SDES -> {
                     if (cname == null && count > 0) {
                         cname = cname(b, at + 4, end);
@@ -78,10 +80,11 @@ public final class RtcpParser {
             }
             at = end;
         }
-        if (reports.isEmpty() && voip.isEmpty()) {
-            throw new RtcpDecodeException(Reason.NO_REPORT, "no sender, receiver or VoIP metrics report in " + b.length + " bytes");
+        if (reports.isEmpty() && voip.isEmpty() && summaries.isEmpty()) {
+            throw new RtcpDecodeException(Reason.NO_REPORT, "no sender, receiver, VoIP metrics or statistics summary report in "
+                    + b.length + " bytes");
         }
-        return new RtcpReport(reports, voip, cname);
+        return new RtcpReport(reports, voip, cname, summaries);
     }
 
     private static RtcpReport.SenderOrReceiver senderOrReceiver(byte[] b, int at, int end, int count, boolean sender)
@@ -113,8 +116,9 @@ public final class RtcpParser {
         return new RtcpReport.SenderOrReceiver(ssrc, info, blocks);
     }
 
-    /** The VoIP metrics blocks of an extended report; other block types are skipped by their length. */
-    private static void extended(byte[] b, int at, int end, List<RtcpReport.Extended> out) throws RtcpDecodeException {
+    /** The VoIP metrics and statistics summary blocks of an extended report; other block types are skipped by their length. */
+    private static void extended(byte[] b, int at, int end, List<RtcpReport.Extended> out, List<RtcpReport.Summary> summaries)
+            throws RtcpDecodeException {
         if (end - at < 8) {
             throw new RtcpDecodeException(Reason.TRUNCATED, "packet at " + at + " (XR): " + (end - at)
                     + " bytes, less than its fixed part (8)");
@@ -138,9 +142,26 @@ public final class RtcpParser {
                             + bytes + " bytes (expected: 36)");
                 }
                 out.add(new RtcpReport.Extended(ssrc, voipMetrics(b, p + 4)));
+            } else if (blockType == XR_STATISTICS_SUMMARY) {
+                if (bytes != 40) {
+                    throw new RtcpDecodeException(Reason.BAD_XR_BLOCK, "XR block at " + p + " (statistics summary): length "
+                            + bytes + " bytes (expected: 40)");
+                }
+                summaries.add(new RtcpReport.Summary(ssrc, statisticsSummary(b, p)));
             }
             p += bytes;
         }
+    }
+
+    /** A statistics summary block at {@code p} (its header included): each measure only when its flag is set. */
+    private static StatisticsSummary statisticsSummary(byte[] b, int p) {
+        int flags = b[p + 1] & 0xFF;
+        boolean lost = (flags & 0x80) != 0;
+        boolean dup = (flags & 0x40) != 0;
+        boolean jitter = (flags & 0x20) != 0;
+        return new StatisticsSummary(u32(b, p + 4), u16(b, p + 8), u16(b, p + 10), lost ? u32(b, p + 12) : null,
+                dup ? u32(b, p + 16) : null, jitter ? u32(b, p + 20) : null, jitter ? u32(b, p + 24) : null,
+                jitter ? u32(b, p + 28) : null, jitter ? u32(b, p + 32) : null);
     }
 
     private static VoipMetrics voipMetrics(byte[] b, int p) {

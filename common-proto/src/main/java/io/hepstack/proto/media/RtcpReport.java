@@ -9,12 +9,19 @@ import java.util.List;
  * @param reports the sender and receiver reports, in order
  * @param voip    the VoIP metrics blocks of its extended reports
  * @param cname   the first source description's CNAME, or {@code null}
+ * @param summaries the statistics summary blocks of its extended reports
  */
-public record RtcpReport(List<SenderOrReceiver> reports, List<Extended> voip, String cname) {
+public record RtcpReport(List<SenderOrReceiver> reports, List<Extended> voip, String cname, List<Summary> summaries) {
 
     public RtcpReport {
         reports = List.copyOf(reports);
         voip = List.copyOf(voip);
+        summaries = List.copyOf(summaries);
+    }
+
+    /** A report without statistics summaries. */
+    public RtcpReport(List<SenderOrReceiver> reports, List<Extended> voip, String cname) {
+        this(reports, voip, cname, List.of());
     }
 
     /** The report in a HEP type 5 payload: binary RTCP ({@link RtcpParser}) or an agent's JSON ({@link RtcpJson}). */
@@ -48,5 +55,14 @@ public record RtcpReport(List<SenderOrReceiver> reports, List<Extended> voip, St
      * @param metrics the block
      */
     public record Extended(long ssrc, VoipMetrics metrics) {
+    }
+
+    /**
+     * A statistics summary block with its reporter.
+     *
+     * @param ssrc  the reporter (the extended report's SSRC)
+     * @param stats the block
+     */
+    public record Summary(long ssrc, StatisticsSummary stats) {
     }
 }

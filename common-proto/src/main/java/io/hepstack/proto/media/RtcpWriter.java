@@ -91,6 +91,24 @@ public final class RtcpWriter {
             u16(out, 0);    // jitter buffer maximum, absolute maximum
             u16(out, 0);
         }
+        for (RtcpReport.Summary x : report.summaries()) {
+            StatisticsSummary st = x.stats();
+            header(out, 0, RtcpParser.XR, 2 + 10);
+            u32(out, x.ssrc());
+            out.write(6);
+            out.write((st.lostPackets() != null ? 0x80 : 0) | (st.duplicatePackets() != null ? 0x40 : 0)
+                    | (st.minJitter() != null ? 0x20 : 0));
+            u16(out, 9);
+            u32(out, st.sourceSsrc());
+            u16(out, st.beginSeq());
+            u16(out, st.endSeq());
+            u32(out, st.lostPackets() == null ? 0 : st.lostPackets());
+            u32(out, st.duplicatePackets() == null ? 0 : st.duplicatePackets());
+            for (Long j : new Long[] {st.minJitter(), st.maxJitter(), st.meanJitter(), st.devJitter()}) {
+                u32(out, j == null ? 0 : j);
+            }
+            u32(out, 0); // TTL or hop limit: not reported
+        }
         return out.toByteArray();
     }
 

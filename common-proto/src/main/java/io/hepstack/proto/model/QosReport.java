@@ -3,6 +3,7 @@ package io.hepstack.proto.model;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.hepstack.proto.media.ReportBlock;
 import io.hepstack.proto.media.RtcpReport;
+import io.hepstack.proto.media.StatisticsSummary;
 import io.hepstack.proto.media.VoipMetrics;
 
 import java.io.IOException;
@@ -79,10 +80,37 @@ public record QosReport(RtcpReport report, long capturedMicros) implements Messa
             }
             g.writeEndArray();
         }
+        if (!report.summaries().isEmpty()) {
+            g.writeArrayFieldStart("summaries");
+            for (RtcpReport.Summary x : report.summaries()) {
+                StatisticsSummary st = x.stats();
+                g.writeStartObject();
+                g.writeNumberField("ssrc", x.ssrc());
+                g.writeNumberField("source", st.sourceSsrc());
+                g.writeNumberField("expected", st.expected());
+                optional(g, "lostPackets", st.lostPackets());
+                if (st.lossPercent() != null) {
+                    g.writeNumberField("lossPercent", round2(st.lossPercent()));
+                }
+                optional(g, "duplicatePackets", st.duplicatePackets());
+                optional(g, "minJitter", st.minJitter());
+                optional(g, "maxJitter", st.maxJitter());
+                optional(g, "meanJitter", st.meanJitter());
+                optional(g, "devJitter", st.devJitter());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        }
         if (report.cname() != null) {
             g.writeStringField("cname", report.cname());
         }
         g.writeEndObject();
+    }
+
+    private static void optional(JsonGenerator g, String field, Long v) throws IOException {
+        if (v != null) {
+            g.writeNumberField(field, v);
+        }
     }
 
     private static void optional(JsonGenerator g, String field, Integer v) throws IOException {

@@ -98,7 +98,9 @@ class RtcpParserTest {
                         "XR block at 8 (type 7): length 32 bytes runs past its packet (8 left)"),
                 Arguments.of("80cf0003 00000001 07000000 00000002", Reason.BAD_XR_BLOCK,
                         "XR block at 8 (VoIP metrics): length 4 bytes (expected: 36)"),
-                Arguments.of("81cb0001 aaaa0001", Reason.NO_REPORT, "no sender, receiver or VoIP metrics report in 8 bytes"));
+                Arguments.of("80cf000a 00000001 06e00008 00000002 00640096 00000005 00000001 00000008 00000050 00000010 "
+                        + "00000004", Reason.BAD_XR_BLOCK, "XR block at 8 (statistics summary): length 36 bytes (expected: 40)"),
+                Arguments.of("81cb0001 aaaa0001", Reason.NO_REPORT, "no sender, receiver, VoIP metrics or statistics summary report in 8 bytes"));
     }
 
     @ParameterizedTest
@@ -110,6 +112,29 @@ class RtcpParserTest {
                     assertThat(e.getMessage()).isEqualTo(message);
                     assertThat(e.summary()).isEqualTo(reason.code() + ": " + message);
                 });
+    }
+
+    @Test
+    void readsAStatisticsSummaryBlockByItsFlags() throws Exception {
+        // RFC 3611 section 4.6, written by hand: L, D and J set; sequence numbers 100 to 150 (50 expected), 5 lost,
+        // 1 duplicate, jitter 8/80/16/4 (min, max, mean, deviation); no TTL
+        RtcpReport r = RtcpParser.parse(hex("80cf000b 00000001 06e00009 00000002 00640096 00000005 00000001 00000008 "
+                + "00000050 00000010 00000004 00000000"));
+        assertThat(r.reports()).isEmpty();
+        assertThat(r.summaries()).containsExactly(new RtcpReport.Summary(1, new StatisticsSummary(2, 100, 150, 5L, 1L, 8L, 80L,
+                16L, 4L)));
+        StatisticsSummary st = r.summaries().get(0).stats();
+        assertThat(st.expected()).isEqualTo(50);
+        assertThat(st.lossPercent()).isEqualTo(10.0);
+        assertThat(RtcpParser.parse(RtcpWriter.write(r))).isEqualTo(r);
+        // only L: the other measures were not counted; a sequence wrapping at 2^16
+        StatisticsSummary lossOnly = RtcpParser.parse(hex("80cf000b 00000001 06800009 00000002 fff00010 00000002 00000009 "
+                + "00000008 00000050 00000010 00000004 00000000")).summaries().get(0).stats();
+        assertThat(lossOnly).isEqualTo(new StatisticsSummary(2, 0xfff0, 0x10, 2L, null, null, null, null, null));
+        assertThat(lossOnly.expected()).isEqualTo(32);
+        assertThat(lossOnly.lossPercent()).isEqualTo(6.25);
+        assertThat(RtcpParser.parse(RtcpWriter.write(new RtcpReport(List.of(), List.of(), null,
+                List.of(new RtcpReport.Summary(1, lossOnly))))).summaries().get(0).stats()).isEqualTo(lossOnly);
     }
 
     @Test
