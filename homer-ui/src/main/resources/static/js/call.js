@@ -1,7 +1,7 @@
 import { h, mount, spinner, errorBox } from './dom.js';
 import { json, call, download, callUrl } from './api.js';
 import { loadPayloadTypes } from './hep.js';
-import { formatLocal, utcTitle } from './time.js';
+import { formatLocal, utcTitle, timeZone } from './time.js';
 import { tabs, flowPanel, messagesPanel, logsPanel, qosPanel, callSummary } from './flow.js';
 
 const EXPIRIES = [['3600', '1 hour'], ['86400', '1 day'], ['604800', '7 days'], ['2592000', '30 days']];
@@ -42,13 +42,15 @@ function exportPanel(callId, range, signal) {
       if (!signal.aborted) mount(status, 'PCAP downloaded.');
     }) }, 'Download PCAP'),
     ...[['text', 'Text'], ['sipp', 'SIPp scenario']].map(([kind, title]) => h('button', { type: 'button', id: `show-${kind}`, onclick: act(async () => {
-      const res = await call(callUrl(callId, kind, range), { signal });
+      // the text's times in the zone this page shows (homer-api writes them in tz)
+      const url = callUrl(callId, kind, kind === 'text' ? { ...range, tz: timeZone() } : range);
+      const res = await call(url, { signal });
       const text = await res.text();
       if (signal.aborted) return;
       preview.textContent = text;
       preview.hidden = false;
       mount(status, h('span', null, `${title} shown below. `),
-        h('button', { type: 'button', class: 'linkish', onclick: () => download(callUrl(callId, kind, range), `${safeName(callId)}.${kind === 'sipp' ? 'xml' : 'txt'}`, { signal }).catch((err) => { if (!signal.aborted) throw err; }) }, 'Download'));
+        h('button', { type: 'button', class: 'linkish', onclick: () => download(url, `${safeName(callId)}.${kind === 'sipp' ? 'xml' : 'txt'}`, { signal }).catch((err) => { if (!signal.aborted) throw err; }) }, 'Download'));
     }) }, title)));
 
   const expiry = h('select', { id: 'share-expiry' }, EXPIRIES.map(([v, t]) => h('option', { value: v, selected: v === '86400' }, t)));

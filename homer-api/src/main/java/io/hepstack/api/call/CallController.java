@@ -81,8 +81,11 @@ class CallController {
     @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "200", content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "text/plain"))
     Mono<ResponseEntity<Flux<DataBuffer>>> text(ServerHttpRequest request, @AuthenticationPrincipal ApiPrincipal principal, @PathVariable String callId,
                                       @RequestParam(name = FlowRequest.CALL_ID_PARAMETER, required = false) String callIdInQuery,
-                                      @RequestParam(required = false) String from, @RequestParam(required = false) String to) {
-        return flowOf(request, callId, principal, FlowExport::textResponse);
+                                      @RequestParam(required = false) String from, @RequestParam(required = false) String to,
+                                      @io.swagger.v3.oas.annotations.Parameter(description = "time zone of the times (IANA, e.g. Europe/Berlin); default UTC")
+                                      @RequestParam(name = FlowRequest.TIME_ZONE_PARAMETER, required = false) String tz) {
+        return Mono.fromCallable(() -> FlowExport.zone(request.getQueryParams().getFirst("tz")))
+                .flatMap(zone -> flowOf(request, callId, principal, (id, flow) -> FlowExport.textResponse(id, flow, zone)));
     }
 
     /** The flow of the Call-ID the request names (its path's, or its query's: {@link FlowRequest#IN_QUERY}), shaped with that Call-ID. */

@@ -1,6 +1,10 @@
 package io.hepstack.api.call;
 
 import io.hepstack.api.web.Times;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import io.hepstack.api.web.ApiException;
 import io.hepstack.proto.media.CallMedia;
 import io.hepstack.proto.pcap.PcapMessage;
 import io.hepstack.proto.pcap.PcapWriter;
@@ -57,13 +61,33 @@ public final class FlowExport {
                 .body(pcap(packets));
     }
 
-    /** The flow's text as a download, written one message at a time as the client takes it. */
-    public static ResponseEntity<Flux<DataBuffer>> textResponse(String callId, CallFlow flow) {
+    /**
+     * The time zone a text export writes its times in: the {@code tz} parameter, an IANA zone ({@code Europe/Berlin})
+     * or {@code UTC} when absent.
+     *
+     * @throws ApiException 400 when it names no zone
+     */
+    public static ZoneId zone(String tz) {
+        if (tz == null || tz.isEmpty()) {
+            return ZoneOffset.UTC;
+        }
+        try {
+            if (tz.length() > 64) {
+                throw new java.time.DateTimeException("too long");
+            }
+            return ZoneId.of(tz);
+        } catch (java.time.DateTimeException e) {
+            throw ApiException.badRequest("tz: not a time zone: " + Times.quote(tz) + " (expected an IANA zone such as Europe/Berlin, or UTC)");
+        }
+    }
+
+    /** The flow's text as a download, times in {@code zone}, written one message at a time as the client takes it. */
+    public static ResponseEntity<Flux<DataBuffer>> textResponse(String callId, CallFlow flow, ZoneId zone) {
         return ResponseEntity.ok()
                 .contentType(new MediaType(MediaType.TEXT_PLAIN, StandardCharsets.UTF_8))
                 .header(HttpHeaders.CONTENT_DISPOSITION, attachment(callId, ".txt"))
                 .header(TRUNCATED_HEADER, flow.truncated() ? flow.truncatedBy() : "no")
-                .body(text(flow));
+                .body(text(flow, zone));
     }
 
     /** {@code attachment; filename="call-<Call-ID, safe characters only>.pcap"}. */
@@ -156,10 +180,12 @@ public final class FlowExport {
      * The flow as text: a header, then each SIP message under a line of time, addresses and leg; one heap buffer per
      * message, each made when the client asks for it.
      */
-    static Flux<DataBuffer> text(CallFlow flow) {
+    static Flux<DataBuffer> text(CallFlow flow, ZoneId zone) {
+        DateTimeFormatter at = TEXT_TIME.withZone(zone);
         StringBuilder head = new StringBuilder(256);
         head.append("Call-IDs: ").append(String.join(", ", flow.callIds())).append('\n');
-        head.append("Window: ").append(Times.format(flow.from())).append(" - ").append(Times.format(flow.to())).append('\n');
+        head.append("Window: ").append(at.format(flow.from())).append(" - ").append(at.format(flow.to())).append('\n');
+        head.append("Times: ").append(zone.getId().equals("Z") ? "UTC" : zone.getId()).append('\n');
         head.append("Messages: ").append(flow.messages().size());
         if (flow.truncated()) {
             head.append(" (truncated at the flow's ").append(CallFlow.BY_BYTES.equals(flow.truncatedBy())
@@ -169,14 +195,17 @@ public final class FlowExport {
         return Flux.defer(() -> {
             AtomicInteger n = new AtomicInteger();
             return Flux.concat(Mono.fromCallable(() -> chunk(head)),
-                    Flux.fromIterable(flow.messages()).map(m -> chunk(message(n.incrementAndGet(), m))));
+                    Flux.fromIterable(flow.messages()).map(m -> chunk(message(n.incrementAndGet(), m, at))));
         });
     }
 
-    private static StringBuilder message(int n, CallFlow.Message m) {
+    /** A text export's times: microseconds and the offset, in the export's zone. */
+    private static final DateTimeFormatter TEXT_TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSXXX");
+
+    private static StringBuilder message(int n, CallFlow.Message m, DateTimeFormatter at) {
         var i = m.item();
         StringBuilder b = new StringBuilder(m.payload().length + 160);
-        b.append("[").append(n).append("] ").append(Times.format(i.timestamp())).append("  ")
+        b.append("[").append(n).append("] ").append(at.format(i.timestamp())).append("  ")
                 .append(endpoint(i.srcIp(), i.srcPort())).append(" -> ").append(endpoint(i.dstIp(), i.dstPort()))
                 .append("  ").append(i.transport() == null ? "?" : i.transport())
                 .append("  leg ").append(m.legCallId()).append('\n');

@@ -28,6 +28,9 @@ public record FlowRequest(String callId, Instant from, Instant to) {
      */
     public static final String IN_QUERY = "-";
 
+    /** The time zone of a text export's times ({@code FlowExport#zone}); the other shapes of a flow ignore it. */
+    public static final String TIME_ZONE_PARAMETER = "tz";
+
     /** The query parameter that holds the Call-ID when the path says {@link #IN_QUERY}. */
     public static final String CALL_ID_PARAMETER = "callId";
 
@@ -40,8 +43,8 @@ public record FlowRequest(String callId, Instant from, Instant to) {
     public static FlowRequest of(String pathCallId, MultiValueMap<String, String> query, ApiProperties props, Clock clock) {
         String callId = callIdOf(pathCallId, query);
         for (String name : query.keySet()) {
-            if (!name.equals("from") && !name.equals("to") && !name.equals(CALL_ID_PARAMETER)) {
-                throw ApiException.badRequest("unknown parameter " + Times.quote(name) + " (expected one of: from, to, callId)");
+            if (!name.equals("from") && !name.equals("to") && !name.equals(CALL_ID_PARAMETER) && !name.equals(TIME_ZONE_PARAMETER)) {
+                throw ApiException.badRequest("unknown parameter " + Times.quote(name) + " (expected one of: from, to, callId, tz)");
             }
         }
         return of(callId, query.getFirst("from"), query.getFirst("to"), props, clock);

@@ -192,8 +192,11 @@ class ShareController {
     @Operation(summary = "The shared call flow as text (no login)")
     @GetMapping("/api/v1/shared/{token}/text")
     @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "200", content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "text/plain"))
-    Mono<ResponseEntity<Flux<DataBuffer>>> sharedText(@PathVariable String token) {
-        return shared(token).map(s -> FlowExport.textResponse(s.share.callId(), s.flow));
+    Mono<ResponseEntity<Flux<DataBuffer>>> sharedText(@PathVariable String token,
+            @io.swagger.v3.oas.annotations.Parameter(description = "time zone of the times (IANA, e.g. Europe/Berlin); default UTC")
+            @org.springframework.web.bind.annotation.RequestParam(required = false) String tz) {
+        return Mono.fromCallable(() -> FlowExport.zone(tz))
+                .flatMap(zone -> shared(token).map(s -> FlowExport.textResponse(s.share.callId(), s.flow, zone)));
     }
 
     private record Shared(ShareStore.Share share, CallFlow flow) {

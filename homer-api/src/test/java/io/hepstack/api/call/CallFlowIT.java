@@ -206,7 +206,30 @@ class CallFlowIT extends AdminApiIT {
                 .expectBody(String.class).returnResult().getResponseBody();
         assertThat(text).startsWith("Call-IDs: b2b-a@test, b2b-b@test, b2b-c@test\n")
                 .contains("10.0.0.1:5060 -> 10.0.0.2:5060  UDP  leg b2b-a@test\nINVITE sip:bob@10.0.0.2 SIP/2.0\n")
-                .contains("X-CID: b2b-a@test");
+                .contains("X-CID: b2b-a@test").contains("\nTimes: UTC\n");
+
+        // in the reader's zone (a zone without summer time, so that the offset is the same on any day)
+        String tokyo = admin.get().uri(b -> b.path("/api/v1/calls/{id}/text").queryParam("from", "{f}").queryParam("to", "{t}")
+                        .queryParam("tz", "Asia/Tokyo").build("b2b-a@test", from, to)).exchange()
+                .expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
+        assertThat(tokyo).contains("\nTimes: Asia/Tokyo\n");
+        java.time.OffsetDateTime utcFirst = firstTime(text);
+        java.time.OffsetDateTime tokyoFirst = firstTime(tokyo);
+        assertThat(utcFirst.getOffset()).isEqualTo(java.time.ZoneOffset.UTC);
+        assertThat(tokyoFirst.getOffset()).isEqualTo(java.time.ZoneOffset.ofHours(9));
+        assertThat(tokyoFirst.toInstant()).isEqualTo(utcFirst.toInstant());
+        for (String bad : new String[] {"Mars/Olympus", "x".repeat(100)}) {
+            admin.get().uri(b -> b.path("/api/v1/calls/{id}/text").queryParam("tz", "{z}").build("b2b-a@test", bad)).exchange()
+                    .expectStatus().isBadRequest().expectBody().jsonPath("$.message")
+                    .value(m -> assertThat((String) m).startsWith("tz: not a time zone: "));
+        }
+    }
+
+    /** The time of message [1] of a text export. */
+    private static java.time.OffsetDateTime firstTime(String text) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^\\[1\\] (\\S+)").matcher(text);
+        assertThat(m.find()).isTrue();
+        return java.time.OffsetDateTime.parse(m.group(1));
     }
 
     @Test
@@ -354,6 +377,8 @@ class CallFlowIT extends AdminApiIT {
                 .expectHeader().contentType("application/vnd.tcpdump.pcap").expectBody().returnResult();
         anonymous.get().uri("/api/v1/shared/{t}/text", token).exchange().expectStatus().isOk()
                 .expectBody(String.class).value(t -> assertThat(t).startsWith("Call-IDs: b2b-a@test"));
+        anonymous.get().uri("/api/v1/shared/{t}/text?tz=Asia/Tokyo", token).exchange().expectStatus().isOk()
+                .expectBody(String.class).value(t -> assertThat(t).contains("\nTimes: Asia/Tokyo\n", "+09:00  "));
 
         String listed = admin.get().uri("/api/v1/shares").exchange().expectStatus().isOk()
                 .expectBody(String.class).returnResult().getResponseBody();

@@ -163,7 +163,10 @@ final class FakeHomerApi implements AutoCloseable {
                         .get("/api/v1/calls/{callId}/flow", authed((q, s) -> flow(s, callId(q))))
                         .get("/api/v1/calls/{callId}/qos", authed((q, s) -> qos(s, callId(q))))
                         .get("/api/v1/calls/{callId}/pcap", authed((q, s) -> pcap(s, callId(q))))
-                        .get("/api/v1/calls/{callId}/text", authed((q, s) -> text(s, callId(q), "text")))
+                        .get("/api/v1/calls/{callId}/text", authed((q, s) -> {
+                            lastTextQuery = java.net.URLDecoder.decode(q.uri(), java.nio.charset.StandardCharsets.UTF_8);
+                            return text(s, callId(q), "text");
+                        }))
                         .get("/api/v1/calls/{callId}/sipp", authed((q, s) -> text(s, callId(q), "sipp")))
                         .get("/api/v1/stream/messages", authed(this::stream))
                         .post("/api/v1/shares", authed(this::share))
@@ -197,6 +200,8 @@ final class FakeHomerApi implements AutoCloseable {
      */
     /** The last message search's request URI, decoded. */
     volatile String lastMessagesQuery;
+    /** The query of the last text export asked for. */
+    volatile String lastTextQuery;
 
     record Hold(String path, Duration delay, CompletableFuture<Void> received, CompletableFuture<String> outcome) {
     }

@@ -311,6 +311,8 @@ class UiBrowserIT {
         d.findElement(By.id("show-text")).click();
         waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("pre.export-text"),
                 "Call-ID: " + FakeHomerApi.SLASH_CALL));
+        // the text export's times are in the zone the page shows (homer-api's tz): the browser's, or the one chosen
+        assertThat(api.lastTextQuery).containsPattern("[?&]tz=(UTC|[A-Za-z_]+(/[A-Za-z0-9_+-]+)+)(&|$)");
         d.findElement(By.id("show-sipp")).click();
         waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("pre.export-text"), "<send><![CDATA["));
         assertThat(engineer.cspViolations()).isEmpty();
