@@ -170,8 +170,8 @@ async function runSearch(results, params, view, resolved, app, signal, fields) {
       const to = new Date(Math.floor(micros(it.endedAt || it.startedAt) / 1000) + margin).toISOString();
       return h('tr', { class: statusClass(it.finalStatus) },
         h('td', { title: utcTitle(it.startedAt) }, formatLocal(it.startedAt)),
-        h('td', { class: 'mono' }, link(hrefOf(it.callId, from, to), it.callId)),
-        h('td', null, it.fromUser), h('td', null, it.toUser),
+        h('td', { class: 'mono', title: it.callId }, link(hrefOf(it.callId, from, to), it.callId)),
+        h('td', { title: it.fromUser }, it.fromUser), h('td', { title: it.toUser }, it.toUser),
         h('td', null, h('span', { class: ['badge', statusClass(it.finalStatus)] }, it.finalStatus ?? '—')),
         h('td', { class: 'result' }, callResult(it)),
         h('td', { class: 'num' }, duration(it.pddMs)),
@@ -182,10 +182,11 @@ async function runSearch(results, params, view, resolved, app, signal, fields) {
     return h('tr', { class: statusClass(it.status) },
       h('td', { title: utcTitle(it.timestamp) }, h('button', { type: 'button', class: 'linkish', onclick: (e) => openMessage(it.id, e.currentTarget.closest('tr')), 'aria-label': `Open message of ${formatLocal(it.timestamp)}` }, formatLocal(it.timestamp)), clockNote(it.agentClockSkewMicros)),
       h('td', null, it.logLevel ? levelBadge(it.logLevel) : h('span', { class: ['badge', statusClass(it.status)] }, it.status ? String(it.status) : it.method)),
-      h('td', null, it.fromUser), h('td', null, it.toUser),
-      h('td', { class: 'mono' }, `${it.srcIp}:${it.srcPort}`), h('td', { class: 'mono' }, `${it.dstIp}:${it.dstPort}`),
-      h('td', null, it.userAgent), h('td', null, it.node),
-      h('td', { class: 'mono' }, link(hrefOf(it.callId, resolved.from, resolved.to), it.callId)));
+      h('td', { title: it.fromUser }, it.fromUser), h('td', { title: it.toUser }, it.toUser),
+      h('td', { class: 'mono', title: `${it.srcIp}:${it.srcPort}` }, `${it.srcIp}:${it.srcPort}`),
+      h('td', { class: 'mono', title: `${it.dstIp}:${it.dstPort}` }, `${it.dstIp}:${it.dstPort}`),
+      h('td', { title: it.userAgent }, it.userAgent), h('td', { title: it.node }, it.node),
+      h('td', { class: 'mono', title: it.callId }, link(hrefOf(it.callId, resolved.from, resolved.to), it.callId)));
   }));
 
   const pager = h('nav', { class: 'pager', 'aria-label': 'Pages' },

@@ -151,6 +151,11 @@ class UiBrowserIT {
         assertThat(d.findElements(By.cssSelector("#calls-table tbody td.media"))).extracting(WebElement::getText)
                 .containsExactlyInAnyOrder("3.42 · Packet loss", "");
         assertThat(d.findElement(By.cssSelector("#calls-table tbody td.media .mos")).getAttribute("class")).contains("poor");
+        // no value wrapped mid-token: one line each, a long one cut with its whole value in the title
+        WebElement callIdCell = d.findElement(By.cssSelector("#calls-table tbody td.mono"));
+        assertThat(callIdCell.getCssValue("white-space")).isEqualTo("nowrap");
+        assertThat(callIdCell.getCssValue("text-overflow")).isEqualTo("ellipsis");
+        assertThat(callIdCell.getAttribute("title")).isEqualTo(callIdCell.findElement(By.tagName("a")).getAttribute("textContent"));
 
         // Sorting is part of the URL too.
         d.findElement(By.xpath("//th/button[contains(., 'Status')]")).click();
