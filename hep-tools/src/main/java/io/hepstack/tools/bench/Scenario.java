@@ -4,10 +4,11 @@ import java.util.List;
 
 /**
  * The SIP exchanges the load generator produces, each a fixed sequence of messages between a user
- * agent A and a peer B (callee, registrar or pinged server), as a capture point between them sees it.
+ * agent A and a peer B (callee, registrar or pinged server), as a capture point between them sees it;
+ * and the RTCP reports a media relay sends on the calls.
  *
- * <p>Templates are SIP text with fixed-width slots ({@link Slot}) in braces; everything else is
- * literal. {@code {CLEN}} is replaced once, at build time, by the body's length.
+ * <p>Templates are SIP text or RTCP JSON with fixed-width slots ({@link Slot}) in braces; everything else
+ * is literal. {@code {CLEN}} is replaced once, at build time, by the SIP body's length.
  */
 public enum Scenario {
 
@@ -38,7 +39,15 @@ public enum Scenario {
     /** OPTIONS keep-alive and its 200. */
     OPTIONS("options", List.of(
             step(true, SipTemplates.OPTIONS),
-            step(false, SipTemplates.OPTIONS_OK)));
+            step(false, SipTemplates.OPTIONS_OK))),
+
+    /**
+     * One RTCP report on the run's latest call (the call scenario started last; before the first one, the
+     * first of the run): A's sender report as rtpengine sends it, JSON in HEP type 5 from A's RTCP port to
+     * B's, with the call's Call-ID as correlation id. Needs calls in the mix.
+     */
+    RTCP("rtcp", List.of(
+            step(true, RtcpTemplates.SENDER_REPORT)));
 
     private final String label;
     private final List<Step> steps;
@@ -46,6 +55,11 @@ public enum Scenario {
     Scenario(String label, List<Step> steps) {
         this.label = label;
         this.steps = steps;
+    }
+
+    /** Whether its messages are RTCP reports on a call of the run rather than SIP of their own exchange. */
+    boolean reportsOnCall() {
+        return this == RTCP;
     }
 
     /** The name used on the command line ({@code --mix call=10,...}) and in summaries. */
@@ -69,7 +83,7 @@ public enum Scenario {
                 return s;
             }
         }
-        throw new IllegalArgumentException("scenario " + label + " (expected: call, busy, register or options)");
+        throw new IllegalArgumentException("scenario " + label + " (expected: call, busy, register, options or rtcp)");
     }
 
     private static Step step(boolean fromA, String template) {

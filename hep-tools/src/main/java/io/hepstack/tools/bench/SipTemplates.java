@@ -12,7 +12,10 @@ final class SipTemplates {
     private SipTemplates() {
     }
 
-    private static final String CALL_ID = "Call-ID: bench-{RUN}-{SEQ}@{AIP}\n";
+    /** A scenario instance's Call-ID; also the correlation id of the RTCP reports on a call ({@link RtcpTemplates}). */
+    static final String CALL_ID_VALUE = "bench-{RUN}-{SEQ}@{AIP}";
+
+    private static final String CALL_ID = "Call-ID: " + CALL_ID_VALUE + "\n";
     private static final String FROM = "From: \"Bench {AUSER}\" <sip:{AUSER}@{AIP}>;tag={FTAG}\n";
     private static final String TO = "To: <sip:{BUSER}@{BIP}>\n";
     private static final String TO_TAGGED = "To: <sip:{BUSER}@{BIP}>;tag={TTAG}\n";

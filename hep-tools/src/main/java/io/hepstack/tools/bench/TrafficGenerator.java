@@ -13,14 +13,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Generates HEPv3 packets carrying SIP, scenario after scenario in the order of a {@link TrafficMix}
- * cycle. Every scenario instance gets its own Call-ID ({@code bench-<run>-<seq>@<ip>}), tags, branches,
- * CSeq, users and addresses, derived from the run id and its sequence number, so two generators with
- * the same run id produce the same messages (timestamps aside).
+ * Generates HEPv3 packets carrying SIP, and RTCP reports on the calls, scenario after scenario in the
+ * order of a {@link TrafficMix} cycle. Every scenario instance gets its own Call-ID
+ * ({@code bench-<run>-<seq>@<ip>}), tags, branches, CSeq, users and addresses, derived from the run id and
+ * its sequence number, so two generators with the same run id produce the same messages (timestamps
+ * aside). An RTCP report ({@link Scenario#RTCP}) is on the run's latest call: its correlation id is that
+ * call's Call-ID, its addresses and CNAME the call's, its ports the RTCP ports of the call's SDP; its
+ * counters (packets, loss, jitter) are its own.
  *
- * <p>Cheap by construction: each message is built once as a complete HEP packet template (envelope and
- * SIP text, fixed-width slots); producing a message copies that array and writes the slots, the
- * addresses, ports and timestamp in place. Not thread-safe.
+ * <p>Cheap by construction: each message is built once as a complete HEP packet template (envelope,
+ * SIP text or RTCP JSON and correlation id, fixed-width slots); producing a message copies that array and
+ * writes the slots, the addresses, ports and timestamp in place. Not thread-safe.
  */
 public final class TrafficGenerator {
 
@@ -37,6 +40,8 @@ public final class TrafficGenerator {
     private int step;
     private Scenario scenario;
     private final Values v = new Values();
+    /** The values of the latest call scenario: what an RTCP report is on. */
+    private final Values call = new Values();
 
     /**
      * @param runId     distinguishes runs: written in every Call-ID (as 8 hex digits)
@@ -50,9 +55,16 @@ public final class TrafficGenerator {
         for (Scenario s : Scenario.values()) {
             List<PacketTemplate> list = new ArrayList<>(s.size());
             for (Scenario.Step st : s.steps()) {
-                list.add(PacketTemplate.build(st.template().replace("{RUN}", run), st.fromA(), captureId));
+                String text = st.template().replace("{RUN}", run);
+                list.add(s.reportsOnCall()
+                        ? PacketTemplate.rtcp(text, RtcpTemplates.CORRELATION_ID.replace("{RUN}", run), st.fromA(), captureId)
+                        : PacketTemplate.sip(text, st.fromA(), captureId));
             }
             templates.put(s, list);
+        }
+        int firstCall = cycle.indexOf(Scenario.CALL);
+        if (firstCall >= 0) {
+            call.derive(this.runId, firstCall); // reports before the first call are on it
         }
     }
 
@@ -78,9 +90,12 @@ public final class TrafficGenerator {
             scenario = cycle.get((int) (seq % cycle.size()));
             step = 0;
             v.derive(runId, seq);
+            if (scenario == Scenario.CALL) {
+                call.copy(v);
+            }
         }
         PacketTemplate t = templates.get(scenario).get(step++);
-        return t.render(v, epochMicros);
+        return t.render(t.media ? call : v, v, epochMicros);
     }
 
     /** Per-instance values, all derived from (run, seq). */
@@ -99,6 +114,15 @@ public final class TrafficGenerator {
             h3 = mix(h2 + 0x2545F4914F6CDD1DL);
             address(aIp, h1);
             address(bIp, h2);
+        }
+
+        void copy(Values o) {
+            seq = o.seq;
+            h1 = o.h1;
+            h2 = o.h2;
+            h3 = o.h3;
+            System.arraycopy(o.aIp, 0, aIp, 0, 4);
+            System.arraycopy(o.bIp, 0, bIp, 0, 4);
         }
 
         /** {@code 10.1xx.1yy.1zz}: one million addresses, each 14 characters as text. */
@@ -122,73 +146,87 @@ public final class TrafficGenerator {
     static final class PacketTemplate {
         final byte[] bytes;
         final boolean fromA;
+        /** An RTCP report: the envelope's ports are the RTCP ports of the call's SDP. */
+        final boolean media;
         final int srcIpAt;
         final int dstIpAt;
+        final int srcPortAt;
+        final int dstPortAt;
         final int tsSecAt;
         final int tsUsecAt;
         final int payloadAt;
         final Slot[] slots;
         final int[] slotAt;
 
-        private PacketTemplate(byte[] bytes, boolean fromA, int[] chunkAt, int payloadAt, Slot[] slots, int[] slotAt) {
+        private PacketTemplate(byte[] bytes, boolean fromA, boolean media, int[] chunkAt, int payloadAt, Slot[] slots,
+                               int[] slotAt) {
             this.bytes = bytes;
             this.fromA = fromA;
+            this.media = media;
             this.srcIpAt = chunkAt[0];
             this.dstIpAt = chunkAt[1];
             this.tsSecAt = chunkAt[2];
             this.tsUsecAt = chunkAt[3];
+            this.srcPortAt = chunkAt[4];
+            this.dstPortAt = chunkAt[5];
             this.payloadAt = payloadAt;
             this.slots = slots;
             this.slotAt = slotAt;
         }
 
-        static PacketTemplate build(String template, boolean fromA, long captureId) {
+        /** A SIP message (HEP type 1) from its template (LF line ends, {@code {CLEN}} for the body's length). */
+        static PacketTemplate sip(String template, boolean fromA, long captureId) {
             String text = template.replace("\n", "\r\n");
             int bodyAt = text.indexOf("\r\n\r\n") + 4;
             text = text.replace("{CLEN}", Integer.toString(expandedLength(text.substring(bodyAt))));
-            List<Slot> slots = new ArrayList<>();
-            List<Integer> at = new ArrayList<>();
-            StringBuilder sip = new StringBuilder(text.length());
-            int i = 0;
-            while (i < text.length()) {
-                int open = text.indexOf('{', i);
-                if (open < 0) {
-                    sip.append(text, i, text.length());
-                    break;
-                }
-                int close = text.indexOf('}', open);
-                sip.append(text, i, open);
-                Slot s = Slot.valueOf(text.substring(open + 1, close));
-                slots.add(s);
-                at.add(sip.length());
-                sip.append("0".repeat(s.width));
-                i = close + 1;
-            }
-            byte[] payload = sip.toString().getBytes(StandardCharsets.US_ASCII);
+            return build(Slotted.of(text), null, HepPayloadType.SIP, fromA, false, captureId);
+        }
+
+        /** An RTCP report (HEP type 5) from its JSON template, with a correlation id (chunk 0x0011) template. */
+        static PacketTemplate rtcp(String template, String correlationId, boolean fromA, long captureId) {
+            return build(Slotted.of(template), Slotted.of(correlationId), HepPayloadType.RTCP, fromA, true, captureId);
+        }
+
+        private static PacketTemplate build(Slotted payload, Slotted correlation, HepPayloadType type, boolean fromA,
+                                            boolean media, long captureId) {
             InetAddress zero = address(new byte[4]);
             byte[] packet = HepEncoder.encode(HepPacket.builder().addresses(zero, 5060, zero, 5060).ipProto(17)
-                    .protoType(HepPayloadType.SIP.number()).captureId(captureId).payload(payload).build());
+                    .protoType(type.number()).captureId(captureId)
+                    .correlationId(correlation == null ? null : correlation.text())
+                    .payload(payload.text().getBytes(StandardCharsets.US_ASCII)).build());
             // HEP3 §chunks: find the bodies to patch by walking the chunk headers
-            int[] chunkAt = new int[4];
+            int[] chunkAt = new int[6];
             int payloadAt = -1;
+            int correlationAt = -1;
             for (int p = 6; p < packet.length; ) {
-                int type = u16(packet, p + 2);
+                int chunk = u16(packet, p + 2);
                 int len = u16(packet, p + 4);
-                switch (type) {
+                switch (chunk) {
                     case 0x0003 -> chunkAt[0] = p + 6;
                     case 0x0004 -> chunkAt[1] = p + 6;
                     case 0x0009 -> chunkAt[2] = p + 6;
                     case 0x000a -> chunkAt[3] = p + 6;
+                    case 0x0007 -> chunkAt[4] = p + 6;
+                    case 0x0008 -> chunkAt[5] = p + 6;
                     case 0x000f -> payloadAt = p + 6;
+                    case 0x0011 -> correlationAt = p + 6;
                     default -> { }
                 }
                 p += len;
             }
-            int[] slotAt = new int[at.size()];
-            for (int k = 0; k < slotAt.length; k++) {
-                slotAt[k] = payloadAt + at.get(k);
+            List<Slot> slots = new ArrayList<>(payload.slots());
+            List<Integer> at = new ArrayList<>();
+            for (int k : payload.at()) {
+                at.add(payloadAt + k);
             }
-            return new PacketTemplate(packet, fromA, chunkAt, payloadAt, slots.toArray(new Slot[0]), slotAt);
+            if (correlation != null) {
+                slots.addAll(correlation.slots());
+                for (int k : correlation.at()) {
+                    at.add(correlationAt + k);
+                }
+            }
+            int[] slotAt = at.stream().mapToInt(Integer::intValue).toArray();
+            return new PacketTemplate(packet, fromA, media, chunkAt, payloadAt, slots.toArray(new Slot[0]), slotAt);
         }
 
         private static int expandedLength(String body) {
@@ -202,14 +240,22 @@ public final class TrafficGenerator {
             return n;
         }
 
-        byte[] render(Values v, long epochMicros) {
+        /**
+         * The message of instance {@code own} with the identity (Call-ID, users, addresses, tags) of {@code id}:
+         * the same instance for SIP, the call it reports on for RTCP.
+         */
+        byte[] render(Values id, Values own, long epochMicros) {
             byte[] b = bytes.clone();
-            System.arraycopy(fromA ? v.aIp : v.bIp, 0, b, srcIpAt, 4);
-            System.arraycopy(fromA ? v.bIp : v.aIp, 0, b, dstIpAt, 4);
+            System.arraycopy(fromA ? id.aIp : id.bIp, 0, b, srcIpAt, 4);
+            System.arraycopy(fromA ? id.bIp : id.aIp, 0, b, dstIpAt, 4);
+            if (media) {
+                putShort(b, srcPortAt, rtpPort(fromA ? id.h1 : id.h2) + 1);
+                putShort(b, dstPortAt, rtpPort(fromA ? id.h2 : id.h1) + 1);
+            }
             putInt(b, tsSecAt, (int) (epochMicros / 1_000_000L));
             putInt(b, tsUsecAt, (int) (epochMicros % 1_000_000L));
             for (int k = 0; k < slots.length; k++) {
-                write(b, slotAt[k], slots[k], v);
+                write(b, slotAt[k], slots[k], id, own, epochMicros);
             }
             return b;
         }
@@ -218,7 +264,7 @@ public final class TrafficGenerator {
             return bytes.length - payloadAt;
         }
 
-        private static void write(byte[] b, int at, Slot s, Values v) {
+        private static void write(byte[] b, int at, Slot s, Values v, Values own, long epochMicros) {
             switch (s) {
                 case SEQ -> hex(b, at, v.seq, s.width);
                 case FTAG -> hex(b, at, v.h1, s.width);
@@ -239,10 +285,41 @@ public final class TrafficGenerator {
                 case CSEQ -> dec(b, at, cseq(v), s.width);
                 case CSEQ2 -> dec(b, at, cseq(v) + 1, s.width);
                 case SESS -> dec(b, at, 1_000_000_000L + Long.remainderUnsigned(v.h3, 9_000_000_000L), s.width);
-                case RTPA -> dec(b, at, 10_000L + 2 * Long.remainderUnsigned(v.h1 >>> 7, 25_000L), s.width);
-                case RTPB -> dec(b, at, 10_000L + 2 * Long.remainderUnsigned(v.h2 >>> 7, 25_000L), s.width);
+                case RTPA -> dec(b, at, rtpPort(v.h1), s.width);
+                case RTPB -> dec(b, at, rtpPort(v.h2), s.width);
+                case SSRCA -> dec(b, at, ssrc(v.h1), s.width);
+                case SSRCB -> dec(b, at, ssrc(v.h2), s.width);
+                // RFC 3550 §4: NTP seconds since 1900 and the fraction of a second in 1/2^32
+                case NTPSEC -> pad(b, at, epochMicros / 1_000_000L + NTP_UNIX_OFFSET, s.width);
+                case NTPFRAC -> pad(b, at, (epochMicros % 1_000_000L << 32) / 1_000_000L, s.width);
+                case RTPTS -> pad(b, at, own.h2 & 0xFFFF_FFFFL, s.width);
+                case PACKETS -> pad(b, at, packets(own), s.width);
+                case OCTETS -> pad(b, at, 160 * packets(own), s.width);
+                case HSEQ -> pad(b, at, own.h3 & 0xF_FFFFL, s.width);
+                case FLOST -> pad(b, at, Long.remainderUnsigned(own.h1 >>> 20, 26), s.width);
+                case LOST -> pad(b, at, Long.remainderUnsigned(own.h2 >>> 20, 1_000), s.width);
+                case JITTER -> pad(b, at, Long.remainderUnsigned(own.h3 >>> 20, 400), s.width);
+                case LSR -> pad(b, at, own.h1 >>> 32, s.width);
+                case DLSR -> pad(b, at, Long.remainderUnsigned(own.h2 >>> 32, 65_536), s.width);
                 default -> throw new IllegalStateException("slot " + s);
             }
+        }
+
+        /** Seconds from 1900-01-01 (NTP's era 0) to 1970-01-01. */
+        private static final long NTP_UNIX_OFFSET = 2_208_988_800L;
+
+        /** The even RTP port of a side's SDP (its RTCP port is the next one). */
+        private static int rtpPort(long h) {
+            return 10_000 + 2 * (int) Long.remainderUnsigned(h >>> 7, 25_000L);
+        }
+
+        /** A side's SSRC: ten decimal digits, within 32 bits. */
+        private static long ssrc(long h) {
+            return 1_000_000_000L + Long.remainderUnsigned(mixOf(h), 3_000_000_000L);
+        }
+
+        private static long packets(Values own) {
+            return 50 + Long.remainderUnsigned(own.h1, 90_000L);
         }
 
         private static long mixOf(long h) {
@@ -267,6 +344,18 @@ public final class TrafficGenerator {
             }
         }
 
+        /** {@code value} right-aligned in {@code width} characters, leading spaces (JSON whitespace). */
+        private static void pad(byte[] b, int at, long value, int width) {
+            int i = width - 1;
+            do {
+                b[at + i--] = (byte) ('0' + value % 10);
+                value /= 10;
+            } while (value > 0 && i >= 0);
+            while (i >= 0) {
+                b[at + i--] = ' ';
+            }
+        }
+
         private static void ip(byte[] b, int at, byte[] ip) {
             b[at] = '1';
             b[at + 1] = '0';
@@ -285,8 +374,48 @@ public final class TrafficGenerator {
             b[at + 3] = (byte) v;
         }
 
+        private static void putShort(byte[] b, int at, int v) {
+            b[at] = (byte) (v >>> 8);
+            b[at + 1] = (byte) v;
+        }
+
         private static int u16(byte[] b, int at) {
             return (b[at] & 0xFF) << 8 | (b[at + 1] & 0xFF);
+        }
+
+        /**
+         * A template's text with every slot ({@code {NAME}}, an upper-case {@link Slot} name) replaced by zeros of
+         * its width, and where each one starts; other braces (JSON's) are literal.
+         */
+        record Slotted(String text, List<Slot> slots, List<Integer> at) {
+
+            static Slotted of(String template) {
+                List<Slot> slots = new ArrayList<>();
+                List<Integer> at = new ArrayList<>();
+                StringBuilder out = new StringBuilder(template.length());
+                int i = 0;
+                while (i < template.length()) {
+                    int open = template.indexOf('{', i);
+                    int close = open < 0 ? -1 : template.indexOf('}', open);
+                    if (open < 0 || close < 0) {
+                        out.append(template, i, template.length());
+                        break;
+                    }
+                    String name = template.substring(open + 1, close);
+                    if (!name.matches("[A-Z][A-Z0-9]*")) {
+                        out.append(template, i, open + 1);
+                        i = open + 1;
+                        continue;
+                    }
+                    out.append(template, i, open);
+                    Slot s = Slot.valueOf(name);
+                    slots.add(s);
+                    at.add(out.length());
+                    out.append("0".repeat(s.width));
+                    i = close + 1;
+                }
+                return new Slotted(out.toString(), slots, at);
+            }
         }
 
         private static InetAddress address(byte[] ip) {

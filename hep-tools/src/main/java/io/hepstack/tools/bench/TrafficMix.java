@@ -8,7 +8,7 @@ import java.util.Map;
 
 /**
  * How many scenarios of each kind make one cycle of generated traffic, e.g. {@code call=10,busy=2,
- * register=5,options=3}. The cycle is interleaved (smooth weighted round robin), so any window of a
+ * register=5,options=3,rtcp=12} (about 10 % of the messages RTCP reports). The cycle is interleaved (smooth weighted round robin), so any window of a
  * cycle's length holds the configured proportions exactly.
  */
 public record TrafficMix(Map<Scenario, Integer> weights) {
@@ -25,6 +25,10 @@ public record TrafficMix(Map<Scenario, Integer> weights) {
             if (e.getValue() < 0) {
                 throw new IllegalArgumentException("weight " + e.getKey().label() + "=" + e.getValue() + " (expected: >= 0)");
             }
+        }
+        if (weights.getOrDefault(Scenario.RTCP, 0) > 0 && weights.getOrDefault(Scenario.CALL, 0) <= 0) {
+            throw new IllegalArgumentException("mix with rtcp=" + weights.get(Scenario.RTCP)
+                    + " and no call (expected: call > 0 with rtcp: a report is on a call of the run)");
         }
     }
 

@@ -2,6 +2,13 @@ package io.hepstack.tools.bench;
 
 import io.hepstack.proto.hep.HepDecoder;
 import io.hepstack.proto.hep.HepPacket;
+import io.hepstack.proto.media.RtcpReport;
+import io.hepstack.proto.model.CapturedMessage;
+import io.hepstack.proto.model.ExtractionSettings;
+import io.hepstack.proto.model.HepPayloadType;
+import io.hepstack.proto.model.MessageExtractor;
+import io.hepstack.proto.model.MessageKind;
+import io.hepstack.proto.model.QosReport;
 import io.hepstack.proto.sip.SipMessage;
 import io.hepstack.proto.sip.SipParser;
 import org.junit.jupiter.api.Test;
@@ -130,6 +137,94 @@ class TrafficGeneratorTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> TrafficMix.parse("call=0"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least one positive weight");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> TrafficMix.parse("fax=1"))
-                .hasMessageContaining("expected: call, busy, register or options");
+                .hasMessageContaining("expected: call, busy, register, options or rtcp");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TrafficMix.parse("register=1,rtcp=1"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("mix with rtcp=1 and no call (expected: call > 0 with rtcp: a report is on a call of the run)");
+    }
+
+    @Test
+    void anRtcpReportIsRtpenginesJsonInHepType5OnTheLatestCallWithItsCallIdAsCorrelationId() throws Exception {
+        TrafficGenerator gen = new TrafficGenerator(0xBEEF, 2002, TrafficMix.parse("call=1,rtcp=1"));
+        List<HepPacket> run = generate(gen, 3 * 8);
+        for (int cycle = 0; cycle < 3; cycle++) {
+            List<HepPacket> call = run.subList(cycle * 8, cycle * 8 + 7);
+            HepPacket report = run.get(cycle * 8 + 7);
+            SipMessage invite = SipParser.parse(call.get(0).payload());
+            String inviteText = new String(call.get(0).payload(), StandardCharsets.US_ASCII);
+            String okText = new String(call.get(3).payload(), StandardCharsets.US_ASCII);
+
+            assertThat(report.protoType()).isEqualTo(HepPayloadType.RTCP.number());
+            assertThat(report.captureId()).isEqualTo(2002);
+            assertThat(report.ipProto()).isEqualTo(17);
+            assertThat(report.correlationId()).isEqualTo(invite.callId()).startsWith("bench-0000beef-");
+            // from A's RTCP port to B's: the ports after those of the SDP offer and answer
+            assertThat(report.srcIp()).isEqualTo(call.get(0).srcIp());
+            assertThat(report.dstIp()).isEqualTo(call.get(0).dstIp());
+            assertThat(report.srcPort()).isEqualTo(mediaPort(inviteText) + 1);
+            assertThat(report.dstPort()).isEqualTo(mediaPort(okText) + 1);
+            assertThat(report.timestampMicros()).isEqualTo(T0 + cycle * 8 + 7);
+
+            String json = new String(report.payload(), StandardCharsets.US_ASCII);
+            assertThat(json).startsWith("{\"sender_information\":{\"ntp_timestamp_sec\":")
+                    .contains("\"type\":200,\"report_count\":1,\"report_blocks\":[{\"source_ssrc\":");
+            RtcpReport r = RtcpReport.read(report.payload());
+            assertThat(r.reports()).hasSize(1);
+            RtcpReport.SenderOrReceiver sr = r.reports().get(0);
+            assertThat(sr.packetType()).isEqualTo(200);
+            assertThat(sr.ssrc()).isBetween(1_000_000_000L, 0xFFFF_FFFFL);
+            // the NTP timestamp is the capture time, to the microsecond
+            assertThat(sr.sender().wallclockMicros()).isEqualTo(report.timestampMicros());
+            assertThat(sr.sender().octets()).isEqualTo(160 * sr.sender().packets());
+            assertThat(sr.blocks()).singleElement().satisfies(b -> {
+                assertThat(b.sourceSsrc()).isNotEqualTo(sr.ssrc()).isBetween(1_000_000_000L, 0xFFFF_FFFFL);
+                assertThat(b.fractionLost()).isBetween(0, 25);
+                assertThat(b.cumulativeLost()).isBetween(0, 999);
+                assertThat(b.jitter()).isBetween(0L, 399L);
+            });
+            assertThat(r.cname()).isEqualTo(invite.from().uri().user() + "@" + call.get(0).srcIp().getHostAddress());
+        }
+    }
+
+    @Test
+    void reportsOnTheSameCallKeepItsSsrcsAndEveryReportHasTheSameLengthAndIsStoredAsAReadQosRow() throws Exception {
+        TrafficGenerator gen = new TrafficGenerator(7, 2001, TrafficMix.parse("call=1,rtcp=3"));
+        MessageExtractor extractor = new MessageExtractor(ExtractionSettings.DEFAULT);
+        Set<String> callIds = new HashSet<>();
+        Map<String, Set<Long>> ssrcsByCall = new HashMap<>();
+        Set<Integer> lengths = new HashSet<>();
+        List<HepPacket> run = generate(gen, 40 * 10);
+        for (HepPacket p : run) {
+            if (p.protoType() == HepPayloadType.SIP.number()) {
+                callIds.add(SipParser.parse(p.payload()).callId());
+                continue;
+            }
+            lengths.add(p.payload().length);
+            RtcpReport r = RtcpReport.read(p.payload());
+            ssrcsByCall.computeIfAbsent(p.correlationId(), k -> new HashSet<>()).add(r.reports().get(0).ssrc());
+            CapturedMessage row = extractor.extract(p);
+            assertThat(row.kind()).isEqualTo(MessageKind.QOS);
+            assertThat(row.part()).isInstanceOf(QosReport.class);
+            assertThat(row.extra()).startsWith("{\"rtcp\":{\"reports\":[{\"type\":\"sr\"").doesNotContain("rtcpError");
+            assertThat(row.envelope().correlationId()).isEqualTo(p.correlationId());
+        }
+        assertThat(callIds).hasSize(40);
+        // three reports a call; those before the first call are on it
+        assertThat(ssrcsByCall.keySet()).isEqualTo(callIds);
+        assertThat(ssrcsByCall.values()).allSatisfy(ssrcs -> assertThat(ssrcs).hasSize(1));
+        assertThat(lengths).hasSize(1);
+        assertThat(gen.scenarios()).isEqualTo(160);
+    }
+
+    @Test
+    void twelveReportsInTheDefaultCycleMakeAboutATenthOfTheMessages() {
+        TrafficMix mix = TrafficMix.parse("call=10,busy=2,register=5,options=3,rtcp=12");
+        assertThat(mix.messagesPerCycle()).isEqualTo(TrafficMix.DEFAULT.messagesPerCycle() + 12);
+        assertThat(12.0 / mix.messagesPerCycle()).isBetween(0.10, 0.11);
+    }
+
+    private static int mediaPort(String sip) {
+        int m = sip.indexOf("m=audio ") + "m=audio ".length();
+        return Integer.parseInt(sip.substring(m, sip.indexOf(' ', m)));
     }
 }
