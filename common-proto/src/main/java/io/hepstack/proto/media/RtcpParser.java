@@ -176,6 +176,29 @@ public final class RtcpParser {
                 u16(b, p + 26));
     }
 
+    /**
+     * A CNAME that an SDES item holds again: bytes that are not UTF-8 are read as U+FFFD, three bytes each, so a
+     * 255-byte item may read longer than an item holds; it is cut to whole characters within 255 bytes.
+     */
+    static String fitting(String name) {
+        if (name.length() <= 85 || name.getBytes(StandardCharsets.UTF_8).length <= 255) {
+            return name;
+        }
+        StringBuilder out = new StringBuilder(255);
+        int bytes = 0;
+        for (int i = 0; i < name.length(); ) {
+            int cp = name.codePointAt(i);
+            int n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+            if (bytes + n > 255) {
+                break;
+            }
+            out.appendCodePoint(cp);
+            bytes += n;
+            i += Character.charCount(cp);
+        }
+        return out.toString();
+    }
+
     /** The CNAME of the first chunk, or {@code null}; a malformed item list just ends the search. */
     private static String cname(byte[] b, int p, int end) {
         p += 4; // the chunk's SSRC
@@ -189,7 +212,7 @@ public final class RtcpParser {
                 return null;
             }
             if (item == SDES_CNAME) {
-                return new String(b, p + 2, length, StandardCharsets.UTF_8);
+                return fitting(new String(b, p + 2, length, StandardCharsets.UTF_8));
             }
             p += 2 + length;
         }

@@ -115,6 +115,15 @@ class RtcpParserTest {
     }
 
     @Test
+    void aCnameOfBytesThatAreNotUtf8IsCutToWhatAnItemHolds() throws Exception {
+        // an SR with an SDES CNAME of 255 bytes 0xff: each reads as U+FFFD (3 bytes in UTF-8), 765 bytes written again
+        String sdes = "81ca0042 aaaa0001 01ff" + "ff".repeat(255) + "000000";
+        RtcpReport r = RtcpParser.parse(concat(hex("80c80006 aaaa0001 00000000 00000000 00000000 00000000 00000000"), hex(sdes)));
+        assertThat(r.cname()).hasSize(85).matches("\uFFFD+");
+        assertThat(RtcpParser.parse(RtcpWriter.write(r))).isEqualTo(r);
+    }
+
+    @Test
     void readsAStatisticsSummaryBlockByItsFlags() throws Exception {
         // RFC 3611 section 4.6, written by hand: L, D and J set; sequence numbers 100 to 150 (50 expected), 5 lost,
         // 1 duplicate, jitter 8/80/16/4 (min, max, mean, deviation); no TTL
