@@ -107,15 +107,9 @@ public record QosReport(RtcpReport report, long capturedMicros) implements Messa
         g.writeEndObject();
     }
 
-    private static void optional(JsonGenerator g, String field, Long v) throws IOException {
+    private static void optional(JsonGenerator g, String field, Number v) throws IOException {
         if (v != null) {
-            g.writeNumberField(field, v);
-        }
-    }
-
-    private static void optional(JsonGenerator g, String field, Integer v) throws IOException {
-        if (v != null) {
-            g.writeNumberField(field, v);
+            g.writeNumberField(field, v.longValue());
         }
     }
 

@@ -66,7 +66,7 @@ public record CallQos(String callId, CodecUsed codec, MediaThresholds thresholds
             }
             try {
                 reports.add(MediaReports.read(Times.micros(e.timestamp()), e.protoType(), e.payload(),
-                        FlowExport.endpoint(e.srcIp(), e.srcPort()), FlowExport.endpoint(e.dstIp(), e.dstPort()), e.legCallId()));
+                        CallMedia.endpoint(e.srcIp(), e.srcPort()), CallMedia.endpoint(e.dstIp(), e.dstPort()), e.legCallId()));
             } catch (RtcpDecodeException bad) {
                 unread++;
             }
@@ -78,7 +78,7 @@ public record CallQos(String callId, CodecUsed codec, MediaThresholds thresholds
             }
             try {
                 reports.add(MediaReports.read(Times.micros(item.timestamp()), HepPayloadType.SIP.number(), m.payload(),
-                        FlowExport.endpoint(item.srcIp(), item.srcPort()), FlowExport.endpoint(item.dstIp(), item.dstPort()),
+                        CallMedia.endpoint(item.srcIp(), item.srcPort()), CallMedia.endpoint(item.dstIp(), item.dstPort()),
                         m.legCallId()));
             } catch (RtcpDecodeException notReport) {
                 if (notReport.reason() == RtcpDecodeException.Reason.BAD_VQ_REPORT) {

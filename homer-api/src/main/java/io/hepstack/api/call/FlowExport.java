@@ -206,7 +206,7 @@ public final class FlowExport {
         var i = m.item();
         StringBuilder b = new StringBuilder(m.payload().length + 160);
         b.append("[").append(n).append("] ").append(at.format(i.timestamp())).append("  ")
-                .append(endpoint(i.srcIp(), i.srcPort())).append(" -> ").append(endpoint(i.dstIp(), i.dstPort()))
+                .append(CallMedia.endpoint(i.srcIp(), i.srcPort())).append(" -> ").append(CallMedia.endpoint(i.dstIp(), i.dstPort()))
                 .append("  ").append(i.transport() == null ? "?" : i.transport())
                 .append("  leg ").append(m.legCallId()).append('\n');
         String raw = "base64".equals(m.rawEncoding()) ? "(binary payload, " + m.payload().length + " bytes, base64)\n"
@@ -220,10 +220,5 @@ public final class FlowExport {
 
     private static DataBuffer chunk(CharSequence text) {
         return DefaultDataBufferFactory.sharedInstance.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** {@code ip:port}, an IPv6 address in brackets; {@code ?} without an address. */
-    static String endpoint(String ip, Integer port) {
-        return CallMedia.endpoint(ip, port);
     }
 }

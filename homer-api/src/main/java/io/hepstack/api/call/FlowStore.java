@@ -1,5 +1,6 @@
 package io.hepstack.api.call;
 
+import io.hepstack.proto.media.CallMedia;
 import io.hepstack.proto.call.MediaEndpoints;
 import io.hepstack.proto.model.HepPayloadType;
 import io.hepstack.api.ApiProperties;
@@ -243,8 +244,8 @@ public class FlowStore {
                     String[] raw = Payloads.raw(r, payload);
                     return new CallFlow.Message(item, raw[0], raw[1], null, payload);
                 }).all()
-                .filter(m -> ends.covers(FlowExport.endpoint(m.item().srcIp(), m.item().srcPort()),
-                        FlowExport.endpoint(m.item().dstIp(), m.item().dstPort())))
+                .filter(m -> ends.covers(CallMedia.endpoint(m.item().srcIp(), m.item().srcPort()),
+                        CallMedia.endpoint(m.item().dstIp(), m.item().dstPort())))
                 .collectList();
     }
 

@@ -3,6 +3,7 @@ package io.hepstack.api.export;
 import io.hepstack.api.call.CallFlow;
 import io.hepstack.api.search.MessageItem;
 import io.hepstack.api.web.ApiException;
+import io.hepstack.proto.media.CallMedia;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -372,7 +373,7 @@ public final class SippScenario {
     }
 
     private static String endpoint(String ip, Integer port) {
-        return xmlText((ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + (port == null ? 0 : port));
+        return xmlText(CallMedia.endpoint(ip, port));
     }
 
     /** Text for an XML comment: letters, digits and a few separators only. */
