@@ -74,7 +74,7 @@ class StorageConfiguration {
         // the settings every other writer (homer-api's PCAP import) stores rows with: once the schema is there
         IngestSettings settings = new IngestSettings(policy, props.extraction().settings(),
                 props.filter().discard(), props.pipeline().maxInflatedPayloadBytes(), props.privacy().censor(),
-                props.calls().enabled());
+                props.calls().enabled(), props.calls().qos().thresholds());
         Mono<Void> publish = new IngestSettingsStore(connections, Clock.systemUTC())
                 .publish(settings, System.getenv().getOrDefault("HOSTNAME", "hep-ingest"))
                 .doOnSuccess(x -> log.info("ingest settings published: {}", settings.toJson()))

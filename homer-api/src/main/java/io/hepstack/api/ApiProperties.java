@@ -2,8 +2,6 @@ package io.hepstack.api;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
-import jakarta.validation.constraints.DecimalMax;
-import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -26,7 +24,6 @@ public record ApiProperties(
         @Valid @NotNull @DefaultValue Auth auth,
         @Valid @NotNull @DefaultValue Search search,
         @Valid @NotNull @DefaultValue Flow flow,
-        @Valid @NotNull @DefaultValue Qos qos,
         @Valid @NotNull @DefaultValue Share share,
         @Valid @NotNull @DefaultValue Cors cors,
         @Valid @NotNull @DefaultValue Storage storage,
@@ -116,20 +113,6 @@ public record ApiProperties(
             @Min(1) @Max(1000) @DefaultValue("6") int maxConcurrent,
             /** Of those, at once for one account, API token or share link. */
             @Min(1) @Max(1000) @DefaultValue("2") int maxConcurrentPerUser) {
-    }
-
-    /** Where a call's media quality becomes a verdict (docs/media.md, "Verdicts"). */
-    public record Qos(
-            /** Mean loss of a stream above this (percent): high_loss. */
-            @DecimalMin("0") @DecimalMax("100") @DefaultValue("5") double lossPercent,
-            /** Highest jitter of a stream above this (ms): high_jitter. */
-            @DecimalMin("0") @DefaultValue("50") double jitterMs,
-            /** Mean round trip of a stream above this (ms): high_rtt. */
-            @DecimalMin("0") @DefaultValue("400") double rttMs) {
-
-        public io.hepstack.proto.media.MediaThresholds thresholds() {
-            return new io.hepstack.proto.media.MediaThresholds(lossPercent, jitterMs, rttMs);
-        }
     }
 
     /** Share links. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hepstack.proto.hep.HepDecoder;
+import io.hepstack.proto.media.MediaThresholds;
 import io.hepstack.proto.model.BodyCensor;
 import io.hepstack.proto.model.ExtractionSettings;
 import io.hepstack.proto.model.MessageKind;
@@ -32,9 +33,11 @@ import java.util.TreeSet;
  * @param censor     what of a SIP body is not stored ({@link BodyCensor#OFF}: everything is)
  * @param callRecords whether call records are kept: then a writer feeds the calls its batches change
  *                   to their builder ({@link MessageWriter}'s call changes)
+ * @param media      where a stream's quality becomes a verdict: the records' builder's, and so every reader's
+ *                   (homer-api rates a call's QoS view with the same thresholds its record was given)
  */
 public record IngestSettings(PartitionPolicy partitions, ExtractionSettings extraction, MethodFilter discard,
-                             int maxInflatedPayload, BodyCensor censor, boolean callRecords) {
+                             int maxInflatedPayload, BodyCensor censor, boolean callRecords, MediaThresholds media) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -43,6 +46,7 @@ public record IngestSettings(PartitionPolicy partitions, ExtractionSettings extr
         Objects.requireNonNull(extraction, "extraction");
         Objects.requireNonNull(discard, "discard");
         Objects.requireNonNull(censor, "censor");
+        Objects.requireNonNull(media, "media");
         if (maxInflatedPayload < 1) {
             throw new IllegalArgumentException("maxInflatedPayload must be positive: " + maxInflatedPayload);
         }
@@ -51,14 +55,15 @@ public record IngestSettings(PartitionPolicy partitions, ExtractionSettings extr
     /** What a collector with default configuration runs with. */
     public static IngestSettings defaults() {
         return new IngestSettings(PartitionPolicy.defaults(), ExtractionSettings.DEFAULT, MethodFilter.NONE,
-                HepDecoder.DEFAULT_MAX_INFLATED_PAYLOAD, BodyCensor.OFF, false);
+                HepDecoder.DEFAULT_MAX_INFLATED_PAYLOAD, BodyCensor.OFF, false, MediaThresholds.DEFAULTS);
     }
 
     /**
      * The settings as a JSON object: {@code {"partitionWidth": "PT24H", "partitionsAhead": 2,
      * "futureTolerance": "PT24H", "retention": {"call": "PT336H", ...}, "correlationHeaders": ["X-CID"],
      * "extraHeaders": [], "discardMethods": ["OPTIONS"], "maxInflatedPayload": 262144, "censorBodies": true,
-     * "keepContentTypes": ["application/sdp"], "callRecords": true}} (durations in ISO-8601, headers as configured:
+     * "keepContentTypes": ["application/sdp"], "callRecords": true,
+     * "mediaThresholds": {"lossPercent": 5.0, "jitterMs": 50.0, "rttMs": 400.0}}} (durations in ISO-8601, headers as configured:
      * {@code NAME} or {@code NAME:REGEX}).
      */
     public String toJson() {
@@ -81,6 +86,10 @@ public record IngestSettings(PartitionPolicy partitions, ExtractionSettings extr
         ArrayNode keep = o.putArray("keepContentTypes");
         censor.keepContentTypes().forEach(keep::add);
         o.put("callRecords", callRecords);
+        ObjectNode thresholds = o.putObject("mediaThresholds");
+        thresholds.put("lossPercent", media.lossPercent());
+        thresholds.put("jitterMs", media.jitterMs());
+        thresholds.put("rttMs", media.rttMs());
         return o.toString();
     }
 
@@ -112,10 +121,14 @@ public record IngestSettings(PartitionPolicy partitions, ExtractionSettings extr
                 censor = BodyCensor.keeping(keep);
             }
             JsonNode callRecords = o.get("callRecords"); // absent in what collectors before it published
+            JsonNode thresholds = o.get("mediaThresholds"); // absent in what collectors before it published
+            MediaThresholds media = thresholds == null ? MediaThresholds.DEFAULTS
+                    : new MediaThresholds(required(thresholds, "lossPercent").asDouble(),
+                    required(thresholds, "jitterMs").asDouble(), required(thresholds, "rttMs").asDouble());
             return new IngestSettings(policy, new ExtractionSettings(headers(required(o, "correlationHeaders")),
                     headers(required(o, "extraHeaders"))), MethodFilter.of(discardMethods),
                     inflated == null ? HepDecoder.DEFAULT_MAX_INFLATED_PAYLOAD : inflated.asInt(), censor,
-                    callRecords != null && callRecords.asBoolean());
+                    callRecords != null && callRecords.asBoolean(), media);
         } catch (JsonProcessingException | RuntimeException e) {
             throw new IllegalArgumentException("ingest settings " + json + ": " + e.getMessage(), e);
         }

@@ -1,5 +1,6 @@
 package io.hepstack.proto.store;
 
+import io.hepstack.proto.media.MediaThresholds;
 import io.hepstack.proto.model.BodyCensor;
 import io.hepstack.proto.model.ExtractionSettings;
 import io.hepstack.proto.model.MessageKind;
@@ -30,11 +31,13 @@ class IngestSettingsStoreIT {
         assertThat(none.extraction().correlationHeaders()).extracting(HeaderExtractor::spec).containsExactly("X-CID");
 
         IngestSettings first = new IngestSettings(PartitionPolicy.defaults().withRetention(MessageKind.QOS, Duration.ofDays(30)),
-                new ExtractionSettings(List.of(HeaderExtractor.parse("X-Leg")), List.of()), MethodFilter.NONE, 100_000, BodyCensor.OFF, false);
+                new ExtractionSettings(List.of(HeaderExtractor.parse("X-Leg")), List.of()), MethodFilter.NONE, 100_000, BodyCensor.OFF, false,
+                MediaThresholds.DEFAULTS);
         store.publish(first, "ingest-a").block(Duration.ofSeconds(30));
         IngestSettings second = new IngestSettings(PartitionPolicy.defaults(),
                 new ExtractionSettings(List.of(HeaderExtractor.parse("X-CID")), List.of(HeaderExtractor.parse("User-Agent"))),
-                MethodFilter.of(List.of("OPTIONS")), 200_000, BodyCensor.keeping(List.of("application/sdp")), true);
+                MethodFilter.of(List.of("OPTIONS")), 200_000, BodyCensor.keeping(List.of("application/sdp")), true,
+                new MediaThresholds(3, 40, 300));
         store.publish(second, null).block(Duration.ofSeconds(30));
 
         IngestSettings read = store.read().block(Duration.ofSeconds(30));

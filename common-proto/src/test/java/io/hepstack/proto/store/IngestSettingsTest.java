@@ -1,5 +1,6 @@
 package io.hepstack.proto.store;
 
+import io.hepstack.proto.media.MediaThresholds;
 import io.hepstack.proto.model.BodyCensor;
 import io.hepstack.proto.model.ExtractionSettings;
 import io.hepstack.proto.model.MessageKind;
@@ -21,7 +22,8 @@ class IngestSettingsTest {
         return new IngestSettings(policy, new ExtractionSettings(
                 List.of(HeaderExtractor.parse("P-Charging-Vector:icid-value=([^;\\s]+)"), HeaderExtractor.parse("X-CID")),
                 List.of(HeaderExtractor.parse("User-Agent"))), MethodFilter.of(List.of(" options", "NOTIFY ", "")), 65536,
-                BodyCensor.keeping(List.of("application/SDP", "application/isup")), true);
+                BodyCensor.keeping(List.of("application/SDP", "application/isup")), true,
+                new MediaThresholds(2.5, 30, 250));
     }
 
     @Test
@@ -50,6 +52,13 @@ class IngestSettingsTest {
         String withoutRecords = custom().toJson().replace(",\"callRecords\":true", "");
         assertThat(withoutRecords).doesNotContain("callRecords");
         assertThat(IngestSettings.fromJson(withoutRecords).callRecords()).as("published by a collector before it").isFalse();
+        assertThat(read.media()).isEqualTo(new MediaThresholds(2.5, 30, 250));
+        String withoutThresholds = custom().toJson().replaceAll(",\"mediaThresholds\":\\{[^}]*}", "");
+        assertThat(withoutThresholds).doesNotContain("mediaThresholds");
+        assertThat(IngestSettings.fromJson(withoutThresholds).media()).as("published by a collector before it")
+                .isEqualTo(MediaThresholds.DEFAULTS);
+        assertThatThrownBy(() -> IngestSettings.fromJson(custom().toJson().replace("\"jitterMs\":30.0,", "")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("field jitterMs missing");
         assertThat(IngestSettings.fromJson(IngestSettings.defaults().toJson()).partitions()).isEqualTo(PartitionPolicy.defaults());
         assertThat(custom().toJson()).contains("\"partitionWidth\":\"PT6H\"", "\"call\":\"PT2160H\"");
     }

@@ -349,7 +349,7 @@ public record IngestProperties(
             @NotNull @DefaultValue("1d") Duration lookback,
             /** The most changes (a call's Call-ID per batch that changed it) one pass takes; more wait for the next pass (a backlog). */
             @Min(1) @Max(1_000_000) @DefaultValue("20000") int maxChangesPerPass,
-            /** Where a record's media quality becomes a verdict; keep them equal to homer-api's {@code homer.api.qos.*}. */
+            /** Where a record's media quality becomes a verdict; published with the ingest settings, so homer-api rates with the same. */
             @Valid @NotNull @DefaultValue Qos qos) {
 
         /** The store's settings, with the calls' retention of the partition policy. */
@@ -358,7 +358,7 @@ public record IngestProperties(
                     policy.retentionOf(MessageKind.SIP_CALL), qos.thresholds());
         }
 
-        /** The media verdicts' thresholds (docs/media.md, "Verdicts"), as homer-api's {@code homer.api.qos.*}. */
+        /** The media verdicts' thresholds (docs/media.md, "Verdicts"): the one setting of them, for records and the API alike. */
         public record Qos(
                 /** Mean loss of a stream above this (percent): high_loss. */
                 @DecimalMin("0") @DecimalMax("100") @DefaultValue("5") double lossPercent,

@@ -1,6 +1,7 @@
 package io.hepstack.api.call;
 
 import io.hepstack.api.ApiProperties;
+import io.hepstack.api.store.CollectorSettings;
 import io.hepstack.api.auth.ApiPrincipal;
 import io.hepstack.api.search.MessageStore;
 import io.hepstack.api.search.SearchQuery;
@@ -31,12 +32,14 @@ class CallController {
     private final CallStore calls;
     private final FlowStore flows;
     private final ApiProperties props;
+    private final CollectorSettings collectors;
     private final Clock clock = Clock.systemUTC();
 
-    CallController(CallStore calls, FlowStore flows, ApiProperties props) {
+    CallController(CallStore calls, FlowStore flows, ApiProperties props, CollectorSettings collectors) {
         this.calls = calls;
         this.flows = flows;
         this.props = props;
+        this.collectors = collectors;
     }
 
     @Operation(summary = "Calls (one row per INVITE dialog) that started in the range, newest first",
@@ -64,7 +67,8 @@ class CallController {
     Mono<CallQos> qos(ServerHttpRequest request, @AuthenticationPrincipal ApiPrincipal principal, @PathVariable String callId,
                       @RequestParam(name = FlowRequest.CALL_ID_PARAMETER, required = false) String callIdInQuery,
                       @RequestParam(required = false) String from, @RequestParam(required = false) String to) {
-        return flowOf(request, callId, principal, (id, flow) -> CallQos.of(id, flow, props.qos().thresholds()));
+        return collectors.mediaThresholds()
+                .flatMap(limits -> flowOf(request, callId, principal, (id, flow) -> CallQos.of(id, flow, limits)));
     }
 
     @Operation(summary = "The SIP messages of the flow as a pcap file (Ethernet, IPv4/IPv6, UDP/TCP)")

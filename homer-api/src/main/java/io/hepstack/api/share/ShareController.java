@@ -1,6 +1,7 @@
 package io.hepstack.api.share;
 
 import io.hepstack.api.ApiProperties;
+import io.hepstack.api.store.CollectorSettings;
 import io.hepstack.api.call.CallQos;
 import io.hepstack.api.auth.ApiPrincipal;
 import io.hepstack.api.auth.Role;
@@ -51,13 +52,16 @@ class ShareController {
     private final FlowStore flows;
     private final CallRecordReader records;
     private final ApiProperties props;
+    private final CollectorSettings collectors;
     private final Clock clock = Clock.systemUTC();
 
-    ShareController(ShareStore shares, FlowStore flows, CallRecordReader records, ApiProperties props) {
+    ShareController(ShareStore shares, FlowStore flows, CallRecordReader records, ApiProperties props,
+                    CollectorSettings collectors) {
         this.shares = shares;
         this.flows = flows;
         this.records = records;
         this.props = props;
+        this.collectors = collectors;
     }
 
     /** Exactly one of {@code ttlSeconds} and {@code expiresAt} may be given; neither: the default lifetime. */
@@ -168,7 +172,7 @@ class ShareController {
     @Operation(summary = "The shared call's media quality (no login)")
     @GetMapping("/api/v1/shared/{token}/qos")
     Mono<CallQos> sharedQos(@PathVariable String token) {
-        return shared(token).map(s -> CallQos.of(s.share.callId(), s.flow, props.qos().thresholds()));
+        return collectors.mediaThresholds().flatMap(limits -> shared(token).map(s -> CallQos.of(s.share.callId(), s.flow, limits)));
     }
 
     @Operation(summary = "The shared call's record: what happened to it (no login)",

@@ -4,18 +4,22 @@ import io.hepstack.api.AdminApiIT;
 import io.hepstack.api.Fixture;
 import io.hepstack.api.web.Times;
 import io.hepstack.proto.hep.HepPacket;
+import io.hepstack.proto.media.MediaThresholds;
 import io.hepstack.proto.media.ReportBlock;
 import io.hepstack.proto.media.RtcpReport;
 import io.hepstack.proto.media.RtcpWriter;
 import io.hepstack.proto.model.CapturedMessage;
 import io.hepstack.proto.model.HepPayloadType;
 import io.hepstack.proto.model.MessageExtractor;
+import io.hepstack.proto.store.IngestSettings;
+import io.hepstack.proto.store.IngestSettingsStore;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -191,6 +195,29 @@ class CallQosIT extends AdminApiIT {
         Map<String, Object> shared = qos(anonymous, "/api/v1/shared/" + token + "/qos");
         assertThat((List<Map<String, Object>>) shared.get("verdicts")).extracting(v -> v.get("code")).containsExactly("one_way_audio");
         assertThat(shared).containsEntry("callId", CALL);
+    }
+
+    @Test
+    void theVerdictsFollowTheThresholdsTheCollectorsPublished() {
+        // the collectors' qos thresholds are the one setting: 5 ms of jitter is high against 4 ms, with or without login
+        IngestSettingsStore settings = new IngestSettingsStore(db.connectionFactory(), Clock.systemUTC());
+        IngestSettings d = IngestSettings.defaults();
+        String token = (String) admin.post().uri("/api/v1/shares").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("callId", CALL, "from", from, "to", to)).exchange().expectStatus().isCreated()
+                .expectBody(Map.class).returnResult().getResponseBody().get("token");
+        settings.publish(new IngestSettings(d.partitions(), d.extraction(), d.discard(), d.maxInflatedPayload(), d.censor(),
+                d.callRecords(), new MediaThresholds(5, 4, 400)), "ingest-test").block(Duration.ofSeconds(30));
+        try {
+            for (Map<String, Object> q : List.of(qos(admin, "/api/v1/calls/" + CALL + "/qos?from=" + from + "&to=" + to),
+                    qos(anonymous, "/api/v1/shared/" + token + "/qos"))) {
+                assertThat((List<Map<String, Object>>) q.get("verdicts")).extracting(v -> v.get("code"))
+                        .containsExactly("one_way_audio", "high_jitter");
+            }
+        } finally {
+            settings.publish(d, null).block(Duration.ofSeconds(30));
+        }
+        assertThat((List<Map<String, Object>>) qos(admin, "/api/v1/calls/" + CALL + "/qos?from=" + from + "&to=" + to)
+                .get("verdicts")).extracting(v -> v.get("code")).as("the defaults again").containsExactly("one_way_audio");
     }
 
     @Test

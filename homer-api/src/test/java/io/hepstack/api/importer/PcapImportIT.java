@@ -125,7 +125,8 @@ class PcapImportIT extends AdminApiIT {
         // a collector configured with an extra header publishes its settings; the next import uses them
         IngestSettings collectors = new IngestSettings(PartitionPolicy.defaults(), new ExtractionSettings(
                 List.of(HeaderExtractor.parse("X-CID")), List.of(HeaderExtractor.parse("CSeq"))), MethodFilter.NONE,
-                io.hepstack.proto.hep.HepDecoder.DEFAULT_MAX_INFLATED_PAYLOAD, io.hepstack.proto.model.BodyCensor.OFF, true);
+                io.hepstack.proto.hep.HepDecoder.DEFAULT_MAX_INFLATED_PAYLOAD, io.hepstack.proto.model.BodyCensor.OFF, true,
+                io.hepstack.proto.media.MediaThresholds.DEFAULTS);
         new IngestSettingsStore(db.connectionFactory(), Clock.systemUTC()).publish(collectors, "ingest-test")
                 .block(java.time.Duration.ofSeconds(30));
         Path file = dir.resolve("sip.pcap");
@@ -158,7 +159,7 @@ class PcapImportIT extends AdminApiIT {
     void skipsTheMethodsTheCollectorsDiscard(@Autowired PcapImporter importer, @TempDir Path dir) throws Exception {
         new IngestSettingsStore(db.connectionFactory(), Clock.systemUTC()).publish(new IngestSettings(PartitionPolicy.defaults(),
                 ExtractionSettings.DEFAULT, MethodFilter.of(List.of("OPTIONS")), io.hepstack.proto.hep.HepDecoder.DEFAULT_MAX_INFLATED_PAYLOAD,
-                io.hepstack.proto.model.BodyCensor.OFF, false),
+                io.hepstack.proto.model.BodyCensor.OFF, false, io.hepstack.proto.media.MediaThresholds.DEFAULTS),
                 "ingest-test").block(java.time.Duration.ofSeconds(30));
         Path file = dir.resolve("hep.pcap");
         Files.write(file, resource("hep.pcap").bytes);
@@ -178,7 +179,8 @@ class PcapImportIT extends AdminApiIT {
         // collectors configured to keep no body but text/plain: the fixture's SDP bodies are censored
         new IngestSettingsStore(db.connectionFactory(), Clock.systemUTC()).publish(new IngestSettings(PartitionPolicy.defaults(),
                 ExtractionSettings.DEFAULT, MethodFilter.NONE, io.hepstack.proto.hep.HepDecoder.DEFAULT_MAX_INFLATED_PAYLOAD,
-                io.hepstack.proto.model.BodyCensor.keeping(List.of("text/plain")), false), "ingest-test").block(java.time.Duration.ofSeconds(30));
+                io.hepstack.proto.model.BodyCensor.keeping(List.of("text/plain")), false,
+                io.hepstack.proto.media.MediaThresholds.DEFAULTS), "ingest-test").block(java.time.Duration.ofSeconds(30));
         Path file = dir.resolve("hep.pcap");
         Files.write(file, resource("hep.pcap").bytes);
         long withBody = kamailio.stream().filter(m -> new String(m.payload(), java.nio.charset.StandardCharsets.UTF_8)
