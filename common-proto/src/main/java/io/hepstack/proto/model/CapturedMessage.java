@@ -42,17 +42,18 @@ public record CapturedMessage(Envelope envelope, MessageKind kind, MessagePart p
 
     /** The SIP fields when the payload parsed as SIP, else {@code null}. */
     public SipFields sip() {
-        return part instanceof SipFields s ? s : null;
+        return part instanceof SipFields s ? s : part instanceof VqPublish v ? v.sip() : null;
     }
 
     /** Whether the payload parsed as SIP (also when damaged at its end): the {@code parsed} column. */
     public boolean parsed() {
-        return part instanceof SipFields;
+        return sip() != null;
     }
 
     /** The Call-ID of parsed SIP, else {@code null}. */
     public String callId() {
-        return part instanceof SipFields s ? s.callId() : null;
+        SipFields s = sip();
+        return s == null ? null : s.callId();
     }
 
     @Override

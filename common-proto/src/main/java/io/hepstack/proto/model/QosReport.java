@@ -2,6 +2,7 @@ package io.hepstack.proto.model;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.hepstack.proto.media.ReportBlock;
+import io.hepstack.proto.media.RtcpDecodeException;
 import io.hepstack.proto.media.RtcpReport;
 import io.hepstack.proto.media.StatisticsSummary;
 import io.hepstack.proto.media.VoipMetrics;
@@ -18,7 +19,12 @@ import java.io.IOException;
  * @param report         the report
  * @param capturedMicros when it was captured (µs since the epoch): the arrival time of its round trips
  */
-public record QosReport(RtcpReport report, long capturedMicros) implements MessagePart {
+public record QosReport(RtcpReport report, long capturedMicros) implements MediaReading {
+
+    @Override
+    public RtcpDecodeException.Reason unreadReason() {
+        return null;
+    }
 
     @Override
     public boolean hasExtra() {

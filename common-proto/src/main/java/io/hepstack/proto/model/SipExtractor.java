@@ -52,6 +52,7 @@ final class SipExtractor implements PayloadExtractor {
         }
         SipFields fields = SipFields.of(sip);
         MessageKind kind = MessageExtractor.sipKind(fields.cseqMethod());
+        MessagePart part = fields;
         if (VqReport.isVqContentType(sip.contentType())) {
             // a voice-quality report (RFC 6035) is a QoS report about the call its body names
             kind = MessageKind.QOS;
@@ -60,8 +61,10 @@ final class SipExtractor implements PayloadExtractor {
                 if (correlationId == null) {
                     correlationId = vq.callId();
                 }
+                part = new VqPublish(fields, vq.toRtcp(), null);
             } catch (RtcpDecodeException e) {
                 extra = Extras.with(extra, "rtcpError", e.summary());
+                part = new VqPublish(fields, null, e.reason());
             }
         }
         if (correlationId == null) {
@@ -83,6 +86,6 @@ final class SipExtractor implements PayloadExtractor {
         if (sdp != null) {
             extra = Extras.with(extra, "sdp", sdp);
         }
-        return Extras.row(packet, kind, correlationId, fields, extra);
+        return Extras.row(packet, kind, correlationId, part, extra);
     }
 }

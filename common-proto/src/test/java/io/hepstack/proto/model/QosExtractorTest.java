@@ -75,7 +75,8 @@ class QosExtractorTest {
         byte[] truncated = java.util.HexFormat.of().parseHex("82c90007123456789abcdef04000000a0001002000000050abcd123400018000");
         CapturedMessage m = extractor.extract(packet(truncated));
         assertThat(m.kind()).isEqualTo(MessageKind.QOS);
-        assertThat(m.part()).isEqualTo(MessagePart.OPAQUE);
+        assertThat(m.part()).as("stored as its bytes, the reason at hand").isEqualTo(new MediaReading.Unread(
+                io.hepstack.proto.media.RtcpDecodeException.Reason.BLOCKS_PAST_END));
         assertThat(m.payload()).isEqualTo(truncated);
         assertThat(m.extra()).isEqualTo("{\"rtcpError\":\"blocks_past_end: packet at 0 (RR): 2 report blocks need 56 bytes, "
                 + "the packet has 32\"}");
@@ -93,6 +94,7 @@ class QosExtractorTest {
         assertThat(m.sip().method()).isEqualTo("PUBLISH"); // still SIP: its columns are filled
         assertThat(m.callId()).isEqualTo("pub-1@10.0.0.10");
         assertThat(m.extra()).isNull();
+        assertThat(((MediaReading) m.part()).report().reports()).as("read at ingest, once").isNotEmpty();
         // the agent's own correlation id comes first
         assertThat(extractor.extract(publish(body, "agent-said")).envelope().correlationId()).isEqualTo("agent-said");
         // a body that does not read: kept as SIP with the reason, tied to nothing but its own Call-ID
@@ -100,6 +102,8 @@ class QosExtractorTest {
         assertThat(bad.kind()).isEqualTo(MessageKind.QOS);
         assertThat(bad.envelope().correlationId()).isEqualTo("pub-1@10.0.0.10");
         assertThat(bad.extra()).isEqualTo("{\"rtcpError\":\"bad_vq_report: no LocalAddr line\"}");
+        assertThat(bad.part()).isEqualTo(new VqPublish(bad.sip(), null, io.hepstack.proto.media.RtcpDecodeException.Reason.BAD_VQ_REPORT));
+        assertThat(bad.parsed()).isTrue();
     }
 
     private static HepPacket publish(String body, String correlationId) throws Exception {

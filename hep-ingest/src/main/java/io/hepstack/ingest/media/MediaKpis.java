@@ -2,16 +2,13 @@ package io.hepstack.ingest.media;
 
 import io.hepstack.ingest.config.IngestProperties;
 import io.hepstack.ingest.sip.NodeLabels;
-import io.hepstack.proto.call.MediaReports;
 import io.hepstack.proto.media.CallMedia;
 import io.hepstack.proto.media.Codec;
 import io.hepstack.proto.media.ReportBlock;
-import io.hepstack.proto.media.RtcpDecodeException;
 import io.hepstack.proto.media.RtcpReport;
 import io.hepstack.proto.model.CapturedMessage;
-import io.hepstack.proto.model.HepPayloadType;
+import io.hepstack.proto.model.MediaReading;
 import io.hepstack.proto.model.MessageKind;
-import io.hepstack.proto.model.QosReport;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -23,7 +20,7 @@ import java.util.function.Consumer;
 /**
  * The media quality of every report as it arrives, per capture node (docs/media.md, "Metrics"): histograms of
  * each report block's loss, jitter, round trip and E-model MOS, and the reports counted by whether they were
- * read ({@code read}) or why not (the reason of {@code extra.rtcpError}). A collector does not know a stream's
+ * read ({@code read}) or why not (the reason its extractor gave: {@link MediaReading}). A collector does not know a stream's
  * codec (it is in the call's SDP), so every block is rated as G.711 at 8 kHz: the same MOS as the call's view
  * for G.711 calls (most), and a jitter 6 times too high for Opus at 48 kHz. Thread-safe.
  */
@@ -53,22 +50,11 @@ public final class MediaKpis implements Consumer<CapturedMessage> {
         if (!enabled || m.kind() != MessageKind.QOS) {
             return;
         }
-        String error = rtcpError(m.extra());
-        RtcpReport report = null;
-        if (error == null) {
-            if (m.part() instanceof QosReport q) {
-                report = q.report();
-            } else if (m.envelope().protoType() == HepPayloadType.SIP.number()) {
-                try {
-                    report = MediaReports.read(m).report();
-                } catch (RtcpDecodeException e) {
-                    error = e.reason().code();
-                }
-            }
-        }
-        if (report == null && error == null) {
+        if (!(m.part() instanceof MediaReading reading)) {
             return; // a report of a format not read here (types 34, 35, 58)
         }
+        RtcpReport report = reading.report();
+        String error = reading.unreadReason() == null ? null : reading.unreadReason().code();
         String node = nodes.of(m);
         count(node, error == null ? READ : error);
         if (report == null) {
@@ -98,24 +84,5 @@ public final class MediaKpis implements Consumer<CapturedMessage> {
     private DistributionSummary summary(String name, String unit, String description, double[] buckets, String node) {
         return summaries.computeIfAbsent(name + ' ' + node, k -> DistributionSummary.builder(name).baseUnit(unit)
                 .description(description).serviceLevelObjectives(buckets).tag("node", node).register(registry));
-    }
-
-    /** The reason code of {@code extra.rtcpError} ({@code {"rtcpError":"bad_json: ..."}}), or {@code null}. */
-    static String rtcpError(String extra) {
-        if (extra == null) {
-            return null;
-        }
-        String key = "\"rtcpError\":\"";
-        int at = extra.indexOf(key);
-        if (at < 0) {
-            return null;
-        }
-        int start = at + key.length();
-        int colon = extra.indexOf(':', start);
-        if (colon < 0 || colon - start > 32) {
-            return "unread";
-        }
-        String code = extra.substring(start, colon);
-        return code.matches("[a-z_]+") ? code : "unread";
     }
 }
