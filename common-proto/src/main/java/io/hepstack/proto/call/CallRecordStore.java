@@ -188,21 +188,26 @@ public final class CallRecordStore {
                     // kept as stored, counted where it was received; not part of the summary
                 }
             }
-            return uncorrelated(c, byCall, reportsByCall, readFrom)
+            long nowMicros = MessageSelect.micros(utc(now));
+            Map<String, DialogRecorder.Reading> readings = new LinkedHashMap<>();
+            byCall.forEach((callId, rows) -> {
+                DialogRecorder.Reading reading = DialogRecorder.read(rows, nowMicros, settings.ringTimeout());
+                if (reading != null) { // rows without their INVITE (it is older than the lookback) keep the record
+                    readings.put(callId, reading);
+                }
+            });
+            return uncorrelated(c, byCall, readings, reportsByCall, readFrom)
                     .then(Mono.defer(() -> verdicts == null ? Mono.just(Map.<String, List<String>>of()) : endedVerdicts(c, ids)))
                     .flatMap(before -> {
-                long nowMicros = MessageSelect.micros(utc(now));
                 List<Object[]> upserts = new ArrayList<>();
-                byCall.forEach((callId, rows) -> {
-                    CallRecord record = DialogRecorder.record(rows, nowMicros, settings.ringTimeout());
-                    if (record != null) { // rows without their INVITE (it is older than the lookback) keep the record
-                        CallMediaSummary summary = media(record, reportsByCall.getOrDefault(callId, List.of()));
-                        if (verdicts != null && record.times().endedAt() != null) {
-                            List<String> had = before.getOrDefault(callId, List.of());
-                            summary.verdicts().stream().filter(v -> !had.contains(v)).forEach(v -> verdicts.merge(v, 1, Integer::sum));
-                        }
-                        upserts.add(values(record, summary, rows.size(), now));
+                readings.forEach((callId, reading) -> {
+                    CallRecord record = reading.record();
+                    CallMediaSummary summary = media(record, reportsByCall.getOrDefault(callId, List.of()));
+                    if (verdicts != null && record.times().endedAt() != null) {
+                        List<String> had = before.getOrDefault(callId, List.of());
+                        summary.verdicts().stream().filter(v -> !had.contains(v)).forEach(v -> verdicts.merge(v, 1, Integer::sum));
                     }
+                    upserts.add(values(record, summary, byCall.get(callId).size(), now));
                 });
                 return upsert(c, upserts);
             });
@@ -215,17 +220,17 @@ public final class CallRecordStore {
      * after its last), as a call's flow ties them. One statement for every call of the pass.
      */
     private Mono<Void> uncorrelated(Connection c, Map<String, List<CapturedMessage>> byCall,
+                                    Map<String, DialogRecorder.Reading> readings,
                                     Map<String, List<CallMedia.Report>> reportsByCall, Instant readFrom) {
         Map<String, List<String>> callsByEnd = new HashMap<>();
         Map<String, long[]> windows = new HashMap<>();
         java.util.Set<String> addresses = new java.util.LinkedHashSet<>();
         java.util.Set<Integer> ports = new java.util.LinkedHashSet<>();
-        byCall.forEach((callId, rows) -> {
-            MediaEndpoints ends = new MediaEndpoints();
+        readings.forEach((callId, reading) -> {
+            MediaEndpoints ends = reading.media();
             long first = Long.MAX_VALUE;
             long last = Long.MIN_VALUE;
-            for (CapturedMessage m : rows) {
-                ends.add(m.payload());
+            for (CapturedMessage m : byCall.get(callId)) {
                 first = Math.min(first, m.envelope().timestampMicros());
                 last = Math.max(last, m.envelope().timestampMicros());
             }

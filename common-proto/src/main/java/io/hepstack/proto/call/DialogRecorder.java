@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -60,6 +61,26 @@ public final class DialogRecorder {
      * @param ringTimeout how long a call may ring unanswered before it counts as not answered
      */
     public static CallRecord record(List<CapturedMessage> messages, long nowMicros, Duration ringTimeout) {
+        Reading reading = read(messages, nowMicros, ringTimeout);
+        return reading == null ? null : reading.record();
+    }
+
+    /**
+     * What the messages of a call say: its record, and where its media flows (every SDP offer and answer of every
+     * copy: hops that rewrite SDP, a relay, name both sides). Each payload is parsed once for both.
+     *
+     * @param record the call's record
+     * @param media  the media ends of its SDP, to tie the media reports that name no call ({@link MediaEndpoints})
+     */
+    public record Reading(CallRecord record, MediaEndpoints media) {
+    }
+
+    /**
+     * The {@link Reading} of a call's messages, or {@code null} when they hold no initial INVITE (not a call);
+     * parameters as {@link #record}.
+     */
+    public static Reading read(List<CapturedMessage> messages, long nowMicros, Duration ringTimeout) {
+        Map<CapturedMessage, SipMessage> parsed = new IdentityHashMap<>();
         List<CapturedMessage> sip = new ArrayList<>();
         for (CapturedMessage m : messages) {
             if (m.sip() != null && m.sip().callId() != null) {
@@ -179,9 +200,9 @@ public final class DialogRecorder {
             hangupBy = HangupBy.UNKNOWN;
         }
 
-        SipMessage firstInvite = parse(invite.first);
-        SipMessage endingMessage = ending == null ? null : parse(ending.first);
-        SipMessage finalMessage = finalAnswer == null ? null : parse(finalAnswer.first);
+        SipMessage firstInvite = parse(invite.first, parsed);
+        SipMessage endingMessage = ending == null ? null : parse(ending.first, parsed);
+        SipMessage finalMessage = finalAnswer == null ? null : parse(finalAnswer.first, parsed);
         CallRecord.Party caller = new CallRecord.Party(first.fromUser(),
                 firstInvite == null ? null : display(firstInvite.from()), first.userAgent());
         CallRecord.Party callee = new CallRecord.Party(first.toUser(),
@@ -194,10 +215,18 @@ public final class DialogRecorder {
         for (Copies c : byKey.values()) {
             retransmissions += c.retransmissions();
         }
-        return new CallRecord(first.callId(), caller, callee, first.ruriUser(), source, target, nodes(sip),
+        CallRecord record = new CallRecord(first.callId(), caller, callee, first.ruriUser(), source, target, nodes(sip),
                 new CallRecord.Times(startedAt, provisional == null ? null : provisional.time(),
                         ringing == null ? null : ringing.time(), answer == null ? null : answer.time(), endedAt),
-                outcome, codecs(answer), new CallRecord.Counts(byKey.size(), retransmissions, reInvites));
+                outcome, codecs(answer, parsed), new CallRecord.Counts(byKey.size(), retransmissions, reInvites));
+        MediaEndpoints media = new MediaEndpoints();
+        for (CapturedMessage m : sip) {
+            SipMessage p = m.payload().length == 0 ? null : parse(m, parsed);
+            if (p != null && p.sdp() != null) {
+                media.add(p.sdp());
+            }
+        }
+        return new Reading(record, media);
     }
 
     /** The state of a call whose last INVITE got the final error {@code status}. */
@@ -287,13 +316,13 @@ public final class DialogRecorder {
     }
 
     /** The codecs of the answer's first audio (else first) media line. */
-    private static List<String> codecs(Copies answer) {
+    private static List<String> codecs(Copies answer, Map<CapturedMessage, SipMessage> parsed) {
         if (answer == null) {
             return List.of();
         }
         for (CapturedMessage m : answer.all) {
-            SipMessage parsed = parse(m);
-            Sdp sdp = parsed == null ? null : parsed.sdp();
+            SipMessage sip = parse(m, parsed);
+            Sdp sdp = sip == null ? null : sip.sdp();
             if (sdp != null && !sdp.media().isEmpty()) {
                 SdpMedia chosen = sdp.media().get(0);
                 for (SdpMedia media : sdp.media()) {
@@ -310,6 +339,11 @@ public final class DialogRecorder {
 
     private static String display(NameAddress a) {
         return a == null ? null : a.displayName();
+    }
+
+    /** {@code m} parsed, once per reading ({@code parsed}); {@code null} when it does not parse. */
+    private static SipMessage parse(CapturedMessage m, Map<CapturedMessage, SipMessage> parsed) {
+        return parsed.computeIfAbsent(m, DialogRecorder::parse);
     }
 
     private static SipMessage parse(CapturedMessage m) {

@@ -40,9 +40,11 @@ public final class MediaEndpoints {
         } catch (SipParseException e) {
             return this;
         }
-        if (sdp == null) {
-            return this;
-        }
+        return sdp == null ? this : add(sdp);
+    }
+
+    /** Adds the ends {@code sdp} names. */
+    public MediaEndpoints add(Sdp sdp) {
         for (SdpMedia m : sdp.media()) {
             String address = m.connectionAddress() != null ? m.connectionAddress() : sdp.connectionAddress();
             if (!"audio".equals(m.type()) || address == null || m.port() <= 0 || address.equals("0.0.0.0")) {

@@ -69,6 +69,27 @@ class DialogRecorderTest {
     }
 
     @Test
+    void theReadingNamesTheMediaEndsOfEveryOfferAndAnswerOfEveryCopy() {
+        for (List<CapturedMessage> call : KAMAILIO.values()) {
+            long last = call.stream().mapToLong(m -> m.envelope().timestampMicros()).max().orElseThrow();
+            DialogRecorder.Reading reading = DialogRecorder.read(call, last + 1_000_000, RING);
+            if (reading == null) {
+                continue;
+            }
+            MediaEndpoints each = new MediaEndpoints();
+            call.forEach(m -> each.add(m.payload()));
+            assertThat(reading.media().ends()).as("the SDP of every message, parsed once with the record")
+                    .containsExactlyInAnyOrderElementsOf(each.ends());
+            assertThat(reading.record()).isEqualTo(record(call));
+        }
+        CallRecord anyBasic = record(KAMAILIO.values().iterator().next());
+        assertThat(anyBasic.codecs()).isNotEmpty();
+        List<CapturedMessage> first = KAMAILIO.get(anyBasic.callId());
+        assertThat(DialogRecorder.read(first, first.get(0).envelope().timestampMicros() + 1, RING).media().ends())
+                .as("an offer and an answer with RTP and RTCP ports").hasSizeGreaterThanOrEqualTo(4);
+    }
+
+    @Test
     void everyBusyCallOfTheCaptureWasTheCallees486() {
         List<String> busy = KAMAILIO.keySet().stream().filter(id -> id.startsWith("busy-")).toList();
         assertThat(busy).hasSize(10);
