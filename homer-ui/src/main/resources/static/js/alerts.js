@@ -1,9 +1,11 @@
 import { h, mount, spinner, answer, empty } from './dom.js';
 import { json, query } from './api.js';
 import { formatLocal, utcTitle } from './time.js';
+import { resolveRange, rangePicker } from './range.js';
 
-// Alerts: /alerts. Firing alerts first, then the last 24 h's resolved ones (GET /api/v1/alerts, homer-api's order:
-// firing first, newest first). Each alert links to the search of its window with what its labels name (node,
+// Alerts: /alerts?range=24h&severity=critical&state=firing&node=kamailio-1 (or range=custom&from&to; the state lives
+// in the URL). Firing alerts first, then the range's resolved ones (GET /api/v1/alerts, homer-api's order:
+// firing first, newest first), both narrowed by the filters. Each alert links to the search of its window with what its labels name (node,
 // status class, method, source IP, User-Agent) and to the dashboard of its node. The header's badge counts the
 // firing ones (firingCount).
 
@@ -71,22 +73,67 @@ function alertTable(app, id, caption, items) {
     h('tbody', null, items.map((a) => row(app, a))));
 }
 
+/** The filters homer-api's alert list takes besides the range, with the choices the page offers. */
+const SEVERITIES = [['', 'any'], ['critical', 'critical'], ['warning', 'warning'], ['info', 'info']];
+const STATES = [['', 'firing and resolved'], ['firing', 'firing'], ['resolved', 'resolved']];
+
+function choice(id, name, options, value) {
+  return h('select', { id, name }, options.map(([v, t]) => h('option', { value: v, selected: (value || '') === v }, t)));
+}
+
 export function alertsPage(root, app, signal) {
+  const params = new URLSearchParams(location.search);
+  if (!params.get('range') && !params.get('from')) params.set('range', '24h');
+  const resolved = resolveRange(params);
+  const picker = rangePicker(resolved);
+  const severity = choice('a-severity', 'severity', SEVERITIES, params.get('severity'));
+  const state = choice('a-state', 'state', STATES, params.get('state'));
+  const node = h('input', { id: 'a-node', name: 'node', value: params.get('node') || '', autocomplete: 'off',
+    spellcheck: 'false', placeholder: 'all nodes' });
+  const form = h('form', { class: 'search alerts-form', 'aria-label': 'Alert filters' },
+    h('div', { class: 'row' },
+      h('div', { class: 'field' }, h('label', { for: 'range' }, 'Time range'), picker.select),
+      picker.custom,
+      h('div', { class: 'field' }, h('label', { for: 'a-severity' }, 'Severity'), severity),
+      h('div', { class: 'field' }, h('label', { for: 'a-state' }, 'State'), state),
+      h('div', { class: 'field' }, h('label', { for: 'a-node' }, 'Capture node'), node),
+      h('button', { type: 'submit', class: 'primary', id: 'alerts-button' }, 'Show')),
+    h('p', { class: 'hint' }, 'Alerts active at any time in the range. Node: the exact name of a capture node.'));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const next = new URLSearchParams();
+    picker.writeTo(next);
+    if (severity.value) next.set('severity', severity.value);
+    if (state.value) next.set('state', state.value);
+    if (node.value.trim()) next.set('node', node.value.trim());
+    app.navigate('/alerts?' + next.toString());
+  });
+  const filters = { severity: params.get('severity') || '', state: params.get('state') || '', node: params.get('node') || '' };
+  const narrowed = filters.severity || filters.node;
   const results = h('div', { id: 'alerts', 'aria-live': 'polite' }, spinner('Loading alerts…'));
   mount(root, h('h1', null, 'Alerts'),
-    h('p', { class: 'hint' }, 'Delivered by Alertmanager from the suite\'s rules: firing now, then what fired in the last 24 h.'),
-    results);
+    h('p', { class: 'hint' }, 'Delivered by Alertmanager from the suite\'s rules: firing now, then what fired in the range.'),
+    form, results);
   (async () => {
-    const list = await answer(results, signal, json('/api/v1/alerts' + query({ limit: 500 }), { signal }));
+    const list = await answer(results, signal, json('/api/v1/alerts' + query({ limit: 500, from: resolved.from, to: resolved.to,
+      severity: filters.severity, state: filters.state, node: filters.node }), { signal }));
     if (!list) return;
     const firing = list.items.filter((a) => a.status === 'firing');
-    const resolved = list.items.filter((a) => a.status !== 'firing');
-    mount(results,
-      h('h2', null, `Firing (${list.firing})`),
-      firing.length ? alertTable(app, 'alerts-firing', 'Firing alerts', firing) : empty('Nothing is firing.'),
-      h('h2', null, 'Recent history'),
-      resolved.length ? alertTable(app, 'alerts-history', 'Alerts resolved in the last 24 h', resolved)
-        : empty('No alert resolved in the last 24 h.'));
+    const resolvedItems = list.items.filter((a) => a.status !== 'firing');
+    const range = `${formatLocal(resolved.from, { digits: 0 })} – ${formatLocal(resolved.to, { digits: 0 })}`;
+    const shown = [];
+    if (filters.state !== 'resolved') {
+      // the heading counts what the filters show; the header's badge, everything firing in the caller's scope
+      shown.push(h('h2', null, narrowed ? `Firing (${firing.length} of ${list.firing})` : `Firing (${list.firing})`),
+        firing.length ? alertTable(app, 'alerts-firing', 'Firing alerts', firing)
+          : empty(narrowed ? 'Nothing that matches the filters is firing.' : 'Nothing is firing.'));
+    }
+    if (filters.state !== 'firing') {
+      shown.push(h('h2', null, 'Resolved in the range'),
+        resolvedItems.length ? alertTable(app, 'alerts-history', `Alerts resolved, ${range}`, resolvedItems)
+          : empty(`No alert${narrowed ? ' that matches the filters' : ''} resolved in ${range}.`));
+    }
+    mount(results, ...shown);
     results.dataset.loads = String(Number(results.dataset.loads || 0) + 1);
   })();
   return () => {};

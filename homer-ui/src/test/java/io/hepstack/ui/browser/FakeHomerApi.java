@@ -656,10 +656,13 @@ final class FakeHomerApi implements AutoCloseable {
     static final int[] BYES = {1, 0, 1, 1, 0, 0, 1, 0, 1, 1, 0, 0};
 
     static final String ALERT_NODE = "kamailio-edge";
+    /** The URIs of the alert lists asked for, in order. */
+    final List<String> alertQueries = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /**
      * homer-api's alert list: two firing (session defects on a node, a collector down), one resolved (a scanner,
-     * two hours ago), firing first; {@code state=firing} and {@code limit} as homer-api takes them.
+     * two hours ago), firing first; {@code state}, {@code severity}, {@code node}, {@code from}, {@code to} and
+     * {@code limit} as homer-api takes them.
      */
     private Mono<Void> alerts(HttpServerRequest q, HttpServerResponse s) {
         Instant now = Instant.now();
@@ -672,8 +675,19 @@ final class FakeHomerApi implements AutoCloseable {
                 alert(3, "HepSipScanner", "warning", ALERT_NODE, now.minus(3, ChronoUnit.HOURS), now.minus(2, ChronoUnit.HOURS),
                         map("category", "security", "kind", "scanner_user_agent"), "SIP scanner seen on " + ALERT_NODE + " (40 requests)"));
         String state = query(q, "state");
+        String severity = query(q, "severity");
+        String node = query(q, "node");
+        Instant from = query(q, "from") == null ? now.minus(1, ChronoUnit.DAYS) : Instant.parse(query(q, "from"));
+        Instant to = query(q, "to") == null ? now : Instant.parse(query(q, "to"));
         int limit = query(q, "limit") == null ? 100 : Integer.parseInt(query(q, "limit"));
-        List<Map<String, Object>> shown = items.stream().filter(a -> state == null || state.equals(a.get("status"))).limit(limit).toList();
+        alertQueries.add(q.uri());
+        // active at some time in [from, to], as homer-api's AlertQuery
+        List<Map<String, Object>> shown = items.stream().filter(a -> state == null || state.equals(a.get("status")))
+                .filter(a -> severity == null || severity.equals(a.get("severity")))
+                .filter(a -> node == null || node.equals(a.get("node")))
+                .filter(a -> Instant.parse((String) a.get("startsAt")).isBefore(to)
+                        && (a.get("endsAt") == null || !Instant.parse((String) a.get("endsAt")).isBefore(from)))
+                .limit(limit).toList();
         return send(s, map("items", shown, "firing", 2));
     }
 

@@ -1029,6 +1029,48 @@ class UiBrowserIT {
         assertThat(engineer.cspViolations()).isEmpty();
     }
 
+    @Test
+    @Order(18)
+    void theAlertsPageFiltersBySeverityStateNodeAndRangeKeptInTheUrl() {
+        var d = engineer.driver;
+        d.get(base + "/alerts");
+        waiting(d).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#alerts-firing tbody tr"), 2));
+        assertThat(d.findElement(By.id("range")).getAttribute("value")).as("the last 24 h by default").isEqualTo("24h");
+        // critical only: the collector that is down, nothing resolved
+        new org.openqa.selenium.support.ui.Select(d.findElement(By.id("a-severity"))).selectByValue("critical");
+        d.findElement(By.id("alerts-button")).click();
+        waiting(d).until(ExpectedConditions.urlContains("severity=critical"));
+        List<WebElement> firing = waiting(d).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#alerts-firing tbody tr"), 1));
+        assertThat(firing.get(0).getText()).contains("HepCollectorDown");
+        assertThat(d.findElement(By.cssSelector("#alerts h2")).getText()).isEqualTo("Firing (1 of 2)");
+        assertThat(d.findElements(By.cssSelector("#alerts-history tbody tr"))).isEmpty();
+        assertThat(lastAlertList()).contains("severity=critical");
+        // the resolved alerts of one node: the scanner, two hours ago; no firing section
+        d.get(base + "/alerts?range=24h&state=resolved&node=" + FakeHomerApi.ALERT_NODE);
+        List<WebElement> history = waiting(d).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#alerts-history tbody tr"), 1));
+        assertThat(history.get(0).getText()).contains("HepSipScanner");
+        assertThat(d.findElements(By.id("alerts-firing"))).isEmpty();
+        assertThat(d.findElement(By.id("a-node")).getAttribute("value")).isEqualTo(FakeHomerApi.ALERT_NODE);
+        assertThat(d.findElement(By.id("a-state")).getAttribute("value")).isEqualTo("resolved");
+        // the last hour: the scanner ended before it
+        new org.openqa.selenium.support.ui.Select(d.findElement(By.id("range"))).selectByValue("1h");
+        d.findElement(By.id("alerts-button")).click();
+        waiting(d).until(ExpectedConditions.urlContains("range=1h"));
+        waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.id("alerts"), "No alert that matches the filters resolved"));
+        var params = new io.netty.handler.codec.http.QueryStringDecoder(lastAlertList()).parameters();
+        assertThat(Duration.between(java.time.Instant.parse(params.get("from").get(0)), java.time.Instant.parse(params.get("to").get(0))))
+                .isEqualTo(Duration.ofHours(1));
+        assertThat(params.get("node")).containsExactly(FakeHomerApi.ALERT_NODE);
+        assertAccessible(engineer, "alerts");
+        assertThat(engineer.cspViolations()).isEmpty();
+    }
+
+    /** The last alert list the page asked for (the header's badge asks with limit=1). */
+    private static String lastAlertList() {
+        List<String> lists = api.alertQueries.stream().filter(u -> u.contains("limit=500")).toList();
+        return lists.get(lists.size() - 1);
+    }
+
     /** No serious or critical violation of axe-core's rules on the page (or frame) shown. */
     static void assertAccessible(Browser b, String page) {
         assertThat(b.accessibilityViolations()).as("accessibility of the %s page", page).isEmpty();
