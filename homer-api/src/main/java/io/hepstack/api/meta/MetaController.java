@@ -2,6 +2,7 @@ package io.hepstack.api.meta;
 
 import io.hepstack.api.auth.ApiPrincipal;
 import io.hepstack.api.query.Filter;
+import io.hepstack.api.store.CollectorSettings;
 import io.hepstack.api.web.ApiException;
 import io.hepstack.api.web.Times;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -30,9 +31,11 @@ import java.util.List;
 class MetaController {
 
     private final JsonFields jsonFields;
+    private final CollectorSettings collectors;
     private final java.time.Clock clock = java.time.Clock.systemUTC();
 
-    MetaController(JsonFields jsonFields) {
+    MetaController(JsonFields jsonFields, CollectorSettings collectors) {
+        this.collectors = collectors;
         this.jsonFields = jsonFields;
     }
 
@@ -77,19 +80,22 @@ class MetaController {
                   @Schema(description = "the params of the fields it takes") List<String> fields) {
     }
 
-    record SearchMeta(List<SearchField> fields, List<Search> searches) {
+    record SearchMeta(List<SearchField> fields, List<Search> searches,
+                      @Schema(description = "the headers the collectors extract whole (homer.ingest.extraction.extra-headers): "
+                              + "header.NAME of one reads no payload, so no text range bounds it, and a whole value is indexed")
+                      List<String> extractedHeaders) {
     }
 
-    private static final SearchMeta SEARCH = new SearchMeta(
-            Arrays.stream(Filter.Field.values()).map(f -> new SearchField(f.param(), f.label(), f.syntax())).toList(),
-            Arrays.stream(SearchFamily.values()).map(s -> new Search(s.code(), s.paged(),
-                    s.fields().stream().map(Filter.Field::param).toList())).toList());
+    private static final List<SearchField> FIELDS =
+            Arrays.stream(Filter.Field.values()).map(f -> new SearchField(f.param(), f.label(), f.syntax())).toList();
+    private static final List<Search> SEARCHES = Arrays.stream(SearchFamily.values()).map(s -> new Search(s.code(), s.paged(),
+            s.fields().stream().map(Filter.Field::param).toList())).toList();
 
     @Operation(summary = "The search filters, with their labels and syntax, and which search takes which; "
             + "a client builds its search form and live filters from it")
     @GetMapping("/api/v1/meta/search")
     Mono<SearchMeta> search() {
-        return Mono.just(SEARCH);
+        return collectors.extractedHeaders().map(h -> new SearchMeta(FIELDS, SEARCHES, h.values().stream().sorted().toList()));
     }
 
     @Operation(summary = "The paths of the JSON payloads stored in a range (a sample), with the payload types that "

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -322,11 +323,18 @@ public final class Filter {
     private final List<Term> terms;
     /** What the parameter names: the header of a {@link Field#HEADER} filter, the path of a {@link Field#JSON} one, else {@code null}. */
     private final String key;
+    /** A {@link Field#HEADER} filter of a header the collectors extract: read from {@code extra.headers}, not the payload. */
+    private final boolean extracted;
 
     private Filter(Field field, List<Term> terms, String key) {
+        this(field, terms, key, false);
+    }
+
+    private Filter(Field field, List<Term> terms, String key, boolean extracted) {
         this.field = field;
         this.terms = terms;
         this.key = key;
+        this.extracted = extracted;
     }
 
     /**
@@ -336,6 +344,16 @@ public final class Filter {
      * @throws ApiException 400 when a value or the header's name does not fit
      */
     public static Filter of(String param, Field field, String raw, int maxValues, int maxLength) {
+        return of(param, field, raw, maxValues, maxLength, Map.of());
+    }
+
+    /**
+     * As {@link #of(String, Field, String, int, int)}, where a header the collectors extract whole into {@code
+     * extra.headers} ({@code homer.ingest.extraction.extra-headers}) is searched there: {@code extracted} maps each such
+     * header's name in lower case to its name as configured (the key it is stored under). Such a search reads no
+     * payload, so no text range bounds it, and a whole value is found through the {@code messages_extra_headers} index.
+     */
+    public static Filter of(String param, Field field, String raw, int maxValues, int maxLength, Map<String, String> extracted) {
         if (field == Field.JSON) {
             String path = param.startsWith(JSON_PREFIX) ? param.substring(JSON_PREFIX.length()) : "";
             if (!JSON_PATH.matcher(path).matches()) {
@@ -352,7 +370,13 @@ public final class Filter {
             throw ApiException.badRequest(Times.quote(param) + ": not a header name (expected header.NAME, NAME a token "
                     + "of at most 64 characters: header.X-Customer-Id)");
         }
-        return new Filter(field, Term.parse(param, raw, maxValues, maxLength), name);
+        String stored = extracted.get(name.toLowerCase(Locale.ROOT));
+        return new Filter(field, Term.parse(param, raw, maxValues, maxLength), stored != null ? stored : name, stored != null);
+    }
+
+    /** Whether its search reads the raw payloads, which no index serves: then it is bounded by max-text-range. */
+    public boolean readsPayloads() {
+        return field.readsPayloads() && !extracted;
     }
 
     /**
@@ -378,7 +402,8 @@ public final class Filter {
 
     /** Appends {@code AND (...)} for this filter, on the table alias {@code alias} ("" for none). */
     public void appendTo(Sql sql, String alias) {
-        boolean positive = appendTerms(sql, alias + field.column, field.twin == null ? null : alias + field.twin);
+        String column = extracted ? alias + "extra" : alias + field.column;
+        boolean positive = appendTerms(sql, column, field.twin == null ? null : alias + field.twin);
         if (positive && field.onlyKind != null) {
             sql.append(" AND ").append(alias).append("kind = '").append(field.onlyKind.code()).append("'");
         }
@@ -535,6 +560,9 @@ public final class Filter {
                 yield t.negated() ? "(" + col + " IS NULL OR " + col + " !~ " + p + ")" : col + " ~ " + p;
             }
             case HEADER -> {
+                if (extracted) {
+                    yield extractedHeader(sql, col, t);
+                }
                 String p = sql.bind(headerLine(key, t));
                 yield t.negated() ? "(" + col + " IS NULL OR " + col + " !~ " + p + ")" : col + " ~ " + p;
             }
@@ -586,6 +614,20 @@ public final class Filter {
                 yield t.negated() ? "(" + col + " IS NULL OR NOT (" + cond + "))" : cond;
             }
         };
+    }
+
+    /**
+     * The condition on {@code extra} ({@code col}) of an extracted header: a whole value by containment, which the
+     * partial GIN index {@code messages_extra_headers} serves (its predicate {@code extra ? 'headers'} repeated so the
+     * planner may use it); a wildcard, a presence or a negation on the value as text.
+     */
+    private String extractedHeader(Sql sql, String col, Term t) {
+        if (!t.negated() && !t.matchesAnything() && t.like() == null) {
+            com.fasterxml.jackson.databind.node.ObjectNode value = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
+                    .objectNode().put(key, t.literal());
+            return "(" + col + " ? 'headers' AND " + col + "->'headers' @> " + sql.bind(value.toString()) + "::jsonb)";
+        }
+        return text(sql, "(" + col + "->'headers'->>" + sql.bind(key) + ")", t);
     }
 
     private static String text(Sql sql, String col, Term t) {

@@ -1,6 +1,7 @@
 package io.hepstack.api.search;
 
 import io.hepstack.api.ApiProperties;
+import io.hepstack.api.store.CollectorSettings;
 import io.hepstack.api.query.Filter;
 import io.hepstack.api.query.SearchFamily;
 import io.swagger.v3.oas.models.Operation;
@@ -36,10 +37,12 @@ class SearchArguments implements WebFluxConfigurer {
     }
 
     private final ApiProperties props;
+    private final CollectorSettings collectors;
     private final Clock clock = Clock.systemUTC();
 
-    SearchArguments(ApiProperties props) {
+    SearchArguments(ApiProperties props, CollectorSettings collectors) {
         this.props = props;
+        this.collectors = collectors;
     }
 
     @Override
@@ -55,8 +58,11 @@ class SearchArguments implements WebFluxConfigurer {
             public Mono<Object> resolveArgument(MethodParameter parameter, BindingContext context,
                                                 ServerWebExchange exchange) {
                 SearchFamily family = parameter.getParameterAnnotation(SearchQuery.class).value();
-                return Mono.fromCallable(() -> SearchRequest.parse(exchange.getRequest().getQueryParams(),
-                        family.fields(), props.search(), clock));
+                var query = exchange.getRequest().getQueryParams();
+                boolean headers = query.keySet().stream().anyMatch(p -> p.startsWith(Filter.HEADER_PREFIX));
+                // the collectors' settings are read only for a search that names a header
+                return (headers ? collectors.extractedHeaders() : Mono.just(java.util.Map.<String, String>of()))
+                        .map(extracted -> SearchRequest.parse(query, family.fields(), props.search(), clock, extracted));
             }
         });
     }

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -36,6 +37,15 @@ public record SearchRequest(Instant from, Instant to, int limit, String cursor, 
      */
     public static SearchRequest parse(MultiValueMap<String, String> query, Set<Filter.Field> allowed,
                                       ApiProperties.Search limits, Clock clock) {
+        return parse(query, allowed, limits, clock, Map.of());
+    }
+
+    /**
+     * As {@link #parse(MultiValueMap, Set, ApiProperties.Search, Clock)}, with the headers the collectors extract
+     * ({@link Filter#of(String, Filter.Field, String, int, int, Map)}): a search of one reads no payload.
+     */
+    public static SearchRequest parse(MultiValueMap<String, String> query, Set<Filter.Field> allowed,
+                                      ApiProperties.Search limits, Clock clock, Map<String, String> extractedHeaders) {
         List<Filter> filters = new ArrayList<>();
         for (String name : query.keySet()) {
             if (COMMON.contains(name)) {
@@ -50,11 +60,11 @@ public record SearchRequest(Instant from, Instant to, int limit, String cursor, 
             }
             String raw = String.join(",", query.get(name));
             if (!raw.isEmpty()) {
-                filters.add(Filter.of(name, field, raw, limits.maxValues(), limits.maxValueLength()));
+                filters.add(Filter.of(name, field, raw, limits.maxValues(), limits.maxValueLength(), extractedHeaders));
             }
         }
         Instant[] range = range(query.getFirst("from"), query.getFirst("to"), limits.defaultRange(), limits.maxRange(), clock);
-        Filter scan = filters.stream().filter(f -> f.field().readsPayloads())
+        Filter scan = filters.stream().filter(Filter::readsPayloads)
                 .findFirst().orElse(null);
         if (scan != null && Duration.between(range[0], range[1]).compareTo(limits.maxTextRange()) > 0) {
             long minutes = limits.maxTextRange().toMinutes();

@@ -2,6 +2,7 @@ package io.hepstack.api.store;
 
 import io.hepstack.proto.media.MediaThresholds;
 import io.hepstack.proto.store.IngestSettings;
+import io.hepstack.proto.sip.HeaderExtractor;
 import io.hepstack.proto.store.IngestSettingsStore;
 import io.r2dbc.spi.ConnectionFactory;
 import org.slf4j.Logger;
@@ -11,6 +12,9 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 import java.time.Clock;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The settings the collectors published ({@link IngestSettingsStore}, docs/schema.md "Ingest settings") that
@@ -31,6 +35,23 @@ public class CollectorSettings {
                     log.warn("the collectors' published settings could not be read, using the defaults: {}", e.toString());
                     return Mono.just(IngestSettings.defaults());
                 });
+    }
+
+    /**
+     * The headers the collectors extract whole into {@code extra.headers} ({@code homer.ingest.extraction.extra-headers}
+     * without a pattern): each name in lower case to its name as configured, the key it is stored under. A header
+     * extracted through a pattern keeps a part of its value, so it is not among them.
+     */
+    public Mono<Map<String, String>> extractedHeaders() {
+        return published.map(s -> {
+            Map<String, String> names = new TreeMap<>();
+            for (HeaderExtractor h : s.extraction().extraHeaders()) {
+                if (h.pattern() == null) {
+                    names.putIfAbsent(h.header().toLowerCase(Locale.ROOT), h.header());
+                }
+            }
+            return Map.copyOf(names);
+        });
     }
 
     /** Where a stream's quality becomes a verdict, as the call records' builder rates it. */

@@ -79,7 +79,8 @@ class MetaIT extends AdminApiIT {
         Map<String, Object> body = admin.get().uri("/api/v1/meta/search").exchange().expectStatus().isOk()
                 .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_JSON)
                 .expectBody(Map.class).returnResult().getResponseBody();
-        assertThat(body).containsOnlyKeys("fields", "searches");
+        assertThat(body).containsOnlyKeys("fields", "searches", "extractedHeaders");
+        assertThat((List<Object>) body.get("extractedHeaders")).as("the collectors' defaults extract no header").isEmpty();
         List<Map<String, Object>> fields = (List<Map<String, Object>>) body.get("fields");
         assertThat(fields).extracting(f -> f.get("param"))
                 .containsExactlyElementsOf(Arrays.stream(Filter.Field.values()).map(f -> (Object) f.param()).toList());
