@@ -36,6 +36,7 @@ final class Peer extends ChildProcess {
         Peer k = start("kamailio", workDir, List.of(kamailio, "-DD", "-E", "-f", cfg.toString(),
                 "-w", workDir.toString(), "-Y", workDir.toString(), "-m", "64", "-M", "8"));
         try {
+            k.awaitLog("Listening on", Duration.ofSeconds(15));
             k.awaitLog("SO_RCVBUF is finally", Duration.ofSeconds(15));
         } catch (AssertionError | IOException | InterruptedException e) {
             k.close();
