@@ -1,10 +1,11 @@
 package io.hepstack.proto.testing;
 
 /**
- * The Kamailio configuration the peer tests run (hep-ingest's {@code KamailioSiptraceIT}, hep-tools'
+ * The Kamailio configurations the peer tests run. {@link #config} (hep-ingest's {@code KamailioSiptraceIT}, hep-tools'
  * {@code LoadBalancedStackIT}): a stateful proxy on 127.0.0.1 relaying to a SIPp UAS and mirroring every
  * message with {@code siptrace} in HEP to a collector; OPTIONS to user {@code warmup} are answered by
- * Kamailio itself, so a test can warm the trace connection up before counting.
+ * Kamailio itself, so a test can warm the trace connection up before counting. {@link #recordRoutingConfig}
+ * (hep-ingest's {@code CallScenariosIT}): a record-routing proxy between user agents that address each other.
  */
 public final class KamailioSiptrace {
 
