@@ -249,10 +249,15 @@ public final class DialogRecorder {
         return status >= 500 && status < 600 ? CallState.FAILED : CallState.REJECTED;
     }
 
-    /** What makes two captured messages the same message: requests by sender tag, responses by To tag too. */
+    /**
+     * What makes two captured messages the same message: method or status, CSeq and both tags. A proxy that ends
+     * a call itself (its INVITE timer: 408 to the caller, CANCEL and the callee's 487) acknowledges the callee's
+     * 487 with an ACK of its own while the caller acknowledges the proxy's 408: two ACKs alike but for their To
+     * tags (the callee's, the proxy's), two messages.
+     */
     private static String key(SipFields f) {
         return f.isRequest()
-                ? "Q " + f.method() + ' ' + f.cseq() + ' ' + f.fromTag() + ' ' + (f.toTag() != null)
+                ? "Q " + f.method() + ' ' + f.cseq() + ' ' + f.fromTag() + ' ' + f.toTag()
                 : "S " + f.status() + ' ' + f.cseq() + ' ' + f.cseqMethod() + ' ' + f.toTag();
     }
 

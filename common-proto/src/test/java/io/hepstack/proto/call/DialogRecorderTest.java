@@ -265,6 +265,29 @@ class DialogRecorderTest {
     }
 
     @Test
+    void aProxysRingTimeoutIsTheNetworksNoAnswerAndItsTwoAcksAreTwoMessages() {
+        // CallScenariosIT's ring-timeout call: Kamailio's INVITE timer fires while the callee rings; it answers 408
+        // to the caller and cancels the callee, whose 487 it acknowledges itself. Until this test the ACK of the 487
+        // (To tag b1) and the caller's ACK of the 408 (To tag p7) were counted as one message.
+        Call call = new Call("proxy-ring-timeout@test").invite(0)
+                .send(1, P, A, "SIP/2.0 100 Trying", "1 INVITE", "a1", null)
+                .via(20, B, A, "SIP/2.0 180 Ringing", "1 INVITE", "a1", "b1");
+        long ringing = call.t;
+        CallRecord r = call.send(1_500, P, A, "SIP/2.0 408 Request Timeout", "1 INVITE", "a1", "p7")
+                .send(1, P, B, "CANCEL sip:+4930123@example.com SIP/2.0", "1 CANCEL", "a1", null)
+                .send(1, B, P, "SIP/2.0 200 OK", "1 CANCEL", "a1", "b1")
+                .send(1, B, P, "SIP/2.0 487 Request Terminated", "1 INVITE", "a1", "b1")
+                .send(1, P, B, "ACK sip:+4930123@example.com SIP/2.0", "1 ACK", "a1", "b1")
+                .send(1, A, P, "ACK sip:+4930123@example.com SIP/2.0", "1 ACK", "a1", "p7").record();
+        assertThat(r.outcome()).isEqualTo(new CallRecord.Outcome(CallState.NO_ANSWER, 408, "Request Timeout",
+                HangupBy.NETWORK, null));
+        assertThat(r.times().endedAt()).isEqualTo(ringing + 1_500_000);
+        assertThat(r.times().ringMs()).as("from the 180 the callee sent, 1 ms before the proxy relayed it").isEqualTo(1_501);
+        // INVITE, 100, 180, 408, CANCEL, its 200, 487, the proxy's ACK, the caller's ACK
+        assertThat(r.counts()).isEqualTo(new CallRecord.Counts(9, 0, 0));
+    }
+
+    @Test
     void aChallengeAnsweredWithCredentialsIsOneCallFromItsFirstInvite() {
         Call call = new Call("auth@test").invite(0)
                 .send(1, P, A, "SIP/2.0 407 Proxy Authentication Required", "1 INVITE", "a1", "p1")
@@ -358,7 +381,7 @@ class DialogRecorderTest {
 
     private static int distinct(List<CapturedMessage> messages) {
         return (int) messages.stream().map(m -> m.sip().isRequest() ? m.sip().method() + m.sip().cseq() + m.sip().fromTag()
-                : m.sip().status() + " " + m.sip().cseq() + m.sip().cseqMethod() + m.sip().toTag()).distinct().count();
+                + " " + m.sip().toTag() : m.sip().status() + " " + m.sip().cseq() + m.sip().cseqMethod() + m.sip().toTag()).distinct().count();
     }
 
     static InetAddress ip(String literal) {

@@ -1,10 +1,11 @@
 package io.hepstack.proto.testing;
 
 /**
- * The Kamailio configuration the peer tests run (hep-ingest's {@code KamailioSiptraceIT}, hep-tools'
+ * The Kamailio configurations the peer tests run. {@link #config} (hep-ingest's {@code KamailioSiptraceIT}, hep-tools'
  * {@code LoadBalancedStackIT}): a stateful proxy on 127.0.0.1 relaying to a SIPp UAS and mirroring every
  * message with {@code siptrace} in HEP to a collector; OPTIONS to user {@code warmup} are answered by
- * Kamailio itself, so a test can warm the trace connection up before counting.
+ * Kamailio itself, so a test can warm the trace connection up before counting. {@link #recordRoutingConfig}
+ * (hep-ingest's {@code CallScenariosIT}): a record-routing proxy between user agents that address each other.
  */
 public final class KamailioSiptrace {
 
@@ -62,5 +63,66 @@ public final class KamailioSiptrace {
                     if (!t_relay()) { sl_reply_error(); }
                 }
                 """.formatted(proxyPort, uasPort, hepUri, hepVersion);
+    }
+
+    /**
+     * A record-routing stateful proxy on 127.0.0.1 for calls between user agents that address each other: an
+     * initial INVITE goes where its Request-URI says (the callee's host and port), with a {@code Record-Route} so
+     * that the dialog's requests (ACK, re-INVITEs, BYEs from either side) pass the proxy too; CANCEL and the ACK
+     * of an error answer are matched to their transaction. Every message received and sent is mirrored over HEPv3
+     * (capture id 2001) to {@code hepUri}. Kamailio's own INVITE timer ({@code fr_inv_timer}, 120 s) is cut to
+     * {@code ringTimeout} for the Request-URI user {@code ringTimeoutUser}: it then cancels the callee and answers
+     * 408 Request Timeout to the caller.
+     *
+     * @param proxyPort Kamailio's SIP port (UDP)
+     * @param hepUri    siptrace's {@code duplicate_uri}, e.g. {@code sip:127.0.0.1:9060}
+     */
+    public static String recordRoutingConfig(int proxyPort, String hepUri, String ringTimeoutUser, java.time.Duration ringTimeout) {
+        return """
+                #!KAMAILIO
+                debug=2
+                log_stderror=yes
+                children=1
+                auto_aliases=no
+                listen=udp:127.0.0.1:%1$d
+                mpath="/usr/lib/x86_64-linux-gnu/kamailio/modules/"
+                loadmodule "tm.so"
+                loadmodule "sl.so"
+                loadmodule "rr.so"
+                loadmodule "pv.so"
+                loadmodule "textops.so"
+                loadmodule "siputils.so"
+                loadmodule "siptrace.so"
+                modparam("siptrace", "duplicate_uri", "%2$s")
+                modparam("siptrace", "hep_mode_on", 1)
+                modparam("siptrace", "hep_version", 3)
+                modparam("siptrace", "hep_capture_id", 2001)
+                modparam("siptrace", "trace_to_database", 0)
+                modparam("siptrace", "trace_mode", 1)
+                modparam("siptrace", "trace_on", 1)
+                request_route {
+                    if (has_totag()) {
+                        if (loose_route()) {
+                            t_relay();
+                            exit;
+                        }
+                        if (is_method("ACK")) {
+                            if (t_check_trans()) { t_relay(); }
+                            exit;
+                        }
+                        sl_send_reply("404", "Not here");
+                        exit;
+                    }
+                    if (is_method("CANCEL")) {
+                        if (t_check_trans()) { t_relay(); }
+                        exit;
+                    }
+                    if (is_method("INVITE")) {
+                        record_route();
+                        if ($rU == "%3$s") { t_set_fr(%4$d, %4$d); }
+                    }
+                    if (!t_relay()) { sl_reply_error(); }
+                }
+                """.formatted(proxyPort, hepUri, ringTimeoutUser, ringTimeout.toMillis());
     }
 }

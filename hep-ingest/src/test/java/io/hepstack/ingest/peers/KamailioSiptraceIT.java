@@ -129,18 +129,14 @@ class KamailioSiptraceIT {
 
     /** The calls of one run; {@code null} when every expected row arrived, else what was missing. */
     private String runCalls(String tag, int hepVersion, String uriParams) throws Exception {
-        String kamailio = Peer.require("kamailio", "kamailio");
         String sipp = Peer.require("sipp", "sip-tester");
         int hepPort = uriParams.contains("tcp") ? listeners.tcpAddress().getPort() : listeners.udpAddress().getPort();
         int proxyPort = Peer.freePort();
         int uasPort = Peer.freePort();
         int uacPort = Peer.freePort();
         Path dir = Files.createDirectories(tmp.resolve(tag));
-        Path cfg = dir.resolve("kamailio.cfg");
-        Files.writeString(cfg, KamailioSiptrace.config(proxyPort, uasPort, "sip:127.0.0.1:" + hepPort + uriParams, hepVersion));
-        try (Peer k = Peer.start("kamailio", dir, List.of(kamailio, "-DD", "-E", "-f", cfg.toString(),
-                "-w", dir.toString(), "-Y", dir.toString(), "-m", "64", "-M", "8"))) {
-            awaitListening(k);
+        try (Peer k = Peer.kamailio(dir, KamailioSiptrace.config(proxyPort, uasPort, "sip:127.0.0.1:" + hepPort + uriParams,
+                hepVersion))) {
             warmUp(tag, proxyPort);
             try (Peer uas = Peer.start("sipp-uas", dir, List.of(sipp, "-sn", "uas", "-i", "127.0.0.1",
                     "-p", Integer.toString(uasPort), "-m", Integer.toString(CALLS), "-nostdin"));
@@ -205,20 +201,6 @@ class KamailioSiptraceIT {
         return out;
     }
 
-    private void awaitListening(Peer k) throws Exception {
-        long end = System.nanoTime() + 15_000_000_000L;
-        while (!k.output().contains("Listening on") || !k.output().contains("SO_RCVBUF is finally")) {
-            assertThat(k.isAlive()).as("Kamailio exited:\n" + k.output()).isTrue();
-            assertThat(System.nanoTime()).as("Kamailio not listening:\n" + k.output()).isLessThan(end);
-            Thread.sleep(100);
-        }
-        Thread.sleep(300); // children forked and reading
-    }
-
-    /**
-     * A stateful proxy relaying everything to the SIPp uas; siptrace mirrors every message it receives
-     * and sends ({@code trace_mode=1}, which needs {@code trace_on=1}: the Debian 5.6 module starts off).
-     */
     /**
      * Makes Kamailio open its connection to the collector before the counted calls. Once, over TCP,
      * the first message Kamailio mirrored on a fresh connection never reached the collector (129 of

@@ -133,27 +133,21 @@ class RtpengineQosIT {
 
     private void placeCalls() throws Exception {
         String rtpengine = Peer.require("rtpengine", "rtpengine-daemon");
-        String kamailio = Peer.require("kamailio", "kamailio");
         Path dir = Files.createDirectories(Path.of("target", "peers", "rtpengine-qos").toAbsolutePath());
         int hepPort = listeners.udpAddress().getPort();
         List<Integer> taken = new ArrayList<>();
         int ngPort = Peer.freePort(taken);
         int proxyPort = Peer.freePort(taken);
         int mediaFrom = freeRange(MEDIA_PORTS);
-        Path kamailioCfg = dir.resolve("kamailio.cfg");
-        Files.writeString(kamailioCfg, kamailioConfig(proxyPort, ngPort, hepPort));
         try (Peer relay = Peer.start("rtpengine", dir, List.of(rtpengine, "--config-file=none", "--table=-1",
                 "--foreground", "--log-stderr", "--log-level=7", "--interface=127.0.0.1",
                 "--listen-ng=127.0.0.1:" + ngPort, "--port-min=" + mediaFrom, "--port-max=" + (mediaFrom + MEDIA_PORTS - 1),
                 "--homer=127.0.0.1:" + hepPort, "--homer-protocol=udp", "--homer-id=" + RTPENGINE_CAPTURE_ID,
                 "--num-threads=2", "--delete-delay=0"))) {
             awaitOutput(relay, "Startup complete");
-            try (Peer k = Peer.start("kamailio", dir, List.of(kamailio, "-DD", "-E", "-f", kamailioCfg.toString(),
-                    "-w", dir.toString(), "-Y", dir.toString(), "-m", "64", "-M", "8"));
+            try (Peer k = Peer.kamailio(dir, kamailioConfig(proxyPort, ngPort, hepPort));
                  MediaEndpoint a1 = MediaEndpoint.open(0x1111_0001L); MediaEndpoint b1 = MediaEndpoint.open(0x2222_0001L);
                  MediaEndpoint a2 = MediaEndpoint.open(0x1111_0002L); MediaEndpoint b2 = MediaEndpoint.open(0x2222_0002L)) {
-                awaitOutput(k, "SO_RCVBUF is finally");
-                Thread.sleep(300); // Kamailio's worker forked and reading
                 twoWay = Call.place("two-way-" + run + "@hepstack.test", proxyPort, a1, b1, relay, k);
                 oneWay = Call.place("one-way-" + run + "@hepstack.test", proxyPort, a2, b2, relay, k);
                 talk();
