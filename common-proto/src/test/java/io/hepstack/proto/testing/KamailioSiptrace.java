@@ -63,4 +63,63 @@ public final class KamailioSiptrace {
                 }
                 """.formatted(proxyPort, uasPort, hepUri, hepVersion);
     }
+
+    /**
+     * A registrar on 127.0.0.1 ({@code usrloc} in memory, {@code registrar}) that asks every REGISTER for digest
+     * credentials ({@code auth}: realm the To domain, every user's password {@value #REGISTRAR_PASSWORD}) and
+     * mirrors every message it receives and sends with {@code siptrace} in HEPv3 to a collector; OPTIONS to user
+     * {@code warmup} are answered as in {@link #config}, anything else 404 (hep-ingest's {@code KamailioRegistrarIT}).
+     *
+     * @param proxyPort Kamailio's SIP port (UDP)
+     * @param hepUri    siptrace's {@code duplicate_uri}
+     */
+    public static String registrar(int proxyPort, String hepUri) {
+        return """
+                #!KAMAILIO
+                debug=2
+                log_stderror=yes
+                children=1
+                auto_aliases=no
+                listen=udp:127.0.0.1:%1$d
+                mpath="/usr/lib/x86_64-linux-gnu/kamailio/modules/"
+                loadmodule "tm.so"
+                loadmodule "sl.so"
+                loadmodule "pv.so"
+                loadmodule "textops.so"
+                loadmodule "siputils.so"
+                loadmodule "usrloc.so"
+                loadmodule "registrar.so"
+                loadmodule "auth.so"
+                loadmodule "siptrace.so"
+                modparam("usrloc", "db_mode", 0)
+                modparam("siptrace", "duplicate_uri", "%2$s")
+                modparam("siptrace", "hep_mode_on", 1)
+                modparam("siptrace", "hep_version", 3)
+                modparam("siptrace", "hep_capture_id", 2001)
+                modparam("siptrace", "trace_to_database", 0)
+                modparam("siptrace", "trace_mode", 1)
+                modparam("siptrace", "trace_on", 1)
+                request_route {
+                    if (is_method("OPTIONS") && $rU == "warmup") {
+                        sl_send_reply("200", "OK");
+                        exit;
+                    }
+                    if (is_method("REGISTER")) {
+                        if (!pv_www_authenticate("$td", "%3$s", "0")) {
+                            www_challenge("$td", "0");
+                            exit;
+                        }
+                        consume_credentials();
+                        if (!save("location")) {
+                            sl_reply_error();
+                        }
+                        exit;
+                    }
+                    sl_send_reply("404", "Not Here");
+                }
+                """.formatted(proxyPort, hepUri, REGISTRAR_PASSWORD);
+    }
+
+    /** The password of every user of {@link #registrar}. */
+    public static final String REGISTRAR_PASSWORD = "secret";
 }
