@@ -7,10 +7,12 @@ import { livePage } from './live.js';
 import { dashboardPage } from './dashboard.js';
 import { adminPage, firstAdminPage } from './admin.js';
 import { alertsPage, firingCount } from './alerts.js';
+import { registrationsPage, registrationPage } from './registrations.js';
 import { browserZone, zoneSetting, setZoneSetting, setClockUser } from './time.js';
 
 // The engineer app: /login, / (search; the whole search is in the query string), /call/{callId}?from&to (or
-// /call/-?callId=…&from&to), /live, /dashboard?range&node, /alerts, /admin/{users|tenants|aliases|tokens|shares}.
+// /call/-?callId=…&from&to), /live, /dashboard?range&node, /registrations?state&user&srcIp&node&order,
+// /registrations/{aor}, /alerts, /admin/{users|tenants|aliases|tokens|shares}.
 //
 // Page lifecycle: a page is page(root, app, signal) → dispose. Every navigation aborts the shown page's
 // AbortController, which cancels its requests (each carries the signal) and tells it to stop (after an await it
@@ -40,7 +42,8 @@ setUnauthorizedHandler(() => {
 
 function navLink(href, text) {
   const here = href === '/' ? location.pathname === '/' || location.pathname.startsWith('/call/')
-    : href.startsWith('/admin/') ? location.pathname.startsWith('/admin') : location.pathname === href;
+    : href.startsWith('/admin/') ? location.pathname.startsWith('/admin')
+      : href === '/registrations' ? location.pathname.startsWith('/registrations') : location.pathname === href;
   return h('a', { href, 'aria-current': here ? 'page' : false, onclick: (e) => { e.preventDefault(); app.navigate(href); } }, text);
 }
 
@@ -86,7 +89,7 @@ function renderHeader() {
   const badge = h('span', { class: 'badge alert-count', id: 'alert-count', hidden: true });
   const alertsLink = session.active ? navLink('/alerts', 'Alerts') : null;
   if (alertsLink) alertsLink.append(' ', badge);
-  const nav = session.active ? h('nav', { class: 'mainnav', 'aria-label': 'Main' }, navLink('/', 'Search'), navLink('/live', 'Live'), navLink('/dashboard', 'Dashboard'), alertsLink) : null;
+  const nav = session.active ? h('nav', { class: 'mainnav', 'aria-label': 'Main' }, navLink('/', 'Search'), navLink('/live', 'Live'), navLink('/dashboard', 'Dashboard'), navLink('/registrations', 'Registrations'), alertsLink) : null;
   mount(header,
     h('a', { class: 'brand', href: '/', onclick: (e) => { e.preventDefault(); app.navigate('/'); } }, 'hepstack'),
     nav,
@@ -162,6 +165,13 @@ function route() {
   const admin = /^\/admin\/([a-z]+)$/.exec(path);
   if (admin) return (root, app, signal) => adminPage(root, app, signal, admin[1]);
   if (path === '/dashboard') return dashboardPage;
+  if (path === '/registrations') return registrationsPage;
+  const registration = /^\/registrations\/([^/]+)$/.exec(path);
+  if (registration) {
+    let aor;
+    try { aor = decodeURIComponent(registration[1]); } catch { aor = registration[1]; }
+    return (root, app, signal) => registrationPage(root, app, signal, aor);
+  }
   if (path === '/alerts') return alertsPage;
   if (path === '/live') return withSearchFields(livePage);
   return withSearchFields(searchPage);
@@ -178,6 +188,10 @@ function titleOf(path) {
   } else if (path === '/login') what = 'Log in';
   else if (path === '/live') what = 'Live';
   else if (path === '/dashboard') what = 'Dashboard';
+  else if (path === '/registrations') what = 'Registrations';
+  else if (path.startsWith('/registrations/')) {
+    try { what = `Registrations of ${decodeURIComponent(path.split('/')[2])}`; } catch { what = 'Registrations'; }
+  }
   else if (path.startsWith('/admin')) what = `${ADMIN_TITLES[path.split('/')[2]] || 'Admin'} (admin)`;
   return `${what} — hepstack`;
 }

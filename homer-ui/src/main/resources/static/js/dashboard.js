@@ -111,7 +111,13 @@ export function dashboardPage(root, app, signal) {
   });
 
   const results = h('section', { class: 'results dashboard', id: 'dashboard', 'aria-live': 'polite', 'aria-label': 'Dashboard' });
-  mount(root, h('h1', { class: 'sr-only' }, 'Dashboard'), form, results);
+  // Registrations are per binding, not per time bucket: their own page, failing first (of this node when one is chosen).
+  const node1 = (params.get('node') || '').includes(',') ? '' : params.get('node') || '';
+  const registrations = '/registrations' + query({ node: node1 });
+  const registrationsLink = h('p', { class: 'dashboard-links' }, h('a', { href: registrations, id: 'dashboard-registrations',
+    onclick: (e) => { e.preventDefault(); app.navigate(registrations); } }, 'Registrations, failing first'),
+  ' — where each phone\u2019s registration stands');
+  mount(root, h('h1', { class: 'sr-only' }, 'Dashboard'), form, registrationsLink, results);
   load(results, { from: resolved.from, to: resolved.to, node: params.get('node') || '' }, nodes, signal, app);
   return () => {};
 }

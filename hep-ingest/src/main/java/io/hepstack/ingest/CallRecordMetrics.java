@@ -7,7 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 import java.util.concurrent.atomic.AtomicLong;
 
-/** What the call records' passes did: {@code hep_call_records_*} (docs/ingest.md, "Metrics"). */
+/** What the call records' passes did: {@code hep_call_records_*}, {@code hep_registration_records_written_total} (docs/ingest.md, "Metrics"). */
 final class CallRecordMetrics {
 
     private final Counter ran;
@@ -15,6 +15,7 @@ final class CallRecordMetrics {
     private final Counter failed;
     private final Counter changes;
     private final Counter written;
+    private final Counter registrations;
     private final Counter timedOut;
     private final AtomicLong backlog = new AtomicLong();
     private final java.util.Map<String, Counter> verdicts = new java.util.HashMap<>();
@@ -29,6 +30,8 @@ final class CallRecordMetrics {
                 .description("Changes taken from the feed (a Call-ID per batch that changed the call)").register(registry);
         written = Counter.builder("hep.call.records.written").description("Call records written (new or changed calls)")
                 .register(registry);
+        registrations = Counter.builder("hep.registration.records.written")
+                .description("Registration records written (every binding of the AoRs whose REGISTER rows changed)").register(registry);
         timedOut = Counter.builder("hep.call.records.timed.out")
                 .description("Ringing calls recorded as not answered when their ring timeout passed").register(registry);
         for (String v : io.hepstack.proto.media.CallMedia.VERDICTS) {
@@ -49,6 +52,7 @@ final class CallRecordMetrics {
         ran.increment();
         changes.increment(p.changes());
         written.increment(p.recorded());
+        registrations.increment(p.registrations());
         timedOut.increment(p.timedOut());
         backlog.set(p.backlog() ? 1 : 0);
         p.verdicts().forEach((v, n) -> {

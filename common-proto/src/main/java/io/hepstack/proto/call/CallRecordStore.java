@@ -6,8 +6,10 @@ import io.hepstack.proto.media.MediaThresholds;
 import io.hepstack.proto.media.RtcpDecodeException;
 import io.hepstack.proto.model.CapturedMessage;
 import io.hepstack.proto.model.HepPayloadType;
+import io.hepstack.proto.model.MessageKind;
 import io.hepstack.proto.query.MessageSelect;
 import io.hepstack.proto.query.Sql;
+import io.hepstack.proto.registration.RegistrationRecords;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.Readable;
@@ -38,6 +40,10 @@ import java.util.Map;
  * the changes it takes in that transaction, so a pass that fails, or a collector that dies mid-pass,
  * rolls back and leaves them (and the lock) for the next. Since a record depends on its rows alone, a
  * pass repeated, or run by another collector, writes the same records.
+ *
+ * <p>The same feed names the Call-IDs of changed REGISTER rows (kind {@code registration}): a pass records the
+ * bindings they register in {@code registration_records} too ({@link RegistrationRecords}), in the same transaction,
+ * and deletes the records of bindings not registered within the retention.
  */
 public final class CallRecordStore {
 
@@ -56,7 +62,7 @@ public final class CallRecordStore {
      * @param lookback    how far back a call's messages are read (older ones are not part of its record)
      * @param maxChanges  the most changes a pass takes from the feed (each names one call; a call changed
      *                    by several batches is named several times); the rest wait for the next pass
-     * @param retention   records of calls started longer ago are deleted
+     * @param retention   records of calls started longer ago are deleted, and of bindings last registered longer ago
      * @param mediaThresholds the thresholds of the media verdicts in a record ({@link CallMedia})
      */
     public record Settings(Duration ringTimeout, Duration lookback, int maxChanges, Duration retention,
@@ -78,16 +84,17 @@ public final class CallRecordStore {
      * @param changes  changes taken from the feed
      * @param calls    the calls they name
      * @param recorded records written (a call whose rows lack their INVITE, older than the lookback, has none)
+     * @param registrations registration records written (every binding of the AoRs the changed REGISTER rows name)
      * @param timedOut ringing records turned into no answer
      * @param deleted  records past retention deleted
      * @param backlog  whether the pass took as many changes as it may (more may be waiting)
      * @param verdicts media verdicts this pass gave ended calls, by code: how many ended calls have one their record
      *                 did not have before (a call ending with it, or a later report adding it)
      */
-    public record Pass(boolean ran, int changes, int calls, int recorded, long timedOut, long deleted, boolean backlog,
-                       Map<String, Integer> verdicts) {
+    public record Pass(boolean ran, int changes, int calls, int recorded, long registrations, long timedOut, long deleted,
+                       boolean backlog, Map<String, Integer> verdicts) {
 
-        static final Pass SKIPPED = new Pass(false, 0, 0, 0, 0, 0, false, Map.of());
+        static final Pass SKIPPED = new Pass(false, 0, 0, 0, 0, 0, 0, false, Map.of());
 
         public Pass {
             verdicts = Map.copyOf(verdicts);
@@ -134,27 +141,52 @@ public final class CallRecordStore {
     /** A pass that holds the lock: its steps one after the other on its connection. */
     private Mono<Pass> run(Connection c, Instant now) {
         return takeChanges(c).flatMap(taken -> {
-            List<String> calls = new ArrayList<>(new LinkedHashSet<>(taken));
-            boolean backlog = taken.size() >= settings.maxChanges();
-            long[] done = new long[3]; // recorded, timed out, deleted
+            List<String> calls = new ArrayList<>(new LinkedHashSet<>(taken.get(CALL)));
+            List<String> registrations = new ArrayList<>(new LinkedHashSet<>(taken.get(REGISTRATION)));
+            int changes = taken.get(CALL).size() + taken.get(REGISTRATION).size();
+            boolean backlog = changes >= settings.maxChanges();
+            long[] done = new long[4]; // recorded, registrations, timed out, deleted
             Map<String, Integer> verdicts = new HashMap<>();
-            return record(c, calls, now, now.minus(settings.lookback()), verdicts).doOnNext(n -> done[0] = n)
-                    .then(Mono.defer(() -> timeouts(c, now))).doOnNext(n -> done[1] = n)
-                    .then(Mono.defer(() -> prune(c, now))).doOnNext(n -> done[2] = n)
-                    .then(Mono.fromSupplier(() -> new Pass(true, taken.size(), calls.size(), (int) done[0], done[1],
-                            done[2], backlog, verdicts)));
+            Instant readFrom = now.minus(settings.lookback());
+            return record(c, calls, now, readFrom, verdicts).doOnNext(n -> done[0] = n)
+                    .then(Mono.defer(() -> RegistrationRecords.record(c, registrations, now, readFrom))).doOnNext(n -> done[1] = n)
+                    .then(Mono.defer(() -> timeouts(c, now))).doOnNext(n -> done[2] = n)
+                    .then(Mono.defer(() -> prune(c, now))).doOnNext(n -> done[3] = n)
+                    .then(Mono.fromSupplier(() -> new Pass(true, changes, calls.size(), (int) done[0], done[1], done[2],
+                            done[3], backlog, verdicts)));
+        });
+    }
+
+    /** The feed's kind of a call's change (its rows or a media report about it, V7): the kind of its rows. */
+    private static final String CALL = MessageKind.SIP_CALL.code();
+    /** The feed's kind of a change of REGISTER rows (V13). */
+    private static final String REGISTRATION = MessageKind.SIP_REGISTRATION.code();
+
+    /**
+     * Deletes the oldest changes of the feed, at most {@code maxChanges}, and returns their Call-IDs by kind (a call
+     * once per batch that changed it). Deleted in this pass's transaction: they come back if it fails.
+     */
+    private Mono<Map<String, List<String>>> takeChanges(Connection c) {
+        Sql s = new Sql();
+        s.append("DELETE FROM call_changes WHERE seq IN (SELECT seq FROM call_changes ORDER BY seq LIMIT ")
+                .append(s.bind(settings.maxChanges())).append(") RETURNING call_id, kind");
+        return rows(c, s, r -> Map.entry(r.get("kind", String.class), r.get("call_id", String.class))).map(changes -> {
+            Map<String, List<String>> byKind = Map.of(CALL, new ArrayList<>(), REGISTRATION, new ArrayList<>());
+            changes.forEach(e -> byKind.get(e.getKey()).add(e.getValue()));
+            return byKind;
         });
     }
 
     /**
-     * Deletes the oldest changes of the feed, at most {@code maxChanges}, and returns their Call-IDs (a call
-     * once per batch that changed it). Deleted in this pass's transaction: they come back if it fails.
+     * Records every binding registered in {@code [from, to)} again from its stored REGISTER rows (and those of its
+     * AoR since {@code from}), {@code maxChanges} Call-IDs at a time; returns how many records were written.
      */
-    private Mono<List<String>> takeChanges(Connection c) {
-        Sql s = new Sql();
-        s.append("DELETE FROM call_changes WHERE seq IN (SELECT seq FROM call_changes ORDER BY seq LIMIT ")
-                .append(s.bind(settings.maxChanges())).append(") RETURNING call_id");
-        return rows(c, s, r -> r.get("call_id", String.class));
+    public Mono<Long> rebuildRegistrations(Instant from, Instant to) {
+        return Mono.usingWhen(connections.create(), c -> RegistrationRecords.callIds(c, from, to)
+                        .flatMapMany(Flux::fromIterable).buffer(settings.maxChanges())
+                        .concatMap(ids -> RegistrationRecords.record(c, ids, clock.instant(), from.minus(REBUILD_MARGIN)))
+                        .reduce(0L, Long::sum),
+                Connection::close);
     }
 
     /**
@@ -388,7 +420,7 @@ public final class CallRecordStore {
     private Mono<Long> prune(Connection c, Instant now) {
         Sql s = new Sql();
         s.append("DELETE FROM call_records WHERE started_at < ").append(s.bind(utc(now.minus(settings.retention()))));
-        return execute(c, s);
+        return execute(c, s).flatMap(calls -> RegistrationRecords.prune(c, now.minus(settings.retention())).map(bindings -> calls + bindings));
     }
 
     private static Mono<Long> execute(Connection c, Sql s) {

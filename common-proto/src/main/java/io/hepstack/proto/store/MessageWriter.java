@@ -59,7 +59,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *       and fails the returned {@code Mono}: nothing of the batch is stored, or (commit sent, reply
  *       lost) all of it is, and a retry with the same id settles which.</li>
  *   <li>A writer made to feed call changes also inserts the Call-IDs of the batch's call rows into
- *       {@code call_changes} in the same transaction (and the calls its media reports name): the call records' builder sees a call change
+ *       {@code call_changes} in the same transaction (and the calls its media reports name), and those of its
+ *       REGISTER rows as kind {@code registration}: the call records' builder sees a call or a registration change
  *       exactly when its rows become visible.</li>
  * </ul>
  * Thread-safe; one instance per application.
@@ -84,8 +85,8 @@ public final class MessageWriter {
                 last_ts = GREATEST(capture_imports.last_ts, EXCLUDED.last_ts)""";
     static final String PRIOR_SQL = "SELECT rows, refused::text FROM ingest_batches WHERE batch_id = $1";
     static final String OUTCOME_SQL = "UPDATE ingest_batches SET rows = $2, refused = $3::jsonb WHERE batch_id = $1";
-    /** The change feed of the call records' builder: the batch's Call-IDs, committed with its rows. */
-    static final String CALL_CHANGES_SQL = "INSERT INTO call_changes (call_id) SELECT unnest($1::text[])";
+    /** The change feed of the call records' builder: the batch's Call-IDs with their kind, committed with its rows. */
+    static final String CALL_CHANGES_SQL = "INSERT INTO call_changes (call_id, kind) SELECT * FROM unnest($1::text[], $2::text[])";
 
     /** The savepoint around each COPY of the bisection (one at a time: released before the next). */
     private static final String SAVEPOINT = "hepstack_rows";
@@ -268,7 +269,8 @@ public final class MessageWriter {
 
     /**
      * Records the Call-IDs of the batch's call rows, and the calls its media reports name (their correlation
-     * id), in the change feed, when this writer feeds it. A row
+     * id), in the change feed, when this writer feeds it; and the Call-IDs of its REGISTER rows, kind
+     * {@code registration}. A row
      * the isolating COPY then refuses leaves its Call-ID there: the builder records that call from the rows
      * that are stored, which is what it would do anyway.
      */
@@ -277,18 +279,27 @@ public final class MessageWriter {
             return Mono.empty();
         }
         Set<String> callIds = new LinkedHashSet<>();
+        Set<String> registrations = new LinkedHashSet<>();
         for (StoredRow r : rows) {
             CapturedMessage m = r.message();
             if (m.kind() == MessageKind.SIP_CALL && m.callId() != null) {
                 callIds.add(m.callId());
             } else if (m.kind() == MessageKind.QOS && m.envelope().correlationId() != null) {
                 callIds.add(m.envelope().correlationId()); // a media report: its call's record sums it up
+            } else if (m.kind() == MessageKind.SIP_REGISTRATION && m.callId() != null) {
+                registrations.add(m.callId());
             }
         }
-        if (callIds.isEmpty()) {
+        if (callIds.isEmpty() && registrations.isEmpty()) {
             return Mono.empty();
         }
-        return Flux.from(c.createStatement(CALL_CHANGES_SQL).bind(0, callIds.toArray(String[]::new)).execute())
+        List<String> ids = new ArrayList<>(callIds);
+        ids.addAll(registrations);
+        List<String> kinds = new ArrayList<>(ids.size());
+        callIds.forEach(id -> kinds.add(MessageKind.SIP_CALL.code()));
+        registrations.forEach(id -> kinds.add(MessageKind.SIP_REGISTRATION.code()));
+        return Flux.from(c.createStatement(CALL_CHANGES_SQL).bind(0, ids.toArray(String[]::new))
+                        .bind(1, kinds.toArray(String[]::new)).execute())
                 .concatMap(Result::getRowsUpdated)
                 .then();
     }

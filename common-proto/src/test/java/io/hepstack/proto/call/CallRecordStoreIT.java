@@ -79,7 +79,8 @@ class CallRecordStoreIT {
         CallRecordStore.Pass pass = store().pass().block(Duration.ofSeconds(60));
         assertThat(pass.ran()).isTrue();
         assertThat(pass.calls()).isEqualTo(40); // 30 basic calls, 10 busy: registrations and OPTIONS are not calls
-        assertThat(pass.changes()).isEqualTo(40); // one batch: each call named once
+        assertThat(pass.changes()).isEqualTo(60); // one batch: each call named once, and the 20 registrations
+        assertThat(pass.registrations()).isEqualTo(20); // user1 to user20, one binding each (RegistrationRecordStoreIT)
         assertThat(pass.recorded()).isEqualTo(40);
         assertThat(states()).containsEntry("completed caller 200", 30L).containsEntry("busy callee 486", 10L).hasSize(2);
 

@@ -230,7 +230,7 @@ class MessageWriterIT {
             }
             batch.add(b.build());
         }
-        batch.add(invite(99, NOW).kind(MessageKind.SIP_REGISTRATION).callId("reg@feed").build()); // not a call
+        batch.add(invite(99, NOW).kind(MessageKind.SIP_REGISTRATION).callId("reg@feed").build()); // a registration's change
         MessageWriter feeding = new MessageWriter(db.connectionFactory(), policy, clock, true);
         UUID id = UUID.randomUUID();
         assertThat(feeding.write(id, batch).block().stored()).isEqualTo(20); // 19 calls rows and the registration
@@ -238,8 +238,10 @@ class MessageWriterIT {
         writer().write(List.of(invite(100, NOW).callId("unfed@feed").build())).block(); // a writer without records
         try (Connection c = db.openJdbc()) {
             // once: the first COPY, refused, rolled back with its feed; the isolating one fed again; the retry did not
-            assertThat(count(c, "SELECT count(*) FROM call_changes")).isEqualTo(5);
-            assertThat(count(c, "SELECT count(DISTINCT call_id) FROM call_changes WHERE call_id LIKE 'call-%@feed'")).isEqualTo(5);
+            assertThat(count(c, "SELECT count(*) FROM call_changes")).isEqualTo(6);
+            assertThat(count(c, "SELECT count(DISTINCT call_id) FROM call_changes WHERE call_id LIKE 'call-%@feed' AND kind = 'call'"))
+                    .isEqualTo(5);
+            assertThat(count(c, "SELECT count(*) FROM call_changes WHERE call_id = 'reg@feed' AND kind = 'registration'")).isEqualTo(1);
         }
     }
 

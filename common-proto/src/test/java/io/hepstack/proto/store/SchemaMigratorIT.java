@@ -26,7 +26,7 @@ class SchemaMigratorIT {
      * V7 the call records' change feed, V8 tag and Via branch indexes, V9 imported captures' holds, V10 the call
      * list's index of records, V11 the JSON field reader of the search.
      */
-    private static final int MIGRATIONS = 13;
+    private static final int MIGRATIONS = 14;
 
     @Test
     void replicasMigratingAtOnceApplyTheSchemaExactlyOnce() throws Exception {

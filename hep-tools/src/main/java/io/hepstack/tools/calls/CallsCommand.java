@@ -21,7 +21,8 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code hep-tools calls rebuild --from T --to T}: records again every call that started in the range from
- * its stored messages (docs/architecture.md, "Call records"): after the record rules changed in an
+ * its stored messages (docs/architecture.md, "Call records"), and every binding registered in the range from its
+ * REGISTER transactions ("Registration records"): after the record rules changed in an
  * upgrade, or for messages stored before records existed. The database is the services' own
  * ({@code SPRING_R2DBC_URL}, {@code SPRING_R2DBC_USERNAME}, {@code SPRING_R2DBC_PASSWORD}, or the options).
  * Safe beside running collectors: a record depends only on its call's rows.
@@ -31,7 +32,8 @@ import java.util.concurrent.Callable;
 public final class CallsCommand {
 
     @Command(name = "rebuild", mixinStandardHelpOptions = true,
-            description = "Record again every call that started in [--from, --to) from its stored messages.")
+            description = "Record again every call that started in [--from, --to) from its stored messages, and every "
+                    + "binding registered in it from its REGISTER transactions.")
     static final class Rebuild implements Callable<Integer> {
 
         @Spec
@@ -96,6 +98,8 @@ public final class CallsCommand {
             out.printf(Locale.ROOT, "rebuilt %d call records of calls started from %s to %s in %.2f s; this process's CPU: "
                     + "%.2f s%s%n", n, start, end, wall / 1e9, cpu / 1e9,
                     n == null || n == 0 ? "" : String.format(Locale.ROOT, ", %.1f µs per record", cpu / 1e3 / n));
+            Long bindings = store.rebuildRegistrations(start, end).block();
+            out.printf(Locale.ROOT, "rebuilt %d registration records of bindings registered from %s to %s%n", bindings, start, end);
             return 0;
         }
 

@@ -53,7 +53,8 @@ class CallsRebuildIT {
         int exit = new CommandLine(new CallsCommand.Rebuild(new PrintStream(out, true, StandardCharsets.UTF_8)))
                 .execute(args.toArray(String[]::new));
         assertThat(exit).as(out.toString(StandardCharsets.UTF_8)).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("rebuilt 40 call records of calls started from ");
+        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("rebuilt 40 call records of calls started from ")
+                .contains("\nrebuilt 20 registration records of bindings registered from "); // user1 to user20
         try (Connection c = db.openJdbc(); Statement s = c.createStatement();
              ResultSet r = s.executeQuery("SELECT state, hangup_by, count(*) FROM call_records GROUP BY 1, 2 ORDER BY 1")) {
             List<String> groups = new ArrayList<>();
@@ -61,6 +62,12 @@ class CallsRebuildIT {
                 groups.add(r.getString(1) + " " + r.getString(2) + " " + r.getLong(3));
             }
             assertThat(groups).containsExactly("busy callee 10", "completed caller 30");
+        }
+        try (Connection c = db.openJdbc(); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("SELECT state, count(*) FROM registration_records GROUP BY 1")) {
+            assertThat(r.next()).isTrue();
+            assertThat(r.getString(1) + " " + r.getLong(2)).isEqualTo("registered 20");
+            assertThat(r.next()).isFalse();
         }
     }
 

@@ -43,6 +43,22 @@ public record Scope(String tenant, List<String> nodes, List<String> networks) {
                 + alias + "dst_ip <<= ANY(" + w + "::inet[]))";
     }
 
+    /**
+     * {@code " AND (nodes && ..  OR src_ip <<= ANY(..) OR dst_ip <<= ANY(..))"} for a record kept from messages (a
+     * registration record: its {@code nodes text[]}, its client's {@code src_ip} and its registrar's {@code dst_ip}) on
+     * table alias {@code alias}: the tenant's nodes captured it or one of its ends lies in the tenant's networks;
+     * {@code ""} for {@link #ALL}.
+     */
+    public String recordCondition(Sql sql, String alias) {
+        if (all()) {
+            return "";
+        }
+        String n = sql.bind(nodes.toArray(String[]::new));
+        String w = sql.bind(networks.toArray(String[]::new));
+        return " AND (" + alias + "nodes && " + n + "::text[] OR " + alias + "src_ip <<= ANY(" + w + "::inet[]) OR "
+                + alias + "dst_ip <<= ANY(" + w + "::inet[]))";
+    }
+
     /** Appends {@link #condition} to {@code sql}. */
     public void appendTo(Sql sql, String alias) {
         sql.append(condition(sql, alias));

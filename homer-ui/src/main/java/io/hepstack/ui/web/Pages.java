@@ -17,7 +17,8 @@ import static org.springframework.web.reactive.function.server.RouterFunctions.r
 
 /**
  * The single-page app's entry documents. The engineer app answers its client-side routes
- * ({@code /}, {@code /login}, {@code /live}, {@code /dashboard}, {@code /alerts}, {@code /call/{callId}},
+ * ({@code /}, {@code /login}, {@code /live}, {@code /dashboard}, {@code /alerts}, {@code /registrations},
+ * {@code /registrations/{aor}}, {@code /call/{callId}},
  * {@code /admin}, {@code /admin/{section}}); {@code /embed/{token}} is the shared call view. {@code /ui/embed}
  * tells the share dialog which origins may frame it: {@code {"allowedOrigins": [...]}}
  * ({@code homer.ui.embed.allowed-origins}).
@@ -30,7 +31,7 @@ class Pages {
         Resource app = new ClassPathResource("static/index.html");
         Resource embed = new ClassPathResource("static/embed.html");
         return route(GET("/").or(GET("/login")).or(GET("/live")).or(GET("/dashboard")).or(GET("/alerts"))
-                        .or(GET("/call/{callId}"))
+                        .or(GET("/registrations")).or(GET("/registrations/{aor}")).or(GET("/call/{callId}"))
                         .or(GET("/admin")).or(GET("/admin/{section}")), request -> page(app))
                 .andRoute(GET("/embed/{token}"), request -> page(embed))
                 .andRoute(GET("/ui/embed"), request -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)

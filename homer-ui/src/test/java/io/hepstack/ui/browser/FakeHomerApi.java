@@ -125,6 +125,8 @@ final class FakeHomerApi implements AutoCloseable {
                                         map("path", "stats.mos", "payloadTypes", List.of(100), "valueTypes", List.of("number"),
                                                 "payloads", 12))))))
                         .get("/api/v1/alerts", authed(this::alerts))
+                        .get("/api/v1/registrations", authed(this::registrations))
+                        .get("/api/v1/registrations/{aor}", authed((q, s) -> registration(s, param(q, "aor"))))
                         .get("/api/v1/stats/kpi", authed((q, s) -> kpi(q, s)))
                         .get("/api/v1/stats/volume", authed((q, s) -> volume(q, s)))
                         .get("/api/v1/users", admin((q, s) -> send(s, Map.of("items", sorted(users.values(), "username")))))
@@ -658,6 +660,63 @@ final class FakeHomerApi implements AutoCloseable {
     static final String ALERT_NODE = "kamailio-edge";
     /** The URIs of the alert lists asked for, in order. */
     final List<String> alertQueries = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** The last query of GET /api/v1/registrations, decoded. */
+    volatile String lastRegistrationsQuery;
+
+    /**
+     * homer-api's registration list, failing first: a phone refused (403), one in a challenge loop, one registered,
+     * one unregistered, one expired; {@code state} as homer-api takes it (one state or several).
+     */
+    private Mono<Void> registrations(HttpServerRequest q, HttpServerResponse s) {
+        lastRegistrationsQuery = URLDecoder.decode(q.uri(), StandardCharsets.UTF_8);
+        String state = query(q, "state");
+        List<Map<String, Object>> shown = registrationItems().stream()
+                .filter(r -> state == null || List.of(state.split(",")).contains((String) r.get("state"))).toList();
+        return send(s, map("items", shown, "nextCursor", null));
+    }
+
+    private List<Map<String, Object>> registrationItems() {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        return List.of(
+                binding(11, "carol", "failed", null, now.minus(2, ChronoUnit.MINUTES), 1, 1, 403),
+                binding(12, "bob", "challenge_loop", null, now.minus(3, ChronoUnit.MINUTES), 3, 0, null),
+                binding(13, "alice", "registered", now.plus(50, ChronoUnit.MINUTES), now.minus(10, ChronoUnit.MINUTES), 1, 0, null),
+                binding(14, "dave", "unregistered", null, now.minus(20, ChronoUnit.MINUTES), 0, 0, null),
+                binding(15, "erin", "expired", now.minus(5, ChronoUnit.MINUTES), now.minus(65, ChronoUnit.MINUTES), 0, 0, null));
+    }
+
+    private static Map<String, Object> binding(long id, String user, String state, Instant expires, Instant last, int challenges,
+                                               int failures, Integer failureStatus) {
+        Map<String, Object> b = map("id", id, "aor", user + "@example.com", "user", user, "domain", "example.com",
+                "contact", "sip:" + user + "@10.1.0." + id + ":5062", "source", map("ip", "10.1.0." + id, "port", 5062),
+                "userAgent", "phone/1.0", "state", state, "expiresAt", expires == null ? null : expires.toString(),
+                "firstRegisterAt", last.minus(1, ChronoUnit.HOURS).toString(), "lastRegisterAt", last.toString(),
+                "lastSuccessAt", null, "lastFailureAt", failureStatus == null ? null : last.toString(), "lastFailureStatus", failureStatus);
+        b.putAll(map("registers", challenges + failures + 1, "challenges", challenges, "failures", failures,
+                "registrar", map("ip", "10.1.0.1", "port", 5060), "nodes", List.of(ALERT_NODE), "updatedAt", last.toString()));
+        return b;
+    }
+
+    /** One AoR's history: bob's three challenged REGISTERs, newest first. */
+    private Mono<Void> registration(HttpServerResponse s, String aor) {
+        List<Map<String, Object>> bindings = registrationItems().stream().filter(r -> r.get("aor").equals(aor)).toList();
+        List<Map<String, Object>> transactions = new ArrayList<>();
+        if (aor.equals("bob@example.com")) {
+            Instant last = Instant.now().minus(3, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.MILLIS);
+            for (int cseq = 3; cseq >= 1; cseq--) {
+                Instant at = last.minus(3 - cseq, ChronoUnit.SECONDS);
+                Map<String, Object> t = map("callId", "bob-1@phones", "cseq", cseq, "contact", "sip:bob@10.1.0.12:5062",
+                        "source", map("ip", "10.1.0.12", "port", 5062), "userAgent", "phone/1.0",
+                        "registrar", map("ip", "10.1.0.1", "port", 5060), "requestAt", at.toString(),
+                        "answeredAt", at.plusMillis(2).toString(), "status", 401, "phrase", "Unauthorized");
+                t.putAll(map("requestedExpires", 3600, "grantedExpires", null, "outcome", "challenged", "nodes", List.of(ALERT_NODE)));
+                transactions.add(t);
+            }
+        }
+        return send(s, map("aor", aor, "from", Instant.now().minus(1, ChronoUnit.DAYS).toString(), "to", Instant.now().toString(),
+                "truncated", false, "bindings", bindings, "transactions", transactions));
+    }
 
     /**
      * homer-api's alert list: two firing (session defects on a node, a collector down), one resolved (a scanner,

@@ -537,7 +537,9 @@ class UiBrowserIT {
         waiting(d).until(ExpectedConditions.elementToBeClickable(By.cssSelector("#tile-calls a"))).click();
         waiting(d).until(ExpectedConditions.urlContains("view=messages"));
         assertThat(java.net.URLDecoder.decode(d.getCurrentUrl(), StandardCharsets.UTF_8)).contains("node=kamailio-edge", "from=2026-01-01T10:00:00.000Z");
-        assertThat(d.findElement(By.id("f-node")).getAttribute("value")).isEqualTo("kamailio-edge");
+        // the form is built once the search fields are read (GET /api/v1/meta/search), after the URL changed
+        assertThat(waiting(d).until(ExpectedConditions.presenceOfElementLocated(By.id("f-node"))).getAttribute("value"))
+                .isEqualTo("kamailio-edge");
     }
 
     private static String tileValue(WebDriver d, String id) {
@@ -1452,6 +1454,60 @@ class UiBrowserIT {
             waiting(d).until(x -> !x.getCurrentUrl().contains("traffic="));
             assertThat(shownRows(d, "live-messages")).hasSize(items.size());
             assertAccessible(b, "live traffic");
+        }
+    }
+
+    @Test
+    @Order(26)
+    void theRegistrationsPageListsBindingsFailingFirstFiltersThemAndOpensOneAorsHistory() {
+        try (Browser b = loggedIn(1400)) {
+            var d = b.driver;
+            // linked from the dashboard (and the navigation)
+            d.get(base + "/dashboard");
+            waiting(d).until(ExpectedConditions.elementToBeClickable(By.id("dashboard-registrations"))).click();
+            waiting(d).until(ExpectedConditions.urlToBe(base + "/registrations"));
+            List<WebElement> rows = waiting(d).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#registration-list tbody tr"), 5));
+            // homer-api's failing order, the state in words in its badge
+            assertThat(rows).extracting(r -> r.findElement(By.cssSelector("td:first-child")).getText())
+                    .containsExactly("carol@example.com", "bob@example.com", "alice@example.com", "dave@example.com", "erin@example.com");
+            assertThat(rows).extracting(r -> r.findElement(By.cssSelector(".reg-state")).getText())
+                    .containsExactly("failed", "challenge loop", "registered", "unregistered", "expired");
+            assertThat(rows.get(0).getText()).contains("403").contains("10.1.0.11:5062").contains("phone/1.0");
+            assertThat(d.findElement(By.id("registration-summary")).getText()).contains("failed 1").contains("challenge loop 1");
+            assertThat(api.lastRegistrationsQuery).contains("order=failing").doesNotContain("state=");
+            assertThat(d.findElement(By.cssSelector(".mainnav a[href='/registrations']")).getAttribute("aria-current")).isEqualTo("page");
+            assertThat(d.getTitle()).isEqualTo("Registrations — hepstack");
+            assertAccessible(b, "registrations");
+            b.screenshot("registrations");
+
+            // a filter goes to the URL and to homer-api
+            new org.openqa.selenium.support.ui.Select(d.findElement(By.id("r-state"))).selectByValue("challenge_loop");
+            d.findElement(By.id("r-user")).sendKeys("b*");
+            d.findElement(By.id("registrations-button")).click();
+            waiting(d).until(ExpectedConditions.urlContains("state=challenge_loop"));
+            assertThat(d.getCurrentUrl()).contains("user=b*");
+            rows = waiting(d).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#registration-list tbody tr"), 1));
+            assertThat(api.lastRegistrationsQuery).contains("state=challenge_loop").contains("user=b*").contains("order=failing");
+            assertThat(d.findElement(By.id("r-state")).getAttribute("value")).isEqualTo("challenge_loop");
+
+            // one AoR: its binding and its REGISTER transactions, newest first
+            rows.get(0).findElement(By.linkText("bob@example.com")).click();
+            waiting(d).until(ExpectedConditions.urlContains("/registrations/bob%40example.com"));
+            List<WebElement> history = waiting(d).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#registration-history tbody tr"), 3));
+            assertThat(history).allSatisfy(r -> assertThat(r.getText()).contains("challenged").contains("401 Unauthorized").contains("asked 3600 s"));
+            assertThat(history).extracting(r -> r.findElement(By.cssSelector("td:last-child")).getText())
+                    .containsExactly("bob-1@phones · 3", "bob-1@phones · 2", "bob-1@phones · 1");
+            assertThat(d.findElements(By.cssSelector("#registration-bindings tbody tr"))).singleElement()
+                    .satisfies(r -> assertThat(r.getText()).contains("challenge loop").contains("sip:bob@10.1.0.12:5062"));
+            assertThat(d.getTitle()).isEqualTo("Registrations of bob@example.com — hepstack");
+            assertAccessible(b, "one AoR's registrations");
+            // a transaction's messages in the search; a reload of the page shows it again (homer-ui serves the route)
+            d.navigate().refresh();
+            waiting(d).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#registration-history tbody tr"), 3))
+                    .get(0).findElement(By.partialLinkText("bob-1@phones")).click();
+            waiting(d).until(ExpectedConditions.presenceOfElementLocated(By.id("search-button")));
+            assertThat(d.getCurrentUrl()).contains("callId=bob-1%40phones").contains("view=messages");
+            assertThat(b.cspViolations()).isEmpty();
         }
     }
 }

@@ -44,7 +44,8 @@ class SecurityHeadersTest {
 
     @Test
     void clientSideRoutesServeTheAppPage() {
-        for (String path : new String[] {"/login", "/live", "/dashboard", "/alerts", "/admin", "/admin/users", "/admin/shares", "/call/abc%40host"}) {
+        for (String path : new String[] {"/login", "/live", "/dashboard", "/alerts", "/registrations", "/registrations/alice%40example.com",
+                "/admin", "/admin/users", "/admin/shares", "/call/abc%40host"}) {
             web.get().uri(path).exchange()
                     .expectStatus().isOk()
                     .expectHeader().valueEquals("X-Frame-Options", "DENY")
