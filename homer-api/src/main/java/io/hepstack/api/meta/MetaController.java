@@ -7,6 +7,7 @@ import io.hepstack.api.web.Times;
 import io.swagger.v3.oas.annotations.Parameter;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.RequestParam;
+import io.hepstack.api.query.CallSort;
 import io.hepstack.api.query.SearchFamily;
 import io.hepstack.proto.model.HepPayloadType;
 import io.swagger.v3.oas.annotations.Operation;
@@ -74,16 +75,20 @@ class MetaController {
             + "(GET /api/v1/stream/messages)")
     record Search(@Schema(example = "calls") String name,
                   @Schema(description = "whether it takes from, to, limit and cursor") boolean paged,
-                  @Schema(description = "the params of the fields it takes") List<String> fields) {
+                  @Schema(description = "the params of the fields it takes") List<String> fields,
+                  @Schema(description = "the columns it sorts on (sort=, with order=asc|desc), its own order first; "
+                          + "empty: it has one order") List<String> sorts) {
     }
 
     record SearchMeta(List<SearchField> fields, List<Search> searches) {
     }
 
-    private static final SearchMeta SEARCH = new SearchMeta(
+    static final SearchMeta SEARCH = new SearchMeta(
             Arrays.stream(Filter.Field.values()).map(f -> new SearchField(f.param(), f.label(), f.syntax())).toList(),
             Arrays.stream(SearchFamily.values()).map(s -> new Search(s.code(), s.paged(),
-                    s.fields().stream().map(Filter.Field::param).toList())).toList());
+                    s.fields().stream().map(Filter.Field::param).toList(),
+                    s.options().contains(CallSort.SORT_PARAMETER)
+                            ? Arrays.stream(CallSort.values()).map(CallSort::param).toList() : List.of())).toList());
 
     @Operation(summary = "The search filters, with their labels and syntax, and which search takes which; "
             + "a client builds its search form and live filters from it")
