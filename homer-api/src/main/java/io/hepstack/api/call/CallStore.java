@@ -23,10 +23,11 @@ import java.util.TreeSet;
 import java.util.HashMap;
 
 /**
- * The call list: one row per Call-ID with an INVITE in the range, newest first. Calls are found by
- * their INVITEs ({@code kind = 'call'}, the filters on the INVITE rows, index per docs/schema.md);
- * each page's calls are then summarized from their messages by {@code call_id} (index), looking up to
- * {@code homer.api.search.call-span} past the range for the end of the call.
+ * The call list: one row per Call-ID with an INVITE in the range, newest first or in a {@link ListOrder}. Calls
+ * are found by their INVITEs ({@code kind = 'call'}, the filters on the INVITE rows, index per docs/schema.md),
+ * or by their records for a record's field or column; each page's calls are then summarized from their messages
+ * by {@code call_id} (index), looking up to {@code homer.api.search.call-span} past the range for the end of the
+ * call. Pages are keyset pages both ways ({@link Position}), with the list's total.
  */
 @Repository
 public class CallStore {
