@@ -175,6 +175,42 @@ class CallListIT extends AdminApiIT {
     }
 
     @Test
+    void theSummarysStatusIsSortedAndPagedAfterTheCallsAreSummarized() {
+        // status is read from each call's messages: the page is cut after the summaries, in the same order and ways
+        List<String> failed = List.of(callId(2), callId(4), callId(5), callId(7), callId(9));
+        for (String order : List.of("asc", "desc")) {
+            List<String> expected = expectedOrder("finalStatus", order.equals("asc")).stream().filter(failed::contains).toList();
+            assertThat(walk(Map.of("status", "4xx,5xx", "sort", "finalStatus", "order", order, "limit", "2"), 3))
+                    .as(order).isEqualTo(expected);
+            List<String> started = expectedOrder("started", order.equals("asc")).stream().filter(failed::contains).toList();
+            assertThat(walk(Map.of("status", "4xx,5xx", "order", order, "limit", "2"), 3)).as(order).isEqualTo(started);
+        }
+    }
+
+    /** Every call of the query in {@code pages} pages forward, checked to be the same pages walking back. */
+    private List<String> walk(Map<String, String> query, int pages) {
+        Map<String, String> q = new HashMap<>(query);
+        List<Map<String, Object>> read = new ArrayList<>();
+        Map<String, Object> page = page(q);
+        read.add(page);
+        while (page.get("nextCursor") != null) {
+            q.put("cursor", (String) page.get("nextCursor"));
+            page = page(q);
+            read.add(page);
+        }
+        assertThat(read).hasSize(pages);
+        for (int at = pages - 2; at >= 0; at--) {
+            q.put("cursor", (String) page.get("prevCursor"));
+            page = page(q);
+            assertThat(ids(page)).isEqualTo(ids(read.get(at)));
+        }
+        assertThat(page.get("prevCursor")).isNull();
+        List<String> all = new ArrayList<>();
+        read.forEach(p -> all.addAll(ids(p)));
+        return all;
+    }
+
+    @Test
     void theTotalIsCountedUpToTheBoundAndEstimatedAboveIt() {
         Map<String, Object> all = page(Map.of("limit", "3"));
         assertThat(all).containsEntry("totalExact", false);
