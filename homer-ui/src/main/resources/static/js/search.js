@@ -116,7 +116,11 @@ export function searchPage(root, app, signal, search) {
     next.set('view', form.querySelector('input[name=view]:checked').value);
     picker.writeTo(next);
     for (const { param: name } of fields) if (!inputs[name].disabled) setField(next, name, inputs[name].value);
-    if (params.get('sort')) { next.set('sort', params.get('sort')); next.set('dir', params.get('dir') || 'asc'); }
+    // the order chosen stays: the call list's (sort, order) or the message list's (sort, dir)
+    if (params.get('sort')) {
+      next.set('sort', params.get('sort'));
+      if (params.get('order')) next.set('order', params.get('order')); else next.set('dir', params.get('dir') || 'asc');
+    }
     app.navigate('/?' + next.toString());
   });
 

@@ -1433,6 +1433,12 @@ class UiBrowserIT {
             waiting(d).until(d2 -> api.lastCallsQuery.contains("sort=duration&order=asc"));
             waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#calls-table th[aria-sort=ascending]"), "Duration ▲"));
             assertThat(firstCallId(d)).isEqualTo(FakeHomerApi.XSS_CALL); // 0 ms before 30 s
+            // a new search keeps the order chosen
+            d.findElement(By.id("search-button")).click();
+            waiting(d).until(d2 -> d2.getCurrentUrl().contains("view=calls&range=1h&sort=duration&order=asc")
+                    && !d2.getCurrentUrl().contains("dir="));
+            waiting(d).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#calls-table tbody tr"), 2));
+            assertThat(firstCallId(d)).isEqualTo(FakeHomerApi.XSS_CALL);
             d.findElement(By.xpath("//th/button[contains(., 'Duration')]")).click();
             waiting(d).until(ExpectedConditions.urlContains("sort=duration&order=desc"));
             waiting(d).until(d2 -> FakeHomerApi.CALL.equals(firstCallId(d2)));
