@@ -7,17 +7,31 @@ import { resolveRange, rangePicker } from './range.js';
 import { fieldValue, setField, copyField, fieldPlaceholder, jsonPathSuggestions } from './searchfields.js';
 import { mediaCell } from './qos.js';
 
-// The whole search lives in the URL (bookmarkable): /?view=calls&range=1h&fromUser=alice&sort=startedAt&dir=desc
+// The whole search lives in the URL (bookmarkable): /?view=calls&range=1h&fromUser=alice&sort=duration&order=asc
+// The call list is sorted by the API (sort, order: its columns are the calls search's sorts in GET /api/v1/meta/search)
+// and paged both ways with its cursors; the message list sorts its page here (sort, dir).
 
 // The filters are homer-api's (searchfields.js): every field of the message search and of the call list, marked
 // "(messages)" when the call list does not take it and "(calls)" when only the call list does (a call record's
 // state, who hung up, cause, durations: >30s, <2s, 10s-1m).
 
+// [item key, title, the API's sort of the column (sortable when the API lists it)]
 const CALL_COLUMNS = [
-  ['startedAt', 'Started'], ['callId', 'Call-ID'], ['fromUser', 'From'], ['toUser', 'To'],
-  ['finalStatus', 'Status'], ['state', 'Result'], ['pddMs', 'PDD'], ['durationMs', 'Duration'], ['mos', 'MOS'], ['messageCount', 'Msgs'],
-  ['legs', 'Legs'],
+  ['startedAt', 'Started', 'started'], ['callId', 'Call-ID'], ['fromUser', 'From', 'caller'], ['toUser', 'To', 'callee'],
+  ['finalStatus', 'Status', 'finalStatus'], ['state', 'Result', 'state'], ['pddMs', 'PDD', 'pdd'], ['durationMs', 'Duration', 'duration'],
+  ['mos', 'MOS', 'mos'], ['messageCount', 'Msgs'], ['legs', 'Legs'],
 ];
+/** Where the call list's hidden columns are remembered (their keys, JSON), per browser. */
+const HIDDEN_COLUMNS_KEY = 'hepstack.calls.hiddenColumns';
+
+function hiddenColumns() {
+  try {
+    const v = JSON.parse(localStorage.getItem(HIDDEN_COLUMNS_KEY) || '[]');
+    return new Set(Array.isArray(v) ? v.filter((k) => CALL_COLUMNS.some(([key]) => key === k)) : []);
+  } catch {
+    return new Set();
+  }
+}
 const RESULTS = {
   ringing: 'ringing', answered: 'in progress', completed: 'completed', busy: 'busy', no_answer: 'not answered',
   cancelled: 'cancelled', rejected: 'rejected', failed: 'failed', redirected: 'redirected', auth_challenged_only: 'challenged',
@@ -102,7 +116,11 @@ export function searchPage(root, app, signal, search) {
     next.set('view', form.querySelector('input[name=view]:checked').value);
     picker.writeTo(next);
     for (const { param: name } of fields) if (!inputs[name].disabled) setField(next, name, inputs[name].value);
-    if (params.get('sort')) { next.set('sort', params.get('sort')); next.set('dir', params.get('dir') || 'asc'); }
+    // the order chosen stays: the call list's (sort, order) or the message list's (sort, dir)
+    if (params.get('sort')) {
+      next.set('sort', params.get('sort'));
+      if (params.get('order')) next.set('order', params.get('order')); else next.set('dir', params.get('dir') || 'asc');
+    }
     app.navigate('/?' + next.toString());
   });
 
@@ -111,15 +129,20 @@ export function searchPage(root, app, signal, search) {
   if (params.toString() === '') {
     mount(results, empty('Pick a time range and filters, then Search. Recent calls of the last hour are shown by default.'));
   }
-  runSearch(results, params, view, resolved, app, signal, fields);
+  runSearch(results, params, view, resolved, app, signal, fields, search.searches.calls.sorts || new Set());
   return () => {};
 }
 
-async function runSearch(results, params, view, resolved, app, signal, fields) {
+async function runSearch(results, params, view, resolved, app, signal, fields, callSorts) {
   const q = { from: resolved.from, to: resolved.to, limit: params.get('limit') || 100, cursor: params.get('cursor') || '' };
   for (const { param: name, scope } of fields) {
     if (scope !== 'both' && scope !== view) continue;
     copyField(params, name, q);
+  }
+  const serverSort = view === 'calls' && callSorts.has(params.get('sort')) ? params.get('sort') : null;
+  if (serverSort) {
+    q.sort = serverSort;
+    q.order = params.get('order') === 'asc' ? 'asc' : 'desc';
   }
   const rangeText = h('p', { class: 'range', title: `UTC ${resolved.from} – ${resolved.to}` },
     `${formatLocal(resolved.from, { digits: 0 })} – ${formatLocal(resolved.to, { digits: 0 })}`);
@@ -131,21 +154,39 @@ async function runSearch(results, params, view, resolved, app, signal, fields) {
     mount(results, rangeText, empty(params.get('cursor') ? 'No more results.' : 'No ' + view + ' match this search. Widen the time range or remove a filter.'));
     return;
   }
-  const sortKey = params.get('sort');
-  const dir = params.get('dir') === 'desc' ? -1 : 1;
-  if (sortKey) items.sort((a, b) => dir * compare(a, b, sortKey));
-
   const columns = view === 'calls' ? CALL_COLUMNS : MESSAGE_COLUMNS;
-  const head = h('tr', null, columns.map(([key, title]) => {
-    const active = sortKey === key;
-    const nextDir = active && dir === 1 ? 'desc' : 'asc';
-    const p = new URLSearchParams(params);
-    p.set('sort', key);
-    p.set('dir', nextDir);
-    return h('th', { scope: 'col', 'aria-sort': active ? (dir === 1 ? 'ascending' : 'descending') : 'none' },
-      h('button', { type: 'button', class: 'sort', onclick: () => app.navigate('/?' + p.toString(), { replace: true }) },
-        title, active ? (dir === 1 ? ' ▲' : ' ▼') : ''));
-  }));
+  let head;
+  if (view === 'calls') {
+    // sorted by the API: a click asks for that order from the first page (the started column's own: newest first)
+    const active = serverSort || (callSorts.has('started') ? 'started' : null);
+    const ascending = serverSort ? q.order === 'asc' : false;
+    head = h('tr', null, columns.map(([key, title, sort]) => {
+      if (!sort || !callSorts.has(sort)) return h('th', { scope: 'col', 'data-col': key }, title);
+      const on = active === sort;
+      const p = new URLSearchParams(params);
+      p.delete('cursor');
+      p.delete('dir');
+      p.set('sort', sort);
+      p.set('order', on && ascending ? 'desc' : on ? 'asc' : sort === 'started' ? 'desc' : 'asc');
+      return h('th', { scope: 'col', 'data-col': key, 'aria-sort': on ? (ascending ? 'ascending' : 'descending') : 'none' },
+        h('button', { type: 'button', class: 'sort', title: 'Sort all calls by ' + title, onclick: () => app.navigate('/?' + p.toString()) },
+          title, on ? (ascending ? ' ▲' : ' ▼') : ''));
+    }));
+  } else {
+    const sortKey = params.get('sort');
+    const dir = params.get('dir') === 'desc' ? -1 : 1;
+    if (sortKey) items.sort((a, b) => dir * compare(a, b, sortKey));
+    head = h('tr', null, columns.map(([key, title]) => {
+      const active = sortKey === key;
+      const nextDir = active && dir === 1 ? 'desc' : 'asc';
+      const p = new URLSearchParams(params);
+      p.set('sort', key);
+      p.set('dir', nextDir);
+      return h('th', { scope: 'col', 'aria-sort': active ? (dir === 1 ? 'ascending' : 'descending') : 'none' },
+        h('button', { type: 'button', class: 'sort', onclick: () => app.navigate('/?' + p.toString(), { replace: true }) },
+          title, active ? (dir === 1 ? ' ▲' : ' ▼') : ''));
+    }));
+  }
 
   const hrefOf = (callId, from, to) => callHref(callId, { from, to });
   const link = (href, text) => h('a', { href, onclick: (e) => { if (!e.ctrlKey && !e.metaKey && !e.shiftKey) { e.preventDefault(); app.navigate(href); } } }, text);
@@ -168,16 +209,23 @@ async function runSearch(results, params, view, resolved, app, signal, fields) {
     if (view === 'calls') {
       const from = new Date(Math.floor(micros(it.startedAt) / 1000) - margin).toISOString();
       const to = new Date(Math.floor(micros(it.endedAt || it.startedAt) / 1000) + margin).toISOString();
-      return h('tr', { class: statusClass(it.finalStatus) },
-        h('td', { title: utcTitle(it.startedAt) }, formatLocal(it.startedAt)),
-        h('td', { class: 'mono', title: it.callId }, link(hrefOf(it.callId, from, to), it.callId)),
-        h('td', { title: it.fromUser }, it.fromUser), h('td', { title: it.toUser }, it.toUser),
-        h('td', null, h('span', { class: ['badge', statusClass(it.finalStatus)] }, it.finalStatus ?? '—')),
-        h('td', { class: 'result' }, callResult(it)),
-        h('td', { class: 'num' }, duration(it.pddMs)),
-        h('td', { class: 'num' }, duration(it.durationMs)),
-        h('td', { class: 'media' }, mediaCell(it.mos, it.verdicts)),
-        h('td', { class: 'num' }, it.messageCount), h('td', { class: 'num' }, Array.isArray(it.legs) ? it.legs.length : it.legs));
+      const cells = {
+        startedAt: h('td', { title: utcTitle(it.startedAt) }, formatLocal(it.startedAt)),
+        callId: h('td', { class: 'mono', title: it.callId }, link(hrefOf(it.callId, from, to), it.callId)),
+        fromUser: h('td', { title: it.fromUser }, it.fromUser),
+        toUser: h('td', { title: it.toUser }, it.toUser),
+        finalStatus: h('td', null, h('span', { class: ['badge', statusClass(it.finalStatus)] }, it.finalStatus ?? '—')),
+        state: h('td', { class: 'result' }, callResult(it)),
+        pddMs: h('td', { class: 'num' }, duration(it.pddMs)),
+        durationMs: h('td', { class: 'num' }, duration(it.durationMs)),
+        mos: h('td', { class: 'media' }, mediaCell(it.mos, it.verdicts)),
+        messageCount: h('td', { class: 'num' }, it.messageCount),
+        legs: h('td', { class: 'num' }, Array.isArray(it.legs) ? it.legs.length : it.legs),
+      };
+      return h('tr', { class: statusClass(it.finalStatus) }, columns.map(([key]) => {
+        cells[key].dataset.col = key;
+        return cells[key];
+      }));
     }
     return h('tr', { class: statusClass(it.status) },
       h('td', { title: utcTitle(it.timestamp) }, h('button', { type: 'button', class: 'linkish', onclick: (e) => openMessage(it.id, e.currentTarget.closest('tr')), 'aria-label': `Open message of ${formatLocal(it.timestamp)}` }, formatLocal(it.timestamp)), clockNote(it.agentClockSkewMicros)),
@@ -189,11 +237,46 @@ async function runSearch(results, params, view, resolved, app, signal, fields) {
       h('td', { class: 'mono', title: it.callId }, link(hrefOf(it.callId, resolved.from, resolved.to), it.callId)));
   }));
 
-  const pager = h('nav', { class: 'pager', 'aria-label': 'Pages' },
-    params.get('cursor') ? h('button', { type: 'button', onclick: () => { const p = new URLSearchParams(params); p.delete('cursor'); app.navigate('/?' + p.toString()); } }, '« First page') : null,
-    page.nextCursor ? h('button', { type: 'button', id: 'next-page', onclick: () => { const p = new URLSearchParams(params); p.set('cursor', page.nextCursor); if (!p.get('from')) { p.set('range', 'custom'); p.set('from', resolved.from); p.set('to', resolved.to); } app.navigate('/?' + p.toString()); } }, 'Next page »') : null);
+  // a cursor keeps the range it was read in: a relative range ("last hour") would move under it
+  const toPage = (cursor) => {
+    const p = new URLSearchParams(params);
+    if (cursor) p.set('cursor', cursor); else p.delete('cursor');
+    if (cursor && !p.get('from')) { p.set('range', 'custom'); p.set('from', resolved.from); p.set('to', resolved.to); }
+    app.navigate('/?' + p.toString());
+  };
+  const count = view === 'calls' && typeof page.total === 'number'
+    ? `${items.length.toLocaleString()} of ${page.totalExact ? '' : 'about '}${page.total.toLocaleString()} calls`
+    : `${items.length} ${view}${page.nextCursor ? ' (more available)' : ''}`;
+  const pager = (where) => h('nav', { class: ['pager', `pager-${where}`], 'aria-label': where === 'top' ? 'Pages (top)' : 'Pages' },
+    params.get('cursor') ? h('button', { type: 'button', class: 'first-page', onclick: () => toPage(null) }, '« First page') : null,
+    page.prevCursor ? h('button', { type: 'button', class: 'prev-page', onclick: () => toPage(page.prevCursor) }, '‹ Previous') : null,
+    h('span', { class: 'count', title: view === 'calls' && page.totalExact === false ? 'An estimate: there are too many calls to count on every page' : null }, count),
+    page.nextCursor ? h('button', { type: 'button', class: 'next-page', id: where === 'bottom' ? 'next-page' : null, onclick: () => toPage(page.nextCursor) }, 'Next ›') : null);
+  const table = h('table', { class: ['list', view], id: `${view}-table` }, h('thead', null, head), body);
   mount(results, rangeText,
-    h('p', { class: 'count' }, `${items.length} ${view}${page.nextCursor ? ' (more available)' : ''}`),
-    h('div', { class: 'table-wrap' }, h('table', { class: ['list', view], id: `${view}-table` }, h('thead', null, head), body)),
-    pager);
+    view === 'calls' ? columnChooser(table) : null,
+    pager('top'),
+    h('div', { class: 'table-wrap' }, table),
+    pager('bottom'));
+  if (view === 'calls') showColumns(table, hiddenColumns());
+}
+
+/** Hides the cells of the hidden columns of the call table. */
+function showColumns(table, hidden) {
+  for (const cell of table.querySelectorAll('[data-col]')) cell.hidden = hidden.has(cell.dataset.col);
+}
+
+/** The call list's column chooser: a checkbox per column, what is hidden remembered in this browser (localStorage). */
+function columnChooser(table) {
+  const hidden = hiddenColumns();
+  return h('details', { class: 'columns', id: 'column-chooser' },
+    h('summary', null, 'Columns'),
+    h('fieldset', null, h('legend', { class: 'sr-only' }, 'Columns shown'),
+      CALL_COLUMNS.map(([key, title]) => h('label', { class: 'check' },
+        h('input', { type: 'checkbox', name: 'column', value: key, checked: !hidden.has(key), onchange: (e) => {
+          const now = hiddenColumns();
+          if (e.currentTarget.checked) now.delete(key); else now.add(key);
+          try { localStorage.setItem(HIDDEN_COLUMNS_KEY, JSON.stringify([...now])); } catch { /* storage off: this page only */ }
+          showColumns(table, now);
+        } }), ' ', title))));
 }

@@ -8,7 +8,8 @@ let known = null;
 let loading = null;
 
 /**
- * { fields: [{ param, label, syntax }], searches: { messages | calls | stream: { paged, params: Set } } };
+ * { fields: [{ param, label, syntax }], searches: { messages | calls | stream: { paged, params: Set, sorts: Set } } }
+ * (sorts: the columns the API sorts that search on, its own order first);
  * rejects when the API cannot say (the page shows the error).
  */
 export function loadSearchFields(signal) {
@@ -17,7 +18,7 @@ export function loadSearchFields(signal) {
     loading = json('/api/v1/meta/search').then((body) => {
       known = {
         fields: body.fields || [],
-        searches: Object.fromEntries((body.searches || []).map((s) => [s.name, { paged: s.paged, params: new Set(s.fields) }])),
+        searches: Object.fromEntries((body.searches || []).map((s) => [s.name, { paged: s.paged, params: new Set(s.fields), sorts: new Set(s.sorts || []) }])),
       };
       return known;
     }).finally(() => { loading = null; });

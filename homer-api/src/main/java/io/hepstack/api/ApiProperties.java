@@ -5,6 +5,7 @@ import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
+import io.hepstack.api.query.NumberPlan;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -23,6 +24,7 @@ import java.util.List;
 public record ApiProperties(
         @Valid @NotNull @DefaultValue Auth auth,
         @Valid @NotNull @DefaultValue Search search,
+        @Valid @NotNull @DefaultValue Numbers numbers,
         @Valid @NotNull @DefaultValue Flow flow,
         @Valid @NotNull @DefaultValue Share share,
         @Valid @NotNull @DefaultValue Cors cors,
@@ -90,7 +92,26 @@ public record ApiProperties(
             /** How long after its INVITE a call's later messages (BYE) are looked for by the call list. */
             @NotNull @DefaultValue("4h") Duration callSpan,
             /** Widest range of a search with {@code text} (no index serves it). */
-            @NotNull @DefaultValue("6h") Duration maxTextRange) {
+            @NotNull @DefaultValue("6h") Duration maxTextRange,
+            /** Calls a call list counts for its total; above it, the total is the planner's estimate. */
+            @Min(0) @Max(100000) @DefaultValue("1000") int exactTotal) {
+    }
+
+    /**
+     * How the numbers the call list's {@code caller} and {@code callee} take are written ({@link NumberPlan}):
+     * {@code +4930123}, {@code 004930123} and, in country 49, {@code 030123} are the same number.
+     */
+    public record Numbers(
+            /** Country code of the national form (digits, e.g. 49); empty: no national form. */
+            @jakarta.validation.constraints.Pattern(regexp = "[0-9]{0,8}") @NotNull @DefaultValue("") String countryCode,
+            /** Dialled instead of + before a country code. */
+            @jakarta.validation.constraints.Pattern(regexp = "[0-9]{0,8}") @NotNull @DefaultValue("00") String internationalPrefix,
+            /** Dialled before a national number. */
+            @jakarta.validation.constraints.Pattern(regexp = "[0-9]{0,8}") @NotNull @DefaultValue("0") String nationalPrefix) {
+
+        public NumberPlan plan() {
+            return new NumberPlan(countryCode, internationalPrefix, nationalPrefix);
+        }
     }
 
     /** Call flows: correlation and the time window around a call. */

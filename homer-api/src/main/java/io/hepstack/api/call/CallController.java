@@ -3,9 +3,9 @@ package io.hepstack.api.call;
 import io.hepstack.api.ApiProperties;
 import io.hepstack.api.store.CollectorSettings;
 import io.hepstack.api.auth.ApiPrincipal;
-import io.hepstack.api.search.MessageStore;
 import io.hepstack.api.search.SearchQuery;
 import io.hepstack.api.search.SearchRequest;
+import io.hepstack.api.query.CallSort;
 import io.hepstack.api.query.SearchFamily;
 import io.swagger.v3.oas.annotations.Operation;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -42,12 +42,17 @@ class CallController {
         this.collectors = collectors;
     }
 
-    @Operation(summary = "Calls (one row per INVITE dialog) that started in the range, newest first",
-            description = "callId, fromUser, toUser, srcIp, dstIp match the INVITE; status matches finalStatus.")
+    @Operation(summary = "Calls (one row per INVITE dialog) that started in the range, newest first or sorted on a column",
+            description = "callId, fromUser, toUser, srcIp, dstIp match the INVITE; status matches the summary's final status; "
+                    + "the record's fields (state... finalStatus, codec, node, caller, callee) its record. Pages both ways "
+                    + "(nextCursor, prevCursor) and the total (exact up to homer.api.search.exact-total, else an estimate).")
     @GetMapping
-    Mono<MessageStore.Page<CallItem>> list(@SearchQuery(SearchFamily.CALLS) SearchRequest request,
-                                           @AuthenticationPrincipal ApiPrincipal principal) {
-        return calls.list(request, props.search().callSpan(), principal.scope());
+    Mono<CallPage> list(@SearchQuery(SearchFamily.CALLS) SearchRequest request, ServerHttpRequest http,
+                        @AuthenticationPrincipal ApiPrincipal principal) {
+        return Mono.fromCallable(() -> new ListOrder(CallSort.of(http.getQueryParams().getFirst(CallSort.SORT_PARAMETER)),
+                        CallSort.ascending(http.getQueryParams().getFirst(CallSort.ORDER_PARAMETER))))
+                .flatMap(order -> calls.list(request, order, props.search().callSpan(), principal.scope(),
+                        props.search().exactTotal()));
     }
 
     @Operation(summary = "The call and every correlated leg, QoS report and log line, in time order",

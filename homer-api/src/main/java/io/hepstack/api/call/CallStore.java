@@ -1,13 +1,11 @@
 package io.hepstack.api.call;
 
-import io.hepstack.api.query.Cursor;
+import io.hepstack.api.query.CallSort;
 import io.hepstack.api.query.Filter;
-import io.hepstack.api.search.MessageStore;
 import io.hepstack.api.query.Scope;
 import io.hepstack.api.search.SearchRequest;
 import io.hepstack.api.query.Statements;
 import io.hepstack.proto.query.Sql;
-import io.hepstack.api.web.Times;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Mono;
@@ -25,10 +23,11 @@ import java.util.TreeSet;
 import java.util.HashMap;
 
 /**
- * The call list: one row per Call-ID with an INVITE in the range, newest first. Calls are found by
- * their INVITEs ({@code kind = 'call'}, the filters on the INVITE rows, index per docs/schema.md);
- * each page's calls are then summarized from their messages by {@code call_id} (index), looking up to
- * {@code homer.api.search.call-span} past the range for the end of the call.
+ * The call list: one row per Call-ID with an INVITE in the range, newest first or in a {@link ListOrder}. Calls
+ * are found by their INVITEs ({@code kind = 'call'}, the filters on the INVITE rows, index per docs/schema.md),
+ * or by their records for a record's field or column; each page's calls are then summarized from their messages
+ * by {@code call_id} (index), looking up to {@code homer.api.search.call-span} past the range for the end of the
+ * call. Pages are keyset pages both ways ({@link Position}), with the list's total.
  */
 @Repository
 public class CallStore {
@@ -39,12 +38,19 @@ public class CallStore {
         this.db = db;
     }
 
-    /** Calls of {@code request} seen within {@code scope}: only its messages are found, counted and linked. */
-    public Mono<MessageStore.Page<CallItem>> list(SearchRequest request, Duration callSpan, Scope scope) {
-        Sql s = listSql(request, callSpan, scope);
-        return Statements.on(s, db).map(r -> new Row(
+    /**
+     * A page of the calls of {@code request} seen within {@code scope} in {@code order}: only its messages are found,
+     * counted and linked. With the total of the calls of the request: counted up to {@code exactTotal}, above it the
+     * planner's estimate.
+     */
+    public Mono<CallPage> list(SearchRequest request, ListOrder order, Duration callSpan, Scope scope, int exactTotal) {
+        Position at = request.cursor() == null ? null : Position.decode(request.cursor(), order);
+        Sql s = new Sql();
+        listSql(s, request, order, at, callSpan, scope, false);
+        Mono<List<Row>> rows = Statements.on(s, db).map(r -> new Row(
                         r.get("call_id", String.class),
                         r.get("started_at", OffsetDateTime.class).toInstant(),
+                        order.sort().kind() == CallSort.Kind.TIME ? null : Position.text(r.get("sort_value"), order.sort()),
                         instant(r.get("answered_at", OffsetDateTime.class)),
                         instant(r.get("bye_at", OffsetDateTime.class)),
                         instant(r.get("failed_at", OffsetDateTime.class)),
@@ -59,15 +65,66 @@ public class CallStore {
                         r.get("pdd_ms", Long.class),
                         CallRecordReader.real(r, "mos"),
                         r.get("verdicts", String[].class)))
-                .all().collectList()
-                .flatMap(rows -> {
-                    boolean more = rows.size() > request.limit();
-                    List<Row> page = more ? rows.subList(0, request.limit()) : rows;
-                    String next = more ? new Cursor('c', Times.micros(page.get(page.size() - 1).startedAt),
-                            page.get(page.size() - 1).callId).encode() : null;
-                    return legs(page, request.from(), request.to().plus(callSpan), scope)
-                            .map(legs -> new MessageStore.Page<>(page.stream().map(row -> row.item(legs)).toList(), next));
-                });
+                .all().collectList();
+        return rows.flatMap(found -> {
+            boolean more = found.size() > request.limit();
+            List<Row> page = new ArrayList<>(more ? found.subList(0, request.limit()) : found);
+            boolean backwards = at != null && at.before();
+            if (backwards) {
+                java.util.Collections.reverse(page);
+            }
+            // after: a next page when there was more, a previous one when this is not the first; before: the reverse
+            boolean hasNext = backwards || more;
+            boolean hasPrevious = backwards ? more : at != null;
+            String next = hasNext && !page.isEmpty() ? Position.of(page.get(page.size() - 1), order, false).encode() : null;
+            String previous = hasPrevious && !page.isEmpty() ? Position.of(page.get(0), order, true).encode() : null;
+            return Mono.zip(legs(page, request.from(), request.to().plus(callSpan), scope), total(request, order, callSpan, scope, exactTotal))
+                    .map(t -> new CallPage(page.stream().map(row -> row.item(t.getT1())).toList(), next, previous,
+                            t.getT2().count(), t.getT2().exact()));
+        });
+    }
+
+    /** The calls of a request: counted, or estimated when there are more than {@code exactTotal}. */
+    private Mono<Total> total(SearchRequest request, ListOrder order, Duration callSpan, Scope scope, int exactTotal) {
+        Sql count = new Sql();
+        count.append("SELECT count(*) AS n FROM (");
+        listSql(count, request, order, null, callSpan, scope, true);
+        count.append(" LIMIT ").append(count.bind(exactTotal + 1)).append(") t");
+        return Statements.on(count, db).map(r -> r.get("n", Long.class)).one().flatMap(n -> {
+            if (n <= exactTotal) {
+                return Mono.just(new Total(n, true));
+            }
+            Sql plan = new Sql();
+            plan.append("EXPLAIN (FORMAT JSON) ");
+            listSql(plan, request, order, null, callSpan, scope, true);
+            return Statements.on(plan, db).map(r -> r.get(0, String.class)).one()
+                    .map(json -> new Total(Math.max(exactTotal + 1L, planRows(json)), false));
+        });
+    }
+
+    /** The rows the planner expects of the statement whose {@code EXPLAIN (FORMAT JSON)} is {@code json}. */
+    static long planRows(String json) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode plan = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+            return plan.path(0).path("Plan").path("Plan Rows").asLong(0);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("EXPLAIN gave no JSON plan", e);
+        }
+    }
+
+    /** How many calls a request lists: {@code exact}, or the planner's estimate. */
+    private record Total(long count, boolean exact) {
+    }
+
+    /** The first page of the calls of {@code request} newest first (the list's statement: {@code FlowQueryPlanIT}). */
+    static Sql listSql(SearchRequest request, Duration callSpan, Scope scope) {
+        return listSql(request, ListOrder.NEWEST_FIRST, callSpan, scope);
+    }
+
+    static Sql listSql(SearchRequest request, ListOrder order, Duration callSpan, Scope scope) {
+        Sql s = new Sql();
+        listSql(s, request, order, request.cursor() == null ? null : Position.decode(request.cursor(), order), callSpan, scope, false);
+        return s;
     }
 
     /**
@@ -80,21 +137,16 @@ public class CallStore {
      * {@code status} filter is on the summary's final status, so with it every call of the range is
      * summarized before the page is cut. Each call's record, when the collectors made one, is looked up by
      * its key ({@code call_records} primary key, a lateral {@code LIMIT 1} so that the lookup stays per call
-     * of the page). With a filter on a record's field ({@link Filter.Field#ofRecords()}: state, who hung up,
-     * cause, durations) the page's calls are chosen from {@code call_records} instead, newest first along
-     * {@code call_records_list}, each kept when one of its INVITEs in the range matches the other filters
-     * within the scope: a call without a record is not listed then.
+     * of the page). With a filter on a record ({@link Filter.Field#onRecord()}: state, who hung up, cause,
+     * durations, nodes, numbers...) or an order on another column than the start, the page's calls are chosen
+     * from {@code call_records} instead, along {@code call_records_list} for the range, each kept when one of its
+     * INVITEs in the range matches the other filters within the scope: a call without a record is not listed then.
+     * {@code rows}: the calls chosen, without cursor, order or page, for their count ({@link #total}).
      */
-    static Sql listSql(SearchRequest request, Duration callSpan, Scope scope) {
-        Sql s = new Sql();
+    private static void listSql(Sql s, SearchRequest request, ListOrder order, Position at, Duration callSpan, Scope scope,
+                                boolean rows) {
         String from = s.bind(utc(request.from()));
         String to = s.bind(utc(request.to()));
-        String spanTo = s.bind(utc(request.to().plus(callSpan)));
-        s.append("""
-                SELECT i.call_id, i.started_at, x.answered_at, x.bye_at, x.failed_at, x.final_status, x.message_count,
-                       x.from_user, x.to_user, x.correlation_ids, r.state, r.hangup_by, r.reason_cause, r.pdd_ms,
-                       r.mos, r.verdicts
-                FROM (""");
         Filter status = null;
         List<Filter> ofRecord = new ArrayList<>();
         List<Filter> ofInvites = new ArrayList<>();
@@ -102,30 +154,46 @@ public class CallStore {
             if (f.field() == Filter.Field.STATUS) {
                 status = f;
             } else {
-                (f.field().ofRecord() ? ofRecord : ofInvites).add(f);
+                (f.field().onRecord() ? ofRecord : ofInvites).add(f);
             }
         }
-        Cursor cursor = request.cursor() == null ? null : Cursor.decode(request.cursor(), 'c');
-        String limit = s.bind(request.limit() + 1);
-        if (ofRecord.isEmpty()) {
-            s.append("SELECT call_id, min(ts) AS started_at FROM messages_call WHERE ts >= %s AND ts < %s AND method = 'INVITE'"
-                    .formatted(from, to)).append(" AND call_id IS NOT NULL");
+        boolean cutInside = status == null && !rows; // the page is cut where the calls are chosen
+        boolean walkAscending = at != null && at.before() ? !order.ascending() : order.ascending();
+        boolean nullsLast = at == null || !at.before();
+        String limit = rows ? null : s.bind(request.limit() + 1);
+        if (rows && status == null) {
+            s.append("SELECT i.call_id FROM (");
+        } else if (rows) {
+            s.append("SELECT 1 FROM (");
+        } else {
+            s.append("""
+                    SELECT i.call_id, i.started_at, i.sort_value, x.answered_at, x.bye_at, x.failed_at, x.final_status,
+                           x.message_count, x.from_user, x.to_user, x.correlation_ids, r.state, r.hangup_by, r.reason_cause,
+                           r.pdd_ms, r.mos, r.verdicts
+                    FROM (""");
+        }
+        if (ofRecord.isEmpty() && order.sort() == CallSort.STARTED) {
+            s.append("SELECT call_id, min(ts) AS started_at, min(ts) AS sort_value FROM messages_call WHERE ts >= %s AND ts < %s"
+                    .formatted(from, to)).append(" AND method = 'INVITE' AND call_id IS NOT NULL");
             ofInvites.forEach(f -> f.appendTo(s, ""));
             scope.appendTo(s, "");
             s.append(" GROUP BY call_id");
-            if (status == null) {
-                if (cursor != null) {
+            if (cutInside) {
+                if (at != null) {
                     s.append(" HAVING ");
-                    appendAfter(s, cursor, "min(ts)", "call_id");
+                    appendKeyset(s, at, order, "min(ts)", "call_id", walkAscending, nullsLast);
                 }
-                s.append(" ORDER BY started_at DESC, call_id DESC LIMIT ").append(limit);
+                appendOrder(s, "min(ts)", "call_id", walkAscending, nullsLast, false);
+                s.append(" LIMIT ").append(limit);
             }
         } else {
-            // a record's field: the calls are found by their records (call_records_list: started_at, call_id), newest
-            // first, each kept when one of its INVITEs in the range matches the other filters within the scope
-            s.append("SELECT c.call_id, c.started_at FROM call_records c WHERE c.started_at >= %s AND c.started_at < %s"
-                    .formatted(from, to));
-            ofRecord.forEach(f -> f.appendTo(s, "c."));
+            // a record's field or column: the calls are found by their records (call_records_list: started_at, call_id
+            // for the range), each kept when one of its INVITEs in the range matches the other filters within the scope
+            // text in byte order (the Call-IDs' own, COLLATE "C"): the same in every database, and digits before letters
+            String column = "c." + order.sort().column() + (order.sort().kind() == CallSort.Kind.TEXT ? " COLLATE \"C\"" : "");
+            s.append("SELECT c.call_id, c.started_at, " + column + " AS sort_value FROM call_records c"
+                    + " WHERE c.started_at >= %s AND c.started_at < %s".formatted(from, to));
+            ofRecord.forEach(f -> f.appendToRecord(s, "c."));
             if (!ofInvites.isEmpty() || !scope.all()) {
                 s.append(" AND EXISTS (SELECT 1 FROM messages_call m WHERE m.call_id = c.call_id AND m.ts >= %s AND m.ts < %s"
                         .formatted(from, to)).append(" AND m.method = 'INVITE'");
@@ -133,16 +201,22 @@ public class CallStore {
                 scope.appendTo(s, "m.");
                 s.append(")");
             }
-            if (status == null) {
-                if (cursor != null) {
+            if (cutInside) {
+                if (at != null) {
                     s.append(" AND ");
-                    appendAfter(s, cursor, "c.started_at", "c.call_id");
+                    appendKeyset(s, at, order, column, "c.call_id", walkAscending, nullsLast);
                 }
-                s.append(" ORDER BY c.started_at DESC, c.call_id DESC LIMIT ").append(limit);
+                appendOrder(s, column, "c.call_id", walkAscending, nullsLast, order.sort() != CallSort.STARTED);
+                s.append(" LIMIT ").append(limit);
             }
         }
+        s.append(") i");
+        if (rows && status == null) {
+            return; // the calls chosen are the calls listed
+        }
+        String spanTo = s.bind(utc(request.to().plus(callSpan)));
         s.append("""
-                ) i
+
                 CROSS JOIN LATERAL (
                   SELECT min(m.ts) FILTER (WHERE m.status BETWEEN 200 AND 299 AND m.cseq_method = 'INVITE') AS answered_at,
                          min(m.ts) FILTER (WHERE m.method = 'BYE') AS bye_at,
@@ -154,26 +228,58 @@ public class CallStore {
                          array_agg(DISTINCT m.correlation_id) FILTER (WHERE m.correlation_id IS NOT NULL
                                                                      AND m.correlation_id IS DISTINCT FROM m.call_id) AS correlation_ids
                   FROM messages m
-                  WHERE m.kind = 'call' AND m.call_id = i.call_id AND m.ts >= %s AND m.ts < %s%s) x
-                LEFT JOIN LATERAL (SELECT state, hangup_by, reason_cause, pdd_ms, mos, verdicts FROM call_records
-                                   WHERE call_id = i.call_id LIMIT 1) r ON true
-                WHERE true""".formatted(from, spanTo, scope.condition(s, "m.")));
+                  WHERE m.kind = 'call' AND m.call_id = i.call_id AND m.ts >= %s AND m.ts < %s%s) x""".formatted(from, spanTo, scope.condition(s, "m.")));
+        if (!rows) {
+            s.append("""
+
+                    LEFT JOIN LATERAL (SELECT state, hangup_by, reason_cause, pdd_ms, mos, verdicts FROM call_records
+                                       WHERE call_id = i.call_id LIMIT 1) r ON true""");
+        }
+        s.append("\nWHERE true");
         if (status != null) {
             status.appendTo(s, "x.final_status", "x.to_user");
-            if (cursor != null) {
+            if (at != null && !rows) {
                 s.append(" AND ");
-                appendAfter(s, cursor, "i.started_at", "i.call_id");
+                appendKeyset(s, at, order, "i.sort_value", "i.call_id", walkAscending, nullsLast);
             }
         }
-        s.append(" ORDER BY i.started_at DESC, i.call_id DESC LIMIT ").append(limit);
-        return s;
+        if (!rows) {
+            appendOrder(s, "i.sort_value", "i.call_id", walkAscending, nullsLast, order.sort() != CallSort.STARTED);
+            s.append(" LIMIT ").append(limit);
+        }
     }
 
-    /** Keyset condition: rows after the cursor in (started_at DESC, call_id DESC) order. */
-    private static void appendAfter(Sql s, Cursor c, String startedAt, String callId) {
-        String ts = s.bind(utc(Times.ofMicros(c.tsMicros())));
-        s.append(startedAt).append(" <= ").append(ts).append(" AND (").append(startedAt).append(" < ").append(ts)
-                .append(" OR ").append(callId).append(" < ").append(s.bind(c.key())).append(")");
+    /** {@code ORDER BY} the walk: the value then the Call-ID, both one way, a missing value last (first walking back). */
+    private static void appendOrder(Sql s, String value, String callId, boolean ascending, boolean nullsLast, boolean nullable) {
+        String way = ascending ? " ASC" : " DESC";
+        s.append(" ORDER BY ").append(value).append(way);
+        if (nullable) {
+            s.append(nullsLast ? " NULLS LAST" : " NULLS FIRST");
+        }
+        s.append(", ").append(callId).append(way);
+    }
+
+    /**
+     * Keyset condition: the rows that come after {@code at} in the walk's order ({@link #appendOrder}). A bound
+     * on the value comes first, so that an index on it gives the walk its start.
+     */
+    private static void appendKeyset(Sql s, Position at, ListOrder order, String value, String callId, boolean ascending,
+                                     boolean nullsLast) {
+        String cmp = ascending ? " > " : " < ";
+        String key = s.bind(at.callId());
+        if (at.value() == null) {
+            // among the calls without a value, ordered by Call-ID; they come after every value or before them all
+            s.append(nullsLast ? "(" + value + " IS NULL AND " + callId + cmp + key + ")"
+                    : "(" + value + " IS NOT NULL OR " + callId + cmp + key + ")");
+            return;
+        }
+        String v = s.bind(at.value());
+        String after = "(" + value + cmp.trim() + "= " + v + " AND (" + value + cmp + v + " OR " + callId + cmp + key + "))";
+        if (order.sort() == CallSort.STARTED) {
+            s.append(after); // never missing
+        } else {
+            s.append(nullsLast ? "(" + after + " OR " + value + " IS NULL)" : after);
+        }
     }
 
     /** Other Call-IDs linked to each call of the page, one hop: Call-ID → call id of rows correlated to it. */
@@ -227,7 +333,8 @@ public class CallStore {
                 });
     }
 
-    private record Row(String callId, Instant startedAt, Instant answeredAt, Instant byeAt, Instant failedAt,
+    /** A call of the page; {@code sortText}: its value of the order's column as a cursor holds it (the start's: null). */
+    record Row(String callId, Instant startedAt, String sortText, Instant answeredAt, Instant byeAt, Instant failedAt,
                        Short finalStatus, Long messageCount, String fromUser, String toUser, String[] correlationIds,
                        String state, String hangupBy, Integer reasonCause, Long pddMs, Double mos, String[] verdicts) {
 

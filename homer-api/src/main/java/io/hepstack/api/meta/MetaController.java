@@ -8,6 +8,7 @@ import io.hepstack.api.web.Times;
 import io.swagger.v3.oas.annotations.Parameter;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.RequestParam;
+import io.hepstack.api.query.CallSort;
 import io.hepstack.api.query.SearchFamily;
 import io.hepstack.proto.model.HepPayloadType;
 import io.swagger.v3.oas.annotations.Operation;
@@ -77,7 +78,9 @@ class MetaController {
             + "(GET /api/v1/stream/messages)")
     record Search(@Schema(example = "calls") String name,
                   @Schema(description = "whether it takes from, to, limit and cursor") boolean paged,
-                  @Schema(description = "the params of the fields it takes") List<String> fields) {
+                  @Schema(description = "the params of the fields it takes") List<String> fields,
+                  @Schema(description = "the columns it sorts on (sort=, with order=asc|desc), its own order first; "
+                          + "empty: it has one order") List<String> sorts) {
     }
 
     record SearchMeta(List<SearchField> fields, List<Search> searches,
@@ -86,16 +89,21 @@ class MetaController {
                       List<String> extractedHeaders) {
     }
 
-    private static final List<SearchField> FIELDS =
-            Arrays.stream(Filter.Field.values()).map(f -> new SearchField(f.param(), f.label(), f.syntax())).toList();
-    private static final List<Search> SEARCHES = Arrays.stream(SearchFamily.values()).map(s -> new Search(s.code(), s.paged(),
-            s.fields().stream().map(Filter.Field::param).toList())).toList();
+    /** The search meta of the defaults' collectors, which extract no header. */
+    static final SearchMeta SEARCH = new SearchMeta(
+            Arrays.stream(Filter.Field.values()).map(f -> new SearchField(f.param(), f.label(), f.syntax())).toList(),
+            Arrays.stream(SearchFamily.values()).map(s -> new Search(s.code(), s.paged(),
+                    s.fields().stream().map(Filter.Field::param).toList(),
+                    s.options().contains(CallSort.SORT_PARAMETER)
+                            ? Arrays.stream(CallSort.values()).map(CallSort::param).toList() : List.of())).toList(),
+            List.of());
 
     @Operation(summary = "The search filters, with their labels and syntax, and which search takes which; "
             + "a client builds its search form and live filters from it")
     @GetMapping("/api/v1/meta/search")
     Mono<SearchMeta> search() {
-        return collectors.extractedHeaders().map(h -> new SearchMeta(FIELDS, SEARCHES, h.values().stream().sorted().toList()));
+        return collectors.extractedHeaders()
+                .map(h -> new SearchMeta(SEARCH.fields(), SEARCH.searches(), h.values().stream().sorted().toList()));
     }
 
     @Operation(summary = "The paths of the JSON payloads stored in a range (a sample), with the payload types that "

@@ -66,7 +66,8 @@ public final class Filter {
         /** The HEP envelope's transport byte (chunk 0x0002), by {@link HepTransport} name or number. */
         TRANSPORT("transport", "transport", Type.TRANSPORT, "Transport"),
         USER_AGENT("userAgent", "user_agent", Type.TEXT, "User-Agent"),
-        NODE("node", "node", Type.TEXT, "Node"),
+        /** The capture node (HEP chunk 0x0013, else the agent's id); the call list matches it on its record's nodes. */
+        NODE("node", "node", Type.TEXT, "Node", "nodes"),
         /** The capture agent's id (HEP chunk 0x000c). */
         CAPTURE_ID("captureId", "capture_id", Type.UINT32, "Capture agent id"),
         PROTO_TYPE("protoType", "proto_type", Type.BYTE, "Payload type"),
@@ -122,7 +123,15 @@ public final class Filter {
         /** The highest jitter of one media report. */
         JITTER("jitter", "jitter_ms", Type.DURATION, "Jitter (worst report)", true),
         /** A media verdict of the call. */
-        VERDICT("verdict", "verdicts", Type.VERDICT, "Media verdict", true);
+        VERDICT("verdict", "verdicts", Type.VERDICT, "Media verdict", true),
+        /** The final reply to the call's INVITE: the record's, so that the list is cut in the index's order. */
+        FINAL_STATUS("finalStatus", "final_status", Type.STATUS, "Final status", true),
+        /** A codec of the answer's audio media line, as the SDP names it ({@code PCMU}, {@code opus}), in any case. */
+        CODEC("codec", "codecs", Type.CODEC, "Codec (negotiated)", true),
+        /** The caller: the From user of the first INVITE, matched as a number in any of its forms ({@link NumberPlan}). */
+        CALLER("caller", "caller_user", Type.NUMBER, "Caller (number)", true),
+        /** The callee: the To user of the first INVITE, matched as a number in any of its forms ({@link NumberPlan}). */
+        CALLEE("callee", "callee_user", Type.NUMBER, "Callee (number)", true);
 
         private final String param;
         private final String column;
@@ -131,6 +140,8 @@ public final class Filter {
         private final String label;
         private final MessageKind onlyKind;
         private final boolean ofRecord;
+        /** The column of {@code call_records} the call list matches it on, or {@code null}. */
+        private final String recordColumn;
         /** Of a {@link Type#LINE} field: the patterns of its line before and after the value, else {@code null}. */
         private final String lineBefore;
         private final String lineAfter;
@@ -147,12 +158,21 @@ public final class Filter {
             this.label = label;
             this.onlyKind = null;
             this.ofRecord = false;
+            this.recordColumn = null;
             this.lineBefore = lineBefore;
             this.lineAfter = lineAfter;
         }
 
         Field(String param, String column, Type type, String label) {
             this(param, column, null, type, label, null);
+        }
+
+        /**
+         * A field of a message that the call list matches on its record's {@code recordColumn} instead, a
+         * {@code text[]} of which one element is to match.
+         */
+        Field(String param, String column, Type type, String label, String recordColumn) {
+            this(param, column, null, type, label, null, false, recordColumn);
         }
 
         /** A column of a call record ({@code ofRecord} true), not of a message. */
@@ -181,6 +201,11 @@ public final class Filter {
         }
 
         Field(String param, String column, String twin, Type type, String label, MessageKind onlyKind, boolean ofRecord) {
+            this(param, column, twin, type, label, onlyKind, ofRecord, ofRecord ? column : null);
+        }
+
+        Field(String param, String column, String twin, Type type, String label, MessageKind onlyKind, boolean ofRecord,
+              String recordColumn) {
             this.param = param;
             this.column = column;
             this.twin = twin;
@@ -188,6 +213,7 @@ public final class Filter {
             this.label = label;
             this.onlyKind = onlyKind;
             this.ofRecord = ofRecord;
+            this.recordColumn = recordColumn;
             this.lineBefore = null;
             this.lineAfter = null;
         }
@@ -200,6 +226,14 @@ public final class Filter {
         /** Whether it is a field of a call record ({@code call_records}) rather than of a message. */
         public boolean ofRecord() {
             return ofRecord;
+        }
+
+        /**
+         * Whether the call list matches it on the call's record ({@code call_records}): a record's own field, or a
+         * message's that the record keeps too (the nodes).
+         */
+        public boolean onRecord() {
+            return recordColumn != null;
         }
 
         /** The fields of a message: every field but a call record's. */
@@ -268,7 +302,11 @@ public final class Filter {
                 + "!v not v (also a call without media reports)"),
         PERCENT(">5%, >=5%, <1%, <=1%, a range 1%-5% or one value 0% (the % may be left out); a,b any of them; "
                 + "!v not v (also a call without media reports)"),
-        VERDICT(String.join(", ", CallMedia.VERDICTS) + "; a,b any of them; !v not v");
+        VERDICT(String.join(", ", CallMedia.VERDICTS) + "; a,b any of them; !v not v"),
+        CODEC("a codec name as the SDP gives it (PCMU, PCMA, G722, opus, telephone-event), any case; * matches any "
+                + "characters (G7*); a,b any of them; !v not v (also a call without an answer's SDP)"),
+        NUMBER("a number in any of its forms: +4930123, 004930123 and 030123 are the same number (homer.api.numbers.*); "
+                + "anything else exactly; * matches any characters (*0123* contains 0123); a,b any of them; !v not v");
 
         private final String syntax;
         /** The largest value of a numeric type, else 0. */
@@ -321,19 +359,22 @@ public final class Filter {
 
     private final Field field;
     private final List<Term> terms;
+    /** How the numbers of a {@link Type#NUMBER} field are written. */
+    private final NumberPlan numbers;
     /** What the parameter names: the header of a {@link Field#HEADER} filter, the path of a {@link Field#JSON} one, else {@code null}. */
     private final String key;
     /** A {@link Field#HEADER} filter of a header the collectors extract: read from {@code extra.headers}, not the payload. */
     private final boolean extracted;
 
     private Filter(Field field, List<Term> terms, String key) {
-        this(field, terms, key, false);
+        this(field, terms, key, NumberPlan.NONE, false);
     }
 
-    private Filter(Field field, List<Term> terms, String key, boolean extracted) {
+    private Filter(Field field, List<Term> terms, String key, NumberPlan numbers, boolean extracted) {
         this.field = field;
         this.terms = terms;
         this.key = key;
+        this.numbers = numbers;
         this.extracted = extracted;
     }
 
@@ -344,16 +385,20 @@ public final class Filter {
      * @throws ApiException 400 when a value or the header's name does not fit
      */
     public static Filter of(String param, Field field, String raw, int maxValues, int maxLength) {
-        return of(param, field, raw, maxValues, maxLength, Map.of());
+        return of(param, field, raw, maxValues, maxLength, NumberPlan.NONE, Map.of());
     }
 
     /**
-     * As {@link #of(String, Field, String, int, int)}, where a header the collectors extract whole into {@code
-     * extra.headers} ({@code homer.ingest.extraction.extra-headers}) is searched there: {@code extracted} maps each such
-     * header's name in lower case to its name as configured (the key it is stored under). Such a search reads no
-     * payload, so no text range bounds it, and a whole value is found through the {@code messages_extra_headers} index.
+     * The filter of the request parameter {@code param}, a number of {@link Type#NUMBER} matched in each of its
+     * forms in {@code numbers}, and a header the collectors extract whole into {@code extra.headers}
+     * ({@code homer.ingest.extraction.extra-headers}) searched there: {@code extracted} maps each such header's name in
+     * lower case to its name as configured (the key it is stored under). Such a search reads no payload, so no text
+     * range bounds it, and a whole value is found through the {@code messages_extra_headers} index.
+     *
+     * @throws ApiException 400 when a value or the header's name does not fit
      */
-    public static Filter of(String param, Field field, String raw, int maxValues, int maxLength, Map<String, String> extracted) {
+    public static Filter of(String param, Field field, String raw, int maxValues, int maxLength, NumberPlan numbers,
+                            Map<String, String> extracted) {
         if (field == Field.JSON) {
             String path = param.startsWith(JSON_PREFIX) ? param.substring(JSON_PREFIX.length()) : "";
             if (!JSON_PATH.matcher(path).matches()) {
@@ -363,7 +408,7 @@ public final class Filter {
             return new Filter(field, Term.parse(param, raw, maxValues, maxLength), path);
         }
         if (field != Field.HEADER) {
-            return of(field, raw, maxValues, maxLength);
+            return of(field, raw, maxValues, maxLength, numbers);
         }
         String name = param.startsWith(HEADER_PREFIX) ? param.substring(HEADER_PREFIX.length()) : "";
         if (!HEADER_NAME.matcher(name).matches()) {
@@ -371,7 +416,8 @@ public final class Filter {
                     + "of at most 64 characters: header.X-Customer-Id)");
         }
         String stored = extracted.get(name.toLowerCase(Locale.ROOT));
-        return new Filter(field, Term.parse(param, raw, maxValues, maxLength), stored != null ? stored : name, stored != null);
+        return new Filter(field, Term.parse(param, raw, maxValues, maxLength), stored != null ? stored : name, NumberPlan.NONE,
+                stored != null);
     }
 
     /** Whether its search reads the raw payloads, which no index serves: then it is bounded by max-text-range. */
@@ -385,11 +431,20 @@ public final class Filter {
      * @throws ApiException 400 when a value does not fit the field
      */
     public static Filter of(Field field, String raw, int maxValues, int maxLength) {
+        return of(field, raw, maxValues, maxLength, NumberPlan.NONE);
+    }
+
+    /**
+     * The filter of one parameter, the numbers of a {@link Type#NUMBER} field written as {@code numbers} says.
+     *
+     * @throws ApiException 400 when a value does not fit the field
+     */
+    public static Filter of(Field field, String raw, int maxValues, int maxLength, NumberPlan numbers) {
         if (field == Field.HEADER || field == Field.JSON) {
             throw new IllegalArgumentException("a header's or JSON field's filter is made with of(param, field, ...)");
         }
         List<Term> terms = Term.parse(field.param, raw, maxValues, maxLength);
-        Filter f = new Filter(field, terms, null);
+        Filter f = new Filter(field, terms, null, numbers, false);
         for (Term t : terms) {
             f.validate(t); // every value is checked before any SQL is written
         }
@@ -407,6 +462,52 @@ public final class Filter {
         if (positive && field.onlyKind != null) {
             sql.append(" AND ").append(alias).append("kind = '").append(field.onlyKind.code()).append("'");
         }
+    }
+
+    /**
+     * Appends {@code AND (...)} for this filter on the call record of table alias {@code alias} ({@code "c."}):
+     * its {@link Field#onRecord() record column}, one element of it for an array ({@code nodes}, {@code codecs}).
+     */
+    public void appendToRecord(Sql sql, String alias) {
+        if (!field.onRecord()) {
+            throw new IllegalStateException(field.param + " is not matched on a call record");
+        }
+        String column = alias + field.recordColumn;
+        if (field.ofRecord) {
+            appendTerms(sql, column, null);
+            return;
+        }
+        List<String> positive = new ArrayList<>();
+        for (Term t : terms) {
+            String element = elementCondition(sql, column, t, false);
+            if (t.negated()) {
+                sql.append(" AND ").append(element);
+            } else {
+                positive.add(element);
+            }
+        }
+        if (!positive.isEmpty()) {
+            sql.append(" AND (").append(String.join(" OR ", positive)).append(")");
+        }
+    }
+
+    /**
+     * Whether an element of the {@code text[]} {@code column} matches the term (its negation: none does): exact or
+     * {@code LIKE}; of a {@code codec}, its name or the whole in any case; a lone {@code *}, whether there is any element.
+     */
+    private static String elementCondition(Sql sql, String column, Term t, boolean codec) {
+        String cond;
+        if (t.matchesAnything()) {
+            cond = "cardinality(" + column + ") > 0";
+        } else if (!codec) {
+            cond = t.like() == null ? column + " @> ARRAY[" + sql.bind(t.literal()) + "]::text[]"
+                    : "EXISTS (SELECT 1 FROM unnest(" + column + ") AS e(v) WHERE e.v LIKE " + sql.bind(t.like()) + ")";
+        } else { // an SDP codec is NAME/RATE[/CHANNELS] (a=rtpmap): its name, or the whole, in any case
+            String p = sql.bind(t.like() == null ? likeEscape(t.literal()) : t.like());
+            cond = "EXISTS (SELECT 1 FROM unnest(" + column + ") AS e(v) WHERE split_part(e.v, '/', 1) ILIKE " + p
+                    + " OR e.v ILIKE " + p + ")";
+        }
+        return t.negated() ? "NOT (" + cond + ")" : cond;
     }
 
     /**
@@ -573,6 +674,15 @@ public final class Filter {
                 yield t.negated() ? "(" + col + " IS NULL OR NOT (" + cond + "))" : cond;
             }
             case CALL_STATE, HANGUP_BY -> text(sql, col, t);
+            case CODEC -> elementCondition(sql, col, t, true);
+            case NUMBER -> {
+                if (t.like() != null) {
+                    yield text(sql, col, t);
+                }
+                String forms = sql.bind(numbers.forms(t.literal()).toArray(String[]::new));
+                yield t.negated() ? "(" + col + " IS NULL OR NOT (" + col + " = ANY(" + forms + "::text[])))"
+                        : col + " = ANY(" + forms + "::text[])";
+            }
             case VERDICT -> {
                 String cond = col + " @> ARRAY[" + sql.bind(code(t)) + "]::text[]";
                 yield t.negated() ? "NOT (" + cond + ")" : cond;

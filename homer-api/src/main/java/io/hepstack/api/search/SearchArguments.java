@@ -62,7 +62,8 @@ class SearchArguments implements WebFluxConfigurer {
                 boolean headers = query.keySet().stream().anyMatch(p -> p.startsWith(Filter.HEADER_PREFIX));
                 // the collectors' settings are read only for a search that names a header
                 return (headers ? collectors.extractedHeaders() : Mono.just(java.util.Map.<String, String>of()))
-                        .map(extracted -> SearchRequest.parse(query, family.fields(), props.search(), clock, extracted));
+                        .map(extracted -> SearchRequest.parse(query, family.fields(), family.options(), props.search(),
+                                props.numbers().plan(), clock, extracted));
             }
         });
     }
@@ -90,7 +91,13 @@ class SearchArguments implements WebFluxConfigurer {
             out.add(param("to", "end of the range, exclusive: ISO-8601 or epoch ms; default: now"));
             out.add(param("limit", "1 to homer.api.search.max-limit (" + limits.maxLimit() + "); default "
                     + limits.defaultLimit()));
-            out.add(param("cursor", "nextCursor of the previous page"));
+            out.add(param("cursor", "nextCursor (or prevCursor) of the page before (or after)"));
+        }
+        if (family.options().contains(io.hepstack.api.query.CallSort.SORT_PARAMETER)) {
+            out.add(param(io.hepstack.api.query.CallSort.SORT_PARAMETER, "the column the calls are ordered by: "
+                    + java.util.Arrays.stream(io.hepstack.api.query.CallSort.values()).map(io.hepstack.api.query.CallSort::param)
+                    .collect(java.util.stream.Collectors.joining(", ")) + "; default started"));
+            out.add(param(io.hepstack.api.query.CallSort.ORDER_PARAMETER, "asc or desc (default); a call without a value comes last"));
         }
         for (Filter.Field f : family.fields()) {
             out.add(param(f.param(), f.label() + ": " + f.syntax()));

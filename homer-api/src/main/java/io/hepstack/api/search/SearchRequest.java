@@ -1,6 +1,7 @@
 package io.hepstack.api.search;
 
 import io.hepstack.api.query.Filter;
+import io.hepstack.api.query.NumberPlan;
 import io.hepstack.api.ApiProperties;
 import io.hepstack.api.web.ApiException;
 import io.hepstack.api.web.Times;
@@ -37,30 +38,36 @@ public record SearchRequest(Instant from, Instant to, int limit, String cursor, 
      */
     public static SearchRequest parse(MultiValueMap<String, String> query, Set<Filter.Field> allowed,
                                       ApiProperties.Search limits, Clock clock) {
-        return parse(query, allowed, limits, clock, Map.of());
+        return parse(query, allowed, Set.of(), limits, NumberPlan.NONE, clock, Map.of());
     }
 
     /**
-     * As {@link #parse(MultiValueMap, Set, ApiProperties.Search, Clock)}, with the headers the collectors extract
-     * ({@link Filter#of(String, Filter.Field, String, int, int, Map)}): a search of one reads no payload.
+     * @param allowed          the filter fields of this search
+     * @param options          other parameters it takes, read by its endpoint ({@link io.hepstack.api.query.SearchFamily#options})
+     * @param numbers          how the numbers of {@code caller} and {@code callee} are written
+     * @param extractedHeaders the headers the collectors extract whole ({@link Filter#of(String, Filter.Field, String, int,
+     *                         int, NumberPlan, Map)}): a search of one reads no payload
+     * @throws ApiException 400 for an unknown parameter or a bad value
      */
-    public static SearchRequest parse(MultiValueMap<String, String> query, Set<Filter.Field> allowed,
-                                      ApiProperties.Search limits, Clock clock, Map<String, String> extractedHeaders) {
+    public static SearchRequest parse(MultiValueMap<String, String> query, Set<Filter.Field> allowed, Set<String> options,
+                                      ApiProperties.Search limits, NumberPlan numbers, Clock clock,
+                                      Map<String, String> extractedHeaders) {
         List<Filter> filters = new ArrayList<>();
         for (String name : query.keySet()) {
-            if (COMMON.contains(name)) {
+            if (COMMON.contains(name) || options.contains(name)) {
                 continue;
             }
             Filter.Field field = Filter.field(name);
             if (field == null || !allowed.contains(field)) {
                 Set<String> names = new TreeSet<>(COMMON);
+                names.addAll(options);
                 allowed.forEach(f -> names.add(f.param()));
                 throw ApiException.badRequest("unknown parameter " + Times.quote(name) + " (expected one of: "
                         + String.join(", ", names) + ")");
             }
             String raw = String.join(",", query.get(name));
             if (!raw.isEmpty()) {
-                filters.add(Filter.of(name, field, raw, limits.maxValues(), limits.maxValueLength(), extractedHeaders));
+                filters.add(Filter.of(name, field, raw, limits.maxValues(), limits.maxValueLength(), numbers, extractedHeaders));
             }
         }
         Instant[] range = range(query.getFirst("from"), query.getFirst("to"), limits.defaultRange(), limits.maxRange(), clock);

@@ -96,6 +96,32 @@ class FlowQueryPlanIT {
                 .verifyComplete();
     }
 
+    @Test
+    void aListSortedOnARecordsColumnWalksTheRangeAlongTheListsIndexAndKeepsOnlyThePage() throws Exception {
+        try (java.sql.Connection c = db.openJdbc(); java.sql.Statement st = c.createStatement()) {
+            st.execute("INSERT INTO call_records (call_id, started_at, state, hangup_by, nodes, codecs, messages, retransmissions,"
+                    + " re_invites, stored_rows, updated_at, duration_ms, caller_user) SELECT 'sorted-' || g, "
+                    + "'" + from + "'::timestamptz + g * interval '100 ms', 'completed', 'caller', '{edge-a}', '{PCMU/8000}', 7, 0, 0,"
+                    + " 7, now(), (g * 7919) % 100000, '+4930' || g FROM generate_series(1, 20000) g");
+            st.execute("ANALYZE call_records");
+        }
+        for (String sort : new String[] {"duration", "caller"}) {
+            StepVerifier.create(Plans.explain(db.connectionFactory(), CallStore.listSql(calls("codec", "PCMU"),
+                            new ListOrder(io.hepstack.api.query.CallSort.of(sort), true), Duration.ofHours(6), Scope.ALL)))
+                    .assertNext(plan -> {
+                        assertThat(plan).as(plan).contains("call_records_list").doesNotContain("Seq Scan");
+                        List<String> lines = Arrays.asList(plan.split("\n"));
+                        int loop = indexOf(lines, "Nested Loop  (");
+                        assertThat(loop).as(plan).isPositive();
+                        assertThat(lines.get(loop + 1)).as("the outer side of the summary loop is the cut page\n" + plan)
+                                .contains("Limit");
+                        assertThat(lines.get(loop + 2)).as("the range's records sorted once, only the page kept\n" + plan)
+                                .contains("Sort");
+                    })
+                    .verifyComplete();
+        }
+    }
+
     private static SearchRequest calls(String... params) {
         LinkedMultiValueMap<String, String> q = new LinkedMultiValueMap<>();
         q.add("from", from.toString());
@@ -104,7 +130,7 @@ class FlowQueryPlanIT {
             q.add(params[i], params[i + 1]);
         }
         ApiProperties.Search limits = new ApiProperties.Search(Duration.ofHours(1), Duration.ofDays(7), 100, 1000, 20, 256,
-                Duration.ofHours(4), Duration.ofHours(6));
+                Duration.ofHours(4), Duration.ofHours(6), 1000);
         return SearchRequest.parse(q, EnumSet.allOf(Filter.Field.class), limits, Clock.fixed(to, ZoneOffset.UTC));
     }
 

@@ -91,10 +91,13 @@ class MetaIT extends AdminApiIT {
         assertThat(searches).contains(
                 Map.of("name", "calls", "paged", true,
                         "fields", List.of("callId", "correlationId", "fromUser", "fromTag", "toUser", "status", "srcIp",
-                                "srcPort", "dstIp", "dstPort", "transport", "captureId", "paiUser", "state", "hangupBy", "reasonCause",
-                                "duration", "pdd", "setup", "mos", "loss", "jitter", "verdict")),
+                                "srcPort", "dstIp", "dstPort", "transport", "node", "captureId", "paiUser", "state", "hangupBy",
+                                "reasonCause", "duration", "pdd", "setup", "mos", "loss", "jitter", "verdict", "finalStatus", "codec",
+                                "caller", "callee"),
+                        "sorts", List.of("started", "duration", "pdd", "setup", "state", "finalStatus", "mos", "caller", "callee")),
                 Map.of("name", "stream", "paged", false,
-                        "fields", Arrays.stream(Filter.Field.values()).filter(f -> !f.ofRecord()).map(Filter.Field::param).toList()));
+                        "fields", Arrays.stream(Filter.Field.values()).filter(f -> !f.ofRecord()).map(Filter.Field::param).toList(),
+                        "sorts", List.of()));
         anonymous.get().uri("/api/v1/meta/search").exchange().expectStatus().isUnauthorized().expectBody(Void.class);
     }
 
@@ -103,7 +106,7 @@ class MetaIT extends AdminApiIT {
         for (Filter.Field f : Filter.Field.values()) {
             String value = switch (f) {
                 case SRC_IP, DST_IP -> "192.0.2.1";
-                case STATUS, PROTO_TYPE, CSEQ, SRC_PORT, DST_PORT, CAPTURE_ID -> "1";
+                case STATUS, FINAL_STATUS, PROTO_TYPE, CSEQ, SRC_PORT, DST_PORT, CAPTURE_ID -> "1";
                 case TRANSPORT -> "udp";
                 case STATE -> "busy";
                 case HANGUP_BY -> "caller";
@@ -139,6 +142,9 @@ class MetaIT extends AdminApiIT {
 
     private static List<String> expected(SearchFamily family) {
         List<String> names = new ArrayList<>(List.of("from", "to", "limit", "cursor"));
+        if (family == SearchFamily.CALLS) {
+            names.addAll(List.of("sort", "order"));
+        }
         family.fields().forEach(f -> names.add(f.param()));
         return names;
     }

@@ -134,6 +134,46 @@ class FilterTest {
                 .isEqualTo(" AND NOT (verdicts @> ARRAY[$1]::text[]) -- [no_media_reports]");
     }
 
+    @Test
+    void theCallListsRecordFieldsMatchTheRecordsColumns() {
+        assertThat(sql(Filter.Field.FINAL_STATUS, "4xx,!486"))
+                .isEqualTo(" AND (final_status BETWEEN $1 AND $2) AND (final_status IS NULL OR NOT (final_status = $3)) -- [400, 499, 486]");
+        // a codec is one of the answer's NAME/RATE entries, by its name or as a whole, in any case
+        assertThat(sql(Filter.Field.CODEC, "PCMU")).isEqualTo(" AND (EXISTS (SELECT 1 FROM unnest(codecs) AS e(v) WHERE "
+                + "split_part(e.v, '/', 1) ILIKE $1 OR e.v ILIKE $1)) -- [PCMU]");
+        assertThat(sql(Filter.Field.CODEC, "G7*,!opus")).isEqualTo(" AND (EXISTS (SELECT 1 FROM unnest(codecs) AS e(v) WHERE "
+                + "split_part(e.v, '/', 1) ILIKE $1 OR e.v ILIKE $1)) AND NOT (EXISTS (SELECT 1 FROM unnest(codecs) AS e(v) WHERE "
+                + "split_part(e.v, '/', 1) ILIKE $2 OR e.v ILIKE $2)) -- [G7%, opus]");
+        assertThat(sql(Filter.Field.CODEC, "50%")).endsWith("-- [50\\%]");
+        assertThat(sql(Filter.Field.CODEC, "*")).isEqualTo(" AND (cardinality(codecs) > 0) -- []");
+    }
+
+    @Test
+    void theNodeOfACallIsOneOfItsRecordsNodes() {
+        Sql record = new Sql();
+        Filter.of(Filter.Field.NODE, "edge-a,edge-b*,!edge-c", 20, 256).appendToRecord(record, "c.");
+        assertThat(record.toString()).isEqualTo(" AND NOT (c.nodes @> ARRAY[$3]::text[]) AND (c.nodes @> ARRAY[$1]::text[] OR "
+                + "EXISTS (SELECT 1 FROM unnest(c.nodes) AS e(v) WHERE e.v LIKE $2)) -- [edge-a, edge-b%, edge-c]");
+        // a message's node is its column
+        assertThat(sql(Filter.Field.NODE, "edge-a")).isEqualTo(" AND (node = $1) -- [edge-a]");
+        assertThatThrownBy(() -> Filter.of(Filter.Field.SRC_IP, "10.0.0.1", 20, 256).appendToRecord(new Sql(), "c."))
+                .isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void aNumberMatchesEachOfItsFormsAndAPatternAsWritten() {
+        NumberPlan germany = new NumberPlan("49", "00", "0");
+        Sql sql = new Sql();
+        Filter.of(Filter.Field.CALLER, "030123,!alice", 20, 256, germany).appendTo(sql, "c.");
+        assertThat(sql.text()).isEqualTo(" AND (c.caller_user = ANY($1::text[])) AND (c.caller_user IS NULL OR NOT "
+                + "(c.caller_user = ANY($2::text[])))");
+        assertThat((String[]) sql.params().get(0)).containsExactly("030123", "+4930123", "004930123", "4930123");
+        assertThat((String[]) sql.params().get(1)).containsExactly("alice");
+        Sql contains = new Sql();
+        Filter.of(Filter.Field.CALLEE, "*0123*", 20, 256, germany).appendTo(contains, "");
+        assertThat(contains.toString()).isEqualTo(" AND (callee_user LIKE $1) -- [%0123%]");
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "mos|good|mos: not a number: \"good\" (expected: <3.5",
@@ -168,6 +208,12 @@ class FilterTest {
             "transport|256|transport: out of range",
             "fromTag|a\\b|fromTag: a backslash escapes only",
             "callId|a\\b|callId: a backslash escapes only",
+            "finalStatus|99x|finalStatus: not a number: \"99x\" (expected: 486, 400-499, 4xx or 4*)",
+            "finalStatus|1000|finalStatus: out of range",
+            "srcIp|10.0.0.0/33|srcIp: not an address: \"10.0.0.0/33\" (expected: an IPv4 or IPv6 address, a CIDR block",
+            "dstIp|10.0.0.0/|dstIp: not an address",
+            "dstIp|2001:db8::/129|dstIp: not an address",
+            "caller|a,,b|caller: empty value",
     })
     void rejectsValuesThatDoNotFitTheField(String param, String value, String message) {
         assertThatThrownBy(() -> Filter.of(Filter.field(param), value, 20, 256))

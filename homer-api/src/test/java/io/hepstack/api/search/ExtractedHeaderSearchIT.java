@@ -135,9 +135,9 @@ class ExtractedHeaderSearchIT extends AdminApiIT {
         q.add("from", from);
         q.add("to", to);
         ApiProperties.Search limits = new ApiProperties.Search(Duration.ofHours(1), Duration.ofDays(7), 100, 1000, 20, 256,
-                Duration.ofHours(4), Duration.ofHours(6));
-        SearchRequest request = SearchRequest.parse(q, EnumSet.allOf(Filter.Field.class), limits, Clock.systemUTC(),
-                Map.of("x-customer-id", "X-Customer-Id"));
+                Duration.ofHours(4), Duration.ofHours(6), 1000);
+        SearchRequest request = SearchRequest.parse(q, EnumSet.allOf(Filter.Field.class), java.util.Set.of(), limits,
+                io.hepstack.api.query.NumberPlan.NONE, Clock.systemUTC(), Map.of("x-customer-id", "X-Customer-Id"));
         StepVerifier.create(Plans.explain(db.connectionFactory(), MessageStore.searchSql(request, Scope.ALL)))
                 .assertNext(plan -> assertThat(plan).as(plan).contains("_expr_idx").doesNotContain("payload"))
                 .verifyComplete();

@@ -50,7 +50,7 @@ class QueryPlanIT {
         LinkedMultiValueMap<String, String> q = new LinkedMultiValueMap<>();
         q.add(param, value);
         ApiProperties.Search limits = new ApiProperties.Search(Duration.ofHours(1), Duration.ofDays(7), 100, 1000, 20, 256,
-                Duration.ofHours(4), Duration.ofHours(6));
+                Duration.ofHours(4), Duration.ofHours(6), 1000);
         return SearchRequest.parse(q, EnumSet.allOf(Filter.Field.class), limits, clock);
     }
 

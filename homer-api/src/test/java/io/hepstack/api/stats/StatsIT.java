@@ -227,7 +227,7 @@ class StatsIT extends ApiIT {
             q.add("node", node);
         }
         io.hepstack.api.ApiProperties.Search limits = new io.hepstack.api.ApiProperties.Search(Duration.ofHours(1),
-                Duration.ofDays(7), 100, 1000, 20, 256, Duration.ofHours(4), Duration.ofHours(6));
+                Duration.ofDays(7), 100, 1000, 20, 256, Duration.ofHours(4), Duration.ofHours(6), 1000);
         return StatsRequest.parse(q, limits, Clock.fixed(BASE, ZoneOffset.UTC));
     }
 

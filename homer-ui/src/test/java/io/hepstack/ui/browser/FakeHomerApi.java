@@ -155,7 +155,10 @@ final class FakeHomerApi implements AutoCloseable {
                             shares.remove((String) gone.get("token"));
                             return s.status(204).send().then();
                         }))
-                        .get("/api/v1/calls", authed((q, s) -> send(s, Map.of("items", calls()))))
+                        .get("/api/v1/calls", authed((q, s) -> {
+                            lastCallsQuery = java.net.URLDecoder.decode(q.uri(), java.nio.charset.StandardCharsets.UTF_8);
+                            return send(s, callPage(new io.netty.handler.codec.http.QueryStringDecoder(q.uri()).parameters()));
+                        }))
                         .get("/api/v1/messages", authed((q, s) -> {
                             lastMessagesQuery = java.net.URLDecoder.decode(q.uri(), java.nio.charset.StandardCharsets.UTF_8);
                             return send(s, Map.of("items", allMessages()));
@@ -202,6 +205,8 @@ final class FakeHomerApi implements AutoCloseable {
      */
     /** The last message search's request URI, decoded. */
     volatile String lastMessagesQuery;
+    /** The last call list's request URI, decoded. */
+    volatile String lastCallsQuery;
     /** The query of the last text export asked for. */
     volatile String lastTextQuery;
 
@@ -1049,6 +1054,39 @@ final class FakeHomerApi implements AutoCloseable {
     }
 
     // --- data
+
+    /** The item key of each of the call list's sorts (homer-api's CallSort). */
+    private static final Map<String, String> CALL_SORTS = Map.of("started", "startedAt", "duration", "durationMs", "pdd", "pddMs",
+            "state", "state", "finalStatus", "finalStatus", "mos", "mos", "caller", "fromUser", "callee", "toUser");
+
+    /**
+     * A page of the call list as homer-api answers it: sorted on {@code sort} ({@code order}, newest first by default; a
+     * missing value last, ties by Call-ID), {@code limit} calls from the {@code cursor} (here an offset), both cursors
+     * and the exact total.
+     */
+    private Map<String, Object> callPage(Map<String, List<String>> query) {
+        String sort = query.getOrDefault("sort", List.of("started")).get(0);
+        boolean ascending = query.getOrDefault("order", List.of("desc")).get(0).equals("asc");
+        int limit = Integer.parseInt(query.getOrDefault("limit", List.of("100")).get(0));
+        String cursor = query.getOrDefault("cursor", List.of("")).get(0);
+        int offset = cursor.startsWith("offset-") ? Integer.parseInt(cursor.substring(7)) : 0;
+        String key = CALL_SORTS.getOrDefault(sort, "startedAt");
+        java.util.Comparator<Map<String, Object>> byValue = (a, b) -> {
+            Object x = a.get(key);
+            Object y = b.get(key);
+            if (x == null || y == null) {
+                return x == null && y == null ? 0 : x == null ? 1 : -1;
+            }
+            int c = x instanceof Number n ? Double.compare(n.doubleValue(), ((Number) y).doubleValue()) : x.toString().compareTo(y.toString());
+            return ascending ? c : -c;
+        };
+        java.util.Comparator<Map<String, Object>> byCallId = java.util.Comparator.comparing(m -> (String) m.get("callId"));
+        List<Map<String, Object>> all = new ArrayList<>(calls());
+        all.sort(byValue.thenComparing(ascending ? byCallId : byCallId.reversed()));
+        List<Map<String, Object>> page = all.subList(Math.min(offset, all.size()), Math.min(offset + limit, all.size()));
+        return map("items", page, "nextCursor", offset + limit < all.size() ? "offset-" + (offset + limit) : null,
+                "prevCursor", offset > 0 ? "offset-" + Math.max(0, offset - limit) : null, "total", all.size(), "totalExact", true);
+    }
 
     private List<Map<String, Object>> calls() {
         var calls = new ArrayList<Map<String, Object>>();

@@ -143,7 +143,8 @@ class UiBrowserIT {
         assertThat(d.getCurrentUrl()).doesNotContain("protoType");
         List<WebElement> rows = waiting(d).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#calls-table tbody tr"), 2));
         assertThat(d.getCurrentUrl()).contains("view=calls").contains("range=1h");
-        assertThat(rows.get(0).getText()).contains("alice");
+        // newest first, as the API lists them: the crafted call a minute after alice's on top
+        assertThat(rows.get(1).getText()).contains("alice");
         // Each call's result from its record: in words, who ended it, the Q.850 cause.
         assertThat(d.findElements(By.cssSelector("#calls-table tbody td.result"))).extracting(WebElement::getText)
                 .contains("completed, by caller, cause 16");
@@ -157,9 +158,10 @@ class UiBrowserIT {
         assertThat(callIdCell.getCssValue("text-overflow")).isEqualTo("ellipsis");
         assertThat(callIdCell.getAttribute("title")).isEqualTo(callIdCell.findElement(By.tagName("a")).getAttribute("textContent"));
 
-        // Sorting is part of the URL too.
+        // Sorting is part of the URL too, and the API sorts (every call of the list, not the page).
         d.findElement(By.xpath("//th/button[contains(., 'Status')]")).click();
         waiting(d).until(ExpectedConditions.urlContains("sort=finalStatus"));
+        waiting(d).until(d2 -> api.lastCallsQuery != null && api.lastCallsQuery.contains("sort=finalStatus&order=asc"));
         waiting(d).until(ExpectedConditions.attributeContains(By.cssSelector("#calls-table tbody tr:first-child"), "class", "st-2xx"));
         engineer.screenshot("search");
         assertAccessible(engineer, "search");
@@ -1509,5 +1511,75 @@ class UiBrowserIT {
             assertThat(d.getCurrentUrl()).contains("callId=bob-1%40phones").contains("view=messages");
             assertThat(b.cspViolations()).isEmpty();
         }
+    }
+
+    @Test
+    @Order(27)
+    void theCallListIsSortedByTheApiPagedBothWaysWithItsTotalAndItsColumnsChosen() {
+        try (Browser b = loggedIn(1400)) {
+            var d = b.driver;
+            d.get(base + "/?view=calls&range=1h");
+            waiting(d).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#calls-table tbody tr"), 2));
+            // the columns the API sorts on (its calls search's sorts) are buttons; the others are not
+            assertThat(d.findElements(By.cssSelector("#calls-table th button.sort"))).extracting(WebElement::getText)
+                    .containsExactly("Started ▼", "From", "To", "Status", "Result", "PDD", "Duration", "MOS");
+            assertThat(d.findElements(By.cssSelector("#calls-table th:not(:has(button))"))).extracting(WebElement::getText)
+                    .containsExactly("Call-ID", "Msgs", "Legs");
+            // a click asks the API for the order, again for the other way round
+            d.findElement(By.xpath("//th/button[contains(., 'Duration')]")).click();
+            waiting(d).until(ExpectedConditions.urlContains("sort=duration&order=asc"));
+            waiting(d).until(d2 -> api.lastCallsQuery.contains("sort=duration&order=asc"));
+            waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#calls-table th[aria-sort=ascending]"), "Duration ▲"));
+            assertThat(firstCallId(d)).isEqualTo(FakeHomerApi.XSS_CALL); // 0 ms before 30 s
+            // a new search keeps the order chosen
+            d.findElement(By.id("search-button")).click();
+            waiting(d).until(d2 -> d2.getCurrentUrl().contains("view=calls&range=1h&sort=duration&order=asc")
+                    && !d2.getCurrentUrl().contains("dir="));
+            waiting(d).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#calls-table tbody tr"), 2));
+            assertThat(firstCallId(d)).isEqualTo(FakeHomerApi.XSS_CALL);
+            d.findElement(By.xpath("//th/button[contains(., 'Duration')]")).click();
+            waiting(d).until(ExpectedConditions.urlContains("sort=duration&order=desc"));
+            waiting(d).until(d2 -> FakeHomerApi.CALL.equals(firstCallId(d2)));
+            assertThat(d.findElement(By.cssSelector("#calls-table th[aria-sort=descending]")).getText()).isEqualTo("Duration ▼");
+
+            // one call a page: the total and the way on at the top and the bottom, forward and back
+            d.get(base + "/?view=calls&range=1h&limit=1&sort=started&order=asc");
+            waiting(d).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#calls-table tbody tr"), 1));
+            assertThat(d.findElements(By.cssSelector("nav.pager .count"))).extracting(WebElement::getText)
+                    .containsExactly("1 of 2 calls", "1 of 2 calls");
+            assertThat(d.findElements(By.cssSelector("nav.pager .prev-page"))).isEmpty();
+            assertThat(d.findElements(By.cssSelector("nav.pager .next-page"))).hasSize(2);
+            String first = firstCallId(d);
+            d.findElement(By.cssSelector("nav.pager-bottom .next-page")).click();
+            waiting(d).until(ExpectedConditions.urlContains("cursor=offset-1"));
+            waiting(d).until(d2 -> !first.equals(firstCallId(d2)));
+            // the page's range is kept with its cursor (a moving "last hour" would shift it)
+            assertThat(d.getCurrentUrl()).contains("range=custom");
+            assertThat(d.findElements(By.cssSelector("nav.pager .next-page"))).isEmpty();
+            d.findElement(By.cssSelector("nav.pager-top .prev-page")).click();
+            waiting(d).until(d2 -> first.equals(firstCallId(d2)));
+            assertThat(api.lastCallsQuery).contains("cursor=offset-0").contains("sort=started&order=asc");
+
+            // the column chooser hides a column and the browser remembers it
+            d.findElement(By.cssSelector("#column-chooser summary")).click();
+            d.findElement(By.cssSelector("#column-chooser input[value=messageCount]")).click();
+            assertThat(d.findElement(By.cssSelector("#calls-table th[data-col=messageCount]")).isDisplayed()).isFalse();
+            assertThat(d.findElement(By.cssSelector("#calls-table tbody td[data-col=messageCount]")).isDisplayed()).isFalse();
+            assertThat((String) js(d, "return localStorage.getItem('hepstack.calls.hiddenColumns')")).isEqualTo("[\"messageCount\"]");
+            d.navigate().refresh();
+            waiting(d).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#calls-table tbody tr"), 1));
+            assertThat(d.findElement(By.cssSelector("#calls-table th[data-col=messageCount]")).isDisplayed()).isFalse();
+            assertThat(d.findElement(By.cssSelector("#calls-table th[data-col=legs]")).isDisplayed()).isTrue();
+            d.findElement(By.cssSelector("#column-chooser summary")).click();
+            assertThat(d.findElement(By.cssSelector("#column-chooser input[value=messageCount]")).isSelected()).isFalse();
+            d.findElement(By.cssSelector("#column-chooser input[value=messageCount]")).click();
+            assertThat(d.findElement(By.cssSelector("#calls-table th[data-col=messageCount]")).isDisplayed()).isTrue();
+            assertThat((String) js(d, "return localStorage.getItem('hepstack.calls.hiddenColumns')")).isEqualTo("[]");
+            assertAccessible(b, "call list pages");
+        }
+    }
+
+    private static String firstCallId(WebDriver d) {
+        return d.findElement(By.cssSelector("#calls-table tbody tr:first-child td[data-col=callId] a")).getAttribute("textContent");
     }
 }
