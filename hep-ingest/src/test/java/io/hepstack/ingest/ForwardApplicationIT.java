@@ -50,9 +50,7 @@ class ForwardApplicationIT {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry r) {
-        r.add("spring.r2dbc.url", db::r2dbcUrl);
-        r.add("spring.r2dbc.username", db::user);
-        r.add("spring.r2dbc.password", () -> db.password() == null ? "unused" : db.password());
+        CollectorDatabase.register(db, r);
         r.add("homer.ingest.forward.targets", () -> "udp:127.0.0.1:" + target.getLocalPort());
     }
 

@@ -10,10 +10,10 @@ import io.hepstack.proto.model.MessageKind;
 import io.hepstack.proto.query.MessageSelect;
 import io.hepstack.proto.query.Sql;
 import io.hepstack.proto.registration.RegistrationRecords;
+import io.hepstack.proto.store.BatchStatement;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.Readable;
-import io.r2dbc.spi.Statement;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -382,24 +382,7 @@ public final class CallRecordStore {
     }
 
     private Mono<Long> upsert(Connection c, List<Object[]> upserts) {
-        if (upserts.isEmpty()) {
-            return Mono.just(0L);
-        }
-        Statement st = c.createStatement(UPSERT);
-        for (int i = 0; i < upserts.size(); i++) {
-            if (i > 0) {
-                st.add();
-            }
-            Object[] v = upserts.get(i);
-            for (int k = 0; k < v.length; k++) {
-                if (v[k] instanceof Class<?> type) {
-                    st.bindNull(k, type);
-                } else {
-                    st.bind(k, v[k]);
-                }
-            }
-        }
-        return Flux.from(st.execute()).flatMap(r -> Mono.from(r.getRowsUpdated())).reduce(0L, Long::sum);
+        return BatchStatement.run(c, UPSERT, upserts);
     }
 
     /**

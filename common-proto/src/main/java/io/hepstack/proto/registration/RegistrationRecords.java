@@ -3,9 +3,9 @@ package io.hepstack.proto.registration;
 import io.hepstack.proto.model.CapturedMessage;
 import io.hepstack.proto.query.MessageSelect;
 import io.hepstack.proto.query.Sql;
+import io.hepstack.proto.store.BatchStatement;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.Readable;
-import io.r2dbc.spi.Statement;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -106,24 +106,9 @@ public final class RegistrationRecords {
             """;
 
     private static Mono<Long> upsert(Connection c, List<RegistrationRecord> records, Instant now) {
-        if (records.isEmpty()) {
-            return Mono.just(0L);
-        }
-        Statement st = c.createStatement(UPSERT);
-        for (int i = 0; i < records.size(); i++) {
-            if (i > 0) {
-                st.add();
-            }
-            Object[] v = values(records.get(i), now);
-            for (int k = 0; k < v.length; k++) {
-                if (v[k] instanceof Class<?> type) {
-                    st.bindNull(k, type);
-                } else {
-                    st.bind(k, v[k]);
-                }
-            }
-        }
-        return Flux.from(st.execute()).flatMap(r -> Mono.from(r.getRowsUpdated())).reduce(0L, Long::sum);
+        List<Object[]> rows = new ArrayList<>(records.size());
+        records.forEach(r -> rows.add(values(r, now)));
+        return BatchStatement.run(c, UPSERT, rows);
     }
 
     /** The bind values of {@link #UPSERT} ({@code Class} for a typed null). */

@@ -1,5 +1,6 @@
 package io.hepstack.ingest.peers;
 
+import io.hepstack.ingest.CollectorDatabase;
 import io.hepstack.ingest.listen.HepListeners;
 import io.hepstack.proto.store.testing.TestDatabase;
 import io.hepstack.proto.testing.KamailioSiptrace;
@@ -51,9 +52,7 @@ class KamailioSiptraceIT {
 
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry r) {
-        r.add("spring.r2dbc.url", db::r2dbcUrl);
-        r.add("spring.r2dbc.username", db::user);
-        r.add("spring.r2dbc.password", () -> db.password() == null ? "unused" : db.password());
+        CollectorDatabase.register(db, r);
     }
 
     @Autowired
