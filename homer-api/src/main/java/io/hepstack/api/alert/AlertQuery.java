@@ -2,6 +2,7 @@ package io.hepstack.api.alert;
 
 import io.hepstack.api.ApiProperties;
 import io.hepstack.api.web.ApiException;
+import io.hepstack.api.web.Params;
 import io.hepstack.api.web.Times;
 
 import java.time.Clock;
@@ -24,17 +25,14 @@ record AlertQuery(Instant from, Instant to, AlertOccurrence.Status status, Strin
 
     /**
      * The query of the request's parameters; without {@code from}, {@code to} minus
-     * {@code homer.api.alerts.default-range}; without {@code to}, now.
+     * {@code homer.api.alerts.default-range}; without {@code to}, now (any length: the
+     * alerts kept are few).
      *
      * @throws ApiException 400 naming the parameter that is wrong
      */
     static AlertQuery of(String state, String severity, String node, String from, String to, String limit,
                          ApiProperties.Alerts cfg, Clock clock) {
-        Instant end = to == null ? clock.instant() : Times.parse("to", to);
-        Instant start = from == null ? end.minus(cfg.defaultRange()) : Times.parse("from", from);
-        if (!start.isBefore(end)) {
-            throw ApiException.badRequest("from: must be before to");
-        }
+        Instant[] range = Times.lookBack(from, to, cfg.defaultRange(), null, clock.instant());
         AlertOccurrence.Status status = null;
         if (state != null) {
             status = switch (state) {
@@ -43,18 +41,8 @@ record AlertQuery(Instant from, Instant to, AlertOccurrence.Status status, Strin
                 default -> throw ApiException.badRequest("state: expected firing or resolved, got " + Times.quote(state));
             };
         }
-        int n = DEFAULT_LIMIT;
-        if (limit != null) {
-            try {
-                n = Integer.parseInt(limit.trim());
-            } catch (NumberFormatException e) {
-                n = -1;
-            }
-            if (n < 1 || n > MAX_LIMIT) {
-                throw ApiException.badRequest("limit: expected a number from 1 to " + MAX_LIMIT + ", got " + Times.quote(limit));
-            }
-        }
-        return new AlertQuery(start, end, status, value("severity", severity), value("node", node), n);
+        return new AlertQuery(range[0], range[1], status, value("severity", severity), value("node", node),
+                Params.limit(limit, DEFAULT_LIMIT, MAX_LIMIT));
     }
 
     private static String value(String param, String v) {

@@ -1,5 +1,6 @@
 package io.hepstack.api.meta;
 
+import io.hepstack.api.ApiProperties;
 import io.hepstack.api.auth.ApiPrincipal;
 import io.hepstack.api.query.Filter;
 import io.hepstack.api.store.CollectorSettings;
@@ -33,11 +34,14 @@ class MetaController {
 
     private final JsonFields jsonFields;
     private final CollectorSettings collectors;
+    /** The widest range a JSON-field sample reads: a search's. */
+    private final Duration maxRange;
     private final java.time.Clock clock = java.time.Clock.systemUTC();
 
-    MetaController(JsonFields jsonFields, CollectorSettings collectors) {
+    MetaController(JsonFields jsonFields, CollectorSettings collectors, ApiProperties props) {
         this.collectors = collectors;
         this.jsonFields = jsonFields;
+        this.maxRange = props.search().maxRange();
     }
 
     /** One known HEP payload type. */
@@ -112,13 +116,7 @@ class MetaController {
     Mono<JsonFields.JsonFieldList> jsonFields(@AuthenticationPrincipal ApiPrincipal principal,
                                               @Parameter(description = "ISO-8601 or epoch ms; default: to - 1h") @RequestParam(required = false) String from,
                                               @Parameter(description = "ISO-8601 or epoch ms; default: now") @RequestParam(required = false) String to) {
-        return Mono.fromCallable(() -> {
-            Instant end = to == null ? clock.instant() : Times.parse("to", to);
-            Instant start = from == null ? end.minus(Duration.ofHours(1)) : Times.parse("from", from);
-            if (!start.isBefore(end)) {
-                throw ApiException.badRequest("from: must be before to");
-            }
-            return new Instant[] {start, end};
-        }).flatMap(r -> jsonFields.sample(r[0], r[1], principal.scope()));
+        return Mono.fromCallable(() -> Times.lookBack(from, to, Duration.ofHours(1), maxRange, clock.instant()))
+                .flatMap(r -> jsonFields.sample(r[0], r[1], principal.scope()));
     }
 }

@@ -1,8 +1,10 @@
 package io.hepstack.api.registration;
 
+import io.hepstack.api.ApiProperties;
 import io.hepstack.api.auth.ApiPrincipal;
 import io.hepstack.api.search.MessageStore;
 import io.hepstack.api.web.ApiException;
+import io.hepstack.api.web.Params;
 import io.hepstack.api.web.Times;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -33,17 +35,19 @@ class RegistrationController {
     static final int MAX_HISTORY_LIMIT = 1000;
 
     private final RegistrationReader registrations;
+    private final ApiProperties.Search limits;
     private final Clock clock = Clock.systemUTC();
 
-    RegistrationController(RegistrationReader registrations) {
+    RegistrationController(RegistrationReader registrations, ApiProperties props) {
         this.registrations = registrations;
+        this.limits = props.search();
     }
 
     @Operation(summary = "Registration records: one per binding (AoR, Contact, source address, User-Agent) registered in the "
             + "range (default: the last 24 h), newest first or failing first",
             description = "Kept current by the collectors from the REGISTER transactions. state: registered, expired, "
                     + "unregistered, failed, challenge_loop (comma-separated for several); user: the AoR's user, or user@domain, "
-                    + "* as a wildcard; srcIp: an address or CIDR block; node: a capture node; order: recent or failing.")
+                    + "* as a wildcard; srcIp: addresses or CIDR blocks as in message search; node: a capture node; order: recent or failing.")
     @GetMapping
     Mono<MessageStore.Page<RegistrationView>> list(ServerHttpRequest request, @AuthenticationPrincipal ApiPrincipal principal,
                                                    @RequestParam(required = false) String state,
@@ -55,7 +59,7 @@ class RegistrationController {
                                                    @RequestParam(required = false) String order,
                                                    @RequestParam(required = false) String limit,
                                                    @RequestParam(required = false) String cursor) {
-        return Mono.fromCallable(() -> RegistrationQuery.of(request.getQueryParams(), clock.instant()))
+        return Mono.fromCallable(() -> RegistrationQuery.of(request.getQueryParams(), clock.instant(), limits))
                 .flatMap(q -> registrations.list(q, principal.scope()));
     }
 
@@ -88,17 +92,10 @@ class RegistrationController {
             if (aor.length() > 256 || at <= 0 || at == aor.length() - 1 || aor.chars().anyMatch(Character::isISOControl)) {
                 throw ApiException.badRequest("aor: expected user@domain (at most 256 characters), got " + Times.quote(aor));
             }
-            Instant end = params.getFirst("to") == null ? now : Times.parse("to", params.getFirst("to"));
-            Instant start = params.getFirst("from") == null ? end.minus(RegistrationQuery.DEFAULT_RANGE)
-                    : Times.parse("from", params.getFirst("from"));
-            if (!start.isBefore(end)) {
-                throw ApiException.badRequest("from: must be before to");
-            }
-            if (Duration.between(start, end).compareTo(MAX_HISTORY_RANGE) > 0) {
-                throw ApiException.badRequest("from: the range may span at most " + MAX_HISTORY_RANGE.toDays() + " days");
-            }
-            return new HistoryRequest(aor.substring(0, at) + '@' + aor.substring(at + 1).toLowerCase(Locale.ROOT), start, end, now,
-                    RegistrationQuery.limit(params.getFirst("limit"), DEFAULT_HISTORY_LIMIT, MAX_HISTORY_LIMIT));
+            Instant[] range = Times.lookBack(params.getFirst("from"), params.getFirst("to"), RegistrationQuery.DEFAULT_RANGE,
+                    MAX_HISTORY_RANGE, now);
+            return new HistoryRequest(aor.substring(0, at) + '@' + aor.substring(at + 1).toLowerCase(Locale.ROOT), range[0], range[1],
+                    now, Params.limit(params.getFirst("limit"), DEFAULT_HISTORY_LIMIT, MAX_HISTORY_LIMIT));
         }
     }
 }

@@ -1,14 +1,14 @@
 package io.hepstack.api.registration;
 
+import io.hepstack.api.ApiProperties;
 import io.hepstack.api.query.Cursor;
 import io.hepstack.api.query.Filter;
 import io.hepstack.api.web.ApiException;
+import io.hepstack.api.web.Params;
 import io.hepstack.api.web.Times;
 import io.hepstack.proto.registration.RegistrationState;
 import org.springframework.util.MultiValueMap;
 
-import java.net.Inet4Address;
-import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,11 +26,11 @@ import java.util.regex.Pattern;
  *
  * @param states    state codes, empty for any
  * @param aorLike   a {@code LIKE} pattern on the AoR (escaped), {@code null} for any
- * @param srcIp     an address or a network in CIDR notation, {@code null} for any
+ * @param srcIp     the source addresses or networks (Filter's syntax), {@code null} for any
  * @param node      a capture node, {@code null} for any
  * @param cursor    where the page starts, {@code null} for the first
  */
-record RegistrationQuery(Instant from, Instant to, Instant now, List<String> states, String aorLike, String srcIp, String node,
+record RegistrationQuery(Instant from, Instant to, Instant now, List<String> states, String aorLike, Filter srcIp, String node,
                          Order order, Cursor cursor, int limit) {
 
     /** The list's orders. */
@@ -52,14 +52,14 @@ record RegistrationQuery(Instant from, Instant to, Instant now, List<String> sta
     static final int MAX_LIMIT = 1000;
     static final Set<String> PARAMETERS = Set.of("state", "user", "srcIp", "node", "from", "to", "order", "limit", "cursor");
     private static final Pattern NODE = Pattern.compile("[\\x21-\\x7e]{1,128}");
-    private static final Pattern PREFIX = Pattern.compile("\\d{1,3}");
 
     /**
-     * The query of the request's parameters; without {@code from}, {@code to} minus 24 h; without {@code to}, now.
+     * The query of the request's parameters; without {@code from}, {@code to} minus 24 h; without {@code to}, now; at most
+     * {@code limits.maxRange()} long.
      *
      * @throws ApiException 400 naming the parameter that is wrong, or an unknown one
      */
-    static RegistrationQuery of(MultiValueMap<String, String> params, Instant now) {
+    static RegistrationQuery of(MultiValueMap<String, String> params, Instant now, ApiProperties.Search limits) {
         for (String name : params.keySet()) {
             if (!PARAMETERS.contains(name)) {
                 throw ApiException.badRequest("unknown parameter " + Times.quote(name)
@@ -69,16 +69,14 @@ record RegistrationQuery(Instant from, Instant to, Instant now, List<String> sta
                 throw ApiException.badRequest(name + ": given more than once");
             }
         }
-        Instant end = params.getFirst("to") == null ? now : Times.parse("to", params.getFirst("to"));
-        Instant start = params.getFirst("from") == null ? end.minus(DEFAULT_RANGE) : Times.parse("from", params.getFirst("from"));
-        if (!start.isBefore(end)) {
-            throw ApiException.badRequest("from: must be before to");
-        }
+        Instant[] range = Times.lookBack(params.getFirst("from"), params.getFirst("to"), DEFAULT_RANGE, limits.maxRange(), now);
+        String srcIp = params.getFirst("srcIp");
         Order order = order(params.getFirst("order"));
         String cursor = params.getFirst("cursor");
-        return new RegistrationQuery(start, end, now, states(params.getFirst("state")), aorLike(params.getFirst("user")),
-                srcIp(params.getFirst("srcIp")), node(params.getFirst("node")), order,
-                cursor == null ? null : Cursor.decode(cursor, order.cursorKind), limit(params.getFirst("limit"), DEFAULT_LIMIT, MAX_LIMIT));
+        return new RegistrationQuery(range[0], range[1], now, states(params.getFirst("state")), aorLike(params.getFirst("user")),
+                srcIp == null ? null : Filter.of(Filter.Field.SRC_IP, srcIp, limits.maxValues(), limits.maxValueLength()),
+                node(params.getFirst("node")), order, cursor == null ? null : Cursor.decode(cursor, order.cursorKind),
+                Params.limit(params.getFirst("limit"), DEFAULT_LIMIT, MAX_LIMIT));
     }
 
     static List<String> states(String v) {
@@ -123,27 +121,6 @@ record RegistrationQuery(Instant from, Instant to, Instant now, List<String> sta
         return at < 0 ? b.append("@%").toString() : b.toString();
     }
 
-    /** An address or a CIDR network, as PostgreSQL's {@code inet} text; never a name lookup. */
-    static String srcIp(String v) {
-        if (v == null) {
-            return null;
-        }
-        int slash = v.indexOf('/');
-        InetAddress address = v.length() > 64 ? null : Filter.literalAddress(slash < 0 ? v : v.substring(0, slash));
-        if (address != null && slash < 0) {
-            return address.getHostAddress();
-        }
-        if (address != null) {
-            String prefix = v.substring(slash + 1);
-            int bits = address instanceof Inet4Address ? 32 : 128;
-            if (PREFIX.matcher(prefix).matches() && Integer.parseInt(prefix) <= bits) {
-                return address.getHostAddress() + "/" + Integer.parseInt(prefix);
-            }
-        }
-        throw ApiException.badRequest("srcIp: not an address: " + Times.quote(v)
-                + " (expected: an IPv4 or IPv6 address, or a CIDR block like 10.0.0.0/8)");
-    }
-
     static String node(String v) {
         if (v != null && !NODE.matcher(v).matches()) {
             throw ApiException.badRequest("node: expected 1 to 128 printable characters without spaces, got " + Times.quote(v));
@@ -159,21 +136,5 @@ record RegistrationQuery(Instant from, Instant to, Instant now, List<String> sta
             return Order.FAILING;
         }
         throw ApiException.badRequest("order: expected recent or failing, got " + Times.quote(v));
-    }
-
-    static int limit(String v, int defaultLimit, int max) {
-        if (v == null) {
-            return defaultLimit;
-        }
-        int n;
-        try {
-            n = Integer.parseInt(v.trim());
-        } catch (NumberFormatException e) {
-            n = -1;
-        }
-        if (n < 1 || n > max) {
-            throw ApiException.badRequest("limit: expected a number from 1 to " + max + ", got " + Times.quote(v));
-        }
-        return n;
     }
 }

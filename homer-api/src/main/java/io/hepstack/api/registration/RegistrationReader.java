@@ -71,7 +71,7 @@ class RegistrationReader {
             s.append(" AND r.aor LIKE ").append(s.bind(q.aorLike()));
         }
         if (q.srcIp() != null) {
-            s.append(" AND r.src_ip <<= ").append(s.bind(q.srcIp())).append("::inet");
+            q.srcIp().appendTo(s, "r.src_ip", null);
         }
         if (q.node() != null) {
             s.append(" AND ").append(s.bind(q.node())).append(" = ANY(r.nodes)");

@@ -4,6 +4,7 @@ import io.hepstack.api.query.Filter;
 import io.hepstack.api.query.NumberPlan;
 import io.hepstack.api.ApiProperties;
 import io.hepstack.api.web.ApiException;
+import io.hepstack.api.web.Params;
 import io.hepstack.api.web.Times;
 import org.springframework.util.MultiValueMap;
 
@@ -78,7 +79,7 @@ public record SearchRequest(Instant from, Instant to, int limit, String cursor, 
             throw ApiException.badRequest(scan.field().param() + ": searches at most " + (minutes % 60 == 0 ? minutes / 60 + " h" : minutes + " min")
                     + " of messages (no index serves it): narrow from/to");
         }
-        return new SearchRequest(range[0], range[1], limit(query.getFirst("limit"), limits), blankToNull(query.getFirst("cursor")),
+        return new SearchRequest(range[0], range[1], Params.limit(query.getFirst("limit"), limits.defaultLimit(), limits.maxLimit()), blankToNull(query.getFirst("cursor")),
                 List.copyOf(filters));
     }
 
@@ -97,26 +98,9 @@ public record SearchRequest(Instant from, Instant to, int limit, String cursor, 
         } else if (to == null) {
             to = from.plus(defaultRange);
         }
-        if (!from.isBefore(to)) {
-            throw ApiException.badRequest("from must be before to");
-        }
-        if (Duration.between(from, to).compareTo(maxRange) > 0) {
-            throw ApiException.badRequest("time range longer than " + maxRange.toHours() + " h: narrow from/to");
-        }
-        return new Instant[] {from, to};
+        return Times.checkRange(from, to, maxRange);
     }
 
-    static int limit(String raw, ApiProperties.Search limits) {
-        if (blankToNull(raw) == null) {
-            return limits.defaultLimit();
-        }
-        String v = raw.trim();
-        if (v.isEmpty() || v.length() > 6 || !v.chars().allMatch(c -> c >= '0' && c <= '9') || Integer.parseInt(v) < 1
-                || Integer.parseInt(v) > limits.maxLimit()) {
-            throw ApiException.badRequest("limit: expected a number from 1 to " + limits.maxLimit());
-        }
-        return Integer.parseInt(v);
-    }
 
     private static String blankToNull(String s) {
         return s == null || s.isBlank() ? null : s;

@@ -1,6 +1,7 @@
 package io.hepstack.api.web;
 
 import java.time.DateTimeException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -62,6 +63,41 @@ public final class Times {
             throw ApiException.badRequest(param + ": time out of range (expected: between 1970 and 2999)");
         }
         return t.truncatedTo(ChronoUnit.MICROS);
+    }
+
+    /**
+     * The range {@code [from, to)} of a request that looks back: without {@code to}, {@code now}; without
+     * {@code from}, {@code to} minus {@code lookBack}.
+     *
+     * @param maxRange the longest range, {@code null} for any
+     * @throws ApiException 400 naming the parameter that is wrong, or a range over {@code maxRange}
+     */
+    public static Instant[] lookBack(String from, String to, Duration lookBack, Duration maxRange, Instant now) {
+        Instant end = blank(to) ? now : parse("to", to);
+        Instant start = blank(from) ? end.minus(lookBack) : parse("from", from);
+        return checkRange(start, end, maxRange);
+    }
+
+    /**
+     * {@code [from, to)} when {@code from} is before {@code to} and they are at most {@code maxRange} apart (any when
+     * {@code null}).
+     *
+     * @throws ApiException 400 saying which of the two is not so
+     */
+    public static Instant[] checkRange(Instant from, Instant to, Duration maxRange) {
+        if (!from.isBefore(to)) {
+            throw ApiException.badRequest("from: must be before to");
+        }
+        if (maxRange != null && Duration.between(from, to).compareTo(maxRange) > 0) {
+            long hours = maxRange.toHours();
+            throw ApiException.badRequest("time range longer than " + (hours % 24 == 0 ? hours / 24 + " days" : hours + " h")
+                    + ": narrow from/to");
+        }
+        return new Instant[] {from, to};
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
     }
 
     /** A value for an error message: at most 64 characters, control characters shown as '?'. */

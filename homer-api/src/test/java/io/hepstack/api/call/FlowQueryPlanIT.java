@@ -11,6 +11,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.test.StepVerifier;
 
 import io.hepstack.api.ApiProperties;
+import io.hepstack.api.SearchDefaults;
 import io.hepstack.api.query.Filter;
 import io.hepstack.api.search.SearchRequest;
 import org.springframework.util.LinkedMultiValueMap;
@@ -129,8 +130,7 @@ class FlowQueryPlanIT {
         for (int i = 0; i < params.length; i += 2) {
             q.add(params[i], params[i + 1]);
         }
-        ApiProperties.Search limits = new ApiProperties.Search(Duration.ofHours(1), Duration.ofDays(7), 100, 1000, 20, 256,
-                Duration.ofHours(4), Duration.ofHours(6), 1000);
+        ApiProperties.Search limits = SearchDefaults.search();
         return SearchRequest.parse(q, EnumSet.allOf(Filter.Field.class), limits, Clock.fixed(to, ZoneOffset.UTC));
     }
 

@@ -6,6 +6,7 @@ import io.hepstack.api.query.Scope;
 import io.hepstack.proto.call.CallRecordStore;
 import io.hepstack.proto.model.CapturedMessage;
 import io.hepstack.proto.store.testing.TestDatabase;
+import io.hepstack.api.SearchDefaults;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -58,7 +59,7 @@ class RegistrationPlanIT {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
             "srcIp=127.0.0.0/8 | registration_records_src_ip | (src_ip <<= '127.0.0.0/8'::inet)",
-            "srcIp=127.0.0.1   | registration_records_src_ip | (src_ip <<= '127.0.0.1'::inet)"})
+            "srcIp=127.0.0.1   | registration_records_src_ip | (src_ip = '127.0.0.1'::inet)"})
     void aSourceAddressOrNetworkIsLookedUpInItsIndex(String params, String index, String condition) {
         StepVerifier.create(Plans.explain(db.connectionFactory(), RegistrationReader.listSql(query(params), Scope.ALL)))
                 .assertNext(plan -> assertThat(plan).as(plan).contains("using " + index).contains("Index Cond: " + condition))
@@ -71,6 +72,6 @@ class RegistrationPlanIT {
             String[] kv = p.split("=", 2);
             q.add(kv[0], kv[1]);
         }
-        return RegistrationQuery.of(q, now);
+        return RegistrationQuery.of(q, now, SearchDefaults.search());
     }
 }

@@ -2,6 +2,7 @@ package io.hepstack.api.search;
 
 import io.hepstack.api.AdminApiIT;
 import io.hepstack.api.ApiProperties;
+import io.hepstack.api.SearchDefaults;
 import io.hepstack.api.Fixture;
 import io.hepstack.api.Plans;
 import io.hepstack.api.query.Filter;
@@ -134,8 +135,7 @@ class ExtractedHeaderSearchIT extends AdminApiIT {
         q.add("header.X-Customer-Id", "acme-1");
         q.add("from", from);
         q.add("to", to);
-        ApiProperties.Search limits = new ApiProperties.Search(Duration.ofHours(1), Duration.ofDays(7), 100, 1000, 20, 256,
-                Duration.ofHours(4), Duration.ofHours(6), 1000);
+        ApiProperties.Search limits = SearchDefaults.search();
         SearchRequest request = SearchRequest.parse(q, EnumSet.allOf(Filter.Field.class), java.util.Set.of(), limits,
                 io.hepstack.api.query.NumberPlan.NONE, Clock.systemUTC(), Map.of("x-customer-id", "X-Customer-Id"));
         StepVerifier.create(Plans.explain(db.connectionFactory(), MessageStore.searchSql(request, Scope.ALL)))

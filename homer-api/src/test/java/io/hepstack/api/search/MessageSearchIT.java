@@ -160,7 +160,7 @@ class MessageSearchIT extends AdminApiIT {
         Map<Map<String, String>, String> cases = new LinkedHashMap<>();
         cases.put(Map.of("calid", "x"), "unknown parameter \"calid\"");
         cases.put(Map.of("from", "yesterday"), "from: not a time");
-        cases.put(Map.of("from", to, "to", from), "from must be before to");
+        cases.put(Map.of("from", to, "to", from), "from: must be before to");
         cases.put(Map.of("from", "2026-01-01T00:00:00Z", "to", "2026-11-01T00:00:00Z"), "time range longer than");
         cases.put(Map.of("limit", "0"), "limit: expected a number from 1 to 1000");
         cases.put(Map.of("limit", "1001"), "limit: expected a number from 1 to 1000");

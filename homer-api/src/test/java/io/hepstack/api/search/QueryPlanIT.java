@@ -3,6 +3,7 @@ package io.hepstack.api.search;
 import io.hepstack.api.query.Filter;
 import io.hepstack.api.query.Scope;
 import io.hepstack.api.ApiProperties;
+import io.hepstack.api.SearchDefaults;
 import io.hepstack.api.Fixture;
 import io.hepstack.api.Plans;
 import io.hepstack.proto.model.CapturedMessage;
@@ -49,8 +50,7 @@ class QueryPlanIT {
     private static SearchRequest request(String param, String value) {
         LinkedMultiValueMap<String, String> q = new LinkedMultiValueMap<>();
         q.add(param, value);
-        ApiProperties.Search limits = new ApiProperties.Search(Duration.ofHours(1), Duration.ofDays(7), 100, 1000, 20, 256,
-                Duration.ofHours(4), Duration.ofHours(6), 1000);
+        ApiProperties.Search limits = SearchDefaults.search();
         return SearchRequest.parse(q, EnumSet.allOf(Filter.Field.class), limits, clock);
     }
 
