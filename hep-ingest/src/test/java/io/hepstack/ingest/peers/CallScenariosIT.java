@@ -83,8 +83,7 @@ class CallScenariosIT {
     private static final String run = UUID.randomUUID().toString().substring(0, 8);
     private static final Map<String, Record> records = new LinkedHashMap<>();
     private static String peersOutput = "";
-    private static boolean placed;
-    private static Throwable placing;
+    private static final OncePerClass once = new OncePerClass();
 
     /** A call record as stored, the columns the scenarios check. */
     record Record(String callId, Outcome outcome, String callerUser, String callerAgent, String calleeUser,
@@ -106,19 +105,7 @@ class CallScenariosIT {
 
     @BeforeEach
     void callsOfEveryScenario() throws Throwable {
-        if (placed) {
-            if (placing != null) {
-                throw new AssertionError("the calls failed (see the first test)", placing);
-            }
-            return;
-        }
-        placed = true;
-        try {
-            placeCalls();
-        } catch (Throwable t) {
-            placing = t;
-            throw t;
-        }
+        once.run(this::placeCalls);
     }
 
     @Test

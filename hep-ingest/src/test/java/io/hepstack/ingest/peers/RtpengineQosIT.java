@@ -110,24 +110,11 @@ class RtpengineQosIT {
     /** The one-way call's callee receives the caller's stream cleanly, 2 ms of jitter. */
     static final List<Says> SILENT_CALLEE_SAYS = List.of(new Says(0, 0, 16), new Says(0, 0, 16), new Says(0, 0, 16));
 
-    private static boolean placed;
-    private static Throwable placing;
+    private static final OncePerClass once = new OncePerClass();
 
     @BeforeEach
     void twoCallsThroughKamailioAndRtpengine() throws Throwable {
-        if (placed) {
-            if (placing != null) {
-                throw new AssertionError("the calls failed (see the first test)", placing);
-            }
-            return;
-        }
-        placed = true;
-        try {
-            placeCalls();
-        } catch (Throwable t) {
-            placing = t;
-            throw t;
-        }
+        once.run(this::placeCalls);
     }
 
     private void placeCalls() throws Exception {
