@@ -50,10 +50,11 @@ class PostgresExporterMetricsIT {
         int primary = ChildProcess.freePort(ports);
         int standby = ChildProcess.freePort(ports);
         exporterPort = ChildProcess.freePort(ports);
-        DebianPostgres.run(dir, STEP, "initdb", "-D", dir.resolve("primary").toString(), "-E", "UTF8", "--locale=C", "-A", "trust");
+        DebianPostgres.run(dir, STEP, "initdb", "-D", dir.resolve("primary").toString(), "-E", "UTF8", "--locale=C", "-A", "trust",
+                "--no-sync");
         serve("primary", primary);
         DebianPostgres.run(dir, STEP, "pg_basebackup", "-h", "127.0.0.1", "-p", String.valueOf(primary),
-                "-D", dir.resolve("standby").toString(), "-R", "-X", "stream", "--checkpoint=fast");
+                "-D", dir.resolve("standby").toString(), "-R", "-X", "stream", "--checkpoint=fast", "--no-sync");
         serve("standby", standby);
         exporter = ChildProcess.start("postgres-exporter", Path.of("target", "e2e").toAbsolutePath(), List.of("env",
                 "DATA_SOURCE_NAME=postgresql://" + DebianPostgres.superuser() + "@127.0.0.1:" + primary + "/postgres?sslmode=disable",
