@@ -79,7 +79,7 @@ kubernetes)
         for f in config secret hep-ingest homer-api homer-ui ingress; do cat "$DEPLOY/kubernetes/base/$f.yaml"; echo "---"; done > "$rendered"
     fi
     tally "yamllint kubernetes" yamllint -d "$YAMLLINT_CONF" "$DEPLOY/kubernetes"
-    tally "kubernetes schema (kubernetes-models, TypeScript strict)" node "$DEPLOY/tools/k8s_schema.mjs" "$TOOLS" "$rendered" "$DEPLOY"/kubernetes/optional/*.yaml
+    tally "kubernetes schema (kubernetes-models, TypeScript strict)" node "$DEPLOY/tools/k8s_schema.mjs" "$TOOLS" "$rendered" "$DEPLOY"/kubernetes/optional/*.yaml "$DEPLOY/kubernetes/monitoring/exporters.yaml"
     tally "kubernetes consistency" python3 "$DEPLOY/tools/check_kubernetes.py" "$rendered"
     rm -f "$rendered"
     ;;

@@ -12,6 +12,8 @@
    services exposing that port; nginx publishes 9060/udp, 9060/tcp, 9061, 80.
 4. Dockerfiles: non-root numeric USER, HEALTHCHECK, EXPOSE, -XX:MaxRAMPercentage, exec-form
    ENTRYPOINT; each has a .dockerignore allowlisting its jar.
+5. Alerting (profile monitoring): Prometheus loads the rules and sends to Alertmanager, which reaches
+   homer-api; postgres_exporter and node_exporter run and are scraped.
 
 Usage: check_compose.py SCHEMA_JSON          prints "N passed, N failed"
 """
@@ -126,6 +128,16 @@ def main():
                                    and host.group(2) + "/tcp" in services[n].get("expose", []) for n in api), str(hooks))
     check("homer-api replicas take the webhook secret from .env",
           all(services[n]["environment"].get("HOMER_API_ALERTS_WEBHOOK_SECRET") == "${HOMER_API_ALERTS_WEBHOOK_SECRET:-}" for n in api))
+
+    # the exporters the rules read besides the collectors (HepPostgres*, HepDiskNearlyFull), scraped by prometheus.yml
+    scraped = {t for j in prom_cfg.get("scrape_configs", []) for c in j.get("static_configs", []) for t in c["targets"]}
+    for exporter, port in (("postgres-exporter", "9187"), ("node-exporter", "9100")):
+        svc = services.get(exporter, {})
+        check(f"{exporter} runs in profile monitoring and prometheus.yml scrapes it on {port}",
+              svc.get("profiles") == ["monitoring"] and f"{port}/tcp" in svc.get("expose", [])
+              and f"{exporter}:{port}" in scraped, str(sorted(scraped)))
+    check("postgres-exporter reaches the postgres service",
+          (services.get("postgres-exporter", {}).get("environment") or {}).get("DATA_SOURCE_URI", "").startswith("postgres:5432/"))
 
     failed = results.count(False)
     print(f"{len(results) - failed} passed, {failed} failed")

@@ -47,8 +47,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Alerting end to end on loopback: Debian's Prometheus scrapes a real hep-ingest and evaluates the rules of
  * {@code deploy/prometheus/rules/} (windows and {@code for:} durations divided by 15, so that minutes become
  * seconds), Debian's Alertmanager routes them with {@code deploy/prometheus/alertmanager.yml} (its addresses
- * pointed at loopback, its waits shortened) to homer-api's webhook, to a generic webhook and by e-mail to a real
- * SMTP server (GreenMail). Two capture nodes send calls; one sends a scanner's OPTIONS burst, the other stops: the
+ * pointed at loopback, its waits shortened: {@link ShippedAlertmanager}) to homer-api's webhook, to a generic
+ * webhook and by e-mail to a real SMTP server (GreenMail). Two capture nodes send calls; one sends a scanner's OPTIONS burst, the other stops: the
  * alerts appear in {@code GET /api/v1/alerts}, the mails and the webhook arrive, and the silent node's alert
  * resolves when its traffic returns. Logs and generated configuration: {@code target/e2e/alerting/}.
  */
@@ -82,12 +82,9 @@ class AlertingStackIT {
     @BeforeAll
     static void startTheStack() throws Exception {
         String prometheusBin = ChildProcess.require("prometheus", "prometheus");
-        String alertmanagerBin = ChildProcess.require("prometheus-alertmanager", "prometheus-alertmanager");
         Files.createDirectories(LOGS);
         // a run starts from nothing: an earlier run's samples or notification log would change what fires and what is sent
-        for (String data : List.of("prometheus-data", "alertmanager-data")) {
-            deleteTree(LOGS.resolve(data));
-        }
+        deleteTree(LOGS.resolve("prometheus-data"));
         List<Integer> ports = new ArrayList<>();
         hepPort = ChildProcess.freePort(ports);
         int ingestHttp = ChildProcess.freePort(ports);
@@ -143,23 +140,12 @@ class AlertingStackIT {
         Path secrets = Files.createDirectories(LOGS.resolve("secrets"));
         Files.writeString(secrets.resolve("homer-api-webhook-secret"), WEBHOOK_SECRET);
         Files.writeString(secrets.resolve("smtp-password"), SMTP_PASSWORD);
-        Files.writeString(LOGS.resolve("alertmanager.yml"), Files.readString(DEPLOY.resolve("alertmanager.yml"))
-                .replace("http://homer-api:8081/", "http://127.0.0.1:" + apiPort + "/")
-                .replace("http://alert-bridge.example.org/", "http://127.0.0.1:" + bridgePort + "/")
-                .replace("/etc/alertmanager/secrets/", secrets + "/")
-                .replace("smtp.example.org:587", "127.0.0.1:" + smtpPort)
-                .replace("smtp_require_tls: true", "smtp_require_tls: false")
-                .replaceAll("group_wait: \\d+s", "group_wait: 1s")
-                .replaceAll("group_interval: \\d+m", "group_interval: 2s"));
-
+        started(ShippedAlertmanager.start("alerting-alertmanager", LOGS,
+                new ShippedAlertmanager.Receivers(apiPort, bridgePort, smtpPort, secrets), alertmanagerPort));
         ChildProcess prometheus = started(ChildProcess.start("alerting-prometheus", LOGS, List.of(prometheusBin,
                 "--config.file=" + LOGS.resolve("prometheus.yml"), "--storage.tsdb.path=" + LOGS.resolve("prometheus-data"),
                 "--web.listen-address=127.0.0.1:" + prometheusPort, "--rules.alert.resend-delay=2s")));
-        ChildProcess alertmanager = started(ChildProcess.start("alerting-alertmanager", LOGS, List.of(alertmanagerBin,
-                "--config.file=" + LOGS.resolve("alertmanager.yml"), "--storage.path=" + LOGS.resolve("alertmanager-data"),
-                "--web.listen-address=127.0.0.1:" + alertmanagerPort, "--cluster.listen-address=")));
         prometheus.awaitHttp200("http://127.0.0.1:" + prometheusPort + "/-/ready", Duration.ofSeconds(60));
-        alertmanager.awaitHttp200("http://127.0.0.1:" + alertmanagerPort + "/-/ready", Duration.ofSeconds(60));
 
         socket = new DatagramSocket();
         traffic = Executors.newSingleThreadScheduledExecutor();
