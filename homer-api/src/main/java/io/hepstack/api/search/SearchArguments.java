@@ -59,10 +59,7 @@ class SearchArguments implements WebFluxConfigurer {
                                                 ServerWebExchange exchange) {
                 SearchFamily family = parameter.getParameterAnnotation(SearchQuery.class).value();
                 var query = exchange.getRequest().getQueryParams();
-                boolean headers = query.keySet().stream().anyMatch(p -> p.startsWith(Filter.HEADER_PREFIX));
-                // the collectors' settings are read only for a search that names a header
-                return (headers ? collectors.extractedHeaders() : Mono.just(java.util.Map.<String, String>of()))
-                        .map(extracted -> SearchRequest.parse(query, family.fields(), family.options(), props.search(),
+                return collectors.extractedHeadersFor(query.keySet()).map(extracted -> SearchRequest.parse(query, family.fields(), family.options(), props.search(),
                                 props.numbers().plan(), clock, extracted));
             }
         });

@@ -54,6 +54,15 @@ public class CollectorSettings {
         });
     }
 
+    /**
+     * {@link #extractedHeaders()} for a request with the parameters {@code params}: read only when one of them names a
+     * header ({@code header.NAME}), else none.
+     */
+    public Mono<Map<String, String>> extractedHeadersFor(java.util.Collection<String> params) {
+        return params.stream().anyMatch(p -> p.startsWith(io.hepstack.api.query.Filter.HEADER_PREFIX)) ? extractedHeaders()
+                : Mono.just(Map.of());
+    }
+
     /** Where a stream's quality becomes a verdict, as the call records' builder rates it. */
     public Mono<MediaThresholds> mediaThresholds() {
         return published.map(IngestSettings::media);

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hepstack.api.ApiProperties;
 import io.hepstack.api.auth.ApiPrincipal;
 import io.hepstack.api.query.Filter;
+import io.hepstack.api.query.NumberPlan;
+import io.hepstack.api.store.CollectorSettings;
 import io.hepstack.api.query.SearchFamily;
 import io.hepstack.api.search.MessageId;
 import io.hepstack.api.search.MessageItem;
@@ -37,9 +39,11 @@ class StreamController {
     private final LiveStreams streams;
     private final ApiProperties props;
     private final ObjectMapper json;
+    private final CollectorSettings collectors;
 
-    StreamController(LiveStreams streams, ApiProperties props, ObjectMapper json) {
+    StreamController(LiveStreams streams, ApiProperties props, ObjectMapper json, CollectorSettings collectors) {
         this.streams = streams;
+        this.collectors = collectors;
         this.props = props;
         this.json = json;
     }
@@ -51,8 +55,10 @@ class StreamController {
     @GetMapping(path = "/api/v1/stream/messages", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     Flux<ServerSentEvent<String>> messages(ServerHttpRequest request, @AuthenticationPrincipal ApiPrincipal principal,
                                            @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
-        return Flux.defer(() -> streams.stream(filters(request.getQueryParams(), props.search()), principal,
-                resumeAfter(lastEventId))).map(this::withJsonData);
+        MultiValueMap<String, String> query = request.getQueryParams();
+        return collectors.extractedHeadersFor(query.keySet())
+                .flatMapMany(extracted -> streams.stream(filters(query, props.search(), props.numbers().plan(), extracted),
+                        principal, resumeAfter(lastEventId))).map(this::withJsonData);
     }
 
     /**
@@ -72,7 +78,13 @@ class StreamController {
                 .comment(event.comment()).data(data).build();
     }
 
-    static List<Filter> filters(MultiValueMap<String, String> query, ApiProperties.Search limits) {
+    /**
+     * The stream's filters, written and matched as the message search's: numbers in each of their forms, a header the
+     * collectors extract whole read from {@code extra} ({@link Filter#of(String, Filter.Field, String, int, int,
+     * NumberPlan, java.util.Map)}).
+     */
+    static List<Filter> filters(MultiValueMap<String, String> query, ApiProperties.Search limits, NumberPlan numbers,
+                                java.util.Map<String, String> extractedHeaders) {
         List<Filter> filters = new ArrayList<>();
         for (String name : query.keySet()) {
             Filter.Field field = Filter.field(name);
@@ -85,7 +97,7 @@ class StreamController {
             }
             String raw = String.join(",", query.get(name));
             if (!raw.isEmpty()) {
-                filters.add(Filter.of(name, field, raw, limits.maxValues(), limits.maxValueLength()));
+                filters.add(Filter.of(name, field, raw, limits.maxValues(), limits.maxValueLength(), numbers, extractedHeaders));
             }
         }
         return filters;

@@ -1,11 +1,15 @@
 package io.hepstack.api.stream;
 
+import io.hepstack.api.SearchDefaults;
+import io.hepstack.api.query.NumberPlan;
 import io.hepstack.api.query.Scope;
 import io.hepstack.api.search.MessageItem;
 import org.junit.jupiter.api.Test;
+import org.springframework.util.LinkedMultiValueMap;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -60,5 +64,18 @@ class LiveQueryTest {
         q.skip(List.of(12L, 11L, 5L));
         assertThat(q.accept(List.of(row(11), row(12), row(13)))).extracting(MessageItem::id).containsExactly("id-13");
         assertThat(q.pollSql(Instant.EPOCH).text()).contains("id <> ALL(");
+    }
+
+    @Test
+    void aHeaderTheCollectorsExtractIsMatchedInTheExtractAsTheSearchDoes() {
+        LinkedMultiValueMap<String, String> query = new LinkedMultiValueMap<>();
+        query.add("header.X-Customer-Id", "acme");
+        Map<String, String> extracted = Map.of("x-customer-id", "X-Customer-Id");
+        String fast = new LiveQuery(StreamController.filters(query, SearchDefaults.search(), NumberPlan.NONE, extracted),
+                Scope.ALL, 0, 30_000, 500, 1000).pollSql(Instant.EPOCH).text().split(" WHERE ", 2)[1];
+        assertThat(fast).contains("extra ? 'headers'").doesNotContain("payload_text");
+        String read = new LiveQuery(StreamController.filters(query, SearchDefaults.search(), NumberPlan.NONE, Map.of()),
+                Scope.ALL, 0, 30_000, 500, 1000).pollSql(Instant.EPOCH).text().split(" WHERE ", 2)[1];
+        assertThat(read).contains("payload_text").doesNotContain("extra ? 'headers'");
     }
 }
