@@ -29,6 +29,8 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Keeps {@code call_records} current from {@code messages_call}: a {@link #pass} records every call whose
@@ -181,7 +183,7 @@ public final class CallRecordStore {
     /** A pass that holds the lock: its steps one after the other on its connection. */
     private Mono<Pass> run(Connection c, Instant now) {
         return takeChanges(c).flatMap(taken -> ranges(c, taken).flatMap(ranges -> {
-            java.util.Set<String> calls = new LinkedHashSet<>();
+            Set<String> calls = new LinkedHashSet<>();
             int[] changes = new int[1];
             taken.values().forEach(byKind -> {
                 calls.addAll(byKind.get(CALL));
@@ -206,8 +208,8 @@ public final class CallRecordStore {
     }
 
     /** The first and last time of each import the changes name ({@code capture_imports}), by import id. */
-    private static Mono<Map<String, OffsetDateTime[]>> ranges(Connection c, Map<java.util.Optional<String>, Map<String, List<String>>> taken) {
-        String[] imports = taken.keySet().stream().flatMap(java.util.Optional::stream).toArray(String[]::new);
+    private static Mono<Map<String, OffsetDateTime[]>> ranges(Connection c, Map<Optional<String>, Map<String, List<String>>> taken) {
+        String[] imports = taken.keySet().stream().flatMap(Optional::stream).toArray(String[]::new);
         if (imports.length == 0) {
             return Mono.just(Map.of());
         }
@@ -232,15 +234,15 @@ public final class CallRecordStore {
      * live traffic) and kind (a call once per batch that changed it). Deleted in this pass's transaction: they come
      * back if it fails.
      */
-    private Mono<Map<java.util.Optional<String>, Map<String, List<String>>>> takeChanges(Connection c) {
+    private Mono<Map<Optional<String>, Map<String, List<String>>>> takeChanges(Connection c) {
         Sql s = new Sql();
         s.append("DELETE FROM call_changes WHERE seq IN (SELECT seq FROM call_changes ORDER BY seq LIMIT ")
                 .append(s.bind(settings.maxChanges())).append(") RETURNING call_id, kind, import_id");
         return rows(c, s, r -> new String[] {r.get("kind", String.class), r.get("call_id", String.class),
                 r.get("import_id", String.class)}).map(changes -> {
-            Map<java.util.Optional<String>, Map<String, List<String>>> bySource = new LinkedHashMap<>();
+            Map<Optional<String>, Map<String, List<String>>> bySource = new LinkedHashMap<>();
             for (String[] change : changes) {
-                bySource.computeIfAbsent(java.util.Optional.ofNullable(change[2]),
+                bySource.computeIfAbsent(Optional.ofNullable(change[2]),
                                 k -> Map.of(CALL, new ArrayList<>(), REGISTRATION, new ArrayList<>()))
                         .get(change[0]).add(change[1]);
             }
