@@ -29,6 +29,8 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Keeps {@code call_records} current from {@code messages_call}: a {@link #pass} records every call whose
@@ -44,6 +46,13 @@ import java.util.Map;
  * <p>The same feed names the Call-IDs of changed REGISTER rows (kind {@code registration}): a pass records the
  * bindings they register in {@code registration_records} too ({@link RegistrationRecords}), in the same transaction,
  * and deletes the records of bindings not registered within the retention.
+ *
+ * <p>A change of an imported capture names its import ({@code call_changes.import_id}, V16): its rows are read from
+ * the capture's first time ({@code capture_imports.first_ts}) whatever its age, not from the lookback, and its calls
+ * are judged as of the capture's end ({@code last_ts}) rather than now: a call that was still ringing when the capture
+ * ended, less than the ring timeout after its INVITE, stays {@code ringing} (the capture does not say how it ended),
+ * while one the capture saw ring past the timeout is {@code no_answer} by {@code timeout}, as a live pass would have
+ * made it. Records of an import are kept as long as its hold keeps its messages.
  */
 public final class CallRecordStore {
 
@@ -123,13 +132,46 @@ public final class CallRecordStore {
      */
     public Mono<Long> rebuild(Instant from, Instant to) {
         Sql s = new Sql();
-        s.append("SELECT DISTINCT call_id FROM messages_call WHERE method = 'INVITE' AND call_id IS NOT NULL AND ts >= ")
-                .append(s.bind(utc(from))).append(" AND ts < ").append(s.bind(utc(to)));
-        return Mono.usingWhen(connections.create(), c -> rows(c, s, r -> r.get("call_id", String.class))
-                        .flatMapMany(Flux::fromIterable).buffer(settings.maxChanges())
-                        .concatMap(ids -> record(c, ids, clock.instant(), from.minus(REBUILD_MARGIN), null))
+        s.append("SELECT m.call_id, r.import_id, i.last_ts FROM (SELECT DISTINCT call_id FROM messages_call WHERE method = 'INVITE' ")
+                .append("AND call_id IS NOT NULL AND ts >= ").append(s.bind(utc(from))).append(" AND ts < ").append(s.bind(utc(to)))
+                .append(") m LEFT JOIN call_records r ON r.call_id = m.call_id LEFT JOIN capture_imports i ON i.import_id = r.import_id");
+        Instant now = clock.instant();
+        Instant readFrom = from.minus(REBUILD_MARGIN);
+        return Mono.usingWhen(connections.create(), c -> rows(c, s, r -> Map.entry(r.get("call_id", String.class),
+                                new Source(r.get("import_id", String.class), readFrom,
+                                        asOf(now, r.get("last_ts", OffsetDateTime.class)))))
+                        .flatMapMany(calls -> {
+                            Map<Source, List<String>> bySource = new LinkedHashMap<>();
+                            calls.forEach(e -> bySource.computeIfAbsent(e.getValue(), k -> new ArrayList<>()).add(e.getKey()));
+                            return Flux.fromIterable(bySource.entrySet());
+                        })
+                        .concatMap(e -> Flux.fromIterable(e.getValue()).buffer(settings.maxChanges())
+                                .concatMap(ids -> record(c, ids, now, e.getKey(), null)))
                         .reduce(0L, Long::sum),
                 Connection::close);
+    }
+
+    /**
+     * Where the rows of a change are read from and the moment its calls are judged at: since the lookback and now for
+     * live traffic ({@code importId} null); for an imported capture, since its first time and as of its end.
+     */
+    private record Source(String importId, Instant readFrom, Instant asOf) {
+    }
+
+    /** The moment an imported call is judged at: its capture's end, unless that is still ahead; now without one. */
+    private static Instant asOf(Instant now, OffsetDateTime captureEnd) {
+        return captureEnd == null || captureEnd.toInstant().isAfter(now) ? now : captureEnd.toInstant();
+    }
+
+    /** The source of the changes of {@code importId} (null: live traffic), from the imports' ranges read by the pass. */
+    private Source source(String importId, Map<String, OffsetDateTime[]> ranges, Instant now) {
+        Instant lookback = now.minus(settings.lookback());
+        OffsetDateTime[] range = importId == null ? null : ranges.get(importId);
+        if (range == null) { // live, or an import forgotten since (its rows are past every retention)
+            return new Source(importId, lookback, now);
+        }
+        Instant first = range[0].toInstant().minus(REBUILD_MARGIN);
+        return new Source(importId, first.isBefore(lookback) ? first : lookback, asOf(now, range[1]));
     }
 
     private Mono<Pass> lockedPass(Connection c) {
@@ -140,21 +182,46 @@ public final class CallRecordStore {
 
     /** A pass that holds the lock: its steps one after the other on its connection. */
     private Mono<Pass> run(Connection c, Instant now) {
-        return takeChanges(c).flatMap(taken -> {
-            List<String> calls = new ArrayList<>(new LinkedHashSet<>(taken.get(CALL)));
-            List<String> registrations = new ArrayList<>(new LinkedHashSet<>(taken.get(REGISTRATION)));
-            int changes = taken.get(CALL).size() + taken.get(REGISTRATION).size();
-            boolean backlog = changes >= settings.maxChanges();
+        return takeChanges(c).flatMap(taken -> ranges(c, taken).flatMap(ranges -> {
+            Set<String> calls = new LinkedHashSet<>();
+            int[] changes = new int[1];
+            taken.values().forEach(byKind -> {
+                calls.addAll(byKind.get(CALL));
+                changes[0] += byKind.get(CALL).size() + byKind.get(REGISTRATION).size();
+            });
+            boolean backlog = changes[0] >= settings.maxChanges();
             long[] done = new long[4]; // recorded, registrations, timed out, deleted
             Map<String, Integer> verdicts = new HashMap<>();
-            Instant readFrom = now.minus(settings.lookback());
-            return record(c, calls, now, readFrom, verdicts).doOnNext(n -> done[0] = n)
-                    .then(Mono.defer(() -> RegistrationRecords.record(c, registrations, now, readFrom))).doOnNext(n -> done[1] = n)
+            return Flux.fromIterable(taken.entrySet()).concatMap(e -> {
+                        Source source = source(e.getKey().orElse(null), ranges, now);
+                        List<String> changedCalls = new ArrayList<>(new LinkedHashSet<>(e.getValue().get(CALL)));
+                        List<String> registrations = new ArrayList<>(new LinkedHashSet<>(e.getValue().get(REGISTRATION)));
+                        return record(c, changedCalls, now, source, verdicts).doOnNext(n -> done[0] += n)
+                                .then(Mono.defer(() -> RegistrationRecords.record(c, registrations, now, source.readFrom())))
+                                .doOnNext(n -> done[1] += n);
+                    }).then()
                     .then(Mono.defer(() -> timeouts(c, now))).doOnNext(n -> done[2] = n)
                     .then(Mono.defer(() -> prune(c, now))).doOnNext(n -> done[3] = n)
-                    .then(Mono.fromSupplier(() -> new Pass(true, changes, calls.size(), (int) done[0], done[1], done[2],
+                    .then(Mono.fromSupplier(() -> new Pass(true, changes[0], calls.size(), (int) done[0], done[1], done[2],
                             done[3], backlog, verdicts)));
-        });
+        }));
+    }
+
+    /** The first and last time of each import the changes name ({@code capture_imports}), by import id. */
+    private static Mono<Map<String, OffsetDateTime[]>> ranges(Connection c, Map<Optional<String>, Map<String, List<String>>> taken) {
+        String[] imports = taken.keySet().stream().flatMap(Optional::stream).toArray(String[]::new);
+        if (imports.length == 0) {
+            return Mono.just(Map.of());
+        }
+        Sql s = new Sql();
+        s.append("SELECT import_id, first_ts, last_ts FROM capture_imports WHERE import_id = ANY(").append(s.bind(imports)).append(")");
+        return rows(c, s, r -> Map.entry(r.get("import_id", String.class),
+                new OffsetDateTime[] {r.get("first_ts", OffsetDateTime.class), r.get("last_ts", OffsetDateTime.class)}))
+                .map(entries -> {
+                    Map<String, OffsetDateTime[]> out = new HashMap<>();
+                    entries.forEach(e -> out.put(e.getKey(), e.getValue()));
+                    return out;
+                });
     }
 
     /** The feed's kind of a call's change (its rows or a media report about it, V7): the kind of its rows. */
@@ -163,17 +230,23 @@ public final class CallRecordStore {
     private static final String REGISTRATION = MessageKind.SIP_REGISTRATION.code();
 
     /**
-     * Deletes the oldest changes of the feed, at most {@code maxChanges}, and returns their Call-IDs by kind (a call
-     * once per batch that changed it). Deleted in this pass's transaction: they come back if it fails.
+     * Deletes the oldest changes of the feed, at most {@code maxChanges}, and returns their Call-IDs by import (empty:
+     * live traffic) and kind (a call once per batch that changed it). Deleted in this pass's transaction: they come
+     * back if it fails.
      */
-    private Mono<Map<String, List<String>>> takeChanges(Connection c) {
+    private Mono<Map<Optional<String>, Map<String, List<String>>>> takeChanges(Connection c) {
         Sql s = new Sql();
         s.append("DELETE FROM call_changes WHERE seq IN (SELECT seq FROM call_changes ORDER BY seq LIMIT ")
-                .append(s.bind(settings.maxChanges())).append(") RETURNING call_id, kind");
-        return rows(c, s, r -> Map.entry(r.get("kind", String.class), r.get("call_id", String.class))).map(changes -> {
-            Map<String, List<String>> byKind = Map.of(CALL, new ArrayList<>(), REGISTRATION, new ArrayList<>());
-            changes.forEach(e -> byKind.get(e.getKey()).add(e.getValue()));
-            return byKind;
+                .append(s.bind(settings.maxChanges())).append(") RETURNING call_id, kind, import_id");
+        return rows(c, s, r -> new String[] {r.get("kind", String.class), r.get("call_id", String.class),
+                r.get("import_id", String.class)}).map(changes -> {
+            Map<Optional<String>, Map<String, List<String>>> bySource = new LinkedHashMap<>();
+            for (String[] change : changes) {
+                bySource.computeIfAbsent(Optional.ofNullable(change[2]),
+                                k -> Map.of(CALL, new ArrayList<>(), REGISTRATION, new ArrayList<>()))
+                        .get(change[0]).add(change[1]);
+            }
+            return bySource;
         });
     }
 
@@ -190,14 +263,16 @@ public final class CallRecordStore {
     }
 
     /**
-     * Records the calls {@code ids} from their messages stored since {@code readFrom}; returns how many records were
-     * written. With {@code verdicts}, counts there the media verdicts the written records give ended calls that their
-     * records before did not (read in the same transaction, before the upsert).
+     * Records the calls {@code ids} from their messages stored since the source's {@code readFrom}, judged as of its
+     * {@code asOf}; returns how many records were written ({@code now}: their {@code updated_at}). With
+     * {@code verdicts}, counts there the media verdicts the written records give ended calls that their records before
+     * did not (read in the same transaction, before the upsert).
      */
-    private Mono<Long> record(Connection c, List<String> ids, Instant now, Instant readFrom, Map<String, Integer> verdicts) {
+    private Mono<Long> record(Connection c, List<String> ids, Instant now, Source source, Map<String, Integer> verdicts) {
         if (ids.isEmpty()) {
             return Mono.just(0L);
         }
+        Instant readFrom = source.readFrom();
         Sql read = new Sql();
         read.append("SELECT ").append(MessageSelect.stored("", DialogRecorder.PARSED_ROWS_SQL)).append(" FROM messages_call WHERE call_id = ANY(")
                 .append(read.bind(ids.toArray(String[]::new))).append(") AND ts >= ").append(read.bind(utc(readFrom)));
@@ -220,10 +295,10 @@ public final class CallRecordStore {
                     // kept as stored, counted where it was received; not part of the summary
                 }
             }
-            long nowMicros = MessageSelect.micros(utc(now));
+            long asOfMicros = MessageSelect.micros(utc(source.asOf()));
             Map<String, DialogRecorder.Reading> readings = new LinkedHashMap<>();
             byCall.forEach((callId, rows) -> {
-                DialogRecorder.Reading reading = DialogRecorder.read(rows, nowMicros, settings.ringTimeout());
+                DialogRecorder.Reading reading = DialogRecorder.read(rows, asOfMicros, settings.ringTimeout());
                 if (reading != null) { // rows without their INVITE (it is older than the lookback) keep the record
                     readings.put(callId, reading);
                 }
@@ -239,7 +314,7 @@ public final class CallRecordStore {
                         List<String> had = before.getOrDefault(callId, List.of());
                         summary.verdicts().stream().filter(v -> !had.contains(v)).forEach(v -> verdicts.merge(v, 1, Integer::sum));
                     }
-                    upserts.add(values(record, summary, byCall.get(callId).size(), now));
+                    upserts.add(values(record, summary, byCall.get(callId).size(), now, source.importId()));
                 });
                 return upsert(c, upserts);
             });
@@ -339,9 +414,9 @@ public final class CallRecordStore {
                 reason_cause, reason_text, caller_user, caller_name, caller_agent, callee_user, callee_name, callee_agent,
                 ruri_user, src_ip, src_port, dst_ip, dst_port, nodes, first_provisional_at, ringing_at, answered_at,
                 ended_at, pdd_ms, setup_ms, ring_ms, duration_ms, codecs, messages, retransmissions, re_invites,
-                stored_rows, updated_at, media_reports, mos, mos_min, loss_percent, jitter_ms, rtt_ms, verdicts)
+                stored_rows, updated_at, media_reports, mos, mos_min, loss_percent, jitter_ms, rtt_ms, verdicts, import_id)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17::inet, $18, $19::inet, $20,
-                $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39, $40, $41, $42)
+                $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39, $40, $41, $42, $43)
             ON CONFLICT (call_id) DO UPDATE SET started_at = EXCLUDED.started_at, state = EXCLUDED.state,
                 hangup_by = EXCLUDED.hangup_by, final_status = EXCLUDED.final_status, final_phrase = EXCLUDED.final_phrase,
                 reason_protocol = EXCLUDED.reason_protocol, reason_cause = EXCLUDED.reason_cause,
@@ -356,11 +431,11 @@ public final class CallRecordStore {
                 re_invites = EXCLUDED.re_invites, stored_rows = EXCLUDED.stored_rows, updated_at = EXCLUDED.updated_at,
                 media_reports = EXCLUDED.media_reports, mos = EXCLUDED.mos, mos_min = EXCLUDED.mos_min,
                 loss_percent = EXCLUDED.loss_percent, jitter_ms = EXCLUDED.jitter_ms, rtt_ms = EXCLUDED.rtt_ms,
-                verdicts = EXCLUDED.verdicts
+                verdicts = EXCLUDED.verdicts, import_id = EXCLUDED.import_id
             """;
 
     /** The bind values of {@link #UPSERT} for a record ({@code Class} for a typed null). */
-    private static Object[] values(CallRecord r, CallMediaSummary m, int storedRows, Instant now) {
+    private static Object[] values(CallRecord r, CallMediaSummary m, int storedRows, Instant now, String importId) {
         CallRecord.Times t = r.times();
         CallRecord.Outcome o = r.outcome();
         Reason reason = o.reason();
@@ -378,7 +453,7 @@ public final class CallRecordStore {
                 r.codecs().toArray(String[]::new), r.counts().messages(), r.counts().retransmissions(), r.counts().reInvites(),
                 storedRows, utc(now), m.reports(), or(real(m.mos()), Float.class), or(real(m.minMos()), Float.class),
                 or(real(m.lossPercent()), Float.class), or(real(m.jitterMs()), Float.class), or(real(m.rttMs()), Float.class),
-                m.verdicts().toArray(String[]::new)};
+                m.verdicts().toArray(String[]::new), or(importId, String.class)};
     }
 
     private Mono<Long> upsert(Connection c, List<Object[]> upserts) {
@@ -388,6 +463,8 @@ public final class CallRecordStore {
     /**
      * Ringing records whose ring timeout has passed with no new message: not answered, by timeout, ended at the
      * timeout and rung until then, as {@link DialogRecorder} reads the same rows now (a rebuild writes the same).
+     * An imported call's timeout must have passed within its capture (before {@code capture_imports.last_ts}): one
+     * still ringing when the capture ended stays ringing, as the pass judged it.
      */
     private Mono<Long> timeouts(Connection c, Instant now) {
         Sql s = new Sql();
@@ -396,14 +473,32 @@ public final class CallRecordStore {
                 .append(", ring_ms = CASE WHEN ringing_at IS NOT NULL THEN greatest(0, floor(extract(epoch FROM ").append(end)
                 .append(" - ringing_at) * 1000000)::bigint) / 1000 END, updated_at = ")
                 .append(s.bind(utc(now))).append(" WHERE state = 'ringing' AND started_at <= ")
-                .append(s.bind(utc(now.minus(settings.ringTimeout()))));
+                .append(s.bind(utc(now.minus(settings.ringTimeout()))))
+                .append(" AND NOT EXISTS (SELECT 1 FROM capture_imports i WHERE i.import_id = call_records.import_id AND ")
+                .append(end).append(" > i.last_ts)");
         return execute(c, s);
     }
 
+    /**
+     * Deletes the records of calls started before the retention, and of bindings last registered before it, except
+     * those whose time lies in the range of an import still held ({@code capture_imports}, as the partition
+     * maintainer keeps that range's messages).
+     */
     private Mono<Long> prune(Connection c, Instant now) {
         Sql s = new Sql();
-        s.append("DELETE FROM call_records WHERE started_at < ").append(s.bind(utc(now.minus(settings.retention()))));
-        return execute(c, s).flatMap(calls -> RegistrationRecords.prune(c, now.minus(settings.retention())).map(bindings -> calls + bindings));
+        s.append("DELETE FROM call_records r WHERE started_at < ").append(s.bind(utc(now.minus(settings.retention()))))
+                .append(" AND NOT ").append(held(s, "r.started_at", now));
+        Sql bindings = new Sql();
+        bindings.append("DELETE FROM registration_records r WHERE last_register_at < ")
+                .append(bindings.bind(utc(now.minus(settings.retention())))).append(" AND NOT ")
+                .append(held(bindings, "r.last_register_at", now));
+        return execute(c, s).flatMap(calls -> execute(c, bindings).map(n -> calls + n));
+    }
+
+    /** SQL: whether the time {@code column} lies in the range of an import still held at {@code now}. */
+    private static String held(Sql s, String column, Instant now) {
+        return "EXISTS (SELECT 1 FROM capture_imports i WHERE i.keep_until > " + s.bind(utc(now)) + " AND " + column
+                + " BETWEEN i.first_ts AND i.last_ts)";
     }
 
     private static Mono<Long> execute(Connection c, Sql s) {

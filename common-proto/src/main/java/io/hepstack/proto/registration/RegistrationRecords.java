@@ -83,14 +83,6 @@ public final class RegistrationRecords {
         return rows(c, s, r -> r.get("call_id", String.class));
     }
 
-    /** Deletes the records of bindings last registered before {@code before}; returns how many. */
-    public static Mono<Long> prune(Connection c, Instant before) {
-        Sql s = new Sql();
-        s.append("DELETE FROM registration_records WHERE last_register_at < ").append(s.bind(utc(before)));
-        return Flux.from(s.bindTo(c.createStatement(s.text())).execute()).flatMap(r -> Mono.from(r.getRowsUpdated()))
-                .reduce(0L, Long::sum);
-    }
-
     private static final String UPSERT = """
             INSERT INTO registration_records (aor, contact, src_ip, src_port, user_agent, state, expires_at,
                 first_register_at, last_register_at, last_success_at, last_failure_at, last_failure_status, registers,

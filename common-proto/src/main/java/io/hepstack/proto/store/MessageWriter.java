@@ -85,8 +85,13 @@ public final class MessageWriter {
                 last_ts = GREATEST(capture_imports.last_ts, EXCLUDED.last_ts)""";
     static final String PRIOR_SQL = "SELECT rows, refused::text FROM ingest_batches WHERE batch_id = $1";
     static final String OUTCOME_SQL = "UPDATE ingest_batches SET rows = $2, refused = $3::jsonb WHERE batch_id = $1";
-    /** The change feed of the call records' builder: the batch's Call-IDs with their kind, committed with its rows. */
-    static final String CALL_CHANGES_SQL = "INSERT INTO call_changes (call_id, kind) SELECT * FROM unnest($1::text[], $2::text[])";
+    /**
+     * The change feed of the call records' builder: the batch's Call-IDs with their kind and, for an imported capture,
+     * its id (V16: the builder reads an imported call from the capture's first time and judges it as of its end),
+     * committed with its rows.
+     */
+    static final String CALL_CHANGES_SQL = "INSERT INTO call_changes (call_id, kind, import_id) "
+            + "SELECT u.call_id, u.kind, $3 FROM unnest($1::text[], $2::text[]) AS u (call_id, kind)";
 
     /** The savepoint around each COPY of the bisection (one at a time: released before the next). */
     private static final String SAVEPOINT = "hepstack_rows";
@@ -191,10 +196,10 @@ public final class MessageWriter {
     private Mono<WriteResult> store(Connection c, PostgresqlConnection pg, UUID id, List<StoredRow> rows, Instant at,
                                     boolean partitionsRechecked, CaptureImport capture) {
         Mono<WriteResult> whole = inTransaction(c, claim(c, id, rows, at, capture)
-                .switchIfEmpty(Mono.defer(() -> callChanges(c, rows)
+                .switchIfEmpty(Mono.defer(() -> callChanges(c, rows, capture)
                         .then(pg.copyIn(COPY_SQL, encode(rows))).map(n -> new WriteResult(n, List.of())))));
         Mono<WriteResult> isolating = inTransaction(c, claim(c, id, rows, at, capture)
-                .switchIfEmpty(Mono.defer(() -> callChanges(c, rows).then(isolate(c, pg, rows, 0, partitionsRechecked))
+                .switchIfEmpty(Mono.defer(() -> callChanges(c, rows, capture).then(isolate(c, pg, rows, 0, partitionsRechecked))
                         .flatMap(refusals -> recordOutcome(c, id, rows.size() - refusals.size(), refusals)
                                 .thenReturn(result(rows, rows.size() - refusals.size(), refusals, false))))));
         return ensurePartitions(pg, rows)
@@ -270,11 +275,11 @@ public final class MessageWriter {
     /**
      * Records the Call-IDs of the batch's call rows, and the calls its media reports name (their correlation
      * id), in the change feed, when this writer feeds it; and the Call-IDs of its REGISTER rows, kind
-     * {@code registration}. A row
-     * the isolating COPY then refuses leaves its Call-ID there: the builder records that call from the rows
+     * {@code registration}; each with the id of the imported capture the batch is part of (none for a collector's).
+     * A row the isolating COPY then refuses leaves its Call-ID there: the builder records that call from the rows
      * that are stored, which is what it would do anyway.
      */
-    private Mono<Void> callChanges(Connection c, List<StoredRow> rows) {
+    private Mono<Void> callChanges(Connection c, List<StoredRow> rows, CaptureImport capture) {
         if (!feedCallChanges) {
             return Mono.empty();
         }
@@ -298,8 +303,8 @@ public final class MessageWriter {
         List<String> kinds = new ArrayList<>(ids.size());
         callIds.forEach(id -> kinds.add(MessageKind.SIP_CALL.code()));
         registrations.forEach(id -> kinds.add(MessageKind.SIP_REGISTRATION.code()));
-        return Flux.from(c.createStatement(CALL_CHANGES_SQL).bind(0, ids.toArray(String[]::new))
-                        .bind(1, kinds.toArray(String[]::new)).execute())
+        return Flux.from(importId(c.createStatement(CALL_CHANGES_SQL).bind(0, ids.toArray(String[]::new))
+                        .bind(1, kinds.toArray(String[]::new)), 2, capture).execute())
                 .concatMap(Result::getRowsUpdated)
                 .then();
     }

@@ -9,6 +9,7 @@ import io.hepstack.proto.media.RtcpWriter;
 import io.hepstack.proto.model.CapturedMessage;
 import io.hepstack.proto.model.ExtractionSettings;
 import io.hepstack.proto.model.MessageExtractor;
+import io.hepstack.proto.store.CaptureImport;
 import io.hepstack.proto.store.MessageWriter;
 import io.hepstack.proto.store.PartitionPolicy;
 import io.hepstack.proto.store.testing.TestDatabase;
@@ -298,6 +299,55 @@ class CallRecordStoreIT {
         assertThat(store().pass().block(Duration.ofSeconds(60)).recorded()).isEqualTo(1);
         assertThat(query("SELECT media_reports || ' ' || round(loss_percent::numeric, 2) || ' ' || array_to_string(verdicts, ',')"
                 + " FROM call_records WHERE call_id = 'sdp@test'")).isEqualTo("1 10.16 high_loss");
+    }
+
+    @Test
+    @Order(11)
+    void importedCallsOlderThanTheLookbackAreRecordedAsOfTheEndOfTheirCapture() throws Exception {
+        Instant now = CLOCK.instant().plus(Duration.ofDays(40));
+        CLOCK.set(now);
+        long t = (now.minus(Duration.ofDays(21)).getEpochSecond()) * 1_000_000L; // far beyond the 24 h lookback
+        List<CapturedMessage> capture = new ArrayList<>(craftedCall("imp-done@test", t));
+        capture.addAll(craftedCall("imp-timeout@test", t + 10_000_000L).subList(0, 2)); // rings 10 min to the end
+        capture.addAll(craftedCall("imp-open@test", t + 540_000_000L).subList(0, 2)); // 1 min before the end
+        capture.addAll(craftedCall("imp-last@test", t + 595_000_000L)); // its 200 to the BYE ends the capture
+        long captureEnd = t + 600_000_000L;
+        CaptureImport imported = new CaptureImport("imp-test", Duration.ofDays(7));
+        java.util.UUID batch = java.util.UUID.randomUUID();
+        writer().write(imported, batch, capture).block(Duration.ofSeconds(30));
+
+        CallRecordStore.Pass pass = store().pass().block(Duration.ofSeconds(60));
+        assertThat(pass.recorded()).isEqualTo(4);
+        assertThat(state("imp-done@test")).isEqualTo("completed callee");
+        assertThat(state("imp-last@test")).isEqualTo("completed callee");
+        // rung past the ring timeout within the capture: as a live pass would have judged it then
+        assertThat(state("imp-timeout@test")).isEqualTo("no_answer timeout");
+        assertThat(query("SELECT (extract(epoch FROM ended_at - started_at) * 1000)::bigint || ' ' || ring_ms FROM call_records"
+                + " WHERE call_id = 'imp-timeout@test'")).isEqualTo("180000 179000");
+        // still ringing when the capture ended, less than the ring timeout after its INVITE: not a timeout weeks later
+        assertThat(state("imp-open@test")).isEqualTo("ringing unknown");
+        assertThat(query("SELECT count(*) FROM call_records WHERE import_id = 'imp-test'")).isEqualTo("4");
+        String records = query("SELECT string_agg((to_jsonb(r) - 'updated_at')::text, ',' ORDER BY call_id) FROM call_records r"
+                + " WHERE import_id = 'imp-test'");
+
+        CLOCK.advance(Duration.ofMinutes(10)); // passes go on: the sweep leaves the open call as the capture left it
+        assertThat(store().pass().block(Duration.ofSeconds(60)).timedOut()).isZero();
+        assertThat(state("imp-open@test")).isEqualTo("ringing unknown");
+        // a rebuild of the range reads the same records (the import kept from the records)
+        store().rebuild(Instant.ofEpochSecond(t / 1_000_000 - 60), Instant.ofEpochSecond(captureEnd / 1_000_000 + 60))
+                .block(Duration.ofSeconds(60));
+        assertThat(query("SELECT string_agg((to_jsonb(r) - 'updated_at')::text, ',' ORDER BY call_id) FROM call_records r"
+                + " WHERE import_id = 'imp-test'")).isEqualTo(records);
+        // the same capture imported again stores nothing, feeds nothing, changes nothing
+        assertThat(writer().write(imported, batch, capture).block(Duration.ofSeconds(30)).alreadyStored()).isTrue();
+        assertThat(feed()).isZero();
+
+        // 21 days old, past the calls' 14 days: kept while the import's hold keeps its messages, deleted after
+        store().pass().block(Duration.ofSeconds(60));
+        assertThat(query("SELECT count(*) FROM call_records WHERE import_id = 'imp-test'")).isEqualTo("4");
+        CLOCK.advance(Duration.ofDays(7));
+        store().pass().block(Duration.ofSeconds(60));
+        assertThat(query("SELECT count(*) FROM call_records WHERE import_id = 'imp-test'")).isEqualTo("0");
     }
 
     private static HepPacket rtcp(String from, String to, RtcpReport report, long at) {

@@ -143,12 +143,14 @@ class PcapImportIT extends AdminApiIT {
         }
         try (java.sql.Connection c = db.openJdbc(); java.sql.Statement s = c.createStatement();
              java.sql.ResultSet r = s.executeQuery("SELECT count(DISTINCT f.call_id), (SELECT count(DISTINCT call_id) "
-                     + "FROM messages_call WHERE node = 'lab-settings') FROM call_changes f JOIN messages_call m "
-                     + "ON m.call_id = f.call_id AND m.node = 'lab-settings'")) {
+                     + "FROM messages_call WHERE node = 'lab-settings'), count(*) FILTER (WHERE f.import_id IS DISTINCT FROM "
+                     + "repeat('0', 64)) FROM call_changes f JOIN messages_call m ON m.call_id = f.call_id AND m.node = 'lab-settings'")) {
             r.next();
             assertThat(r.getLong(2)).isPositive();
             assertThat(r.getLong(1)).as("the collectors keep call records: the import names every call it stored to their builder")
                     .isEqualTo(r.getLong(2));
+            assertThat(r.getLong(3)).as("each change names the import (its file's SHA-256), so its calls are read whatever their age")
+                    .isZero();
         }
         new IngestSettingsStore(db.connectionFactory(), Clock.systemUTC()).publish(IngestSettings.defaults(), null)
                 .block(java.time.Duration.ofSeconds(30));
