@@ -1,6 +1,7 @@
 package io.hepstack.api.call;
 
 import io.hepstack.api.auth.ApiPrincipal;
+import io.hepstack.api.store.ReadRouting;
 import io.hepstack.api.web.ApiException;
 import io.swagger.v3.oas.annotations.Operation;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -18,9 +19,11 @@ import reactor.core.publisher.Mono;
 class CallRecordController {
 
     private final CallRecordReader records;
+    private final ReadRouting routing;
 
-    CallRecordController(CallRecordReader records) {
+    CallRecordController(CallRecordReader records, ReadRouting routing) {
         this.records = records;
+        this.routing = routing;
     }
 
     @Operation(summary = "The call's record: state, who hung up and why, its moments and durations, codecs",
@@ -30,8 +33,9 @@ class CallRecordController {
     Mono<CallRecordView> record(ServerHttpRequest request, @AuthenticationPrincipal ApiPrincipal principal,
                                 @PathVariable String callId,
                                 @RequestParam(name = FlowRequest.CALL_ID_PARAMETER, required = false) String callIdInQuery) {
+        // a record a lagging standby has not replayed yet (a call younger than its lag) is read on the primary
         return Mono.fromCallable(() -> FlowRequest.callIdOf(callId, request.getQueryParams()))
-                .flatMap(id -> records.find(id, principal.scope()))
-                .switchIfEmpty(Mono.error(() -> ApiException.notFound("no call record for this Call-ID")));
+                .flatMap(id -> routing.orOnPrimaryIfNotFound(Mono.defer(() -> records.find(id, principal.scope())
+                        .switchIfEmpty(Mono.error(() -> ApiException.notFound("no call record for this Call-ID"))))));
     }
 }

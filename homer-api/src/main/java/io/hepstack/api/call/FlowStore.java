@@ -85,8 +85,7 @@ public class FlowStore {
 
     /** A flow a lagging standby does not have yet (a call younger than its lag) is read on the primary. */
     private Mono<CallFlow> flow(String callId, Instant from, Instant to, Scope scope, boolean within) {
-        return routing.orOnPrimary(Mono.defer(() -> find(callId, from, to, scope, within)),
-                e -> e instanceof ApiException a && a.status() == org.springframework.http.HttpStatus.NOT_FOUND);
+        return routing.orOnPrimaryIfNotFound(Mono.defer(() -> find(callId, from, to, scope, within)));
     }
 
     private Mono<CallFlow> find(String callId, Instant from, Instant to, Scope scope, boolean within) {

@@ -2,6 +2,7 @@ package io.hepstack.api.search;
 
 import io.hepstack.api.query.SearchFamily;
 import io.hepstack.api.auth.ApiPrincipal;
+import io.hepstack.api.store.ReadRouting;
 import io.hepstack.api.web.ApiException;
 import io.swagger.v3.oas.annotations.Operation;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -18,8 +19,10 @@ import reactor.core.publisher.Mono;
 class MessageController {
 
     private final MessageStore store;
+    private final ReadRouting routing;
 
-    MessageController(MessageStore store) {
+    MessageController(MessageStore store, ReadRouting routing) {
+        this.routing = routing;
         this.store = store;
     }
 
@@ -40,6 +43,8 @@ class MessageController {
         if (decoded == null) {
             return Mono.error(ApiException.badRequest("id: not a message id"));
         }
-        return store.find(decoded, principal.scope()).switchIfEmpty(Mono.error(() -> ApiException.notFound("no such message")));
+        // a message a lagging standby has not replayed yet is read on the primary
+        return routing.orOnPrimaryIfNotFound(Mono.defer(() -> store.find(decoded, principal.scope())
+                .switchIfEmpty(Mono.error(() -> ApiException.notFound("no such message")))));
     }
 }

@@ -89,6 +89,12 @@ public final class ReadRouting implements AutoCloseable {
         });
     }
 
+    /** {@link #orOnPrimary} of a read that fails with the API's {@code 404} when it finds nothing. */
+    public <T> Mono<T> orOnPrimaryIfNotFound(Mono<T> read) {
+        return orOnPrimary(read, e -> e instanceof io.hepstack.api.web.ApiException a
+                && a.status() == org.springframework.http.HttpStatus.NOT_FOUND);
+    }
+
     /** Closes the read configuration's pool. */
     @Override
     public void close() {

@@ -4,6 +4,7 @@ import io.hepstack.api.Fixture;
 import io.hepstack.api.Http;
 import io.hepstack.api.TestApp;
 import io.hepstack.api.web.Times;
+import io.hepstack.proto.call.CallRecordStore;
 import io.hepstack.proto.model.CapturedMessage;
 import io.hepstack.proto.testing.DebianPostgres;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -22,6 +23,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -137,6 +139,9 @@ class ReadReplicaIT {
                             .option(ConnectionFactoryOptions.USER, DebianPostgres.superuser()).build())).maxSize(2).build());
             try {
                 Fixture.store(primary, List.of(Fixture.sipRequest("INVITE", "younger-than-the-lag@test", "replica-node", at)));
+                // its record, as a collector's pass keeps it
+                new CallRecordStore(primary, Clock.systemUTC(), CallRecordStore.Settings.DEFAULTS)
+                        .rebuild(Fixture.instant(at - 1_000_000), Fixture.instant(at + 1_000_000)).block(Duration.ofSeconds(30));
             } finally {
                 primary.dispose();
             }
@@ -151,6 +156,13 @@ class ReadReplicaIT {
 
             assertThat((List<?>) flow.get("messages")).hasSize(1);
             assertThat(meters.get("homer.api.reads.fallback").counter().count()).isEqualTo(fallbacksBefore + 1);
+            // the message's detail and the call's record, which the standby lacks too
+            String id = (String) ((Map<?, ?>) ((List<?>) flow.get("messages")).get(0)).get("id");
+            admin.get().uri("/api/v1/messages/{id}", id).exchange().expectStatus().isOk()
+                    .expectBody().jsonPath("$.callId").isEqualTo("younger-than-the-lag@test");
+            admin.get().uri(b -> b.path("/api/v1/calls/-").queryParam("callId", "{id}").build("younger-than-the-lag@test"))
+                    .exchange().expectStatus().isOk().expectBody().jsonPath("$.callId").isEqualTo("younger-than-the-lag@test");
+            assertThat(meters.get("homer.api.reads.fallback").counter().count()).isEqualTo(fallbacksBefore + 3);
             await().atMost(Duration.ofSeconds(30)).until(() -> meters.get("homer.api.replica.lag").gauge().value() > 0);
         } finally {
             StreamingReplica.execute(pair.openStandby(), "SELECT pg_wal_replay_resume()");
