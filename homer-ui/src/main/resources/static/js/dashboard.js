@@ -142,14 +142,14 @@ const BREAKDOWNS = [['node', 'By capture node', 'Node'], ['srcIp', 'By source ad
   ['calleePrefix', 'By callee prefix', 'Callee prefix']];
 const TOP = 10;
 
-/** The three breakdown tables of the range, loaded beside the KPIs (over every node: the records' figures). */
+/** The three breakdown tables of the range (and node), loaded beside the KPIs. */
 function loadBreakdowns(box, q, signal, app) {
   mount(box, BREAKDOWNS.map(([by, title, keyTitle]) => {
     const section = h('section', { class: 'breakdown', id: `breakdown-${by}`, 'aria-labelledby': `breakdown-${by}-title` },
-      h('h2', { id: `breakdown-${by}-title` }, title, q.node ? h('span', { class: 'hint' }, ' · every node') : null));
+      h('h2', { id: `breakdown-${by}-title` }, title));
     const body = h('div', { class: 'table-wrap' }, spinner('Loading…'));
     section.append(body);
-    answer(body, signal, json(`/api/v1/stats/breakdown${query({ by, top: TOP, from: q.from, to: q.to })}`, { signal }))
+    answer(body, signal, json(`/api/v1/stats/breakdown${query({ by, top: TOP, from: q.from, to: q.to, node: q.node })}`, { signal }))
       .then((report) => {
         if (report !== undefined) mount(body, breakdownTable(report, keyTitle, q, app));
       });

@@ -11,9 +11,10 @@ import java.util.Map;
  *
  * @param by           {@code node}, {@code srcIp} or {@code calleePrefix}
  * @param prefixLength digits of a callee prefix, {@code null} for another breakdown
+ * @param nodes        the capture nodes the records are limited to; empty: every node
  * @param groups       groups that had calls or registrations in the range; {@code rows} holds the first {@code top}
  */
-public record BreakdownReport(Instant from, Instant to, String by, int top, Integer prefixLength, long groups,
+public record BreakdownReport(Instant from, Instant to, String by, int top, Integer prefixLength, List<String> nodes, long groups,
                               List<Row> rows) {
 
     /**

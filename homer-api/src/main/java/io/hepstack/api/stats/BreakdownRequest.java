@@ -10,19 +10,22 @@ import org.springframework.util.MultiValueMap;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
  * A validated breakdown request: the range as every search ({@code from}, {@code to}), what the figures are
  * grouped by ({@code by}), how many groups are listed ({@code top}) and, by callee prefix, how many digits
- * make the prefix ({@code prefixLength}).
+ * make the prefix ({@code prefixLength}), and the capture nodes the records are limited to ({@code node}, as for
+ * {@code /stats/kpi}).
  *
  * @param prefixLength digits of a callee prefix; 0 unless {@code by} is {@link By#CALLEE_PREFIX}
+ * @param nodes        capture nodes: the calls and bindings one of them captured; empty: every node
  */
-record BreakdownRequest(Instant from, Instant to, By by, int top, int prefixLength) {
+record BreakdownRequest(Instant from, Instant to, By by, int top, int prefixLength, List<String> nodes) {
 
-    static final Set<String> PARAMETERS = Set.of("by", "from", "prefixLength", "to", "top");
+    static final Set<String> PARAMETERS = Set.of("by", "from", "node", "prefixLength", "to", "top");
     static final int DEFAULT_TOP = 10;
     static final int MAX_TOP = 100;
     static final int DEFAULT_PREFIX_LENGTH = 4;
@@ -83,7 +86,7 @@ record BreakdownRequest(Instant from, Instant to, By by, int top, int prefixLeng
         }
         int prefixLength = by != By.CALLEE_PREFIX ? 0
                 : integer(rawLength, "prefixLength", Math.max(1, shortest), MAX_PREFIX_LENGTH, Math.max(DEFAULT_PREFIX_LENGTH, shortest));
-        return new BreakdownRequest(range[0], range[1], by, top, prefixLength);
+        return new BreakdownRequest(range[0], range[1], by, top, prefixLength, StatsRequest.nodes(query.get("node"), limits));
     }
 
     private static int integer(String raw, String name, int min, int max, int absent) {

@@ -64,6 +64,8 @@ class BreakdownStore {
         } else if (r.by() == BreakdownRequest.By.CALLEE_PREFIX) {
             s.append(" AND c.callee_user IS NOT NULL");
         }
+        String nodes = r.nodes().isEmpty() ? null : s.bind(r.nodes().toArray(String[]::new)) + "::text[]";
+        s.append(nodeCondition(r, nodes, "c."));
         if (!scope.all()) {
             s.append(" AND EXISTS (SELECT 1 FROM messages_call m WHERE m.call_id = c.call_id AND m.ts >= ").append(from)
                     .append(" AND m.ts < ").append(to).append(" AND m.method = 'INVITE'");
@@ -81,6 +83,7 @@ class BreakdownStore {
                 s.append(" CROSS JOIN LATERAL unnest(g.nodes) AS k(key)");
             }
             s.append("\n  WHERE g.last_register_at >= ").append(from).append(" AND g.first_register_at < ").append(to);
+            s.append(nodeCondition(r, nodes, "g."));
             s.append(scope.recordCondition(s, "g."));
             s.append("\n  GROUP BY 1)");
         }
@@ -97,11 +100,23 @@ class BreakdownStore {
         return s;
     }
 
+    /**
+     * The records of the request's nodes ({@code nodes}, a bound array, {@code null} for every node): by node, the groups
+     * of those nodes only (a call seen by another node too is not counted under it); otherwise the records one of them
+     * captured.
+     */
+    private static String nodeCondition(BreakdownRequest r, String nodes, String alias) {
+        if (nodes == null) {
+            return "";
+        }
+        return r.by() == BreakdownRequest.By.NODE ? " AND k.key = ANY(" + nodes + ")" : " AND " + alias + "nodes && " + nodes;
+    }
+
     /** The breakdown of {@code request} within {@code scope}, the callee numbers read with {@code plan}. */
     Mono<BreakdownReport> breakdown(BreakdownRequest request, NumberPlan plan, Scope scope) {
         return Statements.on(breakdownSql(request, plan, scope), db).map(r -> row(r, request, plan)).all().collectList()
                 .map(rows -> new BreakdownReport(request.from(), request.to(), request.by().code, request.top(),
-                        request.by() == BreakdownRequest.By.CALLEE_PREFIX ? request.prefixLength() : null,
+                        request.by() == BreakdownRequest.By.CALLEE_PREFIX ? request.prefixLength() : null, request.nodes(),
                         rows.isEmpty() ? 0 : rows.get(0).groups(), rows.stream().map(GroupRow::row).toList()));
     }
 
@@ -124,8 +139,12 @@ class BreakdownStore {
             failing = failing == null ? 0L : failing;
         }
         Object duration = r.get("duration_ms");
-        return new GroupRow(r.get("groups", Long.class), new BreakdownReport.Row(key, Map.of(request.by().callParameter,
-                searchValue(request, plan, key)), calls, attempts, answered, KpiStore.ratio(answered, attempts),
+        Map<String, String> search = new LinkedHashMap<>();
+        search.put(request.by().callParameter, searchValue(request, plan, key));
+        if (request.by() != BreakdownRequest.By.NODE && !request.nodes().isEmpty()) {
+            search.put("node", String.join(",", request.nodes())); // the call list's node: any of them
+        }
+        return new GroupRow(r.get("groups", Long.class), new BreakdownReport.Row(key, search, calls, attempts, answered, KpiStore.ratio(answered, attempts),
                 KpiStore.ratio(count(r, "user_ended"), attempts), failures,
                 duration instanceof Number n ? Math.round(n.doubleValue() * 1000) / 1000.0 : null, registrations, failing,
                 registrations == null ? null : KpiStore.ratio(failing, registrations)));

@@ -61,7 +61,8 @@ class StatsController {
                                     @Parameter(description = "ISO-8601 or epoch ms; default: now") @RequestParam(required = false) String to,
                                     @Parameter(description = "groups listed, 1 to 100; default 10") @RequestParam(required = false) String top,
                                     @Parameter(description = "by=calleePrefix: digits of the prefix, longer than the country code, "
-                                            + "at most 15; default 4") @RequestParam(required = false) String prefixLength) {
+                                            + "at most 15; default 4") @RequestParam(required = false) String prefixLength,
+                                    @Parameter(description = "capture node names, exact, comma-separated") @RequestParam(required = false) String node) {
         return Mono.fromCallable(() -> BreakdownRequest.parse(request.getQueryParams(), props.search(), props.numbers().plan(), clock))
                 .flatMap(r -> breakdowns.breakdown(r, props.numbers().plan(), principal.scope()));
     }

@@ -66,7 +66,7 @@ class BreakdownIT extends AdminApiIT {
     void byNodeTheCallsAndRegistrationsOfEachNodeAreCounted() {
         Map<String, Object> report = breakdown(admin, Map.of("by", "node"));
         assertThat(report).containsEntry("by", "node").containsEntry("top", 10).containsEntry("groups", 2)
-                .containsEntry("prefixLength", null);
+                .containsEntry("prefixLength", null).containsEntry("nodes", List.of());
         List<Map<String, Object>> rows = (List<Map<String, Object>>) report.get("rows");
         // six calls each: edge-b first by its two registrations
         assertThat(rows).extracting(r -> r.get("key")).containsExactly("edge-b", "edge-a");
@@ -114,9 +114,31 @@ class BreakdownIT extends AdminApiIT {
     }
 
     @Test
+    void aNodeNarrowsEachBreakdownToTheRecordsItCaptured() {
+        Map<String, Object> byNode = breakdown(admin, Map.of("by", "node", "node", "edge-a"));
+        assertThat(byNode).containsEntry("nodes", List.of("edge-a")).containsEntry("groups", 1);
+        assertThat((List<Map<String, Object>>) byNode.get("rows")).extracting(r -> r.get("key") + " " + r.get("calls") + " " + r.get("registrations"))
+                .containsExactly("edge-a 6 1");
+        // edge-b's six callers and its two phones' addresses; each row's search names the node too
+        List<Map<String, Object>> sources = (List<Map<String, Object>>) breakdown(admin, Map.of("by", "srcIp", "node", "edge-b", "top", "100"))
+                .get("rows");
+        assertThat(sources).extracting(r -> r.get("key")).containsExactly("10.1.0.4", "10.2.0.1", "10.2.0.2", "10.3.0.2", "10.4.0.1",
+                "192.168.1.2", "10.5.0.1", "10.5.0.2");
+        assertThat(sources.get(0)).containsEntry("search", Map.of("srcIp", "10.1.0.4", "node", "edge-b"));
+        List<Map<String, Object>> prefixes = (List<Map<String, Object>>) breakdown(admin, Map.of("by", "calleePrefix", "node", "edge-a,edge-b"))
+                .get("rows");
+        assertThat(prefixes.get(0)).containsEntry("key", "+4930").containsEntry("calls", 2)
+                .containsEntry("search", Map.of("callee", "+4930*,004930*,030*", "node", "edge-a,edge-b"));
+    }
+
+    @Test
     void eachRowsSearchListsExactlyItsCalls() {
-        for (String by : List.of("node", "srcIp", "calleePrefix")) {
-            for (Map<String, Object> row : (List<Map<String, Object>>) breakdown(admin, Map.of("by", by, "top", "100")).get("rows")) {
+        for (Map<String, String> params : List.of(Map.of("by", "node"), Map.of("by", "srcIp"), Map.of("by", "calleePrefix"),
+                Map.of("by", "node", "node", "edge-b"), Map.of("by", "srcIp", "node", "edge-b"), Map.of("by", "calleePrefix", "node", "edge-a"))) {
+            String by = params.toString();
+            Map<String, String> q = new LinkedHashMap<>(params);
+            q.put("top", "100");
+            for (Map<String, Object> row : (List<Map<String, Object>>) breakdown(admin, q).get("rows")) {
                 Map<String, String> search = (Map<String, String>) row.get("search");
                 List<?> calls = (List<?>) admin.get().uri(b -> {
                             b.path("/api/v1/calls").queryParam("from", FROM).queryParam("to", TO).queryParam("limit", "100");
@@ -156,7 +178,8 @@ class BreakdownIT extends AdminApiIT {
             "by=node&prefixLength=4      | prefixLength: only with by=calleePrefix",
             "by=calleePrefix&prefixLength=2 | prefixLength: 2 is out of range (expected: 3 to 15)",
             "by=calleePrefix&prefixLength=16 | prefixLength: 16 is out of range (expected: 3 to 15)",
-            "by=node&step=60             | unknown parameter \"step\" (expected one of: by, from, prefixLength, to, top)"})
+            "by=node&step=60             | unknown parameter \"step\" (expected one of: by, from, node, prefixLength, to, top)",
+            "by=node&node=a,,b           | node: empty value (expected: capture node names, comma-separated)"})
     void aBadValueIsA400NamingIt(String params, String message) {
         admin.get().uri("/api/v1/stats/breakdown?" + params).exchange().expectStatus().isBadRequest()
                 .expectBody().jsonPath("$.message").isEqualTo(message);

@@ -59,7 +59,7 @@ class BreakdownPlanIT {
     @ParameterizedTest(name = "{0}")
     @CsvSource({"node", "srcIp", "calleePrefix"})
     void theRangeIsReadFromTheRecordsTimeIndexes(String by) {
-        BreakdownRequest r = new BreakdownRequest(FROM, TO, BreakdownRequest.By.of(by), 10, by.equals("calleePrefix") ? 4 : 0);
+        BreakdownRequest r = new BreakdownRequest(FROM, TO, BreakdownRequest.By.of(by), 10, by.equals("calleePrefix") ? 4 : 0, List.of());
         StepVerifier.create(Plans.explain(db.connectionFactory(), BreakdownStore.breakdownSql(r, new NumberPlan("49", "00", "0"), Scope.ALL)))
                 .assertNext(plan -> {
                     assertThat(plan).as(plan).contains("using call_records_list").doesNotContain("Seq Scan")
@@ -75,7 +75,7 @@ class BreakdownPlanIT {
     @ParameterizedTest(name = "{0}")
     @CsvSource({"node", "srcIp"})
     void aTenantsCallsAndItsInvitesAreJoinedByIndexes(String by) {
-        BreakdownRequest r = new BreakdownRequest(FROM, TO, BreakdownRequest.By.of(by), 10, 0);
+        BreakdownRequest r = new BreakdownRequest(FROM, TO, BreakdownRequest.By.of(by), 10, 0, List.of());
         Scope tenant = new Scope("t", List.of("edge-1"), List.of("10.0.0.0/16"));
         StepVerifier.create(Plans.explain(db.connectionFactory(), BreakdownStore.breakdownSql(r, NumberPlan.NONE, tenant)))
                 // either side may lead: the records of the range checked by Call-ID on the INVITEs, or the tenant's INVITEs

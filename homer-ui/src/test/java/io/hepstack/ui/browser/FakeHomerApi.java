@@ -809,6 +809,7 @@ final class FakeHomerApi implements AutoCloseable {
     }
 
     /** homer-api's breakdown: its parameters, its 400s for a bad by or top, its top cut and group count. */
+    @SuppressWarnings("unchecked")
     private Mono<Void> breakdown(HttpServerRequest q, HttpServerResponse s) {
         String by = query(q, "by");
         if (by == null) {
@@ -823,11 +824,26 @@ final class FakeHomerApi implements AutoCloseable {
             return error(s, 400, "bad_request", rawTop.matches("[0-9]{1,9}") ? "top: " + top + " is out of range (expected: 1 to 100)"
                     : "top: not a number: \"" + rawTop + "\" (expected: 1 to 100)");
         }
-        List<Map<String, Object>> groups = BREAKDOWNS.get(by);
+        // a node narrows the records: by node its own rows; otherwise the same groups here, their searches naming it
+        // (QUIET_NODE captured nothing)
+        String node = query(q, "node");
+        List<String> nodes = node == null || node.isEmpty() ? List.of() : List.of(node.split(","));
+        List<Map<String, Object>> groups = quiet(q) ? List.of() : BREAKDOWNS.get(by).stream()
+                .filter(g -> nodes.isEmpty() || !by.equals("node") || nodes.contains((String) g.get("key")))
+                .map(g -> {
+                    if (nodes.isEmpty() || by.equals("node")) {
+                        return g;
+                    }
+                    Map<String, Object> narrowed = new LinkedHashMap<>(g);
+                    Map<String, Object> search = new LinkedHashMap<>((Map<String, Object>) g.get("search"));
+                    search.put("node", node);
+                    narrowed.put("search", search);
+                    return narrowed;
+                }).toList();
         Instant from = from(q);
         String to = query(q, "to") == null ? Instant.now().toString() : query(q, "to");
         return send(s, map("from", from.toString(), "to", to, "by", by, "top", top, "prefixLength", by.equals("calleePrefix") ? 4 : null,
-                "groups", groups.size(), "rows", groups.stream().limit(top).toList()));
+                "nodes", nodes, "groups", groups.size(), "rows", groups.stream().limit(top).toList()));
     }
 
     private Mono<Void> kpi(HttpServerRequest q, HttpServerResponse s) {

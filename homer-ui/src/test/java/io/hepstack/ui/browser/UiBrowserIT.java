@@ -588,6 +588,14 @@ class UiBrowserIT {
         waiting(d).until(ExpectedConditions.elementToBeClickable(By.linkText("10.0.0.1"))).click();
         waiting(d).until(ExpectedConditions.urlContains("srcIp=10.0.0.1"));
 
+        // a node narrows the breakdowns too: its own row, and each row's calls of that node
+        d.get(base + "/dashboard?" + range + "&node=kamailio-edge");
+        waiting(d).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#breakdown-node tbody tr"), 1));
+        assertThat(cells(d, "#breakdown-node tbody tr").get(0).get(0)).isEqualTo("kamailio-edge");
+        waiting(d).until(ExpectedConditions.elementToBeClickable(By.linkText("1000"))).click();
+        waiting(d).until(ExpectedConditions.presenceOfElementLocated(By.id("f-callee")));
+        assertThat(java.net.URLDecoder.decode(d.getCurrentUrl(), StandardCharsets.UTF_8)).contains("callee=1000*", "node=kamailio-edge", range);
+
         // the quick ranges of 6 h and 7 d beside the custom one, kept in the URL
         d.get(base + "/dashboard?" + range);
         var picker = new org.openqa.selenium.support.ui.Select(waiting(d).until(ExpectedConditions.elementToBeClickable(By.id("range"))));
