@@ -5,7 +5,9 @@ import { formatLocal, utcTitle, duration, timeAxis } from './time.js';
 import { resolveRange, rangePicker } from './range.js';
 
 // KPI dashboard: /dashboard?range=1h&node=kamailio-1 (or range=custom&from&to). The state lives in the URL.
-// Data: GET /api/v1/stats/kpi and /api/v1/stats/volume (RFC 6076 ratios per call, messages per bucket).
+// Data: GET /api/v1/stats/kpi and /api/v1/stats/volume (RFC 6076 ratios per call, messages per bucket), and
+// GET /api/v1/stats/breakdown (the top nodes, source addresses and callee prefixes, from the call and registration
+// records; each row names the call list's parameters that list its calls).
 
 const COLOURS = ['#1f6feb', '#1a7f37', '#bf3989', '#bc4c00', '#8250df', '#0a7ea4', '#6e7781', '#cf222e'];
 const STATUS_CLASSES = ['1xx', '2xx', '3xx', '4xx', '5xx', '6xx'];
@@ -66,6 +68,13 @@ function searchOf(q, extra = {}) {
   return '/?' + p.toString();
 }
 
+const ratio = (n, d) => (!d ? null : (n || 0) / d);
+
+/** The registrations page, failing first, of the dashboard's node when it names one. */
+function registrationsHref(q) {
+  return '/registrations' + query({ node: q.node.includes(',') ? '' : q.node });
+}
+
 function tiles(total, q, app) {
   const go = (href, text, title) => h('a', { href, title, onclick: (e) => { e.preventDefault(); app.navigate(href); } }, text);
   const statuses = Object.entries(total.finalStatus || {}).sort((a, b) => b[1] - a[1]);
@@ -78,6 +87,10 @@ function tiles(total, q, app) {
     tile('isa', 'ISA', percent(total.isa), 'Ineffective session attempts: 408, 500, 503 / calls'),
     tile('pdd', 'Avg PDD', ms(total.avgPddMs), 'INVITE to first 18x, over calls that rang'),
     tile('duration', 'Avg duration', ms(total.avgDurationMs), 'Answer to BYE, over answered calls'),
+    tile('registrations', 'Registrations', go(registrationsHref(q), count(total.registrations), 'The bindings, failing first'),
+      'Call-IDs with a REGISTER'),
+    tile('reg-success', 'Reg. success', percent(ratio(total.registrationsSucceeded, total.registrations)),
+      'Registrations with a 2xx to a REGISTER / registrations'),
     h('div', { class: 'tile wide', id: 'tile-status' },
       h('div', { class: 'tile-label' }, 'Final status'),
       statuses.length
@@ -112,14 +125,67 @@ export function dashboardPage(root, app, signal) {
 
   const results = h('section', { class: 'results dashboard', id: 'dashboard', 'aria-live': 'polite', 'aria-label': 'Dashboard' });
   // Registrations are per binding, not per time bucket: their own page, failing first (of this node when one is chosen).
-  const node1 = (params.get('node') || '').includes(',') ? '' : params.get('node') || '';
-  const registrations = '/registrations' + query({ node: node1 });
+  const registrations = registrationsHref({ node: params.get('node') || '' });
   const registrationsLink = h('p', { class: 'dashboard-links' }, h('a', { href: registrations, id: 'dashboard-registrations',
     onclick: (e) => { e.preventDefault(); app.navigate(registrations); } }, 'Registrations, failing first'),
   ' — where each phone\u2019s registration stands');
-  mount(root, h('h1', { class: 'sr-only' }, 'Dashboard'), form, registrationsLink, results);
-  load(results, { from: resolved.from, to: resolved.to, node: params.get('node') || '' }, nodes, signal, app);
+  const breakdowns = h('section', { class: 'breakdowns', id: 'breakdowns', 'aria-label': 'Breakdowns' });
+  mount(root, h('h1', { class: 'sr-only' }, 'Dashboard'), form, registrationsLink, results, breakdowns);
+  const q = { from: resolved.from, to: resolved.to, node: params.get('node') || '' };
+  load(results, q, nodes, signal, app);
+  loadBreakdowns(breakdowns, q, signal, app);
   return () => {};
+}
+
+/** The breakdowns the dashboard shows, each a table of the top groups: [by, title, the key's column]. */
+const BREAKDOWNS = [['node', 'By capture node', 'Node'], ['srcIp', 'By source address', 'Source'],
+  ['calleePrefix', 'By callee prefix', 'Callee prefix']];
+const TOP = 10;
+
+/** The three breakdown tables of the range (and node), loaded beside the KPIs. */
+function loadBreakdowns(box, q, signal, app) {
+  mount(box, BREAKDOWNS.map(([by, title, keyTitle]) => {
+    const section = h('section', { class: 'breakdown', id: `breakdown-${by}`, 'aria-labelledby': `breakdown-${by}-title` },
+      h('h2', { id: `breakdown-${by}-title` }, title));
+    const body = h('div', { class: 'table-wrap' }, spinner('Loading…'));
+    section.append(body);
+    answer(body, signal, json(`/api/v1/stats/breakdown${query({ by, top: TOP, from: q.from, to: q.to, node: q.node })}`, { signal }))
+      .then((report) => {
+        if (report !== undefined) mount(body, breakdownTable(report, keyTitle, q, app));
+      });
+    return section;
+  }));
+}
+
+/** The call list of one breakdown row over the dashboard's range: the row's own search parameters. */
+function rowSearch(q, search) {
+  const p = new URLSearchParams({ view: 'calls', range: 'custom', from: q.from, to: q.to });
+  for (const [k, v] of Object.entries(search || {})) p.set(k, v);
+  return '/?' + p.toString();
+}
+
+function breakdownTable(report, keyTitle, q, app) {
+  const rows = report.rows || [];
+  if (!rows.length) return empty('No call or registration records in this range.');
+  const registrations = rows.some((r) => r.registrations !== null && r.registrations !== undefined);
+  const columns = [keyTitle, 'Calls', 'Answered', 'ASR', 'NER', '4xx', '5xx', '6xx', 'Avg duration',
+    ...(registrations ? ['Registrations', 'Reg. failing'] : [])];
+  const num = (v) => h('td', { class: 'num' }, v);
+  return h('table', { class: 'list breakdown-table' },
+    h('caption', { class: 'sr-only' }, `${keyTitle}: the ${rows.length} of ${report.groups} with the most calls`),
+    h('thead', null, h('tr', null, columns.map((c) => h('th', { scope: 'col' }, c)))),
+    h('tbody', null, rows.map((r) => {
+      const href = rowSearch(q, r.search);
+      return h('tr', null,
+        h('th', { scope: 'row', class: 'mono' }, h('a', { href, title: `The calls of ${r.key} in the range`,
+          onclick: (e) => { e.preventDefault(); app.navigate(href); } }, r.key)),
+        num(count(r.calls)), num(count(r.answered)), num(percent(r.asr)), num(percent(r.ner)),
+        num(count((r.failures || {})['4xx'])), num(count((r.failures || {})['5xx'])), num(count((r.failures || {})['6xx'])),
+        num(ms(r.avgDurationMs)),
+        registrations ? [num(count(r.registrations)), num(percent(r.registrationFailureRatio))] : null);
+    })),
+    report.groups > rows.length ? h('tfoot', null, h('tr', null, h('td', { colspan: String(columns.length), class: 'hint' },
+      `${report.groups - rows.length} more not shown`))) : null);
 }
 
 async function load(results, q, nodeList, signal, app) {

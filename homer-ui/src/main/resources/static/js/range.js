@@ -1,7 +1,8 @@
 import { h } from './dom.js';
 import { RANGES, toLocalInput, fromLocalInput, zoneLabel } from './time.js';
 
-// The time-range picker the search page and the dashboard share: quick picks (15 min, 1 h, 24 h) or a
+// The time-range picker the search page and the dashboard share: quick picks (15 min, 1 h, 6 h, 24 h, 7 d: the
+// widest range a search takes) or a
 // custom range in the clock's time zone (time.js). The URL holds the state (range=1h, or range=custom&from&to).
 
 /** Absolute from/to (ISO UTC) of the range in params: a quick pick resolved now, or the custom range. */
@@ -20,7 +21,7 @@ export function resolveRange(params) {
  */
 export function rangePicker(resolved) {
   const select = h('select', { id: 'range', name: 'range' },
-    [['15m', 'Last 15 min'], ['1h', 'Last 1 h'], ['24h', 'Last 24 h'], ['custom', 'Custom…']].map(([v, t]) =>
+    [['15m', 'Last 15 min'], ['1h', 'Last 1 h'], ['6h', 'Last 6 h'], ['24h', 'Last 24 h'], ['7d', 'Last 7 d'], ['custom', 'Custom…']].map(([v, t]) =>
       h('option', { value: v, selected: resolved.range === v }, t)));
   const input = (id, value) => h('input', { type: 'datetime-local', id, step: '1',
     value: resolved.range === 'custom' && value ? toLocalInput(value) : '' });

@@ -97,15 +97,13 @@ export function searchPage(root, app, signal, search) {
   // A link that carries such a filter (an old bookmark) says that the list shown ignores it.
   const ignored = fields.filter(({ param: name, scope }) => scope !== 'both' && scope !== view && params.get(name));
 
-  const form = h('form', { class: 'search', role: 'search', 'aria-label': 'Search captured SIP' },
+  const form = h('form', { class: 'search', id: 'search-form', role: 'search', 'aria-label': 'Search captured SIP' },
     h('div', { class: 'row' },
       h('div', { class: 'field' }, h('label', { for: 'range' }, 'Time range'), picker.select),
       picker.custom,
       h('fieldset', { class: 'view' }, h('legend', null, 'Show'), viewInputs)),
     h('div', { class: 'grid' }, fieldEls),
     h('p', { class: 'hint' }, 'Exact match; * is a wildcard, a leading ! negates, a comma separates alternatives.'),
-    ignored.length ? h('p', { class: 'hint warn-text', id: 'ignored-filters', role: 'note' }, `Not applied to the ${LIST[view]}: `,
-      ignored.map(({ label, param: name }) => `${label} = ${params.get(name)}`).join(', '), '.') : null,
     h('div', { class: 'actions' },
       h('button', { type: 'submit', class: 'primary', id: 'search-button' }, 'Search'),
       h('button', { type: 'reset', onclick: (e) => { e.preventDefault(); app.navigate('/'); } }, 'Clear')));
@@ -124,13 +122,51 @@ export function searchPage(root, app, signal, search) {
     app.navigate('/?' + next.toString());
   });
 
+  // After a search the form folds to one line, a summary of its criteria, so that the results start above the
+  // fold; the summary is a button (click, Enter or Space) that opens the form, Escape in the form folds it again.
+  const summary = params.toString() === '' ? null : searchSummary(form, picker, view, resolved,
+    fields.filter(({ param: name, scope }) => (scope === 'both' || scope === view) && fieldValue(params, name))
+      .map(({ label, param: name }) => `${label} ${fieldValue(params, name)}`));
   const results = h('section', { class: 'results', 'aria-live': 'polite', 'aria-label': 'Results' });
-  mount(root, h('h1', { class: 'sr-only' }, 'Search'), form, results);
+  // shown folded or not: the list shown ignores these
+  const ignoredNote = ignored.length ? h('p', { class: 'hint warn-text', id: 'ignored-filters', role: 'note' }, `Not applied to the ${LIST[view]}: `,
+    ignored.map(({ label, param: name }) => `${label} = ${params.get(name)}`).join(', '), '.') : null;
+  mount(root, h('h1', { class: 'sr-only' }, 'Search'), summary, form, ignoredNote, results);
   if (params.toString() === '') {
     mount(results, empty('Pick a time range and filters, then Search. Recent calls of the last hour are shown by default.'));
   }
   runSearch(results, params, view, resolved, app, signal, fields, search.searches.calls.sorts || new Set());
   return () => {};
+}
+
+/**
+ * The one-line summary of a search made (`criteria`: "Label value" of each filter given) that folds `form` away:
+ * a button whose aria-expanded tells whether the form is open; opening it moves the focus to the range.
+ */
+function searchSummary(form, picker, view, resolved, criteria) {
+  const range = resolved.range === 'custom'
+    ? `${formatLocal(resolved.from, { digits: 0 })} – ${formatLocal(resolved.to, { digits: 0 })}`
+    : picker.select.selectedOptions[0]?.textContent || resolved.range;
+  const action = h('span', { class: 'summary-action' }, 'Edit search');
+  const button = h('button', { type: 'button', class: 'search-summary', id: 'search-summary', 'aria-expanded': 'false',
+    'aria-controls': 'search-form' },
+  h('span', { class: 'summary-text' }, [view === 'calls' ? 'Calls' : 'Messages', range, ...criteria].join(' · ')), action);
+  const open = (yes) => {
+    form.hidden = !yes;
+    button.setAttribute('aria-expanded', String(yes));
+    action.textContent = yes ? 'Hide search' : 'Edit search';
+  };
+  button.addEventListener('click', () => {
+    open(form.hidden);
+    if (!form.hidden) picker.select.focus();
+  });
+  form.addEventListener('keydown', (e) => {
+    if (e.key !== 'Escape' || e.defaultPrevented) return;
+    open(false);
+    button.focus();
+  });
+  open(false);
+  return button;
 }
 
 async function runSearch(results, params, view, resolved, app, signal, fields, callSorts) {

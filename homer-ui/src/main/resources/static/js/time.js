@@ -135,7 +135,7 @@ export function duration(ms) {
 }
 
 /** Quick picks of the search form: relative ranges resolved when the search runs. */
-export const RANGES = { '15m': 15 * 60e3, '1h': 3600e3, '24h': 24 * 3600e3 };
+export const RANGES = { '15m': 15 * 60e3, '1h': 3600e3, '6h': 6 * 3600e3, '24h': 24 * 3600e3, '7d': 7 * 24 * 3600e3 };
 
 /** ISO-8601 UTC (milliseconds) of a Date. */
 export function iso(date) {

@@ -58,6 +58,45 @@ public record NumberPlan(String countryCode, String internationalPrefix, String 
         return List.copyOf(forms);
     }
 
+    /**
+     * The SQL expression of {@link #international} on the text column {@code column}: the number's digits from its
+     * country code on, {@code NULL} for a user written in none of the plan's forms. The plan's codes are digits
+     * (checked when it is made), so they are written into the statement as literals.
+     */
+    public String internationalSql(String column) {
+        StringBuilder s = new StringBuilder("CASE WHEN ").append(column).append(" !~ '^\\+?[0-9]{3,32}$' THEN NULL WHEN ")
+                .append(column).append(" LIKE '+%' THEN substr(").append(column).append(", 2)");
+        if (!internationalPrefix.isEmpty()) {
+            s.append(" WHEN ").append(column).append(" LIKE '").append(internationalPrefix).append("_%' THEN substr(")
+                    .append(column).append(", ").append(internationalPrefix.length() + 1).append(")");
+        }
+        if (!countryCode.isEmpty() && !nationalPrefix.isEmpty()) {
+            s.append(" WHEN ").append(column).append(" LIKE '").append(nationalPrefix).append("_%' THEN '").append(countryCode)
+                    .append("' || substr(").append(column).append(", ").append(nationalPrefix.length() + 1).append(")");
+        }
+        return s.append(" END").toString();
+    }
+
+    /**
+     * The call list's patterns ({@code 4930*}) of every written form of the numbers whose international digits start
+     * with {@code digits}: with {@code +}, with the international prefix and, when {@code digits} are longer than the
+     * plan's country code and start with it, the national form. Each pattern is a prefix match of the call list's
+     * {@code caller}/{@code callee}, so that their union lists the numbers {@link #internationalSql} reads as
+     * starting with {@code digits}.
+     */
+    public List<String> prefixPatterns(String digits) {
+        List<String> patterns = new java.util.ArrayList<>();
+        patterns.add("+" + digits + "*");
+        if (!internationalPrefix.isEmpty()) {
+            patterns.add(internationalPrefix + digits + "*");
+        }
+        if (!countryCode.isEmpty() && !nationalPrefix.isEmpty() && digits.length() > countryCode.length()
+                && digits.startsWith(countryCode)) {
+            patterns.add(nationalPrefix + digits.substring(countryCode.length()) + "*");
+        }
+        return List.copyOf(patterns);
+    }
+
     /** The number's digits from its country code on, or {@code null} when it is not written internationally or nationally. */
     private String international(String user) {
         if (!NUMBER.matcher(user).matches()) {

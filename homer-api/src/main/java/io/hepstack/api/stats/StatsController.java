@@ -13,18 +13,20 @@ import reactor.core.publisher.Mono;
 
 import java.time.Clock;
 
-/** Call indicators and message volume as time series, for the dashboard. Any role; a tenant-scoped caller counts its tenant's messages only. */
+/** Call indicators and message volume as time series, and their breakdown by node, address and callee prefix, for the dashboard. Any role; a tenant-scoped caller counts its tenant's messages only. */
 @RestController
 class StatsController {
 
     private final KpiStore kpis;
     private final VolumeStore volumes;
+    private final BreakdownStore breakdowns;
     private final ApiProperties props;
     private final Clock clock = Clock.systemUTC();
 
-    StatsController(KpiStore kpis, VolumeStore volumes, ApiProperties props) {
+    StatsController(KpiStore kpis, VolumeStore volumes, BreakdownStore breakdowns, ApiProperties props) {
         this.kpis = kpis;
         this.volumes = volumes;
+        this.breakdowns = breakdowns;
         this.props = props;
     }
 
@@ -48,5 +50,20 @@ class StatsController {
                               @Parameter(description = "as for /stats/kpi") @RequestParam(required = false) String step,
                               @Parameter(description = "capture node names, exact, comma-separated") @RequestParam(required = false) String node) {
         return Mono.fromCallable(() -> StatsRequest.parse(request.getQueryParams(), props.search(), clock)).flatMap(r -> volumes.volume(r, principal.scope()));
+    }
+
+    @Operation(summary = "Calls (attempts, answered, ASR, NER, failures by class, mean duration) and registrations "
+            + "(failing ratio) of the range per capture node, source address or callee prefix: the top groups")
+    @GetMapping("/api/v1/stats/breakdown")
+    Mono<BreakdownReport> breakdown(ServerHttpRequest request, @AuthenticationPrincipal ApiPrincipal principal,
+                                    @Parameter(description = "node, srcIp or calleePrefix") @RequestParam(required = false) String by,
+                                    @Parameter(description = "ISO-8601 or epoch ms; default: to - 1h") @RequestParam(required = false) String from,
+                                    @Parameter(description = "ISO-8601 or epoch ms; default: now") @RequestParam(required = false) String to,
+                                    @Parameter(description = "groups listed, 1 to 100; default 10") @RequestParam(required = false) String top,
+                                    @Parameter(description = "by=calleePrefix: digits of the prefix, longer than the country code, "
+                                            + "at most 15; default 4") @RequestParam(required = false) String prefixLength,
+                                    @Parameter(description = "capture node names, exact, comma-separated") @RequestParam(required = false) String node) {
+        return Mono.fromCallable(() -> BreakdownRequest.parse(request.getQueryParams(), props.search(), props.numbers().plan(), clock))
+                .flatMap(r -> breakdowns.breakdown(r, props.numbers().plan(), principal.scope()));
     }
 }

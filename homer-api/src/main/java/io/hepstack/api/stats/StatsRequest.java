@@ -103,7 +103,8 @@ record StatsRequest(Instant from, Instant to, long stepSeconds, List<String> nod
         return seconds;
     }
 
-    private static List<String> nodes(List<String> raw, ApiProperties.Search limits) {
+    /** The capture nodes of {@code node} parameters: exact names, comma-separated; none for {@code node=}. */
+    static List<String> nodes(List<String> raw, ApiProperties.Search limits) {
         List<String> nodes = new ArrayList<>();
         if (raw == null) {
             return nodes;

@@ -37,15 +37,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"homer.api.numbers.country-code=49", "homer.api.search.exact-total=5"})
 @SuppressWarnings("unchecked")
-class CallListIT extends AdminApiIT {
+public class CallListIT extends AdminApiIT {
 
     /** When the first call starts: a fixed day, listed with explicit from/to. */
-    static final Instant BASE = Instant.parse("2026-03-02T10:00:00Z");
+    public static final Instant BASE = Instant.parse("2026-03-02T10:00:00Z");
     static final String FROM = Times.format(BASE.minusSeconds(60));
     static final String TO = Times.format(BASE.plusSeconds(120));
 
     /** The calls: caller, callee, source address, node, final status, the answer's codecs, talk time (ms). */
-    static final Object[][] CALLS = {
+    public static final Object[][] CALLS = {
             {"+4930123456", "1000", "10.1.0.1", "edge-a", 200, "0 PCMU/8000", 3000},
             {"004930123456", "1001", "10.1.0.2", "edge-a", 200, "8 PCMA/8000", 1000},
             {"030123456", "1002", "10.2.0.1", "edge-b", 486, null, 0},
@@ -75,7 +75,7 @@ class CallListIT extends AdminApiIT {
         assertThat(recorded).isEqualTo(CALLS.length);
     }
 
-    static String callId(int i) {
+    public static String callId(int i) {
         return String.format("list-%02d@test", i + 1);
     }
 
@@ -329,7 +329,8 @@ class CallListIT extends AdminApiIT {
     }
 
     /** One call's messages: INVITE with an offer, 180, the final answer (200 with the answer's codecs), ACK, and BYE with its 200. */
-    private static List<CapturedMessage> call(int i) {
+    /** The SIP messages of call {@code i} of {@link #CALLS}, captured by its node (also the breakdowns' calls, {@code BreakdownIT}). */
+    public static List<CapturedMessage> call(int i) {
         Object[] c = CALLS[i];
         String callId = callId(i);
         String caller = (String) c[0];

@@ -46,4 +46,14 @@ class NumberPlanTest {
         assertThatThrownBy(() -> new NumberPlan("+49", "00", "0")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new NumberPlan("49", null, "0")).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aPrefixOfInternationalDigitsHasAPatternPerWrittenForm() {
+        assertThat(GERMANY.prefixPatterns("4930")).containsExactly("+4930*", "004930*", "030*");
+        // another country, or a prefix no longer than the country code: no national form
+        assertThat(GERMANY.prefixPatterns("4412")).containsExactly("+4412*", "004412*");
+        assertThat(GERMANY.prefixPatterns("49")).containsExactly("+49*", "0049*");
+        assertThat(NumberPlan.NONE.prefixPatterns("4930")).containsExactly("+4930*", "004930*");
+        assertThat(new NumberPlan("1", "011", "1").prefixPatterns("1212")).containsExactly("+1212*", "0111212*", "1212*");
+    }
 }

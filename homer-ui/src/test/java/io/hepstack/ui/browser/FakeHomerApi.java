@@ -129,6 +129,7 @@ final class FakeHomerApi implements AutoCloseable {
                         .get("/api/v1/registrations/{aor}", authed((q, s) -> registration(s, param(q, "aor"))))
                         .get("/api/v1/stats/kpi", authed((q, s) -> kpi(q, s)))
                         .get("/api/v1/stats/volume", authed((q, s) -> volume(q, s)))
+                        .get("/api/v1/stats/breakdown", authed(this::breakdown))
                         .get("/api/v1/users", admin((q, s) -> send(s, Map.of("items", sorted(users.values(), "username")))))
                         .post("/api/v1/users", admin(this::createUser))
                         .route(q -> q.method().equals(io.netty.handler.codec.http.HttpMethod.PATCH) && q.uri().startsWith("/api/v1/users/"), admin(this::updateUser))
@@ -787,6 +788,64 @@ final class FakeHomerApi implements AutoCloseable {
         return d == 0 ? null : Math.round(1000.0 * n / d) / 1000.0;
     }
 
+    /** The breakdowns' groups before homer-api's top cut: by node the kpi's ten calls, by source twelve addresses. */
+    static final Map<String, List<Map<String, Object>>> BREAKDOWNS = Map.of(
+            "node", List.of(group("kamailio-edge", "node", "kamailio-edge", 7, 5, 3L, 1L),
+                    group("kamailio-core", "node", "kamailio-core", 3, 1, 2L, 0L)),
+            "srcIp", java.util.stream.IntStream.rangeClosed(1, 12)
+                    .mapToObj(i -> group("10.0.0." + i, "srcIp", "10.0.0." + i, i <= 2 ? 3 : 1, i <= 2 ? 2 : 0, 0L, 0L)).toList(),
+            "calleePrefix", List.of(group("+4930", "callee", "+4930*,004930*,030*", 6, 4, null, null),
+                    group("1000", "callee", "1000*", 4, 2, null, null)));
+
+    private static Map<String, Object> group(String key, String param, String value, int calls, int answered, Long registrations,
+                                             Long failing) {
+        int failed = calls - answered;
+        Map<String, Object> g = map("key", key, "search", Map.of(param, value), "calls", calls, "attempts", calls, "answered", answered,
+                "asr", ratio(answered, calls), "ner", ratio(answered, calls), "failures", map("4xx", failed, "5xx", 0, "6xx", 0));
+        g.putAll(map("avgDurationMs", answered == 0 ? null : 30654.0, "registrations", registrations, "registrationsFailing", failing,
+                "registrationFailureRatio", registrations == null || registrations == 0 ? null
+                        : Math.round(1000.0 * failing / registrations) / 1000.0));
+        return g;
+    }
+
+    /** homer-api's breakdown: its parameters, its 400s for a bad by or top, its top cut and group count. */
+    @SuppressWarnings("unchecked")
+    private Mono<Void> breakdown(HttpServerRequest q, HttpServerResponse s) {
+        String by = query(q, "by");
+        if (by == null) {
+            return error(s, 400, "bad_request", "by: missing (expected one of: node, srcIp, calleePrefix)");
+        }
+        if (!BREAKDOWNS.containsKey(by)) {
+            return error(s, 400, "bad_request", "by: \"" + by + "\" is not a breakdown (expected one of: node, srcIp, calleePrefix)");
+        }
+        String rawTop = query(q, "top");
+        int top = rawTop == null ? 10 : rawTop.matches("[0-9]{1,9}") ? Integer.parseInt(rawTop) : -1;
+        if (top < 1 || top > 100) {
+            return error(s, 400, "bad_request", rawTop.matches("[0-9]{1,9}") ? "top: " + top + " is out of range (expected: 1 to 100)"
+                    : "top: not a number: \"" + rawTop + "\" (expected: 1 to 100)");
+        }
+        // a node narrows the records: by node its own rows; otherwise the same groups here, their searches naming it
+        // (QUIET_NODE captured nothing)
+        String node = query(q, "node");
+        List<String> nodes = node == null || node.isEmpty() ? List.of() : List.of(node.split(","));
+        List<Map<String, Object>> groups = quiet(q) ? List.of() : BREAKDOWNS.get(by).stream()
+                .filter(g -> nodes.isEmpty() || !by.equals("node") || nodes.contains((String) g.get("key")))
+                .map(g -> {
+                    if (nodes.isEmpty() || by.equals("node")) {
+                        return g;
+                    }
+                    Map<String, Object> narrowed = new LinkedHashMap<>(g);
+                    Map<String, Object> search = new LinkedHashMap<>((Map<String, Object>) g.get("search"));
+                    search.put("node", node);
+                    narrowed.put("search", search);
+                    return narrowed;
+                }).toList();
+        Instant from = from(q);
+        String to = query(q, "to") == null ? Instant.now().toString() : query(q, "to");
+        return send(s, map("from", from.toString(), "to", to, "by", by, "top", top, "prefixLength", by.equals("calleePrefix") ? 4 : null,
+                "nodes", nodes, "groups", groups.size(), "rows", groups.stream().limit(top).toList()));
+    }
+
     private Mono<Void> kpi(HttpServerRequest q, HttpServerResponse s) {
         boolean quiet = quiet(q);
         Instant from = from(q);
@@ -806,7 +865,7 @@ final class FakeHomerApi implements AutoCloseable {
                 "asr", ratio(sum[2], sum[1]), "ner", ratio(sum[2] + sum[3], sum[1]), "isa", ratio(sum[6], sum[0]), "sd", ratio(sum[5], sum[1]),
                 "avgPddMs", quiet ? null : 850.4, "avgDurationMs", quiet ? null : 30654.0,
                 "finalStatus", quiet ? Map.of() : map("200", 6, "486", 1, "302", 1, "503", 1, "404", 1),
-                "registrations", 0, "registrationsSucceeded", 0);
+                "registrations", quiet ? 0 : 5, "registrationsSucceeded", quiet ? 0 : 3);
         return send(s, map("from", from.toString(), "to", from.plusSeconds((long) INVITES.length * STEP).toString(), "stepSeconds", STEP,
                 "nodes", quiet ? List.of() : List.of("kamailio-edge", "kamailio-core"), "total", total, "series", series));
     }

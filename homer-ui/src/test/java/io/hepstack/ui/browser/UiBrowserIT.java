@@ -185,7 +185,9 @@ class UiBrowserIT {
         assertThat(js(d, "return document.getElementById('message-detail').closest('tr').previousElementSibling === arguments[0]", third)).isEqualTo(true);
         assertThat(d.findElements(By.id("message-detail"))).hasSize(1);
 
-        // Any SIP header: the input takes "NAME: value", the URL and the API carry header.NAME=value.
+        // Any SIP header: the input takes "NAME: value", the URL and the API carry header.NAME=value (the form, folded
+        // after a search, opened from its summary).
+        d.findElement(By.id("search-summary")).click();
         WebElement header = d.findElement(By.id("f-header"));
         assertThat(header.getAttribute("placeholder")).isEqualTo("X-Customer-Id: acme*");
         header.sendKeys("X-Customer-Id: acme*");
@@ -194,6 +196,7 @@ class UiBrowserIT {
         waiting(d).until(d2 -> api.lastMessagesQuery != null && api.lastMessagesQuery.contains("header.X-Customer-Id=acme*"));
         assertThat(d.findElement(By.id("f-header")).getAttribute("value")).isEqualTo("X-Customer-Id: acme*");
         // a field of a JSON payload the same way: json.PATH=value
+        waiting(d).until(ExpectedConditions.elementToBeClickable(By.id("search-summary"))).click();
         WebElement json = d.findElement(By.id("f-json"));
         assertThat(json.getAttribute("placeholder")).isEqualTo("stats.mos: <3.5");
         // its suggestions: the paths of the stored JSON payloads (GET /api/v1/meta/json-fields), asked on focus
@@ -544,6 +547,79 @@ class UiBrowserIT {
                 .isEqualTo("kamailio-edge");
     }
 
+    @Test
+    @Order(9)
+    void theDashboardShowsRegistrationsBesideTheCallsAndBreaksTheRangeDownEachRowOpeningItsCalls() {
+        var d = engineer.driver;
+        String range = "range=custom&from=2026-01-01T10:00:00.000Z&to=2026-01-01T11:00:00.000Z";
+        d.get(base + "/dashboard?" + range);
+        waiting(d).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#breakdown-node tbody tr"), 2));
+        // the registrations of the range beside the calls: 5, of them 3 answered 2xx
+        assertThat(tileValue(d, "registrations")).isEqualTo("5");
+        assertThat(tileValue(d, "reg-success")).isEqualTo("60.0 %");
+
+        // three tables of the top groups as homer-api serves them (GET /api/v1/stats/breakdown, top 10)
+        assertThat(cells(d, "#breakdown-node thead tr")).containsExactly(List.of("Node", "Calls", "Answered", "ASR", "NER", "4xx",
+                "5xx", "6xx", "Avg duration", "Registrations", "Reg. failing"));
+        assertThat(cells(d, "#breakdown-node tbody tr")).containsExactly(
+                List.of("kamailio-edge", "7", "5", "71.4 %", "71.4 %", "2", "0", "0", "31 s", "3", "33.3 %"),
+                List.of("kamailio-core", "3", "1", "33.3 %", "33.3 %", "2", "0", "0", "31 s", "2", "0.0 %"));
+        waiting(d).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#breakdown-srcIp tbody tr"), 10));
+        assertThat(d.findElement(By.cssSelector("#breakdown-srcIp tfoot")).getText()).isEqualTo("2 more not shown");
+        waiting(d).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#breakdown-calleePrefix tbody tr"), 2));
+        // by callee prefix there are no registrations: no such columns
+        assertThat(cells(d, "#breakdown-calleePrefix thead tr").get(0)).containsExactly("Callee prefix", "Calls", "Answered", "ASR",
+                "NER", "4xx", "5xx", "6xx", "Avg duration");
+        assertThat(cells(d, "#breakdown-calleePrefix tbody tr").get(0)).startsWith("+4930", "6", "4", "66.7 %");
+        assertAccessible(engineer, "dashboard breakdowns");
+
+        // each row opens the calls it counts over the same range: a prefix in each of its written forms, a node
+        d.findElement(By.linkText("+4930")).click();
+        waiting(d).until(ExpectedConditions.presenceOfElementLocated(By.id("f-callee")));
+        String url = java.net.URLDecoder.decode(d.getCurrentUrl(), StandardCharsets.UTF_8);
+        assertThat(url).startsWith(base + "/?").contains("view=calls", "callee=+4930*,004930*,030*", range);
+        assertThat(d.findElement(By.id("f-callee")).getAttribute("value")).isEqualTo("+4930*,004930*,030*");
+        waiting(d).until(d2 -> api.lastCallsQuery != null && api.lastCallsQuery.contains("callee=+4930*,004930*,030*"));
+        d.navigate().back();
+        waiting(d).until(ExpectedConditions.elementToBeClickable(By.linkText("kamailio-core"))).click();
+        waiting(d).until(ExpectedConditions.presenceOfElementLocated(By.id("f-node")));
+        assertThat(java.net.URLDecoder.decode(d.getCurrentUrl(), StandardCharsets.UTF_8)).contains("view=calls", "node=kamailio-core", range);
+        d.navigate().back();
+        waiting(d).until(ExpectedConditions.elementToBeClickable(By.linkText("10.0.0.1"))).click();
+        waiting(d).until(ExpectedConditions.urlContains("srcIp=10.0.0.1"));
+
+        // a node narrows the breakdowns too: its own row, and each row's calls of that node
+        d.get(base + "/dashboard?" + range + "&node=kamailio-edge");
+        waiting(d).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#breakdown-node tbody tr"), 1));
+        assertThat(cells(d, "#breakdown-node tbody tr").get(0).get(0)).isEqualTo("kamailio-edge");
+        waiting(d).until(ExpectedConditions.elementToBeClickable(By.linkText("1000"))).click();
+        waiting(d).until(ExpectedConditions.presenceOfElementLocated(By.id("f-callee")));
+        assertThat(java.net.URLDecoder.decode(d.getCurrentUrl(), StandardCharsets.UTF_8)).contains("callee=1000*", "node=kamailio-edge", range);
+
+        // the quick ranges of 6 h and 7 d beside the custom one, kept in the URL
+        d.get(base + "/dashboard?" + range);
+        var picker = new org.openqa.selenium.support.ui.Select(waiting(d).until(ExpectedConditions.elementToBeClickable(By.id("range"))));
+        assertThat(picker.getOptions()).extracting(WebElement::getText)
+                .containsExactly("Last 15 min", "Last 1 h", "Last 6 h", "Last 24 h", "Last 7 d", "Custom…");
+        picker.selectByVisibleText("Last 7 d");
+        d.findElement(By.id("dashboard-button")).click();
+        waiting(d).until(ExpectedConditions.urlContains("range=7d"));
+        waiting(d).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#breakdown-node tbody tr"), 2));
+        new org.openqa.selenium.support.ui.Select(d.findElement(By.id("range"))).selectByVisibleText("Last 6 h");
+        d.findElement(By.id("dashboard-button")).click();
+        waiting(d).until(ExpectedConditions.urlContains("range=6h"));
+        d.navigate().refresh();
+        waiting(d).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#breakdown-node tbody tr"), 2));
+        assertThat(d.findElement(By.id("range")).getAttribute("value")).isEqualTo("6h");
+        assertThat(engineer.cspViolations()).isEmpty();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<List<String>> cells(WebDriver d, String rows) {
+        return (List<List<String>>) ((JavascriptExecutor) d).executeScript(
+                "return [...document.querySelectorAll(arguments[0])].map(r => [...r.cells].map(c => c.textContent))", rows);
+    }
+
     private static String tileValue(WebDriver d, String id) {
         return d.findElement(By.cssSelector("#tile-" + id + " .tile-value")).getText();
     }
@@ -866,6 +942,7 @@ class UiBrowserIT {
             By main = By.id("main");
             By dashboardLink = By.cssSelector(".mainnav a[href='/dashboard']");
             By charts = By.cssSelector("#dashboard figure.chart canvas");
+            By breakdowns = By.cssSelector("#breakdowns table");
 
             // The call page waits for a slow flow; the engineer goes on to the dashboard before it comes.
             // the UI asks for every call with its Call-ID in the query (callUrl in api.js)
@@ -879,6 +956,7 @@ class UiBrowserIT {
             waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(main, "Loading call flow"));
             d.findElement(dashboardLink).click();
             waiting(d).until(ExpectedConditions.numberOfElementsToBe(charts, 4));
+            waiting(d).until(ExpectedConditions.numberOfElementsToBe(breakdowns, 3));
             String dashboard = d.findElement(main).getText();
 
             // Past the moment the flow would have been answered: the dashboard is as it was, no ladder, no error.
@@ -897,6 +975,7 @@ class UiBrowserIT {
             waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(main, "Searching"));
             d.findElement(dashboardLink).click();
             waiting(d).until(ExpectedConditions.numberOfElementsToBe(charts, 4));
+            waiting(d).until(ExpectedConditions.numberOfElementsToBe(breakdowns, 3));
             dashboard = d.findElement(main).getText();
             sleepUntil(searchAnswered + Duration.ofSeconds(1).toNanos());
             assertThat(d.getCurrentUrl()).isEqualTo(base + "/dashboard");
@@ -1280,7 +1359,7 @@ class UiBrowserIT {
 
             // the custom range is entered and shown in the zone too
             d.get(base + "/?view=calls&range=custom&from=2026-01-01T04:30:15.000Z&to=2026-01-01T05:30:00.000Z");
-            waiting(d).until(ExpectedConditions.presenceOfElementLocated(By.id("search-button")));
+            waiting(d).until(ExpectedConditions.elementToBeClickable(By.id("search-summary"))).click();
             assertThat(d.findElement(By.id("from")).getAttribute("value")).isEqualTo("2026-01-01T14:00:15");
             assertThat(d.findElement(By.id("range-zone")).getText()).isEqualTo("Australia/Darwin, GMT+9:30");
             js(d, "document.getElementById('from').value = '2026-02-01T09:15:00'");
@@ -1514,6 +1593,53 @@ class UiBrowserIT {
     }
 
     @Test
+    @Order(28)
+    void theSearchFoldsToOneLineAfterASearchAndOpensFromTheKeyboard() {
+        try (Browser b = loggedIn(1024)) {
+            var d = b.driver;
+            d.get(base + "/?view=calls&range=1h&fromUser=alice");
+            waiting(d).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#calls-table tbody tr")));
+            WebElement summary = d.findElement(By.id("search-summary"));
+            // one line that says what was searched; the form folded away, the results above the fold at 1024 px
+            assertThat(summary.getText()).startsWith("Calls · Last 1 h · ").contains("alice").endsWith("Edit search");
+            assertThat(summary.getAttribute("aria-expanded")).isEqualTo("false");
+            assertThat(summary.getAttribute("aria-controls")).isEqualTo("search-form");
+            assertThat(d.findElement(By.id("search-form")).isDisplayed()).isFalse();
+            assertThat(summary.getSize().getHeight()).as("one line").isLessThan(40);
+            long tableTop = ((Number) js(d, "return document.getElementById('calls-table').getBoundingClientRect().top")).longValue();
+            long viewport = ((Number) js(d, "return window.innerHeight")).longValue();
+            assertThat(tableTop).as("the results start above the fold").isLessThan(viewport / 2);
+            assertAccessible(b, "search folded");
+
+            // Enter opens it, the focus on the range; Escape folds it, the focus back on the summary; Space opens it
+            summary.sendKeys(Keys.ENTER);
+            waiting(d).until(ExpectedConditions.visibilityOfElementLocated(By.id("search-form")));
+            assertThat(summary.getAttribute("aria-expanded")).isEqualTo("true");
+            assertThat(summary.getText()).endsWith("Hide search");
+            assertThat(d.switchTo().activeElement().getAttribute("id")).isEqualTo("range");
+            d.switchTo().activeElement().sendKeys(Keys.ESCAPE);
+            waiting(d).until(ExpectedConditions.invisibilityOfElementLocated(By.id("search-form")));
+            assertThat(d.switchTo().activeElement().getAttribute("id")).isEqualTo("search-summary");
+            assertThat(summary.getAttribute("aria-expanded")).isEqualTo("false");
+            d.switchTo().activeElement().sendKeys(Keys.SPACE);
+            waiting(d).until(ExpectedConditions.visibilityOfElementLocated(By.id("search-form")));
+            assertAccessible(b, "search opened");
+            // a new search from the keyboard folds it again, with the new criteria
+            WebElement fromUser = d.findElement(By.id("f-fromUser"));
+            fromUser.clear();
+            fromUser.sendKeys("bob", Keys.ENTER);
+            waiting(d).until(ExpectedConditions.urlContains("fromUser=bob"));
+            waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.id("search-summary"), "bob"));
+            assertThat(d.findElement(By.id("search-form")).isDisplayed()).isFalse();
+            // a first visit has nothing to sum up: the form is open, no summary
+            d.get(base + "/");
+            waiting(d).until(ExpectedConditions.visibilityOfElementLocated(By.id("search-button")));
+            assertThat(d.findElements(By.id("search-summary"))).isEmpty();
+            assertThat(b.cspViolations()).isEmpty();
+        }
+    }
+
+    @Test
     @Order(27)
     void theCallListIsSortedByTheApiPagedBothWaysWithItsTotalAndItsColumnsChosen() {
         try (Browser b = loggedIn(1400)) {
@@ -1532,6 +1658,7 @@ class UiBrowserIT {
             waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#calls-table th[aria-sort=ascending]"), "Duration ▲"));
             assertThat(firstCallId(d)).isEqualTo(FakeHomerApi.XSS_CALL); // 0 ms before 30 s
             // a new search keeps the order chosen
+            d.findElement(By.id("search-summary")).click();
             d.findElement(By.id("search-button")).click();
             waiting(d).until(d2 -> d2.getCurrentUrl().contains("view=calls&range=1h&sort=duration&order=asc")
                     && !d2.getCurrentUrl().contains("dir="));
