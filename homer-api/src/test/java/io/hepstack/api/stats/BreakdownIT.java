@@ -188,7 +188,7 @@ class BreakdownIT extends AdminApiIT {
     @Test
     void aRangeWiderThanASearchsOrNoCredentialsAreRefused() {
         admin.get().uri("/api/v1/stats/breakdown?by=node&from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z").exchange()
-                .expectStatus().isBadRequest().expectBody().jsonPath("$.message").isEqualTo("time range longer than 168 h: narrow from/to");
+                .expectStatus().isBadRequest().expectBody().jsonPath("$.message").isEqualTo("time range longer than 7 days: narrow from/to");
         admin.get().uri("/api/v1/stats/breakdown?by=node&from=yesterday").exchange().expectStatus().isBadRequest()
                 .expectBody().jsonPath("$.message").value(m -> assertThat((String) m).startsWith("from: not a time"));
         anonymous.get().uri("/api/v1/stats/breakdown?by=node").exchange().expectStatus().isUnauthorized().expectBody(Void.class);
