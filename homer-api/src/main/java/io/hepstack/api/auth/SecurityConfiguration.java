@@ -109,7 +109,7 @@ class SecurityConfiguration {
                         .pathMatchers("/actuator/health", "/actuator/health/**", "/actuator/info").permitAll()
                         .pathMatchers(HttpMethod.GET, "/api/v1/shared/*/flow", "/api/v1/shared/*/pcap",
                                 "/api/v1/shared/*/text", "/api/v1/shared/*/qos", "/api/v1/shared/*/record",
-                                "/api/v1/shared/*/about").permitAll()
+                                "/api/v1/shared/*/about", "/api/v1/shared/*/logo").permitAll()
                         .pathMatchers(HttpMethod.GET, "/api/v1/shared/*/sipp").permitAll()
                         // public protocol facts: the customer's embedded call view names payload types too
                         .pathMatchers(HttpMethod.GET, "/api/v1/meta/payload-types").permitAll()

@@ -53,10 +53,12 @@ class ShareController {
     private final CallRecordReader records;
     private final ApiProperties props;
     private final CollectorSettings collectors;
+    private final io.hepstack.api.tenant.TenantStore tenants;
     private final Clock clock = Clock.systemUTC();
 
     ShareController(ShareStore shares, FlowStore flows, CallRecordReader records, ApiProperties props,
-                    CollectorSettings collectors) {
+                    CollectorSettings collectors, io.hepstack.api.tenant.TenantStore tenants) {
+        this.tenants = tenants;
         this.shares = shares;
         this.flows = flows;
         this.records = records;
@@ -86,8 +88,12 @@ class ShareController {
                         Instant expiresAt, String token, String url, String path, CustomerView view) {
     }
 
-    /** What a shared link's page says about it: who shared it, until when, and what its customer is shown. */
-    record SharedAbout(String callId, String createdBy, Instant createdAt, Instant expiresAt, CustomerView view) {
+    /**
+     * What a shared link's page says about it: who shared it, until when, what its customer is shown, and the
+     * branding of its creator's tenant ({@code null} without a tenant or branding; the logo at {@code /logo}).
+     */
+    record SharedAbout(String callId, String createdBy, Instant createdAt, Instant expiresAt, CustomerView view,
+                       io.hepstack.api.tenant.TenantBrand.View brand) {
     }
 
     record ShareList(List<ShareView> items) {
@@ -177,8 +183,26 @@ class ShareController {
     @GetMapping("/api/v1/shared/{token}/about")
     Mono<SharedAbout> sharedAbout(@PathVariable String token) {
         return shares.findLive(token)
-                .map(s -> new SharedAbout(s.callId(), s.createdBy(), s.createdAt(), s.expiresAt(), s.view()))
+                .flatMap(s -> brand(s).map(java.util.Optional::of).defaultIfEmpty(java.util.Optional.empty())
+                        .map(b -> new SharedAbout(s.callId(), s.createdBy(), s.createdAt(), s.expiresAt(), s.view(),
+                                b.map(io.hepstack.api.tenant.TenantBrand::view).orElse(null))))
                 .switchIfEmpty(Mono.error(() -> ApiException.notFound("not found")));
+    }
+
+    @Operation(summary = "The logo of a share link's branding (no login); 404 when it has none")
+    @GetMapping("/api/v1/shared/{token}/logo")
+    Mono<ResponseEntity<byte[]>> sharedLogo(@PathVariable String token) {
+        return shares.findLive(token).flatMap(this::brand).filter(b -> b.logo() != null)
+                .map(b -> ResponseEntity.ok().contentType(org.springframework.http.MediaType.parseMediaType(b.logoType()))
+                        .cacheControl(org.springframework.http.CacheControl.noCache())
+                        .header("Content-Security-Policy", "default-src 'none'; sandbox")
+                        .body(b.logo()))
+                .switchIfEmpty(Mono.error(() -> ApiException.notFound("not found")));
+    }
+
+    /** The branding of the tenant a share was made in, empty for a share of no tenant or a tenant without one. */
+    private Mono<io.hepstack.api.tenant.TenantBrand> brand(ShareStore.Share s) {
+        return s.scope().tenant() == null ? Mono.empty() : tenants.brand(s.scope().tenant());
     }
 
     @Operation(summary = "The shared call flow (no login)")

@@ -213,4 +213,66 @@ class CustomerViewIT extends AdminApiIT {
                 .bodyValue(Map.of("callId", "cust-a@test", "from", from, "to", to, "view", Map.of("maskAddresses", "maybe")))
                 .exchange().expectStatus().isBadRequest().expectBody().jsonPath("$.message").exists();
     }
+
+    /** A 1x1 PNG. */
+    static final String PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+
+    @Test
+    void aTenantsLinkOpensWithItsCustomerSideInClearAndTheTenantsBranding() {
+        admin.post().uri("/api/v1/tenants").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("name", "acme", "networks", List.of("203.0.113.0/24", "10.1.0.0/16")))
+                .exchange().expectStatus().isCreated().expectBody().returnResult();
+        admin.post().uri("/api/v1/users").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("username", "carol", "password", "carol-test-password", "role", "user", "tenant", "acme"))
+                .exchange().expectStatus().isCreated().expectBody().returnResult();
+        var carol = io.hepstack.api.Http.as(anonymous, io.hepstack.api.Http.login(anonymous, "carol", "carol-test-password"));
+        Map<String, Object> share = carol.post().uri("/api/v1/shares").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("callId", "cust-a@test", "from", from, "to", to))
+                .exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody();
+        // the tenant's networks are the customer's side: both hosts of the leg in clear
+        assertThat((Map<String, Object>) share.get("view")).containsEntry("hosts", List.of(CUSTOMER, SBC));
+        String token = (String) share.get("token");
+        Map<String, Object> about = anonymous.get().uri("/api/v1/shared/{t}/about", token).exchange().expectStatus().isOk()
+                .expectBody(Map.class).returnResult().getResponseBody();
+        assertThat(about).containsEntry("brand", null);
+        anonymous.get().uri("/api/v1/shared/{t}/logo", token).exchange().expectStatus().isNotFound().expectBody().returnResult();
+
+        Map<Map<String, Object>, String> bad = Map.of(
+                Map.of("accent", "red"), "accent: a colour as #rrggbb, e.g. #0b7285",
+                Map.of("title", "a\u0000b"), "title: 1 to 64 characters, no control characters",
+                Map.of("title", "x".repeat(65)), "title: 1 to 64 characters, no control characters",
+                Map.of("logo", "https://cdn.example.com/logo.png"), "logo: a data URL, data:image/png;base64,... (PNG, JPEG or WebP)",
+                Map.of("logo", "data:image/svg+xml;base64," + java.util.Base64.getEncoder().encodeToString(
+                        "<svg onload=alert(1)/>".getBytes(StandardCharsets.UTF_8))),
+                "logo: a PNG, JPEG or WebP image whose bytes match its type (SVG can carry script and is refused); "
+                        + "declared image/svg+xml, bytes of no such image",
+                Map.of("logo", "data:image/png;base64," + java.util.Base64.getEncoder().encodeToString(new byte[65_540])),
+                "logo: 1 byte to 64 KiB, got 65540 bytes",
+                Map.of("logo", "data:image/png;base64," + java.util.Base64.getEncoder().encodeToString(new byte[100_000])),
+                "logo: at most 64 KiB",
+                Map.of("colour", "#000000"), "unknown field: colour (fields: title, accent, logo)");
+        bad.forEach((body, message) -> admin.put().uri("/api/v1/tenants/acme/brand").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(body).exchange().expectStatus().isBadRequest().expectBody().jsonPath("$.message").isEqualTo(message));
+        carol.put().uri("/api/v1/tenants/acme/brand").contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("title", "Acme"))
+                .exchange().expectStatus().isForbidden().expectBody().returnResult();
+        admin.put().uri("/api/v1/tenants/nobody/brand").contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("title", "x"))
+                .exchange().expectStatus().isNotFound().expectBody().returnResult();
+
+        admin.put().uri("/api/v1/tenants/acme/brand").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("title", "Acme <b>Voice</b>", "accent", "#0B7285", "logo", "data:image/png;base64," + PNG))
+                .exchange().expectStatus().isOk().expectBody(Map.class)
+                .isEqualTo(Map.of("title", "Acme <b>Voice</b>", "accent", "#0b7285", "logo", true));
+        assertThat(anonymous.get().uri("/api/v1/shared/{t}/about", token).exchange().expectStatus().isOk()
+                .expectBody(Map.class).returnResult().getResponseBody())
+                .containsEntry("brand", Map.of("title", "Acme <b>Voice</b>", "accent", "#0b7285", "logo", true));
+        anonymous.get().uri("/api/v1/shared/{t}/logo", token).exchange().expectStatus().isOk()
+                .expectHeader().contentType("image/png")
+                .expectHeader().valueEquals("Content-Security-Policy", "default-src 'none'; sandbox")
+                .expectBody(byte[].class).isEqualTo(java.util.Base64.getDecoder().decode(PNG));
+        // an admin's link is of no tenant: no branding
+        assertThat(anonymous.get().uri("/api/v1/shared/{t}/about", share(null).get("token")).exchange().expectStatus().isOk()
+                .expectBody(Map.class).returnResult().getResponseBody()).containsEntry("brand", null);
+        admin.delete().uri("/api/v1/tenants/acme/brand").exchange().expectStatus().isNoContent().expectBody().isEmpty();
+        anonymous.get().uri("/api/v1/shared/{t}/logo", token).exchange().expectStatus().isNotFound().expectBody().returnResult();
+    }
 }
