@@ -40,13 +40,25 @@ async function show() {
     { id: 'messages', title: `Messages (${(flow.messages || []).length})`, render: () => messagesPanel(flow) },
     { id: 'qos', title: 'Media quality', render: () => qosPanel(flow, new AbortController().signal, () => sharedQos(base)) },
   ]);
-  mount(root, callSummary(flow, callId, record),
+  mount(root, about && about.brand ? brandBar(base, about.brand) : null,
+    callSummary(flow, callId, record),
     about ? h('p', { class: 'embed-about', id: 'embed-about' }, `Shared by ${about.createdBy}; the link is valid until `,
       h('time', { title: utcTitle(about.expiresAt) }, formatLocal(about.expiresAt, { digits: 0 })), '.',
       about.view && about.view.maskAddresses ? ' Addresses of hosts other than yours are masked (host A, host B…).' : '') : null,
     h('p', { class: 'hint', id: 'embed-zone' }, `Times are in ${zoneLabel()}, this browser's time zone.`),
     h('p', { class: 'actions' }, h('a', { href: `${base}/pcap`, download: 'call.pcap', id: 'download-pcap', class: 'button' }, 'Download PCAP')),
     t.element);
+}
+
+/**
+ * The creator's tenant's branding (homer-api's TenantBrand): its name as text, its logo from the API's own origin,
+ * its accent colour through the CSSOM (a colour homer-api checked as #rrggbb; no style attribute, no inline style).
+ */
+function brandBar(base, brand) {
+  if (brand.accent && /^#[0-9a-f]{6}$/.test(brand.accent)) document.documentElement.style.setProperty('--accent', brand.accent);
+  return h('div', { class: 'embed-brand', id: 'embed-brand' },
+    brand.logo ? h('img', { src: `${base}/logo`, alt: brand.title ? `${brand.title} logo` : 'logo', height: '28' }) : null,
+    brand.title ? h('span', { class: 'embed-brand-name' }, brand.title) : null);
 }
 
 /** The calm page of a link that no longer works: unknown, expired or revoked (the API tells them not apart). */

@@ -179,6 +179,9 @@ final class FakeHomerApi implements AutoCloseable {
                         .get("/api/v1/shared/{token}/qos", (q, s) -> qos(s, shares.get(param(q, "token"))))
                         .get("/api/v1/shared/{token}/record", (q, s) -> record(s, shares.get(param(q, "token"))))
                         .get("/api/v1/shared/{token}/about", (q, s) -> about(s, param(q, "token")))
+                        .get("/api/v1/shared/{token}/logo", (q, s) -> shares.containsKey(param(q, "token"))
+                                ? s.header("Content-Type", "image/png").sendByteArray(Mono.just(LOGO)).then()
+                                : error(s, 404, "not_found", "not found"))
                         .get("/api/v1/shared/{token}/pcap", (q, s) -> pcap(s, shares.get(param(q, "token")))))
                 .bindNow();
     }
@@ -390,6 +393,12 @@ final class FakeHomerApi implements AutoCloseable {
             return s.status(401).header("Content-Type", "application/json").sendString(Mono.just("{\"error\":\"bad credentials\"}")).then();
         });
     }
+
+    /** The branding of the share links' tenant, as homer-api's /about gives it (the logo at /logo). */
+    static final Map<String, Object> BRAND = Map.of("title", "Acme <b>Voice</b>", "accent", "#0b7285", "logo", true);
+    /** The logo: a 1x1 PNG. */
+    static final byte[] LOGO = java.util.Base64.getDecoder().decode(
+            "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==");
 
     /** The view of the last share link made, as stored. */
     volatile Map<String, Object> lastShareView;
@@ -868,7 +877,7 @@ final class FakeHomerApi implements AutoCloseable {
     private Mono<Void> about(HttpServerResponse s, String token) {
         return shareItems.values().stream().filter(i -> token.equals(i.get("token")) && shares.containsKey(token)).findFirst()
                 .map(i -> send(s, map("callId", i.get("callId"), "createdBy", i.get("createdBy"), "createdAt", i.get("createdAt"),
-                        "expiresAt", i.get("expiresAt"), "view", i.get("view"))))
+                        "expiresAt", i.get("expiresAt"), "view", i.get("view"), "brand", BRAND)))
                 .orElseGet(() -> error(s, 404, "not_found", "not found"));
     }
 

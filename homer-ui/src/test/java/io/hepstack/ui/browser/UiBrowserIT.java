@@ -359,6 +359,15 @@ class UiBrowserIT {
             // the embed names the zone of its times: the customer's browser's
             String zone = (String) js(d, "return Intl.DateTimeFormat().resolvedOptions().timeZone");
             assertThat(d.findElement(By.id("embed-zone")).getText()).startsWith("Times are in " + zone);
+            // the tenant's branding: its name as text, its logo from the API, its accent colour
+            assertThat(d.findElement(By.cssSelector("#embed-brand .embed-brand-name")).getText()).isEqualTo("Acme <b>Voice</b>");
+            assertThat(d.findElements(By.cssSelector("#embed-brand b"))).isEmpty();
+            WebElement logo = d.findElement(By.cssSelector("#embed-brand img"));
+            assertThat(logo.getAttribute("alt")).isEqualTo("Acme <b>Voice</b> logo");
+            Boolean loaded = waiting(d).until(x -> (Boolean) js(x, "const i = document.querySelector('#embed-brand img'); "
+                    + "return i.complete && i.naturalWidth === 1 ? true : null;"));
+            assertThat(loaded).as("the logo loaded from the API").isTrue();
+            assertThat(d.findElement(By.id("embed-brand")).getCssValue("border-bottom-color")).isEqualTo("rgba(11, 114, 133, 1)");
             // who shared it and until when, and that addresses of others are masked
             assertThat(d.findElement(By.id("embed-about")).getText()).startsWith("Shared by " + FakeHomerApi.USER
                     + "; the link is valid until ").endsWith("Addresses of hosts other than yours are masked (host A, host B…).");
