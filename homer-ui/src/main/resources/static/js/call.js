@@ -21,7 +21,7 @@ function shareEnd(to) {
   return Number.isNaN(t) || t > Date.now() - 5 * 60 * 1000 ? undefined : to;
 }
 
-function exportPanel(callId, range, signal) {
+function exportPanel(callId, range, signal, flow) {
   const status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite' });
   const preview = h('pre', { class: 'export-text', hidden: true, tabindex: '0' });
   const act = (fn) => async (e) => {
@@ -62,16 +62,18 @@ function exportPanel(callId, range, signal) {
     else if (!origins.length) mount(framers, h('strong', { class: 'warn-text' }, 'No site may frame this link: '), 'it opens on its own, but an iframe of another product shows nothing until homer.ui.embed.allowed-origins lists that product\'s origin.');
     else mount(framers, 'May be framed by: ', origins.map((o, i) => [i ? ', ' : '', h('code', null, o)]), ' (homer.ui.embed.allowed-origins).');
   });
+  const view = customerViewChoice(callId, flow);
   const share = h('form', { class: 'share', onsubmit: (e) => { e.preventDefault(); createShare(); } },
     h('h2', null, 'Share this call'),
     h('p', { class: 'hint' }, 'Anyone with the link sees this one call (ladder, messages, PCAP) without logging in, until it expires.'),
+    view.element,
     h('label', { for: 'share-expiry' }, 'Expires after '), expiry, ' ',
     h('button', { type: 'submit', id: 'create-share' }, 'Create share link'),
     framers, shareOut);
   async function createShare() {
     mount(shareOut, spinner('Creating link…'));
     try {
-      const res = await json('/api/v1/shares', { method: 'POST', body: { callId, from: range.from, to: shareEnd(range.to), expiresAt: new Date(Date.now() + Number(expiry.value) * 1000).toISOString() }, signal });
+      const res = await json('/api/v1/shares', { method: 'POST', body: { callId, from: range.from, to: shareEnd(range.to), expiresAt: new Date(Date.now() + Number(expiry.value) * 1000).toISOString(), view: view.value() }, signal });
       if (signal.aborted) return;
       // The link is built from our own origin and the token, never taken from the response as a URL.
       const url = `${location.origin}/embed/${encodeURIComponent(res.token)}`;
@@ -84,6 +86,7 @@ function exportPanel(callId, range, signal) {
           try { await navigator.clipboard.writeText(url); copied.textContent = ' Copied.'; }
           catch { copied.textContent = ' Press Ctrl+C to copy.'; }
         } }, 'Copy'), copied,
+        res.view ? h('p', { class: 'hint', id: 'share-view' }, viewInWords(res.view)) : null,
         h('p', { class: 'hint' }, 'Expires ', h('time', { title: utcTitle(res.expiresAt) }, formatLocal(res.expiresAt, { digits: 0 })), '. Embed it with ',
           h('code', null, `<iframe src="${url}"></iframe>`), ' from a site listed above.'));
       field.select();
@@ -92,6 +95,43 @@ function exportPanel(callId, range, signal) {
     }
   }
   return h('div', { class: 'export' }, h('h2', null, 'Export'), downloads, status, preview, share);
+}
+
+/**
+ * What the customer sees, as the creator chooses it (homer-api's share `view`, enforced there): the legs (this one
+ * always), the addresses shown in clear (none chosen: homer-api's default, the customer's side), whether every other
+ * address is masked and whether aliases and node names are hidden.
+ */
+function customerViewChoice(callId, flow) {
+  const legs = (flow && flow.callIds) || [callId];
+  const ips = [...new Set(((flow && flow.hosts) || []).map((x) => x.ip))];
+  const box = (id, name, value, label, checked, disabled) => h('label', { class: 'choice', for: id },
+    h('input', { type: 'checkbox', id, name, value, checked, disabled }), ' ', label);
+  const mask = box('share-mask', 'maskAddresses', 'true', 'Mask every other address (shown as host A, host B…)', true);
+  const hide = box('share-hide-aliases', 'hideAliases', 'true', 'Hide host names (aliases) and capture nodes', true);
+  const element = h('fieldset', { class: 'share-view' }, h('legend', null, 'What the customer sees'),
+    legs.length > 1 ? h('div', { id: 'share-legs' }, h('span', { class: 'hint' }, 'Legs: '),
+      legs.map((leg, i) => box(`share-leg-${i}`, 'leg', leg, h('span', { class: 'mono' }, leg), leg === callId, leg === callId))) : null,
+    ips.length ? h('div', { id: 'share-hosts' }, h('span', { class: 'hint' }, 'Addresses in clear (none chosen: the side that placed the call): '),
+      ips.map((ip, i) => box(`share-host-${i}`, 'host', ip, h('span', { class: 'mono' }, ip), false, false))) : null,
+    mask, ' ', hide);
+  const checked = (name) => [...element.querySelectorAll(`input[name=${name}]`)].filter((i) => i.checked).map((i) => i.value);
+  return {
+    element,
+    value: () => {
+      const hosts = checked('host');
+      return { legs: legs.length > 1 ? checked('leg') : [callId], ...(hosts.length ? { hosts } : {}),
+        maskAddresses: mask.querySelector('input').checked, hideAliases: hide.querySelector('input').checked };
+    },
+  };
+}
+
+/** A stored view in words, as the dialog confirms it. */
+function viewInWords(v) {
+  const legs = v.legs.length === 1 ? 'this leg only' : `${v.legs.length} legs`;
+  const clear = v.hosts.length ? `${v.hosts.join(', ')} in clear` : 'no address in clear';
+  return `The customer sees ${legs}; ${v.maskAddresses ? `${clear}, every other address masked` : 'every address'}; `
+    + `${v.hideAliases ? 'no host names' : 'host names shown'}.`;
 }
 
 /** The origins that may frame the embed (homer-ui's homer.ui.embed.allowed-origins, GET /ui/embed), or null. */
@@ -135,7 +175,7 @@ async function showFlow(root, app, signal, callId, range) {
     { id: 'qos', title: `QoS (${(flow.qos || []).length})`,
       render: () => qosPanel(flow, signal, () => json(callUrl(callId, 'qos', range), { signal })) },
     { id: 'logs', title: `Logs (${(flow.logs || []).length})`, render: () => logsPanel(flow) },
-    { id: 'export', title: 'Export & share', render: () => exportPanel(callId, range, signal) },
+    { id: 'export', title: 'Export & share', render: () => exportPanel(callId, range, signal, flow) },
   ]);
   mount(root, h('nav', { class: 'crumbs' }, h('a', { href: '/', onclick: (e) => { e.preventDefault(); history.length > 1 ? history.back() : app.navigate('/'); } }, '← Back to search')),
     callSummary(flow, callId, record), t.element);

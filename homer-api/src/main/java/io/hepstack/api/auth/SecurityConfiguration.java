@@ -108,7 +108,8 @@ class SecurityConfiguration {
                         .pathMatchers("/v3/api-docs", "/v3/api-docs/**").permitAll()
                         .pathMatchers("/actuator/health", "/actuator/health/**", "/actuator/info").permitAll()
                         .pathMatchers(HttpMethod.GET, "/api/v1/shared/*/flow", "/api/v1/shared/*/pcap",
-                                "/api/v1/shared/*/text", "/api/v1/shared/*/qos", "/api/v1/shared/*/record").permitAll()
+                                "/api/v1/shared/*/text", "/api/v1/shared/*/qos", "/api/v1/shared/*/record",
+                                "/api/v1/shared/*/about", "/api/v1/shared/*/logo").permitAll()
                         .pathMatchers(HttpMethod.GET, "/api/v1/shared/*/sipp").permitAll()
                         // public protocol facts: the customer's embedded call view names payload types too
                         .pathMatchers(HttpMethod.GET, "/api/v1/meta/payload-types").permitAll()

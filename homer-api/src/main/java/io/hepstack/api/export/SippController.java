@@ -60,7 +60,7 @@ class SippController {
     @GetMapping("/api/v1/shared/{token}/sipp")
     Mono<ResponseEntity<byte[]>> sharedSipp(@PathVariable String token) {
         return shares.findLive(token)
-                .flatMap(s -> flows.flowWithin(s.callId(), s.from(), s.to(), s.scope(), "share:" + s.id()).map(f -> new Shared(s.callId(), f)))
+                .flatMap(s -> flows.flowWithin(s.callId(), s.from(), s.to(), s.scope(), "share:" + s.id()).map(f -> new Shared(s.callId(), s.shown(f))))
                 .onErrorMap(ApiException.class, e -> ApiException.notFound("not found"))
                 .switchIfEmpty(Mono.error(() -> ApiException.notFound("not found")))
                 .map(s -> response(s.callId(), SippScenario.of(s.callId(), s.flow())));

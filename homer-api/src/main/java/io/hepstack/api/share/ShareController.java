@@ -53,10 +53,12 @@ class ShareController {
     private final CallRecordReader records;
     private final ApiProperties props;
     private final CollectorSettings collectors;
+    private final io.hepstack.api.tenant.TenantStore tenants;
     private final Clock clock = Clock.systemUTC();
 
     ShareController(ShareStore shares, FlowStore flows, CallRecordReader records, ApiProperties props,
-                    CollectorSettings collectors) {
+                    CollectorSettings collectors, io.hepstack.api.tenant.TenantStore tenants) {
+        this.tenants = tenants;
         this.shares = shares;
         this.flows = flows;
         this.records = records;
@@ -64,22 +66,34 @@ class ShareController {
         this.collectors = collectors;
     }
 
-    /** Exactly one of {@code ttlSeconds} and {@code expiresAt} may be given; neither: the default lifetime. */
+    /**
+     * Exactly one of {@code ttlSeconds} and {@code expiresAt} may be given; neither: the default lifetime.
+     * {@code view}: what the customer sees ({@link CustomerView#choose}); omitted, or any part of it: the default.
+     */
     record CreateShare(@NotBlank @Size(max = 512) String callId, @Size(max = 40) String from, @Size(max = 40) String to,
-                       Long ttlSeconds, Instant expiresAt) {
+                       Long ttlSeconds, Instant expiresAt, CustomerView.Choice view) {
     }
 
     /** A share as listed; {@code creator}: active, or disabled, expired (a token) or deleted, when the link no longer works. */
+    /** {@code view}: what the customer sees, {@code null} for a link made before views (it shows everything). */
     record ShareView(long id, String callId, Instant from, Instant to, String createdBy, Instant createdAt,
-                     Instant expiresAt, ShareStore.CreatorState creator) {
+                     Instant expiresAt, ShareStore.CreatorState creator, CustomerView view) {
         static ShareView of(ShareStore.Share s) {
             return new ShareView(s.id(), s.callId(), s.from(), s.to(), s.createdBy(), s.createdAt(), s.expiresAt(),
-                    s.creator());
+                    s.creator(), s.view());
         }
     }
 
     record CreatedShare(long id, String callId, Instant from, Instant to, String createdBy, Instant createdAt,
-                        Instant expiresAt, String token, String url, String path) {
+                        Instant expiresAt, String token, String url, String path, CustomerView view) {
+    }
+
+    /**
+     * What a shared link's page says about it: who shared it, until when, what its customer is shown, and the
+     * branding of its creator's tenant ({@code null} without a tenant or branding; the logo at {@code /logo}).
+     */
+    record SharedAbout(String callId, String createdBy, Instant createdAt, Instant expiresAt, CustomerView view,
+                       io.hepstack.api.tenant.TenantBrand.View brand) {
     }
 
     record ShareList(List<ShareView> items) {
@@ -102,12 +116,14 @@ class ShareController {
             // the call must exist: a link to nothing is refused now rather than 404 later
             // the call must be visible to its creator, and the link never shows more than the creator sees now
             return flows.flow(request.callId(), range[0], range[1], principal.scope(), FlowStore.reader(principal))
-                    .then(shares.create(request.callId(), range[0], range[1], principal, expires))
+                    .map(f -> CustomerView.choose(request.view(), request.callId(), f,
+                            CustomerView.customerSide(f, request.callId(), principal.scope())))
+                    .flatMap(view -> shares.create(request.callId(), range[0], range[1], principal, expires, view))
                     .doOnNext(c -> log.info("share {} of call {} created by {}, expires {}", c.share().id(),
                             c.share().callId(), principal.name(), c.share().expiresAt()))
                     .map(c -> new CreatedShare(c.share().id(), c.share().callId(), c.share().from(), c.share().to(),
                             c.share().createdBy(), c.share().createdAt(), c.share().expiresAt(), c.token(),
-                            props.share().url(c.token()), "/api/v1/shared/" + c.token() + "/flow"));
+                            props.share().url(c.token()), "/api/v1/shared/" + c.token() + "/flow", c.share().view()));
         });
     }
 
@@ -163,6 +179,32 @@ class ShareController {
         });
     }
 
+    @Operation(summary = "About a share link (no login): who shared it, until when, what its customer is shown")
+    @GetMapping("/api/v1/shared/{token}/about")
+    Mono<SharedAbout> sharedAbout(@PathVariable String token) {
+        return shares.findLive(token)
+                .flatMap(s -> brand(s).map(java.util.Optional::of).defaultIfEmpty(java.util.Optional.empty())
+                        .map(b -> new SharedAbout(s.callId(), s.createdBy(), s.createdAt(), s.expiresAt(), s.view(),
+                                b.map(io.hepstack.api.tenant.TenantBrand::view).orElse(null))))
+                .switchIfEmpty(Mono.error(() -> ApiException.notFound("not found")));
+    }
+
+    @Operation(summary = "The logo of a share link's branding (no login); 404 when it has none")
+    @GetMapping("/api/v1/shared/{token}/logo")
+    Mono<ResponseEntity<byte[]>> sharedLogo(@PathVariable String token) {
+        return shares.findLive(token).flatMap(this::brand).filter(b -> b.logo() != null)
+                .map(b -> ResponseEntity.ok().contentType(org.springframework.http.MediaType.parseMediaType(b.logoType()))
+                        .cacheControl(org.springframework.http.CacheControl.noCache())
+                        .header("Content-Security-Policy", "default-src 'none'; sandbox")
+                        .body(b.logo()))
+                .switchIfEmpty(Mono.error(() -> ApiException.notFound("not found")));
+    }
+
+    /** The branding of the tenant a share was made in, empty for a share of no tenant or a tenant without one. */
+    private Mono<io.hepstack.api.tenant.TenantBrand> brand(ShareStore.Share s) {
+        return s.scope().tenant() == null ? Mono.empty() : tenants.brand(s.scope().tenant());
+    }
+
     @Operation(summary = "The shared call flow (no login)")
     @GetMapping("/api/v1/shared/{token}/flow")
     Mono<CallFlow> sharedFlow(@PathVariable String token) {
@@ -181,7 +223,9 @@ class ShareController {
     @GetMapping("/api/v1/shared/{token}/record")
     Mono<CallRecordView> sharedRecord(@PathVariable String token) {
         return shares.findLive(token)
-                .flatMap(s -> records.find(s.callId(), s.scope()))
+                .flatMap(s -> s.view() == null || (!s.view().maskAddresses() && !s.view().hideAliases())
+                        ? records.find(s.callId(), s.scope())
+                        : records.find(s.callId(), s.scope()).flatMap(r -> read(s).map(flow -> s.view().apply(r, flow))))
                 .onErrorMap(ApiException.class, e -> ApiException.notFound("not found"))
                 .switchIfEmpty(Mono.error(() -> ApiException.notFound("not found")));
     }
@@ -206,9 +250,15 @@ class ShareController {
     private record Shared(ShareStore.Share share, CallFlow flow) {
     }
 
+    /** The shared flow as read, before the customer's view applies. */
+    private Mono<CallFlow> read(ShareStore.Share s) {
+        return flows.flowWithin(s.callId(), s.from(), s.to(), s.scope(), "share:" + s.id());
+    }
+
+    /** The shared flow as the link's customer sees it ({@link ShareStore.Share#shown}). */
     private Mono<Shared> shared(String token) {
         return shares.findLive(token)
-                .flatMap(s -> flows.flowWithin(s.callId(), s.from(), s.to(), s.scope(), "share:" + s.id()).map(f -> new Shared(s, f)))
+                .flatMap(s -> read(s).map(f -> new Shared(s, s.shown(f))))
                 .onErrorMap(ApiException.class, e -> ApiException.notFound("not found"))
                 .switchIfEmpty(Mono.error(() -> ApiException.notFound("not found")));
     }

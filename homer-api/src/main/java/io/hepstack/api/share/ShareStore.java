@@ -62,9 +62,17 @@ public class ShareStore {
         }
     }
 
-    /** A share as stored (never its token); {@code createdBy} is its creator's name when it was made. */
+    /**
+     * A share as stored (never its token); {@code createdBy} is its creator's name when it was made; {@code view}
+     * what its customer sees, {@code null} for a link made before views (V9): every leg, address and alias.
+     */
     public record Share(long id, String callId, Instant from, Instant to, String createdBy, Instant createdAt,
-                        Instant expiresAt, Scope scope, CreatorState creator) {
+                        Instant expiresAt, Scope scope, CreatorState creator, CustomerView view) {
+
+        /** The flow as this link's customer sees it. */
+        public io.hepstack.api.call.CallFlow shown(io.hepstack.api.call.CallFlow flow) {
+            return view == null ? flow : view.apply(flow);
+        }
     }
 
     /** A new share and its one-time token. */
@@ -72,7 +80,8 @@ public class ShareStore {
     }
 
     /** A new share of {@code creator}; its scope is the creator's, kept as it is now: the link never shows more. */
-    public Mono<Created> create(String callId, Instant from, Instant to, ApiPrincipal creator, Instant expiresAt) {
+    public Mono<Created> create(String callId, Instant from, Instant to, ApiPrincipal creator, Instant expiresAt,
+                                CustomerView view) {
         Owner owner = Owner.of(creator);
         String createdBy = creator.name();
         Scope scope = creator.scope();
@@ -81,11 +90,15 @@ public class ShareStore {
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
         DatabaseClient.GenericExecuteSpec spec = db.sql("""
                         INSERT INTO homer_api.shares (token_hash, call_id, from_ts, to_ts, created_by, expires_at,
-                                                      scope_tenant, scope_nodes, scope_networks, %s)
-                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text[], $9::inet[], $10) RETURNING id, created_at"""
+                                                      scope_tenant, scope_nodes, scope_networks, %s,
+                                                      view_legs, view_hosts, view_mask, view_hide_aliases)
+                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text[], $9::inet[], $10, $11, $12, $13, $14)
+                        RETURNING id, created_at"""
                         .formatted(owner.column()))
                 .bind(0, sha256(token)).bind(1, callId).bind(2, utc(from)).bind(3, utc(to)).bind(4, createdBy)
-                .bind(5, utc(expiresAt)).bind(9, owner.id());
+                .bind(5, utc(expiresAt)).bind(9, owner.id())
+                .bind(10, view.legs().toArray(String[]::new)).bind(11, view.hosts().toArray(String[]::new))
+                .bind(12, view.maskAddresses()).bind(13, view.hideAliases());
         if (scope.all()) {
             spec = spec.bindNull(6, String.class).bindNull(7, String[].class).bindNull(8, String[].class);
         } else {
@@ -93,7 +106,7 @@ public class ShareStore {
                     .bind(8, scope.networks().toArray(String[]::new));
         }
         return spec.map(r -> new Created(new Share(r.get("id", Long.class), callId, from, to, createdBy,
-                        r.get("created_at", OffsetDateTime.class).toInstant(), expiresAt, scope, CreatorState.ACTIVE), token))
+                        r.get("created_at", OffsetDateTime.class).toInstant(), expiresAt, scope, CreatorState.ACTIVE, view), token))
                 .one();
     }
 
@@ -129,6 +142,7 @@ public class ShareStore {
     private static final String SELECT = """
             SELECT s.id, s.call_id, s.from_ts, s.to_ts, s.created_by, s.created_at, s.expires_at,
                    s.scope_tenant, s.scope_nodes, s.scope_networks::text[] AS scope_networks,
+                   s.view_legs, s.view_hosts, s.view_mask, s.view_hide_aliases,
                    CASE WHEN u.id IS NOT NULL THEN CASE WHEN u.disabled THEN 'DISABLED' ELSE 'ACTIVE' END
                         WHEN k.id IS NOT NULL THEN CASE WHEN k.expires_at <= now() THEN 'EXPIRED' ELSE 'ACTIVE' END
                         ELSE 'DELETED' END AS creator
@@ -141,7 +155,13 @@ public class ShareStore {
                 r.get("from_ts", OffsetDateTime.class).toInstant(), r.get("to_ts", OffsetDateTime.class).toInstant(),
                 r.get("created_by", String.class), r.get("created_at", OffsetDateTime.class).toInstant(),
                 r.get("expires_at", OffsetDateTime.class).toInstant(), scope(r),
-                CreatorState.valueOf(r.get("creator", String.class)));
+                CreatorState.valueOf(r.get("creator", String.class)), view(r));
+    }
+
+    private static CustomerView view(io.r2dbc.spi.Readable r) {
+        String[] legs = r.get("view_legs", String[].class);
+        return legs == null ? null : new CustomerView(List.of(legs), List.of(r.get("view_hosts", String[].class)),
+                r.get("view_mask", Boolean.class), r.get("view_hide_aliases", Boolean.class));
     }
 
     private static Scope scope(io.r2dbc.spi.Readable r) {

@@ -163,4 +163,40 @@ class TenantController {
         }
         return list;
     }
+
+    @org.springframework.web.bind.annotation.PutMapping("/{name}/brand")
+    @Operation(summary = "Set a tenant's branding of the customer embed (admin)",
+            description = "{\"title\", \"accent\": \"#rrggbb\", \"logo\": \"data:image/png;base64,...\"}, each optional; "
+                    + "the logo a PNG, JPEG or WebP of at most 64 KiB (never SVG). Replaces any branding the tenant had.")
+    Mono<TenantBrand.View> setBrand(@PathVariable String name, @RequestBody Map<String, Object> body,
+                                    @AuthenticationPrincipal ApiPrincipal by) {
+        return Mono.defer(() -> {
+            TenantBrand brand = TenantBrand.of(body);
+            return tenants.setBrand(name, brand, by.name()).map(found -> {
+                if (!found) {
+                    throw ApiException.notFound("no such tenant");
+                }
+                log.info("tenant {} branding set by {}", name, by.name());
+                return brand.view();
+            });
+        });
+    }
+
+    @GetMapping("/{name}/brand")
+    @Operation(summary = "A tenant's branding of the customer embed (admin); 404 when it has none")
+    Mono<TenantBrand.View> brand(@PathVariable String name) {
+        return tenants.brand(name).map(TenantBrand::view).switchIfEmpty(Mono.error(() -> ApiException.notFound("no branding")));
+    }
+
+    @DeleteMapping("/{name}/brand")
+    @Operation(summary = "Remove a tenant's branding (admin)")
+    Mono<ResponseEntity<Void>> deleteBrand(@PathVariable String name, @AuthenticationPrincipal ApiPrincipal by) {
+        return tenants.deleteBrand(name).map(found -> {
+            if (!found) {
+                throw ApiException.notFound("no branding");
+            }
+            log.info("tenant {} branding removed by {}", name, by.name());
+            return ResponseEntity.noContent().<Void>build();
+        });
+    }
 }

@@ -71,4 +71,41 @@ public class TenantStore {
                 .map(n -> n > 0)
                 .onErrorMap(DataIntegrityViolationException.class, e -> new TenantInUse());
     }
+
+    /** The branding of {@code tenant}, empty when it has none. */
+    public Mono<TenantBrand> brand(String tenant) {
+        return db.sql("SELECT title, accent, logo, logo_type FROM homer_api.tenant_brands WHERE tenant = $1").bind(0, tenant)
+                .map(r -> new TenantBrand(r.get("title", String.class), r.get("accent", String.class),
+                        bytes(r.get("logo", java.nio.ByteBuffer.class)), r.get("logo_type", String.class)))
+                .one();
+    }
+
+    private static byte[] bytes(java.nio.ByteBuffer b) {
+        if (b == null) {
+            return null;
+        }
+        byte[] out = new byte[b.remaining()];
+        b.get(out);
+        return out;
+    }
+
+    /** Sets the branding of {@code tenant} (replacing any); emits whether the tenant exists. */
+    public Mono<Boolean> setBrand(String tenant, TenantBrand brand, String by) {
+        DatabaseClient.GenericExecuteSpec spec = db.sql("""
+                        INSERT INTO homer_api.tenant_brands (tenant, title, accent, logo, logo_type, updated_by)
+                        SELECT name, $2, $3, $4, $5, $6 FROM homer_api.tenants WHERE name = $1
+                        ON CONFLICT (tenant) DO UPDATE SET title = excluded.title, accent = excluded.accent, logo = excluded.logo,
+                            logo_type = excluded.logo_type, updated_by = excluded.updated_by, updated_at = now()""")
+                .bind(0, tenant).bind(5, by);
+        spec = brand.title() == null ? spec.bindNull(1, String.class) : spec.bind(1, brand.title());
+        spec = brand.accent() == null ? spec.bindNull(2, String.class) : spec.bind(2, brand.accent());
+        spec = brand.logo() == null ? spec.bindNull(3, java.nio.ByteBuffer.class) : spec.bind(3, java.nio.ByteBuffer.wrap(brand.logo()));
+        spec = brand.logoType() == null ? spec.bindNull(4, String.class) : spec.bind(4, brand.logoType());
+        return spec.fetch().rowsUpdated().map(n -> n > 0);
+    }
+
+    /** Removes the branding of {@code tenant}; emits whether it had one. */
+    public Mono<Boolean> deleteBrand(String tenant) {
+        return db.sql("DELETE FROM homer_api.tenant_brands WHERE tenant = $1").bind(0, tenant).fetch().rowsUpdated().map(n -> n > 0);
+    }
 }

@@ -22,7 +22,7 @@ class ShareLinkTest {
     private static final ApiProperties.Share LIMITS = new ApiProperties.Share(Duration.ofDays(7), Duration.ofDays(30), null);
 
     private static ShareController.CreateShare request(Long ttl, Instant expiresAt) {
-        return new ShareController.CreateShare("c@test", null, null, ttl, expiresAt);
+        return new ShareController.CreateShare("c@test", null, null, ttl, expiresAt, null);
     }
 
     @Test

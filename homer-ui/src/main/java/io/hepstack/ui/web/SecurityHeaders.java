@@ -13,7 +13,9 @@ import reactor.core.publisher.Mono;
 /**
  * Sets the security headers on every response. Pages refuse to be framed ({@code frame-ancestors 'none'}
  * and {@code X-Frame-Options: DENY}), except the embeddable call view under {@code /embed/}, which lists
- * the configured customer origins in {@code frame-ancestors} and sends no {@code X-Frame-Options}.
+ * the configured customer origins in {@code frame-ancestors} and sends no {@code X-Frame-Options}; the page
+ * that tells a frame of another origin that the link may not be shown there ({@link EmbedFraming}) may be
+ * framed by any page ({@code frame-ancestors *}), being the one answer such a frame can show.
  * The policy allows no inline script, no eval and no third-party origin.
  */
 @Component
@@ -37,7 +39,8 @@ class SecurityHeaders implements WebFilter {
         boolean embed = exchange.getRequest().getPath().pathWithinApplication().value().startsWith("/embed/");
         exchange.getResponse().beforeCommit(() -> {
             HttpHeaders headers = exchange.getResponse().getHeaders();
-            headers.set("Content-Security-Policy", embed ? embedPolicy : pagePolicy);
+            boolean refused = exchange.getAttribute(EmbedFraming.REFUSED) != null;
+            headers.set("Content-Security-Policy", refused ? POLICY + "*" : embed ? embedPolicy : pagePolicy);
             headers.set("X-Content-Type-Options", "nosniff");
             headers.set("Referrer-Policy", "no-referrer");
             if (embed) {

@@ -179,6 +179,10 @@ final class FakeHomerApi implements AutoCloseable {
                         .get("/api/v1/shared/{token}/flow", (q, s) -> flow(s, shares.get(param(q, "token"))))
                         .get("/api/v1/shared/{token}/qos", (q, s) -> qos(s, shares.get(param(q, "token"))))
                         .get("/api/v1/shared/{token}/record", (q, s) -> record(s, shares.get(param(q, "token"))))
+                        .get("/api/v1/shared/{token}/about", (q, s) -> about(s, param(q, "token")))
+                        .get("/api/v1/shared/{token}/logo", (q, s) -> shares.containsKey(param(q, "token"))
+                                ? s.header("Content-Type", "image/png").sendByteArray(Mono.just(LOGO)).then()
+                                : error(s, 404, "not_found", "not found"))
                         .get("/api/v1/shared/{token}/pcap", (q, s) -> pcap(s, shares.get(param(q, "token")))))
                 .bindNow();
     }
@@ -391,19 +395,61 @@ final class FakeHomerApi implements AutoCloseable {
         });
     }
 
+    /** The branding of the share links' tenant, as homer-api's /about gives it (the logo at /logo). */
+    static final Map<String, Object> BRAND = Map.of("title", "Acme <b>Voice</b>", "accent", "#0b7285", "logo", true);
+    /** The logo: a 1x1 PNG. */
+    static final byte[] LOGO = java.util.Base64.getDecoder().decode(
+            "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==");
+
+    /** The view of the last share link made, as stored. */
+    volatile Map<String, Object> lastShareView;
+
+    /**
+     * homer-api's CustomerView.choose on the fake's call: defaults filled in (the shared leg, the side that placed the
+     * call, masked, aliases hidden), a leg that is not the call's or a view without the shared Call-ID refused (the
+     * fake's flows have one leg each); or {@code {"message": ...}} with the 400's message. The fake's flows are not
+     * masked: homer-api's CustomerViewIT covers what a view does to the answers.
+     */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> view(String callId, Map<String, Object> choice) {
+        Map<String, Object> c = choice == null ? Map.of() : choice;
+        List<String> legs = c.get("legs") == null ? List.of(callId) : (List<String>) c.get("legs");
+        for (String leg : legs) {
+            if (!callId.equals(leg)) {
+                return Map.of("message", "view.legs: not a leg of this call: " + leg + " (its legs: " + callId + ")");
+            }
+        }
+        if (!legs.contains(callId)) {
+            return Map.of("message", "view.legs: must include the shared Call-ID " + callId);
+        }
+        Map<String, Object> view = new java.util.LinkedHashMap<>();
+        view.put("legs", List.of(callId));
+        view.put("hosts", c.get("hosts") == null ? List.of("192.0.2.10") : c.get("hosts"));
+        view.put("maskAddresses", c.get("maskAddresses") == null || (Boolean) c.get("maskAddresses"));
+        view.put("hideAliases", c.get("hideAliases") == null || (Boolean) c.get("hideAliases"));
+        return view;
+    }
+
     private Mono<Void> share(HttpServerRequest q, HttpServerResponse s) {
         return q.receive().aggregate().asString().flatMap(body -> {
             try {
                 Map<?, ?> m = json.readValue(body, Map.class);
                 int n = shareCount.incrementAndGet();
                 String token = "share-" + n;
-                shares.put(token, (String) m.get("callId"));
-                // homer-api's CreateShare: {callId, from, to, expiresAt}; unknown fields are ignored there
+                // homer-api's CreateShare: {callId, from, to, expiresAt, view}; unknown fields are ignored there
+                String callId = (String) m.get("callId");
+                Map<String, Object> view = view(callId, (Map<String, Object>) m.get("view"));
+                if (view.containsKey("message")) {
+                    return error(s, 400, "bad_request", (String) view.get("message"));
+                }
+                shares.put(token, callId);
+                lastShareView = view;
                 Instant expiresAt = Instant.parse((String) m.get("expiresAt"));
-                shareItems.put((long) n, map("id", (long) n, "callId", m.get("callId"), "from", m.get("from"), "to", m.get("to"),
-                        "createdBy", USER, "createdAt", Instant.now().toString(), "expiresAt", expiresAt.toString(), "token", token));
+                shareItems.put((long) n, map("id", (long) n, "callId", callId, "from", m.get("from"), "to", m.get("to"),
+                        "createdBy", USER, "createdAt", Instant.now().toString(), "expiresAt", expiresAt.toString(), "token", token,
+                        "view", view));
                 return send(s.status(201), Map.of("token", token, "url", "javascript:alert('not used')",
-                        "expiresAt", expiresAt.toString()));
+                        "expiresAt", expiresAt.toString(), "view", view));
             } catch (JsonProcessingException | RuntimeException e) {
                 return s.status(400).send().then();
             }
@@ -886,6 +932,14 @@ final class FakeHomerApi implements AutoCloseable {
     }
 
     /** The call record of {@link #CALL} (and of the attacker's call, its texts markup), as homer-api answers it. */
+    /** As homer-api: who shared the call, until when, its view; 404 for a token that is not live. */
+    private Mono<Void> about(HttpServerResponse s, String token) {
+        return shareItems.values().stream().filter(i -> token.equals(i.get("token")) && shares.containsKey(token)).findFirst()
+                .map(i -> send(s, map("callId", i.get("callId"), "createdBy", i.get("createdBy"), "createdAt", i.get("createdAt"),
+                        "expiresAt", i.get("expiresAt"), "view", i.get("view"), "brand", BRAND)))
+                .orElseGet(() -> error(s, 404, "not_found", "not found"));
+    }
+
     private Mono<Void> record(HttpServerResponse s, String callId) {
         boolean xss = XSS_CALL.equals(callId);
         if (!CALL.equals(callId) && !xss) {

@@ -424,6 +424,23 @@ class RealStackBrowserIT {
             arrows.get(0).click();
             String firstLine = JSON.readTree(shared.body()).get("messages").get(0).get("raw").asText().split("\r\n", 2)[0];
             waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.id("detail"), firstLine));
+            // the default view of homer-api: the side that placed the call in clear, the other hosts masked and named
+            JsonNode about = JSON.readTree(get("/api/v1/shared/" + shareToken + "/about", HttpResponse.BodyHandlers.ofString(), false).body());
+            List<String> clear = new ArrayList<>();
+            about.get("view").get("hosts").forEach(h -> clear.add(h.asText()));
+            assertThat(clear).hasSize(1);
+            String ladder = d.findElement(By.cssSelector("svg.ladder")).getText();
+            JSON.readTree(shared.body()).get("hosts").forEach(h -> {
+                if (clear.contains(h.get("ip").asText())) {
+                    assertThat(h.get("alias").isNull()).as("a clear host's alias is hidden").isTrue();
+                } else {
+                    assertThat(h.get("ip").asText()).startsWith("192.0.2.");
+                    assertThat(h.get("alias").asText()).matches("host [A-Z]+");
+                    assertThat(ladder).contains(h.get("alias").asText());
+                }
+            });
+            assertThat(d.findElement(By.id("embed-about")).getText()).startsWith("Shared by ")
+                    .endsWith("Addresses of hosts other than yours are masked (host A, host B…).");
             assertThat(d.findElements(By.id("username"))).isEmpty();
             d.findElement(By.id("download-pcap")).click();
             assertThat(Files.readAllBytes(UiBrowserIT.awaitDownload(customer.downloads, Duration.ofSeconds(30)))).isEqualTo(sharedPcap);
@@ -550,7 +567,7 @@ class RealStackBrowserIT {
             var c = customer.driver;
             c.get("http://127.0.0.2:" + allowedPortal.port() + "/portal?src=" + enc(shareUrl));
             c.switchTo().frame("call");
-            waiting(c).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("[role=alert]"), "expired or was revoked"));
+            waiting(c).until(ExpectedConditions.textToBePresentInElementLocated(By.id("embed-gone"), "This link is no longer valid"));
             assertThat(c.findElements(By.cssSelector("svg.ladder"))).isEmpty();
         }
     }

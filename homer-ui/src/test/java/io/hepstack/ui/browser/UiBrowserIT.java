@@ -83,7 +83,9 @@ class UiBrowserIT {
                     String src = new io.netty.handler.codec.http.QueryStringDecoder(req.uri()).parameters().get("src").get(0);
                     String html = "<!doctype html><html><head><title>Customer portal</title></head><body>"
                             + "<h1 style=\"font:16px sans-serif\">Customer portal (" + host + ")</h1>"
-                            + "<iframe id=\"call\" width=\"1300\" height=\"860\" src=\""
+                            + "<iframe id=\"call\" width=\"1300\" height=\"860\""
+                            + (new io.netty.handler.codec.http.QueryStringDecoder(req.uri()).parameters().containsKey("noreferrer")
+                                    ? " referrerpolicy=\"no-referrer\"" : "") + " src=\""
                             + src.replace("&", "&amp;").replace("\"", "&quot;").replace("<", "&lt;") + "\"></iframe></body></html>";
                     return res.header("Content-Type", "text/html; charset=utf-8").sendString(Mono.just(html));
                 }))
@@ -298,8 +300,20 @@ class UiBrowserIT {
         assertThat(pcap.getFileName().toString()).endsWith(".pcap");
 
         new org.openqa.selenium.support.ui.Select(d.findElement(By.id("share-expiry"))).selectByVisibleText("7 days");
+        // what the customer sees: by default addresses masked and aliases hidden; here one more host in clear, aliases shown
+        assertThat(d.findElement(By.id("share-mask")).isSelected()).isTrue();
+        assertThat(d.findElement(By.id("share-hide-aliases")).isSelected()).isTrue();
+        assertThat(d.findElements(By.cssSelector("#share-hosts input"))).extracting(e -> e.getAttribute("value"))
+                .containsExactly("192.0.2.10", "192.0.2.20", "192.0.2.30");
+        d.findElement(By.cssSelector("#share-hosts input[value='192.0.2.20']")).click();
+        d.findElement(By.id("share-hide-aliases")).click();
         d.findElement(By.id("create-share")).click();
         WebElement url = waiting(d).until(ExpectedConditions.presenceOfElementLocated(By.id("share-url")));
+        assertThat(api.lastShareView).isEqualTo(Map.of("legs", List.of(FakeHomerApi.CALL), "hosts", List.of("192.0.2.20"),
+                "maskAddresses", true, "hideAliases", false));
+        assertThat(d.findElement(By.id("share-view")).getText())
+                .isEqualTo("The customer sees this leg only; 192.0.2.20 in clear, every other address masked; host names shown.");
+        assertAccessible(engineer, "share dialog");
         shareUrl = url.getAttribute("value");
         assertThat(shareUrl).isEqualTo(base + "/embed/share-1");
         // the dialog names the sites that may frame the link (homer.ui.embed.allowed-origins)
@@ -348,6 +362,18 @@ class UiBrowserIT {
             // the embed names the zone of its times: the customer's browser's
             String zone = (String) js(d, "return Intl.DateTimeFormat().resolvedOptions().timeZone");
             assertThat(d.findElement(By.id("embed-zone")).getText()).startsWith("Times are in " + zone);
+            // the tenant's branding: its name as text, its logo from the API, its accent colour
+            assertThat(d.findElement(By.cssSelector("#embed-brand .embed-brand-name")).getText()).isEqualTo("Acme <b>Voice</b>");
+            assertThat(d.findElements(By.cssSelector("#embed-brand b"))).isEmpty();
+            WebElement logo = d.findElement(By.cssSelector("#embed-brand img"));
+            assertThat(logo.getAttribute("alt")).isEqualTo("Acme <b>Voice</b> logo");
+            Boolean loaded = waiting(d).until(x -> (Boolean) js(x, "const i = document.querySelector('#embed-brand img'); "
+                    + "return i.complete && i.naturalWidth === 1 ? true : null;"));
+            assertThat(loaded).as("the logo loaded from the API").isTrue();
+            assertThat(d.findElement(By.id("embed-brand")).getCssValue("border-bottom-color")).isEqualTo("rgba(11, 114, 133, 1)");
+            // who shared it and until when, and that addresses of others are masked
+            assertThat(d.findElement(By.id("embed-about")).getText()).startsWith("Shared by " + FakeHomerApi.USER
+                    + "; the link is valid until ").endsWith("Addresses of hosts other than yours are masked (host A, host B…).");
             // The only link leads to the shared PCAP: nothing navigates into the engineer UI.
             assertThat(d.findElements(By.cssSelector("a"))).extracting(a -> a.getAttribute("href"))
                     .containsExactly(base + "/api/v1/shared/share-1/pcap");
@@ -367,9 +393,19 @@ class UiBrowserIT {
     @Test
     @Order(6)
     void refusesToBeFramedByAnyOtherOriginOrOutsideEmbed() {
-        try (Browser stranger = new Browser()) {
-            var d = stranger.driver;
-            d.get("http://127.0.0.1:" + otherPortal.port() + "/portal?src=" + URLEncoder.encode(shareUrl, StandardCharsets.UTF_8));
+        try (Browser visitor = new Browser()) {
+            var d = visitor.driver;
+            // a portal the link is not for: its frame says so in words, in place of the browser's error page
+            String stranger = "http://127.0.0.1:" + otherPortal.port();
+            d.get(stranger + "/portal?src=" + URLEncoder.encode(shareUrl, StandardCharsets.UTF_8));
+            d.switchTo().frame("call");
+            assertThat(waiting(d).until(ExpectedConditions.presenceOfElementLocated(By.id("embed-refused"))).getText())
+                    .isEqualTo("This call may not be shown inside " + stranger);
+            assertThat(d.findElements(By.cssSelector("svg.ladder"))).isEmpty();
+            assertAccessible(visitor, "refused frame");
+            d.switchTo().defaultContent();
+            // a portal that sends no Referer names no framer: frame-ancestors refuses the embed
+            d.get(stranger + "/portal?noreferrer=1&src=" + URLEncoder.encode(shareUrl, StandardCharsets.UTF_8));
             assertNotRendered(d);
             // The engineer app refuses framing even from the allowed origin.
             d.get("http://127.0.0.2:" + allowedPortal.port() + "/portal?src=" + URLEncoder.encode(base + "/login", StandardCharsets.UTF_8));
@@ -781,7 +817,11 @@ class UiBrowserIT {
         assertThat(api.shareItems()).extracting(m -> m.get("token")).doesNotContain("share-1");
 
         d.get(shareUrl);
-        waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("[role=alert]"), "expired or was revoked"));
+        // a calm page, not an error: the link is no longer valid
+        assertThat(waiting(d).until(ExpectedConditions.presenceOfElementLocated(By.id("embed-gone"))).getText())
+                .isEqualTo("This link is no longer valid");
+        assertThat(d.findElements(By.cssSelector("[role=alert]"))).isEmpty();
+        assertAccessible(engineer, "embed of a revoked link");
     }
 
     @Test

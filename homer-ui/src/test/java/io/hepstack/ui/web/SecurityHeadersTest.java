@@ -65,6 +65,36 @@ class SecurityHeadersTest {
     }
 
     @Test
+    void aFrameOfAnOriginNotAllowedGetsAPageSayingSoThatAnyOriginMayFrame() {
+        web.get().uri("/embed/x").header("Sec-Fetch-Dest", "iframe").header("Referer", "https://other.example.com:444/crm?x=<b>")
+                .exchange()
+                .expectStatus().isForbidden()
+                .expectHeader().valueEquals("Content-Security-Policy", STRICT.replace("frame-ancestors 'none'", "frame-ancestors *"))
+                .expectHeader().doesNotExist("X-Frame-Options")
+                .expectBody(String.class).value(html -> assertThat(html)
+                        .contains("This call may not be shown inside https://other.example.com:444</h1>")
+                        .doesNotContain("/js/", "crm", "<b>"));
+    }
+
+    @Test
+    void aFrameOfAnAllowedOriginOrOfNoKnownOriginAndATopLevelOpenGetTheEmbed() {
+        for (String[] headers : List.of(new String[] {"iframe", "https://portal.example.com/app/calls"},
+                new String[] {"iframe", "http://127.0.0.2:8443/"}, new String[] {"iframe", null},
+                new String[] {"document", "https://other.example.com/"}, new String[] {"iframe", "javascript:alert(1)"})) {
+            web.get().uri("/embed/x").headers(h -> {
+                        h.set("Sec-Fetch-Dest", headers[0]);
+                        if (headers[1] != null) {
+                            h.set("Referer", headers[1]);
+                        }
+                    }).exchange()
+                    .expectStatus().isOk()
+                    .expectHeader().valueEquals("Content-Security-Policy", STRICT.replace("frame-ancestors 'none'",
+                            "frame-ancestors https://portal.example.com http://127.0.0.2:8443"))
+                    .expectBody(String.class).value(html -> assertThat(html).contains("/js/embed.js"));
+        }
+    }
+
+    @Test
     void scriptsAndStylesAreServedWithTheirTypes() {
         web.get().uri("/js/app.js").exchange()
                 .expectStatus().isOk()
