@@ -60,15 +60,7 @@ record RegistrationQuery(Instant from, Instant to, Instant now, List<String> sta
      * @throws ApiException 400 naming the parameter that is wrong, or an unknown one
      */
     static RegistrationQuery of(MultiValueMap<String, String> params, Instant now, ApiProperties.Search limits) {
-        for (String name : params.keySet()) {
-            if (!PARAMETERS.contains(name)) {
-                throw ApiException.badRequest("unknown parameter " + Times.quote(name)
-                        + " (expected one of: state, user, srcIp, node, from, to, order, limit, cursor)");
-            }
-            if (params.get(name).size() > 1) {
-                throw ApiException.badRequest(name + ": given more than once");
-            }
-        }
+        Params.only(params, PARAMETERS);
         Instant[] range = Times.lookBack(params.getFirst("from"), params.getFirst("to"), DEFAULT_RANGE, limits.maxRange(), now);
         String srcIp = params.getFirst("srcIp");
         Order order = order(params.getFirst("order"));

@@ -4,6 +4,7 @@ import io.hepstack.api.ApiProperties;
 import io.hepstack.api.query.NumberPlan;
 import io.hepstack.api.search.SearchRequest;
 import io.hepstack.api.web.ApiException;
+import io.hepstack.api.web.Params;
 import io.hepstack.api.web.Times;
 import org.springframework.util.MultiValueMap;
 
@@ -12,7 +13,6 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * A validated breakdown request: the range as every search ({@code from}, {@code to}), what the figures are
@@ -61,15 +61,7 @@ record BreakdownRequest(Instant from, Instant to, By by, int top, int prefixLeng
     }
 
     static BreakdownRequest parse(MultiValueMap<String, String> query, ApiProperties.Search limits, NumberPlan plan, Clock clock) {
-        for (String name : query.keySet()) {
-            if (!PARAMETERS.contains(name)) {
-                throw ApiException.badRequest("unknown parameter " + Times.quote(name) + " (expected one of: "
-                        + String.join(", ", new TreeSet<>(PARAMETERS)) + ")");
-            }
-            if (query.get(name).size() > 1) {
-                throw ApiException.badRequest(name + ": given more than once");
-            }
-        }
+        Params.only(query, PARAMETERS);
         String rawBy = query.getFirst("by");
         if (rawBy == null || rawBy.isBlank()) {
             throw ApiException.badRequest("by: missing (expected one of: node, srcIp, calleePrefix)");
@@ -77,7 +69,7 @@ record BreakdownRequest(Instant from, Instant to, By by, int top, int prefixLeng
         By by = By.of(rawBy.trim());
         Instant[] range = SearchRequest.range(query.getFirst("from"), query.getFirst("to"), limits.defaultRange(),
                 limits.maxRange(), clock);
-        int top = integer(query.getFirst("top"), "top", 1, MAX_TOP, DEFAULT_TOP);
+        int top = Params.number(query.getFirst("top"), "top", 1, MAX_TOP, DEFAULT_TOP);
         // a prefix longer than the country code: its national form is then one pattern of the call list
         int shortest = plan.countryCode().length() + 1;
         String rawLength = query.getFirst("prefixLength");
@@ -85,22 +77,7 @@ record BreakdownRequest(Instant from, Instant to, By by, int top, int prefixLeng
             throw ApiException.badRequest("prefixLength: only with by=calleePrefix");
         }
         int prefixLength = by != By.CALLEE_PREFIX ? 0
-                : integer(rawLength, "prefixLength", Math.max(1, shortest), MAX_PREFIX_LENGTH, Math.max(DEFAULT_PREFIX_LENGTH, shortest));
+                : Params.number(rawLength, "prefixLength", Math.max(1, shortest), MAX_PREFIX_LENGTH, Math.max(DEFAULT_PREFIX_LENGTH, shortest));
         return new BreakdownRequest(range[0], range[1], by, top, prefixLength, StatsRequest.nodes(query.get("node"), limits));
-    }
-
-    private static int integer(String raw, String name, int min, int max, int absent) {
-        if (raw == null || raw.isBlank()) {
-            return absent;
-        }
-        String v = raw.trim();
-        if (v.length() > 9 || !v.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            throw ApiException.badRequest(name + ": not a number: " + Times.quote(v) + " (expected: " + min + " to " + max + ")");
-        }
-        int n = Integer.parseInt(v);
-        if (n < min || n > max) {
-            throw ApiException.badRequest(name + ": " + n + " is out of range (expected: " + min + " to " + max + ")");
-        }
-        return n;
     }
 }
