@@ -1,6 +1,7 @@
 package io.hepstack.api.share;
 
-import java.net.InetAddress;
+import io.hepstack.api.net.IpLiteral;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -14,14 +15,15 @@ import java.util.regex.Pattern;
  * (RFC 3849) for IPv6, and is named {@code host A}, {@code host B}... in the ladder. The masked form is still
  * an address, so that a PCAP, a SIPp scenario and an SDP body stay well formed.
  *
- * <p>In payloads, every IPv4 literal (four decimal octets, not inside a longer number) other than a clear
- * host's is masked, wherever it stands (Via, Contact, Record-Route, SDP {@code c=}/{@code o=}, a
- * User-Agent that looks like one); an IPv6 address is masked where it appears in the text form the flow
- * shows for a host. Payloads are rewritten byte for byte outside the addresses (read as ISO-8859-1).
+ * <p>In payloads, every IPv4 literal ({@link IpLiteral}: four decimal octets without a leading zero, not inside
+ * a longer number) other than a clear host's is masked, wherever it stands (Via, Contact, Record-Route, SDP
+ * {@code c=}/{@code o=}, a User-Agent that looks like one); an IPv6 address is masked where it appears in the
+ * text form the flow shows for a host. Payloads are rewritten byte for byte outside the addresses (read as ISO-8859-1).
  */
 final class AddressMask {
 
-    private static final Pattern IPV4 = Pattern.compile("(?<![0-9.])(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})(?![0-9]|\\.[0-9])");
+    /** What may be an IPv4 literal in a text, not inside a longer number; {@link IpLiteral} says whether it is one. */
+    private static final Pattern IPV4 = Pattern.compile("(?<![0-9.])\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}(?![0-9]|\\.[0-9])");
 
     private final Set<String> clear;
     private final Map<String, String> masked = new LinkedHashMap<>();
@@ -94,38 +96,10 @@ final class AddressMask {
         StringBuilder out = new StringBuilder(text.length() + 16);
         while (m.find()) {
             String ip = m.group();
-            m.appendReplacement(out, Matcher.quoteReplacement(octets(m) ? address(ip) : ip));
+            m.appendReplacement(out, Matcher.quoteReplacement(IpLiteral.parse(ip) != null ? address(ip) : ip));
         }
         m.appendTail(out);
         return out.toString();
     }
 
-    private static boolean octets(Matcher m) {
-        for (int g = 1; g <= 4; g++) {
-            if (m.group(g).length() > 1 && m.group(g).startsWith("0") || Integer.parseInt(m.group(g)) > 255) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Whether {@code ip} is an IP address literal (never a name: nothing is resolved). */
-    static boolean isAddress(String ip) {
-        if (ip == null || ip.isEmpty() || ip.length() > 45) {
-            return false;
-        }
-        if (ip.indexOf(':') < 0) {
-            Matcher m = IPV4.matcher(ip);
-            return m.matches() && octets(m);
-        }
-        if (!ip.matches("[0-9A-Fa-f:.]+")) {
-            return false;
-        }
-        try {
-            InetAddress.getByName(ip); // a literal with a colon is never looked up: it parses or fails
-            return true;
-        } catch (java.net.UnknownHostException e) {
-            return false;
-        }
-    }
 }
