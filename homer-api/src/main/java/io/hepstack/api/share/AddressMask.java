@@ -2,7 +2,9 @@ package io.hepstack.api.share;
 
 import io.hepstack.api.net.IpLiteral;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -27,6 +29,8 @@ final class AddressMask {
 
     private final Set<String> clear;
     private final Map<String, String> masked = new LinkedHashMap<>();
+    /** The masked IPv6 hosts' patterns, in order of masking, each built once, when its host is first masked. */
+    private final List<Ipv6Host> ipv6 = new ArrayList<>();
     private int v4;
     private int v6;
 
@@ -40,8 +44,21 @@ final class AddressMask {
         if (ip == null || clear.contains(ip)) {
             return ip;
         }
-        return masked.computeIfAbsent(ip, a -> a.indexOf(':') >= 0 ? "2001:db8:ffff::" + Integer.toHexString(++v6)
-                : "192.0.2." + (++v4 <= 254 ? v4 : 254));
+        String shown = masked.get(ip);
+        if (shown == null) {
+            boolean isIpv6 = ip.indexOf(':') >= 0;
+            shown = isIpv6 ? "2001:db8:ffff::" + Integer.toHexString(++v6) : "192.0.2." + (++v4 <= 254 ? v4 : 254);
+            masked.put(ip, shown);
+            if (isIpv6) {
+                ipv6.add(new Ipv6Host(Pattern.compile("(?<![0-9A-Fa-f:])" + Pattern.quote(ip) + "(?![0-9A-Fa-f:])"),
+                        Matcher.quoteReplacement(shown)));
+            }
+        }
+        return shown;
+    }
+
+    /** A masked IPv6 host: its text form where it stands alone (not inside a longer address), and its replacement. */
+    private record Ipv6Host(Pattern text, String replacement) {
     }
 
     /** Whether {@code ip} is shown masked. */
@@ -86,11 +103,8 @@ final class AddressMask {
             return null;
         }
         // the IPv6 hosts first (their text forms), then every IPv4 literal
-        for (String ip : Set.copyOf(masked.keySet())) {
-            if (ip.indexOf(':') >= 0) {
-                text = Pattern.compile("(?<![0-9A-Fa-f:])" + Pattern.quote(ip) + "(?![0-9A-Fa-f:])")
-                        .matcher(text).replaceAll(Matcher.quoteReplacement(masked.get(ip)));
-            }
+        for (Ipv6Host host : ipv6) {
+            text = host.text().matcher(text).replaceAll(host.replacement());
         }
         Matcher m = IPV4.matcher(text);
         StringBuilder out = new StringBuilder(text.length() + 16);
