@@ -923,7 +923,7 @@ public final class Filter {
             // the given octets, then zeros: one IP literal, held to its rules (no octet over 255, no leading zero)
             InetAddress address = IpLiteral.parse(m.group(1) + "0.0.0.0".substring(2 * octets.length));
             if (address == null) {
-                throw badAddress(v);
+                throw badAddress(m.group(1) + "*"); // as typed: the term's literal lacks its wildcard
             }
             return new String[] {address.getHostAddress(), String.valueOf(octets.length * 8)};
         }
