@@ -1,12 +1,11 @@
 package io.hepstack.api.alias;
 
-import io.hepstack.api.query.Filter;
+import io.hepstack.api.net.IpLiteral;
+import io.hepstack.api.net.Network;
 import io.hepstack.api.web.ApiException;
 import io.hepstack.api.web.Times;
 
-import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.util.regex.Pattern;
 
 /**
  * The {@code ip} of an alias: one address ({@code 10.0.0.1}, {@code 2001:db8::1}) or a network in CIDR
@@ -15,8 +14,6 @@ import java.util.regex.Pattern;
  * prefix ({@code /32}, {@code /128}) is the address itself.
  */
 public final class AliasAddress {
-
-    private static final Pattern PREFIX = Pattern.compile("\\d{1,3}");
 
     private AliasAddress() {
     }
@@ -39,31 +36,22 @@ public final class AliasAddress {
     public static String parse(String field, String value) {
         String v = value.trim();
         int slash = v.indexOf('/');
-        InetAddress address = Filter.literalAddress(slash < 0 ? v : v.substring(0, slash));
+        InetAddress address = IpLiteral.parse(slash < 0 ? v : v.substring(0, slash));
         if (address == null) {
             throw ApiException.badRequest(field + ": not an address: " + Times.quote(v)
                     + " (expected: an IPv4 or IPv6 address, or a network like 10.0.0.0/24 or 2001:db8::/32)");
         }
-        int bits = address instanceof Inet4Address ? 32 : 128;
-        if (slash < 0) {
-            return text(address.getAddress());
-        }
-        String prefix = v.substring(slash + 1);
-        if (!PREFIX.matcher(prefix).matches() || Integer.parseInt(prefix) > bits) {
+        Network network = Network.parse(v);
+        if (network == null) {
             throw ApiException.badRequest(field + ": bad prefix length in " + Times.quote(v)
-                    + " (expected: 0 to " + bits + " after the /)");
+                    + " (expected: 0 to " + Network.bits(address) + " after the /)");
         }
-        int length = Integer.parseInt(prefix);
-        if (length == bits) {
+        if (network.isHost()) {
             return text(address.getAddress());
         }
-        byte[] network = address.getAddress();
-        for (int i = 0; i < network.length; i++) {
-            int keep = Math.max(0, Math.min(8, length - i * 8));
-            network[i] &= (byte) (0xff << (8 - keep));
-        }
-        String canonical = text(network) + "/" + length;
-        if (!java.util.Arrays.equals(network, address.getAddress())) {
+        Network base = network.base();
+        String canonical = text(base.address().getAddress()) + "/" + base.prefix();
+        if (!base.equals(network)) {
             throw ApiException.badRequest(field + ": " + Times.quote(v) + " has host bits set (the network is " + canonical + ")");
         }
         return canonical;

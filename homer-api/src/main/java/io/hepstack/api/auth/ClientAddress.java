@@ -1,6 +1,7 @@
 package io.hepstack.api.auth;
 
-import io.hepstack.api.query.Filter;
+import io.hepstack.api.net.IpLiteral;
+import io.hepstack.api.net.Network;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 
 import java.net.InetAddress;
@@ -10,7 +11,7 @@ import java.util.List;
 /**
  * Where a request came from: its peer, or, when the peer is a trusted proxy, the right-most address in
  * {@code X-Forwarded-For} that is not a trusted proxy (addresses further left are the client's own claims,
- * which anyone can forge). Only IP literals are read ({@link Filter#literalAddress}): a name in the header
+ * which anyone can forge). Only IP literals are read ({@link IpLiteral}): a name in the header
  * never causes a DNS lookup.
  */
 final class ClientAddress {
@@ -19,7 +20,7 @@ final class ClientAddress {
 
     /** @throws IllegalArgumentException naming the first entry that is not a network like 10.0.0.0/8 */
     ClientAddress(List<String> trustedProxies) {
-        this.trusted = trustedProxies.stream().map(Network::parse).toList();
+        this.trusted = trustedProxies.stream().map(ClientAddress::network).toList();
     }
 
     String of(ServerHttpRequest request) {
@@ -33,7 +34,7 @@ final class ClientAddress {
         if (trusted(client) && !forwarded.isEmpty()) {
             String[] hops = String.join(",", forwarded).split(",");
             for (int i = hops.length - 1; i >= 0 && trusted(client); i--) {
-                InetAddress hop = Filter.literalAddress(hops[i].trim());
+                InetAddress hop = IpLiteral.parse(hops[i].trim());
                 if (hop == null) {
                     break;
                 }
@@ -67,43 +68,15 @@ final class ClientAddress {
         return false;
     }
 
-    /** An address and prefix length. */
-    record Network(byte[] address, int prefix) {
-
-        static Network parse(String text) {
-            int slash = text.indexOf('/');
-            InetAddress address = slash < 0 ? null : Filter.literalAddress(text.substring(0, slash).trim());
-            int bits = address == null ? -1 : address.getAddress().length * 8;
-            int prefix;
-            try {
-                prefix = slash < 0 ? -1 : Integer.parseInt(text.substring(slash + 1).trim());
-            } catch (NumberFormatException e) {
-                prefix = -1;
-            }
-            if (address == null || prefix < 0 || prefix > bits) {
-                throw new IllegalArgumentException("homer.api.auth.trusted-proxies: not a network like 10.0.0.0/8 or fc00::/7: \""
-                        + text + "\"");
-            }
-            return new Network(address.getAddress(), prefix);
+    /** A trusted proxy's network: {@code ADDRESS/LENGTH}, blanks allowed around either part. */
+    private static Network network(String text) {
+        int slash = text.indexOf('/');
+        Network n = slash < 0 ? null
+                : Network.parse(text.substring(0, slash).trim() + "/" + text.substring(slash + 1).trim());
+        if (n == null) {
+            throw new IllegalArgumentException("homer.api.auth.trusted-proxies: not a network like 10.0.0.0/8 or fc00::/7: \""
+                    + text + "\"");
         }
-
-        boolean contains(InetAddress candidate) {
-            byte[] other = candidate.getAddress();
-            if (other.length != address.length) {
-                return false;
-            }
-            int full = prefix / 8;
-            for (int i = 0; i < full; i++) {
-                if (other[i] != address[i]) {
-                    return false;
-                }
-            }
-            int rest = prefix % 8;
-            if (rest == 0) {
-                return true;
-            }
-            int mask = 0xff << (8 - rest) & 0xff;
-            return (other[full] & mask) == (address[full] & mask);
-        }
+        return n;
     }
 }

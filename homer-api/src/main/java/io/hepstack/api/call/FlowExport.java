@@ -1,5 +1,6 @@
 package io.hepstack.api.call;
 
+import io.hepstack.api.net.IpLiteral;
 import io.hepstack.api.web.Times;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -23,7 +24,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -147,8 +147,8 @@ public final class FlowExport {
      * a packet (skipped and counted).
      */
     private static PcapMessage packet(CallFlow.Message m) {
-        InetAddress src = address(m.item().srcIp());
-        InetAddress dst = address(m.item().dstIp());
+        InetAddress src = IpLiteral.parse(m.item().srcIp()); // host() output from PostgreSQL, or a masked form
+        InetAddress dst = IpLiteral.parse(m.item().dstIp());
         if (src == null || dst == null || (src instanceof Inet4Address) != (dst instanceof Inet4Address)) {
             return null;
         }
@@ -163,17 +163,6 @@ public final class FlowExport {
 
     private static int port(Integer p) {
         return p == null ? 0 : p;
-    }
-
-    private static InetAddress address(String literal) {
-        if (literal == null) {
-            return null;
-        }
-        try {
-            return InetAddress.getByName(literal); // host() output from PostgreSQL: always a literal
-        } catch (UnknownHostException e) {
-            return null;
-        }
     }
 
     /**

@@ -1,6 +1,8 @@
 package io.hepstack.api.query;
 
 import io.hepstack.proto.query.Sql;
+import io.hepstack.api.net.IpLiteral;
+import io.hepstack.api.net.Network;
 import io.hepstack.api.web.ApiException;
 import io.hepstack.api.web.Times;
 import io.hepstack.proto.call.CallState;
@@ -11,10 +13,7 @@ import io.hepstack.proto.model.LogLevel;
 import io.hepstack.proto.model.LogLine;
 import io.hepstack.proto.model.MessageKind;
 
-import java.net.Inet4Address;
-import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -332,12 +331,9 @@ public final class Filter {
 
     private static final Pattern NUMBER = Pattern.compile("\\d{1,10}");
     private static final Pattern NUMBER_RANGE = Pattern.compile("(\\d{1,10})-(\\d{1,10})");
-    private static final Pattern PREFIX_LENGTH = Pattern.compile("\\d{1,3}");
     private static final Pattern STATUS_CLASS = Pattern.compile("([1-6])[xX]{2}");
     private static final Pattern STATUS_PREFIX = Pattern.compile("([1-6]\\d?)%");
-    private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
     private static final Pattern IPV4_WILDCARD = Pattern.compile("((?:\\d{1,3}\\.){1,3})%");
-    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
     private static final String DURATION_VALUE = "(\\d{1,9})(ms|s|m|h)";
     private static final Pattern DURATION_BOUND = Pattern.compile("(<=|>=|<|>)?" + DURATION_VALUE);
     private static final Pattern DURATION_RANGE = Pattern.compile(DURATION_VALUE + "-" + DURATION_VALUE);
@@ -924,62 +920,23 @@ public final class Filter {
                 throw badAddress(v);
             }
             String[] octets = m.group(1).split("\\.");
-            StringBuilder address = new StringBuilder();
-            for (int i = 0; i < 4; i++) {
-                int octet = i < octets.length ? Integer.parseInt(octets[i]) : 0;
-                if (octet > 255) {
-                    throw badAddress(v);
-                }
-                address.append(i == 0 ? "" : ".").append(octet);
+            // the given octets, then zeros: one IP literal, held to its rules (no octet over 255, no leading zero)
+            InetAddress address = IpLiteral.parse(m.group(1) + "0.0.0.0".substring(2 * octets.length));
+            if (address == null) {
+                throw badAddress(m.group(1) + "*"); // as typed: the term's literal lacks its wildcard
             }
-            return new String[] {address.toString(), String.valueOf(octets.length * 8)};
+            return new String[] {address.getHostAddress(), String.valueOf(octets.length * 8)};
         }
-        int slash = v.indexOf('/');
-        String host = slash < 0 ? v : v.substring(0, slash);
-        InetAddress address = literalAddress(host);
-        if (address == null) {
+        Network network = Network.parse(v);
+        if (network == null) {
             throw badAddress(v);
         }
-        if (slash < 0) {
-            return new String[] {address.getHostAddress(), null};
-        }
-        String prefix = v.substring(slash + 1);
-        int bits = address instanceof Inet4Address ? 32 : 128;
-        if (!PREFIX_LENGTH.matcher(prefix).matches() || Integer.parseInt(prefix) > bits) {
-            throw badAddress(v);
-        }
-        return new String[] {address.getHostAddress(), String.valueOf(Integer.parseInt(prefix))};
+        return new String[] {network.address().getHostAddress(), v.indexOf('/') < 0 ? null : String.valueOf(network.prefix())};
     }
 
     private ApiException badAddress(String v) {
         return ApiException.badRequest(field.param + ": not an address: " + Times.quote(v)
                 + " (expected: an IPv4 or IPv6 address, a CIDR block like 10.0.0.0/8, or 10.1.*)");
-    }
-
-    /** The address of an IP literal, never a name lookup; {@code null} when it is not one. */
-    public static InetAddress literalAddress(String s) {
-        try {
-            Matcher m = IPV4.matcher(s);
-            if (m.matches()) {
-                byte[] b = new byte[4];
-                for (int i = 0; i < 4; i++) {
-                    int octet = Integer.parseInt(m.group(i + 1));
-                    if (octet > 255) {
-                        return null;
-                    }
-                    b[i] = (byte) octet;
-                }
-                return InetAddress.getByAddress(b);
-            }
-            if (s.indexOf(':') >= 0 && IPV6.matcher(s).matches()) {
-                // a literal with ':' is parsed, never resolved
-                InetAddress a = InetAddress.getByName(s);
-                return a instanceof Inet6Address || a instanceof Inet4Address ? a : null;
-            }
-            return null;
-        } catch (UnknownHostException | NumberFormatException e) {
-            return null;
-        }
     }
 
     /** The allowlisted field of a parameter name ({@code header.NAME}: {@link Field#HEADER}), or {@code null}. */

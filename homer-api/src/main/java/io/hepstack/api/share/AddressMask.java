@@ -1,7 +1,10 @@
 package io.hepstack.api.share;
 
-import java.net.InetAddress;
+import io.hepstack.api.net.IpLiteral;
+
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -14,17 +17,20 @@ import java.util.regex.Pattern;
  * (RFC 3849) for IPv6, and is named {@code host A}, {@code host B}... in the ladder. The masked form is still
  * an address, so that a PCAP, a SIPp scenario and an SDP body stay well formed.
  *
- * <p>In payloads, every IPv4 literal (four decimal octets, not inside a longer number) other than a clear
- * host's is masked, wherever it stands (Via, Contact, Record-Route, SDP {@code c=}/{@code o=}, a
- * User-Agent that looks like one); an IPv6 address is masked where it appears in the text form the flow
- * shows for a host. Payloads are rewritten byte for byte outside the addresses (read as ISO-8859-1).
+ * <p>In payloads, every IPv4 literal ({@link IpLiteral}: four decimal octets without a leading zero, not inside
+ * a longer number) other than a clear host's is masked, wherever it stands (Via, Contact, Record-Route, SDP
+ * {@code c=}/{@code o=}, a User-Agent that looks like one); an IPv6 address is masked where it appears in the
+ * text form the flow shows for a host. Payloads are rewritten byte for byte outside the addresses (read as ISO-8859-1).
  */
 final class AddressMask {
 
-    private static final Pattern IPV4 = Pattern.compile("(?<![0-9.])(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})(?![0-9]|\\.[0-9])");
+    /** What may be an IPv4 literal in a text, not inside a longer number; {@link IpLiteral} says whether it is one. */
+    private static final Pattern IPV4 = Pattern.compile("(?<![0-9.])\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}(?![0-9]|\\.[0-9])");
 
     private final Set<String> clear;
     private final Map<String, String> masked = new LinkedHashMap<>();
+    /** The masked IPv6 hosts' patterns, in order of masking, each built once, when its host is first masked. */
+    private final List<Ipv6Host> ipv6 = new ArrayList<>();
     private int v4;
     private int v6;
 
@@ -38,8 +44,21 @@ final class AddressMask {
         if (ip == null || clear.contains(ip)) {
             return ip;
         }
-        return masked.computeIfAbsent(ip, a -> a.indexOf(':') >= 0 ? "2001:db8:ffff::" + Integer.toHexString(++v6)
-                : "192.0.2." + (++v4 <= 254 ? v4 : 254));
+        String shown = masked.get(ip);
+        if (shown == null) {
+            boolean isIpv6 = ip.indexOf(':') >= 0;
+            shown = isIpv6 ? "2001:db8:ffff::" + Integer.toHexString(++v6) : "192.0.2." + (++v4 <= 254 ? v4 : 254);
+            masked.put(ip, shown);
+            if (isIpv6) {
+                ipv6.add(new Ipv6Host(Pattern.compile("(?<![0-9A-Fa-f:])" + Pattern.quote(ip) + "(?![0-9A-Fa-f:])"),
+                        Matcher.quoteReplacement(shown)));
+            }
+        }
+        return shown;
+    }
+
+    /** A masked IPv6 host: its text form where it stands alone (not inside a longer address), and its replacement. */
+    private record Ipv6Host(Pattern text, String replacement) {
     }
 
     /** Whether {@code ip} is shown masked. */
@@ -84,48 +103,17 @@ final class AddressMask {
             return null;
         }
         // the IPv6 hosts first (their text forms), then every IPv4 literal
-        for (String ip : Set.copyOf(masked.keySet())) {
-            if (ip.indexOf(':') >= 0) {
-                text = Pattern.compile("(?<![0-9A-Fa-f:])" + Pattern.quote(ip) + "(?![0-9A-Fa-f:])")
-                        .matcher(text).replaceAll(Matcher.quoteReplacement(masked.get(ip)));
-            }
+        for (Ipv6Host host : ipv6) {
+            text = host.text().matcher(text).replaceAll(host.replacement());
         }
         Matcher m = IPV4.matcher(text);
         StringBuilder out = new StringBuilder(text.length() + 16);
         while (m.find()) {
             String ip = m.group();
-            m.appendReplacement(out, Matcher.quoteReplacement(octets(m) ? address(ip) : ip));
+            m.appendReplacement(out, Matcher.quoteReplacement(IpLiteral.parse(ip) != null ? address(ip) : ip));
         }
         m.appendTail(out);
         return out.toString();
     }
 
-    private static boolean octets(Matcher m) {
-        for (int g = 1; g <= 4; g++) {
-            if (m.group(g).length() > 1 && m.group(g).startsWith("0") || Integer.parseInt(m.group(g)) > 255) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Whether {@code ip} is an IP address literal (never a name: nothing is resolved). */
-    static boolean isAddress(String ip) {
-        if (ip == null || ip.isEmpty() || ip.length() > 45) {
-            return false;
-        }
-        if (ip.indexOf(':') < 0) {
-            Matcher m = IPV4.matcher(ip);
-            return m.matches() && octets(m);
-        }
-        if (!ip.matches("[0-9A-Fa-f:.]+")) {
-            return false;
-        }
-        try {
-            InetAddress.getByName(ip); // a literal with a colon is never looked up: it parses or fails
-            return true;
-        } catch (java.net.UnknownHostException e) {
-            return false;
-        }
-    }
 }

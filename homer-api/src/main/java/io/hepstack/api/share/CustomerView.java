@@ -2,17 +2,21 @@ package io.hepstack.api.share;
 
 import io.hepstack.api.call.CallFlow;
 import io.hepstack.api.call.CallRecordView;
+import io.hepstack.api.net.IpLiteral;
+import io.hepstack.api.net.Network;
 import io.hepstack.api.search.MessageItem;
 import io.hepstack.api.web.ApiException;
 import io.hepstack.proto.call.MediaEndpoints;
 import io.hepstack.proto.media.CallMedia;
 import io.hepstack.proto.model.HepPayloadType;
 
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -64,7 +68,7 @@ public record CustomerView(List<String> legs, List<String> hosts, boolean maskAd
         flow.hosts().forEach(h -> known.add(h.ip()));
         List<String> hosts = c.hosts() == null ? defaultHosts : c.hosts();
         for (String host : hosts) {
-            if (!AddressMask.isAddress(host)) {
+            if (IpLiteral.parse(host) == null) {
                 throw ApiException.badRequest("view.hosts: not an IP address: " + host);
             }
             if (!known.contains(host)) {
@@ -86,8 +90,10 @@ public record CustomerView(List<String> legs, List<String> hosts, boolean maskAd
      */
     public static List<String> customerSide(CallFlow flow, String callId, io.hepstack.api.query.Scope scope) {
         Set<String> side = new LinkedHashSet<>();
+        List<Network> networks = scope.networks().stream().map(Network::parse).filter(Objects::nonNull).toList();
         for (CallFlow.Host h : flow.hosts()) {
-            if (scope.networks().stream().anyMatch(n -> within(h.ip(), n))) {
+            InetAddress ip = IpLiteral.parse(h.ip());
+            if (ip != null && networks.stream().anyMatch(n -> n.contains(ip))) {
                 side.add(h.ip());
             }
         }
@@ -96,31 +102,6 @@ public record CustomerView(List<String> legs, List<String> hosts, boolean maskAd
                     .ifPresent(m -> side.add(m.item().srcIp()));
         }
         return List.copyOf(side);
-    }
-
-    /** Whether {@code ip} lies in {@code network} (CIDR, or a lone address). */
-    static boolean within(String ip, String network) {
-        int slash = network.indexOf('/');
-        if (!AddressMask.isAddress(ip) || !AddressMask.isAddress(slash < 0 ? network : network.substring(0, slash))) {
-            return false; // nothing is ever resolved
-        }
-        try {
-            byte[] a = java.net.InetAddress.getByName(ip).getAddress();
-            byte[] n = java.net.InetAddress.getByName(slash < 0 ? network : network.substring(0, slash)).getAddress();
-            if (a.length != n.length) {
-                return false;
-            }
-            int bits = slash < 0 ? a.length * 8 : Integer.parseInt(network.substring(slash + 1));
-            for (int i = 0; i < bits; i++) {
-                int mask = 0x80 >>> (i % 8);
-                if ((a[i / 8] & mask) != (n[i / 8] & mask)) {
-                    return false;
-                }
-            }
-            return true;
-        } catch (java.net.UnknownHostException | NumberFormatException | ArrayIndexOutOfBoundsException e) {
-            return false;
-        }
     }
 
     /** A creator's choice as the API takes it; every part may be omitted ({@link #choose} gives its default). */

@@ -44,6 +44,9 @@ class AliasAddressTest {
             "pbx.example.com   | ip: not an address: \"pbx.example.com\" (expected: an IPv4 or IPv6 address, or a network like 10.0.0.0/24 or 2001:db8::/32)",
             "10.0.0.256        | ip: not an address: \"10.0.0.256\" (expected: an IPv4 or IPv6 address, or a network like 10.0.0.0/24 or 2001:db8::/32)",
             "/24               | ip: not an address: \"/24\" (expected: an IPv4 or IPv6 address, or a network like 10.0.0.0/24 or 2001:db8::/32)",
+            "010.0.0.0/8       | ip: not an address: \"010.0.0.0/8\" (expected: an IPv4 or IPv6 address, or a network like 10.0.0.0/24 or 2001:db8::/32)",
+            "10.0.0.01         | ip: not an address: \"10.0.0.01\" (expected: an IPv4 or IPv6 address, or a network like 10.0.0.0/24 or 2001:db8::/32)",
+            "::ffff:10.0.0.0/104 | ip: bad prefix length in \"::ffff:10.0.0.0/104\" (expected: 0 to 32 after the /)",
             "10.0.0.*          | ip: not an address: \"10.0.0.*\" (expected: an IPv4 or IPv6 address, or a network like 10.0.0.0/24 or 2001:db8::/32)",
     })
     void refusesWhatIsNotAnAddressOrACleanNetwork(String value, String message) {

@@ -194,6 +194,7 @@ class AliasIT extends AdminApiIT {
             "::/129         | ip: bad prefix length in \"::/129\" (expected: 0 to 128 after the /)",
             "10.0.0.0/x     | ip: bad prefix length in \"10.0.0.0/x\" (expected: 0 to 32 after the /)",
             "pbx.example.com | ip: not an address: \"pbx.example.com\" (expected: an IPv4 or IPv6 address, or a network like 10.0.0.0/24 or 2001:db8::/32)",
+            "010.0.0.1      | ip: not an address: \"010.0.0.1\" (expected: an IPv4 or IPv6 address, or a network like 10.0.0.0/24 or 2001:db8::/32)",
     })
     void aBadAddressOrNetworkIsNotCreated(String ip, String message) {
         admin.post().uri("/api/v1/aliases").contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("ip", ip, "alias", "bad"))

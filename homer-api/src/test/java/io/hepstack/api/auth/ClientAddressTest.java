@@ -31,6 +31,10 @@ class ClientAddressTest {
             // a name or garbage stops the walk at the last proxy
             "127.0.0.1  | evil.example.com           | 127.0.0.1",
             "127.0.0.1  | 198.51.100.1, ', x'        | 127.0.0.1",
+            // as does an address with a leading-zero octet (octal to some stacks)
+            "127.0.0.1  | 198.51.100.1, 010.0.0.5    | 127.0.0.1",
+            // blanks around the hops
+            "10.0.0.5   | ' 198.51.100.1 ,  10.0.0.6 ' | 198.51.100.1",
             "::1        | 2001:db8::5                | 2001:db8:0:0:0:0:0:5",
     })
     void theClientIsTheLastAddressNotATrustedProxy(String peer, String forwarded, String client) {
@@ -52,6 +56,13 @@ class ClientAddressTest {
     }
 
     @Test
+    void aTrustedNetworkMayHaveBlanksAroundItsParts() {
+        ClientAddress spaced = new ClientAddress(List.of(" 10.0.0.0 / 8 "));
+        assertThat(spaced.of(MockServerHttpRequest.post("/").remoteAddress(new InetSocketAddress("10.9.9.9", 1))
+                .header("X-Forwarded-For", "192.0.2.1").build())).isEqualTo("192.0.2.1");
+    }
+
+    @Test
     void overTlsWhenTheSchemeIsHttpsOrATrustedProxySaysSoFirst() {
         ClientAddress addresses = new ClientAddress(List.of("10.0.0.0/8"));
         InetSocketAddress proxy = new InetSocketAddress("10.1.2.3", 1);
@@ -68,7 +79,7 @@ class ClientAddressTest {
 
     @Test
     void aBadTrustedNetworkIsRefusedByName() {
-        for (String bad : List.of("10.0.0.0", "10.0.0.0/33", "proxy.example.com/8", "::/129", "10.0.0.0/x")) {
+        for (String bad : List.of("10.0.0.0", "10.0.0.0/33", "proxy.example.com/8", "::/129", "10.0.0.0/x", "010.0.0.0/8", "10.0.0.0/")) {
             assertThatThrownBy(() -> new ClientAddress(List.of(bad)))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("homer.api.auth.trusted-proxies: not a network like 10.0.0.0/8 or fc00::/7: \"" + bad + "\"");

@@ -52,6 +52,20 @@ class MalformedInputIT extends ApiIT {
                 .jsonPath("$.message").value(m -> assertThat((String) m).startsWith(message));
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "/api/v1/messages?srcIp=010.0.0.1        | srcIp: not an address: \"010.0.0.1\" (expected: ",
+            "/api/v1/messages?dstIp=10.0.0.0/8,10.01.* | dstIp: not an address: \"10.01.*\" (expected: ",
+            "/api/v1/calls?srcIp=::ffff:010.0.0.1    | srcIp: not an address: \"::ffff:010.0.0.1\" (expected: ",
+    })
+    void anAddressWithALeadingZeroOctetIsA400NotAnAddress(String path, String message) {
+        // octal to some stacks (010 is 8), decimal to others: refused rather than guessed
+        admin.get().uri(URI.create("http://127.0.0.1:" + port + path)).exchange()
+                .expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.error").isEqualTo("bad_request")
+                .jsonPath("$.message").value(m -> assertThat((String) m).startsWith(message));
+    }
+
     @Test
     void anExpiryBeyondWhatTheDatabaseStoresIsA400() {
         for (String at : new String[] {"+999999999-12-31T23:59:59Z", "2999-01-01T00:00:00Z"}) {
