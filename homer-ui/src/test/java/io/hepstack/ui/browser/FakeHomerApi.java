@@ -619,14 +619,22 @@ final class FakeHomerApi implements AutoCloseable {
         return tenants.remove(name) == null ? error(s, 404, "not_found", "no such tenant") : s.status(204).send().then();
     }
 
-    /** IPv4 only (enough for the tests): an address or a network with its host bits clear, homer-api's messages. */
+    /**
+     * IPv4 only (enough for the tests): an address or a network with its host bits clear, with homer-api's messages
+     * (an octet above 255 or with a leading zero, {@code 010.0.0.1}, is not an address, as in homer-api's IpLiteral).
+     */
     private static String networkError(Object networks) {
         List<?> list = (List<?>) networks;
         for (int i = 0; i < list.size(); i++) {
             String v = String.valueOf(list.get(i));
             var m = java.util.regex.Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})(?:/(\\d{1,2}))?").matcher(v);
-            if (!m.matches()) {
-                return "networks[" + i + "]: \"" + v + "\" is not an IP address or network";
+            boolean octets = m.matches();
+            for (int b = 1; octets && b <= 4; b++) {
+                octets = Integer.parseInt(m.group(b)) <= 255 && !(m.group(b).length() > 1 && m.group(b).startsWith("0"));
+            }
+            if (!octets) {
+                return "networks[" + i + "]: not an address: \"" + v + "\" (expected: an IPv4 or IPv6 address, or a network like"
+                        + " 10.0.0.0/24 or 2001:db8::/32)";
             }
             long ip = 0;
             for (int b = 1; b <= 4; b++) {
