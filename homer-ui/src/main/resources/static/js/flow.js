@@ -222,8 +222,35 @@ function recordMedia(m) {
   return h('span', { id: 'record-media' }, cell, h('span', { class: 'muted' }, ` (worst stream: ${parts.join(', ')}; ${m.reports} report${m.reports === 1 ? '' : 's'})`));
 }
 
-/** The call's record in words (GET /api/v1/calls/{callId}), or null without one. */
-function recordSummary(r) {
+/** What became of an early dialog, in words: answered, its final status, or that it rang. */
+function dialogResult(d) {
+  if (d.answered) return 'answered';
+  if (d.cancelled) return '487 cancelled';
+  if (d.lastStatus >= 200) return String(d.lastStatus);
+  return d.ringingAt ? 'rang' : String(d.lastStatus);
+}
+
+/**
+ * A forked INVITE's early dialogs (the record's `dialogs`): one per device, named by the flow's alias of its address
+ * (`names`, ip → alias), the answered one first; null for a call that was not forked (fewer than two).
+ */
+function recordForks(r, names) {
+  const dialogs = r.dialogs || [];
+  const count = dialogs.length + (r.dialogsDropped || 0);
+  if (count < 2) return null;
+  const ordered = [...dialogs.filter((d) => d.answered), ...dialogs.filter((d) => !d.answered)];
+  const parts = ordered.flatMap((d, i) => {
+    const ip = d.source ? d.source.ip : null;
+    const name = (ip && names.get(ip)) || ip || `tag ${d.toTag}`;
+    const title = `To tag ${d.toTag}${d.source ? `, from ${d.source.ip}:${d.source.port}` : ''}`;
+    return [i ? ', ' : '', h('span', { class: ['fork', d.answered ? 'answered' : ''], title }, `${name} ${dialogResult(d)}`)];
+  });
+  return h('span', { id: 'record-forks' }, `to ${count} devices: `, parts,
+    r.dialogsDropped ? `, and ${r.dialogsDropped} more` : '');
+}
+
+/** The call's record in words (GET /api/v1/calls/{callId}), or null without one; `names`: aliases by address. */
+function recordSummary(r, names) {
   if (!r) return null;
   const result = [STATES[r.state] || r.state];
   if (r.finalStatus && r.state !== 'completed' && r.state !== 'answered') result.push(` (${r.finalStatus}${r.finalPhrase ? ' ' + r.finalPhrase : ''})`);
@@ -233,6 +260,7 @@ function recordSummary(r) {
   const items = [
     ['Result', result.join('')],
     ['Reason', reason],
+    ['Forked', recordForks(r, names)],
     ['Parties', `${party(r.caller)} → ${party(r.callee)}`],
     ['Post-dial delay', seconds(r.pddMs)],
     ['Ringing', seconds(r.ringMs)],
@@ -259,5 +287,5 @@ export function callSummary(flow, callId, record) {
     first ? h('p', { class: 'span' }, `${msgs.length} messages, `,
       h('time', { title: utcTitle(first.timestamp) }, formatLocal(first.timestamp)), ' – ',
       h('time', { title: utcTitle(last.timestamp) }, formatLocal(last.timestamp))) : null,
-    recordSummary(record));
+    recordSummary(record, new Map((flow.hosts || []).filter((x) => x.alias).map((x) => [x.ip, x.alias]))));
 }

@@ -19,10 +19,11 @@ import java.util.List;
  * @param outcome  its state and how it ended
  * @param codecs   the codecs of the answer's SDP (the negotiated ones, in its order), empty without one
  * @param counts   its messages, retransmissions and re-INVITEs
+ * @param dialogs  the early dialogs of its INVITE: one per device that answered it (several when a proxy forked it)
  */
 public record CallRecord(String callId, Party caller, Party callee, String ruriUser, InetSocketAddress source,
                          InetSocketAddress target, List<String> nodes, Times times, Outcome outcome,
-                         List<String> codecs, Counts counts) {
+                         List<String> codecs, Counts counts, Dialogs dialogs) {
 
     public CallRecord {
         nodes = List.copyOf(nodes);
@@ -90,5 +91,52 @@ public record CallRecord(String callId, Party caller, Party callee, String ruriU
      * @param reInvites       INVITEs within the dialog (with a To tag)
      */
     public record Counts(int messages, int retransmissions, int reInvites) {
+    }
+
+    /**
+     * The early dialogs of a call's INVITE (RFC 3261 §12.1, §16.7): one per To tag of the replies to its last initial
+     * INVITE (the CSeq of the INVITE that was not challenged), a proxy that forked it to three devices gives three.
+     * At most {@link #MAX} are kept, the first to reply and always the answered one; the others are only counted.
+     *
+     * @param kept    the dialogs kept, in order of their first reply (then of their tag)
+     * @param dropped the dialogs beyond {@link #MAX}, counted
+     */
+    public record Dialogs(List<Dialog> kept, int dropped) {
+
+        /** The most dialogs a record keeps. */
+        public static final int MAX = 32;
+
+        /** No reply with a To tag: a call not answered by any device (yet). */
+        public static final Dialogs NONE = new Dialogs(List.of(), 0);
+
+        public Dialogs {
+            kept = List.copyOf(kept);
+        }
+
+        /** How many early dialogs the INVITE had, kept or not. */
+        public int count() {
+            return kept.size() + dropped;
+        }
+    }
+
+    /**
+     * One early dialog: the replies of one device (one To tag) to the call's INVITE.
+     *
+     * @param toTag        the To tag of its replies
+     * @param source       where its first reply came from (the earliest copy's source: the device, or the proxy that
+     *                     made the reply itself)
+     * @param firstReplyAt its first reply, µs since the epoch
+     * @param ringingAt    its first 180 or 183, {@code null} without one
+     * @param lastStatus   its status as the record's outcome ranks them: a 2xx over a 6xx over another final
+     *                     (the earliest), over a provisional (the latest)
+     * @param answered     whether its 2xx is the one that answered the call
+     */
+    public record Dialog(String toTag, InetSocketAddress source, long firstReplyAt, Long ringingAt, int lastStatus,
+                         boolean answered) {
+
+        /** Whether it ended cancelled: a 487 (its INVITE was cancelled, by the caller or by the proxy once another answered). */
+        public boolean cancelled() {
+            return lastStatus == 487;
+        }
     }
 }

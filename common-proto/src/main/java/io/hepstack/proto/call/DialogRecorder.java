@@ -36,7 +36,9 @@ import java.util.Set;
  * caller's when it carries the caller's From tag, else the callee's; a final error is the callee's.
  *
  * <p>One record per Call-ID: the early dialogs of a forked INVITE are one call here, answered by its first
- * 2xx. Stateless; never throws for any input (payloads that do not parse only leave fields empty).
+ * 2xx, and each is a {@link CallRecord.Dialog} of the record (one per To tag of the replies to the last initial
+ * INVITE, read from the replies' columns alone). Stateless; never throws for any input (payloads that do not
+ * parse only leave fields empty).
  */
 public final class DialogRecorder {
 
@@ -218,7 +220,8 @@ public final class DialogRecorder {
         CallRecord record = new CallRecord(first.callId(), caller, callee, first.ruriUser(), source, target, nodes(sip),
                 new CallRecord.Times(startedAt, provisional == null ? null : provisional.time(),
                         ringing == null ? null : ringing.time(), answer == null ? null : answer.time(), endedAt),
-                outcome, codecs(answer, parsed), new CallRecord.Counts(byKey.size(), retransmissions, reInvites));
+                outcome, codecs(answer, parsed), new CallRecord.Counts(byKey.size(), retransmissions, reInvites),
+                dialogs(byKey.values(), lastInitialCseq, first.fromTag(), answer));
         MediaEndpoints media = new MediaEndpoints();
         for (CapturedMessage m : sip) {
             SipMessage p = m.payload().length == 0 ? null : parse(m, parsed);
@@ -227,6 +230,69 @@ public final class DialogRecorder {
             }
         }
         return new Reading(record, media);
+    }
+
+    /**
+     * The early dialogs of the replies to the initial INVITE of CSeq {@code cseq} from the caller's tag {@code fromTag}
+     * (a callee's re-INVITE may reuse the number; its replies carry the callee's From tag), one per To tag; the
+     * dialog of {@code answer}'s tag is the answered one. Each reply is one message, however many hops captured it.
+     */
+    private static CallRecord.Dialogs dialogs(Iterable<Copies> all, long cseq, String fromTag, Copies answer) {
+        Map<String, Copies[]> byTag = new HashMap<>(); // first reply, first 18x, ranked status
+        for (Copies c : all) {
+            SipFields f = c.first.sip();
+            if (f.isRequest() || f.status() == null || f.toTag() == null || !"INVITE".equals(f.cseqMethod())
+                    || cseq(f) != cseq || !Objects.equals(f.fromTag(), fromTag)) {
+                continue;
+            }
+            Copies[] d = byTag.computeIfAbsent(f.toTag(), k -> new Copies[3]);
+            d[0] = earliest(d[0], c);
+            if (f.status() == 180 || f.status() == 183) {
+                d[1] = earliest(d[1], c);
+            }
+            d[2] = d[2] == null || outranks(c, d[2]) ? c : d[2];
+        }
+        if (byTag.isEmpty()) {
+            return CallRecord.Dialogs.NONE;
+        }
+        String answeredTag = answer == null ? null : answer.first.sip().toTag();
+        List<CallRecord.Dialog> dialogs = new ArrayList<>(byTag.size());
+        byTag.forEach((tag, d) -> dialogs.add(new CallRecord.Dialog(tag, d[0].source(), d[0].time(),
+                d[1] == null ? null : d[1].time(), d[2].first.sip().status(), tag.equals(answeredTag))));
+        dialogs.sort(Comparator.comparingLong(CallRecord.Dialog::firstReplyAt).thenComparing(CallRecord.Dialog::toTag));
+        if (dialogs.size() <= CallRecord.Dialogs.MAX) {
+            return new CallRecord.Dialogs(dialogs, 0);
+        }
+        List<CallRecord.Dialog> kept = new ArrayList<>(dialogs.subList(0, CallRecord.Dialogs.MAX));
+        for (CallRecord.Dialog d : dialogs.subList(CallRecord.Dialogs.MAX, dialogs.size())) {
+            if (d.answered()) { // the answered one is always kept, in place of the last to reply of those kept
+                kept.set(CallRecord.Dialogs.MAX - 1, d);
+            }
+        }
+        return new CallRecord.Dialogs(kept, dialogs.size() - CallRecord.Dialogs.MAX);
+    }
+
+    /**
+     * Whether reply {@code c} says more of its dialog than {@code than}: a 2xx over a 6xx over another final (the
+     * earlier of two), over a provisional (the later of two: how far it got), as the outcome ranks a call's answers.
+     */
+    private static boolean outranks(Copies c, Copies than) {
+        int rank = rank(c.first.sip().status());
+        int other = rank(than.first.sip().status());
+        if (rank != other) {
+            return rank > other;
+        }
+        if (c.time() != than.time()) {
+            return rank == 0 ? c.time() > than.time() : c.time() < than.time();
+        }
+        return c.first.sip().status() < than.first.sip().status();
+    }
+
+    private static int rank(int status) {
+        if (status < 200) {
+            return 0;
+        }
+        return status < 300 ? 3 : status >= 600 ? 2 : 1;
     }
 
     /** The state of a call whose last INVITE got the final error {@code status}. */

@@ -350,6 +350,46 @@ class CallRecordStoreIT {
         assertThat(query("SELECT count(*) FROM call_records WHERE import_id = 'imp-test'")).isEqualTo("0");
     }
 
+    @Test
+    @Order(12)
+    void theEarlyDialogsOfAForkRoundTripThroughTheTableAndARebuildWritesTheSame() throws Exception {
+        long t = (CLOCK.instant().getEpochSecond() + 3_600) * 1_000_000L;
+        CLOCK.set(Instant.ofEpochSecond(t / 1_000_000 + 60));
+        List<CapturedMessage> fork = DialogRecorderTest.forkAnsweredByC("fork@test", t).messages;
+        List<CapturedMessage> many = DialogRecorderTest.forkedToMany("fork-many@test", t + 1_000_000L, CallRecord.Dialogs.MAX + 8).messages;
+        List<CapturedMessage> both = new ArrayList<>(fork);
+        both.addAll(many);
+        writer().write(both).block(Duration.ofSeconds(30));
+        assertThat(store().pass().block(Duration.ofSeconds(60)).recorded()).isEqualTo(2);
+
+        long now = t + 60_000_000L;
+        for (List<CapturedMessage> call : List.of(fork, many)) {
+            CallRecord expected = DialogRecorder.record(call, now, SETTINGS.ringTimeout());
+            try (Connection c = db.openJdbc(); Statement s = c.createStatement();
+                 ResultSet r = s.executeQuery("SELECT dialogs::text AS dialogs, dialogs_dropped FROM call_records WHERE call_id = '"
+                         + expected.callId() + "'")) {
+                assertThat(r.next()).isTrue();
+                // the pass read the rows' columns alone for the replies (their payloads are not read): the same dialogs
+                assertThat(DialogsColumn.read(r.getString("dialogs"), r.getInt("dialogs_dropped"))).isEqualTo(expected.dialogs());
+            }
+        }
+        assertThat(query("SELECT jsonb_array_length(dialogs) || ' ' || dialogs_dropped || ' ' "
+                + "|| (SELECT count(*) FROM jsonb_array_elements(dialogs) d WHERE (d->>'answered')::boolean)"
+                + " FROM call_records WHERE call_id = 'fork@test'")).isEqualTo("3 0 1");
+        assertThat(query("SELECT jsonb_array_length(dialogs) || ' ' || dialogs_dropped FROM call_records"
+                + " WHERE call_id = 'fork-many@test'")).isEqualTo(CallRecord.Dialogs.MAX + " 8");
+
+        String records = "SELECT string_agg((to_jsonb(r) - 'updated_at')::text, ',' ORDER BY call_id) FROM call_records r"
+                + " WHERE call_id LIKE 'fork%@test'";
+        String before = query(records);
+        try (Connection c = db.openJdbc(); Statement s = c.createStatement()) {
+            s.execute("UPDATE call_records SET dialogs = '[]', dialogs_dropped = 0 WHERE call_id LIKE 'fork%@test'");
+        }
+        assertThat(store().rebuild(Instant.ofEpochSecond(t / 1_000_000 - 1), Instant.ofEpochSecond(t / 1_000_000 + 5))
+                .block(Duration.ofSeconds(60))).isEqualTo(2);
+        assertThat(query(records)).as("a rebuild replaces the dialogs with the same").isEqualTo(before);
+    }
+
     private static HepPacket rtcp(String from, String to, RtcpReport report, long at) {
         return rtcp(from, 4001, to, 4003, report, at, "media@test");
     }

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 /** Call records from the real Kamailio capture (every message mirrored at the proxy) and from crafted calls. */
 class DialogRecorderTest {
@@ -349,6 +350,177 @@ class DialogRecorderTest {
         assertThat(both.outcome()).isEqualTo(one.outcome());
         assertThat(both.times()).isEqualTo(one.times());
         assertThat(both.nodes()).containsExactly("2001", "tap-2");
+    }
+
+    // A forked INVITE: the proxy forks A's INVITE to three devices B, C and D.
+
+    static final String C = "10.0.0.10:5060";
+    static final String D = "10.0.0.11:5060";
+
+    static InetSocketAddress at(String address) {
+        String[] s = address.split(":");
+        return new InetSocketAddress(ip(s[0]), Integer.parseInt(s[1]));
+    }
+
+    /** A's INVITE forked by the proxy to B, C and D. */
+    static Call forked(String callId) {
+        return forked(callId, new Call(callId).t);
+    }
+
+    /** A's INVITE forked by the proxy to B, C and D, {@code start} µs since the epoch. */
+    static Call forked(String callId, long start) {
+        Call call = new Call(callId);
+        call.t = start - 1000;
+        return call.send(1, A, P, "INVITE sip:+4930123@example.com SIP/2.0", "1 INVITE", "a1", null)
+                .send(1, P, A, "SIP/2.0 100 Trying", "1 INVITE", "a1", null)
+                .send(1, P, B, "INVITE sip:+4930123@10.0.0.9 SIP/2.0", "1 INVITE", "a1", null)
+                .send(1, P, C, "INVITE sip:+4930123@10.0.0.10 SIP/2.0", "1 INVITE", "a1", null)
+                .send(1, P, D, "INVITE sip:+4930123@10.0.0.11 SIP/2.0", "1 INVITE", "a1", null);
+    }
+
+    /** B and C ring, C answers, the proxy cancels B and D, which answer 487. */
+    static Call forkAnsweredByC(String callId) {
+        return forkAnsweredByC(callId, new Call(callId).t);
+    }
+
+    /** {@link #forkAnsweredByC(String)} whose INVITE was sent at {@code start}, µs since the epoch. */
+    static Call forkAnsweredByC(String callId, long start) {
+        return forked(callId, start)
+                .via(200, B, A, "SIP/2.0 180 Ringing", "1 INVITE", "a1", "b1")
+                .via(100, C, A, "SIP/2.0 180 Ringing", "1 INVITE", "a1", "c1")
+                .via(3_000, C, A, "SIP/2.0 200 OK", "1 INVITE", "a1", "c1")
+                .send(1, P, B, "CANCEL sip:+4930123@10.0.0.9 SIP/2.0", "1 CANCEL", "a1", null,
+                        "Reason: SIP;cause=200;text=\"Call completed elsewhere\"")
+                .send(1, P, D, "CANCEL sip:+4930123@10.0.0.11 SIP/2.0", "1 CANCEL", "a1", null)
+                .send(2, B, P, "SIP/2.0 200 OK", "1 CANCEL", "a1", "b1")
+                .send(1, B, P, "SIP/2.0 487 Request Terminated", "1 INVITE", "a1", "b1")
+                .send(1, D, P, "SIP/2.0 487 Request Terminated", "1 INVITE", "a1", "d1")
+                .send(1, P, B, "ACK sip:+4930123@10.0.0.9 SIP/2.0", "1 ACK", "a1", "b1")
+                .send(1, P, D, "ACK sip:+4930123@10.0.0.11 SIP/2.0", "1 ACK", "a1", "d1")
+                .via(5, A, C, "ACK sip:+4930123@10.0.0.10 SIP/2.0", "1 ACK", "a1", "c1");
+    }
+
+    @Test
+    void aForkToThreeDevicesGivesThreeDialogsAndMarksTheOneThatAnswered() {
+        Call call = forkAnsweredByC("fork-3@test");
+        long start = call.messages.get(0).envelope().timestampMicros();
+        CallRecord r = call.via(20_000, A, C, "BYE sip:+4930123@10.0.0.10 SIP/2.0", "2 BYE", "a1", "c1").record();
+        assertThat(r.outcome().state()).isEqualTo(CallState.COMPLETED);
+        assertThat(r.outcome().finalStatus()).isEqualTo(200);
+        assertThat(r.outcome().hangupBy()).isEqualTo(HangupBy.CALLER);
+        long ms = 1000;
+        // B's 180 left B 204 ms after the INVITE, C's 101 ms later; D replied only its 487, 3 s later
+        assertThat(r.dialogs()).isEqualTo(new CallRecord.Dialogs(List.of(
+                new CallRecord.Dialog("b1", at(B), start + 204 * ms, start + 204 * ms, 487, false),
+                new CallRecord.Dialog("c1", at(C), start + 305 * ms, start + 305 * ms, 200, true),
+                new CallRecord.Dialog("d1", at(D), start + 3_313 * ms, null, 487, false)), 0));
+        assertThat(r.dialogs().kept()).extracting(CallRecord.Dialog::cancelled).containsExactly(true, false, true);
+        assertThat(r.dialogs().count()).isEqualTo(3);
+    }
+
+    @Test
+    void aForkWhereEveryDeviceFailsHasEveryFailureAndNoAnsweredDialog() {
+        CallRecord r = forked("fork-fails@test")
+                .send(200, C, P, "SIP/2.0 180 Ringing", "1 INVITE", "a1", "c1")
+                .send(1, P, A, "SIP/2.0 180 Ringing", "1 INVITE", "a1", "c1")
+                .send(100, B, P, "SIP/2.0 486 Busy Here", "1 INVITE", "a1", "b1")
+                .send(1, P, B, "ACK sip:+4930123@10.0.0.9 SIP/2.0", "1 ACK", "a1", "b1")
+                .send(2_000, C, P, "SIP/2.0 480 Temporarily Unavailable", "1 INVITE", "a1", "c1")
+                .send(1, P, C, "ACK sip:+4930123@10.0.0.10 SIP/2.0", "1 ACK", "a1", "c1")
+                .send(1, D, P, "SIP/2.0 603 Decline", "1 INVITE", "a1", "d1")
+                .send(1, P, D, "ACK sip:+4930123@10.0.0.11 SIP/2.0", "1 ACK", "a1", "d1")
+                // the proxy forwards the best answer (RFC 3261 §16.7: a 6xx): D's, with D's tag
+                .send(1, P, A, "SIP/2.0 603 Decline", "1 INVITE", "a1", "d1")
+                .send(1, A, P, "ACK sip:+4930123@example.com SIP/2.0", "1 ACK", "a1", "d1").record();
+        assertThat(r.dialogs().kept()).extracting(CallRecord.Dialog::toTag, CallRecord.Dialog::source,
+                        CallRecord.Dialog::lastStatus, CallRecord.Dialog::answered)
+                .containsExactly(tuple("c1", at(C), 480, false), tuple("b1", at(B), 486, false),
+                        tuple("d1", at(D), 603, false));
+        assertThat(r.dialogs().kept().get(0).ringingAt()).isNotNull();
+        assertThat(r.dialogs().kept()).noneMatch(CallRecord.Dialog::cancelled);
+        assertThat(r.times().answeredAt()).isNull();
+    }
+
+    @Test
+    void aReplyCapturedAtTwoHopsAndByTwoAgentsIsOneDialogTimedByItsEarliestCopy() {
+        Call call = forkAnsweredByC("fork-hops@test");
+        CallRecord one = call.record();
+        List<CapturedMessage> twice = new ArrayList<>(call.messages);
+        for (CapturedMessage m : call.messages) {
+            HepPacket p = HepPacket.builder().addresses(m.envelope().srcIp(), m.envelope().srcPort(), m.envelope().dstIp(),
+                    m.envelope().dstPort()).ipProto(17).timestampMicros(m.envelope().timestampMicros() + 50)
+                    .protoType(1).captureId(3001).node("tap-2").payload(m.payload()).build();
+            twice.add(EXTRACTOR.extract(p));
+        }
+        CallRecord both = DialogRecorder.record(twice, call.t + 1_000_000, RING);
+        assertThat(both.dialogs()).isEqualTo(one.dialogs());
+        assertThat(one.dialogs().kept()).hasSize(3);
+    }
+
+    @Test
+    void theDialogsDependOnTheMessagesNotOnTheirOrder() {
+        Call call = forkAnsweredByC("fork-order@test");
+        CallRecord expected = call.record();
+        for (int seed = 0; seed < 20; seed++) {
+            List<CapturedMessage> shuffled = new ArrayList<>(call.messages);
+            Collections.shuffle(shuffled, new Random(seed));
+            assertThat(DialogRecorder.record(shuffled, call.t + 1_000_000, RING)).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void anOrdinaryCallHasOneDialogAndACallNoDeviceRepliedToHasNone() {
+        CallRecord r = answered("one-dialog@test").record();
+        assertThat(r.dialogs().kept()).extracting(CallRecord.Dialog::toTag, CallRecord.Dialog::source,
+                CallRecord.Dialog::lastStatus, CallRecord.Dialog::answered).containsExactly(tuple("b1", at(B), 200, true));
+        CallRecord tried = new Call("no-dialog@test").invite(0).send(1, P, A, "SIP/2.0 100 Trying", "1 INVITE", "a1", null)
+                .record();
+        assertThat(tried.dialogs()).isEqualTo(CallRecord.Dialogs.NONE);
+    }
+
+    @Test
+    void aChallengedInviteAndACalleesReInviteAreNotDialogs() {
+        CallRecord r = new Call("auth-fork@test").invite(0)
+                .send(1, P, A, "SIP/2.0 407 Proxy Authentication Required", "1 INVITE", "a1", "p1")
+                .send(1, A, P, "ACK sip:+4930123@example.com SIP/2.0", "1 ACK", "a1", "p1")
+                .via(20, A, B, "INVITE sip:+4930123@example.com SIP/2.0", "2 INVITE", "a1", null)
+                .via(100, B, A, "SIP/2.0 200 OK", "2 INVITE", "a1", "b1")
+                .via(5, A, B, "ACK sip:+4930123@10.0.0.9 SIP/2.0", "2 ACK", "a1", "b1")
+                // the callee's first request in the dialog: its own CSeq 2, From its tag, answered by A with To tag a1
+                .send(1_000, B, A, "INVITE sip:alice@10.0.0.1 SIP/2.0", "2 INVITE", "b1", "a1")
+                .send(10, A, B, "SIP/2.0 200 OK", "2 INVITE", "b1", "a1").record();
+        assertThat(r.dialogs().kept()).extracting(CallRecord.Dialog::toTag).containsExactly("b1");
+        assertThat(r.dialogs().kept().get(0).answered()).isTrue();
+    }
+
+    @Test
+    void aForkToMoreDevicesThanTheBoundKeepsTheFirstAndTheAnsweredOneAndCountsTheRest() {
+        int devices = CallRecord.Dialogs.MAX + 8;
+        Call call = forkedToMany("fork-many@test", new Call("").t, devices);
+        CallRecord r = call.record();
+        assertThat(r.dialogs().kept()).hasSize(CallRecord.Dialogs.MAX);
+        assertThat(r.dialogs().dropped()).isEqualTo(8);
+        assertThat(r.dialogs().count()).isEqualTo(devices);
+        assertThat(r.dialogs().kept().subList(0, CallRecord.Dialogs.MAX - 1)).extracting(CallRecord.Dialog::toTag)
+                .as("the first to reply").startsWith("t0", "t1").doesNotContain("t31", "t35");
+        CallRecord.Dialog last = r.dialogs().kept().get(CallRecord.Dialogs.MAX - 1);
+        assertThat(last.toTag()).isEqualTo("t35");
+        assertThat(last.answered()).isTrue();
+        assertThat(last.lastStatus()).isEqualTo(200);
+        List<CapturedMessage> shuffled = new ArrayList<>(call.messages);
+        Collections.shuffle(shuffled, new Random(3));
+        assertThat(DialogRecorder.record(shuffled, call.t + 1_000_000, RING)).isEqualTo(r);
+    }
+
+    /** An INVITE sent at {@code start} to {@code devices} devices that all ring, the 36th answering a second later. */
+    static Call forkedToMany(String callId, long start, int devices) {
+        Call call = new Call(callId);
+        call.t = start;
+        call.send(0, A, P, "INVITE sip:+4930123@example.com SIP/2.0", "1 INVITE", "a1", null);
+        for (int i = 0; i < devices; i++) {
+            call.send(1, "10.0.1." + i + ":5060", P, "SIP/2.0 180 Ringing", "1 INVITE", "a1", "t" + i);
+        }
+        return call.send(1_000, "10.0.1.35:5060", P, "SIP/2.0 200 OK", "1 INVITE", "a1", "t35");
     }
 
     @Test

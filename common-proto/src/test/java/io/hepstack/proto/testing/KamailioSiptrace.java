@@ -55,13 +55,15 @@ public final class KamailioSiptrace {
      * of an error answer are matched to their transaction. Every message received and sent is mirrored over HEPv3
      * to {@code hepUri}. Kamailio's own INVITE timer ({@code fr_inv_timer}, 120 s) is cut to {@code ringTimeout}
      * for the Request-URI user {@code ringTimeoutUser}: it then cancels the callee and answers 408 Request Timeout
-     * to the caller.
+     * to the caller. An INVITE with an {@code X-Fork-Port} header is forked (parallel, RFC 3261 §16.6): relayed to its
+     * Request-URI and to the same user at that port of 127.0.0.1 (corex {@code append_branch}); once a branch answers, tm
+     * cancels the other.
      *
      * @param proxyPort Kamailio's SIP port (UDP)
      * @param hepUri    siptrace's {@code duplicate_uri}, e.g. {@code sip:127.0.0.1:9060}
      */
     public static String recordRoutingConfig(int proxyPort, String hepUri, String ringTimeoutUser, java.time.Duration ringTimeout) {
-        return preamble(proxyPort, false, "loadmodule \"rr.so\"\n", hepUri, 3) + """
+        return preamble(proxyPort, false, "loadmodule \"rr.so\"\nloadmodule \"corex.so\"\n", hepUri, 3) + """
                 request_route {
                     if (has_totag()) {
                         if (loose_route()) {
@@ -82,6 +84,12 @@ public final class KamailioSiptrace {
                     if (is_method("INVITE")) {
                         record_route();
                         if ($rU == "%1$s") { t_set_fr(%2$d, %2$d); }
+                        if (is_present_hf("X-Fork-Port")) {
+                            $var(first) = $ru;
+                            $ru = "sip:" + $rU + "@127.0.0.1:" + $hdr(X-Fork-Port);
+                            append_branch();
+                            $ru = $var(first);
+                        }
                     }
                     if (!t_relay()) { sl_reply_error(); }
                 }

@@ -2,6 +2,8 @@ package io.hepstack.ingest.peers;
 
 import io.hepstack.ingest.CollectorDatabase;
 import io.hepstack.ingest.listen.HepListeners;
+import io.hepstack.proto.call.CallRecord;
+import io.hepstack.proto.call.DialogsColumn;
 import io.hepstack.proto.store.testing.TestDatabase;
 import io.hepstack.proto.testing.KamailioSiptrace;
 import org.junit.jupiter.api.BeforeEach;
@@ -65,9 +67,14 @@ class CallScenariosIT {
 
     /** The scenarios, by their file names under {@code sipp/}; each is also the Request-URI user of its call. */
     static final List<String> SCENARIOS = List.of("caller-hangup", "callee-hangup", "busy", "unavailable",
-            "ring-timeout", "cancel", "congestion", "auth", "reinvite", "unanswered");
+            "ring-timeout", "cancel", "congestion", "auth", "reinvite", "unanswered", "fork");
     /** The one scenario whose call never ends: it rings until the collector's ring timeout makes it not answered. */
     static final String UNANSWERED = "unanswered";
+    /**
+     * The scenario whose INVITE the proxy forks to two devices: {@code fork.uas.xml} answers, a second callee running
+     * {@code cancel.uas.xml} rings until the proxy cancels it.
+     */
+    static final String FORK = "fork";
 
     @RegisterExtension
     static final TestDatabase db = TestDatabase.migrated();
@@ -84,11 +91,13 @@ class CallScenariosIT {
     private static final Map<String, Record> records = new LinkedHashMap<>();
     private static String peersOutput = "";
     private static final OncePerClass once = new OncePerClass();
+    /** Kamailio's SIP port: a reply from it is the proxy's own. */
+    private static int proxyPort;
 
     /** A call record as stored, the columns the scenarios check. */
     record Record(String callId, Outcome outcome, String callerUser, String callerAgent, String calleeUser,
                   String calleeAgent, String ruriUser, List<String> codecs, Counts counts, int storedRows,
-                  Long pddMs, Long setupMs, Long ringMs, Long durationMs, List<String> nodes) {
+                  Long pddMs, Long setupMs, Long ringMs, Long durationMs, List<String> nodes, CallRecord.Dialogs dialogs) {
     }
 
     /** How a call ended: state, who ended it, the final answer and the Reason of the ending message. */
@@ -213,6 +222,48 @@ class CallScenariosIT {
     }
 
     @Test
+    void aForkedInviteAnsweredByOneDeviceHasBothDevicesEarlyDialogs() {
+        Record r = record(FORK);
+        assertThat(r.outcome()).isEqualTo(NORMAL_CLEARING_BY_CALLER);
+        assertThat(r.codecs()).containsExactly("PCMU/8000", "telephone-event/8000");
+        // INVITE (relayed to both devices: one message), 100, each device's 180, the 200, the proxy's CANCEL of the other
+        // device, its 200 and 487, the proxy's ACK of the 487, the caller's ACK of the 200, BYE, 200
+        assertThat(r.counts()).isEqualTo(new Counts(12, 0, 0));
+        assertThat(dialogs(r)).containsExactlyInAnyOrder("200 answered from callee", "487 cancelled from callee");
+        assertThat(r.dialogs().kept()).extracting(CallRecord.Dialog::source).doesNotHaveDuplicates();
+        assertThat(r.dialogs().kept()).allSatisfy(d -> assertThat(d.ringingAt()).as("both rang").isEqualTo(d.firstReplyAt()));
+        assertAnswered(r, 300, 1_000);
+    }
+
+    @Test
+    void eachDeviceOrProxyThatRepliedWithATagIsAnEarlyDialog() {
+        // one device behind the proxy: one early dialog, unless the proxy answered with a To tag of its own
+        assertThat(dialogs(record("caller-hangup"))).containsExactly("200 answered from callee");
+        assertThat(dialogs(record("busy"))).containsExactly("486 from callee");
+        assertThat(dialogs(record("unavailable"))).containsExactly("480 from callee");
+        assertThat(dialogs(record("cancel"))).containsExactly("487 cancelled from callee");
+        assertThat(dialogs(record(UNANSWERED))).containsExactly("180 from callee");
+        // the INVITE challenged by the 407 is not the call's: its answered INVITE (CSeq 2) has one dialog
+        assertThat(dialogs(record("auth"))).containsExactly("200 answered from callee");
+        // the callee's re-INVITE (the caller answers it, From the callee's tag) is not an early dialog
+        assertThat(dialogs(record("reinvite"))).containsExactly("200 answered from callee");
+        // Kamailio's own 408 and its own 500 in place of the callee's 503: their To tags are the proxy's
+        assertThat(dialogs(record("ring-timeout"))).containsExactly("487 cancelled from callee", "408 from proxy");
+        assertThat(dialogs(record("congestion"))).containsExactly("503 from callee", "500 from proxy");
+        records.forEach((scenario, r) -> {
+            assertThat(r.dialogs().dropped()).as(scenario).isZero();
+            assertThat(r.dialogs().kept()).as(scenario).allSatisfy(d -> assertThat(d.ringingAt() == null
+                    || d.ringingAt() >= d.firstReplyAt()).isTrue());
+        });
+    }
+
+    /** Each early dialog of {@code r}: its status, answered, cancelled, and whether the callee or the proxy replied. */
+    private static List<String> dialogs(Record r) {
+        return r.dialogs().kept().stream().map(d -> d.lastStatus() + (d.answered() ? " answered" : "")
+                + (d.cancelled() ? " cancelled" : "") + " from " + (d.source().getPort() == proxyPort ? "proxy" : "callee")).toList();
+    }
+
+    @Test
     void everyRecordNamesItsPartiesAndTheProxy() {
         assertThat(records.keySet()).containsExactlyInAnyOrderElementsOf(SCENARIOS);
         records.forEach((scenario, r) -> {
@@ -263,7 +314,7 @@ class CallScenariosIT {
         String sipp = Peer.require("sipp", "sip-tester");
         Path dir = Files.createDirectories(Path.of("target", "peers", "call-scenarios").toAbsolutePath());
         List<Integer> taken = new ArrayList<>();
-        int proxyPort = Peer.freePort(taken);
+        proxyPort = Peer.freePort(taken);
         String hepUri = "sip:127.0.0.1:" + listeners.udpAddress().getPort();
         long began = System.nanoTime();
         List<Peer> peers = new ArrayList<>();
@@ -280,9 +331,17 @@ class CallScenariosIT {
                     List<String> uac = new ArrayList<>(sipp(sipp, work, scenario + ".uac.xml", Peer.freePort(taken)));
                     uac.addAll(List.of("127.0.0.1:" + proxyPort, "-s", scenario, "-key", "uas_port", Integer.toString(uasPort),
                             "-cid_str", scenario + "-" + run + "-%u@hepstack.test"));
+                    Peer forked = null;
+                    if (scenario.equals(FORK)) {
+                        int forkPort = Peer.freePort(taken);
+                        forked = Peer.start("sipp-uas-forked", work, sipp(sipp, work, "cancel.uas.xml", forkPort));
+                        peers.add(forked);
+                        awaitBound(forked, forkPort);
+                        uac.addAll(List.of("-key", "fork_port", Integer.toString(forkPort)));
+                    }
                     Peer caller = Peer.start("sipp-uac", work, uac);
                     peers.add(caller);
-                    calls.put(scenario, new Peer[] {caller, uas});
+                    calls.put(scenario, forked == null ? new Peer[] {caller, uas} : new Peer[] {caller, uas, forked});
                 }
                 for (Map.Entry<String, Peer[]> call : calls.entrySet()) {
                     if (!call.getKey().equals(UNANSWERED)) {
@@ -382,7 +441,7 @@ class CallScenariosIT {
         try (Connection c = db.openJdbc(); PreparedStatement st = c.prepareStatement("select state, hangup_by, final_status,"
                 + " final_phrase, reason_protocol, reason_cause, reason_text, caller_user, caller_agent, callee_user,"
                 + " callee_agent, ruri_user, codecs, messages, retransmissions, re_invites, stored_rows, pdd_ms, setup_ms,"
-                + " ring_ms, duration_ms, nodes from call_records where call_id = ?")) {
+                + " ring_ms, duration_ms, nodes, dialogs::text, dialogs_dropped from call_records where call_id = ?")) {
             st.setString(1, callId);
             try (ResultSet r = st.executeQuery()) {
                 if (!r.next()) {
@@ -393,7 +452,7 @@ class CallScenariosIT {
                         r.getString(8), r.getString(9), r.getString(10), r.getString(11), r.getString(12),
                         strings(r.getArray(13)), new Counts(r.getInt(14), r.getInt(15), r.getInt(16)), r.getInt(17),
                         r.getObject(18, Long.class), r.getObject(19, Long.class), r.getObject(20, Long.class),
-                        r.getObject(21, Long.class), strings(r.getArray(22)));
+                        r.getObject(21, Long.class), strings(r.getArray(22)), DialogsColumn.read(r.getString(23), r.getInt(24)));
             }
         }
     }

@@ -2,6 +2,8 @@ package io.hepstack.api.call;
 
 import io.hepstack.api.query.Scope;
 import io.hepstack.api.query.Statements;
+import io.hepstack.proto.call.CallRecord;
+import io.hepstack.proto.call.DialogsColumn;
 import io.hepstack.proto.query.Sql;
 import io.r2dbc.spi.Readable;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -35,7 +37,8 @@ public class CallRecordReader {
 
     static Sql findSql(String callId, Scope scope) {
         Sql s = new Sql();
-        s.append("SELECT r.*, host(r.src_ip) AS src_host, host(r.dst_ip) AS dst_host FROM call_records r WHERE r.call_id = ")
+        s.append("SELECT r.*, host(r.src_ip) AS src_host, host(r.dst_ip) AS dst_host, r.dialogs::text AS dialogs_json"
+                        + " FROM call_records r WHERE r.call_id = ")
                 .append(s.bind(callId));
         if (!scope.all()) {
             s.append(" AND EXISTS (SELECT 1 FROM messages_call m WHERE m.call_id = r.call_id"
@@ -51,6 +54,7 @@ public class CallRecordReader {
         Integer cause = r.get("reason_cause", Integer.class);
         String protocol = r.get("reason_protocol", String.class);
         Short status = r.get("final_status", Short.class);
+        CallRecord.Dialogs dialogs = DialogsColumn.read(r.get("dialogs_json", String.class), r.get("dialogs_dropped", Integer.class));
         return new CallRecordView(r.get("call_id", String.class), r.get("state", String.class),
                 r.get("hangup_by", String.class), status == null ? null : status.intValue(),
                 r.get("final_phrase", String.class),
@@ -69,7 +73,18 @@ public class CallRecordReader {
                 r.get("retransmissions", Integer.class), r.get("re_invites", Integer.class),
                 new CallRecordView.Media(r.get("media_reports", Integer.class), real(r, "mos"), real(r, "mos_min"),
                         real(r, "loss_percent"), real(r, "jitter_ms"), real(r, "rtt_ms"), list(r.get("verdicts", String[].class))),
-                at(r, "updated_at"));
+                at(r, "updated_at"), dialogs.kept().stream().map(CallRecordReader::dialog).toList(), dialogs.dropped());
+    }
+
+    private static CallRecordView.Dialog dialog(CallRecord.Dialog d) {
+        return new CallRecordView.Dialog(d.toTag(), d.source() == null ? null
+                : new CallRecordView.Endpoint(d.source().getAddress().getHostAddress(), d.source().getPort()),
+                micros(d.firstReplyAt()), d.ringingAt() == null ? null : micros(d.ringingAt()), d.lastStatus(), d.answered(),
+                d.cancelled());
+    }
+
+    private static Instant micros(long micros) {
+        return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000);
     }
 
     /** A {@code real} column, rounded to what it holds (a float read as a double shows binary noise). */

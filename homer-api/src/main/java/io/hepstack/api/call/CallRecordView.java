@@ -12,7 +12,24 @@ public record CallRecordView(String callId, String state, String hangupBy, Integ
                              Endpoint target, List<String> nodes, Instant startedAt, Instant firstProvisionalAt,
                              Instant ringingAt, Instant answeredAt, Instant endedAt, Long pddMs, Long setupMs,
                              Long ringMs, Long durationMs, List<String> codecs, int messages, int retransmissions,
-                             int reInvites, Media media, Instant updatedAt) {
+                             int reInvites, Media media, Instant updatedAt, List<Dialog> dialogs, int dialogsDropped) {
+
+    /**
+     * An early dialog of the call's INVITE: the replies of one device (one To tag); several when a proxy forked the
+     * INVITE (docs/api.md, "Early dialogs"). {@code dialogs} keeps at most 32, first to reply first, the answered one
+     * always; {@code dialogsDropped} counts the others.
+     *
+     * @param toTag        the To tag of its replies
+     * @param source       where its first reply came from (the device, or the proxy that made the reply itself)
+     * @param firstReplyAt its first reply
+     * @param ringingAt    its first 180 or 183, or {@code null}
+     * @param lastStatus   its status: a 2xx over a 6xx over another final (the first), over a provisional (the last)
+     * @param answered     whether its 2xx answered the call
+     * @param cancelled    whether it ended with a 487 (cancelled by the caller, or by the proxy once another answered)
+     */
+    public record Dialog(String toTag, Endpoint source, Instant firstReplyAt, Instant ringingAt, int lastStatus,
+                         boolean answered, boolean cancelled) {
+    }
 
     /**
      * The call's media quality from its RTCP and voice-quality reports (docs/media.md, "In the call record"): the

@@ -146,7 +146,7 @@ public record CustomerView(List<String> legs, List<String> hosts, boolean maskAd
     }
 
     /**
-     * The call's record as the customer sees it: its source and target masked as in the customer's flow
+     * The call's record as the customer sees it: its source, target and early dialogs' sources masked as in the customer's flow
      * ({@code flow} is the flow as read, before {@link #apply}, for the numbering of masked addresses), its
      * nodes hidden when aliases are.
      */
@@ -157,7 +157,9 @@ public record CustomerView(List<String> legs, List<String> hosts, boolean maskAd
                 r.caller(), r.callee(), r.ruriUser(), endpoint(r.source(), mask), endpoint(r.target(), mask),
                 hideAliases ? List.of() : r.nodes(), r.startedAt(), r.firstProvisionalAt(), r.ringingAt(), r.answeredAt(),
                 r.endedAt(), r.pddMs(), r.setupMs(), r.ringMs(), r.durationMs(), r.codecs(), r.messages(),
-                r.retransmissions(), r.reInvites(), r.media(), r.updatedAt());
+                r.retransmissions(), r.reInvites(), r.media(), r.updatedAt(),
+                r.dialogs().stream().map(d -> new CallRecordView.Dialog(d.toTag(), endpoint(d.source(), mask), d.firstReplyAt(),
+                        d.ringingAt(), d.lastStatus(), d.answered(), d.cancelled())).toList(), r.dialogsDropped());
     }
 
     private CallRecordView.Endpoint endpoint(CallRecordView.Endpoint e, AddressMask mask) {

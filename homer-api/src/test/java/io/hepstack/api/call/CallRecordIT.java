@@ -123,6 +123,7 @@ class CallRecordIT extends AdminApiIT {
         assertThat(items).filteredOn(i -> !((String) i.get("callId")).startsWith("busy-"))
                 .hasSize(30).allSatisfy(i -> assertThat(i).containsEntry("state", "completed").containsEntry("hangupBy", "caller")
                         .containsKey("pddMs").containsEntry("reasonCause", null));
+        assertThat(items).as("one device answered or refused each: one early dialog").allSatisfy(i -> assertThat(i).containsEntry("forks", 1));
     }
 
     @Test
@@ -271,6 +272,71 @@ class CallRecordIT extends AdminApiIT {
             admin.get().uri(b -> b.path("/api/v1/calls").queryParam(bad[0], "{v}").build(bad[1])).exchange()
                     .expectStatus().isBadRequest().expectBody().jsonPath("$.message").value(m -> assertThat((String) m).startsWith(bad[2]));
         }
+    }
+
+    @Test
+    void aForkedCallsRecordHasEachDevicesEarlyDialogAndAnOrdinaryCallOne() {
+        // after the capture's range (whose 40 calls the other tests count): a proxy 10.2.0.5 forks the INVITE of
+        // 10.2.0.1 to B, C and D; B and C ring, C answers, the proxy cancels B and D, which answer 487
+        long last = kamailio.stream().mapToLong((CapturedMessage m) -> m.envelope().timestampMicros()).max().orElseThrow();
+        long t = last + 7_200_000_000L;
+        String callId = "fork-record@test";
+        String a = "10.2.0.1";
+        String p = "10.2.0.5";
+        String[] device = {"10.2.0.9", "10.2.0.10", "10.2.0.11"};
+        List<CapturedMessage> fork = new java.util.ArrayList<>();
+        fork.add(sip(t, a, p, callId, "INVITE sip:bob@example.com SIP/2.0", "1 INVITE", null));
+        for (int i = 0; i < 3; i++) {
+            fork.add(sip(t + 1_000 + i, p, device[i], callId, "INVITE sip:bob@" + device[i] + " SIP/2.0", "1 INVITE", null));
+        }
+        fork.add(sip(t + 200_000, device[0], p, callId, "SIP/2.0 180 Ringing", "1 INVITE", "b"));
+        fork.add(sip(t + 200_001, p, a, callId, "SIP/2.0 180 Ringing", "1 INVITE", "b"));
+        fork.add(sip(t + 300_000, device[1], p, callId, "SIP/2.0 180 Ringing", "1 INVITE", "c"));
+        fork.add(sip(t + 2_300_000, device[1], p, callId, "SIP/2.0 200 OK", "1 INVITE", "c"));
+        fork.add(sip(t + 2_300_001, p, a, callId, "SIP/2.0 200 OK", "1 INVITE", "c"));
+        fork.add(sip(t + 2_300_002, p, device[0], callId, "CANCEL sip:bob@10.2.0.9 SIP/2.0", "1 CANCEL", null));
+        fork.add(sip(t + 2_300_003, p, device[2], callId, "CANCEL sip:bob@10.2.0.11 SIP/2.0", "1 CANCEL", null));
+        fork.add(sip(t + 2_301_000, device[0], p, callId, "SIP/2.0 487 Request Terminated", "1 INVITE", "b"));
+        fork.add(sip(t + 2_302_000, device[2], p, callId, "SIP/2.0 487 Request Terminated", "1 INVITE", "d"));
+        fork.add(sip(t + 2_310_000, a, device[1], callId, "ACK sip:bob@10.2.0.10 SIP/2.0", "1 ACK", "c"));
+        Fixture.store(db.connectionFactory(), fork);
+        Clock clock = Clock.fixed(Instant.ofEpochSecond(t / 1_000_000 + 60), ZoneOffset.UTC);
+        assertThat(new CallRecordStore(db.connectionFactory(), clock, CallRecordStore.Settings.DEFAULTS)
+                .rebuild(Fixture.instant(t), Fixture.instant(t + 1)).block(Duration.ofSeconds(60))).isEqualTo(1);
+
+        Map<String, Object> r = record(admin, callId).expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
+        assertThat(r).containsEntry("state", "answered").containsEntry("finalStatus", 200).containsEntry("dialogsDropped", 0);
+        List<Map<String, Object>> dialogs = (List<Map<String, Object>>) r.get("dialogs");
+        assertThat(dialogs).extracting(d -> d.get("toTag"), d -> d.get("lastStatus"), d -> d.get("answered"), d -> d.get("cancelled"))
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("b", 487, false, true),
+                        org.assertj.core.groups.Tuple.tuple("c", 200, true, false),
+                        org.assertj.core.groups.Tuple.tuple("d", 487, false, true));
+        assertThat(dialogs.get(0)).containsEntry("source", Map.of("ip", "10.2.0.9", "port", 5060))
+                .containsEntry("firstReplyAt", io.hepstack.api.web.Times.format(Fixture.instant(t + 200_000)))
+                .containsEntry("ringingAt", io.hepstack.api.web.Times.format(Fixture.instant(t + 200_000)));
+        assertThat(dialogs.get(2)).containsEntry("source", Map.of("ip", "10.2.0.11", "port", 5060)).containsEntry("ringingAt", null);
+
+        Map<String, Object> listed = admin.get().uri(b -> b.path("/api/v1/calls").queryParam("from", "{f}").queryParam("to", "{t}")
+                        .build(io.hepstack.api.web.Times.format(Fixture.instant(t)), io.hepstack.api.web.Times.format(Fixture.instant(t + 1))))
+                .exchange().expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
+        assertThat((List<Map<String, Object>>) listed.get("items")).singleElement()
+                .satisfies(i -> assertThat(i).containsEntry("callId", callId).containsEntry("forks", 3));
+
+        String ordinary = kamailio.stream().filter(m -> "INVITE".equals(m.sip().method()) && !m.callId().startsWith("busy"))
+                .findFirst().orElseThrow().callId();
+        record(admin, ordinary).expectStatus().isOk().expectBody().jsonPath("$.dialogs.length()").isEqualTo(1)
+                .jsonPath("$.dialogs[0].answered").isEqualTo(true).jsonPath("$.dialogs[0].lastStatus").isEqualTo(200)
+                .jsonPath("$.dialogsDropped").isEqualTo(0);
+    }
+
+    /** A SIP message of the forked call at {@code t} µs, From tag {@code a}, To tag {@code toTag} (null: none). */
+    private static CapturedMessage sip(long t, String src, String dst, String callId, String startLine, String cseq, String toTag) {
+        String text = startLine + "\r\nVia: SIP/2.0/UDP " + src + ":5060;branch=z9hG4bK-" + cseq.hashCode() + "\r\n"
+                + "From: <sip:alice@example.com>;tag=a\r\nTo: <sip:bob@example.com>" + (toTag == null ? "" : ";tag=" + toTag)
+                + "\r\nCall-ID: " + callId + "\r\nCSeq: " + cseq + "\r\nContent-Length: 0\r\n\r\n";
+        return new io.hepstack.proto.model.MessageExtractor(Fixture.SETTINGS).extract(io.hepstack.proto.hep.HepPacket.builder()
+                .addresses(CraftedCalls.ip(src), 5060, CraftedCalls.ip(dst), 5060).ipProto(17).timestampMicros(t)
+                .protoType(1).captureId(2001).payload(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)).build());
     }
 
     /**

@@ -147,11 +147,16 @@ class CustomerViewIT extends AdminApiIT {
             assertThat(shared(token, what)).as(what).contains(CUSTOMER).doesNotContain("10.1.0.", "10.2.0.", "core-b@test", "sbc-node");
         }
         assertThat(shared(token, "text")).contains("192.0.2.1");
-        assertThat(anonymous.get().uri("/api/v1/shared/{t}/record", token).exchange().expectStatus().isOk()
-                .expectBody(Map.class).returnResult().getResponseBody())
+        Map<String, Object> record = anonymous.get().uri("/api/v1/shared/{t}/record", token).exchange().expectStatus().isOk()
+                .expectBody(Map.class).returnResult().getResponseBody();
+        assertThat(record)
                 .containsEntry("source", Map.of("ip", CUSTOMER, "port", 5060))
                 .containsEntry("target", Map.of("ip", "192.0.2.1", "port", 5060))
                 .containsEntry("nodes", List.of());
+        // its one early dialog: answered from the SBC, whose address is shown as the target's is
+        assertThat((List<Map<String, Object>>) record.get("dialogs")).singleElement()
+                .satisfies(d -> assertThat(d).containsEntry("source", Map.of("ip", "192.0.2.1", "port", 5060))
+                        .containsEntry("answered", true));
         assertThat(anonymous.get().uri("/api/v1/shared/{t}/about", token).exchange().expectStatus().isOk()
                 .expectBody(Map.class).returnResult().getResponseBody())
                 .containsEntry("callId", "cust-a@test").containsEntry("createdBy", "admin")

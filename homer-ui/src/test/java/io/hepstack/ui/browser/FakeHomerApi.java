@@ -972,7 +972,32 @@ final class FakeHomerApi implements AutoCloseable {
         record.put("reInvites", 0);
         record.put("media", map("reports", 12, "mos", 3.42, "minMos", 2.9, "lossPercent", 6.4, "jitterMs", 18.0, "rttMs", 85.0,
                 "verdicts", List.of("high_loss")));
+        // the early dialogs of its INVITE: the ordinary call's one device; the attacker's forked to five, three kept
+        // (a bound made small for the test: homer-api keeps 32), one from the host whose alias is markup; first to reply first
+        if (xss) {
+            record.put("dialogs", List.of(
+                    dialog(IMG, "192.0.2.20", 150_000, 150_000L, 487, false),
+                    dialog("b1", "192.0.2.30", 180_000, 180_000L, 200, true),
+                    dialog("d1", "192.0.2.40", 190_000, null, 480, false)));
+            record.put("dialogsDropped", 2);
+        } else {
+            record.put("dialogs", List.of(dialog("as5e", "192.0.2.30", 611_000, 611_000L, 200, true)));
+            record.put("dialogsDropped", 0);
+        }
         return send(s, record);
+    }
+
+    /** An early dialog of a record as homer-api writes it; times in µs after the fake's base time. */
+    private Map<String, Object> dialog(String toTag, String ip, long firstReplyAt, Long ringingAt, int lastStatus, boolean answered) {
+        Map<String, Object> d = new java.util.LinkedHashMap<>();
+        d.put("toTag", toTag);
+        d.put("source", map("ip", ip, "port", 5060));
+        d.put("firstReplyAt", ts(firstReplyAt));
+        d.put("ringingAt", ringingAt == null ? null : ts(ringingAt));
+        d.put("lastStatus", lastStatus);
+        d.put("answered", answered);
+        d.put("cancelled", lastStatus == 487);
+        return d;
     }
 
     private Mono<Void> flow(HttpServerResponse s, String callId) {
@@ -1214,11 +1239,11 @@ final class FakeHomerApi implements AutoCloseable {
         calls.add(map("callId", CALL, "startedAt", ts(0), "answeredAt", ts(2_345_678), "endedAt", ts(33_000_000),
                 "fromUser", "alice", "toUser", "bob", "finalStatus", 200, "durationMs", 30654, "messageCount", messageCount(CALL),
                 "legs", List.of(CALL, B_LEG), "state", "completed", "hangupBy", "caller", "reasonCause", 16, "pddMs", 120,
-                "mos", 3.42, "verdicts", List.of("high_loss")));
+                "mos", 3.42, "verdicts", List.of("high_loss"), "forks", 1));
         calls.add(map("callId", XSS_CALL, "startedAt", ts(60_000_000), "answeredAt", null, "endedAt", ts(60_500_000),
                 "fromUser", IMG, "toUser", SCRIPT, "finalStatus", 488, "durationMs", 0, "messageCount", messageCount(XSS_CALL),
                 "legs", List.of(XSS_CALL), "state", IMG, "hangupBy", null, "reasonCause", null, "pddMs", null,
-                "mos", null, "verdicts", List.of()));
+                "mos", null, "verdicts", List.of(), "forks", 5));
         return calls;
     }
 

@@ -464,6 +464,28 @@ class UiBrowserIT {
     }
 
     @Test
+    @Order(7)
+    void showsTheDevicesOfAForkedCallInItsSummaryAndNoneForAnOrdinaryCall() {
+        var d = engineer.driver;
+        d.get(callUrl(FakeHomerApi.XSS_CALL, ""));
+        WebElement forks = waiting(d).until(ExpectedConditions.visibilityOfElementLocated(By.id("record-forks")));
+        // the answered device first, each named by its alias in the flow (as text: the attacker's alias is markup)
+        assertThat(forks.getText()).isEqualTo("to 5 devices: bob-pbx answered, " + FakeHomerApi.IMG
+                + " 487 cancelled, 192.0.2.40 480, and 2 more");
+        assertThat(d.findElements(By.cssSelector("#call-record dt"))).extracting(WebElement::getText).contains("Forked");
+        assertThat(forks.findElements(By.cssSelector("span.fork"))).extracting(e -> e.getAttribute("title"))
+                .containsExactly("To tag b1, from 192.0.2.30:5060", "To tag " + FakeHomerApi.IMG + ", from 192.0.2.20:5060",
+                        "To tag d1, from 192.0.2.40:5060");
+        assertThat(forks.findElements(By.cssSelector("span.fork.answered"))).hasSize(1);
+        assertThat(d.findElements(By.cssSelector("main img"))).isEmpty();
+
+        d.get(callUrl(FakeHomerApi.CALL, ""));
+        waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(By.id("call-record"), "Completed: the caller ended it"));
+        assertThat(d.findElements(By.id("record-forks"))).as("one device: not forked").isEmpty();
+        assertThat(engineer.cspViolations()).isEmpty();
+    }
+
+    @Test
     @Order(8)
     void streamsLiveCallsThroughTheProxyAndResumesAfterADropAndA429() {
         var items = api.liveItems();
