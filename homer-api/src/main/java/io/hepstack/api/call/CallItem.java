@@ -22,6 +22,8 @@ import java.util.List;
  * @param pddMs        the record's post-dial delay, or {@code null}
  * @param mos          the record's media quality: the worse direction's mean MOS, or {@code null} without a report
  * @param verdicts     the record's media verdicts ({@code one_way_audio}...), empty without any
+ * @param inviteHops   the record's capture points of the first INVITE, or {@code null} (no record, or one written before
+ *                     they were counted)
  */
 public record CallItem(
         String callId,
@@ -39,5 +41,6 @@ public record CallItem(
         Integer reasonCause,
         Long pddMs,
         Double mos,
-        List<String> verdicts) {
+        List<String> verdicts,
+        Integer inviteHops) {
 }

@@ -64,7 +64,8 @@ public class CallStore {
                         r.get("reason_cause", Integer.class),
                         r.get("pdd_ms", Long.class),
                         CallRecordReader.real(r, "mos"),
-                        r.get("verdicts", String[].class)))
+                        r.get("verdicts", String[].class),
+                        r.get("invite_hops", Integer.class)))
                 .all().collectList();
         return rows.flatMap(found -> {
             boolean more = found.size() > request.limit();
@@ -169,7 +170,7 @@ public class CallStore {
             s.append("""
                     SELECT i.call_id, i.started_at, i.sort_value, x.answered_at, x.bye_at, x.failed_at, x.final_status,
                            x.message_count, x.from_user, x.to_user, x.correlation_ids, r.state, r.hangup_by, r.reason_cause,
-                           r.pdd_ms, r.mos, r.verdicts
+                           r.pdd_ms, r.mos, r.verdicts, r.invite_hops
                     FROM (""");
         }
         if (ofRecord.isEmpty() && order.sort() == CallSort.STARTED) {
@@ -232,7 +233,7 @@ public class CallStore {
         if (!rows) {
             s.append("""
 
-                    LEFT JOIN LATERAL (SELECT state, hangup_by, reason_cause, pdd_ms, mos, verdicts FROM call_records
+                    LEFT JOIN LATERAL (SELECT state, hangup_by, reason_cause, pdd_ms, mos, verdicts, invite_hops FROM call_records
                                        WHERE call_id = i.call_id LIMIT 1) r ON true""");
         }
         s.append("\nWHERE true");
@@ -336,7 +337,8 @@ public class CallStore {
     /** A call of the page; {@code sortText}: its value of the order's column as a cursor holds it (the start's: null). */
     record Row(String callId, Instant startedAt, String sortText, Instant answeredAt, Instant byeAt, Instant failedAt,
                        Short finalStatus, Long messageCount, String fromUser, String toUser, String[] correlationIds,
-                       String state, String hangupBy, Integer reasonCause, Long pddMs, Double mos, String[] verdicts) {
+                       String state, String hangupBy, Integer reasonCause, Long pddMs, Double mos, String[] verdicts,
+                       Integer inviteHops) {
 
         CallItem item(Map<String, Set<String>> legs) {
             Instant ended = answeredAt != null ? byeAt : failedAt;
@@ -344,7 +346,7 @@ public class CallStore {
             return new CallItem(callId, startedAt, answeredAt, ended, fromUser, toUser,
                     finalStatus == null ? null : finalStatus.intValue(), duration,
                     messageCount == null ? 0 : messageCount, new ArrayList<>(legs.getOrDefault(callId, Set.of())),
-                    state, hangupBy, reasonCause, pddMs, mos, verdicts == null ? List.of() : List.of(verdicts));
+                    state, hangupBy, reasonCause, pddMs, mos, verdicts == null ? List.of() : List.of(verdicts), inviteHops);
         }
     }
 

@@ -123,7 +123,7 @@ class CallRecordIT extends AdminApiIT {
                 .hasSize(10).allSatisfy(i -> assertThat(i).containsEntry("state", "busy").containsEntry("hangupBy", "callee"));
         assertThat(items).filteredOn(i -> !((String) i.get("callId")).startsWith("busy-"))
                 .hasSize(30).allSatisfy(i -> assertThat(i).containsEntry("state", "completed").containsEntry("hangupBy", "caller")
-                        .containsKey("pddMs").containsEntry("reasonCause", null));
+                        .containsKey("pddMs").containsEntry("reasonCause", null).containsEntry("inviteHops", 2));
     }
 
     @Test

@@ -1208,11 +1208,11 @@ final class FakeHomerApi implements AutoCloseable {
         calls.add(map("callId", CALL, "startedAt", ts(0), "answeredAt", ts(2_345_678), "endedAt", ts(33_000_000),
                 "fromUser", "alice", "toUser", "bob", "finalStatus", 200, "durationMs", 30654, "messageCount", messageCount(CALL),
                 "legs", List.of(CALL, B_LEG), "state", "completed", "hangupBy", "caller", "reasonCause", 16, "pddMs", 120,
-                "mos", 3.42, "verdicts", List.of("high_loss")));
+                "mos", 3.42, "verdicts", List.of("high_loss"), "inviteHops", 2));
         calls.add(map("callId", XSS_CALL, "startedAt", ts(60_000_000), "answeredAt", null, "endedAt", ts(60_500_000),
                 "fromUser", IMG, "toUser", SCRIPT, "finalStatus", 488, "durationMs", 0, "messageCount", messageCount(XSS_CALL),
                 "legs", List.of(XSS_CALL), "state", IMG, "hangupBy", null, "reasonCause", null, "pddMs", null,
-                "mos", null, "verdicts", List.of()));
+                "mos", null, "verdicts", List.of(), "inviteHops", null));
         return calls;
     }
 
