@@ -78,9 +78,11 @@ final class OutcomeCalls {
     }
 
     /**
-     * Answered calls (INVITE 200 ACK BYE 200, node-1) captured on each link of their path, from {@code baseMicros}:
+     * Calls (node-1) captured on each link of their path, from {@code baseMicros}: answered (INVITE 200 ACK BYE 200),
      * {@code hop1} between caller and callee, {@code hop2} through a proxy (10.7.0.5), {@code hop2-old} the same way, and,
-     * 6 min later, {@code hop3} through two proxies (10.7.0.5, 10.7.0.6).
+     * 6 min later, {@code hop3} through two proxies (10.7.0.5, 10.7.0.6); then, at one hop, {@code unanswered} (INVITE
+     * 180, nothing more: once the ring timeout has passed, not answered by timeout) and {@code cancel-only} (INVITE 180
+     * CANCEL 200, the 487 not captured).
      */
     static OutcomeCalls hops(long baseMicros) {
         OutcomeCalls c = new OutcomeCalls(baseMicros, false);
@@ -89,6 +91,9 @@ final class OutcomeCalls {
         c.answered("hop2-old", "10.7.0.1", "10.7.0.5", "10.7.0.2");
         c.t = baseMicros + 6 * 60 * 1_000_000L;
         c.answered("hop3", "10.7.0.1", "10.7.0.5", "10.7.0.6", "10.7.0.2");
+        c.new Call("unanswered", "node-1").request("INVITE", 1, false).reply(180, 1, "INVITE");
+        c.new Call("cancel-only", "node-1").request("INVITE", 1, false).reply(180, 1, "INVITE").request("CANCEL", 1, false)
+                .reply(200, 1, "CANCEL");
         return c;
     }
 

@@ -70,7 +70,7 @@ class StatsIT extends ApiIT {
         Instant last = BASE.plus(Duration.ofDays(1)).plusSeconds(3600);
         CallRecordStore records = new CallRecordStore(db.connectionFactory(), Clock.fixed(last, ZoneOffset.UTC),
                 CallRecordStore.Settings.DEFAULTS);
-        assertThat(records.rebuild(first, last).block(Duration.ofSeconds(60))).isEqualTo(3 * 7 + 4);
+        assertThat(records.rebuild(first, last).block(Duration.ofSeconds(60))).isEqualTo(3 * 7 + 6);
         assertThat(records.rebuildRegistrations(first, last).block(Duration.ofSeconds(60))).isEqualTo(2);
         // a record written before the hops were counted
         try (Connection c = db.openJdbc(); Statement st = c.createStatement()) {
@@ -198,16 +198,20 @@ class StatsIT extends ApiIT {
 
     @Test
     void theKpisAreTheFiguresOfTheRecordsOfTheirCallsAndAgreeWithTheCallList() {
-        for (String node : new String[] {null, "node-1", "node-2"}) {
-            String scope = "from=" + FROM + "&to=" + TO + (node == null ? "" : "&node=" + node);
-            List<Map<String, Object>> listed = items(http, "/api/v1/calls?limit=100&" + scope);
+        for (String range : new String[] {"from=" + FROM + "&to=" + TO, "from=" + FROM + "&to=" + TO + "&node=node-1",
+                "from=" + FROM + "&to=" + TO + "&node=node-2", "from=" + HOPS_FROM + "&to=" + HOPS_TO}) {
+            List<Map<String, Object>> listed = items(http, "/api/v1/calls?limit=100&" + range);
             List<Map<String, Object>> records = listed.stream().map(c -> body(http, "/api/v1/calls/" + c.get("callId"))).toList();
-            Map<String, Object> total = (Map<String, Object>) body(http, "/api/v1/stats/kpi?step=300&" + scope).get("total");
-            assertThat(total).as("node %s", node).containsAllEntriesOf(figures(records));
+            Map<String, Object> total = (Map<String, Object>) body(http, "/api/v1/stats/kpi?step=300&" + range).get("total");
+            assertThat(records).as(range).isNotEmpty();
+            assertThat(total).as(range).containsAllEntriesOf(figures(records));
             // the call list of the records' states counts what the figures count
-            assertThat(total.get("answered")).isEqualTo(items(http, "/api/v1/calls?limit=100&state=answered,completed&" + scope).size());
-            assertThat(total.get("busy")).isEqualTo(items(http, "/api/v1/calls?limit=100&state=busy&" + scope).size());
-            assertThat(total.get("failed")).isEqualTo(items(http, "/api/v1/calls?limit=100&state=no_answer,rejected,failed&" + scope).size());
+            assertThat(total.get("invites")).as(range).isEqualTo(listed.size());
+            assertThat(total.get("answered")).as(range)
+                    .isEqualTo(items(http, "/api/v1/calls?limit=100&state=answered,completed&" + range).size());
+            assertThat(total.get("busy")).as(range).isEqualTo(items(http, "/api/v1/calls?limit=100&state=busy&" + range).size());
+            assertThat(total.get("failed")).as(range)
+                    .isEqualTo(items(http, "/api/v1/calls?limit=100&state=no_answer,rejected,failed&" + range).size());
         }
     }
 
@@ -268,21 +272,44 @@ class StatsIT extends ApiIT {
     }
 
     @Test
+    void aCallWithoutAFinalReplyIsIneffectiveOnceItsRingTimeoutPassedAndACancelWithoutItsReplyIsEffective() {
+        // the records know: unanswered timed out (no_answer by timeout), cancel-only was cancelled without its 487
+        assertThat(body(http, "/api/v1/calls/" + hops.callId("unanswered"))).containsEntry("state", "no_answer")
+                .containsEntry("hangupBy", "timeout").containsEntry("finalStatus", null);
+        assertThat(body(http, "/api/v1/calls/" + hops.callId("cancel-only"))).containsEntry("state", "cancelled")
+                .containsEntry("finalStatus", null);
+        // six calls, six attempts, four answered; failed and ineffective: unanswered; NER: four answered and cancel-only
+        get(http, "/api/v1/stats/kpi?from=" + HOPS_FROM + "&to=" + HOPS_TO + "&step=PT5M")
+                .jsonPath("$.total.invites").isEqualTo(6)
+                .jsonPath("$.total.attempts").isEqualTo(6)
+                .jsonPath("$.total.answered").isEqualTo(4)
+                .jsonPath("$.total.failed").isEqualTo(1)
+                .jsonPath("$.total.ineffective").isEqualTo(1)
+                .jsonPath("$.total.sessionDefects").isEqualTo(0)
+                .jsonPath("$.total.isa").isEqualTo(0.167)
+                .jsonPath("$.total.asr").isEqualTo(0.667)
+                .jsonPath("$.total.ner").isEqualTo(0.833)
+                .jsonPath("$.total.finalStatus").isEqualTo(Map.of("200", 4, "none", 2))
+                .jsonPath("$.series[1].failed").isEqualTo(1)
+                .jsonPath("$.series[1].ineffective").isEqualTo(1);
+    }
+
+    @Test
     void theAverageHopsPerRequestIsTheMeanOverTheRecordsThatCountThem() {
-        // hop1 at 1 hop, hop2 at 2, hop2-old (recorded before hops were counted: none) in the first bucket; hop3 at 3 in the second
+        // hop1 at 1 hop, hop2 at 2, hop2-old (recorded before hops were counted: none) in the first bucket; hop3 at 3,
+        // unanswered and cancel-only at 1 in the second
         assertThat(body(http, "/api/v1/calls/" + hops.callId("hop1"))).containsEntry("inviteHops", 1);
         assertThat(body(http, "/api/v1/calls/" + hops.callId("hop2"))).containsEntry("inviteHops", 2);
         assertThat(body(http, "/api/v1/calls/" + hops.callId("hop3"))).containsEntry("inviteHops", 3);
         assertThat(body(http, "/api/v1/calls/" + hops.callId("hop2-old"))).containsEntry("inviteHops", null)
                 .containsEntry("messages", 5);
         get(http, "/api/v1/stats/kpi?from=" + HOPS_FROM + "&to=" + HOPS_TO + "&step=PT5M")
-                .jsonPath("$.total.invites").isEqualTo(4)
-                .jsonPath("$.total.answered").isEqualTo(4)
-                .jsonPath("$.total.ahr").isEqualTo(2.0)
+                .jsonPath("$.total.invites").isEqualTo(6)
+                .jsonPath("$.total.ahr").isEqualTo(1.6)
                 .jsonPath("$.series[0].invites").isEqualTo(3)
                 .jsonPath("$.series[0].ahr").isEqualTo(1.5)
-                .jsonPath("$.series[1].invites").isEqualTo(1)
-                .jsonPath("$.series[1].ahr").isEqualTo(3.0);
+                .jsonPath("$.series[1].invites").isEqualTo(3)
+                .jsonPath("$.series[1].ahr").isEqualTo(1.667);
     }
 
     @Test
