@@ -5,7 +5,7 @@ import { formatLocal, utcTitle, duration, timeAxis } from './time.js';
 import { resolveRange, rangePicker } from './range.js';
 
 // KPI dashboard: /dashboard?range=1h&node=kamailio-1 (or range=custom&from&to). The state lives in the URL.
-// Data: GET /api/v1/stats/kpi and /api/v1/stats/volume (RFC 6076 ratios per call, messages per bucket), and
+// Data: GET /api/v1/stats/kpi and /api/v1/stats/volume (RFC 6076 ratios from the call records, messages per bucket), and
 // GET /api/v1/stats/breakdown (the top nodes, source addresses and callee prefixes, from the call and registration
 // records; each row names the call list's parameters that list its calls).
 
@@ -16,6 +16,7 @@ const STATUS_COLOURS = { '1xx': '#6e7781', '2xx': '#1a7f37', '3xx': '#0969da', '
 const percent = (r) => (r === null || r === undefined ? '—' : `${(r * 100).toFixed(1)} %`);
 const count = (n) => (n === null || n === undefined ? '—' : Number(n).toLocaleString('en-US'));
 const ms = (n) => (n === null || n === undefined ? '—' : duration(Math.round(n)));
+const mean = (n) => (n === null || n === undefined ? '—' : String(Number(n.toFixed(2))));
 
 function stepText(seconds) {
   if (!seconds) return '';
@@ -79,18 +80,19 @@ function tiles(total, q, app) {
   const go = (href, text, title) => h('a', { href, title, onclick: (e) => { e.preventDefault(); app.navigate(href); } }, text);
   const statuses = Object.entries(total.finalStatus || {}).sort((a, b) => b[1] - a[1]);
   return h('section', { class: 'tiles', 'aria-label': 'Totals' },
-    tile('calls', 'Calls', go(searchOf(q), count(total.invites), q.node ? 'The messages of this node in the range' : 'The calls of the range'), 'Call-IDs with an INVITE'),
-    tile('answered', 'Answered', count(total.answered), '2xx to the last INVITE'),
+    tile('calls', 'Calls', go(searchOf(q), count(total.invites), q.node ? 'The messages of this node in the range' : 'The calls of the range'), 'Call records started in the range'),
+    tile('answered', 'Answered', count(total.answered), 'Answered with a 2xx: in progress or ended'),
     tile('asr', 'ASR', percent(total.asr), 'Answer-seizure ratio: answered / attempts (RFC 6076)'),
-    tile('ner', 'NER', percent(total.ner), 'Network effectiveness ratio: (2xx, 486, 487, 603) / attempts'),
+    tile('ner', 'NER', percent(total.ner), 'Network effectiveness ratio: (2xx, 486, 603, cancelled) / attempts'),
     tile('sd', 'SD', percent(total.sd), 'Session defects: 500, 503, 504 / attempts'),
-    tile('isa', 'ISA', percent(total.isa), 'Ineffective session attempts: 408, 500, 503 / calls'),
-    tile('pdd', 'Avg PDD', ms(total.avgPddMs), 'INVITE to first 18x, over calls that rang'),
-    tile('duration', 'Avg duration', ms(total.avgDurationMs), 'Answer to BYE, over answered calls'),
+    tile('isa', 'ISA', percent(total.isa), 'Ineffective session attempts: 408, 500, 503 or no answer within the ring timeout / calls'),
+    tile('pdd', 'Avg PDD', ms(total.avgPddMs), 'INVITE to first 180/183, over calls that rang'),
+    tile('duration', 'Avg duration', ms(total.avgDurationMs), 'Answer to end, over answered calls that ended'),
+    tile('ahr', 'AHR', mean(total.ahr), 'Average hops per request: the capture points that saw a call\'s first INVITE, over the calls whose record counts them'),
     tile('registrations', 'Registrations', go(registrationsHref(q), count(total.registrations), 'The bindings, failing first'),
-      'Call-IDs with a REGISTER'),
+      'Bindings registered in the range'),
     tile('reg-success', 'Reg. success', percent(ratio(total.registrationsSucceeded, total.registrations)),
-      'Registrations with a 2xx to a REGISTER / registrations'),
+      'Bindings whose latest outcome is not a failure / registrations'),
     h('div', { class: 'tile wide', id: 'tile-status' },
       h('div', { class: 'tile-label' }, 'Final status'),
       statuses.length
@@ -114,7 +116,7 @@ export function dashboardPage(root, app, signal) {
       picker.custom,
       h('div', { class: 'field' }, h('label', { for: 'd-node' }, 'Capture node'), node, nodes),
       h('button', { type: 'submit', class: 'primary', id: 'dashboard-button' }, 'Show')),
-    h('p', { class: 'hint' }, 'Node: exact name, a comma separates several. Ratios as in RFC 6076, per call.'));
+    h('p', { class: 'hint' }, 'Node: exact name, a comma separates several. Ratios as in RFC 6076, from the call records.'));
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     const next = new URLSearchParams();

@@ -18,7 +18,7 @@ import java.util.List;
  * @param times    the call's moments
  * @param outcome  its state and how it ended
  * @param codecs   the codecs of the answer's SDP (the negotiated ones, in its order), empty without one
- * @param counts   its messages, retransmissions and re-INVITEs
+ * @param counts   its messages, retransmissions, re-INVITEs and the capture hops of its INVITE
  * @param dialogs  the early dialogs of its INVITE: one per device that answered it (several when a proxy forked it)
  */
 public record CallRecord(String callId, Party caller, Party callee, String ruriUser, InetSocketAddress source,
@@ -89,8 +89,11 @@ public record CallRecord(String callId, Party caller, Party callee, String ruriU
      * @param messages        distinct SIP messages of the call (a message captured at several hops counts once)
      * @param retransmissions copies of a message sent again between the same two addresses
      * @param reInvites       INVITEs within the dialog (with a To tag)
+     * @param inviteHops      the capture points that saw the first initial INVITE: its copies told apart by capture
+     *                        agent (node or capture id) and pair of addresses, a retransmission seen again at one of
+     *                        them counting once (a proxy mirroring what it receives and sends: 2)
      */
-    public record Counts(int messages, int retransmissions, int reInvites) {
+    public record Counts(int messages, int retransmissions, int reInvites, int inviteHops) {
     }
 
     /**

@@ -415,10 +415,10 @@ public final class CallRecordStore {
                 ruri_user, src_ip, src_port, dst_ip, dst_port, nodes, first_provisional_at, ringing_at, answered_at,
                 ended_at, pdd_ms, setup_ms, ring_ms, duration_ms, codecs, messages, retransmissions, re_invites,
                 stored_rows, updated_at, media_reports, mos, mos_min, loss_percent, jitter_ms, rtt_ms, verdicts, import_id,
-                dialogs, dialogs_dropped)
+                dialogs, dialogs_dropped, invite_hops)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17::inet, $18, $19::inet, $20,
                 $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39, $40, $41, $42, $43,
-                $44::jsonb, $45)
+                $44::jsonb, $45, $46)
             ON CONFLICT (call_id) DO UPDATE SET started_at = EXCLUDED.started_at, state = EXCLUDED.state,
                 hangup_by = EXCLUDED.hangup_by, final_status = EXCLUDED.final_status, final_phrase = EXCLUDED.final_phrase,
                 reason_protocol = EXCLUDED.reason_protocol, reason_cause = EXCLUDED.reason_cause,
@@ -434,7 +434,8 @@ public final class CallRecordStore {
                 media_reports = EXCLUDED.media_reports, mos = EXCLUDED.mos, mos_min = EXCLUDED.mos_min,
                 loss_percent = EXCLUDED.loss_percent, jitter_ms = EXCLUDED.jitter_ms, rtt_ms = EXCLUDED.rtt_ms,
                 verdicts = EXCLUDED.verdicts, import_id = EXCLUDED.import_id,
-                dialogs = EXCLUDED.dialogs, dialogs_dropped = EXCLUDED.dialogs_dropped
+                dialogs = EXCLUDED.dialogs, dialogs_dropped = EXCLUDED.dialogs_dropped,
+                invite_hops = EXCLUDED.invite_hops
             """;
 
     /** The bind values of {@link #UPSERT} for a record ({@code Class} for a typed null). */
@@ -457,7 +458,7 @@ public final class CallRecordStore {
                 storedRows, utc(now), m.reports(), or(real(m.mos()), Float.class), or(real(m.minMos()), Float.class),
                 or(real(m.lossPercent()), Float.class), or(real(m.jitterMs()), Float.class), or(real(m.rttMs()), Float.class),
                 m.verdicts().toArray(String[]::new), or(importId, String.class),
-                DialogsColumn.write(r.dialogs()), r.dialogs().dropped()};
+                DialogsColumn.write(r.dialogs()), r.dialogs().dropped(), r.counts().inviteHops()};
     }
 
     private Mono<Long> upsert(Connection c, List<Object[]> upserts) {

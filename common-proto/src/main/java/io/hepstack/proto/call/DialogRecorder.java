@@ -35,6 +35,9 @@ import java.util.Set;
  * path: a final error or a BYE that starts at one of them was the network's doing. Otherwise a BYE is the
  * caller's when it carries the caller's From tag, else the callee's; a final error is the callee's.
  *
+ * <p>The capture points of the first initial INVITE, each capture agent (node or capture id) on each pair of addresses
+ * it saw a copy on, are its hops ({@link CallRecord.Counts#inviteHops()}: the AHR of the call statistics).
+ *
  * <p>One record per Call-ID: the early dialogs of a forked INVITE are one call here, answered by its first
  * 2xx, and each is a {@link CallRecord.Dialog} of the record (one per To tag of the replies to the last initial
  * INVITE, read from the replies' columns alone). Stateless; never throws for any input (payloads that do not
@@ -220,7 +223,8 @@ public final class DialogRecorder {
         CallRecord record = new CallRecord(first.callId(), caller, callee, first.ruriUser(), source, target, nodes(sip),
                 new CallRecord.Times(startedAt, provisional == null ? null : provisional.time(),
                         ringing == null ? null : ringing.time(), answer == null ? null : answer.time(), endedAt),
-                outcome, codecs(answer, parsed), new CallRecord.Counts(byKey.size(), retransmissions, reInvites),
+                outcome, codecs(answer, parsed), new CallRecord.Counts(byKey.size(), retransmissions, reInvites,
+                invite.capturePoints()),
                 dialogs(byKey.values(), lastInitialCseq, first.fromTag(), answer));
         MediaEndpoints media = new MediaEndpoints();
         for (CapturedMessage m : sip) {
@@ -460,6 +464,15 @@ public final class DialogRecorder {
 
         InetSocketAddress source() {
             return address(first.envelope(), true);
+        }
+
+        /** The capture points that saw it: each capture agent on each pair of addresses, once however often. */
+        int capturePoints() {
+            int n = 0;
+            for (Map<String, Integer> agents : perPair.values()) {
+                n += agents.size();
+            }
+            return n;
         }
 
         /** Sent again between the same two addresses, as the agent that saw it most often counts (two agents on one link saw it once each). */

@@ -63,6 +63,7 @@ class DialogRecorderTest {
             // mirrored at the proxy as received and as sent: each message counts once, none is a retransmission
             assertThat(r.counts().messages()).as(callId).isEqualTo(distinct(KAMAILIO.get(callId)));
             assertThat(r.counts().retransmissions()).isZero();
+            assertThat(r.counts().inviteHops()).as("received and sent by the proxy").isEqualTo(2);
             assertThat(r.source()).isNotNull();
             assertThat(r.target()).isNotNull().isNotEqualTo(r.source());
             assertThat(r.nodes()).containsExactly("2001");
@@ -219,8 +220,8 @@ class DialogRecorderTest {
         assertThat(r.source()).isEqualTo(new InetSocketAddress(ip("10.0.0.1"), 5060));
         assertThat(r.target()).isEqualTo(new InetSocketAddress(ip("10.0.0.9"), 5060));
         assertThat(r.codecs()).containsExactly("PCMA/8000", "101"); // the answer's, as the SDP names them (101 has no rtpmap)
-        // INVITE, 100, 180, 200, ACK, BYE, 200: each captured twice but the proxy's own 100
-        assertThat(r.counts()).isEqualTo(new CallRecord.Counts(7, 0, 0));
+        // INVITE, 100, 180, 200, ACK, BYE, 200: each captured twice but the proxy's own 100; the INVITE at two hops
+        assertThat(r.counts()).isEqualTo(new CallRecord.Counts(7, 0, 0, 2));
     }
 
     @Test
@@ -285,7 +286,7 @@ class DialogRecorderTest {
         assertThat(r.times().endedAt()).isEqualTo(ringing + 1_500_000);
         assertThat(r.times().ringMs()).as("from the 180 the callee sent, 1 ms before the proxy relayed it").isEqualTo(1_501);
         // INVITE, 100, 180, 408, CANCEL, its 200, 487, the proxy's ACK, the caller's ACK
-        assertThat(r.counts()).isEqualTo(new CallRecord.Counts(9, 0, 0));
+        assertThat(r.counts()).isEqualTo(new CallRecord.Counts(9, 0, 0, 2));
     }
 
     @Test
@@ -346,7 +347,9 @@ class DialogRecorderTest {
             twice.add(EXTRACTOR.extract(p));
         }
         CallRecord both = DialogRecorder.record(twice, call.t + 1_000_000, RING);
-        assertThat(both.counts()).isEqualTo(one.counts());
+        assertThat(both.counts()).isEqualTo(new CallRecord.Counts(one.counts().messages(), one.counts().retransmissions(),
+                one.counts().reInvites(), 4)); // the second agent is a capture point of the INVITE on each of its links
+        assertThat(one.counts().inviteHops()).isEqualTo(2);
         assertThat(both.outcome()).isEqualTo(one.outcome());
         assertThat(both.times()).isEqualTo(one.times());
         assertThat(both.nodes()).containsExactly("2001", "tap-2");
@@ -521,6 +524,35 @@ class DialogRecorderTest {
             call.send(1, "10.0.1." + i + ":5060", P, "SIP/2.0 180 Ringing", "1 INVITE", "a1", "t" + i);
         }
         return call.send(1_000, "10.0.1.35:5060", P, "SIP/2.0 200 OK", "1 INVITE", "a1", "t35");
+    }
+
+    @Test
+    void theInviteHopsAreItsCapturePointsOnceEachWhateverItsRetransmissions() {
+        String invite = "INVITE sip:+4930123@example.com SIP/2.0";
+        // captured once, between the caller and the callee, and retransmitted there twice: one hop
+        Call direct = new Call("one-hop@test").send(0, A, B, invite, "1 INVITE", "a1", null)
+                .send(500, A, B, invite, "1 INVITE", "a1", null).send(1_000, A, B, invite, "1 INVITE", "a1", null)
+                .send(10, B, A, "SIP/2.0 486 Busy Here", "1 INVITE", "a1", "b1");
+        assertThat(direct.record().counts()).isEqualTo(new CallRecord.Counts(2, 2, 0, 1));
+        // received and sent by the proxy: two
+        assertThat(answered("two-hops@test").record().counts().inviteHops()).isEqualTo(2);
+        // one capture agent on the three links of a path through the proxy and a second one (10.0.0.6): three, its
+        // retransmissions on the first two links counting once each
+        String p2 = "10.0.0.6:5060";
+        Call twoProxies = new Call("three-hops@test").send(0, A, P, invite, "1 INVITE", "a1", null)
+                .send(1, P, p2, invite, "1 INVITE", "a1", null).send(1, p2, B, invite, "1 INVITE", "a1", null)
+                .send(500, A, P, invite, "1 INVITE", "a1", null).send(1, P, p2, invite, "1 INVITE", "a1", null)
+                .send(10, B, p2, "SIP/2.0 200 OK", "1 INVITE", "a1", "b1");
+        assertThat(twoProxies.record().counts()).isEqualTo(new CallRecord.Counts(2, 2, 0, 3));
+        // the second proxy mirroring its own link to the first one as well (capture id 2002): a fourth capture point
+        twoProxies.captureId = 2002;
+        twoProxies.send(0, P, p2, invite, "1 INVITE", "a1", null);
+        assertThat(twoProxies.record().counts()).isEqualTo(new CallRecord.Counts(2, 2, 0, 4));
+        // a challenged INVITE sent again with credentials: the hops of the first one
+        Call challenged = new Call("challenged-hops@test").send(0, A, P, invite, "1 INVITE", "a1", null)
+                .send(1, P, A, "SIP/2.0 407 Proxy Authentication Required", "1 INVITE", "a1", "p1")
+                .via(20, A, B, invite, "2 INVITE", "a1", null).via(100, B, A, "SIP/2.0 200 OK", "2 INVITE", "a1", "b1");
+        assertThat(challenged.record().counts().inviteHops()).isEqualTo(1);
     }
 
     @Test

@@ -25,10 +25,10 @@ class SchemaMigratorIT {
      * V1 messages, V2 batch ledger, V3 call-list INVITE index, V4 ingest settings, V5 log-level index, V6 call records,
      * V7 the call records' change feed, V8 tag and Via branch indexes, V9 imported captures' holds, V10 the call
      * list's index of records, V11 the JSON field reader of the search, V12 the records' media, V13 registration
-     * records, V15 the extracted headers' index (no V14 in this tree), V16 the import of a change and of a record,
-     * V18 the records' early dialogs (no V17 in this tree).
+     * records, V15 the extracted headers' index (no V14 in this tree), V16 the import of a change and of a record, V17
+     * the capture hops of a record's INVITE, V18 the records' early dialogs.
      */
-    private static final int MIGRATIONS = 16;
+    private static final int MIGRATIONS = 17;
 
     @Test
     void replicasMigratingAtOnceApplyTheSchemaExactlyOnce() throws Exception {

@@ -24,6 +24,8 @@ import java.util.List;
  * @param verdicts     the record's media verdicts ({@code one_way_audio}...), empty without any
  * @param forks        the record's early dialogs: 1 for an ordinary call, one per device for a forked INVITE, 0 when
  *                     no device replied with a tag; {@code null} for a call the collectors have not recorded
+ * @param inviteHops   the record's capture points of the first INVITE, or {@code null} (no record, or one written before
+ *                     they were counted)
  */
 public record CallItem(
         String callId,
@@ -42,5 +44,5 @@ public record CallItem(
         Long pddMs,
         Double mos,
         List<String> verdicts,
-        Integer forks) {
+        Integer forks, Integer inviteHops) {
 }

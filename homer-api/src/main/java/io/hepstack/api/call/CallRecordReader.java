@@ -70,7 +70,7 @@ public class CallRecordReader {
                 at(r, "ringing_at"), at(r, "answered_at"), at(r, "ended_at"), r.get("pdd_ms", Long.class),
                 r.get("setup_ms", Long.class), r.get("ring_ms", Long.class), r.get("duration_ms", Long.class),
                 list(r.get("codecs", String[].class)), r.get("messages", Integer.class),
-                r.get("retransmissions", Integer.class), r.get("re_invites", Integer.class),
+                r.get("retransmissions", Integer.class), r.get("re_invites", Integer.class), r.get("invite_hops", Integer.class),
                 new CallRecordView.Media(r.get("media_reports", Integer.class), real(r, "mos"), real(r, "mos_min"),
                         real(r, "loss_percent"), real(r, "jitter_ms"), real(r, "rtt_ms"), list(r.get("verdicts", String[].class))),
                 at(r, "updated_at"), dialogs.kept().stream().map(CallRecordReader::dialog).toList(), dialogs.dropped());

@@ -6,13 +6,16 @@ import java.util.List;
 /**
  * A call record as {@code GET /api/v1/calls/{callId}} answers it (docs/api.md): what happened to the call,
  * read by the collectors from its stored messages. Durations in milliseconds, times with microseconds.
+ * {@code inviteHops}: the capture points that saw its first INVITE, {@code null} for a record written before they
+ * were counted (a rebuild counts them).
  */
 public record CallRecordView(String callId, String state, String hangupBy, Integer finalStatus, String finalPhrase,
                              Reason reason, Party caller, Party callee, String ruriUser, Endpoint source,
                              Endpoint target, List<String> nodes, Instant startedAt, Instant firstProvisionalAt,
                              Instant ringingAt, Instant answeredAt, Instant endedAt, Long pddMs, Long setupMs,
                              Long ringMs, Long durationMs, List<String> codecs, int messages, int retransmissions,
-                             int reInvites, Media media, Instant updatedAt, List<Dialog> dialogs, int dialogsDropped) {
+                             int reInvites, Integer inviteHops, Media media, Instant updatedAt, List<Dialog> dialogs,
+                             int dialogsDropped) {
 
     /**
      * An early dialog of the call's INVITE: the replies of one device (one To tag); several when a proxy forked the

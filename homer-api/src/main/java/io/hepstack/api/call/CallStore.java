@@ -65,7 +65,7 @@ public class CallStore {
                         r.get("pdd_ms", Long.class),
                         CallRecordReader.real(r, "mos"),
                         r.get("verdicts", String[].class),
-                        r.get("forks", Integer.class)))
+                        r.get("forks", Integer.class), r.get("invite_hops", Integer.class)))
                 .all().collectList();
         return rows.flatMap(found -> {
             boolean more = found.size() > request.limit();
@@ -170,7 +170,7 @@ public class CallStore {
             s.append("""
                     SELECT i.call_id, i.started_at, i.sort_value, x.answered_at, x.bye_at, x.failed_at, x.final_status,
                            x.message_count, x.from_user, x.to_user, x.correlation_ids, r.state, r.hangup_by, r.reason_cause,
-                           r.pdd_ms, r.mos, r.verdicts, r.forks
+                           r.pdd_ms, r.mos, r.verdicts, r.forks, r.invite_hops
                     FROM (""");
         }
         if (ofRecord.isEmpty() && order.sort() == CallSort.STARTED) {
@@ -233,7 +233,7 @@ public class CallStore {
         if (!rows) {
             s.append("""
 
-                    LEFT JOIN LATERAL (SELECT state, hangup_by, reason_cause, pdd_ms, mos, verdicts,
+                    LEFT JOIN LATERAL (SELECT state, hangup_by, reason_cause, pdd_ms, mos, verdicts, invite_hops,
                                               jsonb_array_length(dialogs) + dialogs_dropped AS forks FROM call_records
                                        WHERE call_id = i.call_id LIMIT 1) r ON true""");
         }
@@ -339,7 +339,7 @@ public class CallStore {
     record Row(String callId, Instant startedAt, String sortText, Instant answeredAt, Instant byeAt, Instant failedAt,
                        Short finalStatus, Long messageCount, String fromUser, String toUser, String[] correlationIds,
                        String state, String hangupBy, Integer reasonCause, Long pddMs, Double mos, String[] verdicts,
-                       Integer forks) {
+                       Integer forks, Integer inviteHops) {
 
         CallItem item(Map<String, Set<String>> legs) {
             Instant ended = answeredAt != null ? byeAt : failedAt;
@@ -347,7 +347,8 @@ public class CallStore {
             return new CallItem(callId, startedAt, answeredAt, ended, fromUser, toUser,
                     finalStatus == null ? null : finalStatus.intValue(), duration,
                     messageCount == null ? 0 : messageCount, new ArrayList<>(legs.getOrDefault(callId, Set.of())),
-                    state, hangupBy, reasonCause, pddMs, mos, verdicts == null ? List.of() : List.of(verdicts), forks);
+                    state, hangupBy, reasonCause, pddMs, mos, verdicts == null ? List.of() : List.of(verdicts), forks,
+                    inviteHops);
         }
     }
 

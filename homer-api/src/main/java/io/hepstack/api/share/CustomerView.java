@@ -157,7 +157,7 @@ public record CustomerView(List<String> legs, List<String> hosts, boolean maskAd
                 r.caller(), r.callee(), r.ruriUser(), endpoint(r.source(), mask), endpoint(r.target(), mask),
                 hideAliases ? List.of() : r.nodes(), r.startedAt(), r.firstProvisionalAt(), r.ringingAt(), r.answeredAt(),
                 r.endedAt(), r.pddMs(), r.setupMs(), r.ringMs(), r.durationMs(), r.codecs(), r.messages(),
-                r.retransmissions(), r.reInvites(), r.media(), r.updatedAt(),
+                r.retransmissions(), r.reInvites(), r.inviteHops(), r.media(), r.updatedAt(),
                 r.dialogs().stream().map(d -> new CallRecordView.Dialog(d.toTag(), endpoint(d.source(), mask), d.firstReplyAt(),
                         d.ringingAt(), d.lastStatus(), d.answered(), d.cancelled())).toList(), r.dialogsDropped());
     }

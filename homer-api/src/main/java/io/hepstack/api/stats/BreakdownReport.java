@@ -28,7 +28,7 @@ public record BreakdownReport(Instant from, Instant to, String by, int top, Inte
      * @param attempts                 calls whose final reply is not 3xx and that were not only challenged
      * @param answered                 calls answered (2xx)
      * @param asr                      answered / attempts, {@code null} without attempts
-     * @param ner                      calls ended by 2xx, 486, 487 or 603 / attempts
+     * @param ner                      calls answered, ended by 486 or 603, or cancelled / attempts ({@link RecordFigures})
      * @param failures                 calls per final error class: {@code 4xx} (not a challenge alone), {@code 5xx}, {@code 6xx}
      * @param avgDurationMs            answer to end over the answered calls that ended, {@code null} without
      * @param registrations            bindings registered in the range; {@code null} by callee prefix

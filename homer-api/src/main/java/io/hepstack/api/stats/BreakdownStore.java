@@ -18,7 +18,7 @@ import java.util.Map;
  * ({@code call_records_list}) per group, joined (by node and address) to one of the registration records of the
  * range ({@code registration_records_recent}), cut at the top groups. A tenant-scoped caller counts the calls one
  * of whose INVITEs in the range it may read (as the call list) and the bindings its nodes or networks saw (as the
- * registration list).
+ * registration list). What a figure counts is {@link RecordFigures}'s, as for {@code /stats/kpi}.
  */
 @Repository
 class BreakdownStore {
@@ -43,46 +43,40 @@ class BreakdownStore {
         };
         s.append("WITH calls AS (\n  SELECT ").append(callKey).append(" AS key, count(*) AS calls,\n")
                 .append("""
-                         count(*) FILTER (WHERE NOT coalesce(c.final_status BETWEEN 300 AND 399, false)
-                                            AND c.state <> 'auth_challenged_only') AS attempts,
-                         count(*) FILTER (WHERE c.final_status BETWEEN 200 AND 299) AS answered,
-                         count(*) FILTER (WHERE c.final_status BETWEEN 200 AND 299 OR c.final_status IN (486, 487, 603)) AS user_ended,
+                         count(*) FILTER (WHERE %s) AS attempts,
+                         count(*) FILTER (WHERE %s) AS answered,
+                         count(*) FILTER (WHERE %s) AS user_ended,
                          count(*) FILTER (WHERE c.final_status BETWEEN 400 AND 499 AND c.state <> 'auth_challenged_only') AS f4,
                          count(*) FILTER (WHERE c.final_status BETWEEN 500 AND 599) AS f5,
                          count(*) FILTER (WHERE c.final_status BETWEEN 600 AND 699) AS f6,
                          avg(c.duration_ms) AS duration_ms
-                  FROM call_records c""");
+                  FROM call_records c""".formatted(RecordFigures.ATTEMPT, RecordFigures.ANSWERED, RecordFigures.NER_EFFECTIVE));
         if (r.by() == BreakdownRequest.By.NODE) {
             s.append(" CROSS JOIN LATERAL unnest(c.nodes) AS k(key)");
         } else if (r.by() == BreakdownRequest.By.CALLEE_PREFIX) {
             // the number read once per record (its pattern match is the costly part)
             s.append(" CROSS JOIN LATERAL (SELECT ").append(plan.internationalSql("c.callee_user")).append(" AS digits) n");
         }
-        s.append("\n  WHERE c.started_at >= ").append(from).append(" AND c.started_at < ").append(to);
+        s.append("\n  WHERE ").append(RecordFigures.callsStarted(from, to));
         if (r.by() == BreakdownRequest.By.SRC_IP) {
             s.append(" AND c.src_ip IS NOT NULL");
         } else if (r.by() == BreakdownRequest.By.CALLEE_PREFIX) {
             s.append(" AND c.callee_user IS NOT NULL");
         }
-        String nodes = r.nodes().isEmpty() ? null : s.bind(r.nodes().toArray(String[]::new)) + "::text[]";
+        String nodes = RecordFigures.nodes(s, r.nodes());
         s.append(nodeCondition(r, nodes, "c."));
-        if (!scope.all()) {
-            s.append(" AND EXISTS (SELECT 1 FROM messages_call m WHERE m.call_id = c.call_id AND m.ts >= ").append(from)
-                    .append(" AND m.ts < ").append(to).append(" AND m.method = 'INVITE'");
-            scope.appendTo(s, "m.");
-            s.append(")");
-        }
+        s.append(RecordFigures.callsInScope(s, scope, from, to));
         s.append("\n  GROUP BY 1)");
         boolean registrations = r.by() != BreakdownRequest.By.CALLEE_PREFIX;
         if (registrations) {
             s.append(",\nregistrations AS (\n  SELECT ").append(r.by() == BreakdownRequest.By.NODE ? "k.key" : "host(g.src_ip)")
                     .append(" AS key, count(*) AS registrations,\n")
-                    .append("         count(*) FILTER (WHERE g.state IN ('failed', 'challenge_loop')) AS failing\n")
+                    .append("         count(*) FILTER (WHERE ").append(RecordFigures.REGISTRATION_FAILING).append(") AS failing\n")
                     .append("  FROM registration_records g");
             if (r.by() == BreakdownRequest.By.NODE) {
                 s.append(" CROSS JOIN LATERAL unnest(g.nodes) AS k(key)");
             }
-            s.append("\n  WHERE g.last_register_at >= ").append(from).append(" AND g.first_register_at < ").append(to);
+            s.append("\n  WHERE ").append(RecordFigures.bindingsRegistered(from, to));
             s.append(nodeCondition(r, nodes, "g."));
             s.append(scope.recordCondition(s, "g."));
             s.append("\n  GROUP BY 1)");
@@ -106,10 +100,10 @@ class BreakdownStore {
      * captured.
      */
     private static String nodeCondition(BreakdownRequest r, String nodes, String alias) {
-        if (nodes == null) {
-            return "";
+        if (nodes != null && r.by() == BreakdownRequest.By.NODE) {
+            return " AND k.key = ANY(" + nodes + ")";
         }
-        return r.by() == BreakdownRequest.By.NODE ? " AND k.key = ANY(" + nodes + ")" : " AND " + alias + "nodes && " + nodes;
+        return RecordFigures.capturedBy(nodes, alias);
     }
 
     /** The breakdown of {@code request} within {@code scope}, the callee numbers read with {@code plan}. */

@@ -8,7 +8,6 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Mono;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -18,15 +17,13 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Computes {@link KpiReport} with one aggregate over the calls of the range ({@code kind = 'call'},
- * time-pruned partitions; totals, buckets and outcome codes in one pass with GROUPING SETS) and one
- * over the registrations ({@code kind = 'registration'}).
+ * Computes {@link KpiReport} from the call records started in the range ({@code call_records_list}; totals, buckets
+ * and final statuses in one pass with GROUPING SETS) and the registration records of the range, counted as
+ * {@link RecordFigures} defines for the breakdowns too, so that the figures agree with the call list and the
+ * breakdowns over the same range.
  */
 @Repository
 public class KpiStore {
-
-    /** How long after {@code to} a call's final reply is still looked for (INVITE transactions end within minutes). */
-    static final Duration OUTCOME_SPAN = Duration.ofMinutes(5);
 
     private final DatabaseClient db;
 
@@ -34,89 +31,72 @@ public class KpiStore {
         this.db = db;
     }
 
-    /** The statement of the call figures: one row per bucket, per outcome code, and the total. */
+    /** The statement of the call figures: one row per bucket, per final status, and the total. */
     static Sql callsSql(StatsRequest r, Scope scope) {
         Sql s = new Sql();
         String from = s.bind(utc(r.from()));
         String to = s.bind(utc(r.to()));
-        String until = s.bind(utc(r.to().plus(OUTCOME_SPAN)));
         String step = s.bind(r.stepSeconds());
-        String nodes = (r.nodes().isEmpty() ? "" : " AND node = ANY(" + s.bind(r.nodes().toArray(new String[0])) + ")")
-                + scope.condition(s, "");
+        String where = RecordFigures.callsStarted(from, to)
+                + RecordFigures.capturedBy(RecordFigures.nodes(s, r.nodes()), "c.")
+                + RecordFigures.callsInScope(s, scope, from, to);
         s.append("""
-                WITH calls AS (
-                  SELECT min(ts) FILTER (WHERE method = 'INVITE' AND to_tag IS NULL) AS invite_at,
-                         min(ts) FILTER (WHERE status BETWEEN 180 AND 189 AND cseq_method = 'INVITE') AS ringing_at,
-                         min(ts) FILTER (WHERE status BETWEEN 200 AND 299 AND cseq_method = 'INVITE') AS answered_at,
-                         min(ts) FILTER (WHERE method = 'BYE') AS bye_at,
-                         coalesce((array_agg(status ORDER BY ts)
-                                     FILTER (WHERE status BETWEEN 200 AND 299 AND cseq_method = 'INVITE'))[1],
-                                  (array_agg(status ORDER BY cseq DESC, ts)
-                                     FILTER (WHERE status >= 300 AND status NOT IN (401, 407) AND cseq_method = 'INVITE'))[1]) AS outcome,
-                         (array_agg(status ORDER BY ts DESC) FILTER (WHERE status IN (401, 407) AND cseq_method = 'INVITE'))[1] AS challenge
-                  FROM messages
-                  WHERE kind = 'call' AND ts >= %1$s AND ts < %3$s AND call_id IS NOT NULL%5$s
-                  GROUP BY call_id
-                  HAVING min(ts) FILTER (WHERE method = 'INVITE' AND to_tag IS NULL) >= %1$s
-                     AND min(ts) FILTER (WHERE method = 'INVITE' AND to_tag IS NULL) < %2$s),
-                c AS (
-                  SELECT floor(extract(epoch FROM invite_at - %1$s) / %4$s)::int AS bucket,
-                         coalesce(outcome::text, challenge::text, 'none') AS code,
-                         outcome, ringing_at, invite_at, answered_at, bye_at,
-                         NOT coalesce(outcome BETWEEN 300 AND 399, false) AND NOT (outcome IS NULL AND challenge IS NOT NULL) AS attempt
-                  FROM calls)
                 SELECT bucket, code, GROUPING(bucket) AS every_bucket, GROUPING(code) AS every_code,
                        count(*) AS invites,
-                       count(*) FILTER (WHERE attempt) AS attempts,
-                       count(*) FILTER (WHERE outcome BETWEEN 200 AND 299) AS answered,
-                       count(*) FILTER (WHERE outcome IN (486, 600)) AS busy,
-                       count(*) FILTER (WHERE outcome BETWEEN 400 AND 699 AND outcome NOT IN (486, 600, 487)) AS failed,
-                       count(*) FILTER (WHERE outcome IN (500, 503, 504)) AS session_defects,
-                       count(*) FILTER (WHERE outcome IN (408, 500, 503)) AS ineffective,
-                       count(*) FILTER (WHERE outcome BETWEEN 200 AND 299 OR outcome IN (486, 487, 603)) AS user_ended,
-                       avg(extract(epoch FROM ringing_at - invite_at) * 1000) FILTER (WHERE ringing_at >= invite_at) AS pdd_ms,
-                       avg(extract(epoch FROM bye_at - answered_at) * 1000) FILTER (WHERE bye_at >= answered_at) AS duration_ms
-                FROM c
-                GROUP BY GROUPING SETS ((bucket), (code), ())""".formatted(from, to, until, step, nodes));
+                       count(*) FILTER (WHERE %s) AS attempts,
+                       count(*) FILTER (WHERE %s) AS answered,
+                       count(*) FILTER (WHERE %s) AS busy,
+                       count(*) FILTER (WHERE %s) AS failed,
+                       count(*) FILTER (WHERE %s) AS session_defects,
+                       count(*) FILTER (WHERE %s) AS ineffective,
+                       count(*) FILTER (WHERE %s) AS user_ended,
+                       avg(c.pdd_ms) AS pdd_ms, avg(c.duration_ms) AS duration_ms, avg(c.invite_hops) AS ahr
+                FROM (SELECT floor(extract(epoch FROM c.started_at - %s) / %s)::int AS bucket,
+                             coalesce(c.final_status::text, 'none') AS code,
+                             c.state, c.hangup_by, c.final_status, c.pdd_ms, c.duration_ms, c.invite_hops
+                      FROM call_records c
+                      WHERE %s) c
+                GROUP BY GROUPING SETS ((bucket), (code), ())""".formatted(RecordFigures.ATTEMPT, RecordFigures.ANSWERED,
+                RecordFigures.BUSY, RecordFigures.FAILED, RecordFigures.SESSION_DEFECT, RecordFigures.INEFFECTIVE,
+                RecordFigures.NER_EFFECTIVE, from, step, where));
         return s;
     }
 
-    /** The statement of the registration figures. */
+    /** The statement of the registration figures: the bindings registered in the range, and of them those not failing. */
     static Sql registrationsSql(StatsRequest r, Scope scope) {
         Sql s = new Sql();
-        s.append("SELECT count(DISTINCT call_id) FILTER (WHERE method = 'REGISTER') AS registrations, "
-                        + "count(DISTINCT call_id) FILTER (WHERE status BETWEEN 200 AND 299 AND cseq_method = 'REGISTER') AS succeeded "
-                        + "FROM messages WHERE kind = 'registration' AND ts >= ")
-                .append(s.bind(utc(r.from()))).append(" AND ts < ").append(s.bind(utc(r.to())));
-        if (!r.nodes().isEmpty()) {
-            s.append(" AND node = ANY(").append(s.bind(r.nodes().toArray(new String[0]))).append(")");
-        }
-        scope.appendTo(s, "");
+        String from = s.bind(utc(r.from()));
+        String to = s.bind(utc(r.to()));
+        s.append("SELECT count(*) AS registrations, count(*) FILTER (WHERE NOT " + RecordFigures.REGISTRATION_FAILING
+                        + ") AS succeeded FROM registration_records g WHERE ")
+                .append(RecordFigures.bindingsRegistered(from, to))
+                .append(RecordFigures.capturedBy(RecordFigures.nodes(s, r.nodes()), "g."))
+                .append(scope.recordCondition(s, "g."));
         return s;
     }
 
     private record Figures(long invites, long attempts, long answered, long busy, long failed, long sessionDefects,
-                           long ineffective, long userEnded, Double pddMs, Double durationMs) {
+                           long ineffective, long userEnded, Double pddMs, Double durationMs, Double ahr) {
         static Figures of(Readable r) {
             return new Figures(r.get("invites", Long.class), r.get("attempts", Long.class), r.get("answered", Long.class),
                     r.get("busy", Long.class), r.get("failed", Long.class), r.get("session_defects", Long.class),
                     r.get("ineffective", Long.class), r.get("user_ended", Long.class), number(r.get("pdd_ms")),
-                    number(r.get("duration_ms")));
+                    number(r.get("duration_ms")), number(r.get("ahr")));
         }
 
-        static final Figures NONE = new Figures(0, 0, 0, 0, 0, 0, 0, 0, null, null);
+        static final Figures NONE = new Figures(0, 0, 0, 0, 0, 0, 0, 0, null, null, null);
 
         KpiReport.Point point(Instant t) {
             return new KpiReport.Point(t, invites, attempts, answered, busy, failed, sessionDefects, ineffective,
                     ratio(answered, attempts), ratio(userEnded, attempts), ratio(ineffective, invites),
-                    ratio(sessionDefects, attempts));
+                    ratio(sessionDefects, attempts), ahr);
         }
     }
 
     private record Row(Integer bucket, String code, boolean everyBucket, boolean everyCode, Figures figures) {
     }
 
-    /** The indicators of {@code request}, from the messages within {@code scope} only. */
+    /** The indicators of {@code request}, from the records of the calls and bindings within {@code scope} only. */
     public Mono<KpiReport> kpi(StatsRequest request, Scope scope) {
         Mono<List<Row>> calls = Statements.on(callsSql(request, scope), db).map(r -> new Row(r.get("bucket", Integer.class),
                 r.get("code", String.class), r.get("every_bucket", Integer.class) == 1,
@@ -143,7 +123,7 @@ public class KpiStore {
             KpiReport.Point p = total.point(request.from());
             KpiReport.Total t = new KpiReport.Total(p.invites(), p.attempts(), p.answered(), p.busy(), p.failed(),
                     p.sessionDefects(), p.ineffective(), p.asr(), p.ner(), p.isa(), p.sd(), total.pddMs(),
-                    total.durationMs(), codes, regs[0], regs[1]);
+                    total.durationMs(), total.ahr(), codes, regs[0], regs[1]);
             return new KpiReport(request.from(), request.to(), request.stepSeconds(), request.nodes(), t, series);
         });
     }

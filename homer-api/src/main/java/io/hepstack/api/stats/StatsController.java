@@ -13,7 +13,10 @@ import reactor.core.publisher.Mono;
 
 import java.time.Clock;
 
-/** Call indicators and message volume as time series, and their breakdown by node, address and callee prefix, for the dashboard. Any role; a tenant-scoped caller counts its tenant's messages only. */
+/**
+ * Call indicators and message volume as time series, and their breakdown by node, address and callee prefix, for the
+ * dashboard. Any role; a tenant-scoped caller counts its tenant's calls, bindings and messages only.
+ */
 @RestController
 class StatsController {
 
@@ -30,8 +33,8 @@ class StatsController {
         this.props = props;
     }
 
-    @Operation(summary = "Calls, attempts, answered, busy, failed, ASR, NER, ISA, SD in total and per bucket; "
-            + "post-dial delay, duration, outcomes, registrations in total")
+    @Operation(summary = "Calls, attempts, answered, busy, failed, ASR, NER, ISA, SD, AHR in total and per bucket; "
+            + "post-dial delay, duration, final statuses, registrations in total; from the call and registration records")
     @GetMapping("/api/v1/stats/kpi")
     Mono<KpiReport> kpi(ServerHttpRequest request, @AuthenticationPrincipal ApiPrincipal principal,
                         @Parameter(description = "ISO-8601 or epoch ms; default: to - 1h") @RequestParam(required = false) String from,

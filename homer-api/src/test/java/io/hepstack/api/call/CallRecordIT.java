@@ -63,7 +63,8 @@ class CallRecordIT extends AdminApiIT {
         Map<String, Object> r = record(admin, callId).expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
         assertThat(r).containsEntry("callId", callId).containsEntry("state", "completed").containsEntry("hangupBy", "caller")
                 .containsEntry("finalStatus", 200).containsEntry("finalPhrase", "OK").containsEntry("messages", 7)
-                .containsEntry("retransmissions", 0).containsEntry("reInvites", 0).containsEntry("nodes", List.of("2001"));
+                .containsEntry("retransmissions", 0).containsEntry("reInvites", 0).containsEntry("nodes", List.of("2001"))
+                .containsEntry("inviteHops", 2); // the INVITE mirrored by the proxy as received and as sent
         assertThat((Map<String, Object>) r.get("caller")).containsEntry("user", "sipp");
         assertThat((Map<String, Object>) r.get("callee")).containsEntry("user", "1000");
         assertThat((Map<String, Object>) r.get("source")).containsEntry("ip", "127.0.0.1");
@@ -122,7 +123,7 @@ class CallRecordIT extends AdminApiIT {
                 .hasSize(10).allSatisfy(i -> assertThat(i).containsEntry("state", "busy").containsEntry("hangupBy", "callee"));
         assertThat(items).filteredOn(i -> !((String) i.get("callId")).startsWith("busy-"))
                 .hasSize(30).allSatisfy(i -> assertThat(i).containsEntry("state", "completed").containsEntry("hangupBy", "caller")
-                        .containsKey("pddMs").containsEntry("reasonCause", null));
+                        .containsKey("pddMs").containsEntry("reasonCause", null).containsEntry("inviteHops", 2));
         assertThat(items).as("one device answered or refused each: one early dialog").allSatisfy(i -> assertThat(i).containsEntry("forks", 1));
     }
 

@@ -6,6 +6,7 @@ import io.hepstack.api.Http;
 import io.hepstack.api.TestApp;
 import io.hepstack.api.query.Filter;
 import io.hepstack.api.web.Times;
+import io.hepstack.proto.call.CallRecordStore;
 import io.hepstack.proto.model.CapturedMessage;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,6 +17,9 @@ import org.springframework.web.util.UriBuilder;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -37,8 +41,15 @@ class MessageSearchIT extends AdminApiIT {
     static void storeTheKamailioCapture() {
         rows = Fixture.kamailio();
         Fixture.store(db.connectionFactory(), rows);
-        from = Times.format(Fixture.instant(rows.stream().mapToLong((CapturedMessage m) -> m.envelope().timestampMicros()).min().orElseThrow()));
-        to = Times.format(Fixture.instant(rows.stream().mapToLong((CapturedMessage m) -> m.envelope().timestampMicros()).max().orElseThrow() + 1));
+        long first = rows.stream().mapToLong((CapturedMessage m) -> m.envelope().timestampMicros()).min().orElseThrow();
+        long last = rows.stream().mapToLong((CapturedMessage m) -> m.envelope().timestampMicros()).max().orElseThrow();
+        from = Times.format(Fixture.instant(first));
+        to = Times.format(Fixture.instant(last + 1));
+        // stored as by a collector without records: a rebuild records the calls and bindings (the statistics read them)
+        CallRecordStore records = new CallRecordStore(db.connectionFactory(),
+                Clock.fixed(Fixture.instant(last + 60_000_000), ZoneOffset.UTC), CallRecordStore.Settings.DEFAULTS);
+        records.rebuild(Fixture.instant(first), Fixture.instant(last + 1)).block(Duration.ofSeconds(60));
+        records.rebuildRegistrations(Fixture.instant(first), Fixture.instant(last + 1)).block(Duration.ofSeconds(60));
     }
 
     @Test

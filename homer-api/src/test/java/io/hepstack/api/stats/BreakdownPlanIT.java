@@ -35,6 +35,11 @@ class BreakdownPlanIT {
 
     @BeforeAll
     static void storeTwentyDaysOfRecords() throws Exception {
+        storeTwentyDaysOfRecords(db);
+    }
+
+    /** 20,000 call records and 5,000 registration records from {@link #START}, and an INVITE of the hour, in {@code db}. */
+    static void storeTwentyDaysOfRecords(TestDatabase db) throws Exception {
         // an INVITE of the hour: its day's partition of the messages, where a tenant's calls are checked
         Fixture.store(db.connectionFactory(), List.of(Fixture.sipRequest("INVITE", "plan-tenant@test", "edge-1",
                 FROM.plusSeconds(60).toEpochMilli() * 1000)));

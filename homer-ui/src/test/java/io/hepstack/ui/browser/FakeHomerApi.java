@@ -912,12 +912,13 @@ final class FakeHomerApi implements AutoCloseable {
             for (int k = 0; k < row.length; k++) sum[k] += row[k];
             series.add(map("t", from.plusSeconds((long) i * STEP).toString(), "invites", inv, "attempts", att, "answered", ans,
                     "busy", busy, "failed", failed, "sessionDefects", sd, "ineffective", ineff,
-                    "asr", ratio(ans, att), "ner", ratio(ans + busy, att), "isa", ratio(ineff, inv), "sd", ratio(sd, att)));
+                    "asr", ratio(ans, att), "ner", ratio(ans + busy, att), "isa", ratio(ineff, inv), "sd", ratio(sd, att),
+                    "ahr", inv == 0 ? null : 2.0));
         }
         var total = map("invites", sum[0], "attempts", sum[1], "answered", sum[2], "busy", sum[3], "failed", sum[4],
                 "sessionDefects", sum[5], "ineffective", sum[6],
                 "asr", ratio(sum[2], sum[1]), "ner", ratio(sum[2] + sum[3], sum[1]), "isa", ratio(sum[6], sum[0]), "sd", ratio(sum[5], sum[1]),
-                "avgPddMs", quiet ? null : 850.4, "avgDurationMs", quiet ? null : 30654.0,
+                "avgPddMs", quiet ? null : 850.4, "avgDurationMs", quiet ? null : 30654.0, "ahr", quiet ? null : 2.0,
                 "finalStatus", quiet ? Map.of() : map("200", 6, "486", 1, "302", 1, "503", 1, "404", 1),
                 "registrations", quiet ? 0 : 5, "registrationsSucceeded", quiet ? 0 : 3);
         return send(s, map("from", from.toString(), "to", from.plusSeconds((long) INVITES.length * STEP).toString(), "stepSeconds", STEP,
@@ -970,6 +971,7 @@ final class FakeHomerApi implements AutoCloseable {
         record.put("messages", 9);
         record.put("retransmissions", 1);
         record.put("reInvites", 0);
+        record.put("inviteHops", 2);
         record.put("media", map("reports", 12, "mos", 3.42, "minMos", 2.9, "lossPercent", 6.4, "jitterMs", 18.0, "rttMs", 85.0,
                 "verdicts", List.of("high_loss")));
         // the early dialogs of its INVITE: the ordinary call's one device; the attacker's forked to five, three kept
@@ -1239,11 +1241,12 @@ final class FakeHomerApi implements AutoCloseable {
         calls.add(map("callId", CALL, "startedAt", ts(0), "answeredAt", ts(2_345_678), "endedAt", ts(33_000_000),
                 "fromUser", "alice", "toUser", "bob", "finalStatus", 200, "durationMs", 30654, "messageCount", messageCount(CALL),
                 "legs", List.of(CALL, B_LEG), "state", "completed", "hangupBy", "caller", "reasonCause", 16, "pddMs", 120,
-                "mos", 3.42, "verdicts", List.of("high_loss"), "forks", 1));
+                "mos", 3.42, "verdicts", List.of("high_loss"), "forks", 1, "inviteHops", 2));
         calls.add(map("callId", XSS_CALL, "startedAt", ts(60_000_000), "answeredAt", null, "endedAt", ts(60_500_000),
                 "fromUser", IMG, "toUser", SCRIPT, "finalStatus", 488, "durationMs", 0, "messageCount", messageCount(XSS_CALL),
                 "legs", List.of(XSS_CALL), "state", IMG, "hangupBy", null, "reasonCause", null, "pddMs", null,
-                "mos", null, "verdicts", List.of(), "forks", 5));
+                "mos", null, "verdicts", List.of(), "forks", 5,
+                "inviteHops", null));
         return calls;
     }
 

@@ -549,6 +549,7 @@ class UiBrowserIT {
         assertThat(tileValue(d, "isa")).isEqualTo("10.0 %");
         assertThat(tileValue(d, "pdd")).isEqualTo("850 ms");
         assertThat(tileValue(d, "duration")).isEqualTo("31 s");
+        assertThat(tileValue(d, "ahr")).isEqualTo("2");
         assertThat(d.findElements(By.cssSelector("#tile-status li"))).extracting(WebElement::getText)
                 .containsExactly("200 6", "302 1", "404 1", "486 1", "503 1");
 
