@@ -1,6 +1,7 @@
 package io.hepstack.ingest;
 
 import io.hepstack.ingest.listen.HepListeners;
+import io.hepstack.proto.testing.AutoFailoverCluster;
 import io.hepstack.proto.testing.DebianPostgres;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

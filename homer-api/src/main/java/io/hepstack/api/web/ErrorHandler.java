@@ -20,6 +20,9 @@ import java.util.stream.Collectors;
  * Turns every failure of a handler into a JSON {@link ApiError}: client mistakes into 4xx with a
  * clear message, anything unexpected into a 500 that says nothing about internals (and is logged).
  *
+ * <p>A database that cannot be reached is {@link DatabaseUnavailable}'s 503; a statement cancelled by
+ * {@code statement_timeout} is a 503 that says to narrow the search.
+ *
  * <p>The answer is {@code application/json} whatever the request accepts: a refused live stream (its request
  * accepts {@code text/event-stream} only) was otherwise written by Spring's SSE writer as one event, its JSON
  * encoded into a pooled buffer that a client leaving at that moment leaked (spring-framework#36438;
@@ -29,6 +32,12 @@ import java.util.stream.Collectors;
 class ErrorHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ErrorHandler.class);
+
+    private final DatabaseUnavailable databaseUnavailable;
+
+    ErrorHandler(DatabaseUnavailable databaseUnavailable) {
+        this.databaseUnavailable = databaseUnavailable;
+    }
 
     @ExceptionHandler(ApiException.class)
     ResponseEntity<ApiError> api(ApiException e) {
@@ -82,6 +91,9 @@ class ErrorHandler {
             log.warn("query canceled by statement_timeout: {}", e.getMessage());
             return error(HttpStatus.SERVICE_UNAVAILABLE,
                     "the search took too long: narrow the time range or add a Call-ID, user or address");
+        }
+        if (DatabaseUnavailable.isUnreachable(e)) {
+            return databaseUnavailable.answer(e);
         }
         log.error("request failed", e);
         return error(HttpStatus.INTERNAL_SERVER_ERROR, "internal error");

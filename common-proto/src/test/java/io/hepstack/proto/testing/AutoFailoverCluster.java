@@ -1,7 +1,5 @@
-package io.hepstack.ingest;
+package io.hepstack.proto.testing;
 
-import io.hepstack.proto.testing.ChildProcess;
-import io.hepstack.proto.testing.DebianPostgres;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -23,9 +21,9 @@ import java.util.List;
  * gives an unreachable primary 2 s to demote itself (defaults: 5 s, 20 s and 30 s), so that a failover
  * takes seconds, not a minute.
  */
-final class AutoFailoverCluster implements AutoCloseable {
+public final class AutoFailoverCluster implements AutoCloseable {
 
-    static final String DATABASE = "homer";
+    public static final String DATABASE = "homer";
 
     private static final Duration READY = Duration.ofSeconds(90);
 
@@ -38,14 +36,14 @@ final class AutoFailoverCluster implements AutoCloseable {
     private Node b;
 
     /** A data node: its name, port and pg_autoctl process (with its PostgreSQL). */
-    record Node(String name, int port, ChildProcess process) {
+    public record Node(String name, int port, ChildProcess process) {
     }
 
     private AutoFailoverCluster() {
     }
 
     /** Starts the monitor and both nodes; returns once {@code a} is primary and {@code b} its synchronous standby. */
-    static AutoFailoverCluster start() throws Exception {
+    public static AutoFailoverCluster start() throws Exception {
         AutoFailoverCluster cluster = new AutoFailoverCluster();
         try {
             cluster.boot();
@@ -98,27 +96,33 @@ final class AutoFailoverCluster implements AutoCloseable {
         return new Node(name, port, p);
     }
 
-    Node a() {
+    public Node a() {
         return a;
     }
 
-    Node b() {
+    public Node b() {
         return b;
     }
 
     /** The writers' URL: both nodes, the primary only, its state rechecked after 1 s (default 10 s). */
-    String primaryUrl() {
+    public String primaryUrl() {
         return "r2dbc:postgresql:failover://127.0.0.1:" + a.port + ",127.0.0.1:" + b.port + "/" + DATABASE
                 + "?targetServerType=primary&hostRecheckTime=1s";
     }
 
+    /** The reads' URL: the standby first, the primary when no standby answers (homer-api's {@code homer.api.read.url}). */
+    public String readUrl() {
+        return "r2dbc:postgresql:failover://127.0.0.1:" + b.port + ",127.0.0.1:" + a.port + "/" + DATABASE
+                + "?targetServerType=preferSecondary&hostRecheckTime=1s";
+    }
+
     /** SIGKILL to the node's pg_autoctl and PostgreSQL processes at once, as when its machine dies. */
-    void kill(Node node) {
+    public void kill(Node node) {
         node.process.kill();
     }
 
     /** Whether the node's PostgreSQL accepts writes (false while it is a standby or unreachable). */
-    static boolean acceptsWrites(Node node) {
+    public static boolean acceptsWrites(Node node) {
         try (Connection c = DebianPostgres.open(node.port, DATABASE); Statement s = c.createStatement();
              ResultSet r = s.executeQuery("SELECT NOT pg_is_in_recovery()")) {
             return r.next() && r.getBoolean(1);
@@ -128,7 +132,7 @@ final class AutoFailoverCluster implements AutoCloseable {
     }
 
     /** The state the monitor last heard from the node ({@code single}, {@code primary}, {@code secondary}...). */
-    String reportedState(String node) throws SQLException {
+    public String reportedState(String node) throws SQLException {
         try (Connection c = DebianPostgres.open(monitorPort, "pg_auto_failover");
              Statement s = c.createStatement();
              ResultSet r = s.executeQuery("SELECT reportedstate FROM pgautofailover.node WHERE nodename = '" + node + "'")) {
