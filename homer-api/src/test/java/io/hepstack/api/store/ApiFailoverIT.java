@@ -10,9 +10,6 @@ import io.hepstack.proto.testing.AutoFailoverCluster;
 import io.hepstack.proto.testing.DebianPostgres;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.r2dbc.pool.ConnectionPool;
-import io.r2dbc.pool.ConnectionPoolConfiguration;
-import io.r2dbc.spi.ConnectionFactories;
-import io.r2dbc.spi.ConnectionFactoryOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -68,9 +65,7 @@ class ApiFailoverIT {
         new SchemaMigrator("jdbc:postgresql://127.0.0.1:" + cluster.a().port() + "/" + AutoFailoverCluster.DATABASE,
                 DebianPostgres.superuser(), "").migrate();
         kamailio = Fixture.kamailio();
-        ConnectionPool primary = new ConnectionPool(ConnectionPoolConfiguration.builder(ConnectionFactories.get(
-                ConnectionFactoryOptions.parse(cluster.primaryUrl()).mutate()
-                        .option(ConnectionFactoryOptions.USER, DebianPostgres.superuser()).build())).maxSize(2).build());
+        ConnectionPool primary = Nodes.pool(cluster.primaryUrl());
         try {
             Fixture.store(primary, kamailio);
         } finally {
@@ -81,13 +76,7 @@ class ApiFailoverIT {
         long last = kamailio.stream().mapToLong(m -> m.envelope().timestampMicros()).max().orElseThrow();
         from = Times.format(Fixture.instant(first));
         to = Times.format(Fixture.instant(last + 1));
-        registry.add("spring.r2dbc.url", cluster::primaryUrl);
-        registry.add("spring.r2dbc.username", DebianPostgres::superuser);
-        registry.add("spring.r2dbc.password", () -> "");
-        registry.add("homer.api.read.url", cluster::readUrl);
-        registry.add("homer.api.auth.bcrypt-strength", () -> "4");
-        registry.add("homer.api.auth.admin-password", () -> TestApp.ADMIN_PASSWORD);
-        registry.add("server.address", () -> "127.0.0.1");
+        Nodes.wire(registry, cluster::primaryUrl, cluster::readUrl);
     }
 
     @AfterAll

@@ -6,12 +6,8 @@ import io.hepstack.api.TestApp;
 import io.hepstack.api.web.Times;
 import io.hepstack.proto.call.CallRecordStore;
 import io.hepstack.proto.model.CapturedMessage;
-import io.hepstack.proto.testing.DebianPostgres;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.r2dbc.pool.ConnectionPool;
-import io.r2dbc.pool.ConnectionPoolConfiguration;
-import io.r2dbc.spi.ConnectionFactories;
-import io.r2dbc.spi.ConnectionFactoryOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -62,9 +58,7 @@ class ReadReplicaIT {
     static void databases(DynamicPropertyRegistry registry) throws Exception {
         pair = StreamingReplica.start();
         kamailio = Fixture.kamailio();
-        ConnectionPool primary = new ConnectionPool(ConnectionPoolConfiguration.builder(ConnectionFactories.get(
-                ConnectionFactoryOptions.parse(pair.primaryUrl()).mutate()
-                        .option(ConnectionFactoryOptions.USER, DebianPostgres.superuser()).build())).maxSize(2).build());
+        ConnectionPool primary = Nodes.pool(pair.primaryUrl());
         try {
             Fixture.store(primary, kamailio);
         } finally {
@@ -76,13 +70,7 @@ class ReadReplicaIT {
         to = Times.format(Fixture.instant(last + 1));
         await().atMost(Duration.ofSeconds(60)).until(() ->
                 StreamingReplica.query(pair.openStandby(), "SELECT count(*) FROM messages") == kamailio.size());
-        registry.add("spring.r2dbc.url", pair::primaryUrl);
-        registry.add("spring.r2dbc.username", DebianPostgres::superuser);
-        registry.add("spring.r2dbc.password", () -> "");
-        registry.add("homer.api.read.url", pair::readUrl);
-        registry.add("homer.api.auth.bcrypt-strength", () -> "4");
-        registry.add("homer.api.auth.admin-password", () -> TestApp.ADMIN_PASSWORD);
-        registry.add("server.address", () -> "127.0.0.1");
+        Nodes.wire(registry, pair::primaryUrl, pair::readUrl);
     }
 
     @AfterAll
@@ -134,9 +122,7 @@ class ReadReplicaIT {
         StreamingReplica.execute(pair.openStandby(), "SELECT pg_wal_replay_pause()");
         try {
             long at = kamailio.stream().mapToLong(m -> m.envelope().timestampMicros()).max().orElseThrow() + 5_000_000L;
-            ConnectionPool primary = new ConnectionPool(ConnectionPoolConfiguration.builder(ConnectionFactories.get(
-                    ConnectionFactoryOptions.parse(pair.primaryUrl()).mutate()
-                            .option(ConnectionFactoryOptions.USER, DebianPostgres.superuser()).build())).maxSize(2).build());
+            ConnectionPool primary = Nodes.pool(pair.primaryUrl());
             try {
                 Fixture.store(primary, List.of(Fixture.sipRequest("INVITE", "younger-than-the-lag@test", "replica-node", at)));
                 // its record, as a collector's pass keeps it
