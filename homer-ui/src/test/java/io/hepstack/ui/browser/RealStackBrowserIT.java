@@ -12,6 +12,7 @@ import io.hepstack.proto.model.MessageExtractor;
 import io.hepstack.proto.model.MessageKind;
 import io.hepstack.proto.pcap.PcapPacket;
 import io.hepstack.proto.pcap.PcapReader;
+import io.hepstack.proto.call.CallRecordStore;
 import io.hepstack.proto.store.MessageWriter;
 import io.hepstack.proto.store.PartitionPolicy;
 import io.hepstack.proto.store.WriteResult;
@@ -170,6 +171,13 @@ class RealStackBrowserIT {
         WriteResult result = new MessageWriter(db.connectionFactory(), PartitionPolicy.defaults(), clock).write(rows).block();
         assertThat(result).isNotNull();
         assertThat(result.rejected()).isEmpty();
+        // the call and registration records the collectors' pass keeps, judged as of the same clock: the call list, the
+        // dashboard's figures and the breakdowns read them
+        long first = rows.stream().mapToLong((CapturedMessage m) -> m.envelope().timestampMicros()).min().orElseThrow();
+        CallRecordStore records = new CallRecordStore(db.connectionFactory(), clock, CallRecordStore.Settings.DEFAULTS);
+        Instant since = instant(first - 1), until = instant(latest + 1);
+        assertThat(records.rebuild(since, until).block(Duration.ofSeconds(60))).as("call records").isPositive();
+        records.rebuildRegistrations(since, until).block(Duration.ofSeconds(60));
     }
 
     /** The first Call-ID of the capture with an INVITE and a BYE. */
@@ -682,12 +690,14 @@ class RealStackBrowserIT {
         JsonNode kpi = apiJson("/api/v1/stats/kpi?" + range());
         JsonNode total = kpi.get("total");
         assertThat(total.get("invites").asInt()).as("calls of the fixture").isGreaterThanOrEqualTo(40);
+        assertThat(total.get("ahr").asDouble()).as("the capture hops of their INVITEs, from their records").isGreaterThanOrEqualTo(1);
 
         var d = engineer.driver;
         d.get(base + "/dashboard?range=custom&" + range());
         waiting(d).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#dashboard figure.chart canvas"), 4));
         assertThat(tile(d, "calls")).isEqualTo(String.valueOf(total.get("invites").asInt()));
         assertThat(tile(d, "answered")).isEqualTo(String.valueOf(total.get("answered").asInt()));
+        assertThat(tile(d, "ahr")).as("AHR").isNotEqualTo("—");
         for (String ratio : List.of("asr", "ner", "sd", "isa")) {
             assertThat(tile(d, ratio)).as(ratio).isEqualTo(percent(total.get(ratio)));
         }
