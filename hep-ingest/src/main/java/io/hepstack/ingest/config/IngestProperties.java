@@ -52,7 +52,8 @@ public record IngestProperties(
         @Valid @NotNull @DefaultValue Storage storage,
         @Valid @NotNull @DefaultValue Calls calls,
         @Valid @NotNull @DefaultValue Metrics metrics,
-        @NotNull @DefaultValue("30s") Duration shutdownTimeout) {
+        @NotNull @DefaultValue("30s") Duration shutdownTimeout,
+        @NotNull @DefaultValue("300ms") Duration shutdownQuiet) {
 
     /** HEP over UDP: one packet per datagram; overflow is dropped and counted. */
     public record Udp(

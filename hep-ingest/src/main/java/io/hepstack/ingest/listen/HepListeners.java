@@ -187,7 +187,7 @@ public final class HepListeners {
      * connections are refused, so a balancer sends them to another replica), half-closes every open
      * connection (TCP FIN, after a TLS close_notify: the agent reads end of stream while its own
      * direction stays open) and keeps reading until each agent has closed its side, or every stream
-     * has been quiet for {@code STREAM_QUIET} and none is paused by backpressure, at most
+     * has been quiet for {@code homer.ingest.shutdown-quiet} and none is paused by backpressure, at most
      * {@code timeout}; then closes what is left. An agent that closes (and reconnects) when it reads
      * end of stream loses nothing it wrote before.
      */
@@ -200,9 +200,6 @@ public final class HepListeners {
         drainStreams(deadline);
         stopAll(timeout);
     }
-
-    /** How long every stream connection must have sent nothing before the streams are closed at shutdown. */
-    static final Duration STREAM_QUIET = Duration.ofMillis(300);
 
     private void drainStreams(long deadline) {
         if (tcp == null && tls == null) {
@@ -218,7 +215,9 @@ public final class HepListeners {
             halfClose(ch);
         }
         lastStreamReadNanos.set(System.nanoTime()); // the quiet period starts with the half-close
-        long quiet = STREAM_QUIET.toNanos();
+        // how long every stream connection must have sent nothing before the streams are closed
+        Duration quietFor = props.shutdownQuiet();
+        long quiet = quietFor.toNanos();
         try {
             while (System.nanoTime() < deadline) {
                 if (streams.isEmpty()) {
@@ -227,7 +226,7 @@ public final class HepListeners {
                 }
                 if (System.nanoTime() - lastStreamReadNanos.get() >= quiet && !pipeline.anyPaused()) {
                     log.info("HEP stream listeners closed; closing {} of {} connections quiet for {}",
-                            streams.size(), open, STREAM_QUIET);
+                            streams.size(), open, quietFor);
                     return;
                 }
                 Thread.sleep(20);
