@@ -1,15 +1,12 @@
 package io.hepstack.api.web;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.annotation.Order;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
@@ -77,26 +74,14 @@ public class DatabaseUnavailable implements WebExceptionHandler {
     ResponseEntity<ApiError> answer(Throwable e) {
         answered.increment();
         log.warn("database unreachable: {}", e.toString());
-        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).contentType(MediaType.APPLICATION_JSON)
-                .header(HttpHeaders.RETRY_AFTER, Long.toString(RETRY.toSeconds()))
-                .body(new ApiError(ErrorHandler.code(HttpStatus.SERVICE_UNAVAILABLE), MESSAGE));
+        return ErrorHandler.response(new ApiException(HttpStatus.SERVICE_UNAVAILABLE, MESSAGE, RETRY));
     }
 
     @Override
     public Mono<Void> handle(ServerWebExchange exchange, Throwable e) {
-        var response = exchange.getResponse();
-        if (response.isCommitted() || !isUnreachable(e)) {
+        if (exchange.getResponse().isCommitted() || !isUnreachable(e)) {
             return Mono.error(e);
         }
-        ResponseEntity<ApiError> answer = answer(e);
-        response.setStatusCode(answer.getStatusCode());
-        response.getHeaders().putAll(answer.getHeaders());
-        byte[] body;
-        try {
-            body = json.writeValueAsBytes(answer.getBody());
-        } catch (JsonProcessingException impossible) {
-            return Mono.error(impossible);
-        }
-        return response.writeWith(Mono.fromSupplier(() -> response.bufferFactory().wrap(body)));
+        return ErrorHandler.write(exchange, answer(e), json);
     }
 }

@@ -1,5 +1,7 @@
 package io.hepstack.api.web;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -10,8 +12,11 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.bind.support.WebExchangeBindException;
 import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.ServerWebInputException;
 import org.springframework.web.server.UnsupportedMediaTypeStatusException;
+
+import reactor.core.publisher.Mono;
 
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -29,7 +34,7 @@ import java.util.stream.Collectors;
  * docs/architecture.md, "The live stream and Netty buffers"), and the UI could not read its message.
  */
 @RestControllerAdvice
-class ErrorHandler {
+public class ErrorHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ErrorHandler.class);
 
@@ -41,6 +46,11 @@ class ErrorHandler {
 
     @ExceptionHandler(ApiException.class)
     ResponseEntity<ApiError> api(ApiException e) {
+        return response(e);
+    }
+
+    /** The answer to a refusal: its status, {@code Retry-After} when it has one, its message as an {@link ApiError}. */
+    static ResponseEntity<ApiError> response(ApiException e) {
         ResponseEntity.BodyBuilder response = ResponseEntity.status(e.status()).contentType(MediaType.APPLICATION_JSON);
         if (e.retryAfter() != null) { // whole seconds, at least one
             response.header(org.springframework.http.HttpHeaders.RETRY_AFTER,
@@ -107,6 +117,22 @@ class ErrorHandler {
             }
         }
         return false;
+    }
+
+    /**
+     * Writes {@code answer} on an exchange no handler answers: a web filter's failure, a refusal of the security chain.
+     */
+    public static Mono<Void> write(ServerWebExchange exchange, ResponseEntity<ApiError> answer, ObjectMapper json) {
+        var response = exchange.getResponse();
+        response.setStatusCode(answer.getStatusCode());
+        response.getHeaders().putAll(answer.getHeaders());
+        byte[] body;
+        try {
+            body = json.writeValueAsBytes(answer.getBody());
+        } catch (JsonProcessingException e) {
+            return Mono.error(e);
+        }
+        return response.writeWith(Mono.fromSupplier(() -> response.bufferFactory().wrap(body)));
     }
 
     static ResponseEntity<ApiError> error(HttpStatusCode status, String message) {
