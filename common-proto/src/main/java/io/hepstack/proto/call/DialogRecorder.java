@@ -242,27 +242,27 @@ public final class DialogRecorder {
      * dialog of {@code answer}'s tag is the answered one. Each reply is one message, however many hops captured it.
      */
     private static CallRecord.Dialogs dialogs(Iterable<Copies> all, long cseq, String fromTag, Copies answer) {
-        Map<String, Copies[]> byTag = new HashMap<>(); // first reply, first 18x, ranked status
+        Map<String, Replies> byTag = new HashMap<>();
         for (Copies c : all) {
             SipFields f = c.first.sip();
             if (f.isRequest() || f.status() == null || f.toTag() == null || !"INVITE".equals(f.cseqMethod())
                     || cseq(f) != cseq || !Objects.equals(f.fromTag(), fromTag)) {
                 continue;
             }
-            Copies[] d = byTag.computeIfAbsent(f.toTag(), k -> new Copies[3]);
-            d[0] = earliest(d[0], c);
+            Replies d = byTag.computeIfAbsent(f.toTag(), k -> new Replies());
+            d.first = earliest(d.first, c);
             if (f.status() == 180 || f.status() == 183) {
-                d[1] = earliest(d[1], c);
+                d.ringing = earliest(d.ringing, c);
             }
-            d[2] = d[2] == null || outranks(c, d[2]) ? c : d[2];
+            d.ranked = d.ranked == null || outranks(c, d.ranked) ? c : d.ranked;
         }
         if (byTag.isEmpty()) {
             return CallRecord.Dialogs.NONE;
         }
         String answeredTag = answer == null ? null : answer.first.sip().toTag();
         List<CallRecord.Dialog> dialogs = new ArrayList<>(byTag.size());
-        byTag.forEach((tag, d) -> dialogs.add(new CallRecord.Dialog(tag, d[0].source(), d[0].time(),
-                d[1] == null ? null : d[1].time(), d[2].first.sip().status(), tag.equals(answeredTag))));
+        byTag.forEach((tag, d) -> dialogs.add(new CallRecord.Dialog(tag, d.first.source(), d.first.time(),
+                d.ringing == null ? null : d.ringing.time(), d.ranked.first.sip().status(), tag.equals(answeredTag))));
         dialogs.sort(Comparator.comparingLong(CallRecord.Dialog::firstReplyAt).thenComparing(CallRecord.Dialog::toTag));
         if (dialogs.size() <= CallRecord.Dialogs.MAX) {
             return new CallRecord.Dialogs(dialogs, 0);
@@ -274,6 +274,13 @@ public final class DialogRecorder {
             }
         }
         return new CallRecord.Dialogs(kept, dialogs.size() - CallRecord.Dialogs.MAX);
+    }
+
+    /** The replies of one early dialog (one To tag): its first, its first 18x, the one whose status it ends with. */
+    private static final class Replies {
+        Copies first;
+        Copies ringing;
+        Copies ranked;
     }
 
     /**
