@@ -62,6 +62,11 @@ public final class HepListeners {
     /** Open TCP/TLS connections (removed from the group when they close). */
     private final ChannelGroup streams = new DefaultChannelGroup("hep-streams", GlobalEventExecutor.INSTANCE);
     private final List<Connection> udp = new ArrayList<>();
+    /**
+     * Read by the kernel-drop counter. Held here because a meter registry holds a function counter's object only
+     * weakly: a reader held by nothing else is collected and its counter stays at its last value for good.
+     */
+    private UdpSocketDrops udpDrops;
     private LoopResources loops;
     private DisposableServer tcp;
     private DisposableServer tls;
@@ -91,6 +96,7 @@ public final class HepListeners {
             tls = stream(props.tls().host(), props.tls().port(), Transport.TLS, tlsConnections, sslContext(props.tls()));
             Instant notAfter = TlsCertificates.firstExpiry(props.tls().certificate());
             Gauge.builder("hep.tls.certificate.not.after", notAfter, Instant::getEpochSecond).baseUnit("seconds")
+                    .strongReference(true) // held by nothing else: a weakly held instant would read NaN after a GC
                     .description("When the first certificate of the HEP/TLS chain expires (Unix time)")
                     .register(metrics.registry());
             log.info("HEP/TLS listening on {} (client-auth {})", tls.address(), props.tls().clientAuth());
@@ -124,9 +130,9 @@ public final class HepListeners {
                     granted, granted != null && granted < requested
                             ? "; raise net.core.rmem_max to get what was requested" : "");
         }
-        UdpSocketDrops drops = UdpSocketDrops.of(port);
-        if (drops != null) {
-            FunctionCounter.builder("hep.packets.dropped", drops, UdpSocketDrops::read)
+        udpDrops = UdpSocketDrops.of(port);
+        if (udpDrops != null) {
+            FunctionCounter.builder("hep.packets.dropped", udpDrops, UdpSocketDrops::read)
                     .tag("stage", "kernel").tag("reason", "receive_buffer")
                     .description(ListenerMetrics.DROPPED_DESCRIPTION)
                     .register(metrics.registry());
