@@ -1,5 +1,6 @@
 package io.hepstack.api.auth;
 
+import io.hepstack.api.store.ReadRouting;
 import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.authentication.ReactiveAuthenticationManager;
 import org.springframework.security.core.Authentication;
@@ -10,17 +11,20 @@ import reactor.core.publisher.Mono;
  * Verifies a bearer token: an API token ({@code hsk_...}) by its hash in the database, anything else
  * as a login JWT, whose session must still be open: not logged out, not ended by a password change or
  * reset, its account still there and enabled (its current role and tenant scope apply, so a demoted,
- * disabled or re-scoped account loses its rights at once).
+ * disabled or re-scoped account loses its rights at once). The lookups are the primary's; a read of captured
+ * traffic is checked on the read configuration while the primary cannot be reached ({@link ReadRouting#authentication}).
  */
 @Component
 public class BearerAuthenticationManager implements ReactiveAuthenticationManager {
 
     private final JwtService jwt;
     private final AccountStore accounts;
+    private final ReadRouting routing;
 
-    public BearerAuthenticationManager(JwtService jwt, AccountStore accounts) {
+    public BearerAuthenticationManager(JwtService jwt, AccountStore accounts, ReadRouting routing) {
         this.jwt = jwt;
         this.accounts = accounts;
+        this.routing = routing;
     }
 
     @Override
@@ -30,12 +34,12 @@ public class BearerAuthenticationManager implements ReactiveAuthenticationManage
             if (token.length() > 100) {
                 return Mono.error(new BadCredentialsException("invalid bearer token"));
             }
-            return accounts.findToken(token)
+            return routing.authentication(accounts.findToken(token))
                     .switchIfEmpty(Mono.error(() -> new BadCredentialsException("invalid bearer token")))
                     .map(BearerAuthentication::verified);
         }
         return Mono.fromCallable(() -> jwt.verify(token))
-                .flatMap(verified -> accounts.activePrincipal(verified.username(), verified.session())
+                .flatMap(verified -> routing.authentication(accounts.activePrincipal(verified.username(), verified.session()))
                         .switchIfEmpty(Mono.error(() -> new BadCredentialsException("invalid bearer token")))
                         .map(BearerAuthentication::verified));
     }

@@ -24,9 +24,11 @@ public final class Statements {
      * answer is then dropped. A statement cancelled while r2dbc-postgresql encodes its parameters or reads its rows
      * can leak their buffers (docs/architecture.md, "Reading rows: whole, and safe to abandon"); for the small
      * statements that run all the time and are abandoned all the time (a live stream's polls, the authentication
-     * of every request), finishing them costs little.
+     * of every request), finishing them costs little. The statement runs in its subscriber's context (which
+     * route it takes, {@code ReadRouting}): a future alone would start it in an empty one.
      */
     public static <T> reactor.core.publisher.Mono<T> whole(reactor.core.publisher.Mono<T> statement) {
-        return reactor.core.publisher.Mono.fromFuture(statement::toFuture, true);
+        return reactor.core.publisher.Mono.deferContextual(context ->
+                reactor.core.publisher.Mono.fromFuture(() -> statement.contextWrite(context).toFuture(), true));
     }
 }

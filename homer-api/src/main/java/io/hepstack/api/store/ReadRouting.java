@@ -1,5 +1,6 @@
 package io.hepstack.api.store;
 
+import io.hepstack.api.web.DatabaseUnavailable;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.r2dbc.spi.ConnectionFactory;
@@ -20,6 +21,8 @@ import java.util.function.Predicate;
 public final class ReadRouting implements AutoCloseable {
 
     private static final String KEY = ReadRouting.class.getName();
+    /** In the context of a request that only reads captured traffic ({@link ReadRequestFilter}), before authentication. */
+    private static final String READ_REQUEST = KEY + ".readRequest";
 
     private enum Route { PRIMARY, READS }
 
@@ -27,6 +30,7 @@ public final class ReadRouting implements AutoCloseable {
     private final ConnectionFactory reads;
     private final AbstractRoutingConnectionFactory connections;
     private final Counter fallbacks;
+    private final Counter authenticationsOnReads;
 
     /**
      * @param reads the read configuration's pool, closed with this; {@code primary} itself when reads have
@@ -46,6 +50,10 @@ public final class ReadRouting implements AutoCloseable {
         connections.afterPropertiesSet();
         this.fallbacks = Counter.builder("homer.api.reads.fallback")
                 .description("reads not found on the read configuration (a lagging standby) and asked again on the primary")
+                .register(meters);
+        this.authenticationsOnReads = Counter.builder("homer.api.auth.on.reads")
+                .description("authentications of reads of captured traffic checked on the read configuration because the "
+                        + "primary could not be reached (a failover)")
                 .register(meters);
     }
 
@@ -93,6 +101,33 @@ public final class ReadRouting implements AutoCloseable {
     public <T> Mono<T> orOnPrimaryIfNotFound(Mono<T> read) {
         return orOnPrimary(read, e -> e instanceof io.hepstack.api.web.ApiException a
                 && a.status() == org.springframework.http.HttpStatus.NOT_FOUND);
+    }
+
+    /** Marks {@code work} as serving a request that only reads captured traffic (see {@link #authentication}). */
+    static <T> Mono<T> readRequest(Mono<T> work) {
+        return work.contextWrite(Context.of(READ_REQUEST, Boolean.TRUE));
+    }
+
+    /**
+     * An authentication's lookup (an account's session, an API token; {@code lookup} cold): on the primary, so that a
+     * session or token just made, ended or revoked counts at once. When the primary cannot be reached
+     * ({@link DatabaseUnavailable#isUnreachable}: while no node is primary in a failover), the request only reads
+     * captured traffic ({@link ReadRequestFilter}) and reads have a configuration of their own, the lookup is asked
+     * again there, so that searches keep answering through the switch; counted in {@code homer.api.auth.on.reads}.
+     * The price, for those reads and while the primary is lost: a session ended or a token revoked within the
+     * standby's replay lag before is still accepted (with synchronous replication, none).
+     */
+    public <T> Mono<T> authentication(Mono<T> lookup) {
+        Mono<T> onPrimary = primary(lookup);
+        if (!separate) {
+            return onPrimary;
+        }
+        return Mono.deferContextual(c -> c.hasKey(READ_REQUEST)
+                ? onPrimary.onErrorResume(DatabaseUnavailable::isUnreachable, e -> {
+                    authenticationsOnReads.increment();
+                    return reads(lookup);
+                })
+                : onPrimary);
     }
 
     /** Closes the read configuration's pool. */

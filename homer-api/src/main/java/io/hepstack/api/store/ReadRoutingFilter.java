@@ -13,7 +13,8 @@ import java.util.Locale;
 /**
  * Routes the reads of captured traffic to the read configuration: every GET of the message, call, flow, export,
  * statistics, live-stream and shared-view endpoints ({@link #READ_PATHS}). Runs after authentication (its order
- * is after Spring Security's filter chain), so that logins, tokens and sessions are checked on the primary; the
+ * is after Spring Security's filter chain), so that logins, tokens and sessions are checked on the primary (on the
+ * read configuration only while the primary cannot be reached: {@link ReadRouting#authentication}); the
  * handlers' own writes never happen on these GETs. With a read configuration, such responses carry
  * {@code X-Hepstack-Replica-Lag}: the last measured replay lag in seconds ({@link ReplicaLag}), {@code unknown}
  * while none is.

@@ -44,6 +44,11 @@ class StoreConfiguration {
     }
 
     @Bean
+    ReadRequestFilter readRequestFilter() {
+        return new ReadRequestFilter();
+    }
+
+    @Bean
     ReadRoutingFilter readRoutingFilter(ReadRouting routing, ReplicaLag lag) {
         return new ReadRoutingFilter(routing, lag);
     }

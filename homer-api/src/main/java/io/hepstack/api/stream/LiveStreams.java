@@ -182,7 +182,7 @@ class LiveStreams implements SmartLifecycle {
             // at the last maxPending ids too, skipping the matching rows already stored
             long floor = Math.max(0, now - props.maxPending());
             LiveQuery probe = new LiveQuery(filters, scope, floor, lookback, props.rowsPerPoll(), props.maxPending());
-            return Statements.whole(Statements.on(probe.presentSql(oldestCapture(), now), db).map(r -> r.get("id", Long.class)).all()
+            return onPrimary(Statements.on(probe.presentSql(oldestCapture(), now), db).map(r -> r.get("id", Long.class)).all()
                             .collectList())
                     .map(present -> {
                         // present is newest first; when it is full, older ids are not known: start above them
@@ -200,7 +200,7 @@ class LiveStreams implements SmartLifecycle {
         AtomicReference<Boolean> full = new AtomicReference<>(false);
         Mono<List<MessageItem>> round = Mono.defer(() -> sequence().flatMap(seq -> {
             long now = clock.millis();
-            return Statements.whole(Statements.on(q.pollSql(oldestCapture()), db)
+            return onPrimary(Statements.on(q.pollSql(oldestCapture()), db)
                             .map(r -> new LiveQuery.Row(r.get("id", Long.class), MessageItem.of(r))).all().collectList())
                     .map(rows -> {
                         full.set(rows.size() >= props.rowsPerPoll());
@@ -218,7 +218,16 @@ class LiveStreams implements SmartLifecycle {
     }
 
     private Mono<Long> sequence() {
-        return Statements.whole(db.sql(LiveQuery.SEQUENCE_SQL).map(r -> r.get("v", Long.class)).one());
+        return onPrimary(db.sql(LiveQuery.SEQUENCE_SQL).map(r -> r.get("v", Long.class)).one());
+    }
+
+    /**
+     * A statement of the stream, on the primary even in a read routed to a standby: the stream's cursor trusts the id
+     * sequence to name every id handed out, and a standby reports the sequence up to 32 values ahead of use (a
+     * sequence is WAL-logged ahead), so ids not yet given would count as lost in flight.
+     */
+    private static <T> Mono<T> onPrimary(Mono<T> statement) {
+        return io.hepstack.api.store.ReadRouting.primary(Statements.whole(statement));
     }
 
     private Instant oldestCapture() {

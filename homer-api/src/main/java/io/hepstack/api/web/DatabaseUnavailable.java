@@ -73,7 +73,11 @@ public class DatabaseUnavailable implements WebExceptionHandler {
     /** The 503 of a handler's failure {@link #isUnreachable}, counted. */
     ResponseEntity<ApiError> answer(Throwable e) {
         answered.increment();
-        log.warn("database unreachable: {}", e.toString());
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        log.warn("database unreachable: {}{}", e, root == e ? "" : " (cause: " + root + ")");
         return ErrorHandler.response(new ApiException(HttpStatus.SERVICE_UNAVAILABLE, MESSAGE, RETRY));
     }
 
