@@ -2,6 +2,7 @@ package io.hepstack.api.auth;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hepstack.api.ApiProperties;
+import io.hepstack.api.store.DatabaseBootstrap;
 import io.hepstack.api.web.ApiError;
 import io.hepstack.api.web.ErrorHandler;
 import org.springframework.context.annotation.Bean;
@@ -48,6 +49,13 @@ class SecurityConfiguration {
     /** The API serves JSON, PCAP and text, never a page: nothing may be loaded, framed or submitted. */
     static final String CONTENT_SECURITY_POLICY =
             "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+    /** The signing key: configured, else generated once and kept in the database ({@link DatabaseBootstrap#jwtKey}). */
+    @Bean
+    JwtKey jwtKey(DatabaseBootstrap bootstrap, ApiProperties props) {
+        return new JwtKey(DatabaseBootstrap.retry(props.storage().startupTimeout(), "reading the JWT key",
+                () -> bootstrap.jwtKey(props.auth().jwtSecret())));
+    }
 
     @Bean
     JwtService jwtService(JwtKey key, ApiProperties props) {

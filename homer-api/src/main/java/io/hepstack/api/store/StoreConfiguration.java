@@ -1,7 +1,6 @@
 package io.hepstack.api.store;
 
 import io.hepstack.api.ApiProperties;
-import io.hepstack.api.auth.JwtKey;
 import io.hepstack.proto.store.SchemaMigrator;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.r2dbc.pool.ConnectionPool;
@@ -92,11 +91,5 @@ class StoreConfiguration {
         DatabaseBootstrap.retry(storage.startupTimeout(), "creating the first admin account",
                 () -> bootstrap.ensureAdmin(props.auth().adminPassword(), encoder));
         return bootstrap;
-    }
-
-    @Bean
-    JwtKey jwtKey(DatabaseBootstrap bootstrap, ApiProperties props) {
-        return new JwtKey(DatabaseBootstrap.retry(props.storage().startupTimeout(), "reading the JWT key",
-                () -> bootstrap.jwtKey(props.auth().jwtSecret())));
     }
 }
