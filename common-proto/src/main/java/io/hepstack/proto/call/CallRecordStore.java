@@ -5,7 +5,6 @@ import io.hepstack.proto.media.Codec;
 import io.hepstack.proto.media.MediaThresholds;
 import io.hepstack.proto.media.RtcpDecodeException;
 import io.hepstack.proto.model.CapturedMessage;
-import io.hepstack.proto.model.HepPayloadType;
 import io.hepstack.proto.model.MessageKind;
 import io.hepstack.proto.query.MessageSelect;
 import io.hepstack.proto.query.Sql;
@@ -394,7 +393,7 @@ public final class CallRecordStore {
     }
 
     /** The HEP payload types of the stored rows {@link MediaReports} reads, as SQL. */
-    private static final String MEDIA_PAYLOAD_TYPES = HepPayloadType.RTCP.number() + ", " + HepPayloadType.SIP.number();
+    private static final String MEDIA_PAYLOAD_TYPES = MediaReports.payloadTypesSql();
 
     /** The record's media quality, rated with the first codec of the answer's SDP (else G.711). */
     private CallMediaSummary media(CallRecord record, List<CallMedia.Report> reports) {

@@ -1,5 +1,6 @@
 package io.hepstack.proto.call;
 
+import io.hepstack.proto.media.AgentReport;
 import io.hepstack.proto.media.CallMedia;
 import io.hepstack.proto.media.RtcpDecodeException;
 import io.hepstack.proto.media.RtcpReport;
@@ -12,24 +13,32 @@ import io.hepstack.proto.sip.SipParseException;
 import io.hepstack.proto.sip.SipParser;
 
 import java.net.InetAddress;
+import java.util.List;
 
 /**
  * Reads a call's stored media reports, whatever carried them, into {@link CallMedia.Report}s: RTCP in HEP
- * type 5 (binary or an agent's JSON: {@link RtcpReport#read}) and voice-quality reports in SIP
- * ({@code application/vq-rtcpxr}, RFC 6035: {@link VqReport}). The one reader of both for the call
- * records' builder and the API's QoS view, so the two sum a call up alike.
+ * type 5 (binary or an agent's JSON: {@link RtcpReport#read}), voice-quality reports in SIP
+ * ({@code application/vq-rtcpxr}, RFC 6035: {@link VqReport}) and RTP agents' JSON reports in types 34 and 35
+ * ({@link AgentReport}). The one reader of them all for the call records' builder and the API's QoS view, so the
+ * two sum a call up alike.
  */
 public final class MediaReports {
+
+    /** The payload types whose rows may be media reports, the ones {@link #read} reads. Others (58) are not read. */
+    public static final List<Integer> PAYLOAD_TYPES = List.of(HepPayloadType.RTCP.number(), HepPayloadType.SIP.number(),
+            HepPayloadType.RTP_AGENT_REPORT.number(), HepPayloadType.RTCP_XR_REPORT.number());
 
     private MediaReports() {
     }
 
-    /**
-     * Whether a stored row may be a media report: its payload type carries reports this class reads.
-     * Rows of other QoS payload types (34, 35, 58) are not read.
-     */
+    /** Whether a stored row may be a media report: its payload type is one of {@link #PAYLOAD_TYPES}. */
     public static boolean readable(int payloadType) {
-        return payloadType == HepPayloadType.RTCP.number() || payloadType == HepPayloadType.SIP.number();
+        return PAYLOAD_TYPES.contains(payloadType);
+    }
+
+    /** {@link #PAYLOAD_TYPES} as SQL's list: {@code 5, 1, 34, 35}. */
+    public static String payloadTypesSql() {
+        return PAYLOAD_TYPES.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", "));
     }
 
     /**
@@ -42,13 +51,20 @@ public final class MediaReports {
      * @param destination    where it was going
      * @param leg            the call leg it names (its correlation id)
      * @return the report; for a voice-quality report, its reporter and peer are the media ends its body names
-     *         (the SIP message's own addresses are signalling), its leg the {@code CallID} it names
+     *         (the SIP message's own addresses are signalling), its leg the {@code CallID} it names; for an RTP
+     *         agent's report, its reporter is the stream's receiver and its peer the sender, as its body names them
+     *         (else the row's destination and source), its leg the row's, else the call its body names
      * @throws RtcpDecodeException when it does not read, or is a SIP message that is not a voice-quality report
      */
     public static CallMedia.Report read(long capturedMicros, int payloadType, byte[] payload, String source,
                                         String destination, String leg) throws RtcpDecodeException {
         if (payloadType == HepPayloadType.RTCP.number()) {
             return new CallMedia.Report(capturedMicros, source, destination, leg, RtcpReport.read(payload));
+        }
+        if (payloadType == HepPayloadType.RTP_AGENT_REPORT.number() || payloadType == HepPayloadType.RTCP_XR_REPORT.number()) {
+            AgentReport a = AgentReport.parse(payload);
+            return new CallMedia.Report(capturedMicros, a.to() != null ? a.to().address() : destination,
+                    a.from() != null ? a.from().address() : source, leg != null ? leg : a.callId(), a.toRtcp());
         }
         if (payloadType != HepPayloadType.SIP.number()) {
             throw new RtcpDecodeException(RtcpDecodeException.Reason.NO_REPORT, "payload type " + payloadType

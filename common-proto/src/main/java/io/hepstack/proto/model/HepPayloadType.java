@@ -52,10 +52,12 @@ public final class HepPayloadType implements Comparable<HepPayloadType> {
     public static final HepPayloadType H321 = new HepPayloadType(12, "H.321", MessageKind.OTHER);
     /** M2PA (HEP3 type 13). */
     public static final HepPayloadType M2PA = new HepPayloadType(13, "M2PA", MessageKind.OTHER);
-    /** RTP agent (full MOS) report, JSON (HEP3 type 34, 0x22). */
-    public static final HepPayloadType RTP_AGENT_REPORT = new HepPayloadType(34, "RTP agent report", MessageKind.QOS);
-    /** RTCP-XR / short QoS report, JSON (HEP3 type 35, 0x23). */
-    public static final HepPayloadType RTCP_XR_REPORT = new HepPayloadType(35, "RTCP-XR report", MessageKind.QOS);
+    /** RTP agent (full MOS) report, JSON (HEP3 type 34, 0x22): read like RTCP ({@code AgentReport}). */
+    public static final HepPayloadType RTP_AGENT_REPORT = new HepPayloadType(34, "RTP agent report", MessageKind.QOS,
+            QosExtractor.INSTANCE);
+    /** RTCP-XR / short QoS report, JSON (HEP3 type 35, 0x23): read like RTCP ({@code AgentReport}). */
+    public static final HepPayloadType RTCP_XR_REPORT = new HepPayloadType(35, "RTCP-XR report", MessageKind.QOS,
+            QosExtractor.INSTANCE);
     /** horaclifix (type 38). */
     public static final HepPayloadType HORACLIFIX = new HepPayloadType(38, "horaclifix", MessageKind.OTHER);
     /** SIP as JSON (HEP3 type 50, 0x32). Not parsed as SIP. */

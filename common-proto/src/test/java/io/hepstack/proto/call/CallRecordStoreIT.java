@@ -390,6 +390,45 @@ class CallRecordStoreIT {
         assertThat(query(records)).as("a rebuild replaces the dialogs with the same").isEqualTo(before);
     }
 
+    @Test
+    @Order(13)
+    void anRtpAgentsReportsRateTheCallTheyName() throws Exception {
+        long t = (CLOCK.instant().getEpochSecond() + 3_600) * 1_000_000L;
+        CLOCK.set(Instant.ofEpochSecond(t / 1_000_000 + 60));
+        writer().write(craftedCall("agent@test", t)).block(Duration.ofSeconds(30));
+        MessageExtractor extractor = new MessageExtractor(ExtractionSettings.DEFAULT);
+        // the agent's periodic reports of both directions (HEP type 34, the call's Call-ID as correlation id): the
+        // callee's stream loses 10 %, the caller's nothing; then its short final report (type 35) with a MOS only
+        List<CapturedMessage> reports = new ArrayList<>();
+        reports.add(extractor.extract(agent(34, "10.1.0.1", 4000, "10.1.0.9", 4002, t + 2_000_000L,
+                io.hepstack.proto.testing.AgentReports.stream("agent@test", "10.1.0.1", 4000, "10.1.0.9", 4002, 500, 0, 2.0, 4.3))));
+        reports.add(extractor.extract(agent(34, "10.1.0.9", 4002, "10.1.0.1", 4000, t + 2_000_001L,
+                io.hepstack.proto.testing.AgentReports.stream("agent@test", "10.1.0.9", 4002, "10.1.0.1", 4000, 500, 50, 2.0, 3.4))));
+        reports.add(extractor.extract(agent(35, "10.1.0.9", 4002, "10.1.0.1", 4000, t + 2_500_000L,
+                "{\"CORRELATION_ID\":\"agent@test\",\"MOS\":3.4,\"RFACTOR\":68.0,\"TYPE\":\"FINAL\"}")));
+        assertThat(reports).allSatisfy(m -> assertThat(m.kind()).isEqualTo(io.hepstack.proto.model.MessageKind.QOS));
+        writer().write(reports).block(Duration.ofSeconds(30));
+
+        assertThat(store().pass().block(Duration.ofSeconds(60)).verdicts()).isEqualTo(Map.of("high_loss", 1));
+        // the worse stream rated by the E-model (PCMU without SDP): 10 % lost (26/256, RTCP's resolution), jitter 2 ms
+        double expectedMos = EModel.mos(EModel.rating(Codec.PCMU, 26 * 100.0 / 256, 2 * 2.0 + 20));
+        try (Connection c = db.openJdbc(); Statement st = c.createStatement();
+             ResultSet r = st.executeQuery("SELECT media_reports, mos, loss_percent, jitter_ms, array_to_string(verdicts, ',')"
+                     + " AS verdicts FROM call_records WHERE call_id = 'agent@test'")) {
+            assertThat(r.next()).isTrue();
+            assertThat(r.getInt("media_reports")).isEqualTo(3);
+            assertThat(r.getDouble("mos")).isCloseTo(expectedMos, within(0.01));
+            assertThat(r.getDouble("loss_percent")).isCloseTo(10.16, within(0.01));
+            assertThat(r.getDouble("jitter_ms")).isEqualTo(2.0);
+            assertThat(r.getString("verdicts")).isEqualTo("high_loss");
+        }
+    }
+
+    private static HepPacket agent(int type, String from, int fromPort, String to, int toPort, long at, String json) {
+        return HepPacket.builder().addresses(ip(from), fromPort, ip(to), toPort).ipProto(17).timestampMicros(at).protoType(type)
+                .captureId(2002).correlationId("agent@test").payload(json.getBytes(StandardCharsets.UTF_8)).build();
+    }
+
     private static HepPacket rtcp(String from, String to, RtcpReport report, long at) {
         return rtcp(from, 4001, to, 4003, report, at, "media@test");
     }

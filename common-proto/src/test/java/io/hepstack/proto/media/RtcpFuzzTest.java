@@ -4,7 +4,8 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 
 /**
  * Coverage-guided fuzzing of the RTCP readers: any bytes give a report or an {@link RtcpDecodeException} with
- * a reason and a message, nothing else, from the binary parser and the JSON reader alike; a report read from
+ * a reason and a message, nothing else, from the binary parser, the JSON reader and the RTP agents' reader
+ * ({@link AgentReport}) alike; a report read from
  * binary RTCP writes back to bytes that read as the same report.
  *
  * <p>{@code ./mvnw verify} replays the seeds in
@@ -34,6 +35,11 @@ class RtcpFuzzTest {
         }
         try {
             RtcpJson.parse(input);
+        } catch (RtcpDecodeException e) {
+            requireReason(e);
+        }
+        try {
+            AgentReport.parse(input).toRtcp(); // HEP types 34 and 35
         } catch (RtcpDecodeException e) {
             requireReason(e);
         }

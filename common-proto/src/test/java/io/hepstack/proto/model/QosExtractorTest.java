@@ -85,6 +85,29 @@ class QosExtractorTest {
     }
 
     @Test
+    void anRtpAgentsReportIsReadLikeRtcpAboutTheCallItsBodyNames() throws Exception {
+        String json = io.hepstack.proto.testing.AgentReports.stream("call-9@test", "10.0.0.10", 30_000, "10.0.0.30", 40_000,
+                1000, 50, 5.0, 3.9);
+        for (int type : new int[] {34, 35}) {
+            HepPacket agent = HepPacket.builder().addresses(InetAddress.getByName("10.0.0.10"), 30_000,
+                            InetAddress.getByName("10.0.0.30"), 40_000).ipProto(17).timestampMicros(CAPTURED).protoType(type)
+                    .captureId(2001).payload(json.getBytes(StandardCharsets.UTF_8)).build();
+            CapturedMessage m = extractor.extract(agent);
+            assertThat(m.kind()).isEqualTo(MessageKind.QOS);
+            assertThat(m.envelope().correlationId()).as("type %d: the call its body names", type).isEqualTo("call-9@test");
+            RtcpReport read = ((MediaReading) m.part()).report();
+            assertThat(read.reports().get(0).blocks().get(0).lossPercent()).isCloseTo(5.0, org.assertj.core.api.Assertions.within(0.2));
+            assertThat(m.extra()).contains("\"rtcp\":");
+        }
+        HepPacket bad = HepPacket.builder().addresses(InetAddress.getByName("10.0.0.10"), 30_000,
+                        InetAddress.getByName("10.0.0.30"), 40_000).ipProto(17).timestampMicros(CAPTURED).protoType(34)
+                .captureId(2001).payload("{\"MOS\":9}".getBytes(StandardCharsets.UTF_8)).build();
+        CapturedMessage m = extractor.extract(bad);
+        assertThat(m.part()).isEqualTo(new MediaReading.Unread(io.hepstack.proto.media.RtcpDecodeException.Reason.WRONG_SHAPE));
+        assertThat(m.extra()).isEqualTo("{\"rtcpError\":\"wrong_shape: MOS: 9 out of range (1 to 5)\"}");
+    }
+
+    @Test
     void aVoiceQualityReportInSipIsAQosReportAboutTheCallItsBodyNames() throws Exception {
         String body = "VQSessionReport: CallTerm\r\nCallID: call-7@test\r\nLocalAddr: IP=10.0.0.10 PORT=30000\r\n"
                 + "LocalMetrics:\r\nQualityEst: MOSLQ=4.1\r\n";

@@ -51,7 +51,7 @@ public final class MediaKpis implements Consumer<CapturedMessage> {
             return;
         }
         if (!(m.part() instanceof MediaReading reading)) {
-            return; // a report of a format not read here (types 34, 35, 58)
+            return; // a report of a format not read here (type 58)
         }
         RtcpReport report = reading.report();
         String error = reading.unreadReason() == null ? null : reading.unreadReason().code();
@@ -77,7 +77,7 @@ public final class MediaKpis implements Consumer<CapturedMessage> {
 
     private void count(String node, String result) {
         reports.computeIfAbsent(node + ' ' + result, k -> Counter.builder("hep.media.reports")
-                .description("Media reports (RTCP, voice-quality reports in SIP) by capture node: read, or why not")
+                .description("Media reports (RTCP, voice-quality reports in SIP, RTP agents' reports) by capture node: read, or why not")
                 .tag("node", node).tag("result", result).register(registry)).increment();
     }
 

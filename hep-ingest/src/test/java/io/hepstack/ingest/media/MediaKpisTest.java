@@ -92,6 +92,19 @@ class MediaKpisTest {
     }
 
     @Test
+    void anRtpAgentsReportIsMeasuredTooAndAMalformedOneCountedByItsReason() throws Exception {
+        MediaKpis kpis = new MediaKpis(registry, kpi(true));
+        kpis.accept(message(34, "probe-1", io.hepstack.proto.testing.AgentReports.stream("c@x", "10.0.0.1", 4000, "10.0.0.2", 4002,
+                400, 20, 12.0, 3.8).getBytes(StandardCharsets.UTF_8))); // 5 % lost, 12 ms of jitter
+        kpis.accept(message(34, "probe-1", "{\"EXPECTED_PK\":\"many\"}".getBytes(StandardCharsets.UTF_8)));
+        assertThat(registry.get("hep.media.loss").tag("node", "probe-1").summary().max()).isCloseTo(5.08, within(0.01));
+        assertThat(registry.get("hep.media.jitter").tag("node", "probe-1").summary().max()).isEqualTo(12.0);
+        assertThat(registry.get("hep.media.reports").tag("node", "probe-1").tag("result", "read").counter().count()).isEqualTo(1);
+        assertThat(registry.get("hep.media.reports").tag("node", "probe-1").tag("result", "wrong_shape").counter().count())
+                .isEqualTo(1);
+    }
+
+    @Test
     void nodesBeyondTheBoundShareOneLabelAndKpisOffMeasureNothing() throws Exception {
         MediaKpis kpis = new MediaKpis(registry, kpi(true));
         for (String node : List.of("a", "b", "c", "d")) {

@@ -13,6 +13,7 @@ import io.hepstack.proto.model.HepPayloadType;
 import io.hepstack.proto.model.MessageExtractor;
 import io.hepstack.proto.store.IngestSettings;
 import io.hepstack.proto.store.IngestSettingsStore;
+import io.hepstack.proto.testing.AgentReports;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;
@@ -38,6 +39,7 @@ class CallQosIT extends AdminApiIT {
     static final String CALL = "qos-1@test";
     static final String VQ_CALL = "qos-vq@test";
     static final String SDP_CALL = "qos-sdp@test";
+    static final String AGENT_CALL = "qos-agent@test";
     static long t0;
     static String from;
     static String to;
@@ -103,6 +105,17 @@ class CallQosIT extends AdminApiIT {
         }
         rows.add(extract(66, "10.0.0.11", 31051, "10.0.0.31", 41051, HepPayloadType.RTCP, null, received));
         rows.add(extract(300, "10.0.0.11", 31001, "10.0.0.31", 41001, HepPayloadType.RTCP, null, received));
+        // a call whose media an RTP agent reports (HEP type 34, the call named in the body only): the callee's stream
+        // loses 10 %, the caller's nothing
+        String agentDialog = dialog.replace(CALL, AGENT_CALL);
+        rows.add(sip(80, "10.0.0.10", "10.0.0.30", "INVITE sip:bob@10.0.0.30 SIP/2.0\r\n" + agentDialog.formatted("", "1 INVITE")
+                + "Content-Type: application/sdp\r\nContent-Length: " + offer.length() + "\r\n\r\n" + offer));
+        rows.add(sip(81, "10.0.0.30", "10.0.0.10", "SIP/2.0 200 OK\r\n" + agentDialog.formatted(";tag=b", "1 INVITE")
+                + "Content-Type: application/sdp\r\nContent-Length: " + answer.length() + "\r\n\r\n" + answer));
+        rows.add(extract(85, "10.0.0.10", 30000, "10.0.0.30", 40000, HepPayloadType.RTP_AGENT_REPORT, null, AgentReports.stream(
+                AGENT_CALL, "10.0.0.10", 30000, "10.0.0.30", 40000, 250, 0, 3.0, 4.3).getBytes(StandardCharsets.UTF_8)));
+        rows.add(extract(85, "10.0.0.30", 40000, "10.0.0.10", 30000, HepPayloadType.RTP_AGENT_REPORT, null, AgentReports.stream(
+                AGENT_CALL, "10.0.0.30", 40000, "10.0.0.10", 30000, 250, 25, 3.0, 3.5).getBytes(StandardCharsets.UTF_8)));
         Fixture.store(db.connectionFactory(), rows);
         from = Times.format(Fixture.instant(t0 - 1_000_000));
         to = Times.format(Fixture.instant(t0 + 600_000_000));
@@ -168,6 +181,23 @@ class CallQosIT extends AdminApiIT {
                     .containsEntry("leg", VQ_CALL).containsEntry("reportedMos", 3.4).containsEntry("rttMs", 150.0)
                     .containsEntry("jitterMs", 30.0);
             assertThat((Double) s.get("lossPercent")).isEqualTo(7.8125); // 8 % as RTCP carries it: 20/256
+        });
+        assertThat((List<Map<String, Object>>) q.get("verdicts")).extracting(v -> v.get("code")).containsExactly("high_loss");
+    }
+
+    @Test
+    void anRtpAgentsReportsAreTheCallsStreamsWithTheAgentsMos() {
+        Map<String, Object> q = qos(admin, "/api/v1/calls/" + AGENT_CALL + "/qos?from=" + from + "&to=" + to);
+        assertThat(q).containsEntry("reports", 2).containsEntry("unreadReports", 0);
+        List<Map<String, Object>> streams = (List<Map<String, Object>>) q.get("streams");
+        assertThat(streams).hasSize(2);
+        assertThat(streams).anySatisfy(s -> assertThat(s).containsEntry("from", "10.0.0.10:30000").containsEntry("to", "10.0.0.30:40000")
+                .containsEntry("leg", AGENT_CALL).containsEntry("reportedMos", 4.3).containsEntry("lossPercent", 0.0)
+                .containsEntry("jitterMs", 3.0));
+        assertThat(streams).anySatisfy(s -> {
+            assertThat(s).containsEntry("from", "10.0.0.30:40000").containsEntry("to", "10.0.0.10:30000")
+                    .containsEntry("reportedMos", 3.5);
+            assertThat((Double) s.get("lossPercent")).isEqualTo(10.15625); // 10 % as RTCP carries it: 26/256
         });
         assertThat((List<Map<String, Object>>) q.get("verdicts")).extracting(v -> v.get("code")).containsExactly("high_loss");
     }
