@@ -20,4 +20,6 @@ for width in "" "-1024"; do
 done
 # the failed call's ladder in a 1024 px window, the message pane stacked below (the test's own width)
 cp "$from/ladder-stacked.png" "$to/ladder-stacked.png"
+# the customer's embed in a portal's 700 px frame
+cp "$from/embed-700.png" "$to/embed-700.png"
 echo "docs/screenshots regenerated: $(ls "$to" | wc -l) files"

@@ -6,6 +6,8 @@ const COL_W = 180;
 const LEFT = 170;
 const TOP = 64;
 const ROW_H = 36;
+/** The least a ladder is scaled to fit its box (a 700 px frame, a narrow window); below, its box scrolls. */
+const MIN_SCALE = 0.8;
 const LEG_COLOURS = ['#1f6feb', '#8250df', '#bf3989', '#1a7f37', '#bc4c00', '#0a7ea4'];
 
 /** A merged column's address line: "10.0.0.1:5060,5080" (ports beyond two as "+N"). */
@@ -141,6 +143,8 @@ export function ladder(flow, { onSelect, view = ALL } = {}) {
     class: 'ladder', width, height, viewBox: `0 0 ${width} ${height}`, role: 'group',
     'aria-label': `Call flow: ${list.length} of ${all.length} messages between ${cols.length} hosts`,
   });
+  // narrower than its box: drawn smaller down to MIN_SCALE of its size (app.css: max-width), then scrolled
+  svg.style.minWidth = `${Math.round(width * MIN_SCALE)}px`;
   svg.appendChild(s('text', { x: 8, y: 24, class: 'zone' }, 'Time', s('title', null, `Times in ${zoneLabel()}`)));
   svg.appendChild(s('text', { x: 8, y: 40, class: 'zone' }, timeZone()));
   cols.forEach((c, i) => {

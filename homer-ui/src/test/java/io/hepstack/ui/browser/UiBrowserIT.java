@@ -76,14 +76,16 @@ class UiBrowserIT {
         if (api != null) api.close();
     }
 
-    /** A customer page framing the URL in ?src (escaped into the attribute). */
+    /** A customer page framing the URL in ?src (escaped into the attribute), 1300 px wide unless ?width says. */
     static DisposableServer portal(String host) {
         return HttpServer.create().host(host).port(0)
                 .route(r -> r.get("/portal", (req, res) -> {
-                    String src = new io.netty.handler.codec.http.QueryStringDecoder(req.uri()).parameters().get("src").get(0);
+                    var query = new io.netty.handler.codec.http.QueryStringDecoder(req.uri()).parameters();
+                    String src = query.get("src").get(0);
+                    int width = query.containsKey("width") ? Integer.parseInt(query.get("width").get(0)) : 1300;
                     String html = "<!doctype html><html><head><title>Customer portal</title></head><body>"
                             + "<h1 style=\"font:16px sans-serif\">Customer portal (" + host + ")</h1>"
-                            + "<iframe id=\"call\" width=\"1300\" height=\"860\""
+                            + "<iframe id=\"call\" width=\"" + width + "\" height=\"860\""
                             + (new io.netty.handler.codec.http.QueryStringDecoder(req.uri()).parameters().containsKey("noreferrer")
                                     ? " referrerpolicy=\"no-referrer\"" : "") + " src=\""
                             + src.replace("&", "&amp;").replace("\"", "&quot;").replace("<", "&lt;") + "\"></iframe></body></html>";
@@ -387,6 +389,30 @@ class UiBrowserIT {
             assertAccessible(customer, "embed");
             d.switchTo().defaultContent();
             customer.screenshot("embed");
+        }
+    }
+
+    /** Sipfront's frame: 700 px wide. Nothing of the embed is cut or needs the page scrolled sideways. */
+    @Test
+    @Order(5)
+    void theEmbedFitsA700PixelFrame() {
+        try (Browser customer = new Browser()) {
+            var d = customer.driver;
+            d.manage().window().setSize(new org.openqa.selenium.Dimension(1000, 1000));
+            d.get("http://127.0.0.2:" + allowedPortal.port() + "/portal?width=700&src=" + URLEncoder.encode(shareUrl, StandardCharsets.UTF_8));
+            d.switchTo().frame("call");
+            waiting(d).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("svg.ladder g.arrow"),
+                    api.messageCount(FakeHomerApi.CALL)));
+            long pageWidth = (Long) js(d, "return document.documentElement.scrollWidth");
+            long frameWidth = (Long) js(d, "return document.documentElement.clientWidth");
+            assertThat(pageWidth).as("the embed's width %d in a frame of %d", pageWidth, frameWidth).isLessThanOrEqualTo(frameWidth);
+            assertWholeLadderVisible(d);
+            for (String id : List.of("call-record", "embed-about")) {
+                WebElement e = d.findElement(By.id(id));
+                assertThat(e.getRect().getX() + e.getRect().getWidth()).as("#%s within the frame", id).isLessThanOrEqualTo((int) frameWidth);
+            }
+            d.switchTo().defaultContent();
+            customer.screenshot("embed-700");
         }
     }
 
