@@ -83,11 +83,14 @@ function diagnosis(q, signal, changes) {
     q.unreadReports ? `; ${q.unreadReports} other QoS report${q.unreadReports === 1 ? '' : 's'} not rated` : '', '.');
   if (!q.streams.length) return [verdicts, how];
   const table = h('table', { class: 'list streams' },
-    h('thead', null, h('tr', null, ['Stream (media from → to)', 'Reports', 'Loss % (mean / worst)', 'Jitter ms (mean / worst)',
+    h('thead', null, h('tr', null, ['Stream (media from → to)', 'Reports', 'Packets received / expected',
+      'Loss % (mean / worst)', 'Jitter ms (mean / worst)',
       'Round trip ms', 'MOS (mean / worst)', 'MOS reported'].map((t) => h('th', { scope: 'col' }, t)))),
     h('tbody', null, q.streams.map((st) => h('tr', null,
       h('td', { class: 'mono', title: `SSRC ${st.sourceSsrc} reported by ${st.reporterSsrc}` }, `${st.from} → ${st.to}`),
       h('td', { class: 'num' }, String(st.reports)),
+      h('td', { class: 'num', title: 'between the stream’s first and last report' },
+        st.packetsExpected == null ? '–' : `${st.packetsReceived} / ${st.packetsExpected}`),
       h('td', { class: 'num' }, `${fixed(st.lossPercent)} / ${fixed(st.maxLossPercent)}`),
       h('td', { class: 'num' }, `${fixed(st.jitterMs)} / ${fixed(st.maxJitterMs)}`),
       h('td', { class: 'num' }, fixed(st.rttMs, 0)),

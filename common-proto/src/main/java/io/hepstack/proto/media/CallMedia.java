@@ -60,6 +60,12 @@ public final class CallMedia {
      * @param lossPercent    mean loss
      * @param maxLossPercent worst loss of one report
      * @param packetsLost    cumulative loss at the last report
+     * @param packetsExpected packets the source sent between the stream's first and last report (the growth of the
+     *                       extended highest sequence number received, RFC 3550 section 6.4.1), or {@code null} with
+     *                       a single report or from reports that carry no sequence number (voice-quality and RTP
+     *                       agents' reports)
+     * @param packetsReceived of those, the ones received: expected less the growth of the cumulative loss, or
+     *                       {@code null} as {@code packetsExpected}
      * @param jitterMs       mean jitter
      * @param maxJitterMs    worst jitter
      * @param rttMs          mean round trip, or {@code null} when none was known
@@ -69,7 +75,8 @@ public final class CallMedia {
      * @param series         each report's figures, in time order
      */
     public record Stream(long sourceSsrc, long reporterSsrc, String from, String to, String leg, int reports,
-                         double lossPercent, double maxLossPercent, long packetsLost, double jitterMs, double maxJitterMs,
+                         double lossPercent, double maxLossPercent, long packetsLost, Long packetsExpected,
+                         Long packetsReceived, double jitterMs, double maxJitterMs,
                          Double rttMs, double mos, double minMos, Double reportedMos, List<Point> series) {
     }
 
@@ -221,6 +228,9 @@ public final class CallMedia {
         final String leg;
         final List<Point> series = new ArrayList<>();
         long packetsLost;
+        long firstSeq = -1;
+        long lastSeq = -1;
+        long firstLost;
         double rttSum;
         int rttCount;
         double reportedMosSum;
@@ -238,6 +248,13 @@ public final class CallMedia {
             Point p = rate(at, b, codec, report);
             series.add(p);
             packetsLost = b.cumulativeLost();
+            if (b.highestSeq() > 0) { // 0: a report that carries no sequence number
+                if (firstSeq < 0) {
+                    firstSeq = b.highestSeq();
+                    firstLost = b.cumulativeLost();
+                }
+                lastSeq = b.highestSeq();
+            }
             if (p.rttMs() != null) {
                 rttSum += p.rttMs();
                 rttCount++;
@@ -266,7 +283,14 @@ public final class CallMedia {
                 minMos = Math.min(minMos, p.mos());
             }
             int n = series.size();
-            return new Stream(sourceSsrc, reporterSsrc, from, to, leg, n, loss / n, maxLoss, packetsLost, jitter / n,
+            Long expected = null;
+            Long received = null;
+            if (firstSeq >= 0 && lastSeq > firstSeq) { // reports in capture order: a restarted source goes back
+                expected = lastSeq - firstSeq;
+                received = Math.max(0, expected - Math.max(0, packetsLost - firstLost));
+            }
+            return new Stream(sourceSsrc, reporterSsrc, from, to, leg, n, loss / n, maxLoss, packetsLost, expected, received,
+                    jitter / n,
                     maxJitter, rttCount == 0 ? null : rttSum / rttCount, mos / n, minMos,
                     reportedMosCount == 0 ? null : reportedMosSum / reportedMosCount, List.copyOf(series));
         }

@@ -105,6 +105,7 @@ class AgentReportTest {
         assertThat(ab.jitterMs()).isEqualTo(4.0);
         assertThat(ab.reportedMos()).isEqualTo(4.1);
         assertThat(ab.mos()).as("the E-model's, from loss and jitter").isBetween(4.0, 4.5);
+        assertThat(ab.packetsExpected()).as("no sequence numbers in an agent's report").isNull();
         CallMedia.Stream ba = s.streams().get(1);
         assertThat(ba.lossPercent()).isCloseTo(10.0, within(0.2));
         assertThat(ba.reportedMos()).isEqualTo(3.2);

@@ -48,6 +48,25 @@ class CallMediaTest {
     }
 
     @Test
+    void packetsExpectedAndReceivedBetweenTheFirstAndTheLastReport() {
+        List<CallMedia.Report> reports = new ArrayList<>();
+        long[][] seqAndLost = {{1_000, 10}, {1_250, 20}, {1_500, 35}};
+        for (int i = 0; i < seqAndLost.length; i++) {
+            reports.add(new CallMedia.Report(T0 + i * 5_000_000L, CALLEE, CALLER, "call@test", new RtcpReport(List.of(
+                    new RtcpReport.SenderOrReceiver(CALLEE_SSRC, null, List.of(new ReportBlock(CALLER_SSRC, 10,
+                            (int) seqAndLost[i][1], seqAndLost[i][0], 40, 0, 0)))), List.of(), null)));
+        }
+        CallMedia.Stream st = CallMedia.summarize(reports, Codec.PCMU, MediaThresholds.DEFAULTS).streams().get(0);
+        assertThat(st.packetsExpected()).isEqualTo(500);
+        assertThat(st.packetsReceived()).as("500 sent, 25 of them lost").isEqualTo(475);
+        assertThat(st.packetsLost()).isEqualTo(35);
+        // one report: nothing to count between
+        CallMedia.Stream one = CallMedia.summarize(reports.subList(0, 1), Codec.PCMU, MediaThresholds.DEFAULTS).streams().get(0);
+        assertThat(one.packetsExpected()).isNull();
+        assertThat(one.packetsReceived()).isNull();
+    }
+
+    @Test
     void lossAndJitterAboveTheThresholdsAreSaidInWords() {
         List<CallMedia.Report> reports = new ArrayList<>();
         for (int i = 0; i < 4; i++) {

@@ -158,7 +158,8 @@ class CallQosIT extends AdminApiIT {
         assertThat(streams).singleElement().satisfies(s -> {
             assertThat(s).containsEntry("from", "10.0.0.10:30001").containsEntry("to", "10.0.0.30:40001")
                     .containsEntry("sourceSsrc", 4369).containsEntry("reporterSsrc", 8738).containsEntry("leg", CALL)
-                    .containsEntry("reports", 3).containsEntry("jitterMs", 5.0).containsEntry("lossPercent", 0.0);
+                    .containsEntry("reports", 3).containsEntry("jitterMs", 5.0).containsEntry("lossPercent", 0.0)
+                    .containsEntry("packetsExpected", 500).containsEntry("packetsReceived", 500); // sequence 250 to 750
             assertThat((Double) s.get("mos")).isBetween(4.3, 4.41);
             assertThat((List<Object>) s.get("series")).hasSize(3);
         });

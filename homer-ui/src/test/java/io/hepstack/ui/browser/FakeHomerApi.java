@@ -1056,7 +1056,8 @@ final class FakeHomerApi implements AutoCloseable {
         boolean main = CALL.equals(callId);
         var streams = main ? List.of(map("sourceSsrc", 305419896L, "reporterSsrc", 1L, "from", "192.0.2.30:50001",
                 "to", "192.0.2.10:40001", "leg", CALL, "reports", 6, "lossPercent", 0.39, "maxLossPercent", 0.78,
-                "packetsLost", 5, "jitterMs", 7.3, "maxJitterMs", 60.0, "rttMs", null, "mos", 4.21, "minMos", 3.98,
+                "packetsLost", 5, "packetsExpected", 1250, "packetsReceived", 1246, "jitterMs", 7.3, "maxJitterMs", 60.0,
+                "rttMs", null, "mos", 4.21, "minMos", 3.98,
                 "reportedMos", null, "series", series())) : List.<Map<String, Object>>of();
         var verdicts = main
                 ? List.of(map("code", "high_jitter", "text", "192.0.2.30:50001 → 192.0.2.10:40001: jitter up to 60 ms (above 50 ms)", "stream", 0))

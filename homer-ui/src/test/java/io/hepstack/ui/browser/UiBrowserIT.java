@@ -274,7 +274,8 @@ class UiBrowserIT {
         assertThat(d.findElement(By.cssSelector("#panel-qos .qos-diagnosis .hint")).getText())
                 .isEqualTo("Rated as PCMA (the SDP answer\u2019s codec) with the ITU-T G.107 E-model, from 6 media reports.");
         assertThat(d.findElements(By.cssSelector("#panel-qos table.streams tbody td"))).extracting(WebElement::getText)
-                .containsExactly("192.0.2.30:50001 → 192.0.2.10:40001", "6", "0.4 / 0.8", "7.3 / 60.0", "–", "4.21 / 3.98", "–");
+                .containsExactly("192.0.2.30:50001 → 192.0.2.10:40001", "6", "1246 / 1250", "0.4 / 0.8", "7.3 / 60.0", "–",
+                        "4.21 / 3.98", "–");
         // the rated figures charted per stream with the verdicts' thresholds (no round trip: no report had one)
         waiting(d).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#panel-qos figure.chart canvas"), 3));
         assertThat(d.findElements(By.cssSelector("#panel-qos figcaption"))).extracting(WebElement::getText)
