@@ -116,7 +116,7 @@ public record AgentReport(String callId, VqReport.Endpoint from, VqReport.Endpoi
         long sender = from == null ? 0 : from.port();
         Double loss = lossPercent();
         int clock = clockRate == null ? 8000 : clockRate;
-        int fraction = loss == null ? 0 : (int) Math.min(255, Math.round(loss * 256 / 100));
+        int fraction = loss == null ? 0 : ReportBlock.fractionOf(loss);
         List<RtcpReport.SenderOrReceiver> reports = loss == null ? List.of()
                 : List.of(new RtcpReport.SenderOrReceiver(receiver, null, List.of(new ReportBlock(sender, fraction,
                         (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, lost)), 0,

@@ -15,6 +15,11 @@ package io.hepstack.proto.media;
 public record ReportBlock(long sourceSsrc, int fractionLost, int cumulativeLost, long highestSeq, long jitter,
                           long lsr, long dlsr) {
 
+    /** A percentage as RTCP's fraction of 256 (the inverse of {@link #lossPercent()}), within 0 to 255 (RTCP's most). */
+    public static int fractionOf(double percent) {
+        return (int) Math.min(255, Math.max(0, Math.round(percent * 256 / 100)));
+    }
+
     /** {@link #fractionLost()} as a percentage, 0 to 99.6. */
     public double lossPercent() {
         return fractionLost * 100.0 / 256;

@@ -190,7 +190,7 @@ public record VqReport(String kind, String callId, Endpoint local, Endpoint remo
 
     /** A percentage as RTCP's fraction of 256, capped at 255 (RTCP's most). */
     private static int fraction(Double percent) {
-        return percent == null ? 0 : (int) Math.min(255, Math.max(0, Math.round(percent * 256 / 100)));
+        return percent == null ? 0 : ReportBlock.fractionOf(percent);
     }
 
     private static Metrics metrics(Map<String, String> lines) throws RtcpDecodeException {
