@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Stores batches through the {@link BatchSink}, {@code concurrency} at a time, retrying each failed
- * batch (same id) with exponential backoff for as long as the collector runs.
+ * batch (same id) with exponential backoff for as long as the collector runs. A write that has not
+ * answered within {@code attemptTimeout} is abandoned (cancelled) and retried like a failed one.
  *
  * <p>At most {@code bufferedBatches} batches are held (being written or waiting). When all are held,
  * {@link #submit} blocks the batcher thread, the queue fills, and the listeners apply their overflow
@@ -70,11 +71,17 @@ final class BatchWriter {
         return Mono.defer(() -> {
                     Timer.Sample sample = Timer.start();
                     return sink.write(batch).defaultIfEmpty(List.of())
-                            .doOnNext(rejected -> sample.stop(metrics.batchTimer()));
+                            .doOnNext(rejected -> sample.stop(metrics.batchTimer()))
+                            // a pooled connection can wait forever after the database restarted under load
+                            // (r2dbc-pool #138): give it up; the retry's claim of the same batch id waits for
+                            // this attempt's transaction, so the batch is still stored once
+                            .timeout(cfg.attemptTimeout(), Mono.error(() -> new AttemptTimeout(batch, cfg.attemptTimeout())));
                 })
                 .doOnError(e -> {
                     metrics.batchFailed();
-                    if (outage.compareAndSet(false, true)) {
+                    if (e instanceof AttemptTimeout) {
+                        log.warn("{}; retrying it", e.getMessage());
+                    } else if (outage.compareAndSet(false, true)) {
                         log.warn("storing batches fails, retrying with backoff up to {}: {}",
                                 cfg.retryMaxBackoff(), e.toString());
                     } else {
@@ -148,5 +155,13 @@ final class BatchWriter {
             subscription.dispose();
         }
         return done;
+    }
+
+    /** A write that did not answer in time. */
+    private static final class AttemptTimeout extends RuntimeException {
+        AttemptTimeout(Batch batch, Duration timeout) {
+            super("batch " + batch.id() + " of " + batch.rows().size() + " messages got no answer from the database within "
+                    + timeout, null, false, false);
+        }
     }
 }

@@ -94,6 +94,6 @@ class IngestConfiguration {
 
     @Bean
     IngestLifecycle ingestLifecycle(HepListeners listeners, Batcher batcher, BatchWriter writer, IngestProperties props) {
-        return new IngestLifecycle(listeners, batcher, writer, props.shutdownTimeout());
+        return new IngestLifecycle(listeners, batcher, writer, props.shutdownTimeout(), props.shutdownDrain());
     }
 }

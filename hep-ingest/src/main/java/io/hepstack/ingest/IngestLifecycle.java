@@ -24,13 +24,20 @@ final class IngestLifecycle implements SmartLifecycle {
     private final Batcher batcher;
     private final BatchWriter writer;
     private final Duration shutdownTimeout;
+    private final Duration drainTimeout;
     private volatile boolean running;
 
-    IngestLifecycle(HepListeners listeners, Batcher batcher, BatchWriter writer, Duration shutdownTimeout) {
+    /**
+     * @param shutdownTimeout how long stopping may take to store what is queued
+     * @param drainTimeout how long stream connections are read on after their half-close, at most
+     */
+    IngestLifecycle(HepListeners listeners, Batcher batcher, BatchWriter writer, Duration shutdownTimeout,
+                    Duration drainTimeout) {
         this.listeners = listeners;
         this.batcher = batcher;
         this.writer = writer;
         this.shutdownTimeout = shutdownTimeout;
+        this.drainTimeout = drainTimeout;
     }
 
     @Override
@@ -49,7 +56,7 @@ final class IngestLifecycle implements SmartLifecycle {
         running = false;
         long deadline = System.nanoTime() + shutdownTimeout.toNanos();
         log.info("stopping HEP listeners, then storing what is queued (up to {})", shutdownTimeout);
-        listeners.stop(Duration.ofSeconds(5));
+        listeners.stop(drainTimeout);
         try {
             boolean flushed = batcher.stop(left(deadline));
             boolean stored = writer.drain(left(deadline));

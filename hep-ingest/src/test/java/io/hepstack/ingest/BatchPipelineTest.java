@@ -96,6 +96,20 @@ class BatchPipelineTest {
     }
 
     @Test
+    void abandonsAWriteThatNeverAnswersAndStoresTheBatchOnceOnTheRetry() {
+        sink.hangs.set(2);
+        start("homer.ingest.pipeline.batch-age", "10ms", "homer.ingest.writer.attempt-timeout", "200ms");
+        for (int i = 0; i < 5; i++) {
+            queue.offer(Rows.invite("c" + i));
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> stored() == 5);
+        assertThat(sink.attempts.get()).as("two silent attempts, then the one that answered").isEqualTo(3);
+        assertThat(registry.get("hep.batch.failures").counter().count()).isEqualTo(2);
+        assertThat(sink.rows()).hasSize(5);
+        assertThat(writer.heldRows()).isZero();
+    }
+
+    @Test
     void stopFlushesEverythingQueuedBeforeReturning() throws InterruptedException {
         start("homer.ingest.pipeline.batch-size", "7", "homer.ingest.pipeline.batch-age", "1h");
         for (int i = 0; i < 100; i++) {

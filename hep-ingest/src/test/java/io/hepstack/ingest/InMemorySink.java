@@ -14,7 +14,8 @@ import java.util.stream.Collectors;
 
 /**
  * A {@link BatchSink} in memory for pipeline tests, honouring the contract: a batch id is stored once.
- * Can be "down" (every write fails) and can lose acknowledgements (store, then fail).
+ * Can be "down" (every write fails), can lose acknowledgements (store, then fail) and can hang (a
+ * write that never answers, as a pooled connection can after the database restarts).
  */
 final class InMemorySink implements BatchSink {
 
@@ -22,12 +23,16 @@ final class InMemorySink implements BatchSink {
     final AtomicInteger attempts = new AtomicInteger();
     final AtomicInteger lostAcks = new AtomicInteger();
     volatile boolean down;
+    final AtomicInteger hangs = new AtomicInteger();
     volatile Duration delay = Duration.ZERO;
 
     @Override
     public Mono<List<CapturedMessage>> write(Batch batch) {
         return Mono.defer(() -> {
             attempts.incrementAndGet();
+            if (hangs.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                return Mono.never();
+            }
             if (down) {
                 return Mono.error(new IllegalStateException("database down"));
             }

@@ -95,6 +95,20 @@ class PostgresOutageIT {
                 .mapToDouble(Counter::count).sum();
     }
 
+    /** What the collector counted, for a failure's message. */
+    private String accounts() {
+        MeterRegistry r = app.getBean(MeterRegistry.class);
+        StringBuilder b = new StringBuilder("stored + dropped of " + SENT + " sent:");
+        for (String name : List.of("hep.packets.received", "hep.messages.stored", "hep.packets.dropped",
+                "hep.packets.rejected", "hep.batch.failures")) {
+            r.find(name).counters().forEach(c -> b.append(' ').append(name).append(c.getId().getTags())
+                    .append('=').append((long) c.count()));
+        }
+        r.find("hep.queue.depth").gauges().forEach(g -> b.append(" hep.queue.depth").append(g.getId().getTags())
+                .append('=').append((long) g.value()));
+        return b.toString();
+    }
+
     private int readiness() throws Exception {
         String port = app.getEnvironment().getProperty("local.server.port");
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
@@ -234,8 +248,8 @@ class PostgresOutageIT {
         pg.start();
         // the granted SO_RCVBUF (8 MB here) holds the whole load: the kernel drops nothing
         await().atMost(Duration.ofSeconds(30)).until(() -> count("hep.packets.received") == SENT);
-        await().atMost(Duration.ofSeconds(90)).until(() ->
-                count("hep.messages.stored") + count("hep.packets.dropped") == SENT);
+        await().atMost(Duration.ofSeconds(90)).untilAsserted(() ->
+                assertThat(count("hep.messages.stored") + count("hep.packets.dropped")).as(this::accounts).isEqualTo(SENT));
 
         double stored = count("hep.messages.stored");
         assertThat(count("hep.packets.dropped", "stage", "queue", "reason", "full")).isPositive();

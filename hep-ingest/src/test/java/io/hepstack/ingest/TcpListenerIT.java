@@ -120,9 +120,10 @@ class TcpListenerIT {
      */
     @Test
     void aStoppingCollectorHalfClosesAndStoresEveryFrameTheAgentWroteUntilItClosed() throws Exception {
-        // a quiet period longer than the agent's thread can stall on a loaded machine: with 300 ms a CI run once closed
-        // the connection under it, mid-frame (a frame counted as rejected), before it read the FIN
-        TestCollector c = new TestCollector(sink, Map.of("homer.ingest.shutdown-quiet", "3s"));
+        // the agent's close is the only end: a quiet period or a drain limit shorter than a loaded machine can stall
+        // the agent's thread closed the connection under it in CI runs, mid-frame (a frame counted as rejected)
+        TestCollector c = new TestCollector(sink, Map.of(
+                "homer.ingest.shutdown-quiet", "30s", "homer.ingest.shutdown-drain", "30s"));
         InetSocketAddress address = c.tcp();
         Thread stopper = new Thread(c::close, "stopper");
         long written = 0;

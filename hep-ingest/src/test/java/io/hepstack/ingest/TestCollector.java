@@ -44,7 +44,7 @@ final class TestCollector implements AutoCloseable {
         BatchWriter writer = new BatchWriter(sink, props.writer(), metrics);
         listeners = new HepListeners(props, pipeline, metrics);
         lifecycle = new IngestLifecycle(listeners, new Batcher(queue, writer, props.pipeline(), metrics), writer,
-                props.shutdownTimeout());
+                props.shutdownTimeout(), props.shutdownDrain());
         lifecycle.start();
     }
 

@@ -53,7 +53,8 @@ public record IngestProperties(
         @Valid @NotNull @DefaultValue Calls calls,
         @Valid @NotNull @DefaultValue Metrics metrics,
         @NotNull @DefaultValue("30s") Duration shutdownTimeout,
-        @NotNull @DefaultValue("300ms") Duration shutdownQuiet) {
+        @NotNull @DefaultValue("300ms") Duration shutdownQuiet,
+        @NotNull @DefaultValue("5s") Duration shutdownDrain) {
 
     /** HEP over UDP: one packet per datagram; overflow is dropped and counted. */
     public record Udp(
@@ -135,14 +136,16 @@ public record IngestProperties(
         }
     }
 
-    /** The storage writer: concurrency and retry while the database is unreachable. */
+    /** The storage writer: concurrency, and retry while the database is unreachable or does not answer. */
     public record Writer(
             /** Batches written at the same time. */
             @Min(1) @Max(16) @DefaultValue("2") int concurrency,
             /** Batches held (being written or waiting) before the batcher stops taking from the queue. */
             @Min(1) @DefaultValue("64") int bufferedBatches,
             @NotNull @DefaultValue("100ms") Duration retryInitialBackoff,
-            @NotNull @DefaultValue("10s") Duration retryMaxBackoff) {
+            @NotNull @DefaultValue("10s") Duration retryMaxBackoff,
+            /** A write with no answer this long is abandoned and retried (same batch id) on another connection. */
+            @NotNull @DefaultValue("30s") Duration attemptTimeout) {
     }
 
     /**

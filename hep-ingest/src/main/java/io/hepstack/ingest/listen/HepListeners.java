@@ -193,8 +193,8 @@ public final class HepListeners {
      * connections are refused, so a balancer sends them to another replica), half-closes every open
      * connection (TCP FIN, after a TLS close_notify: the agent reads end of stream while its own
      * direction stays open) and keeps reading until each agent has closed its side, or every stream
-     * has been quiet for {@code homer.ingest.shutdown-quiet} and none is paused by backpressure, at most
-     * {@code timeout}; then closes what is left. An agent that closes (and reconnects) when it reads
+     * has been quiet for {@code homer.ingest.shutdown-quiet} since it was last read or paused by
+     * backpressure, at most {@code timeout}; then closes what is left. An agent that closes (and reconnects) when it reads
      * end of stream loses nothing it wrote before.
      */
     public synchronized void stop(Duration timeout) {
@@ -230,7 +230,11 @@ public final class HepListeners {
                     log.info("HEP stream listeners closed; all {} open connections closed by their agents", open);
                     return;
                 }
-                if (System.nanoTime() - lastStreamReadNanos.get() >= quiet && !pipeline.anyPaused()) {
+                if (pipeline.anyPaused()) {
+                    // a stream we paused is not quiet: its agent may be blocked mid-frame on our backpressure,
+                    // so the quiet period counts from the end of the pause
+                    lastStreamReadNanos.set(System.nanoTime());
+                } else if (System.nanoTime() - lastStreamReadNanos.get() >= quiet) {
                     log.info("HEP stream listeners closed; closing {} of {} connections quiet for {}",
                             streams.size(), open, quietFor);
                     return;
