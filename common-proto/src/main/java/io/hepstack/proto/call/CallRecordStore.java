@@ -10,6 +10,7 @@ import io.hepstack.proto.query.MessageSelect;
 import io.hepstack.proto.query.Sql;
 import io.hepstack.proto.registration.RegistrationRecords;
 import io.hepstack.proto.store.BatchStatement;
+import io.hepstack.proto.store.CallRecordPartitions;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.Readable;
@@ -52,6 +53,10 @@ import java.util.Set;
  * ended, less than the ring timeout after its INVITE, stays {@code ringing} (the capture does not say how it ended),
  * while one the capture saw ring past the timeout is {@code no_answer} by {@code timeout}, as a live pass would have
  * made it. Records of an import are kept as long as its hold keeps its messages.
+ *
+ * <p>A record's key is its Call-ID and start ({@code call_records} is partitioned by day of {@code started_at}, V19):
+ * a pass creates the day partition a record lacks ({@link CallRecordPartitions}), upserts on that key, and deletes
+ * the row a call leaves when an earlier copy of its INVITE moves its start.
  */
 public final class CallRecordStore {
 
@@ -64,13 +69,15 @@ public final class CallRecordStore {
     private final ConnectionFactory connections;
     private final Clock clock;
     private final Settings settings;
+    private final CallRecordPartitions days = new CallRecordPartitions();
 
     /**
      * @param ringTimeout how long a call may ring unanswered ({@link DialogRecorder})
      * @param lookback    how far back a call's messages are read (older ones are not part of its record)
      * @param maxChanges  the most changes a pass takes from the feed (each names one call; a call changed
      *                    by several batches is named several times); the rest wait for the next pass
-     * @param retention   records of calls started longer ago are deleted, and of bindings last registered longer ago
+     * @param retention   records of bindings last registered longer ago are deleted (those of calls go with their day
+     *                    partitions, which the partition maintainer drops past the calls' retention)
      * @param mediaThresholds the thresholds of the media verdicts in a record ({@link CallMedia})
      */
     public record Settings(Duration ringTimeout, Duration lookback, int maxChanges, Duration retention,
@@ -94,7 +101,7 @@ public final class CallRecordStore {
      * @param recorded records written (a call whose rows lack their INVITE, older than the lookback, has none)
      * @param registrations registration records written (every binding of the AoRs the changed REGISTER rows name)
      * @param timedOut ringing records turned into no answer
-     * @param deleted  records past retention deleted
+     * @param deleted  registration records past retention deleted
      * @param backlog  whether the pass took as many changes as it may (more may be waiting)
      * @param verdicts media verdicts this pass gave ended calls, by code: how many ended calls have one their record
      *                 did not have before (a call ending with it, or a later report adding it)
@@ -120,7 +127,10 @@ public final class CallRecordStore {
         return Mono.usingWhen(connections.create(), c -> Mono.from(c.beginTransaction())
                         .then(lockedPass(c))
                         .flatMap(p -> Mono.from(c.commitTransaction()).thenReturn(p))
-                        .onErrorResume(e -> Mono.from(c.rollbackTransaction()).then(Mono.error(e))),
+                        .onErrorResume(e -> {
+                            days.forget(); // a partition this pass created is gone with it
+                            return Mono.from(c.rollbackTransaction()).then(Mono.error(e));
+                        }),
                 Connection::close);
     }
 
@@ -136,6 +146,8 @@ public final class CallRecordStore {
                 .append(") m LEFT JOIN call_records r ON r.call_id = m.call_id LEFT JOIN capture_imports i ON i.import_id = r.import_id");
         Instant now = clock.instant();
         Instant readFrom = from.minus(REBUILD_MARGIN);
+        // the days of an old range may have been dropped since a pass saw them: nothing is taken as known
+        CallRecordPartitions rebuilt = new CallRecordPartitions();
         return Mono.usingWhen(connections.create(), c -> rows(c, s, r -> Map.entry(r.get("call_id", String.class),
                                 new Source(r.get("import_id", String.class), readFrom,
                                         asOf(now, r.get("last_ts", OffsetDateTime.class)))))
@@ -145,7 +157,7 @@ public final class CallRecordStore {
                             return Flux.fromIterable(bySource.entrySet());
                         })
                         .concatMap(e -> Flux.fromIterable(e.getValue()).buffer(settings.maxChanges())
-                                .concatMap(ids -> record(c, ids, now, e.getKey(), null)))
+                                .concatMap(ids -> record(c, ids, now, e.getKey(), null, rebuilt)))
                         .reduce(0L, Long::sum),
                 Connection::close);
     }
@@ -195,7 +207,7 @@ public final class CallRecordStore {
                         Source source = source(e.getKey().orElse(null), ranges, now);
                         List<String> changedCalls = new ArrayList<>(new LinkedHashSet<>(e.getValue().get(CALL)));
                         List<String> registrations = new ArrayList<>(new LinkedHashSet<>(e.getValue().get(REGISTRATION)));
-                        return record(c, changedCalls, now, source, verdicts).doOnNext(n -> done[0] += n)
+                        return record(c, changedCalls, now, source, verdicts, days).doOnNext(n -> done[0] += n)
                                 .then(Mono.defer(() -> RegistrationRecords.record(c, registrations, now, source.readFrom())))
                                 .doOnNext(n -> done[1] += n);
                     }).then()
@@ -265,9 +277,11 @@ public final class CallRecordStore {
      * Records the calls {@code ids} from their messages stored since the source's {@code readFrom}, judged as of its
      * {@code asOf}; returns how many records were written ({@code now}: their {@code updated_at}). With
      * {@code verdicts}, counts there the media verdicts the written records give ended calls that their records before
-     * did not (read in the same transaction, before the upsert).
+     * did not (read in the same transaction, before the upsert). The records' day partitions are made with
+     * {@code partitions} first.
      */
-    private Mono<Long> record(Connection c, List<String> ids, Instant now, Source source, Map<String, Integer> verdicts) {
+    private Mono<Long> record(Connection c, List<String> ids, Instant now, Source source, Map<String, Integer> verdicts,
+                              CallRecordPartitions partitions) {
         if (ids.isEmpty()) {
             return Mono.just(0L);
         }
@@ -303,19 +317,28 @@ public final class CallRecordStore {
                 }
             });
             return uncorrelated(c, byCall, readings, reportsByCall, readFrom)
-                    .then(Mono.defer(() -> verdicts == null ? Mono.just(Map.<String, List<String>>of()) : endedVerdicts(c, ids)))
+                    .then(Mono.defer(() -> recorded(c, ids, readFrom)))
                     .flatMap(before -> {
                 List<Object[]> upserts = new ArrayList<>();
+                List<Object[]> moved = new ArrayList<>();
+                List<Long> starts = new ArrayList<>();
                 readings.forEach((callId, reading) -> {
                     CallRecord record = reading.record();
                     CallMediaSummary summary = media(record, reportsByCall.getOrDefault(callId, List.of()));
+                    List<Recorded> had = before.getOrDefault(callId, List.of());
                     if (verdicts != null && record.times().endedAt() != null) {
-                        List<String> had = before.getOrDefault(callId, List.of());
-                        summary.verdicts().stream().filter(v -> !had.contains(v)).forEach(v -> verdicts.merge(v, 1, Integer::sum));
+                        Set<String> given = new java.util.HashSet<>();
+                        had.stream().filter(Recorded::ended).forEach(h -> given.addAll(h.verdicts()));
+                        summary.verdicts().stream().filter(v -> !given.contains(v)).forEach(v -> verdicts.merge(v, 1, Integer::sum));
                     }
+                    long startedAt = record.times().startedAt();
+                    starts.add(startedAt);
+                    had.stream().filter(h -> h.startedAt() != startedAt).forEach(h -> moved.add(new Object[] {callId, at(h.startedAt())}));
                     upserts.add(values(record, summary, byCall.get(callId).size(), now, source.importId()));
                 });
-                return upsert(c, upserts);
+                return partitions.ensure(c, starts)
+                        .then(Mono.defer(() -> upsert(c, upserts)))
+                        .flatMap(n -> moved.isEmpty() ? Mono.just(n) : BatchStatement.run(c, DELETE_MOVED, moved).thenReturn(n));
             });
         });
     }
@@ -379,18 +402,39 @@ public final class CallRecordStore {
         }).then();
     }
 
-    /** The media verdicts of the records of {@code ids} that had ended, by Call-ID. */
-    private static Mono<Map<String, List<String>>> endedVerdicts(Connection c, List<String> ids) {
+    /**
+     * How far before the read rows' start a call's record may have started: an initial INVITE of the same Call-ID
+     * (another hop's copy, a retry after a challenge) a day after the first is taken for a new call.
+     */
+    private static final Duration RECORDED_REACH = Duration.ofDays(1);
+
+    /** A call's record as stored: its start (µs; its key with the Call-ID), whether it had ended, its media verdicts. */
+    private record Recorded(long startedAt, boolean ended, List<String> verdicts) {
+    }
+
+    /**
+     * The stored records of {@code ids} that may have started since {@code readFrom} less {@link #RECORDED_REACH}, by
+     * Call-ID (several when a record moved and the move is being written): their verdicts tell what a pass newly
+     * gives, their starts which row a call leaves when its start moves (the key is Call-ID and start, V19). Bounded
+     * in time, so the lookup reads the partitions of those days only.
+     */
+    private static Mono<Map<String, List<Recorded>>> recorded(Connection c, List<String> ids, Instant readFrom) {
         Sql s = new Sql();
-        s.append("SELECT call_id, verdicts FROM call_records WHERE ended_at IS NOT NULL AND call_id = ANY(")
-                .append(s.bind(ids.toArray(String[]::new))).append(")");
-        return rows(c, s, r -> Map.entry(r.get("call_id", String.class), List.of(r.get("verdicts", String[].class))))
+        s.append("SELECT call_id, started_at, ended_at IS NOT NULL AS ended, verdicts FROM call_records WHERE call_id = ANY(")
+                .append(s.bind(ids.toArray(String[]::new))).append(") AND started_at >= ")
+                .append(s.bind(utc(readFrom.minus(RECORDED_REACH))));
+        return rows(c, s, r -> Map.entry(r.get("call_id", String.class), new Recorded(
+                MessageSelect.micros(r.get("started_at", OffsetDateTime.class)), Boolean.TRUE.equals(r.get("ended", Boolean.class)),
+                List.of(r.get("verdicts", String[].class)))))
                 .map(entries -> {
-                    Map<String, List<String>> out = new HashMap<>();
-                    entries.forEach(e -> out.put(e.getKey(), e.getValue()));
+                    Map<String, List<Recorded>> out = new HashMap<>();
+                    entries.forEach(e -> out.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
                     return out;
                 });
     }
+
+    /** Deletes the row a call left: its record under its former start. */
+    private static final String DELETE_MOVED = "DELETE FROM call_records WHERE call_id = $1 AND started_at = $2";
 
     /** The HEP payload types of the stored rows {@link MediaReports} reads, as SQL. */
     private static final String MEDIA_PAYLOAD_TYPES = MediaReports.payloadTypesSql();
@@ -418,7 +462,7 @@ public final class CallRecordStore {
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17::inet, $18, $19::inet, $20,
                 $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39, $40, $41, $42, $43,
                 $44::jsonb, $45, $46)
-            ON CONFLICT (call_id) DO UPDATE SET started_at = EXCLUDED.started_at, state = EXCLUDED.state,
+            ON CONFLICT (call_id, started_at) DO UPDATE SET state = EXCLUDED.state,
                 hangup_by = EXCLUDED.hangup_by, final_status = EXCLUDED.final_status, final_phrase = EXCLUDED.final_phrase,
                 reason_protocol = EXCLUDED.reason_protocol, reason_cause = EXCLUDED.reason_cause,
                 reason_text = EXCLUDED.reason_text, caller_user = EXCLUDED.caller_user, caller_name = EXCLUDED.caller_name,
@@ -484,19 +528,16 @@ public final class CallRecordStore {
     }
 
     /**
-     * Deletes the records of calls started before the retention, and of bindings last registered before it, except
-     * those whose time lies in the range of an import still held ({@code capture_imports}, as the partition
-     * maintainer keeps that range's messages).
+     * Deletes the records of bindings last registered before the retention, except those whose time lies in the range
+     * of an import still held ({@code capture_imports}, as the partition maintainer keeps that range's messages). The
+     * calls' records go with their day partitions, which the partition maintainer drops ({@code CallRecordPartitions}).
      */
     private Mono<Long> prune(Connection c, Instant now) {
-        Sql s = new Sql();
-        s.append("DELETE FROM call_records r WHERE started_at < ").append(s.bind(utc(now.minus(settings.retention()))))
-                .append(" AND NOT ").append(held(s, "r.started_at", now));
         Sql bindings = new Sql();
         bindings.append("DELETE FROM registration_records r WHERE last_register_at < ")
                 .append(bindings.bind(utc(now.minus(settings.retention())))).append(" AND NOT ")
                 .append(held(bindings, "r.last_register_at", now));
-        return execute(c, s).flatMap(calls -> execute(c, bindings).map(n -> calls + n));
+        return execute(c, bindings);
     }
 
     /** SQL: whether the time {@code column} lies in the range of an import still held at {@code now}. */

@@ -19,7 +19,9 @@ import java.util.Set;
 /**
  * Keeps the time partitions of {@code messages}: creates the current one and {@link
  * PartitionPolicy#ahead()} after it for every kind, and drops those whose whole range is older than
- * the kind's retention, unless an imported capture's hold still covers part of their range.
+ * the kind's retention, unless an imported capture's hold still covers part of their range. Keeps
+ * those of {@code call_records} ({@link CallRecordPartitions}) alike: today's and tomorrow's created,
+ * those past the calls' retention dropped.
  *
  * <p>Any number of replicas may call {@link #maintain()} on a schedule: a round first takes the
  * session-level advisory lock {@link #ADVISORY_LOCK_KEY} with {@code pg_try_advisory_lock} and does
@@ -49,20 +51,30 @@ public final class PartitionMaintainer {
     /** Imports whose hold expired and whose last message the longest retention has passed. */
     static final String FORGET_IMPORTS = "DELETE FROM capture_imports WHERE keep_until <= $1 AND last_ts < $2";
 
+    /** The partitions under {@code messages_<kind>} and those of {@code call_records}, with their bounds. */
     private static final String LIST_PARTITIONS = """
-            SELECT k.relname AS parent, p.relname AS name,
-                   (extract(epoch FROM (regexp_match(pg_get_expr(p.relpartbound, p.oid),
+            WITH parts AS (
+                SELECT k.relname AS parent, p.oid, p.relname AS name, p.relpartbound
+                FROM pg_inherits ik
+                JOIN pg_class k ON k.oid = ik.inhrelid
+                JOIN pg_inherits ip ON ip.inhparent = k.oid
+                JOIN pg_class p ON p.oid = ip.inhrelid
+                WHERE ik.inhparent = 'messages'::regclass
+                UNION ALL
+                SELECT k.relname, p.oid, p.relname, p.relpartbound
+                FROM pg_inherits i
+                JOIN pg_class k ON k.oid = i.inhparent
+                JOIN pg_class p ON p.oid = i.inhrelid
+                WHERE i.inhparent = to_regclass('%s'))
+            SELECT parent, name,
+                   (extract(epoch FROM (regexp_match(pg_get_expr(relpartbound, oid),
                                                      'FROM \\(''([^'']+)''\\)'))[1]::timestamptz) * 1000000)::bigint
                        AS lower_micros,
-                   (extract(epoch FROM (regexp_match(pg_get_expr(p.relpartbound, p.oid),
+                   (extract(epoch FROM (regexp_match(pg_get_expr(relpartbound, oid),
                                                      'TO \\(''([^'']+)''\\)'))[1]::timestamptz) * 1000000)::bigint
                        AS upper_micros
-            FROM pg_inherits ik
-            JOIN pg_class k ON k.oid = ik.inhrelid
-            JOIN pg_inherits ip ON ip.inhparent = k.oid
-            JOIN pg_class p ON p.oid = ip.inhrelid
-            WHERE ik.inhparent = 'messages'::regclass
-            ORDER BY p.relname""";
+            FROM parts
+            ORDER BY name""".formatted(CallRecordPartitions.PARENT);
 
     private final ConnectionFactory connections;
     private final PartitionPolicy policy;
@@ -130,9 +142,17 @@ public final class PartitionMaintainer {
                             }
                         }
                     }
+                    long today = CallRecordPartitions.dayOf(now);
+                    for (long day = today; day <= today + CallRecordPartitions.widthMicros(); day += CallRecordPartitions.widthMicros()) {
+                        String name = CallRecordPartitions.nameOf(day);
+                        if (!names.contains(name)) {
+                            toCreate.add(new String[] {name, CallRecordPartitions.createSql(day)});
+                        }
+                    }
                     List<String> toDrop = new ArrayList<>();
                     for (Existing p : existing) {
-                        MessageKind kind = kindOf(p.parent());
+                        // a call's record is kept as long as the calls' messages
+                        MessageKind kind = CallRecordPartitions.PARENT.equals(p.parent()) ? MessageKind.SIP_CALL : kindOf(p.parent());
                         if (kind != null && p.upperMicros() != null
                                 && p.upperMicros() <= now - Partitions.micros(policy.retentionOf(kind))
                                 && !held(p, holds)) {

@@ -8,7 +8,8 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
 /**
- * Names, bounds and DDL of the time partitions under {@code messages_<kind>}. A partition covers
+ * Names, bounds and DDL of time partitions: those under {@code messages_<kind>} (the policy's width), and
+ * those of {@code call_records} ({@link CallRecordPartitions}, a day each). A partition covers
  * {@code [start, start + width)} with start a multiple of the width since the epoch.
  */
 final class Partitions {
@@ -25,7 +26,11 @@ final class Partitions {
     private final DateTimeFormatter nameFormat;
 
     Partitions(PartitionPolicy policy) {
-        long minutes = policy.width().toMinutes();
+        this(policy.width());
+    }
+
+    Partitions(Duration width) {
+        long minutes = width.toMinutes();
         this.widthMicros = minutes * MICROS_PER_MINUTE;
         this.nameFormat = minutes % (24 * 60) == 0 ? DAY : minutes % 60 == 0 ? HOUR : MINUTE;
     }
@@ -46,12 +51,22 @@ final class Partitions {
 
     /** {@code messages_<kind>_p<start>}, the start in UTC at the width's resolution. */
     String nameOf(MessageKind kind, long startMicros) {
-        return parentOf(kind) + "_p" + nameFormat.format(instant(startMicros));
+        return nameOf(parentOf(kind), startMicros);
+    }
+
+    /** {@code <parent>_p<start>}, the start in UTC at the width's resolution. */
+    String nameOf(String parent, long startMicros) {
+        return parent + "_p" + nameFormat.format(instant(startMicros));
     }
 
     /** DDL creating the partition starting at {@code startMicros}, a no-op when the name exists. */
     String createSql(MessageKind kind, long startMicros) {
-        return "CREATE TABLE IF NOT EXISTS " + nameOf(kind, startMicros) + " PARTITION OF " + parentOf(kind)
+        return createSql(parentOf(kind), startMicros);
+    }
+
+    /** DDL creating the partition of {@code parent} starting at {@code startMicros}, a no-op when the name exists. */
+    String createSql(String parent, long startMicros) {
+        return "CREATE TABLE IF NOT EXISTS " + nameOf(parent, startMicros) + " PARTITION OF " + parent
                 + " FOR VALUES FROM ('" + BOUND.format(instant(startMicros)) + "') TO ('"
                 + BOUND.format(instant(startMicros + widthMicros)) + "')";
     }

@@ -11,6 +11,7 @@ import io.hepstack.proto.model.ExtractionSettings;
 import io.hepstack.proto.model.MessageExtractor;
 import io.hepstack.proto.store.CaptureImport;
 import io.hepstack.proto.store.MessageWriter;
+import io.hepstack.proto.store.PartitionMaintainer;
 import io.hepstack.proto.store.PartitionPolicy;
 import io.hepstack.proto.store.testing.TestDatabase;
 import io.hepstack.proto.testing.Captures;
@@ -342,11 +343,17 @@ class CallRecordStoreIT {
         assertThat(writer().write(imported, batch, capture).block(Duration.ofSeconds(30)).alreadyStored()).isTrue();
         assertThat(feed()).isZero();
 
-        // 21 days old, past the calls' 14 days: kept while the import's hold keeps its messages, deleted after
+        // 21 days old, past the calls' 14 days: kept while the import's hold keeps its messages, dropped after with
+        // their day's partition
+        PartitionMaintainer maintainer = new PartitionMaintainer(db.connectionFactory(), PartitionPolicy.defaults(), CLOCK);
         store().pass().block(Duration.ofSeconds(60));
+        maintainer.maintain().block(Duration.ofSeconds(60));
         assertThat(query("SELECT count(*) FROM call_records WHERE import_id = 'imp-test'")).isEqualTo("4");
         CLOCK.advance(Duration.ofDays(7));
         store().pass().block(Duration.ofSeconds(60));
+        assertThat(maintainer.maintain().block(Duration.ofSeconds(60)).dropped())
+                .contains("call_records_p" + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd").format(
+                        Instant.ofEpochSecond(t / 1_000_000).atOffset(java.time.ZoneOffset.UTC)));
         assertThat(query("SELECT count(*) FROM call_records WHERE import_id = 'imp-test'")).isEqualTo("0");
     }
 
@@ -422,6 +429,30 @@ class CallRecordStoreIT {
             assertThat(r.getDouble("jitter_ms")).isEqualTo(2.0);
             assertThat(r.getString("verdicts")).isEqualTo("high_loss");
         }
+    }
+
+    @Test
+    @Order(14)
+    void aCallWhoseStartMovesToTheDayBeforeKeepsOneRecordInThatDaysPartition() throws Exception {
+        // a midnight (UTC) two days after the clock: the INVITE a second after it is recorded in that day's partition
+        long midnight = (Math.floorDiv(CLOCK.instant().getEpochSecond(), 86_400L) + 2) * 86_400L;
+        long t = (midnight + 1) * 1_000_000L;
+        CLOCK.set(Instant.ofEpochSecond(midnight + 60));
+        writer().write(craftedCall("moved@test", t)).block(Duration.ofSeconds(30));
+        store().pass().block(Duration.ofSeconds(60));
+        String day = "call_records_p" + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd")
+                .format(Instant.ofEpochSecond(midnight).atOffset(java.time.ZoneOffset.UTC));
+        String before = "call_records_p" + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd")
+                .format(Instant.ofEpochSecond(midnight - 1).atOffset(java.time.ZoneOffset.UTC));
+        String where = "SELECT string_agg(tableoid::regclass || ' ' || (extract(epoch FROM started_at) * 1000000)::bigint, ',')"
+                + " FROM call_records WHERE call_id = 'moved@test'";
+        assertThat(query(where)).isEqualTo(day + " " + t);
+
+        // another hop's copy of the INVITE, captured two seconds earlier, before midnight, and stored later
+        writer().write(craftedCall("moved@test", t - 2_000_000L).subList(0, 1)).block(Duration.ofSeconds(30));
+        store().pass().block(Duration.ofSeconds(60));
+        assertThat(query(where)).as("one record, in the day it now starts").isEqualTo(before + " " + (t - 2_000_000L));
+        assertThat(state("moved@test")).isEqualTo("completed callee");
     }
 
     private static HepPacket agent(int type, String from, int fromPort, String to, int toPort, long at, String json) {

@@ -132,6 +132,9 @@ final class Fixtures {
             for (String name : timePartitions(c)) {
                 s.execute("DROP TABLE " + name);
             }
+            for (String name : callRecordPartitions(c)) {
+                s.execute("DROP TABLE " + name);
+            }
         }
     }
 
@@ -143,6 +146,19 @@ final class Fixtures {
                 JOIN pg_inherits ip ON ip.inhparent = ik.inhrelid
                 JOIN pg_class p ON p.oid = ip.inhrelid
                 WHERE ik.inhparent = 'messages'::regclass ORDER BY 1""")) {
+            while (rs.next()) {
+                names.add(rs.getString(1));
+            }
+        }
+        return names;
+    }
+
+    /** Names of the day partitions of call_records, sorted. */
+    static List<String> callRecordPartitions(Connection c) throws SQLException {
+        List<String> names = new ArrayList<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT p.relname FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhrelid"
+                        + " WHERE i.inhparent = 'call_records'::regclass ORDER BY 1")) {
             while (rs.next()) {
                 names.add(rs.getString(1));
             }

@@ -37,6 +37,13 @@ class PartitionMaintainerIT {
         return new PartitionMaintainer(db.connectionFactory(), Fixtures.hourly(), clock);
     }
 
+    /** The message partitions of these hours for every kind, and the call records' partitions of {@code days}. */
+    private static List<String> names(List<String> days, String... hours) {
+        List<String> names = names(hours);
+        days.forEach(d -> names.add("call_records_p" + d));
+        return names;
+    }
+
     private static List<String> names(String... hours) {
         List<String> names = new ArrayList<>();
         for (MessageKind kind : MessageKind.values()) {
@@ -53,7 +60,7 @@ class PartitionMaintainerIT {
                 .assertNext(r -> {
                     assertThat(r.lockAcquired()).isTrue();
                     assertThat(r.created()).containsExactlyInAnyOrderElementsOf(
-                            names("2026112210", "2026112211", "2026112212"));
+                            names(List.of("20261122", "20261123"), "2026112210", "2026112211", "2026112212"));
                     assertThat(r.dropped()).isEmpty();
                 })
                 .verifyComplete();
@@ -84,13 +91,38 @@ class PartitionMaintainerIT {
                     }
                     assertThat(r.dropped()).containsExactlyInAnyOrderElementsOf(dropped);
                     assertThat(r.created()).containsExactlyInAnyOrderElementsOf(
-                            names("2026112210", "2026112211", "2026112212"));
+                            names(List.of("20261123"), "2026112210", "2026112211", "2026112212"));
                 })
                 .verifyComplete();
 
         try (Connection c = db.openJdbc()) {
             assertThat(Fixtures.timePartitions(c)).contains("messages_call_p2026112122")
                     .doesNotContain("messages_qos_p2026112122", "messages_call_p2026112121");
+        }
+    }
+
+    @Test
+    void dropsTheCallRecordsOfADayPastTheCallsRetentionUnlessAnImportHoldsIt() throws Exception {
+        clock.set(NOW.minus(Duration.ofDays(3)));             // 2026-11-19T10:15:30Z: the 19th and the 20th
+        maintainer().maintain().block();
+        try (Connection c = db.openJdbc(); Statement s = c.createStatement()) {
+            assertThat(Fixtures.callRecordPartitions(c)).containsExactly("call_records_p20261119", "call_records_p20261120");
+            s.execute("INSERT INTO capture_imports (import_id, imported_at, keep_until, first_ts, last_ts) VALUES"
+                    + " ('held', now(), '2026-12-01T00:00:00Z', '2026-11-20T08:00:00Z', '2026-11-20T09:00:00Z')");
+        }
+        clock.set(NOW);                                       // calls kept 12 h: a day that ended before 2026-11-21T22:15:30
+
+        StepVerifier.create(maintainer().maintain())
+                .assertNext(r -> {
+                    assertThat(r.dropped()).filteredOn(n -> n.startsWith("call_records"))
+                            .containsExactly("call_records_p20261119");
+                    assertThat(r.created()).filteredOn(n -> n.startsWith("call_records"))
+                            .containsExactlyInAnyOrder("call_records_p20261122", "call_records_p20261123");
+                })
+                .verifyComplete();
+        try (Connection c = db.openJdbc()) {
+            assertThat(Fixtures.callRecordPartitions(c)).as("the 20th is held by the import")
+                    .containsExactly("call_records_p20261120", "call_records_p20261122", "call_records_p20261123");
         }
     }
 
@@ -139,7 +171,7 @@ class PartitionMaintainerIT {
             s.execute("SELECT pg_advisory_unlock(" + PartitionMaintainer.ADVISORY_LOCK_KEY + ")");
         }
         StepVerifier.create(maintainer().maintain())
-                .assertNext(r -> assertThat(r.created()).hasSize(18))
+                .assertNext(r -> assertThat(r.created()).hasSize(18 + 2))
                 .verifyComplete();
     }
 
@@ -160,7 +192,7 @@ class PartitionMaintainerIT {
             clock.advance(Duration.ofHours(1));
         }
 
-        assertThat(allCreated).doesNotHaveDuplicates().hasSize(6 * (3 + 7));
+        assertThat(allCreated).doesNotHaveDuplicates().hasSize(6 * (3 + 7) + 2); // + today's and tomorrow's records
         try (Connection c = db.openJdbc()) {
             assertThat(count(c, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"))
                     .as("the lock is released after every round").isZero();

@@ -19,7 +19,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A breakdown reads the call records of its range along {@code call_records_list} and the registration records
+ * A breakdown reads the call records of its range along {@code call_records_list} (in each day partition) and the registration records
  * from {@code registration_records_recent} (docs/api.md, "Breakdowns"), however many records lie outside it: 20,000
  * call records and 5,000 registration records over twenty days, a breakdown of one hour.
  */
@@ -43,6 +43,7 @@ class BreakdownPlanIT {
         // an INVITE of the hour: its day's partition of the messages, where a tenant's calls are checked
         Fixture.store(db.connectionFactory(), List.of(Fixture.sipRequest("INVITE", "plan-tenant@test", "edge-1",
                 FROM.plusSeconds(60).toEpochMilli() * 1000)));
+        db.createCallRecordDays(START, START.plusSeconds(20_000 * 86L));
         try (Connection c = db.openJdbc(); Statement st = c.createStatement()) {
             st.execute("INSERT INTO call_records (call_id, started_at, state, hangup_by, final_status, callee_user, src_ip, nodes,"
                     + " codecs, messages, retransmissions, re_invites, stored_rows, updated_at, duration_ms)"
@@ -67,7 +68,7 @@ class BreakdownPlanIT {
         BreakdownRequest r = new BreakdownRequest(FROM, TO, BreakdownRequest.By.of(by), 10, by.equals("calleePrefix") ? 4 : 0, List.of());
         StepVerifier.create(Plans.explain(db.connectionFactory(), BreakdownStore.breakdownSql(r, new NumberPlan("49", "00", "0"), Scope.ALL)))
                 .assertNext(plan -> {
-                    assertThat(plan).as(plan).contains("using call_records_list").doesNotContain("Seq Scan")
+                    assertThat(plan).as(plan).containsPattern(Plans.RECORDS_LIST).doesNotContain("Seq Scan")
                             .containsPattern("Index Cond: \\(\\(started_at >= .*\\) AND \\(started_at < .*\\)\\)");
                     if (!by.equals("calleePrefix")) {
                         assertThat(plan).as(plan).contains("on registration_records_recent")
@@ -86,7 +87,7 @@ class BreakdownPlanIT {
                 // either side may lead: the records of the range checked by Call-ID on the INVITEs, or the tenant's INVITEs
                 // of the range (the ts index) looked up in the records by key
                 .assertNext(plan -> assertThat(plan).as(plan).contains("on registration_records_recent")
-                        .containsPattern("using (call_records_list|call_records_pkey) on call_records")
+                        .containsPattern("using (" + Plans.RECORDS_LIST + "|" + Plans.RECORDS_KEY + ") on call_records_p")
                         .containsPattern("using messages_call_p[0-9]+_\\w*call_id_idx").doesNotContain("Seq Scan"))
                 .verifyComplete();
     }

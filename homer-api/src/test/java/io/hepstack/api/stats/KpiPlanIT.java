@@ -14,7 +14,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The KPIs read the call records of their range along {@code call_records_list} and the registration records from
+ * The KPIs read the call records of their range along {@code call_records_list} (in each day partition) and the registration records from
  * {@code registration_records_recent} (docs/api.md, "Statistics"), however many records lie outside it: the records
  * of {@link BreakdownPlanIT} (20,000 call and 5,000 registration records over twenty days), KPIs of one hour.
  */
@@ -37,7 +37,7 @@ class KpiPlanIT {
     void theCallsOfTheRangeAreReadFromTheRecordsTimeIndex(String nodes) {
         StatsRequest r = hour(nodes.isEmpty() ? List.of() : List.of(nodes.split(" ")));
         StepVerifier.create(Plans.explain(db.connectionFactory(), KpiStore.callsSql(r, Scope.ALL)))
-                .assertNext(plan -> assertThat(plan).as(plan).contains("using call_records_list").doesNotContain("Seq Scan")
+                .assertNext(plan -> assertThat(plan).as(plan).containsPattern(Plans.RECORDS_LIST).doesNotContain("Seq Scan")
                         .containsPattern("Index Cond: \\(\\(started_at >= .*\\) AND \\(started_at < .*\\)\\)")
                         .doesNotContain("messages_"))
                 .verifyComplete();
@@ -56,7 +56,7 @@ class KpiPlanIT {
                 // either side may lead, as for a breakdown: the records of the range checked by Call-ID on the INVITEs, or
                 // the tenant's INVITEs of the range (the ts index) looked up in the records by key
                 .assertNext(plan -> assertThat(plan).as(plan)
-                        .containsPattern("using (call_records_list|call_records_pkey) on call_records")
+                        .containsPattern("using (" + Plans.RECORDS_LIST + "|" + Plans.RECORDS_KEY + ") on call_records_p")
                         .containsPattern("using messages_call_p[0-9]+_\\w*call_id_idx").doesNotContain("Seq Scan"))
                 .verifyComplete();
         StepVerifier.create(Plans.explain(db.connectionFactory(), KpiStore.registrationsSql(r, tenant)))

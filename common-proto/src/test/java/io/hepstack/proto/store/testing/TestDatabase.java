@@ -140,6 +140,21 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
         return pool;
     }
 
+    /**
+     * Creates the day partitions of {@code call_records} for {@code [from, to]}, as the partition maintainer and the
+     * records' builder do, for a test that inserts records itself.
+     */
+    public void createCallRecordDays(java.time.Instant from, java.time.Instant to) {
+        java.util.List<Long> days = new java.util.ArrayList<>();
+        for (java.time.Instant day = from; !day.isAfter(to); day = day.plus(Duration.ofDays(1))) {
+            days.add(io.hepstack.proto.model.Envelope.micros(day));
+        }
+        days.add(io.hepstack.proto.model.Envelope.micros(to));
+        reactor.core.publisher.Mono.usingWhen(connectionFactory().create(),
+                c -> new io.hepstack.proto.store.CallRecordPartitions().ensure(c, days), io.r2dbc.spi.Connection::close)
+                .block(Duration.ofSeconds(60));
+    }
+
     private static String started(String value) {
         if (value == null) {
             throw new IllegalStateException("TestDatabase not started: register it with @RegisterExtension on a static field");
