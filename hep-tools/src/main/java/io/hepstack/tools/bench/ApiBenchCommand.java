@@ -24,9 +24,12 @@ import java.util.function.Function;
 
 /**
  * {@code hep-tools api-bench}: latency of the searches an engineer runs, measured against a running
- * homer-api over HTTP (so JSON, auth and the pool are in the figure): Call-ID lookup and user search over
- * the whole data window, the call list of one hour, and a call's flow with correlation. Each request's
- * answer is checked (status 200, the sampled call found), so a fast empty answer cannot pass for a result.
+ * homer-api over HTTP (so JSON, auth and the pool are in the figure): Call-ID, user and From-tag lookups over
+ * the whole data window, a header read from the raw messages of one hour, the call list of one hour, a user's
+ * calls over 7 days and the completed calls longer than 30 s of the window (both from the call records), and a
+ * call's flow with correlation. Each request's answer is checked (status 200, the sampled call found), so a
+ * fast empty answer cannot pass for a result; only the long calls may be none (a bench call lasts
+ * milliseconds), which is the filter's slowest case: every record of the window is read.
  * Requests run one at a time after a warm-up; the output is a table and one JSON line.
  */
 @Command(name = "api-bench", mixinStandardHelpOptions = true,
@@ -43,7 +46,7 @@ public final class ApiBenchCommand implements Callable<Integer> {
     String password;
 
     @Option(names = "--samples", paramLabel = "FILE", required = true,
-            description = "sampled calls, one per line: CALL_ID<TAB>FROM_USER<TAB>INVITE_TIME_EPOCH_MICROS")
+            description = "sampled calls, one per line: CALL_ID<TAB>FROM_USER<TAB>INVITE_TIME_EPOCH_MICROS<TAB>FROM_TAG")
     Path samples;
 
     @Option(names = "--from", paramLabel = "EPOCH_MS", required = true, description = "start of the data window")
@@ -75,7 +78,7 @@ public final class ApiBenchCommand implements Callable<Integer> {
     }
 
     /** One sampled call. */
-    record Sample(String callId, String fromUser, long inviteMicros) {
+    record Sample(String callId, String fromUser, long inviteMicros, String fromTag) {
     }
 
     /** A search: the request for a sample, and what its answer must contain. */
@@ -110,10 +113,23 @@ public final class ApiBenchCommand implements Callable<Integer> {
                         (s, a) -> a.get("items").isEmpty() ? "no message of Call-ID " + s.callId() : null),
                 new Search("user search (24 h)", s -> "/api/v1/messages?limit=100&fromUser=" + enc(s.fromUser()) + window,
                         (s, a) -> a.get("items").isEmpty() ? "no message from user " + s.fromUser() : null),
+                new Search("from-tag lookup (24 h)", s -> "/api/v1/messages?limit=100&fromTag=" + enc(s.fromTag()) + window,
+                        (s, a) -> a.get("items").isEmpty() ? "no message with From tag " + s.fromTag() : null),
+                // the Record-Route names the From tag (ftag=): a header no collector extracts, read from the raw messages
+                new Search("header in text (1 h)", s -> {
+                    long start = Math.max(from, Math.min(to - hourMs, s.inviteMicros() / 1000 - hourMs / 2));
+                    return "/api/v1/messages?limit=100&" + enc("header.Record-Route") + "=" + enc("*;ftag=" + s.fromTag() + ">")
+                            + "&from=" + start + "&to=" + (start + hourMs);
+                }, (s, a) -> a.get("items").isEmpty() ? "no message whose Record-Route names ftag " + s.fromTag() : null),
                 new Search("call list (1 h)", s -> {
                     long start = Math.max(from, Math.min(to - hourMs, s.inviteMicros() / 1000 - hourMs / 2));
                     return "/api/v1/calls?limit=100&from=" + start + "&to=" + (start + hourMs);
                 }, (s, a) -> a.get("items").isEmpty() ? "empty call list" : null),
+                new Search("user's calls (7 d)", s -> "/api/v1/calls?limit=100&fromUser=" + enc(s.fromUser())
+                        + "&from=" + (to - 7 * 24 * hourMs) + "&to=" + to,
+                        (s, a) -> a.get("items").isEmpty() ? "no call from user " + s.fromUser() : null),
+                new Search("completed > 30 s (24 h)", s -> "/api/v1/calls?limit=100&state=completed&duration=" + enc(">30s") + window,
+                        (s, a) -> a.get("items").isArray() ? null : "no call list"),
                 new Search("flow with correlation", s -> {
                     long t = s.inviteMicros() / 1000;
                     return "/api/v1/calls/" + enc(s.callId()) + "/flow?from=" + (t - hourMs / 2) + "&to=" + (t + hourMs / 2);
@@ -166,11 +182,11 @@ public final class ApiBenchCommand implements Callable<Integer> {
                 continue;
             }
             String[] f = line.split("\t", -1);
-            if (f.length != 3) {
+            if (f.length != 4) {
                 throw new IllegalArgumentException("sample line " + (out.size() + 1) + " has " + f.length
-                        + " fields (expected: CALL_ID, FROM_USER, EPOCH_MICROS separated by tabs)");
+                        + " fields (expected: CALL_ID, FROM_USER, EPOCH_MICROS, FROM_TAG separated by tabs)");
             }
-            out.add(new Sample(f[0], f[1], Long.parseLong(f[2].trim())));
+            out.add(new Sample(f[0], f[1], Long.parseLong(f[2].trim()), f[3]));
         }
         return out;
     }

@@ -30,18 +30,18 @@ class ApiBenchCommandTest {
     @Test
     void readsTabSeparatedSamplesAsPsqlWritesThem() throws Exception {
         Path f = dir.resolve("samples.tsv");
-        Files.writeString(f, "a@b\t4912\t1795375683366123\n\nc@d\t\t1795375683366124\n");
+        Files.writeString(f, "a@b\t4912\t1795375683366123\tt1\n\nc@d\t\t1795375683366124\t\n");
         assertThat(ApiBenchCommand.readSamples(f)).containsExactly(
-                new ApiBenchCommand.Sample("a@b", "4912", 1795375683366123L),
-                new ApiBenchCommand.Sample("c@d", "", 1795375683366124L));
+                new ApiBenchCommand.Sample("a@b", "4912", 1795375683366123L, "t1"),
+                new ApiBenchCommand.Sample("c@d", "", 1795375683366124L, ""));
     }
 
     @Test
     void aMalformedSampleLineIsNamed() throws Exception {
         Path f = dir.resolve("samples.tsv");
-        Files.writeString(f, "a@b\t4912\t1\nc@d 12 3\n");
+        Files.writeString(f, "a@b\t4912\t1\tt1\nc@d 12 3\n");
         assertThatThrownBy(() -> ApiBenchCommand.readSamples(f))
-                .hasMessage("sample line 2 has 1 fields (expected: CALL_ID, FROM_USER, EPOCH_MICROS separated by tabs)");
+                .hasMessage("sample line 2 has 1 fields (expected: CALL_ID, FROM_USER, EPOCH_MICROS, FROM_TAG separated by tabs)");
     }
 
     @Test
