@@ -20,9 +20,9 @@ import java.util.TreeSet;
  * <p>Row ids come from one sequence, but a writer's transaction may commit after a later writer's
  * (its rows carry lower ids), and ingest batches may carry capture times older than rows already
  * streamed. So a poll is not "ids above the highest seen" but "ids above the {@code floor}, minus the
- * ones already streamed": the floor is the sequence's value read at a poll at least {@code lookback}
- * ago, i.e. a row is missed only when its transaction commits more than {@code lookback} after its
- * id was handed out. Streamed ids above the floor are remembered (at most {@code maxPending}; beyond
+ * ones already streamed": the floor is the highest visible id ({@link #topSql}) read at a poll at least
+ * {@code lookback} ago, i.e. a row is missed only when its transaction becomes visible more than
+ * {@code lookback} after a row with a higher id did. Streamed ids above the floor are remembered (at most {@code maxPending}; beyond
  * that the lowest are forgotten by raising the floor, and counted).
  */
 final class LiveQuery {
@@ -37,7 +37,7 @@ final class LiveQuery {
     private final int rowsPerPoll;
     private final int maxPending;
     private final TreeSet<Long> sent = new TreeSet<>();
-    /** {@code [millis, sequence value]} of recent polls, oldest first. */
+    /** {@code [millis, highest visible id]} of recent polls, oldest first. */
     private final ArrayDeque<long[]> marks = new ArrayDeque<>();
     private long floor;
     private long forgotten;
@@ -52,9 +52,9 @@ final class LiveQuery {
         this.maxPending = maxPending;
     }
 
-    /** The sequence stood at {@code sequenceValue} at {@code nowMillis}: ids at or below it settle after the lookback. */
-    void mark(long nowMillis, long sequenceValue) {
-        marks.addLast(new long[] {nowMillis, sequenceValue});
+    /** The highest visible id was {@code topId} at {@code nowMillis}: ids at or below it settle after the lookback. */
+    void mark(long nowMillis, long topId) {
+        marks.addLast(new long[] {nowMillis, topId});
         while (!marks.isEmpty() && marks.peekFirst()[0] <= nowMillis - lookbackMillis) {
             floor = Math.max(floor, marks.pollFirst()[1]);
         }
@@ -135,7 +135,15 @@ final class LiveQuery {
         return s;
     }
 
-    /** The sequence's last handed-out value. */
-    static final String SEQUENCE_SQL =
-            "SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END AS v FROM messages_id_seq";
+    /**
+     * The highest id of the recent rows this node shows, the stream's mark: rows with ids at or below it that are
+     * not visible yet belong to transactions still in flight (or not yet replayed, on a standby). Not the id
+     * sequence: a standby reports the sequence up to 32 values ahead of use (PostgreSQL WAL-logs sequences ahead),
+     * and ids never given would count as rows lost in flight. Reads each recent partition's key once, backwards.
+     */
+    static Sql topSql(Instant oldestCapture) {
+        Sql s = new Sql();
+        return s.append("SELECT coalesce(max(id), 0) AS v FROM messages WHERE ts >= ")
+                .append(s.bind(OffsetDateTime.ofInstant(oldestCapture, ZoneOffset.UTC)));
+    }
 }

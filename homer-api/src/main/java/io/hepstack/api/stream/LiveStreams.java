@@ -177,12 +177,12 @@ class LiveStreams implements SmartLifecycle {
         if (resumeAfter != null) {
             return Mono.just(new LiveQuery(filters, scope, resumeAfter, lookback, props.rowsPerPoll(), props.maxPending()));
         }
-        return sequence().flatMap(now -> {
+        return top().flatMap(now -> {
             // transactions in flight now may still commit rows with ids up to `now`: the stream looks
             // at the last maxPending ids too, skipping the matching rows already stored
             long floor = Math.max(0, now - props.maxPending());
             LiveQuery probe = new LiveQuery(filters, scope, floor, lookback, props.rowsPerPoll(), props.maxPending());
-            return onPrimary(Statements.on(probe.presentSql(oldestCapture(), now), db).map(r -> r.get("id", Long.class)).all()
+            return Statements.whole(Statements.on(probe.presentSql(oldestCapture(), now), db).map(r -> r.get("id", Long.class)).all()
                             .collectList())
                     .map(present -> {
                         // present is newest first; when it is full, older ids are not known: start above them
@@ -195,12 +195,12 @@ class LiveStreams implements SmartLifecycle {
         });
     }
 
-    /** Polls until cancelled: each round reads the sequence, then the rows; no pause after a full poll. */
+    /** Polls until cancelled: each round reads the highest visible id, then the rows; no pause after a full poll. */
     private Flux<MessageItem> poll(LiveQuery q) {
         AtomicReference<Boolean> full = new AtomicReference<>(false);
-        Mono<List<MessageItem>> round = Mono.defer(() -> sequence().flatMap(seq -> {
+        Mono<List<MessageItem>> round = Mono.defer(() -> top().flatMap(seq -> {
             long now = clock.millis();
-            return onPrimary(Statements.on(q.pollSql(oldestCapture()), db)
+            return Statements.whole(Statements.on(q.pollSql(oldestCapture()), db)
                             .map(r -> new LiveQuery.Row(r.get("id", Long.class), MessageItem.of(r))).all().collectList())
                     .map(rows -> {
                         full.set(rows.size() >= props.rowsPerPoll());
@@ -217,17 +217,12 @@ class LiveStreams implements SmartLifecycle {
                 .concatMapIterable(items -> items);
     }
 
-    private Mono<Long> sequence() {
-        return onPrimary(db.sql(LiveQuery.SEQUENCE_SQL).map(r -> r.get("v", Long.class)).one());
-    }
-
     /**
-     * A statement of the stream, on the primary even in a read routed to a standby: the stream's cursor trusts the id
-     * sequence to name every id handed out, and a standby reports the sequence up to 32 values ahead of use (a
-     * sequence is WAL-logged ahead), so ids not yet given would count as lost in flight.
+     * The stream's mark ({@link LiveQuery#topSql}), on the node its reads are routed to (a standby with a read
+     * configuration): the polls and the mark see the same rows, so a stream follows a standby at its replay lag.
      */
-    private static <T> Mono<T> onPrimary(Mono<T> statement) {
-        return io.hepstack.api.store.ReadRouting.primary(Statements.whole(statement));
+    private Mono<Long> top() {
+        return Statements.whole(Statements.on(LiveQuery.topSql(oldestCapture()), db).map(r -> r.get("v", Long.class)).one());
     }
 
     private Instant oldestCapture() {

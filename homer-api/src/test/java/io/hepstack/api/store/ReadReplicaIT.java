@@ -13,11 +13,15 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import reactor.core.publisher.Flux;
+import reactor.test.StepVerifier;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -31,15 +35,22 @@ import static org.awaitility.Awaitility.await;
  * homer-api with a read configuration on a hot standby of Debian's PostgreSQL 15 ({@link StreamingReplica}):
  * the reads of captured traffic run on the standby and the API's own writes on the primary, counted per node
  * with {@code pg_stat_statements}; the replay lag is a gauge and a header of the reads; a flow the paused
- * standby has not replayed is read on the primary instead of answering 404.
+ * standby has not replayed is read on the primary instead of answering 404; a live stream polls the standby and
+ * streams what the primary stores once it is replayed, each row once.
  */
 @DirtiesContext
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "homer.api.read.lag-interval=200ms")
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"homer.api.read.lag-interval=200ms", "homer.api.stream.poll-interval=100ms"})
 class ReadReplicaIT {
 
     /** Statements on captured traffic: every search, flow and statistic reads the messages table. */
     private static final String READS_OF_MESSAGES = "SELECT coalesce(sum(calls), 0) FROM pg_stat_statements"
             + " WHERE query ILIKE '%FROM messages%' AND query NOT ILIKE '%pg_stat_statements%'";
+    /** The live stream's mark ({@code LiveQuery.topSql}) and polls. */
+    private static final String STREAM_POLLS = "SELECT coalesce(sum(calls), 0) FROM pg_stat_statements"
+            + " WHERE query ILIKE '%max(id)%FROM messages%' AND query NOT ILIKE '%pg_stat_statements%'";
+    private static final ParameterizedTypeReference<ServerSentEvent<Map<String, Object>>> EVENT = new ParameterizedTypeReference<>() {
+    };
     private static final String ALIAS_INSERTS = "SELECT coalesce(sum(calls), 0) FROM pg_stat_statements"
             + " WHERE query ILIKE 'INSERT INTO homer_api.aliases%'";
 
@@ -115,6 +126,62 @@ class ReadReplicaIT {
         assertThat(primaryReads).as("statements on messages run on the primary").isZero();
         assertThat(primaryWrites).as("the alias is written on the primary").isEqualTo(1);
         await().atMost(Duration.ofSeconds(30)).until(() -> !Double.isNaN(meters.get("homer.api.replica.lag").gauge().value()));
+    }
+
+    @Test
+    void aLiveStreamPollsTheStandbyAndStreamsEachRowThePrimaryStoresOnceItIsReplayed() throws Exception {
+        StreamingReplica.execute(pair.openPrimary(), "SELECT pg_stat_statements_reset()");
+        StreamingReplica.execute(pair.openStandby(), "SELECT pg_stat_statements_reset()");
+        long t = java.time.Instant.now().toEpochMilli() * 1000;
+        List<ServerSentEvent<Map<String, Object>>> got = new java.util.ArrayList<>();
+        Flux<ServerSentEvent<Map<String, Object>>> stream = admin.mutate().responseTimeout(Duration.ofSeconds(60)).build()
+                .get().uri("/api/v1/stream/messages?callId=live-on-standby-*").accept(MediaType.TEXT_EVENT_STREAM)
+                .exchange().expectStatus().isOk().returnResult(EVENT).getResponseBody()
+                .filter(e -> e.event() != null || "open".equals(e.comment()));
+        StepVerifier.create(stream)
+                .expectNextMatches(e -> "open".equals(e.comment()))
+                .then(() -> {
+                    // two batches of the collectors, the second paused on the standby for a while: replayed late, in order
+                    store(List.of(Fixture.sipRequest("INVITE", "live-on-standby-1@test", "replica-node", t)));
+                    onStandby("SELECT pg_wal_replay_pause()");
+                    store(List.of(Fixture.sipRequest("INVITE", "live-on-standby-2@test", "replica-node", t + 1000),
+                            Fixture.sipRequest("BYE", "live-on-standby-2@test", "replica-node", t + 2000)));
+                    sleep(1500);
+                    onStandby("SELECT pg_wal_replay_resume()");
+                })
+                .recordWith(() -> got).expectNextCount(3)
+                .thenCancel()
+                .verify(Duration.ofSeconds(60));
+        assertThat(got).map(e -> e.data().get("callId") + " " + e.data().get("method")).containsExactly(
+                "live-on-standby-1@test INVITE", "live-on-standby-2@test INVITE", "live-on-standby-2@test BYE");
+        assertThat(StreamingReplica.query(pair.openStandby(), STREAM_POLLS)).as("the stream's marks on the standby").isPositive();
+        assertThat(StreamingReplica.query(pair.openPrimary(), STREAM_POLLS)).as("none on the primary").isZero();
+    }
+
+    private static void store(List<CapturedMessage> rows) {
+        ConnectionPool primary = Nodes.pool(pair.primaryUrl());
+        try {
+            Fixture.store(primary, rows);
+        } finally {
+            primary.dispose();
+        }
+    }
+
+    private static void onStandby(String sql) {
+        try {
+            StreamingReplica.execute(pair.openStandby(), sql);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test

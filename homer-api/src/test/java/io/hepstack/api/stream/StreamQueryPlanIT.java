@@ -67,6 +67,13 @@ class StreamQueryPlanIT {
                 .verifyComplete();
     }
 
+    @Test
+    void theMarkReadsTheRecentPartitionsOnly() {
+        StepVerifier.create(Plans.explain(db.connectionFactory(), LiveQuery.topSql(NOW.minus(1, ChronoUnit.HOURS))))
+                .assertNext(plan -> assertThat(plan).as(plan).contains(partition("call", NOW)).doesNotContain(partition("call", OLD)))
+                .verifyComplete();
+    }
+
     private static CapturedMessage invite(String callId, Instant at) throws Exception {
         long micros = ChronoUnit.MICROS.between(Instant.EPOCH, at);
         String text = "INVITE sip:bob@10.9.0.2 SIP/2.0\r\nVia: SIP/2.0/UDP 10.9.0.1:5060;branch=z9hG4bK-1\r\n"
