@@ -1,6 +1,7 @@
 package io.hepstack.tools;
 
 import io.hepstack.tools.bench.ApiBenchCommand;
+import io.hepstack.tools.bench.ProfileTopCommand;
 import io.hepstack.tools.calls.CallsCommand;
 import io.hepstack.tools.bench.BenchCommand;
 import io.hepstack.tools.local.LocalCommand;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "hep-tools", mixinStandardHelpOptions = true, versionProvider = HepTools.Version.class,
         description = "HEP capture tools: decode captures, replay them, generate load, run the suite locally.",
-        subcommands = {DecodeCommand.class, BenchCommand.class, ApiBenchCommand.class, ReplayCommand.class, LocalCommand.class,
+        subcommands = {DecodeCommand.class, BenchCommand.class, ApiBenchCommand.class, ProfileTopCommand.class, ReplayCommand.class, LocalCommand.class,
                 CallsCommand.class})
 public final class HepTools {
 
