@@ -25,6 +25,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -327,7 +328,7 @@ public final class CallRecordStore {
                     CallMediaSummary summary = media(record, reportsByCall.getOrDefault(callId, List.of()));
                     List<Recorded> had = before.getOrDefault(callId, List.of());
                     if (verdicts != null && record.times().endedAt() != null) {
-                        Set<String> given = new java.util.HashSet<>();
+                        Set<String> given = new HashSet<>();
                         had.stream().filter(Recorded::ended).forEach(h -> given.addAll(h.verdicts()));
                         summary.verdicts().stream().filter(v -> !given.contains(v)).forEach(v -> verdicts.merge(v, 1, Integer::sum));
                     }

@@ -198,14 +198,14 @@ class LiveStreams implements SmartLifecycle {
     /** Polls until cancelled: each round reads the highest visible id, then the rows; no pause after a full poll. */
     private Flux<MessageItem> poll(LiveQuery q) {
         AtomicReference<Boolean> full = new AtomicReference<>(false);
-        Mono<List<MessageItem>> round = Mono.defer(() -> top().flatMap(seq -> {
+        Mono<List<MessageItem>> round = Mono.defer(() -> top().flatMap(top -> {
             long now = clock.millis();
             return Statements.whole(Statements.on(q.pollSql(oldestCapture()), db)
                             .map(r -> new LiveQuery.Row(r.get("id", Long.class), MessageItem.of(r))).all().collectList())
                     .map(rows -> {
                         full.set(rows.size() >= props.rowsPerPoll());
                         List<MessageItem> items = q.accept(rows);
-                        q.mark(now, seq);
+                        q.mark(now, top);
                         long n = q.takeForgotten();
                         if (n > 0) {
                             forgotten.increment(n);
