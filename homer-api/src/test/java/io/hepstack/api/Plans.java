@@ -15,6 +15,9 @@ public final class Plans {
     /** A plan's scan along {@code call_records_list} in a day partition of the records (V19), as a pattern. */
     public static final String RECORDS_LIST = "call_records_p[0-9]+_started_at_call_id_idx";
 
+    /** A plan's scan along the records' durations (V20) in a day partition, as a pattern. */
+    public static final String RECORDS_DURATION = "call_records_p[0-9]+_duration_ms_idx";
+
     /** A plan's lookup by the records' key (Call-ID and start) in a day partition, as a pattern. */
     public static final String RECORDS_KEY = "call_records_p[0-9]+_pkey";
 

@@ -4,10 +4,12 @@ import io.hepstack.api.query.CallSort;
 import io.hepstack.api.query.Filter;
 import io.hepstack.api.query.Scope;
 import io.hepstack.api.search.SearchRequest;
+import io.hepstack.api.store.ValuePlans;
 import io.hepstack.api.query.Statements;
 import io.hepstack.proto.query.Sql;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import java.time.Duration;
@@ -33,9 +35,11 @@ import java.util.HashMap;
 public class CallStore {
 
     private final DatabaseClient db;
+    private final ValuePlans plans;
 
-    public CallStore(DatabaseClient db) {
+    public CallStore(DatabaseClient db, ValuePlans plans) {
         this.db = db;
+        this.plans = plans;
     }
 
     /**
@@ -47,7 +51,7 @@ public class CallStore {
         Position at = request.cursor() == null ? null : Position.decode(request.cursor(), order);
         Sql s = new Sql();
         listSql(s, request, order, at, callSpan, scope, false);
-        Mono<List<Row>> rows = Statements.on(s, db).map(r -> new Row(
+        Mono<List<Row>> rows = planned(request, scope, Statements.on(s, db).map(r -> new Row(
                         r.get("call_id", String.class),
                         r.get("started_at", OffsetDateTime.class).toInstant(),
                         order.sort().kind() == CallSort.Kind.TIME ? null : Position.text(r.get("sort_value"), order.sort()),
@@ -66,8 +70,13 @@ public class CallStore {
                         CallRecordReader.real(r, "mos"),
                         r.get("verdicts", String[].class),
                         r.get("forks", Integer.class), r.get("invite_hops", Integer.class)))
-                .all().collectList();
-        return rows.flatMap(found -> {
+                .all()).collectList();
+        // the total is counted beside the page, on a connection of its own (it does not depend on the page); whole:
+        // a page that fails does not cancel it half-read
+        Mono<Total> total = Statements.whole(total(request, order, callSpan, scope, exactTotal));
+        return Mono.zip(rows, total).flatMap(pageAndTotal -> {
+            List<Row> found = pageAndTotal.getT1();
+            Total counted = pageAndTotal.getT2();
             boolean more = found.size() > request.limit();
             List<Row> page = new ArrayList<>(more ? found.subList(0, request.limit()) : found);
             boolean backwards = at != null && at.before();
@@ -79,10 +88,19 @@ public class CallStore {
             boolean hasPrevious = backwards ? more : at != null;
             String next = hasNext && !page.isEmpty() ? Position.of(page.get(page.size() - 1), order, false).encode() : null;
             String previous = hasPrevious && !page.isEmpty() ? Position.of(page.get(0), order, true).encode() : null;
-            return Mono.zip(legs(page, request.from(), request.to().plus(callSpan), scope), total(request, order, callSpan, scope, exactTotal))
-                    .map(t -> new CallPage(page.stream().map(row -> row.item(t.getT1())).toList(), next, previous,
-                            t.getT2().count(), t.getT2().exact()));
+            return legs(page, request.from(), request.to().plus(callSpan), scope)
+                    .map(legs -> new CallPage(page.stream().map(row -> row.item(legs)).toList(), next, previous,
+                            counted.count(), counted.exact()));
         });
+    }
+
+    /**
+     * A statement of the list: filtered (or scoped), under a plan made for its values ({@link ValuePlans}); how
+     * selective a user, a state or a duration is, and how much of the range's INVITEs a week is, decide its plan.
+     * Without filters the prepared plan is the right one (the range's INVITEs from their index) and costs no planning.
+     */
+    private <T> Flux<T> planned(SearchRequest request, Scope scope, Flux<T> statement) {
+        return request.filters().isEmpty() && scope.all() ? statement : plans.run(statement);
     }
 
     /** The calls of a request: counted, or estimated when there are more than {@code exactTotal}. */
@@ -91,14 +109,14 @@ public class CallStore {
         count.append("SELECT count(*) AS n FROM (");
         listSql(count, request, order, null, callSpan, scope, true);
         count.append(" LIMIT ").append(count.bind(exactTotal + 1)).append(") t");
-        return Statements.on(count, db).map(r -> r.get("n", Long.class)).one().flatMap(n -> {
+        return planned(request, scope, Statements.on(count, db).map(r -> r.get("n", Long.class)).all()).single().flatMap(n -> {
             if (n <= exactTotal) {
                 return Mono.just(new Total(n, true));
             }
             Sql plan = new Sql();
             plan.append("EXPLAIN (FORMAT JSON) ");
             listSql(plan, request, order, null, callSpan, scope, true);
-            return Statements.on(plan, db).map(r -> r.get(0, String.class)).one()
+            return planned(request, scope, Statements.on(plan, db).map(r -> r.get(0, String.class)).all()).single()
                     .map(json -> new Total(Math.max(exactTotal + 1L, planRows(json)), false));
         });
     }

@@ -652,16 +652,12 @@ public final class Filter {
                 yield t.negated() ? "(" + col + " IS NULL OR " + col + " NOT ILIKE " + p + ")" : col + " ILIKE " + p;
             }
             case JSON -> jsonCondition(sql, col, t);
-            case LINE -> {
-                String p = sql.bind("(?n)^" + field.lineBefore + valuePattern(t) + field.lineAfter);
-                yield t.negated() ? "(" + col + " IS NULL OR " + col + " !~ " + p + ")" : col + " ~ " + p;
-            }
+            case LINE -> lineCondition(sql, col, "(?n)^" + field.lineBefore + valuePattern(t) + field.lineAfter, t);
             case HEADER -> {
                 if (extracted) {
                     yield extractedHeader(sql, col, t);
                 }
-                String p = sql.bind(headerLine(key, t));
-                yield t.negated() ? "(" + col + " IS NULL OR " + col + " !~ " + p + ")" : col + " ~ " + p;
+                yield lineCondition(sql, col, headerLine(key, t), t);
             }
             case STATUS, BYTE, PORT, UINT32, TRANSPORT, CAUSE -> {
                 long[] r = numbers(t);
@@ -804,6 +800,50 @@ public final class Filter {
         StringBuilder re = new StringBuilder("(?n)^").append(anyCase(name));
         re.append("[ \t]*:[ \t]*").append(valuePattern(t));
         return re.append("[ \t]*\r?$").toString();
+    }
+
+    /**
+     * {@code col} (the raw message) has a line matching {@code regex}, or not when the term is negated. The regular
+     * expression runs only on the messages that contain the value's longest literal part (its characters between
+     * wildcards, case as typed, as the expression matches them): {@code strpos} rejects the others at a fraction of the
+     * expression's cost, so an unextracted header over an hour costs a scan of the hour, not a regular expression
+     * per message (docs/performance.md). The {@code CASE} keeps that order: PostgreSQL orders the conditions of an
+     * {@code AND} by their cost, and would run the expression first.
+     */
+    private static String lineCondition(Sql sql, String col, String regex, Term t) {
+        String part = longestLiteral(t);
+        String re = sql.bind(regex);
+        if (part.isEmpty()) {
+            return t.negated() ? "(" + col + " IS NULL OR " + col + " !~ " + re + ")" : col + " ~ " + re;
+        }
+        String contains = "strpos(" + col + ", " + sql.bind(part) + ") > 0";
+        return t.negated()
+                ? "(" + col + " IS NULL OR CASE WHEN " + contains + " THEN " + col + " !~ " + re + " ELSE true END)"
+                : "CASE WHEN " + contains + " THEN " + col + " ~ " + re + " ELSE false END";
+    }
+
+    /** The longest run of literal characters in a term's value (all of it without wildcards), empty with none. */
+    static String longestLiteral(Term t) {
+        if (t.like() == null) {
+            return t.literal();
+        }
+        String like = t.like();
+        String longest = "";
+        StringBuilder run = new StringBuilder();
+        for (int i = 0; i <= like.length(); i++) {
+            char c = i < like.length() ? like.charAt(i) : '%';
+            if (c == '\\' && i + 1 < like.length()) {
+                run.append(like.charAt(++i));
+            } else if (c == '%') {
+                if (run.length() > longest.length()) {
+                    longest = run.toString();
+                }
+                run.setLength(0);
+            } else {
+                run.append(c);
+            }
+        }
+        return longest;
     }
 
     /** A term's value as a regular expression of one line: its characters literally, {@code *} any characters. */

@@ -38,6 +38,11 @@ class StoreConfiguration {
     }
 
     @Bean
+    ValuePlans valuePlans(DatabaseClient db, ReadRouting routing) {
+        return new ValuePlans(db, routing);
+    }
+
+    @Bean
     ReplicaLag replicaLag(DatabaseClient db, ReadRouting routing, ReadProperties read, MeterRegistry meters) {
         return new ReplicaLag(db, read.lagInterval(), routing.separate(), meters);
     }

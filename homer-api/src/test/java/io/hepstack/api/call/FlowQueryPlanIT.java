@@ -99,6 +99,23 @@ class FlowQueryPlanIT {
     }
 
     @Test
+    void aRareDurationIsFoundThroughTheDurationIndexNotByReadingTheRangesRecords() throws Exception {
+        try (java.sql.Connection c = db.openJdbc(); java.sql.Statement st = c.createStatement()) {
+            // 20,000 completed calls over the range, none longer than 20 s
+            st.execute("INSERT INTO call_records (call_id, started_at, state, hangup_by, nodes, codecs, messages, retransmissions,"
+                    + " re_invites, stored_rows, updated_at, duration_ms) SELECT 'short-' || g, "
+                    + "'" + from + "'::timestamptz + g * interval '100 ms', 'completed', 'caller', '{}', '{}', 7, 0, 0, 7, now(), g"
+                    + " FROM generate_series(1, 20000) g");
+            st.execute("ANALYZE call_records");
+        }
+        StepVerifier.create(Plans.explain(db.connectionFactory(), CallStore.listSql(calls("state", "completed", "duration", ">1h"),
+                        Duration.ofHours(6), Scope.ALL)))
+                .assertNext(plan -> assertThat(plan).as(plan).containsPattern(Plans.RECORDS_DURATION)
+                        .doesNotContainPattern(Plans.RECORDS_LIST).doesNotContain("Seq Scan"))
+                .verifyComplete();
+    }
+
+    @Test
     void aListSortedOnARecordsColumnWalksTheRangeAlongTheListsIndexAndKeepsOnlyThePage() throws Exception {
         try (java.sql.Connection c = db.openJdbc(); java.sql.Statement st = c.createStatement()) {
             st.execute("INSERT INTO call_records (call_id, started_at, state, hangup_by, nodes, codecs, messages, retransmissions,"

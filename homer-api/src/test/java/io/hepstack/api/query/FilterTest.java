@@ -42,6 +42,30 @@ class FilterTest {
     }
 
     @Test
+    void aHeaderInTheRawMessageIsMatchedByItsExpressionOnlyWhereItsLongestLiteralPartIs() {
+        Sql sql = new Sql();
+        Filter.of("header.Record-Route", Filter.Field.HEADER, "*;ftag=abc>,!*lr*", 20, 256).appendTo(sql, "");
+        assertThat(sql.text()).isEqualTo(" AND (CASE WHEN strpos(payload_text, $2) > 0 THEN payload_text ~ $1 ELSE false END)"
+                + " AND (payload_text IS NULL OR CASE WHEN strpos(payload_text, $4) > 0 THEN payload_text !~ $3 ELSE true END)");
+        assertThat(sql.params().get(1)).isEqualTo(";ftag=abc>");
+        assertThat(sql.params().get(3)).isEqualTo("lr");
+        // only wildcards: nothing to look for first
+        Sql any = new Sql();
+        Filter.of("header.X-CID", Filter.Field.HEADER, "*", 20, 256).appendTo(any, "");
+        assertThat(any.text()).isEqualTo(" AND (payload_text ~ $1)");
+        assertThat(sql(Filter.Field.CONTACT_USER, "alice")).startsWith(" AND (CASE WHEN strpos(payload_text, $2) > 0 THEN");
+    }
+
+    @Test
+    void theLongestLiteralPartOfAValueIsBetweenItsWildcardsWithItsEscapesResolved() {
+        assertThat(Filter.longestLiteral(Term.parse("p", "abc", 1, 256).get(0))).isEqualTo("abc");
+        assertThat(Filter.longestLiteral(Term.parse("p", "ab*cdef*g", 1, 256).get(0))).isEqualTo("cdef");
+        assertThat(Filter.longestLiteral(Term.parse("p", "50%_off*x", 1, 256).get(0))).isEqualTo("50%_off");
+        assertThat(Filter.longestLiteral(Term.parse("p", "a\\\\b*", 1, 256).get(0))).isEqualTo("a\\b");
+        assertThat(Filter.longestLiteral(Term.parse("p", "**", 1, 256).get(0))).isEmpty();
+    }
+
+    @Test
     void ruriUserSearchImpliesThePartialIndexPredicates() {
         assertThat(sql(Filter.Field.RURI_USER, "bob")).isEqualTo(" AND (((ruri_user = $1 AND ruri_user IS DISTINCT FROM "
                 + "to_user) OR (to_user = $1 AND ruri_user = to_user))) -- [bob]");

@@ -253,6 +253,31 @@ class MessageSearchIT extends AdminApiIT {
                 .verifyComplete();
     }
 
+    @Test
+    void noQueryOfTheApiIsCompiledByJit() {
+        // a scan of an hour's payloads spent 220 of its 610 ms compiling itself (docs/performance.md)
+        reactor.test.StepVerifier.create(database.sql("SHOW jit").map(r -> r.get(0, String.class)).one())
+                .expectNext("off")
+                .verifyComplete();
+    }
+
+    @Test
+    void aStatementPlannedForItsValuesLeavesNoSettingOnItsConnection(@Autowired io.hepstack.api.store.ValuePlans plans) {
+        // more statements than the pool has connections: every connection has served one
+        reactor.test.StepVerifier.create(reactor.core.publisher.Flux.range(0, 30)
+                        .flatMap(i -> plans.run(database.sql("SHOW plan_cache_mode").map(r -> r.get(0, String.class)).all()), 30))
+                .expectNextCount(30)
+                .verifyComplete();
+        reactor.test.StepVerifier.create(reactor.core.publisher.Flux.range(0, 30)
+                        .flatMap(i -> database.sql("SHOW plan_cache_mode").map(r -> r.get(0, String.class)).one(), 30)
+                        .distinct())
+                .expectNext("auto")
+                .verifyComplete();
+        reactor.test.StepVerifier.create(plans.run(database.sql("SHOW plan_cache_mode").map(r -> r.get(0, String.class)).all()))
+                .expectNext("force_custom_plan")
+                .verifyComplete();
+    }
+
     // ---- helpers ----
 
     record Result(List<Map<String, Object>> items, String nextCursor) {

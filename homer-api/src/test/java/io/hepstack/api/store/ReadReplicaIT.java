@@ -107,6 +107,10 @@ class ReadReplicaIT {
         assertThat(lag).as("the reads' lag header").matches("unknown|\\d+\\.\\d{3}");
         admin.get().uri(b -> b.path("/api/v1/calls").queryParam("from", "{f}").queryParam("to", "{t}").build(from, to))
                 .exchange().expectStatus().isOk().expectBody(Map.class);
+        // a filtered list: planned for its values, in a read-only transaction of its own (ValuePlans), on the standby too
+        admin.get().uri(b -> b.path("/api/v1/calls").queryParam("from", "{f}").queryParam("to", "{t}")
+                        .queryParam("fromUser", "!nobody").build(from, to))
+                .exchange().expectStatus().isOk().expectBody().jsonPath("$.items").isNotEmpty();
         Map<?, ?> flow = admin.get().uri(b -> b.path("/api/v1/calls/-/flow").queryParam("callId", "{id}")
                         .queryParam("from", "{f}").queryParam("to", "{t}").build(callId, from, to))
                 .exchange().expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
