@@ -457,8 +457,11 @@ public record IngestProperties(
     /** SIP KPI metrics (ASR, NER, SRD, RRD, SD). */
     public record Kpi(
             @DefaultValue("true") boolean enabled,
-            /** Open transactions and sessions tracked for the delay histograms; beyond, counted as untracked. */
-            @Min(1) @DefaultValue("100000") int maxTracked,
+            /**
+             * Transactions and sessions tracked for the delay histograms (open ones, and those ended within 32 s), each
+             * kind; beyond, counted as untracked. About 90 bytes each.
+             */
+            @Min(1) @DefaultValue("200000") int maxTracked,
             /** A transaction without final reply, or a session without BYE, is forgotten after this. */
             @NotNull @DefaultValue("2m") Duration transactionExpiry,
             @NotNull @DefaultValue("12h") Duration sessionExpiry,
