@@ -109,7 +109,9 @@ class KamailioSiptraceIT {
      * after proving the shortfall is the sender's: the collector stored every packet it received
      * (received − rejected = rows) and the kernel reported no UDP receive-buffer error meanwhile. Kamailio
      * has now and then not mirrored one message out of 130 (seen with the collector's received counter
-     * also one short). Any loss on the collector's side still fails here.
+     * also one short). The same when SIPp or Kamailio retransmitted a message (a CI run's busy machine
+     * delayed an answer past SIP's timer: 14 rows for one call), shown by every distinct message having been
+     * stored. Any loss on the collector's side still fails here.
      */
     private void callsThroughKamailio(String tag, int hepVersion, String uriParams) throws Exception {
         long rcvbufErrorsBefore = udpRcvbufErrors();
@@ -121,7 +123,7 @@ class KamailioSiptraceIT {
                 .as("the collector stored every packet it received; " + shortfall)
                 .isEqualTo(count("select count(*) from messages"));
         assertThat(udpRcvbufErrors()).as("kernel UDP receive-buffer errors; " + shortfall).isEqualTo(rcvbufErrorsBefore);
-        System.err.println("KamailioSiptraceIT: sender-side shortfall, retrying once: " + shortfall);
+        System.err.println("KamailioSiptraceIT: sender-side shortfall or retransmission, retrying once: " + shortfall);
         String again = runCalls(tag + "r", hepVersion, uriParams);
         assertThat(again).as("second run after: " + shortfall).isNull();
     }
@@ -158,6 +160,13 @@ class KamailioSiptraceIT {
             }
             Thread.sleep(300); // nothing more arrives
             Map<String, Long> perCall = perCallId(like);
+            if (perCall.size() == CALLS && perCall.values().stream().anyMatch(n -> n > ROWS_PER_CALL)
+                    && count("select count(*) from (select distinct call_id, method, status, cseq, cseq_method, src_port,"
+                    + " dst_port, via_branch from messages where " + like + ") d") == (long) CALLS * ROWS_PER_CALL) {
+                // every message of every call stored once, and some twice: a peer retransmitted (a loaded machine
+                // delayed an answer past SIP's 500 ms timer), which the exact counts below do not allow for
+                return String.format("a peer retransmitted: rows per Call-ID %s, each distinct message stored", perCall);
+            }
             assertThat(perCall).as("Kamailio:\n" + k.output()).hasSize(CALLS);
             assertThat(perCall.values()).containsOnly((long) ROWS_PER_CALL);
             assertThat(count("select count(*) from messages where " + like + " and capture_id = 2001 and parsed"

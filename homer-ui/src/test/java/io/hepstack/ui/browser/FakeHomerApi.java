@@ -215,15 +215,25 @@ final class FakeHomerApi implements AutoCloseable {
     /** The query of the last text export asked for. */
     volatile String lastTextQuery;
 
-    record Hold(String path, Duration delay, CompletableFuture<Void> received, CompletableFuture<String> outcome) {
+    /** A held answer: when its request came, when the test lets it go, and whether it was then answered or cancelled. */
+    record Hold(String path, CompletableFuture<Void> received, CompletableFuture<Void> release,
+                CompletableFuture<String> outcome) {
+        /** Lets the answer go: a late answer, once the test has done what it does meanwhile. */
+        void answer() {
+            release.complete(null);
+        }
     }
 
+    /** How long a held answer waits at most for {@link Hold#answer()}, so that a failed test does not hang. */
+    static final Duration HOLD_AT_MOST = Duration.ofSeconds(60);
+
     /**
-     * Holds back the answer to the next authenticated request of {@code path} (decoded, without its query) for
-     * {@code delay}, as a slow homer-api would; the requests after it are answered at once.
+     * Holds back the answer to the next authenticated request of {@code path} (decoded, without its query) until the
+     * test lets it go ({@link Hold#answer()}), as a slow homer-api would; the requests after it are answered at once.
+     * The test decides when the answer is late, not a delay that a busy machine can outrun.
      */
-    Hold holdNext(String path, Duration delay) {
-        Hold h = new Hold(path, delay, new CompletableFuture<>(), new CompletableFuture<>());
+    Hold holdNext(String path) {
+        Hold h = new Hold(path, new CompletableFuture<>(), new CompletableFuture<>(), new CompletableFuture<>());
         hold.set(h);
         return h;
     }
@@ -235,7 +245,7 @@ final class FakeHomerApi implements AutoCloseable {
             return handler.handle(q, s);
         }
         h.received().complete(null);
-        return Mono.delay(h.delay()).then(Mono.defer(() -> handler.handle(q, s)))
+        return Mono.fromFuture(h.release(), true).timeout(HOLD_AT_MOST, Mono.empty()).then(Mono.defer(() -> handler.handle(q, s)))
                 .doOnSuccess(v -> h.outcome().complete("answered"))
                 .doOnCancel(() -> h.outcome().complete("cancelled"));
     }
