@@ -137,10 +137,8 @@ public final class SipKpis implements Consumer<CapturedMessage> {
 
     /** The counter of {@code sip_messages_total{node,method,status}}, made and registered the first time. */
     private Counter counter(String node, int method, int status) {
-        AtomicReferenceArray<AtomicReferenceArray<Counter>> byMethod = messages.get(node);
-        if (byMethod == null) {
-            byMethod = messages.computeIfAbsent(node, n -> new AtomicReferenceArray<>(METHODS.size() + 1));
-        }
+        AtomicReferenceArray<AtomicReferenceArray<Counter>> byMethod =
+                messages.computeIfAbsent(node, n -> new AtomicReferenceArray<>(METHODS.size() + 1));
         AtomicReferenceArray<Counter> byStatus = byMethod.get(method);
         if (byStatus == null) {
             byMethod.compareAndSet(method, null, new AtomicReferenceArray<>(STATUS_SLOTS));

@@ -824,46 +824,20 @@ public final class Filter {
 
     /** The longest run of literal characters in a term's value (all of it without wildcards), empty with none. */
     static String longestLiteral(Term t) {
-        if (t.like() == null) {
-            return t.literal();
-        }
-        String like = t.like();
-        String longest = "";
-        StringBuilder run = new StringBuilder();
-        for (int i = 0; i <= like.length(); i++) {
-            char c = i < like.length() ? like.charAt(i) : '%';
-            if (c == '\\' && i + 1 < like.length()) {
-                run.append(like.charAt(++i));
-            } else if (c == '%') {
-                if (run.length() > longest.length()) {
-                    longest = run.toString();
-                }
-                run.setLength(0);
-            } else {
-                run.append(c);
-            }
-        }
-        return longest;
+        return t.parts().stream().max(java.util.Comparator.comparingInt(String::length)).orElse("");
     }
 
     /** A term's value as a regular expression of one line: its characters literally, {@code *} any characters. */
     private static String valuePattern(Term t) {
+        List<String> parts = t.parts();
         StringBuilder re = new StringBuilder();
-        if (t.like() == null) {
-            for (int i = 0; i < t.literal().length(); i++) {
-                re.append(regexLiteral(t.literal().charAt(i)));
+        for (int p = 0; p < parts.size(); p++) {
+            if (p > 0) {
+                re.append("[^\r\n]*");
             }
-        } else { // the LIKE pattern: % any characters, a backslash before a literal % _ or backslash
-            String like = t.like();
-            for (int i = 0; i < like.length(); i++) {
-                char c = like.charAt(i);
-                if (c == '\\' && i + 1 < like.length()) {
-                    re.append(regexLiteral(like.charAt(++i)));
-                } else if (c == '%') {
-                    re.append("[^\r\n]*");
-                } else {
-                    re.append(regexLiteral(c));
-                }
+            String part = parts.get(p);
+            for (int i = 0; i < part.length(); i++) {
+                re.append(regexLiteral(part.charAt(i)));
             }
         }
         return re.toString();

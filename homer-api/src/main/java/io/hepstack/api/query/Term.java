@@ -24,6 +24,32 @@ public record Term(boolean negated, String literal, String like) {
     }
 
     /**
+     * The value's literal runs, as they are between its wildcards, escapes resolved: the whole literal without a
+     * wildcard; with one, a run before each wildcard and one after the last (empty where a wildcard starts or ends
+     * the value, or follows another).
+     */
+    public List<String> parts() {
+        if (like == null) {
+            return List.of(literal);
+        }
+        List<String> parts = new ArrayList<>();
+        StringBuilder run = new StringBuilder();
+        for (int i = 0; i < like.length(); i++) {
+            char c = like.charAt(i);
+            if (c == '\\' && i + 1 < like.length()) { // LIKE's escape before a literal % _ or backslash
+                run.append(like.charAt(++i));
+            } else if (c == '%') {
+                parts.add(run.toString());
+                run.setLength(0);
+            } else {
+                run.append(c);
+            }
+        }
+        parts.add(run.toString());
+        return parts;
+    }
+
+    /**
      * The values of {@code param}.
      *
      * @throws ApiException 400 for an empty value, a control character, a bad escape, too many or too long values

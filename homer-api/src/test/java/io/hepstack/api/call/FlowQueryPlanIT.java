@@ -75,14 +75,8 @@ class FlowQueryPlanIT {
 
     @Test
     void aListByARecordsFieldWalksTheRecordsInTheListsOrderAndCutsThePageFirst() throws Exception {
-        try (java.sql.Connection c = db.openJdbc(); java.sql.Statement st = c.createStatement()) {
-            // 20,000 records over the range, a tenth of them busy
-            st.execute("INSERT INTO call_records (call_id, started_at, state, hangup_by, nodes, codecs, messages, retransmissions,"
-                    + " re_invites, stored_rows, updated_at, duration_ms) SELECT 'plan-' || g, "
-                    + "'" + from + "'::timestamptz + g * interval '100 ms', CASE WHEN g % 10 = 0 THEN 'busy' ELSE 'completed' END,"
-                    + " 'caller', '{}', '{}', 7, 0, 0, 7, now(), g FROM generate_series(1, 20000) g");
-            st.execute("ANALYZE call_records");
-        }
+        // a tenth of them busy
+        records("plan", "CASE WHEN g % 10 = 0 THEN 'busy' ELSE 'completed' END", "'{}'", "'{}'", "g", "NULL");
         StepVerifier.create(Plans.explain(db.connectionFactory(), CallStore.listSql(calls("state", "busy", "duration", ">10s"),
                         Duration.ofHours(6), Scope.ALL)))
                 .assertNext(plan -> {
@@ -100,14 +94,8 @@ class FlowQueryPlanIT {
 
     @Test
     void aRareDurationIsFoundThroughTheDurationIndexNotByReadingTheRangesRecords() throws Exception {
-        try (java.sql.Connection c = db.openJdbc(); java.sql.Statement st = c.createStatement()) {
-            // 20,000 completed calls over the range, none longer than 20 s
-            st.execute("INSERT INTO call_records (call_id, started_at, state, hangup_by, nodes, codecs, messages, retransmissions,"
-                    + " re_invites, stored_rows, updated_at, duration_ms) SELECT 'short-' || g, "
-                    + "'" + from + "'::timestamptz + g * interval '100 ms', 'completed', 'caller', '{}', '{}', 7, 0, 0, 7, now(), g"
-                    + " FROM generate_series(1, 20000) g");
-            st.execute("ANALYZE call_records");
-        }
+        // all completed, none longer than 20 s
+        records("short", "'completed'", "'{}'", "'{}'", "g", "NULL");
         StepVerifier.create(Plans.explain(db.connectionFactory(), CallStore.listSql(calls("state", "completed", "duration", ">1h"),
                         Duration.ofHours(6), Scope.ALL)))
                 .assertNext(plan -> assertThat(plan).as(plan).containsPattern(Plans.RECORDS_DURATION)
@@ -117,13 +105,7 @@ class FlowQueryPlanIT {
 
     @Test
     void aListSortedOnARecordsColumnWalksTheRangeAlongTheListsIndexAndKeepsOnlyThePage() throws Exception {
-        try (java.sql.Connection c = db.openJdbc(); java.sql.Statement st = c.createStatement()) {
-            st.execute("INSERT INTO call_records (call_id, started_at, state, hangup_by, nodes, codecs, messages, retransmissions,"
-                    + " re_invites, stored_rows, updated_at, duration_ms, caller_user) SELECT 'sorted-' || g, "
-                    + "'" + from + "'::timestamptz + g * interval '100 ms', 'completed', 'caller', '{edge-a}', '{PCMU/8000}', 7, 0, 0,"
-                    + " 7, now(), (g * 7919) % 100000, '+4930' || g FROM generate_series(1, 20000) g");
-            st.execute("ANALYZE call_records");
-        }
+        records("sorted", "'completed'", "'{edge-a}'", "'{PCMU/8000}'", "(g * 7919) % 100000", "'+4930' || g");
         for (String sort : new String[] {"duration", "caller"}) {
             StepVerifier.create(Plans.explain(db.connectionFactory(), CallStore.listSql(calls("codec", "PCMU"),
                             new ListOrder(io.hepstack.api.query.CallSort.of(sort), true), Duration.ofHours(6), Scope.ALL)))
@@ -138,6 +120,21 @@ class FlowQueryPlanIT {
                                 .contains("Sort");
                     })
                     .verifyComplete();
+        }
+    }
+
+    /**
+     * 20,000 records {@code prefix-g} over the range, one every 100 ms, hung up by the caller; their state, nodes,
+     * codecs, duration (ms) and caller are SQL expressions of {@code g} (1 to 20,000). Then {@code ANALYZE}.
+     */
+    private static void records(String prefix, String state, String nodes, String codecs, String durationMs, String callerUser)
+            throws Exception {
+        try (java.sql.Connection c = db.openJdbc(); java.sql.Statement st = c.createStatement()) {
+            st.execute("INSERT INTO call_records (call_id, started_at, state, hangup_by, nodes, codecs, messages, retransmissions,"
+                    + " re_invites, stored_rows, updated_at, duration_ms, caller_user) SELECT '" + prefix + "-' || g, '" + from
+                    + "'::timestamptz + g * interval '100 ms', " + state + ", 'caller', " + nodes + ", " + codecs
+                    + ", 7, 0, 0, 7, now(), " + durationMs + ", " + callerUser + " FROM generate_series(1, 20000) g");
+            st.execute("ANALYZE call_records");
         }
     }
 
